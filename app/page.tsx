@@ -1,0 +1,16 @@
+import { LiveContainers } from '@/components/containers/live-containers';
+import { getConfig } from '@/lib/config';
+import { containersPanel } from '@/lib/panels/containers';
+
+export const dynamic = 'force-dynamic';
+
+export default async function HomePage() {
+  const containers = await containersPanel();
+  return (
+    <LiveContainers
+      project={getConfig().composeProject}
+      initialContainers={containers.ok ? containers.data.containers : []}
+      initialError={containers.ok ? undefined : containers.error}
+    />
+  );
+}

@@ -1,0 +1,123 @@
+'use client';
+
+import { useEffect, useMemo, useState } from 'react';
+
+import type { ContainerView } from '@/lib/docker/types';
+import type { ErrorView } from '@/lib/errors';
+import type { ContainersMessage, DockerStatus } from '@/lib/live/messages';
+import { Badge } from '@/components/ui/badge';
+import { ErrorBox } from '@/components/ui/error-box';
+import { ContainerCard } from './container-card';
+import { formatDuration, summarize } from './format';
+import { groupByService } from '@/lib/docker/grouping';
+import { useNow } from './use-now';
+
+type Connection = 'connecting' | 'live' | 'reconnecting';
+
+const REOPEN_AFTER_MS = 2_000;
+
+export function LiveContainers({
+  project,
+  initialContainers,
+  initialError,
+}: {
+  project: string;
+  initialContainers: ContainerView[];
+  initialError?: ErrorView;
+}) {
+  const [containers, setContainers] = useState(() => new Map(initialContainers.map((c) => [c.id, c])));
+  const [docker, setDocker] = useState<DockerStatus>(
+    initialError ? { ok: false, error: initialError, since: new Date().toISOString() } : { ok: true },
+  );
+  const [connection, setConnection] = useState<Connection>('connecting');
+  const now = useNow(5_000);
+
+  useEffect(() => {
+    let source: EventSource | undefined;
+    let reopenTimer: ReturnType<typeof setTimeout> | undefined;
+    let disposed = false;
+
+    const apply = (message: ContainersMessage) => {
+      if (message.type === 'snapshot') {
+        setContainers(new Map(message.containers.map((c) => [c.id, c])));
+        setDocker(message.docker);
+      } else if (message.type === 'container') {
+        setContainers((previous) => new Map(previous).set(message.container.id, message.container));
+      } else if (message.type === 'removed') {
+        setContainers((previous) => {
+          const next = new Map(previous);
+          next.delete(message.id);
+          return next;
+        });
+      } else {
+        setDocker(message.docker);
+        if (!message.docker.ok) setContainers(new Map());
+      }
+    };
+
+    const open = () => {
+      source = new EventSource('/api/live');
+      source.onopen = () => setConnection('live');
+      source.onmessage = (event: MessageEvent<string>) => apply(JSON.parse(event.data) as ContainersMessage);
+      source.onerror = () => {
+        setConnection('reconnecting');
+        // EventSource retries by itself unless the server answered with an error; then it is closed for good.
+        if (source?.readyState === EventSource.CLOSED && !disposed) {
+          reopenTimer = setTimeout(open, REOPEN_AFTER_MS);
+        }
+      };
+    };
+    open();
+    return () => {
+      disposed = true;
+      clearTimeout(reopenTimer);
+      source?.close();
+    };
+  }, []);
+
+  const groups = useMemo(() => groupByService(containers.values()), [containers]);
+  const summary = summarize([...containers.values()]);
+
+  return (
+    <section className="panel" aria-labelledby="containers-title" data-testid="containers-panel">
+      <header className="panel-head">
+        <h2 id="containers-title">
+          Containers <span className="muted">of compose project “{project}”</span>
+        </h2>
+        <span className={`live-indicator live-${connection}`} data-testid="live-indicator" data-connection={connection}>
+          {connection === 'live' ? 'Live' : connection === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
+        </span>
+      </header>
+      {docker.ok ? (
+        <>
+          <p className="summary" data-testid="containers-summary">
+            <Badge tone={summary.tone}>{summary.text}</Badge>
+          </p>
+          {groups.length === 0 ? (
+            <p className="empty" data-testid="no-containers">
+              No container carries the label com.docker.compose.project={project}. Is COMPOSE_PROJECT right? Compose names
+              the project after the directory unless -p or name: says otherwise.
+            </p>
+          ) : (
+            groups.map(({ service, containers: list }) => (
+              <section key={service} className="service" data-testid={`service-${service}`} aria-label={`Service ${service}`}>
+                <h3 className="service-name">{service}</h3>
+                <div className="container-grid">
+                  {list.map((container) => (
+                    <ContainerCard key={container.id} container={container} now={now} />
+                  ))}
+                </div>
+              </section>
+            ))
+          )}
+        </>
+      ) : (
+        <ErrorBox
+          error={docker.error}
+          testId="docker-error"
+          note={`Since ${formatDuration(now - Date.parse(docker.since))}; checking again automatically.`}
+        />
+      )}
+    </section>
+  );
+}

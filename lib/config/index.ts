@@ -1,0 +1,201 @@
+import 'server-only';
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isIP } from 'node:net';
+
+import { parseEnvFile } from './env-file';
+import { DASHBOARD_KEYS, MASTODON_KEYS, SECRET_MASTODON_KEYS, type DashboardKey, type MastodonKey } from './keys';
+import { resolveMastodonConnections, type MastodonConnections, type MastodonValues } from './mastodon-connections';
+
+export type { MastodonConnections, PostgresTarget, RedisTarget } from './mastodon-connections';
+
+export type DockerEndpoint =
+  | { kind: 'socket'; socketPath: string; display: string }
+  | { kind: 'tcp'; protocol: 'http' | 'https'; host: string; port: number; display: string };
+
+export interface Config {
+  server: { host: string; port: number; allowNonLoopback: boolean; isLoopback: boolean };
+  composeProject: string;
+  docker: DockerEndpoint & { timeoutMs: number };
+  dataDir: string;
+  influx: { url?: string; database: string; token?: string; org?: string; bucket?: string };
+  mastodon: MastodonConnections & {
+    dir?: string;
+    envFile?: string;
+    /** Which Mastodon keys came from .env.production and which from the environment (names only). */
+    sources: Partial<Record<MastodonKey, 'env' | 'file'>>;
+  };
+  /** Non-fatal remarks to print at start (never containing values of secret keys). */
+  warnings: string[];
+}
+
+export interface ConfigProblem {
+  key: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(
+      `Mastodash cannot start: ${problems.length === 1 ? 'a configuration value is' : `${problems.length} configuration values are`} wrong.\n` +
+        problems.map((problem) => `  ${problem.key}: ${problem.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+export type EnvSource = Readonly<Record<string, string | undefined>>;
+
+export interface LoadConfigOptions {
+  env: EnvSource;
+  readFile?: (file: string) => string;
+  cwd?: string;
+}
+
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (bare === 'localhost' || bare.endsWith('.localhost')) return true;
+  if (isIP(bare) === 4) return bare.startsWith('127.');
+  if (isIP(bare) === 6) return bare === '::1' || bare === '0:0:0:0:0:0:0:1';
+  return false;
+}
+
+function parseDockerHost(value: string): DockerEndpoint {
+  if (value.startsWith('unix://')) {
+    const socketPath = value.slice('unix://'.length);
+    return { kind: 'socket', socketPath, display: socketPath };
+  }
+  const url = new URL(value.replace(/^tcp:/, 'http:'));
+  return {
+    kind: 'tcp',
+    protocol: url.protocol === 'https:' ? 'https' : 'http',
+    host: url.hostname,
+    port: Number(url.port),
+    display: `${url.hostname}:${url.port}`,
+  };
+}
+
+function describeGot(key: string, raw: string | undefined, secret: boolean): string {
+  if (raw === undefined) return '';
+  if (secret) return ' (value hidden)';
+  return ` (got ${JSON.stringify(raw.length > 80 ? `${raw.slice(0, 80)}…` : raw)})`;
+}
+
+/** Pure: parses configuration from the given environment (and MASTODON_DIR's .env.production). */
+export function loadConfig({ env, readFile = (file) => readFileSync(file, 'utf8'), cwd = process.cwd() }: LoadConfigOptions): Config {
+  const problems: ConfigProblem[] = [];
+  const warnings: string[] = [];
+  const parsed: Partial<Record<DashboardKey, unknown>> = {};
+
+  for (const [key, spec] of Object.entries(DASHBOARD_KEYS) as [DashboardKey, (typeof DASHBOARD_KEYS)[DashboardKey]][]) {
+    const raw = env[key] === '' ? undefined : env[key];
+    const input = raw ?? ('defaultValue' in spec ? spec.defaultValue : undefined);
+    const result = spec.schema.safeParse(input);
+    if (result.success) {
+      parsed[key] = result.data;
+    } else {
+      const reason = result.error.issues[0]?.message ?? 'is invalid';
+      problems.push({ key, message: `${reason}${describeGot(key, raw, 'secret' in spec && spec.secret === true)}; for example ${spec.example}` });
+    }
+  }
+
+  const host = parsed.HOST as string | undefined;
+  const allowNonLoopback = parsed.ALLOW_NON_LOOPBACK === true;
+  const isLoopback = host !== undefined && isLoopbackHost(host);
+  if (host !== undefined && !isLoopback && !allowNonLoopback) {
+    problems.push({
+      key: 'HOST',
+      message:
+        `${JSON.stringify(host)} is not a loopback address, and the dashboard holds root on this server. ` +
+        'Use HOST=127.0.0.1 and an SSH tunnel, or set ALLOW_NON_LOOPBACK=true only when a container runtime publishes it on 127.0.0.1',
+    });
+  } else if (host !== undefined && !isLoopback) {
+    warnings.push(`Listening on ${host}, which is not loopback (ALLOW_NON_LOOPBACK=true). Publish it only on 127.0.0.1.`);
+  }
+
+  const mastodonDir = parsed.MASTODON_DIR as string | undefined;
+  const fileValues = new Map<string, string>();
+  let envFile: string | undefined;
+  if (mastodonDir !== undefined) {
+    envFile = path.resolve(cwd, mastodonDir, '.env.production');
+    try {
+      const parsedFile = parseEnvFile(readFile(envFile));
+      parsedFile.values.forEach((value, key) => fileValues.set(key, value));
+      if (parsedFile.malformedLines.length > 0) {
+        warnings.push(`${envFile}: ignored lines that are not KEY=value: ${parsedFile.malformedLines.join(', ')}`);
+      }
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      problems.push({
+        key: 'MASTODON_DIR',
+        message:
+          code === 'ENOENT'
+            ? `${envFile} does not exist; MASTODON_DIR must be the directory holding Mastodon's docker-compose.yml and .env.production`
+            : `cannot read ${envFile} (${code ?? 'error'}); the dashboard needs read access, e.g. a read-only mount`,
+      });
+    }
+  }
+
+  const mastodonValues: MastodonValues = {};
+  const sources: Partial<Record<MastodonKey, 'env' | 'file'>> = {};
+  for (const key of MASTODON_KEYS) {
+    const fromEnv = env[key];
+    if (fromEnv !== undefined && fromEnv !== '') {
+      mastodonValues[key] = fromEnv;
+      sources[key] = 'env';
+    } else if (fileValues.has(key)) {
+      mastodonValues[key] = fileValues.get(key);
+      sources[key] = 'file';
+    }
+  }
+  for (const key of ['DB_PORT', 'REDIS_PORT', 'REDIS_DB', 'CACHE_REDIS_PORT', 'CACHE_REDIS_DB', 'SIDEKIQ_REDIS_PORT', 'SIDEKIQ_REDIS_DB'] as const) {
+    const value = mastodonValues[key];
+    if (value !== undefined && !/^\d+$/.test(value)) {
+      problems.push({ key, message: `must be a whole number${describeGot(key, value, SECRET_MASTODON_KEYS.has(key))}; for example ${key}=${key.endsWith('DB') ? '0' : key.startsWith('DB') ? '5432' : '6379'}` });
+    }
+  }
+  for (const key of ['DATABASE_URL', 'REDIS_URL', 'CACHE_REDIS_URL', 'SIDEKIQ_REDIS_URL'] as const) {
+    const value = mastodonValues[key];
+    const scheme = key === 'DATABASE_URL' ? /^postgres(ql)?:\/\// : /^rediss?:\/\//;
+    if (value !== undefined && (!scheme.test(value) || !URL.canParse(value))) {
+      problems.push({ key, message: `is not a valid URL (value hidden); for example ${key === 'DATABASE_URL' ? 'DATABASE_URL=postgresql://mastodon@db:5432/mastodon_production' : `${key}=redis://redis:6379/0`}` });
+    }
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    server: { host: host as string, port: parsed.PORT as number, allowNonLoopback, isLoopback },
+    composeProject: parsed.COMPOSE_PROJECT as string,
+    docker: { ...parseDockerHost(parsed.DOCKER_HOST as string), timeoutMs: parsed.DOCKER_TIMEOUT_MS as number },
+    dataDir: path.resolve(cwd, parsed.DATA_DIR as string),
+    influx: {
+      url: parsed.INFLUX_URL as string | undefined,
+      database: parsed.INFLUX_DB as string,
+      token: parsed.INFLUX_TOKEN as string | undefined,
+      org: parsed.INFLUX_ORG as string | undefined,
+      bucket: parsed.INFLUX_BUCKET as string | undefined,
+    },
+    mastodon: { ...resolveMastodonConnections(mastodonValues), dir: mastodonDir, envFile, sources },
+    warnings,
+  };
+}
+
+const CONFIG_SLOT = Symbol.for('mastodash.config');
+type ConfigHolder = { [CONFIG_SLOT]?: Config };
+
+/**
+ * The configuration of this process, parsed once. The launcher (server/start.ts) parses it before Next
+ * starts and leaves it here; Next's bundles then share that one parse instead of reading files again.
+ */
+export function getConfig(): Config {
+  const holder = globalThis as ConfigHolder;
+  holder[CONFIG_SLOT] ??= loadConfig({ env: process.env });
+  return holder[CONFIG_SLOT];
+}
+
+/** For tests: replace the process configuration. */
+export function setConfigForTesting(config: Config | undefined): void {
+  (globalThis as ConfigHolder)[CONFIG_SLOT] = config;
+}

@@ -1,0 +1,169 @@
+import { z } from 'zod';
+
+/**
+ * Every configuration key the dashboard reads from its own environment, with the one-line explanation
+ * and example used in error messages and mirrored by `.env.example` (a unit test keeps the two in step).
+ */
+export interface ConfigKeySpec {
+  description: string;
+  /** Shown in `.env.example`; undefined when the key is unset by default. */
+  defaultValue?: string;
+  /** What a good value looks like, for error messages. */
+  example: string;
+  /** Values of secret keys never appear in messages or logs. */
+  secret?: boolean;
+  schema: z.ZodType<unknown>;
+}
+
+const booleanFromEnv = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((value) => ['true', 'false', '1', '0', 'yes', 'no'].includes(value), 'must be true or false')
+  .transform((value) => ['true', '1', 'yes'].includes(value));
+
+function wholeNumber(min: number, max: number) {
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+}
+
+const optionalString = z.string().trim().min(1).optional();
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^https?:\/\/[^\s/]+/.test(value) && URL.canParse(value), 'must be an http:// or https:// URL');
+
+export const DASHBOARD_KEYS = {
+  HOST: {
+    description: 'Address the dashboard listens on. Keep it on loopback and reach it through an SSH tunnel.',
+    defaultValue: '127.0.0.1',
+    example: 'HOST=127.0.0.1',
+    schema: z.string().trim().min(1, 'must not be empty'),
+  },
+  PORT: {
+    description: 'TCP port the dashboard listens on.',
+    defaultValue: '3001',
+    example: 'PORT=3001',
+    schema: wholeNumber(1, 65535),
+  },
+  ALLOW_NON_LOOPBACK: {
+    description: 'Set to true to allow a HOST that is not a loopback address (only inside a container published on 127.0.0.1).',
+    defaultValue: 'false',
+    example: 'ALLOW_NON_LOOPBACK=false',
+    schema: booleanFromEnv,
+  },
+  MASTODON_DIR: {
+    description: "Mastodon's compose directory; its .env.production supplies the database, Redis and LOCAL_DOMAIN settings.",
+    example: 'MASTODON_DIR=/home/mastodon/live',
+    schema: optionalString,
+  },
+  COMPOSE_PROJECT: {
+    description: 'Compose project name of the Mastodon deployment (the com.docker.compose.project label).',
+    defaultValue: 'mastodon',
+    example: 'COMPOSE_PROJECT=mastodon',
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a compose project name: lowercase letters, digits, - and _'),
+  },
+  DOCKER_HOST: {
+    description: 'Docker Engine endpoint: unix:///path/to/docker.sock or tcp://host:port.',
+    defaultValue: 'unix:///var/run/docker.sock',
+    example: 'DOCKER_HOST=unix:///var/run/docker.sock',
+    schema: z
+      .string()
+      .trim()
+      .regex(/^(unix:\/\/\/\S+|tcp:\/\/[^\s/:]+:\d+\/?|https?:\/\/[^\s/:]+:\d+\/?)$/, 'must be unix:///path or tcp://host:port'),
+  },
+  DOCKER_TIMEOUT_MS: {
+    description: 'How long one Docker API call may take before the dashboard reports Docker as not answering.',
+    defaultValue: '5000',
+    example: 'DOCKER_TIMEOUT_MS=5000',
+    schema: wholeNumber(100, 120_000),
+  },
+  INFLUX_URL: {
+    description: 'InfluxDB base URL for the RAM and CPU graphs; leave unset to use live numbers from Docker only.',
+    example: 'INFLUX_URL=http://127.0.0.1:8086',
+    schema: httpUrl.optional(),
+  },
+  INFLUX_DB: {
+    description: 'InfluxDB database (1.x, or 2.x through a DBRP mapping) that Telegraf writes to.',
+    defaultValue: 'telegraf',
+    example: 'INFLUX_DB=telegraf',
+    schema: z.string().trim().min(1, 'must not be empty'),
+  },
+  INFLUX_TOKEN: {
+    description: 'InfluxDB token (2.x), or user:password for 1.x with authentication.',
+    example: 'INFLUX_TOKEN=user:password',
+    secret: true,
+    schema: optionalString,
+  },
+  INFLUX_ORG: {
+    description: 'InfluxDB 2.x organisation, for Flux queries.',
+    example: 'INFLUX_ORG=home',
+    schema: optionalString,
+  },
+  INFLUX_BUCKET: {
+    description: 'InfluxDB 2.x bucket, for Flux queries (1.8: database/retention-policy).',
+    example: 'INFLUX_BUCKET=telegraf',
+    schema: optionalString,
+  },
+  DATA_DIR: {
+    description: "Directory for the dashboard's own state (sessions, audit log); created on first start.",
+    defaultValue: './data',
+    example: 'DATA_DIR=/var/lib/mastodash',
+    schema: z.string().trim().min(1, 'must not be empty'),
+  },
+} satisfies Record<string, ConfigKeySpec>;
+
+export type DashboardKey = keyof typeof DASHBOARD_KEYS;
+
+/**
+ * Mastodon's own keys, read from MASTODON_DIR/.env.production (an explicit environment variable of the
+ * same name wins). Only these are taken from that file: its PORT, for example, is Mastodon's, not ours.
+ */
+export const MASTODON_KEYS = [
+  'LOCAL_DOMAIN',
+  'DATABASE_URL',
+  'DB_HOST',
+  'DB_PORT',
+  'DB_NAME',
+  'DB_USER',
+  'DB_PASS',
+  'DB_SSLMODE',
+  'REDIS_URL',
+  'REDIS_HOST',
+  'REDIS_PORT',
+  'REDIS_DB',
+  'REDIS_USER',
+  'REDIS_PASSWORD',
+  'REDIS_NAMESPACE',
+  'CACHE_REDIS_URL',
+  'CACHE_REDIS_HOST',
+  'CACHE_REDIS_PORT',
+  'CACHE_REDIS_DB',
+  'CACHE_REDIS_PASSWORD',
+  'SIDEKIQ_REDIS_URL',
+  'SIDEKIQ_REDIS_HOST',
+  'SIDEKIQ_REDIS_PORT',
+  'SIDEKIQ_REDIS_DB',
+  'SIDEKIQ_REDIS_PASSWORD',
+] as const;
+
+export type MastodonKey = (typeof MASTODON_KEYS)[number];
+
+export const SECRET_MASTODON_KEYS: ReadonlySet<string> = new Set([
+  'DATABASE_URL',
+  'DB_PASS',
+  'REDIS_URL',
+  'REDIS_PASSWORD',
+  'CACHE_REDIS_URL',
+  'CACHE_REDIS_PASSWORD',
+  'SIDEKIQ_REDIS_URL',
+  'SIDEKIQ_REDIS_PASSWORD',
+]);

@@ -1,0 +1,44 @@
+import 'server-only';
+
+import type Docker from 'dockerode';
+
+import { getConfig } from '../config';
+import { AppError } from '../errors';
+import { dockerCalls } from './client';
+import { toContainerView } from './container-view';
+import { dockerUnavailable } from './errors';
+import { COMPOSE_LABELS, projectFilter } from './labels';
+import type { ContainerView } from './types';
+
+async function call<T>(work: (docker: Docker) => Promise<T>): Promise<T> {
+  try {
+    return await work(dockerCalls());
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) throw error;
+    throw dockerUnavailable(error, getConfig().docker);
+  }
+}
+
+/** Inspects one container of the project; undefined when it is gone or belongs to another project. */
+export async function inspectProjectContainer(id: string): Promise<ContainerView | undefined> {
+  const project = getConfig().composeProject;
+  try {
+    const info = await call((docker) => docker.getContainer(id).inspect());
+    return info.Config?.Labels?.[COMPOSE_LABELS.project] === project ? toContainerView(info) : undefined;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+    throw error;
+  }
+}
+
+/** Every container of the compose project, stopped ones included, found by label. */
+export async function listProjectContainers(): Promise<ContainerView[]> {
+  const project = getConfig().composeProject;
+  const summaries = await call((docker) => docker.listContainers({ all: true, filters: projectFilter(project) }));
+  const views = await Promise.all(summaries.map((summary) => inspectProjectContainer(summary.Id)));
+  return views.filter((view): view is ContainerView => view !== undefined);
+}
+
+export function isDockerUnavailable(error: unknown): error is AppError {
+  return error instanceof AppError && error.code.startsWith('docker_');
+}

@@ -1,0 +1,49 @@
+import { AppError } from '../errors';
+import type { DockerEndpoint } from '../config';
+
+/**
+ * Turns a failed Docker call into what the admin needs: which of "socket missing", "permission denied",
+ * "daemon down" or "not answering" it is, the socket or address, and the likely fix.
+ */
+export function dockerUnavailable(error: unknown, endpoint: DockerEndpoint): AppError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const where = endpoint.display;
+  if (code === 'ENOENT') {
+    return new AppError(
+      'docker_socket_missing',
+      'Docker is down: its socket is missing',
+      `${where} does not exist, so the Docker daemon is not running or DOCKER_HOST points elsewhere.`,
+      'Start Docker (systemctl start docker) or set DOCKER_HOST to the right socket.',
+    );
+  }
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new AppError(
+      'docker_permission_denied',
+      'Docker refused access: permission denied',
+      `The dashboard's user may not open ${where}.`,
+      "Add the dashboard's user to the docker group (usermod -aG docker <user>), or in a container run with group_add: the socket's group id.",
+    );
+  }
+  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE') {
+    return new AppError(
+      'docker_daemon_down',
+      'Docker is down: nothing answers',
+      `${where} refused the connection; the Docker daemon is stopped or restarting.`,
+      'Start Docker (systemctl start docker) and check journalctl -u docker.',
+    );
+  }
+  if (code === 'ETIMEDOUT' || code === 'timeout' || (error instanceof Error && /timeout/i.test(error.message))) {
+    return new AppError(
+      'docker_not_answering',
+      'Docker is not answering',
+      `${where} accepted the connection but did not answer in time.`,
+      'The daemon may be overloaded or hung: check journalctl -u docker.',
+    );
+  }
+  const status = (error as { statusCode?: number } | undefined)?.statusCode;
+  return new AppError(
+    'upstream_failed',
+    'Docker returned an error',
+    status ? `HTTP ${status} from ${where}.` : `The call to ${where} failed.`,
+  );
+}

@@ -1,0 +1,47 @@
+/** The closed set of error codes the dashboard reports, to the browser and in the audit log. */
+export const ERROR_CODES = [
+  'unauthorized',
+  'forbidden',
+  'invalid_input',
+  'not_found',
+  'conflict',
+  'timeout',
+  'docker_socket_missing',
+  'docker_permission_denied',
+  'docker_daemon_down',
+  'docker_not_answering',
+  'upstream_failed',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** What a panel or action shows when it fails: a title, the cause, and what the admin can do. */
+export interface ErrorView {
+  code: ErrorCode;
+  title: string;
+  detail: string;
+  fix?: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly title: string,
+    readonly detail: string,
+    readonly fix?: string,
+  ) {
+    super(`${title}: ${detail}`);
+    this.name = 'AppError';
+  }
+
+  toView(): ErrorView {
+    return { code: this.code, title: this.title, detail: this.detail, ...(this.fix ? { fix: this.fix } : {}) };
+  }
+}
+
+export function toErrorView(error: unknown): ErrorView {
+  if (error instanceof AppError) return error.toView();
+  // Unexpected errors are logged on the server; the browser gets no internals.
+  return { code: 'internal', title: 'Unexpected error', detail: 'The server logged the details.' };
+}

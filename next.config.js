@@ -1,0 +1,13 @@
+// @ts-check
+
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // The launcher (server/start.ts) runs the standalone server in-process, the same way the image does.
+  output: 'standalone',
+  poweredByHeader: false,
+  reactStrictMode: true,
+  // Native and optional dependencies of the backends stay plain Node modules instead of being bundled.
+  serverExternalPackages: ['dockerode', 'docker-modem', 'ssh2', 'cpu-features', 'pg', 'ioredis'],
+};
+
+module.exports = nextConfig;

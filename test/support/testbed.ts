@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+
+/** Where `scripts/testbed/up.sh` writes the connection settings of the services it started. */
+export const TESTBED_ENV_FILE = '/run/mastodash-testbed/testbed.env';
+
+export interface Testbed {
+  dockerHost: string;
+  pgUrl43: string;
+  pgUrl44: string;
+  redisUrl: string;
+  influxUrl: string;
+  project: string;
+  otherProject: string;
+  mastodonDir: string;
+  webPort: number;
+}
+
+function parseEnvFile(text: string): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (match?.[1] && match[2] !== undefined) values.set(match[1], match[2].replace(/^'(.*)'$/, '$1'));
+  }
+  return values;
+}
+
+/** Reads the running test bed; throws (failing the run loudly) when it is not up. */
+export function readTestbed(): Testbed {
+  let text: string;
+  try {
+    text = readFileSync(TESTBED_ENV_FILE, 'utf8');
+  } catch {
+    throw new Error(`The test bed is not running (${TESTBED_ENV_FILE} missing). Start it: bash scripts/testbed/up.sh`);
+  }
+  const env = parseEnvFile(text);
+  const need = (key: string): string => {
+    const value = env.get(key);
+    if (!value) throw new Error(`${TESTBED_ENV_FILE} lacks ${key}; re-run bash scripts/testbed/up.sh`);
+    return value;
+  };
+  return {
+    dockerHost: need('TESTBED_DOCKER_HOST'),
+    pgUrl43: need('TESTBED_PG_URL_43'),
+    pgUrl44: need('TESTBED_PG_URL_44'),
+    redisUrl: need('TESTBED_REDIS_URL'),
+    influxUrl: need('TESTBED_INFLUX_URL'),
+    project: need('TESTBED_PROJECT'),
+    otherProject: need('TESTBED_OTHER_PROJECT'),
+    mastodonDir: need('TESTBED_MASTODON_DIR'),
+    webPort: Number(need('TESTBED_WEB_PORT')),
+  };
+}
