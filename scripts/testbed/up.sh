@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Brings the test bed up (README.md is the contract). Idempotent: starts only what is not running, rebuilds only
+# changed images, recreates only changed containers, so a second run is fast.
+set -euo pipefail
+# shellcheck source=scripts/testbed/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+tb_require_root
+started=$SECONDS
+
+# --- Debian packages ---------------------------------------------------------------------------------------------
+packages=(docker.io containerd runc tini postgresql-15 redis-server redis-tools influxdb chromium busybox-static
+  iproute2 curl ca-certificates)
+missing=()
+for pkg in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null || true)
+  [[ $status == ii* ]] || missing+=("$pkg")
+done
+if ((${#missing[@]} > 0)); then
+  tb_log "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
+command -v node >/dev/null || tb_die "node is needed for the seeders (scripts/testbed/seed/*.mjs); install Node.js >= 20"
+
+mkdir -p "$TESTBED_ROOT" "$TESTBED_LOGS" "$TESTBED_RUN"
+
+# --- Backends ----------------------------------------------------------------------------------------------------
+tb_start_dockerd
+tb_start_postgres
+tb_start_redis
+tb_start_influxdb
+tb_influx_users
+tb_log "backends up: dockerd, PostgreSQL :$TB_PG_PORT, Redis :$TB_REDIS_PORT, InfluxDB :$TB_INFLUX_PORT"
+
+# --- Seed data ---------------------------------------------------------------------------------------------------
+# Postgres and InfluxDB are seeded once per test bed (a stamp records it): reseeding drops the databases under
+# tests that may be running, and InfluxDB's ~1M points take about 20 s. TESTBED_RESEED=1 forces a fresh seed.
+# Redis is cheap and tests change its keys, so it is reseeded every time.
+seed_stamp=$TESTBED_ROOT/seeded
+[[ ${TESTBED_RESEED:-} == 1 ]] && rm -f "$seed_stamp"
+seed_env=(REDIS_URL="redis://:$TB_REDIS_PASS@127.0.0.1:$TB_REDIS_PORT/0" INFLUX_URL="$TB_INFLUX_URL"
+  INFLUX_ADMIN_USER="$TB_INFLUX_ADMIN_USER" INFLUX_ADMIN_PASS="$TB_INFLUX_ADMIN_PASS"
+  PROJECTS="$TB_PROJECT $TB_OTHER_PROJECT")
+run_seeder() { # NAME LOG COMMAND...: fails the whole run, with the seeder's log, when a seeder fails
+  local name=$1 log=$2
+  shift 2
+  (cd "$TESTBED_REPO" && env "${seed_env[@]}" "$@") >"$log" 2>&1 || {
+    cat "$log" >&2
+    tb_die "$name failed"
+  }
+}
+tb_log "seeding Redis"
+run_seeder seed/redis.mjs "$TESTBED_LOGS/seed-redis.log" node "$TESTBED_SCRIPTS/seed/redis.mjs"
+influx_pid=''
+if [[ ! -f $seed_stamp ]]; then
+  tb_log "seeding PostgreSQL"
+  run_seeder seed/postgres.sh "$TESTBED_LOGS/seed-postgres.log" \
+    env PGHOST="$TESTBED_RUN" PGPORT="$TB_PG_PORT" PGUSER=postgres bash "$TESTBED_SCRIPTS/seed/postgres.sh"
+  # InfluxDB's seeder runs in the background while images and projects come up.
+  tb_log "seeding InfluxDB (in the background)"
+  run_seeder seed/influx.mjs "$TESTBED_LOGS/seed-influx.log" node "$TESTBED_SCRIPTS/seed/influx.mjs" &
+  influx_pid=$!
+else
+  tb_log "PostgreSQL and InfluxDB already seeded ($(cat "$seed_stamp")); TESTBED_RESEED=1 reseeds"
+fi
+
+# --- Images and projects -----------------------------------------------------------------------------------------
+bash "$TESTBED_SCRIPTS/images/build.sh"
+bash "$TESTBED_SCRIPTS/project.sh" up "$TB_PROJECT" --version "$TB_PROJECT_VERSION"
+bash "$TESTBED_SCRIPTS/project.sh" up "$TB_OTHER_PROJECT" --version "$TB_OTHER_PROJECT_VERSION"
+for project in "$TB_PROJECT" "$TB_OTHER_PROJECT"; do
+  bash "$TESTBED_SCRIPTS/project.sh" wait-healthy "$project"
+done
+
+if [[ -n $influx_pid ]]; then
+  influx_seed_done() { ! kill -0 "$influx_pid" 2>/dev/null; }
+  tb_wait_for "the InfluxDB seeder (log: $TESTBED_LOGS/seed-influx.log)" 300 influx_seed_done
+  wait "$influx_pid" || tb_die "seed/influx.mjs failed (log: $TESTBED_LOGS/seed-influx.log)"
+  tb_log "InfluxDB seeded: $(tail -n1 "$TESTBED_LOGS/seed-influx.log")"
+  date -u +%Y-%m-%dT%H:%M:%SZ >"$seed_stamp"
+fi
+
+# --- testbed.env -------------------------------------------------------------------------------------------------
+web_port=$(cat "$TESTBED_ROOT/projects/$TB_PROJECT/web.port")
+pg_base="postgres://$TB_DB_USER:$TB_DB_PASS@127.0.0.1:$TB_PG_PORT"
+tmp=$(mktemp "$TESTBED_RUN/testbed.env.XXXXXX")
+cat >"$tmp" <<EOF
+TESTBED_DOCKER_HOST=$TB_DOCKER_HOST
+TESTBED_PG_URL_43=$pg_base/mastodon_43
+TESTBED_PG_URL_44=$pg_base/mastodon_44
+TESTBED_REDIS_URL=redis://:$TB_REDIS_PASS@127.0.0.1:$TB_REDIS_PORT/0
+TESTBED_INFLUX_URL=$TB_INFLUX_URL
+TESTBED_PROJECT=$TB_PROJECT
+TESTBED_OTHER_PROJECT=$TB_OTHER_PROJECT
+TESTBED_MASTODON_DIR=$TESTBED_ROOT/projects/$TB_PROJECT
+TESTBED_WEB_PORT=$web_port
+EOF
+chmod 0644 "$tmp"
+mv -f "$tmp" "$TESTBED_RUN/testbed.env"
+tb_log "test bed up in $((SECONDS - started))s; settings in $TESTBED_RUN/testbed.env"
