@@ -84,8 +84,12 @@ export function LiveContainers({
         <h2 id="containers-title">
           Containers <span className="muted">of compose project “{project}”</span>
         </h2>
-        <span className={`live-indicator live-${connection}`} data-testid="live-indicator" data-connection={connection}>
-          {connection === 'live' ? 'Live' : connection === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
+        <span
+          className={`live-indicator live-${connection === 'live' && !docker.ok ? 'waiting' : connection}`}
+          data-testid="live-indicator"
+          data-connection={connection}
+        >
+          {connection === 'live' ? (docker.ok ? 'Live' : 'Waiting for Docker…') : connection === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
         </span>
       </header>
       {docker.ok ? (
@@ -99,23 +103,25 @@ export function LiveContainers({
               the project after the directory unless -p or name: says otherwise.
             </p>
           ) : (
-            groups.map(({ service, containers: list }) => (
-              <section key={service} className="service" data-testid={`service-${service}`} aria-label={`Service ${service}`}>
-                <h3 className="service-name">{service}</h3>
-                <div className="container-grid">
-                  {list.map((container) => (
-                    <ContainerCard key={container.id} container={container} now={now} />
-                  ))}
-                </div>
-              </section>
-            ))
+            <div className="services">
+              {groups.map(({ service, containers: list }) => (
+                <section key={service} className="service" data-testid={`service-${service}`} aria-label={`Service ${service}`}>
+                  <h3 className="service-name">{service}</h3>
+                  <div className="container-grid">
+                    {list.map((container) => (
+                      <ContainerCard key={container.id} container={container} now={now} />
+                    ))}
+                  </div>
+                </section>
+              ))}
+            </div>
           )}
         </>
       ) : (
         <ErrorBox
           error={docker.error}
           testId="docker-error"
-          note={`Since ${formatDuration(now - Date.parse(docker.since))}; checking again automatically.`}
+          note={`Unreachable for ${formatDuration(now - Date.parse(docker.since))}; checking again automatically.`}
         />
       )}
     </section>

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The one command that runs every test with the services it needs (README: "npm test").
+# On a fresh Debian machine, as root: installs what is missing, brings up the test bed, runs type
+# checks, unit, integration and end-to-end tests against the production build, and tears down the
+# test bed again if this run started it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export NEXT_TELEMETRY_DISABLED=1
+export TZ=UTC
+started_at=$(date +%s)
+mkdir -p test-results e2e/artifacts
+
+step() { printf '\n=== %s (%ss)\n' "$1" "$(( $(date +%s) - started_at ))"; }
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "The test bed installs Debian packages and starts its own dockerd: run this as root." >&2
+  exit 1
+fi
+
+step "Node dependencies"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+
+testbed_was_up=no
+[ -f /run/mastodash-testbed/testbed.env ] && testbed_was_up=yes
+teardown() {
+  local code=$?
+  if [ "$testbed_was_up" = no ] && [ "${KEEP_TESTBED:-}" != 1 ]; then
+    step "Tearing down the test bed"
+    bash scripts/testbed/down.sh || echo "warning: test bed teardown failed" >&2
+  fi
+  exit "$code"
+}
+trap teardown EXIT
+
+step "Test bed"
+bash scripts/testbed/up.sh
+
+step "Type check"
+npx tsc --noEmit
+
+step "Unit and integration tests"
+vitest_status=0
+npx vitest run --reporter=default --reporter=json --outputFile=test-results/vitest.json || vitest_status=$?
+
+step "Production build"
+npm run build
+
+step "End-to-end tests (Playwright, Debian chromium)"
+e2e_status=0
+npx playwright test || e2e_status=$?
+
+step "Summary"
+node scripts/test-summary.mjs test-results/vitest.json e2e/artifacts/report.json
+[ "$vitest_status" -eq 0 ] && [ "$e2e_status" -eq 0 ]
