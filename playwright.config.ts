@@ -28,7 +28,7 @@ export default defineConfig({
   ],
   webServer: {
     // The production build, as an admin runs it (npm run build happens before the e2e run).
-    command: 'node dist/start.mjs',
+    command: 'npm start',
     url: `http://127.0.0.1:${E2E_PORT}/`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -18,6 +18,14 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
+step "Debian packages"
+bash scripts/testbed/install-packages.sh
+
+# From here on the run must touch nothing of the host's: fingerprint its identity files and fail on any change.
+host_files=(/etc/passwd /etc/group /etc/shadow /etc/gshadow)
+host_fingerprint() { sha256sum "${host_files[@]}" 2>/dev/null; }
+host_before=$(host_fingerprint)
+
 step "Node dependencies"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
@@ -30,6 +38,10 @@ teardown() {
   if [ "$testbed_was_up" = no ] && [ "${KEEP_TESTBED:-}" != 1 ]; then
     step "Tearing down the test bed"
     bash scripts/testbed/down.sh || echo "warning: test bed teardown failed" >&2
+  fi
+  if [ "$(host_fingerprint)" != "$host_before" ]; then
+    echo "FAILED: the run changed the host's ${host_files[*]}; the test bed must touch nothing of the host's" >&2
+    code=1
   fi
   exit "$code"
 }

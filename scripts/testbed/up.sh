@@ -7,20 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 tb_require_root
 started=$SECONDS
 
-# --- Debian packages ---------------------------------------------------------------------------------------------
-packages=(docker.io containerd runc tini postgresql-15 redis-server redis-tools influxdb chromium busybox-static
-  iproute2 curl ca-certificates)
-missing=()
-for pkg in "${packages[@]}"; do
-  status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null || true)
-  [[ $status == ii* ]] || missing+=("$pkg")
-done
-if ((${#missing[@]} > 0)); then
-  tb_log "installing Debian packages: ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q >/dev/null
-  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
-fi
+bash "$TESTBED_SCRIPTS/install-packages.sh"
 command -v node >/dev/null || tb_die "node is needed for the seeders (scripts/testbed/seed/*.mjs); install Node.js >= 20"
 
 mkdir -p "$TESTBED_ROOT" "$TESTBED_LOGS" "$TESTBED_RUN"

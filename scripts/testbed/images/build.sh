@@ -27,9 +27,16 @@ copy_with_libs() {
   done < <(ldd "$src" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i }')
 }
 
+# in_build_dir DIR: every root filesystem is assembled under $BUILD_DIR; anything else (an empty or unset path
+# would write the host's /etc) stops the build.
+in_build_dir() {
+  [[ $1 == "$BUILD_DIR"/?* && $1 != *..* ]] || tb_die "refusing to assemble a root filesystem at '$1' (outside $BUILD_DIR)"
+}
+
 # make_base_template DIR: busybox with all applets, tini, passwd/group. Built once per run, copied by make_base.
 make_base_template() {
   local dir=$1
+  in_build_dir "$dir"
   rm -rf "$dir"
   mkdir -p "$dir"/{bin,sbin,usr/bin,usr/sbin,usr/local/bin,usr/local/lib/testbed,etc,root,run,var/tmp,proc,sys,dev,home}
   chmod 0700 "$dir/root"
@@ -52,6 +59,7 @@ EOF
 }
 
 make_base() {
+  in_build_dir "$1"
   rm -rf "$1"
   cp -a "$BUILD_DIR/base" "$1"
 }
@@ -59,6 +67,7 @@ make_base() {
 # add_streaming DIR: the streaming stand-in (node ./streaming[/index.js]).
 add_streaming() {
   local dir=$1
+  in_build_dir "$dir"
   install -m 0755 "$STANDINS/node" "$dir/usr/local/bin/node"
   install -m 0755 "$STANDINS/streaming" "$dir/usr/local/lib/testbed/streaming"
   install -d "$dir/usr/local/share/testbed/streaming/api/v1/streaming"
@@ -71,6 +80,7 @@ add_streaming() {
 # make_mastodon_common DIR: everything of the Mastodon image that does not depend on the version.
 make_mastodon_common() {
   local dir=$1
+  in_build_dir "$dir"
   make_base "$dir"
   add_streaming "$dir"
   install -m 0755 "$STANDINS/bundle" "$dir/usr/local/bin/bundle"
@@ -96,6 +106,7 @@ make_mastodon_common() {
 # seed/postgres.sh records in schema_migrations (all but the last), so that exactly one migration is pending.
 set_mastodon_version() {
   local dir=$1 version=$2 file
+  in_build_dir "$dir"
   rm -rf "$dir/opt/mastodon/db"
   install -d "$dir/opt/mastodon/db/migrate" "$dir/opt/mastodon/db/post_migrate"
   while read -r file; do
