@@ -1,6 +1,9 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 
+import { logoutAction } from '@/app/login/actions';
+import { currentSession } from '@/lib/auth/guard';
+
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -15,7 +18,9 @@ export const viewport: Viewport = {
   colorScheme: 'light dark',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Only decides what the top bar shows; every page and action checks the session itself.
+  const session = await currentSession();
   return (
     <html lang="en">
       <body>
@@ -26,6 +31,21 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             </span>
             Mastodash
           </a>
+          {session ? (
+            <nav aria-label="Main">
+              <a href="/" className="topbar-link">
+                Containers
+              </a>
+              <a href="/audit" className="topbar-link">
+                Audit log
+              </a>
+              <form action={logoutAction}>
+                <button type="submit" className="secondary small-button" data-testid="logout">
+                  Log out
+                </button>
+              </form>
+            </nav>
+          ) : null}
         </header>
         <main className="page">{children}</main>
       </body>

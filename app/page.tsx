@@ -1,10 +1,12 @@
 import { LiveContainers } from '@/components/containers/live-containers';
+import { requireSession } from '@/lib/auth/guard';
 import { getConfig } from '@/lib/config';
 import { containersPanel } from '@/lib/panels/containers';
 
 export const dynamic = 'force-dynamic';
 
 export default async function HomePage() {
+  await requireSession();
   const containers = await containersPanel();
   return (
     <LiveContainers

@@ -1,13 +1,16 @@
-// Bundles the launcher (server/start.ts and the config module it validates with) into dist/start.mjs,
-// and completes Next's standalone output with the static assets it does not copy itself.
+// Bundles the launcher (server/start.ts) and the admin CLI (server/cli.ts) into dist/, and completes
+// Next's standalone output with the static assets it does not copy itself.
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['server/start.ts'],
-  outfile: 'dist/start.mjs',
+  entryPoints: { start: 'server/start.ts', cli: 'server/cli.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
   bundle: true,
+  // Native modules load from node_modules (in the image: the standalone output's node_modules).
+  external: ['better-sqlite3'],
   platform: 'node',
   format: 'esm',
   target: 'node20',
@@ -20,4 +23,4 @@ await build({
 mkdirSync('.next/standalone/.next', { recursive: true });
 cpSync('.next/static', '.next/standalone/.next/static', { recursive: true });
 if (existsSync('public')) cpSync('public', '.next/standalone/public', { recursive: true });
-console.log('built dist/start.mjs and completed .next/standalone');
+console.log('built dist/start.mjs, dist/cli.mjs and completed .next/standalone');

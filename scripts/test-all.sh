@@ -53,12 +53,13 @@ bash scripts/testbed/up.sh
 step "Type check"
 npx tsc --noEmit
 
+step "Production build"
+npm run build
+
+# The integration tests start the production build themselves (test/support/server.ts).
 step "Unit and integration tests"
 vitest_status=0
 npx vitest run --reporter=default --reporter=json --outputFile=test-results/vitest.json || vitest_status=$?
-
-step "Production build"
-npm run build
 
 step "End-to-end tests (Playwright, Debian chromium)"
 e2e_status=0

@@ -7,7 +7,55 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { ConfigError, getConfig } from '../lib/config';
+import { markInterruptedRecords } from '../lib/audit';
+import { adminCredential, describeCredentialSource } from '../lib/auth/credentials';
+import { createLoginLink } from '../lib/auth/login-links';
+import { ConfigError, getConfig, type Config } from '../lib/config';
+import { AppError } from '../lib/errors';
+import { store } from '../lib/store';
+
+function urlOf(config: Config): string {
+  const host = config.server.isLoopback || !config.server.allowNonLoopback ? config.server.host : '127.0.0.1';
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.server.port}`;
+}
+
+/** Opens the dashboard's own store and settles what the previous run left behind. */
+function prepareState(config: Config): void {
+  try {
+    store();
+  } catch (error) {
+    console.error(`Mastodash cannot start: the store in DATA_DIR=${config.dataDir} cannot be opened (${(error as Error).message}).`);
+    console.error('It must be a directory the dashboard may write; it is created on first start.');
+    process.exit(1);
+  }
+  let interrupted: number;
+  try {
+    interrupted = markInterruptedRecords();
+  } catch (error) {
+    console.error(`Mastodash cannot start: ${error instanceof AppError ? `${error.title}: ${error.detail}` : (error as Error).message}`);
+    process.exit(1);
+  }
+  if (interrupted > 0) {
+    console.warn(`warning: ${interrupted} action(s) were cut short when the dashboard last stopped; the audit log shows them as interrupted.`);
+  }
+  let credential: ReturnType<typeof adminCredential>;
+  try {
+    credential = adminCredential();
+  } catch (error) {
+    // A configured password that cannot be used must not silently fall back to a login link.
+    console.error(`Mastodash cannot start: ${error instanceof AppError ? error.detail : (error as Error).message}`);
+    process.exit(78);
+  }
+  if (credential.source === 'none') {
+    // Console access means server access anyway, so the console may carry a login.
+    const link = createLoginLink();
+    console.log('Mastodash: no admin password is set (DASHBOARD_PASSWORD_FILE, DASHBOARD_PASSWORD or npm run set-password).');
+    console.log(`Mastodash: one-time login link, valid once until ${new Date(link.expiresAt).toISOString()}:`);
+    console.log(`  ${urlOf(config)}/login?token=${link.token}`);
+  } else {
+    console.log(`Mastodash: admin password from ${describeCredentialSource()}`);
+  }
+}
 
 function main(): void {
   let config;
@@ -21,6 +69,7 @@ function main(): void {
     throw error;
   }
   for (const warning of config.warnings) console.warn(`warning: ${warning}`);
+  prepareState(config);
 
   // From a checkout the standalone server sits in .next/standalone; in the image it is the app root.
   const appRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,7 +83,7 @@ function main(): void {
   // Next's standalone server reads these; they come from the validated configuration only.
   Object.assign(process.env, { HOSTNAME: config.server.host, PORT: String(config.server.port), NODE_ENV: 'production' });
   console.log(`Mastodash: compose project "${config.composeProject}", Docker at ${config.docker.display}`);
-  console.log(`Mastodash: listening on http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${config.server.port}`);
+  console.log(`Mastodash: listening on ${urlOf(config)}`);
   void import(pathToFileURL(standaloneServer).href);
 }
 

@@ -2,6 +2,7 @@
 
 import type { ContainerView } from '@/lib/docker/types';
 import { Badge } from '@/components/ui/badge';
+import { RestartButton } from './restart-button';
 import { formatDuration, HEALTH_WORDS, healthTone, isStopped, STATE_WORDS, stateTone } from './format';
 
 function Since({ iso, now, prefix, suffix = '' }: { iso: string; now: number; prefix: string; suffix?: string }) {
@@ -84,6 +85,7 @@ export function ContainerCard({ container, now }: { container: ContainerView; no
           <pre data-testid="probe-output">{container.lastProbe.output || '(no output)'}</pre>
         </details>
       ) : null}
+      <RestartButton name={container.name} service={container.service} />
     </article>
   );
 }

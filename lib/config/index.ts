@@ -19,6 +19,17 @@ export interface Config {
   composeProject: string;
   docker: DockerEndpoint & { timeoutMs: number };
   dataDir: string;
+  auth: {
+    username: string;
+    passwordFile?: string;
+    password?: string;
+    sessionIdleMs: number;
+    sessionMaxMs: number;
+    reauthMs: number;
+    loginLinkMs: number;
+  };
+  /** Host names accepted besides localhost, 127.0.0.1 and [::1] (lower case, port excluded unless given). */
+  allowedHosts: string[];
   influx: { url?: string; database: string; token?: string; org?: string; bucket?: string };
   mastodon: MastodonConnections & {
     dir?: string;
@@ -170,6 +181,16 @@ export function loadConfig({ env, readFile = (file) => readFileSync(file, 'utf8'
     composeProject: parsed.COMPOSE_PROJECT as string,
     docker: { ...parseDockerHost(parsed.DOCKER_HOST as string), timeoutMs: parsed.DOCKER_TIMEOUT_MS as number },
     dataDir: path.resolve(cwd, parsed.DATA_DIR as string),
+    auth: {
+      username: parsed.DASHBOARD_USER as string,
+      passwordFile: parsed.DASHBOARD_PASSWORD_FILE === undefined ? undefined : path.resolve(cwd, parsed.DASHBOARD_PASSWORD_FILE as string),
+      password: parsed.DASHBOARD_PASSWORD as string | undefined,
+      sessionIdleMs: (parsed.SESSION_IDLE_MINUTES as number) * 60_000,
+      sessionMaxMs: (parsed.SESSION_MAX_HOURS as number) * 3_600_000,
+      reauthMs: (parsed.REAUTH_MINUTES as number) * 60_000,
+      loginLinkMs: (parsed.LOGIN_LINK_MINUTES as number) * 60_000,
+    },
+    allowedHosts: (parsed.ALLOWED_HOSTS as string[] | undefined) ?? [],
     influx: {
       url: parsed.INFLUX_URL as string | undefined,
       database: parsed.INFLUX_DB as string,

@@ -113,6 +113,61 @@ export const DASHBOARD_KEYS = {
     example: 'INFLUX_BUCKET=telegraf',
     schema: optionalString,
   },
+  DASHBOARD_USER: {
+    description: 'Username of the dashboard administrator.',
+    defaultValue: 'admin',
+    example: 'DASHBOARD_USER=admin',
+    schema: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^[a-z0-9_.-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores'),
+  },
+  DASHBOARD_PASSWORD_FILE: {
+    description: 'File holding the admin password, or its scrypt hash from npm run set-password; wins over the others.',
+    example: 'DASHBOARD_PASSWORD_FILE=/run/secrets/mastodash-password',
+    schema: optionalString,
+  },
+  DASHBOARD_PASSWORD: {
+    description: 'The admin password itself (at least 12 characters); prefer DASHBOARD_PASSWORD_FILE or npm run set-password.',
+    example: 'DASHBOARD_PASSWORD=a-long-passphrase',
+    secret: true,
+    schema: z.string().min(12, 'must be at least 12 characters').max(1024, 'must be at most 1024 characters').optional(),
+  },
+  SESSION_IDLE_MINUTES: {
+    description: 'A session ends after this many minutes without a request.',
+    defaultValue: '30',
+    example: 'SESSION_IDLE_MINUTES=30',
+    schema: wholeNumber(1, 1440),
+  },
+  SESSION_MAX_HOURS: {
+    description: 'A session ends this many hours after login, active or not.',
+    defaultValue: '12',
+    example: 'SESSION_MAX_HOURS=12',
+    schema: wholeNumber(1, 720),
+  },
+  REAUTH_MINUTES: {
+    description: 'Restarts, account creation, permission fixes and registration changes need a login this recent.',
+    defaultValue: '10',
+    example: 'REAUTH_MINUTES=10',
+    schema: wholeNumber(1, 720),
+  },
+  LOGIN_LINK_MINUTES: {
+    description: 'Validity of the one-time login link printed at start when no password is set.',
+    defaultValue: '15',
+    example: 'LOGIN_LINK_MINUTES=15',
+    schema: wholeNumber(1, 1440),
+  },
+  ALLOWED_HOSTS: {
+    description: 'Extra Host names (comma-separated) besides localhost, 127.0.0.1 and [::1]; any other Host gets 403.',
+    example: 'ALLOWED_HOSTS=mastodash.internal',
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9.:[\]-]+(,[a-z0-9.:[\]-]+)*$/i, 'must be host names separated by commas, without spaces or schemes')
+      .transform((value) => value.toLowerCase().split(','))
+      .optional(),
+  },
   DATA_DIR: {
     description: "Directory for the dashboard's own state (sessions, audit log); created on first start.",
     defaultValue: './data',

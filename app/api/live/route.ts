@@ -1,3 +1,4 @@
+import { requireRouteSession } from '@/lib/auth/guard';
 import { liveTopics } from '@/lib/live';
 import type { ContainersMessage } from '@/lib/live/messages';
 
@@ -6,7 +7,9 @@ export const dynamic = 'force-dynamic';
 const KEEPALIVE_MS = 15_000;
 
 /** The one server-sent-events stream every browser tab listens to. */
-export function GET(request: Request): Response {
+export async function GET(request: Request): Promise<Response> {
+  const session = await requireRouteSession(request);
+  if (session instanceof Response) return session;
   const encoder = new TextEncoder();
   let cleanup = () => undefined as void;
   const body = new ReadableStream<Uint8Array>({

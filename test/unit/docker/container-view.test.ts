@@ -104,16 +104,20 @@ describe('toContainerView', () => {
 });
 
 describe('groupByService', () => {
-  it('groups by service in name order, containers by compose number', () => {
+  it("orders Mastodon's services as an admin reads them, others by name after them; containers by compose number", () => {
     const view = toContainerView(inspect());
     const groups = groupByService([
       { ...view, id: '3', service: 'web', containerNumber: 2, name: 'mastodon-web-2' },
       { ...view, id: '1', service: 'db', name: 'mastodon-db-1' },
+      { ...view, id: '4', service: 'backup', name: 'mastodon-backup-1' },
+      { ...view, id: '5', service: 'sidekiq', name: 'mastodon-sidekiq-1' },
       { ...view, id: '2', service: 'web', containerNumber: 1 },
     ]);
     expect(groups.map((g) => [g.service, g.containers.map((c) => c.id)])).toEqual([
-      ['db', ['1']],
       ['web', ['2', '3']],
+      ['sidekiq', ['5']],
+      ['db', ['1']],
+      ['backup', ['4']],
     ]);
   });
 });

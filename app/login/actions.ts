@@ -1,0 +1,58 @@
+'use server';
+
+import { cookies, headers } from 'next/headers';
+import { redirect } from 'next/navigation';
+
+import { currentSession, requireActionSession } from '@/lib/auth/guard';
+import { loginWithLink, loginWithPassword, logout, reauthenticate } from '@/lib/auth/login';
+import { SESSION_COOKIE, sessionCookieOptions } from '@/lib/auth/session';
+import { getConfig } from '@/lib/config';
+import { AppError, toErrorView } from '@/lib/errors';
+import { checkRequest, requestFacts } from '@/lib/http/request-guard';
+import { nextPathSchema } from '@/lib/validations/auth';
+import type { FormState } from '@/components/auth/form-state';
+
+/** Login is the one mutation without a session; it still gets the Host and Origin checks. */
+async function refuseForeignRequest(): Promise<FormState | undefined> {
+  const verdict = checkRequest(requestFacts('POST', await headers()), getConfig().allowedHosts);
+  return verdict.ok ? undefined : { error: new AppError('forbidden', 'Request refused', verdict.reason).toView() };
+}
+
+async function finishLogin(result: Awaited<ReturnType<typeof loginWithPassword>>, next: FormDataEntryValue | null): Promise<FormState> {
+  if (!result.ok) return { error: result.error, fieldErrors: result.fieldErrors };
+  const secure = (await headers()).get('x-forwarded-proto') === 'https';
+  (await cookies()).set(SESSION_COOKIE, result.sessionId, sessionCookieOptions(secure, result.expiresAt));
+  redirect(nextPathSchema.parse(next ?? '/'));
+}
+
+export async function loginAction(_previous: FormState, form: FormData): Promise<FormState> {
+  const refused = await refuseForeignRequest();
+  if (refused) return refused;
+  const previous = await currentSession();
+  const result = await loginWithPassword({ username: form.get('username'), password: form.get('password') }, previous?.idHash);
+  return finishLogin(result, form.get('next'));
+}
+
+export async function loginLinkAction(_previous: FormState, form: FormData): Promise<FormState> {
+  const refused = await refuseForeignRequest();
+  if (refused) return refused;
+  const previous = await currentSession();
+  return finishLogin(loginWithLink({ token: form.get('token') }, previous?.idHash), '/');
+}
+
+export async function logoutAction(): Promise<void> {
+  const session = await requireActionSession();
+  logout(session);
+  (await cookies()).delete(SESSION_COOKIE);
+  redirect('/login');
+}
+
+export async function reauthAction(_previous: FormState, form: FormData): Promise<FormState> {
+  try {
+    const session = await requireActionSession();
+    const result = await reauthenticate(session, { password: form.get('password') });
+    return result.ok ? { done: true } : { error: result.error, fieldErrors: result.fieldErrors };
+  } catch (error) {
+    return { error: toErrorView(error) };
+  }
+}

@@ -1,0 +1,46 @@
+import { formatDuration, type Tone } from '@/components/containers/format';
+import type { AuditFilter, AuditRecordView, JsonObject } from '@/lib/audit';
+
+/** The outcome as the page shows it: a word and a tone (the badge adds a shape), never colour alone. */
+export function outcomeDisplay(record: Pick<AuditRecordView, 'outcome' | 'running'>): { word: string; tone: Tone } {
+  switch (record.outcome) {
+    case 'started':
+      // A 'started' record of an earlier run can only have been cut short, even before start-up marks it.
+      return record.running ? { word: 'Running', tone: 'warn' } : { word: 'Interrupted', tone: 'bad' };
+    case 'succeeded':
+      return { word: 'Succeeded', tone: 'good' };
+    case 'failed':
+      return { word: 'Failed', tone: 'bad' };
+    case 'refused':
+      return { word: 'Refused', tone: 'warn' };
+    case 'interrupted':
+      return { word: 'Interrupted', tone: 'bad' };
+  }
+}
+
+/** Server-rendered, so in UTC and said so: the server's and the browser's time zones may differ. */
+export function formatAuditTime(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+}
+
+export function formatDurationMs(ms: number | null): string {
+  if (ms === null) return '—';
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return formatDuration(ms);
+}
+
+/** Parameters as short `key → text` pairs; nested values as compact JSON. */
+export function paramEntries(params: JsonObject): [string, string][] {
+  return Object.entries(params).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]);
+}
+
+/** A link to the audit page (or its export) that keeps the filter in the URL. */
+export function auditHref(filter: Pick<AuditFilter, 'action' | 'outcome' | 'beforeId'>, path = '/audit'): string {
+  const query = new URLSearchParams();
+  if (filter.action) query.set('action', filter.action);
+  if (filter.outcome) query.set('outcome', filter.outcome);
+  if (filter.beforeId !== undefined) query.set('beforeId', String(filter.beforeId));
+  const text = query.toString();
+  return text ? `${path}?${text}` : path;
+}

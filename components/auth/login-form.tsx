@@ -1,0 +1,45 @@
+'use client';
+
+import { useActionState } from 'react';
+
+import { loginAction, loginLinkAction } from '@/app/login/actions';
+import { ErrorBox } from '@/components/ui/error-box';
+import { FieldError } from '@/components/ui/field-error';
+import { EMPTY_FORM_STATE } from './form-state';
+
+export function LoginForm({ next }: { next: string }) {
+  const [state, submit, pending] = useActionState(loginAction, EMPTY_FORM_STATE);
+  return (
+    <form action={submit} className="form" data-testid="login-form" noValidate>
+      <input type="hidden" name="next" value={next} />
+      <label>
+        Username
+        <input name="username" autoComplete="username" autoCapitalize="none" spellCheck={false} required maxLength={64} />
+        <FieldError errors={state.fieldErrors?.username} />
+      </label>
+      <label>
+        Password
+        <input name="password" type="password" autoComplete="current-password" required maxLength={1024} />
+        <FieldError errors={state.fieldErrors?.password} />
+      </label>
+      {state.error ? <ErrorBox error={state.error} testId="login-error" /> : null}
+      <button type="submit" disabled={pending}>
+        {pending ? 'Checking…' : 'Log in'}
+      </button>
+    </form>
+  );
+}
+
+export function LoginLinkForm({ token }: { token: string }) {
+  const [state, submit, pending] = useActionState(loginLinkAction, EMPTY_FORM_STATE);
+  return (
+    <form action={submit} className="form" data-testid="login-link-form">
+      <input type="hidden" name="token" value={token} />
+      <p>This is the one-time login link printed in the dashboard&apos;s console. It works once.</p>
+      {state.error ? <ErrorBox error={state.error} testId="login-error" /> : null}
+      <button type="submit" disabled={pending}>
+        {pending ? 'Checking…' : 'Continue with this link'}
+      </button>
+    </form>
+  );
+}

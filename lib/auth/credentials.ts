@@ -1,0 +1,197 @@
+import 'server-only';
+
+/**
+ * Where the admin password comes from, in order: DASHBOARD_PASSWORD_FILE (re-read at each login, so a
+ * rotated file takes effect), DASHBOARD_PASSWORD, the hash stored by `npm run set-password`, else none
+ * (the server then prints a one-time login link). Every login runs the KDF exactly once, whether or
+ * not the username exists, so timing does not reveal it.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+import { getConfig } from '../config';
+import { AppError } from '../errors';
+import { store } from '../store';
+import {
+  PASSWORD_MAX_LENGTH,
+  hashPassword,
+  looksLikePasswordHash,
+  newPasswordSchema,
+  parsePasswordHash,
+  verifyDummyPassword,
+  verifyPassword,
+} from './password';
+
+/** Where logins take the password from; never the secret itself. */
+export type AdminCredential =
+  | { source: 'file'; file: string; form: 'plain' | 'hash' }
+  | { source: 'env'; form: 'plain' }
+  | { source: 'store'; form: 'hash'; setAt: number }
+  | { source: 'none' };
+
+export type CredentialSource = AdminCredential['source'];
+
+type Secret =
+  | { source: 'file'; file: string; form: 'plain' | 'hash'; value: string }
+  | { source: 'env'; form: 'plain'; value: string }
+  | { source: 'store'; form: 'hash'; value: string; setAt: number }
+  | { source: 'none' };
+
+function fileProblem(file: string, detail: string): AppError {
+  return new AppError(
+    'invalid_input',
+    'Password file unusable',
+    `DASHBOARD_PASSWORD_FILE ${file} ${detail}`,
+    'Fix the file (a password of at least 12 characters, or a scrypt hash), or unset DASHBOARD_PASSWORD_FILE.',
+  );
+}
+
+function readPasswordFile(file: string): Secret {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw fileProblem(file, `cannot be read (${code}); every login fails until it can.`);
+  }
+  // Editors and `echo` add one newline; anything else belongs to the password.
+  const content = text.replace(/\r?\n$/, '');
+  if (looksLikePasswordHash(content)) {
+    try {
+      parsePasswordHash(content);
+    } catch (error) {
+      throw error instanceof AppError ? fileProblem(file, `holds an unusable hash: ${error.detail}`) : error;
+    }
+    return { source: 'file', file, form: 'hash', value: content.trim() };
+  }
+  const checked = newPasswordSchema.safeParse(content);
+  if (!checked.success) throw fileProblem(file, `holds a password that ${checked.error.issues[0]?.message ?? 'is invalid'}.`);
+  return { source: 'file', file, form: 'plain', value: content };
+}
+
+function readStoredHash(): Secret {
+  const row = store()
+    .prepare<[], { hash: string; setAt: number }>('SELECT hash, set_at AS setAt FROM admin_password WHERE id = 1')
+    .get();
+  if (row === undefined) return { source: 'none' };
+  try {
+    parsePasswordHash(row.hash);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    throw new AppError(
+      'invalid_input',
+      'Stored password unusable',
+      `the hash saved by npm run set-password is unusable: ${error.detail}`,
+      'Set it again: npm run set-password',
+    );
+  }
+  return { source: 'store', form: 'hash', value: row.hash, setAt: row.setAt };
+}
+
+function readSecret(): Secret {
+  const { passwordFile, password } = getConfig().auth;
+  if (passwordFile !== undefined) return readPasswordFile(passwordFile);
+  if (password !== undefined) return { source: 'env', form: 'plain', value: password };
+  return readStoredHash();
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}
+
+let plainHashCache: { digest: Buffer; hash: Promise<string> } | undefined;
+
+// A plain password is hashed once per process (random salt) so that logins compare KDF outputs in
+// constant time, as with a stored hash; a changed password (rotated file) is hashed again.
+function hashOfPlain(password: string): Promise<string> {
+  const digest = sha256(password);
+  if (plainHashCache === undefined || !timingSafeEqual(plainHashCache.digest, digest)) {
+    const hash = hashPassword(password);
+    plainHashCache = { digest, hash };
+    hash.catch(() => {
+      if (plainHashCache?.hash === hash) plainHashCache = undefined;
+    });
+  }
+  return plainHashCache.hash;
+}
+
+/**
+ * Resolves the admin credential now (the file is read again each time). Throws AppError when
+ * DASHBOARD_PASSWORD_FILE or the stored hash is unusable.
+ */
+export function adminCredential(): AdminCredential {
+  const secret = readSecret();
+  switch (secret.source) {
+    case 'none':
+      return secret;
+    case 'store':
+      return { source: 'store', form: 'hash', setAt: secret.setAt };
+    case 'env':
+      return { source: 'env', form: 'plain' };
+    case 'file':
+      return { source: 'file', file: secret.file, form: secret.form };
+  }
+}
+
+function encodedHashOf(secret: Exclude<Secret, { source: 'none' }>): Promise<string> {
+  return secret.form === 'hash' ? Promise.resolve(secret.value) : hashOfPlain(secret.value);
+}
+
+function usernameMatches(username: string): boolean {
+  return timingSafeEqual(sha256(username.toLowerCase()), sha256(getConfig().auth.username));
+}
+
+/**
+ * True only when the lower-cased username is the configured one and the password matches. The KDF
+ * runs either way (on a dummy hash for an unknown username or when no password is set).
+ */
+export async function verifyLogin(username: string, password: string): Promise<boolean> {
+  const knownUser = usernameMatches(username);
+  const secret = readSecret();
+  // Resolved even for an unknown username, so a plain password's one-time hashing shows no difference.
+  const hash = secret.source === 'none' ? undefined : await encodedHashOf(secret);
+  if (!knownUser || hash === undefined || password.length > PASSWORD_MAX_LENGTH) {
+    return verifyDummyPassword(password.slice(0, PASSWORD_MAX_LENGTH));
+  }
+  return verifyPassword(password, hash);
+}
+
+function describeSecret(secret: Secret): string {
+  switch (secret.source) {
+    case 'file':
+      return `file: DASHBOARD_PASSWORD_FILE ${secret.file} (${secret.form === 'hash' ? 'scrypt hash' : 'plain password'}, read at each login)`;
+    case 'env':
+      return 'env: DASHBOARD_PASSWORD';
+    case 'store':
+      return `store: the hash saved by npm run set-password on ${new Date(secret.setAt).toISOString()}`;
+    case 'none':
+      return 'none: no password is set; a one-time login link is printed at start (set one with npm run set-password)';
+  }
+}
+
+/** One line for the start-up log and the CLI's status: which source logins use, never the secret. */
+export function describeCredentialSource(): string {
+  try {
+    return describeSecret(readSecret());
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    const { passwordFile, password } = getConfig().auth;
+    const source = passwordFile !== undefined ? 'file' : password !== undefined ? 'env' : 'store';
+    return `${source}: ${error.detail}`;
+  }
+}
+
+/** Stores the hash of a new admin password (npm run set-password). A file or env password still wins. */
+export async function saveAdminPassword(password: string, now: number = Date.now()): Promise<void> {
+  const checked = newPasswordSchema.safeParse(password);
+  if (!checked.success) {
+    throw new AppError('invalid_input', 'Password not accepted', `The password ${checked.error.issues[0]?.message ?? 'is invalid'}.`);
+  }
+  const hash = await hashPassword(checked.data);
+  store()
+    .prepare(
+      `INSERT INTO admin_password (id, hash, set_at) VALUES (1, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET hash = excluded.hash, set_at = excluded.set_at`,
+    )
+    .run(hash, now);
+}

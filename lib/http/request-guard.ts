@@ -1,0 +1,62 @@
+/**
+ * The two request checks every entry point runs, in proxy.ts and again in the session guard
+ * (CVE-2025-29927 is why the proxy alone is not trusted):
+ * - Host allow-list: a DNS-rebinding page reaches the tunnel as `Host: evil.example:3001`; any name that
+ *   is not loopback or explicitly allowed is refused before any work is done.
+ * - Origin on mutations: another localhost port shares our cookies (cookies ignore ports), so every
+ *   state-changing request must come from exactly our own origin, port included.
+ */
+export type GuardVerdict = { ok: true } | { ok: false; status: 403; reason: string };
+
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Splits a Host header into lower-cased name (IPv6 kept in brackets) and port. */
+export function parseHostHeader(host: string): { name: string; port?: string } | undefined {
+  const match = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::(\d{1,5}))?$/i.exec(host.trim());
+  if (!match?.[1]) return undefined;
+  return { name: match[1].toLowerCase(), ...(match[2] ? { port: match[2] } : {}) };
+}
+
+export function isAllowedHost(hostHeader: string | null | undefined, allowedHosts: readonly string[]): boolean {
+  if (!hostHeader) return false;
+  const host = parseHostHeader(hostHeader);
+  if (!host) return false;
+  if (LOOPBACK_NAMES.has(host.name)) return true;
+  const withPort = host.port ? `${host.name}:${host.port}` : host.name;
+  // An ALLOWED_HOSTS entry without a port allows that name on any port; with a port, only that one.
+  return allowedHosts.some((allowed) => allowed === host.name || allowed === withPort);
+}
+
+export interface RequestFacts {
+  method: string;
+  host: string | null;
+  origin: string | null;
+  secFetchSite: string | null;
+}
+
+export function checkRequest(facts: RequestFacts, allowedHosts: readonly string[]): GuardVerdict {
+  if (!isAllowedHost(facts.host, allowedHosts)) {
+    return { ok: false, status: 403, reason: `Host ${JSON.stringify(facts.host ?? '')} is not allowed` };
+  }
+  if (SAFE_METHODS.has(facts.method.toUpperCase())) return { ok: true };
+  if (facts.secFetchSite !== null && facts.secFetchSite !== 'same-origin') {
+    return { ok: false, status: 403, reason: `Sec-Fetch-Site ${facts.secFetchSite} is not same-origin` };
+  }
+  if (facts.origin === null || facts.origin === '') return { ok: false, status: 403, reason: 'A mutation without Origin' };
+  if (facts.origin === 'null') return { ok: false, status: 403, reason: 'Origin null' };
+  const ownOrigins = [`http://${facts.host}`, `https://${facts.host}`].map((origin) => origin.toLowerCase());
+  if (!ownOrigins.includes(facts.origin.toLowerCase())) {
+    return { ok: false, status: 403, reason: `Origin ${facts.origin} is not this dashboard` };
+  }
+  return { ok: true };
+}
+
+export function requestFacts(method: string, headers: Pick<Headers, 'get'>): RequestFacts {
+  return {
+    method,
+    host: headers.get('host'),
+    origin: headers.get('origin'),
+    secFetchSite: headers.get('sec-fetch-site'),
+  };
+}

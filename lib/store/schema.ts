@@ -1,0 +1,67 @@
+/**
+ * The dashboard's own state, independent of Mastodon's Postgres and Redis: the admin must be able to
+ * log in exactly when those are down. Each migration runs once, in order; never edit a shipped one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE admin_password (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    hash TEXT NOT NULL,
+    set_at INTEGER NOT NULL
+  );
+
+  -- Session ids are random; only their SHA-256 is stored, so a copy of this file opens no session.
+  CREATE TABLE sessions (
+    id_hash TEXT PRIMARY KEY,
+    username TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_seen_at INTEGER NOT NULL,
+    authenticated_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+
+  -- One row per lower-cased username ('user:<name>') and one for all of them ('global').
+  CREATE TABLE login_counters (
+    scope TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    window_started_at INTEGER NOT NULL,
+    last_failure_at INTEGER NOT NULL,
+    locked_at INTEGER
+  );
+
+  CREATE TABLE login_links (
+    token_hash TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER
+  );
+
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    started_at INTEGER NOT NULL,
+    boot_id TEXT NOT NULL,
+    session TEXT,
+    actor TEXT,
+    action TEXT NOT NULL,
+    target TEXT,
+    params TEXT NOT NULL DEFAULT '{}',
+    outcome TEXT NOT NULL CHECK (outcome IN ('started', 'succeeded', 'failed', 'refused', 'interrupted')),
+    error TEXT,
+    duration_ms INTEGER,
+    finished_at INTEGER
+  );
+  CREATE INDEX audit_log_by_action ON audit_log (action, id);
+  CREATE INDEX audit_log_by_outcome ON audit_log (outcome, id);
+
+  -- Append-only: no record is ever deleted, and a record changes once, from 'started' to its outcome.
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+  CREATE TRIGGER audit_log_finish_once BEFORE UPDATE ON audit_log
+  WHEN OLD.outcome <> 'started'
+    OR NEW.outcome = 'started'
+    OR NEW.id IS NOT OLD.id OR NEW.started_at IS NOT OLD.started_at OR NEW.boot_id IS NOT OLD.boot_id
+    OR NEW.session IS NOT OLD.session OR NEW.actor IS NOT OLD.actor OR NEW.action IS NOT OLD.action
+    OR NEW.target IS NOT OLD.target OR NEW.params IS NOT OLD.params
+  BEGIN SELECT RAISE(ABORT, 'audit records only change once, from started to their outcome'); END;
+  `,
+];
