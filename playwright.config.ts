@@ -4,6 +4,10 @@ import { readTestbed } from './test/support/testbed';
 
 const testbed = readTestbed();
 export const E2E_PORT = 3101;
+/** The e2e server's own state; wiped at every start so that each run begins without sessions or locks. */
+export const E2E_DATA_DIR = '/tmp/mastodash-e2e-data';
+export const E2E_PASSWORD = 'e2e-admin-password-long';
+export const ADMIN_STATE = 'e2e/artifacts/admin-session.json';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -24,11 +28,16 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'light', use: { colorScheme: 'light', viewport: { width: 1280, height: 900 } } },
+    { name: 'login', testMatch: /login\.setup\.ts/ },
+    {
+      name: 'light',
+      dependencies: ['login'],
+      use: { colorScheme: 'light', viewport: { width: 1280, height: 900 }, storageState: ADMIN_STATE },
+    },
   ],
   webServer: {
     // The production build, as an admin runs it (npm run build happens before the e2e run).
-    command: 'npm start',
+    command: `rm -rf ${E2E_DATA_DIR} && npm start`,
     url: `http://127.0.0.1:${E2E_PORT}/`,
     reuseExistingServer: false,
     timeout: 60_000,
@@ -40,7 +49,8 @@ export default defineConfig({
       DOCKER_HOST: testbed.dockerHost,
       COMPOSE_PROJECT: testbed.project,
       MASTODON_DIR: testbed.mastodonDir,
-      DATA_DIR: 'e2e/artifacts/data',
+      DATA_DIR: E2E_DATA_DIR,
+      DASHBOARD_PASSWORD: E2E_PASSWORD,
       NEXT_TELEMETRY_DISABLED: '1',
     },
   },

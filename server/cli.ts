@@ -6,7 +6,7 @@
 import { auditFinish, auditStart, type AuditEntry } from '../lib/audit';
 import { describeCredentialSource, saveAdminPassword } from '../lib/auth/credentials';
 import { evaluateGate, listLoginCounters, policyForScope, unlockLogins, type StoredCounter } from '../lib/auth/lockout';
-import { newPasswordSchema } from '../lib/auth/password';
+import { hashPassword, newPasswordSchema } from '../lib/auth/password';
 import { destroyAllSessions } from '../lib/auth/session';
 import { ConfigError, getConfig } from '../lib/config';
 import { AppError } from '../lib/errors';
@@ -18,6 +18,8 @@ const USAGE = `Usage: node dist/cli.mjs <command>
 
   set-password          Set the admin password. Prompts twice on a terminal; otherwise reads the
                         first line of standard input.
+  hash-password         Print an scrypt hash of a new password, for DASHBOARD_PASSWORD_FILE.
+                        Reads it like set-password; stores nothing.
   unlock [USERNAME]     Clear failed logins and locks of USERNAME (default: DASHBOARD_USER) and
                         the global counter.
   unlock --all          Clear every failed-login counter and lock.
@@ -27,7 +29,7 @@ const USAGE = `Usage: node dist/cli.mjs <command>
 From a checkout: npm run set-password, npm run unlock, npm run unlock -- --all.
 Exit codes: 0 done, 1 failed, 2 usage error, 78 configuration error.`;
 
-type Command = { name: 'help' } | { name: 'set-password' } | { name: 'status' } | { name: 'unlock'; username?: string; all: boolean };
+type Command = { name: 'help' } | { name: 'set-password' } | { name: 'hash-password' } | { name: 'status' } | { name: 'unlock'; username?: string; all: boolean };
 
 class UsageError extends Error {}
 class CliFailure extends Error {}
@@ -50,6 +52,7 @@ function parseCommand(argv: string[]): Command {
     case '-h':
       return { name: 'help' };
     case 'set-password':
+    case 'hash-password':
     case 'status':
       if (args.length > 0) throw new UsageError(`${name} takes no arguments`);
       return { name };
@@ -138,6 +141,13 @@ async function setPassword(): Promise<void> {
   console.log(`Logins use: ${describeCredentialSource()}`);
 }
 
+/** For DASHBOARD_PASSWORD_FILE: the hash goes to stdout, so `npm run -s hash-password > file` works. */
+async function printPasswordHash(): Promise<void> {
+  const checked = newPasswordSchema.safeParse(await readNewPassword());
+  if (!checked.success) throw new CliFailure(`The password ${checked.error.issues[0]?.message ?? 'is invalid'}; nothing was printed.`);
+  console.log(await hashPassword(checked.data));
+}
+
 function describeCounter(counter: StoredCounter, now: number): string {
   const gate = evaluateGate(counter, policyForScope(counter.scope), now);
   const state = gate.allowed
@@ -180,6 +190,8 @@ async function run(command: Command): Promise<void> {
       return;
     case 'set-password':
       return setPassword();
+    case 'hash-password':
+      return printPasswordHash();
     case 'unlock':
       return unlock(command);
     case 'status':

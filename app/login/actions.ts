@@ -29,8 +29,10 @@ export async function loginAction(_previous: FormState, form: FormData): Promise
   const refused = await refuseForeignRequest();
   if (refused) return refused;
   const previous = await currentSession();
-  const result = await loginWithPassword({ username: form.get('username'), password: form.get('password') }, previous?.idHash);
-  return finishLogin(result, form.get('next'));
+  const username = form.get('username');
+  const result = await loginWithPassword({ username, password: form.get('password') }, previous?.idHash);
+  const state = await finishLogin(result, form.get('next'));
+  return typeof username === 'string' ? { ...state, values: { username: username.slice(0, 64) } } : state;
 }
 
 export async function loginLinkAction(_previous: FormState, form: FormData): Promise<FormState> {

@@ -5,6 +5,8 @@ export interface FormState {
   error?: ErrorView;
   fieldErrors?: Partial<Record<string, string[]>>;
   done?: boolean;
+  /** Non-secret values to put back after React resets the form (never a password). */
+  values?: Partial<Record<string, string>>;
 }
 
 export const EMPTY_FORM_STATE: FormState = {};

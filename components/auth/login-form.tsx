@@ -14,7 +14,16 @@ export function LoginForm({ next }: { next: string }) {
       <input type="hidden" name="next" value={next} />
       <label>
         Username
-        <input name="username" autoComplete="username" autoCapitalize="none" spellCheck={false} required maxLength={64} />
+        <input
+          name="username"
+          autoComplete="username"
+          autoCapitalize="none"
+          spellCheck={false}
+          required
+          maxLength={64}
+          defaultValue={state.values?.username}
+          key={state.values?.username}
+        />
         <FieldError errors={state.fieldErrors?.username} />
       </label>
       <label>

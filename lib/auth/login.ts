@@ -6,7 +6,7 @@ import { AppError, type ErrorView } from '../errors';
 import { loginLinkSchema, loginSchema, reauthSchema } from '../validations/auth';
 import { verifyLogin } from './credentials';
 import { consumeLoginLink } from './login-links';
-import { checkLoginGate, describeGate, recordLoginFailure, recordLoginSuccess, withLoginSlot } from './lockout';
+import { checkLoginGate, describeGate, recordLoginFailure, recordLoginSuccess, withLoginSlot, type BlockedLoginGate } from './lockout';
 import { createSession, destroySession, markReauthenticated, sessionRef } from './session';
 
 export type FieldErrors = Partial<Record<string, string[]>>;
@@ -20,6 +20,10 @@ const WRONG_CREDENTIALS: ErrorView = {
   title: 'Wrong username or password',
   detail: 'Check both and try again.',
 };
+
+function gateError(gate: BlockedLoginGate): ErrorView {
+  return { code: 'locked', title: gate.reason === 'locked' ? 'Login locked' : 'Login paused', detail: describeGate(gate) };
+}
 
 function startSession(username: string, previousIdHash: string | undefined, method: 'password' | 'link'): LoginResult {
   // A login always gets a fresh session id: an id planted before login is worthless afterwards.
@@ -55,7 +59,7 @@ async function attemptPasswordLogin(input: unknown, previousIdHash?: string): Pr
   const gate = checkLoginGate(username);
   if (!gate.allowed) {
     auditEvent({ actor: username, action: 'auth.login_failed', outcome: 'refused', error: describeGate(gate) });
-    return { ok: false, error: { code: 'locked', title: 'Login paused', detail: describeGate(gate) } };
+    return { ok: false, error: gateError(gate) };
   }
   if (await verifyLogin(username, parsed.data.password)) {
     recordLoginSuccess(username);
@@ -98,7 +102,7 @@ async function attemptReauthentication(session: { username: string; idHash: stri
     return { ok: false, error: new AppError('invalid_input', 'Enter your password', 'The password is needed.').toView(), fieldErrors: parsed.error.flatten().fieldErrors };
   }
   const gate = checkLoginGate(session.username);
-  if (!gate.allowed) return { ok: false, error: { code: 'locked', title: 'Login paused', detail: describeGate(gate) } };
+  if (!gate.allowed) return { ok: false, error: gateError(gate) };
   if (!(await verifyLogin(session.username, parsed.data.password))) {
     recordLoginFailure(session.username);
     auditEvent({ actor: session.username, session: sessionRef(session.idHash), action: 'auth.login_failed', outcome: 'failed', error: 'Wrong password on re-entry' });

@@ -124,7 +124,7 @@ export const DASHBOARD_KEYS = {
       .regex(/^[a-z0-9_.-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores'),
   },
   DASHBOARD_PASSWORD_FILE: {
-    description: 'File holding the admin password, or its scrypt hash from npm run set-password; wins over the others.',
+    description: 'File holding the admin password, or its scrypt hash (npm run -s hash-password prints one); wins over the others.',
     example: 'DASHBOARD_PASSWORD_FILE=/run/secrets/mastodash-password',
     schema: optionalString,
   },

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { checkLoginGate, listLoginCounters, recordLoginFailure } from '@/lib/auth/lockout';
+import { verifyPassword } from '@/lib/auth/password';
 import { loadConfig, setConfigForTesting } from '@/lib/config';
 import { openStore, setStoreForTesting, type Store } from '@/lib/store';
 
@@ -88,6 +89,19 @@ describe('mastodash CLI', { timeout: 30_000 }, () => {
         { actor: 'cli', action: 'auth.password_set', outcome: 'succeeded' },
       ]);
     });
+  });
+
+  it('hash-password prints a hash that DASHBOARD_PASSWORD_FILE accepts, and stores nothing', async () => {
+    const printed = runCli(['hash-password'], { input: 'a file based passphrase\n' });
+    expect(printed.code).toBe(0);
+    const hash = printed.stdout.trim();
+    expect(hash).toMatch(/^scrypt\$N=131072,r=8,p=1\$/);
+    await expect(verifyPassword('a file based passphrase', hash)).resolves.toBe(true);
+    const file = path.join(dataDir, 'password-file');
+    writeFileSync(file, `${hash}\n`);
+    const status = runCli(['status'], { env: { DASHBOARD_PASSWORD_FILE: file } });
+    expect(status.stdout).toMatch(/file: /);
+    expect(runCli(['status']).stdout).not.toMatch(/store:/);
   });
 
   it('set-password refuses a short password and changes nothing', () => {
