@@ -1,8 +1,12 @@
 'use server';
 
-import { runAdminAction } from '@/lib/actions/admin-action';
-import { restartContainerSpec } from '@/lib/actions/restart-container';
+import { runAdminJob } from '@/lib/actions/admin-action';
+import { restartContainerSpec, restartMastodonSpec } from '@/lib/actions/restart-container';
 
 export async function restartContainerAction(input: { container: string }) {
-  return runAdminAction(restartContainerSpec, input);
+  return runAdminJob(restartContainerSpec, input);
+}
+
+export async function restartMastodonAction() {
+  return runAdminJob(restartMastodonSpec, {});
 }

@@ -36,6 +36,15 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               <a href="/" className="topbar-link">
                 Containers
               </a>
+              <a href="/accounts" className="topbar-link">
+                Accounts
+              </a>
+              <a href="/media" className="topbar-link">
+                Media
+              </a>
+              <a href="/registrations" className="topbar-link">
+                Registrations
+              </a>
               <a href="/audit" className="topbar-link">
                 Audit log
               </a>

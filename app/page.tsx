@@ -1,6 +1,7 @@
 import { LiveContainers } from '@/components/containers/live-containers';
 import { requireSession } from '@/lib/auth/guard';
 import { getConfig } from '@/lib/config';
+import { listRecentJobs } from '@/lib/jobs';
 import { containersPanel } from '@/lib/panels/containers';
 
 export const dynamic = 'force-dynamic';
@@ -13,6 +14,7 @@ export default async function HomePage() {
       project={getConfig().composeProject}
       initialContainers={containers.ok ? containers.data.containers : []}
       initialError={containers.ok ? undefined : containers.error}
+      initialJobs={listRecentJobs()}
     />
   );
 }

@@ -19,7 +19,7 @@ test('the audit log lists actions newest first, filters them, and exports CSV wi
   await page.goto('/');
   const streaming = page.getByTestId(`container-${testbed.project}-streaming-1`);
   await streaming.getByTestId('restart').click();
-  await expect(streaming.getByTestId('restart-result')).toContainText('Restarted', { timeout: 60_000 });
+  await expect(streaming.getByTestId('job')).toHaveAttribute('data-status', 'succeeded', { timeout: 60_000 });
   await waitForHealth(`${testbed.project}-streaming-1`, 'healthy');
 
   await page.goto('/audit');

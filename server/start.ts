@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { markInterruptedRecords } from '../lib/audit';
+import { markInterruptedJobs } from '../lib/jobs';
 import { adminCredential, describeCredentialSource } from '../lib/auth/credentials';
 import { createLoginLink } from '../lib/auth/login-links';
 import { ConfigError, getConfig, type Config } from '../lib/config';
@@ -31,6 +32,7 @@ function prepareState(config: Config): void {
   let interrupted: number;
   try {
     interrupted = markInterruptedRecords();
+    markInterruptedJobs();
   } catch (error) {
     console.error(`Mastodash cannot start: ${error instanceof AppError ? `${error.title}: ${error.detail}` : (error as Error).message}`);
     process.exit(1);

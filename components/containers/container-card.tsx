@@ -1,6 +1,7 @@
 'use client';
 
 import type { ContainerView } from '@/lib/docker/types';
+import type { JobView } from '@/lib/jobs/types';
 import { Badge } from '@/components/ui/badge';
 import { RestartButton } from './restart-button';
 import { formatDuration, HEALTH_WORDS, healthTone, isStopped, STATE_WORDS, stateTone } from './format';
@@ -15,7 +16,7 @@ function Since({ iso, now, prefix, suffix = '' }: { iso: string; now: number; pr
   );
 }
 
-export function ContainerCard({ container, now }: { container: ContainerView; now: number }) {
+export function ContainerCard({ container, now, job }: { container: ContainerView; now: number; job?: JobView }) {
   const stopped = isStopped(container);
   return (
     <article
@@ -85,7 +86,7 @@ export function ContainerCard({ container, now }: { container: ContainerView; no
           <pre data-testid="probe-output">{container.lastProbe.output || '(no output)'}</pre>
         </details>
       ) : null}
-      <RestartButton name={container.name} service={container.service} />
+      <RestartButton name={container.name} service={container.service} job={job} />
     </article>
   );
 }

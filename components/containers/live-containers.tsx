@@ -10,21 +10,38 @@ import { ErrorBox } from '@/components/ui/error-box';
 import { ContainerCard } from './container-card';
 import { formatDuration, summarize } from './format';
 import { groupByService } from '@/lib/docker/grouping';
+import type { JobView } from '@/lib/jobs/types';
+import { useJobs } from '@/components/jobs/use-jobs';
+import { RESTART_MASTODON_TARGET, RestartMastodon } from './restart-mastodon';
 import { useNow } from './use-now';
 
 type Connection = 'connecting' | 'live' | 'reconnecting';
 
 const REOPEN_AFTER_MS = 2_000;
 
+/** The newest job per target: what each card (and the panel, for "restart Mastodon") shows. */
+function latestByTarget(jobs: Iterable<JobView>): Map<string, JobView> {
+  const latest = new Map<string, JobView>();
+  for (const job of jobs) {
+    if (job.kind !== 'container.restarted') continue;
+    const known = latest.get(job.target);
+    if (!known || known.startedAt < job.startedAt) latest.set(job.target, job);
+  }
+  return latest;
+}
+
 export function LiveContainers({
   project,
   initialContainers,
   initialError,
+  initialJobs,
 }: {
   project: string;
   initialContainers: ContainerView[];
   initialError?: ErrorView;
+  initialJobs: JobView[];
 }) {
+  const jobs = latestByTarget(useJobs(initialJobs).values());
   const [containers, setContainers] = useState(() => new Map(initialContainers.map((c) => [c.id, c])));
   const [docker, setDocker] = useState<DockerStatus>(
     initialError ? { ok: false, error: initialError, since: new Date().toISOString() } : { ok: true },
@@ -97,6 +114,7 @@ export function LiveContainers({
           <p className="summary" data-testid="containers-summary">
             <Badge tone={summary.tone}>{summary.text}</Badge>
           </p>
+          <RestartMastodon job={jobs.get(RESTART_MASTODON_TARGET)} />
           {groups.length === 0 ? (
             <p className="empty" data-testid="no-containers">
               No container carries the label com.docker.compose.project={project}. Is COMPOSE_PROJECT right? Compose names
@@ -109,7 +127,7 @@ export function LiveContainers({
                   <h3 className="service-name">{service}</h3>
                   <div className="container-grid">
                     {list.map((container) => (
-                      <ContainerCard key={container.id} container={container} now={now} />
+                      <ContainerCard key={container.id} container={container} now={now} job={jobs.get(container.name)} />
                     ))}
                   </div>
                 </section>

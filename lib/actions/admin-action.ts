@@ -5,13 +5,15 @@ import type { z } from 'zod';
 import { auditFinish, auditStart } from '../audit';
 import type { AuditAction } from '../audit/actions';
 import { requireActionSession, type SessionContext } from '../auth/guard';
-import { AppError, toErrorView } from '../errors';
+import { AppError, toErrorView, type ErrorView } from '../errors';
+import { addJobStep, createJob, finishJob, type JobProgress } from '../jobs';
 import type { ActionResult } from './result';
 
 /**
  * The one guarded path every mutation takes, in this order: Host/Origin and session (with a recent
  * login for dangerous actions) → input validation → one operation per target → audit "started",
- * failing closed → the handler → audit outcome. Server actions and route handlers only call these.
+ * failing closed → the handler → audit outcome. Server actions only call runAdminAction (answer when
+ * done) or runAdminJob (answer at once with a job id; progress follows on the live hub).
  */
 export interface AdminActionSpec<Schema extends z.ZodType, Data> {
   action: AuditAction;
@@ -22,83 +24,126 @@ export interface AdminActionSpec<Schema extends z.ZodType, Data> {
   target: (input: z.infer<Schema>) => string;
   /** What the audit log may keep of the input; secrets are additionally redacted by lib/audit. */
   auditParams?: (input: z.infer<Schema>) => Record<string, unknown>;
-  run: (input: z.infer<Schema>, context: { session: SessionContext; auditId: number }) => Promise<Data>;
+  run: (input: z.infer<Schema>, context: { session: SessionContext; auditId: number; progress: JobProgress }) => Promise<Data>;
+}
+
+interface Running {
+  auditId: number;
+  jobId?: string;
 }
 
 const RUNNING = Symbol.for('mastodash.actions.running');
-type RunningHolder = { [RUNNING]?: Map<string, number> };
+type RunningHolder = { [RUNNING]?: Map<string, Running> };
 
-/** Targets with an operation in flight, and the audit id of that operation (one process serves every browser). */
-function running(): Map<string, number> {
+/** Targets with an operation in flight (one process serves every browser, so a map is the lock). */
+function running(): Map<string, Running> {
   const holder = globalThis as RunningHolder;
   holder[RUNNING] ??= new Map();
   return holder[RUNNING];
 }
 
-export function runningOperation(lockKey: string): number | undefined {
-  return running().get(lockKey);
-}
+type Begun<Schema extends z.ZodType> =
+  | { ok: false; result: Extract<ActionResult<never>, { ok: false }> }
+  | { ok: true; input: z.infer<Schema>; session: SessionContext; auditId: number; lockKey: string };
 
-export async function runAdminAction<Schema extends z.ZodType, Data>(
-  spec: AdminActionSpec<Schema, Data>,
-  rawInput: unknown,
-): Promise<ActionResult<Data>> {
+async function begin<Schema extends z.ZodType, Data>(spec: AdminActionSpec<Schema, Data>, rawInput: unknown): Promise<Begun<Schema>> {
   let session: SessionContext;
   try {
     session = await requireActionSession({ recentLogin: spec.recentLogin });
   } catch (error) {
-    return { ok: false, error: toErrorView(error) };
+    return { ok: false, result: { ok: false, error: toErrorView(error) } };
   }
-
   const parsed = spec.schema.safeParse(rawInput);
   if (!parsed.success) {
     const flattened = (parsed.error as z.ZodError).flatten();
     return {
       ok: false,
-      error: { code: 'invalid_input', title: 'Check the input', detail: flattened.formErrors.join(' ') || 'A field is not valid.' },
-      fieldErrors: flattened.fieldErrors as Partial<Record<string, string[]>>,
+      result: {
+        ok: false,
+        error: { code: 'invalid_input', title: 'Check the input', detail: flattened.formErrors.join(' ') || 'A field is not valid.' },
+        fieldErrors: flattened.fieldErrors as Partial<Record<string, string[]>>,
+      },
     };
   }
   const input = parsed.data as z.infer<Schema>;
   const target = spec.target(input);
   const lockKey = `${spec.action}:${target}`;
   const inFlight = running().get(lockKey);
-  if (inFlight !== undefined) {
+  if (inFlight) {
     return {
       ok: false,
-      error: { code: 'conflict', title: 'Already running', detail: `This is already running for ${target} (audit record #${inFlight}).` },
-      runningAuditId: inFlight,
+      result: {
+        ok: false,
+        error: { code: 'conflict', title: 'Already running', detail: `This is already running for ${target}.` },
+        ...(inFlight.auditId > 0 ? { runningAuditId: inFlight.auditId } : {}),
+        ...(inFlight.jobId ? { runningJobId: inFlight.jobId } : {}),
+      },
     };
   }
-  // Claim the target before the first await below, so that concurrent requests see it.
-  running().set(lockKey, -1);
+  // Claimed before the next await, so that concurrent requests see it.
+  running().set(lockKey, { auditId: -1 });
   try {
-    let auditId: number;
-    try {
-      auditId = auditStart({
-        actor: session.username,
-        session: session.sessionRef,
-        action: spec.action,
-        target,
-        params: spec.auditParams?.(input) ?? {},
-      });
-    } catch (error) {
-      // Fail closed: without its "started" record, the privileged call does not happen.
-      return { ok: false, error: toErrorView(error) };
-    }
-    running().set(lockKey, auditId);
-    const startedAt = Date.now();
-    try {
-      const data = await spec.run(input, { session, auditId });
-      auditFinish(auditId, { outcome: 'succeeded', durationMs: Date.now() - startedAt });
-      return { ok: true, data, auditId };
-    } catch (error) {
-      const view = toErrorView(error);
-      if (!(error instanceof AppError)) console.error(`[action ${spec.action}]`, error);
-      auditFinish(auditId, { outcome: 'failed', error: `${view.title}: ${view.detail}`, durationMs: Date.now() - startedAt });
-      return { ok: false, error: view };
-    }
-  } finally {
+    const auditId = auditStart({
+      actor: session.username,
+      session: session.sessionRef,
+      action: spec.action,
+      target,
+      params: spec.auditParams?.(input) ?? {},
+    });
+    running().set(lockKey, { auditId });
+    return { ok: true, input, session, auditId, lockKey };
+  } catch (error) {
+    // Fail closed: without its "started" record, the privileged call does not happen.
     running().delete(lockKey);
+    return { ok: false, result: { ok: false, error: toErrorView(error) } };
   }
+}
+
+async function execute<Schema extends z.ZodType, Data>(
+  spec: AdminActionSpec<Schema, Data>,
+  begun: Extract<Begun<Schema>, { ok: true }>,
+  progress: JobProgress,
+): Promise<{ ok: true; data: Data } | { ok: false; error: ErrorView }> {
+  const startedAt = Date.now();
+  try {
+    const data = await spec.run(begun.input, { session: begun.session, auditId: begun.auditId, progress });
+    auditFinish(begun.auditId, { outcome: 'succeeded', durationMs: Date.now() - startedAt });
+    return { ok: true, data };
+  } catch (error) {
+    const view = toErrorView(error);
+    if (!(error instanceof AppError)) console.error(`[action ${spec.action}]`, error);
+    auditFinish(begun.auditId, { outcome: 'failed', error: `${view.title}: ${view.detail}`, durationMs: Date.now() - startedAt });
+    return { ok: false, error: view };
+  } finally {
+    running().delete(begun.lockKey);
+  }
+}
+
+/** Runs the action and answers when it is done. */
+export async function runAdminAction<Schema extends z.ZodType, Data>(
+  spec: AdminActionSpec<Schema, Data>,
+  rawInput: unknown,
+): Promise<ActionResult<Data>> {
+  const begun = await begin(spec, rawInput);
+  if (!begun.ok) return begun.result;
+  const outcome = await execute(spec, begun, () => undefined);
+  return outcome.ok ? { ok: true, data: outcome.data, auditId: begun.auditId } : { ok: false, error: outcome.error };
+}
+
+/**
+ * Starts the action as a job and answers at once with its id. The job's steps are stored (a reload or
+ * a second browser sees them) and pushed on the live hub. Its result must hold no secret.
+ */
+export async function runAdminJob<Schema extends z.ZodType, Data extends Record<string, unknown>>(
+  spec: AdminActionSpec<Schema, Data>,
+  rawInput: unknown,
+): Promise<ActionResult<{ jobId: string }>> {
+  const begun = await begin(spec, rawInput);
+  if (!begun.ok) return begun.result;
+  const job = createJob(spec.action, spec.target(begun.input), begun.auditId);
+  running().set(begun.lockKey, { auditId: begun.auditId, jobId: job.id });
+  void execute(spec, begun, (step) => addJobStep(job.id, step)).then((outcome) =>
+    finishJob(job.id, outcome.ok ? { status: 'succeeded', result: outcome.data } : { status: 'failed', error: outcome.error }),
+  );
+  return { ok: true, data: { jobId: job.id }, auditId: begun.auditId };
 }

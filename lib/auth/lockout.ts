@@ -190,10 +190,11 @@ function formatWait(ms: number): string {
   return seconds === 0 ? `${minutes} min` : `${minutes} min ${seconds} s`;
 }
 
-// Rounded up to the minute, so trying again at the time shown always works.
+// Rounded up to the second, so trying again at the time shown always works.
 function formatClockUtc(at: number): string {
-  const minute = new Date(Math.ceil(at / 60_000) * 60_000);
-  return `${String(minute.getUTCHours()).padStart(2, '0')}:${String(minute.getUTCMinutes()).padStart(2, '0')} UTC`;
+  const second = new Date(Math.ceil(at / 1_000) * 1_000);
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return `${pad(second.getUTCHours())}:${pad(second.getUTCMinutes())}:${pad(second.getUTCSeconds())} UTC`;
 }
 
 /** The sentence the login page shows for a refused attempt. */

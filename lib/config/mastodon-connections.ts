@@ -27,6 +27,8 @@ export interface MastodonConnections {
   sidekiqRedis: RedisTarget;
   /** REDIS_NAMESPACE (Mastodon ≤4.3 prefixes Sidekiq keys with it and uses `<ns>_cache` for the cache). */
   redisNamespace?: string;
+  /** Overrides of the registration mode that Mastodon reads from its environment. */
+  registrationOverrides: { singleUserMode: boolean; autoApprovedSwitchDisabled: boolean; emailDomainAllowlist: boolean };
 }
 
 export type MastodonValues = Partial<Record<MastodonKey, string>>;
@@ -94,5 +96,10 @@ export function resolveMastodonConnections(values: MastodonValues): MastodonConn
     cacheRedis: resolveRedis(values, 'CACHE_', redis),
     sidekiqRedis: resolveRedis(values, 'SIDEKIQ_', redis),
     redisNamespace: values.REDIS_NAMESPACE || undefined,
+    registrationOverrides: {
+      singleUserMode: values.SINGLE_USER_MODE === 'true',
+      autoApprovedSwitchDisabled: values.DISABLE_AUTOMATIC_SWITCHING_TO_APPROVED_REGISTRATIONS === 'true',
+      emailDomainAllowlist: Boolean(values.EMAIL_DOMAIN_ALLOWLIST),
+    },
   };
 }

@@ -1,6 +1,7 @@
 import 'server-only';
 
 import { AppError } from '../errors';
+import type { JobProgress } from '../jobs/types';
 import { liveTopics } from '../live';
 import type { ContainersMessage } from '../live/messages';
 import { dockerCalls } from './client';
@@ -17,15 +18,34 @@ export async function resolveProjectContainer(ref: string): Promise<ContainerVie
 
 const DEFAULT_TIMEOUT_MS = 90_000;
 
+function describe(view: ContainerView): string {
+  if (view.state === 'exited' || view.state === 'dead') return `stopped${view.exitCode !== undefined ? ` (exit code ${view.exitCode})` : ''}`;
+  if (view.state !== 'running') return view.state;
+  if (view.health === 'starting') return 'started; health check starting';
+  if (view.health === 'unhealthy') return 'running but unhealthy';
+  if (view.health === 'healthy') return 'healthy';
+  return 'running (no health check)';
+}
+
 /**
- * Restarts one container and waits, on Docker's events (through the shared live topic, not by polling),
- * until it runs again and, when it has a health check, reports healthy.
+ * Restarts one container and follows it on Docker's events (the shared live topic, not polling):
+ * stopping, stopped, started, health starting, healthy; or a timeout naming what it waited for, with
+ * the last health-probe output.
  */
-export async function restartProjectContainer(container: ContainerView, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<ContainerView> {
+export async function restartProjectContainer(
+  container: ContainerView,
+  progress: JobProgress = () => undefined,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): Promise<ContainerView> {
   const previousStart = container.startedAt;
   let latest: ContainerView | undefined;
+  let lastReported = '';
   let settle: (view: ContainerView) => void = () => undefined;
-  const settled = new Promise<ContainerView>((resolve) => (settle = resolve));
+  let fail: (error: AppError) => void = () => undefined;
+  const settled = new Promise<ContainerView>((resolve, reject) => {
+    settle = resolve;
+    fail = reject;
+  });
   const isBack = (view: ContainerView) =>
     view.state === 'running' && view.startedAt !== previousStart && (view.health === 'healthy' || view.health === 'none');
   const unsubscribe = liveTopics().containers.subscribe((message: ContainersMessage) => {
@@ -33,11 +53,23 @@ export async function restartProjectContainer(container: ContainerView, timeoutM
     for (const view of views) {
       if (view.id !== container.id) continue;
       latest = view;
+      const restarted = view.startedAt !== previousStart || view.state !== 'running';
+      const state = describe(view);
+      if (restarted && state !== lastReported) {
+        lastReported = state;
+        progress({ step: `${container.name}: ${state}` });
+      }
       if (isBack(view)) settle(view);
+      // Docker says unhealthy only after its retries failed: a verdict, not a blip, so do not wait out the timeout.
+      if (view.state === 'running' && view.startedAt !== previousStart && view.health === 'unhealthy') {
+        const probe = view.lastProbe?.output ? ` Last health check (exit ${view.lastProbe.exitCode}): ${view.lastProbe.output}` : '';
+        fail(new AppError('upstream_failed', `${container.name} is unhealthy after the restart`, `It runs again but fails its health check.${probe}`));
+      }
     }
   });
   let timer: NodeJS.Timeout | undefined;
   try {
+    progress({ step: `${container.name}: stopping` });
     await dockerCalls().getContainer(container.id).restart({ t: 10 });
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -52,3 +84,6 @@ export async function restartProjectContainer(container: ContainerView, timeoutM
     unsubscribe();
   }
 }
+
+/** The order "restart Mastodon" takes: the app first, one at a time, each healthy before the next. */
+export const MASTODON_RESTART_ORDER = ['web', 'streaming', 'sidekiq'] as const;

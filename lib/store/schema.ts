@@ -64,4 +64,21 @@ export const MIGRATIONS: readonly string[] = [
     OR NEW.target IS NOT OLD.target OR NEW.params IS NOT OLD.params
   BEGIN SELECT RAISE(ABORT, 'audit records only change once, from started to their outcome'); END;
   `,
+  `
+  -- Long actions run as jobs: the browser can leave and come back to the job's state.
+  CREATE TABLE jobs (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    target TEXT NOT NULL,
+    audit_id INTEGER NOT NULL,
+    boot_id TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'interrupted')),
+    steps TEXT NOT NULL DEFAULT '[]',
+    result TEXT,
+    error TEXT,
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER
+  );
+  CREATE INDEX jobs_by_start ON jobs (started_at);
+  `,
 ];

@@ -9,3 +9,5 @@ export const containerRefSchema = z
   .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'Not a container name: letters, digits, ., _ and - only, not starting with -');
 
 export const restartContainerSchema = z.object({ container: containerRefSchema }).strict();
+
+export const restartMastodonSchema = z.object({}).strict();

@@ -5,6 +5,9 @@ set -euo pipefail
 # shellcheck source=scripts/testbed/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 tb_require_root
+# One run at a time: concurrent runs (parallel test sessions) would race to start daemons and reseed.
+exec 9>/run/lock/mastodash-testbed.lock
+flock 9
 started=$SECONDS
 
 bash "$TESTBED_SCRIPTS/install-packages.sh"

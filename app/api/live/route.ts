@@ -1,15 +1,32 @@
+import { z } from 'zod';
+
 import { requireRouteSession } from '@/lib/auth/guard';
+import { jobsTopic, listRecentJobs, type JobsMessage } from '@/lib/jobs';
 import { liveTopics } from '@/lib/live';
 import type { ContainersMessage } from '@/lib/live/messages';
 
 export const dynamic = 'force-dynamic';
 
 const KEEPALIVE_MS = 15_000;
+const topicSchema = z.enum(['containers', 'jobs']).catch('containers');
 
-/** The one server-sent-events stream every browser tab listens to. */
+type Subscribe = (send: (message: ContainersMessage | JobsMessage) => void) => () => void;
+
+/** What each topic sends first and then follows. Jobs start with the recent ones, so nothing emitted before connecting is missed. */
+const TOPICS: Record<z.infer<typeof topicSchema>, Subscribe> = {
+  containers: (send) => liveTopics().containers.subscribe(send),
+  jobs: (send) => {
+    const unsubscribe = jobsTopic().subscribe(send);
+    for (const job of listRecentJobs().reverse()) send({ type: 'job', job });
+    return unsubscribe;
+  },
+};
+
+/** The server-sent-events stream browser tabs listen to: ?topic=containers (default) or ?topic=jobs. */
 export async function GET(request: Request): Promise<Response> {
   const session = await requireRouteSession(request);
   if (session instanceof Response) return session;
+  const topic = topicSchema.parse(new URL(request.url).searchParams.get('topic') ?? undefined);
   const encoder = new TextEncoder();
   let cleanup = () => undefined as void;
   const body = new ReadableStream<Uint8Array>({
@@ -25,9 +42,7 @@ export async function GET(request: Request): Promise<Response> {
       };
       // The browser reconnects after 1 s when the stream drops; the first message after that is a fresh snapshot.
       write('retry: 1000\n\n');
-      const unsubscribe = liveTopics().containers.subscribe((message: ContainersMessage) =>
-        write(`data: ${JSON.stringify(message)}\n\n`),
-      );
+      const unsubscribe = TOPICS[topic]((message) => write(`data: ${JSON.stringify(message)}\n\n`));
       const keepalive = setInterval(() => write(': keepalive\n\n'), KEEPALIVE_MS);
       cleanup = () => {
         if (!open) return;

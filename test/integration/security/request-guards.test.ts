@@ -79,10 +79,10 @@ describe('Origin checks on mutations', () => {
     const before = await startedAt(TARGET);
     const response = await callAction(server.port, 'restartContainerAction', [{ container: TARGET }], { cookie });
     expect(response.status).toBe(200);
-    expect(response.body).toMatch(/"ok":true/);
+    expect(response.body).toMatch(/"ok":true,"data":\{"jobId":"[A-Za-z0-9_-]+"\}/);
+    await expect.poll(() => auditRows(server.dataDir).at(-1)?.outcome, { timeout: 60_000 }).toBe('succeeded');
+    expect(auditRows(server.dataDir).at(-1)).toMatchObject({ action: 'container.restarted', target: TARGET });
     expect(await startedAt(TARGET)).not.toBe(before);
-    const last = auditRows(server.dataDir).at(-1);
-    expect(last).toMatchObject({ action: 'container.restarted', outcome: 'succeeded', target: TARGET });
   });
 });
 

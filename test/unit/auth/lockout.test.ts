@@ -186,14 +186,14 @@ describe('describeGate', () => {
 
   it('gives the wait and the clock time for a back-off', () => {
     expect(describeGate({ allowed: false, reason: 'backoff', scope: 'user', retryAt: Date.UTC(2026, 0, 15, 14, 32, 0) }, now)).toBe(
-      'Too many failed attempts: try again in 2 min 8 s (at 14:32 UTC).',
+      'Too many failed attempts: try again in 2 min 8 s (at 14:32:00 UTC).',
     );
-    // The clock time rounds up, so trying at the time shown always works.
+    // The clock time rounds up to the second, so trying at the time shown always works.
     expect(describeGate({ allowed: false, reason: 'backoff', scope: 'global', retryAt: now + 1_000 }, now)).toBe(
-      'Too many failed attempts: try again in 1 s (at 14:30 UTC).',
+      'Too many failed attempts: try again in 1 s (at 14:29:53 UTC).',
     );
     expect(describeGate({ allowed: false, reason: 'backoff', scope: 'user', retryAt: now + 300_000 }, now)).toBe(
-      'Too many failed attempts: try again in 5 min (at 14:35 UTC).',
+      'Too many failed attempts: try again in 5 min (at 14:34:52 UTC).',
     );
   });
 

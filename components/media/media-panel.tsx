@@ -1,0 +1,104 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useEffect, useRef } from 'react';
+
+import { fixMediaPermissionsAction } from '@/app/media/actions';
+import { ReauthDialog } from '@/components/auth/reauth-dialog';
+import { useGuardedAction } from '@/components/auth/use-guarded-action';
+import { JobProgress } from '@/components/jobs/job-progress';
+import { useJobs } from '@/components/jobs/use-jobs';
+import { ErrorBox } from '@/components/ui/error-box';
+import type { ErrorView } from '@/lib/errors';
+import type { JobView } from '@/lib/jobs/types';
+import type { MediaDiagnosis } from '@/lib/mastodon/media-permissions';
+import { DiagnosisView } from './diagnosis-view';
+import { asFixResult } from './fix-result';
+
+const KIND = 'media.permissions_fixed';
+
+function latestFix(jobs: Iterable<JobView>): JobView | undefined {
+  let latest: JobView | undefined;
+  for (const job of jobs) if (job.kind === KIND && (!latest || latest.startedAt < job.startedAt)) latest = job;
+  return latest;
+}
+
+/** The media folder panel: the diagnosis, the "Fix ownership" job with its progress, and the re-check it ends with. */
+export function MediaPanel({ diagnosis, error, initialJobs }: { diagnosis?: MediaDiagnosis; error?: ErrorView; initialJobs: JobView[] }) {
+  const router = useRouter();
+  const job = latestFix(useJobs(initialJobs).values());
+  const { run, pending, result, awaitingPassword, onReauthenticated, cancelReauth } = useGuardedAction(fixMediaPermissionsAction);
+  const running = pending || job?.status === 'running';
+  const fixed = job?.status === 'succeeded' ? asFixResult(job.result) : undefined;
+
+  // When a job this page watched ends, the page's own diagnosis is re-read so both agree.
+  const watched = useRef(job?.status === 'running' ? job.id : undefined);
+  useEffect(() => {
+    if (job?.status === 'running') watched.current = job.id;
+    else if (job && watched.current === job.id) {
+      watched.current = undefined;
+      router.refresh();
+    }
+  }, [job, router]);
+
+  const start = () => {
+    if (!diagnosis) return;
+    const { container, path, expected } = diagnosis.evidence;
+    const owner = `${expected.uid}:${expected.gid}`;
+    if (!window.confirm(`Run "chown -R -h ${owner} -- ${path}" as root inside ${container}? Every file and folder under it will belong to ${owner}.`)) return;
+    void run({ container, path });
+  };
+
+  return (
+    <section className="panel media" aria-labelledby="media-heading">
+      <div className="panel-head">
+        <h2 id="media-heading">Media folder permissions</h2>
+        <button type="button" className="secondary small-button" onClick={() => router.refresh()} data-testid="media-recheck">
+          Check again
+        </button>
+      </div>
+      <p className="muted">
+        Uploads fail with <code>Errno::EACCES … public/system</code> when the media folder is not owned by Mastodon&apos;s user (uid 991 in
+        the official image); Docker creates a missing bind-mount folder as root.
+      </p>
+      {error ? <ErrorBox error={error} testId="media-error" /> : null}
+      {diagnosis ? <DiagnosisView diagnosis={diagnosis} testId="media-diagnosis" /> : null}
+
+      {diagnosis && (diagnosis.verdict.fixHelps || running) ? (
+        <div className="action-area">
+          <div className="action-row">
+            <button type="button" onClick={start} disabled={running} data-testid="media-fix">
+              {running ? 'Fixing ownership…' : 'Fix ownership'}
+            </button>
+            <span className="muted small">
+              Runs <code>chown -R</code> as root in {diagnosis.evidence.container}; may take minutes on a large media tree.
+            </span>
+          </div>
+          {result && !result.ok ? (
+            <p className="action-failed" role="alert" data-testid="media-fix-refused">
+              {result.error.title}: {result.error.detail}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
+
+      {job ? (
+        <div className="media-job">
+          <h3>Ownership fix</h3>
+          <JobProgress job={job} />
+          {fixed ? (
+            <div className="media-fixed" data-testid="media-fix-result">
+              <p>
+                Changed {fixed.filesChanged} of {fixed.entriesToChange} entries from {fixed.ownerBefore} to {fixed.owner}. Mastodon does not need
+                a restart: it writes to the folder again with the next upload.
+              </p>
+              <h4>Check after the fix</h4>
+              <DiagnosisView diagnosis={fixed.after} testId="media-after" />
+            </div>
+          ) : null}
+        </div>
+      ) : null}
+      {awaitingPassword ? <ReauthDialog onDone={onReauthenticated} onCancel={cancelReauth} /> : null}
+    </section>
+  );
+}

@@ -1,0 +1,100 @@
+import 'server-only';
+
+import { PassThrough } from 'node:stream';
+
+import { getConfig } from '../config';
+import { AppError } from '../errors';
+import { dockerCalls } from './client';
+import { dockerUnavailable } from './errors';
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** True when output beyond maxOutputBytes was dropped. */
+  truncated: boolean;
+}
+
+export interface ExecOptions {
+  /** 'root' or '0' for the one operation that needs it (the media chown); default: the image's user. */
+  user?: string;
+  timeoutMs?: number;
+  maxOutputBytes?: number;
+  /** Called with each chunk of stdout as it arrives, for progress. */
+  onStdout?: (chunk: string) => void;
+  /** What the command is waiting for, for the timeout message. */
+  waitingFor?: string;
+}
+
+/**
+ * Runs a command in a container through Docker exec. Always an argv array: nothing is ever parsed by a
+ * shell, and the caller's validation keeps user values from starting with '-'.
+ */
+export async function execInContainer(containerId: string, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+  if (argv.length === 0) throw new AppError('invalid_input', 'Nothing to run', 'An empty command was refused.');
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const maxOutputBytes = options.maxOutputBytes ?? 256 * 1024;
+  const docker = dockerCalls();
+  let exec;
+  try {
+    exec = await docker.getContainer(containerId).exec({
+      Cmd: [...argv],
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: false,
+      ...(options.user ? { User: options.user } : {}),
+    });
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 409) {
+      throw new AppError('conflict', 'The container is not running', 'Docker refused to run a command in a stopped container.');
+    }
+    throw dockerUnavailable(error, getConfig().docker);
+  }
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  let bytes = 0;
+  let truncated = false;
+  const collect = (target: Buffer[], onChunk?: (chunk: string) => void) => (chunk: Buffer) => {
+    onChunk?.(chunk.toString('utf8'));
+    if (bytes + chunk.length > maxOutputBytes) {
+      truncated = true;
+      return;
+    }
+    bytes += chunk.length;
+    target.push(chunk);
+  };
+  stdout.on('data', collect(out, options.onStdout));
+  stderr.on('data', collect(err));
+  docker.modem.demuxStream(stream, stdout, stderr);
+
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      new Promise<void>((resolve, reject) => {
+        stream.on('end', () => resolve());
+        stream.on('close', () => resolve());
+        stream.on('error', reject);
+      }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          stream.destroy();
+          reject(
+            new AppError(
+              'timeout',
+              `${argv[0]} did not finish`,
+              `Waited ${Math.round(timeoutMs / 1000)} s for ${options.waitingFor ?? `${argv.slice(0, 3).join(' ')} to finish`}.`,
+            ),
+          );
+        }, timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+  // Inspecting before the stream has ended reports Running: true and no exit code.
+  const { ExitCode } = await exec.inspect();
+  return { exitCode: ExitCode ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), truncated };
+}

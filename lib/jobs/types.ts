@@ -1,0 +1,30 @@
+import type { ErrorView } from '../errors';
+
+/** One line of a job's progress, as the browser shows it. */
+export interface JobStep {
+  at: string;
+  step: string;
+  detail?: string;
+  done?: number;
+  total?: number;
+}
+
+export type JobStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
+
+/** A job as the browser sees it: no secret is ever part of a job (results are summaries). */
+export interface JobView {
+  id: string;
+  kind: string;
+  target: string;
+  auditId: number;
+  status: JobStatus;
+  steps: JobStep[];
+  result?: Record<string, unknown>;
+  error?: ErrorView;
+  startedAt: string;
+  finishedAt?: string;
+}
+
+export type JobProgress = (update: Omit<JobStep, 'at'>) => void;
+
+export type JobsMessage = { type: 'job'; job: JobView };

@@ -1,0 +1,280 @@
+import 'server-only';
+
+import { getConfig } from '../config';
+import { listProjectContainers } from '../docker/containers';
+import { execInContainer } from '../docker/exec';
+import type { ContainerView } from '../docker/types';
+import { AppError } from '../errors';
+import { postgres } from '../postgres/client';
+import type { AccountFieldErrors, CreateAccountInput } from '../validations/accounts';
+import {
+  buildApproveArgv,
+  buildCreateAccountArgv,
+  isReservedUsername,
+  parseCreateAccountOutput,
+  parseModifyOutput,
+  reservedUsernameMessage,
+} from './tootctl';
+import { atLeast, parseMastodonVersion, versionTraits, type MastodonVersion } from './version';
+
+/**
+ * Local accounts and roles in Mastodon's Postgres, and account creation through `tootctl accounts create`
+ * in the project's own web (or sidekiq) container. The generated password passes through createAccount's
+ * return value and nowhere else: it is not logged, audited, cached or stored.
+ */
+
+export interface RoleView {
+  id: string;
+  name: string;
+  position: number;
+  /** The role has the administrator permission bit (1 << 0), as Owner has by default. */
+  administrator: boolean;
+}
+
+export interface OwnerView {
+  username: string;
+  email: string;
+  role: string;
+  confirmed: boolean;
+  approved: boolean;
+  disabled: boolean;
+  createdAt: string;
+}
+
+export interface LocalAccountView {
+  username: string;
+  /** The role's name; null for the "everyone" role (users.role_id NULL). */
+  role: string | null;
+  confirmed: boolean;
+  approved: boolean;
+}
+
+export interface CreatedAccount {
+  /** Shown once in the browser; never stored anywhere. */
+  password: string;
+  /** As read back from Postgres; null when it could not be read (see warnings). */
+  account: LocalAccountView | null;
+  owners: OwnerView[];
+  container: string;
+  version: string;
+  warnings: string[];
+}
+
+/** Mastodon refused the input; the errors belong next to the form's fields. */
+export class AccountRejected extends AppError {
+  constructor(
+    readonly fieldErrors: AccountFieldErrors,
+    detail: string,
+  ) {
+    super('invalid_input', 'Mastodon refused the account', detail);
+    this.name = 'AccountRejected';
+  }
+}
+
+const TOOTCTL_TIMEOUT_MS = 120_000;
+
+function databaseLabel(): string {
+  const target = getConfig().mastodon.postgres;
+  if (target.connectionString) {
+    try {
+      const url = new URL(target.connectionString);
+      return `${url.hostname}:${url.port || '5432'}${url.pathname}`;
+    } catch {
+      return 'DATABASE_URL';
+    }
+  }
+  return `${target.host}:${target.port}/${target.database}`;
+}
+
+function databaseUnavailable(error: unknown): AppError {
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  return new AppError(
+    'upstream_failed',
+    "Mastodon's database is not answering",
+    `${databaseLabel()}: ${code ? `${code}, ` : ''}${message}`,
+    "Check that the db container runs and that .env.production's DB_* settings (or DATABASE_URL) reach it from the dashboard.",
+  );
+}
+
+async function query<Row>(text: string, values: unknown[] = []): Promise<Row[]> {
+  try {
+    const result = await postgres().query(text, values);
+    return result.rows as Row[];
+  } catch (error) {
+    throw databaseUnavailable(error);
+  }
+}
+
+function isoTime(value: unknown): string {
+  return value instanceof Date ? value.toISOString() : String(value);
+}
+
+/** The roles an account can be given, highest first; the implicit "everyone" role (id -99, no name) is left out. */
+export async function listRoles(): Promise<RoleView[]> {
+  const rows = await query<{ id: string; name: string; position: number; administrator: boolean }>(
+    `SELECT id::text AS id, name, position, (permissions & 1) = 1 AS administrator
+       FROM user_roles WHERE id <> -99 AND name <> '' ORDER BY position DESC, id`,
+  );
+  return rows.map((row) => ({ id: row.id, name: row.name, position: Number(row.position), administrator: row.administrator }));
+}
+
+/** Local users whose role has the administrator bit (mastodon.md §2.5 "Is there an Owner?"). */
+export async function listOwners(): Promise<OwnerView[]> {
+  const rows = await query<{
+    username: string;
+    email: string;
+    role: string;
+    confirmed: boolean;
+    approved: boolean;
+    disabled: boolean;
+    created_at: Date;
+  }>(
+    `SELECT a.username, u.email, r.name AS role, u.confirmed_at IS NOT NULL AS confirmed, u.approved, u.disabled, u.created_at
+       FROM users u
+       JOIN accounts a ON a.id = u.account_id AND a.domain IS NULL
+       JOIN user_roles r ON r.id = u.role_id
+      WHERE (r.permissions & 1) = 1
+      ORDER BY u.created_at, a.username`,
+  );
+  return rows.map((row) => ({
+    username: row.username,
+    email: row.email,
+    role: row.role,
+    confirmed: row.confirmed,
+    approved: row.approved,
+    disabled: row.disabled,
+    createdAt: isoTime(row.created_at),
+  }));
+}
+
+/** A local account with its user, matched case-insensitively like Account.find_local. */
+export async function findLocalAccount(username: string): Promise<LocalAccountView | undefined> {
+  const rows = await query<{ username: string; role: string | null; confirmed: boolean; approved: boolean }>(
+    `SELECT a.username, r.name AS role, u.confirmed_at IS NOT NULL AS confirmed, u.approved
+       FROM accounts a
+       JOIN users u ON u.account_id = a.id
+       LEFT JOIN user_roles r ON r.id = u.role_id AND r.id <> -99
+      WHERE lower(a.username) = lower($1) AND a.domain IS NULL
+      LIMIT 1`,
+    [username],
+  );
+  const row = rows[0];
+  return row ? { username: row.username, role: row.role || null, confirmed: row.confirmed, approved: row.approved } : undefined;
+}
+
+async function roleExists(name: string): Promise<boolean> {
+  const rows = await query<{ found: boolean }>(`SELECT EXISTS (SELECT 1 FROM user_roles WHERE name = $1 AND id <> -99) AS found`, [name]);
+  return rows[0]?.found === true;
+}
+
+/**
+ * Where tootctl runs: the project's running web container, else its running sidekiq (both images carry
+ * tootctl; the 4.3+ streaming image does not). Found among the project's own containers by label only.
+ */
+export async function resolveTootctlContainer(): Promise<ContainerView> {
+  const containers = await listProjectContainers();
+  const running = (service: string) =>
+    containers.filter((c) => c.service === service && c.state === 'running').sort((a, b) => a.containerNumber - b.containerNumber)[0];
+  const found = running('web') ?? running('sidekiq');
+  if (!found) {
+    const seen = containers.filter((c) => c.service === 'web' || c.service === 'sidekiq').map((c) => `${c.name} (${c.state})`);
+    throw new AppError(
+      'conflict',
+      'Mastodon is not running',
+      `tootctl runs inside the web or sidekiq container of ${getConfig().composeProject}, and neither is running${seen.length ? `: ${seen.join(', ')}` : ''}.`,
+      'Start web (docker compose up -d web) and try again.',
+    );
+  }
+  return found;
+}
+
+/** The Mastodon version from the container's image tag; refused when the tag names no version. */
+export function containerVersion(container: ContainerView): MastodonVersion {
+  const version = parseMastodonVersion(container.imageTag);
+  if (!version) {
+    throw new AppError(
+      'conflict',
+      'Unknown Mastodon version',
+      `${container.name} runs ${container.image}:${container.imageTag}. tootctl's options and output differ between versions, and this tag names none, so nothing was run.`,
+      'Pin the image to a release tag in docker-compose.yml (for example ghcr.io/mastodon/mastodon:v4.3.17) and recreate the container.',
+    );
+  }
+  if (!atLeast(version, 4, 0)) {
+    throw new AppError('conflict', 'Mastodon version not supported', `${container.name} runs Mastodon ${version.text}; account creation supports 4.0 and later (roles arrived in 4.0).`);
+  }
+  return version;
+}
+
+function timeoutWithFix(error: unknown, username: string): unknown {
+  if (error instanceof AppError && error.code === 'timeout') {
+    return new AppError(
+      'timeout',
+      error.title,
+      `${error.detail} The account may or may not have been created; its password was not received.`,
+      `Look for ${username} in the Owners list. If it exists, give it a new password with: tootctl accounts modify ${username} --reset-password`,
+    );
+  }
+  return error;
+}
+
+/**
+ * Creates a local account with tootctl. Checks first what can be checked without running anything (the
+ * version, reserved names, the role), then runs `tootctl accounts create` (and on 4.0 `accounts modify
+ * --approve`), then reads the account back from Postgres. Once tootctl has printed the password it is
+ * always returned: a later failure becomes a warning, because the password cannot be shown again.
+ */
+export async function createAccount(input: CreateAccountInput): Promise<CreatedAccount> {
+  const container = await resolveTootctlContainer();
+  const version = containerVersion(container);
+  if (isReservedUsername(input.username, version)) {
+    throw new AccountRejected({ username: [reservedUsernameMessage(version)] }, `${input.username} is reserved on Mastodon ${version.text}.`);
+  }
+  if (!(await roleExists(input.role))) {
+    const roles = (await listRoles()).map((role) => role.name);
+    const message = `No role is named "${input.role}" (names are case-sensitive). Roles: ${roles.join(', ') || 'none'}.`;
+    throw new AccountRejected({ role: [message] }, message);
+  }
+
+  const argv = buildCreateAccountArgv(input, version);
+  let output;
+  try {
+    output = await execInContainer(container.id, argv, {
+      timeoutMs: TOOTCTL_TIMEOUT_MS,
+      waitingFor: `tootctl accounts create in ${container.name}`,
+    });
+  } catch (error) {
+    throw timeoutWithFix(error, input.username);
+  }
+  const outcome = parseCreateAccountOutput(output, version);
+  if (!outcome.ok) {
+    if (Object.keys(outcome.fieldErrors).length > 0) throw new AccountRejected(outcome.fieldErrors, outcome.message);
+    throw new AppError('upstream_failed', 'tootctl accounts create failed', outcome.message);
+  }
+
+  const warnings: string[] = [];
+  if (input.approve && !versionTraits(version).createHasApproveFlag) {
+    const approveFailed = `The account was created but not approved; run: tootctl accounts modify ${input.username} --approve`;
+    try {
+      const approved = await execInContainer(container.id, buildApproveArgv(input.username), {
+        timeoutMs: TOOTCTL_TIMEOUT_MS,
+        waitingFor: `tootctl accounts modify --approve in ${container.name}`,
+      });
+      const result = parseModifyOutput(approved);
+      if (!result.ok) warnings.push(`${approveFailed} (${result.message})`);
+    } catch (error) {
+      warnings.push(`${approveFailed} (${error instanceof AppError ? error.detail : 'the command failed'})`);
+    }
+  }
+
+  let account: LocalAccountView | null = null;
+  let owners: OwnerView[] = [];
+  try {
+    account = (await findLocalAccount(input.username)) ?? null;
+    if (!account) warnings.push(`tootctl reported success, but ${input.username} is not in the database the dashboard reads (${databaseLabel()}).`);
+    owners = await listOwners();
+  } catch (error) {
+    warnings.push(`The account could not be read back: ${error instanceof AppError ? error.detail : 'database error'}.`);
+  }
+  return { password: outcome.password, account, owners, container: container.name, version: version.text, warnings };
+}

@@ -1,0 +1,41 @@
+import 'server-only';
+
+import pg from 'pg';
+
+import { getConfig } from '../config';
+
+const POOL = Symbol.for('mastodash.postgres.pool');
+type PoolHolder = { [POOL]?: pg.Pool };
+
+/**
+ * One small pool to Mastodon's database, created lazily from .env.production's settings. Every query
+ * has a statement timeout, so a blocked query fails its panel instead of holding a connection.
+ */
+export function postgres(): pg.Pool {
+  const holder = globalThis as PoolHolder;
+  if (!holder[POOL]) {
+    const target = getConfig().mastodon.postgres;
+    const pool = new pg.Pool({
+      ...(target.connectionString
+        ? { connectionString: target.connectionString }
+        : { host: target.host, port: target.port, database: target.database, user: target.user, password: target.password }),
+      max: 4,
+      connectionTimeoutMillis: 3_000,
+      idleTimeoutMillis: 30_000,
+      statement_timeout: 5_000,
+      query_timeout: 6_000,
+      application_name: 'mastodash',
+    });
+    // An idle client that loses its connection must not crash the process; the next query reconnects.
+    pool.on('error', (error) => console.error('[postgres] idle client error:', error.message));
+    holder[POOL] = pool;
+  }
+  return holder[POOL];
+}
+
+/** For tests: drop the pool so the next call builds one from the current configuration. */
+export async function resetPostgresForTesting(): Promise<void> {
+  const holder = globalThis as PoolHolder;
+  await holder[POOL]?.end();
+  holder[POOL] = undefined;
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/** The three values Mastodon knows (Form::AdminSettings::REGISTRATION_MODES); "Closed" is stored as none. */
+export const registrationModeSchema = z.enum(['open', 'approved', 'none'], { error: 'Choose open, approval required or closed' });
+
+/** Shared by the form and the server action. */
+export const changeRegistrationsSchema = z
+  .object({
+    mode: registrationModeSchema,
+    /** "Require a reason to join" (require_invite_text); written only together with approved. */
+    requireReason: z.boolean({ error: 'Must be checked or not' }).optional(),
+    /**
+     * The mode the page showed ('default-unknown' when it could not tell). The server refuses the change
+     * when the stored mode differs (changed meanwhile, e.g. by Mastodon's automatic switch), so the audit's
+     * "from" is the value that was really replaced.
+     */
+    from: z.enum(['open', 'approved', 'none', 'unrecognised', 'unknown'], { error: 'Reload the page and try again' }).optional(),
+  })
+  .strict();
+
+export type ChangeRegistrationsInput = z.infer<typeof changeRegistrationsSchema>;

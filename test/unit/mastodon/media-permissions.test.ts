@@ -1,0 +1,259 @@
+import { describe, expect, it } from 'vitest';
+
+import { fixMediaPermissionsSchema } from '@/lib/actions/fix-media-permissions';
+import {
+  demuxDockerLog,
+  findMediaPermissionErrors,
+  isMediaPermissionError,
+  mediaVerdict,
+  parseId,
+  parseStatOutput,
+  parseTimestampedLine,
+  recordCounter,
+  type MediaEvidence,
+} from '@/lib/mastodon/media-permissions';
+
+const EACCES_LINE = '[0f6c] Errno::EACCES (Permission denied @ dir_s_mkdir - /opt/mastodon/public/system/accounts):';
+const ERROR_FIELD_LINE =
+  "[0f6c] method=PATCH path=/api/v1/accounts/update_credentials status=500 error='Errno::EACCES: Permission denied @ dir_s_mkdir - /opt/mastodon/public/system/accounts' duration=41.72";
+
+function frame(stream: 1 | 2, text: string): Buffer {
+  const payload = Buffer.from(text, 'utf8');
+  const header = Buffer.alloc(8);
+  header[0] = stream;
+  header.writeUInt32BE(payload.length, 4);
+  return Buffer.concat([header, payload]);
+}
+
+function evidence(overrides: Partial<MediaEvidence> = {}): MediaEvidence {
+  return {
+    container: 'mdtest-web-1',
+    path: '/mastodon/public/system',
+    hostPath: '/srv/mastodon/public/system',
+    expected: { uid: 991, gid: 991 },
+    expectedFrom: 'image',
+    found: { uid: 0, gid: 0, user: 'root', group: 'root', mode: '755', changedAt: '2025-03-01T10:00:00.000Z' },
+    writable: false,
+    s3Enabled: false,
+    checkedAt: '2025-03-01T12:00:00.000Z',
+    ...overrides,
+  };
+}
+
+const fixedStat = { uid: 991, gid: 991, user: 'mastodon', group: 'mastodon', mode: '755', changedAt: '2025-03-01T11:00:00.000Z' };
+
+describe('parseStatOutput', () => {
+  it('reads owner ids, mode, names and the change time', () => {
+    expect(parseStatOutput('0:0 755 root:root 1740823200\n')).toEqual({
+      uid: 0,
+      gid: 0,
+      mode: '755',
+      user: 'root',
+      group: 'root',
+      changedAt: '2025-03-01T10:00:00.000Z',
+    });
+    expect(parseStatOutput('991:991 2775 mastodon:mastodon 1740823200')).toMatchObject({ uid: 991, gid: 991, mode: '2775' });
+    expect(parseStatOutput('1000:1000 700 UNKNOWN:UNKNOWN 1')).toMatchObject({ user: 'UNKNOWN', group: 'UNKNOWN' });
+  });
+
+  it.each(['', 'stat: cannot stat', '0:0 755 root:root', 'a:b 755 root:root 1', '0:0 999 root:root 1'])('refuses %j', (text) => {
+    expect(() => parseStatOutput(text)).toThrow(/Unexpected stat output/);
+  });
+});
+
+describe('parseId', () => {
+  it('accepts one number and nothing else', () => {
+    expect(parseId('991\n')).toBe(991);
+    expect(parseId('0')).toBe(0);
+    expect(parseId("id: 'mastodon': no such user")).toBeUndefined();
+    expect(parseId('')).toBeUndefined();
+    expect(parseId('991 992')).toBeUndefined();
+  });
+});
+
+describe('demuxDockerLog', () => {
+  it('joins the payloads of stdout and stderr frames', () => {
+    const buffer = Buffer.concat([frame(1, 'a\n'), frame(2, 'b\n'), frame(1, 'c\n')]);
+    expect(demuxDockerLog(buffer)).toBe('a\nb\nc\n');
+  });
+
+  it('keeps multi-byte text split over frames intact', () => {
+    const bytes = Buffer.from('é\n', 'utf8');
+    const first = Buffer.concat([Buffer.from([1, 0, 0, 0, 0, 0, 0, 1]), bytes.subarray(0, 1)]);
+    const second = Buffer.concat([Buffer.from([1, 0, 0, 0, 0, 0, 0, 2]), bytes.subarray(1)]);
+    expect(demuxDockerLog(Buffer.concat([first, second]))).toBe('é\n');
+  });
+
+  it('returns a TTY log (no frames) as it is', () => {
+    expect(demuxDockerLog(Buffer.from('2025-03-01T10:00:00Z plain\n'))).toBe('2025-03-01T10:00:00Z plain\n');
+  });
+
+  it('stops at a truncated frame', () => {
+    const full = frame(1, 'complete\n');
+    expect(demuxDockerLog(Buffer.concat([full, frame(1, 'cut off here').subarray(0, 10)]))).toBe('complete\ncu');
+  });
+});
+
+describe('log line matching', () => {
+  it("splits Docker's nanosecond timestamp off", () => {
+    expect(parseTimestampedLine(`2025-03-01T10:00:04.123456789Z ${EACCES_LINE}`)).toEqual({ at: '2025-03-01T10:00:04.123Z', text: EACCES_LINE });
+    expect(parseTimestampedLine('2025-03-01T10:00:04Z x')).toEqual({ at: '2025-03-01T10:00:04.000Z', text: 'x' });
+    expect(parseTimestampedLine('2025-03-01T12:00:04.5+02:00 x')).toEqual({ at: '2025-03-01T10:00:04.500Z', text: 'x' });
+    expect(parseTimestampedLine('no timestamp')).toEqual({ text: 'no timestamp' });
+  });
+
+  it('matches EACCES only together with public/system', () => {
+    expect(isMediaPermissionError(EACCES_LINE)).toBe(true);
+    expect(isMediaPermissionError(ERROR_FIELD_LINE)).toBe(true);
+    expect(isMediaPermissionError('Errno::EACCES (Permission denied @ rb_sysopen - /opt/mastodon/tmp/cache)')).toBe(false);
+    expect(isMediaPermissionError('GET /system/accounts/avatars/1.png status=200')).toBe(false);
+  });
+
+  it('keeps the newest matching line, its time and the count', () => {
+    const log = [
+      `2025-03-01T10:00:00.000000001Z [a] method=GET path=/health status=200`,
+      `2025-03-01T10:00:02.100000000Z ${ERROR_FIELD_LINE}`,
+      `2025-03-01T10:00:02.200000000Z ${EACCES_LINE}`,
+      `2025-03-01T10:00:04.000000000Z [b] method=GET path=/health status=200`,
+      `2025-03-01T10:00:06.300000000Z ${EACCES_LINE.replace('0f6c', '77aa')}\r`,
+      `2025-03-01T10:00:08.000000000Z [c] method=GET path=/health status=200`,
+      '',
+    ].join('\n');
+    expect(findMediaPermissionErrors(log)).toEqual({
+      line: EACCES_LINE.replace('0f6c', '77aa'),
+      at: '2025-03-01T10:00:06.300Z',
+      count: 3,
+      searched: 6,
+    });
+  });
+
+  it('finds nothing in a clean log', () => {
+    expect(findMediaPermissionErrors('2025-03-01T10:00:00Z [a] method=GET path=/health status=200\n')).toBeUndefined();
+    expect(findMediaPermissionErrors('')).toBeUndefined();
+  });
+
+  it('caps a very long line', () => {
+    const long = `2025-03-01T10:00:00Z Errno::EACCES public/system ${'x'.repeat(2000)}`;
+    expect(findMediaPermissionErrors(long)?.line).toHaveLength(500);
+  });
+});
+
+describe('mediaVerdict', () => {
+  const log = { line: EACCES_LINE, at: '2025-03-01T10:30:00.000Z', count: 12, searched: 1000 };
+
+  it('names the owner found and expected, the mode, and the log line when the folder is root-owned', () => {
+    const verdict = mediaVerdict(evidence({ log }));
+    expect(verdict.status).toBe('broken');
+    expect(verdict.fixHelps).toBe(true);
+    expect(verdict.logRelation).toBe('current');
+    expect(verdict.title).toBe('The media folder belongs to 0:0 (root:root), not 991:991');
+    expect(verdict.problems).toEqual([
+      '/mastodon/public/system belongs to 0:0 (root:root), but Mastodon runs as 991:991.',
+      'uid 991 cannot write to it (mode 755), so uploads fail.',
+      `Mastodon logged 12 Errno::EACCES lines in the last 1000 log lines; the newest, at 2025-03-01T10:30:00.000Z: ${EACCES_LINE}`,
+    ]);
+    expect(verdict.notes).toEqual([]);
+  });
+
+  it('is ok when the owner matches, the folder is writable and the log is clean', () => {
+    const verdict = mediaVerdict(evidence({ found: fixedStat, writable: true }));
+    expect(verdict).toEqual({
+      status: 'ok',
+      title: 'The media folder belongs to 991:991 and Mastodon can write to it',
+      problems: [],
+      notes: [],
+      logRelation: 'none',
+      fixHelps: false,
+    });
+  });
+
+  it('says old log lines predate the fix (folder changed after them) instead of calling it broken', () => {
+    const verdict = mediaVerdict(evidence({ found: fixedStat, writable: true, log }));
+    expect(verdict.status).toBe('ok');
+    expect(verdict.problems).toEqual([]);
+    expect(verdict.logRelation).toBe('before_fix');
+    expect(verdict.notes[0]).toMatch(/^The folder is writable now\. .* predates the folder's last change at 2025-03-01T11:00:00\.000Z/);
+  });
+
+  it('uses the fix time when it is later than the folder change', () => {
+    const at = '2025-03-01T11:30:00.000Z';
+    const verdict = mediaVerdict(evidence({ found: fixedStat, writable: true, log: { ...log, at } }), { fixedAt: '2025-03-01T11:30:05.000Z' });
+    expect(verdict.logRelation).toBe('before_fix');
+    expect(verdict.notes[0]).toContain('predates the fix at 2025-03-01T11:30:05.000Z');
+  });
+
+  it('allows for whole-second ctime: a line in the same second as the change predates it', () => {
+    const verdict = mediaVerdict(evidence({ found: fixedStat, writable: true, log: { ...log, at: '2025-03-01T11:00:00.900Z' } }));
+    expect(verdict.logRelation).toBe('before_fix');
+  });
+
+  it('warns when EACCES was logged after the folder last changed while it is writable', () => {
+    const verdict = mediaVerdict(evidence({ found: fixedStat, writable: true, log: { ...log, at: '2025-03-01T11:45:00.000Z' } }));
+    expect(verdict.status).toBe('warning');
+    expect(verdict.logRelation).toBe('after_fix');
+    expect(verdict.fixHelps).toBe(true);
+    expect(verdict.problems[0]).toMatch(/Something inside the folder is probably not writable/);
+  });
+
+  it('does not offer chown when only the mode is wrong', () => {
+    const verdict = mediaVerdict(evidence({ found: { ...fixedStat, mode: '555' }, writable: false }));
+    expect(verdict.status).toBe('broken');
+    expect(verdict.fixHelps).toBe(false);
+    expect(verdict.title).toBe('Mastodon cannot write to its media folder');
+    expect(verdict.problems[0]).toContain('chmod -R u+rwX /srv/mastodon/public/system');
+  });
+
+  it('warns about a writable folder with a foreign owner', () => {
+    const verdict = mediaVerdict(evidence({ found: { ...fixedStat, uid: 1000, gid: 1000, user: 'UNKNOWN', group: 'UNKNOWN', mode: '777' }, writable: true }));
+    expect(verdict.status).toBe('warning');
+    expect(verdict.fixHelps).toBe(true);
+    expect(verdict.title).toBe('Writable, but owned by 1000:1000 (UNKNOWN:UNKNOWN) instead of 991:991');
+  });
+
+  it('mentions the default owner, S3 and a missing bind mount', () => {
+    const verdict = mediaVerdict(evidence({ expectedFrom: 'default', s3Enabled: true, hostPath: undefined }));
+    expect(verdict.status).toBe('warning');
+    expect(verdict.problems[0]).toContain('(the default; the image has no mastodon user)');
+    expect(verdict.notes).toEqual([
+      expect.stringContaining('S3_ENABLED=true'),
+      '/mastodon/public/system is not a bind mount here: its content lives in the container and is lost when the container is recreated.',
+    ]);
+  });
+});
+
+describe('recordCounter', () => {
+  it('counts separators across chunks', () => {
+    const lines = recordCounter('\n');
+    lines.add("changed ownership of 'a'");
+    lines.add(" from 0:0 to 991:991\nchanged ownership of 'b' from 0:0 to 991:991\n");
+    expect(lines.count()).toBe(2);
+    const entries = recordCounter('\0');
+    expect(entries.add('/x\0/x/a\0/x/b')).toBe(2);
+    expect(entries.add('\0')).toBe(3);
+  });
+});
+
+describe('fixMediaPermissionsSchema', () => {
+  it('accepts what the page shows', () => {
+    expect(fixMediaPermissionsSchema.safeParse({ container: 'mdtest-web-1', path: '/mastodon/public/system' }).success).toBe(true);
+    expect(fixMediaPermissionsSchema.safeParse({ container: 'web', path: '/opt/mastodon/public/system' }).success).toBe(true);
+  });
+
+  it.each([
+    { container: '-h', path: '/mastodon/public/system' },
+    { container: '--all', path: '/mastodon/public/system' },
+    { container: 'web;id', path: '/mastodon/public/system' },
+    { container: 'web$(id)', path: '/mastodon/public/system' },
+    { container: 'web\n', path: '/mastodon/public/system' },
+    { container: '', path: '/mastodon/public/system' },
+    { container: 'x'.repeat(129), path: '/mastodon/public/system' },
+    { container: 'mdtest-web-1', path: '/' },
+    { container: 'mdtest-web-1', path: '/etc' },
+    { container: 'mdtest-web-1', path: '/mastodon/public/system/../../..' },
+    { container: 'mdtest-web-1', path: '--reference=/etc/shadow' },
+    { container: 'mdtest-web-1', path: '/mastodon/public/system', uid: 0 },
+    { container: 'mdtest-web-1' },
+  ])('refuses %j', (input) => {
+    expect(fixMediaPermissionsSchema.safeParse(input).success).toBe(false);
+  });
+});

@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+
+import {
+  cacheKeyPrefix,
+  cachePatterns,
+  interpretFlag,
+  interpretRegistrations,
+  interpretText,
+  modeKey,
+  type RegistrationOverridesEnv,
+  type VersionInfo,
+} from '@/lib/mastodon/registrations';
+import { parseMastodonVersion, type MastodonVersion } from '@/lib/mastodon/version';
+import { changeRegistrationsSchema } from '@/lib/validations/registrations';
+
+const v = (text: string): VersionInfo => ({ version: parseMastodonVersion(text) as MastodonVersion, from: 'web' });
+const UNKNOWN: VersionInfo = { problem: 'the image tag "latest" names no version' };
+const ENV: RegistrationOverridesEnv = { singleUserMode: false, autoApprovedSwitchDisabled: false, emailDomainAllowlist: false };
+
+describe('interpretRegistrations: mode, stored or default', () => {
+  it('reads a stored mode, whatever YAML form it has', () => {
+    for (const raw of ['--- approved\n', '--- approved', '--- approved\n...\n', "--- 'approved'\n", '--- "approved"\n']) {
+      const state = interpretRegistrations({ rows: { registrations_mode: raw }, version: v('4.3.17'), schema: 'thing-columns', env: ENV });
+      expect(state.mode).toEqual({ source: 'stored', raw, mode: 'approved' });
+      expect(state.effective).toBe('approved');
+    }
+  });
+
+  it.each([
+    ['4.0.2', 'open'],
+    ['4.2.9', 'open'],
+    ['4.3.0', 'none'],
+    ['4.3.17', 'none'],
+    ['4.4.4', 'none'],
+  ])('without a row, Mastodon %s defaults to %s', (version, mode) => {
+    const state = interpretRegistrations({ rows: {}, version: v(version), schema: 'thing-columns', env: ENV });
+    expect(state.mode).toEqual({ source: 'default', mode });
+    expect(state.effective).toBe(mode === 'none' ? 'closed' : 'open');
+  });
+
+  it('says the default is unknown when the version is, on the 4.0–4.3 shape', () => {
+    const state = interpretRegistrations({ rows: {}, version: UNKNOWN, schema: 'thing-columns', env: ENV });
+    expect(state.mode.mode).toBeUndefined();
+    expect(state.mode.defaultUnknown).toContain('open up to 4.2, closed from 4.3');
+    expect(state.mode.defaultUnknown).toContain('latest');
+    expect(state.effective).toBe('unknown');
+    expect(modeKey(state.mode)).toBe('unknown');
+  });
+
+  it('knows the default from the 4.4+ shape alone', () => {
+    expect(interpretRegistrations({ rows: {}, version: UNKNOWN, schema: 'var-unique', env: ENV }).mode).toEqual({ source: 'default', mode: 'none' });
+  });
+
+  it.each([
+    ['--- closed\n', 'the text "closed"'],
+    ['--- Open\n', 'the text "Open"'],
+    ['--- :open\n', 'symbol'],
+    ['--- true\n', 'boolean true'],
+    ['--- \n', 'nil'],
+    ['---\nfollow: true\n', 'mapping'],
+    ["--- 'open\n", 'not readable'],
+  ])('shows the unknown stored value %j as such, without crashing', (raw, described) => {
+    const state = interpretRegistrations({ rows: { registrations_mode: raw }, version: v('4.3.17'), schema: 'thing-columns', env: ENV });
+    expect(state.mode.mode).toBeUndefined();
+    expect(state.mode.unrecognised).toContain(described);
+    expect(state.overrides.map((o) => o.code)).toContain('unrecognised_mode');
+    // Mastodon: != 'none' enables sign-ups, == 'open' is false, so they wait for approval.
+    expect(state.effective).toBe('approved');
+    expect(modeKey(state.mode)).toBe('unrecognised');
+  });
+});
+
+describe('interpretRegistrations: overrides', () => {
+  it('SINGLE_USER_MODE closes registrations whatever the setting', () => {
+    const state = interpretRegistrations({ rows: { registrations_mode: '--- open\n' }, version: v('4.2.0'), schema: 'thing-columns', env: { ...ENV, singleUserMode: true } });
+    expect(state.mode.mode).toBe('open');
+    expect(state.effective).toBe('closed');
+    expect(state.overrides).toEqual([expect.objectContaining({ code: 'single_user_mode', tone: 'bad' })]);
+  });
+
+  it('warns of the 4.3+ automatic switch to approved when open', () => {
+    const state = interpretRegistrations({ rows: { registrations_mode: '--- open\n' }, version: v('4.3.17'), schema: 'thing-columns', env: ENV });
+    expect(state.overrides).toEqual([expect.objectContaining({ code: 'auto_switch_to_approved', tone: 'warn' })]);
+  });
+
+  it('has no automatic switch before 4.3, nor when the mode is not open', () => {
+    expect(interpretRegistrations({ rows: { registrations_mode: '--- open\n' }, version: v('4.2.9'), schema: 'thing-columns', env: ENV }).overrides).toEqual([]);
+    expect(interpretRegistrations({ rows: { registrations_mode: '--- approved\n' }, version: v('4.4.4'), schema: 'var-unique', env: ENV }).overrides).toEqual([]);
+  });
+
+  it.each([
+    [{ autoApprovedSwitchDisabled: true }, 'DISABLE_AUTOMATIC_SWITCHING_TO_APPROVED_REGISTRATIONS=true'],
+    [{ emailDomainAllowlist: true }, 'EMAIL_DOMAIN_ALLOWLIST'],
+  ])('notes the switch as disabled by %j', (env, why) => {
+    const state = interpretRegistrations({ rows: { registrations_mode: '--- open\n' }, version: v('4.4.4'), schema: 'var-unique', env: { ...ENV, ...env } });
+    expect(state.overrides).toEqual([expect.objectContaining({ code: 'auto_switch_disabled', tone: 'neutral', message: expect.stringContaining(why) })]);
+    expect(state.effective).toBe('open');
+  });
+
+  it('says the switch may apply when the version is unknown on the old shape', () => {
+    const state = interpretRegistrations({ rows: { registrations_mode: '--- open\n' }, version: UNKNOWN, schema: 'thing-columns', env: ENV });
+    expect(state.overrides.map((o) => o.code)).toEqual(['auto_switch_maybe']);
+  });
+});
+
+describe('require_invite_text and closed_registrations_message', () => {
+  it('reads booleans, and counts a non-boolean as Ruby does', () => {
+    expect(interpretFlag(undefined)).toEqual({ source: 'default', value: false });
+    expect(interpretFlag('--- true\n')).toEqual({ source: 'stored', raw: '--- true\n', value: true });
+    expect(interpretFlag('--- false')).toMatchObject({ value: false });
+    expect(interpretFlag("--- 'false'\n")).toMatchObject({ value: true, note: expect.stringContaining('Ruby counts it as true') });
+    expect(interpretFlag('--- \n')).toMatchObject({ value: false });
+  });
+
+  it('reads the message, multi-line included', () => {
+    expect(interpretText(undefined)).toEqual({ source: 'default', value: '' });
+    expect(interpretText('--- |-\n  <p>Closed.</p>\n  <p>Ask us.</p>\n').value).toBe('<p>Closed.</p>\n<p>Ask us.</p>');
+    expect(interpretText('--- 42\n')).toMatchObject({ value: '42', note: expect.stringContaining('number') });
+  });
+});
+
+describe('the Rails cache prefix and SCAN patterns', () => {
+  it('uses <ns>_cache: on ≤4.3 with REDIS_NAMESPACE, cache: otherwise', () => {
+    expect(cacheKeyPrefix({ version: v('4.3.17'), schema: 'thing-columns', redisNamespace: 'mastodon_ns' })).toBe('mastodon_ns_cache:');
+    expect(cacheKeyPrefix({ version: v('4.0.2'), schema: 'thing-columns', redisNamespace: 'x' })).toBe('x_cache:');
+    expect(cacheKeyPrefix({ version: v('4.3.17'), schema: 'thing-columns' })).toBe('cache:');
+    expect(cacheKeyPrefix({ version: v('4.4.4'), schema: 'var-unique', redisNamespace: 'mastodon_ns' })).toBe('cache:');
+    expect(cacheKeyPrefix({ version: UNKNOWN, schema: 'thing-columns', redisNamespace: 'ns' })).toBe('ns_cache:');
+    expect(cacheKeyPrefix({ version: UNKNOWN, schema: 'var-unique', redisNamespace: 'ns' })).toBe('cache:');
+  });
+
+  it('matches the settings and the instance API answers, with glob characters escaped', () => {
+    expect(cachePatterns('cache:', ['registrations_mode', 'require_invite_text'])).toEqual([
+      'cache:rails_settings_cached/*/registrations_mode',
+      'cache:rails_settings_cached/*/require_invite_text',
+      'cache:api/v*/instances/show*',
+    ]);
+    expect(cachePatterns('a*b_cache:', ['registrations_mode'])[0]).toBe('a\\*b_cache:rails_settings_cached/*/registrations_mode');
+  });
+});
+
+describe('changeRegistrationsSchema', () => {
+  it('accepts the three modes, with or without requireReason', () => {
+    expect(changeRegistrationsSchema.parse({ mode: 'approved', requireReason: true, from: 'open' })).toEqual({ mode: 'approved', requireReason: true, from: 'open' });
+    expect(changeRegistrationsSchema.parse({ mode: 'none' })).toEqual({ mode: 'none' });
+  });
+
+  it.each([
+    [{ mode: 'closed' }, 'mode'],
+    [{ mode: 'open ' }, 'mode'],
+    [{}, 'mode'],
+    [{ mode: 'approved', requireReason: 'true' }, 'requireReason'],
+    [{ mode: 'open', extra: 1 }, undefined],
+    [{ mode: 'open', from: 'whatever' }, 'from'],
+  ])('refuses %j', (input, field) => {
+    const result = changeRegistrationsSchema.safeParse(input);
+    expect(result.success).toBe(false);
+    if (!result.success && field) expect(result.error.flatten().fieldErrors).toHaveProperty(field);
+  });
+});
