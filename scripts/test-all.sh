@@ -37,7 +37,11 @@ teardown() {
   local code=$?
   if [ "$testbed_was_up" = no ] && [ "${KEEP_TESTBED:-}" != 1 ]; then
     step "Tearing down the test bed"
-    bash scripts/testbed/down.sh || echo "warning: test bed teardown failed" >&2
+    # Bounded, and a failure fails the run: a test bed left behind is not "torn down".
+    if ! timeout 300 bash scripts/testbed/down.sh; then
+      echo "FAILED: the test bed could not be torn down (scripts/testbed/down.sh)" >&2
+      code=1
+    fi
   fi
   if [ "$(host_fingerprint)" != "$host_before" ]; then
     echo "FAILED: the run changed the host's ${host_files[*]}; the test bed must touch nothing of the host's" >&2

@@ -83,7 +83,7 @@ export function ContainerCard({ container, now, job }: { container: ContainerVie
             Last health check: exit {container.lastProbe.exitCode}
             {container.failingStreak > 0 ? `, failing ${container.failingStreak}× in a row` : ''}
           </summary>
-          <pre data-testid="probe-output">{container.lastProbe.output || '(no output)'}</pre>
+          <pre className="output-block" data-testid="probe-output">{container.lastProbe.output || '(no output)'}</pre>
         </details>
       ) : null}
       <RestartButton name={container.name} service={container.service} job={job} />

@@ -61,7 +61,7 @@ export function DiagnosisView({ diagnosis, testId }: { diagnosis: MediaDiagnosis
           {evidence.log ? (
             <>
               {evidence.log.count} of the last {evidence.log.searched} lines; newest at <Time iso={evidence.log.at} />
-              <pre className="media-log-line">{evidence.log.line}</pre>
+              <pre className="output-block">{evidence.log.line}</pre>
             </>
           ) : (
             <span className="muted">none in the recent log</span>

@@ -17,7 +17,7 @@ export type DockerEndpoint =
 export interface Config {
   server: { host: string; port: number; allowNonLoopback: boolean; isLoopback: boolean };
   composeProject: string;
-  docker: DockerEndpoint & { timeoutMs: number };
+  docker: DockerEndpoint & { timeoutMs: number; restartTimeoutMs: number };
   dataDir: string;
   auth: {
     username: string;
@@ -179,7 +179,11 @@ export function loadConfig({ env, readFile = (file) => readFileSync(file, 'utf8'
   return {
     server: { host: host as string, port: parsed.PORT as number, allowNonLoopback, isLoopback },
     composeProject: parsed.COMPOSE_PROJECT as string,
-    docker: { ...parseDockerHost(parsed.DOCKER_HOST as string), timeoutMs: parsed.DOCKER_TIMEOUT_MS as number },
+    docker: {
+      ...parseDockerHost(parsed.DOCKER_HOST as string),
+      timeoutMs: parsed.DOCKER_TIMEOUT_MS as number,
+      restartTimeoutMs: (parsed.RESTART_TIMEOUT_SECONDS as number) * 1000,
+    },
     dataDir: path.resolve(cwd, parsed.DATA_DIR as string),
     auth: {
       username: parsed.DASHBOARD_USER as string,

@@ -86,6 +86,12 @@ export const DASHBOARD_KEYS = {
     example: 'DOCKER_TIMEOUT_MS=5000',
     schema: wholeNumber(100, 120_000),
   },
+  RESTART_TIMEOUT_SECONDS: {
+    description: 'How long a restart waits for the container to run and turn healthy before it reports a timeout.',
+    defaultValue: '90',
+    example: 'RESTART_TIMEOUT_SECONDS=90',
+    schema: wholeNumber(1, 3600),
+  },
   INFLUX_URL: {
     description: 'InfluxDB base URL for the RAM and CPU graphs; leave unset to use live numbers from Docker only.',
     example: 'INFLUX_URL=http://127.0.0.1:8086',

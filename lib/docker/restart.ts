@@ -1,5 +1,6 @@
 import 'server-only';
 
+import { getConfig } from '../config';
 import { AppError } from '../errors';
 import type { JobProgress } from '../jobs/types';
 import { liveTopics } from '../live';
@@ -15,8 +16,6 @@ export async function resolveProjectContainer(ref: string): Promise<ContainerVie
   if (!found) throw new AppError('not_found', 'No such container', `${ref} is not a container of this compose project.`);
   return found;
 }
-
-const DEFAULT_TIMEOUT_MS = 90_000;
 
 function describe(view: ContainerView): string {
   if (view.state === 'exited' || view.state === 'dead') return `stopped${view.exitCode !== undefined ? ` (exit code ${view.exitCode})` : ''}`;
@@ -35,7 +34,7 @@ function describe(view: ContainerView): string {
 export async function restartProjectContainer(
   container: ContainerView,
   progress: JobProgress = () => undefined,
-  timeoutMs = DEFAULT_TIMEOUT_MS,
+  timeoutMs = getConfig().docker.restartTimeoutMs,
 ): Promise<ContainerView> {
   const previousStart = container.startedAt;
   let latest: ContainerView | undefined;

@@ -6,8 +6,10 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 tb_require_root
 # One run at a time: concurrent runs (parallel test sessions) would race to start daemons and reseed.
-exec 9>/run/lock/mastodash-testbed.lock
-flock 9
+# flock -o holds the lock in flock itself, so the daemons started below do not inherit it (and keep it).
+if [[ -z ${TESTBED_LOCK_HELD:-} ]]; then
+  exec env TESTBED_LOCK_HELD=1 flock -o /run/lock/mastodash-testbed.lock bash "$0" "$@"
+fi
 started=$SECONDS
 
 bash "$TESTBED_SCRIPTS/install-packages.sh"

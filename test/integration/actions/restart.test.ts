@@ -90,6 +90,32 @@ describe('restart a container', () => {
     await expect.poll(() => docker('inspect', '--format', '{{.State.Health.Status}}', name), { timeout: 30_000 }).toBe('healthy');
   });
 
+  it('a restart that outlasts RESTART_TIMEOUT_SECONDS ends in a clear timeout naming what it waited for', async () => {
+    const impatient = await startServer({ DASHBOARD_PASSWORD: 'restart-password-long-enough', COMPOSE_PROJECT: project, RESTART_TIMEOUT_SECONDS: '1' });
+    try {
+      const name = `${project}-streaming-1`;
+      const { cookie } = plantSession(impatient.dataDir);
+      const response = await callAction(impatient.port, 'restartContainerAction', [{ container: name }], { cookie });
+      const id = jobIdOf(response.body);
+      const db = () => {
+        const store = openServerStore(impatient.dataDir);
+        try {
+          return store.prepare('SELECT status, error FROM jobs WHERE id = ?').get(id) as { status: string; error: string | null };
+        } finally {
+          store.close();
+        }
+      };
+      await expect.poll(() => db().status, { timeout: 30_000 }).toBe('failed');
+      const error = JSON.parse(db().error ?? '{}') as { code: string; title: string; detail: string };
+      expect(error.code).toBe('timeout');
+      expect(error.title).toBe('Restart did not finish');
+      expect(error.detail).toMatch(new RegExp(`^Waited 1 s for ${name} to (turn healthy|run again)\\.`));
+    } finally {
+      await impatient.stop();
+    }
+    await expect.poll(() => docker('inspect', '--format', '{{.State.Health.Status}}', `${project}-streaming-1`), { timeout: 30_000 }).toBe('healthy');
+  });
+
   it('ten concurrent requests for one container cause exactly one restart', async () => {
     const name = `${project}-sidekiq-1`;
     const since = Math.floor(Date.now() / 1000) - 1;
