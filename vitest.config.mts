@@ -9,6 +9,8 @@ export default defineConfig({
     alias: { 'server-only': fileURLToPath(new URL('./test/support/server-only.ts', import.meta.url)), '@': root },
   },
   test: {
+    // The audit log also prints each record for journald; in test output those lines are noise.
+    onConsoleLog: (log) => !log.startsWith('[audit] '),
     projects: [
       {
         extends: true,
