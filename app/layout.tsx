@@ -18,6 +18,14 @@ export const viewport: Viewport = {
   colorScheme: 'light dark',
 };
 
+const NAV_LINKS = [
+  ['/', 'Containers'],
+  ['/accounts', 'Accounts'],
+  ['/media', 'Media'],
+  ['/registrations', 'Registrations'],
+  ['/audit', 'Audit log'],
+] as const;
+
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // Only decides what the top bar shows; every page and action checks the session itself.
   const session = await currentSession();
@@ -33,21 +41,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           </a>
           {session ? (
             <nav aria-label="Main">
-              <a href="/" className="topbar-link">
-                Containers
-              </a>
-              <a href="/accounts" className="topbar-link">
-                Accounts
-              </a>
-              <a href="/media" className="topbar-link">
-                Media
-              </a>
-              <a href="/registrations" className="topbar-link">
-                Registrations
-              </a>
-              <a href="/audit" className="topbar-link">
-                Audit log
-              </a>
+              {NAV_LINKS.map(([href, label]) => (
+                <a key={href} href={href} className="topbar-link">
+                  {label}
+                </a>
+              ))}
               <form action={logoutAction}>
                 <button type="submit" className="secondary small-button" data-testid="logout">
                   Log out

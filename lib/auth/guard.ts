@@ -1,6 +1,7 @@
 import 'server-only';
 
 import { cookies, headers } from 'next/headers';
+import { cache } from 'react';
 import { redirect } from 'next/navigation';
 
 import { getConfig } from '../config';
@@ -35,11 +36,11 @@ async function verifyRequest(method: string): Promise<void> {
   if (!verdict.ok) throw new AppError('forbidden', 'Request refused', verdict.reason);
 }
 
-/** The session of this request, if any; no redirect. */
-export async function currentSession(): Promise<SessionContext | undefined> {
+/** The session of this request, if any; no redirect. Read once per request (layout and page share it). */
+export const currentSession = cache(async (): Promise<SessionContext | undefined> => {
   const record = readSession((await cookies()).get(SESSION_COOKIE)?.value);
   return record ? toContext(record) : undefined;
-}
+});
 
 /** Pages and server components: the session, or a redirect to the login page. */
 export async function requireSession(): Promise<SessionContext> {

@@ -3,7 +3,6 @@ import 'server-only';
 import type Docker from 'dockerode';
 
 import { getConfig } from '../config';
-import { AppError } from '../errors';
 import { dockerCalls } from './client';
 import { toContainerView } from './container-view';
 import { dockerUnavailable } from './errors';
@@ -37,8 +36,4 @@ export async function listProjectContainers(): Promise<ContainerView[]> {
   const summaries = await call((docker) => docker.listContainers({ all: true, filters: projectFilter(project) }));
   const views = await Promise.all(summaries.map((summary) => inspectProjectContainer(summary.Id)));
   return views.filter((view): view is ContainerView => view !== undefined);
-}
-
-export function isDockerUnavailable(error: unknown): error is AppError {
-  return error instanceof AppError && error.code.startsWith('docker_');
 }

@@ -15,6 +15,7 @@ import {
   parseModifyOutput,
   reservedUsernameMessage,
 } from './tootctl';
+import { findAppContainer } from './app-container';
 import { atLeast, parseMastodonVersion, versionTraits, type MastodonVersion } from './version';
 
 /**
@@ -174,9 +175,7 @@ async function roleExists(name: string): Promise<boolean> {
  */
 export async function resolveTootctlContainer(): Promise<ContainerView> {
   const containers = await listProjectContainers();
-  const running = (service: string) =>
-    containers.filter((c) => c.service === service && c.state === 'running').sort((a, b) => a.containerNumber - b.containerNumber)[0];
-  const found = running('web') ?? running('sidekiq');
+  const found = findAppContainer(containers, { running: true });
   if (!found) {
     const seen = containers.filter((c) => c.service === 'web' || c.service === 'sidekiq').map((c) => `${c.name} (${c.state})`);
     throw new AppError(

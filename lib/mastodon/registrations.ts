@@ -9,6 +9,7 @@ import { postgres } from '../postgres/client';
 import { connectedRedis } from '../redis/client';
 import { parseYamlScalar, writeYamlScalar, type YamlParseResult } from './settings-yaml';
 import { parseMastodonVersion, versionTraits, type MastodonVersion } from './version';
+import { findAppContainer } from './app-container';
 
 /**
  * The registration mode (shared/reference/mastodon.md §1): read from Mastodon's `settings` table,
@@ -298,7 +299,7 @@ async function readRows(db: Queryable, schema: SettingsSchema): Promise<Partial<
 export async function readMastodonVersion(): Promise<VersionInfo> {
   try {
     const containers = await listProjectContainers();
-    const container = containers.find((c) => c.service === 'web') ?? containers.find((c) => c.service === 'sidekiq');
+    const container = findAppContainer(containers, { running: false });
     if (!container) return { problem: `no web or sidekiq container in project ${getConfig().composeProject}` };
     const version = parseMastodonVersion(container.imageTag);
     if (!version) return { problem: `the image tag ${JSON.stringify(container.imageTag)} of ${container.name} names no version` };

@@ -6,11 +6,7 @@ set -euo pipefail
 # shellcheck source=scripts/testbed/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 tb_require_root
-# One run at a time: concurrent runs (parallel test sessions) would race to start daemons and reseed.
-# flock -o holds the lock in flock itself, so the daemons started below do not inherit it (and keep it).
-if [[ -z ${TESTBED_LOCK_HELD:-} ]]; then
-  exec env TESTBED_LOCK_HELD=1 flock -o /run/lock/mastodash-testbed.lock bash "$0" "$@"
-fi
+tb_run_alone "$@"
 started=$SECONDS
 
 # Containers kept alive by live-restore while dockerd was stopped: bring dockerd back to remove them cleanly.

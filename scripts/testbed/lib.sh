@@ -413,3 +413,12 @@ tb_influx_users() {
   tb_influx_query 'CREATE DATABASE "telegraf"' "${admin[@]}" >/dev/null
   tb_influx_query "GRANT READ ON \"telegraf\" TO \"$TB_INFLUX_READER_USER\"" "${admin[@]}" >/dev/null
 }
+
+# tb_run_alone "$@": re-runs the calling script under the test bed's lock, so that concurrent runs (parallel
+# test sessions) cannot race to start daemons or reseed. flock -o holds the lock in flock itself, so the
+# daemons the script starts do not inherit it (and keep it after the script ends).
+tb_run_alone() {
+  if [[ -z ${TESTBED_LOCK_HELD:-} ]]; then
+    exec env TESTBED_LOCK_HELD=1 flock -o /run/lock/mastodash-testbed.lock bash "$0" "$@"
+  fi
+}
