@@ -13,6 +13,10 @@ export const ERROR_CODES = [
   'docker_permission_denied',
   'docker_daemon_down',
   'docker_not_answering',
+  'influx_unreachable',
+  'influx_auth_refused',
+  'influx_not_found',
+  'no_data',
   'upstream_failed',
   'internal',
 ] as const;

@@ -30,7 +30,17 @@ export interface Config {
   };
   /** Host names accepted besides localhost, 127.0.0.1 and [::1] (lower case, port excluded unless given). */
   allowedHosts: string[];
-  influx: { url?: string; database: string; token?: string; org?: string; bucket?: string };
+  influx: {
+    url?: string;
+    database: string;
+    token?: string;
+    org?: string;
+    bucket?: string;
+    language: 'auto' | 'influxql' | 'flux';
+    timeoutMs: number;
+  };
+  /** Telegraf's interval: the graphs' refresh and the live sampler's period. */
+  metricsIntervalMs: number;
   mastodon: MastodonConnections & {
     dir?: string;
     envFile?: string;
@@ -201,7 +211,10 @@ export function loadConfig({ env, readFile = (file) => readFileSync(file, 'utf8'
       token: parsed.INFLUX_TOKEN as string | undefined,
       org: parsed.INFLUX_ORG as string | undefined,
       bucket: parsed.INFLUX_BUCKET as string | undefined,
+      language: parsed.INFLUX_QUERY_LANGUAGE as 'auto' | 'influxql' | 'flux',
+      timeoutMs: parsed.INFLUX_TIMEOUT_MS as number,
     },
+    metricsIntervalMs: (parsed.METRICS_INTERVAL_SECONDS as number) * 1000,
     mastodon: { ...resolveMastodonConnections(mastodonValues), dir: mastodonDir, envFile, sources },
     warnings,
   };

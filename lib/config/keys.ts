@@ -119,6 +119,24 @@ export const DASHBOARD_KEYS = {
     example: 'INFLUX_BUCKET=telegraf',
     schema: optionalString,
   },
+  INFLUX_QUERY_LANGUAGE: {
+    description: 'auto picks Flux when INFLUX_BUCKET is set and the server speaks it (2.x, 1.8+), else InfluxQL over /query (1.x, 2.x through DBRP, 3 Core); influxql or flux forces one.',
+    defaultValue: 'auto',
+    example: 'INFLUX_QUERY_LANGUAGE=auto',
+    schema: z.enum(['auto', 'influxql', 'flux'], { error: 'must be auto, influxql or flux' }),
+  },
+  INFLUX_TIMEOUT_MS: {
+    description: 'How long one InfluxDB query may take before the graphs report InfluxDB as not answering.',
+    defaultValue: '5000',
+    example: 'INFLUX_TIMEOUT_MS=5000',
+    schema: wholeNumber(100, 120_000),
+  },
+  METRICS_INTERVAL_SECONDS: {
+    description: "Telegraf's collection interval: how often open graphs refresh, and how often the live Docker-stats sampler measures.",
+    defaultValue: '10',
+    example: 'METRICS_INTERVAL_SECONDS=10',
+    schema: wholeNumber(2, 600),
+  },
   DASHBOARD_USER: {
     description: 'Username of the dashboard administrator.',
     defaultValue: 'admin',

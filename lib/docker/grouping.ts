@@ -1,7 +1,7 @@
 import type { ContainerView, ServiceGroup } from './types';
 
 /** Mastodon's services in the order an admin reads them: the app first, then what it depends on. */
-const SERVICE_ORDER = ['web', 'streaming', 'sidekiq', 'db', 'redis', 'es'];
+export const SERVICE_ORDER = ['web', 'streaming', 'sidekiq', 'db', 'redis', 'es'];
 
 function serviceRank(service: string): number {
   const rank = SERVICE_ORDER.indexOf(service);

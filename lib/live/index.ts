@@ -1,5 +1,7 @@
 import 'server-only';
 
+import { LiveStatsSampler } from '../metrics/live-sampler';
+import type { MetricsLiveMessage } from '../metrics/live-types';
 import { ContainersSource } from './containers-source';
 import { LiveTopic } from './hub';
 import type { ContainersMessage } from './messages';
@@ -9,6 +11,8 @@ const TOPICS = Symbol.for('mastodash.live.topics');
 interface Topics {
   containersSource: ContainersSource;
   containers: LiveTopic<ContainersMessage>;
+  metricsSampler: LiveStatsSampler;
+  metrics: LiveTopic<MetricsLiveMessage>;
 }
 
 /** The process-wide topics; kept on globalThis because Next may load this module in several bundles. */
@@ -16,7 +20,13 @@ export function liveTopics(): Topics {
   const holder = globalThis as { [TOPICS]?: Topics };
   if (!holder[TOPICS]) {
     const containersSource = new ContainersSource();
-    holder[TOPICS] = { containersSource, containers: new LiveTopic(containersSource) };
+    const metricsSampler = new LiveStatsSampler();
+    holder[TOPICS] = {
+      containersSource,
+      containers: new LiveTopic(containersSource),
+      metricsSampler,
+      metrics: new LiveTopic(metricsSampler),
+    };
   }
   return holder[TOPICS];
 }

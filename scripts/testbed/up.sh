@@ -51,6 +51,15 @@ if [[ ! -f $seed_stamp ]]; then
   influx_pid=$!
 else
   tb_log "PostgreSQL and InfluxDB already seeded ($(cat "$seed_stamp")); TESTBED_RESEED=1 reseeds"
+  # The dashboard reads "the last hour" relative to now, so an InfluxDB seed older than that is reseeded
+  # (only InfluxDB: its anchor is the seed time). A missing seed summary (a reboot cleared /run) counts as old.
+  anchor_ms=$(node -e 'try { process.stdout.write(String(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).anchorMs)) } catch { process.stdout.write("0") }' \
+    "$TESTBED_RUN/influx-seed.json")
+  if (($(date +%s%3N) - anchor_ms > TB_INFLUX_SEED_MAX_AGE_MS)); then
+    tb_log "the InfluxDB seed is older than $((TB_INFLUX_SEED_MAX_AGE_MS / 60000)) min: reseeding InfluxDB (in the background)"
+    run_seeder seed/influx.mjs "$TESTBED_LOGS/seed-influx.log" node "$TESTBED_SCRIPTS/seed/influx.mjs" &
+    influx_pid=$!
+  fi
 fi
 
 # --- Images and projects -----------------------------------------------------------------------------------------
@@ -79,6 +88,8 @@ TESTBED_PG_URL_43=$pg_base/mastodon_43
 TESTBED_PG_URL_44=$pg_base/mastodon_44
 TESTBED_REDIS_URL=redis://:$TB_REDIS_PASS@127.0.0.1:$TB_REDIS_PORT/0
 TESTBED_INFLUX_URL=$TB_INFLUX_URL
+TESTBED_INFLUX_READER=$TB_INFLUX_READER_USER:$TB_INFLUX_READER_PASS
+TESTBED_INFLUX_ADMIN=$TB_INFLUX_ADMIN_USER:$TB_INFLUX_ADMIN_PASS
 TESTBED_PROJECT=$TB_PROJECT
 TESTBED_OTHER_PROJECT=$TB_OTHER_PROJECT
 TESTBED_MASTODON_DIR=$TESTBED_ROOT/projects/$TB_PROJECT

@@ -9,6 +9,10 @@ export interface Testbed {
   pgUrl44: string;
   redisUrl: string;
   influxUrl: string;
+  /** user:password of the read-only InfluxDB user (the dashboard's INFLUX_TOKEN). */
+  influxReader: string;
+  /** user:password of the InfluxDB admin. */
+  influxAdmin: string;
   project: string;
   otherProject: string;
   mastodonDir: string;
@@ -44,6 +48,8 @@ export function readTestbed(): Testbed {
     pgUrl44: need('TESTBED_PG_URL_44'),
     redisUrl: need('TESTBED_REDIS_URL'),
     influxUrl: need('TESTBED_INFLUX_URL'),
+    influxReader: need('TESTBED_INFLUX_READER'),
+    influxAdmin: need('TESTBED_INFLUX_ADMIN'),
     project: need('TESTBED_PROJECT'),
     otherProject: need('TESTBED_OTHER_PROJECT'),
     mastodonDir: need('TESTBED_MASTODON_DIR'),

@@ -4,13 +4,14 @@ import { requireRouteSession } from '@/lib/auth/guard';
 import { jobsTopic, listRecentJobs, type JobsMessage } from '@/lib/jobs';
 import { liveTopics } from '@/lib/live';
 import type { ContainersMessage } from '@/lib/live/messages';
+import type { MetricsLiveMessage } from '@/lib/metrics/live-types';
 
 export const dynamic = 'force-dynamic';
 
 const KEEPALIVE_MS = 15_000;
-const topicSchema = z.enum(['containers', 'jobs']).catch('containers');
+const topicSchema = z.enum(['containers', 'jobs', 'metrics']).catch('containers');
 
-type Subscribe = (send: (message: ContainersMessage | JobsMessage) => void) => () => void;
+type Subscribe = (send: (message: ContainersMessage | JobsMessage | MetricsLiveMessage) => void) => () => void;
 
 /** What each topic sends first and then follows. Jobs start with the recent ones, so nothing emitted before connecting is missed. */
 const TOPICS: Record<z.infer<typeof topicSchema>, Subscribe> = {
@@ -20,9 +21,10 @@ const TOPICS: Record<z.infer<typeof topicSchema>, Subscribe> = {
     for (const job of listRecentJobs().reverse()) send({ type: 'job', job });
     return unsubscribe;
   },
+  metrics: (send) => liveTopics().metrics.subscribe(send),
 };
 
-/** The server-sent-events stream browser tabs listen to: ?topic=containers (default) or ?topic=jobs. */
+/** The server-sent-events stream browser tabs listen to: ?topic=containers (default), jobs or metrics. */
 export async function GET(request: Request): Promise<Response> {
   const session = await requireRouteSession(request);
   if (session instanceof Response) return session;

@@ -1,0 +1,231 @@
+import 'server-only';
+
+import { getConfig, type Config } from '../config';
+import { AppError } from '../errors';
+import { pingInflux, queryFlux, queryInfluxql, type InfluxServer } from '../influx/client';
+import {
+  containerQueries,
+  headlineLastQueries,
+  headlineTrendQueries,
+  hostCharts,
+  newestPoint,
+  perService,
+  pointsOf,
+  serviceCharts,
+} from './charts';
+import { buildFluxQuery, parseFluxCsv } from './flux';
+import { buildInfluxqlStatement, parseInfluxqlResponse } from './influxql';
+import { hostQueries } from './charts';
+import type { ContainerSelector, QueryWindow, RawSeries, SeriesQuery } from './query-spec';
+import type { HeadlineView, MetricChart, MetricsNotice, MetricsRangeView, MetricsSourceView } from './types';
+
+type InfluxConfig = Config['influx'];
+export type QueryLanguage = 'influxql' | 'flux';
+
+/**
+ * Which language to speak: forced by INFLUX_QUERY_LANGUAGE, else Flux when a bucket is configured and
+ * the server has Flux (2.x, 1.8+), else InfluxQL over /query, which every version answers.
+ */
+export function chooseQueryLanguage(config: Pick<InfluxConfig, 'language' | 'bucket'>, server: InfluxServer): QueryLanguage {
+  const hasFlux = server.major === 2 || (server.major === 1 && server.minor >= 8);
+  if (config.language === 'influxql') return 'influxql';
+  if (config.language === 'flux') {
+    if (!hasFlux) {
+      throw new AppError(
+        'invalid_input',
+        `InfluxDB ${server.version} does not speak Flux`,
+        server.major >= 3 ? 'InfluxDB 3 answers SQL and InfluxQL only.' : 'Flux needs InfluxDB 2.x, or 1.8+ with flux-enabled = true.',
+        'Set INFLUX_QUERY_LANGUAGE=influxql (or auto).',
+      );
+    }
+    return 'flux';
+  }
+  return config.bucket && hasFlux ? 'flux' : 'influxql';
+}
+
+const SERVER_TTL_MS = 30_000;
+const SELECTOR_TTL_MS = 5 * 60_000;
+
+interface Memo {
+  server?: { key: string; value: InfluxServer; until: number };
+  selector?: { key: string; value: ContainerSelector['by']; until: number };
+}
+const MEMO = Symbol.for('mastodash.metrics.influx');
+
+function memo(): Memo {
+  const holder = globalThis as { [MEMO]?: Memo };
+  holder[MEMO] ??= {};
+  return holder[MEMO];
+}
+
+/** For tests: forget the cached server version and label decision. */
+export function resetInfluxSourceForTesting(): void {
+  (globalThis as { [MEMO]?: Memo })[MEMO] = {};
+}
+
+async function serverOf(config: InfluxConfig): Promise<InfluxServer> {
+  const cached = memo().server;
+  if (cached && cached.key === config.url && cached.until > Date.now()) return cached.value;
+  const value = await pingInflux(config);
+  memo().server = { key: config.url ?? '', value, until: Date.now() + SERVER_TTL_MS };
+  return value;
+}
+
+export interface InfluxConnection {
+  config: InfluxConfig;
+  server: InfluxServer;
+  language: QueryLanguage;
+}
+
+export async function connectInflux(config: InfluxConfig = getConfig().influx): Promise<InfluxConnection> {
+  if (!config.url) throw new AppError('invalid_input', 'InfluxDB is not configured', 'INFLUX_URL is not set.');
+  const server = await serverOf(config);
+  return { config, server, language: chooseQueryLanguage(config, server) };
+}
+
+export function sourceView(connection: InfluxConnection): MetricsSourceView {
+  return {
+    kind: 'influx',
+    version: connection.server.version,
+    language: connection.language,
+    database: connection.language === 'flux' ? (connection.config.bucket ?? '') : connection.config.database,
+  };
+}
+
+/** Runs specs in one request, in whichever language the connection speaks. */
+export async function runQueries(connection: InfluxConnection, queries: readonly SeriesQuery[], window: QueryWindow): Promise<RawSeries[]> {
+  if (queries.length === 0) return [];
+  if (connection.language === 'flux') {
+    const csv = await queryFlux(buildFluxQuery(queries, window, connection.config.bucket ?? ''), connection.config);
+    return parseFluxCsv(queries, csv);
+  }
+  const results = await queryInfluxql(
+    queries.map((query) => buildInfluxqlStatement(query, window)),
+    connection.config,
+  );
+  return parseInfluxqlResponse(queries, { results });
+}
+
+function hasData(raw: readonly RawSeries[]): boolean {
+  return raw.some((series) => series.points.some(([, value]) => value !== null));
+}
+
+const LABELS_MISSING_NOTICE =
+  "Telegraf is not collecting the compose labels, so containers were matched by name. Add docker_label_include = " +
+  '["com.docker.compose.project", "com.docker.compose.service"] to [[inputs.docker]].';
+
+/**
+ * Runs container queries with the compose labels, falling back to container names when Telegraf does
+ * not collect labels. The decision is remembered for a few minutes, so a refresh costs one request.
+ */
+async function runContainerQueries(
+  connection: InfluxConnection,
+  project: string,
+  build: (selector: ContainerSelector) => SeriesQuery[],
+  window: QueryWindow,
+): Promise<{ raw: RawSeries[]; by: ContainerSelector['by'] }> {
+  const key = `${connection.config.url}|${connection.config.database}|${project}`;
+  const cached = memo().selector;
+  const order: Array<ContainerSelector['by']> = cached && cached.key === key && cached.until > Date.now() ? [cached.value] : ['labels', 'name'];
+  for (const by of order) {
+    const raw = await runQueries(connection, build({ by, project }), window);
+    if (hasData(raw)) {
+      memo().selector = { key, value: by, until: Date.now() + SELECTOR_TTL_MS };
+      return { raw, by };
+    }
+  }
+  return { raw: [], by: 'labels' };
+}
+
+function formatWindow(window: QueryWindow): string {
+  return `${new Date(window.fromMs).toISOString().slice(0, 16)}Z and ${new Date(window.toMs).toISOString().slice(0, 16)}Z`;
+}
+
+function noData(connection: InfluxConnection, window: QueryWindow): AppError {
+  const where = connection.language === 'flux' ? `bucket "${connection.config.bucket}"` : `database "${connection.config.database}"`;
+  return new AppError(
+    'no_data',
+    'No Telegraf data in this range',
+    `InfluxDB ${connection.server.version} has no mem, cpu, system or docker_container_* points in ${where} between ${formatWindow(window)}.`,
+    'Choose another range, or check that Telegraf is running and writes to this database (telegraf --test shows what it collects).',
+  );
+}
+
+export interface InfluxGraphs {
+  source: MetricsSourceView;
+  charts: MetricChart[];
+  notices: MetricsNotice[];
+}
+
+export async function loadInfluxGraphs(
+  range: MetricsRangeView,
+  options: { project: string; serviceOrder: readonly string[]; withNetwork: boolean },
+  config: InfluxConfig = getConfig().influx,
+): Promise<InfluxGraphs> {
+  const connection = await connectInflux(config);
+  const [host, containers] = await Promise.all([
+    runQueries(connection, hostQueries(), range),
+    runContainerQueries(connection, options.project, (selector) => containerQueries(selector, options.withNetwork), range),
+  ]);
+  const notices: MetricsNotice[] = [];
+  if (!hasData(host) && !hasData(containers.raw)) throw noData(connection, range);
+  if (containers.by === 'name') notices.push({ level: 'warning', text: LABELS_MISSING_NOTICE });
+  if (!hasData(containers.raw)) {
+    notices.push({
+      level: 'warning',
+      text: `No container data for the compose project "${options.project}" in this range: Telegraf's [[inputs.docker]] is not enabled, cannot read the Docker socket, or the project name differs (COMPOSE_PROJECT).`,
+    });
+  }
+  if (!hasData(host)) notices.push({ level: 'warning', text: "No host data (mem, cpu, system) in this range: Telegraf's host inputs are not enabled." });
+  return {
+    source: sourceView(connection),
+    charts: [...hostCharts(host), ...serviceCharts(containers.raw, options.project, options.serviceOrder, options.withNetwork)],
+    notices,
+  };
+}
+
+const HOUR_MS = 3_600_000;
+const TREND_INTERVAL_MS = 60_000;
+
+/** The headline from InfluxDB: the newest values of the last hour, and one-minute trends behind them. */
+export async function loadInfluxHeadline(
+  options: { project: string; serviceOrder: readonly string[]; nowMs?: number },
+  config: InfluxConfig = getConfig().influx,
+): Promise<HeadlineView> {
+  const connection = await connectInflux(config);
+  const toMs = options.nowMs ?? Date.now();
+  const window: QueryWindow = { fromMs: toMs - HOUR_MS, toMs, intervalMs: TREND_INTERVAL_MS };
+  const build = (selector: ContainerSelector) => [...headlineLastQueries(selector), ...headlineTrendQueries(selector)];
+  const { raw, by } = await runContainerQueries(connection, options.project, build, window);
+  const all = hasData(raw) ? raw : await runQueries(connection, build({ by: 'labels', project: options.project }), window);
+  if (!hasData(all)) throw noData(connection, window);
+
+  const last = (id: string) => newestPoint(pointsOf(all, id));
+  const ramPercent = last('last_mem_used_percent');
+  const idle = last('last_cpu_busy');
+  const load = last('last_load1');
+  const lastByService = perService(all, 'last_svc_mem', options.project, options.serviceOrder);
+  const trendByService = perService(all, 'svc_mem', options.project, options.serviceOrder);
+  let biggest: HeadlineView['biggest'] = null;
+  for (const [service, points] of lastByService) {
+    const newest = newestPoint(points);
+    if (newest && (!biggest || newest[1] > (biggest.value ?? 0))) {
+      biggest = { service, value: newest[1], atMs: newest[0], trend: trendByService.get(service) ?? [] };
+    }
+  }
+  const notices: MetricsNotice[] = by === 'name' ? [{ level: 'warning', text: LABELS_MISSING_NOTICE }] : [];
+  return {
+    source: sourceView(connection),
+    ram: {
+      value: ramPercent?.[1] ?? null,
+      ...(ramPercent ? { atMs: ramPercent[0] } : {}),
+      usedBytes: last('last_mem_used')?.[1] ?? null,
+      totalBytes: last('last_mem_total')?.[1] ?? null,
+      trend: pointsOf(all, 'mem_used_percent'),
+    },
+    cpu: { value: idle ? 100 - idle[1] : null, ...(idle ? { atMs: idle[0] } : {}), trend: pointsOf(all, 'cpu_busy') },
+    load: { value: load?.[1] ?? null, ...(load ? { atMs: load[0] } : {}), trend: pointsOf(all, 'load1') },
+    biggest,
+    notices,
+  };
+}

@@ -1,0 +1,164 @@
+import { CPU_PER_SERVICE_NOTE, MEMORY_PER_SERVICE_NOTE, newestPoint } from './charts';
+import type { LiveContainerSample, LiveSample } from './live-types';
+import type { ChartId, HeadlineView, MetricChart, MetricPoint, MetricSeries, MetricUnit, MetricsNotice, MetricsView } from './types';
+
+/**
+ * The live sampler's samples as the same charts and headline the InfluxDB path produces (same chart
+ * ids and series keys), so the graphs page does not care which source it got. Pure: the server renders
+ * the first view with it and the browser recomputes it as samples stream in.
+ */
+
+export type LiveReason = 'not_configured' | 'influx_failed';
+
+export interface LiveViewOptions {
+  intervalMs: number;
+  windowMs: number;
+  reason: LiveReason;
+  nowMs: number;
+  /** Services in this order first (the compose file's), the rest alphabetically. */
+  serviceOrder?: readonly string[];
+}
+
+const HOUR_MS = 3_600_000;
+const NETWORK_NOTE = 'Received plus sent, per second. Containers without a network of their own show no line.';
+
+function duration(ms: number): string {
+  if (ms % 60_000 === 0) {
+    const minutes = ms / 60_000;
+    return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+  }
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+function liveNotices(samples: readonly LiveSample[], reason: LiveReason, windowMs: number, intervalMs?: number): MetricsNotice[] {
+  const because = reason === 'not_configured' ? 'InfluxDB is not configured' : 'InfluxDB did not answer';
+  const every = intervalMs === undefined ? '' : `, measured every ${duration(intervalMs)}`;
+  const notices: MetricsNotice[] = [
+    {
+      level: 'info',
+      text: `Live numbers from Docker${every}, because ${because}. They are not stored; they are collected only while this page is open, for the last ${duration(windowMs)} at most.`,
+    },
+  ];
+  const newest = samples[samples.length - 1];
+  if (!newest) notices.push({ level: 'info', text: 'Waiting for the first measurement.' });
+  else if (newest.docker) {
+    const { title, detail, fix } = newest.docker;
+    notices.push({ level: 'warning', text: `${title}: ${detail}${fix ? ` ${fix}` : ''} Only the host's numbers are current.` });
+  }
+  return notices;
+}
+
+function seriesOf(key: string, label: string, points: MetricPoint[]): MetricSeries {
+  const newest = newestPoint(points);
+  return { key, label, points, ...(newest ? { lastSeenMs: newest[0] } : {}) };
+}
+
+function chart(id: ChartId, title: string, unit: MetricUnit, series: MetricSeries[], notes: string[] = []): MetricChart {
+  return { id, title, unit, series, notes };
+}
+
+function orderedServices(samples: readonly LiveSample[], order: readonly string[]): string[] {
+  const services = new Set<string>();
+  for (const sample of samples) for (const container of sample.containers) services.add(container.service);
+  const rank = (service: string) => {
+    const index = order.indexOf(service);
+    return index === -1 ? order.length : index;
+  };
+  return [...services].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+/** The sum over a service's containers in one sample; null when none of them has the value (stopped, or a first sample). */
+function serviceValue(sample: LiveSample, service: string, value: (container: LiveContainerSample) => number | null): number | null {
+  let sum: number | null = null;
+  for (const container of sample.containers) {
+    if (container.service !== service) continue;
+    const v = value(container);
+    if (v !== null) sum = (sum ?? 0) + v;
+  }
+  return sum;
+}
+
+function servicePoints(samples: readonly LiveSample[], service: string, value: (container: LiveContainerSample) => number | null): MetricPoint[] {
+  return samples.map((sample) => [sample.atMs, serviceValue(sample, service, value)]);
+}
+
+function hostPoints(samples: readonly LiveSample[], value: (sample: LiveSample) => number | null): MetricPoint[] {
+  return samples.map((sample) => [sample.atMs, value(sample)]);
+}
+
+function networkOf(container: LiveContainerSample): number | null {
+  const { rxBytesPerSecond: rx, txBytesPerSecond: tx } = container;
+  return rx === null && tx === null ? null : (rx ?? 0) + (tx ?? 0);
+}
+
+function usedPercent(sample: LiveSample): number | null {
+  return sample.host.memTotalBytes > 0 ? (100 * sample.host.memUsedBytes) / sample.host.memTotalBytes : null;
+}
+
+export function liveMetricsView(samples: readonly LiveSample[], options: LiveViewOptions): MetricsView {
+  const { intervalMs, windowMs, reason, nowMs, serviceOrder = [] } = options;
+  const fromMs = nowMs - windowMs;
+  const inWindow = samples.filter((sample) => sample.atMs >= fromMs && sample.atMs <= nowMs);
+  const services = orderedServices(inWindow, serviceOrder);
+  const perService = (value: (container: LiveContainerSample) => number | null) =>
+    services.map((service) => seriesOf(service, service, servicePoints(inWindow, service, value)));
+
+  const charts: MetricChart[] = [
+    chart('host-memory', 'Host memory', 'bytes', [
+      seriesOf('used', 'Used', hostPoints(inWindow, (s) => s.host.memUsedBytes)),
+      seriesOf('available', 'Available', hostPoints(inWindow, (s) => s.host.memAvailableBytes)),
+    ]),
+    chart('host-cpu', 'Host CPU busy', 'percent', [seriesOf('busy', 'Busy', hostPoints(inWindow, (s) => s.host.cpuBusyPercent))]),
+    chart('host-load', 'Host load', 'load', [
+      seriesOf('load1', '1 min', hostPoints(inWindow, (s) => s.host.load1)),
+      seriesOf('load5', '5 min', hostPoints(inWindow, (s) => s.host.load5)),
+      seriesOf('load15', '15 min', hostPoints(inWindow, (s) => s.host.load15)),
+    ]),
+    chart('service-memory', 'Memory per service', 'bytes', perService((c) => c.memBytes), [MEMORY_PER_SERVICE_NOTE]),
+    chart('service-cpu', 'CPU per service', 'cpu_percent', perService((c) => c.cpuPercent), [CPU_PER_SERVICE_NOTE]),
+    // Like Telegraf, which writes no network series for a container with network_mode none.
+    chart('service-network', 'Network per service', 'bytes_per_second', perService(networkOf).filter((series) => series.lastSeenMs !== undefined), [
+      NETWORK_NOTE,
+    ]),
+  ];
+
+  return {
+    source: { kind: 'live', reason, windowMs },
+    range: { preset: 'live', fromMs, toMs: nowMs, intervalMs },
+    charts,
+    markers: [],
+    notices: liveNotices(inWindow, reason, windowMs, intervalMs),
+    refreshMs: intervalMs,
+  };
+}
+
+export function liveHeadline(samples: readonly LiveSample[], reason: LiveReason, windowMs: number): HeadlineView {
+  const newest = samples[samples.length - 1];
+  const recent = newest ? samples.filter((sample) => sample.atMs >= newest.atMs - HOUR_MS) : [];
+  const cpuTrend = hostPoints(recent, (s) => s.host.cpuBusyPercent);
+  const cpuNewest = newestPoint(cpuTrend);
+  const loadTrend = hostPoints(recent, (s) => s.host.load1);
+
+  let biggest: HeadlineView['biggest'] = null;
+  if (newest && newest.containers.length > 0) {
+    const byService = new Map<string, number>();
+    for (const container of newest.containers) byService.set(container.service, (byService.get(container.service) ?? 0) + container.memBytes);
+    const [service, value] = [...byService].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]!;
+    biggest = { service, value, atMs: newest.atMs, trend: servicePoints(recent, service, (c) => c.memBytes) };
+  }
+
+  return {
+    source: { kind: 'live', reason, windowMs },
+    ram: {
+      value: newest ? usedPercent(newest) : null,
+      usedBytes: newest?.host.memUsedBytes ?? null,
+      totalBytes: newest?.host.memTotalBytes ?? null,
+      ...(newest ? { atMs: newest.atMs } : {}),
+      trend: hostPoints(recent, usedPercent),
+    },
+    cpu: { value: cpuNewest?.[1] ?? null, ...(cpuNewest ? { atMs: cpuNewest[0] } : {}), trend: cpuTrend },
+    load: { value: newest?.host.load1 ?? null, ...(newest ? { atMs: newest.atMs } : {}), trend: loadTrend },
+    biggest,
+    notices: liveNotices(samples, reason, windowMs),
+  };
+}
