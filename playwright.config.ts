@@ -49,6 +49,8 @@ export default defineConfig({
       DOCKER_HOST: testbed.dockerHost,
       COMPOSE_PROJECT: testbed.project,
       MASTODON_DIR: testbed.mastodonDir,
+      INFLUX_URL: testbed.influxUrl,
+      INFLUX_TOKEN: testbed.influxReader,
       DATA_DIR: E2E_DATA_DIR,
       DASHBOARD_PASSWORD: E2E_PASSWORD,
       NEXT_TELEMETRY_DISABLED: '1',

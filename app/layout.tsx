@@ -20,6 +20,7 @@ export const viewport: Viewport = {
 
 const NAV_LINKS = [
   ['/', 'Containers'],
+  ['/graphs', 'Graphs'],
   ['/accounts', 'Accounts'],
   ['/media', 'Media'],
   ['/registrations', 'Registrations'],

@@ -1,0 +1,122 @@
+'use client';
+
+import { useCallback, useMemo, useState } from 'react';
+
+import { ErrorBox } from '@/components/ui/error-box';
+import type { PanelResult } from '@/lib/panels/panel';
+import { liveMetricsView } from '@/lib/metrics/live-view';
+import type { ChartId, MetricsSourceView, MetricsView } from '@/lib/metrics/types';
+
+import { formatTime } from './format';
+import { MetricsChart } from './metrics-chart';
+import { RangePicker } from './range-picker';
+import { useLiveSamples } from './use-live-samples';
+import { useVisibleInterval } from './use-visible-interval';
+
+const HOST_CHARTS: ChartId[] = ['host-memory', 'host-cpu', 'host-load'];
+const SERVICE_CHARTS: ChartId[] = ['service-memory', 'service-cpu', 'service-network'];
+
+export function SourceLine({ source }: { source: MetricsSourceView }) {
+  if (source.kind === 'influx') {
+    return (
+      <span className="source-line" data-testid="metrics-source" data-kind="influx">
+        {`InfluxDB ${source.version} · ${source.language === 'flux' ? 'Flux, bucket' : 'InfluxQL, database'} “${source.database}”`}
+      </span>
+    );
+  }
+  return (
+    <span className="source-line source-live" data-testid="metrics-source" data-kind="live">
+      {`Live numbers from Docker, not stored: the last ${Math.round(source.windowMs / 60_000)} minutes, only while a page is open`}
+    </span>
+  );
+}
+
+/**
+ * The graphs page's body. InfluxDB data refreshes at Telegraf's interval while the tab is visible; live
+ * data streams from the shared sampler, and the page keeps asking the server so that it switches back
+ * to InfluxDB as soon as that answers again.
+ */
+export function GraphsView({ initial, query, preset }: { initial: PanelResult<MetricsView>; query: string; preset: string }) {
+  const [result, setResult] = useState(initial);
+  const view = result.ok ? result.data : undefined;
+  const live = view?.source.kind === 'live';
+  const { samples, windowMs } = useLiveSamples(live);
+
+  const refresh = useCallback(async () => {
+    try {
+      const response = await fetch(`/api/metrics?${query}`, { cache: 'no-store' });
+      if (response.status === 401) return window.location.reload();
+      setResult((await response.json()) as PanelResult<MetricsView>);
+    } catch {
+      // The next tick tries again; the page keeps what it shows.
+    }
+  }, [query]);
+  const refreshMs = view?.refreshMs ?? 10_000;
+  useVisibleInterval(refresh, live ? Math.max(refreshMs, 30_000) : refreshMs, preset !== 'custom' || live);
+
+  const shown: MetricsView | undefined = useMemo(() => {
+    if (!view || view.source.kind !== 'live' || samples.length === 0) return view;
+    const rebuilt = liveMetricsView(samples, {
+      intervalMs: view.refreshMs,
+      windowMs: windowMs ?? view.source.windowMs,
+      reason: view.source.reason,
+      nowMs: samples[samples.length - 1]!.atMs,
+    });
+    return view.influxError ? { ...rebuilt, influxError: view.influxError } : rebuilt;
+  }, [view, samples, windowMs]);
+
+  return (
+    <section className="panel graphs" aria-labelledby="graphs-title" data-testid="graphs-panel">
+      <header className="panel-head">
+        <h1 id="graphs-title">Memory and CPU</h1>
+        {shown ? <SourceLine source={shown.source} /> : null}
+      </header>
+      {shown?.source.kind !== 'live' ? (
+        <RangePicker preset={preset} fromMs={shown?.range.fromMs ?? Date.now() - 3_600_000} toMs={shown?.range.toMs ?? Date.now()} />
+      ) : null}
+      {!result.ok ? <ErrorBox error={result.error} testId="graphs-error" /> : null}
+      {shown?.influxError ? (
+        <ErrorBox error={shown.influxError} testId="influx-error" note="Showing live numbers from Docker until InfluxDB answers again." />
+      ) : null}
+      {shown && shown.notices.length > 0 ? (
+        <ul className="notices" data-testid="metrics-notices">
+          {shown.notices.map((notice) => (
+            <li key={notice.text} className={`notice notice-${notice.level}`}>
+              {notice.text}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {shown ? (
+        <>
+          <h2 className="graphs-section">Host</h2>
+          <div className="chart-grid">
+            {HOST_CHARTS.map((id) => shown.charts.find((chart) => chart.id === id)).map((chart) =>
+              chart ? <MetricsChart key={chart.id} chart={chart} fromMs={shown.range.fromMs} toMs={shown.range.toMs} markers={[]} /> : null,
+            )}
+          </div>
+          <h2 className="graphs-section">Services</h2>
+          <div className="chart-grid">
+            {SERVICE_CHARTS.map((id) => shown.charts.find((chart) => chart.id === id)).map((chart) =>
+              chart ? (
+                <MetricsChart key={chart.id} chart={chart} fromMs={shown.range.fromMs} toMs={shown.range.toMs} markers={shown.markers} />
+              ) : null,
+            )}
+          </div>
+          {shown.markers.length > 0 ? (
+            <div className="markers" data-testid="restart-markers">
+              <h2 className="graphs-section">Restarts in this range (↻ on the service charts)</h2>
+              <ul>
+                {shown.markers.map((marker) => (
+                  <li key={`${marker.atMs}-${marker.service}`}>
+                    <time dateTime={new Date(marker.atMs).toISOString()}>{formatTime(marker.atMs)}</time> {marker.label}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
+        </>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,122 @@
+'use client';
+
+import { useCallback, useMemo, useState } from 'react';
+
+import { ErrorBox } from '@/components/ui/error-box';
+import { liveHeadline } from '@/lib/metrics/live-view';
+import type { HeadlineFigure, HeadlineView } from '@/lib/metrics/types';
+import type { PanelResult } from '@/lib/panels/panel';
+
+import { formatBytes, formatPercent, formatTime } from './format';
+import { SourceLine } from './graphs-view';
+import { Sparkline } from './sparkline';
+import { useLiveSamples } from './use-live-samples';
+import { useVisibleInterval } from './use-visible-interval';
+
+function Stale({ figure, staleMs }: { figure: HeadlineFigure; staleMs: number }) {
+  if (figure.atMs === undefined || Date.now() - figure.atMs <= staleMs) return null;
+  return <span className="headline-stale">as of {formatTime(figure.atMs)}; nothing newer</span>;
+}
+
+function Figure({
+  testId,
+  title,
+  figure,
+  value,
+  detail,
+  staleMs,
+}: {
+  testId: string;
+  title: string;
+  figure: HeadlineFigure;
+  value: string;
+  detail?: string;
+  staleMs: number;
+}) {
+  return (
+    <div className="headline-figure" data-testid={testId} data-value={figure.value ?? ''}>
+      <span className="headline-title">{title}</span>
+      <span className="headline-value">{figure.value === null ? '—' : value}</span>
+      {detail ? <span className="headline-detail muted">{detail}</span> : null}
+      <Sparkline points={figure.trend} label={title} />
+      <Stale figure={figure} staleMs={staleMs} />
+    </div>
+  );
+}
+
+/** The glance at the top of the home page: RAM, CPU, load, and the biggest memory user, each with its last hour. */
+export function Headline({ initial }: { initial: PanelResult<HeadlineView> }) {
+  const [result, setResult] = useState(initial);
+  const view = result.ok ? result.data : undefined;
+  const live = view?.source.kind === 'live';
+  const { samples, windowMs } = useLiveSamples(live);
+  const refreshMs = view?.refreshMs ?? 10_000;
+
+  const refresh = useCallback(async () => {
+    try {
+      const response = await fetch('/api/metrics/headline', { cache: 'no-store' });
+      if (response.ok) setResult((await response.json()) as PanelResult<HeadlineView>);
+    } catch {
+      // Keep what is shown; the next tick tries again.
+    }
+  }, []);
+  useVisibleInterval(refresh, live ? Math.max(refreshMs, 30_000) : refreshMs);
+
+  const shown = useMemo(() => {
+    if (!view || view.source.kind !== 'live' || samples.length === 0) return view;
+    const rebuilt = liveHeadline(samples, view.source.reason, windowMs ?? view.source.windowMs);
+    return { ...rebuilt, refreshMs: view.refreshMs, ...(view.influxError ? { influxError: view.influxError } : {}) };
+  }, [view, samples, windowMs]);
+
+  const staleMs = 3 * refreshMs + 60_000;
+  return (
+    <section className="panel headline" aria-labelledby="headline-title" data-testid="headline-panel">
+      <header className="panel-head">
+        <h2 id="headline-title">
+          Memory and CPU <a href="/graphs" className="small">graphs →</a>
+        </h2>
+        {shown ? <SourceLine source={shown.source} /> : null}
+      </header>
+      {!result.ok ? <ErrorBox error={result.error} testId="headline-error" /> : null}
+      {shown?.influxError ? <ErrorBox error={shown.influxError} testId="headline-influx-error" note="Showing live numbers from Docker instead." /> : null}
+      {shown ? (
+        <div className="headline-figures">
+          <Figure
+            testId="headline-ram"
+            title="RAM used"
+            figure={shown.ram}
+            value={shown.ram.value === null ? '' : formatPercent(shown.ram.value)}
+            detail={shown.ram.usedBytes !== null && shown.ram.totalBytes !== null ? `${formatBytes(shown.ram.usedBytes)} of ${formatBytes(shown.ram.totalBytes)}` : undefined}
+            staleMs={staleMs}
+          />
+          <Figure testId="headline-cpu" title="CPU busy" figure={shown.cpu} value={shown.cpu.value === null ? '' : formatPercent(shown.cpu.value)} staleMs={staleMs} />
+          <Figure testId="headline-load" title="Load (1 min)" figure={shown.load} value={shown.load.value === null ? '' : shown.load.value.toFixed(2)} staleMs={staleMs} />
+          {shown.biggest ? (
+            <Figure
+              testId="headline-biggest"
+              title="Biggest memory user"
+              figure={shown.biggest}
+              value={`${shown.biggest.service} ${shown.biggest.value === null ? '' : formatBytes(shown.biggest.value)}`}
+              staleMs={staleMs}
+            />
+          ) : (
+            <div className="headline-figure muted" data-testid="headline-biggest">
+              <span className="headline-title">Biggest memory user</span>
+              <span className="headline-value">—</span>
+              <span className="headline-detail">no container data</span>
+            </div>
+          )}
+        </div>
+      ) : null}
+      {shown && shown.notices.length > 0 ? (
+        <ul className="notices">
+          {shown.notices.map((notice) => (
+            <li key={notice.text} className={`notice notice-${notice.level}`}>
+              {notice.text}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
