@@ -51,6 +51,8 @@ export default defineConfig({
       MASTODON_DIR: testbed.mastodonDir,
       INFLUX_URL: testbed.influxUrl,
       INFLUX_TOKEN: testbed.influxReader,
+      // Telegraf's interval; short, so that refresh and live-sampling tests take seconds.
+      METRICS_INTERVAL_SECONDS: '3',
       DATA_DIR: E2E_DATA_DIR,
       DASHBOARD_PASSWORD: E2E_PASSWORD,
       NEXT_TELEMETRY_DISABLED: '1',

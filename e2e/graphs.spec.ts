@@ -5,7 +5,7 @@ import { expect, test, type Locator } from '@playwright/test';
 import type { MetricsView } from '../lib/metrics/types';
 import type { PanelResult } from '../lib/panels/panel';
 import { containerNameOf, createTelegrafModel } from '../scripts/testbed/seed/telegraf-model.mjs';
-import { docker, testbed, waitForHealth } from './support/docker';
+import { docker, testbed, testbedService, waitForHealth } from './support/docker';
 
 const seed = JSON.parse(readFileSync('/run/mastodash-testbed/influx-seed.json', 'utf8')) as { anchorMs: number; projects: string[] };
 const model = createTelegrafModel({ anchorMs: seed.anchorMs, projects: seed.projects });
@@ -96,4 +96,42 @@ test('a container restart is marked on the service charts', async ({ page }) => 
   await page.goto('/graphs?range=1h');
   await expect(page.getByTestId('restart-markers')).toContainText(`${name} started (Docker)`);
   await expect(page.getByTestId('chart-service-memory').locator('.recharts-reference-line')).not.toHaveCount(0);
+});
+
+test('refreshes at Telegraf\'s interval while visible, and not while the tab is hidden', async ({ page }) => {
+  let requests = 0;
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname === '/api/metrics') requests += 1;
+  });
+  await page.goto('/graphs?range=1h');
+  await page.waitForTimeout(7_000);
+  expect(requests).toBeGreaterThanOrEqual(2);
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  requests = 0;
+  await page.waitForTimeout(7_000);
+  expect(requests).toBe(0);
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await expect.poll(() => requests, { timeout: 2_000 }).toBeGreaterThanOrEqual(1);
+});
+
+test('while InfluxDB is down the graphs show live numbers from Docker, and InfluxDB again once it is back', async ({ page }) => {
+  await testbedService('stop', 'influxdb');
+  try {
+    await page.goto('/graphs?range=1h');
+    await expect(page.getByTestId('influx-error')).toContainText('InfluxDB is unreachable');
+    await expect(page.getByTestId('metrics-source')).toHaveText(/Live numbers from Docker, not stored/);
+    // Two samples make a line; the sampler measures every 3 s here.
+    await expect(page.getByTestId('chart-service-memory').locator('.series-web path.recharts-line-curve')).toHaveAttribute('d', /L/, { timeout: 15_000 });
+    await page.screenshot({ path: 'e2e/artifacts/graphs-live-fallback.png', fullPage: true });
+  } finally {
+    await testbedService('start', 'influxdb');
+  }
+  await expect(page.getByTestId('metrics-source')).toHaveText(/InfluxDB 1\.6\.7/, { timeout: 20_000 });
+  await expect(page.getByTestId('influx-error')).toHaveCount(0);
 });

@@ -40,7 +40,7 @@ export function formatAxisValue(unit: MetricUnit, value: number): string {
       return `${formatBytes(value, 0)}/s`;
     case 'percent':
     case 'cpu_percent':
-      return `${Math.round(value)} %`;
+      return `${Math.abs(value) < 10 && !Number.isInteger(value) ? value.toFixed(1) : Math.round(value)} %`;
     case 'load':
       return value.toFixed(1);
   }

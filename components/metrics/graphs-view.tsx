@@ -3,6 +3,7 @@
 import { useCallback, useMemo, useState } from 'react';
 
 import { ErrorBox } from '@/components/ui/error-box';
+import { SERVICE_ORDER } from '@/lib/docker/grouping';
 import type { PanelResult } from '@/lib/panels/panel';
 import { liveMetricsView } from '@/lib/metrics/live-view';
 import type { ChartId, MetricsSourceView, MetricsView } from '@/lib/metrics/types';
@@ -52,7 +53,7 @@ export function GraphsView({ initial, query, preset }: { initial: PanelResult<Me
     }
   }, [query]);
   const refreshMs = view?.refreshMs ?? 10_000;
-  useVisibleInterval(refresh, live ? Math.max(refreshMs, 30_000) : refreshMs, preset !== 'custom' || live);
+  useVisibleInterval(refresh, live ? refreshMs * 3 : refreshMs, preset !== 'custom' || live);
 
   const shown: MetricsView | undefined = useMemo(() => {
     if (!view || view.source.kind !== 'live' || samples.length === 0) return view;
@@ -61,6 +62,7 @@ export function GraphsView({ initial, query, preset }: { initial: PanelResult<Me
       windowMs: windowMs ?? view.source.windowMs,
       reason: view.source.reason,
       nowMs: samples[samples.length - 1]!.atMs,
+      serviceOrder: SERVICE_ORDER,
     });
     return view.influxError ? { ...rebuilt, influxError: view.influxError } : rebuilt;
   }, [view, samples, windowMs]);

@@ -60,7 +60,7 @@ export function Headline({ initial }: { initial: PanelResult<HeadlineView> }) {
       // Keep what is shown; the next tick tries again.
     }
   }, []);
-  useVisibleInterval(refresh, live ? Math.max(refreshMs, 30_000) : refreshMs);
+  useVisibleInterval(refresh, live ? refreshMs * 3 : refreshMs);
 
   const shown = useMemo(() => {
     if (!view || view.source.kind !== 'live' || samples.length === 0) return view;

@@ -124,7 +124,8 @@ export function liveMetricsView(samples: readonly LiveSample[], options: LiveVie
 
   return {
     source: { kind: 'live', reason, windowMs },
-    range: { preset: 'live', fromMs, toMs: nowMs, intervalMs },
+    // The axis spans what has been sampled (at least two minutes), not an empty quarter of an hour.
+    range: { preset: 'live', fromMs: Math.max(fromMs, Math.min((inWindow[0]?.atMs ?? nowMs) - intervalMs, nowMs - 2 * 60_000)), toMs: nowMs, intervalMs },
     charts,
     markers: [],
     notices: liveNotices(inWindow, reason, windowMs, intervalMs),

@@ -143,7 +143,10 @@ describe('liveMetricsView', () => {
   it('describes itself as live: source, range, refresh and notice', () => {
     const view = liveMetricsView(samples, { ...options, reason: 'influx_failed' });
     expect(view.source).toEqual({ kind: 'live', reason: 'influx_failed', windowMs: WINDOW });
-    expect(view.range).toEqual({ preset: 'live', fromMs: options.nowMs - WINDOW, toMs: options.nowMs, intervalMs: 10_000 });
+    // The axis starts one interval before the first sample, or two minutes back, whichever is earlier.
+    expect(view.range).toEqual({ preset: 'live', fromMs: Math.min(T0 - 10_000, options.nowMs - 120_000), toMs: options.nowMs, intervalMs: 10_000 });
+    const full = liveMetricsView([sample(options.nowMs - WINDOW + 1, []), ...samples], options);
+    expect(full.range.fromMs).toBe(options.nowMs - WINDOW);
     expect(view.refreshMs).toBe(10_000);
     expect(view.markers).toEqual([]);
     expect(view.notices).toHaveLength(1);
