@@ -6,7 +6,7 @@ import { ErrorBox } from '@/components/ui/error-box';
 import { SERVICE_ORDER } from '@/lib/docker/grouping';
 import type { PanelResult } from '@/lib/panels/panel';
 import { liveMetricsView } from '@/lib/metrics/live-view';
-import type { ChartId, MetricsSourceView, MetricsView } from '@/lib/metrics/types';
+import type { ChartId, MetricsNotice, MetricsSourceView, MetricsView } from '@/lib/metrics/types';
 
 import { formatTime } from './format';
 import { MetricsChart } from './metrics-chart';
@@ -16,6 +16,20 @@ import { useVisibleInterval } from './use-visible-interval';
 
 const HOST_CHARTS: ChartId[] = ['host-memory', 'host-cpu', 'host-load'];
 const SERVICE_CHARTS: ChartId[] = ['service-memory', 'service-cpu', 'service-network'];
+
+/** Why a line ends, which labels are missing, that numbers are live: said above the charts. */
+export function Notices({ notices }: { notices: readonly MetricsNotice[] }) {
+  if (notices.length === 0) return null;
+  return (
+    <ul className="notices" data-testid="metrics-notices">
+      {notices.map((notice) => (
+        <li key={notice.text} className={`notice notice-${notice.level}`}>
+          {notice.text}
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 export function SourceLine({ source }: { source: MetricsSourceView }) {
   if (source.kind === 'influx') {
@@ -80,15 +94,7 @@ export function GraphsView({ initial, query, preset }: { initial: PanelResult<Me
       {shown?.influxError ? (
         <ErrorBox error={shown.influxError} testId="influx-error" note="Showing live numbers from Docker until InfluxDB answers again." />
       ) : null}
-      {shown && shown.notices.length > 0 ? (
-        <ul className="notices" data-testid="metrics-notices">
-          {shown.notices.map((notice) => (
-            <li key={notice.text} className={`notice notice-${notice.level}`}>
-              {notice.text}
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      {shown ? <Notices notices={shown.notices} /> : null}
       {shown ? (
         <>
           <h2 className="graphs-section">Host</h2>

@@ -8,7 +8,7 @@ import type { HeadlineFigure, HeadlineView } from '@/lib/metrics/types';
 import type { PanelResult } from '@/lib/panels/panel';
 
 import { formatBytes, formatPercent, formatTime } from './format';
-import { SourceLine } from './graphs-view';
+import { Notices, SourceLine } from './graphs-view';
 import { Sparkline } from './sparkline';
 import { useLiveSamples } from './use-live-samples';
 import { useVisibleInterval } from './use-visible-interval';
@@ -108,15 +108,7 @@ export function Headline({ initial }: { initial: PanelResult<HeadlineView> }) {
           )}
         </div>
       ) : null}
-      {shown && shown.notices.length > 0 ? (
-        <ul className="notices">
-          {shown.notices.map((notice) => (
-            <li key={notice.text} className={`notice notice-${notice.level}`}>
-              {notice.text}
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      {shown ? <Notices notices={shown.notices} /> : null}
     </section>
   );
 }
