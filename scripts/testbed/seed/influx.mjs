@@ -16,6 +16,7 @@ import {
   alignAnchor,
   createTelegrafModel,
 } from './telegraf-model.mjs';
+import { formatField, linePrefix } from './line-protocol.mjs';
 
 const BATCH_LINES = 5000;
 const PARALLEL_WRITES = 4;
@@ -54,34 +55,6 @@ async function writeLines(body) {
   if (response.status !== 204) {
     throw new Error(`InfluxDB ${influxUrl} rejected a batch: HTTP ${response.status} ${(await response.text()).trim()}`);
   }
-}
-
-function escapeKey(text) {
-  return text.replace(/[,= ]/g, (c) => `\\${c}`);
-}
-
-function formatField(name, type, value) {
-  switch (type) {
-    case 'integer':
-      if (typeof value !== 'bigint' && !Number.isInteger(value)) throw new Error(`${name}: ${value} is not an integer`);
-      return `${name}=${value}i`;
-    case 'float':
-      if (!Number.isFinite(value)) throw new Error(`${name}: ${value} is not a finite float`);
-      return `${name}=${value}`;
-    case 'boolean':
-      return `${name}=${value ? 'true' : 'false'}`;
-    case 'string':
-      return `${name}="${String(value).replace(/["\\]/g, (c) => `\\${c}`)}"`;
-    default:
-      throw new Error(`${name}: unknown field type ${type}`);
-  }
-}
-
-function linePrefix(series) {
-  const tags = Object.keys(series.tags)
-    .sort()
-    .map((k) => `${escapeKey(k)}=${escapeKey(series.tags[k])}`);
-  return `${escapeKey(series.measurement)},${tags.join(',')} `;
 }
 
 /** Yields line-protocol batches, oldest timestamps first. */
