@@ -17,6 +17,11 @@ export const ERROR_CODES = [
   'influx_auth_refused',
   'influx_not_found',
   'no_data',
+  'postgres_unreachable',
+  'postgres_refused',
+  'redis_unreachable',
+  'redis_refused',
+  'mastodon_unreachable',
   'upstream_failed',
   'internal',
 ] as const;

@@ -1,8 +1,9 @@
 'use client';
 
-import { useCallback, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 
 import { ErrorBox } from '@/components/ui/error-box';
+import { usePanel } from '@/components/ui/use-panel';
 import { liveHeadline } from '@/lib/metrics/live-view';
 import type { HeadlineFigure, HeadlineView } from '@/lib/metrics/types';
 import type { PanelResult } from '@/lib/panels/panel';
@@ -11,7 +12,6 @@ import { formatBytes, formatPercent, formatTime } from './format';
 import { Notices, SourceLine } from './graphs-view';
 import { Sparkline } from './sparkline';
 import { useLiveSamples } from './use-live-samples';
-import { useVisibleInterval } from './use-visible-interval';
 
 function Stale({ figure, staleMs }: { figure: HeadlineFigure; staleMs: number }) {
   if (figure.atMs === undefined || Date.now() - figure.atMs <= staleMs) return null;
@@ -46,21 +46,13 @@ function Figure({
 
 /** The glance at the top of the home page: RAM, CPU, load, and the biggest memory user, each with its last hour. */
 export function Headline({ initial }: { initial: PanelResult<HeadlineView> }) {
-  const [result, setResult] = useState(initial);
+  const initialRefreshMs = initial.ok ? (initial.data.refreshMs ?? 10_000) : 10_000;
+  const live = initial.ok && initial.data.source.kind === 'live';
+  // Live numbers stream over SSE; the panel is re-asked less often, only to notice InfluxDB coming back.
+  const result = usePanel('headline', initial, live ? initialRefreshMs * 3 : initialRefreshMs);
   const view = result.ok ? result.data : undefined;
-  const live = view?.source.kind === 'live';
-  const { samples, windowMs } = useLiveSamples(live);
-  const refreshMs = view?.refreshMs ?? 10_000;
-
-  const refresh = useCallback(async () => {
-    try {
-      const response = await fetch('/api/metrics/headline', { cache: 'no-store' });
-      if (response.ok) setResult((await response.json()) as PanelResult<HeadlineView>);
-    } catch {
-      // Keep what is shown; the next tick tries again.
-    }
-  }, []);
-  useVisibleInterval(refresh, live ? refreshMs * 3 : refreshMs);
+  const { samples, windowMs } = useLiveSamples(view?.source.kind === 'live');
+  const refreshMs = view?.refreshMs ?? initialRefreshMs;
 
   const shown = useMemo(() => {
     if (!view || view.source.kind !== 'live' || samples.length === 0) return view;

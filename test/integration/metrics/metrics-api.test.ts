@@ -57,7 +57,7 @@ describe('/api/metrics and /graphs with InfluxDB', () => {
   it('wants a session', async () => {
     const response = await rawRequest(server.port, { path: '/api/metrics?range=1h' });
     expect(response.status).toBe(401);
-    const headline = await rawRequest(server.port, { path: '/api/metrics/headline' });
+    const headline = await rawRequest(server.port, { path: '/api/panels/headline' });
     expect(headline.status).toBe(401);
   });
 
@@ -70,7 +70,7 @@ describe('/api/metrics and /graphs with InfluxDB', () => {
     const invalid = await rawRequest(server.port, { path: '/graphs?range=2h', headers: { cookie } });
     expect(invalid.status).toBe(200);
     expect(invalid.body).toContain('Choose 1h, 6h, 24h, 7d, 30d or custom');
-    const { body } = await getJson<PanelResult<HeadlineView>>(server, '/api/metrics/headline', cookie);
+    const { body } = await getJson<PanelResult<HeadlineView>>(server, '/api/panels/headline', cookie);
     expect(body.ok && body.data.source.kind).toBe('influx');
     expect(body.ok && body.data.ram.value).toBeGreaterThan(5);
   });
@@ -92,7 +92,7 @@ describe('without InfluxDB, the live numbers stand in', () => {
     if (!body.ok) return;
     expect(body.data.source).toMatchObject({ kind: 'live', reason: 'influx_failed' });
     expect(body.data.influxError).toMatchObject({ code: 'influx_unreachable', title: 'InfluxDB is unreachable' });
-    const headline = await getJson<PanelResult<HeadlineView>>(server, '/api/metrics/headline', cookie);
+    const headline = await getJson<PanelResult<HeadlineView>>(server, '/api/panels/headline', cookie);
     expect(headline.body.ok && headline.body.data.influxError?.code).toBe('influx_unreachable');
   });
 });
