@@ -44,6 +44,9 @@ export interface Config {
   mastodon: MastodonConnections & {
     dir?: string;
     envFile?: string;
+    /** Base URLs of web and streaming, for the health probes (no trailing slash). */
+    webUrl: string;
+    streamingUrl: string;
     /** Which Mastodon keys came from .env.production and which from the environment (names only). */
     sources: Partial<Record<MastodonKey, 'env' | 'file'>>;
   };
@@ -215,7 +218,14 @@ export function loadConfig({ env, readFile = (file) => readFileSync(file, 'utf8'
       timeoutMs: parsed.INFLUX_TIMEOUT_MS as number,
     },
     metricsIntervalMs: (parsed.METRICS_INTERVAL_SECONDS as number) * 1000,
-    mastodon: { ...resolveMastodonConnections(mastodonValues), dir: mastodonDir, envFile, sources },
+    mastodon: {
+      ...resolveMastodonConnections(mastodonValues),
+      dir: mastodonDir,
+      envFile,
+      sources,
+      webUrl: (parsed.MASTODON_WEB_URL as string).replace(/\/+$/, ''),
+      streamingUrl: (parsed.MASTODON_STREAMING_URL as string).replace(/\/+$/, ''),
+    },
     warnings,
   };
 }

@@ -92,6 +92,18 @@ export const DASHBOARD_KEYS = {
     example: 'RESTART_TIMEOUT_SECONDS=90',
     schema: wholeNumber(1, 3600),
   },
+  MASTODON_WEB_URL: {
+    description: "Where the dashboard reaches Mastodon's web (Puma) for /health and /api/v2/instance: http://web:3000 inside the compose network, http://127.0.0.1:3000 on the host.",
+    defaultValue: 'http://127.0.0.1:3000',
+    example: 'MASTODON_WEB_URL=http://127.0.0.1:3000',
+    schema: httpUrl,
+  },
+  MASTODON_STREAMING_URL: {
+    description: "Where the dashboard reaches Mastodon's streaming server for /api/v1/streaming/health: http://streaming:4000 inside the compose network, http://127.0.0.1:4000 on the host.",
+    defaultValue: 'http://127.0.0.1:4000',
+    example: 'MASTODON_STREAMING_URL=http://127.0.0.1:4000',
+    schema: httpUrl,
+  },
   INFLUX_URL: {
     description: 'InfluxDB base URL for the RAM and CPU graphs; leave unset to use live numbers from Docker only.',
     example: 'INFLUX_URL=http://127.0.0.1:8086',

@@ -16,6 +16,9 @@ HEALTH_GUARD="if [ -e /tmp/unhealthy ]; then echo 'unhealthy: /tmp/unhealthy pre
 
 ver_ge() { [[ $(printf '%s\n%s\n' "$1" "$2" | sort -V | head -n1) == "$2" ]]; }
 
+# Streaming listens on the web port plus this (34000 for 33000).
+STREAMING_PORT_OFFSET=1000
+
 # Stable, distinct web port per project: recorded in the project directory on first use.
 web_port_of() {
   local name=$1 dir=$TESTBED_ROOT/projects/$1 port
@@ -100,7 +103,8 @@ version_details() {
 }
 
 # Prints the compose file. Networking differs from the official file on purpose: the test bed's dockerd has no
-# bridge, so web and sidekiq use the host network (tootctl reaches Postgres on 127.0.0.1) and the rest none.
+# bridge, so web and sidekiq use the host network (tootctl reaches Postgres on 127.0.0.1), streaming too (so that
+# the dashboard can probe its health on 127.0.0.1), and the rest none.
 compose_file() {
   local name=$1 version=$2 port=$3 build_line='    # build: .'
   if ! ver_ge "$version" 4.3.0; then build_line='    build: .'; fi
@@ -109,8 +113,8 @@ compose_file() {
 # This file is designed for production server deployment, not local development work
 # For a containerized local dev environment, see: https://github.com/mastodon/mastodon/blob/main/docs/DEVELOPMENT.md#docker
 #
-# Mastodash test bed: project $name, Mastodon $version. web and sidekiq run with the host network (web listens on
-# 127.0.0.1:$port, see environment PORT); streaming, db and redis have no network. Postgres and Redis are the test
+# Mastodash test bed: project $name, Mastodon $version. web, streaming and sidekiq run with the host network (web
+# listens on 127.0.0.1:$port, streaming on 127.0.0.1:$((port + STREAMING_PORT_OFFSET)), see environment PORT); db and redis have no network. Postgres and Redis are the test
 # bed's (127.0.0.1:$TB_PG_PORT and :$TB_REDIS_PORT, see .env.production); db and redis are stand-ins.
 
 services:
@@ -159,7 +163,9 @@ $build_line
     restart: always
     env_file: .env.production
     command: $streaming_command
-    network_mode: none
+    network_mode: host
+    environment:
+      - PORT=$((port + STREAMING_PORT_OFFSET))
     healthcheck:
       # prettier-ignore
       test: ['CMD-SHELL', "$streaming_test"]
@@ -213,8 +219,8 @@ service_args() {
       ;;
     streaming)
       image_ref=$streaming_image
-      run_args+=(--network none --env-file "$dir/.env.production"
-        --health-cmd "$HEALTH_GUARD wget -q -Y off -O - http://127.0.0.1:4000/api/v1/streaming/health | grep -q 'OK' || exit 1")
+      run_args+=(--network host --env-file "$dir/.env.production" -e "PORT=$((port + STREAMING_PORT_OFFSET))"
+        --health-cmd "$HEALTH_GUARD wget -q -Y off -O - http://127.0.0.1:$((port + STREAMING_PORT_OFFSET))/api/v1/streaming/health | grep -q 'OK' || exit 1")
       read -r -a cmd_args <<<"$streaming_command"
       ;;
     sidekiq)

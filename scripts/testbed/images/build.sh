@@ -120,6 +120,10 @@ set_mastodon_version() {
     chown -R 991:991 "$dir/opt/mastodon"
   fi
   chown -R 991:991 "$dir/opt/mastodon/tmp"
+  # What /api/v2/instance answers (mastodon.md §10), for the dashboard's version probe; the httpd serves it as a file.
+  install -d "$dir/usr/local/share/testbed/web/api/v2"
+  printf '{"domain":"mastodon.test","title":"Mastodash test bed","version":"%s","source_url":"https://github.com/mastodon/mastodon"}' \
+    "$version" >"$dir/usr/local/share/testbed/web/api/v2/instance"
   install -d -o 0 -g 0 -m 0755 "$dir/opt/mastodon/public/system"
   chown 0:0 "$dir/opt/mastodon/public/system"
   chmod 0755 "$dir/opt/mastodon/public/system"

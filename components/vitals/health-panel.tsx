@@ -1,0 +1,71 @@
+'use client';
+
+import { Badge } from '@/components/ui/badge';
+import { ErrorBox } from '@/components/ui/error-box';
+import { usePanel } from '@/components/ui/use-panel';
+import type { ProbeResult } from '@/lib/mastodon/health';
+import type { HealthPanelData } from '@/lib/panels/health';
+import type { PanelResult } from '@/lib/panels/panel';
+
+function Probe({ name, probe, testId }: { name: string; probe: ProbeResult; testId: string }) {
+  return (
+    <div data-testid={testId} data-ok={probe.ok}>
+      <dt>{name}</dt>
+      <dd>
+        <Badge tone={probe.ok ? 'good' : 'bad'}>{probe.ok ? 'OK' : 'Not answering'}</Badge>{' '}
+        {probe.ms !== undefined ? <span className="muted">{`${probe.ms} ms`}</span> : null}
+        {probe.problem ? <span className="small muted">{` ${probe.url}: ${probe.problem}`}</span> : null}
+      </dd>
+    </div>
+  );
+}
+
+/** Web and streaming health with response times, the running version and pending migrations. */
+export function HealthPanel({ initial }: { initial: PanelResult<HealthPanelData> }) {
+  const result = usePanel('health', initial, 15_000);
+  return (
+    <section className="panel" aria-labelledby="health-title" data-testid="health-panel">
+      <header className="panel-head">
+        <h2 id="health-title">Mastodon</h2>
+      </header>
+      {!result.ok ? (
+        <ErrorBox error={result.error} testId="health-error" />
+      ) : (
+        <dl className="facts">
+          <Probe name="Web" probe={result.data.web} testId="health-web" />
+          <Probe name="Streaming" probe={result.data.streaming} testId="health-streaming" />
+          <div data-testid="health-version">
+            <dt>Version</dt>
+            <dd>
+              {result.data.version.ok ? (
+                <>
+                  <strong>{result.data.version.version}</strong> <span className="small muted">{result.data.version.detail}</span>
+                </>
+              ) : (
+                <span className="muted">{result.data.version.error.detail}</span>
+              )}
+            </dd>
+          </div>
+          <div data-testid="health-migrations">
+            <dt>Migrations</dt>
+            <dd>
+              {!result.data.migrations.ok ? (
+                <span className="muted">{`${result.data.migrations.error.title}: ${result.data.migrations.error.detail}`}</span>
+              ) : result.data.migrations.pending.length + result.data.migrations.postDeployPending.length === 0 ? (
+                <Badge tone="good">Up to date</Badge>
+              ) : (
+                <>
+                  <Badge tone="warn">{`${result.data.migrations.pending.length + result.data.migrations.postDeployPending.length} pending`}</Badge>{' '}
+                  <span className="small">
+                    {[...result.data.migrations.pending, ...result.data.migrations.postDeployPending.map((v) => `${v} (post-deploy)`)].slice(0, 5).join(', ')}
+                  </span>
+                  <span className="small muted">{' Run: docker compose run --rm web bundle exec rails db:migrate'}</span>
+                </>
+              )}
+            </dd>
+          </div>
+        </dl>
+      )}
+    </section>
+  );
+}

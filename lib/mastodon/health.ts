@@ -1,0 +1,182 @@
+import 'server-only';
+
+import { request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+
+import { getConfig } from '../config';
+import { listProjectContainers } from '../docker/containers';
+import { execInContainer } from '../docker/exec';
+import { AppError, toErrorView, type ErrorView } from '../errors';
+import { postgres } from '../postgres/client';
+import { postgresUnavailable } from '../postgres/errors';
+import { findAppContainer } from './app-container';
+import { parseMastodonVersion } from './version';
+
+/** Mastodon's own liveness answers: web's /health and streaming's /api/v1/streaming/health (mastodon.md §5). */
+export interface ProbeResult {
+  url: string;
+  ok: boolean;
+  /** Milliseconds from request to the end of the answer; absent when nothing answered. */
+  ms?: number;
+  status?: number;
+  /** What went wrong, in words; absent when ok. */
+  problem?: string;
+}
+
+const PROBE_TIMEOUT_MS = 3_000;
+const BODY_CAP = 64 * 1024;
+
+interface HttpAnswer {
+  status: number;
+  body: string;
+  ms: number;
+}
+
+/**
+ * One GET with node:http, because the instance API needs a Host header (LOCAL_DOMAIN), which fetch may not
+ * set. Redirects are not followed: a 301 to https means X-Forwarded-Proto was not honoured.
+ */
+function httpGet(url: string, headers: Record<string, string>, timeoutMs: number): Promise<HttpAnswer> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const send = url.startsWith('https:') ? httpsRequest : request;
+    const req = send(url, { method: 'GET', headers, timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        if (body.length < BODY_CAP) body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, ms: performance.now() - started }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function describeNetworkError(error: unknown): string {
+  const code = (error as { code?: string } | undefined)?.code;
+  if (code === 'ECONNREFUSED') return 'connection refused: nothing listens there';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'unknown host name (inside Docker, is the dashboard on the compose network?)';
+  if (code === 'ETIMEDOUT') return `no answer within ${PROBE_TIMEOUT_MS / 1000} s`;
+  if (code === 'ECONNRESET') return 'the connection was reset';
+  return error instanceof Error ? error.message : String(error);
+}
+
+export async function probe(url: string): Promise<ProbeResult> {
+  try {
+    const answer = await httpGet(url, { accept: 'text/plain' }, PROBE_TIMEOUT_MS);
+    const ms = Math.round(answer.ms * 10) / 10;
+    if (answer.status !== 200) return { url, ok: false, ms, status: answer.status, problem: `answered HTTP ${answer.status}` };
+    if (answer.body.trim() !== 'OK') return { url, ok: false, ms, status: answer.status, problem: 'answered 200 but not "OK"' };
+    return { url, ok: true, ms, status: answer.status };
+  } catch (error) {
+    return { url, ok: false, problem: describeNetworkError(error) };
+  }
+}
+
+export function probeWeb(): Promise<ProbeResult> {
+  return probe(`${getConfig().mastodon.webUrl}/health`);
+}
+
+export function probeStreaming(): Promise<ProbeResult> {
+  return probe(`${getConfig().mastodon.streamingUrl}/api/v1/streaming/health`);
+}
+
+export type RunningVersion =
+  | { ok: true; version: string; source: 'api' | 'image'; detail: string }
+  | { ok: false; error: ErrorView };
+
+/**
+ * The version Mastodon itself reports (/api/v2/instance, with the Host and X-Forwarded-Proto a reverse
+ * proxy would send, since production forces https); else the one its image tag names.
+ */
+export async function readRunningVersion(): Promise<RunningVersion> {
+  const { mastodon } = getConfig();
+  const url = `${mastodon.webUrl}/api/v2/instance`;
+  let apiProblem: string;
+  try {
+    const headers: Record<string, string> = { accept: 'application/json', 'x-forwarded-proto': 'https' };
+    if (mastodon.localDomain) headers.host = mastodon.localDomain;
+    const answer = await httpGet(url, headers, PROBE_TIMEOUT_MS);
+    if (answer.status === 200) {
+      const version = (JSON.parse(answer.body) as { version?: unknown }).version;
+      if (typeof version === 'string' && version.length > 0 && version.length < 100) {
+        return { ok: true, version, source: 'api', detail: `reported by ${url}` };
+      }
+      apiProblem = 'its answer names no version';
+    } else {
+      apiProblem = `it answered HTTP ${answer.status}`;
+    }
+  } catch (error) {
+    apiProblem = error instanceof SyntaxError ? 'its answer is not JSON' : describeNetworkError(error);
+  }
+  try {
+    const container = findAppContainer(await listProjectContainers(), { running: false });
+    const version = container ? parseMastodonVersion(container.imageTag) : undefined;
+    if (container && version) {
+      return { ok: true, version: version.text, source: 'image', detail: `from the image tag of ${container.name}; ${url}: ${apiProblem}` };
+    }
+    return {
+      ok: false,
+      error: new AppError('not_found', 'Mastodon version unknown', `${url}: ${apiProblem}; ${container ? `the image tag "${container.imageTag}" names no version` : 'no web or sidekiq container'}.`).toView(),
+    };
+  } catch (error) {
+    return { ok: false, error: toErrorView(error) };
+  }
+}
+
+export type MigrationState =
+  | { ok: true; applied: number; files: number; pending: string[]; postDeployPending: string[]; container: string }
+  | { ok: false; error: ErrorView };
+
+const MIGRATION_DIRS = ['/opt/mastodon/db/migrate', '/opt/mastodon/db/post_migrate'] as const;
+
+/** 14-digit versions from `ls -1` output of migration files (20240307180905_migrate_x.rb). */
+export function migrationVersions(listing: string): string[] {
+  const versions = new Set<string>();
+  for (const line of listing.split('\n')) {
+    const match = /^(\d{14})_\w+\.rb$/.exec(line.trim());
+    if (match) versions.add(match[1]!);
+  }
+  return [...versions].sort();
+}
+
+/**
+ * Pending migrations: the files in the web image against schema_migrations (mastodon.md §6), the cheap
+ * exact check. Post-deployment migrations are listed apart, as Mastodon runs them after the deploy.
+ */
+export async function readMigrationState(): Promise<MigrationState> {
+  try {
+    const container = findAppContainer(await listProjectContainers(), { running: true });
+    if (!container) throw new AppError('not_found', 'Cannot list migrations', 'No running web or sidekiq container to read the migration files from.');
+    const listings = await Promise.all(
+      MIGRATION_DIRS.map(async (dir) => {
+        const result = await execInContainer(container.id, ['ls', '-1', dir], { timeoutMs: 10_000, maxOutputBytes: 2 * 1024 * 1024 });
+        if (result.exitCode !== 0 && !/No such file/i.test(result.stderr)) {
+          throw new AppError('upstream_failed', 'Cannot list migrations', `ls ${dir} in ${container.name} exited ${result.exitCode}: ${result.stderr.trim().slice(0, 200)}`);
+        }
+        return migrationVersions(result.stdout);
+      }),
+    );
+    let applied: Set<string>;
+    try {
+      const rows = await postgres().query<{ version: string }>('SELECT version FROM schema_migrations');
+      applied = new Set(rows.rows.map((row) => row.version));
+    } catch (error) {
+      throw postgresUnavailable(error);
+    }
+    const [migrate, postMigrate] = listings as [string[], string[]];
+    return {
+      ok: true,
+      applied: applied.size,
+      files: migrate.length + postMigrate.length,
+      pending: migrate.filter((v) => !applied.has(v)),
+      postDeployPending: postMigrate.filter((v) => !applied.has(v)),
+      container: container.name,
+    };
+  } catch (error) {
+    return { ok: false, error: toErrorView(error) };
+  }
+}

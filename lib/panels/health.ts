@@ -1,0 +1,19 @@
+import 'server-only';
+
+import { probeStreaming, probeWeb, readMigrationState, readRunningVersion, type MigrationState, type ProbeResult, type RunningVersion } from '../mastodon/health';
+import { runPanel, type PanelResult } from './panel';
+
+export interface HealthPanelData {
+  web: ProbeResult;
+  streaming: ProbeResult;
+  version: RunningVersion;
+  migrations: MigrationState;
+}
+
+/** Is Mastodon itself well: web and streaming answer, which version runs, and whether migrations wait. Each part fails alone. */
+export function healthPanel(): Promise<PanelResult<HealthPanelData>> {
+  return runPanel('Mastodon health', 12_000, async () => {
+    const [web, streaming, version, migrations] = await Promise.all([probeWeb(), probeStreaming(), readRunningVersion(), readMigrationState()]);
+    return { web, streaming, version, migrations };
+  });
+}
