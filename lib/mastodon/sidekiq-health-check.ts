@@ -1,0 +1,229 @@
+import 'server-only';
+
+import { dockerCalls } from '../docker/client';
+import type { ContainerView } from '../docker/types';
+import { atLeast, parseMastodonVersion, type MastodonVersion } from './version';
+
+/**
+ * The stale Sidekiq health check (shared/reference/mastodon.md §3, §12.7). The official compose file checks
+ * sidekiq with `ps aux | grep '[s]idekiq\ N'`, N being the Sidekiq major of that Mastodon release (6 up to
+ * 4.3, 7 in 4.4, 8 from 4.5). Upgrade the image without the compose file and Docker calls a working Sidekiq
+ * "unhealthy" for ever (mastodon/mastodon#34879, #34935). Redis tells the truth: a live heartbeat. The
+ * diagnosis is pure; only `readHealthcheckGreps` asks Docker, and only for the containers in doubt.
+ */
+
+export type SidekiqMajor = 6 | 7 | 8;
+
+/** The Sidekiq major an official image of this Mastodon version ships. */
+export function sidekiqMajorOf(version: MastodonVersion): SidekiqMajor {
+  return atLeast(version, 4, 5) ? 8 : atLeast(version, 4, 4) ? 7 : 6;
+}
+
+/** What a container's health check looks for, without its text (a check may carry anything; only this leaves the server). */
+export type HealthcheckGrep = { kind: 'major'; major: number } | { kind: 'any-major' } | { kind: 'other' } | { kind: 'none' };
+
+// `\ ` stays a backslash when the test is passed to `docker run` as is; Compose's YAML turns it into a space.
+const GREP_PATTERN = /\[s\]idekiq(?:\\ | |\\s|\[ \])(\d+|\[0-9\]|\\d|\[\[:digit:\]\])/;
+
+/** Reads Config.Healthcheck.Test (["CMD-SHELL", "…"], ["CMD", …], ["NONE"]). */
+export function parseHealthcheckGrep(test: readonly string[] | undefined): HealthcheckGrep {
+  if (!test || test.length === 0 || test[0] === 'NONE') return { kind: 'none' };
+  const command = test[0] === 'CMD-SHELL' || test[0] === 'CMD' ? test.slice(1).join(' ') : test.join(' ');
+  const match = GREP_PATTERN.exec(command);
+  if (!match?.[1]) return { kind: 'other' };
+  return /^\d+$/.test(match[1]) ? { kind: 'major', major: Number(match[1]) } : { kind: 'any-major' };
+}
+
+/** The shell command the container runs (after Compose's YAML has turned `\ ` into a space). */
+export function healthcheckCommand(major: SidekiqMajor | 'any'): string {
+  return `ps aux | grep '[s]idekiq ${major === 'any' ? '[0-9]' : major}' || false`;
+}
+
+/** The `test:` line for docker-compose.yml, written as the official file writes it. */
+export function healthcheckLine(major: SidekiqMajor | 'any'): string {
+  return `test: ['CMD-SHELL', "ps aux | grep '[s]idekiq\\ ${major === 'any' ? '[0-9]' : major}' || false"]`;
+}
+
+export interface LiveHeartbeat {
+  hostname: string;
+  beatAgeSeconds?: number;
+  /** Sidekiq's version from the heartbeat (Sidekiq 7+). */
+  version?: string;
+}
+
+export interface SidekiqHealthInput {
+  /** The project's containers; the sidekiq services among them are judged. */
+  containers: readonly ContainerView[];
+  /** Live processes from Redis (their heartbeat hash exists). */
+  heartbeats: readonly LiveHeartbeat[];
+  /** The deployment's Mastodon version, for containers whose own tag names none. */
+  version?: MastodonVersion;
+  /** The inspected health checks by container id, for the containers `containersInDoubt` named. */
+  checks?: ReadonlyMap<string, HealthcheckGrep>;
+}
+
+export interface SidekiqHealthFix {
+  /** The `test:` line matching the image's Sidekiq major (absent when the major is unknown). */
+  line?: string;
+  /** The version-agnostic line, which survives the next major bump. */
+  agnosticLine: string;
+  /** How to apply it: Compose recreates the container with the new check (Sidekiq restarts; queued jobs wait in Redis). */
+  apply: string;
+}
+
+export interface SidekiqHealthDiagnosis {
+  /** stale_check: the check greps an older Sidekiq major; check_fails_while_alive: unhealthy for another reason while Sidekiq beats. */
+  kind: 'stale_check' | 'check_fails_while_alive';
+  /** confirmed: the check's own text was read; likely: inferred from the silent failing probe. */
+  certainty: 'confirmed' | 'likely';
+  service: string;
+  containers: string[];
+  /** The Sidekiq major in the image (from its Mastodon version, else the heartbeat). */
+  imageSidekiqMajor?: number;
+  /** The major the check greps for, when it was read. */
+  checkSidekiqMajor?: number;
+  /** The freshest live heartbeat's age in seconds. */
+  heartbeatAgeSeconds?: number;
+  /** A heartbeat's hostname is this container's (Docker's default hostname, the short id). */
+  heartbeatFromContainer: boolean;
+  lastProbe?: { exitCode: number; output: string };
+  message: string;
+  fix?: SidekiqHealthFix;
+}
+
+function isSidekiqService(container: ContainerView): boolean {
+  return /sidekiq/i.test(container.service);
+}
+
+function unhealthySidekiqs(containers: readonly ContainerView[]): ContainerView[] {
+  return containers.filter((c) => isSidekiqService(c) && c.state === 'running' && c.health === 'unhealthy');
+}
+
+/** Containers whose health check is worth reading: unhealthy sidekiqs while Redis shows a live Sidekiq. */
+export function containersInDoubt(containers: readonly ContainerView[], heartbeats: readonly LiveHeartbeat[]): ContainerView[] {
+  return heartbeats.length === 0 ? [] : unhealthySidekiqs(containers);
+}
+
+function majorOfText(text: string | undefined): number | undefined {
+  const match = /^(\d+)\./.exec(text ?? '');
+  return match ? Number(match[1]) : undefined;
+}
+
+function imageMajor(input: SidekiqHealthInput, tagVersion: MastodonVersion | undefined): number | undefined {
+  const version = tagVersion ?? input.version;
+  if (version) return sidekiqMajorOf(version);
+  // No version in the tag (e.g. `latest`): the heartbeats say what runs, when they agree.
+  const majors = new Set(input.heartbeats.map((beat) => majorOfText(beat.version)).filter((major) => major !== undefined));
+  return majors.size === 1 ? [...majors][0] : undefined;
+}
+
+function probeIsSilentFailure(container: ContainerView): boolean {
+  return container.lastProbe !== undefined && container.lastProbe.exitCode !== 0 && container.lastProbe.output.trim() === '';
+}
+
+function describeProbe(container: ContainerView): string {
+  const probe = container.lastProbe;
+  if (!probe) return 'Docker kept no probe output.';
+  return probe.output.trim() === '' ? `The last probe exited ${probe.exitCode} and printed nothing.` : `The last probe exited ${probe.exitCode}: ${probe.output.trim().slice(-300)}`;
+}
+
+function ageText(seconds: number | undefined): string {
+  return seconds === undefined ? '' : ` (last beat ${Math.round(seconds)} s ago)`;
+}
+
+/**
+ * For each sidekiq service Docker calls unhealthy while Redis shows a live Sidekiq heartbeat: whether the
+ * compose health check greps for an old Sidekiq major, and the corrected `test:` line.
+ */
+export function diagnoseSidekiqHealth(input: SidekiqHealthInput): SidekiqHealthDiagnosis[] {
+  const doubtful = containersInDoubt(input.containers, input.heartbeats);
+  const byService = new Map<string, ContainerView[]>();
+  for (const container of doubtful) byService.set(container.service, [...(byService.get(container.service) ?? []), container]);
+
+  const ages = input.heartbeats.map((beat) => beat.beatAgeSeconds).filter((age): age is number => age !== undefined);
+  const heartbeatAgeSeconds = ages.length > 0 ? Math.min(...ages) : undefined;
+  const alive = `Redis shows a live Sidekiq heartbeat${ageText(heartbeatAgeSeconds)}, so Sidekiq is running`;
+
+  return [...byService.entries()].map(([service, group]) => {
+    const sorted = [...group].sort((a, b) => a.containerNumber - b.containerNumber);
+    const first = sorted[0]!;
+    const tagVersion = parseMastodonVersion(first.imageTag);
+    const expected = imageMajor(input, tagVersion);
+    const check = input.checks?.get(first.id);
+    const heartbeatFromContainer = input.heartbeats.some((beat) => sorted.some((c) => c.id.slice(0, 12) === beat.hostname));
+    const base = {
+      service,
+      containers: sorted.map((c) => c.name),
+      imageSidekiqMajor: expected,
+      heartbeatAgeSeconds,
+      heartbeatFromContainer,
+      ...(first.lastProbe ? { lastProbe: { exitCode: first.lastProbe.exitCode, output: first.lastProbe.output } } : {}),
+    };
+    const imageText = tagVersion ? `the image (Mastodon ${tagVersion.text})` : 'the image';
+    const fix: SidekiqHealthFix = {
+      ...(expected === 6 || expected === 7 || expected === 8 ? { line: healthcheckLine(expected) } : {}),
+      agnosticLine: healthcheckLine('any'),
+      apply: `docker compose up -d ${service}`,
+    };
+    const howToFix =
+      `In docker-compose.yml, replace the test line under ${service} → healthcheck with the one below, then run ` +
+      `\`docker compose up -d ${service}\` (it recreates the container with the new check; queued jobs wait in Redis).`;
+
+    if (check?.kind === 'major' && expected !== undefined && check.major !== expected) {
+      return {
+        ...base,
+        kind: 'stale_check',
+        certainty: 'confirmed',
+        checkSidekiqMajor: check.major,
+        message:
+          `Docker calls ${service} unhealthy, but ${alive}. Its health check greps the process list for Sidekiq ${check.major}, ` +
+          `while ${imageText} ships Sidekiq ${expected}: the check can never pass. This happens when the image is upgraded but ` +
+          `docker-compose.yml is not. ${howToFix}`,
+        fix,
+      };
+    }
+    if (check === undefined && probeIsSilentFailure(first)) {
+      return {
+        ...base,
+        kind: 'stale_check',
+        certainty: 'likely',
+        message:
+          `Docker calls ${service} unhealthy, but ${alive}. The check's probe exits 1 and prints nothing, which is what the ` +
+          `official check (\`grep '[s]idekiq\\ N'\`) does when it greps for an older Sidekiq major than ` +
+          `${expected === undefined ? 'the one in the image' : `the image's Sidekiq ${expected}`}. ${howToFix}`,
+        fix,
+      };
+    }
+    const why =
+      check?.kind === 'major'
+        ? `Its health check greps for Sidekiq ${check.major}${expected === check.major ? ', which is what the image ships,' : ''} and still fails.`
+        : check?.kind === 'any-major'
+          ? 'Its health check greps for any Sidekiq major and still fails.'
+          : check?.kind === 'other'
+            ? 'Its health check is not the official Sidekiq grep.'
+            : '';
+    return {
+      ...base,
+      kind: 'check_fails_while_alive',
+      certainty: check ? 'confirmed' : 'likely',
+      ...(check?.kind === 'major' ? { checkSidekiqMajor: check.major } : {}),
+      message: `Docker calls ${service} unhealthy, but ${alive}. ${why} ${describeProbe(first)}`.replace(/\s+/g, ' ').trim(),
+    };
+  });
+}
+
+/** Reads the health checks of the given containers (only what they grep for); a failed inspect is left out. */
+export async function readHealthcheckGreps(containers: readonly ContainerView[]): Promise<Map<string, HealthcheckGrep>> {
+  const checks = new Map<string, HealthcheckGrep>();
+  await Promise.all(
+    containers.map(async (container) => {
+      try {
+        const info = await dockerCalls().getContainer(container.id).inspect();
+        checks.set(container.id, parseHealthcheckGrep(info.Config?.Healthcheck?.Test));
+      } catch {
+        // Without the check's text the diagnosis falls back to the probe's behaviour.
+      }
+    }),
+  );
+  return checks;
+}
