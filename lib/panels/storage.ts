@@ -1,0 +1,53 @@
+import 'server-only';
+
+import { getConfig } from '../config';
+import {
+  distinctRedisServers,
+  mediaFolderStatus,
+  readDatabaseSize,
+  readHostDisk,
+  readRedisMemory,
+  type DatabaseSize,
+  type HostDisk,
+  type MediaView,
+  type RedisMemory,
+  type RedisServer,
+} from '../mastodon/storage';
+import { runPanel, type PanelResult } from './panel';
+
+export interface RedisMemoryPart extends RedisServer {
+  memory: PanelResult<RedisMemory>;
+}
+
+/** Each backend's part carries its own result: Postgres down blanks the database line only. */
+export interface StoragePanelData {
+  database: PanelResult<DatabaseSize>;
+  redis: RedisMemoryPart[];
+  disk: PanelResult<HostDisk>;
+  media: MediaView;
+}
+
+const POSTGRES_PART_MS = 7_000;
+const REDIS_PART_MS = 6_000;
+
+/** Database size, Redis memory (per distinct server), host disk and the media folder. */
+export function storagePanel(options: { nowMs?: number } = {}): Promise<PanelResult<StoragePanelData>> {
+  const config = getConfig();
+  // Influx: /ping then one query; then Docker's df when Telegraf has nothing.
+  const diskMs = (config.influx.url ? config.influx.timeoutMs * 2 : 0) + config.docker.timeoutMs + 1_000;
+  return runPanel('Storage', Math.max(POSTGRES_PART_MS, REDIS_PART_MS, diskMs) + 1_000, async () => {
+    const nowMs = options.nowMs ?? Date.now();
+    const servers = distinctRedisServers({ main: config.mastodon.redis, sidekiq: config.mastodon.sidekiqRedis, cache: config.mastodon.cacheRedis });
+    const [database, disk, memories] = await Promise.all([
+      runPanel('Postgres', POSTGRES_PART_MS, () => readDatabaseSize()),
+      runPanel('Host disk', diskMs, () => readHostDisk({ nowMs })),
+      Promise.all(servers.map((server) => runPanel(`Redis ${server.server}`, REDIS_PART_MS, () => readRedisMemory(server.roles[0]!)))),
+    ]);
+    return {
+      database,
+      disk,
+      redis: servers.map((server, index) => ({ ...server, memory: memories[index]! })),
+      media: mediaFolderStatus(nowMs),
+    };
+  });
+}
