@@ -1,0 +1,59 @@
+import { ContainerPicker } from '@/components/logs/container-picker';
+import { LogView } from '@/components/logs/log-view';
+import { ErrorBox } from '@/components/ui/error-box';
+import { requireSession } from '@/lib/auth/guard';
+import { listProjectContainers } from '@/lib/docker/containers';
+import { findAppContainer } from '@/lib/mastodon/app-container';
+import { containerLogsPanel } from '@/lib/mastodon/log-panel';
+import { runPanel } from '@/lib/panels/panel';
+import { containerRefSchema } from '@/lib/validations/containers';
+
+// The last lines are read per request; the follow continues from there in the browser.
+export const dynamic = 'force-dynamic';
+
+const TAIL = 200;
+
+export default async function LogsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requireSession();
+  const requested = (await searchParams).container;
+  const listing = runPanel('The container list', 10_000, listProjectContainers);
+
+  if (requested !== undefined) {
+    const parsed = containerRefSchema.safeParse(Array.isArray(requested) ? requested[0] : requested);
+    if (!parsed.success) {
+      const containers = await listing;
+      return (
+        <>
+          <ContainerPicker containers={containers.ok ? containers.data : []} current={undefined} />
+          <ErrorBox
+            testId="log-error"
+            error={{ code: 'invalid_input', title: 'Not a container name', detail: parsed.error.issues.map((issue) => issue.message).join('; ') }}
+          />
+        </>
+      );
+    }
+    const [containers, initial] = await Promise.all([listing, containerLogsPanel(parsed.data, TAIL)]);
+    const name = initial.ok ? initial.data.container.name : parsed.data;
+    return (
+      <>
+        <ContainerPicker containers={containers.ok ? containers.data : []} current={name} />
+        <LogView key={name} container={name} initial={initial} />
+      </>
+    );
+  }
+
+  // No choice yet: web (else sidekiq, else the first), by compose label, like every other page.
+  const containers = await listing;
+  if (!containers.ok) return <ErrorBox error={containers.error} testId="log-error" />;
+  const fallback = findAppContainer(containers.data, { running: false }) ?? containers.data[0];
+  if (!fallback) {
+    return <ErrorBox testId="log-error" error={{ code: 'not_found', title: 'No containers', detail: 'The compose project has no containers to show logs of.' }} />;
+  }
+  const initial = await containerLogsPanel(fallback.name, TAIL);
+  return (
+    <>
+      <ContainerPicker containers={containers.data} current={fallback.name} />
+      <LogView key={fallback.name} container={fallback.name} initial={initial} />
+    </>
+  );
+}

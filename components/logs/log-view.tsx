@@ -1,0 +1,255 @@
+'use client';
+
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+
+import type { Tone } from '@/components/containers/format';
+import { Badge } from '@/components/ui/badge';
+import { ErrorBox } from '@/components/ui/error-box';
+import { appendLogLines, filterLogLines, formatLogText, logLineKey, type LogFollowState, type LogLine, type LogsMessage } from '@/lib/docker/log-types';
+import type { ContainerLogsData } from '@/lib/mastodon/log-panel';
+import { lineLevel, recogniseLine, summariseFindings, type LineLevel, type LogFinding, type LogRecogniser, type LogSeverity } from '@/lib/mastodon/log-recognisers';
+import type { PanelResult } from '@/lib/panels/panel';
+import styles from './log-view.module.css';
+
+/** Lines kept in the browser; older ones leave as new ones arrive. */
+export const MAX_VIEW_LINES = 2000;
+/** How close to the end counts as "at the bottom" (then new lines scroll into view). */
+const BOTTOM_SLACK_PX = 24;
+
+type ViewLine = LogLine & { recogniser?: LogRecogniser; level: LineLevel };
+type FollowView = LogFollowState | { state: 'paused' } | { state: 'reconnecting' };
+
+function decorate(line: LogLine): ViewLine {
+  const recogniser = recogniseLine(line.text);
+  return { ...line, ...(recogniser ? { recogniser } : {}), level: lineLevel(line, recogniser) };
+}
+
+const SEVERITY_TONE: Record<LogSeverity, Tone> = { error: 'bad', warning: 'warn', info: 'neutral' };
+
+function clock(at: string): string {
+  return at.slice(11, 23);
+}
+
+function followWords(follow: FollowView): { text: string; tone: Tone } {
+  switch (follow.state) {
+    case 'following':
+      return { text: 'Following', tone: 'good' };
+    case 'connecting':
+      return { text: 'Connecting…', tone: 'neutral' };
+    case 'reconnecting':
+      return { text: 'Reconnecting…', tone: 'warn' };
+    case 'paused':
+      return { text: 'Paused', tone: 'neutral' };
+    case 'stopped':
+      return { text: 'Container not running', tone: 'warn' };
+    case 'unavailable':
+      return { text: 'Docker unavailable', tone: 'bad' };
+    case 'refused':
+      return { text: 'Not followed', tone: 'bad' };
+  }
+}
+
+const Line = memo(function Line({ line }: { line: ViewLine }) {
+  const { recogniser } = line;
+  return (
+    <div
+      className={styles.line}
+      data-testid="log-line"
+      data-level={line.level}
+      data-stream={line.stream}
+      data-recognised={recogniser?.id}
+    >
+      <time className={styles.time} dateTime={line.at} title={line.at}>
+        {clock(line.at)}
+      </time>
+      <span className={styles.text}>
+        {line.stream === 'stderr' ? <span className={styles.stream}>stderr </span> : null}
+        {line.text}
+      </span>
+      {recogniser ? (
+        <span className={styles.recognised} title={recogniser.diagnosis} aria-describedby={`log-finding-${recogniser.id}`}>
+          <Badge tone={SEVERITY_TONE[recogniser.severity]}>{recogniser.title}</Badge>
+          {recogniser.fix ? (
+            <a className={styles.fix} href={recogniser.fix.href} data-testid="log-fix">
+              {recogniser.fix.label}
+            </a>
+          ) : null}
+        </span>
+      ) : null}
+    </div>
+  );
+});
+
+function Findings({ findings }: { findings: LogFinding[] }) {
+  if (findings.length === 0) {
+    return (
+      <p className="muted small" data-testid="log-findings-none">
+        No known problem in these lines.
+      </p>
+    );
+  }
+  return (
+    <ul className={styles.findings} data-testid="log-findings" aria-label="Known problems in these lines">
+      {findings.map((finding) => (
+        <li key={finding.id} className={styles.finding} data-testid="log-finding" data-finding={finding.id} data-severity={finding.severity}>
+          <div className={styles.findingHead}>
+            <Badge tone={SEVERITY_TONE[finding.severity]}>{finding.title}</Badge>
+            <span className="small muted">
+              {finding.count} {finding.count === 1 ? 'line' : 'lines'}
+              {finding.firstAt && finding.lastAt && finding.count > 1
+                ? `, ${clock(finding.firstAt)} – ${clock(finding.lastAt)} UTC`
+                : finding.lastAt
+                  ? `, ${clock(finding.lastAt)} UTC`
+                  : ''}
+              {finding.peak && finding.peak.count > 1 ? `; at most ${finding.peak.count} within ${finding.peak.seconds} s` : ''}
+            </span>
+            {finding.fix ? (
+              <a className={styles.fix} href={finding.fix.href} data-testid="log-finding-fix">
+                {finding.fix.label}
+              </a>
+            ) : null}
+          </div>
+          <p className={styles.diagnosis} id={`log-finding-${finding.id}`}>
+            {finding.diagnosis}
+          </p>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * One container's log: the server-rendered last lines, then a live follow over the event stream
+ * (?topic=logs), with a filter shared by the view and the download, error lines highlighted, and
+ * known problems marked with their diagnosis and, where one exists, the page that fixes them.
+ */
+export function LogView({ container, initial }: { container: string; initial: PanelResult<ContainerLogsData> }) {
+  const [lines, setLines] = useState<ViewLine[]>(() => (initial.ok ? initial.data.lines.slice(-MAX_VIEW_LINES).map(decorate) : []));
+  const [following, setFollowing] = useState(true);
+  const [follow, setFollow] = useState<FollowView>({ state: 'connecting' });
+  const [filter, setFilter] = useState('');
+  const [dropped, setDropped] = useState(0);
+  const boxRef = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const sidekiqHealthcheck = initial.ok ? initial.data.sidekiqHealthcheck : undefined;
+
+  useEffect(() => {
+    if (!following) {
+      setFollow({ state: 'paused' });
+      return undefined;
+    }
+    setFollow({ state: 'connecting' });
+    const source = new EventSource(`/api/live?topic=logs&container=${encodeURIComponent(container)}`);
+    const add = (incoming: LogLine[]) => {
+      if (incoming.length > 0) setLines((previous) => appendLogLines(previous, incoming.map(decorate), MAX_VIEW_LINES));
+    };
+    source.onmessage = (event: MessageEvent<string>) => {
+      const message = JSON.parse(event.data) as LogsMessage;
+      if (message.type === 'lines') {
+        add(message.lines);
+        if (message.dropped) setDropped((count) => count + (message.dropped ?? 0));
+        return;
+      }
+      if (message.type === 'snapshot') add(message.lines);
+      setFollow(message.follow);
+      // Final: the server follows nothing for this name, so reconnecting would only repeat the refusal.
+      if (message.follow.state === 'refused') source.close();
+    };
+    source.onerror = () => {
+      if (source.readyState === EventSource.CLOSED) {
+        // The browser gave up (the answer was not an event stream: a 401 after the session ended, a 403).
+        setFollow({ state: 'refused', error: { code: 'upstream_failed', title: 'The live follow stopped', detail: 'Reload the page; you may need to log in again.' } });
+      } else {
+        setFollow((current) => (current.state === 'refused' ? current : { state: 'reconnecting' }));
+      }
+    };
+    return () => source.close();
+  }, [following, container]);
+
+  const shown = useMemo(() => filterLogLines(lines, filter), [lines, filter]);
+  const findings = useMemo(() => summariseFindings(lines, sidekiqHealthcheck ? { sidekiqHealthcheck } : {}), [lines, sidekiqHealthcheck]);
+
+  const onScroll = useCallback(() => {
+    const box = boxRef.current;
+    if (box) atBottom.current = box.scrollHeight - box.scrollTop - box.clientHeight <= BOTTOM_SLACK_PX;
+  }, []);
+
+  useLayoutEffect(() => {
+    const box = boxRef.current;
+    if (box && atBottom.current) box.scrollTop = box.scrollHeight;
+  }, [shown]);
+
+  const download = () => {
+    const blob = new Blob([formatLogText(shown)], { type: 'text/plain;charset=utf-8' });
+    const url = URL.createObjectURL(blob);
+    const anchor = document.createElement('a');
+    anchor.href = url;
+    anchor.download = `${container}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`;
+    document.body.append(anchor);
+    anchor.click();
+    anchor.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+
+  const words = followWords(follow);
+  const followDetail =
+    follow.state === 'stopped' ? follow.detail : follow.state === 'unavailable' || follow.state === 'refused' ? `${follow.error.title}: ${follow.error.detail}` : undefined;
+
+  return (
+    <section className={`panel ${styles.root}`} aria-labelledby="log-title" data-testid="log-view" data-container={container}>
+      <header className="panel-head">
+        <h1 id="log-title">Log of {container}</h1>
+        <span className={styles.status} data-testid="log-follow-state" data-state={follow.state}>
+          <Badge tone={words.tone}>{words.text}</Badge>
+          {followDetail ? <span className="small muted">{followDetail}</span> : null}
+        </span>
+      </header>
+
+      {initial.ok ? null : <ErrorBox error={initial.error} note="The live follow below fills in the lines when Docker answers again." testId="log-error" />}
+
+      <Findings findings={findings} />
+
+      <div className={styles.toolbar}>
+        <label className={styles.filter}>
+          <span>Filter</span>
+          <input
+            type="search"
+            value={filter}
+            onChange={(event) => setFilter(event.target.value)}
+            placeholder="text in the line, any case"
+            maxLength={200}
+            data-testid="log-filter"
+          />
+        </label>
+        <button
+          type="button"
+          className="secondary small-button"
+          aria-pressed={following}
+          onClick={() => setFollowing((on) => !on)}
+          data-testid="log-follow"
+          data-state={following ? 'on' : 'off'}
+        >
+          {following ? 'Follow: on' : 'Follow: off'}
+        </button>
+        <button type="button" className="secondary small-button" onClick={download} disabled={shown.length === 0} data-testid="log-download">
+          Download {filter ? 'shown lines' : 'lines'}
+        </button>
+        <span className="small muted" data-testid="log-count">
+          {filter ? `${shown.length} of ${lines.length} lines` : `${lines.length} lines`}
+          {lines.length >= MAX_VIEW_LINES ? ` (the newest ${MAX_VIEW_LINES} are kept)` : ''}
+          {dropped > 0 ? `; ${dropped} skipped while the container wrote more than 1,000 lines a second` : ''}
+          {initial.ok && initial.data.truncated ? '; older lines of the tail left out (1 MiB cap)' : ''}
+        </span>
+      </div>
+
+      <div className={styles.box} ref={boxRef} onScroll={onScroll} data-testid="log-lines" role="log" aria-live="off" tabIndex={0}>
+        {shown.length === 0 ? (
+          <p className="muted small">{lines.length === 0 ? 'No lines yet.' : 'No line matches the filter.'}</p>
+        ) : (
+          shown.map((line) => <Line key={logLineKey(line)} line={line} />)
+        )}
+      </div>
+      <p className="small muted">Times are UTC, as Docker recorded them.</p>
+    </section>
+  );
+}
