@@ -1,0 +1,135 @@
+import 'server-only';
+
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+
+import { getConfig } from '../config';
+import { listProjectContainers } from '../docker/containers';
+import type { ContainerView } from '../docker/types';
+import { AppError } from '../errors';
+import { ComposeFileError, parseComposeFile } from './compose-file';
+import { chooseVersion, describeEnvFile, type DoctorInput } from './config-doctor';
+
+/**
+ * Reads what the config doctor checks from MASTODON_DIR, read-only: `.env.production`, the compose file
+ * (the names `docker compose` looks for, in its order) and the running containers' image tags for the
+ * version. A missing or broken file is part of the diagnosis, not a failure of the panel.
+ */
+
+/** Larger than any real .env.production or compose file; a bigger file is not read at all. */
+export const MAX_CONFIG_FILE_BYTES = 256 * 1024;
+/** The file names `docker compose` tries, in its order of preference. */
+export const COMPOSE_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'] as const;
+const OVERRIDE_FILE_NAMES = ['compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yml', 'docker-compose.override.yaml'] as const;
+
+type ReadOutcome = { ok: true; text: string } | { ok: false; missing: boolean; problem: string };
+
+async function readCapped(file: string): Promise<ReadOutcome> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, missing: true, problem: `${file} does not exist` };
+    if (code === 'EACCES' || code === 'EPERM') return { ok: false, missing: false, problem: `Mastodash may not read ${file} (permission denied)` };
+    return { ok: false, missing: false, problem: `${file} could not be opened (${code ?? 'error'})` };
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) return { ok: false, missing: false, problem: `${file} is not a regular file` };
+    if (stat.size > MAX_CONFIG_FILE_BYTES) return { ok: false, missing: false, problem: `${file} is larger than ${MAX_CONFIG_FILE_BYTES / 1024} KiB, so it was not read` };
+    const buffer = Buffer.alloc(stat.size);
+    const { bytesRead } = await handle.read(buffer, 0, stat.size, 0);
+    return { ok: true, text: buffer.subarray(0, bytesRead).toString('utf8') };
+  } catch (error) {
+    return { ok: false, missing: false, problem: `${file} could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
+  } finally {
+    await handle.close();
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    const handle = await open(file, 'r');
+    await handle.close();
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+}
+
+export interface MastodonConfigFiles {
+  dir: string;
+  envFile: string;
+  /** The compose file that was found (its name), when one was. */
+  composeFile?: string;
+  input: DoctorInput;
+}
+
+async function runningContainers(): Promise<{ containers?: ContainerView[]; problem?: string }> {
+  try {
+    return { containers: await listProjectContainers() };
+  } catch (error) {
+    const reason = error instanceof AppError ? error.title : 'Docker could not be asked';
+    return { problem: `${reason}, so the running containers' version is unknown` };
+  }
+}
+
+/** Everything the doctor needs, read from MASTODON_DIR and Docker. Throws only when MASTODON_DIR is not configured. */
+export async function readMastodonConfigFiles(): Promise<MastodonConfigFiles> {
+  const config = getConfig();
+  const dir = config.mastodon.dir === undefined ? undefined : path.resolve(config.mastodon.dir);
+  if (dir === undefined) {
+    throw new AppError(
+      'not_found',
+      'MASTODON_DIR is not set',
+      "The config doctor reads Mastodon's .env.production and docker-compose.yml from the directory MASTODON_DIR names.",
+      'Set MASTODON_DIR to that directory (read access is enough, e.g. a read-only mount) and restart Mastodash.',
+    );
+  }
+  const envFile = config.mastodon.envFile ?? path.join(dir, '.env.production');
+  const input: DoctorInput = { envFileName: path.basename(envFile) };
+
+  const [envRead, composeReads, overrides, docker] = await Promise.all([
+    readCapped(envFile),
+    Promise.all(COMPOSE_FILE_NAMES.map(async (name) => ({ name, outcome: await readCapped(path.join(dir, name)) }))),
+    Promise.all(OVERRIDE_FILE_NAMES.map(async (name) => ((await exists(path.join(dir, name))) ? name : undefined))),
+    runningContainers(),
+  ]);
+
+  if (envRead.ok) {
+    const { values, layout } = describeEnvFile(envRead.text);
+    input.env = values;
+    input.envLayout = layout;
+  } else {
+    input.envProblem = envRead.problem;
+  }
+
+  const found = composeReads.find((read) => read.outcome.ok || !read.outcome.missing);
+  let composeFile: string | undefined;
+  if (!found) {
+    input.composeProblem = { kind: 'missing', detail: `None of ${COMPOSE_FILE_NAMES.join(', ')} is in ${dir}` };
+  } else {
+    composeFile = found.name;
+    input.composeFileName = found.name;
+    if (!found.outcome.ok) {
+      input.composeProblem = { kind: 'unreadable', detail: found.outcome.problem };
+    } else {
+      try {
+        input.compose = parseComposeFile(found.outcome.text);
+      } catch (error) {
+        if (!(error instanceof ComposeFileError)) throw error;
+        input.composeProblem = { kind: 'invalid', detail: `${found.name}, ${error.message}` };
+      }
+    }
+  }
+  input.overrideFiles = overrides.filter((name): name is (typeof OVERRIDE_FILE_NAMES)[number] => name !== undefined);
+
+  const chosen = chooseVersion(docker.containers, input.compose, input.composeFileName, docker.problem);
+  if (chosen.version) input.version = chosen.version;
+  if (chosen.from) input.versionFrom = chosen.from;
+  if (chosen.note) input.versionNote = chosen.note;
+  if (chosen.sidekiqVersion) input.sidekiqVersion = chosen.sidekiqVersion;
+
+  return { dir, envFile, ...(composeFile ? { composeFile } : {}), input };
+}
