@@ -49,6 +49,8 @@ export default defineConfig({
       DOCKER_HOST: testbed.dockerHost,
       COMPOSE_PROJECT: testbed.project,
       MASTODON_DIR: testbed.mastodonDir,
+      MASTODON_WEB_URL: `http://127.0.0.1:${testbed.webPort}`,
+      MASTODON_STREAMING_URL: `http://127.0.0.1:${testbed.webPort + 1000}`,
       INFLUX_URL: testbed.influxUrl,
       INFLUX_TOKEN: testbed.influxReader,
       // Telegraf's interval; short, so that refresh and live-sampling tests take seconds.

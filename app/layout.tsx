@@ -21,6 +21,7 @@ export const viewport: Viewport = {
 const NAV_LINKS = [
   ['/', 'Containers'],
   ['/graphs', 'Graphs'],
+  ['/logs', 'Logs'],
   ['/accounts', 'Accounts'],
   ['/media', 'Media'],
   ['/registrations', 'Registrations'],

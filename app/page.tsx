@@ -2,6 +2,7 @@ import { Suspense } from 'react';
 
 import { LiveContainers } from '@/components/containers/live-containers';
 import { HeadlineLoading, HeadlineSection } from '@/components/metrics/headline-section';
+import { ConfigDoctor, VitalSigns } from '@/components/vitals/sections';
 import { requireSession } from '@/lib/auth/guard';
 import { getConfig } from '@/lib/config';
 import { listRecentJobs } from '@/lib/jobs';
@@ -17,12 +18,14 @@ export default async function HomePage() {
       <Suspense fallback={<HeadlineLoading />}>
         <HeadlineSection />
       </Suspense>
+      <VitalSigns />
       <LiveContainers
         project={getConfig().composeProject}
         initialContainers={containers.ok ? containers.data.containers : []}
         initialError={containers.ok ? undefined : containers.error}
         initialJobs={listRecentJobs()}
       />
+      <ConfigDoctor />
     </>
   );
 }

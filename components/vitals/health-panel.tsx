@@ -31,7 +31,7 @@ export function HealthPanel({ initial }: { initial: PanelResult<HealthPanelData>
       {!result.ok ? (
         <ErrorBox error={result.error} testId="health-error" />
       ) : (
-        <dl className="facts">
+        <dl className="facts facts-rows">
           <Probe name="Web" probe={result.data.web} testId="health-web" />
           <Probe name="Streaming" probe={result.data.streaming} testId="health-streaming" />
           <div data-testid="health-version">

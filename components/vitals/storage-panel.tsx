@@ -150,7 +150,7 @@ function Redis({ parts }: { parts: RedisMemoryPart[] }) {
           const limit = part.memory.ok ? part.memory.data.maxBytes : 0;
           const share = part.memory.ok ? shareOf(part.memory.data.usedBytes, limit) : undefined;
           return (
-            <div key={part.server} data-testid="storage-redis-server" data-server={part.server} data-roles={part.roles.join(' ')} data-bytes={part.memory.ok ? part.memory.data.usedBytes : ''}>
+            <div key={part.server} className={styles.redisServer} data-testid="storage-redis-server" data-server={part.server} data-roles={part.roles.join(' ')} data-bytes={part.memory.ok ? part.memory.data.usedBytes : ''}>
               {part.memory.ok ? (
                 <>
                   <span className={figures.figureValue}>{formatBytes(part.memory.data.usedBytes)}</span>

@@ -1,8 +1,12 @@
 import 'server-only';
 
+import { doctorPanel } from './doctor';
 import { healthPanel } from './health';
 import { headlinePanel } from './metrics';
 import type { PanelResult } from './panel';
+import { peoplePanel } from './people';
+import { sidekiqPanel } from './sidekiq';
+import { storagePanel } from './storage';
 
 /**
  * The panels a browser may refresh by name (/api/panels/<name>). Each entry is the same function the
@@ -11,6 +15,10 @@ import type { PanelResult } from './panel';
 const PANELS: Readonly<Record<string, () => Promise<PanelResult<unknown>>>> = {
   headline: headlinePanel,
   health: healthPanel,
+  sidekiq: sidekiqPanel,
+  people: peoplePanel,
+  storage: storagePanel,
+  doctor: doctorPanel,
 };
 
 export const PANEL_NAMES = Object.keys(PANELS);
