@@ -125,6 +125,11 @@ test.describe('one backend down blanks only its panel, which recovers without a 
       await expect(page.getByTestId('health-migrations')).toContainText(/Docker/);
       await expectIntact(page, ['health', 'people', 'storage']);
       await expect(page.getByTestId('sidekiq-panel')).toBeVisible();
+      const logs = await page.context().newPage();
+      const response = await logs.goto(`/logs?container=${testbed.project}-web-1`);
+      expect(response?.status()).toBe(200);
+      await expect(logs.getByTestId('log-error')).toContainText(/Docker/);
+      await logs.close();
     } finally {
       await testbedService('start', 'dockerd');
     }
