@@ -1,3 +1,5 @@
+import { YAML_DOUBLE_QUOTE_ESCAPES, YAML_HEX_ESCAPE_LENGTH } from './yaml-escapes';
+
 /**
  * A strict reader for the YAML that docker-compose files use, and a typed view of the parts the config
  * doctor checks (mastodon.md §3). No YAML dependency: the subset is block mappings and sequences, flow
@@ -30,27 +32,6 @@ interface SignificantLine {
 /** Thrown inside a flow collection that is not closed yet: the reader appends the next line and retries. */
 const INCOMPLETE = Symbol('incomplete flow collection');
 
-const DOUBLE_QUOTE_ESCAPES: Record<string, string> = {
-  '0': '\0',
-  a: '\x07',
-  b: '\b',
-  t: '\t',
-  '\t': '\t',
-  n: '\n',
-  v: '\v',
-  f: '\f',
-  r: '\r',
-  e: '\x1b',
-  ' ': ' ',
-  '"': '"',
-  '/': '/',
-  '\\': '\\',
-  N: '\u0085',
-  _: '\u00a0',
-  L: '\u2028',
-  P: '\u2029',
-};
-const HEX_ESCAPE_LENGTH: Record<string, number> = { x: 2, u: 4, U: 8 };
 
 /** Reads a quoted scalar starting at `start`; undefined when it does not close before the end of `text` or a newline. */
 function readQuoted(text: string, start: number, line: number): { value: string; end: number } | undefined {
@@ -81,7 +62,7 @@ function readQuoted(text: string, start: number, line: number): { value: string;
     }
     const escape = text[i + 1];
     if (escape === undefined) return undefined;
-    const hexLength = HEX_ESCAPE_LENGTH[escape];
+    const hexLength = YAML_HEX_ESCAPE_LENGTH[escape];
     if (hexLength !== undefined) {
       const hex = text.slice(i + 2, i + 2 + hexLength);
       if (!new RegExp(`^[0-9a-fA-F]{${hexLength}}$`).test(hex)) throw new ComposeFileError(`invalid \\${escape} escape in a double-quoted value`, line);
@@ -89,7 +70,7 @@ function readQuoted(text: string, start: number, line: number): { value: string;
       i += 2 + hexLength;
       continue;
     }
-    const replacement = DOUBLE_QUOTE_ESCAPES[escape];
+    const replacement = YAML_DOUBLE_QUOTE_ESCAPES[escape];
     if (replacement === undefined) throw new ComposeFileError('unknown escape sequence in a double-quoted value (a backslash must be doubled)', line);
     value += replacement;
     i += 2;

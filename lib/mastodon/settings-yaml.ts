@@ -1,5 +1,7 @@
 import 'server-only';
 
+import { YAML_DOUBLE_QUOTE_ESCAPES, YAML_HEX_ESCAPE_LENGTH } from './yaml-escapes';
+
 /**
  * The YAML documents Mastodon keeps in `settings.value` (shared/reference/mastodon.md §1.2): Ruby's
  * `to_yaml` of one scalar, read back by Psych. No YAML library is installed, so this reads the scalar
@@ -66,26 +68,6 @@ function singleQuoted(body: string): YamlParseResult {
   return { ok: true, tag: 'str', value: folded.replace(/''/g, "'") };
 }
 
-const DOUBLE_ESCAPES: Record<string, string> = {
-  '0': '\0',
-  a: '\x07',
-  b: '\b',
-  t: '\t',
-  '\t': '\t',
-  n: '\n',
-  v: '\v',
-  f: '\f',
-  r: '\r',
-  e: '\x1b',
-  ' ': ' ',
-  '"': '"',
-  '/': '/',
-  '\\': '\\',
-  N: '\u0085',
-  _: '\u00a0',
-  L: '\u2028',
-  P: '\u2029',
-};
 
 function doubleQuoted(body: string): YamlParseResult {
   let out = '';
@@ -106,7 +88,7 @@ function doubleQuoted(body: string): YamlParseResult {
         foldable = out.length;
         continue;
       }
-      const hexLength = next === 'x' ? 2 : next === 'u' ? 4 : next === 'U' ? 8 : 0;
+      const hexLength = YAML_HEX_ESCAPE_LENGTH[next] ?? 0;
       if (hexLength > 0) {
         const hex = body.slice(index + 2, index + 2 + hexLength);
         if (!new RegExp(`^[0-9a-fA-F]{${hexLength}}$`).test(hex)) return fail(`a bad \\${next} escape in a double-quoted string`);
@@ -115,7 +97,7 @@ function doubleQuoted(body: string): YamlParseResult {
         out += String.fromCodePoint(code);
         index += 2 + hexLength;
       } else {
-        const escaped = DOUBLE_ESCAPES[next];
+        const escaped = YAML_DOUBLE_QUOTE_ESCAPES[next];
         if (escaped === undefined) return fail(`an unknown escape \\${next} in a double-quoted string`);
         out += escaped;
         index += 2;

@@ -4,8 +4,8 @@ import { listAudit } from '../audit';
 import type { ContainerView } from '../docker/types';
 import type { RestartMarker } from './types';
 
-/** A Docker start within this long after a dashboard restart is that restart, not a second one. */
-const SAME_RESTART_MS = 3 * 60_000;
+/** A Docker start up to this long after a dashboard restart finished is that restart, not a second one. */
+const SAME_RESTART_SLACK_MS = 5_000;
 
 /**
  * Restarts inside the window, to explain jumps on the time axis: the dashboard's own restarts from the
@@ -14,6 +14,8 @@ const SAME_RESTART_MS = 3 * 60_000;
  */
 export function restartMarkers(window: { fromMs: number; toMs: number }, containers: readonly ContainerView[]): RestartMarker[] {
   const markers: RestartMarker[] = [];
+  /** When each dashboard restart ran, to recognise the Docker start it caused. */
+  const ran: Array<{ service: string; fromMs: number; toMs: number }> = [];
   const inWindow = (t: number) => t >= window.fromMs && t <= window.toMs;
   for (const record of listAudit({ action: 'container.restarted', outcome: 'succeeded', limit: 500 })) {
     const atMs = Date.parse(record.startedAt);
@@ -21,12 +23,14 @@ export function restartMarkers(window: { fromMs: number; toMs: number }, contain
     const container = containers.find((c) => c.name === record.target || c.id.startsWith(record.target ?? '\0'));
     const service = container?.service ?? (record.target?.startsWith('mastodon (') ? 'web, streaming, sidekiq' : (record.target ?? '?'));
     markers.push({ atMs, service, source: 'audit', label: `Restarted from the dashboard: ${record.target ?? service}` });
+    const finishedMs = record.finishedAt ? Date.parse(record.finishedAt) : atMs;
+    ran.push({ service, fromMs: atMs, toMs: finishedMs + SAME_RESTART_SLACK_MS });
   }
   for (const container of containers) {
     const startedMs = container.startedAt ? Date.parse(container.startedAt) : NaN;
     if (!Number.isFinite(startedMs) || !inWindow(startedMs)) continue;
-    const explained = markers.some(
-      (m) => m.source === 'audit' && startedMs >= m.atMs && startedMs - m.atMs <= SAME_RESTART_MS && (m.service === container.service || m.service.includes(container.service)),
+    const explained = ran.some(
+      (r) => startedMs >= r.fromMs && startedMs <= r.toMs && (r.service === container.service || r.service.includes(container.service)),
     );
     if (!explained) markers.push({ atMs: startedMs, service: container.service, source: 'docker', label: `${container.name} started (Docker)` });
   }

@@ -94,7 +94,7 @@ describe.each(['project', 'otherProject'] as const)('compose-shaped containers o
     await waitForHealth(name, 'healthy');
     const info = await inspect(name);
     expect(info.State.Status).toBe('running');
-    expect(info.HostConfig.NetworkMode).toBe(service === 'web' || service === 'sidekiq' ? 'host' : 'none');
+    expect(info.HostConfig.NetworkMode).toBe(service === 'web' || service === 'sidekiq' || service === 'streaming' ? 'host' : 'none');
   });
 });
 
