@@ -24,6 +24,16 @@ export function dockerUnavailable(error: unknown, endpoint: DockerEndpoint): App
       "Add the dashboard's user to the docker group (usermod -aG docker <user>), or in a container run with group_add: the socket's group id.",
     );
   }
+  // docker-modem ends a call that exceeded DOCKER_TIMEOUT_MS with a bare req.destroy(), which Node reports
+  // as ECONNRESET "socket hang up": the daemon accepted the connection and never answered.
+  if (code === 'ECONNRESET' && error instanceof Error && error.message === 'socket hang up') {
+    return new AppError(
+      'docker_not_answering',
+      'Docker is not answering',
+      `${where} accepted the connection but did not answer in time.`,
+      'The daemon may be overloaded or hung: check journalctl -u docker.',
+    );
+  }
   if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE') {
     return new AppError(
       'docker_daemon_down',

@@ -17,4 +17,11 @@ describe('dockerUnavailable says which fault it is, names the socket and the fix
     expect(error.detail).toContain('/var/run/docker.sock');
     expect(error.fix).toMatch(fix);
   });
+
+  it('a call cut off by the client timeout (ECONNRESET "socket hang up") is "not answering", a reset stream is "down"', () => {
+    const hungUp = dockerUnavailable(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), socket);
+    expect(hungUp.code).toBe('docker_not_answering');
+    const closed = dockerUnavailable(Object.assign(new Error('Docker closed the event stream'), { code: 'ECONNRESET' }), socket);
+    expect(closed.code).toBe('docker_daemon_down');
+  });
 });
