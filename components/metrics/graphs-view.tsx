@@ -12,7 +12,7 @@ import { formatTime } from './format';
 import { MetricsChart } from './metrics-chart';
 import { RangePicker } from './range-picker';
 import { useLiveSamples } from './use-live-samples';
-import { useVisibleInterval } from './use-visible-interval';
+import { useVisibleInterval } from '@/components/ui/use-visible-interval';
 
 const HOST_CHARTS: ChartId[] = ['host-memory', 'host-cpu', 'host-load'];
 const SERVICE_CHARTS: ChartId[] = ['service-memory', 'service-cpu', 'service-network'];

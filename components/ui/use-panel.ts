@@ -2,7 +2,7 @@
 
 import { useCallback, useState } from 'react';
 
-import { useVisibleInterval } from '@/components/metrics/use-visible-interval';
+import { useVisibleInterval } from './use-visible-interval';
 import type { PanelResult } from '@/lib/panels/panel';
 
 /**

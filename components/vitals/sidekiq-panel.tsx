@@ -10,7 +10,8 @@ import type { SidekiqReport, SidekiqWarning } from '@/lib/mastodon/sidekiq';
 import type { PanelResult } from '@/lib/panels/panel';
 import type { SidekiqPanelData } from '@/lib/panels/sidekiq';
 
-import { formatAge, formatCount, formatLatency, isSlow, SLOW_LATENCY_SECONDS } from './sidekiq-format';
+import { formatCount } from './format';
+import { formatAge, formatLatency, isSlow, SLOW_LATENCY_SECONDS } from './sidekiq-format';
 import styles from './sidekiq-panel.module.css';
 import figures from './vitals.module.css';
 

@@ -1,5 +1,8 @@
 import 'server-only';
 
+import { listProjectContainers } from '../docker/containers';
+import type { ContainerView } from '../docker/types';
+
 import { LiveStatsSampler } from '../metrics/live-sampler';
 import type { MetricsLiveMessage } from '../metrics/live-types';
 import { ContainersSource } from './containers-source';
@@ -29,4 +32,14 @@ export function liveTopics(): Topics {
     };
   }
   return holder[TOPICS];
+}
+
+/**
+ * The project's containers for panels that only read them: the live source's copy while browsers watch
+ * (kept current by Docker's events, so it costs no call), else one listing.
+ */
+export async function currentProjectContainers(): Promise<ContainerView[]> {
+  const snapshot = liveTopics().containersSource.snapshot();
+  if (snapshot?.type === 'snapshot' && snapshot.docker.ok) return snapshot.containers;
+  return listProjectContainers();
 }

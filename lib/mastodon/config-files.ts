@@ -4,9 +4,9 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 
 import { getConfig } from '../config';
-import { listProjectContainers } from '../docker/containers';
 import type { ContainerView } from '../docker/types';
 import { AppError } from '../errors';
+import { currentProjectContainers } from '../live';
 import { ComposeFileError, parseComposeFile } from './compose-file';
 import { chooseVersion, describeEnvFile, type DoctorInput } from './config-doctor';
 
@@ -68,7 +68,7 @@ export interface MastodonConfigFiles {
 
 async function runningContainers(): Promise<{ containers?: ContainerView[]; problem?: string }> {
   try {
-    return { containers: await listProjectContainers() };
+    return { containers: await currentProjectContainers() };
   } catch (error) {
     const reason = error instanceof AppError ? error.title : 'Docker could not be asked';
     return { problem: `${reason}, so the running containers' version is unknown` };

@@ -4,8 +4,8 @@ import { request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
 import { getConfig } from '../config';
-import { listProjectContainers } from '../docker/containers';
 import { execInContainer } from '../docker/exec';
+import { currentProjectContainers } from '../live';
 import { AppError, toErrorView, type ErrorView } from '../errors';
 import { postgres } from '../postgres/client';
 import { postgresUnavailable } from '../postgres/errors';
@@ -113,7 +113,7 @@ export async function readRunningVersion(): Promise<RunningVersion> {
     apiProblem = error instanceof SyntaxError ? 'its answer is not JSON' : describeNetworkError(error);
   }
   try {
-    const container = findAppContainer(await listProjectContainers(), { running: false });
+    const container = findAppContainer(await currentProjectContainers(), { running: false });
     const version = container ? parseMastodonVersion(container.imageTag) : undefined;
     if (container && version) {
       return { ok: true, version: version.text, source: 'image', detail: `from the image tag of ${container.name}; ${url}: ${apiProblem}` };
@@ -149,7 +149,7 @@ export function migrationVersions(listing: string): string[] {
  */
 export async function readMigrationState(): Promise<MigrationState> {
   try {
-    const container = findAppContainer(await listProjectContainers(), { running: true });
+    const container = findAppContainer(await currentProjectContainers(), { running: true });
     if (!container) throw new AppError('not_found', 'Cannot list migrations', 'No running web or sidekiq container to read the migration files from.');
     const listings = await Promise.all(
       MIGRATION_DIRS.map(async (dir) => {

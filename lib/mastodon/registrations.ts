@@ -3,8 +3,8 @@ import 'server-only';
 import type pg from 'pg';
 
 import { getConfig } from '../config';
-import { listProjectContainers } from '../docker/containers';
 import { AppError, toErrorView, type ErrorView } from '../errors';
+import { currentProjectContainers } from '../live';
 import { postgres } from '../postgres/client';
 import { connectedRedis } from '../redis/client';
 import { parseYamlScalar, writeYamlScalar, type YamlParseResult } from './settings-yaml';
@@ -298,8 +298,7 @@ async function readRows(db: Queryable, schema: SettingsSchema): Promise<Partial<
 /** The version from the web container's image tag (sidekiq's when web is gone). */
 export async function readMastodonVersion(): Promise<VersionInfo> {
   try {
-    const containers = await listProjectContainers();
-    const container = findAppContainer(containers, { running: false });
+    const container = findAppContainer(await currentProjectContainers(), { running: false });
     if (!container) return { problem: `no web or sidekiq container in project ${getConfig().composeProject}` };
     const version = parseMastodonVersion(container.imageTag);
     if (!version) return { problem: `the image tag ${JSON.stringify(container.imageTag)} of ${container.name} names no version` };

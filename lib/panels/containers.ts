@@ -1,9 +1,8 @@
 import 'server-only';
 
 import { getConfig } from '../config';
-import { listProjectContainers } from '../docker/containers';
 import type { ContainerView } from '../docker/types';
-import { liveTopics } from '../live';
+import { currentProjectContainers } from '../live';
 import { runPanel, type PanelResult } from './panel';
 
 export interface ContainersPanelData {
@@ -18,10 +17,6 @@ export interface ContainersPanelData {
 export function containersPanel(): Promise<PanelResult<ContainersPanelData>> {
   const config = getConfig();
   return runPanel('Docker', config.docker.timeoutMs + 1_000, async () => {
-    const snapshot = liveTopics().containersSource.snapshot();
-    if (snapshot?.type === 'snapshot' && snapshot.docker.ok) {
-      return { project: config.composeProject, containers: snapshot.containers };
-    }
-    return { project: config.composeProject, containers: await listProjectContainers() };
+    return { project: config.composeProject, containers: await currentProjectContainers() };
   });
 }
