@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'docker_permission_denied',
   'docker_daemon_down',
   'docker_not_answering',
+  'docker_refused',
   'influx_unreachable',
   'influx_auth_refused',
   'influx_not_found',

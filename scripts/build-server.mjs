@@ -1,11 +1,12 @@
-// Bundles the launcher (server/start.ts) and the admin CLI (server/cli.ts) into dist/, and completes
+// Bundles the launcher (server/start.ts), the admin CLI (server/cli.ts) and the Docker socket proxy
+// (server/socket-proxy.ts) into dist/, and completes
 // Next's standalone output with the static assets it does not copy itself.
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { start: 'server/start.ts', cli: 'server/cli.ts' },
+  entryPoints: { start: 'server/start.ts', cli: 'server/cli.ts', 'socket-proxy': 'server/socket-proxy.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   bundle: true,
@@ -23,4 +24,4 @@ await build({
 mkdirSync('.next/standalone/.next', { recursive: true });
 cpSync('.next/static', '.next/standalone/.next/static', { recursive: true });
 if (existsSync('public')) cpSync('public', '.next/standalone/public', { recursive: true });
-console.log('built dist/start.mjs, dist/cli.mjs and completed .next/standalone');
+console.log('built dist/start.mjs, dist/cli.mjs, dist/socket-proxy.mjs and completed .next/standalone');

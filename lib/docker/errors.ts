@@ -51,6 +51,25 @@ export function dockerUnavailable(error: unknown, endpoint: DockerEndpoint): App
     );
   }
   const status = (error as { statusCode?: number } | undefined)?.statusCode;
+  const message = (error as { json?: { message?: unknown } } | undefined)?.json?.message;
+  // The socket proxy (deploy/socket-proxy) answers a call it does not allow with 403 and says why.
+  if (status === 403 && typeof message === 'string') {
+    return new AppError(
+      'docker_refused',
+      'Docker refused the call',
+      `${where} answered: ${message}`,
+      'A socket proxy in front of Docker allows only what the dashboard needs on COMPOSE_PROJECT\'s containers; check that COMPOSE_PROJECT names the same project for the dashboard and the proxy.',
+    );
+  }
+  // The proxy answers 502 when Docker behind it does not.
+  if (status === 502 && typeof message === 'string' && message.includes('socket proxy')) {
+    return new AppError(
+      'docker_daemon_down',
+      'Docker is down behind the socket proxy',
+      `${where} answered: ${message}`,
+      'Start Docker (systemctl start docker) and check journalctl -u docker.',
+    );
+  }
   return new AppError(
     'upstream_failed',
     'Docker returned an error',
