@@ -21,11 +21,21 @@ export function postgresUnavailable(error: unknown): AppError {
   if (code === '57014' || /statement timeout|query read timeout|timeout exceeded when trying to connect|Connection terminated due to connection timeout/i.test(message)) {
     return new AppError('postgres_unreachable', "Mastodon's Postgres is not answering", `${where} did not answer in time (${message}).`, 'A long query or a lock may be blocking it: check the db container (docker compose logs db) and pg_stat_activity.');
   }
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ECONNRESET' || code === '57P01' || code === '57P03' || /Connection terminated/i.test(message)) {
+  // A host name that does not resolve is not a stopped database: in a container it means the dashboard
+  // is not on the network where db lives.
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new AppError(
+      'postgres_unreachable',
+      "Mastodon's Postgres cannot be found",
+      `${where}: the host name does not resolve here (${code}).`,
+      "In a container, the dashboard must join the compose project's internal_network, where db lives (deploy/compose.mastodash.yml does). On the host, DB_HOST must be an address, not db.",
+    );
+  }
+  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P01' || code === '57P03' || /Connection terminated/i.test(message)) {
     return new AppError(
       'postgres_unreachable',
       "Mastodon's Postgres is down",
-      `${where} ${code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'is an unknown host name' : 'refused or dropped the connection'} (${code ?? message}).`,
+      `${where} refused or dropped the connection (${code ?? message}).`,
       'Start the db container (docker compose up -d db). In a container, the dashboard must be on the compose project\'s internal network, and DB_HOST is db.',
     );
   }

@@ -5,7 +5,8 @@ import { Redis } from 'ioredis';
 import { getConfig, type RedisTarget } from '../config';
 
 const CLIENTS = Symbol.for('mastodash.redis.clients');
-type ClientHolder = { [CLIENTS]?: Map<string, Redis> };
+const LAST_ERRORS = Symbol.for('mastodash.redis.last-connection-errors');
+type ClientHolder = { [CLIENTS]?: Map<string, Redis>; [LAST_ERRORS]?: WeakMap<Redis, Error> };
 
 export type RedisRole = 'main' | 'cache' | 'sidekiq';
 
@@ -32,10 +33,22 @@ export function redis(role: RedisRole = 'main'): Redis {
       enableOfflineQueue: false,
       retryStrategy: (attempt) => Math.min(attempt * 500, 5_000),
     });
-    client.on('error', () => undefined);
+    // With the offline queue off, a command while disconnected fails with "Stream isn't writeable"; the
+    // connection's own error (ENOTFOUND, ECONNREFUSED, …) is the cause worth showing, so it is kept.
+    const lastErrors = (holder[LAST_ERRORS] ??= new WeakMap());
+    const connected = client;
+    connected.on('error', (error: Error) => lastErrors.set(connected, error));
+    connected.on('ready', () => lastErrors.delete(connected));
     holder[CLIENTS].set(url, client);
   }
   return client;
+}
+
+/** Why the client for that role last failed to connect, while it is not connected. */
+export function lastConnectionError(role: RedisRole = 'main'): Error | undefined {
+  const holder = globalThis as ClientHolder;
+  const client = holder[CLIENTS]?.get(targetOf(role).url);
+  return client && client.status !== 'ready' ? holder[LAST_ERRORS]?.get(client) : undefined;
 }
 
 /** Connects when needed (lazyConnect); call before the first command. */
