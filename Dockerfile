@@ -1,9 +1,15 @@
 # syntax=docker/dockerfile:1
 # Mastodash image: dependencies, build, and a small runtime stage with Next.js's standalone output.
+# Build:  docker build -t mastodash .
+# Run:    see deploy/compose.mastodash.yml and the README ("Run it in Docker beside Mastodon").
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
+# better-sqlite3 is a native module: when its prebuilt binary cannot be downloaded, node-gyp compiles it.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 
@@ -16,19 +22,28 @@ RUN npm run build
 
 FROM ${NODE_IMAGE} AS runtime
 WORKDIR /app
-# Inside the container the server listens on all interfaces; publish it only as 127.0.0.1:3001:3001.
+LABEL org.opencontainers.image.title="Mastodash" \
+      org.opencontainers.image.description="Dashboard for a small Mastodon instance run with Docker Compose" \
+      org.opencontainers.image.licenses="AGPL-3.0-only"
+# Inside the container the server listens on all interfaces of the container's own network namespace;
+# the compose file publishes it only as 127.0.0.1:3001, so it is reached through the SSH tunnel alone.
 ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \
     HOST=0.0.0.0 \
     ALLOW_NON_LOOPBACK=true \
     PORT=3001 \
-    DATA_DIR=/data
+    DATA_DIR=/data \
+    MASTODON_DIR=/mastodon
 COPY --from=build /app/.next/standalone ./
 COPY --from=build /app/dist ./dist
-RUN mkdir -p /data && chown node:node /data
+# /run/mastodash-proxy: where the socket proxy's volume is mounted (a new volume takes this owner).
+RUN mkdir -p /data /run/mastodash-proxy && chown node:node /data /run/mastodash-proxy
+# Non-root. The Docker socket is reached through its group: run with group_add: ["<gid of the socket>"]
+# (stat -c %g /var/run/docker.sock), or through the socket proxy, which needs no group at all.
 USER node
 VOLUME /data
 EXPOSE 3001
-HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:3001/',{redirect:'manual'}).then(r=>process.exit(r.status<500?0:1),()=>process.exit(1))"]
+# Docker 20.10 (Debian 12) knows no --start-interval: a 15 s interval makes the first check at 15 s.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3001)+'/login',{redirect:'manual'}).then(r=>process.exit(r.status<500?0:1),()=>process.exit(1))"]
 CMD ["node", "dist/start.mjs"]

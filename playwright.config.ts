@@ -32,7 +32,14 @@ export default defineConfig({
     {
       name: 'light',
       dependencies: ['login'],
+      testIgnore: /image\.spec\.ts/,
       use: { colorScheme: 'light', viewport: { width: 1280, height: 900 }, storageState: ADMIN_STATE },
+    },
+    // The container image, run as deploy/compose.mastodash*.yml say (scripts/testbed/image.sh builds it first).
+    {
+      name: 'image',
+      testMatch: /image\.spec\.ts/,
+      use: { colorScheme: 'light', viewport: { width: 1280, height: 900 } },
     },
   ],
   webServer: {

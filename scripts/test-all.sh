@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The one command that runs every test with the services it needs (README: "npm test").
 # On a fresh Debian machine, as root: installs what is missing, brings up the test bed, runs type
-# checks, unit, integration and end-to-end tests against the production build, and tears down the
-# test bed again if this run started it.
+# checks, builds the production build and the container image, runs unit, integration and end-to-end
+# tests against both, and tears down the test bed again if this run started it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -59,6 +59,10 @@ npx tsc --noEmit
 
 step "Production build"
 npm run build
+
+# The image tests (test/integration/image, e2e/image.spec.ts) run it as deploy/compose.mastodash*.yml say.
+step "Container image"
+bash scripts/testbed/image.sh
 
 # The integration tests start the production build themselves (test/support/server.ts).
 step "Unit and integration tests"
