@@ -3,7 +3,7 @@
 import { useMemo } from 'react';
 
 import { ErrorBox } from '@/components/ui/error-box';
-import { usePanel } from '@/components/ui/use-panel';
+import { showsFailure, usePanel } from '@/components/ui/use-panel';
 import { liveHeadline } from '@/lib/metrics/live-view';
 import type { HeadlineFigure, HeadlineView } from '@/lib/metrics/types';
 import type { PanelResult } from '@/lib/panels/panel';
@@ -48,8 +48,14 @@ function Figure({
 export function Headline({ initial }: { initial: PanelResult<HeadlineView> }) {
   const initialRefreshMs = initial.ok ? (initial.data.refreshMs ?? 10_000) : 10_000;
   const live = initial.ok && initial.data.source.kind === 'live';
-  // Live numbers stream over SSE; the panel is re-asked less often, only to notice InfluxDB coming back.
-  const result = usePanel('headline', initial, live ? initialRefreshMs * 3 : initialRefreshMs);
+  // Live numbers stream over SSE; without InfluxDB configured the panel is re-asked less often, and while
+  // InfluxDB is failing it is re-asked quickly, to notice it coming back.
+  const result = usePanel(
+    'headline',
+    initial,
+    live ? initialRefreshMs * 3 : initialRefreshMs,
+    (current) => showsFailure(current) || (current.ok && current.data.influxError !== undefined),
+  );
   const view = result.ok ? result.data : undefined;
   const { samples, windowMs } = useLiveSamples(view?.source.kind === 'live');
   const refreshMs = view?.refreshMs ?? initialRefreshMs;

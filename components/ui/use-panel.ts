@@ -5,11 +5,27 @@ import { useCallback, useState } from 'react';
 import { useVisibleInterval } from './use-visible-interval';
 import type { PanelResult } from '@/lib/panels/panel';
 
+/** How often a panel showing a failure (of itself or of one of its parts) asks again. */
+export const FAILING_PANEL_RETRY_MS = 3_000;
+
+/** True when the result, or any part inside it, is a failed `{ ok: false }` answer. */
+export function showsFailure(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value !== 'object' || depth > 6) return false;
+  if (!Array.isArray(value) && (value as { ok?: unknown }).ok === false) return true;
+  return Object.values(value).some((child) => showsFailure(child, depth + 1));
+}
+
 /**
  * A panel that keeps itself current: it asks /api/panels/<name> every `intervalMs` while the tab is
- * visible, so a panel whose backend failed recovers on its own, without a reload, when the backend returns.
+ * visible, and every FAILING_PANEL_RETRY_MS while it shows a failure, so a panel whose backend failed
+ * recovers on its own within seconds of the backend's return, without a reload.
  */
-export function usePanel<T>(name: string, initial: PanelResult<T>, intervalMs = 10_000): PanelResult<T> {
+export function usePanel<T>(
+  name: string,
+  initial: PanelResult<T>,
+  intervalMs = 10_000,
+  isFailing: (result: PanelResult<T>) => boolean = showsFailure,
+): PanelResult<T> {
   const [result, setResult] = useState(initial);
   const refresh = useCallback(async () => {
     try {
@@ -20,6 +36,6 @@ export function usePanel<T>(name: string, initial: PanelResult<T>, intervalMs = 
       // The dashboard itself is unreachable (tunnel closed); keep what is shown and try again.
     }
   }, [name]);
-  useVisibleInterval(refresh, intervalMs);
+  useVisibleInterval(refresh, isFailing(result) ? Math.min(intervalMs, FAILING_PANEL_RETRY_MS) : intervalMs);
   return result;
 }

@@ -31,7 +31,8 @@ export function redis(role: RedisRole = 'main'): Redis {
       commandTimeout: 5_000,
       maxRetriesPerRequest: 1,
       enableOfflineQueue: false,
-      retryStrategy: (attempt) => Math.min(attempt * 500, 5_000),
+      // Reconnect within 2 s of Redis's return, so its panels recover within seconds (a failed attempt is cheap).
+      retryStrategy: (attempt) => Math.min(attempt * 250, 2_000),
     });
     // With the offline queue off, a command while disconnected fails with "Stream isn't writeable"; the
     // connection's own error (ENOTFOUND, ECONNREFUSED, …) is the cause worth showing, so it is kept.
