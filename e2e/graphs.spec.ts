@@ -41,6 +41,7 @@ test('the home page headline shows the seeded RAM, CPU and biggest memory user',
   const webBytes = Number(model.valueAt(`docker_container_mem:${containerNameOf(testbed.project, 'web')}`, 'usage', at));
   await expect(headline.getByTestId('headline-biggest').locator('.headline-value')).toHaveText(`web ${(webBytes / MIB).toFixed(0)} MiB`);
   await expect(headline.locator('.sparkline')).toHaveCount(4);
+  await expect(headline.getByTestId('headline-ram').locator('.sparkline path')).toHaveAttribute('d', /^M[\d.]+,[\d.]+L/);
   await page.screenshot({ path: 'e2e/artifacts/home-headline-light.png' });
 });
 

@@ -6,9 +6,10 @@ import { ErrorBox } from '@/components/ui/error-box';
 import { SERVICE_ORDER } from '@/lib/docker/grouping';
 import type { PanelResult } from '@/lib/panels/panel';
 import { liveMetricsView } from '@/lib/metrics/live-view';
-import type { ChartId, MetricsNotice, MetricsSourceView, MetricsView } from '@/lib/metrics/types';
+import type { ChartId, MetricsView } from '@/lib/metrics/types';
 
 import { formatTime } from './format';
+import { Notices, SourceLine } from './source-line';
 import { MetricsChart } from './metrics-chart';
 import { RangePicker } from './range-picker';
 import { useLiveSamples } from './use-live-samples';
@@ -16,35 +17,6 @@ import { useVisibleInterval } from '@/components/ui/use-visible-interval';
 
 const HOST_CHARTS: ChartId[] = ['host-memory', 'host-cpu', 'host-load'];
 const SERVICE_CHARTS: ChartId[] = ['service-memory', 'service-cpu', 'service-network'];
-
-/** Why a line ends, which labels are missing, that numbers are live: said above the charts. */
-export function Notices({ notices }: { notices: readonly MetricsNotice[] }) {
-  if (notices.length === 0) return null;
-  return (
-    <ul className="notices" data-testid="metrics-notices">
-      {notices.map((notice) => (
-        <li key={notice.text} className={`notice notice-${notice.level}`}>
-          {notice.text}
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-export function SourceLine({ source }: { source: MetricsSourceView }) {
-  if (source.kind === 'influx') {
-    return (
-      <span className="source-line" data-testid="metrics-source" data-kind="influx">
-        {`InfluxDB ${source.version} · ${source.language === 'flux' ? 'Flux, bucket' : 'InfluxQL, database'} “${source.database}”`}
-      </span>
-    );
-  }
-  return (
-    <span className="source-line source-live" data-testid="metrics-source" data-kind="live">
-      {`Live numbers from Docker, not stored: the last ${Math.round(source.windowMs / 60_000)} minutes, only while a page is open`}
-    </span>
-  );
-}
 
 /**
  * The graphs page's body. InfluxDB data refreshes at Telegraf's interval while the tab is visible; live

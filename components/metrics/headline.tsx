@@ -9,7 +9,7 @@ import type { HeadlineFigure, HeadlineView } from '@/lib/metrics/types';
 import type { PanelResult } from '@/lib/panels/panel';
 
 import { formatBytes, formatPercent, formatTime } from './format';
-import { Notices, SourceLine } from './graphs-view';
+import { Notices, SourceLine } from './source-line';
 import { Sparkline } from './sparkline';
 import { useLiveSamples } from './use-live-samples';
 

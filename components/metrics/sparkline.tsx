@@ -1,19 +1,23 @@
 'use client';
 
-import { Line, LineChart, YAxis } from 'recharts';
-
 import type { MetricPoint } from '@/lib/metrics/types';
 
-/** The headline's small trend: no axes, gaps kept. */
+import { sparklinePath } from './sparkline-path';
+
+const WIDTH = 120;
+const HEIGHT = 32;
+
+/**
+ * The headline's small trend: no axes, gaps kept. Plain SVG rather than recharts, which only the graphs
+ * page loads; it keeps the home page's JavaScript small.
+ */
 export function Sparkline({ points, label }: { points: readonly MetricPoint[]; label: string }) {
-  const data = points.map(([t, v]) => ({ t, v }));
-  if (data.filter((d) => d.v !== null).length < 2) return <span className="sparkline-empty muted small">no trend yet</span>;
+  if (points.filter(([, value]) => value !== null).length < 2) return <span className="sparkline-empty muted small">no trend yet</span>;
   return (
     <span className="sparkline" role="img" aria-label={`${label}, last hour`}>
-      <LineChart width={120} height={32} data={data} margin={{ top: 2, right: 2, bottom: 2, left: 2 }}>
-        <YAxis hide domain={['dataMin', 'dataMax']} />
-        <Line dataKey="v" type="linear" stroke="var(--accent)" strokeWidth={1.5} dot={false} connectNulls={false} isAnimationActive={false} />
-      </LineChart>
+      <svg width={WIDTH} height={HEIGHT} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} aria-hidden="true">
+        <path d={sparklinePath(points, WIDTH, HEIGHT)} fill="none" stroke="var(--accent)" strokeWidth={1.5} strokeLinejoin="round" strokeLinecap="round" />
+      </svg>
     </span>
   );
 }

@@ -144,6 +144,34 @@ export function migrationVersions(listing: string): string[] {
 }
 
 /**
+ * The migration files of a container, by container id. They come from its image, which a container keeps
+ * for its whole life (Compose makes a new container for a new image), so they are listed once per
+ * container instead of with two execs on every refresh of every viewer.
+ */
+const MIGRATION_FILES = Symbol.for('mastodash.health.migration-files');
+type MigrationFilesHolder = { [MIGRATION_FILES]?: Map<string, [string[], string[]]> };
+const MIGRATION_CACHE_LIMIT = 16;
+
+async function migrationFiles(container: { id: string; name: string }): Promise<[string[], string[]]> {
+  // On globalThis: Next loads this module once for the pages and once for the route handlers.
+  const migrationFilesByContainer = ((globalThis as MigrationFilesHolder)[MIGRATION_FILES] ??= new Map());
+  const known = migrationFilesByContainer.get(container.id);
+  if (known) return known;
+  const listings = await Promise.all(
+    MIGRATION_DIRS.map(async (dir) => {
+      const result = await execInContainer(container.id, ['ls', '-1', dir], { timeoutMs: 10_000, maxOutputBytes: 2 * 1024 * 1024 });
+      if (result.exitCode !== 0 && !/No such file/i.test(result.stderr)) {
+        throw new AppError('upstream_failed', 'Cannot list migrations', `ls ${dir} in ${container.name} exited ${result.exitCode}: ${result.stderr.trim().slice(0, 200)}`);
+      }
+      return migrationVersions(result.stdout);
+    }),
+  );
+  if (migrationFilesByContainer.size >= MIGRATION_CACHE_LIMIT) migrationFilesByContainer.clear();
+  migrationFilesByContainer.set(container.id, listings as [string[], string[]]);
+  return listings as [string[], string[]];
+}
+
+/**
  * Pending migrations: the files in the web image against schema_migrations (mastodon.md §6), the cheap
  * exact check. Post-deployment migrations are listed apart, as Mastodon runs them after the deploy.
  */
@@ -151,15 +179,7 @@ export async function readMigrationState(): Promise<MigrationState> {
   try {
     const container = findAppContainer(await currentProjectContainers(), { running: true });
     if (!container) throw new AppError('not_found', 'Cannot list migrations', 'No running web or sidekiq container to read the migration files from.');
-    const listings = await Promise.all(
-      MIGRATION_DIRS.map(async (dir) => {
-        const result = await execInContainer(container.id, ['ls', '-1', dir], { timeoutMs: 10_000, maxOutputBytes: 2 * 1024 * 1024 });
-        if (result.exitCode !== 0 && !/No such file/i.test(result.stderr)) {
-          throw new AppError('upstream_failed', 'Cannot list migrations', `ls ${dir} in ${container.name} exited ${result.exitCode}: ${result.stderr.trim().slice(0, 200)}`);
-        }
-        return migrationVersions(result.stdout);
-      }),
-    );
+    const listings = await migrationFiles(container);
     let applied: Set<string>;
     try {
       const rows = await postgres().query<{ version: string }>('SELECT version FROM schema_migrations');

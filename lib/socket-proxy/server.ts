@@ -11,6 +11,8 @@ export interface SocketProxyOptions {
   project: string;
   /** Told about every refused call (never a request body). */
   onRefused?: (method: string, url: string, reason: string) => void;
+  /** Told about every call forwarded to Docker, lookups included (the cost benchmark counts them). */
+  onForwarded?: (method: string, path: string) => void;
 }
 
 interface Refusal {
@@ -33,6 +35,7 @@ export function createSocketProxy(options: SocketProxyOptions): http.Server {
   const projectOf = new Map<string, string | null>();
 
   function upstreamJson(path: string): Promise<{ status: number; body: unknown }> {
+    options.onForwarded?.('GET', path);
     return new Promise((resolve, reject) => {
       const request = http.request({ socketPath: options.upstreamSocket, path, method: 'GET', timeout: LOOKUP_TIMEOUT_MS }, (response) => {
         const chunks: Buffer[] = [];
@@ -124,6 +127,7 @@ export function createSocketProxy(options: SocketProxyOptions): http.Server {
         sendJson(response, outcome.status, { message: outcome.message });
         return;
       }
+      options.onForwarded?.(request.method ?? '', outcome.path);
       const upstream = http.request(
         { socketPath: options.upstreamSocket, method: request.method, path: outcome.path, headers: request.headers },
         (answer) => {
@@ -157,6 +161,7 @@ export function createSocketProxy(options: SocketProxyOptions): http.Server {
         return;
       }
       const { body, rest } = await readExactly(socket, head, length);
+      options.onForwarded?.(request.method ?? '', outcome.path);
       const upstream = http.request({ socketPath: options.upstreamSocket, method: request.method, path: outcome.path, headers: request.headers });
       upstream.on('upgrade', (answer, upstreamSocket, upstreamHead) => {
         socket.write(statusLine(answer, 101) + headerLines(answer.rawHeaders) + '\r\n');

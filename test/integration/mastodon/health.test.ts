@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 
@@ -77,6 +79,24 @@ describe('Mastodon health', () => {
     expect(state.postDeployPending).toEqual([]);
     expect(state.files).toBe(migrationFiles.length);
     expect(state.container).toBe('mdtest-web-1');
+  });
+
+  it('lists a container’s migration files once: later reads run no exec, and still read schema_migrations', async () => {
+    await readMigrationState();
+    // docker events counts in whole seconds: start the window in the next second, after the first listing.
+    await new Promise((resolve) => setTimeout(resolve, 1_010 - (Date.now() % 1_000)));
+    const since = Math.floor(Date.now() / 1000);
+    const again = await readMigrationState();
+    const third = await readMigrationState();
+    expect(again).toEqual(third);
+    expect(again.ok && again.pending.length).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const { stdout } = await promisify(execFile)(
+      'docker',
+      ['events', '--since', String(since), '--until', String(Math.floor(Date.now() / 1000)), '--filter', 'container=mdtest-web-1', '--filter', 'event=exec_create', '--format', '{{.Action}}'],
+      { env: { ...process.env, DOCKER_HOST: testbed.dockerHost } },
+    );
+    expect(stdout.split('\n').filter((line) => line.includes('ls -1'))).toEqual([]);
   });
 
   it('a Postgres that cannot be reached fails the migration part only', async () => {
