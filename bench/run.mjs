@@ -21,7 +21,7 @@ await build({
   outfile,
   bundle: true,
   // Native modules load from node_modules.
-  external: ['better-sqlite3', 'dockerode'],
+  external: ['better-sqlite3', 'dockerode', '@playwright/test', 'playwright', 'playwright-core'],
   platform: 'node',
   format: 'esm',
   target: 'node20',
