@@ -11,7 +11,7 @@
  * its interval (components/ui/use-panel.ts and its callers), from a random phase. The results are printed
  * and written to BENCHMARKS.md.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request, type ClientRequest } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,13 +19,12 @@ import { spawn } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 
 import { createSocketProxy } from '../lib/socket-proxy/server';
+import { writeBenchmarkSection } from './support/benchmarks-md';
 import { plantSession } from '../test/support/next-build';
 import { rawRequest, startServer, type RunningServer } from '../test/support/server';
 import { readTestbed } from '../test/support/testbed';
 
 const PHASE_MS = Number(process.env.BENCH_PHASE_SECONDS ?? '60') * 1000;
-const START_MARK = '<!-- bench:cost:start -->';
-const END_MARK = '<!-- bench:cost:end -->';
 /** The home page's panels and how often a visible tab asks each again (ms), as the client code does. */
 const PANEL_INTERVALS: Record<string, number> = { headline: 10_000, health: 15_000, people: 30_000, sidekiq: 10_000, storage: 60_000, doctor: 60_000 };
 const STREAMS = ['/api/live?topic=containers', '/api/live?topic=jobs'];
@@ -176,7 +175,7 @@ async function main(): Promise<void> {
       console.log(`${viewers} viewers: opening`, openingByCall, `then ${window.length} Docker calls in ${PHASE_MS / 1000} s`, byCall, `RSS ${start.toFixed(0)}–${max.toFixed(0)} MiB`);
     }
     const bare = await bareNodeRssMiB();
-    writeSection(render(bundles, phases, bare));
+    writeBenchmarkSection('cost', render(bundles, phases, bare));
   } finally {
     await server.stop();
     proxy.close();
@@ -216,16 +215,6 @@ function render(
     `| \`/login\` (baseline: framework and the smallest page) | ${bundles.login.files} | ${bundles.login.rawKiB.toFixed(0)} | ${bundles.login.gzipKiB.toFixed(1)} | — |`,
   );
   return lines.join('\n');
-}
-
-function writeSection(body: string): void {
-  console.log(body);
-  const file = 'BENCHMARKS.md';
-  const text = readFileSync(file, 'utf8');
-  const start = text.indexOf(START_MARK);
-  const end = text.indexOf(END_MARK);
-  if (start === -1 || end === -1) throw new Error(`${file} lacks the ${START_MARK} markers`);
-  writeFileSync(file, `${text.slice(0, start + START_MARK.length)}\n${body}\n${text.slice(end)}`);
 }
 
 await main();

@@ -8,7 +8,6 @@
  * Run: npm run bench:events (needs the test bed, scripts/testbed/up.sh, and the production build).
  * Env: BENCH_ROUNDS (default 20). The results are printed and written to BENCHMARKS.md.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 
 import Docker from 'dockerode';
@@ -18,10 +17,9 @@ import { projectFilter } from '../lib/docker/labels';
 import { plantSession } from '../test/support/next-build';
 import { startServer } from '../test/support/server';
 import { readTestbed } from '../test/support/testbed';
+import { writeBenchmarkSection } from './support/benchmarks-md';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? '20');
-const START_MARK = '<!-- bench:events:start -->';
-const END_MARK = '<!-- bench:events:end -->';
 const testbed = readTestbed();
 const docker = new Docker({ socketPath: testbed.dockerHost.replace(/^unix:\/\//, '') });
 const TARGET = `${testbed.project}-streaming-1`;
@@ -118,12 +116,7 @@ async function main(): Promise<void> {
       `| dies (\`die\` → card shows exited) | ${row('die', browserMs.die)} | ${row('die', baselineMs.die)} |`,
       `| starts (\`start\` → card shows running) | ${row('start', browserMs.start)} | ${row('start', baselineMs.start)} |`,
     ].join('\n');
-    console.log(body);
-    const text = readFileSync('BENCHMARKS.md', 'utf8');
-    const start = text.indexOf(START_MARK);
-    const end = text.indexOf(END_MARK);
-    if (start === -1 || end === -1) throw new Error(`BENCHMARKS.md lacks the ${START_MARK} markers`);
-    writeFileSync('BENCHMARKS.md', `${text.slice(0, start + START_MARK.length)}\n${body}\n${text.slice(end)}`);
+    writeBenchmarkSection('events', body);
   } finally {
     events.destroy();
     await browser.close();

@@ -11,7 +11,6 @@
  * Run: npm run bench:home (needs the test bed, scripts/testbed/up.sh, and the production build).
  * Env: BENCH_ITERATIONS (default 30). The results are printed and written to BENCHMARKS.md.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { cpus } from 'node:os';
 
@@ -21,12 +20,11 @@ import { COMPOSE_LABELS, projectFilter } from '../lib/docker/labels';
 import { plantSession } from '../test/support/next-build';
 import { rawRequest, startServer, type RunningServer } from '../test/support/server';
 import { readTestbed } from '../test/support/testbed';
+import { writeBenchmarkSection } from './support/benchmarks-md';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? '30');
 const SIZES = [5, 50, 200];
 const PANELS = ['headline', 'health', 'people'];
-const START_MARK = '<!-- bench:home:start -->';
-const END_MARK = '<!-- bench:home:end -->';
 const EXTRA_LABEL = 'mastodash.bench-extra';
 const testbed = readTestbed();
 const socketPath = testbed.dockerHost.replace(/^unix:\/\//, '');
@@ -125,12 +123,7 @@ async function main(): Promise<void> {
     `|---|---|---|${PANELS.map(() => '---|').join('')}---|`,
     ...rows,
   ].join('\n');
-  console.log(body);
-  const text = readFileSync('BENCHMARKS.md', 'utf8');
-  const start = text.indexOf(START_MARK);
-  const end = text.indexOf(END_MARK);
-  if (start === -1 || end === -1) throw new Error(`BENCHMARKS.md lacks the ${START_MARK} markers`);
-  writeFileSync('BENCHMARKS.md', `${text.slice(0, start + START_MARK.length)}\n${body}\n${text.slice(end)}`);
+  writeBenchmarkSection('home', body);
 }
 
 await main();
