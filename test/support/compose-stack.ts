@@ -1,4 +1,5 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 
 import Docker from 'dockerode';
 
@@ -213,16 +214,12 @@ export async function execIn(container: string, cmd: string[], stdin?: string): 
     AttachStdin: stdin !== undefined,
   });
   const stream = await exec.start({ hijack: true, stdin: stdin !== undefined });
-  const chunks: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  // Docker's 8-byte stream frames, taken apart as lib/docker/exec.ts does.
+  const collected = new PassThrough();
+  let output = '';
+  collected.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  testbedDocker.modem.demuxStream(stream, collected, collected);
   if (stdin !== undefined) stream.end(stdin);
   await new Promise((resolve) => stream.on('end', resolve));
-  const raw = Buffer.concat(chunks);
-  let output = '';
-  for (let offset = 0; offset + 8 <= raw.length; ) {
-    const size = raw.readUInt32BE(offset + 4);
-    output += raw.subarray(offset + 8, offset + 8 + size).toString('utf8');
-    offset += 8 + size;
-  }
   return { exitCode: (await exec.inspect()).ExitCode ?? -1, output };
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 
 import Docker from 'dockerode';
@@ -18,20 +19,6 @@ const upstreamSocket = testbed.dockerHost.replace(/^unix:\/\//, '');
 async function docker(...args: string[]): Promise<string> {
   const { stdout } = await run('docker', args, { env: { ...process.env, DOCKER_HOST: testbed.dockerHost } });
   return stdout.trim();
-}
-
-/** Output of a hijacked exec, with Docker's 8-byte stream headers removed. */
-function demux(raw: Buffer): { stdout: string; stderr: string } {
-  const out = { stdout: '', stderr: '' };
-  let offset = 0;
-  while (offset + 8 <= raw.length) {
-    const size = raw.readUInt32BE(offset + 4);
-    const text = raw.subarray(offset + 8, offset + 8 + size).toString('utf8');
-    if (raw[offset] === 2) out.stderr += text;
-    else out.stdout += text;
-    offset += 8 + size;
-  }
-  return out;
 }
 
 describe('the Docker socket proxy, in front of the real Docker daemon', () => {
@@ -88,10 +75,12 @@ describe('the Docker socket proxy, in front of the real Docker daemon', () => {
       AttachStderr: true,
     });
     const stream = await exec.start({ hijack: true, stdin: false });
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const output = { stdout: '', stderr: '' };
+    const stdout = new PassThrough().on('data', (chunk: Buffer) => (output.stdout += chunk.toString('utf8')));
+    const stderr = new PassThrough().on('data', (chunk: Buffer) => (output.stderr += chunk.toString('utf8')));
+    proxied.modem.demuxStream(stream, stdout, stderr);
     await new Promise((resolve) => stream.on('end', resolve));
-    expect(demux(Buffer.concat(chunks))).toEqual({ stdout: 'through-the-proxy\n991\n', stderr: 'to-stderr\n' });
+    expect(output).toEqual({ stdout: 'through-the-proxy\n991\n', stderr: 'to-stderr\n' });
     expect((await exec.inspect()).ExitCode).toBe(3);
   });
 

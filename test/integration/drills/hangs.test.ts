@@ -23,6 +23,8 @@ async function service(action: 'freeze' | 'thaw', name: 'redis' | 'influxdb'): P
   await run('bash', ['scripts/testbed/service.sh', action, name], { timeout: 60_000 });
 }
 
+type PanelAnswer = { ok: boolean; error?: { code: string; title: string; detail: string }; data?: unknown };
+
 interface Timed<T> {
   ms: number;
   status: number;
@@ -33,10 +35,21 @@ describe('hang drills against the production build', () => {
   let server: RunningServer;
   let cookie: string;
 
-  async function panel<T = { ok: boolean; error?: { code: string; title: string; detail: string }; data?: unknown }>(name: string): Promise<Timed<T>> {
+  async function panel<T = PanelAnswer>(name: string): Promise<Timed<T>> {
     const started = Date.now();
     const response = await rawRequest(server.port, { path: `/api/panels/${name}`, headers: { cookie }, timeoutMs: 60_000 });
     return { ms: Date.now() - started, status: response.status, body: JSON.parse(response.body) as T };
+  }
+
+  /** Asks the panel again every 250 ms until `done`, for at most 10 s; the last answer either way. */
+  async function panelUntil<T = PanelAnswer>(name: string, done: (answer: Timed<T>) => boolean): Promise<Timed<T>> {
+    const deadline = Date.now() + 10_000;
+    let answer = await panel<T>(name);
+    while (!done(answer) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      answer = await panel<T>(name);
+    }
+    return answer;
   }
 
   async function homePage(): Promise<{ ms: number; status: number; body: string }> {
@@ -122,12 +135,7 @@ describe('hang drills against the production build', () => {
     expect(home.ms).toBeLessThanOrEqual(20_000 + SLACK_MS);
     console.log(`[hang] redis frozen: sidekiq panel answered in ${sidekiq.ms} ms; home page in ${home.ms} ms`);
 
-    const deadline = Date.now() + 10_000;
-    let recovered = await panel('sidekiq');
-    while (!recovered.body.ok && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      recovered = await panel('sidekiq');
-    }
+    const recovered = await panelUntil('sidekiq', (answer) => answer.body.ok);
     expect(recovered.body.ok).toBe(true);
     const storage = await panel<{ ok: boolean; data: { redis: Array<{ memory: { ok: boolean } }> } }>('storage');
     expect(storage.body.ok).toBe(true);
@@ -155,12 +163,7 @@ describe('hang drills against the production build', () => {
     expect(home.ms).toBeLessThanOrEqual(11_000 + SLACK_MS);
     console.log(`[hang] influxdb frozen: headline answered in ${headline.ms} ms; home page in ${home.ms} ms`);
 
-    const deadline = Date.now() + 10_000;
-    let recovered = await panel<{ ok: boolean; data?: { source: { kind: string } } }>('headline');
-    while (recovered.body.data?.source.kind !== 'influx' && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      recovered = await panel('headline');
-    }
+    const recovered = await panelUntil<HeadlineAnswer>('headline', (answer) => answer.body.data?.source.kind === 'influx');
     expect(recovered.body.data?.source.kind).toBe('influx');
   });
 });

@@ -8,6 +8,7 @@ import type { JobView } from '@/lib/jobs/types';
 import { auditRows, callAction, openServerStore, plantSession } from '../../support/next-build';
 import { rawRequest, startServer, type RunningServer } from '../../support/server';
 import { readTestbed } from '../../support/testbed';
+import { waitFor } from '../../support/wait';
 
 /**
  * Crash drill (issue 8): `kill -9` of the dashboard while the media permission fix runs. After the next
@@ -28,16 +29,6 @@ async function docker(...args: string[]): Promise<string> {
   return stdout.trim();
 }
 const asRoot = (...argv: string[]) => docker('exec', '-u', '0', WEB, ...argv);
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** The jobs the job view starts with (the first messages of /api/live?topic=jobs). */
 function jobView(port: number, cookie: string): Promise<JobView[]> {
@@ -85,11 +76,14 @@ describe('kill -9 during the media permission fix', () => {
     const auditBefore = auditRows(server.dataDir).length;
     const answer = await callAction(server.port, 'fixMediaPermissionsAction', [{ container: WEB, path: '/mastodon/public/system' }], { cookie });
     expect(answer.status).toBe(200);
-    const started = await waitFor('the started record', () =>
-      auditRows(server.dataDir).slice(auditBefore).find((row) => row.action === 'media.permissions_fixed' && row.outcome === 'started'),
+    const started = await waitFor(
+      'the started record',
+      () => auditRows(server.dataDir).slice(auditBefore).find((row) => row.action === 'media.permissions_fixed' && row.outcome === 'started'),
+      30_000,
+      20,
     );
     // Dies once the chown is under way: its exec exists in the web container.
-    await waitFor('the chown in the web container', async () => ((await asRoot('ps', '-o', 'args')).includes('chown -R') ? true : undefined), 30_000);
+    await waitFor('the chown in the web container', async () => ((await asRoot('ps', '-o', 'args')).includes('chown -R') ? true : undefined), 30_000, 20);
     await server.stop('SIGKILL');
     expect(auditRows(server.dataDir).find((row) => row.id === started.id)?.outcome).toBe('started');
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditRows, callAction, openServerStore, plantSession } from '../../support/next-build';
 import { rawRequest, startServer, type RunningServer } from '../../support/server';
 import { readTestbed } from '../../support/testbed';
+import { waitFor } from '../../support/wait';
 
 const run = promisify(execFile);
 const testbed = readTestbed();
@@ -23,16 +24,6 @@ async function startedAt(container: string): Promise<string> {
 
 async function pageStatus(cookie: string): Promise<number> {
   return (await rawRequest(server.port, { path: '/', headers: { cookie } })).status;
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 beforeAll(async () => {
