@@ -28,3 +28,8 @@ export function dockerStreams(): Docker {
   dockerCalls();
   return (globalThis as ClientHolder)[CLIENTS]!.streams;
 }
+
+/** The clients are made once per process for one endpoint; tests that switch DOCKER_HOST drop them. */
+export function resetDockerClientsForTesting(): void {
+  (globalThis as ClientHolder)[CLIENTS] = undefined;
+}

@@ -136,7 +136,12 @@ export async function queryInfluxql(statements: readonly string[], config: Influ
   let response: Response;
   let text: string;
   try {
-    response = await fetch(url, { headers: authorizationHeader(config.token), signal: AbortSignal.timeout(config.timeoutMs) });
+    // Uncompressed: InfluxDB usually runs on this host or its LAN, where compressing and unpacking an
+    // answer costs more time than its bytes (about 1 ms of the headline's 5 ms query on the test bed).
+    response = await fetch(url, {
+      headers: { ...authorizationHeader(config.token), 'accept-encoding': 'identity' },
+      signal: AbortSignal.timeout(config.timeoutMs),
+    });
     text = await response.text();
   } catch (error) {
     throw unreachable(config, error);

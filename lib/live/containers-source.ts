@@ -10,6 +10,11 @@ import type { ContainersMessage, DockerStatus } from './messages';
 
 const RECONNECT_DELAYS_MS = [500, 1_000, 2_000, 2_000];
 
+export function followKey(): string {
+  const config = getConfig();
+  return `${config.composeProject}|${config.docker.display}`;
+}
+
 function now(): string {
   return new Date().toISOString();
 }
@@ -31,6 +36,8 @@ export class ContainersSource {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly dirty = new Set<string>();
   private emit: (message: ContainersMessage) => void = () => undefined;
+  /** The project and Docker endpoint this run follows; the configuration is fixed in production, not in tests. */
+  private followed: string | undefined;
 
   /** Docker API calls made by this source, for the benchmarks and the "no polling" tests. */
   readonly stats = { connects: 0, lists: 0, inspects: 0, events: 0 };
@@ -38,6 +45,7 @@ export class ContainersSource {
   start(emit: (message: ContainersMessage) => void): void {
     this.emit = emit;
     this.active = true;
+    this.followed = followKey();
     void this.connect(this.generation);
   }
 
@@ -50,6 +58,12 @@ export class ContainersSource {
     this.containers.clear();
     this.synced = false;
     this.docker = undefined;
+    this.followed = undefined;
+  }
+
+  /** Whether this source runs for the configured project and Docker endpoint. */
+  follows(key: string = followKey()): boolean {
+    return this.followed === key;
   }
 
   snapshot(): ContainersMessage | undefined {

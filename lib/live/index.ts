@@ -1,11 +1,13 @@
 import 'server-only';
 
+import { getConfig } from '../config';
 import { listProjectContainers } from '../docker/containers';
+import { dockerUnavailable } from '../docker/errors';
 import type { ContainerView } from '../docker/types';
 
 import { LiveStatsSampler } from '../metrics/live-sampler';
 import type { MetricsLiveMessage } from '../metrics/live-types';
-import { ContainersSource } from './containers-source';
+import { ContainersSource, followKey } from './containers-source';
 import { LiveTopic } from './hub';
 import type { ContainersMessage } from './messages';
 
@@ -35,11 +37,50 @@ export function liveTopics(): Topics {
 }
 
 /**
- * The project's containers for panels that only read them: the live source's copy while browsers watch
- * (kept current by Docker's events, so it costs no call), else one listing.
+ * Waits for the containers topic's first state while holding it, then lets go: the topic stays for its
+ * grace period, so the other panels of the page and the browser's own subscription that follows find it
+ * synced. 'timeout' when no state came in time (a hung daemon: asking it again would only wait twice).
+ */
+function borrowContainersTopic(timeoutMs: number): Promise<ContainersMessage | 'timeout'> {
+  const topic = liveTopics().containers;
+  return new Promise((resolve) => {
+    let done = false;
+    let unsubscribe: (() => void) | undefined;
+    const finish = (message: ContainersMessage | 'timeout') => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      unsubscribe?.();
+      resolve(message);
+    };
+    const timer = setTimeout(() => finish('timeout'), timeoutMs);
+    unsubscribe = topic.subscribe((message) => {
+      if (message.type === 'snapshot' || message.type === 'docker') finish(message);
+    });
+    // A running topic hands its state over inside subscribe(), before unsubscribe was known.
+    if (done) unsubscribe();
+  });
+}
+
+/**
+ * The project's containers for panels that only read them, from the live topic: its copy is kept current
+ * by Docker's events, so while it runs a read costs no Docker call. When it is not running, the read
+ * starts it (one event subscription, one listing) and it stays for the topic's grace period after the
+ * last reader, as it does after the last browser. When Docker fails, or the topic follows another
+ * configuration (tests switch it), one plain listing answers, with Docker's own error; when Docker does
+ * not answer within DOCKER_TIMEOUT_MS, "Docker is not answering". Actions list for themselves, never
+ * from here.
  */
 export async function currentProjectContainers(): Promise<ContainerView[]> {
-  const snapshot = liveTopics().containersSource.snapshot();
-  if (snapshot?.type === 'snapshot' && snapshot.docker.ok) return snapshot.containers;
+  const source = liveTopics().containersSource;
+  const key = followKey();
+  const ready = source.follows(key) ? source.snapshot() : undefined;
+  if (ready?.type === 'snapshot' && ready.docker.ok) return ready.containers;
+  if (source.follows(key) || !liveTopics().containers.isRunning) {
+    const { docker } = getConfig();
+    const state = await borrowContainersTopic(docker.timeoutMs);
+    if (state === 'timeout') throw dockerUnavailable({ code: 'ETIMEDOUT' }, docker);
+    if (state.type === 'snapshot' && state.docker.ok && source.follows(key)) return state.containers;
+  }
   return listProjectContainers();
 }

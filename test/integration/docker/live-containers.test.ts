@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { loadConfig, setConfigForTesting } from '@/lib/config';
+import { resetDockerClientsForTesting } from '@/lib/docker/client';
 import { listProjectContainers } from '@/lib/docker/containers';
 import { ContainersSource } from '@/lib/live/containers-source';
 import type { ContainersMessage } from '@/lib/live/messages';
@@ -61,14 +62,11 @@ describe('listProjectContainers against the test bed dockerd', () => {
 
   it('reports a missing socket as such, naming it', async () => {
     setConfigForTesting(loadConfig({ env: { DOCKER_HOST: 'unix:///run/mastodash-testbed/nothing-here.sock', COMPOSE_PROJECT: testbed.project } }));
-    const holder = globalThis as Record<symbol, unknown>;
-    const clients = Symbol.for('mastodash.docker.clients');
-    const saved = holder[clients];
-    holder[clients] = undefined;
+    resetDockerClientsForTesting();
     try {
       await expect(listProjectContainers()).rejects.toMatchObject({ code: 'docker_socket_missing', detail: expect.stringContaining('nothing-here.sock') });
     } finally {
-      holder[clients] = saved;
+      resetDockerClientsForTesting();
       setConfigForTesting(loadConfig({ env: { DOCKER_HOST: testbed.dockerHost, COMPOSE_PROJECT: testbed.project } }));
     }
   });

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { loadConfig, setConfigForTesting } from '@/lib/config';
+import { resetDockerClientsForTesting } from '@/lib/docker/client';
 import { LiveTopic } from '@/lib/live/hub';
 import { containerMemoryBytes, containerSamples, LIVE_WINDOW_MS, LiveStatsSampler, type StatsReading } from '@/lib/metrics/live-sampler';
 import type { LiveSample, MetricsLiveMessage } from '@/lib/metrics/live-types';
@@ -16,14 +17,12 @@ const testbed = readTestbed();
 const INTERVAL_MS = 2_000;
 const GRACE_MS = 500;
 const KIB = 1024;
-const CLIENTS = Symbol.for('mastodash.docker.clients');
 
 function configure(dockerHost: string, extra: Record<string, string> = {}): void {
   setConfigForTesting(
     loadConfig({ env: { DOCKER_HOST: dockerHost, COMPOSE_PROJECT: testbed.project, METRICS_INTERVAL_SECONDS: String(INTERVAL_MS / 1000), ...extra } }),
   );
-  // The Docker clients are cached per process; a new endpoint needs new ones.
-  (globalThis as Record<symbol, unknown>)[CLIENTS] = undefined;
+  resetDockerClientsForTesting();
 }
 
 async function docker(...args: string[]): Promise<string> {
@@ -116,7 +115,7 @@ afterEach(() => {
 
 afterAll(() => {
   setConfigForTesting(undefined);
-  (globalThis as Record<symbol, unknown>)[CLIENTS] = undefined;
+  resetDockerClientsForTesting();
 });
 
 function startTopic(): { sampler: LiveStatsSampler; topic: LiveTopic<MetricsLiveMessage> } {
