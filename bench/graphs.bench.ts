@@ -298,13 +298,13 @@ function statementsFor(range: RangePreset): { host: string[]; containers: string
   };
 }
 
-/** One GET /query as lib/influx/client.ts sends it (db, epoch=ms, statements joined by ";\n", Basic auth). */
+/** One GET /query as lib/influx/client.ts sends it (db, epoch=ms, statements joined by ";\n", Basic auth, uncompressed). */
 async function influxGet(statements: readonly string[]): Promise<{ points: number; series: number }> {
   const url = new URL(`${influxUrl}/query`);
   url.searchParams.set('db', BENCH_DATABASE);
   url.searchParams.set('epoch', 'ms');
   url.searchParams.set('q', statements.join(';\n'));
-  const response = await fetch(url, { headers: { authorization: basic(testbed.influxReader) } });
+  const response = await fetch(url, { headers: { authorization: basic(testbed.influxReader), 'accept-encoding': 'identity' } });
   const text = await response.text();
   const body = JSON.parse(text) as InfluxqlResponse;
   const error = body.error ?? body.results?.find((result) => result.error)?.error;
@@ -461,7 +461,7 @@ function reading(results: readonly RangeResult[]): string {
   const shortest = parts[0];
   if (shortest) {
     sentences.push(
-      `Docker's container list and inspections, which graphsPanel runs beside the InfluxDB queries, take up to ${formatMs(dockerP50)} ms at the median, ` +
+      `Docker's container list and inspections, which graphsPanel runs beside the InfluxDB queries when the live topic is not running, take up to ${formatMs(dockerP50)} ms at the median, ` +
         (dockerP50 > shortest.raw
           ? `longer than InfluxDB's ${shortest.r.range} answer, so for short ranges they, not InfluxDB, set the API's floor.`
           : `less than any InfluxDB answer, so they hide behind it.`),
@@ -516,8 +516,9 @@ system) and one compose project with five services (docker_container_mem, _cpu, 
 production build against it and asks \`GET /api/metrics?range=…\` with a session, one request at a time.
 Beside each request, in the same run, it sends InfluxDB the statements the server builds for the same
 window directly: as the server sends them (host and container statements as two requests at once) and as
-one request. It also times the Docker calls the API makes beside its queries (list the project's
-containers, inspect each; no browser watches, so the live source has no snapshot to offer). A seed younger
+one request. It also times, from its own process, the Docker calls a cold API request makes beside its
+queries (list the project's containers, inspect each); requests in a row find the live topic that the
+first one started and make none (see the home page benchmark). A seed younger
 than 30 min is reused and topped up; the database stays after the run (\`DROP DATABASE ${BENCH_DATABASE}\` removes it).
 `;
 
