@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 
-import { readTestbed } from './test/support/testbed';
+import { readTestbed, testbedBackendsEnv } from './test/support/testbed';
 
 const testbed = readTestbed();
 export const E2E_PORT = 3101;
@@ -56,10 +56,7 @@ export default defineConfig({
       DOCKER_HOST: testbed.dockerHost,
       COMPOSE_PROJECT: testbed.project,
       MASTODON_DIR: testbed.mastodonDir,
-      MASTODON_WEB_URL: `http://127.0.0.1:${testbed.webPort}`,
-      MASTODON_STREAMING_URL: `http://127.0.0.1:${testbed.webPort + 1000}`,
-      INFLUX_URL: testbed.influxUrl,
-      INFLUX_TOKEN: testbed.influxReader,
+      ...testbedBackendsEnv(testbed),
       // Telegraf's interval; short, so that refresh and live-sampling tests take seconds.
       METRICS_INTERVAL_SECONDS: '3',
       DATA_DIR: E2E_DATA_DIR,

@@ -11,18 +11,17 @@
  * its interval (components/ui/use-panel.ts and its callers), from a random phase. The results are printed
  * and written to BENCHMARKS.md.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request, type ClientRequest } from 'node:http';
-import { cpus, tmpdir } from 'node:os';
-import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 
-import { createSocketProxy } from '../lib/socket-proxy/server';
 import { writeBenchmarkSection } from './support/benchmarks-md';
+import { runHeader } from './support/measure';
 import { plantSession } from '../test/support/next-build';
 import { rawRequest, startServer, type RunningServer } from '../test/support/server';
-import { readTestbed } from '../test/support/testbed';
+import { startCountingProxy } from '../test/support/counting-proxy';
+import { readTestbed, testbedBackendsEnv } from '../test/support/testbed';
 
 const PHASE_MS = Number(process.env.BENCH_PHASE_SECONDS ?? '60') * 1000;
 /** The home page's panels and how often a visible tab asks each again (ms), as the client code does. */
@@ -96,29 +95,12 @@ interface PhaseResult {
   errors: number;
 }
 
-/** Collapses ids so that calls group by kind: GET /containers/<id>/json. */
-function callKind(method: string, callPath: string): string {
-  const bare = callPath.split('?')[0]?.replace(/^\/v\d+\.\d+/, '') ?? '';
-  return `${method} ${bare.replace(/\/(containers|exec)\/(?!json$)[^/]+/, '/$1/<id>')}`;
-}
-
 async function main(): Promise<void> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'mastodash-bench-cost-'));
-  const proxySocket = path.join(dir, 'docker.sock');
-  const calls: string[] = [];
-  const proxy = createSocketProxy({
-    upstreamSocket: testbed.dockerHost.replace(/^unix:\/\//, ''),
-    project: testbed.project,
-    onForwarded: (method, callPath) => calls.push(callKind(method, callPath)),
-    onRefused: (method, callPath, reason) => console.warn(`refused ${method} ${callPath}: ${reason}`),
-  });
-  await new Promise<void>((resolve) => proxy.listen(proxySocket, resolve));
+  const proxy = await startCountingProxy((method, callPath, reason) => console.warn(`refused ${method} ${callPath}: ${reason}`));
+  const { calls } = proxy;
   const server = await startServer({
-    DOCKER_HOST: `unix://${proxySocket}`,
-    MASTODON_WEB_URL: `http://127.0.0.1:${testbed.webPort}`,
-    MASTODON_STREAMING_URL: `http://127.0.0.1:${testbed.webPort + 1000}`,
-    INFLUX_URL: testbed.influxUrl,
-    INFLUX_TOKEN: testbed.influxReader,
+    DOCKER_HOST: proxy.dockerHost,
+    ...testbedBackendsEnv(testbed),
     DASHBOARD_PASSWORD: 'bench-cost-password-long',
   });
   const pid = server.process.pid as number;
@@ -179,7 +161,6 @@ async function main(): Promise<void> {
   } finally {
     await server.stop();
     proxy.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -190,7 +171,7 @@ function render(
 ): string {
   const lines: string[] = [];
   lines.push(
-    `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}; ${PHASE_MS / 1000} s per phase.`,
+    `${runHeader()}; ${PHASE_MS / 1000} s per phase.`,
     '',
     '| Viewers | Docker calls when they open the page (3 s) | Docker calls / min after | of which by kind | Event subscriptions opened | Server RSS: start / max / end MiB | Viewer errors |',
     '|---|---|---|---|---|---|---|',

@@ -8,7 +8,6 @@
  * Run: npm run bench:events (needs the test bed, scripts/testbed/up.sh, and the production build).
  * Env: BENCH_ROUNDS (default 20). The results are printed and written to BENCHMARKS.md.
  */
-import { cpus } from 'node:os';
 
 import Docker from 'dockerode';
 import { chromium } from '@playwright/test';
@@ -18,6 +17,7 @@ import { plantSession } from '../test/support/next-build';
 import { startServer } from '../test/support/server';
 import { readTestbed } from '../test/support/testbed';
 import { writeBenchmarkSection } from './support/benchmarks-md';
+import { percentile, runHeader } from './support/measure';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? '20');
 const testbed = readTestbed();
@@ -27,11 +27,6 @@ const TARGET = `${testbed.project}-streaming-1`;
 interface Seen {
   state: string;
   at: number;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.round((sorted.length - 1) * p))] ?? NaN;
 }
 
 async function main(): Promise<void> {
@@ -107,14 +102,14 @@ async function main(): Promise<void> {
       baselineMs.start.push(started.receivedMs - started.eventMs);
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
-    const row = (label: string, values: number[]) => `${percentile(values, 0.5).toFixed(0)} / ${percentile(values, 0.95).toFixed(0)} / ${Math.max(...values).toFixed(0)}`;
+    const cell = (values: number[]) => `${percentile(values, 0.5).toFixed(0)} / ${percentile(values, 0.95).toFixed(0)} / ${Math.max(...values).toFixed(0)}`;
     const body = [
-      `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}, chromium ${browser.version()}; ${ROUNDS} stops and starts of ${TARGET}.`,
+      `${runHeader()}, chromium ${browser.version()}; ${ROUNDS} stops and starts of ${TARGET}.`,
       '',
       '| Change | Event → browser, p50 / p95 / max ms | Baseline: event → a Docker subscriber here, p50 / p95 / max ms |',
       '|---|---|---|',
-      `| dies (\`die\` → card shows exited) | ${row('die', browserMs.die)} | ${row('die', baselineMs.die)} |`,
-      `| starts (\`start\` → card shows running) | ${row('start', browserMs.start)} | ${row('start', baselineMs.start)} |`,
+      `| dies (\`die\` → card shows exited) | ${cell(browserMs.die)} | ${cell(baselineMs.die)} |`,
+      `| starts (\`start\` → card shows running) | ${cell(browserMs.start)} | ${cell(baselineMs.start)} |`,
     ].join('\n');
     writeBenchmarkSection('events', body);
   } finally {

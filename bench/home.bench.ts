@@ -16,7 +16,6 @@
  * to BENCHMARKS.md.
  */
 import { request } from 'node:http';
-import { cpus } from 'node:os';
 
 import Docker from 'dockerode';
 
@@ -29,8 +28,9 @@ import { headlinePanel } from '../lib/panels/metrics';
 import { runPanel, type PanelResult } from '../lib/panels/panel';
 import { plantSession } from '../test/support/next-build';
 import { rawRequest, startServer, type RunningServer } from '../test/support/server';
-import { readTestbed } from '../test/support/testbed';
+import { readTestbed, testbedBackendsEnv } from '../test/support/testbed';
 import { writeBenchmarkSection } from './support/benchmarks-md';
+import { percentile, runHeader } from './support/measure';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? '30');
 const SIZES = (process.env.BENCH_SIZES ?? '5,50,200').split(',').map(Number);
@@ -45,11 +45,6 @@ const docker = new Docker({ socketPath });
 
 function ordinal(rank: number): string {
   return rank === 1 ? 'the slowest' : rank === 2 ? 'the second slowest' : rank === 3 ? 'the third slowest' : `the ${rank}th slowest`;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.round((sorted.length - 1) * p))] ?? NaN;
 }
 
 /** Docker's list for the project, as the dashboard asks it, timed from this process. */
@@ -115,12 +110,7 @@ async function setExtras(total: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const env = {
-    MASTODON_WEB_URL: `http://127.0.0.1:${testbed.webPort}`,
-    MASTODON_STREAMING_URL: `http://127.0.0.1:${testbed.webPort + 1000}`,
-    INFLUX_URL: testbed.influxUrl,
-    INFLUX_TOKEN: testbed.influxReader,
-  };
+  const env = testbedBackendsEnv(testbed);
   const server = await startServer({ ...env, DASHBOARD_PASSWORD: 'bench-home-password-long' });
   setConfigForTesting(
     loadConfig({ env: { ...env, DOCKER_HOST: testbed.dockerHost, COMPOSE_PROJECT: testbed.project, MASTODON_DIR: testbed.mastodonDir, DATA_DIR: server.dataDir } }),
@@ -172,7 +162,7 @@ async function main(): Promise<void> {
   };
   const growths = [growth('warm'), growth('cold')].filter(Boolean);
   const body = [
-    `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}; one request at a time, interleaved. No browser watches. Warm: ${ITERATIONS} rounds back to back after 3 warm-up rounds, so each read finds the live topic the previous one started. Cold: ${COLD_ROUNDS} rounds ${COLD_GAP_MS / 1000} s apart, longer than the topic's grace, so each read starts it again (one event subscription, one listing, one inspect per container); the p95 of ${COLD_ROUNDS} samples is ${ordinal(COLD_ROUNDS - Math.round((COLD_ROUNDS - 1) * 0.95))}.`,
+    `${runHeader()}; one request at a time, interleaved. No browser watches. Warm: ${ITERATIONS} rounds back to back after 3 warm-up rounds, so each read finds the live topic the previous one started. Cold: ${COLD_ROUNDS} rounds ${COLD_GAP_MS / 1000} s apart, longer than the topic's grace, so each read starts it again (one event subscription, one listing, one inspect per container); the p95 of ${COLD_ROUNDS} samples is ${ordinal(COLD_ROUNDS - Math.round((COLD_ROUNDS - 1) * 0.95))}.`,
     '',
     '| Containers | Reads | Docker list p50 / p95 ms (baseline) | Home page data p50 / p95 ms | Target for its p95: 2 × Docker p95 + 15 ms | Target | Whole home page over HTTP p50 / p95 ms | Smallest page (`/login`) p50 / p95 ms |',
     '|---|---|---|---|---|---|---|---|',

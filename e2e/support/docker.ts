@@ -3,6 +3,8 @@ import { promisify } from 'node:util';
 
 import { readTestbed } from '../../test/support/testbed';
 
+export { testbedService } from '../../test/support/testbed';
+
 const run = promisify(execFile);
 export const testbed = readTestbed();
 
@@ -10,11 +12,6 @@ export const testbed = readTestbed();
 export async function docker(...args: string[]): Promise<string> {
   const { stdout } = await run('docker', args, { env: { ...process.env, DOCKER_HOST: testbed.dockerHost }, timeout: 60_000 });
   return stdout.trim();
-}
-
-/** Stops or starts one test-bed backend; start waits until it answers. */
-export async function testbedService(action: 'stop' | 'start', service: 'dockerd' | 'postgres' | 'redis' | 'influxdb'): Promise<void> {
-  await run('bash', ['scripts/testbed/service.sh', action, service], { timeout: 120_000 });
 }
 
 export async function waitForHealth(container: string, wanted: string, timeoutMs = 60_000): Promise<void> {

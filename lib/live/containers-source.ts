@@ -10,7 +10,7 @@ import type { ContainersMessage, DockerStatus } from './messages';
 
 const RECONNECT_DELAYS_MS = [500, 1_000, 2_000, 2_000];
 
-export function followKey(): string {
+function followKey(): string {
   const config = getConfig();
   return `${config.composeProject}|${config.docker.display}`;
 }
@@ -62,8 +62,8 @@ export class ContainersSource {
   }
 
   /** Whether this source runs for the configured project and Docker endpoint. */
-  follows(key: string = followKey()): boolean {
-    return this.followed === key;
+  follows(): boolean {
+    return this.followed === followKey();
   }
 
   snapshot(): ContainersMessage | undefined {

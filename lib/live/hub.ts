@@ -48,6 +48,30 @@ export class LiveTopic<Message> {
     return () => this.unsubscribe(listener);
   }
 
+  /**
+   * Holds the topic until a message that `match` accepts arrives (a running topic's snapshot counts), then
+   * lets go, so the topic stays for its grace period. Undefined when none came within `timeoutMs`.
+   */
+  nextMatching(match: (message: Message) => boolean, timeoutMs: number): Promise<Message | undefined> {
+    return new Promise((resolve) => {
+      let done = false;
+      let leave: (() => void) | undefined;
+      const finish = (message: Message | undefined) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        leave?.();
+        resolve(message);
+      };
+      const timer = setTimeout(() => finish(undefined), timeoutMs);
+      leave = this.subscribe((message) => {
+        if (match(message)) finish(message);
+      });
+      // A running topic hands its snapshot over inside subscribe(), before `leave` was known.
+      if (done) leave();
+    });
+  }
+
   private unsubscribe(listener: Listener<Message>): void {
     if (!this.listeners.delete(listener) || this.listeners.size > 0 || !this.running) return;
     clearTimeout(this.stopTimer);

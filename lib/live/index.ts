@@ -7,7 +7,7 @@ import type { ContainerView } from '../docker/types';
 
 import { LiveStatsSampler } from '../metrics/live-sampler';
 import type { MetricsLiveMessage } from '../metrics/live-types';
-import { ContainersSource, followKey } from './containers-source';
+import { ContainersSource } from './containers-source';
 import { LiveTopic } from './hub';
 import type { ContainersMessage } from './messages';
 
@@ -37,32 +37,6 @@ export function liveTopics(): Topics {
 }
 
 /**
- * Waits for the containers topic's first state while holding it, then lets go: the topic stays for its
- * grace period, so the other panels of the page and the browser's own subscription that follows find it
- * synced. 'timeout' when no state came in time (a hung daemon: asking it again would only wait twice).
- */
-function borrowContainersTopic(timeoutMs: number): Promise<ContainersMessage | 'timeout'> {
-  const topic = liveTopics().containers;
-  return new Promise((resolve) => {
-    let done = false;
-    let unsubscribe: (() => void) | undefined;
-    const finish = (message: ContainersMessage | 'timeout') => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      unsubscribe?.();
-      resolve(message);
-    };
-    const timer = setTimeout(() => finish('timeout'), timeoutMs);
-    unsubscribe = topic.subscribe((message) => {
-      if (message.type === 'snapshot' || message.type === 'docker') finish(message);
-    });
-    // A running topic hands its state over inside subscribe(), before unsubscribe was known.
-    if (done) unsubscribe();
-  });
-}
-
-/**
  * The project's containers for panels that only read them, from the live topic: its copy is kept current
  * by Docker's events, so while it runs a read costs no Docker call. When it is not running, the read
  * starts it (one event subscription, one listing) and it stays for the topic's grace period after the
@@ -72,15 +46,15 @@ function borrowContainersTopic(timeoutMs: number): Promise<ContainersMessage | '
  * from here.
  */
 export async function currentProjectContainers(): Promise<ContainerView[]> {
-  const source = liveTopics().containersSource;
-  const key = followKey();
-  const ready = source.follows(key) ? source.snapshot() : undefined;
+  const { containers: topic, containersSource: source } = liveTopics();
+  const ready = source.follows() ? source.snapshot() : undefined;
   if (ready?.type === 'snapshot' && ready.docker.ok) return ready.containers;
-  if (source.follows(key) || !liveTopics().containers.isRunning) {
+  if (source.follows() || !topic.isRunning) {
     const { docker } = getConfig();
-    const state = await borrowContainersTopic(docker.timeoutMs);
-    if (state === 'timeout') throw dockerUnavailable({ code: 'ETIMEDOUT' }, docker);
-    if (state.type === 'snapshot' && state.docker.ok && source.follows(key)) return state.containers;
+    // Borrow the topic until its first state: a hung daemon then fails the read once, not twice.
+    const state = await topic.nextMatching((message) => message.type === 'snapshot' || message.type === 'docker', docker.timeoutMs);
+    if (!state) throw dockerUnavailable({ code: 'ETIMEDOUT' }, docker);
+    if (state.type === 'snapshot' && state.docker.ok && source.follows()) return state.containers;
   }
   return listProjectContainers();
 }

@@ -20,7 +20,7 @@ import { readTestbed, type Testbed } from './testbed';
 
 /** The tag `scripts/testbed/image.sh build` gives the image built from this checkout. */
 export const TEST_IMAGE = 'mastodash:test';
-export const COMPOSE_FILES = {
+const COMPOSE_FILES = {
   proxied: 'deploy/compose.mastodash.yml',
   direct: 'deploy/compose.mastodash-direct.yml',
 } as const;
@@ -45,7 +45,6 @@ export interface StackOptions {
 export interface RunningStack {
   /** Container name per compose service. */
   containers: Record<string, string>;
-  volumes: string[];
   url: string;
 }
 
@@ -64,7 +63,7 @@ function list(value: YamlValue | undefined): string[] {
 }
 
 /** Compose's `${VAR}`, `${VAR:-default}` and `${VAR:?message}`. */
-export function interpolate(text: string, variables: Record<string, string>): string {
+function interpolate(text: string, variables: Record<string, string>): string {
   return text.replace(/\$\{([A-Z_][A-Z0-9_]*)(?::([-?])([^}]*))?\}/g, (_, name: string, kind: string | undefined, rest: string) => {
     const value = variables[name];
     if (value !== undefined && value !== '') return value;
@@ -104,7 +103,6 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const services = readComposeServices(options.file);
   const variables = composeVariables();
   const containers: Record<string, string> = {};
-  const volumes = new Set<string>();
   await removeStack(options.prefix);
 
   // depends_on first.
@@ -133,10 +131,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       let hostSource: string;
       if (source === '.') hostSource = testbed.mastodonDir;
       else if (source === '/var/run/docker.sock') hostSource = testbed.dockerHost.replace(/^unix:\/\//, '');
-      else if (/^[a-z][a-z0-9_-]*$/.test(source)) {
-        hostSource = `${options.prefix}-${source}`;
-        volumes.add(hostSource);
-      } else throw new Error(`services.${name}.volumes: unexpected source ${source}`);
+      else if (/^[a-z][a-z0-9_-]*$/.test(source)) hostSource = `${options.prefix}-${source}`;
+      else throw new Error(`services.${name}.volumes: unexpected source ${source}`);
       return [hostSource, target, ...(mode ? [mode] : [])].join(':');
     });
     if (options.noNameResolution) binds.push(`${loopbackResolvConf()}:/etc/resolv.conf:ro`);
@@ -176,7 +172,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await container.start();
     containers[name] = containerName;
   }
-  return { containers, volumes: [...volumes], url: `http://127.0.0.1:${options.port}` };
+  return { containers, url: `http://127.0.0.1:${options.port}` };
 }
 
 /** Removes the stack's containers and volumes (also those a crashed earlier run left). */

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 
 /** Where `scripts/testbed/up.sh` writes the connection settings of the services it started. */
 export const TESTBED_ENV_FILE = '/run/mastodash-testbed/testbed.env';
@@ -55,4 +57,22 @@ export function readTestbed(): Testbed {
     mastodonDir: need('TESTBED_MASTODON_DIR'),
     webPort: Number(need('TESTBED_WEB_PORT')),
   };
+}
+
+/** The dashboard's settings for the test bed's Mastodon web and streaming stand-ins and its InfluxDB. */
+export function testbedBackendsEnv(testbed: Testbed): Record<string, string> {
+  return {
+    MASTODON_WEB_URL: `http://127.0.0.1:${testbed.webPort}`,
+    MASTODON_STREAMING_URL: `http://127.0.0.1:${testbed.webPort + 1000}`,
+    INFLUX_URL: testbed.influxUrl,
+    INFLUX_TOKEN: testbed.influxReader,
+  };
+}
+
+/**
+ * Stops, starts, freezes (SIGSTOP) or thaws one test-bed backend through scripts/testbed/service.sh;
+ * start and thaw wait until it answers.
+ */
+export async function testbedService(action: 'stop' | 'start' | 'freeze' | 'thaw', service: 'dockerd' | 'postgres' | 'redis' | 'influxdb'): Promise<void> {
+  await promisify(execFile)('bash', ['scripts/testbed/service.sh', action, service], { timeout: 120_000 });
 }

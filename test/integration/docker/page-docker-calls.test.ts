@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,10 +7,10 @@ import { loadConfig, setConfigForTesting } from '@/lib/config';
 import { resetDockerClientsForTesting } from '@/lib/docker/client';
 import { projectFilter } from '@/lib/docker/labels';
 import { currentProjectContainers, liveTopics } from '@/lib/live';
-import { createSocketProxy } from '@/lib/socket-proxy/server';
 import { plantSession } from '../../support/next-build';
 import { rawRequest, startServer, type RunningServer } from '../../support/server';
-import { readTestbed } from '../../support/testbed';
+import { startCountingProxy, type CountingProxy } from '../../support/counting-proxy';
+import { readTestbed, testbedBackendsEnv } from '../../support/testbed';
 import { waitFor } from '../../support/wait';
 
 /**
@@ -26,14 +23,8 @@ const testbed = readTestbed();
 const docker = new Docker({ socketPath: testbed.dockerHost.replace(/^unix:\/\//, '') });
 
 let server: RunningServer;
-let proxyClose: () => void;
-let dir: string;
-const calls: string[] = [];
-
-function kindOf(method: string, callPath: string): string {
-  const bare = callPath.split('?')[0]?.replace(/^\/v\d+\.\d+/, '') ?? '';
-  return `${method} ${bare.replace(/\/(containers|exec)\/(?!json$)[^/]+/, '/$1/<id>')}`;
-}
+let proxy: CountingProxy;
+let calls: string[] = [];
 
 function count(kinds: readonly string[], kind: string): number {
   return kinds.filter((each) => each === kind).length;
@@ -55,29 +46,14 @@ async function untilQuiet(quietMs: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'mastodash-page-calls-'));
-  const proxySocket = path.join(dir, 'docker.sock');
-  const proxy = createSocketProxy({
-    upstreamSocket: testbed.dockerHost.replace(/^unix:\/\//, ''),
-    project: testbed.project,
-    onForwarded: (method, callPath) => calls.push(kindOf(method, callPath)),
-  });
-  await new Promise<void>((resolve) => proxy.listen(proxySocket, resolve));
-  proxyClose = () => proxy.close();
-  server = await startServer({
-    DOCKER_HOST: `unix://${proxySocket}`,
-    MASTODON_WEB_URL: `http://127.0.0.1:${testbed.webPort}`,
-    MASTODON_STREAMING_URL: `http://127.0.0.1:${testbed.webPort + 1000}`,
-    INFLUX_URL: testbed.influxUrl,
-    INFLUX_TOKEN: testbed.influxReader,
-    DASHBOARD_PASSWORD: 'page-calls-password-long',
-  });
+  proxy = await startCountingProxy();
+  calls = proxy.calls;
+  server = await startServer({ DOCKER_HOST: proxy.dockerHost, ...testbedBackendsEnv(testbed), DASHBOARD_PASSWORD: 'page-calls-password-long' });
 }, 60_000);
 
 afterAll(async () => {
   await server?.stop();
-  proxyClose?.();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  proxy?.close();
 });
 
 describe('home page renders without a watching browser', () => {
@@ -140,7 +116,7 @@ describe('currentProjectContainers against a hung Docker', () => {
 
 describe('currentProjectContainers outside a render', () => {
   beforeAll(() => {
-    setConfigForTesting(loadConfig({ env: { DOCKER_HOST: `unix://${path.join(dir, 'docker.sock')}`, COMPOSE_PROJECT: testbed.project } }));
+    setConfigForTesting(loadConfig({ env: { DOCKER_HOST: proxy.dockerHost, COMPOSE_PROJECT: testbed.project } }));
     resetDockerClientsForTesting();
   });
   afterAll(() => {

@@ -1,12 +1,10 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { plantSession } from '../../support/next-build';
 import { rawRequest, startServer, type RunningServer } from '../../support/server';
-import { readTestbed } from '../../support/testbed';
+import { readTestbed, testbedBackendsEnv, testbedService } from '../../support/testbed';
 
 /**
  * Hang drills (issue 8): a backend that accepts and never answers makes its panel time out with a message;
@@ -14,14 +12,9 @@ import { readTestbed } from '../../support/testbed';
  * the next requests succeed (no connection pool is left exhausted). Default timeouts throughout.
  */
 
-const run = promisify(execFile);
 const testbed = readTestbed();
 /** Slack for the HTTP round trip and the server's own work beside a panel's timeout. */
 const SLACK_MS = 1_500;
-
-async function service(action: 'freeze' | 'thaw', name: 'redis' | 'influxdb'): Promise<void> {
-  await run('bash', ['scripts/testbed/service.sh', action, name], { timeout: 60_000 });
-}
 
 type PanelAnswer = { ok: boolean; error?: { code: string; title: string; detail: string }; data?: unknown };
 
@@ -60,10 +53,7 @@ describe('hang drills against the production build', () => {
 
   beforeAll(async () => {
     server = await startServer({
-      MASTODON_WEB_URL: `http://127.0.0.1:${testbed.webPort}`,
-      MASTODON_STREAMING_URL: `http://127.0.0.1:${testbed.webPort + 1000}`,
-      INFLUX_URL: testbed.influxUrl,
-      INFLUX_TOKEN: testbed.influxReader,
+      ...testbedBackendsEnv(testbed),
       DASHBOARD_PASSWORD: 'hang-drill-password-long',
     });
     ({ cookie } = plantSession(server.dataDir));
@@ -118,13 +108,13 @@ describe('hang drills against the production build', () => {
   });
 
   it('a Redis that accepts and never answers: Sidekiq and storage say it is not answering, and recover after', async () => {
-    await service('freeze', 'redis');
+    await testbedService('freeze', 'redis');
     let sidekiq: Timed<{ ok: boolean; error?: { code: string; title: string; detail: string }; data?: unknown }>;
     let home: { ms: number; status: number };
     try {
       [sidekiq, home] = await Promise.all([panel('sidekiq'), homePage()]);
     } finally {
-      await service('thaw', 'redis');
+      await testbedService('thaw', 'redis');
     }
     expect(sidekiq.body.ok).toBe(false);
     expect(sidekiq.body.error?.code).toBe('redis_unreachable');
@@ -144,14 +134,14 @@ describe('hang drills against the production build', () => {
   });
 
   it('an InfluxDB that never replies: the headline says so within its timeout and shows live numbers, then InfluxDB again', async () => {
-    await service('freeze', 'influxdb');
+    await testbedService('freeze', 'influxdb');
     type HeadlineAnswer = { ok: boolean; data?: { source: { kind: string }; influxError?: { code: string; title: string } } };
     let headline: Timed<HeadlineAnswer>;
     let home: { ms: number; status: number };
     try {
       [headline, home] = await Promise.all([panel<HeadlineAnswer>('headline'), homePage()]);
     } finally {
-      await service('thaw', 'influxdb');
+      await testbedService('thaw', 'influxdb');
     }
     expect(headline.body.ok).toBe(true);
     expect(headline.body.data?.source.kind).toBe('live');

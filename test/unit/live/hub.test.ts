@@ -78,4 +78,29 @@ describe('LiveTopic', () => {
     source.emit('x');
     expect(seen).toEqual(['x']);
   });
+
+  it('nextMatching holds the topic until a matching message, takes a running topic\'s snapshot, then lets go', async () => {
+    vi.useFakeTimers();
+    const source = new CountingSource();
+    const topic = new LiveTopic(source, 1000);
+    const first = topic.nextMatching((message) => message.startsWith('sync'), 5000);
+    expect(source.starts).toBe(1);
+    source.emit('noise');
+    source.emit('sync 1');
+    await expect(first).resolves.toBe('sync 1');
+    expect(topic.listenerCount).toBe(0);
+    expect(topic.isRunning).toBe(true);
+
+    source.state = 'sync 2';
+    await expect(topic.nextMatching((message) => message.startsWith('sync'), 5000)).resolves.toBe('sync 2');
+    expect(topic.listenerCount).toBe(0);
+
+    source.state = undefined;
+    const late = topic.nextMatching(() => true, 5000);
+    vi.advanceTimersByTime(5000);
+    await expect(late).resolves.toBeUndefined();
+    expect(topic.listenerCount).toBe(0);
+    vi.advanceTimersByTime(1000);
+    expect(source.stops).toBe(1);
+  });
 });

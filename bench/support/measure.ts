@@ -1,0 +1,12 @@
+import { cpus } from 'node:os';
+
+/** The value at rank round((n − 1) × p) of the sorted values (p50: the median, p95: near the top). */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.round((sorted.length - 1) * p))] ?? NaN;
+}
+
+/** "Run <UTC minute> on <cores> × <CPU>, Node <version>": how each benchmark's results begin. */
+export function runHeader(at: Date = new Date()): string {
+  return `Run ${at.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}`;
+}
