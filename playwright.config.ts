@@ -3,9 +3,10 @@ import { defineConfig } from '@playwright/test';
 import { readTestbed, testbedBackendsEnv } from './test/support/testbed';
 
 const testbed = readTestbed();
-export const E2E_PORT = 3101;
+/** E2E_PORT in the environment lets two checkouts run their e2e suites side by side. */
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 3101);
 /** The e2e server's own state; wiped at every start so that each run begins without sessions or locks. */
-export const E2E_DATA_DIR = '/tmp/mastodash-e2e-data';
+export const E2E_DATA_DIR = `/tmp/mastodash-e2e-data-${E2E_PORT}`;
 export const E2E_PASSWORD = 'e2e-admin-password-long';
 export const ADMIN_STATE = 'e2e/artifacts/admin-session.json';
 
