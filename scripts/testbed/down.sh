@@ -21,6 +21,13 @@ if tb_dockerd_answers; then
     # shellcheck disable=SC2086  # one id per word
     tb_docker rm -f $ids >/dev/null
   fi
+  # The bridge shape's networks: their Linux bridges would outlive the daemon.
+  ids=$(tb_docker network ls -q --filter type=custom)
+  if [[ -n $ids ]]; then
+    tb_log "removing $(wc -w <<<"$ids") networks"
+    # shellcheck disable=SC2086  # one id per word
+    tb_docker network rm $ids >/dev/null
+  fi
 fi
 tb_stop_dockerd
 

@@ -44,6 +44,15 @@ TB_PROJECT=mdtest
 TB_PROJECT_VERSION=4.3.17
 TB_OTHER_PROJECT=mdother
 TB_OTHER_PROJECT_VERSION=4.4.4
+# Deployment shapes besides the stand-in default (README.md, "Deployment shapes"): web and streaming on the host network
+# with PORT/BIND of their own; on a user-defined bridge publishing no ports (pinned subnets, clear of the host's); and a
+# project whose name starts with TB_PROJECT's.
+TB_HOST_ENV_PROJECT=mdhostenv
+TB_BRIDGE_PROJECT=mdbridge
+TB_BRIDGE_EXTERNAL_SUBNET=172.29.10.0/24
+TB_BRIDGE_INTERNAL_SUBNET=172.29.11.0/24
+TB_STAGING_PROJECT=mdtest-staging
+TB_SHAPES_VERSION=4.3.17
 # Every Mastodon version a test may start a project with; each gets an image tag.
 TB_MASTODON_VERSIONS="4.0.2 4.1.6 4.2.0 4.3.17 4.4.4 4.5.0"
 

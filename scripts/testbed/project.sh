@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # A compose-shaped stand-in Mastodon deployment: writes $TESTBED_ROOT/projects/NAME/{docker-compose.yml,
 # .env.production,public/system} and runs its five containers with the labels Docker Compose v2 gives them.
-#   project.sh up NAME [--version X.Y.Z]   create or update (only changed containers are recreated)
-#   project.sh down NAME                   remove the containers (the project directory stays, as with compose down)
+#   project.sh up NAME [--version X.Y.Z] [--shape standin|host-env|bridge]
+#                                          create or update (only changed containers are recreated); the shape is the
+#                                          deployment layout (README.md, "Deployment shapes"), remembered like the version
+#   project.sh down NAME                   remove the containers and networks (the project directory stays, as with
+#                                          compose down)
 #   project.sh wait-healthy NAME [SECS]    wait until the five containers report healthy
 set -euo pipefail
 # shellcheck source=scripts/testbed/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 tb_require_root
 
-usage() { tb_die "usage: project.sh up NAME [--version X.Y.Z] | down NAME | wait-healthy NAME [SECONDS]"; }
+usage() { tb_die "usage: project.sh up NAME [--version X.Y.Z] [--shape standin|host-env|bridge] | down NAME | wait-healthy NAME [SECONDS]"; }
 
 SERVICES=(db redis web streaming sidekiq)
 HEALTH_GUARD="if [ -e /tmp/unhealthy ]; then echo 'unhealthy: /tmp/unhealthy present'; exit 1; fi;"
@@ -31,6 +34,8 @@ web_port_of() {
     "$TB_OTHER_PROJECT") port=33001 ;;
     *)
       port=33002
+      # host-env: a PORT an admin would pick, near the official 3000 but not it.
+      if [[ $shape == host-env ]]; then port=3300; fi
       while cat "$TESTBED_ROOT"/projects/*/web.port 2>/dev/null | grep -qx "$port" || tb_port_in_use "$port"; do
         port=$((port + 1))
       done
@@ -190,27 +195,44 @@ $build_line
 EOF
 }
 
-# service_args SERVICE: fills the arrays image_ref, run_args and cmd_args for one service.
+# service_args SERVICE: fills the arrays image_ref, run_args, cmd_args and extra_networks (networks joined after the
+# first one, as `docker run` takes only one) for one service of the project's shape.
 service_args() {
-  local svc=$1
+  local svc=$1 web_port=$port streaming_port=$((port + STREAMING_PORT_OFFSET)) web_bind='' streaming_bind='' net
   run_args=(--restart always --health-interval 2s --health-timeout 2s --health-retries 2 --health-start-period 2s)
   cmd_args=()
+  extra_networks=()
+  case $shape in
+    standin) ;;
+    host-env) web_bind=127.0.0.1 streaming_bind=127.0.0.1 ;;
+    # The official images set BIND=0.0.0.0 (and streaming's PORT=4000); the stand-in images do not, so the
+    # containers get them here. web's PORT stays unset: puma.rb's default, 3000.
+    bridge) web_port=3000 streaming_port=4000 web_bind=0.0.0.0 streaming_bind=0.0.0.0 ;;
+  esac
   case $svc in
     db)
       image_ref=postgres:14-alpine
-      run_args+=(--network none --shm-size 256m -e POSTGRES_HOST_AUTH_METHOD=trust
+      net=(--network none)
+      [[ $shape == bridge ]] && net=(--network "${name}_internal_network" --network-alias db)
+      run_args+=("${net[@]}" --shm-size 256m -e POSTGRES_HOST_AUTH_METHOD=trust
         -v "$dir/postgres14:/var/lib/postgresql/data"
         --health-cmd "$HEALTH_GUARD pg_isready -U postgres")
       ;;
     redis)
       image_ref=redis:7-alpine
-      run_args+=(--network none -v "$dir/redis:/data" --health-cmd "$HEALTH_GUARD redis-cli ping")
+      net=(--network none)
+      [[ $shape == bridge ]] && net=(--network "${name}_internal_network" --network-alias redis)
+      run_args+=("${net[@]}" -v "$dir/redis:/data" --health-cmd "$HEALTH_GUARD redis-cli ping")
       ;;
     web)
       image_ref=$mastodon_image
-      run_args+=(--network host --env-file "$dir/.env.production" -e "PORT=$port"
-        -v "$dir/public/system:/mastodon/public/system"
-        --health-cmd "$HEALTH_GUARD wget -q -Y off -O - http://127.0.0.1:$port/health | grep -q 'OK' || exit 1")
+      case $shape in
+        standin) run_args+=(--network host --env-file "$dir/.env.production" -e "PORT=$port") ;;
+        host-env) run_args+=(--network host --env-file "$dir/.env.production" -e "PORT=$web_port" -e "BIND=$web_bind") ;;
+        bridge) run_args+=(--network "${name}_external_network" --network-alias web --env-file "$dir/.env.production" -e "BIND=$web_bind") ;;
+      esac
+      run_args+=(-v "$dir/public/system:/mastodon/public/system"
+        --health-cmd "$HEALTH_GUARD wget -q -Y off -O - http://127.0.0.1:$web_port/health | grep -q 'OK' || exit 1")
       if ver_ge "$version" 4.3.0; then
         cmd_args=(bundle exec puma -C config/puma.rb)
       else
@@ -219,18 +241,65 @@ service_args() {
       ;;
     streaming)
       image_ref=$streaming_image
-      run_args+=(--network host --env-file "$dir/.env.production" -e "PORT=$((port + STREAMING_PORT_OFFSET))"
-        --health-cmd "$HEALTH_GUARD wget -q -Y off -O - http://127.0.0.1:$((port + STREAMING_PORT_OFFSET))/api/v1/streaming/health | grep -q 'OK' || exit 1")
+      case $shape in
+        standin) run_args+=(--network host --env-file "$dir/.env.production" -e "PORT=$streaming_port") ;;
+        host-env) run_args+=(--network host --env-file "$dir/.env.production" -e "PORT=$streaming_port" -e "BIND=$streaming_bind") ;;
+        bridge) run_args+=(--network "${name}_external_network" --network-alias streaming --env-file "$dir/.env.production" -e "PORT=$streaming_port" -e "BIND=$streaming_bind") ;;
+      esac
+      run_args+=(--health-cmd "$HEALTH_GUARD wget -q -Y off -O - http://127.0.0.1:$streaming_port/api/v1/streaming/health | grep -q 'OK' || exit 1")
       read -r -a cmd_args <<<"$streaming_command"
       ;;
     sidekiq)
       image_ref=$mastodon_image
-      run_args+=(--network host --env-file "$dir/.env.production"
+      net=(--network host)
+      [[ $shape == bridge ]] && net=(--network "${name}_external_network" --network-alias sidekiq)
+      run_args+=("${net[@]}" --env-file "$dir/.env.production"
         -v "$dir/public/system:/mastodon/public/system"
         --health-cmd "$HEALTH_GUARD ps aux | grep '[s]idekiq\\ $sidekiq_major' || false")
       cmd_args=(bundle exec sidekiq)
       ;;
   esac
+  if [[ $shape == bridge && ($svc == web || $svc == streaming || $svc == sidekiq) ]]; then
+    extra_networks=("${name}_internal_network")
+  fi
+}
+
+# project_networks NAME: creates the bridge shape's two compose networks (labelled as Compose labels them). Only the
+# test bed's own project gets pinned subnets; others take what the daemon picks.
+project_networks() {
+  local name=$1 network kind subnet
+  for kind in external internal; do
+    network=${name}_${kind}_network
+    tb_docker network inspect "$network" >/dev/null 2>&1 && continue
+    local args=(--driver bridge --label "com.docker.compose.project=$name" --label "com.docker.compose.network=${kind}_network"
+      --label "com.docker.compose.version=$TB_COMPOSE_VERSION")
+    [[ $kind == internal ]] && args+=(--internal)
+    if [[ $name == "$TB_BRIDGE_PROJECT" ]]; then
+      subnet=$TB_BRIDGE_EXTERNAL_SUBNET
+      [[ $kind == internal ]] && subnet=$TB_BRIDGE_INTERNAL_SUBNET
+      args+=(--subnet "$subnet")
+    fi
+    tb_log "creating network $network"
+    tb_docker network create "${args[@]}" "$network" >/dev/null
+  done
+}
+
+# shaped_compose_file NAME VERSION PORT: the compose file of a host-env or bridge project, from compose/<shape>.yml.
+shaped_compose_file() {
+  local name=$1 version=$2 port=$3 text key value
+  text=$(<"$TESTBED_SCRIPTS/compose/$shape.yml")
+  local -A values=(
+    [PROJECT]=$name [VERSION]=$version [MASTODON_IMAGE]=$mastodon_image [STREAMING_IMAGE]=$streaming_image
+    [WEB_COMMAND]=$web_command [STREAMING_COMMAND]=$streaming_command [WEB_TEST]=$web_test
+    [STREAMING_TEST]=$streaming_test [SIDEKIQ_MAJOR]=$sidekiq_major [WEB_PORT]=$port
+    [STREAMING_PORT]=$((port + STREAMING_PORT_OFFSET)) [BIND]=127.0.0.1
+    [EXTERNAL_SUBNET]=$TB_BRIDGE_EXTERNAL_SUBNET [INTERNAL_SUBNET]=$TB_BRIDGE_INTERNAL_SUBNET
+  )
+  for key in "${!values[@]}"; do
+    value=${values[$key]}
+    text=${text//"@$key@"/"$value"}
+  done
+  printf '%s\n' "$text"
 }
 
 container_state() { tb_docker inspect -f "$1" "$2" 2>/dev/null || true; }
@@ -245,11 +314,17 @@ project_up() {
   chmod 0755 "$dir/public/system"
   port=$(web_port_of "$name")
   echo "$version" >"$dir/version"
+  echo "$shape" >"$dir/shape"
   version_details "$version"
   write_env_file "$name" "$version" "$dir/.env.production"
-  compose_file "$name" "$version" "$port" >"$dir/docker-compose.yml"
+  if [[ $shape == standin ]]; then
+    compose_file "$name" "$version" "$port" >"$dir/docker-compose.yml"
+  else
+    shaped_compose_file "$name" "$version" "$port" >"$dir/docker-compose.yml"
+  fi
+  if [[ $shape == bridge ]]; then project_networks "$name"; fi
 
-  local svc cname image_id hash deps labels current_hash current_image state env_files
+  local svc cname image_id hash deps labels current_hash current_image state env_files network
   for svc in "${SERVICES[@]}"; do
     service_args "$svc"
     cname=$name-$svc-1
@@ -258,7 +333,7 @@ project_up() {
     # Like compose's config-hash, this changes with the service's definition and its env_file values.
     env_files=()
     if [[ " ${run_args[*]} " == *" --env-file "* ]]; then env_files=("$dir/.env.production"); fi
-    hash=$(printf '%s\0' "$svc" "$image_ref" "${run_args[@]}" "${cmd_args[@]}" | cat - "${env_files[@]}" | sha256sum | cut -c1-64)
+    hash=$(printf '%s\0' "$svc" "$image_ref" "${run_args[@]}" "${cmd_args[@]}" "${extra_networks[@]}" | cat - "${env_files[@]}" | sha256sum | cut -c1-64)
     deps=''
     if [[ $svc == web || $svc == streaming || $svc == sidekiq ]]; then deps='db:service_started:false,redis:service_started:false'; fi
     labels=(
@@ -289,7 +364,13 @@ project_up() {
     else
       tb_log "$cname: creating ($image_ref)"
     fi
-    tb_docker run -d --name "$cname" "${labels[@]}" "${run_args[@]}" "$image_ref" "${cmd_args[@]}" >/dev/null
+    if ((${#extra_networks[@]} == 0)); then
+      tb_docker run -d --name "$cname" "${labels[@]}" "${run_args[@]}" "$image_ref" "${cmd_args[@]}" >/dev/null
+    else
+      tb_docker create --name "$cname" "${labels[@]}" "${run_args[@]}" "$image_ref" "${cmd_args[@]}" >/dev/null
+      for network in "${extra_networks[@]}"; do tb_docker network connect --alias "$svc" "$network" "$cname"; done
+      tb_docker start "$cname" >/dev/null
+    fi
   done
 }
 
@@ -302,6 +383,12 @@ project_down() {
     tb_log "removing the containers of project $name"
     # shellcheck disable=SC2086  # one id per word
     tb_docker rm -f $ids >/dev/null
+  fi
+  ids=$(tb_docker network ls -q --filter "label=com.docker.compose.project=$name")
+  if [[ -n $ids ]]; then
+    tb_log "removing the networks of project $name"
+    # shellcheck disable=SC2086  # one id per word
+    tb_docker network rm $ids >/dev/null
   fi
 }
 
@@ -324,11 +411,15 @@ shift 2
 tb_dockerd_answers || tb_die "the test bed's dockerd does not answer on $TB_DOCKER_SOCK; run bash scripts/testbed/up.sh"
 case $action in
   up)
-    version=''
+    version='' shape=''
     while [[ $# -gt 0 ]]; do
       case $1 in
         --version)
           version=${2:-}
+          shift 2 || usage
+          ;;
+        --shape)
+          shape=${2:-}
           shift 2 || usage
           ;;
         *) usage ;;
@@ -338,6 +429,9 @@ case $action in
       version=$(cat "$TESTBED_ROOT/projects/$name/version" 2>/dev/null || echo "$TB_PROJECT_VERSION")
     fi
     [[ " $TB_MASTODON_VERSIONS " == *" $version "* ]] || tb_die "no image for Mastodon $version; known: $TB_MASTODON_VERSIONS"
+    if [[ -z $shape ]]; then shape=$(cat "$TESTBED_ROOT/projects/$name/shape" 2>/dev/null || echo standin); fi
+    [[ $shape == standin || $shape == host-env || $shape == bridge ]] || tb_die "unknown shape '$shape'; known: standin host-env bridge"
+    if [[ $shape != standin ]] && ! ver_ge "$version" 4.3.0; then tb_die "shape $shape follows the 4.3+ compose file; use --version 4.3.17 or later"; fi
     project_up "$name" "$version"
     ;;
   down) project_down "$name" ;;

@@ -29,7 +29,7 @@ seed_stamp=$TESTBED_ROOT/seeded
 [[ ${TESTBED_RESEED:-} == 1 ]] && rm -f "$seed_stamp"
 seed_env=(REDIS_URL="redis://:$TB_REDIS_PASS@127.0.0.1:$TB_REDIS_PORT/0" INFLUX_URL="$TB_INFLUX_URL"
   INFLUX_ADMIN_USER="$TB_INFLUX_ADMIN_USER" INFLUX_ADMIN_PASS="$TB_INFLUX_ADMIN_PASS"
-  PROJECTS="$TB_PROJECT $TB_OTHER_PROJECT")
+  PROJECTS="$TB_PROJECT $TB_OTHER_PROJECT $TB_STAGING_PROJECT")
 run_seeder() { # NAME LOG COMMAND...: fails the whole run, with the seeder's log, when a seeder fails
   local name=$1 log=$2
   shift 2
@@ -66,7 +66,10 @@ fi
 bash "$TESTBED_SCRIPTS/images/build.sh"
 bash "$TESTBED_SCRIPTS/project.sh" up "$TB_PROJECT" --version "$TB_PROJECT_VERSION"
 bash "$TESTBED_SCRIPTS/project.sh" up "$TB_OTHER_PROJECT" --version "$TB_OTHER_PROJECT_VERSION"
-for project in "$TB_PROJECT" "$TB_OTHER_PROJECT"; do
+bash "$TESTBED_SCRIPTS/project.sh" up "$TB_HOST_ENV_PROJECT" --version "$TB_SHAPES_VERSION" --shape host-env
+bash "$TESTBED_SCRIPTS/project.sh" up "$TB_BRIDGE_PROJECT" --version "$TB_SHAPES_VERSION" --shape bridge
+bash "$TESTBED_SCRIPTS/project.sh" up "$TB_STAGING_PROJECT" --version "$TB_SHAPES_VERSION"
+for project in "$TB_PROJECT" "$TB_OTHER_PROJECT" "$TB_HOST_ENV_PROJECT" "$TB_BRIDGE_PROJECT" "$TB_STAGING_PROJECT"; do
   bash "$TESTBED_SCRIPTS/project.sh" wait-healthy "$project"
 done
 
@@ -94,6 +97,9 @@ TESTBED_PROJECT=$TB_PROJECT
 TESTBED_OTHER_PROJECT=$TB_OTHER_PROJECT
 TESTBED_MASTODON_DIR=$TESTBED_ROOT/projects/$TB_PROJECT
 TESTBED_WEB_PORT=$web_port
+TESTBED_HOST_ENV_PROJECT=$TB_HOST_ENV_PROJECT
+TESTBED_BRIDGE_PROJECT=$TB_BRIDGE_PROJECT
+TESTBED_STAGING_PROJECT=$TB_STAGING_PROJECT
 EOF
 chmod 0644 "$tmp"
 mv -f "$tmp" "$TESTBED_RUN/testbed.env"

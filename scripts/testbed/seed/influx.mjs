@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Seeds the test bed's InfluxDB 1.6 with eight days of Telegraf-shaped data (scripts/testbed/seed/telegraf-model.mjs).
-// Env: INFLUX_URL, INFLUX_ADMIN_USER, INFLUX_ADMIN_PASS, PROJECTS (default "mdtest mdother"),
+// Env: INFLUX_URL, INFLUX_ADMIN_USER, INFLUX_ADMIN_PASS, PROJECTS (default "mdtest mdother mdtest-staging"),
 //      INFLUX_SEED_FILE (default /run/mastodash-testbed/influx-seed.json).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';

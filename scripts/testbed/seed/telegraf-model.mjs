@@ -21,9 +21,12 @@ export const SEED_SPAN_MS = 8 * DAY;
 /** Holds one point at the anchor whose field anchor_ms is the anchor; tests read it back. */
 export const SEED_MARKER_MEASUREMENT = 'mastodash_testbed_seed';
 
-export const DEFAULT_PROJECTS = ['mdtest', 'mdother'];
-/** Projects whose container series lack the com.docker.compose.* tags (Telegraf without docker_label_include). */
-export const LABEL_FREE_PROJECTS = ['mdother'];
+export const DEFAULT_PROJECTS = ['mdtest', 'mdother', 'mdtest-staging'];
+/**
+ * Projects whose container series lack the com.docker.compose.* tags (Telegraf without docker_label_include).
+ * mdtest-staging's names start with mdtest's, so matching by name must not mix the two.
+ */
+export const LABEL_FREE_PROJECTS = ['mdother', 'mdtest-staging'];
 /** The project whose web crashed 26 h ago and whose sidekiq was stopped 10 min ago. */
 export const INCIDENT_PROJECT = 'mdtest';
 export const SERVICES = ['web', 'streaming', 'sidekiq', 'db', 'redis'];
