@@ -3,18 +3,26 @@
 import { Badge } from '@/components/ui/badge';
 import { ErrorBox } from '@/components/ui/error-box';
 import { usePanel } from '@/components/ui/use-panel';
-import type { ProbeResult } from '@/lib/mastodon/health';
+import type { ServiceProbe } from '@/lib/mastodon/health';
 import type { HealthPanelData } from '@/lib/panels/health';
 import type { PanelResult } from '@/lib/panels/panel';
 
-function Probe({ name, probe, testId }: { name: string; probe: ProbeResult; testId: string }) {
+function Probe({ name, probe, testId }: { name: string; probe: ServiceProbe; testId: string }) {
   return (
-    <div data-testid={testId} data-ok={probe.ok}>
+    <div data-testid={testId} data-ok={probe.ok} data-source={probe.address.source}>
       <dt>{name}</dt>
       <dd>
         <Badge tone={probe.ok ? 'good' : 'bad'}>{probe.ok ? 'OK' : 'Not answering'}</Badge>{' '}
         {probe.ms !== undefined ? <span className="muted">{`${probe.ms} ms`}</span> : null}
         {probe.problem ? <span className="small muted">{` ${probe.url}: ${probe.problem}`}</span> : null}
+        <span className="small muted" data-testid={`${testId}-address`}>
+          {` at ${probe.address.baseUrl}: ${probe.address.how}`}
+        </span>
+        {probe.hint ? (
+          <span className="small" data-testid={`${testId}-hint`}>
+            {` ${probe.hint}`}
+          </span>
+        ) : null}
       </dd>
     </div>
   );

@@ -44,9 +44,9 @@ export interface Config {
   mastodon: MastodonConnections & {
     dir?: string;
     envFile?: string;
-    /** Base URLs of web and streaming, for the health probes (no trailing slash). */
-    webUrl: string;
-    streamingUrl: string;
+    /** Base URLs of web and streaming for the health probes (no trailing slash); unset: found from the containers. */
+    webUrl?: string;
+    streamingUrl?: string;
     /** Which Mastodon keys came from .env.production and which from the environment (names only). */
     sources: Partial<Record<MastodonKey, 'env' | 'file'>>;
   };
@@ -223,8 +223,8 @@ export function loadConfig({ env, readFile = (file) => readFileSync(file, 'utf8'
       dir: mastodonDir,
       envFile,
       sources,
-      webUrl: (parsed.MASTODON_WEB_URL as string).replace(/\/+$/, ''),
-      streamingUrl: (parsed.MASTODON_STREAMING_URL as string).replace(/\/+$/, ''),
+      webUrl: (parsed.MASTODON_WEB_URL as string | undefined)?.replace(/\/+$/, ''),
+      streamingUrl: (parsed.MASTODON_STREAMING_URL as string | undefined)?.replace(/\/+$/, ''),
     },
     warnings,
   };

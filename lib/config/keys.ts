@@ -93,16 +93,16 @@ export const DASHBOARD_KEYS = {
     schema: wholeNumber(1, 3600),
   },
   MASTODON_WEB_URL: {
-    description: "Where the dashboard reaches Mastodon's web (Puma) for /health and /api/v2/instance: http://web:3000 inside the compose network, http://127.0.0.1:3000 on the host.",
-    defaultValue: 'http://127.0.0.1:3000',
+    description:
+      "Where the dashboard reaches Mastodon's web (Puma) for /health and /api/v2/instance, e.g. http://web:3000 inside the compose network. Unset: found from the web container (host network: its BIND and PORT; a published port; else its address on its network).",
     example: 'MASTODON_WEB_URL=http://127.0.0.1:3000',
-    schema: httpUrl,
+    schema: httpUrl.optional(),
   },
   MASTODON_STREAMING_URL: {
-    description: "Where the dashboard reaches Mastodon's streaming server for /api/v1/streaming/health: http://streaming:4000 inside the compose network, http://127.0.0.1:4000 on the host.",
-    defaultValue: 'http://127.0.0.1:4000',
+    description:
+      "Where the dashboard reaches Mastodon's streaming server for /api/v1/streaming/health, e.g. http://streaming:4000 inside the compose network. Unset: found from the streaming container, as for web.",
     example: 'MASTODON_STREAMING_URL=http://127.0.0.1:4000',
-    schema: httpUrl,
+    schema: httpUrl.optional(),
   },
   INFLUX_URL: {
     description: 'InfluxDB base URL for the RAM and CPU graphs; leave unset to use live numbers from Docker only.',

@@ -1,5 +1,7 @@
 import 'server-only';
 
+import { hostname } from 'node:os';
+
 import type Docker from 'dockerode';
 
 import { getConfig } from '../config';
@@ -7,6 +9,7 @@ import { dockerCalls } from './client';
 import { toContainerView } from './container-view';
 import { dockerUnavailable } from './errors';
 import { COMPOSE_LABELS, projectFilter } from './labels';
+import { toListenFacts, type ListenFacts } from './listen-facts';
 import type { ContainerView } from './types';
 
 async function call<T>(work: (docker: Docker) => Promise<T>): Promise<T> {
@@ -36,4 +39,32 @@ export async function listProjectContainers(): Promise<ContainerView[]> {
   const summaries = await call((docker) => docker.listContainers({ all: true, filters: projectFilter(project) }));
   const views = await Promise.all(summaries.map((summary) => inspectProjectContainer(summary.Id)));
   return views.filter((view): view is ContainerView => view !== undefined);
+}
+
+/** Where a container of the project listens (network mode, ports, addresses, PORT/BIND); undefined when it is gone or not the project's. */
+export async function inspectListenFacts(id: string): Promise<ListenFacts | undefined> {
+  const project = getConfig().composeProject;
+  try {
+    const info = await call((docker) => docker.getContainer(id).inspect());
+    return info.Config?.Labels?.[COMPOSE_LABELS.project] === project ? toListenFacts(info) : undefined;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The dashboard's own container, when it runs in one that this Docker manages: Docker makes a container's host
+ * name the start of its id, so the host name finds it. Undefined on the host (or under a custom hostname:).
+ */
+export async function inspectOwnContainer(): Promise<ListenFacts | undefined> {
+  const name = hostname();
+  if (!/^[0-9a-f]{12,64}$/.test(name)) return undefined;
+  try {
+    const info = await call((docker) => docker.getContainer(name).inspect());
+    return info.Id.startsWith(name) && info.Config?.Hostname === name ? toListenFacts(info) : undefined;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+    throw error;
+  }
 }

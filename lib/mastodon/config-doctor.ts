@@ -2,7 +2,8 @@
  * The config doctor: checks Mastodon's `.env.production` and docker-compose file against what each
  * Mastodon version needs (mastodon.md §3, §4, §7, §12). Pure. A finding names keys, services, file
  * names, ports and versions, and says why something is missing or suspicious; it never carries a value
- * from the env file or from `environment:` (they hold the instance's secrets), not even a fragment.
+ * from the env file or from `environment:` (they hold the instance's secrets), not even a fragment. The one
+ * exception is where web and streaming listen (PORT and BIND), which the probe-URL check must name.
  */
 import { parseEnvFile } from '../config/env-file';
 import { splitImageReference } from '../docker/container-view';
@@ -57,7 +58,9 @@ export type FindingId =
   | 'port-public'
   | 'ports-ok'
   | 'backend-network-open'
-  | 'backend-networks-internal';
+  | 'backend-networks-internal'
+  | 'probe-url-differs'
+  | 'probe-url-matches';
 
 export interface Finding {
   id: FindingId;
@@ -100,6 +103,19 @@ export interface DoctorInput {
   versionNote?: string;
   /** The version the running sidekiq container has, when it differs from web's. */
   sidekiqVersion?: MastodonVersion;
+  /** The dashboard's MASTODON_WEB_URL / MASTODON_STREAMING_URL, when set, against what the container listens on. */
+  probeUrls?: ProbeUrlCheck[];
+}
+
+export interface ProbeUrlCheck {
+  service: 'web' | 'streaming';
+  key: string;
+  url: string;
+  container: string;
+  /** Why the URL cannot reach the container (service-address.ts configuredUrlMismatch); undefined when it matches. */
+  mismatch?: string;
+  /** The address the dashboard would find with the key unset. */
+  discovered?: string;
 }
 
 const ENV = '.env.production';
@@ -826,6 +842,29 @@ function envFileUsedCheck(ctx: Context): Finding[] {
   return findings;
 }
 
+function probeUrlChecks(checks: readonly ProbeUrlCheck[]): Finding[] {
+  return checks.map((check): Finding =>
+    check.mismatch
+      ? {
+          id: 'probe-url-differs',
+          severity: 'warning',
+          key: check.key,
+          service: check.service,
+          title: `${check.key} does not match where ${check.service} listens`,
+          why: `${check.key}=${check.url}: ${check.mismatch}. The Mastodon panel then reports ${check.service} as not answering while Docker calls it healthy.`,
+          fix: `Set ${check.key} to the address ${check.container} listens on${check.discovered ? ` (${check.discovered} from this dashboard)` : ''}, or unset it: the dashboard then finds the address from the container.`,
+        }
+      : {
+          id: 'probe-url-matches',
+          severity: 'ok',
+          key: check.key,
+          service: check.service,
+          title: `${check.key} matches where ${check.service} listens`,
+          why: `${check.url} names the port ${check.container} listens on.`,
+        },
+  );
+}
+
 function sortFindings(findings: Finding[]): Finding[] {
   return findings
     .map((finding, index) => ({ finding, index }))
@@ -934,6 +973,7 @@ export function diagnoseConfig(input: DoctorInput): Finding[] {
   if (sidekiqFinding) findings.push(sidekiqFinding);
   findings.push(...portChecks(ctx));
   findings.push(...backendNetworkChecks(ctx));
+  findings.push(...probeUrlChecks(input.probeUrls ?? []));
   return sortFindings(findings);
 }
 

@@ -4,16 +4,18 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 
 import { getConfig } from '../config';
+import { inspectListenFacts } from '../docker/containers';
 import type { ContainerView } from '../docker/types';
 import { AppError } from '../errors';
 import { currentProjectContainers } from '../live';
 import { ComposeFileError, parseComposeFile } from './compose-file';
-import { chooseVersion, describeEnvFile, type DoctorInput } from './config-doctor';
+import { chooseVersion, describeEnvFile, type DoctorInput, type ProbeUrlCheck } from './config-doctor';
+import { configuredUrlMismatch, discoverAddress, PROBED_SERVICES } from './service-address';
 
 /**
  * Reads what the config doctor checks from MASTODON_DIR, read-only: `.env.production`, the compose file
- * (the names `docker compose` looks for, in its order) and the running containers' image tags for the
- * version. A missing or broken file is part of the diagnosis, not a failure of the panel.
+ * (the names `docker compose` looks for, in its order), the running containers' image tags for the
+ * version, and where web and streaming listen when MASTODON_WEB_URL or MASTODON_STREAMING_URL is set. A missing or broken file is part of the diagnosis, not a failure of the panel.
  */
 
 /** Larger than any real .env.production or compose file; a bigger file is not read at all. */
@@ -75,6 +77,28 @@ async function runningContainers(): Promise<{ containers?: ContainerView[]; prob
   }
 }
 
+/** The configured probe URLs against the containers' listen facts; a container Docker cannot inspect is left out. */
+async function probeUrlChecks(containers: readonly ContainerView[]): Promise<ProbeUrlCheck[]> {
+  const { mastodon } = getConfig();
+  const checks: ProbeUrlCheck[] = [];
+  for (const service of ['web', 'streaming'] as const) {
+    const url = service === 'web' ? mastodon.webUrl : mastodon.streamingUrl;
+    const container = containers.find((c) => c.service === service && c.state === 'running');
+    if (!url || !container) continue;
+    const facts = await inspectListenFacts(container.id).catch(() => undefined);
+    if (!facts) continue;
+    const mismatch = configuredUrlMismatch(service, url, facts);
+    checks.push({
+      service,
+      key: PROBED_SERVICES[service].key,
+      url,
+      container: facts.name,
+      ...(mismatch ? { mismatch, discovered: discoverAddress(service, facts).baseUrl } : {}),
+    });
+  }
+  return checks;
+}
+
 /** Everything the doctor needs, read from MASTODON_DIR and Docker. Throws only when MASTODON_DIR is not configured. */
 export async function readMastodonConfigFiles(): Promise<MastodonConfigFiles> {
   const config = getConfig();
@@ -130,6 +154,10 @@ export async function readMastodonConfigFiles(): Promise<MastodonConfigFiles> {
   if (chosen.from) input.versionFrom = chosen.from;
   if (chosen.note) input.versionNote = chosen.note;
   if (chosen.sidekiqVersion) input.sidekiqVersion = chosen.sidekiqVersion;
+  if (docker.containers) {
+    const checks = await probeUrlChecks(docker.containers);
+    if (checks.length > 0) input.probeUrls = checks;
+  }
 
   return { dir, envFile, ...(composeFile ? { composeFile } : {}), input };
 }

@@ -4,12 +4,16 @@ import { request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
 import { getConfig } from '../config';
+import { inspectListenFacts, inspectOwnContainer } from '../docker/containers';
 import { execInContainer } from '../docker/exec';
+import type { ListenFacts } from '../docker/listen-facts';
+import type { ContainerView, HealthState } from '../docker/types';
 import { currentProjectContainers } from '../live';
 import { AppError, toErrorView, type ErrorView } from '../errors';
 import { postgres } from '../postgres/client';
 import { postgresUnavailable } from '../postgres/errors';
 import { findAppContainer } from './app-container';
+import { discoverAddress, PROBED_SERVICES, type ProbedService, type ServiceAddress } from './service-address';
 import { parseMastodonVersion } from './version';
 
 /** Mastodon's own liveness answers: web's /health and streaming's /api/v1/streaming/health (mastodon.md §5). */
@@ -76,12 +80,120 @@ export async function probe(url: string): Promise<ProbeResult> {
   }
 }
 
-export function probeWeb(): Promise<ProbeResult> {
-  return probe(`${getConfig().mastodon.webUrl}/health`);
+/** A probe of web or streaming, with the address it used, how that was found, and what Docker says of the container. */
+export interface ServiceProbe extends ProbeResult {
+  address: ServiceAddress;
+  container?: { name: string; health: HealthState };
+  /** Set when the probe failed while Docker calls the container healthy: says so and names the key to set. */
+  hint?: string;
 }
 
-export function probeStreaming(): Promise<ProbeResult> {
-  return probe(`${getConfig().mastodon.streamingUrl}/api/v1/streaming/health`);
+/** The service's container: a running one first, lowest compose number first. */
+function serviceContainer(containers: readonly ContainerView[], service: ProbedService): ContainerView | undefined {
+  return containers
+    .filter((c) => c.service === service)
+    .sort((a, b) => Number(b.state === 'running') - Number(a.state === 'running') || a.containerNumber - b.containerNumber)[0];
+}
+
+/**
+ * Listen facts by container id and start time: network addresses can change when a container starts again,
+ * nothing else of them while it runs, so one inspect per start serves every refresh of every viewer.
+ */
+const LISTEN_FACTS = Symbol.for('mastodash.health.listen-facts');
+const OWN_CONTAINER = Symbol.for('mastodash.health.own-container');
+type HealthCaches = {
+  [LISTEN_FACTS]?: Map<string, Promise<ListenFacts | undefined>>;
+  [OWN_CONTAINER]?: { facts: ListenFacts | undefined; until: number };
+};
+const OWN_CONTAINER_TTL_MS = 5 * 60_000;
+
+function listenFactsOf(container: ContainerView): Promise<ListenFacts | undefined> {
+  const cache = ((globalThis as HealthCaches)[LISTEN_FACTS] ??= new Map());
+  const key = `${container.id}|${container.startedAt ?? ''}|${container.state}`;
+  const known = cache.get(key);
+  if (known) return known;
+  // The promise is kept, so the probe and the version read, which ask at once, share one inspect.
+  const facts = inspectListenFacts(container.id);
+  if (cache.size >= 16) cache.clear();
+  cache.set(key, facts);
+  facts.catch(() => cache.delete(key));
+  return facts;
+}
+
+async function ownContainer(): Promise<ListenFacts | undefined> {
+  const holder = globalThis as HealthCaches;
+  const cached = holder[OWN_CONTAINER];
+  if (cached && cached.until > Date.now()) return cached.facts;
+  // Not being able to tell counts as "not in a container": the other ways still find an address.
+  const facts = await inspectOwnContainer().catch(() => undefined);
+  holder[OWN_CONTAINER] = { facts, until: Date.now() + OWN_CONTAINER_TTL_MS };
+  return facts;
+}
+
+interface Located {
+  address: ServiceAddress;
+  container?: ContainerView;
+}
+
+/** Where to probe web or streaming: the configured URL, else the address found from its container. */
+export async function locateService(service: ProbedService): Promise<Located> {
+  const { mastodon } = getConfig();
+  const { key } = PROBED_SERVICES[service];
+  const configured = service === 'web' ? mastodon.webUrl : mastodon.streamingUrl;
+  let container: ContainerView | undefined;
+  let dockerProblem: string | undefined;
+  try {
+    container = serviceContainer(await currentProjectContainers(), service);
+  } catch (error) {
+    dockerProblem = toErrorView(error).title;
+  }
+  if (configured) return { address: { baseUrl: configured, source: 'configured', how: `${key} is set` }, ...(container ? { container } : {}) };
+  if (dockerProblem) {
+    const { defaultPort } = PROBED_SERVICES[service];
+    return {
+      address: { baseUrl: `http://127.0.0.1:${defaultPort}`, source: 'default', how: `${dockerProblem}, so the ${service} container could not be asked; probing the official layout's 127.0.0.1:${defaultPort}` },
+    };
+  }
+  try {
+    const [facts, own] = await Promise.all([container ? listenFactsOf(container) : undefined, ownContainer()]);
+    return { address: discoverAddress(service, facts, own), ...(container ? { container } : {}) };
+  } catch (error) {
+    const { defaultPort } = PROBED_SERVICES[service];
+    return {
+      address: { baseUrl: `http://127.0.0.1:${defaultPort}`, source: 'default', how: `${toErrorView(error).title}; probing the official layout's 127.0.0.1:${defaultPort}` },
+      ...(container ? { container } : {}),
+    };
+  }
+}
+
+function unansweredHint(service: ProbedService, located: Located, result: ProbeResult): string | undefined {
+  if (result.ok || located.container?.health !== 'healthy') return undefined;
+  const { key } = PROBED_SERVICES[service];
+  const what = located.address.source === 'configured' ? `${key} points elsewhere` : 'the dashboard found the wrong address';
+  return (
+    `Docker reports ${located.container.name} healthy, but ${result.url} does not answer: ${what}. ` +
+    `Set ${key} to the address ${service} listens on, as the dashboard reaches it.`
+  );
+}
+
+export async function probeService(service: ProbedService): Promise<ServiceProbe> {
+  const located = await locateService(service);
+  const result = await probe(`${located.address.baseUrl}${PROBED_SERVICES[service].healthPath}`);
+  const hint = unansweredHint(service, located, result);
+  return {
+    ...result,
+    address: located.address,
+    ...(located.container ? { container: { name: located.container.name, health: located.container.health } } : {}),
+    ...(hint ? { hint } : {}),
+  };
+}
+
+export function probeWeb(): Promise<ServiceProbe> {
+  return probeService('web');
+}
+
+export function probeStreaming(): Promise<ServiceProbe> {
+  return probeService('streaming');
 }
 
 export type RunningVersion =
@@ -94,7 +206,7 @@ export type RunningVersion =
  */
 export async function readRunningVersion(): Promise<RunningVersion> {
   const { mastodon } = getConfig();
-  const url = `${mastodon.webUrl}/api/v2/instance`;
+  const url = `${(await locateService('web')).address.baseUrl}/api/v2/instance`;
   let apiProblem: string;
   try {
     const headers: Record<string, string> = { accept: 'application/json', 'x-forwarded-proto': 'https' };

@@ -17,9 +17,15 @@ export function influxqlString(value: string): string {
 /** Characters that mean something inside a regular expression (Go RE2 syntax, as both languages use). */
 const REGEX_META = /[\\^$.|?*+()[\]{}/-]/g;
 
-/** A regex that matches `prefix` literally at the start, followed by one of Compose's separators. */
-export function composeNameRegexSource(prefix: string): string {
-  return `^${prefix.replace(REGEX_META, (c) => `\\${c}`)}[-_]`;
+/**
+ * A regex for the container names of a compose project: the project literally, then one service name and the
+ * container number, with either of Compose's separators (project-web-1, project_web_1). The whole name is
+ * anchored and the service is one word, so another project whose name only starts with this one
+ * (mastodon-staging-web-1 for mastodon) does not match; a service with - or _ in its name is then matched
+ * by its labels only.
+ */
+export function composeNameRegexSource(project: string): string {
+  return `^${project.replace(REGEX_META, (c) => `\\${c}`)}[-_][^-_]+[-_][0-9]+$`;
 }
 
 /** InfluxQL regex literal between slashes; the source comes from composeNameRegexSource (slashes escaped there). */

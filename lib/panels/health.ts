@@ -1,11 +1,11 @@
 import 'server-only';
 
-import { probeStreaming, probeWeb, readMigrationState, readRunningVersion, type MigrationState, type ProbeResult, type RunningVersion } from '../mastodon/health';
+import { probeStreaming, probeWeb, readMigrationState, readRunningVersion, type MigrationState, type RunningVersion, type ServiceProbe } from '../mastodon/health';
 import { runPanel, type PanelResult } from './panel';
 
 export interface HealthPanelData {
-  web: ProbeResult;
-  streaming: ProbeResult;
+  web: ServiceProbe;
+  streaming: ServiceProbe;
   version: RunningVersion;
   migrations: MigrationState;
 }

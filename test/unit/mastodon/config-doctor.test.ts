@@ -426,3 +426,30 @@ describe('versions', () => {
     expect(sidekiqMajor(version(text))).toBe(major);
   });
 });
+
+describe('the probe URLs of the dashboard', () => {
+  it('warns when MASTODON_WEB_URL names another port than web listens on, naming the key and the found address', () => {
+    const findings = diagnoseConfig({
+      probeUrls: [
+        {
+          service: 'web',
+          key: 'MASTODON_WEB_URL',
+          url: 'http://127.0.0.1:3000',
+          container: 'mastodon-web-1',
+          mismatch: 'it names port 3000, but mastodon-web-1 listens on 127.0.0.1:3300 (BIND=127.0.0.1, PORT=3300) on the host network',
+          discovered: 'http://127.0.0.1:3300',
+        },
+        { service: 'streaming', key: 'MASTODON_STREAMING_URL', url: 'http://127.0.0.1:4300', container: 'mastodon-streaming-1' },
+      ],
+    });
+    const differs = findings.find((finding) => finding.id === 'probe-url-differs');
+    expect(differs).toMatchObject({ severity: 'warning', key: 'MASTODON_WEB_URL', service: 'web', title: 'MASTODON_WEB_URL does not match where web listens' });
+    expect(differs?.why).toContain('listens on 127.0.0.1:3300');
+    expect(differs?.fix).toContain('(http://127.0.0.1:3300 from this dashboard), or unset it');
+    expect(findings.find((finding) => finding.id === 'probe-url-matches')).toMatchObject({ severity: 'ok', key: 'MASTODON_STREAMING_URL' });
+  });
+
+  it('says nothing of probe URLs when none is configured', () => {
+    expect(diagnoseConfig({}).filter((finding) => finding.id.startsWith('probe-url'))).toEqual([]);
+  });
+});

@@ -66,7 +66,7 @@ describe('buildFluxQuery', () => {
 
   it('falls back to an escaped name regex, and computes rates from non-empty windows', () => {
     const lines = pipelineOf(buildFluxQuery([svcRx], window, 'telegraf'), 'svc_rx').split('\n');
-    expect(lines).toContain('  |> filter(fn: (r) => r["container_name"] =~ /^my\\.proj[-_]/)');
+    expect(lines).toContain('  |> filter(fn: (r) => r["container_name"] =~ /^my\\.proj[-_][^-_]+[-_][0-9]+$/)');
     expect(lines).toContain('  |> group(columns: ["container_name"])');
     expect(lines).toContain('  |> filter(fn: (r) => r._measurement == "docker_container_net" and r._field == "rx_bytes" and r["network"] == "total")');
     const aggregate = lines.indexOf('  |> aggregateWindow(every: 10s, fn: mean, createEmpty: false, timeSrc: "_start")');
@@ -121,7 +121,7 @@ describe('buildFluxQuery', () => {
     expect(script).toContain(`r["t\\"x\\") |> drop() \\\\ \\\${now()}"] == ${escaped}`);
     expect(script).toContain(`  |> filter(fn: (r) => r["com.docker.compose.project"] == ${escaped})`);
     expect(script).toContain(`  |> yield(name: ${escaped})`);
-    expect(script).toContain('  |> filter(fn: (r) => r["container_name"] =~ /^x"\\) \\|> drop\\(\\) \\\\ \\$\\{now\\(\\)\\}[-_]/)');
+    expect(script).toContain('  |> filter(fn: (r) => r["container_name"] =~ /^x"\\) \\|> drop\\(\\) \\\\ \\$\\{now\\(\\)\\}[-_][^-_]+[-_][0-9]+$/)');
     // Every pipeline still has exactly its own steps: nothing leaked out of a literal into a new one.
     expect(script.match(/\|> drop\(\)/g)).toHaveLength(6);
     expect(script.split('\n').filter((line) => line.startsWith('  |> ')).map((line) => line.slice(5, line.indexOf('(')))).toEqual([

@@ -21,12 +21,21 @@ describe('escaping', () => {
 
   it('matches compose names literally, either separator', () => {
     const source = composeNameRegexSource('my.proj-1');
-    expect(source).toBe('^my\\.proj\\-1[-_]');
+    expect(source).toBe('^my\\.proj\\-1[-_][^-_]+[-_][0-9]+$');
     const regex = new RegExp(source);
     expect(regex.test('my.proj-1-web-1')).toBe(true);
     expect(regex.test('my.proj-1_web_1')).toBe(true);
     expect(regex.test('myXproj-1-web-1')).toBe(false);
-    expect(influxqlRegex(composeNameRegexSource('a/b'))).toBe('/^a\\/b[-_]/');
+    expect(influxqlRegex(composeNameRegexSource('a/b'))).toBe('/^a\\/b[-_][^-_]+[-_][0-9]+$/');
+  });
+
+  it('does not match a project whose name only starts with this one (mdtest and mdtest-staging)', () => {
+    const mdtest = new RegExp(composeNameRegexSource('mdtest'));
+    for (const name of ['mdtest-web-1', 'mdtest_sidekiq_1', 'mdtest-streaming-12']) expect(mdtest.test(name), name).toBe(true);
+    for (const name of ['mdtest-staging-web-1', 'mdtest_staging_web_1', 'mdtest-staging-sidekiq-2', 'mdtest-web-1-old']) expect(mdtest.test(name), name).toBe(false);
+    const staging = new RegExp(composeNameRegexSource('mdtest-staging'));
+    expect(staging.test('mdtest-staging-web-1')).toBe(true);
+    expect(staging.test('mdtest-web-1')).toBe(false);
   });
 
   it('escapes Flux strings including interpolation', () => {
@@ -68,7 +77,7 @@ describe('InfluxQL statements', () => {
       containers: { by: 'name', project: 'mastodon' },
     };
     expect(buildInfluxqlStatement(rate, window)).toBe(
-      `SELECT non_negative_derivative(mean("rx_bytes"), 1s) AS "value" FROM "docker_container_net" WHERE "network" = 'total' AND "container_name" =~ /^mastodon[-_]/ AND time >= 1700000000000ms AND time < 1700003600000ms GROUP BY time(10s), "container_name" fill(null)`,
+      `SELECT non_negative_derivative(mean("rx_bytes"), 1s) AS "value" FROM "docker_container_net" WHERE "network" = 'total' AND "container_name" =~ /^mastodon[-_][^-_]+[-_][0-9]+$/ AND time >= 1700000000000ms AND time < 1700003600000ms GROUP BY time(10s), "container_name" fill(null)`,
     );
     const last: SeriesQuery = { id: 'last', measurement: 'mem', field: 'used_percent', transform: 'last', where: [] };
     expect(buildInfluxqlStatement(last, window)).toBe(
