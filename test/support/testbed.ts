@@ -76,3 +76,27 @@ export function testbedBackendsEnv(testbed: Testbed): Record<string, string> {
 export async function testbedService(action: 'stop' | 'start' | 'freeze' | 'thaw', service: 'dockerd' | 'postgres' | 'redis' | 'influxdb'): Promise<void> {
   await promisify(execFile)('bash', ['scripts/testbed/service.sh', action, service], { timeout: 120_000 });
 }
+
+/** The test bed's deployment shapes besides mdtest and mdother (scripts/testbed/README.md, "Deployment shapes"). */
+export interface TestbedShapes {
+  /** web and streaming on the host network with PORT/BIND of their own (3300 and 4300 on 127.0.0.1). */
+  hostEnvProject: string;
+  /** web and streaming on compose bridge networks, publishing no ports. */
+  bridgeProject: string;
+  /** A project whose name starts with the main project's (mdtest-staging). */
+  stagingProject: string;
+}
+
+export function readTestbedShapes(): TestbedShapes {
+  const env = parseEnvFile(readFileSync(TESTBED_ENV_FILE, 'utf8'));
+  const need = (key: string): string => {
+    const value = env.get(key);
+    if (!value) throw new Error(`${TESTBED_ENV_FILE} lacks ${key}; re-run bash scripts/testbed/up.sh`);
+    return value;
+  };
+  return {
+    hostEnvProject: need('TESTBED_HOST_ENV_PROJECT'),
+    bridgeProject: need('TESTBED_BRIDGE_PROJECT'),
+    stagingProject: need('TESTBED_STAGING_PROJECT'),
+  };
+}
