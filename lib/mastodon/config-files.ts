@@ -4,12 +4,12 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 
 import { getConfig } from '../config';
-import { inspectListenFacts } from '../docker/containers';
 import type { ContainerView } from '../docker/types';
 import { AppError } from '../errors';
 import { currentProjectContainers } from '../live';
 import { ComposeFileError, parseComposeFile } from './compose-file';
 import { chooseVersion, describeEnvFile, type DoctorInput, type ProbeUrlCheck } from './config-doctor';
+import { listenFactsOf } from './health';
 import { configuredUrlMismatch, discoverAddress, PROBED_SERVICES } from './service-address';
 
 /**
@@ -85,7 +85,7 @@ async function probeUrlChecks(containers: readonly ContainerView[]): Promise<Pro
     const url = service === 'web' ? mastodon.webUrl : mastodon.streamingUrl;
     const container = containers.find((c) => c.service === service && c.state === 'running');
     if (!url || !container) continue;
-    const facts = await inspectListenFacts(container.id).catch(() => undefined);
+    const facts = await listenFactsOf(container).catch(() => undefined);
     if (!facts) continue;
     const mismatch = configuredUrlMismatch(service, url, facts);
     checks.push({

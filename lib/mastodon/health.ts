@@ -107,7 +107,7 @@ type HealthCaches = {
 };
 const OWN_CONTAINER_TTL_MS = 5 * 60_000;
 
-function listenFactsOf(container: ContainerView): Promise<ListenFacts | undefined> {
+export function listenFactsOf(container: ContainerView): Promise<ListenFacts | undefined> {
   const cache = ((globalThis as HealthCaches)[LISTEN_FACTS] ??= new Map());
   const key = `${container.id}|${container.startedAt ?? ''}|${container.state}`;
   const known = cache.get(key);
