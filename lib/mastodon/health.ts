@@ -135,34 +135,31 @@ interface Located {
   container?: ContainerView;
 }
 
-/** Where to probe web or streaming: the configured URL, else the address found from its container. */
+async function findServiceContainer(service: ProbedService): Promise<ContainerView | undefined> {
+  return serviceContainer(await currentProjectContainers(), service);
+}
+
+/**
+ * Where to probe web or streaming: the configured URL (without asking Docker, so that a hung Docker does not
+ * hold up the probe), else the address found from its container.
+ */
 export async function locateService(service: ProbedService): Promise<Located> {
   const { mastodon } = getConfig();
-  const { key } = PROBED_SERVICES[service];
+  const { key, defaultPort } = PROBED_SERVICES[service];
   const configured = service === 'web' ? mastodon.webUrl : mastodon.streamingUrl;
+  if (configured) return { address: { baseUrl: configured, source: 'configured', how: `${key} is set` } };
+  const fallback = (why: string): ServiceAddress => ({ baseUrl: `http://127.0.0.1:${defaultPort}`, source: 'default', how: `${why}; probing the official layout's 127.0.0.1:${defaultPort}` });
   let container: ContainerView | undefined;
-  let dockerProblem: string | undefined;
   try {
-    container = serviceContainer(await currentProjectContainers(), service);
+    container = await findServiceContainer(service);
   } catch (error) {
-    dockerProblem = toErrorView(error).title;
-  }
-  if (configured) return { address: { baseUrl: configured, source: 'configured', how: `${key} is set` }, ...(container ? { container } : {}) };
-  if (dockerProblem) {
-    const { defaultPort } = PROBED_SERVICES[service];
-    return {
-      address: { baseUrl: `http://127.0.0.1:${defaultPort}`, source: 'default', how: `${dockerProblem}, so the ${service} container could not be asked; probing the official layout's 127.0.0.1:${defaultPort}` },
-    };
+    return { address: fallback(`${toErrorView(error).title}, so the ${service} container could not be asked`) };
   }
   try {
     const [facts, own] = await Promise.all([container ? listenFactsOf(container) : undefined, ownContainer()]);
     return { address: discoverAddress(service, facts, own), ...(container ? { container } : {}) };
   } catch (error) {
-    const { defaultPort } = PROBED_SERVICES[service];
-    return {
-      address: { baseUrl: `http://127.0.0.1:${defaultPort}`, source: 'default', how: `${toErrorView(error).title}; probing the official layout's 127.0.0.1:${defaultPort}` },
-      ...(container ? { container } : {}),
-    };
+    return { address: fallback(toErrorView(error).title), ...(container ? { container } : {}) };
   }
 }
 
@@ -179,6 +176,11 @@ function unansweredHint(service: ProbedService, located: Located, result: ProbeR
 export async function probeService(service: ProbedService): Promise<ServiceProbe> {
   const located = await locateService(service);
   const result = await probe(`${located.address.baseUrl}${PROBED_SERVICES[service].healthPath}`);
+  // A configured URL was probed without Docker; only a failure needs the container, for the hint.
+  if (!result.ok && !located.container && located.address.source === 'configured') {
+    const container = await findServiceContainer(service).catch(() => undefined);
+    if (container) located.container = container;
+  }
   const hint = unansweredHint(service, located, result);
   return {
     ...result,
