@@ -293,13 +293,18 @@ shaped_compose_file() {
     [WEB_COMMAND]=$web_command [STREAMING_COMMAND]=$streaming_command [WEB_TEST]=$web_test
     [STREAMING_TEST]=$streaming_test [SIDEKIQ_MAJOR]=$sidekiq_major [WEB_PORT]=$port
     [STREAMING_PORT]=$((port + STREAMING_PORT_OFFSET)) [BIND]=127.0.0.1
-    [EXTERNAL_SUBNET]=$TB_BRIDGE_EXTERNAL_SUBNET [INTERNAL_SUBNET]=$TB_BRIDGE_INTERNAL_SUBNET
+    [EXTERNAL_IPAM]=@DROP@ [INTERNAL_IPAM]=@DROP@
   )
+  # Only the test bed's own bridge project has pinned subnets (project_networks); others take the daemon's.
+  if [[ $name == "$TB_BRIDGE_PROJECT" ]]; then
+    values[EXTERNAL_IPAM]=$(printf '    ipam:\n      config:\n        - subnet: %s' "$TB_BRIDGE_EXTERNAL_SUBNET")
+    values[INTERNAL_IPAM]=$(printf '    ipam:\n      config:\n        - subnet: %s' "$TB_BRIDGE_INTERNAL_SUBNET")
+  fi
   for key in "${!values[@]}"; do
     value=${values[$key]}
     text=${text//"@$key@"/"$value"}
   done
-  printf '%s\n' "$text"
+  printf '%s\n' "$text" | grep -vx '@DROP@'
 }
 
 container_state() { tb_docker inspect -f "$1" "$2" 2>/dev/null || true; }
