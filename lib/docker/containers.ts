@@ -3,6 +3,7 @@ import 'server-only';
 import type Docker from 'dockerode';
 
 import { getConfig } from '../config';
+import { AppError } from '../errors';
 import { dockerCalls } from './client';
 import { toContainerView } from './container-view';
 import { dockerUnavailable } from './errors';
@@ -36,4 +37,12 @@ export async function listProjectContainers(): Promise<ContainerView[]> {
   const summaries = await call((docker) => docker.listContainers({ all: true, filters: projectFilter(project) }));
   const views = await Promise.all(summaries.map((summary) => inspectProjectContainer(summary.Id)));
   return views.filter((view): view is ContainerView => view !== undefined);
+}
+
+/** The project's container with this name or id; anything else is refused, whatever the browser sent. */
+export async function resolveProjectContainer(ref: string): Promise<ContainerView> {
+  const containers = await listProjectContainers();
+  const found = containers.find((c) => c.name === ref || c.id === ref);
+  if (!found) throw new AppError('not_found', 'No such container', `${ref} is not a container of this compose project.`);
+  return found;
 }
