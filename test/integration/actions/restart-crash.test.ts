@@ -30,7 +30,7 @@ function name(service: string): string {
 }
 
 /** Creates (or replaces) one container labelled as Docker Compose labels it, with Mastodon's restart policy and a health check. */
-async function createService(service: string, command: string, memoryBytes?: number): Promise<void> {
+async function createService(service: string, command: string, memoryBytes?: number, options: { healthcheck?: boolean } = {}): Promise<void> {
   await docker
     .getContainer(name(service))
     .remove({ force: true })
@@ -47,7 +47,9 @@ async function createService(service: string, command: string, memoryBytes?: num
       'com.docker.compose.container-number': '1',
       'com.docker.compose.oneoff': 'False',
     },
-    Healthcheck: { Test: ['CMD-SHELL', 'test -e /tmp/started'], Interval: 1_000_000_000, Timeout: 1_000_000_000, Retries: 3 },
+    ...(options.healthcheck === false
+      ? {}
+      : { Healthcheck: { Test: ['CMD-SHELL', 'test -e /tmp/started'], Interval: 1_000_000_000, Timeout: 1_000_000_000, Retries: 3 } }),
     HostConfig: {
       NetworkMode: 'none',
       RestartPolicy: { Name: 'always' },
@@ -131,7 +133,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
   await Promise.all(
-    ['web', 'streaming', 'sidekiq'].map((service) =>
+    ['web', 'streaming', 'sidekiq', 'worker'].map((service) =>
       docker
         .getContainer(name(service))
         .remove({ force: true })
@@ -226,5 +228,17 @@ describe('a restart that ends in a crash', () => {
     expect(await startedAt('sidekiq')).toBe(sidekiqBefore);
     const steps = (JSON.parse(done.steps) as { step: string }[]).map((s) => s.step);
     expect(steps.some((step) => step.startsWith(name('sidekiq')))).toBe(false);
+  });
+
+  it('a container without a health check that its restart policy keeps starting is not taken for back', async () => {
+    await createService('worker', crashOnRestart('exit137'), undefined, { healthcheck: false });
+    await waitFor('worker running', async () => ((await docker.getContainer(name('worker')).inspect()).State.Running ? true : undefined), 30_000, 200);
+    const { cookie } = plantSession(server.dataDir);
+    const response = await callAction(server.port, 'restartContainerAction', [{ container: name('worker') }], { cookie });
+    const done = await finishedJob(jobIdOf(response.body));
+    expect(done.status).toBe('failed');
+    const error = JSON.parse(done.error ?? '{}') as JobError;
+    expect(error.title).toBe(`${name('worker')} died after the restart`);
+    expect(error.detail).toContain('exit code 137');
   });
 });
