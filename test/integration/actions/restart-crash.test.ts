@@ -1,71 +1,32 @@
-import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import {
+  composeName,
+  crashOnRestart,
+  createComposeContainer,
+  removeComposeContainers,
+  STAY_UP,
+  testbedDocker as docker,
+  waitUntilUp,
+} from '../../support/crashing-containers';
 import { auditRows, callAction, openServerStore, plantSession } from '../../support/next-build';
 import { startServer, type RunningServer } from '../../support/server';
-import { readTestbed } from '../../support/testbed';
-import { waitFor } from '../../support/wait';
 
-const testbed = readTestbed();
 // A test-only compose project of its own (not project.sh's): its streaming container is made to crash.
 const project = 'mdcrash';
-const docker = new Docker({ socketPath: testbed.dockerHost.replace(/^unix:\/\//, '') });
-const SECRET = 'DB_PASS=crash-test-secret-4711';
+const SERVICES = ['web', 'streaming', 'sidekiq', 'worker'];
 let server: RunningServer;
 
-/** A busybox shell (the test bed's redis stand-in image) that stays up; SIGKILL stops it at once. */
-const STAY_UP = 'touch /tmp/started; exec sleep 100000';
-/**
- * Stays up on its first start; every later start dies, the first of them after 12 lines (one with a
- * secret), so that the log's last lines stay the same while the restart policy starts it again and again.
- */
-function crashOnRestart(death: 'oom' | 'exit137'): string {
-  const lines = Array.from({ length: 11 }, (_, i) => `echo "streaming boot line ${i + 1}"`).join('; ');
-  const die = death === 'oom' ? 'x=$(head -c 80000000 /dev/zero | tr "\\0" a)' : 'exit 137';
-  return `if [ -e /tmp/started ]; then if [ ! -e /tmp/crashed ]; then touch /tmp/crashed; ${lines}; echo "${SECRET}"; fi; ${die}; fi; ${STAY_UP}`;
-}
-
 function name(service: string): string {
-  return `${project}-${service}-1`;
+  return composeName(project, service);
 }
 
-/** Creates (or replaces) one container labelled as Docker Compose labels it, with Mastodon's restart policy and a health check. */
-async function createService(service: string, command: string, memoryBytes?: number, options: { healthcheck?: boolean } = {}): Promise<void> {
-  await docker
-    .getContainer(name(service))
-    .remove({ force: true })
-    .catch(() => undefined);
-  const container = await docker.createContainer({
-    name: name(service),
-    Image: 'redis:7-alpine',
-    Entrypoint: ['sh', '-c'],
-    Cmd: [command],
-    StopSignal: 'SIGKILL',
-    Labels: {
-      'com.docker.compose.project': project,
-      'com.docker.compose.service': service,
-      'com.docker.compose.container-number': '1',
-      'com.docker.compose.oneoff': 'False',
-    },
-    ...(options.healthcheck === false
-      ? {}
-      : { Healthcheck: { Test: ['CMD-SHELL', 'test -e /tmp/started'], Interval: 1_000_000_000, Timeout: 1_000_000_000, Retries: 3 } }),
-    HostConfig: {
-      NetworkMode: 'none',
-      RestartPolicy: { Name: 'always' },
-      ...(memoryBytes ? { Memory: memoryBytes, MemorySwap: memoryBytes } : {}),
-    },
-  });
-  await container.start();
+function createService(service: string, command: string, options: { memoryBytes?: number; healthcheck?: boolean } = {}): Promise<void> {
+  return createComposeContainer(project, service, command, options);
 }
 
-async function waitHealthy(service: string): Promise<void> {
-  await waitFor(
-    `${name(service)} healthy`,
-    async () => ((await docker.getContainer(name(service)).inspect()).State.Health?.Status === 'healthy' ? true : undefined),
-    30_000,
-    200,
-  );
+function waitHealthy(service: string): Promise<void> {
+  return waitUntilUp(project, service);
 }
 
 async function startedAt(service: string): Promise<string> {
@@ -132,14 +93,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
-  await Promise.all(
-    ['web', 'streaming', 'sidekiq', 'worker'].map((service) =>
-      docker
-        .getContainer(name(service))
-        .remove({ force: true })
-        .catch(() => undefined),
-    ),
-  );
+  await removeComposeContainers(project, SERVICES);
 }, 60_000);
 
 describe('one restart lock per container id', () => {
@@ -181,7 +135,7 @@ describe('one restart lock per container id', () => {
 
 describe('a restart that ends in a crash', () => {
   it('an OOM-killed container ends the job within seconds: failed, with exit code, OOMKilled and its last 10 lines, redacted', async () => {
-    await createService('streaming', crashOnRestart('oom'), 8 * 1024 * 1024);
+    await createService('streaming', crashOnRestart('oom'), { memoryBytes: 8 * 1024 * 1024 });
     await waitHealthy('streaming');
     const { cookie } = plantSession(server.dataDir);
     const response = await callAction(server.port, 'restartContainerAction', [{ container: name('streaming') }], { cookie });
@@ -231,8 +185,8 @@ describe('a restart that ends in a crash', () => {
   });
 
   it('a container without a health check that its restart policy keeps starting is not taken for back', async () => {
-    await createService('worker', crashOnRestart('exit137'), undefined, { healthcheck: false });
-    await waitFor('worker running', async () => ((await docker.getContainer(name('worker')).inspect()).State.Running ? true : undefined), 30_000, 200);
+    await createService('worker', crashOnRestart('exit137'), { healthcheck: false });
+    await waitHealthy('worker');
     const { cookie } = plantSession(server.dataDir);
     const response = await callAction(server.port, 'restartContainerAction', [{ container: name('worker') }], { cookie });
     const done = await finishedJob(jobIdOf(response.body));
