@@ -13,14 +13,16 @@ export const dynamic = 'force-dynamic';
 export default async function HomePage() {
   await requireSession();
   const containers = await containersPanel();
+  const project = getConfig().composeProject;
   return (
     <>
+      <h1 className="visually-hidden">{project} at a glance</h1>
       <Suspense fallback={<HeadlineLoading />}>
         <HeadlineSection />
       </Suspense>
       <VitalSigns />
       <LiveContainers
-        project={getConfig().composeProject}
+        project={project}
         initialContainers={containers.ok ? containers.data.containers : []}
         initialError={containers.ok ? undefined : containers.error}
         initialJobs={listRecentJobs()}

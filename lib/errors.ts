@@ -35,6 +35,8 @@ export interface ErrorView {
   title: string;
   detail: string;
   fix?: string;
+  /** The last lines a failed container wrote (secrets redacted), when they explain the failure. */
+  logLines?: string[];
 }
 
 export class AppError extends Error {
@@ -43,13 +45,20 @@ export class AppError extends Error {
     readonly title: string,
     readonly detail: string,
     readonly fix?: string,
+    readonly logLines?: string[],
   ) {
     super(`${title}: ${detail}`);
     this.name = 'AppError';
   }
 
   toView(): ErrorView {
-    return { code: this.code, title: this.title, detail: this.detail, ...(this.fix ? { fix: this.fix } : {}) };
+    return {
+      code: this.code,
+      title: this.title,
+      detail: this.detail,
+      ...(this.fix ? { fix: this.fix } : {}),
+      ...(this.logLines ? { logLines: this.logLines } : {}),
+    };
   }
 }
 

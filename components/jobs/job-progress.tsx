@@ -32,9 +32,20 @@ export function JobProgress({ job }: { job: JobView }) {
         ))}
       </ol>
       {job.error ? (
-        <p className="job-error" role="alert">
-          <strong>{job.error.title}:</strong> {job.error.detail}
-        </p>
+        <div className="job-error" role="alert">
+          <p>
+            <strong>{job.error.title}:</strong> {job.error.detail}
+          </p>
+          {job.error.fix ? <p className="small">{job.error.fix}</p> : null}
+          {job.error.logLines && job.error.logLines.length > 0 ? (
+            <>
+              <p className="muted small">Its last log lines:</p>
+              <pre className="job-log" data-testid="job-log" tabIndex={0}>
+                {job.error.logLines.join('\n')}
+              </pre>
+            </>
+          ) : null}
+        </div>
       ) : null}
     </div>
   );

@@ -52,7 +52,7 @@ export function MediaPanel({ diagnosis, error, initialJobs }: { diagnosis?: Medi
   return (
     <section className="panel media" aria-labelledby="media-heading">
       <div className="panel-head">
-        <h2 id="media-heading">Media folder permissions</h2>
+        <h1 id="media-heading">Media folder permissions</h1>
         <button type="button" className="secondary small-button" onClick={() => router.refresh()} data-testid="media-recheck">
           Check again
         </button>
@@ -84,7 +84,7 @@ export function MediaPanel({ diagnosis, error, initialJobs }: { diagnosis?: Medi
 
       {job ? (
         <div className="media-job">
-          <h3>Ownership fix</h3>
+          <h2>Ownership fix</h2>
           <JobProgress job={job} />
           {fixed ? (
             <div className="media-fixed" data-testid="media-fix-result">
@@ -92,7 +92,7 @@ export function MediaPanel({ diagnosis, error, initialJobs }: { diagnosis?: Medi
                 Changed {fixed.filesChanged} of {fixed.entriesToChange} entries from {fixed.ownerBefore} to {fixed.owner}. Mastodon does not need
                 a restart: it writes to the folder again with the next upload.
               </p>
-              <h4>Check after the fix</h4>
+              <h3>Check after the fix</h3>
               <DiagnosisView diagnosis={fixed.after} testId="media-after" />
             </div>
           ) : null}

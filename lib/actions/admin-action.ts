@@ -20,14 +20,22 @@ export interface AdminActionSpec<Schema extends z.ZodType, Data> {
   schema: Schema;
   /** Restart, account creation, permission fixes and registration changes need a recent login. */
   recentLogin: boolean;
-  /** The lock key and audit target, from validated input only. */
+  /** The audit target, from validated input only; also the lock key unless `lockKeys` names the real objects. */
   target: (input: z.infer<Schema>) => string;
+  /**
+   * The objects the action works on, when the input can name one object in several ways (a container by
+   * name or by id) or one action touches several (restart Mastodon): every key is held while it runs, and
+   * a request that needs any held key is refused. When it cannot resolve them, `target` is the key and
+   * the handler reports the failure.
+   */
+  lockKeys?: (input: z.infer<Schema>) => Promise<string[]>;
   /** What the audit log may keep of the input; secrets are additionally redacted by lib/audit. */
   auditParams?: (input: z.infer<Schema>) => Record<string, unknown>;
   run: (input: z.infer<Schema>, context: { session: SessionContext; auditId: number; progress: JobProgress }) => Promise<Data>;
 }
 
 interface Running {
+  target: string;
   auditId: number;
   jobId?: string;
 }
@@ -36,7 +44,7 @@ const RUNNING = Symbol.for('mastodash.actions.running');
 type RunningHolder = { [RUNNING]?: Map<string, Running> };
 
 /** Targets with an operation in flight (one process serves every browser, so a map is the lock). */
-function running(): Map<string, Running> {
+function runningMap(): Map<string, Running> {
   const holder = globalThis as RunningHolder;
   holder[RUNNING] ??= new Map();
   return holder[RUNNING];
@@ -44,7 +52,26 @@ function running(): Map<string, Running> {
 
 type Begun<Schema extends z.ZodType> =
   | { ok: false; result: Extract<ActionResult<never>, { ok: false }> }
-  | { ok: true; input: z.infer<Schema>; session: SessionContext; auditId: number; lockKey: string };
+  | { ok: true; input: z.infer<Schema>; session: SessionContext; auditId: number; lockKeys: string[] };
+
+async function lockKeysOf<Schema extends z.ZodType, Data>(spec: AdminActionSpec<Schema, Data>, input: z.infer<Schema>, target: string): Promise<string[]> {
+  const fallback = [`${spec.action}:${target}`];
+  if (!spec.lockKeys) return fallback;
+  try {
+    const keys = await spec.lockKeys(input);
+    return keys.length > 0 ? keys : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+function claim(keys: string[], running: Running): void {
+  for (const key of keys) runningMap().set(key, running);
+}
+
+function release(keys: string[]): void {
+  for (const key of keys) runningMap().delete(key);
+}
 
 async function begin<Schema extends z.ZodType, Data>(spec: AdminActionSpec<Schema, Data>, rawInput: unknown): Promise<Begun<Schema>> {
   let session: SessionContext;
@@ -67,21 +94,22 @@ async function begin<Schema extends z.ZodType, Data>(spec: AdminActionSpec<Schem
   }
   const input = parsed.data as z.infer<Schema>;
   const target = spec.target(input);
-  const lockKey = `${spec.action}:${target}`;
-  const inFlight = running().get(lockKey);
+  const lockKeys = await lockKeysOf(spec, input, target);
+  // From here to the claim there is no await, so that concurrent requests see each other's claims.
+  const inFlight = lockKeys.map((key) => runningMap().get(key)).find((entry) => entry !== undefined);
   if (inFlight) {
+    const detail = inFlight.target === target ? `This is already running for ${target}.` : `${target} is busy: the same action for ${inFlight.target} is still running.`;
     return {
       ok: false,
       result: {
         ok: false,
-        error: { code: 'conflict', title: 'Already running', detail: `This is already running for ${target}.` },
+        error: { code: 'conflict', title: 'Already running', detail },
         ...(inFlight.auditId > 0 ? { runningAuditId: inFlight.auditId } : {}),
         ...(inFlight.jobId ? { runningJobId: inFlight.jobId } : {}),
       },
     };
   }
-  // Claimed before the next await, so that concurrent requests see it.
-  running().set(lockKey, { auditId: -1 });
+  claim(lockKeys, { target, auditId: -1 });
   try {
     const auditId = auditStart({
       actor: session.username,
@@ -90,11 +118,11 @@ async function begin<Schema extends z.ZodType, Data>(spec: AdminActionSpec<Schem
       target,
       params: spec.auditParams?.(input) ?? {},
     });
-    running().set(lockKey, { auditId });
-    return { ok: true, input, session, auditId, lockKey };
+    claim(lockKeys, { target, auditId });
+    return { ok: true, input, session, auditId, lockKeys };
   } catch (error) {
     // Fail closed: without its "started" record, the privileged call does not happen.
-    running().delete(lockKey);
+    release(lockKeys);
     return { ok: false, result: { ok: false, error: toErrorView(error) } };
   }
 }
@@ -115,7 +143,7 @@ async function execute<Schema extends z.ZodType, Data>(
     auditFinish(begun.auditId, { outcome: 'failed', error: `${view.title}: ${view.detail}`, durationMs: Date.now() - startedAt });
     return { ok: false, error: view };
   } finally {
-    running().delete(begun.lockKey);
+    release(begun.lockKeys);
   }
 }
 
@@ -141,7 +169,7 @@ export async function runAdminJob<Schema extends z.ZodType, Data extends Record<
   const begun = await begin(spec, rawInput);
   if (!begun.ok) return begun.result;
   const job = createJob(spec.action, spec.target(begun.input), begun.auditId);
-  running().set(begun.lockKey, { auditId: begun.auditId, jobId: job.id });
+  claim(begun.lockKeys, { target: job.target, auditId: begun.auditId, jobId: job.id });
   void execute(spec, begun, (step) => addJobStep(job.id, step)).then((outcome) =>
     finishJob(job.id, outcome.ok ? { status: 'succeeded', result: outcome.data } : { status: 'failed', error: outcome.error }),
   );

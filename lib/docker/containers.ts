@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import type Docker from 'dockerode';
 
 import { getConfig } from '../config';
+import { AppError } from '../errors';
 import { dockerCalls } from './client';
 import { toContainerView } from './container-view';
 import { dockerUnavailable } from './errors';
@@ -67,4 +68,12 @@ export async function inspectOwnContainer(): Promise<ListenFacts | undefined> {
     if ((error as { statusCode?: number }).statusCode === 404) return undefined;
     throw error;
   }
+}
+
+/** The project's container with this name or id; anything else is refused, whatever the browser sent. */
+export async function resolveProjectContainer(ref: string): Promise<ContainerView> {
+  const containers = await listProjectContainers();
+  const found = containers.find((c) => c.name === ref || c.id === ref);
+  if (!found) throw new AppError('not_found', 'No such container', `${ref} is not a container of this compose project.`);
+  return found;
 }

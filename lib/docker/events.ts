@@ -24,16 +24,18 @@ export interface EventSubscription {
 }
 
 /**
- * Follows Docker's event stream for the project's containers. `onEnd` fires once, when the stream fails
- * or ends for any reason other than close(); the caller decides whether to reconnect.
+ * Follows Docker's event stream for the project's containers (or only the one with id `container`).
+ * `onEnd` fires once, when the stream fails or ends for any reason other than close(); the caller
+ * decides whether to reconnect.
  */
 export async function followProjectEvents(
   project: string,
   onEvent: (event: DockerEvent) => void,
   onEnd: (error: unknown) => void,
+  options: { container?: string } = {},
 ): Promise<EventSubscription> {
   const stream = (await dockerStreams().getEvents({
-    filters: { ...projectFilter(project), type: ['container'] },
+    filters: { ...projectFilter(project), type: ['container'], ...(options.container ? { container: [options.container] } : {}) },
   })) as unknown as Readable;
   let closed = false;
   let buffered = '';

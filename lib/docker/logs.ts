@@ -9,12 +9,12 @@ import { LiveTopic, type LiveSource } from '../live/hub';
 import type { ContainersMessage } from '../live/messages';
 import { containerRefSchema } from '../validations/containers';
 import { dockerCalls, dockerStreams } from './client';
+import { resolveProjectContainer } from './containers';
 import { toContainerView } from './container-view';
 import { dockerUnavailable } from './errors';
 import { COMPOSE_LABELS } from './labels';
 import { DockerLogDecoder, sinceAfter } from './log-decoder';
 import type { LogFollowState, LogLine, LogsMessage } from './log-types';
-import { resolveProjectContainer } from './restart';
 import type { ContainerState } from './types';
 
 /**

@@ -1,21 +1,24 @@
 import 'server-only';
 
+import { redactText } from '../audit/redact';
 import { getConfig } from '../config';
 import { AppError } from '../errors';
 import type { JobProgress } from '../jobs/types';
 import { liveTopics } from '../live';
 import type { ContainersMessage } from '../live/messages';
 import { dockerCalls } from './client';
-import { listProjectContainers } from './containers';
+import { inspectProjectContainer } from './containers';
+import { followProjectEvents, type DockerEvent, type EventSubscription } from './events';
+import { recentLogLines } from './logs';
 import type { ContainerView } from './types';
 
-/** The project's container with this name or id; anything else is refused, whatever the browser sent. */
-export async function resolveProjectContainer(ref: string): Promise<ContainerView> {
-  const containers = await listProjectContainers();
-  const found = containers.find((c) => c.name === ref || c.id === ref);
-  if (!found) throw new AppError('not_found', 'No such container', `${ref} is not a container of this compose project.`);
-  return found;
-}
+export { resolveProjectContainer } from './containers';
+
+/** Log lines a failed restart shows, and how long each may be. */
+const CRASH_LOG_LINES = 10;
+const CRASH_LOG_LINE_CHARS = 300;
+/** A container without a health check counts as back once it has stayed up this long. */
+const STAY_UP_MS = 2_000;
 
 function describe(view: ContainerView): string {
   if (view.state === 'exited' || view.state === 'dead') return `stopped${view.exitCode !== undefined ? ` (exit code ${view.exitCode})` : ''}`;
@@ -26,10 +29,96 @@ function describe(view: ContainerView): string {
   return 'running (no health check)';
 }
 
+interface Death {
+  exitCode: number | undefined;
+  oom: boolean;
+}
+
+/**
+ * Watches one container's own Docker events during a restart and reports the first time it dies after
+ * the restart started it. A restart's own stop also ends in "die", so only a die that follows the
+ * restart's "start" counts; "kill" (the restart stopping it) forgets what came before, and a die is only
+ * judged once Docker confirmed the restart (its "restart" event, or the API call returning).
+ */
+async function watchForDeath(container: ContainerView, onDeath: (death: Death) => void): Promise<{ subscription: EventSubscription; restarted: () => void }> {
+  let startSeen = false;
+  let oomSinceStart = false;
+  let confirmed = false;
+  let pending: Death | undefined;
+  let reported = false;
+  const report = (death: Death) => {
+    if (reported) return;
+    reported = true;
+    onDeath(death);
+  };
+  const onEvent = (event: DockerEvent) => {
+    if (event.Actor.ID !== container.id) return;
+    switch (event.Action) {
+      case 'kill':
+        if (!confirmed) {
+          startSeen = false;
+          pending = undefined;
+        }
+        break;
+      case 'start':
+        startSeen = true;
+        oomSinceStart = false;
+        break;
+      case 'oom':
+        oomSinceStart = true;
+        break;
+      case 'restart':
+        confirmed = true;
+        break;
+      case 'die': {
+        if (!startSeen) break;
+        const code = Number(event.Actor.Attributes?.exitCode);
+        pending = { exitCode: Number.isFinite(code) ? code : undefined, oom: oomSinceStart };
+        break;
+      }
+    }
+    if (confirmed && pending) report(pending);
+  };
+  const subscription = await followProjectEvents(getConfig().composeProject, onEvent, () => undefined, { container: container.id });
+  return {
+    subscription,
+    restarted: () => {
+      confirmed = true;
+      if (pending) report(pending);
+    },
+  };
+}
+
+/** The failure of a container that died after its restart: exit code, OOMKilled and its last lines, redacted. */
+async function deathError(container: ContainerView, death: Death): Promise<AppError> {
+  const [inspected, logs] = await Promise.allSettled([
+    inspectProjectContainer(container.id),
+    recentLogLines(container.id, { tail: CRASH_LOG_LINES }),
+  ]);
+  const view = inspected.status === 'fulfilled' ? inspected.value : undefined;
+  const oomKilled = death.oom || view?.oomKilled === true;
+  const exitCode = death.exitCode ?? view?.exitCode;
+  const exit = exitCode === undefined ? 'an unknown exit code' : `exit code ${exitCode}`;
+  const lines =
+    logs.status === 'fulfilled' ? logs.value.lines.map((line) => redactText(line.text, CRASH_LOG_LINE_CHARS)) : ['(its log could not be read)'];
+  const restartPolicy = view && view.state !== 'exited' && view.state !== 'dead' ? ` Docker now shows it ${view.state} (its restart policy starts it again).` : '';
+  return new AppError(
+    'upstream_failed',
+    `${container.name} died after the restart`,
+    `It started, then stopped with ${exit}; OOMKilled: ${oomKilled ? 'yes' : 'no'}.${restartPolicy}`,
+    oomKilled
+      ? 'Docker killed it for lack of memory: raise its memory limit (mem_limit or deploy.resources.limits.memory) or free memory on the server.'
+      : 'Its last log lines are below; the logs page shows more.',
+    lines,
+  );
+}
+
 /**
  * Restarts one container and follows it on Docker's events (the shared live topic, not polling):
  * stopping, stopped, started, health starting, healthy; or a timeout naming what it waited for, with
- * the last health-probe output.
+ * the last health-probe output. A container that dies after the restart started it ends the wait at
+ * once, with its exit code, OOMKilled and last log lines (its own events say so, with the exit code,
+ * even when its restart policy has started it again before the views could show it stopped).
  */
 export async function restartProjectContainer(
   container: ContainerView,
@@ -39,18 +128,25 @@ export async function restartProjectContainer(
   const previousStart = container.startedAt;
   let latest: ContainerView | undefined;
   let lastReported = '';
+  let finished = false;
   let settle: (view: ContainerView) => void = () => undefined;
   let fail: (error: AppError) => void = () => undefined;
   const settled = new Promise<ContainerView>((resolve, reject) => {
-    settle = resolve;
-    fail = reject;
+    settle = (view) => {
+      finished = true;
+      resolve(view);
+    };
+    fail = (error) => {
+      finished = true;
+      reject(error);
+    };
   });
-  const isBack = (view: ContainerView) =>
-    view.state === 'running' && view.startedAt !== previousStart && (view.health === 'healthy' || view.health === 'none');
+  let stayUpTimer: NodeJS.Timeout | undefined;
+  const isRunningAgain = (view: ContainerView) => view.state === 'running' && view.startedAt !== previousStart;
   const unsubscribe = liveTopics().containers.subscribe((message: ContainersMessage) => {
     const views = message.type === 'snapshot' ? message.containers : message.type === 'container' ? [message.container] : [];
     for (const view of views) {
-      if (view.id !== container.id) continue;
+      if (view.id !== container.id || finished) continue;
       latest = view;
       const restarted = view.startedAt !== previousStart || view.state !== 'running';
       const state = describe(view);
@@ -58,18 +154,34 @@ export async function restartProjectContainer(
         lastReported = state;
         progress({ step: `${container.name}: ${state}` });
       }
-      if (isBack(view)) settle(view);
+      if (isRunningAgain(view) && view.health === 'healthy') settle(view);
+      // Without a health check, running is all Docker can say; a moment up tells a start from a crash loop.
+      if (isRunningAgain(view) && view.health === 'none') {
+        clearTimeout(stayUpTimer);
+        stayUpTimer = setTimeout(() => {
+          if (latest && isRunningAgain(latest) && latest.health === 'none') settle(latest);
+        }, STAY_UP_MS);
+      }
       // Docker says unhealthy only after its retries failed: a verdict, not a blip, so do not wait out the timeout.
-      if (view.state === 'running' && view.startedAt !== previousStart && view.health === 'unhealthy') {
+      if (isRunningAgain(view) && view.health === 'unhealthy') {
         const probe = view.lastProbe?.output ? ` Last health check (exit ${view.lastProbe.exitCode}): ${view.lastProbe.output}` : '';
         fail(new AppError('upstream_failed', `${container.name} is unhealthy after the restart`, `It runs again but fails its health check.${probe}`));
       }
     }
   });
   let timer: NodeJS.Timeout | undefined;
+  let deathWatch: EventSubscription | undefined;
   try {
+    const watch = await watchForDeath(container, (death) => {
+      if (finished) return;
+      finished = true;
+      progress({ step: `${container.name}: died after the restart (exit code ${death.exitCode ?? 'unknown'}${death.oom ? ', OOMKilled' : ''})` });
+      void deathError(container, death).then(fail);
+    });
+    deathWatch = watch.subscription;
     progress({ step: `${container.name}: stopping` });
     await dockerCalls().getContainer(container.id).restart({ t: 10 });
+    watch.restarted();
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         const waitingFor = latest?.state === 'running' ? `${container.name} to turn healthy` : `${container.name} to run again`;
@@ -80,6 +192,8 @@ export async function restartProjectContainer(
     return await Promise.race([settled, timeout]);
   } finally {
     clearTimeout(timer);
+    clearTimeout(stayUpTimer);
+    deathWatch?.close();
     unsubscribe();
   }
 }

@@ -25,6 +25,9 @@ function now(): string {
  * was down survives as stale state.
  */
 export class ContainersSource {
+  /** `list` is replaceable so that tests can hold a listing back and make an event overtake it. */
+  constructor(private readonly list: () => Promise<ContainerView[]> = listProjectContainers) {}
+
   private readonly containers = new Map<string, ContainerView>();
   private docker: DockerStatus | undefined;
   private synced = false;
@@ -35,6 +38,8 @@ export class ContainersSource {
   private failures = 0;
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly dirty = new Set<string>();
+  /** Containers named by events that arrived while the listing was in flight; re-inspected once it is applied. */
+  private readonly changedDuringList = new Set<string>();
   private emit: (message: ContainersMessage) => void = () => undefined;
   /** The project and Docker endpoint this run follows; the configuration is fixed in production, not in tests. */
   private followed: string | undefined;
@@ -89,7 +94,8 @@ export class ContainersSource {
       }
       this.subscription = subscription;
       this.stats.lists += 1;
-      const containers = await listProjectContainers();
+      this.changedDuringList.clear();
+      const containers = await this.list();
       if (generation !== this.generation) return;
       this.containers.clear();
       for (const container of containers) this.containers.set(container.id, container);
@@ -98,6 +104,10 @@ export class ContainersSource {
       this.docker = { ok: true };
       const snapshot = this.snapshot();
       if (snapshot) this.emit(snapshot);
+      // The listing may be older than an event that came while it ran: look at those containers again.
+      const changed = [...this.changedDuringList];
+      this.changedDuringList.clear();
+      for (const id of changed) this.refresh(id, generation);
     } catch (error) {
       if (generation !== this.generation) return;
       this.subscription?.close();
@@ -135,6 +145,7 @@ export class ContainersSource {
     if (generation !== this.generation || !changesContainerView(event)) return;
     this.stats.events += 1;
     const id = event.Actor.ID;
+    if (!this.synced) this.changedDuringList.add(id);
     if (event.Action === 'destroy') {
       if (this.containers.delete(id)) this.emit({ type: 'removed', id, at: now() });
       return;
@@ -156,7 +167,7 @@ export class ContainersSource {
         if (view) {
           this.containers.set(id, view);
           if (this.synced) this.emit({ type: 'container', container: view, at: now() });
-        } else if (this.containers.delete(id)) {
+        } else if (this.containers.delete(id) && this.synced) {
           this.emit({ type: 'removed', id, at: now() });
         }
       } catch {
