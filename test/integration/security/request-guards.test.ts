@@ -97,7 +97,7 @@ describe('security headers', () => {
     expect(csp).toContain("frame-ancestors 'none'");
     expect(response.headers['x-frame-options']).toBe('DENY');
     expect(response.headers['x-content-type-options']).toBe('nosniff');
-    expect(response.headers['referrer-policy']).toBe('no-referrer');
+    expect(response.headers['referrer-policy']).toBe('same-origin');
     const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
     expect(response.body).toContain(`nonce="${nonce}"`);
   });
