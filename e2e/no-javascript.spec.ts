@@ -41,6 +41,8 @@ test.describe('with JavaScript off', () => {
     await expect(page.getByTestId('containers-panel')).toBeVisible();
     expect(posts[0], 'the login post carries our own Origin').toMatchObject({ path: '/login', origin: DASHBOARD });
 
+    await expect(page.getByTestId('noscript-note')).toContainText('live updates');
+
     const card = page.getByTestId(`container-${TARGET}`);
     const before = await startedAt(TARGET);
     await card.getByTestId('restart').click();
@@ -67,6 +69,30 @@ test.describe('with JavaScript off', () => {
     await page.goto('/');
     await expect(page).toHaveURL(/\/login$/);
     expect(posts.map((post) => post.status).filter((status) => status === 403)).toEqual([]);
+  });
+
+  test('creating an account and saving the registration mode work as plain form posts', async ({ browser }) => {
+    test.setTimeout(120_000);
+    const { cookie } = plantSession(E2E_DATA_DIR);
+    const context = await browser.newContext({ javaScriptEnabled: false, storageState: anonymous });
+    await context.addCookies([{ name: 'mastodash_session', value: cookie.split('=')[1]!, domain: '127.0.0.1', path: '/', httpOnly: true, sameSite: 'Strict' }]);
+    const page = await context.newPage();
+
+    const username = `nojs${Date.now() % 100000}`;
+    await page.goto(`${DASHBOARD}/accounts`);
+    await page.getByTestId('username').fill(username);
+    await page.getByTestId('email').fill(`${username}@example.org`);
+    await page.getByTestId('create-account').click();
+    await expect(page.getByTestId('generated-password')).toHaveText(/^[0-9a-f]{32}$/, { timeout: 60_000 });
+    await expect(page.getByTestId('owners')).toContainText(username);
+
+    // Saving the mode the page shows changes nothing in the shared test bed, and still goes the whole way.
+    await page.goto(`${DASHBOARD}/registrations`);
+    const shown = await page.getByTestId('registrations-mode').getAttribute('data-mode');
+    await page.getByTestId('registrations-submit').click();
+    await expect(page.getByTestId('registrations-done')).toContainText('Saved (audit record #');
+    await expect(page.getByTestId('registrations-mode')).toHaveAttribute('data-mode', shown ?? '');
+    await context.close();
   });
 
   test('a restart without a recent login asks for the password in the page, then restarts', async ({ browser }) => {
@@ -176,4 +202,18 @@ test.describe('cross-site form posts', () => {
     expect(response.status()).toBe(403);
     expect(await response.text()).toBe('Forbidden: Origin http://evil.example is not this dashboard\n');
   });
+});
+
+test('with JavaScript on, the same registrations form saves in place and keeps the chosen mode', async ({ page }) => {
+  await page.goto('/registrations');
+  const shown = (await page.getByTestId('registrations-mode').getAttribute('data-mode')) ?? '';
+  let documents = 0;
+  page.on('request', (request) => {
+    if (request.isNavigationRequest()) documents += 1;
+  });
+  await page.getByTestId('registrations-submit').click();
+  await expect(page.getByTestId('registrations-done')).toContainText('Saved (audit record #');
+  expect(documents, 'answered by the server action, not a page load').toBe(0);
+  await expect(page.getByTestId('registrations-mode')).toHaveAttribute('data-mode', shown);
+  await expect(page.locator(`input[name="mode"][value="${shown}"]`)).toBeChecked();
 });
