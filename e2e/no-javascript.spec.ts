@@ -36,6 +36,10 @@ test.describe('with JavaScript off', () => {
 
     await page.goto('/');
     await expect(page).toHaveURL(/\/login$/);
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect(page.getByTestId('login-error')).toContainText('Wrong username or password');
     await logIn(page);
     await expect(page).toHaveURL(`${DASHBOARD}/`);
     await expect(page.getByTestId('containers-panel')).toBeVisible();
