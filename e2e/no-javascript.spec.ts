@@ -170,6 +170,22 @@ test.describe('with the page scripts held back', () => {
   });
 });
 
+test('a restart that needs a confirmation, clicked before the scripts arrive, is held by the checkbox', async ({ page }) => {
+  await page.route('**/_next/static/**', async (route) => {
+    if (route.request().resourceType() === 'script') await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await route.continue().catch(() => undefined);
+  });
+  const name = `${testbed.project}-db-1`;
+  await page.goto('/', { waitUntil: 'commit' });
+  const form = page.getByTestId(`container-${name}`).getByTestId('restart-form');
+  const before = await startedAt(name);
+  await form.getByTestId('restart').click();
+  expect(await form.getByTestId('restart-understood').evaluate((box: HTMLInputElement) => box.validity.valueMissing)).toBe(true);
+  // Once the scripts run, the checkbox gives way to the confirm() box.
+  await expect(form.getByTestId('restart-understood')).toHaveCount(0, { timeout: 15_000 });
+  expect(await startedAt(name)).toBe(before);
+});
+
 test.describe('cross-site form posts', () => {
   test.use({ storageState: anonymous });
 

@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState, useState, type FormEvent, type ReactNode } from 'react';
+import { useActionState, useState, useSyncExternalStore, type FormEvent, type ReactNode } from 'react';
 
 import { ReauthDialog } from '@/components/auth/reauth-dialog';
 import type { ActionResult } from '@/lib/actions/result';
@@ -9,10 +9,13 @@ import { JobProgress } from './job-progress';
 
 type JobAnswer = ActionResult<{ jobId: string }> | null;
 
+const subscribeToNothing = () => () => undefined;
+
 /**
  * A button that starts an admin job. It is a form around the server action, so it works as a plain HTML
  * post before the page's scripts run or without them. It asks for confirmation when told to (a confirm()
- * box with JavaScript, a required checkbox without), for the password when the login is not recent, says
+ * box once the scripts run; until then, and without them, a required checkbox, so that a click before
+ * hydration cannot skip the question), for the password when the login is not recent, says
  * why a start was refused, and shows the job (started here, in another browser, or before a reload).
  */
 export function JobButton({
@@ -42,13 +45,14 @@ export function JobButton({
 }) {
   const [answer, submit, pending] = useActionState(action, null);
   const [cancelled, setCancelled] = useState<JobAnswer>(null);
+  const scripted = useSyncExternalStore(subscribeToNothing, () => true, () => false);
   const busy = pending || job?.status === 'running';
   const refusal = answer && !answer.ok && answer !== cancelled ? answer : undefined;
   const askingPassword = refusal?.error.code === 'reauth_required';
   const confirmFirst = (event: FormEvent<HTMLFormElement>) => {
     const submitter = (event.nativeEvent as SubmitEvent).submitter;
     // The password prompt continues an action that was already confirmed.
-    if (!confirmMessage || submitter?.hasAttribute('data-reauth')) return;
+    if (!confirmMessage || !scripted || submitter?.hasAttribute('data-reauth')) return;
     if (!window.confirm(confirmMessage)) event.preventDefault();
   };
   return (
@@ -60,12 +64,10 @@ export function JobButton({
         <button type="submit" className={secondary ? 'secondary' : undefined} disabled={busy} data-testid={testId}>
           {busy ? busyLabel : label}
         </button>
-        {confirmMessage ? (
-          <noscript>
-            <label className="small">
-              <input type="checkbox" name="understood" required /> {confirmMessage}
-            </label>
-          </noscript>
+        {confirmMessage && !scripted ? (
+          <label className="small">
+            <input type="checkbox" name="understood" required data-testid={`${testId}-understood`} /> {confirmMessage}
+          </label>
         ) : null}
         {note ? <span className="muted small">{note}</span> : null}
         {refusal && !askingPassword ? (
