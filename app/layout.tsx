@@ -56,7 +56,18 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             </nav>
           ) : null}
         </header>
-        <main className="page">{children}</main>
+        <main className="page">
+          {session ? (
+            <noscript>
+              <p className="muted small" data-testid="noscript-note">
+                JavaScript is off. Logging in and out, restarts, creating accounts, the ownership fix, the registration mode and the audit
+                filter work as plain forms; live updates, the panels that load after the page, the graphs and the log follow need JavaScript
+                (reload the page to see the present).
+              </p>
+            </noscript>
+          ) : null}
+          {children}
+        </main>
       </body>
     </html>
   );

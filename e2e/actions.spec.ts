@@ -24,6 +24,8 @@ test('a restart shows its progress from Docker through to healthy, and the job s
 test('restarting db warns first that Mastodon will fail for a moment; declining changes nothing', async ({ page }) => {
   const name = `${testbed.project}-db-1`;
   await page.goto('/');
+  // The confirm() box comes with the page's scripts; until they run, a required checkbox asks instead.
+  await expect(page.getByTestId(`container-${name}`).getByTestId('restart-understood')).toHaveCount(0);
   const before = await docker('inspect', '--format', '{{.State.StartedAt}}', name);
   let warning = '';
   page.once('dialog', (dialog) => {

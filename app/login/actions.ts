@@ -4,10 +4,10 @@ import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 
 import { currentSession, requireActionSession } from '@/lib/auth/guard';
-import { loginWithLink, loginWithPassword, logout, reauthenticate } from '@/lib/auth/login';
+import { loginWithLink, loginWithPassword, logout } from '@/lib/auth/login';
 import { SESSION_COOKIE, sessionCookieOptions } from '@/lib/auth/session';
 import { getConfig } from '@/lib/config';
-import { AppError, toErrorView } from '@/lib/errors';
+import { AppError } from '@/lib/errors';
 import { checkRequest, requestFacts } from '@/lib/http/request-guard';
 import { nextPathSchema } from '@/lib/validations/auth';
 import type { FormState } from '@/components/auth/form-state';
@@ -47,14 +47,4 @@ export async function logoutAction(): Promise<void> {
   logout(session);
   (await cookies()).delete(SESSION_COOKIE);
   redirect('/login');
-}
-
-export async function reauthAction(_previous: FormState, form: FormData): Promise<FormState> {
-  try {
-    const session = await requireActionSession();
-    const result = await reauthenticate(session, { password: form.get('password') });
-    return result.ok ? { done: true } : { error: result.error, fieldErrors: result.fieldErrors };
-  } catch (error) {
-    return { error: toErrorView(error) };
-  }
 }

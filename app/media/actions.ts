@@ -1,9 +1,12 @@
 'use server';
 
-import { runAdminJob } from '@/lib/actions/admin-action';
+import { actionCall, runAdminJob } from '@/lib/actions/admin-action';
 import { fixMediaPermissionsSpec } from '@/lib/actions/fix-media-permissions';
 
 /** Starts the ownership fix as a job; the answer carries its id, progress follows on /api/live?topic=jobs. */
-export async function fixMediaPermissionsAction(input: { container: string; path: string }) {
-  return runAdminJob(fixMediaPermissionsSpec, input);
+export async function fixMediaPermissionsAction(first: unknown, form?: FormData) {
+  return runAdminJob(
+    fixMediaPermissionsSpec,
+    actionCall(first, form, (fields) => ({ container: fields.get('container'), path: fields.get('path') })),
+  );
 }

@@ -1,9 +1,9 @@
 'use server';
 
-import { runAdminAction } from '@/lib/actions/admin-action';
+import { actionCall, runAdminAction } from '@/lib/actions/admin-action';
 import { changeRegistrationsSpec } from '@/lib/actions/change-registrations';
-import type { ChangeRegistrationsInput } from '@/lib/validations/registrations';
+import { registrationsFormInput } from '@/lib/validations/registrations';
 
-export async function changeRegistrationsAction(input: ChangeRegistrationsInput) {
-  return runAdminAction(changeRegistrationsSpec, input);
+export async function changeRegistrationsAction(first: unknown, form?: FormData) {
+  return runAdminAction(changeRegistrationsSpec, actionCall(first, form, registrationsFormInput));
 }

@@ -1,25 +1,26 @@
 'use client';
 
-import { useCallback, useRef, useState, type FormEvent } from 'react';
+import { useActionState, useState, type FormEvent } from 'react';
 
 import { createAccountAction } from '@/app/accounts/actions';
 import { ReauthDialog } from '@/components/auth/reauth-dialog';
-import { useGuardedAction } from '@/components/auth/use-guarded-action';
 import { ErrorBox } from '@/components/ui/error-box';
 import { FieldError } from '@/components/ui/field-error';
 import type { ActionResult } from '@/lib/actions/result';
 import type { ErrorView } from '@/lib/errors';
 import type { CreatedAccount, OwnerView, RoleView } from '@/lib/mastodon/accounts';
-import { createAccountSchema, EMAIL_MAX, ROLE_MAX, type AccountFieldErrors } from '@/lib/validations/accounts';
+import { accountFormInput, createAccountSchema, EMAIL_MAX, ROLE_MAX, type AccountFieldErrors } from '@/lib/validations/accounts';
 import { OwnersList } from './owners-list';
 import { PasswordOnce } from './password-once';
 
-interface CreateAccountFormInput {
-  username: string;
-  email: string;
-  role: string;
-  confirmed: boolean;
-  approve: boolean;
+type Answer = ActionResult<CreatedAccount> | null;
+
+interface Typed {
+  username?: string;
+  email?: string;
+  role?: string;
+  confirmed?: boolean;
+  approve?: boolean;
 }
 
 function defaultRole(roles: RoleView[] | undefined): string {
@@ -38,46 +39,42 @@ export function AccountsPanel({
   owners?: OwnerView[];
   ownersError?: ErrorView;
 }) {
-  // The created account and its password: this state is the only place the password exists. The wrapper
-  // below takes it out of the action's answer, so the hook's own copy of the result never holds it.
-  const [created, setCreated] = useState<CreatedAccount>();
-  const formRef = useRef<HTMLFormElement>(null);
-  const create = useCallback(async (input: CreateAccountFormInput): Promise<ActionResult<{ username: string }>> => {
-    const answer = await createAccountAction(input);
-    if (!answer.ok) return answer;
-    setCreated(answer.data);
-    formRef.current?.reset();
-    return { ok: true, auditId: answer.auditId, data: { username: answer.data.account?.username ?? input.username } };
-  }, []);
-  const { run, pending, result, awaitingPassword, onReauthenticated, cancelReauth } = useGuardedAction(create);
+  // The form posts to the server action directly, so it works as a plain HTML form too. The created account
+  // and its password live in the action's answer only; "I have stored it" hides it, the next answer replaces it.
+  const [answer, submit, pending] = useActionState<Answer, FormData>(createAccountAction, null);
+  const [hidden, setHidden] = useState<Answer>(null);
   const [clientErrors, setClientErrors] = useState<AccountFieldErrors>();
+  // React resets the form after each answer; what was typed comes back after a refusal (never after a success).
+  const [typed, setTyped] = useState<Typed>({});
 
-  const owners = created && created.owners.length > 0 ? created.owners : initialOwners;
-  const serverErrors: AccountFieldErrors = result && !result.ok ? (result.fieldErrors ?? {}) : {};
-  const fieldErrors: AccountFieldErrors = clientErrors ?? serverErrors;
+  const created = answer?.ok && answer !== hidden ? answer.data : undefined;
+  const owners = answer?.ok && answer.data.owners.length > 0 ? answer.data.owners : initialOwners;
+  const refusal = answer && !answer.ok && answer !== hidden ? answer : undefined;
+  const askingPassword = refusal?.error.code === 'reauth_required';
+  const fieldErrors: AccountFieldErrors = clientErrors ?? refusal?.fieldErrors ?? {};
+  const defaults: Typed = answer?.ok ? {} : typed;
 
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const check = (event: FormEvent<HTMLFormElement>) => {
     const form = new FormData(event.currentTarget);
-    const input: CreateAccountFormInput = {
+    setTyped({
       username: String(form.get('username') ?? ''),
       email: String(form.get('email') ?? ''),
       role: String(form.get('role') ?? ''),
       confirmed: form.get('confirmed') === 'on',
       approve: form.get('approve') === 'on',
-    };
+    });
     // The same schema runs again on the server; this only answers faster.
-    const parsed = createAccountSchema.safeParse(input);
+    const parsed = createAccountSchema.safeParse(accountFormInput(form));
     if (!parsed.success) {
+      event.preventDefault();
       setClientErrors(parsed.error.flatten().fieldErrors as AccountFieldErrors);
       return;
     }
     setClientErrors(undefined);
-    setCreated(undefined);
-    void run(input);
+    setHidden(answer);
   };
 
-  const generalError = result && !result.ok && !clientErrors ? result.error : undefined;
+  const generalError = refusal && !askingPassword && !clientErrors ? refusal.error : undefined;
 
   return (
     <div className="accounts">
@@ -89,23 +86,39 @@ export function AccountsPanel({
           Runs <code>tootctl accounts create</code> in the web container (sidekiq when web is not running). Mastodon generates the
           password.
         </p>
-        {created ? <PasswordOnce created={created} onDismiss={() => setCreated(undefined)} /> : null}
-        <form ref={formRef} className="form account-form" onSubmit={submit} noValidate data-testid="create-account-form">
+        {created ? <PasswordOnce created={created} onDismiss={() => setHidden(answer)} /> : null}
+        <form action={submit} onSubmit={check} className="form account-form" noValidate data-testid="create-account-form">
           <label>
             Username
-            <input name="username" autoComplete="off" spellCheck={false} maxLength={64} placeholder="e.g. alice" data-testid="username" />
+            <input
+              name="username"
+              autoComplete="off"
+              spellCheck={false}
+              maxLength={64}
+              placeholder="e.g. alice"
+              defaultValue={defaults.username}
+              data-testid="username"
+            />
             <span className="muted small">Letters a–z, digits and _; at most 30 characters.</span>
             <FieldError errors={fieldErrors.username} />
           </label>
           <label>
             Email
-            <input name="email" type="email" autoComplete="off" spellCheck={false} maxLength={EMAIL_MAX + 10} data-testid="email" />
+            <input
+              name="email"
+              type="email"
+              autoComplete="off"
+              spellCheck={false}
+              maxLength={EMAIL_MAX + 10}
+              defaultValue={defaults.email}
+              data-testid="email"
+            />
             <FieldError errors={fieldErrors.email} />
           </label>
           <label>
             Role
             {roles && roles.length > 0 ? (
-              <select name="role" defaultValue={defaultRole(roles)} data-testid="role">
+              <select name="role" defaultValue={defaults.role ?? defaultRole(roles)} data-testid="role">
                 {roles.map((role) => (
                   <option key={role.id} value={role.name}>
                     {role.name}
@@ -114,7 +127,7 @@ export function AccountsPanel({
                 ))}
               </select>
             ) : (
-              <input name="role" defaultValue="Owner" maxLength={ROLE_MAX} data-testid="role" />
+              <input name="role" defaultValue={defaults.role ?? 'Owner'} maxLength={ROLE_MAX} data-testid="role" />
             )}
             <FieldError errors={fieldErrors.role} />
           </label>
@@ -122,11 +135,11 @@ export function AccountsPanel({
             <ErrorBox error={rolesError} testId="roles-error" note="The roles could not be read; type the role's exact name (case-sensitive)." />
           ) : null}
           <label className="checkbox">
-            <input type="checkbox" name="confirmed" defaultChecked data-testid="confirmed" />
+            <input type="checkbox" name="confirmed" defaultChecked={defaults.confirmed ?? true} data-testid="confirmed" />
             Email confirmed (no confirmation mail is needed)
           </label>
           <label className="checkbox">
-            <input type="checkbox" name="approve" defaultChecked data-testid="approve" />
+            <input type="checkbox" name="approve" defaultChecked={defaults.approve ?? true} data-testid="approve" />
             Approved (can log in even when registrations need approval)
           </label>
           {generalError ? <ErrorBox error={generalError} testId="create-error" /> : null}
@@ -135,8 +148,8 @@ export function AccountsPanel({
               {pending ? 'Creating… (tootctl can take a minute)' : 'Create account'}
             </button>
           </div>
+          {refusal && askingPassword ? <ReauthDialog errors={refusal.fieldErrors?.password} onCancel={() => setHidden(refusal)} /> : null}
         </form>
-        {awaitingPassword ? <ReauthDialog onDone={onReauthenticated} onCancel={cancelReauth} /> : null}
       </section>
 
       <section className="panel" aria-labelledby="owners-title">

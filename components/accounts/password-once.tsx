@@ -35,6 +35,9 @@ export function PasswordOnce({ created, onDismiss }: { created: CreatedAccount; 
           {copy === 'copied' ? 'Copied' : 'Copy'}
         </button>
       </div>
+      <noscript>
+        <p className="muted small">Copy needs JavaScript: select the password and copy it by hand. Leaving or reloading this page removes it.</p>
+      </noscript>
       {copy === 'failed' ? <p className="field-error">The browser refused the clipboard; select the password and copy it by hand.</p> : null}
       {account ? (
         <dl className="facts" data-testid="created-account">

@@ -11,7 +11,7 @@ export function RestartButton({ name, service, job }: { name: string; service: s
   return (
     <JobButton
       action={restartContainerAction}
-      input={{ container: name }}
+      fields={{ container: name }}
       label="Restart"
       busyLabel="Restarting…"
       testId="restart"

@@ -10,8 +10,8 @@ export function RestartMastodon({ job }: { job?: JobView }) {
   return (
     <div className="restart-mastodon">
       <JobButton
-        action={() => restartMastodonAction()}
-        input={undefined}
+        action={restartMastodonAction}
+        fields={{}}
         label="Restart Mastodon"
         busyLabel="Restarting Mastodon…"
         testId="restart-mastodon"

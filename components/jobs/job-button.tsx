@@ -1,58 +1,83 @@
 'use client';
 
+import { useActionState, useState, useSyncExternalStore, type FormEvent, type ReactNode } from 'react';
+
 import { ReauthDialog } from '@/components/auth/reauth-dialog';
-import { useGuardedAction } from '@/components/auth/use-guarded-action';
 import type { ActionResult } from '@/lib/actions/result';
 import type { JobView } from '@/lib/jobs/types';
 import { JobProgress } from './job-progress';
 
+type JobAnswer = ActionResult<{ jobId: string }> | null;
+
+const subscribeToNothing = () => () => undefined;
+
 /**
- * A button that starts an admin job: asks for confirmation when told to, for the password when the
- * login is not recent, says why a start was refused, and shows the job (started here, in another
- * browser, or before a reload).
+ * A button that starts an admin job. It is a form around the server action, so it works as a plain HTML
+ * post before the page's scripts run or without them. It asks for confirmation when told to (a confirm()
+ * box once the scripts run; until then, and without them, a required checkbox, so that a click before
+ * hydration cannot skip the question), for the password when the login is not recent, says
+ * why a start was refused, and shows the job (started here, in another browser, or before a reload).
  */
-export function JobButton<Input>({
+export function JobButton({
   action,
-  input,
+  fields,
   label,
   busyLabel,
   testId,
   job,
+  showProgress = true,
   confirmMessage,
   note,
   secondary = false,
 }: {
-  action: (input: Input) => Promise<ActionResult<{ jobId: string }>>;
-  input: Input;
+  action: (previous: JobAnswer, form: FormData) => Promise<JobAnswer>;
+  /** The action's input, sent as hidden fields. */
+  fields: Record<string, string>;
   label: string;
   busyLabel: string;
   testId: string;
   job?: JobView;
+  /** False when the caller shows the job's progress elsewhere. */
+  showProgress?: boolean;
   confirmMessage?: string;
-  note?: string;
+  note?: ReactNode;
   secondary?: boolean;
 }) {
-  const { run, pending, result, awaitingPassword, onReauthenticated, cancelReauth } = useGuardedAction(action);
+  const [answer, submit, pending] = useActionState(action, null);
+  const [cancelled, setCancelled] = useState<JobAnswer>(null);
+  const scripted = useSyncExternalStore(subscribeToNothing, () => true, () => false);
   const busy = pending || job?.status === 'running';
-  const start = () => {
-    if (confirmMessage && !window.confirm(confirmMessage)) return;
-    void run(input);
+  const refusal = answer && !answer.ok && answer !== cancelled ? answer : undefined;
+  const askingPassword = refusal?.error.code === 'reauth_required';
+  const confirmFirst = (event: FormEvent<HTMLFormElement>) => {
+    const submitter = (event.nativeEvent as SubmitEvent).submitter;
+    // The password prompt continues an action that was already confirmed.
+    if (!confirmMessage || !scripted || submitter?.hasAttribute('data-reauth')) return;
+    if (!window.confirm(confirmMessage)) event.preventDefault();
   };
   return (
-    <div className="action-area">
+    <form action={submit} onSubmit={confirmFirst} className="action-area" data-testid={`${testId}-form`}>
+      {Object.entries(fields).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
       <div className="action-row">
-        <button type="button" className={secondary ? 'secondary' : undefined} onClick={start} disabled={busy} data-testid={testId}>
+        <button type="submit" className={secondary ? 'secondary' : undefined} disabled={busy} data-testid={testId}>
           {busy ? busyLabel : label}
         </button>
+        {confirmMessage && !scripted ? (
+          <label className="small">
+            <input type="checkbox" name="understood" required data-testid={`${testId}-understood`} /> {confirmMessage}
+          </label>
+        ) : null}
         {note ? <span className="muted small">{note}</span> : null}
-        {result && !result.ok ? (
+        {refusal && !askingPassword ? (
           <span className="action-failed" role="alert" data-testid={`${testId}-refused`}>
-            {result.error.title}: {result.error.detail}
+            {refusal.error.title}: {refusal.error.detail}
           </span>
         ) : null}
       </div>
-      {job ? <JobProgress job={job} /> : null}
-      {awaitingPassword ? <ReauthDialog onDone={onReauthenticated} onCancel={cancelReauth} /> : null}
-    </div>
+      {job && showProgress ? <JobProgress job={job} /> : null}
+      {refusal && askingPassword ? <ReauthDialog errors={refusal.fieldErrors?.password} onCancel={() => setCancelled(refusal)} /> : null}
+    </form>
   );
 }

@@ -4,8 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useRef } from 'react';
 
 import { fixMediaPermissionsAction } from '@/app/media/actions';
-import { ReauthDialog } from '@/components/auth/reauth-dialog';
-import { useGuardedAction } from '@/components/auth/use-guarded-action';
+import { JobButton } from '@/components/jobs/job-button';
 import { JobProgress } from '@/components/jobs/job-progress';
 import { useJobs } from '@/components/jobs/use-jobs';
 import { ErrorBox } from '@/components/ui/error-box';
@@ -27,8 +26,7 @@ function latestFix(jobs: Iterable<JobView>): JobView | undefined {
 export function MediaPanel({ diagnosis, error, initialJobs }: { diagnosis?: MediaDiagnosis; error?: ErrorView; initialJobs: JobView[] }) {
   const router = useRouter();
   const job = latestFix(useJobs(initialJobs).values());
-  const { run, pending, result, awaitingPassword, onReauthenticated, cancelReauth } = useGuardedAction(fixMediaPermissionsAction);
-  const running = pending || job?.status === 'running';
+  const running = job?.status === 'running';
   const fixed = job?.status === 'succeeded' ? asFixResult(job.result) : undefined;
 
   // When a job this page watched ends, the page's own diagnosis is re-read so both agree.
@@ -41,13 +39,8 @@ export function MediaPanel({ diagnosis, error, initialJobs }: { diagnosis?: Medi
     }
   }, [job, router]);
 
-  const start = () => {
-    if (!diagnosis) return;
-    const { container, path, expected } = diagnosis.evidence;
-    const owner = `${expected.uid}:${expected.gid}`;
-    if (!window.confirm(`Run "chown -R -h ${owner} -- ${path}" as root inside ${container}? Every file and folder under it will belong to ${owner}.`)) return;
-    void run({ container, path });
-  };
+  const evidence = diagnosis?.evidence;
+  const owner = evidence ? `${evidence.expected.uid}:${evidence.expected.gid}` : '';
 
   return (
     <section className="panel media" aria-labelledby="media-heading">
@@ -56,6 +49,9 @@ export function MediaPanel({ diagnosis, error, initialJobs }: { diagnosis?: Medi
         <button type="button" className="secondary small-button" onClick={() => router.refresh()} data-testid="media-recheck">
           Check again
         </button>
+        <noscript>
+          <span className="muted small">Without JavaScript, reload the page to check again.</span>
+        </noscript>
       </div>
       <p className="muted">
         Uploads fail with <code>Errno::EACCES … public/system</code> when the media folder is not owned by Mastodon&apos;s user (uid 991 in
@@ -64,22 +60,22 @@ export function MediaPanel({ diagnosis, error, initialJobs }: { diagnosis?: Medi
       {error ? <ErrorBox error={error} testId="media-error" /> : null}
       {diagnosis ? <DiagnosisView diagnosis={diagnosis} testId="media-diagnosis" /> : null}
 
-      {diagnosis && (diagnosis.verdict.fixHelps || running) ? (
-        <div className="action-area">
-          <div className="action-row">
-            <button type="button" onClick={start} disabled={running} data-testid="media-fix">
-              {running ? 'Fixing ownership…' : 'Fix ownership'}
-            </button>
-            <span className="muted small">
-              Runs <code>chown -R</code> as root in {diagnosis.evidence.container}; may take minutes on a large media tree.
-            </span>
-          </div>
-          {result && !result.ok ? (
-            <p className="action-failed" role="alert" data-testid="media-fix-refused">
-              {result.error.title}: {result.error.detail}
-            </p>
-          ) : null}
-        </div>
+      {diagnosis && evidence && (diagnosis.verdict.fixHelps || running) ? (
+        <JobButton
+          action={fixMediaPermissionsAction}
+          fields={{ container: evidence.container, path: evidence.path }}
+          label="Fix ownership"
+          busyLabel="Fixing ownership…"
+          testId="media-fix"
+          job={job}
+          showProgress={false}
+          confirmMessage={`Run "chown -R -h ${owner} -- ${evidence.path}" as root inside ${evidence.container}? Every file and folder under it will belong to ${owner}.`}
+          note={
+            <>
+              Runs <code>chown -R</code> as root in {evidence.container}; may take minutes on a large media tree.
+            </>
+          }
+        />
       ) : null}
 
       {job ? (
@@ -98,7 +94,6 @@ export function MediaPanel({ diagnosis, error, initialJobs }: { diagnosis?: Medi
           ) : null}
         </div>
       ) : null}
-      {awaitingPassword ? <ReauthDialog onDone={onReauthenticated} onCancel={cancelReauth} /> : null}
     </section>
   );
 }

@@ -1,14 +1,12 @@
 'use client';
 
-import { useState } from 'react';
+import { useActionState, useState, useSyncExternalStore } from 'react';
 
 import { changeRegistrationsAction } from '@/app/registrations/actions';
 import { ReauthDialog } from '@/components/auth/reauth-dialog';
-import { useGuardedAction } from '@/components/auth/use-guarded-action';
 import { ErrorBox } from '@/components/ui/error-box';
 import { FieldError } from '@/components/ui/field-error';
 import type { RegistrationsMode, RegistrationsReport } from '@/lib/mastodon/registrations';
-import { changeRegistrationsSchema } from '@/lib/validations/registrations';
 import { RegistrationsState } from './registrations-state';
 
 const CHOICES: { mode: RegistrationsMode; label: string; explanation: string }[] = [
@@ -24,31 +22,31 @@ function fromKey(report: RegistrationsReport): FromKey {
   return mode?.mode ?? (mode?.unrecognised ? 'unrecognised' : 'unknown');
 }
 
-/** The current state, and the form that changes it; after a change, the state as read back. */
+const subscribeToNothing = () => () => undefined;
+
+/**
+ * The current state, and the form that changes it; after a change, the state as read back. The form posts
+ * to the server action directly, so it works as a plain HTML form too; the server validates with the same
+ * schema (lib/validations/registrations.ts).
+ */
 export function RegistrationsPanel({ initial }: { initial: RegistrationsReport }) {
-  const { run, pending, result, awaitingPassword, onReauthenticated, cancelReauth } = useGuardedAction(changeRegistrationsAction);
+  type Answer = Awaited<ReturnType<typeof changeRegistrationsAction>> | null;
+  const [result, submit, pending] = useActionState<Answer, FormData>(changeRegistrationsAction, null);
+  const [cancelled, setCancelled] = useState<Answer>(null);
   const report = result?.ok ? result.data.after : initial;
   const [mode, setMode] = useState<RegistrationsMode>(initial.settings?.mode.mode ?? 'none');
   const [requireReason, setRequireReason] = useState(initial.settings?.requireInviteText.value ?? false);
-  const [fieldErrors, setFieldErrors] = useState<Partial<Record<string, string[]>>>();
-
-  const submit = (event: React.FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const input = { mode, ...(mode === 'approved' ? { requireReason } : {}), from: fromKey(report) };
-    const parsed = changeRegistrationsSchema.safeParse(input);
-    if (!parsed.success) {
-      setFieldErrors(parsed.error.flatten().fieldErrors);
-      return;
-    }
-    setFieldErrors(undefined);
-    void run(parsed.data);
-  };
-  const errors = fieldErrors ?? (result && !result.ok ? result.fieldErrors : undefined);
+  // Without JavaScript the checkbox cannot follow the chosen mode, so it is only disabled once scripts run.
+  const hydrated = useSyncExternalStore(subscribeToNothing, () => true, () => false);
+  const refusal = result && !result.ok && result !== cancelled ? result : undefined;
+  const askingPassword = refusal?.error.code === 'reauth_required';
+  const errors = refusal?.fieldErrors;
 
   return (
     <>
       <RegistrationsState report={report} />
-      <form className="form registrations-form" onSubmit={submit} data-testid="registrations-form">
+      <form className="form registrations-form" action={submit} data-testid="registrations-form">
+        <input type="hidden" name="from" value={fromKey(report)} />
         <fieldset disabled={!report.settings || pending}>
           <legend>Change the registration mode</legend>
           {CHOICES.map((choice) => (
@@ -66,7 +64,7 @@ export function RegistrationsPanel({ initial }: { initial: RegistrationsReport }
               type="checkbox"
               name="requireReason"
               checked={requireReason}
-              disabled={mode !== 'approved'}
+              disabled={hydrated && mode !== 'approved'}
               onChange={(event) => setRequireReason(event.target.checked)}
             />
             <span>
@@ -81,8 +79,9 @@ export function RegistrationsPanel({ initial }: { initial: RegistrationsReport }
             </button>
           </div>
         </fieldset>
+        {refusal && askingPassword ? <ReauthDialog errors={refusal.fieldErrors?.password} onCancel={() => setCancelled(refusal)} /> : null}
       </form>
-      {result && !result.ok ? <ErrorBox error={result.error} testId="registrations-error" /> : null}
+      {refusal && !askingPassword ? <ErrorBox error={refusal.error} testId="registrations-error" /> : null}
       {result?.ok ? (
         <div className="registrations-done" role="status" data-testid="registrations-done">
           <p className="action-ok">Saved (audit record #{result.auditId}). The state above is read back from Postgres.</p>
@@ -109,7 +108,6 @@ export function RegistrationsPanel({ initial }: { initial: RegistrationsReport }
           )}
         </div>
       ) : null}
-      {awaitingPassword ? <ReauthDialog onDone={onReauthenticated} onCancel={cancelReauth} /> : null}
     </>
   );
 }

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { auditFinish, auditStart } from '../audit';
 import type { AuditAction } from '../audit/actions';
 import { requireActionSession, type SessionContext } from '../auth/guard';
+import { reauthenticate } from '../auth/login';
 import { AppError, toErrorView, type ErrorView } from '../errors';
 import { addJobStep, createJob, finishJob, type JobProgress } from '../jobs';
 import type { ActionResult } from './result';
@@ -14,7 +15,22 @@ import type { ActionResult } from './result';
  * login for dangerous actions) → input validation → one operation per target → audit "started",
  * failing closed → the handler → audit outcome. Server actions only call runAdminAction (answer when
  * done) or runAdminJob (answer at once with a job id; progress follows on the live hub).
+ *
+ * Each server action serves two callers: a direct call with the input object, and a form (useActionState
+ * in the browser, or a plain HTML post before or without JavaScript) with the previous state and the
+ * FormData. `actionCall` tells them apart; a form may carry the password for a recent login with it.
  */
+export interface ActionCall {
+  input: unknown;
+  /** The admin's password, re-entered in the same form when the action needs a recent login. */
+  password?: FormDataEntryValue | null;
+}
+
+export function actionCall(first: unknown, form: unknown, fromForm: (form: FormData) => unknown): ActionCall {
+  if (form instanceof FormData) return { input: fromForm(form), password: form.get('password') };
+  return { input: first };
+}
+
 export interface AdminActionSpec<Schema extends z.ZodType, Data> {
   action: AuditAction;
   schema: Schema;
@@ -73,14 +89,44 @@ function release(keys: string[]): void {
   for (const key of keys) runningMap().delete(key);
 }
 
-async function begin<Schema extends z.ZodType, Data>(spec: AdminActionSpec<Schema, Data>, rawInput: unknown): Promise<Begun<Schema>> {
+type Refused = Extract<Begun<z.ZodType>, { ok: false }>;
+
+/**
+ * The session, with a recent login when the action needs one. A plain HTML form cannot open the password
+ * prompt and then continue, so a form sends the password with the action and it is checked here first.
+ * A wrong one keeps the answer reauth_required, so that the form asks again.
+ */
+async function guardedSession(recentLogin: boolean, password: FormDataEntryValue | null | undefined): Promise<{ ok: true; session: SessionContext } | Refused> {
+  const refuse = (error: ErrorView, fieldErrors?: Partial<Record<string, string[]>>): Refused => ({
+    ok: false,
+    result: { ok: false, error, ...(fieldErrors ? { fieldErrors } : {}) },
+  });
+  try {
+    return { ok: true, session: await requireActionSession({ recentLogin }) };
+  } catch (error) {
+    if (!(error instanceof AppError && error.code === 'reauth_required') || password === undefined || password === null) {
+      return refuse(toErrorView(error));
+    }
+  }
+  const session = await requireActionSession();
+  const confirmed = await reauthenticate(session, { password });
+  if (!confirmed.ok) {
+    const message = `${confirmed.error.title}. ${confirmed.error.detail}`;
+    return refuse({ ...confirmed.error, code: 'reauth_required' }, { ...confirmed.fieldErrors, password: confirmed.fieldErrors?.password ?? [message] });
+  }
+  return { ok: true, session: { ...session, recentlyAuthenticated: true } };
+}
+
+async function begin<Schema extends z.ZodType, Data>(spec: AdminActionSpec<Schema, Data>, call: ActionCall): Promise<Begun<Schema>> {
   let session: SessionContext;
   try {
-    session = await requireActionSession({ recentLogin: spec.recentLogin });
+    const guarded = await guardedSession(spec.recentLogin, call.password);
+    if (!guarded.ok) return guarded;
+    session = guarded.session;
   } catch (error) {
     return { ok: false, result: { ok: false, error: toErrorView(error) } };
   }
-  const parsed = spec.schema.safeParse(rawInput);
+  const parsed = spec.schema.safeParse(call.input);
   if (!parsed.success) {
     const flattened = (parsed.error as z.ZodError).flatten();
     return {
@@ -150,9 +196,9 @@ async function execute<Schema extends z.ZodType, Data>(
 /** Runs the action and answers when it is done. */
 export async function runAdminAction<Schema extends z.ZodType, Data>(
   spec: AdminActionSpec<Schema, Data>,
-  rawInput: unknown,
+  call: ActionCall,
 ): Promise<ActionResult<Data>> {
-  const begun = await begin(spec, rawInput);
+  const begun = await begin(spec, call);
   if (!begun.ok) return begun.result;
   const outcome = await execute(spec, begun, () => undefined);
   return outcome.ok ? { ok: true, data: outcome.data, auditId: begun.auditId } : { ok: false, error: outcome.error };
@@ -164,9 +210,9 @@ export async function runAdminAction<Schema extends z.ZodType, Data>(
  */
 export async function runAdminJob<Schema extends z.ZodType, Data extends Record<string, unknown>>(
   spec: AdminActionSpec<Schema, Data>,
-  rawInput: unknown,
+  call: ActionCall,
 ): Promise<ActionResult<{ jobId: string }>> {
-  const begun = await begin(spec, rawInput);
+  const begun = await begin(spec, call);
   if (!begun.ok) return begun.result;
   const job = createJob(spec.action, spec.target(begun.input), begun.auditId);
   claim(begun.lockKeys, { target: job.target, auditId: begun.auditId, jobId: job.id });

@@ -6,6 +6,7 @@ import { redirect } from 'next/navigation';
 
 import { getConfig } from '../config';
 import { AppError } from '../errors';
+import { refusalResponse } from '../http/refusal';
 import { checkRequest, requestFacts } from '../http/request-guard';
 import { isRecentlyAuthenticated, readSession, SESSION_COOKIE, sessionRef, type SessionRecord } from './session';
 
@@ -64,7 +65,7 @@ export async function requireActionSession(options: { recentLogin?: boolean } = 
 /** Route handlers: the session, or a ready 401/403 response to return as is. */
 export async function requireRouteSession(request: Request): Promise<SessionContext | Response> {
   const verdict = checkRequest(requestFacts(request.method, request.headers), getConfig().allowedHosts);
-  if (!verdict.ok) return new Response(`Forbidden: ${verdict.reason}\n`, { status: 403 });
+  if (!verdict.ok) return refusalResponse(verdict, request);
   const session = await currentSession();
   if (!session) return Response.json({ error: { code: 'unauthorized', title: 'Not logged in' } }, { status: 401 });
   return session;

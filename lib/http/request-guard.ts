@@ -6,7 +6,10 @@
  * - Origin on mutations: another localhost port shares our cookies (cookies ignore ports), so every
  *   state-changing request must come from exactly our own origin, port included.
  */
-export type GuardVerdict = { ok: true } | { ok: false; status: 403; reason: string };
+/** Which rule refused: the Host allow-list, or the same-origin rule for mutations. */
+export type GuardRule = 'host' | 'origin';
+export type GuardRefusal = { ok: false; status: 403; rule: GuardRule; reason: string };
+export type GuardVerdict = { ok: true } | GuardRefusal;
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -37,17 +40,20 @@ export interface RequestFacts {
 
 export function checkRequest(facts: RequestFacts, allowedHosts: readonly string[]): GuardVerdict {
   if (!isAllowedHost(facts.host, allowedHosts)) {
-    return { ok: false, status: 403, reason: `Host ${JSON.stringify(facts.host ?? '')} is not allowed` };
+    return { ok: false, status: 403, rule: 'host', reason: `Host ${JSON.stringify(facts.host ?? '')} is not allowed` };
   }
   if (SAFE_METHODS.has(facts.method.toUpperCase())) return { ok: true };
-  if (facts.secFetchSite !== null && facts.secFetchSite !== 'same-origin') {
-    return { ok: false, status: 403, reason: `Sec-Fetch-Site ${facts.secFetchSite} is not same-origin` };
-  }
-  if (facts.origin === null || facts.origin === '') return { ok: false, status: 403, reason: 'A mutation without Origin' };
-  if (facts.origin === 'null') return { ok: false, status: 403, reason: 'Origin null' };
+  const refuse = (reason: string): GuardRefusal => ({ ok: false, status: 403, rule: 'origin', reason });
+  // Each test below refuses on its own; their order only decides which reason a refusal names (Origin first,
+  // because it is what a person can check in the browser).
+  if (facts.origin === null || facts.origin === '') return refuse('A mutation without Origin');
+  // A sandboxed or otherwise opaque page sends `Origin: null`; so does a page of ours under Referrer-Policy
+  // no-referrer, which is why that policy is gone (lib/http/security-headers.ts).
+  if (facts.origin === 'null') return refuse('Origin null');
   const ownOrigins = [`http://${facts.host}`, `https://${facts.host}`].map((origin) => origin.toLowerCase());
-  if (!ownOrigins.includes(facts.origin.toLowerCase())) {
-    return { ok: false, status: 403, reason: `Origin ${facts.origin} is not this dashboard` };
+  if (!ownOrigins.includes(facts.origin.toLowerCase())) return refuse(`Origin ${facts.origin} is not this dashboard`);
+  if (facts.secFetchSite !== null && facts.secFetchSite !== 'same-origin') {
+    return refuse(`Sec-Fetch-Site ${facts.secFetchSite} is not same-origin`);
   }
   return { ok: true };
 }

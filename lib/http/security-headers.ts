@@ -19,10 +19,16 @@ export function contentSecurityPolicy(nonce: string): string {
   ].join('; ');
 }
 
+/**
+ * Referrer-Policy same-origin, not no-referrer: under no-referrer Chromium sends `Origin: null` on a plain
+ * (non-JavaScript) form POST to our own origin, which the Origin check must refuse, so a login sent before
+ * the page's scripts ran failed. Under same-origin the browser sends our real Origin to us and still sends
+ * no Referer to any other site (docs/design.md, "Why Referrer-Policy same-origin").
+ */
 export const STATIC_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'X-Frame-Options': 'DENY',
   'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
+  'Referrer-Policy': 'same-origin',
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Resource-Policy': 'same-origin',
   'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=()',

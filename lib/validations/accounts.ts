@@ -98,5 +98,16 @@ export const createAccountSchema = z
   .strict();
 
 export type CreateAccountInput = z.output<typeof createAccountSchema>;
+
+/** The form's fields as the schema's input (a checkbox sends "on" or nothing). */
+export function accountFormInput(form: FormData): unknown {
+  return {
+    username: form.get('username') ?? '',
+    email: form.get('email') ?? '',
+    role: form.get('role') ?? '',
+    confirmed: form.get('confirmed') === 'on',
+    approve: form.get('approve') === 'on',
+  };
+}
 export type CreateAccountFields = 'username' | 'email' | 'role';
 export type AccountFieldErrors = Partial<Record<CreateAccountFields, string[]>>;

@@ -19,3 +19,14 @@ export const changeRegistrationsSchema = z
   .strict();
 
 export type ChangeRegistrationsInput = z.infer<typeof changeRegistrationsSchema>;
+
+/** The form's fields as the schema's input: a checkbox sends "on" or nothing, and counts only with approved. */
+export function registrationsFormInput(form: FormData): unknown {
+  const mode = form.get('mode');
+  const from = form.get('from');
+  return {
+    mode,
+    ...(mode === 'approved' ? { requireReason: form.get('requireReason') === 'on' } : {}),
+    ...(from ? { from } : {}),
+  };
+}

@@ -38,6 +38,20 @@ describe('Host allow-list (DNS rebinding)', () => {
     expect(response.body).not.toMatch(/mdtest|<html/);
   });
 
+  it('a browser navigation with a foreign Host gets a page that says why, and no data even with a session cookie', async () => {
+    const { cookie } = plantSession(server.dataDir);
+    const navigation = { accept: 'text/html,application/xhtml+xml', 'sec-fetch-mode': 'navigate', cookie };
+    for (const path of ['/', '/audit/export', '/login?token=not-for-the-page']) {
+      const response = await rawRequest(server.port, { path, headers: { host: `evil.example:${server.port}`, ...navigation } });
+      expect(response.status, path).toBe(403);
+      expect(response.headers['content-type'], path).toMatch(/^text\/html/);
+      expect(response.body).toContain('<h1>Request refused</h1>');
+      expect(response.body).toContain('Host &#34;evil.example:');
+      expect(response.body).toContain(`href="http://localhost:${server.port}/"`);
+      expect(response.body, path).not.toMatch(/mdtest|not-for-the-page|guards-password|audit_log/);
+    }
+  });
+
   it('the same requests with Host 127.0.0.1, localhost or [::1] are served', async () => {
     const { cookie } = plantSession(server.dataDir);
     for (const host of [`127.0.0.1:${server.port}`, `localhost:${server.port}`, `[::1]:${server.port}`]) {
@@ -97,7 +111,7 @@ describe('security headers', () => {
     expect(csp).toContain("frame-ancestors 'none'");
     expect(response.headers['x-frame-options']).toBe('DENY');
     expect(response.headers['x-content-type-options']).toBe('nosniff');
-    expect(response.headers['referrer-policy']).toBe('no-referrer');
+    expect(response.headers['referrer-policy']).toBe('same-origin');
     const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
     expect(response.body).toContain(`nonce="${nonce}"`);
   });
