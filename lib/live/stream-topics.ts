@@ -7,7 +7,7 @@ import { liveTopics } from './index';
 import { LiveStreams } from './streams';
 
 /** How each topic kind starts and follows. Jobs start with the recent ones, so nothing emitted before joining is missed. */
-function subscribeTopic(key: LiveTopicKey, send: (message: unknown) => void): () => void {
+export function subscribeTopic(key: LiveTopicKey, send: (message: unknown) => void): () => void {
   switch (topicKind(key)) {
     case 'containers':
       return liveTopics().containers.subscribe(send);
