@@ -1,6 +1,6 @@
 'use client';
 
-import type { LiveTopicKey } from '@/lib/validations/live';
+import type { LiveTopicKey } from '@/lib/live/topic-keys';
 import { StreamConnection, type LiveConnectionState } from './stream-connection';
 import type { TabToWorker, WorkerToTab } from './live-worker';
 

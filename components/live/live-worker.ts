@@ -1,5 +1,5 @@
 import { StreamConnection, type LiveConnectionState } from './stream-connection';
-import type { LiveTopicKey } from '@/lib/validations/live';
+import type { LiveTopicKey } from '@/lib/live/topic-keys';
 
 /**
  * The browser's one event stream, shared by all its tabs (a SharedWorker). Each tab tells the worker

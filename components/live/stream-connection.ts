@@ -1,4 +1,4 @@
-import { LIVE_TOPIC_KINDS, type ChangeStreamTopics, type LiveEnvelope, type LiveStreamHello, type LiveTopicKey } from '@/lib/validations/live';
+import { LIVE_TOPIC_KINDS, type ChangeStreamTopics, type LiveEnvelope, type LiveStreamHello, type LiveTopicKey } from '@/lib/live/topic-keys';
 
 /**
  * One event stream to /api/live and the topics it should carry. Used by the shared worker (one per

@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState } from 'react';
 
-import type { LiveTopicKey } from '@/lib/validations/live';
+import type { LiveTopicKey } from '@/lib/live/topic-keys';
 import { tabLive } from './live-client';
 import type { LiveConnectionState } from './stream-connection';
 

@@ -10,7 +10,7 @@ import type { ContainerLogsData } from '@/lib/mastodon/log-panel';
 import { lineLevel, recogniseLine, summariseFindings, type LineLevel, type LogFinding, type LogRecogniser, type LogSeverity } from '@/lib/mastodon/log-recognisers';
 import type { PanelResult } from '@/lib/panels/panel';
 import { useLiveTopic } from '@/components/live/use-live-topic';
-import { logsTopicKey } from '@/lib/validations/live';
+import { logsTopicKey } from '@/lib/live/topic-keys';
 import styles from './log-view.module.css';
 
 /** Lines kept in the browser; older ones leave as new ones arrive. */

@@ -2,7 +2,7 @@ import 'server-only';
 
 import { followContainerLogs } from '../docker/logs';
 import { jobsTopic, listRecentJobs } from '../jobs';
-import { logsTopicContainer, topicKind, type LiveTopicKey } from '../validations/live';
+import { logsTopicContainer, topicKind, type LiveTopicKey } from './topic-keys';
 import { liveTopics } from './index';
 import { LiveStreams } from './streams';
 

@@ -3,7 +3,7 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 
 import { AppError } from '../errors';
-import type { LiveEnvelope, LiveTopicKey } from '../validations/live';
+import type { LiveEnvelope, LiveTopicKey } from './topic-keys';
 
 /**
  * The browser's event streams and the topics each carries. A browser holds one stream (shared by its

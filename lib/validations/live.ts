@@ -1,25 +1,21 @@
 import { z } from 'zod';
 
-/**
- * The topics of the one event stream (/api/live), shared by the route, the stream registry and the
- * browser. A topic is named by a key: `containers`, `jobs`, `metrics`, or `logs:NAME` for one
- * container's log. NAME is checked by the logs topic itself (it answers a bad or foreign name with a
- * "refused" message), so that the log view shows why, as it always has.
- */
-export const LIVE_TOPIC_KINDS = ['containers', 'jobs', 'metrics', 'logs'] as const;
-export type LiveTopicKind = (typeof LIVE_TOPIC_KINDS)[number];
+import { LOGS_TOPIC_PREFIX, type ChangeStreamTopics, type LiveTopicKey } from '../live/topic-keys';
 
-const LOGS_PREFIX = 'logs:';
+/**
+ * What a request may name as topics of the event stream (lib/live/topic-keys.ts). The NAME of
+ * `logs:NAME` is checked by the logs topic itself (it answers a bad or foreign name with a "refused"
+ * message), so that the log view shows why, as it always has.
+ */
 export const MAX_STREAM_TOPICS = 32;
 
 export const liveTopicKeySchema = z.union([
   z.enum(['containers', 'jobs', 'metrics']),
   z
     .string()
-    .max(LOGS_PREFIX.length + 200)
-    .refine((key) => key.startsWith(LOGS_PREFIX) && key.length > LOGS_PREFIX.length, 'Not a topic: containers, jobs, metrics or logs:NAME'),
-]);
-export type LiveTopicKey = z.infer<typeof liveTopicKeySchema>;
+    .max(LOGS_TOPIC_PREFIX.length + 200)
+    .refine((key): key is `logs:${string}` => key.startsWith(LOGS_TOPIC_PREFIX) && key.length > LOGS_TOPIC_PREFIX.length, 'Not a topic: containers, jobs, metrics or logs:NAME'),
+]) satisfies z.ZodType<LiveTopicKey>;
 
 const topicListSchema = z
   .array(liveTopicKeySchema)
@@ -40,37 +36,11 @@ export const openStreamQuerySchema = z
   })
   .pipe(topicListSchema);
 
-/** Changing a stream's topics: POST /api/live. `fresh` topics that stay are joined again, so they start over with their snapshot. */
+/** Changing a stream's topics: POST /api/live. */
 export const changeStreamTopicsSchema = z
   .object({
     stream: z.string().uuid(),
     topics: topicListSchema,
     fresh: topicListSchema.default([]),
   })
-  .strict();
-export type ChangeStreamTopics = z.input<typeof changeStreamTopicsSchema>;
-
-export function topicKind(key: LiveTopicKey): LiveTopicKind {
-  return key.startsWith(LOGS_PREFIX) ? 'logs' : (key as LiveTopicKind);
-}
-
-export function logsTopicKey(container: string): LiveTopicKey {
-  return `${LOGS_PREFIX}${container}`;
-}
-
-/** The container a logs topic follows (unchecked: the logs topic checks it). */
-export function logsTopicContainer(key: LiveTopicKey): string {
-  return key.slice(LOGS_PREFIX.length);
-}
-
-/** What one event of the stream carries in its data (its SSE event name is the topic's kind). */
-export interface LiveEnvelope<Message = unknown> {
-  topic: LiveTopicKey;
-  message: Message;
-}
-
-/** The stream's first event (`event: stream`): the id to name in POST /api/live. */
-export interface LiveStreamHello {
-  id: string;
-  topics: LiveTopicKey[];
-}
+  .strict() satisfies z.ZodType<ChangeStreamTopics, unknown>;

@@ -1,7 +1,8 @@
 import { requireRouteSession } from '@/lib/auth/guard';
 import { AppError } from '@/lib/errors';
 import { liveStreams } from '@/lib/live/stream-topics';
-import { changeStreamTopicsSchema, openStreamQuerySchema, topicKind, type LiveEnvelope, type LiveStreamHello } from '@/lib/validations/live';
+import { topicKind, type LiveEnvelope, type LiveStreamHello } from '@/lib/live/topic-keys';
+import { changeStreamTopicsSchema, openStreamQuerySchema } from '@/lib/validations/live';
 
 export const dynamic = 'force-dynamic';
 

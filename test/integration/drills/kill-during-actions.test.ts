@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { JobView } from '@/lib/jobs/types';
-import type { LiveEnvelope } from '@/lib/validations/live';
+import type { LiveEnvelope } from '@/lib/live/topic-keys';
 import { parseEventBlocks } from '../../support/event-stream';
 import { auditRows, callAction, openServerStore, plantSession } from '../../support/next-build';
 import { rawRequest, startServer, type RunningServer } from '../../support/server';

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { ContainersMessage } from '@/lib/live/messages';
-import type { LiveEnvelope } from '@/lib/validations/live';
+import type { LiveEnvelope } from '@/lib/live/topic-keys';
 import { parseEventBlocks } from '../../support/event-stream';
 import { plantSession } from '../../support/next-build';
 import { startServer, type RunningServer } from '../../support/server';

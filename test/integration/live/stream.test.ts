@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { ContainersMessage } from '@/lib/live/messages';
-import type { LiveEnvelope, LiveStreamHello } from '@/lib/validations/live';
+import type { LiveEnvelope, LiveStreamHello } from '@/lib/live/topic-keys';
 import { openEventStream, type OpenedStream, type StreamEvent } from '../../support/event-stream';
 import { plantSession } from '../../support/next-build';
 import { rawRequest, startServer, type RunningServer } from '../../support/server';

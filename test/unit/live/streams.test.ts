@@ -4,7 +4,8 @@ import { AppError } from '@/lib/errors';
 import { LiveTopic, type LiveSource } from '@/lib/live/hub';
 import { subscribeTopic } from '@/lib/live/stream-topics';
 import { LiveStreams } from '@/lib/live/streams';
-import { changeStreamTopicsSchema, openStreamQuerySchema, type LiveEnvelope, type LiveTopicKey } from '@/lib/validations/live';
+import type { LiveEnvelope, LiveTopicKey } from '@/lib/live/topic-keys';
+import { changeStreamTopicsSchema, openStreamQuerySchema } from '@/lib/validations/live';
 
 class CountingSource implements LiveSource<string> {
   starts = 0;
