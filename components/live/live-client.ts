@@ -2,7 +2,7 @@
 
 import type { LiveTopicKey } from '@/lib/live/topic-keys';
 import { StreamConnection, type LiveConnectionState } from './stream-connection';
-import type { TabToWorker, WorkerToTab } from './live-worker';
+import type { TabToWorker, WorkerToTab } from './tab-registry';
 
 /**
  * A tab's side of the live stream: which topics its components listen to, and the transport that
@@ -117,6 +117,12 @@ class TabLive {
       this.queueFlush();
     };
     port.start();
+    // Held until this tab is gone, so that the worker learns of a tab that crashed without saying goodbye.
+    const lock = `mastodash-live-tab-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+    void navigator.locks?.request(lock, () => {
+      post({ type: 'watch', lock });
+      return new Promise<never>(() => undefined);
+    });
     return {
       setTopics: (topics, fresh) => post({ type: 'topics', topics, fresh }),
       close: () => post({ type: 'close' }),
