@@ -73,11 +73,19 @@ export function LiveContainers({
           Containers <span className="muted">of compose project “{project}”</span>
         </h2>
         <span
-          className={`live-indicator live-${connection === 'live' && !docker.ok ? 'waiting' : connection}`}
+          className={`live-indicator live-${connection === 'live' && !docker.ok ? 'waiting' : connection === 'signed-out' ? 'reconnecting' : connection}`}
           data-testid="live-indicator"
           data-connection={connection}
         >
-          {connection === 'live' ? (docker.ok ? 'Live' : 'Waiting for Docker…') : connection === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
+          {connection === 'live'
+            ? docker.ok
+              ? 'Live'
+              : 'Waiting for Docker…'
+            : connection === 'connecting'
+              ? 'Connecting…'
+              : connection === 'signed-out'
+                ? 'Logged out: reload to log in'
+                : 'Reconnecting…'}
         </span>
       </header>
       {docker.ok ? (

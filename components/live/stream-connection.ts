@@ -6,7 +6,8 @@ import { LIVE_TOPIC_KINDS, type ChangeStreamTopics, type LiveEnvelope, type Live
  * naming the stream's id, never with a second stream. When the stream fails it is closed and opened
  * again with the topics wanted then (every topic then starts over with its snapshot).
  */
-export type LiveConnectionState = 'connecting' | 'live' | 'reconnecting';
+/** 'signed-out': the server refused the stream for want of a session; it keeps trying, as a login in another tab fixes it. */
+export type LiveConnectionState = 'connecting' | 'live' | 'reconnecting' | 'signed-out';
 
 export interface StreamCallbacks {
   message(topic: LiveTopicKey, message: unknown): void;
@@ -87,12 +88,26 @@ export class StreamConnection {
     }
     // EventSource would retry by itself with the URL's first topics (and not at all after an error status):
     // closing and reopening keeps the topics current and treats both cases alike.
-    source.onerror = () => this.fail();
+    source.onerror = () => {
+      const opened = this.id !== undefined;
+      this.fail();
+      // EventSource hides the status of a refused stream; an empty change tells a 401 from a broken stream.
+      if (!opened) void this.checkSession();
+    };
   }
 
-  private fail(): void {
+  private async checkSession(): Promise<void> {
+    try {
+      const response = await fetch(this.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}', credentials: 'same-origin' });
+      if (response.status === 401 && this.state === 'reconnecting') this.setState('signed-out');
+    } catch {
+      // The server is unreachable: 'reconnecting' says so.
+    }
+  }
+
+  private fail(state: LiveConnectionState = 'reconnecting'): void {
     this.close();
-    this.setState('reconnecting');
+    this.setState(state);
     const delay = RETRY_DELAYS_MS[Math.min(this.failures, RETRY_DELAYS_MS.length - 1)] ?? 5_000;
     this.failures += 1;
     this.retryTimer = setTimeout(() => {
@@ -123,7 +138,7 @@ export class StreamConnection {
         if (stream !== this.id) return;
         if (!response.ok) {
           // 404: the server no longer knows the stream (it restarted); 401: the session ended. Start over.
-          this.fail();
+          this.fail(response.status === 401 ? 'signed-out' : 'reconnecting');
           return;
         }
         this.joined = new Set(((await response.json()) as { topics: LiveTopicKey[] }).topics);

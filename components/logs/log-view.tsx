@@ -177,7 +177,14 @@ export function LogView({ container, initial }: { container: string; initial: Pa
   };
 
   // While the stream is down the last known state would be stale; 'refused' is final whatever the stream does.
-  const follow = following && connection === 'reconnecting' && followed.state !== 'refused' ? ({ state: 'reconnecting' } as const) : followed;
+  const follow: FollowView =
+    !following || followed.state === 'refused'
+      ? followed
+      : connection === 'signed-out'
+        ? { state: 'refused', error: { code: 'unauthorized', title: 'The live follow stopped', detail: 'Your session ended. Reload the page to log in again.' } }
+        : connection === 'reconnecting'
+          ? { state: 'reconnecting' }
+          : followed;
   const words = followWords(follow);
   const followDetail =
     follow.state === 'stopped' ? follow.detail : follow.state === 'unavailable' || follow.state === 'refused' ? `${follow.error.title}: ${follow.error.detail}` : undefined;

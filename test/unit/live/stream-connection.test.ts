@@ -152,4 +152,36 @@ describe('StreamConnection', () => {
     live.setTopics(['containers']);
     expect(FakeEventSource.opened).toHaveLength(2);
   });
+  it('says "signed-out" when the server refuses the stream for want of a session, and is live again after a login', async () => {
+    const { live, states } = connection();
+    answer = () => Response.json({ error: { code: 'unauthorized' } }, { status: 401 });
+    live.setTopics(['containers']);
+    lastSource().onerror?.();
+    await flush();
+    expect(posts.map((post) => post.body)).toEqual([{}]);
+    expect(states.at(-1)).toBe('signed-out');
+    await vi.advanceTimersByTimeAsync(1_000);
+    lastSource().emit('stream', { id: STREAM_ID, topics: ['containers'] });
+    expect(states.at(-1)).toBe('live');
+  });
+
+  it('a stream that was open and broke is "reconnecting", without asking about the session', async () => {
+    const { live, states } = connection();
+    live.setTopics(['containers']);
+    lastSource().emit('stream', { id: STREAM_ID, topics: ['containers'] });
+    lastSource().onerror?.();
+    await flush();
+    expect(posts).toEqual([]);
+    expect(states.at(-1)).toBe('reconnecting');
+  });
+
+  it('a topic change answered 401 says "signed-out"', async () => {
+    const { live, states } = connection();
+    live.setTopics(['containers']);
+    lastSource().emit('stream', { id: STREAM_ID, topics: ['containers'] });
+    answer = () => Response.json({ error: { code: 'unauthorized' } }, { status: 401 });
+    live.setTopics(['jobs']);
+    await flush();
+    expect(states.at(-1)).toBe('signed-out');
+  });
 });
