@@ -26,7 +26,8 @@ import { readTestbed, testbedBackendsEnv } from '../test/support/testbed';
 const PHASE_MS = Number(process.env.BENCH_PHASE_SECONDS ?? '60') * 1000;
 /** The home page's panels and how often a visible tab asks each again (ms), as the client code does. */
 const PANEL_INTERVALS: Record<string, number> = { headline: 10_000, health: 15_000, people: 30_000, sidekiq: 10_000, storage: 60_000, doctor: 60_000 };
-const STREAMS = ['/api/live?topic=containers', '/api/live?topic=jobs'];
+/** A home page's browser holds one stream carrying both of its topics (issue 14). */
+const STREAMS = ['/api/live?topics=containers,jobs'];
 
 const testbed = readTestbed();
 

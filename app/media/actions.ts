@@ -3,7 +3,7 @@
 import { actionCall, runAdminJob } from '@/lib/actions/admin-action';
 import { fixMediaPermissionsSpec } from '@/lib/actions/fix-media-permissions';
 
-/** Starts the ownership fix as a job; the answer carries its id, progress follows on /api/live?topic=jobs. */
+/** Starts the ownership fix as a job; the answer carries its id, progress follows on the event stream's jobs topic. */
 export async function fixMediaPermissionsAction(first: unknown, form?: FormData) {
   return runAdminJob(
     fixMediaPermissionsSpec,

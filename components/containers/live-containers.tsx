@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 
 import type { ContainerView } from '@/lib/docker/types';
 import type { ErrorView } from '@/lib/errors';
@@ -12,12 +12,9 @@ import { formatDuration, summarize } from './format';
 import { groupByService } from '@/lib/docker/grouping';
 import type { JobView } from '@/lib/jobs/types';
 import { useJobs } from '@/components/jobs/use-jobs';
+import { useLiveTopic } from '@/components/live/use-live-topic';
 import { RESTART_MASTODON_TARGET, RestartMastodon } from './restart-mastodon';
 import { useNow } from './use-now';
-
-type Connection = 'connecting' | 'live' | 'reconnecting';
-
-const REOPEN_AFTER_MS = 2_000;
 
 /** The newest job per target: what each card (and the panel, for "restart Mastodon") shows. */
 function latestByTarget(jobs: Iterable<JobView>): Map<string, JobView> {
@@ -46,51 +43,25 @@ export function LiveContainers({
   const [docker, setDocker] = useState<DockerStatus>(
     initialError ? { ok: false, error: initialError, since: new Date().toISOString() } : { ok: true },
   );
-  const [connection, setConnection] = useState<Connection>('connecting');
   const now = useNow(5_000);
 
-  useEffect(() => {
-    let source: EventSource | undefined;
-    let reopenTimer: ReturnType<typeof setTimeout> | undefined;
-    let disposed = false;
-
-    const apply = (message: ContainersMessage) => {
-      if (message.type === 'snapshot') {
-        setContainers(new Map(message.containers.map((c) => [c.id, c])));
-        setDocker(message.docker);
-      } else if (message.type === 'container') {
-        setContainers((previous) => new Map(previous).set(message.container.id, message.container));
-      } else if (message.type === 'removed') {
-        setContainers((previous) => {
-          const next = new Map(previous);
-          next.delete(message.id);
-          return next;
-        });
-      } else {
-        setDocker(message.docker);
-        if (!message.docker.ok) setContainers(new Map());
-      }
-    };
-
-    const open = () => {
-      source = new EventSource('/api/live');
-      source.onopen = () => setConnection('live');
-      source.onmessage = (event: MessageEvent<string>) => apply(JSON.parse(event.data) as ContainersMessage);
-      source.onerror = () => {
-        setConnection('reconnecting');
-        // EventSource retries by itself unless the server answered with an error; then it is closed for good.
-        if (source?.readyState === EventSource.CLOSED && !disposed) {
-          reopenTimer = setTimeout(open, REOPEN_AFTER_MS);
-        }
-      };
-    };
-    open();
-    return () => {
-      disposed = true;
-      clearTimeout(reopenTimer);
-      source?.close();
-    };
-  }, []);
+  const connection = useLiveTopic<ContainersMessage>('containers', (message) => {
+    if (message.type === 'snapshot') {
+      setContainers(new Map(message.containers.map((c) => [c.id, c])));
+      setDocker(message.docker);
+    } else if (message.type === 'container') {
+      setContainers((previous) => new Map(previous).set(message.container.id, message.container));
+    } else if (message.type === 'removed') {
+      setContainers((previous) => {
+        const next = new Map(previous);
+        next.delete(message.id);
+        return next;
+      });
+    } else {
+      setDocker(message.docker);
+      if (!message.docker.ok) setContainers(new Map());
+    }
+  });
 
   const groups = useMemo(() => groupByService(containers.values()), [containers]);
   const summary = summarize([...containers.values()]);
@@ -102,11 +73,19 @@ export function LiveContainers({
           Containers <span className="muted">of compose project “{project}”</span>
         </h2>
         <span
-          className={`live-indicator live-${connection === 'live' && !docker.ok ? 'waiting' : connection}`}
+          className={`live-indicator live-${connection === 'live' && !docker.ok ? 'waiting' : connection === 'signed-out' ? 'reconnecting' : connection}`}
           data-testid="live-indicator"
           data-connection={connection}
         >
-          {connection === 'live' ? (docker.ok ? 'Live' : 'Waiting for Docker…') : connection === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
+          {connection === 'live'
+            ? docker.ok
+              ? 'Live'
+              : 'Waiting for Docker…'
+            : connection === 'connecting'
+              ? 'Connecting…'
+              : connection === 'signed-out'
+                ? 'Logged out: reload to log in'
+                : 'Reconnecting…'}
         </span>
       </header>
       {docker.ok ? (

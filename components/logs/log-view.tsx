@@ -9,6 +9,8 @@ import { appendLogLines, filterLogLines, formatLogText, logLineKey, type LogFoll
 import type { ContainerLogsData } from '@/lib/mastodon/log-panel';
 import { lineLevel, recogniseLine, summariseFindings, type LineLevel, type LogFinding, type LogRecogniser, type LogSeverity } from '@/lib/mastodon/log-recognisers';
 import type { PanelResult } from '@/lib/panels/panel';
+import { useLiveTopic } from '@/components/live/use-live-topic';
+import { logsTopicKey } from '@/lib/live/topic-keys';
 import styles from './log-view.module.css';
 
 /** Lines kept in the browser; older ones leave as new ones arrive. */
@@ -120,13 +122,13 @@ function Findings({ findings }: { findings: LogFinding[] }) {
 
 /**
  * One container's log: the server-rendered last lines, then a live follow over the event stream
- * (?topic=logs), with a filter shared by the view and the download, error lines highlighted, and
+ * (its logs topic), with a filter shared by the view and the download, error lines highlighted, and
  * known problems marked with their diagnosis and, where one exists, the page that fixes them.
  */
 export function LogView({ container, initial }: { container: string; initial: PanelResult<ContainerLogsData> }) {
   const [lines, setLines] = useState<ViewLine[]>(() => (initial.ok ? initial.data.lines.slice(-MAX_VIEW_LINES).map(decorate) : []));
   const [following, setFollowing] = useState(true);
-  const [follow, setFollow] = useState<FollowView>({ state: 'connecting' });
+  const [followed, setFollow] = useState<FollowView>({ state: 'connecting' });
   const [filter, setFilter] = useState('');
   const [dropped, setDropped] = useState(0);
   const boxRef = useRef<HTMLDivElement>(null);
@@ -134,37 +136,20 @@ export function LogView({ container, initial }: { container: string; initial: Pa
   const sidekiqHealthcheck = initial.ok ? initial.data.sidekiqHealthcheck : undefined;
 
   useEffect(() => {
-    if (!following) {
-      setFollow({ state: 'paused' });
-      return undefined;
-    }
-    setFollow({ state: 'connecting' });
-    const source = new EventSource(`/api/live?topic=logs&container=${encodeURIComponent(container)}`);
+    setFollow(following ? { state: 'connecting' } : { state: 'paused' });
+  }, [following, container]);
+  const connection = useLiveTopic<LogsMessage>(following ? logsTopicKey(container) : undefined, (message) => {
     const add = (incoming: LogLine[]) => {
       if (incoming.length > 0) setLines((previous) => appendLogLines(previous, incoming.map(decorate), MAX_VIEW_LINES));
     };
-    source.onmessage = (event: MessageEvent<string>) => {
-      const message = JSON.parse(event.data) as LogsMessage;
-      if (message.type === 'lines') {
-        add(message.lines);
-        if (message.dropped) setDropped((count) => count + (message.dropped ?? 0));
-        return;
-      }
-      if (message.type === 'snapshot') add(message.lines);
-      setFollow(message.follow);
-      // Final: the server follows nothing for this name, so reconnecting would only repeat the refusal.
-      if (message.follow.state === 'refused') source.close();
-    };
-    source.onerror = () => {
-      if (source.readyState === EventSource.CLOSED) {
-        // The browser gave up (the answer was not an event stream: a 401 after the session ended, a 403).
-        setFollow({ state: 'refused', error: { code: 'upstream_failed', title: 'The live follow stopped', detail: 'Reload the page; you may need to log in again.' } });
-      } else {
-        setFollow((current) => (current.state === 'refused' ? current : { state: 'reconnecting' }));
-      }
-    };
-    return () => source.close();
-  }, [following, container]);
+    if (message.type === 'lines') {
+      add(message.lines);
+      if (message.dropped) setDropped((count) => count + (message.dropped ?? 0));
+      return;
+    }
+    if (message.type === 'snapshot') add(message.lines);
+    setFollow(message.follow);
+  });
 
   const shown = useMemo(() => filterLogLines(lines, filter), [lines, filter]);
   const findings = useMemo(() => summariseFindings(lines, sidekiqHealthcheck ? { sidekiqHealthcheck } : {}), [lines, sidekiqHealthcheck]);
@@ -191,6 +176,15 @@ export function LogView({ container, initial }: { container: string; initial: Pa
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   };
 
+  // While the stream is down the last known state would be stale; 'refused' is final whatever the stream does.
+  const follow: FollowView =
+    !following || followed.state === 'refused'
+      ? followed
+      : connection === 'signed-out'
+        ? { state: 'refused', error: { code: 'unauthorized', title: 'The live follow stopped', detail: 'Your session ended. Reload the page to log in again.' } }
+        : connection === 'reconnecting'
+          ? { state: 'reconnecting' }
+          : followed;
   const words = followWords(follow);
   const followDetail =
     follow.state === 'stopped' ? follow.detail : follow.state === 'unavailable' || follow.state === 'refused' ? `${follow.error.title}: ${follow.error.detail}` : undefined;

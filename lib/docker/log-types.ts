@@ -26,7 +26,7 @@ export type LogFollowState =
   | { state: 'unavailable'; error: ErrorView; since: string }
   | { state: 'refused'; error: ErrorView };
 
-/** What the logs topic of the event stream sends (/api/live?topic=logs&container=NAME). */
+/** What the logs topic of the event stream sends (topic key `logs:NAME` on /api/live). */
 export type LogsMessage =
   | { type: 'snapshot'; container: string; follow: LogFollowState; lines: LogLine[]; at: string }
   | { type: 'lines'; container: string; lines: LogLine[]; /** Lines skipped before these (rate cap). */ dropped?: number; at: string }

@@ -1,42 +1,25 @@
-import { z } from 'zod';
-
 import { requireRouteSession } from '@/lib/auth/guard';
-import { followContainerLogs } from '@/lib/docker/logs';
-import type { LogsMessage } from '@/lib/docker/log-types';
-import { jobsTopic, listRecentJobs, type JobsMessage } from '@/lib/jobs';
-import { liveTopics } from '@/lib/live';
-import type { ContainersMessage } from '@/lib/live/messages';
-import type { MetricsLiveMessage } from '@/lib/metrics/live-types';
+import { AppError } from '@/lib/errors';
+import { liveStreams } from '@/lib/live/stream-topics';
+import { topicKind, type LiveEnvelope, type LiveStreamHello } from '@/lib/live/topic-keys';
+import { changeStreamTopicsSchema, openStreamQuerySchema } from '@/lib/validations/live';
 
 export const dynamic = 'force-dynamic';
 
 const KEEPALIVE_MS = 15_000;
-const topicSchema = z.enum(['containers', 'jobs', 'metrics', 'logs']).catch('containers');
 
-type Subscribe = (
-  send: (message: ContainersMessage | JobsMessage | MetricsLiveMessage | LogsMessage) => void,
-  params: URLSearchParams,
-) => () => void;
-
-/** What each topic sends first and then follows. Jobs start with the recent ones, so nothing emitted before connecting is missed. */
-const TOPICS: Record<z.infer<typeof topicSchema>, Subscribe> = {
-  containers: (send) => liveTopics().containers.subscribe(send),
-  jobs: (send) => {
-    const unsubscribe = jobsTopic().subscribe(send);
-    for (const job of listRecentJobs().reverse()) send({ type: 'job', job });
-    return unsubscribe;
-  },
-  metrics: (send) => liveTopics().metrics.subscribe(send),
-  // ?container= is validated and resolved among the project's containers; anything else gets one "refused" message.
-  logs: (send, params) => followContainerLogs(params.get('container'), send),
-};
-
-/** The server-sent-events stream browser tabs listen to: ?topic=containers (default), jobs, metrics or logs (&container=NAME). */
+/**
+ * The one event stream of a browser: GET /api/live?topics=containers,jobs opens it. Its first event
+ * (`event: stream`) names its id; every other event is named after its topic's kind (`containers`,
+ * `jobs`, `metrics`, `logs`) and carries `{ topic, message }`. POST /api/live changes its topics.
+ */
 export async function GET(request: Request): Promise<Response> {
   const session = await requireRouteSession(request);
   if (session instanceof Response) return session;
-  const params = new URL(request.url).searchParams;
-  const topic = topicSchema.parse(params.get('topic') ?? undefined);
+  const topics = openStreamQuerySchema.safeParse(new URL(request.url).searchParams.get('topics') ?? '');
+  if (!topics.success) {
+    return Response.json({ error: { code: 'invalid_input', title: 'Not a list of topics', detail: topics.error.issues[0]?.message ?? '' } }, { status: 422 });
+  }
   const encoder = new TextEncoder();
   let cleanup = () => undefined as void;
   const body = new ReadableStream<Uint8Array>({
@@ -50,15 +33,22 @@ export async function GET(request: Request): Promise<Response> {
           cleanup();
         }
       };
-      // The browser reconnects after 1 s when the stream drops; the first message after that is a fresh snapshot.
+      const event = (name: string, data: unknown) => write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+      // The hub may hand snapshots over while the stream opens: they wait until the stream's id went first.
+      const early: LiveEnvelope[] = [];
+      let named = false;
+      const deliver = (envelope: LiveEnvelope) => (named ? event(topicKind(envelope.topic), envelope) : early.push(envelope));
+      const stream = liveStreams().open(session.idHash, deliver, topics.data);
       write('retry: 1000\n\n');
-      const unsubscribe = TOPICS[topic]((message) => write(`data: ${JSON.stringify(message)}\n\n`), params);
+      event('stream', { id: stream.id, topics: liveStreams().topicsOf(stream.id) } satisfies LiveStreamHello);
+      named = true;
+      for (const envelope of early) event(topicKind(envelope.topic), envelope);
       const keepalive = setInterval(() => write(': keepalive\n\n'), KEEPALIVE_MS);
       cleanup = () => {
         if (!open) return;
         open = false;
         clearInterval(keepalive);
-        unsubscribe();
+        stream.close();
         try {
           controller.close();
         } catch {
@@ -78,4 +68,26 @@ export async function GET(request: Request): Promise<Response> {
       'X-Accel-Buffering': 'no',
     },
   });
+}
+
+/** Sets the topics of one of this session's streams: `{ stream, topics, fresh? }`. A short request, guarded as every mutation. */
+export async function POST(request: Request): Promise<Response> {
+  const session = await requireRouteSession(request);
+  if (session instanceof Response) return session;
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    body = undefined;
+  }
+  const change = changeStreamTopicsSchema.safeParse(body);
+  if (!change.success) {
+    return Response.json({ error: { code: 'invalid_input', title: 'Not a topic change', detail: change.error.issues[0]?.message ?? '' } }, { status: 422 });
+  }
+  try {
+    return Response.json({ topics: liveStreams().change(session.idHash, change.data) });
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'not_found') return Response.json({ error: error.toView() }, { status: 404 });
+    throw error;
+  }
 }

@@ -5,6 +5,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { JobView } from '@/lib/jobs/types';
+import type { LiveEnvelope } from '@/lib/live/topic-keys';
+import { parseEventBlocks } from '../../support/event-stream';
 import { auditRows, callAction, openServerStore, plantSession } from '../../support/next-build';
 import { rawRequest, startServer, type RunningServer } from '../../support/server';
 import { readTestbed } from '../../support/testbed';
@@ -30,18 +32,17 @@ async function docker(...args: string[]): Promise<string> {
 }
 const asRoot = (...argv: string[]) => docker('exec', '-u', '0', WEB, ...argv);
 
-/** The jobs the job view starts with (the first messages of /api/live?topic=jobs). */
+/** The jobs the job view starts with (the first events of the stream's jobs topic). */
 function jobView(port: number, cookie: string): Promise<JobView[]> {
   return new Promise((resolve, reject) => {
     const jobs: JobView[] = [];
-    const req = request({ host: '127.0.0.1', port, path: '/api/live?topic=jobs', headers: { cookie, host: `127.0.0.1:${port}` } }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path: '/api/live?topics=jobs', headers: { cookie, host: `127.0.0.1:${port}` } }, (res) => {
       let buffer = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (buffer += chunk));
       setTimeout(() => {
-        for (const block of buffer.split('\n\n')) {
-          const data = block.split('\n').find((line) => line.startsWith('data:'));
-          if (data) jobs.push((JSON.parse(data.slice(5)) as { job: JobView }).job);
+        for (const event of parseEventBlocks(buffer).events) {
+          if (event.event === 'jobs') jobs.push((event.data as LiveEnvelope<{ job: JobView }>).message.job);
         }
         req.destroy();
         resolve(jobs);

@@ -5,6 +5,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { ContainersMessage } from '@/lib/live/messages';
+import type { LiveEnvelope } from '@/lib/live/topic-keys';
+import { parseEventBlocks } from '../../support/event-stream';
 import { plantSession } from '../../support/next-build';
 import { startServer, type RunningServer } from '../../support/server';
 import { readTestbed } from '../../support/testbed';
@@ -34,18 +36,16 @@ interface Viewer {
 
 function openViewer(port: number, cookie: string): Viewer {
   const viewer: Viewer = { messages: [], errors: [], request: undefined as unknown as ClientRequest };
-  viewer.request = request({ host: '127.0.0.1', port, path: '/api/live?topic=containers', headers: { cookie, host: `127.0.0.1:${port}` } }, (response) => {
+  // One browser's stream carrying the containers topic, as the home page's shared stream does.
+  viewer.request = request({ host: '127.0.0.1', port, path: '/api/live?topics=containers', headers: { cookie, host: `127.0.0.1:${port}` } }, (response) => {
     viewer.status = response.statusCode;
     let buffer = '';
     response.setEncoding('utf8');
     response.on('data', (chunk: string) => {
-      buffer += chunk;
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) !== -1) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = block.split('\n').filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trim()).join('\n');
-        if (data) viewer.messages.push(JSON.parse(data) as ContainersMessage);
+      const parsed = parseEventBlocks(buffer + chunk);
+      buffer = parsed.rest;
+      for (const event of parsed.events) {
+        if (event.event === 'containers') viewer.messages.push((event.data as LiveEnvelope<ContainersMessage>).message);
       }
     });
     response.on('end', () => viewer.errors.push('the stream ended'));
