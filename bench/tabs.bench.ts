@@ -29,6 +29,7 @@
  * Env: BENCH_SECONDS (each measured phase, default 60), BENCH_HEAP_SNAPSHOTS (default off).
  */
 import { appendFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 
 import { chromium, type BrowserContext, type Page, type Request } from '@playwright/test';
@@ -56,11 +57,31 @@ const testbed = readTestbed();
 const OUT = path.resolve('bench/.out');
 const PROBE_FILE = path.join(OUT, 'tabs-memory.jsonl');
 const HEAP_DIR = path.join(OUT, 'heap');
+const BURST_FILE = path.join(OUT, 'tabs-bursts.jsonl');
+/** Each route asked this many times at once, as this many tabs loading it or refreshing together would. */
+const BURST = 12;
+const BURST_ROUTES = [
+  '/login',
+  '/',
+  '/graphs',
+  '/graphs?range=24h',
+  '/logs',
+  '/accounts',
+  '/media',
+  '/registrations',
+  '/audit',
+  '/api/panels/sidekiq',
+  '/api/panels/headline',
+  '/api/panels/health',
+  '/api/metrics?range=1h',
+  '/api/metrics?range=24h',
+];
 
 /** What shows that a page has its data, per page. */
 const MARKERS: Record<string, string> = {
   '/': '[data-testid="containers-summary"]',
-  '/graphs': '[data-testid="graphs-panel"] .recharts-line-curve',
+  // A drawn line: a series without points leaves an empty path, which is never visible.
+  '/graphs': '[data-testid="graphs-panel"] path.recharts-line-curve[d^="M"]',
   '/logs': '[data-testid="log-line"]',
   '/accounts': '[data-testid="owners"], [data-testid="owners-empty"]',
   '/media': '.media-diagnosis',
@@ -266,6 +287,7 @@ async function runPhase(
   urls: string[],
   browser: Awaited<ReturnType<typeof chromium.launch>>,
   contexts: 'shared' | 'one per tab',
+  staggerMs: number,
   beforeClose?: () => Promise<void>,
 ): Promise<Phase> {
   const pid = server.process.pid as number;
@@ -286,9 +308,15 @@ async function runPhase(
   const openedAt = proxyCalls.length;
   const phaseStart = Date.now();
   const tabs: { page: Page; painted: Promise<TabResult> }[] = [];
-  for (const url of urls) {
-    tabs.push(await openTab(shared ?? (await newContext()), server.origin, url));
-    await sleep(TAB_STAGGER_MS);
+  if (staggerMs > 0) {
+    for (const url of urls) {
+      tabs.push(await openTab(shared ?? (await newContext()), server.origin, url));
+      await sleep(staggerMs);
+    }
+  } else {
+    // All at once, as a browser restoring its tabs: contexts first, then every navigation together.
+    const ready = await Promise.all(urls.map(async () => shared ?? (await newContext())));
+    tabs.push(...(await Promise.all(urls.map((url, index) => openTab(ready[index] as BrowserContext, server.origin, url)))));
   }
   // The probe asks once the first tab shows its data (or gave up), so that it never races that tab's load.
   await tabs[0]?.painted;
@@ -305,7 +333,7 @@ async function runPhase(
   // What a tab that never showed its data looked like, for whoever reads the result.
   for (const [index, tab] of tabs.entries()) {
     if (painted[index]?.paintMs !== null) continue;
-    await tab.page.screenshot({ path: path.join(OUT, `tabs-unpainted-${contexts.replace(/ /g, '-')}-${index + 1}.png`), timeout: 5_000 }).catch(() => undefined);
+    await tab.page.screenshot({ path: path.join(OUT, `tabs-unpainted-${contexts.replace(/ /g, '-')}${staggerMs === 0 ? '-at-once' : ''}-${index + 1}.png`), timeout: 5_000 }).catch(() => undefined);
   }
   const stalls = stalled(log, measuredUntil);
   const requests = log.requests.size;
@@ -353,6 +381,81 @@ async function bareServerRss(env: Record<string, string>): Promise<number> {
   }
 }
 
+interface Burst {
+  route: string;
+  /** Answers other than 200 (or no answer). */
+  failed: number;
+  bodyKiB: number;
+  ms: number;
+  heapGrowthMiB: number;
+  rssGrowthMiB: number;
+}
+
+/**
+ * Where the memory of many tabs goes, route by route: a fresh server (--expose-gc), each route asked once to
+ * load its code, then for each route: collect garbage, ask it BURST times at once, and read how far the heap
+ * (heapUsed, sampled every 50 ms) and the RSS rose above the collected baseline.
+ */
+async function routeBursts(env: Record<string, string>): Promise<{ bursts: Burst[]; collectedAfter: MemoryUsageLine | undefined }> {
+  rmSync(BURST_FILE, { force: true });
+  const server = await startServer({
+    ...env,
+    NODE_OPTIONS: `--expose-gc --require ${path.resolve('bench/support/memory-probe.cjs')}`,
+    MEMORY_PROBE_FILE: BURST_FILE,
+    MEMORY_PROBE_INTERVAL_MS: '50',
+  });
+  const lines = () =>
+    readFileSync(BURST_FILE, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as MemoryUsageLine & { gc?: boolean });
+  const collect = async () => {
+    server.process.kill('SIGUSR2');
+    await sleep(1_500);
+    return lines().filter((line) => line.gc).pop();
+  };
+  try {
+    const { cookie } = plantSession(server.dataDir);
+    // The login page redirects a session home; it is asked as a visitor.
+    const headersFor = (route: string): Record<string, string> => (route === '/login' ? {} : { cookie });
+    for (const route of BURST_ROUTES) await rawRequest(server.port, { path: route, headers: headersFor(route), timeoutMs: 60_000 });
+    const bursts: Burst[] = [];
+    for (const route of BURST_ROUTES) {
+      const base = await collect();
+      if (!base) throw new Error('the memory probe wrote no collected baseline (is --expose-gc allowed in NODE_OPTIONS?)');
+      const from = Date.now();
+      let bytes = 0;
+      let failed = 0;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: BURST }, () =>
+          rawRequest(server.port, { path: route, headers: headersFor(route), timeoutMs: 60_000 }).then(
+            (answer) => {
+              if (answer.status !== 200) failed++;
+              bytes += answer.body.length;
+            },
+            () => failed++,
+          ),
+        ),
+      );
+      const ms = performance.now() - started;
+      await sleep(200);
+      const during = lines().filter((line) => line.at >= from);
+      bursts.push({
+        route,
+        failed,
+        bodyKiB: bytes / BURST / 1024,
+        ms,
+        heapGrowthMiB: (Math.max(...during.map((line) => line.heapUsed)) - base.heapUsed) / 1048576,
+        rssGrowthMiB: (Math.max(...during.map((line) => line.rss)) - base.rss) / 1048576,
+      });
+    }
+    return { bursts, collectedAfter: await collect() };
+  } finally {
+    await server.stop();
+  }
+}
+
 async function snapshot(server: RunningServer, label: string): Promise<string> {
   writeFileSync(path.join(HEAP_DIR, 'next-label'), label);
   server.process.kill('SIGUSR2');
@@ -393,19 +496,22 @@ async function main(): Promise<void> {
     // No warm-up: the tabs meet each route as they would after a restart of the dashboard, so the peak
     // includes each route's first render.
     const idleRss = treeRssMiB(server.process.pid as number);
-    const one = await runPhase(server, proxy.calls, cookie, ['/'], browser, 'shared');
+    const one = await runPhase(server, proxy.calls, cookie, ['/'], browser, 'shared', TAB_STAGGER_MS);
     console.log('one tab:', JSON.stringify(one.rss), `${one.dockerCallsPerMinute} Docker calls/min`, one.tabs);
     if (HEAP_SNAPSHOTS) {
       await sleep(SETTLE_MS);
       snapshots.idle = await snapshot(server, 'idle');
     }
-    const twelve = await runPhase(server, proxy.calls, cookie, TABS, browser, 'shared');
+    const twelve = await runPhase(server, proxy.calls, cookie, TABS, browser, 'shared', TAB_STAGGER_MS);
     console.log('12 tabs, one context:', JSON.stringify(twelve.rss), `${twelve.dockerCallsPerMinute} Docker calls/min`, twelve.tabs, twelve.stalled.length, 'stalled');
-    const apart = await runPhase(server, proxy.calls, cookie, TABS, browser, 'one per tab', async () => {
+    const apart = await runPhase(server, proxy.calls, cookie, TABS, browser, 'one per tab', TAB_STAGGER_MS, async () => {
       if (HEAP_SNAPSHOTS) snapshots.loaded = await snapshot(server, 'loaded');
     });
     console.log('12 tabs, a context each:', JSON.stringify(apart.rss), `${apart.dockerCallsPerMinute} Docker calls/min`, apart.tabs, apart.stalled.length, 'stalled');
-    const text = render(browser.version(), bareRss, idleRss, one, twelve, apart);
+    const atOnce = await runPhase(server, proxy.calls, cookie, TABS, browser, 'one per tab', 0);
+    console.log('12 tabs at once, a context each:', JSON.stringify(atOnce.rss), `${atOnce.dockerCallsPerMinute} Docker calls/min`, atOnce.tabs, atOnce.stalled.length, 'stalled');
+    const bursts = await routeBursts(env);
+    const text = `${render(browser.version(), bareRss, idleRss, one, twelve, apart, atOnce)}\n\n${renderBursts(bursts)}`;
     if (HEAP_SNAPSHOTS && snapshots.idle && snapshots.loaded) {
       const heap = renderHeap(snapshots.idle, snapshots.loaded);
       console.log(text);
@@ -426,7 +532,7 @@ function fmt(value: number, digits = 0): string {
   return value.toFixed(digits);
 }
 
-function render(browserVersion: string, bareRss: number, idleRss: number, one: Phase, twelve: Phase, apart: Phase): string {
+function render(browserVersion: string, bareRss: number, idleRss: number, one: Phase, twelve: Phase, apart: Phase, atOnce: Phase): string {
   const lines: string[] = [];
   const kinds = (byCall: Record<string, number>) =>
     Object.entries(byCall)
@@ -450,13 +556,13 @@ function render(browserVersion: string, bareRss: number, idleRss: number, one: P
   const callsVerdict = (phase: Phase) =>
     phase.stalled.length > 0 ? 'not judged: requests stalled' : phase.dockerCallsPerMinute <= one.dockerCallsPerMinute ? 'met' : 'not met';
   const row = (measure: string, value: (phase: Phase) => string, target: string, verdict: (phase: Phase) => string) =>
-    `| ${measure} | ${value(twelve)} | ${verdict(twelve)} | ${value(apart)} | ${verdict(apart)} | ${value(one)} | ${target} |`;
+    `| ${measure} | ${value(twelve)} | ${verdict(twelve)} | ${value(apart)} | ${verdict(apart)} | ${value(atOnce)} | ${verdict(atOnce)} | ${value(one)} | ${target} |`;
   const none = () => '';
   lines.push(
-    `${runHeader()}, chromium ${browserVersion}; ${PHASE_MS / 1000} s measured per phase; a request is stalled when it has no response headers after ${STALL_MS / 1000} s; paint capped at ${PAINT_TIMEOUT_MS / 1000} s. Bare server, same build and run (/login only, no browser): ${fmt(bareRss)} MiB; this server just after start: ${fmt(idleRss)} MiB.`,
+    `${runHeader()}, chromium ${browserVersion}, load average at the end ${loadavg().map((load) => load.toFixed(1)).join(' / ')} (the machine is shared); ${PHASE_MS / 1000} s measured per phase; tabs ${TAB_STAGGER_MS} ms apart unless opened at once; a request is stalled when it has no response headers after ${STALL_MS / 1000} s; paint capped at ${PAINT_TIMEOUT_MS / 1000} s. Bare server, same build and run (/login only, no browser): ${fmt(bareRss)} MiB; this server just after start: ${fmt(idleRss)} MiB.`,
     '',
-    '| Measure | 12 tabs, one browser context | | 12 tabs, a context each (no shared connection limit) | | Baseline: 1 tab of `/`, same run | Target |',
-    '|---|---|---|---|---|---|---|',
+    `| Measure | 12 tabs, one browser context | | 12 tabs, a context each (no shared connection limit) | | 12 tabs opened at once (as a browser restores them), a context each | | Baseline: 1 tab of \`/\`, same run | Target |`,
+    '|---|---|---|---|---|---|---|---|---|',
     row('Server RSS peak, MiB', (phase) => fmt(phase.rss.peak), '≤ 250 MB (238 MiB)', (phase) => (phase.rss.peak <= rssTarget ? 'met' : 'not met')),
     row('Server RSS at the end of the phase / 10 s after the tabs closed, MiB', (phase) => `${fmt(phase.rss.end)} / ${fmt(phase.rss.afterClose)}`, '—', none),
     row("Max of the server's memoryUsage(): rss / heapUsed / external / arrayBuffers, MiB", heapText, '—', none),
@@ -471,16 +577,17 @@ function render(browserVersion: string, bareRss: number, idleRss: number, one: P
     ),
     row(`Tabs showing their data within ${PAINT_TIMEOUT_MS / 1000} s; first useful paint p50 / max ms`, paintText, '—', none),
     '',
-    '| Tab | Page | First useful paint, ms: one context | a context each |',
-    '|---|---|---|---|',
+    '| Tab | Page | First useful paint, ms: one context | a context each | at once, a context each |',
+    '|---|---|---|---|---|',
     ...twelve.tabs.map((tab, index) => {
       const paint = (ms: number | null | undefined) => (ms === null || ms === undefined ? `not within ${PAINT_TIMEOUT_MS / 1000} s` : fmt(ms));
-      return `| ${index + 1} | \`${tab.url}\` | ${paint(tab.paintMs)} | ${paint(apart.tabs[index]?.paintMs)} |`;
+      return `| ${index + 1} | \`${tab.url}\` | ${paint(tab.paintMs)} | ${paint(apart.tabs[index]?.paintMs)} | ${paint(atOnce.tabs[index]?.paintMs)} |`;
     }),
   );
   for (const [label, phase] of [
     ['one browser context', twelve],
     ['a context each', apart],
+    ['a context each, opened at once', atOnce],
   ] as const) {
     if (phase.stalled.length === 0) continue;
     const byPath = new Map<string, { count: number; unanswered: number }>();
@@ -500,6 +607,19 @@ function render(browserVersion: string, bareRss: number, idleRss: number, one: P
     );
   }
   return lines.join('\n');
+}
+
+function renderBursts({ bursts, collectedAfter }: Awaited<ReturnType<typeof routeBursts>>): string {
+  const mib = (bytes: number | undefined) => (bytes === undefined ? '?' : fmt(bytes / 1048576));
+  return [
+    `Each route asked ${BURST} times at once on a fresh server (--expose-gc), after one request each and a collection: how far the V8 heap in use and the RSS rose above the collected baseline (sampled every 50 ms). Collected after all of them: RSS ${mib(collectedAfter?.rss)} MiB, heap total / used ${mib(collectedAfter?.heapTotal)} / ${mib(collectedAfter?.heapUsed)} MiB, external ${mib(collectedAfter?.external)} MiB.`,
+    '',
+    `| Route | Response KiB | ${BURST} at once, ms | Not 200 | Heap in use rose, MiB | RSS rose, MiB |`,
+    '|---|---|---|---|---|---|',
+    ...bursts.map(
+      (burst) => `| \`${burst.route}\` | ${fmt(burst.bodyKiB)} | ${fmt(burst.ms)} | ${burst.failed} | ${fmt(burst.heapGrowthMiB, 1)} | ${fmt(burst.rssGrowthMiB, 1)} |`,
+    ),
+  ].join('\n');
 }
 
 function renderHeap(idleFile: string, loadedFile: string): string {
