@@ -1,11 +1,13 @@
 /**
  * Memory and cost with real browsers (issue 14, section 6): 12 headless Chromium tabs across every page,
- * logged in, against the production build on the test bed, for BENCH_SECONDS, in three phases on one server:
+ * logged in, against the production build on the test bed, for BENCH_SECONDS, in four phases on one server:
  * - one tab of the home page: the baseline for Docker calls;
  * - 12 tabs in one browser context, so that they share the browser's six HTTP/1.1 connections per host, as
  *   through an SSH tunnel: what an admin meets;
  * - the same 12 tabs, each in its own context (its own connection pool): the load the server carries once
- *   no tab waits for a connection, whatever the live protocol does about the limit.
+ *   no tab waits for a connection, whatever the live protocol does about the limit;
+ * - the same again, all 12 opened at once, as a browser restores its tabs.
+ * Then, on a fresh server, each route asked 12 times at once: how far the heap and the RSS rise (routeBursts).
  *
  * Everything is measured from outside the server and from the browser's side, so that it holds whatever
  * the live protocol is (one EventSource per topic, one per tab, one per browser):
