@@ -22,16 +22,21 @@ async function call<T>(work: (docker: Docker) => Promise<T>): Promise<T> {
   }
 }
 
-/** Inspects one container of the project; undefined when it is gone or belongs to another project. */
-export async function inspectProjectContainer(id: string): Promise<ContainerView | undefined> {
+/** Inspects one container and shapes it with `view` when it is the project's; undefined when it is gone or another project's. */
+async function inspectIfProjects<View>(id: string, view: (info: Docker.ContainerInspectInfo) => View): Promise<View | undefined> {
   const project = getConfig().composeProject;
   try {
     const info = await call((docker) => docker.getContainer(id).inspect());
-    return info.Config?.Labels?.[COMPOSE_LABELS.project] === project ? toContainerView(info) : undefined;
+    return info.Config?.Labels?.[COMPOSE_LABELS.project] === project ? view(info) : undefined;
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 404) return undefined;
     throw error;
   }
+}
+
+/** Inspects one container of the project; undefined when it is gone or belongs to another project. */
+export async function inspectProjectContainer(id: string): Promise<ContainerView | undefined> {
+  return inspectIfProjects(id, toContainerView);
 }
 
 /** Every container of the compose project, stopped ones included, found by label. */
@@ -44,14 +49,7 @@ export async function listProjectContainers(): Promise<ContainerView[]> {
 
 /** Where a container of the project listens (network mode, ports, addresses, PORT/BIND); undefined when it is gone or not the project's. */
 export async function inspectListenFacts(id: string): Promise<ListenFacts | undefined> {
-  const project = getConfig().composeProject;
-  try {
-    const info = await call((docker) => docker.getContainer(id).inspect());
-    return info.Config?.Labels?.[COMPOSE_LABELS.project] === project ? toListenFacts(info) : undefined;
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) return undefined;
-    throw error;
-  }
+  return inspectIfProjects(id, toListenFacts);
 }
 
 /**

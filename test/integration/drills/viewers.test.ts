@@ -1,12 +1,11 @@
 import { execFile } from 'node:child_process';
-import { request, type ClientRequest } from 'node:http';
 import { promisify } from 'node:util';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { ContainersMessage } from '@/lib/live/messages';
 import type { LiveEnvelope } from '@/lib/live/topic-keys';
-import { parseEventBlocks } from '../../support/event-stream';
+import { openEventStream, type OpenedStream } from '../../support/event-stream';
 import { plantSession } from '../../support/next-build';
 import { startServer, type RunningServer } from '../../support/server';
 import { readTestbed } from '../../support/testbed';
@@ -27,38 +26,16 @@ async function docker(...args: string[]): Promise<string> {
   return stdout.trim();
 }
 
-interface Viewer {
-  messages: ContainersMessage[];
-  errors: string[];
-  status?: number;
-  request: ClientRequest;
-}
+type Viewer = OpenedStream;
 
-function openViewer(port: number, cookie: string): Viewer {
-  const viewer: Viewer = { messages: [], errors: [], request: undefined as unknown as ClientRequest };
-  // One browser's stream carrying the containers topic, as the home page's shared stream does.
-  viewer.request = request({ host: '127.0.0.1', port, path: '/api/live?topics=containers', headers: { cookie, host: `127.0.0.1:${port}` } }, (response) => {
-    viewer.status = response.statusCode;
-    let buffer = '';
-    response.setEncoding('utf8');
-    response.on('data', (chunk: string) => {
-      const parsed = parseEventBlocks(buffer + chunk);
-      buffer = parsed.rest;
-      for (const event of parsed.events) {
-        if (event.event === 'containers') viewer.messages.push((event.data as LiveEnvelope<ContainersMessage>).message);
-      }
-    });
-    response.on('end', () => viewer.errors.push('the stream ended'));
-    response.on('error', (error) => viewer.errors.push(error.message));
-  });
-  viewer.request.on('error', (error) => viewer.errors.push(error.message));
-  viewer.request.end();
-  return viewer;
+/** The containers messages a viewer received, in order (one browser's stream carrying the containers topic). */
+function messagesOf(viewer: Viewer): ContainersMessage[] {
+  return viewer.events.filter((event) => event.event === 'containers').map((event) => (event.data as LiveEnvelope<ContainersMessage>).message);
 }
 
 function startTimes(viewer: Viewer, name: string): Set<string> {
   const times = new Set<string>();
-  for (const message of viewer.messages) {
+  for (const message of messagesOf(viewer)) {
     if (message.type === 'container' && message.container.name === name && message.container.startedAt) times.add(message.container.startedAt);
     if (message.type === 'snapshot') {
       for (const container of message.containers) if (container.name === name && container.startedAt) times.add(container.startedAt);
@@ -76,16 +53,16 @@ describe(`${VIEWERS} viewers on the live stream for ${DURATION_MS / 1000} s whil
   });
 
   afterAll(async () => {
-    for (const viewer of viewers) viewer.request.destroy();
+    for (const viewer of viewers) viewer.close();
     await server?.stop();
   });
 
   it('zero errors, and every viewer sees every restart', async () => {
     const { cookie } = plantSession(server.dataDir);
-    for (let i = 0; i < VIEWERS; i++) viewers.push(openViewer(server.port, cookie));
+    for (let i = 0; i < VIEWERS; i++) viewers.push(openEventStream(server.port, cookie, ['containers']));
     const began = Date.now();
     const deadline = began + 10_000;
-    while (viewers.some((viewer) => !viewer.messages.some((message) => message.type === 'snapshot')) && Date.now() < deadline) {
+    while (viewers.some((viewer) => !messagesOf(viewer).some((message) => message.type === 'snapshot')) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(viewers.filter((viewer) => viewer.status === 200)).toHaveLength(VIEWERS);
@@ -110,9 +87,9 @@ describe(`${VIEWERS} viewers on the live stream for ${DURATION_MS / 1000} s whil
     }
     expect(missed).toEqual([]);
     expect(viewers.flatMap((viewer) => viewer.errors)).toEqual([]);
-    expect(viewers.flatMap((viewer) => viewer.messages.filter((message) => message.type === 'docker' && !message.docker.ok))).toEqual([]);
+    expect(viewers.flatMap((viewer) => messagesOf(viewer).filter((message) => message.type === 'docker' && !message.docker.ok))).toEqual([]);
     expect(Date.now() - began).toBeGreaterThanOrEqual(DURATION_MS);
-    const perViewer = viewers.map((viewer) => viewer.messages.length);
+    const perViewer = viewers.map((viewer) => messagesOf(viewer).length);
     console.log(`[viewers] ${VIEWERS} viewers, ${expected.length} restarts in ${Math.round((Date.now() - began) / 1000)} s; messages per viewer ${Math.min(...perViewer)}–${Math.max(...perViewer)}`);
   }, DURATION_MS + 60_000);
 });
