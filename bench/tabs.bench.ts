@@ -194,8 +194,20 @@ interface RequestLog {
   requests: Map<Request, { url: string; at: number; answeredAt?: number; failedAt?: number }>;
 }
 
+/**
+ * The shared worker's own script: Chromium loads it for the worker, and Playwright reports the request but
+ * never its response, although the worker runs (its pages go live over its stream). It is left out of the
+ * request log rather than counted as a stall that did not happen.
+ */
+function isSharedWorkerScript(url: URL): boolean {
+  return url.pathname.startsWith('/_next/static/chunks/') && url.pathname.includes('-worker-');
+}
+
 function logRequests(context: BrowserContext, log: RequestLog): void {
-  context.on('request', (request) => log.requests.set(request, { url: new URL(request.url()).pathname + new URL(request.url()).search, at: Date.now() }));
+  context.on('request', (request) => {
+    const url = new URL(request.url());
+    if (!isSharedWorkerScript(url)) log.requests.set(request, { url: url.pathname + url.search, at: Date.now() });
+  });
   context.on('response', (response) => {
     const entry = log.requests.get(response.request());
     if (entry && entry.answeredAt === undefined) entry.answeredAt = Date.now();
