@@ -9,7 +9,8 @@ import {
   testbedDocker as docker,
   waitUntilUp,
 } from '../../support/crashing-containers';
-import { auditRows, callAction, openServerStore, plantSession } from '../../support/next-build';
+import { auditRows, callAction, plantSession } from '../../support/next-build';
+import { finishedJob as finishedJobIn, jobIdOf, type JobRow } from '../../support/jobs';
 import { startServer, type RunningServer } from '../../support/server';
 
 // A test-only compose project of its own (not project.sh's): its streaming container is made to crash.
@@ -33,33 +34,9 @@ async function startedAt(service: string): Promise<string> {
   return (await docker.getContainer(name(service)).inspect()).State.StartedAt;
 }
 
-interface JobRow {
-  status: string;
-  steps: string;
-  error: string | null;
-  started_at: number;
-  finished_at: number | null;
-}
-
-function job(id: string): JobRow {
-  const db = openServerStore(server.dataDir);
-  try {
-    return db.prepare('SELECT status, steps, error, started_at, finished_at FROM jobs WHERE id = ?').get(id) as JobRow;
-  } finally {
-    db.close();
-  }
-}
-
 /** Waits at most 30 s: a third of RESTART_TIMEOUT_SECONDS (90 s), which the old code waited out. */
-async function finishedJob(id: string): Promise<JobRow> {
-  await expect.poll(() => job(id).status, { timeout: 30_000, interval: 200 }).not.toBe('running');
-  return job(id);
-}
-
-function jobIdOf(body: string): string {
-  const id = /"jobId":"([A-Za-z0-9_-]+)"/.exec(body)?.[1];
-  if (!id) throw new Error(`no job id in ${body.slice(0, 300)}`);
-  return id;
+function finishedJob(id: string): Promise<JobRow> {
+  return finishedJobIn(server.dataDir, id, 30_000);
 }
 
 interface JobError {

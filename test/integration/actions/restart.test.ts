@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { auditRows, callAction, openServerStore, plantSession } from '../../support/next-build';
+import { finishedJob as finishedJobIn, jobIdOf, type JobRow } from '../../support/jobs';
 import { startServer, type RunningServer } from '../../support/server';
 import { readTestbed } from '../../support/testbed';
 
@@ -18,30 +19,8 @@ async function docker(...args: string[]): Promise<string> {
   return stdout.trim();
 }
 
-interface JobRow {
-  status: string;
-  steps: string;
-  error: string | null;
-}
-
-function job(id: string): JobRow {
-  const db = openServerStore(server.dataDir);
-  try {
-    return db.prepare('SELECT status, steps, error FROM jobs WHERE id = ?').get(id) as JobRow;
-  } finally {
-    db.close();
-  }
-}
-
-async function finishedJob(id: string): Promise<JobRow> {
-  await expect.poll(() => job(id).status, { timeout: 90_000, interval: 200 }).not.toBe('running');
-  return job(id);
-}
-
-function jobIdOf(body: string): string {
-  const id = /"jobId":"([A-Za-z0-9_-]+)"/.exec(body)?.[1];
-  if (!id) throw new Error(`no job id in ${body.slice(0, 300)}`);
-  return id;
+function finishedJob(id: string): Promise<JobRow> {
+  return finishedJobIn(server.dataDir, id, 90_000);
 }
 
 beforeAll(async () => {
