@@ -307,12 +307,22 @@ const CSV_COLUMNS = [
   'params',
 ] as const;
 
-/** One CSV field: formula-looking text is neutralised for spreadsheets, then quoted when RFC 4180 requires it. */
+/*
+ * A would-be cell that starts like a formula: at the field's start, or right after a `;` or `|`, where a
+ * spreadsheet in a `;` locale (German, French, …) or a `|`-split import cuts the line. Starters: `= + - @`,
+ * tab and CR (OWASP's list: some importers drop the whitespace and read what follows), and the full-width
+ * `＝ ＋ － ＠` that some spreadsheets fold to ASCII. Spaces before the starter count, for importers that trim.
+ */
+const FORMULA_CELL = /(^|[;|])(?=[ ]*[=+\-@\t\r＝＋－＠])/gu;
+
+/**
+ * One CSV field: every would-be cell that starts like a formula gets a leading `'`, then the field is
+ * always quoted (quotes doubled), so no separator or line break inside it can start a new cell.
+ */
 export function csvField(value: string | number | null): string {
-  if (value === null) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  if (value === null) return '""';
+  const text = typeof value === 'string' ? value.replace(FORMULA_CELL, "$1'") : String(value);
+  return `"${text.replace(/"/g, '""')}"`;
 }
 
 /**

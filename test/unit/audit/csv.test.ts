@@ -6,21 +6,40 @@ import { useTempStore } from './store';
 
 describe('csvField', () => {
   it.each<[string | number | null, string]>([
-    ['plain', 'plain'],
-    [42, '42'],
-    [null, ''],
+    ['plain', '"plain"'],
+    [42, '"42"'],
+    [null, '""'],
     ['a,b', '"a,b"'],
     ['say "hi"', '"say ""hi"""'],
+    ['""', '""""""'],
     ['line\nbreak', '"line\nbreak"'],
     ['cr\rhere', '"cr\rhere"'],
     ['=HYPERLINK("http://evil.example")', `"'=HYPERLINK(""http://evil.example"")"`],
-    ['+1+1', "'+1+1"],
-    ['-2+3', "'-2+3"],
-    ['@SUM(A1)', "'@SUM(A1)"],
-    ['\tcmd', "'\tcmd"],
-    ['a=b', 'a=b'],
+    ['+1+1', `"'+1+1"`],
+    ['-2+3', `"'-2+3"`],
+    ['@SUM(A1)', `"'@SUM(A1)"`],
+    ['\tcmd', `"'\tcmd"`],
+    ['\t=1+1', `"'\t=1+1"`],
+    ['\r=1+1', `"'\r=1+1"`],
+    ['＝1+1', `"'＝1+1"`],
+    ['＋1+1', `"'＋1+1"`],
+    [' =1+1', `"' =1+1"`],
+    ['x;=1+1', `"x;'=1+1"`],
+    ['x|=1+1', `"x|'=1+1"`],
+    ['x; =1+1', `"x;' =1+1"`],
+    ['x;＝1+1', `"x;'＝1+1"`],
+    ['a;-1|@b;+c', `"a;'-1|'@b;'+c"`],
+    ['=a;=b', `"'=a;'=b"`],
+    ['a=b', '"a=b"'],
+    ['a;b|c', '"a;b|c"'],
   ])('%j → %s', (value, expected) => {
     expect(csvField(value)).toBe(expected);
+  });
+
+  it('leaves no cell starting with a formula when the line is split on , ; or |', () => {
+    const values = ['x;=1+1', 'x|=1+1', 'y; -1', '@a|+b;＝c', '\t=1', '\r=1', 'ok'];
+    const line = values.map(csvField).join(',');
+    for (const cell of line.split(/[,;|]/)) expect(cell.replace(/^[" ]+/, '')).not.toMatch(/^[=+\-@\t\r＝＋－＠]/u);
   });
 });
 
@@ -44,9 +63,11 @@ describe('auditCsv', () => {
     expect(lines[0]).toBe('id,started_at,finished_at,actor,session,action,target,outcome,error,duration_ms,params');
     expect(lines.at(-1)).toBe('');
     expect(lines).toHaveLength(5);
-    expect(lines[1]).toMatch(new RegExp(`^${c},\\S+Z,,admin,ab12cd34ef,account.created,alice,running,,,\\{\\}$`));
-    expect(lines[2]).toMatch(new RegExp(`^${b},\\S+Z,\\S+Z,'=cmd\\|x,,auth.login_failed,,failed,"Wrong username, or ""password""",,\\{\\}$`));
-    expect(lines[3]).toMatch(new RegExp(`^${a},.*,succeeded,,1200,"\\{""container"":""web""\\}"$`));
+    expect(lines[1]).toMatch(new RegExp(`^"${c}","\\S+Z","","admin","ab12cd34ef","account.created","alice","running","","","\\{\\}"$`));
+    expect(lines[2]).toMatch(
+      new RegExp(`^"${b}","\\S+Z","\\S+Z","'=cmd\\|x","","auth.login_failed","","failed","Wrong username, or ""password""","","\\{\\}"$`),
+    );
+    expect(lines[3]).toMatch(new RegExp(`^"${a}",.*,"succeeded","","1200","\\{""container"":""web""\\}"$`));
   });
 
   it('applies the same filters as the list', () => {
@@ -54,7 +75,7 @@ describe('auditCsv', () => {
     const failed = auditEvent({ actor: 'admin', action: 'auth.login_failed', outcome: 'failed' });
     const lines = auditCsv({ action: 'auth.login_failed' }).trim().split('\r\n');
     expect(lines).toHaveLength(2);
-    expect(lines[1]!.startsWith(`${failed},`)).toBe(true);
+    expect(lines[1]!.startsWith(`"${failed}",`)).toBe(true);
     expect(auditCsv({ outcome: 'interrupted' })).toBe('id,started_at,finished_at,actor,session,action,target,outcome,error,duration_ms,params\r\n');
   });
 
