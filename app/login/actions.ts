@@ -42,9 +42,19 @@ export async function loginLinkAction(_previous: FormState, form: FormData): Pro
   return finishLogin(loginWithLink({ token: form.get('token') }, previous?.idHash), '/');
 }
 
+/** Without a session (cookie gone, expired or unknown) there is nothing to end: still a clean trip to /login. */
+async function sessionToEnd() {
+  try {
+    return await requireActionSession();
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'unauthorized') return undefined;
+    throw error;
+  }
+}
+
 export async function logoutAction(): Promise<void> {
-  const session = await requireActionSession();
-  logout(session);
+  const session = await sessionToEnd();
+  if (session) logout(session);
   (await cookies()).delete(SESSION_COOKIE);
   redirect('/login');
 }

@@ -14,9 +14,33 @@ export const loginLinkSchema = z.object({
   token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'This login link is malformed'),
 });
 
-/** Where to go after login: only a local path, never another origin. */
-export const nextPathSchema = z
-  .string()
-  .regex(/^\/(?!\/)[^\s\\]*$/)
-  .max(512)
-  .catch('/');
+/** Any fixed origin works: only whether a value stays on it after resolution matters, not its name. */
+const OWN_ORIGIN = 'http://dashboard.invalid';
+
+/**
+ * Resolves `value` the way a browser resolves a Location header, against our own origin, and keeps it only
+ * if it is still a path of the app. A prefix check alone let `/.//evil.com` through: it resolves to
+ * `//evil.com`, which the browser then reads as another host.
+ */
+export function localPathOrRoot(value: string): string {
+  if (!value.startsWith('/') || value.includes('\\')) return '/';
+  let resolved: URL;
+  try {
+    resolved = new URL(value, OWN_ORIGIN);
+  } catch {
+    return '/';
+  }
+  if (resolved.origin !== OWN_ORIGIN) return '/';
+  let decodedPath: string;
+  try {
+    decodedPath = decodeURIComponent(resolved.pathname);
+  } catch {
+    return '/';
+  }
+  // An encoded `//` or `\` is harmless to a browser but not to every proxy or router that decodes first.
+  if (decodedPath.startsWith('//') || decodedPath.includes('\\')) return '/';
+  return resolved.pathname + resolved.search + resolved.hash;
+}
+
+/** Where to go after login: only a path of this app, never another origin. */
+export const nextPathSchema = z.string().max(512).transform(localPathOrRoot).catch('/');
