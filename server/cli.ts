@@ -4,8 +4,9 @@
  * needs no first-run setup page. Bundled to dist/cli.mjs by scripts/build-server.mjs.
  */
 import { auditFinish, auditStart, type AuditEntry } from '../lib/audit';
-import { describeCredentialSource, saveAdminPassword } from '../lib/auth/credentials';
+import { describeCredentialSource, endSessionsOfOldCredential, saveAdminPassword } from '../lib/auth/credentials';
 import { evaluateGate, listLoginCounters, policyForScope, unlockLogins, type StoredCounter } from '../lib/auth/lockout';
+import { revokeLoginLinks } from '../lib/auth/login-links';
 import { hashPassword, newPasswordSchema } from '../lib/auth/password';
 import { destroyAllSessions } from '../lib/auth/session';
 import { ConfigError, getConfig } from '../lib/config';
@@ -126,13 +127,26 @@ async function audited<T>(entry: AuditEntry, change: () => T | Promise<T>): Prom
   }
 }
 
+/** Records the credential logins use now; an unusable password file is reported by the lines below, and the server admits no session until it is fixed. */
+function recordCredential(): number {
+  try {
+    return endSessionsOfOldCredential();
+  } catch (error) {
+    if (error instanceof AppError) return 0;
+    throw error;
+  }
+}
+
 async function setPassword(): Promise<void> {
   const checked = newPasswordSchema.safeParse(await readNewPassword());
   if (!checked.success) throw new CliFailure(`The password ${checked.error.issues[0]?.message ?? 'is invalid'}; nothing was changed.`);
   await audited({ actor: 'cli', action: 'auth.password_set', target: 'store' }, () => saveAdminPassword(checked.data));
   console.log(`Password saved (scrypt hash) in ${getConfig().dataDir}/${STORE_FILE_NAME}.`);
-  const ended = destroyAllSessions();
+  // Everything opened before ends, even when a file or env password still wins and the credential is unchanged.
+  const ended = recordCredential() + destroyAllSessions();
+  const revoked = revokeLoginLinks();
   if (ended > 0) console.log(`Ended ${ended} open session(s): log in again with the new password.`);
+  if (revoked > 0) console.log(`Revoked ${revoked} unused login link(s).`);
   const { passwordFile, password } = getConfig().auth;
   const winner = passwordFile !== undefined ? 'DASHBOARD_PASSWORD_FILE' : password !== undefined ? 'DASHBOARD_PASSWORD' : undefined;
   if (winner !== undefined) {

@@ -6,7 +6,7 @@ import 'server-only';
  * (the server then prints a one-time login link). Every login runs the KDF exactly once, whether or
  * not the username exists, so timing does not reveal it.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, scryptSync, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 import { getConfig } from '../config';
@@ -14,6 +14,8 @@ import { AppError } from '../errors';
 import { store } from '../store';
 import {
   PASSWORD_MAX_LENGTH,
+  SCRYPT_MAX_MEMORY,
+  SCRYPT_PARAMS,
   hashPassword,
   looksLikePasswordHash,
   newPasswordSchema,
@@ -167,6 +169,59 @@ function describeSecret(secret: Secret): string {
     case 'none':
       return 'none: no password is set; a one-time login link is printed at start (set one with npm run set-password)';
   }
+}
+
+// A fixed salt keeps the fingerprint of a plain password stable across restarts; scrypt keeps a copy
+// of the store from being a fast oracle for guessing it.
+const FINGERPRINT_SALT = 'mastodash credential fingerprint v1';
+let plainFingerprintCache: { digest: Buffer; fingerprint: string } | undefined;
+
+function fingerprintOfPlain(password: string): string {
+  const digest = sha256(password);
+  if (plainFingerprintCache === undefined || !timingSafeEqual(plainFingerprintCache.digest, digest)) {
+    const key = scryptSync(password.normalize('NFC'), FINGERPRINT_SALT, 32, { ...SCRYPT_PARAMS, maxmem: SCRYPT_MAX_MEMORY });
+    plainFingerprintCache = { digest, fingerprint: `plain:${createHash('sha256').update(key).digest('hex')}` };
+  }
+  return plainFingerprintCache.fingerprint;
+}
+
+/**
+ * Identifies the credential logins use now, never revealing it: a changed password, hash, file
+ * content or source gives another value. Throws AppError like adminCredential().
+ */
+export function credentialFingerprint(): string {
+  const secret = readSecret();
+  if (secret.source === 'none') return 'none';
+  if (secret.form === 'hash') return `hash:${sha256(secret.value).toString('hex')}`;
+  return fingerprintOfPlain(secret.value);
+}
+
+/**
+ * Ends every session and unused login link when the credential differs from the one they were
+ * opened with (recorded in the store). Called before a session or link is made or used, so a new
+ * password, DASHBOARD_PASSWORD or password file takes effect at the next request, restart or not.
+ * Returns how many sessions it ended.
+ */
+export function endSessionsOfOldCredential(now: number = Date.now()): number {
+  const fingerprint = credentialFingerprint();
+  const db = store();
+  const recorded = db.prepare<[], { fingerprint: string }>('SELECT fingerprint FROM credential_epoch WHERE id = 1');
+  // The common case reads only; the write lock is taken when the credential changed.
+  if (recorded.get()?.fingerprint === fingerprint) return 0;
+  return db
+    .transaction(() => {
+      const row = recorded.get();
+      if (row?.fingerprint === fingerprint) return 0;
+      db.prepare(
+        `INSERT INTO credential_epoch (id, fingerprint, changed_at) VALUES (1, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, changed_at = excluded.changed_at`,
+      ).run(fingerprint, now);
+      // The first fingerprint (a new store, or one from before this check) ends nothing: nothing is known to be older.
+      if (row === undefined) return 0;
+      db.prepare('DELETE FROM login_links WHERE used_at IS NULL').run();
+      return db.prepare('DELETE FROM sessions').run().changes;
+    })
+    .immediate();
 }
 
 /** One line for the start-up log and the CLI's status: which source logins use, never the secret. */

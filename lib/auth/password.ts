@@ -33,7 +33,7 @@ export const SCRYPT_PARAMS: Readonly<ScryptParams> = Object.freeze({ N: 2 ** 17,
 const SALT_BYTES = 16;
 const KEY_BYTES = 32;
 // Node's default maxmem (32 MiB) is below what N=2^17, r=8 needs; this is also the ceiling for parsed hashes.
-const SCRYPT_MAXMEM = 256 * 1024 * 1024;
+export const SCRYPT_MAX_MEMORY = 256 * 1024 * 1024;
 const BOUNDS = { logN: { min: 14, max: 18 }, r: { min: 1, max: 16 }, p: { min: 1, max: 4 }, bytes: { min: 16, max: 64 } };
 // At most four times the work of SCRYPT_PARAMS.
 const MAX_WORK = 4 * SCRYPT_PARAMS.N * SCRYPT_PARAMS.r * SCRYPT_PARAMS.p;
@@ -72,7 +72,7 @@ function checkParams({ N, r, p }: ScryptParams): void {
   }
   if (r < BOUNDS.r.min || r > BOUNDS.r.max) throw invalidHash(`r must be from ${BOUNDS.r.min} to ${BOUNDS.r.max}`);
   if (p < BOUNDS.p.min || p > BOUNDS.p.max) throw invalidHash(`p must be from ${BOUNDS.p.min} to ${BOUNDS.p.max}`);
-  if (N * r * p > MAX_WORK || scryptMemory({ N, r, p }) > SCRYPT_MAXMEM) {
+  if (N * r * p > MAX_WORK || scryptMemory({ N, r, p }) > SCRYPT_MAX_MEMORY) {
     throw invalidHash('its parameters ask for more work or memory than this dashboard allows');
   }
 }
@@ -116,7 +116,7 @@ function deriveKey(password: string, salt: Buffer, params: ScryptParams, keyLeng
   // NFC so that the same password typed on different systems (composed or decomposed accents) matches.
   const input = Buffer.from(password.normalize('NFC'), 'utf8');
   return new Promise((resolve, reject) => {
-    scrypt(input, salt, keyLength, { ...params, maxmem: SCRYPT_MAXMEM }, (error, key) => (error ? reject(error) : resolve(key)));
+    scrypt(input, salt, keyLength, { ...params, maxmem: SCRYPT_MAX_MEMORY }, (error, key) => (error ? reject(error) : resolve(key)));
   });
 }
 

@@ -3,7 +3,9 @@ import 'server-only';
 import { createHash, randomBytes } from 'node:crypto';
 
 import { getConfig } from '../config';
+import { AppError } from '../errors';
 import { store } from '../store';
+import { endSessionsOfOldCredential } from './credentials';
 
 /**
  * Server-side sessions: the browser holds a random id, the store holds only its SHA-256, so logout
@@ -54,6 +56,8 @@ function toRecord(row: SessionRow): SessionRecord {
 
 /** A new session for a successful login; the caller drops the old one, so the id rotates at login. */
 export function createSession(username: string, now = Date.now()): { id: string; record: SessionRecord } {
+  // Records the credential this login used, so that the new session is not taken for an older one.
+  endSessionsOfOldCredential(now);
   const id = randomBytes(32).toString('base64url');
   const record: SessionRecord = {
     idHash: hashSessionId(id),
@@ -76,6 +80,13 @@ export function createSession(username: string, now = Date.now()): { id: string;
 /** The live session for this cookie value, or undefined when unknown, idle too long or past its lifetime. */
 export function readSession(id: string | undefined, now = Date.now()): SessionRecord | undefined {
   if (!id || id.length > 128) return undefined;
+  try {
+    endSessionsOfOldCredential(now);
+  } catch (error) {
+    // An unreadable password file or stored hash: no session is trusted until the credential can be checked.
+    if (error instanceof AppError) return undefined;
+    throw error;
+  }
   const idHash = hashSessionId(id);
   const row = store().prepare('SELECT * FROM sessions WHERE id_hash = ?').get(idHash) as SessionRow | undefined;
   if (!row) return undefined;
@@ -100,7 +111,7 @@ export function destroySession(idHash: string): void {
   store().prepare('DELETE FROM sessions WHERE id_hash = ?').run(idHash);
 }
 
-/** Ends every session (after a password change, old logins must not outlive it). Returns how many. */
+/** Ends every session. Returns how many. */
 export function destroyAllSessions(): number {
   return store().prepare('DELETE FROM sessions').run().changes;
 }

@@ -81,4 +81,13 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX jobs_by_start ON jobs (started_at);
   `,
+  `
+  -- The fingerprint of the admin credential that open sessions and login links were made with (one
+  -- row). When the credential changes, they all end; never the password itself.
+  CREATE TABLE credential_epoch (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    fingerprint TEXT NOT NULL,
+    changed_at INTEGER NOT NULL
+  );
+  `,
 ];
