@@ -18,6 +18,15 @@ interface Shape {
   running?: boolean;
 }
 
+/** web as the release's docker-compose.yml runs it: both networks, 127.0.0.1:3000 published. */
+const OFFICIAL_WEB: Shape = {
+  service: 'web',
+  networkMode: 'mastodon_external_network',
+  env: ['BIND=0.0.0.0'],
+  ports: { '3000/tcp': [{ HostIp: '127.0.0.1', HostPort: '3000' }] },
+  networks: { mastodon_external_network: { IPAddress: '172.18.0.4' }, mastodon_internal_network: { IPAddress: '172.19.0.4' } },
+};
+
 function inspect(shape: Shape): Docker.ContainerInspectInfo {
   return {
     Id: `${shape.service}0123456789abcdef`,
@@ -70,13 +79,7 @@ describe('address discovery', () => {
   });
 
   it('published port (the official file): the published address', () => {
-    const web = facts({
-      service: 'web',
-      networkMode: 'mastodon_external_network',
-      env: ['BIND=0.0.0.0'],
-      ports: { '3000/tcp': [{ HostIp: '127.0.0.1', HostPort: '3000' }] },
-      networks: { mastodon_external_network: { IPAddress: '172.18.0.4' }, mastodon_internal_network: { IPAddress: '172.19.0.4' } },
-    });
+    const web = facts(OFFICIAL_WEB);
     expect(discoverAddress('web', web)).toMatchObject({ baseUrl: 'http://127.0.0.1:3000', source: 'published-port' });
     const moved = facts({
       service: 'streaming',
@@ -117,13 +120,7 @@ describe('address discovery', () => {
   });
 
   it('inside a container that shares a network with the service: the service name', () => {
-    const web = facts({
-      service: 'web',
-      networkMode: 'mastodon_external_network',
-      env: ['BIND=0.0.0.0'],
-      ports: { '3000/tcp': [{ HostIp: '127.0.0.1', HostPort: '3000' }] },
-      networks: { mastodon_external_network: { IPAddress: '172.18.0.4' }, mastodon_internal_network: { IPAddress: '172.19.0.4' } },
-    });
+    const web = facts(OFFICIAL_WEB);
     const own = { name: 'mastodash-1', networkMode: 'mastodon_internal_network', networks: [{ name: 'mastodon_internal_network', ip: '172.19.0.9', aliases: [] }] };
     expect(discoverAddress('web', web, own)).toMatchObject({ baseUrl: 'http://web:3000', source: 'service-name', how: expect.stringContaining('shares the network mastodon_internal_network') });
     const streaming = facts({ service: 'streaming', networkMode: 'mastodon_external_network', env: ['BIND=0.0.0.0', 'PORT=4000'], networks: { mastodon_internal_network: { IPAddress: '172.19.0.5' } } });
