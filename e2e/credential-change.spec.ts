@@ -32,6 +32,8 @@ test('a login link printed before set-password no longer works; the new password
     await page.getByRole('button', { name: 'Log in' }).click();
     await expect(page.getByTestId('containers-panel')).toBeVisible();
   } finally {
+    // The page holds the live stream open; the server ends once its connections have closed.
+    await page.close();
     await server.stop();
   }
 });
