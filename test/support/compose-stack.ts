@@ -18,8 +18,8 @@ import { readTestbed, type Testbed } from './testbed';
  * - the image is the one the test run built (mastodash:test) instead of mastodash:latest.
  */
 
-/** The tag `scripts/testbed/image.sh build` gives the image built from this checkout. */
-export const TEST_IMAGE = 'mastodash:test';
+/** The tag `scripts/testbed/image.sh` gives the image built from this checkout (MASTODASH_TEST_IMAGE overrides it). */
+export const TEST_IMAGE = process.env.MASTODASH_TEST_IMAGE ?? 'mastodash:test';
 const COMPOSE_FILES = {
   proxied: 'deploy/compose.mastodash.yml',
   direct: 'deploy/compose.mastodash-direct.yml',
