@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { JobView } from '@/lib/jobs/types';
 import type { LiveEnvelope } from '@/lib/live/topic-keys';
+import { followDockerEvents, untilFollowing, type DockerEventFollower } from '../../support/docker-events';
 import { parseEventBlocks } from '../../support/event-stream';
 import { auditRows, callAction, openServerStore, plantSession } from '../../support/next-build';
 import { rawRequest, startServer, type RunningServer } from '../../support/server';
@@ -55,6 +56,7 @@ function jobView(port: number, cookie: string): Promise<JobView[]> {
 
 describe('kill -9 during the media permission fix', () => {
   let server: RunningServer;
+  let execCreates: DockerEventFollower | undefined;
 
   beforeAll(async () => {
     await asRoot('rm', '-rf', '--', SCRATCH);
@@ -65,6 +67,7 @@ describe('kill -9 during the media permission fix', () => {
   }, 120_000);
 
   afterAll(async () => {
+    execCreates?.stop();
     await server?.stop();
     await asRoot('rm', '-rf', '--', SCRATCH);
     await asRoot('chown', '-R', '0:0', '--', FOLDER);
@@ -72,7 +75,9 @@ describe('kill -9 during the media permission fix', () => {
   });
 
   it('shows the fix as interrupted in the audit log and the job view after the next start, and runs nothing again', async () => {
-    const testStart = Math.floor(Date.now() / 1000) - 1;
+    execCreates = followDockerEvents([`container=${WEB}`, 'event=exec_create']);
+    const follower = execCreates;
+    await untilFollowing(follower, () => asRoot('true'), (event) => event.action === 'exec_create: true');
     const { cookie } = plantSession(server.dataDir);
     const auditBefore = auditRows(server.dataDir).length;
     const answer = await callAction(server.port, 'fixMediaPermissionsAction', [{ container: WEB, path: '/mastodon/public/system' }], { cookie });
@@ -105,9 +110,9 @@ describe('kill -9 during the media permission fix', () => {
     // Nothing ran it again: since the test began, the web container saw exactly one chown exec, the one the
     // killed dashboard started.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
-    const events = await docker('events', '--since', String(testStart), '--until', String(Math.floor(Date.now() / 1000) + 1),
-      '--filter', `container=${WEB}`, '--filter', 'event=exec_create', '--format', '{{.Action}}');
-    expect(events.split('\n').filter((line) => line.includes('chown -R -h -c 991:991'))).toEqual(['exec_create: chown -R -h -c 991:991 -- /mastodon/public/system']);
+    follower.stop();
+    const chowns = follower.events().map((event) => event.action).filter((action) => action.includes('chown -R -h -c 991:991'));
+    expect(chowns).toEqual(['exec_create: chown -R -h -c 991:991 -- /mastodon/public/system']);
     const db = openServerStore(server.dataDir);
     expect(db.prepare("SELECT count(*) AS n FROM jobs WHERE kind = 'media.permissions_fixed' AND status = 'running'").get()).toEqual({ n: 0 });
     db.close();

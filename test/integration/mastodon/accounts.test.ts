@@ -12,6 +12,7 @@ import { loadConfig, setConfigForTesting } from '@/lib/config';
 import { listOwners, listRoles, findLocalAccount } from '@/lib/mastodon/accounts';
 import { resetPostgresForTesting } from '@/lib/postgres/client';
 import { openStore, setStoreForTesting, type Store } from '@/lib/store';
+import { followDockerEvents, untilFollowing, type DockerEventFollower } from '../../support/docker-events';
 import { readTestbed } from '../../support/testbed';
 
 // The session guard reads Next's request headers and cookies, which only exist inside a request. Here it
@@ -52,6 +53,8 @@ const TARGETS: Target[] = [
 const created = new Map<string, Set<string>>();
 let store: Store;
 let dataDir: string;
+/** Every exec_create on the test bed while this file runs (see test/support/docker-events.ts for why live). */
+let execCreates: DockerEventFollower;
 
 function remember(pgUrl: string, username: string): void {
   if (!created.has(pgUrl)) created.set(pgUrl, new Set());
@@ -83,18 +86,12 @@ async function dockerCli(...args: string[]): Promise<string> {
 
 /** The commands Docker was asked to exec in the project's containers between two times, health probes left out. */
 async function execsBetween(project: string, since: number, until: number, onlyAccounts = false): Promise<string[]> {
-  const out = await dockerCli(
-    'events',
-    '--since', (since / 1000).toFixed(3),
-    '--until', (until / 1000).toFixed(3),
-    '--filter', 'type=container',
-    '--filter', 'event=exec_create',
-    '--filter', `label=com.docker.compose.project=${project}`,
-    '--format', '{{.Action}}',
-  );
-  return out
-    .split('\n')
-    .map((line) => line.trim())
+  // Events reach the follower through a pipe: give the last ones a moment to arrive.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  return execCreates
+    .events()
+    .filter((event) => event.project === project && event.timeMs >= since && event.timeMs <= until)
+    .map((event) => event.action.trim())
     .filter((line) => line !== '')
     // The test bed's health checks all start with the /tmp/unhealthy guard (scripts/testbed/project.sh).
     .filter((line) => !line.includes('/tmp/unhealthy'))
@@ -111,6 +108,8 @@ function auditText(): string {
 }
 
 beforeAll(async () => {
+  execCreates = followDockerEvents(['type=container', 'event=exec_create']);
+  await untilFollowing(execCreates, () => dockerCli('exec', `${testbed.project}-web-1`, 'true'), (event) => event.action === 'exec_create: true');
   dataDir = mkdtempSync(path.join(tmpdir(), 'mastodash-accounts-'));
   store = openStore(dataDir);
   setStoreForTesting(store);
@@ -118,11 +117,12 @@ beforeAll(async () => {
     await project('up', target.project, '--version', target.version);
   }
   for (const target of TARGETS.filter((t) => t.extra)) {
-    await project('wait-healthy', target.project, '90');
+    await project('wait-healthy', target.project, '180');
   }
 }, 300_000);
 
 afterAll(async () => {
+  execCreates?.stop();
   for (const [pgUrl, usernames] of created) {
     const client = new pg.Client({ connectionString: pgUrl });
     await client.connect();
