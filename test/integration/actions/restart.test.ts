@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { followDockerEvents, untilFollowing } from '../../support/docker-events';
 import { auditRows, callAction, openServerStore, plantSession } from '../../support/next-build';
 import { finishedJob as finishedJobIn, jobIdOf, type JobRow } from '../../support/jobs';
 import { startServer, type RunningServer } from '../../support/server';
@@ -97,7 +98,8 @@ describe('restart a container', () => {
 
   it('ten concurrent requests for one container cause exactly one restart', async () => {
     const name = `${project}-sidekiq-1`;
-    const since = Math.floor(Date.now() / 1000) - 1;
+    const follower = followDockerEvents([`container=${name}`, 'event=start', 'event=exec_create']);
+    await untilFollowing(follower, () => docker('exec', name, 'true'), (event) => event.action === 'exec_create: true');
     const { cookie } = plantSession(server.dataDir);
     const responses = await Promise.all(
       Array.from({ length: 10 }, () => callAction(server.port, 'restartContainerAction', [{ container: name }], { cookie })),
@@ -112,9 +114,9 @@ describe('restart a container', () => {
       expect(response.body).toContain(`"runningJobId":"${jobId}"`);
     }
     expect((await finishedJob(jobId)).status).toBe('succeeded');
-    const until = Math.ceil(Date.now() / 1000) + 1;
-    const starts = await docker('events', '--since', String(since), '--until', String(until), '--filter', `container=${name}`, '--filter', 'event=start', '--format', '{{.Action}}');
-    expect(starts.split('\n').filter(Boolean)).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    follower.stop();
+    expect(follower.events().filter((event) => event.action === 'start')).toHaveLength(1);
     expect(auditRows(server.dataDir).filter((row) => row.target === name && row.action === 'container.restarted' && row.id > 0).at(-1)?.outcome).toBe('succeeded');
   });
 

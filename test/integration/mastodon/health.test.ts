@@ -9,6 +9,7 @@ import { loadConfig, setConfigForTesting } from '@/lib/config';
 import { probe, probeStreaming, probeWeb, readMigrationState, readRunningVersion } from '@/lib/mastodon/health';
 import { healthPanel } from '@/lib/panels/health';
 import { resetPostgresForTesting } from '@/lib/postgres/client';
+import { followDockerEvents, untilFollowing } from '../../support/docker-events';
 import { readTestbed } from '../../support/testbed';
 
 /**
@@ -83,21 +84,17 @@ describe('Mastodon health', () => {
 
   it('lists a container’s migration files once: later reads run no exec, and still read schema_migrations', async () => {
     await readMigrationState();
-    // docker events counts in whole seconds: start the window in the next second, after the first listing.
-    await new Promise((resolve) => setTimeout(resolve, 1_010 - (Date.now() % 1_000)));
-    const since = Math.floor(Date.now() / 1000);
+    const follower = followDockerEvents(['container=mdtest-web-1', 'event=exec_create']);
+    await untilFollowing(follower, () => promisify(execFile)('docker', ['exec', 'mdtest-web-1', 'true'], { env: { ...process.env, DOCKER_HOST: testbed.dockerHost } }), (event) => event.action === 'exec_create: true');
     const again = await readMigrationState();
     const third = await readMigrationState();
     expect(again).toEqual(third);
     expect(again.ok && again.pending.length).toBe(1);
-    // A control exec inside the window: the events query below must see it, or it would prove nothing.
+    // A control exec inside the window: the follower must see it, or the count below would prove nothing.
     await promisify(execFile)('docker', ['exec', 'mdtest-web-1', 'ls', '-1', '/'], { env: { ...process.env, DOCKER_HOST: testbed.dockerHost } });
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    const { stdout } = await promisify(execFile)(
-      'docker',
-      ['events', '--since', String(since), '--until', String(Math.floor(Date.now() / 1000)), '--filter', 'container=mdtest-web-1', '--filter', 'event=exec_create', '--format', '{{.Action}}'],
-      { env: { ...process.env, DOCKER_HOST: testbed.dockerHost } },
-    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    follower.stop();
+    const stdout = follower.events().map((event) => event.action).join('\n');
     expect(stdout.split('\n').filter((line) => line.includes('ls -1'))).toEqual(['exec_create: ls -1 /']);
   });
 
