@@ -219,7 +219,7 @@ export function sourcesFor(container: ContainerView): VersionSource[] {
 const RUNNING_VERSIONS = Symbol.for('mastodash.mastodon.running-versions');
 type Cached = { answer: Promise<RunningVersion>; expiresAt: number };
 type Holder = { [RUNNING_VERSIONS]?: Map<string, Cached> };
-const PASSING_ANSWER_TTL_MS = 60_000;
+const TAG_ANSWER_TTL_MS = 60_000;
 const CACHE_LIMIT = 32;
 
 function cache(): Map<string, Cached> {
@@ -237,7 +237,7 @@ function versionOfContainer(container: ContainerView): Promise<RunningVersion> {
   if (known && known.expiresAt > Date.now()) return known.answer;
   const entry: Cached = { answer: Promise.resolve({ problem: '' }), expiresAt: Number.POSITIVE_INFINITY };
   entry.answer = firstVersion(sourcesFor(container)).then(({ lasting, ...answer }) => {
-    if (!lasting) entry.expiresAt = Date.now() + PASSING_ANSWER_TTL_MS;
+    if (!lasting) entry.expiresAt = Date.now() + TAG_ANSWER_TTL_MS;
     return answer;
   });
   if (versions.size >= CACHE_LIMIT) versions.clear();
