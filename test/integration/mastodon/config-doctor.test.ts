@@ -165,7 +165,7 @@ describe('broken variants in a scratch directory, checked against the running co
     const panel = data(await run('mddoctornone', dir));
     expect(panel.version).toBe('4.5.15');
     expect(panel.findings.find((f) => f.id === 'version-known')?.why).toBe(
-      'The version comes from the image of web in docker-compose.yml (no web or sidekiq container of the project exists).',
+      'The version comes from the image of web in docker-compose.yml (no web or sidekiq container in project mddoctornone).',
     );
     expect(outline(panel.findings.filter((f) => f.severity !== 'ok'))).toEqual([
       'warning sidekiq-healthcheck-mismatch @sidekiq',

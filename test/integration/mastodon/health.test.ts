@@ -112,7 +112,7 @@ describe('Mastodon health', () => {
     expect(panel.ok).toBe(true);
     if (!panel.ok) return;
     expect(panel.data.web.ok).toBe(true);
-    expect(panel.data.version).toMatchObject({ ok: true, version: '4.3.17' });
+    expect(panel.data.version).toMatchObject({ version: { text: '4.3.17' } });
     expect(panel.data.migrations).toMatchObject({ ok: false, error: { code: 'postgres_unreachable', title: "Mastodon's Postgres is down" } });
   });
 });
