@@ -212,8 +212,9 @@ export function sourcesFor(container: ContainerView): VersionSource[] {
 
 /**
  * By container id: a container keeps its image (and its environment) for its whole life, and Compose makes a
- * new container for a new image, so a lasting answer never goes stale. An answer from the tag alone, or none,
- * is kept briefly, so that web coming up is noticed while a page's refreshes do not ask again and again.
+ * new container for a new image, so a lasting answer never goes stale. An answer from the tag alone, none, or
+ * one read while Docker could not be asked is kept a minute, so that web coming up is noticed while a page's
+ * refreshes do not ask again and again.
  * The promise is kept, so that the panels of one page load, which ask at once, share one read.
  */
 const RUNNING_VERSIONS = Symbol.for('mastodash.mastodon.running-versions');
@@ -230,19 +231,22 @@ export function forgetRunningVersionsForTesting(): void {
   cache().clear();
 }
 
-function versionOfContainer(container: ContainerView): Promise<RunningVersion> {
+function remembered(key: string, read: () => Promise<RunningVersion & { lasting: boolean }>): Promise<RunningVersion> {
   const versions = cache();
-  const key = `${container.id}|${container.state === 'running' ? 'running' : 'stopped'}`;
   const known = versions.get(key);
   if (known && known.expiresAt > Date.now()) return known.answer;
   const entry: Cached = { answer: Promise.resolve({ problem: '' }), expiresAt: Number.POSITIVE_INFINITY };
-  entry.answer = firstVersion(sourcesFor(container)).then(({ lasting, ...answer }) => {
+  entry.answer = read().then(({ lasting, ...answer }) => {
     if (!lasting) entry.expiresAt = Date.now() + TAG_ANSWER_TTL_MS;
     return answer;
   });
   if (versions.size >= CACHE_LIMIT) versions.clear();
   versions.set(key, entry);
   return entry.answer;
+}
+
+function versionOfContainer(container: ContainerView): Promise<RunningVersion> {
+  return remembered(`${container.id}|${container.state === 'running' ? 'running' : 'stopped'}`, () => firstVersion(sourcesFor(container)));
 }
 
 /**
@@ -255,9 +259,11 @@ export async function readRunningVersion(options: { of?: 'web' | 'sidekiq' } = {
     containers = await currentProjectContainers();
   } catch (error) {
     // Without Docker only web's API can still be asked.
-    const viaApi = await firstVersion([instanceApiSource()]);
-    if (viaApi.version) return { version: viaApi.version, source: viaApi.source };
-    return { problem: `Docker: ${toErrorView(error).title}; ${viaApi.problem}` };
+    const docker = `Docker: ${toErrorView(error).title}`;
+    return remembered('without-docker', async () => {
+      const viaApi = await firstVersion([instanceApiSource()]);
+      return viaApi.version ? { version: viaApi.version, source: viaApi.source, lasting: false } : { problem: `${docker}; ${viaApi.problem}`, lasting: false };
+    });
   }
   const container = pickContainer(containers, options.of ?? 'web');
   if (!container) return { problem: `no web or sidekiq container in project ${getConfig().composeProject}` };

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { loadConfig, setConfigForTesting } from '@/lib/config';
+import { resetDockerClientsForTesting } from '@/lib/docker/client';
 import type { ContainerView } from '@/lib/docker/types';
 import { currentProjectContainers } from '@/lib/live';
 import { readRegistrationSettings } from '@/lib/mastodon/registrations';
@@ -233,6 +234,26 @@ describe('the running Mastodon version, from real containers', () => {
     configure(apiUrl);
     expect(await readRunningVersion({ of: 'sidekiq' })).toMatchObject({ version: { text: '4.2.8' }, source: `lib/mastodon/version.rb in ${PROJECT}-sidekiq-1` });
     await testbedDocker.getContainer(composeName(PROJECT, 'sidekiq')).remove({ force: true });
+  });
+});
+
+describe('without Docker', () => {
+  it('asks only the instance API, and not on every read', async () => {
+    forgetRunningVersionsForTesting();
+    resetDockerClientsForTesting();
+    setConfigForTesting(loadConfig({ env: { DOCKER_HOST: 'unix:///run/mds22e-no-docker.sock', COMPOSE_PROJECT: PROJECT, MASTODON_WEB_URL: apiUrl } }));
+    await expect(currentProjectContainers()).rejects.toThrow();
+    apiVersion = '4.3.17';
+    for (let page = 0; page < 3; page += 1) {
+      expect(await readRunningVersion()).toMatchObject({ version: { text: '4.3.17' }, source: `the instance API at ${apiUrl}` });
+    }
+    expect(apiCalls).toEqual(['/api/v2/instance']);
+
+    forgetRunningVersionsForTesting();
+    apiVersion = undefined;
+    expect(await readRunningVersion()).toEqual({ problem: expect.stringMatching(/^Docker: .*; the instance API at .*: \/api\/v1\/instance answered HTTP 404$/) });
+    setConfigForTesting(undefined);
+    resetDockerClientsForTesting();
   });
 });
 
