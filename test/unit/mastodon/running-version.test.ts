@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 
 import type { ContainerView } from '@/lib/docker/types';
 import { AppError } from '@/lib/errors';
-import { firstVersion, parseVersionRb, sourcesFor, versionFromInstance, type SourceAnswer, type VersionSource } from '@/lib/mastodon/running-version';
+import { tootctlVersion } from '@/lib/mastodon/accounts';
+import {
+  firstVersion,
+  forgetRunningVersionsForTesting,
+  parseVersionRb,
+  sourcesFor,
+  versionFromInstance,
+  type SourceAnswer,
+  type VersionSource,
+} from '@/lib/mastodon/running-version';
 import { parseMastodonVersion, type MastodonVersion } from '@/lib/mastodon/version';
 
 /**
@@ -150,5 +159,19 @@ describe('sourcesFor: the label and the tag of a container', () => {
         'the image tag "latest" of m-sidekiq-1 names no version',
       lasting: false,
     });
+  });
+});
+
+describe('account creation takes its version from the same reader', () => {
+  it('accepts an image with no tag whose label names the release, and refuses one nothing names', async () => {
+    forgetRunningVersionsForTesting();
+    const untagged = { image: 'tootsuite/mastodon', imageTag: 'latest' };
+    await expect(tootctlVersion(container({ ...untagged, id: 'a'.repeat(64), versionLabel: 'v4.0.2' }))).resolves.toMatchObject({ text: '4.0.2' });
+    await expect(tootctlVersion(container({ ...untagged, id: 'b'.repeat(64) }))).rejects.toMatchObject({
+      code: 'conflict',
+      title: 'Unknown Mastodon version',
+      detail: expect.stringContaining('the image tag "latest" of m-web-1 names no version'),
+    });
+    forgetRunningVersionsForTesting();
   });
 });
