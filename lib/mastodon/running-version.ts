@@ -159,9 +159,12 @@ function versionRbSource(container: ContainerView): VersionSource {
       const result = await execInContainer(container.id, [VERSION_RB_PROGRAM, VERSION_RB_PATH], {
         timeoutMs: EXEC_TIMEOUT_MS,
         maxOutputBytes: 64 * 1024,
-        waitingFor: `cat ${VERSION_RB_PATH} in ${container.name}`,
+        waitingFor: `${VERSION_RB_PROGRAM} ${VERSION_RB_PATH} in ${container.name}`,
       });
-      if (result.exitCode !== 0) return { problem: `${where}: cat exited ${result.exitCode}${/No such file/i.test(result.stderr) ? ' (no such file)' : ''}` };
+      if (result.exitCode !== 0) {
+        const missing = /No such file/i.test(result.stderr) ? ' (no such file)' : '';
+        return { problem: `${where}: ${VERSION_RB_PROGRAM} exited ${result.exitCode}${missing}` };
+      }
       const version = parseVersionRb(result.stdout);
       return version ? { version, source: where } : { problem: `${where}: no major, minor and patch found` };
     },
@@ -246,7 +249,8 @@ function remembered(key: string, read: () => Promise<RunningVersion & { lasting:
 }
 
 function versionOfContainer(container: ContainerView): Promise<RunningVersion> {
-  return remembered(`${container.id}|${container.state === 'running' ? 'running' : 'stopped'}`, () => firstVersion(sourcesFor(container)));
+  const key = `${container.id}|${container.state === 'running' ? 'running' : 'stopped'}`;
+  return remembered(key, () => firstVersion(sourcesFor(container)));
 }
 
 /**
@@ -262,7 +266,9 @@ export async function readRunningVersion(options: { of?: 'web' | 'sidekiq' } = {
     const docker = `Docker: ${toErrorView(error).title}`;
     return remembered('without-docker', async () => {
       const viaApi = await firstVersion([instanceApiSource()]);
-      return viaApi.version ? { version: viaApi.version, source: viaApi.source, lasting: false } : { problem: `${docker}; ${viaApi.problem}`, lasting: false };
+      return viaApi.version
+        ? { version: viaApi.version, source: viaApi.source, lasting: false }
+        : { problem: `${docker}; ${viaApi.problem}`, lasting: false };
     });
   }
   const container = pickContainer(containers, options.of ?? 'web');
@@ -277,7 +283,9 @@ export async function readRunningVersion(options: { of?: 'web' | 'sidekiq' } = {
 
 function pickContainer(containers: readonly ContainerView[], of: 'web' | 'sidekiq'): ContainerView | undefined {
   if (of === 'web') return findAppContainer(containers, { running: true }) ?? findAppContainer(containers, { running: false });
-  const sidekiqs = containers.filter((c) => c.service === 'sidekiq').sort((a, b) => Number(b.state === 'running') - Number(a.state === 'running') || a.containerNumber - b.containerNumber);
+  const sidekiqs = containers
+    .filter((c) => c.service === 'sidekiq')
+    .sort((a, b) => Number(b.state === 'running') - Number(a.state === 'running') || a.containerNumber - b.containerNumber);
   return sidekiqs[0] ?? pickContainer(containers, 'web');
 }
 
@@ -288,7 +296,9 @@ export async function requireVersionOf(container: ContainerView): Promise<Mastod
   throw new AppError(
     'conflict',
     'Unknown Mastodon version',
-    `The Mastodon version of ${container.name} (${imageName(container)}) could not be found: ${running.problem}. tootctl's options and output differ between versions, so nothing was run.`,
-    'Start web so that its instance API answers, or pin the image to a release tag in docker-compose.yml (for example ghcr.io/mastodon/mastodon:v4.3.17) and recreate the container.',
+    `The Mastodon version of ${container.name} (${imageName(container)}) could not be found: ${running.problem}. ` +
+      "tootctl's options and output differ between versions, so nothing was run.",
+    'Start web so that its instance API answers, or pin the image to a release tag in docker-compose.yml ' +
+      '(for example ghcr.io/mastodon/mastodon:v4.3.17) and recreate the container.',
   );
 }
