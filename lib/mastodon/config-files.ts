@@ -15,7 +15,9 @@ import { configuredUrlMismatch, discoverAddress, PROBED_SERVICES } from './servi
 
 /**
  * Reads what the config doctor checks from MASTODON_DIR, read-only: `.env.production`, the compose file
- * (the names `docker compose` looks for, in its order), the running version (running-version.ts), and where web and streaming listen when MASTODON_WEB_URL or MASTODON_STREAMING_URL is set. A missing or broken file is part of the diagnosis, not a failure of the panel.
+ * (the names `docker compose` looks for, in its order), the running version (running-version.ts), and where
+ * web and streaming listen when MASTODON_WEB_URL or MASTODON_STREAMING_URL is set. A missing or broken file is
+ * part of the diagnosis, not a failure of the panel.
  */
 
 /** Larger than any real .env.production or compose file; a bigger file is not read at all. */
