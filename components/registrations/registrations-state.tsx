@@ -1,3 +1,4 @@
+import { RunningVersionText } from '@/components/mastodon/running-version';
 import { Badge } from '@/components/ui/badge';
 import { ErrorBox } from '@/components/ui/error-box';
 import type { RegistrationsReport } from '@/lib/mastodon/registrations';
@@ -53,7 +54,7 @@ export function RegistrationsState({ report }: { report: RegistrationsReport }) 
           </dd>
           <dt>Mastodon version</dt>
           <dd>
-            {version.version ? `${version.version.text}, from ${version.from}` : `unknown: ${version.problem}`}{' '}
+            <RunningVersionText running={version} testId="registrations-version" />{' '}
             <span className="muted">
               (settings table: {settings.schema === 'thing-columns' ? '4.0–4.3 shape' : '4.4+ shape'})
             </span>

@@ -52,10 +52,10 @@ function FindingList({ findings }: { findings: Finding[] }) {
   );
 }
 
-function sourceLine({ dir, envFile, composeFile, version }: DoctorPanelData): string {
+function sourceLine({ dir, envFile, composeFile, version, versionSource }: DoctorPanelData): string {
   const envName = envFile.startsWith(`${dir}/`) ? envFile.slice(dir.length + 1) : envFile;
   const files = composeFile ? `${envName} and ${composeFile}` : envName;
-  const against = version ? ` against the rules of Mastodon ${version}` : '';
+  const against = version ? ` against the rules of Mastodon ${version}${versionSource ? ` (from ${versionSource})` : ''}` : '';
   return `Checked ${files} in ${dir}${against}. Values are never shown, only whether a key is present, missing or suspicious.`;
 }
 
@@ -77,7 +77,7 @@ export function DoctorPanel({ initial }: { initial: PanelResult<DoctorPanelData>
           <p className={styles.summary} data-testid="doctor-summary" data-problems={result.data.summary.problems} data-warnings={result.data.summary.warnings}>
             {result.data.summaryLine}
           </p>
-          <p className={`small muted ${styles.source}`} data-testid="doctor-source">
+          <p className={`small muted ${styles.source}`} data-testid="doctor-source" data-version={result.data.version} data-version-source={result.data.versionSource}>
             {sourceLine(result.data)}
           </p>
           {(['error', 'warning', 'info'] as const).map((severity) => {

@@ -1,5 +1,6 @@
 'use client';
 
+import { RunningVersionText } from '@/components/mastodon/running-version';
 import { Badge } from '@/components/ui/badge';
 import { ErrorBox } from '@/components/ui/error-box';
 import { usePanel } from '@/components/ui/use-panel';
@@ -45,13 +46,7 @@ export function HealthPanel({ initial }: { initial: PanelResult<HealthPanelData>
           <div data-testid="health-version">
             <dt>Version</dt>
             <dd>
-              {result.data.version.ok ? (
-                <>
-                  <strong>{result.data.version.version}</strong> <span className="small muted">{result.data.version.detail}</span>
-                </>
-              ) : (
-                <span className="muted">{result.data.version.error.detail}</span>
-              )}
+              <RunningVersionText running={result.data.version} testId="health-version-value" withPassedOver />
             </dd>
           </div>
           <div data-testid="health-migrations">

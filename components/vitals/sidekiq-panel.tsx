@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 
+import { RunningVersionText } from '@/components/mastodon/running-version';
 import { Badge } from '@/components/ui/badge';
 import { ErrorBox } from '@/components/ui/error-box';
 import { usePanel } from '@/components/ui/use-panel';
@@ -202,7 +203,13 @@ function SourceLine({ data }: { data: SidekiqPanelData }) {
   return (
     <span className="muted small" data-testid="sidekiq-source">
       Redis {report.redis}
-      {report.prefix ? `, keys under ${report.prefix}` : ''} · {version.version ? `Mastodon ${version.version.text}` : 'Mastodon version unknown'} · today ={' '}
+      {report.prefix ? `, keys under ${report.prefix}` : ''} · {version.version ? (
+        <>
+          Mastodon <RunningVersionText running={version} testId="sidekiq-version" />
+        </>
+      ) : (
+        'Mastodon version unknown'
+      )} · today ={' '}
       {report.stats.day} (UTC)
     </span>
   );

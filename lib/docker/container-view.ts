@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 
-import { COMPOSE_LABELS } from './labels';
+import { COMPOSE_LABELS, IMAGE_VERSION_LABEL } from './labels';
 import {
   CONTAINER_STATES,
   HEALTH_STATES,
@@ -63,6 +63,8 @@ export function toContainerView(info: Docker.ContainerInspectInfo): ContainerVie
     containerNumber: Number(labels[COMPOSE_LABELS.containerNumber] ?? 1),
     image,
     imageTag: tag,
+    ...(info.Image ? { imageId: info.Image } : {}),
+    ...(labels[IMAGE_VERSION_LABEL] ? { versionLabel: labels[IMAGE_VERSION_LABEL] } : {}),
     state: stateName,
     health: toHealth(health?.Status),
     failingStreak: health?.FailingStreak ?? 0,

@@ -28,6 +28,10 @@ export interface ContainerView {
   containerNumber: number;
   image: string;
   imageTag: string;
+  /** The image's id (sha256:…): two containers with the same one run the same code. */
+  imageId?: string;
+  /** The image's org.opencontainers.image.version label, when it has one (release images carry the tag, v4.3.17). */
+  versionLabel?: string;
   state: ContainerState;
   health: HealthState;
   failingStreak: number;

@@ -16,7 +16,8 @@ import {
   reservedUsernameMessage,
 } from './tootctl';
 import { findAppContainer } from './app-container';
-import { atLeast, parseMastodonVersion, versionTraits, type MastodonVersion } from './version';
+import { requireVersionOf } from './running-version';
+import { atLeast, versionTraits, type MastodonVersion } from './version';
 
 /**
  * Local accounts and roles in Mastodon's Postgres, and account creation through `tootctl accounts create`
@@ -188,17 +189,9 @@ export async function resolveTootctlContainer(): Promise<ContainerView> {
   return found;
 }
 
-/** The Mastodon version from the container's image tag; refused when the tag names no version. */
-export function containerVersion(container: ContainerView): MastodonVersion {
-  const version = parseMastodonVersion(container.imageTag);
-  if (!version) {
-    throw new AppError(
-      'conflict',
-      'Unknown Mastodon version',
-      `${container.name} runs ${container.image}:${container.imageTag}. tootctl's options and output differ between versions, and this tag names none, so nothing was run.`,
-      'Pin the image to a release tag in docker-compose.yml (for example ghcr.io/mastodon/mastodon:v4.3.17) and recreate the container.',
-    );
-  }
+/** The Mastodon version tootctl will run as (running-version.ts); refused when unknown or before 4.0. */
+export async function tootctlVersion(container: ContainerView): Promise<MastodonVersion> {
+  const version = await requireVersionOf(container);
   if (!atLeast(version, 4, 0)) {
     throw new AppError('conflict', 'Mastodon version not supported', `${container.name} runs Mastodon ${version.text}; account creation supports 4.0 and later (roles arrived in 4.0).`);
   }
@@ -225,7 +218,7 @@ function timeoutWithFix(error: unknown, username: string): unknown {
  */
 export async function createAccount(input: CreateAccountInput): Promise<CreatedAccount> {
   const container = await resolveTootctlContainer();
-  const version = containerVersion(container);
+  const version = await tootctlVersion(container);
   if (isReservedUsername(input.username, version)) {
     throw new AccountRejected({ username: [reservedUsernameMessage(version)] }, `${input.username} is reserved on Mastodon ${version.text}.`);
   }

@@ -7,9 +7,8 @@
  */
 import { parseEnvFile } from '../config/env-file';
 import { splitImageReference } from '../docker/container-view';
-import type { ContainerView } from '../docker/types';
-import { findAppContainer } from './app-container';
 import { healthcheckText, type ComposeFile, type ComposePort, type ComposeService } from './compose-file';
+import type { RunningVersion } from './running-version';
 import { atLeast, parseMastodonVersion, type MastodonVersion } from './version';
 
 export type Severity = 'error' | 'warning' | 'info' | 'ok';
@@ -95,13 +94,13 @@ export interface DoctorInput {
   composeProblem?: { kind: 'missing' | 'invalid' | 'unreadable'; detail: string };
   /** Override files Compose would merge in, which the doctor does not read. */
   overrideFiles?: string[];
-  /** The Mastodon version the running containers have (image tag of web, else sidekiq); else the compose file's. */
+  /** The running Mastodon version (lib/mastodon/running-version.ts); else the compose file's. */
   version?: MastodonVersion;
   /** Where `version` came from, in words. */
   versionFrom?: string;
   /** Why the version is unknown, or a remark about how it was found (Docker not answering). */
   versionNote?: string;
-  /** The version the running sidekiq container has, when it differs from web's. */
+  /** The version the running sidekiq container has. */
   sidekiqVersion?: MastodonVersion;
   /** The dashboard's MASTODON_WEB_URL / MASTODON_STREAMING_URL, when set, against what the container listens on. */
   probeUrls?: ProbeUrlCheck[];
@@ -165,21 +164,15 @@ export interface ChosenVersion {
 }
 
 /**
- * The version to check against: the running web (else sidekiq) container's image tag, else the compose
- * file's web (else sidekiq) image tag. `dockerProblem` says why there are no containers to ask.
+ * The version to check against: the running one (lib/mastodon/running-version.ts), else the one the compose
+ * file's web (else sidekiq) image tag names, for a server whose containers do not exist yet.
  */
-export function chooseVersion(containers: readonly ContainerView[] | undefined, compose: ComposeFile | undefined, composeFileName = 'the compose file', dockerProblem?: string): ChosenVersion {
-  const app = containers ? (findAppContainer(containers, { running: true }) ?? findAppContainer(containers, { running: false })) : undefined;
-  const sidekiq = containers?.find((container) => container.service === 'sidekiq');
-  const sidekiqVersion = sidekiq ? parseMastodonVersion(sidekiq.imageTag) : undefined;
-  const fromContainer = app ? parseMastodonVersion(app.imageTag) : undefined;
-  if (app && fromContainer) {
-    return { version: fromContainer, from: `the image tag of ${app.name}`, ...(sidekiqVersion ? { sidekiqVersion } : {}) };
+export function chooseVersion(running: RunningVersion | undefined, compose: ComposeFile | undefined, composeFileName = 'the compose file', sidekiq?: RunningVersion): ChosenVersion {
+  const sidekiqVersion = sidekiq?.version;
+  if (running?.version) {
+    return { version: running.version, from: running.source, ...(sidekiqVersion ? { sidekiqVersion } : {}) };
   }
-  const notes: string[] = [];
-  if (dockerProblem) notes.push(dockerProblem);
-  else if (app) notes.push(`the image tag of ${app.name} names no version`);
-  else if (containers) notes.push('no web or sidekiq container of the project exists');
+  const notes: string[] = running ? [running.problem] : [];
   for (const service of ['web', 'sidekiq']) {
     const version = composeImageVersion(compose, service);
     if (version) return { version, from: `the image of ${service} in ${composeFileName}`, note: notes.join('; '), ...(sidekiqVersion ? { sidekiqVersion } : {}) };

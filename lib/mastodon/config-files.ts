@@ -10,12 +10,14 @@ import { currentProjectContainers } from '../live';
 import { ComposeFileError, parseComposeFile } from './compose-file';
 import { chooseVersion, describeEnvFile, type DoctorInput, type ProbeUrlCheck } from './config-doctor';
 import { listenFactsOf } from './health';
+import { readRunningVersion } from './running-version';
 import { configuredUrlMismatch, discoverAddress, PROBED_SERVICES } from './service-address';
 
 /**
  * Reads what the config doctor checks from MASTODON_DIR, read-only: `.env.production`, the compose file
- * (the names `docker compose` looks for, in its order), the running containers' image tags for the
- * version, and where web and streaming listen when MASTODON_WEB_URL or MASTODON_STREAMING_URL is set. A missing or broken file is part of the diagnosis, not a failure of the panel.
+ * (the names `docker compose` looks for, in its order), the running version (running-version.ts), and where
+ * web and streaming listen when MASTODON_WEB_URL or MASTODON_STREAMING_URL is set. A missing or broken file is
+ * part of the diagnosis, not a failure of the panel.
  */
 
 /** Larger than any real .env.production or compose file; a bigger file is not read at all. */
@@ -68,13 +70,9 @@ export interface MastodonConfigFiles {
   input: DoctorInput;
 }
 
-async function runningContainers(): Promise<{ containers?: ContainerView[]; problem?: string }> {
-  try {
-    return { containers: await currentProjectContainers() };
-  } catch (error) {
-    const reason = error instanceof AppError ? error.title : 'Docker could not be asked';
-    return { problem: `${reason}, so the running containers' version is unknown` };
-  }
+/** The project's containers for the probe-URL check; without Docker that check is left out (the version says why). */
+async function runningContainers(): Promise<ContainerView[] | undefined> {
+  return currentProjectContainers().catch(() => undefined);
 }
 
 /** The configured probe URLs against the containers' listen facts; a container Docker cannot inspect is left out. */
@@ -114,11 +112,13 @@ export async function readMastodonConfigFiles(): Promise<MastodonConfigFiles> {
   const envFile = config.mastodon.envFile ?? path.join(dir, '.env.production');
   const input: DoctorInput = { envFileName: path.basename(envFile) };
 
-  const [envRead, composeReads, overrides, docker] = await Promise.all([
+  const [envRead, composeReads, overrides, docker, running, sidekiq] = await Promise.all([
     readCapped(envFile),
     Promise.all(COMPOSE_FILE_NAMES.map(async (name) => ({ name, outcome: await readCapped(path.join(dir, name)) }))),
     Promise.all(OVERRIDE_FILE_NAMES.map(async (name) => ((await exists(path.join(dir, name))) ? name : undefined))),
     runningContainers(),
+    readRunningVersion(),
+    readRunningVersion({ of: 'sidekiq' }),
   ]);
 
   if (envRead.ok) {
@@ -149,13 +149,13 @@ export async function readMastodonConfigFiles(): Promise<MastodonConfigFiles> {
   }
   input.overrideFiles = overrides.filter((name): name is (typeof OVERRIDE_FILE_NAMES)[number] => name !== undefined);
 
-  const chosen = chooseVersion(docker.containers, input.compose, input.composeFileName, docker.problem);
+  const chosen = chooseVersion(running, input.compose, input.composeFileName, sidekiq);
   if (chosen.version) input.version = chosen.version;
   if (chosen.from) input.versionFrom = chosen.from;
   if (chosen.note) input.versionNote = chosen.note;
   if (chosen.sidekiqVersion) input.sidekiqVersion = chosen.sidekiqVersion;
-  if (docker.containers) {
-    const checks = await probeUrlChecks(docker.containers);
+  if (docker) {
+    const checks = await probeUrlChecks(docker);
     if (checks.length > 0) input.probeUrls = checks;
   }
 

@@ -14,7 +14,6 @@ import { postgres } from '../postgres/client';
 import { postgresUnavailable } from '../postgres/errors';
 import { findAppContainer } from './app-container';
 import { discoverAddress, PROBED_SERVICES, type ProbedService, type ServiceAddress } from './service-address';
-import { parseMastodonVersion } from './version';
 
 /** Mastodon's own liveness answers: web's /health and streaming's /api/v1/streaming/health (mastodon.md §5). */
 export interface ProbeResult {
@@ -30,7 +29,7 @@ export interface ProbeResult {
 const PROBE_TIMEOUT_MS = 3_000;
 const BODY_CAP = 64 * 1024;
 
-interface HttpAnswer {
+export interface HttpAnswer {
   status: number;
   body: string;
   ms: number;
@@ -40,7 +39,7 @@ interface HttpAnswer {
  * One GET with node:http, because the instance API needs a Host header (LOCAL_DOMAIN), which fetch may not
  * set. Redirects are not followed: a 301 to https means X-Forwarded-Proto was not honoured.
  */
-function httpGet(url: string, headers: Record<string, string>, timeoutMs: number): Promise<HttpAnswer> {
+export function httpGet(url: string, headers: Record<string, string>, timeoutMs: number): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const send = url.startsWith('https:') ? httpsRequest : request;
@@ -59,7 +58,7 @@ function httpGet(url: string, headers: Record<string, string>, timeoutMs: number
   });
 }
 
-function describeNetworkError(error: unknown): string {
+export function describeNetworkError(error: unknown): string {
   const code = (error as { code?: string } | undefined)?.code;
   if (code === 'ECONNREFUSED') return 'connection refused: nothing listens there';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'unknown host name (inside Docker, is the dashboard on the compose network?)';
@@ -196,49 +195,6 @@ export function probeWeb(): Promise<ServiceProbe> {
 
 export function probeStreaming(): Promise<ServiceProbe> {
   return probeService('streaming');
-}
-
-export type RunningVersion =
-  | { ok: true; version: string; source: 'api' | 'image'; detail: string }
-  | { ok: false; error: ErrorView };
-
-/**
- * The version Mastodon itself reports (/api/v2/instance, with the Host and X-Forwarded-Proto a reverse
- * proxy would send, since production forces https); else the one its image tag names.
- */
-export async function readRunningVersion(): Promise<RunningVersion> {
-  const { mastodon } = getConfig();
-  const url = `${(await locateService('web')).address.baseUrl}/api/v2/instance`;
-  let apiProblem: string;
-  try {
-    const headers: Record<string, string> = { accept: 'application/json', 'x-forwarded-proto': 'https' };
-    if (mastodon.localDomain) headers.host = mastodon.localDomain;
-    const answer = await httpGet(url, headers, PROBE_TIMEOUT_MS);
-    if (answer.status === 200) {
-      const version = (JSON.parse(answer.body) as { version?: unknown }).version;
-      if (typeof version === 'string' && version.length > 0 && version.length < 100) {
-        return { ok: true, version, source: 'api', detail: `reported by ${url}` };
-      }
-      apiProblem = 'its answer names no version';
-    } else {
-      apiProblem = `it answered HTTP ${answer.status}`;
-    }
-  } catch (error) {
-    apiProblem = error instanceof SyntaxError ? 'its answer is not JSON' : describeNetworkError(error);
-  }
-  try {
-    const container = findAppContainer(await currentProjectContainers(), { running: false });
-    const version = container ? parseMastodonVersion(container.imageTag) : undefined;
-    if (container && version) {
-      return { ok: true, version: version.text, source: 'image', detail: `from the image tag of ${container.name}; ${url}: ${apiProblem}` };
-    }
-    return {
-      ok: false,
-      error: new AppError('not_found', 'Mastodon version unknown', `${url}: ${apiProblem}; ${container ? `the image tag "${container.imageTag}" names no version` : 'no web or sidekiq container'}.`).toView(),
-    };
-  } catch (error) {
-    return { ok: false, error: toErrorView(error) };
-  }
 }
 
 export type MigrationState =

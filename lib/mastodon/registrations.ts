@@ -3,13 +3,12 @@ import 'server-only';
 import type pg from 'pg';
 
 import { getConfig } from '../config';
-import { AppError, toErrorView, type ErrorView } from '../errors';
-import { currentProjectContainers } from '../live';
+import { AppError, type ErrorView } from '../errors';
 import { postgres } from '../postgres/client';
 import { connectedRedis } from '../redis/client';
 import { parseYamlScalar, writeYamlScalar, type YamlParseResult } from './settings-yaml';
-import { parseMastodonVersion, versionTraits, type MastodonVersion } from './version';
-import { findAppContainer } from './app-container';
+import { versionTraits } from './version';
+import { readRunningVersion, type RunningVersion } from './running-version';
 
 /**
  * The registration mode (shared/reference/mastodon.md §1): read from Mastodon's `settings` table,
@@ -40,7 +39,8 @@ export type RegistrationVar = (typeof REGISTRATION_VARS)[number];
 /** `thing-columns`: 4.0–4.3 (site-wide rows have thing_type and thing_id NULL); `var-unique`: 4.4+. */
 export type SettingsSchema = 'thing-columns' | 'var-unique';
 
-export type VersionInfo = { version: MastodonVersion; from: string } | { version?: undefined; problem: string };
+/** Which Mastodon version runs, and where that was read (lib/mastodon/running-version.ts). */
+export type VersionInfo = RunningVersion;
 
 export interface StoredSetting {
   source: 'stored' | 'default';
@@ -294,21 +294,6 @@ async function readRows(db: Queryable, schema: SettingsSchema): Promise<Partial<
   return rows;
 }
 
-// ---- version ---------------------------------------------------------------------------------------
-
-/** The version from the web container's image tag (sidekiq's when web is gone). */
-export async function readMastodonVersion(): Promise<VersionInfo> {
-  try {
-    const container = findAppContainer(await currentProjectContainers(), { running: false });
-    if (!container) return { problem: `no web or sidekiq container in project ${getConfig().composeProject}` };
-    const version = parseMastodonVersion(container.imageTag);
-    if (!version) return { problem: `the image tag ${JSON.stringify(container.imageTag)} of ${container.name} names no version` };
-    return { version, from: `${container.name} (${container.image}:${container.imageTag})` };
-  } catch (error) {
-    return { problem: `Docker: ${toErrorView(error).title}` };
-  }
-}
-
 // ---- Redis -----------------------------------------------------------------------------------------
 
 export type CacheState = { ok: true; redis: string; prefix: string; keys: string[] } | { ok: false; redis: string; prefix: string; error: ErrorView };
@@ -389,7 +374,7 @@ async function cacheState(version: VersionInfo, schema: SettingsSchema | undefin
  * mode (the home page), since the scan is the slowest part and says nothing about the mode itself.
  */
 export async function readRegistrationSettings(options: { withCache?: boolean } = {}): Promise<RegistrationsReport> {
-  const [version, stored] = await Promise.all([readMastodonVersion(), readStoredRows()]);
+  const [version, stored] = await Promise.all([readRunningVersion(), readStoredRows()]);
   const read = interpretStored(stored, version);
   const cache = options.withCache === false ? undefined : await cacheState(version, 'settings' in read ? read.settings.schema : undefined);
   const report: RegistrationsReport = 'settings' in read ? { settings: read.settings, version } : { postgresError: read.error, version };
@@ -463,7 +448,7 @@ export const SECOND_PASS_DELAY_MS = 1_000;
  */
 export async function changeRegistrationMode(input: ChangeRegistrationsInput): Promise<ChangeRegistrationsResult> {
   const { mastodon } = getConfig();
-  const version = await readMastodonVersion();
+  const version = await readRunningVersion();
   const writes: [RegistrationVar, string][] = [['registrations_mode', writeYamlScalar(input.mode)]];
   if (input.mode === 'approved' && input.requireReason !== undefined) writes.push(['require_invite_text', writeYamlScalar(input.requireReason)]);
 

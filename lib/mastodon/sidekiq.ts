@@ -7,9 +7,7 @@ import { getConfig } from '../config';
 import { AppError } from '../errors';
 import { connectedRedis } from '../redis/client';
 import { redisUnavailable } from '../redis/errors';
-import type { ContainerView } from '../docker/types';
-import type { VersionInfo } from './registrations';
-import { atLeast, parseMastodonVersion, versionTraits, type MastodonVersion } from './version';
+import { atLeast, versionTraits, type MastodonVersion } from './version';
 
 /**
  * Sidekiq's state as it keeps it in Redis (shared/reference/mastodon.md §7), read the way Sidekiq's own
@@ -111,23 +109,6 @@ export interface SidekiqReport {
 }
 
 // ---- pure logic ----------------------------------------------------------------------------------
-
-/**
- * The Mastodon version Sidekiq runs: the sidekiq container's image tag first (mid-upgrade it may differ from
- * web's, and Sidekiq's is the one that writes these keys), else web's.
- */
-export function sidekiqVersionFrom(containers: readonly ContainerView[]): VersionInfo {
-  const candidates = ['sidekiq', 'web'].flatMap((service) =>
-    containers.filter((c) => c.service === service).sort((a, b) => a.containerNumber - b.containerNumber),
-  );
-  if (candidates.length === 0) return { problem: 'no sidekiq or web container in the project' };
-  for (const container of candidates) {
-    const version = parseMastodonVersion(container.imageTag);
-    if (version) return { version, from: `${container.name} (${container.image}:${container.imageTag})` };
-  }
-  const first = candidates[0]!;
-  return { problem: `the image tag ${JSON.stringify(first.imageTag)} of ${first.name} names no version` };
-}
 
 /**
  * Whether Sidekiq's keys carry `<REDIS_NAMESPACE>:`. Mastodon ≤4.3 wraps its Redis in redis-namespace when

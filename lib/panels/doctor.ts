@@ -12,6 +12,8 @@ export interface DoctorPanelData {
   composeFile?: string;
   /** The version the checks used, e.g. "4.3.17"; absent when unknown. */
   version?: string;
+  /** Where that version was read (running-version.ts's source, or the compose file). */
+  versionSource?: string;
   findings: Finding[];
   summary: DoctorSummary;
   /** "2 problems, 3 warnings, 14 checks passed". */
@@ -29,6 +31,7 @@ export function doctorPanel(): Promise<PanelResult<DoctorPanelData>> {
       envFile: files.envFile,
       ...(files.composeFile ? { composeFile: files.composeFile } : {}),
       ...(files.input.version ? { version: files.input.version.text } : {}),
+      ...(files.input.versionFrom ? { versionSource: files.input.versionFrom } : {}),
       findings,
       summary,
       summaryLine: summaryLine(summary),

@@ -1,6 +1,7 @@
 import 'server-only';
 
-import { probeStreaming, probeWeb, readMigrationState, readRunningVersion, type MigrationState, type RunningVersion, type ServiceProbe } from '../mastodon/health';
+import { probeStreaming, probeWeb, readMigrationState, type MigrationState, type ServiceProbe } from '../mastodon/health';
+import { readRunningVersion, type RunningVersion } from '../mastodon/running-version';
 import { runPanel, type PanelResult } from './panel';
 
 export interface HealthPanelData {

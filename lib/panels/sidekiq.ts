@@ -2,8 +2,8 @@ import 'server-only';
 
 import { getConfig } from '../config';
 import type { ErrorView } from '../errors';
-import type { VersionInfo } from '../mastodon/registrations';
-import { readSidekiq, sidekiqVersionFrom, type SidekiqReport } from '../mastodon/sidekiq';
+import { readRunningVersion, type RunningVersion } from '../mastodon/running-version';
+import { readSidekiq, type SidekiqReport } from '../mastodon/sidekiq';
 import {
   containersInDoubt,
   diagnoseSidekiqHealth,
@@ -16,7 +16,7 @@ import { runPanel, type PanelResult } from './panel';
 export interface SidekiqPanelData {
   report: SidekiqReport;
   /** The Mastodon version Sidekiq runs (decides the namespace and the required queues). */
-  version: VersionInfo;
+  version: RunningVersion;
   /** Set when Docker could not be asked: the version is then unknown and health checks are not judged. */
   dockerError?: ErrorView;
   /** Sidekiq services Docker calls unhealthy while Redis shows Sidekiq alive. */
@@ -33,7 +33,7 @@ export function sidekiqPanel(): Promise<PanelResult<SidekiqPanelData>> {
   return runPanel('Sidekiq', 2 * config.docker.timeoutMs + 10_000, async () => {
     const docker = await containersPanel();
     const containers = docker.ok ? docker.data.containers : [];
-    const version: VersionInfo = docker.ok ? sidekiqVersionFrom(containers) : { problem: `Docker: ${docker.error.title}` };
+    const version: RunningVersion = docker.ok ? await readRunningVersion({ of: 'sidekiq' }) : { problem: `Docker: ${docker.error.title}` };
     const report = await readSidekiq({ version: version.version });
 
     const heartbeats = report.processes.map((process) => ({

@@ -89,7 +89,7 @@ describe('the test bed’s own projects', () => {
       'ok sidekiq-healthcheck-ok @sidekiq',
       'ok ports-ok',
     ]);
-    expect(panel.findings[0]?.why).toBe(`The version comes from the image tag of ${testbed.project}-web-1.`);
+    expect(panel.findings[0]?.why).toBe(`The version comes from the instance API at http://127.0.0.1:${testbed.webPort}.`);
     expect(panel.findings.find((f) => f.id === 'db-host-ok')?.title).toBe('DB_HOST reaches PostgreSQL on this server');
     expect(panel.findings.find((f) => f.id === 'sidekiq-healthcheck-ok')?.title).toBe('The sidekiq health check looks for Sidekiq 6');
     expect(panel.summaryLine).toBe('0 problems, 0 warnings, 2 notes, 12 checks passed');
@@ -146,7 +146,7 @@ describe('broken variants in a scratch directory, checked against the running co
       // The compose file's sidekiq image says latest, so the running 4.4.4 is compared: grep 7 matches.
     ]);
     expect(panel.findings.find((f) => f.id === 'redis-namespace-set')?.title).toBe('REDIS_NAMESPACE is set: Mastodon 4.4.4 refuses to boot');
-    expect(panel.findings.find((f) => f.id === 'version-known')?.why).toBe(`The version comes from the image tag of ${testbed.otherProject}-web-1.`);
+    expect(panel.findings.find((f) => f.id === 'version-known')?.why).toMatch(/^The version comes from the instance API at http:\/\/127\.0\.0\.1:\d+\.$/);
     expect(outline(panel.findings)).toContain('ok sidekiq-healthcheck-ok @sidekiq');
     expect(panel.summaryLine).toBe('3 problems, 1 warning, 2 notes, 8 checks passed');
     const html = renderToString(createElement(DoctorPanel, { initial: result }));
@@ -165,7 +165,7 @@ describe('broken variants in a scratch directory, checked against the running co
     const panel = data(await run('mddoctornone', dir));
     expect(panel.version).toBe('4.5.15');
     expect(panel.findings.find((f) => f.id === 'version-known')?.why).toBe(
-      'The version comes from the image of web in docker-compose.yml (no web or sidekiq container of the project exists).',
+      'The version comes from the image of web in docker-compose.yml (no web or sidekiq container in project mddoctornone).',
     );
     expect(outline(panel.findings.filter((f) => f.severity !== 'ok'))).toEqual([
       'warning sidekiq-healthcheck-mismatch @sidekiq',

@@ -62,7 +62,7 @@ describe('the Mastodon panel finds web and streaming from their containers', () 
     expect(web.hint).toBeUndefined();
     expect(streaming).toMatchObject({ ok: true, url: 'http://127.0.0.1:4300/api/v1/streaming/health', address: { source: 'host-network' } });
     // /api/v2/instance is read from the same address.
-    expect(version).toMatchObject({ ok: true, source: 'api', detail: 'reported by http://127.0.0.1:3300/api/v2/instance' });
+    expect(version).toMatchObject({ version: { patchKnown: true }, source: 'the instance API at http://127.0.0.1:3300' });
   });
 
   it("bridge networks without published ports: probes the containers' addresses on the external network", async () => {

@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { loadConfig, setConfigForTesting } from '@/lib/config';
-import { probe, probeStreaming, probeWeb, readMigrationState, readRunningVersion } from '@/lib/mastodon/health';
+import { probe, probeStreaming, probeWeb, readMigrationState } from '@/lib/mastodon/health';
+import { forgetRunningVersionsForTesting, readRunningVersion } from '@/lib/mastodon/running-version';
 import { healthPanel } from '@/lib/panels/health';
 import { resetPostgresForTesting } from '@/lib/postgres/client';
 import { followDockerEvents, untilFollowing } from '../../support/docker-events';
@@ -62,13 +63,17 @@ describe('Mastodon health', () => {
   });
 
   it('reads the version from /api/v2/instance, else from the image tag', async () => {
-    expect(await readRunningVersion()).toMatchObject({ ok: true, version: '4.3.17', source: 'api' });
+    forgetRunningVersionsForTesting();
+    expect(await readRunningVersion()).toMatchObject({ version: { text: '4.3.17' }, source: `the instance API at http://127.0.0.1:${testbed.webPort}` });
+    forgetRunningVersionsForTesting();
     await configure(testbed.project, { MASTODON_WEB_URL: 'http://127.0.0.1:58099' });
     const fallback = await readRunningVersion();
-    expect(fallback).toMatchObject({ ok: true, version: '4.3.17', source: 'image' });
-    expect(fallback.ok && fallback.detail).toMatch(/image tag of mdtest-web-1; .*connection refused/);
+    expect(fallback).toMatchObject({ version: { text: '4.3.17' }, source: 'the image tag ghcr.io/mastodon/mastodon:v4.3.17' });
+    expect(fallback.version && fallback.passedOver?.join('; ')).toMatch(/instance API at http:\/\/127\.0\.0\.1:58099: connection refused/);
+    forgetRunningVersionsForTesting();
     await configure(testbed.otherProject);
-    expect(await readRunningVersion()).toMatchObject({ ok: true, version: '4.4.4', source: 'api' });
+    expect(await readRunningVersion()).toMatchObject({ version: { text: '4.4.4' }, source: expect.stringMatching(/^the instance API at /) });
+    forgetRunningVersionsForTesting();
   });
 
   it('finds exactly the one pending migration: image files against schema_migrations', async () => {
@@ -104,7 +109,7 @@ describe('Mastodon health', () => {
     expect(panel.ok).toBe(true);
     if (!panel.ok) return;
     expect(panel.data.web.ok).toBe(true);
-    expect(panel.data.version).toMatchObject({ ok: true, version: '4.3.17' });
+    expect(panel.data.version).toMatchObject({ version: { text: '4.3.17' } });
     expect(panel.data.migrations).toMatchObject({ ok: false, error: { code: 'postgres_unreachable', title: "Mastodon's Postgres is down" } });
   });
 });

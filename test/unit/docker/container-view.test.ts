@@ -65,6 +65,7 @@ describe('toContainerView', () => {
       service: 'web',
       containerNumber: 1,
       image: 'ghcr.io/mastodon/mastodon',
+      imageId: 'sha256:deadbeef',
       imageTag: 'v4.3.17',
       state: 'running',
       health: 'unhealthy',
@@ -76,6 +77,13 @@ describe('toContainerView', () => {
       restartCount: 2,
       ports: [{ hostIp: '127.0.0.1', hostPort: 3000, containerPort: 3000, protocol: 'tcp' }],
     });
+  });
+
+  it('carries the image label that names the release (Docker copies image labels into the container’s)', () => {
+    const labelled = inspect();
+    labelled.Config.Labels = { ...labelled.Config.Labels, 'org.opencontainers.image.version': 'v4.3.17' };
+    expect(toContainerView(labelled).versionLabel).toBe('v4.3.17');
+    expect(toContainerView(inspect()).versionLabel).toBeUndefined();
   });
 
   it('never carries the environment or mounts to the browser', () => {

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 
 import { describe, expect, it } from 'vitest';
 
-import type { ContainerView } from '@/lib/docker/types';
 import { parseComposeFile, type ComposeFile } from '@/lib/mastodon/compose-file';
 import {
   chooseVersion,
@@ -14,6 +13,7 @@ import {
   type DoctorInput,
   type Finding,
 } from '@/lib/mastodon/config-doctor';
+import type { RunningVersion } from '@/lib/mastodon/running-version';
 import { parseMastodonVersion, type MastodonVersion } from '@/lib/mastodon/version';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/compose/${name}.yml`, import.meta.url), 'utf8');
@@ -380,38 +380,25 @@ describe('the config doctor, case by case', () => {
 });
 
 describe('versions', () => {
-  const container = (service: string, imageTag: string, state: ContainerView['state'] = 'running'): ContainerView => ({
-    id: service,
-    name: `mastodon-${service}-1`,
-    service,
-    containerNumber: 1,
-    image: 'ghcr.io/mastodon/mastodon',
-    imageTag,
-    state,
-    health: 'healthy',
-    failingStreak: 0,
-    oomKilled: false,
-    restartCount: 0,
-    ports: [],
-  });
+  const known = (text: string, source: string): RunningVersion => ({ version: parseMastodonVersion(text) as MastodonVersion, source });
 
-  it('the running web container’s tag wins over the compose file', () => {
-    expect(chooseVersion([container('web', 'v4.3.17'), container('sidekiq', 'v4.3.17')], compose44())).toMatchObject({
+  it('the running version wins over the compose file, with its source', () => {
+    expect(chooseVersion(known('4.3.17', 'the instance API at http://web:3000'), compose44(), 'docker-compose.yml', known('4.3.17', 'the instance API at http://web:3000'))).toMatchObject({
       version: { text: '4.3.17' },
-      from: 'the image tag of mastodon-web-1',
+      from: 'the instance API at http://web:3000',
       sidekiqVersion: { text: '4.3.17' },
     });
   });
 
-  it('falls back to the compose file when the tag names no version or Docker does not answer', () => {
-    expect(chooseVersion([container('web', 'latest')], compose44(), 'docker-compose.yml')).toMatchObject({
+  it('falls back to the compose file when the running version is unknown, and says why', () => {
+    expect(chooseVersion({ problem: 'the image tag "latest" of mastodon-web-1 names no version' }, compose44(), 'docker-compose.yml')).toMatchObject({
       version: { text: '4.4.22' },
       from: 'the image of web in docker-compose.yml',
-      note: 'the image tag of mastodon-web-1 names no version',
+      note: 'the image tag "latest" of mastodon-web-1 names no version',
     });
-    expect(chooseVersion(undefined, compose44(), 'docker-compose.yml', 'Docker is not running')).toMatchObject({ version: { text: '4.4.22' }, note: 'Docker is not running' });
-    expect(chooseVersion([], parseComposeFile(fixture('v4.0')), 'docker-compose.yml')).toEqual({
-      note: 'no web or sidekiq container of the project exists; the web image in docker-compose.yml has no version tag',
+    expect(chooseVersion({ problem: 'Docker: Docker is not running' }, compose44(), 'docker-compose.yml')).toMatchObject({ version: { text: '4.4.22' }, note: 'Docker: Docker is not running' });
+    expect(chooseVersion({ problem: 'no web or sidekiq container in project mastodon' }, parseComposeFile(fixture('v4.0')), 'docker-compose.yml')).toEqual({
+      note: 'no web or sidekiq container in project mastodon; the web image in docker-compose.yml has no version tag',
     });
   });
 

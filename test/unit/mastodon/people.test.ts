@@ -7,7 +7,7 @@ import { interpretRegistrations, type RegistrationOverridesEnv, type VersionInfo
 import { parseMastodonVersion, type MastodonVersion } from '@/lib/mastodon/version';
 
 const ENV: RegistrationOverridesEnv = { singleUserMode: false, autoApprovedSwitchDisabled: false, emailDomainAllowlist: false };
-const v43: VersionInfo = { version: parseMastodonVersion('4.3.17') as MastodonVersion, from: 'web' };
+const v43: VersionInfo = { version: parseMastodonVersion('4.3.17') as MastodonVersion, source: 'web' };
 
 describe('parsePeopleRow', () => {
   it("turns pg's bigint and numeric strings into numbers and keeps the Owners in order", () => {

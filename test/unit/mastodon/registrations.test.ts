@@ -13,7 +13,7 @@ import {
 import { parseMastodonVersion, type MastodonVersion } from '@/lib/mastodon/version';
 import { changeRegistrationsSchema } from '@/lib/validations/registrations';
 
-const v = (text: string): VersionInfo => ({ version: parseMastodonVersion(text) as MastodonVersion, from: 'web' });
+const v = (text: string): VersionInfo => ({ version: parseMastodonVersion(text) as MastodonVersion, source: 'web' });
 const UNKNOWN: VersionInfo = { problem: 'the image tag "latest" names no version' };
 const ENV: RegistrationOverridesEnv = { singleUserMode: false, autoApprovedSwitchDisabled: false, emailDomainAllowlist: false };
 

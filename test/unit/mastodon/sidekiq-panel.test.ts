@@ -36,7 +36,7 @@ describe('sidekiq formatting', () => {
 });
 
 const DATA: SidekiqPanelData = {
-  version: { version: { major: 4, minor: 5, patch: 0, patchKnown: true, text: '4.5.0' }, from: 'm-sidekiq-1 (ghcr.io/mastodon/mastodon:v4.5.0)' },
+  version: { version: { major: 4, minor: 5, patch: 0, patchKnown: true, text: '4.5.0' }, source: 'the image tag ghcr.io/mastodon/mastodon:v4.5.0' },
   report: {
     redis: 'redis:6379/0',
     prefix: '',

@@ -9,7 +9,6 @@ import {
   parseProcess,
   queueLatency,
   requiredQueuesFor,
-  sidekiqVersionFrom,
   sidekiqWarnings,
   utcDay,
   type SidekiqProcess,
@@ -188,35 +187,6 @@ describe('sidekiqWarnings', () => {
 
   it('is silent when all is well', () => {
     expect(sidekiqWarnings({ namespace: { mode: 'applied', namespace: 'ns' }, prefix: 'ns:', processes: [alive], goneProcesses: 1, missing: [] })).toEqual([]);
-  });
-});
-
-describe('sidekiqVersionFrom: the version of the image Sidekiq runs', () => {
-  const container = (service: string, tag: string, number = 1): ContainerView => ({
-    id: `${service}${number}`.padEnd(64, '0'),
-    name: `p-${service}-${number}`,
-    service,
-    containerNumber: number,
-    image: 'ghcr.io/mastodon/mastodon',
-    imageTag: tag,
-    state: 'running',
-    health: 'healthy',
-    failingStreak: 0,
-    oomKilled: false,
-    restartCount: 0,
-    ports: [],
-  });
-
-  it('prefers sidekiq’s tag over web’s (mid-upgrade they differ)', () => {
-    const info = sidekiqVersionFrom([container('web', 'v4.4.4'), container('sidekiq', 'v4.3.17')]);
-    expect(info.version?.text).toBe('4.3.17');
-    expect(info).toMatchObject({ from: 'p-sidekiq-1 (ghcr.io/mastodon/mastodon:v4.3.17)' });
-  });
-
-  it('falls back to web when sidekiq’s tag names no version, and explains when nothing does', () => {
-    expect(sidekiqVersionFrom([container('sidekiq', 'latest'), container('web', 'v4.5.0')]).version?.text).toBe('4.5.0');
-    expect(sidekiqVersionFrom([container('sidekiq', 'latest')])).toEqual({ problem: 'the image tag "latest" of p-sidekiq-1 names no version' });
-    expect(sidekiqVersionFrom([container('db', '14-alpine')])).toEqual({ problem: 'no sidekiq or web container in the project' });
   });
 });
 

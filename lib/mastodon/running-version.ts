@@ -1,0 +1,304 @@
+import 'server-only';
+
+import { getConfig } from '../config';
+import { execInContainer } from '../docker/exec';
+import { IMAGE_VERSION_LABEL } from '../docker/labels';
+import type { ContainerView } from '../docker/types';
+import { AppError, toErrorView } from '../errors';
+import { currentProjectContainers } from '../live';
+import { findAppContainer } from './app-container';
+import { describeNetworkError, httpGet, locateService } from './health';
+import { parseMastodonVersion, type MastodonVersion } from './version';
+
+/**
+ * Which Mastodon version runs: the one answer the registrations page, the Sidekiq panel, the config doctor,
+ * the health panel and account creation all use. Sources, best first:
+ * 1. the instance API (/api/v2/instance, else /api/v1/instance) of web: what the running Mastodon itself
+ *    says, build metadata (+glitch) and a prerelease set through the environment included; only web serves
+ *    it, and only while it answers;
+ * 2. lib/mastodon/version.rb in the container (through `cat`): the code that runs, whatever the image is
+ *    called; needs the container running;
+ * 3. the image label org.opencontainers.image.version: the release workflows (docker/metadata-action since
+ *    mastodon/mastodon#16973, so every 4.x image) set it to the git tag. Docker copies image labels into the
+ *    container's, so it costs no call and works while the container is stopped; an image built from source
+ *    with `docker build` has none;
+ * 4. the image tag: only what the admin named it. `latest`, no tag (the 4.0 compose file's
+ *    `image: tootsuite/mastodon`) or a moved tag say nothing, and a minor-only tag (`v4.2`) gives no patch
+ *    release, so it comes last and a better source wins over it.
+ */
+
+export type RunningVersion =
+  | {
+      version: MastodonVersion;
+      /** Where the version was read, for the page: "the instance API at http://web:3000". */
+      source: string;
+      /** Why the better sources gave nothing, in order; absent when the first one answered. */
+      passedOver?: string[];
+    }
+  | { version?: undefined; problem: string };
+
+export type SourceAnswer = { version: MastodonVersion; source: string } | { version?: undefined; problem: string };
+
+export interface VersionSource {
+  /** What is asked, to name it when it fails: "lib/mastodon/version.rb in mdtest-web-1". */
+  name: string;
+  read(): Promise<SourceAnswer>;
+  /** True when the answer holds for the container's whole life (the image tag alone may be bettered later). */
+  lasting: boolean;
+}
+
+/**
+ * Tries the sources in order; the first that names a patch release wins. A version without one (a `v4.2`
+ * tag) is kept only when no later source names a full version.
+ */
+export async function firstVersion(sources: readonly VersionSource[]): Promise<RunningVersion & { lasting: boolean }> {
+  const passedOver: string[] = [];
+  let partial: (SourceAnswer & { version: MastodonVersion }) | undefined;
+  for (const source of sources) {
+    let answer: SourceAnswer;
+    try {
+      answer = await source.read();
+    } catch (error) {
+      answer = { problem: `${source.name}: ${toErrorView(error).detail}` };
+    }
+    if (answer.version?.patchKnown) {
+      return { ...answer, ...(passedOver.length > 0 ? { passedOver } : {}), lasting: source.lasting };
+    }
+    if (answer.version) {
+      partial ??= answer;
+      passedOver.push(`${answer.source} names no patch release`);
+    } else {
+      passedOver.push(answer.problem);
+    }
+  }
+  if (partial) {
+    const others = passedOver.filter((note) => !note.startsWith(partial.source));
+    return { ...partial, ...(others.length > 0 ? { passedOver: others } : {}), lasting: false };
+  }
+  return { problem: passedOver.join('; ') || 'nothing to ask', lasting: false };
+}
+
+// ---- the sources --------------------------------------------------------------------------------------
+
+const API_TIMEOUT_MS = 3_000;
+const EXEC_TIMEOUT_MS = 10_000;
+export const VERSION_RB_PATH = '/opt/mastodon/lib/mastodon/version.rb';
+
+/** The version named in an instance API answer (`version`, e.g. "4.3.17" or "4.5.0-beta.1+glitch"). */
+export function versionFromInstance(body: string): MastodonVersion | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const version = typeof parsed === 'object' && parsed !== null ? (parsed as { version?: unknown }).version : undefined;
+  return typeof version === 'string' && version.length < 100 ? parseMastodonVersion(version) : undefined;
+}
+
+function instanceApiSource(): VersionSource {
+  return {
+    name: 'the instance API',
+    lasting: true,
+    async read() {
+      const { mastodon } = getConfig();
+      const { baseUrl } = (await locateService('web')).address;
+      // Production forces https: without the headers a reverse proxy sends, Rails redirects.
+      const headers: Record<string, string> = { accept: 'application/json', 'x-forwarded-proto': 'https' };
+      if (mastodon.localDomain) headers.host = mastodon.localDomain;
+      const where = `the instance API at ${baseUrl}`;
+      let problem = '';
+      for (const path of ['/api/v2/instance', '/api/v1/instance']) {
+        try {
+          const answer = await httpGet(`${baseUrl}${path}`, headers, API_TIMEOUT_MS);
+          if (answer.status === 200) {
+            const version = versionFromInstance(answer.body);
+            if (version) return { version, source: where };
+            return { problem: `${where}: ${path} names no version` };
+          }
+          problem = `${where}: ${path} answered HTTP ${answer.status}`;
+          // Only a missing v2 (before 4.0, or a proxy that routes only v1) is worth asking v1 for.
+          if (answer.status !== 404) break;
+        } catch (error) {
+          return { problem: `${where}: ${describeNetworkError(error)}` };
+        }
+      }
+      return { problem };
+    },
+  };
+}
+
+/**
+ * The version in lib/mastodon/version.rb, as its methods return it: `major`, `minor`, `patch`, and the
+ * prerelease default (`flags` up to 4.1, appended as is: "4.0.0rc3"; `default_prerelease` from 4.2, after
+ * a dash: "4.2.0-beta1"). Build metadata such as +glitch comes from the environment or config/mastodon.yml,
+ * so only the instance API reports it.
+ */
+export function parseVersionRb(text: string): MastodonVersion | undefined {
+  const method = (name: string, value: string) => new RegExp(`def ${name}\\s*\\n\\s*${value}\\s*\\n\\s*end`).exec(text)?.[1];
+  const [major, minor, patch] = ['major', 'minor', 'patch'].map((name) => method(name, '(\\d+)'));
+  if (major === undefined || minor === undefined || patch === undefined) return undefined;
+  const base = `${Number(major)}.${Number(minor)}.${Number(patch)}`;
+  const quoted = `(?:ENV\\.fetch\\('MASTODON_VERSION_FLAGS',\\s*)?'([\\w.]*)'\\)?`;
+  const flags = method('flags', quoted);
+  const prerelease = method('default_prerelease', quoted);
+  const full = prerelease ? `${base}-${prerelease}` : flags ? `${base}${flags}` : base;
+  return { major: Number(major), minor: Number(minor), patch: Number(patch), patchKnown: true, text: full };
+}
+
+/** The program run in the container for version.rb; the socket proxy's list of exec programs must name it. */
+export const VERSION_RB_PROGRAM = 'cat';
+
+function versionRbSource(container: ContainerView): VersionSource {
+  const where = `${VERSION_RB_PATH.replace('/opt/mastodon/', '')} in ${container.name}`;
+  return {
+    name: where,
+    lasting: true,
+    async read() {
+      if (container.state !== 'running') return { problem: `${where}: the container is not running` };
+      const result = await execInContainer(container.id, [VERSION_RB_PROGRAM, VERSION_RB_PATH], {
+        timeoutMs: EXEC_TIMEOUT_MS,
+        maxOutputBytes: 64 * 1024,
+        waitingFor: `${VERSION_RB_PROGRAM} ${VERSION_RB_PATH} in ${container.name}`,
+      });
+      if (result.exitCode !== 0) {
+        const missing = /No such file/i.test(result.stderr) ? ' (no such file)' : '';
+        return { problem: `${where}: ${VERSION_RB_PROGRAM} exited ${result.exitCode}${missing}` };
+      }
+      const version = parseVersionRb(result.stdout);
+      return version ? { version, source: where } : { problem: `${where}: no major, minor and patch found` };
+    },
+  };
+}
+
+function imageName(container: ContainerView): string {
+  return `${container.image}:${container.imageTag}`;
+}
+
+function imageLabelSource(container: ContainerView): VersionSource {
+  const where = `the image label ${IMAGE_VERSION_LABEL} of ${imageName(container)}`;
+  return {
+    name: where,
+    lasting: true,
+    async read() {
+      if (container.versionLabel === undefined) return { problem: `${imageName(container)} has no label ${IMAGE_VERSION_LABEL}` };
+      const version = parseMastodonVersion(container.versionLabel);
+      return version ? { version, source: where } : { problem: `${where} (${JSON.stringify(container.versionLabel)}) names no version` };
+    },
+  };
+}
+
+function imageTagSource(container: ContainerView): VersionSource {
+  return {
+    name: `the image tag ${imageName(container)}`,
+    lasting: false,
+    async read() {
+      const version = parseMastodonVersion(container.imageTag);
+      return version
+        ? { version, source: `the image tag ${imageName(container)}` }
+        : { problem: `the image tag ${JSON.stringify(container.imageTag)} of ${container.name} names no version` };
+    },
+  };
+}
+
+/** The sources for one container, in order; the instance API is web's, so it is asked only for web. */
+export function sourcesFor(container: ContainerView): VersionSource[] {
+  return [
+    ...(container.service === 'web' && container.state === 'running' ? [instanceApiSource()] : []),
+    versionRbSource(container),
+    imageLabelSource(container),
+    imageTagSource(container),
+  ];
+}
+
+// ---- which container, and the cache -------------------------------------------------------------------
+
+/**
+ * By container id: a container keeps its image (and its environment) for its whole life, and Compose makes a
+ * new container for a new image, so a lasting answer never goes stale. An answer from the tag alone, none, or
+ * one read while Docker could not be asked is kept a minute, so that web coming up is noticed while a page's
+ * refreshes do not ask again and again.
+ * The promise is kept, so that the panels of one page load, which ask at once, share one read.
+ */
+const RUNNING_VERSIONS = Symbol.for('mastodash.mastodon.running-versions');
+type Cached = { answer: Promise<RunningVersion>; expiresAt: number };
+type Holder = { [RUNNING_VERSIONS]?: Map<string, Cached> };
+const TAG_ANSWER_TTL_MS = 60_000;
+const CACHE_LIMIT = 32;
+
+function cache(): Map<string, Cached> {
+  return ((globalThis as Holder)[RUNNING_VERSIONS] ??= new Map());
+}
+
+export function forgetRunningVersionsForTesting(): void {
+  cache().clear();
+}
+
+function remembered(key: string, read: () => Promise<RunningVersion & { lasting: boolean }>): Promise<RunningVersion> {
+  const versions = cache();
+  const known = versions.get(key);
+  if (known && known.expiresAt > Date.now()) return known.answer;
+  const entry: Cached = { answer: Promise.resolve({ problem: '' }), expiresAt: Number.POSITIVE_INFINITY };
+  entry.answer = read().then(({ lasting, ...answer }) => {
+    if (!lasting) entry.expiresAt = Date.now() + TAG_ANSWER_TTL_MS;
+    return answer;
+  });
+  if (versions.size >= CACHE_LIMIT) versions.clear();
+  versions.set(key, entry);
+  return entry.answer;
+}
+
+function versionOfContainer(container: ContainerView): Promise<RunningVersion> {
+  const key = `${container.id}|${container.state === 'running' ? 'running' : 'stopped'}`;
+  return remembered(key, () => firstVersion(sourcesFor(container)));
+}
+
+/**
+ * The Mastodon version that runs. `sidekiq` asks for the version Sidekiq runs: mid-upgrade its image may
+ * differ from web's, and it is Sidekiq that writes the keys the Sidekiq panel reads.
+ */
+export async function readRunningVersion(options: { of?: 'web' | 'sidekiq' } = {}): Promise<RunningVersion> {
+  let containers: ContainerView[];
+  try {
+    containers = await currentProjectContainers();
+  } catch (error) {
+    // Without Docker only web's API can still be asked.
+    const docker = `Docker: ${toErrorView(error).title}`;
+    return remembered('without-docker', async () => {
+      const viaApi = await firstVersion([instanceApiSource()]);
+      return viaApi.version
+        ? { version: viaApi.version, source: viaApi.source, lasting: false }
+        : { problem: `${docker}; ${viaApi.problem}`, lasting: false };
+    });
+  }
+  const container = pickContainer(containers, options.of ?? 'web');
+  if (!container) return { problem: `no web or sidekiq container in project ${getConfig().composeProject}` };
+  const found = pickContainer(containers, 'web');
+  const web = found?.service === 'web' && found !== container ? found : undefined;
+  // Sidekiq on web's image runs web's code: web's answer (its API) holds for it, and every page names one source.
+  if (web && web.imageId !== undefined && web.imageId === container.imageId) return versionOfContainer(web);
+  const own = await versionOfContainer(container);
+  return own.version || !web ? own : versionOfContainer(web);
+}
+
+function pickContainer(containers: readonly ContainerView[], of: 'web' | 'sidekiq'): ContainerView | undefined {
+  if (of === 'web') return findAppContainer(containers, { running: true }) ?? findAppContainer(containers, { running: false });
+  const sidekiqs = containers
+    .filter((c) => c.service === 'sidekiq')
+    .sort((a, b) => Number(b.state === 'running') - Number(a.state === 'running') || a.containerNumber - b.containerNumber);
+  return sidekiqs[0] ?? pickContainer(containers, 'web');
+}
+
+/** The version of the container tootctl runs in; refused when no source names one, since tootctl's options differ. */
+export async function requireVersionOf(container: ContainerView): Promise<MastodonVersion> {
+  const running = await versionOfContainer(container);
+  if (running.version) return running.version;
+  throw new AppError(
+    'conflict',
+    'Unknown Mastodon version',
+    `The Mastodon version of ${container.name} (${imageName(container)}) could not be found: ${running.problem}. ` +
+      "tootctl's options and output differ between versions, so nothing was run.",
+    'Start web so that its instance API answers, or pin the image to a release tag in docker-compose.yml ' +
+      '(for example ghcr.io/mastodon/mastodon:v4.3.17) and recreate the container.',
+  );
+}
