@@ -16,7 +16,8 @@ import {
   reservedUsernameMessage,
 } from './tootctl';
 import { findAppContainer } from './app-container';
-import { atLeast, parseMastodonVersion, versionTraits, type MastodonVersion } from './version';
+import { parseMastodonVersion, type MastodonVersion } from './version';
+import { factsFor, isSupported, OLDEST_SUPPORTED } from './version-facts';
 
 /**
  * Local accounts and roles in Mastodon's Postgres, and account creation through `tootctl accounts create`
@@ -199,8 +200,12 @@ export function containerVersion(container: ContainerView): MastodonVersion {
       'Pin the image to a release tag in docker-compose.yml (for example ghcr.io/mastodon/mastodon:v4.3.17) and recreate the container.',
     );
   }
-  if (!atLeast(version, 4, 0)) {
-    throw new AppError('conflict', 'Mastodon version not supported', `${container.name} runs Mastodon ${version.text}; account creation supports 4.0 and later (roles arrived in 4.0).`);
+  if (!isSupported(version)) {
+    throw new AppError(
+      'conflict',
+      'Mastodon version not supported',
+      `${container.name} runs Mastodon ${version.text}; account creation supports ${OLDEST_SUPPORTED} and later (user roles arrived then).`,
+    );
   }
   return version;
 }
@@ -219,8 +224,8 @@ function timeoutWithFix(error: unknown, username: string): unknown {
 
 /**
  * Creates a local account with tootctl. Checks first what can be checked without running anything (the
- * version, reserved names, the role), then runs `tootctl accounts create` (and on 4.0 `accounts modify
- * --approve`), then reads the account back from Postgres. Once tootctl has printed the password it is
+ * version, reserved names, the role), then runs `tootctl accounts create` (and, where create has no --approve,
+ * `accounts modify --approve`), then reads the account back from Postgres. Once tootctl has printed the password it is
  * always returned: a later failure becomes a warning, because the password cannot be shown again.
  */
 export async function createAccount(input: CreateAccountInput): Promise<CreatedAccount> {
@@ -252,7 +257,7 @@ export async function createAccount(input: CreateAccountInput): Promise<CreatedA
   }
 
   const warnings: string[] = [];
-  if (input.approve && !versionTraits(version).createHasApproveFlag) {
+  if (input.approve && factsFor(version).createApproval === 'modify-after') {
     const approveFailed = `The account was created but not approved; run: tootctl accounts modify ${input.username} --approve`;
     try {
       const approved = await execInContainer(container.id, buildApproveArgv(input.username), {

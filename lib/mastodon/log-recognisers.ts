@@ -6,6 +6,8 @@
  * Patterns must not use the g or y flags (RegExp.test would then keep state between lines).
  */
 
+import { grepMajors, grepMatchesMajor, sidekiqGrepTarget } from './version-facts';
+
 export type LogSeverity = 'error' | 'warning' | 'info';
 
 export interface LogFix {
@@ -189,15 +191,17 @@ export function lineLevel(line: { stream: 'stdout' | 'stderr'; text: string }, r
 /** What the sidekiq container's health check greps for: a major version, or any ('[0-9]'). */
 export interface SidekiqHealthcheck {
   grep: string;
-  major: number | 'any';
+  /** One major, any ('[0-9]'), or a set such as 4.5.0's `[78]`. */
+  major: number | 'any' | readonly number[];
 }
 
 /** Reads the grep out of compose's sidekiq health check (`ps aux | grep '[s]idekiq\ 6' || false`). */
 export function parseSidekiqHealthcheck(test: readonly string[] | undefined): SidekiqHealthcheck | undefined {
   const command = (test ?? []).join(' ');
-  const match = /\[s\]idekiq(?:\\ | |\\s)(\d+|\[0-9\])/.exec(command);
-  if (!match?.[1]) return undefined;
-  return { grep: `[s]idekiq\\ ${match[1]}`, major: match[1] === '[0-9]' ? 'any' : Number(match[1]) };
+  const target = sidekiqGrepTarget(command);
+  const majors = target === undefined ? undefined : grepMajors(target);
+  if (majors === undefined) return undefined;
+  return { grep: `[s]idekiq\\ ${target}`, major: majors === 'any' || majors.length > 1 || !/^\d+$/.test(target ?? '') ? majors : majors[0]! };
 }
 
 export interface LogFinding {
@@ -270,7 +274,8 @@ export function summariseFindings(lines: readonly { at?: string; text: string }[
   }));
   const check = context.sidekiqHealthcheck;
   const bootedMajor = sidekiq ? Number(sidekiq.version.split('.')[0]) : undefined;
-  if (sidekiq && check && check.major !== 'any' && bootedMajor !== check.major) {
+  const checkMajors = check === undefined ? undefined : typeof check.major === 'number' ? [check.major] : check.major;
+  if (sidekiq && check && checkMajors && bootedMajor !== undefined && !grepMatchesMajor(checkMajors, bootedMajor)) {
     findings.push({
       id: STALE_SIDEKIQ_HEALTHCHECK_ID,
       title: 'Health check looks for another Sidekiq',

@@ -8,7 +8,8 @@ import { currentProjectContainers } from '../live';
 import { postgres } from '../postgres/client';
 import { connectedRedis } from '../redis/client';
 import { parseYamlScalar, writeYamlScalar, type YamlParseResult } from './settings-yaml';
-import { parseMastodonVersion, versionTraits, type MastodonVersion } from './version';
+import { parseMastodonVersion, type MastodonVersion } from './version';
+import { describeUndecided, factsFor, firstReleaseWith, type Decided } from './version-facts';
 import { findAppContainer } from './app-container';
 
 /**
@@ -89,6 +90,7 @@ export interface RegistrationSettings {
 export interface RegistrationOverridesEnv {
   singleUserMode: boolean;
   autoApprovedSwitchDisabled: boolean;
+  /** EMAIL_DOMAIN_ALLOWLIST or the older EMAIL_DOMAIN_WHITELIST (which Mastodon still reads) is set. */
   emailDomainAllowlist: boolean;
 }
 
@@ -111,24 +113,47 @@ function describeParsed(parsed: YamlParseResult): string {
 }
 
 /**
- * The version's traits when known; otherwise what the schema proves: the var-unique shape exists only
- * from 4.4, while the thing columns leave 4.0–4.3 open.
+ * The version's facts when known; otherwise what the schema proves: the var-unique shape exists only from the
+ * release that introduced it, where the registration default and the automatic switch are settled too; the thing
+ * columns leave everything before open. A minor-only version leaves facts that change at a patch undecided.
  */
-export function knownTraits(version: VersionInfo, schema: SettingsSchema): { defaultMode?: RegistrationsMode; autoSwitch?: boolean; namespaced?: boolean } {
+export function knownTraits(
+  version: VersionInfo,
+  schema: SettingsSchema,
+): { defaultMode?: Decided<RegistrationsMode>; autoSwitch?: Decided<boolean>; namespaced?: boolean } {
   if (version.version) {
-    const traits = versionTraits(version.version);
-    return { defaultMode: traits.defaultRegistrationsMode, autoSwitch: traits.autoSwitchesToApproved, namespaced: traits.honoursRedisNamespace };
+    const facts = factsFor(version.version);
+    return { defaultMode: facts.defaultRegistrationsMode, autoSwitch: facts.autoSwitchToApproved, namespaced: facts.redisNamespace === 'honoured' };
   }
-  return schema === 'var-unique' ? { defaultMode: 'none', autoSwitch: true, namespaced: false } : { namespaced: true };
+  const varUniqueFrom = parseMastodonVersion(firstReleaseWith('settingsShape', 'var-unique') ?? '');
+  if (schema === 'var-unique' && varUniqueFrom) {
+    const facts = factsFor(varUniqueFrom);
+    return { defaultMode: facts.defaultRegistrationsMode, autoSwitch: facts.autoSwitchToApproved, namespaced: facts.redisNamespace === 'honoured' };
+  }
+  return { namespaced: true };
+}
+
+function modeDefaultText(): string {
+  const closedFrom = firstReleaseWith('defaultRegistrationsMode', 'none');
+  return `open before ${closedFrom}, closed from ${closedFrom} on`;
 }
 
 export function interpretMode(raw: string | undefined, version: VersionInfo, schema: SettingsSchema): ModeState {
   if (raw === undefined) {
     const { defaultMode } = knownTraits(version, schema);
-    if (defaultMode) return { source: 'default', mode: defaultMode };
+    if (defaultMode?.known) return { source: 'default', mode: defaultMode.value };
+    if (defaultMode && version.version) {
+      return {
+        source: 'default',
+        defaultUnknown:
+          `No row is stored, so the version's default applies, and it changed within ${version.version.major}.${version.version.minor} ` +
+          `(${describeUndecided(defaultMode, version.version, (mode) => REGISTRATION_MODE_LABELS[mode].toLowerCase())}). ` +
+          `${version.from} names no patch release, so either may apply; choose a mode below to store one.`,
+      };
+    }
     return {
       source: 'default',
-      defaultUnknown: `No row is stored, so the version's default applies: open up to 4.2, closed from 4.3. The version is unknown (${version.version ? '' : version.problem}).`,
+      defaultUnknown: `No row is stored, so the version's default applies: ${modeDefaultText()}. The version is unknown (${version.version ? '' : version.problem}).`,
     };
   }
   const parsed = parseYamlScalar(raw);
@@ -193,22 +218,24 @@ export function interpretRegistrations(input: {
     const disabledBy = env.autoApprovedSwitchDisabled
       ? 'DISABLE_AUTOMATIC_SWITCHING_TO_APPROVED_REGISTRATIONS=true'
       : env.emailDomainAllowlist
-        ? 'EMAIL_DOMAIN_ALLOWLIST being set'
+        ? 'the e-mail domain allowlist (EMAIL_DOMAIN_ALLOWLIST or EMAIL_DOMAIN_WHITELIST) being set'
         : undefined;
     const rule =
-      'Mastodon 4.3+ switches open registrations to approval-required when no moderator has signed in for about a week (checked hourly), and emails the admins.';
-    if (autoSwitch === false) {
-      // 4.0–4.2: no automatic switch.
+      `From Mastodon ${firstReleaseWith('autoSwitchToApproved', true)} on, an hourly job (auto_close_registrations_scheduler) switches open registrations ` +
+      'to approval-required when no moderator has signed in for about a week, and emails the admins.';
+    if (autoSwitch?.known && !autoSwitch.value) {
+      // Older releases have no automatic switch.
     } else if (disabledBy) {
       overrides.push({ code: 'auto_switch_disabled', tone: 'neutral', message: `${rule} Disabled here by ${disabledBy}.` });
-    } else if (autoSwitch) {
+    } else if (autoSwitch?.known) {
       overrides.push({
         code: 'auto_switch_to_approved',
         tone: 'warn',
         message: `${rule} Set DISABLE_AUTOMATIC_SWITCHING_TO_APPROVED_REGISTRATIONS=true to keep them open.`,
       });
     } else {
-      overrides.push({ code: 'auto_switch_maybe', tone: 'warn', message: `${rule} The version is unknown, so this may apply.` });
+      const why = version.version ? `${version.from} names no patch release` : 'The version is unknown';
+      overrides.push({ code: 'auto_switch_maybe', tone: 'warn', message: `${rule} ${why}, so this may apply.` });
     }
   }
   const effective = env.singleUserMode

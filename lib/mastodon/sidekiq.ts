@@ -9,7 +9,8 @@ import { connectedRedis } from '../redis/client';
 import { redisUnavailable } from '../redis/errors';
 import type { ContainerView } from '../docker/types';
 import type { VersionInfo } from './registrations';
-import { atLeast, parseMastodonVersion, versionTraits, type MastodonVersion } from './version';
+import { parseMastodonVersion, type MastodonVersion } from './version';
+import { factsFor } from './version-facts';
 
 /**
  * Sidekiq's state as it keeps it in Redis (shared/reference/mastodon.md §7), read the way Sidekiq's own
@@ -136,11 +137,11 @@ export function sidekiqVersionFrom(containers: readonly ContainerView[]): Versio
 export function decideNamespace(namespace: string | undefined, version: MastodonVersion | undefined): NamespaceDecision {
   if (!namespace) return { mode: 'none' };
   if (!version) return { mode: 'detect', namespace };
-  return versionTraits(version).honoursRedisNamespace ? { mode: 'applied', namespace } : { mode: 'ignored', namespace };
+  return factsFor(version).redisNamespace === 'honoured' ? { mode: 'applied', namespace } : { mode: 'ignored', namespace };
 }
 
 export function requiredQueuesFor(version: MastodonVersion | undefined): string[] {
-  return version && atLeast(version, 4, 4) ? [...REQUIRED_QUEUES, 'fasp'] : [...REQUIRED_QUEUES];
+  return [...REQUIRED_QUEUES, ...(version ? factsFor(version).extraQueues : [])];
 }
 
 /** An epoch as Sidekiq writes it (float seconds up to 7, integer ms in 8) in ms; Sidekiq 8's own latency accepts both. */
