@@ -7,12 +7,14 @@
 #   project.sh down NAME                   remove the containers and networks (the project directory stays, as with
 #                                          compose down)
 #   project.sh wait-healthy NAME [SECS]    wait until the five containers report healthy
+#   project.sh compose-file NAME --version X.Y.Z
+#                                          print the compose file `up` would write for that version (no Docker)
 set -euo pipefail
 # shellcheck source=scripts/testbed/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 tb_require_root
 
-usage() { tb_die "usage: project.sh up NAME [--version X.Y.Z] [--shape standin|host-env|bridge] | down NAME | wait-healthy NAME [SECONDS]"; }
+usage() { tb_die "usage: project.sh up NAME [--version X.Y.Z] [--shape standin|host-env|bridge] | down NAME | wait-healthy NAME [SECONDS] | compose-file NAME --version X.Y.Z"; }
 
 SERVICES=(db redis web streaming sidekiq)
 HEALTH_GUARD="if [ -e /tmp/unhealthy ]; then echo 'unhealthy: /tmp/unhealthy present'; exit 1; fi;"
@@ -81,7 +83,9 @@ write_env_file() {
 }
 
 # --- per-version compose details (shared/reference/mastodon.md §3) ----------------------------------------------
-# Sets: mastodon_image streaming_image web_command streaming_command web_test streaming_test sidekiq_major.
+# Sets: mastodon_image streaming_image web_command streaming_command web_test streaming_test sidekiq_major
+# sidekiq_grep (what the official sidekiq health check greps after '[s]idekiq\ ': lib/mastodon/version-facts.ts
+# officialSidekiqGrep; 4.5.0's own file greps '[78]', 4.5.1 and later '8').
 version_details() {
   local version=$1
   mastodon_image=ghcr.io/mastodon/mastodon:v$version
@@ -105,6 +109,8 @@ version_details() {
   else
     sidekiq_major=6
   fi
+  sidekiq_grep=$sidekiq_major
+  if [[ $version == 4.5.0 ]]; then sidekiq_grep='[78]'; fi
 }
 
 # Prints the compose file. Networking differs from the official file on purpose: the test bed's dockerd has no
@@ -191,7 +197,7 @@ $build_line
     volumes:
       - ./public/system:/mastodon/public/system
     healthcheck:
-      test: ['CMD-SHELL', "ps aux | grep '[s]idekiq\\ $sidekiq_major' || false"]
+      test: ['CMD-SHELL', "ps aux | grep '[s]idekiq\\ $sidekiq_grep' || false"]
 EOF
 }
 
@@ -255,7 +261,7 @@ service_args() {
       [[ $shape == bridge ]] && net=(--network "${name}_external_network" --network-alias sidekiq)
       run_args+=("${net[@]}" --env-file "$dir/.env.production"
         -v "$dir/public/system:/mastodon/public/system"
-        --health-cmd "$HEALTH_GUARD ps aux | grep '[s]idekiq\\ $sidekiq_major' || false")
+        --health-cmd "$HEALTH_GUARD ps aux | grep '[s]idekiq\\ $sidekiq_grep' || false")
       cmd_args=(bundle exec sidekiq)
       ;;
   esac
@@ -291,7 +297,7 @@ shaped_compose_file() {
   local -A values=(
     [PROJECT]=$name [VERSION]=$version [MASTODON_IMAGE]=$mastodon_image [STREAMING_IMAGE]=$streaming_image
     [WEB_COMMAND]=$web_command [STREAMING_COMMAND]=$streaming_command [WEB_TEST]=$web_test
-    [STREAMING_TEST]=$streaming_test [SIDEKIQ_MAJOR]=$sidekiq_major [WEB_PORT]=$port
+    [STREAMING_TEST]=$streaming_test [SIDEKIQ_MAJOR]=$sidekiq_grep [WEB_PORT]=$port
     [STREAMING_PORT]=$((port + STREAMING_PORT_OFFSET)) [BIND]=127.0.0.1
     [EXTERNAL_IPAM]=@DROP@ [INTERNAL_IPAM]=@DROP@
   )
@@ -413,6 +419,12 @@ wait_healthy() {
 action=$1 name=$2
 shift 2
 [[ $name =~ ^[a-z0-9][a-z0-9_-]*$ ]] || tb_die "invalid project name '$name' (compose: lowercase letters, digits, - and _)"
+if [[ $action == compose-file ]]; then
+  [[ ${1:-} == --version && -n ${2:-} ]] || usage
+  version_details "$2"
+  compose_file "$name" "$2" 33000
+  exit 0
+fi
 tb_dockerd_answers || tb_die "the test bed's dockerd does not answer on $TB_DOCKER_SOCK; run bash scripts/testbed/up.sh"
 case $action in
   up)
