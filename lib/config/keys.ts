@@ -246,7 +246,7 @@ export const MASTODON_KEYS = [
   'SIDEKIQ_REDIS_DB',
   'SIDEKIQ_REDIS_USER',
   'SIDEKIQ_REDIS_PASSWORD',
-  // Read by Mastodon from 4.3 (lib/mastodon/redis_configuration.rb); recognised here, not yet followed (issue 17).
+  // Read by newer Mastodon releases (version-facts redisUserAndSentinel); recognised here, not yet followed (issue 17).
   'REDIS_SENTINEL_MASTER',
   'REDIS_SENTINELS',
   'CACHE_REDIS_SENTINEL_MASTER',

@@ -172,7 +172,7 @@ async function roleExists(name: string): Promise<boolean> {
 
 /**
  * Where tootctl runs: the project's running web container, else its running sidekiq (both images carry
- * tootctl; the 4.3+ streaming image does not). Found among the project's own containers by label only.
+ * tootctl; the separate streaming image of later releases does not). Found among the project's own containers by label only.
  */
 export async function resolveTootctlContainer(): Promise<ContainerView> {
   const containers = await listProjectContainers();

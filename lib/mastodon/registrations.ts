@@ -25,7 +25,7 @@ import { findAppContainer } from './app-container';
  * setting with `Rails.cache.fetch(key) { row&.value || default }`, so a deleted entry is refilled from
  * the row we just committed, which is what the rewrite after_commit achieves. We also drop the
  * /api/v*\/instance cache that tootctl leaves stale for three minutes. The cost is schema knowledge
- * (the thing_type columns up to 4.3, the unique var index from 4.4), detected from the table itself,
+ * (the thing_type columns of older releases, the unique var index of later ones), detected from the table itself,
  * and the read-before-commit race, closed by a second delete a second later (the 10-minute TTL bounds
  * it in any case). Mastodon validates nothing on these rows, so nothing is skipped by not using it.
  */
@@ -38,7 +38,7 @@ export const REGISTRATION_MODE_LABELS: Record<RegistrationsMode, string> = { ope
 export const REGISTRATION_VARS = ['registrations_mode', 'require_invite_text', 'closed_registrations_message'] as const;
 export type RegistrationVar = (typeof REGISTRATION_VARS)[number];
 
-/** `thing-columns`: 4.0–4.3 (site-wide rows have thing_type and thing_id NULL); `var-unique`: 4.4+. */
+/** `thing-columns` (site-wide rows have thing_type and thing_id NULL) or `var-unique`: version-facts settingsShape. */
 export type SettingsSchema = 'thing-columns' | 'var-unique';
 
 export type VersionInfo = { version: MastodonVersion; from: string } | { version?: undefined; problem: string };
@@ -264,8 +264,8 @@ function globEscape(text: string): string {
 }
 
 /**
- * The Rails cache's key prefix: `cache:`, or `<REDIS_NAMESPACE>_cache:` on 4.0–4.3 when a namespace is
- * set (4.4+ hard-codes `cache`). An unknown version is judged by the schema: the thing columns mean ≤4.3.
+ * The Rails cache's key prefix: `cache:`, or `<REDIS_NAMESPACE>_cache:` where the version honours a namespace
+ * (version-facts redisNamespace; later releases hard-code `cache`). An unknown version is judged by the schema.
  */
 export function cacheKeyPrefix(input: { version: VersionInfo; schema: SettingsSchema; redisNamespace?: string }): string {
   const { namespaced } = knownTraits(input.version, input.schema);
@@ -455,7 +455,7 @@ export interface ChangeRegistrationsResult {
 
 async function writeSetting(db: Queryable, schema: SettingsSchema, name: RegistrationVar, value: string): Promise<RowWritten> {
   if (schema === 'var-unique') {
-    // 4.4+: one row per var, guaranteed by index_settings_on_var. xmax = 0 only on a freshly inserted row.
+    // var-unique: one row per var, guaranteed by index_settings_on_var. xmax = 0 only on a freshly inserted row.
     const result = await db.query(
       `INSERT INTO settings (var, value, created_at, updated_at) VALUES ($1, $2, now(), now())
        ON CONFLICT (var) DO UPDATE SET value = EXCLUDED.value, updated_at = now()
@@ -465,7 +465,7 @@ async function writeSetting(db: Queryable, schema: SettingsSchema, name: Registr
     const inserted = (result.rows[0] as { inserted: boolean }).inserted;
     return { var: name, value, how: inserted ? 'inserted' : 'updated', rows: result.rowCount ?? 1 };
   }
-  // ≤4.3: NULLs are distinct in (thing_type, thing_id, var), so ON CONFLICT never fires; update, then insert.
+  // thing-columns: NULLs are distinct in (thing_type, thing_id, var), so ON CONFLICT never fires; update, then insert.
   const updated = await db.query(
     `UPDATE settings SET value = $2, updated_at = now() WHERE var = $1 AND thing_type IS NULL AND thing_id IS NULL`,
     [name, value],

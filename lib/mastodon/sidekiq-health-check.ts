@@ -23,7 +23,7 @@ export function sidekiqMajorOf(version: MastodonVersion): SidekiqMajor {
 /** What a container's health check looks for, without its text (a check may carry anything; only this leaves the server). */
 export type HealthcheckGrep =
   | { kind: 'major'; major: number }
-  /** A set such as `[78]` (the 4.5.0 compose file's). */
+  /** A set such as `[78]` (one release's official compose file: version-facts officialSidekiqGrep). */
   | { kind: 'majors'; majors: readonly number[] }
   | { kind: 'any-major' }
   | { kind: 'other' }

@@ -10,7 +10,7 @@ import { redisUnavailable } from '../redis/errors';
 import type { ContainerView } from '../docker/types';
 import type { VersionInfo } from './registrations';
 import { parseMastodonVersion, type MastodonVersion } from './version';
-import { factsFor } from './version-facts';
+import { factsFor, since } from './version-facts';
 
 /**
  * Sidekiq's state as it keeps it in Redis (shared/reference/mastodon.md §7), read the way Sidekiq's own
@@ -18,7 +18,7 @@ import { factsFor } from './version-facts';
  * dead sets, and the live processes. Read-only, two pipelined round trips.
  */
 
-/** Mastodon's queues in config/sidekiq.yml weight order; `fasp` exists from 4.4. */
+/** Mastodon's queues in config/sidekiq.yml weight order; `fasp` only in later releases (version-facts extraQueues). */
 const QUEUE_ORDER = ['default', 'push', 'ingress', 'mailers', 'pull', 'scheduler', 'fasp'];
 /** What Admin::SystemCheck::SidekiqProcessCheck requires some process to work. */
 const REQUIRED_QUEUES = ['default', 'push', 'mailers', 'pull', 'scheduler', 'ingress'];
@@ -79,7 +79,7 @@ export interface SidekiqSets {
 export type NamespaceDecision =
   | { mode: 'none' }
   | { mode: 'applied'; namespace: string }
-  /** 4.4+ dropped redis-namespace and refuses to boot with REDIS_NAMESPACE set. */
+  /** Releases that dropped redis-namespace refuse to boot with REDIS_NAMESPACE set (version-facts redisNamespace). */
   | { mode: 'ignored'; namespace: string }
   /** The version is unknown: the keys themselves decide (see readSidekiq). */
   | { mode: 'detect'; namespace: string };
@@ -131,8 +131,8 @@ export function sidekiqVersionFrom(containers: readonly ContainerView[]): Versio
 }
 
 /**
- * Whether Sidekiq's keys carry `<REDIS_NAMESPACE>:`. Mastodon ≤4.3 wraps its Redis in redis-namespace when
- * the variable is set; 4.4 removed that (and refuses to start with it), and Sidekiq 7+ never had it.
+ * Whether Sidekiq's keys carry `<REDIS_NAMESPACE>:`. Older Mastodon wraps its Redis in redis-namespace when
+ * the variable is set; later releases removed that (and refuse to start with it): version-facts redisNamespace.
  */
 export function decideNamespace(namespace: string | undefined, version: MastodonVersion | undefined): NamespaceDecision {
   if (!namespace) return { mode: 'none' };
@@ -247,7 +247,7 @@ export function sidekiqWarnings(input: {
       code: 'namespace_ignored',
       tone: 'warn',
       message:
-        `REDIS_NAMESPACE=${namespace.namespace} is set, but Mastodon 4.4+ no longer supports it and refuses to start while it is set, ` +
+        `REDIS_NAMESPACE=${namespace.namespace} is set, but Mastodon ${since('redisNamespace', 'refused')} and later no longer support it and refuses to start while it is set, ` +
         'so its keys are read without a prefix. Remove REDIS_NAMESPACE from .env.production.',
     });
   }
@@ -256,7 +256,7 @@ export function sidekiqWarnings(input: {
       code: 'namespace_guessed',
       tone: 'neutral',
       message:
-        `The Mastodon version is unknown, so whether REDIS_NAMESPACE=${namespace.namespace} applies (≤4.3) was judged from the keys: ` +
+        `The Mastodon version is unknown, so whether REDIS_NAMESPACE=${namespace.namespace} applies (before ${since('redisNamespace', 'refused')}) was judged from the keys: ` +
         (input.prefix ? `Sidekiq's keys are under ${input.prefix}.` : 'no keys under the namespace, so they are read without a prefix.'),
     });
   }

@@ -24,7 +24,7 @@ export function buildApproveArgv(username: string): string[] {
   return ['tootctl', 'accounts', 'modify', username, '--approve'];
 }
 
-/** Why a reserved name is refused, for this version (mastodon.md §2.4: the CLI bypasses the list only from 4.4.4). */
+/** Why a reserved name is refused, for this version (version-facts reservedUsernames: later releases bypass the list for the CLI). */
 export function reservedUsernameMessage(version: MastodonVersion): string {
   const reserved = factsFor(version).reservedUsernames;
   const list = (names: readonly string[]) => (names.length > 0 ? names.join(', ') : 'none: the CLI skips the check');
@@ -130,7 +130,7 @@ function add(errors: AccountFieldErrors, field: keyof AccountFieldErrors, messag
 }
 
 /**
- * Reads what `tootctl accounts create` printed. Errors are on stderr from 4.3 and on stdout before (with
+ * Reads what `tootctl accounts create` printed. Errors are on stderr or stdout by version (version-facts tootctlErrorStream; with
  * exit 1 in both); Thor's own errors and Rails' warnings are on stderr in every version, so both streams
  * are read, the version's error stream first.
  */

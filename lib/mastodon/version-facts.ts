@@ -272,3 +272,13 @@ export function officialSidekiqGreps(version: MastodonVersion): readonly string[
   const grep = factsFor(version).officialSidekiqGrep;
   return grep.known ? [grep.value] : grep.either;
 }
+
+/** The release a fact first takes a value, for texts ("from 4.4.0"); the table is the only source of such numbers. */
+export function since(fact: keyof typeof MINOR_FACTS | keyof typeof PATCH_FACTS, value: unknown): string {
+  return firstReleaseWith(fact, value) ?? 'an unknown release';
+}
+
+/** "6 from 4.0.0, 7 from 4.4.0, 8 from 4.5.0". */
+export function describeSteps<T>(steps: readonly Step<T>[], show: (value: T) => string): string {
+  return steps.map((step) => `${show(step.value)} from ${step.from}`).join(', ');
+}
