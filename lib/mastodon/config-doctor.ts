@@ -11,7 +11,7 @@ import type { ContainerView } from '../docker/types';
 import { findAppContainer } from './app-container';
 import { healthcheckText, type ComposeFile, type ComposePort, type ComposeService } from './compose-file';
 import { parseMastodonVersion, type MastodonVersion } from './version';
-import { factsFor, firstReleaseWith, grepMajors, grepMatchesMajor, officialSidekiqGreps, sidekiqGrepTarget } from './version-facts';
+import { factsFor, firstReleaseWith, grepMajors, grepMatchesMajor, officialSidekiqGreps, sidekiqGrepTarget, since } from './version-facts';
 
 export type Severity = 'error' | 'warning' | 'info' | 'ok';
 export const SEVERITY_ORDER: readonly Severity[] = ['error', 'warning', 'info', 'ok'];
@@ -37,6 +37,8 @@ export type FindingId =
   | 'required-present'
   | 'redis-namespace-set'
   | 'redis-namespace-unset'
+  | 'redis-user-ignored'
+  | 'redis-sentinel-set'
   | 'local-domain-missing'
   | 'local-domain-malformed'
   | 'local-domain-set'
@@ -357,6 +359,42 @@ function redisNamespaceCheck(ctx: Context): VersionedCheck {
       why: `On ${version.text} it prefixes every Sidekiq key and the cache namespace (the last releases that honour it print a deprecation warning). Mastodon ${refusedFrom} refuses to boot while it is set.${empty}`,
       fix: `Before upgrading to ${refusedFrom}: ${migrate}`,
     };
+  };
+}
+
+const REDIS_PREFIXES = ['', 'CACHE_', 'SIDEKIQ_'] as const;
+
+/**
+ * The *_REDIS_USER and *_SENTINEL* keys: newer releases read them (setup_config, setup_sentinels), older ones build
+ * their Redis URLs from host, port, db and password only. Mastodash recognises Sentinel but does not follow it yet.
+ */
+function redisUserAndSentinelCheck(ctx: Context): VersionedCheck {
+  return (version) => {
+    const users = REDIS_PREFIXES.map((prefix) => `${prefix}REDIS_USER`).filter((key) => isSet(ctx.env.get(key)));
+    const sentinels = REDIS_PREFIXES.map((prefix) => `${prefix}REDIS_SENTINEL_MASTER`).filter((key) => isSet(ctx.env.get(key)));
+    if (users.length === 0 && sentinels.length === 0) return undefined;
+    const honouredFrom = since('redisUserAndSentinel', true);
+    const keys = [...users, ...sentinels];
+    if (version && !factsFor(version).redisUserAndSentinel) {
+      return {
+        id: 'redis-user-ignored',
+        severity: 'warning',
+        key: keys[0]!,
+        title: `Mastodon ${version.text} ignores ${keys.join(', ')}`,
+        why: `Mastodon reads the Redis user and the Sentinel keys from ${honouredFrom} on (lib/mastodon/redis_configuration.rb); ${version.text} connects with host, port, database and password only, so a Redis that requires this user refuses it.`,
+        fix: `Put the user into REDIS_URL (redis://user:password@host:port/db), or upgrade to ${honouredFrom} or later.`,
+      };
+    }
+    if (sentinels.length > 0) {
+      return {
+        id: 'redis-sentinel-set',
+        severity: 'info',
+        key: sentinels[0]!,
+        title: `Redis Sentinel is configured (${sentinels.join(', ')})`,
+        why: `Mastodon ${version ? version.text : `${honouredFrom} and later`} asks the Sentinels for the master. Mastodash recognises these keys but still connects to the REDIS_HOST/REDIS_URL it reads, not to the Sentinels' master.`,
+      };
+    }
+    return undefined;
   };
 }
 
@@ -973,6 +1011,8 @@ export function diagnoseConfig(input: DoctorInput): Finding[] {
     }
     const namespace = versioned(redisNamespaceCheck(ctx), input.version, upcoming);
     if (namespace) findings.push(namespace);
+    const redisKeys = versioned(redisUserAndSentinelCheck(ctx), input.version, upcoming);
+    if (redisKeys) findings.push(redisKeys);
     findings.push(localDomainCheck(ctx));
     findings.push(hostCheck(ctx, 'db', databaseHost(env)));
     for (const target of redisHosts(env)) findings.push(hostCheck(ctx, 'redis', target));
