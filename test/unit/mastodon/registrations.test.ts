@@ -93,7 +93,7 @@ describe('interpretRegistrations: overrides', () => {
     expect(state.overrides).toEqual([expect.objectContaining({ code: 'single_user_mode', tone: 'bad' })]);
   });
 
-  it('warns of the 4.3+ automatic switch to approved when open', () => {
+  it('warns of the automatic switch to approved (4.2.8+) when open', () => {
     const state = interpretRegistrations({ rows: { registrations_mode: '--- open\n' }, version: v('4.3.17'), schema: 'thing-columns', env: ENV });
     expect(state.overrides).toEqual([expect.objectContaining({ code: 'auto_switch_to_approved', tone: 'warn' })]);
   });

@@ -9,6 +9,7 @@ import {
   reservedUsernameMessage,
 } from '@/lib/mastodon/tootctl';
 import { parseMastodonVersion, type MastodonVersion } from '@/lib/mastodon/version';
+import { factsFor } from '@/lib/mastodon/version-facts';
 
 function v(text: string): MastodonVersion {
   const version = parseMastodonVersion(text);
@@ -23,9 +24,9 @@ const V45 = v('4.5.0');
 const PASSWORD = '0123456789abcdef0123456789abcdef';
 const OWNER = { username: 'alice', email: 'alice@example.org', role: 'Owner', confirmed: true, approve: true };
 
-/** Where each version prints validation errors (mastodon.md §2.4): stdout up to 4.2, stderr from 4.3, exit 1. */
+/** Where each version prints validation errors (the version table's tootctlErrorStream), with exit 1. */
 function failed(version: MastodonVersion, text: string) {
-  return version.minor >= 3 || version.major > 4 ? { stdout: '', stderr: text, exitCode: 1 } : { stdout: text, stderr: '', exitCode: 1 };
+  return factsFor(version).tootctlErrorStream === 'stderr' ? { stdout: '', stderr: text, exitCode: 1 } : { stdout: text, stderr: '', exitCode: 1 };
 }
 
 describe('buildCreateAccountArgv', () => {
