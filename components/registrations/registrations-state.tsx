@@ -1,6 +1,7 @@
 import { Badge } from '@/components/ui/badge';
 import { ErrorBox } from '@/components/ui/error-box';
 import type { RegistrationsReport } from '@/lib/mastodon/registrations';
+import { since } from '@/lib/mastodon/version-facts';
 
 const MODE_WORDS = { open: 'Open', approved: 'Approval required', none: 'Closed' } as const;
 const EFFECTIVE = {
@@ -55,7 +56,7 @@ export function RegistrationsState({ report }: { report: RegistrationsReport }) 
           <dd>
             {version.version ? `${version.version.text}, from ${version.from}` : `unknown: ${version.problem}`}{' '}
             <span className="muted">
-              (settings table: {settings.schema === 'thing-columns' ? '4.0–4.3 shape' : '4.4+ shape'})
+              (settings table: {settings.schema === 'thing-columns' ? `the shape before ${since('settingsShape', 'var-unique')}` : `the ${since('settingsShape', 'var-unique')}+ shape`})
             </span>
           </dd>
         </dl>
