@@ -2,6 +2,7 @@ import { RunningVersionText } from '@/components/mastodon/running-version';
 import { Badge } from '@/components/ui/badge';
 import { ErrorBox } from '@/components/ui/error-box';
 import type { RegistrationsReport } from '@/lib/mastodon/registrations';
+import { since } from '@/lib/mastodon/version-facts';
 
 const MODE_WORDS = { open: 'Open', approved: 'Approval required', none: 'Closed' } as const;
 const EFFECTIVE = {
@@ -56,7 +57,7 @@ export function RegistrationsState({ report }: { report: RegistrationsReport }) 
           <dd>
             <RunningVersionText running={version} testId="registrations-version" />{' '}
             <span className="muted">
-              (settings table: {settings.schema === 'thing-columns' ? '4.0–4.3 shape' : '4.4+ shape'})
+              (settings table: {settings.schema === 'thing-columns' ? `the shape before ${since('settingsShape', 'var-unique')}` : `the ${since('settingsShape', 'var-unique')}+ shape`})
             </span>
           </dd>
         </dl>

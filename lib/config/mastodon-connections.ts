@@ -25,7 +25,7 @@ export interface MastodonConnections {
   redis: RedisTarget;
   cacheRedis: RedisTarget;
   sidekiqRedis: RedisTarget;
-  /** REDIS_NAMESPACE (Mastodon ≤4.3 prefixes Sidekiq keys with it and uses `<ns>_cache` for the cache). */
+  /** REDIS_NAMESPACE (the releases that honour it prefix Sidekiq keys with it and use `<ns>_cache` for the cache: version-facts). */
   redisNamespace?: string;
   /** Overrides of the registration mode that Mastodon reads from its environment. */
   registrationOverrides: { singleUserMode: boolean; autoApprovedSwitchDisabled: boolean; emailDomainAllowlist: boolean };
@@ -61,7 +61,7 @@ function redisFromParts(parts: { host?: string; port?: string; db?: string; user
 }
 
 /**
- * Mirrors lib/mastodon/redis_config.rb (≤4.2) and redis_configuration.rb (4.3+): a *_URL wins, else the
+ * Mirrors Mastodon's lib/mastodon/redis_config.rb and its successor redis_configuration.rb: a *_URL wins, else the
  * *_HOST family, else the cache and Sidekiq connections fall back to the main Redis.
  */
 function resolveRedis(values: MastodonValues, prefix: '' | 'CACHE_' | 'SIDEKIQ_', fallback?: RedisTarget): RedisTarget {
@@ -73,7 +73,8 @@ function resolveRedis(values: MastodonValues, prefix: '' | 'CACHE_' | 'SIDEKIQ_'
     host,
     port: values[`${prefix}REDIS_PORT` as MastodonKey],
     db: values[`${prefix}REDIS_DB` as MastodonKey],
-    user: prefix === '' ? values.REDIS_USER : undefined,
+    // Each role reads its own user (CACHE_REDIS_USER, SIDEKIQ_REDIS_USER), as Mastodon's setup_config does.
+    user: values[`${prefix}REDIS_USER` as MastodonKey],
     password: values[`${prefix}REDIS_PASSWORD` as MastodonKey],
   });
 }
@@ -99,7 +100,8 @@ export function resolveMastodonConnections(values: MastodonValues): MastodonConn
     registrationOverrides: {
       singleUserMode: values.SINGLE_USER_MODE === 'true',
       autoApprovedSwitchDisabled: values.DISABLE_AUTOMATIC_SWITCHING_TO_APPROVED_REGISTRATIONS === 'true',
-      emailDomainAllowlist: Boolean(values.EMAIL_DOMAIN_ALLOWLIST),
+      // Mastodon reads the older name too (ENV['EMAIL_DOMAIN_ALLOWLIST'] || ENV['EMAIL_DOMAIN_WHITELIST']).
+      emailDomainAllowlist: Boolean(values.EMAIL_DOMAIN_ALLOWLIST || values.EMAIL_DOMAIN_WHITELIST),
     },
   };
 }

@@ -17,7 +17,8 @@ import {
 } from './tootctl';
 import { findAppContainer } from './app-container';
 import { requireVersionOf } from './running-version';
-import { atLeast, versionTraits, type MastodonVersion } from './version';
+import type { MastodonVersion } from './version';
+import { isSupported, OLDEST_SUPPORTED, factsFor } from './version-facts';
 
 /**
  * Local accounts and roles in Mastodon's Postgres, and account creation through `tootctl accounts create`
@@ -172,7 +173,7 @@ async function roleExists(name: string): Promise<boolean> {
 
 /**
  * Where tootctl runs: the project's running web container, else its running sidekiq (both images carry
- * tootctl; the 4.3+ streaming image does not). Found among the project's own containers by label only.
+ * tootctl; the separate streaming image of later releases does not). Found among the project's own containers by label only.
  */
 export async function resolveTootctlContainer(): Promise<ContainerView> {
   const containers = await listProjectContainers();
@@ -189,11 +190,15 @@ export async function resolveTootctlContainer(): Promise<ContainerView> {
   return found;
 }
 
-/** The Mastodon version tootctl will run as (running-version.ts); refused when unknown or before 4.0. */
+/** The Mastodon version tootctl will run as (running-version.ts); refused when unknown or too old. */
 export async function tootctlVersion(container: ContainerView): Promise<MastodonVersion> {
   const version = await requireVersionOf(container);
-  if (!atLeast(version, 4, 0)) {
-    throw new AppError('conflict', 'Mastodon version not supported', `${container.name} runs Mastodon ${version.text}; account creation supports 4.0 and later (roles arrived in 4.0).`);
+  if (!isSupported(version)) {
+    throw new AppError(
+      'conflict',
+      'Mastodon version not supported',
+      `${container.name} runs Mastodon ${version.text}; account creation supports ${OLDEST_SUPPORTED} and later (user roles arrived then).`,
+    );
   }
   return version;
 }
@@ -212,8 +217,8 @@ function timeoutWithFix(error: unknown, username: string): unknown {
 
 /**
  * Creates a local account with tootctl. Checks first what can be checked without running anything (the
- * version, reserved names, the role), then runs `tootctl accounts create` (and on 4.0 `accounts modify
- * --approve`), then reads the account back from Postgres. Once tootctl has printed the password it is
+ * version, reserved names, the role), then runs `tootctl accounts create` (and, where create has no --approve,
+ * `accounts modify --approve`), then reads the account back from Postgres. Once tootctl has printed the password it is
  * always returned: a later failure becomes a warning, because the password cannot be shown again.
  */
 export async function createAccount(input: CreateAccountInput): Promise<CreatedAccount> {
@@ -245,7 +250,7 @@ export async function createAccount(input: CreateAccountInput): Promise<CreatedA
   }
 
   const warnings: string[] = [];
-  if (input.approve && !versionTraits(version).createHasApproveFlag) {
+  if (input.approve && factsFor(version).createApproval === 'modify-after') {
     const approveFailed = `The account was created but not approved; run: tootctl accounts modify ${input.username} --approve`;
     try {
       const approved = await execInContainer(container.id, buildApproveArgv(input.username), {

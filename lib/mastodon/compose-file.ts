@@ -546,7 +546,7 @@ export interface ComposeNetwork {
 }
 
 export interface ComposeFile {
-  /** The obsolete top-level `version:` (the 4.0–4.2 files have '3'). */
+  /** The obsolete top-level `version:` (the older official files have '3'). */
   version?: string;
   services: ComposeService[];
   networks: ComposeNetwork[];

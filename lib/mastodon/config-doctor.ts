@@ -9,7 +9,8 @@ import { parseEnvFile } from '../config/env-file';
 import { splitImageReference } from '../docker/container-view';
 import { healthcheckText, type ComposeFile, type ComposePort, type ComposeService } from './compose-file';
 import type { RunningVersion } from './running-version';
-import { atLeast, parseMastodonVersion, type MastodonVersion } from './version';
+import { parseMastodonVersion, type MastodonVersion } from './version';
+import { factsFor, firstReleaseWith, grepMajors, grepMatchesMajor, officialSidekiqGreps, sidekiqGrepTarget, since } from './version-facts';
 
 export type Severity = 'error' | 'warning' | 'info' | 'ok';
 export const SEVERITY_ORDER: readonly Severity[] = ['error', 'warning', 'info', 'ok'];
@@ -35,6 +36,8 @@ export type FindingId =
   | 'required-present'
   | 'redis-namespace-set'
   | 'redis-namespace-unset'
+  | 'redis-user-ignored'
+  | 'redis-sentinel-set'
   | 'local-domain-missing'
   | 'local-domain-malformed'
   | 'local-domain-set'
@@ -183,9 +186,7 @@ export function chooseVersion(running: RunningVersion | undefined, compose: Comp
 
 /** Sidekiq's major version inside the official image (mastodon.md §0). */
 export function sidekiqMajor(version: MastodonVersion): number {
-  if (atLeast(version, 4, 5)) return 8;
-  if (atLeast(version, 4, 4)) return 7;
-  return 6;
+  return factsFor(version).sidekiqMajor;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -286,11 +287,11 @@ function requiredKeyCheck(ctx: Context, key: string): VersionedCheck {
       rule = 'Rails signs sessions and cookies with it; every Mastodon version refuses to run without it.';
       certain = true;
     } else if (key === 'OTP_SECRET') {
-      if (version && atLeast(version, 4, 4)) return undefined;
-      rule = 'Mastodon 4.0–4.3 read it at boot (two-factor authentication secrets) and stop when it is missing; 4.4 no longer needs it.';
+      if (version && !factsFor(version).otpSecretRequired) return undefined;
+      rule = `Mastodon before ${firstReleaseWith('otpSecretRequired', false)} reads it at boot (two-factor authentication secrets) and stops when it is missing; later releases no longer need it.`;
     } else {
-      if (version && !atLeast(version, 4, 3)) return undefined;
-      rule = 'From 4.3 on, config/initializers/active_record_encryption.rb aborts the boot when any of the three ACTIVE_RECORD_ENCRYPTION_* keys is blank or ends with DO_NOT_USE_IN_PRODUCTION.';
+      if (version && !factsFor(version).activeRecordEncryptionRequired) return undefined;
+      rule = `From ${firstReleaseWith('activeRecordEncryptionRequired', true)} on, config/initializers/active_record_encryption.rb aborts the boot when any of the three ACTIVE_RECORD_ENCRYPTION_* keys is blank or ends with DO_NOT_USE_IN_PRODUCTION.`;
     }
     const severity: Severity = certain ? 'error' : 'warning';
     const versionWord = certain ? '' : ' (the version is unknown)';
@@ -324,31 +325,69 @@ function redisNamespaceCheck(ctx: Context): VersionedCheck {
         severity: 'ok',
         key: 'REDIS_NAMESPACE',
         title: 'REDIS_NAMESPACE is not set',
-        why: 'Sidekiq and cache keys have no prefix, which is what Mastodon 4.4 and later require.',
+        why: `Sidekiq and cache keys have no prefix, which is what Mastodon ${firstReleaseWith('redisNamespace', 'refused')} and later require.`,
       };
     }
     const esConfigured = ctx.env.get('ES_ENABLED') === 'true';
     const esNote = esConfigured && !isSet(ctx.env.get('ES_PREFIX')) ? ' Elasticsearch is enabled: set ES_PREFIX to the old namespace so the search indexes keep their names.' : '';
     const migrate = `Migrate the keys first (github.com/mastodon/redis_namespace_migration), then remove REDIS_NAMESPACE from ${where(ctx, 'REDIS_NAMESPACE')}.${esNote}`;
     const empty = value === '' ? ' It is set to an empty value, which counts as set.' : '';
-    if (!version || atLeast(version, 4, 4)) {
+    const refusedFrom = firstReleaseWith('redisNamespace', 'refused');
+    if (!version || factsFor(version).redisNamespace === 'refused') {
       return {
         id: 'redis-namespace-set',
         severity: version ? 'error' : 'warning',
         key: 'REDIS_NAMESPACE',
         title: version ? `REDIS_NAMESPACE is set: Mastodon ${version.text} refuses to boot` : 'REDIS_NAMESPACE is set (the version is unknown)',
-        why: `From 4.4 on, config/initializers/deprecations.rb aborts with "the REDIS_NAMESPACE environment variable is no longer supported" whenever the variable exists.${empty}`,
+        why: `From ${refusedFrom} on, config/initializers/deprecations.rb aborts with "the REDIS_NAMESPACE environment variable is no longer supported" whenever the variable exists.${empty}`,
         fix: migrate,
       };
     }
     return {
       id: 'redis-namespace-set',
-      severity: atLeast(version, 4, 3) ? 'warning' : 'info',
+      // The last line that honours it warns: the next upgrade is the one that refuses.
+      severity: version.minor + 1 === parseMastodonVersion(refusedFrom ?? '')?.minor ? 'warning' : 'info',
       key: 'REDIS_NAMESPACE',
-      title: 'REDIS_NAMESPACE is set: an upgrade to 4.4 needs a key migration',
-      why: `On ${version.text} it prefixes every Sidekiq key and the cache namespace (4.3.8 and later print a deprecation warning). Mastodon 4.4 refuses to boot while it is set.${empty}`,
-      fix: `Before upgrading to 4.4: ${migrate}`,
+      title: `REDIS_NAMESPACE is set: an upgrade to ${refusedFrom} needs a key migration`,
+      why: `On ${version.text} it prefixes every Sidekiq key and the cache namespace (the last releases that honour it print a deprecation warning). Mastodon ${refusedFrom} refuses to boot while it is set.${empty}`,
+      fix: `Before upgrading to ${refusedFrom}: ${migrate}`,
     };
+  };
+}
+
+const REDIS_PREFIXES = ['', 'CACHE_', 'SIDEKIQ_'] as const;
+
+/**
+ * The *_REDIS_USER and *_SENTINEL* keys: newer releases read them (setup_config, setup_sentinels), older ones build
+ * their Redis URLs from host, port, db and password only. Mastodash recognises Sentinel but does not follow it yet.
+ */
+function redisUserAndSentinelCheck(ctx: Context): VersionedCheck {
+  return (version) => {
+    const users = REDIS_PREFIXES.map((prefix) => `${prefix}REDIS_USER`).filter((key) => isSet(ctx.env.get(key)));
+    const sentinels = REDIS_PREFIXES.map((prefix) => `${prefix}REDIS_SENTINEL_MASTER`).filter((key) => isSet(ctx.env.get(key)));
+    if (users.length === 0 && sentinels.length === 0) return undefined;
+    const honouredFrom = since('redisUserAndSentinel', true);
+    const keys = [...users, ...sentinels];
+    if (version && !factsFor(version).redisUserAndSentinel) {
+      return {
+        id: 'redis-user-ignored',
+        severity: 'warning',
+        key: keys[0]!,
+        title: `Mastodon ${version.text} ignores ${keys.join(', ')}`,
+        why: `Mastodon reads the Redis user and the Sentinel keys from ${honouredFrom} on (lib/mastodon/redis_configuration.rb); ${version.text} connects with host, port, database and password only, so a Redis that requires this user refuses it.`,
+        fix: `Put the user into REDIS_URL (redis://user:password@host:port/db), or upgrade to ${honouredFrom} or later.`,
+      };
+    }
+    if (sentinels.length > 0) {
+      return {
+        id: 'redis-sentinel-set',
+        severity: 'info',
+        key: sentinels[0]!,
+        title: `Redis Sentinel is configured (${sentinels.join(', ')})`,
+        why: `Mastodon ${version ? version.text : `${honouredFrom} and later`} asks the Sentinels for the master. Mastodash recognises these keys but still connects to the REDIS_HOST/REDIS_URL it reads, not to the Sentinels' master.`,
+      };
+    }
+    return undefined;
   };
 }
 
@@ -646,11 +685,12 @@ function hostCheck(ctx: Context, kind: 'db' | 'redis', target: HostTarget): Find
   return finding('external', 'info', `${key} names an external ${label} server`, `No ${label} service is in ${ctx.composeName}; make sure that host is reachable from the containers.`);
 }
 
-/** `[s]idekiq\ 6` (or `[s]idekiq 6` once YAML has unescaped it): the major version the health check looks for. */
-export function sidekiqGrepMajor(command: string): number | 'any' | undefined {
-  const match = /\[s\]idekiq(?:\\ | |\\s)(\d+|\[0-9\])/.exec(command);
-  if (!match?.[1]) return undefined;
-  return match[1] === '[0-9]' ? 'any' : Number(match[1]);
+/** `[s]idekiq\ 6` (or `[s]idekiq 6` once YAML has unescaped it): the major the health check looks for; a set like `[78]` as a list. */
+export function sidekiqGrepMajor(command: string): number | 'any' | readonly number[] | undefined {
+  const target = sidekiqGrepTarget(command);
+  const majors = target === undefined ? undefined : grepMajors(target);
+  if (majors === undefined || majors === 'any') return majors;
+  return majors.length === 1 && /^\d+$/.test(target ?? '') ? majors[0] : majors;
 }
 
 function sidekiqHealthcheckCheck(ctx: Context, fallback: MastodonVersion | undefined): Finding | undefined {
@@ -673,15 +713,23 @@ function sidekiqHealthcheckCheck(ctx: Context, fallback: MastodonVersion | undef
     return finding('sidekiq-healthcheck-unchecked', 'info', 'The sidekiq health check could not be compared', `It looks for Sidekiq ${major}, but the sidekiq image names no version.`);
   }
   const expected = sidekiqMajor(version);
-  if (expected === major) {
-    return finding('sidekiq-healthcheck-ok', 'ok', `The sidekiq health check looks for Sidekiq ${major}`, `Mastodon ${version.text} runs Sidekiq ${expected}.`);
+  const majors = typeof major === 'number' ? [major] : major;
+  const grepText = typeof major === 'number' ? String(major) : `[${major.join('')}]`;
+  if (grepMatchesMajor(majors, expected)) {
+    const official = officialSidekiqGreps(version).includes(grepText) ? ` It is the check the official compose file of Mastodon ${version.text} ships.` : '';
+    return finding(
+      'sidekiq-healthcheck-ok',
+      'ok',
+      `The sidekiq health check looks for Sidekiq ${majors.join(' or ')}`,
+      `Mastodon ${version.text} runs Sidekiq ${expected}.${official}`,
+    );
   }
   return finding(
     'sidekiq-healthcheck-mismatch',
     'warning',
-    `The sidekiq health check looks for Sidekiq ${major}, but Mastodon ${version.text} runs Sidekiq ${expected}`,
-    `The check runs ps aux | grep '[s]idekiq\\ ${major}', which never matches Sidekiq ${expected}'s process title, so Docker shows sidekiq as unhealthy for ever although it works (an old compose file with a newer image: mastodon/mastodon#34879).`,
-    `In the healthcheck of sidekiq, replace [s]idekiq\\ ${major} with [s]idekiq\\ ${expected}, or with [s]idekiq\\ [0-9] to match any version, then run docker compose up -d sidekiq.`,
+    `The sidekiq health check looks for Sidekiq ${majors.join(' or ')}, but Mastodon ${version.text} runs Sidekiq ${expected}`,
+    `The check runs ps aux | grep '[s]idekiq\\ ${grepText}', which never matches Sidekiq ${expected}'s process title, so Docker shows sidekiq as unhealthy for ever although it works (an old compose file with a newer image: mastodon/mastodon#34879).`,
+    `In the healthcheck of sidekiq, replace [s]idekiq\\ ${grepText} with [s]idekiq\\ ${expected}, or with [s]idekiq\\ [0-9] to match any version, then run docker compose up -d sidekiq.`,
   );
 }
 
@@ -956,6 +1004,8 @@ export function diagnoseConfig(input: DoctorInput): Finding[] {
     }
     const namespace = versioned(redisNamespaceCheck(ctx), input.version, upcoming);
     if (namespace) findings.push(namespace);
+    const redisKeys = versioned(redisUserAndSentinelCheck(ctx), input.version, upcoming);
+    if (redisKeys) findings.push(redisKeys);
     findings.push(localDomainCheck(ctx));
     findings.push(hostCheck(ctx, 'db', databaseHost(env)));
     for (const target of redisHosts(env)) findings.push(hostCheck(ctx, 'redis', target));

@@ -6,6 +6,8 @@
  * Patterns must not use the g or y flags (RegExp.test would then keep state between lines).
  */
 
+import { describeSteps, grepMajors, grepMatchesMajor, MINOR_FACTS, PATCH_FACTS, sidekiqGrepTarget, since } from './version-facts';
+
 export type LogSeverity = 'error' | 'warning' | 'info';
 
 export interface LogFix {
@@ -42,7 +44,7 @@ export const LOG_RECOGNISERS: readonly LogRecogniser[] = [
     title: 'tmp folder not writable',
     pattern: /Errno::EACCES\b.*\/mastodon\/tmp\b/,
     diagnosis:
-      'Mastodon cannot write to /opt/mastodon/tmp (images from 4.3 need it owned by 991): something mounted or changed it as root. On the host, chown -R 991:991 the mounted folder, or remove the mount.',
+      'Mastodon cannot write to /opt/mastodon/tmp (the newer images need it owned by 991): something mounted or changed it as root. On the host, chown -R 991:991 the mounted folder, or remove the mount.',
     severity: 'error',
   },
   {
@@ -115,7 +117,7 @@ export const LOG_RECOGNISERS: readonly LogRecogniser[] = [
     title: 'Encryption keys missing',
     pattern: /Mastodon now requires that these variables are set|Missing Active Record encryption credential/,
     diagnosis:
-      'Mastodon 4.3+ does not boot without ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY, _KEY_DERIVATION_SALT and _PRIMARY_KEY in .env.production. Generate them with docker compose run --rm web bin/rails db:encryption:init and add all three.',
+      `Mastodon ${since('activeRecordEncryptionRequired', true)} and later do not boot without ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY, _KEY_DERIVATION_SALT and _PRIMARY_KEY in .env.production. Generate them with docker compose run --rm web bin/rails db:encryption:init and add all three.`,
     severity: 'error',
   },
   {
@@ -131,7 +133,7 @@ export const LOG_RECOGNISERS: readonly LogRecogniser[] = [
     title: 'OTP_SECRET missing',
     pattern: /key not found: "OTP_SECRET"/,
     diagnosis:
-      'Mastodon up to 4.3 does not boot without OTP_SECRET in .env.production (4.4 dropped it, but its migration from older versions still reads it once). Restore the old value if you have it: two-factor secrets are encrypted with it.',
+      `Mastodon before ${since('otpSecretRequired', false)} does not boot without OTP_SECRET in .env.production (${since('otpSecretRequired', false)} dropped it, but its migration from older versions still reads it once). Restore the old value if you have it: two-factor secrets are encrypted with it.`,
     severity: 'error',
   },
   {
@@ -146,7 +148,7 @@ export const LOG_RECOGNISERS: readonly LogRecogniser[] = [
     title: 'REDIS_NAMESPACE no longer allowed',
     pattern: /REDIS_NAMESPACE environment variable is no longer supported/,
     diagnosis:
-      'Mastodon 4.4+ refuses to boot while REDIS_NAMESPACE is set. Migrate the namespaced keys (github.com/mastodon/redis_namespace_migration), then remove REDIS_NAMESPACE from .env.production.',
+      `Mastodon ${since('redisNamespace', 'refused')} and later refuse to boot while REDIS_NAMESPACE is set. Migrate the namespaced keys (github.com/mastodon/redis_namespace_migration), then remove REDIS_NAMESPACE from .env.production.`,
     severity: 'error',
   },
   {
@@ -154,7 +156,7 @@ export const LOG_RECOGNISERS: readonly LogRecogniser[] = [
     title: 'REDIS_NAMESPACE deprecated',
     pattern: /REDIS_NAMESPACE environment variable is deprecated/,
     diagnosis:
-      'REDIS_NAMESPACE still works on 4.3 but 4.4 will refuse to boot with it: migrate the keys (github.com/mastodon/redis_namespace_migration) before upgrading.',
+      `REDIS_NAMESPACE still works on this version, but ${since('redisNamespace', 'refused')} and later refuse to boot with it: migrate the keys (github.com/mastodon/redis_namespace_migration) before upgrading.`,
     severity: 'warning',
   },
   {
@@ -162,7 +164,7 @@ export const LOG_RECOGNISERS: readonly LogRecogniser[] = [
     title: 'Sidekiq started',
     pattern: /\bBooting Sidekiq \d+\.\d+/,
     diagnosis:
-      "Sidekiq booted (its version is in the line). The compose health check greps for the Sidekiq major version ('[s]idekiq\\ 6' up to Mastodon 4.3, 7 in 4.4, 8 from 4.5); a mismatch shows sidekiq unhealthy while it works.",
+      `Sidekiq booted (its version is in the line). The compose health check greps for the Sidekiq major version ('[s]idekiq\\ N': ${describeSteps(PATCH_FACTS.officialSidekiqGrep, (grep) => grep)}; Sidekiq ${describeSteps(MINOR_FACTS.sidekiqMajor, String)}); a mismatch shows sidekiq unhealthy while it works.`,
     severity: 'info',
   },
 ];
@@ -189,15 +191,17 @@ export function lineLevel(line: { stream: 'stdout' | 'stderr'; text: string }, r
 /** What the sidekiq container's health check greps for: a major version, or any ('[0-9]'). */
 export interface SidekiqHealthcheck {
   grep: string;
-  major: number | 'any';
+  /** One major, any ('[0-9]'), or a set such as `[78]` (version-facts officialSidekiqGrep). */
+  major: number | 'any' | readonly number[];
 }
 
 /** Reads the grep out of compose's sidekiq health check (`ps aux | grep '[s]idekiq\ 6' || false`). */
 export function parseSidekiqHealthcheck(test: readonly string[] | undefined): SidekiqHealthcheck | undefined {
   const command = (test ?? []).join(' ');
-  const match = /\[s\]idekiq(?:\\ | |\\s)(\d+|\[0-9\])/.exec(command);
-  if (!match?.[1]) return undefined;
-  return { grep: `[s]idekiq\\ ${match[1]}`, major: match[1] === '[0-9]' ? 'any' : Number(match[1]) };
+  const target = sidekiqGrepTarget(command);
+  const majors = target === undefined ? undefined : grepMajors(target);
+  if (majors === undefined) return undefined;
+  return { grep: `[s]idekiq\\ ${target}`, major: majors === 'any' || majors.length > 1 || !/^\d+$/.test(target ?? '') ? majors : majors[0]! };
 }
 
 export interface LogFinding {
@@ -270,7 +274,8 @@ export function summariseFindings(lines: readonly { at?: string; text: string }[
   }));
   const check = context.sidekiqHealthcheck;
   const bootedMajor = sidekiq ? Number(sidekiq.version.split('.')[0]) : undefined;
-  if (sidekiq && check && check.major !== 'any' && bootedMajor !== check.major) {
+  const checkMajors = check === undefined ? undefined : typeof check.major === 'number' ? [check.major] : check.major;
+  if (sidekiq && check && checkMajors && bootedMajor !== undefined && !grepMatchesMajor(checkMajors, bootedMajor)) {
     findings.push({
       id: STALE_SIDEKIQ_HEALTHCHECK_ID,
       title: 'Health check looks for another Sidekiq',

@@ -7,8 +7,9 @@ import { AppError, type ErrorView } from '../errors';
 import { postgres } from '../postgres/client';
 import { connectedRedis } from '../redis/client';
 import { parseYamlScalar, writeYamlScalar, type YamlParseResult } from './settings-yaml';
-import { versionTraits } from './version';
+import { parseMastodonVersion, type MastodonVersion } from './version';
 import { readRunningVersion, type RunningVersion } from './running-version';
+import { describeUndecided, factsFor, firstReleaseWith, type Decided } from './version-facts';
 
 /**
  * The registration mode (shared/reference/mastodon.md §1): read from Mastodon's `settings` table,
@@ -23,7 +24,7 @@ import { readRunningVersion, type RunningVersion } from './running-version';
  * setting with `Rails.cache.fetch(key) { row&.value || default }`, so a deleted entry is refilled from
  * the row we just committed, which is what the rewrite after_commit achieves. We also drop the
  * /api/v*\/instance cache that tootctl leaves stale for three minutes. The cost is schema knowledge
- * (the thing_type columns up to 4.3, the unique var index from 4.4), detected from the table itself,
+ * (the thing_type columns of older releases, the unique var index of later ones), detected from the table itself,
  * and the read-before-commit race, closed by a second delete a second later (the 10-minute TTL bounds
  * it in any case). Mastodon validates nothing on these rows, so nothing is skipped by not using it.
  */
@@ -36,7 +37,7 @@ export const REGISTRATION_MODE_LABELS: Record<RegistrationsMode, string> = { ope
 export const REGISTRATION_VARS = ['registrations_mode', 'require_invite_text', 'closed_registrations_message'] as const;
 export type RegistrationVar = (typeof REGISTRATION_VARS)[number];
 
-/** `thing-columns`: 4.0–4.3 (site-wide rows have thing_type and thing_id NULL); `var-unique`: 4.4+. */
+/** `thing-columns` (site-wide rows have thing_type and thing_id NULL) or `var-unique`: version-facts settingsShape. */
 export type SettingsSchema = 'thing-columns' | 'var-unique';
 
 /** Which Mastodon version runs, and where that was read (lib/mastodon/running-version.ts). */
@@ -89,6 +90,7 @@ export interface RegistrationSettings {
 export interface RegistrationOverridesEnv {
   singleUserMode: boolean;
   autoApprovedSwitchDisabled: boolean;
+  /** EMAIL_DOMAIN_ALLOWLIST or the older EMAIL_DOMAIN_WHITELIST (which Mastodon still reads) is set. */
   emailDomainAllowlist: boolean;
 }
 
@@ -111,24 +113,47 @@ function describeParsed(parsed: YamlParseResult): string {
 }
 
 /**
- * The version's traits when known; otherwise what the schema proves: the var-unique shape exists only
- * from 4.4, while the thing columns leave 4.0–4.3 open.
+ * The version's facts when known; otherwise what the schema proves: the var-unique shape exists only from the
+ * release that introduced it, where the registration default and the automatic switch are settled too; the thing
+ * columns leave everything before open. A minor-only version leaves facts that change at a patch undecided.
  */
-export function knownTraits(version: VersionInfo, schema: SettingsSchema): { defaultMode?: RegistrationsMode; autoSwitch?: boolean; namespaced?: boolean } {
+export function knownTraits(
+  version: VersionInfo,
+  schema: SettingsSchema,
+): { defaultMode?: Decided<RegistrationsMode>; autoSwitch?: Decided<boolean>; namespaced?: boolean } {
   if (version.version) {
-    const traits = versionTraits(version.version);
-    return { defaultMode: traits.defaultRegistrationsMode, autoSwitch: traits.autoSwitchesToApproved, namespaced: traits.honoursRedisNamespace };
+    const facts = factsFor(version.version);
+    return { defaultMode: facts.defaultRegistrationsMode, autoSwitch: facts.autoSwitchToApproved, namespaced: facts.redisNamespace === 'honoured' };
   }
-  return schema === 'var-unique' ? { defaultMode: 'none', autoSwitch: true, namespaced: false } : { namespaced: true };
+  const varUniqueFrom = parseMastodonVersion(firstReleaseWith('settingsShape', 'var-unique') ?? '');
+  if (schema === 'var-unique' && varUniqueFrom) {
+    const facts = factsFor(varUniqueFrom);
+    return { defaultMode: facts.defaultRegistrationsMode, autoSwitch: facts.autoSwitchToApproved, namespaced: facts.redisNamespace === 'honoured' };
+  }
+  return { namespaced: true };
+}
+
+function modeDefaultText(): string {
+  const closedFrom = firstReleaseWith('defaultRegistrationsMode', 'none');
+  return `open before ${closedFrom}, closed from ${closedFrom} on`;
 }
 
 export function interpretMode(raw: string | undefined, version: VersionInfo, schema: SettingsSchema): ModeState {
   if (raw === undefined) {
     const { defaultMode } = knownTraits(version, schema);
-    if (defaultMode) return { source: 'default', mode: defaultMode };
+    if (defaultMode?.known) return { source: 'default', mode: defaultMode.value };
+    if (defaultMode && version.version) {
+      return {
+        source: 'default',
+        defaultUnknown:
+          `No row is stored, so the version's default applies, and it changed within ${version.version.major}.${version.version.minor} ` +
+          `(${describeUndecided(defaultMode, version.version, (mode) => REGISTRATION_MODE_LABELS[mode].toLowerCase())}). ` +
+          `${version.source} names no patch release, so either may apply; choose a mode below to store one.`,
+      };
+    }
     return {
       source: 'default',
-      defaultUnknown: `No row is stored, so the version's default applies: open up to 4.2, closed from 4.3. The version is unknown (${version.version ? '' : version.problem}).`,
+      defaultUnknown: `No row is stored, so the version's default applies: ${modeDefaultText()}. The version is unknown (${version.version ? '' : version.problem}).`,
     };
   }
   const parsed = parseYamlScalar(raw);
@@ -193,22 +218,24 @@ export function interpretRegistrations(input: {
     const disabledBy = env.autoApprovedSwitchDisabled
       ? 'DISABLE_AUTOMATIC_SWITCHING_TO_APPROVED_REGISTRATIONS=true'
       : env.emailDomainAllowlist
-        ? 'EMAIL_DOMAIN_ALLOWLIST being set'
+        ? 'the e-mail domain allowlist (EMAIL_DOMAIN_ALLOWLIST or EMAIL_DOMAIN_WHITELIST) being set'
         : undefined;
     const rule =
-      'Mastodon 4.3+ switches open registrations to approval-required when no moderator has signed in for about a week (checked hourly), and emails the admins.';
-    if (autoSwitch === false) {
-      // 4.0–4.2: no automatic switch.
+      `From Mastodon ${firstReleaseWith('autoSwitchToApproved', true)} on, an hourly job (auto_close_registrations_scheduler) switches open registrations ` +
+      'to approval-required when no moderator has signed in for about a week, and emails the admins.';
+    if (autoSwitch?.known && !autoSwitch.value) {
+      // Older releases have no automatic switch.
     } else if (disabledBy) {
       overrides.push({ code: 'auto_switch_disabled', tone: 'neutral', message: `${rule} Disabled here by ${disabledBy}.` });
-    } else if (autoSwitch) {
+    } else if (autoSwitch?.known) {
       overrides.push({
         code: 'auto_switch_to_approved',
         tone: 'warn',
         message: `${rule} Set DISABLE_AUTOMATIC_SWITCHING_TO_APPROVED_REGISTRATIONS=true to keep them open.`,
       });
     } else {
-      overrides.push({ code: 'auto_switch_maybe', tone: 'warn', message: `${rule} The version is unknown, so this may apply.` });
+      const why = version.version ? `${version.source} names no patch release` : 'The version is unknown';
+      overrides.push({ code: 'auto_switch_maybe', tone: 'warn', message: `${rule} ${why}, so this may apply.` });
     }
   }
   const effective = env.singleUserMode
@@ -237,8 +264,8 @@ function globEscape(text: string): string {
 }
 
 /**
- * The Rails cache's key prefix: `cache:`, or `<REDIS_NAMESPACE>_cache:` on 4.0–4.3 when a namespace is
- * set (4.4+ hard-codes `cache`). An unknown version is judged by the schema: the thing columns mean ≤4.3.
+ * The Rails cache's key prefix: `cache:`, or `<REDIS_NAMESPACE>_cache:` where the version honours a namespace
+ * (version-facts redisNamespace; later releases hard-code `cache`). An unknown version is judged by the schema.
  */
 export function cacheKeyPrefix(input: { version: VersionInfo; schema: SettingsSchema; redisNamespace?: string }): string {
   const { namespaced } = knownTraits(input.version, input.schema);
@@ -413,7 +440,7 @@ export interface ChangeRegistrationsResult {
 
 async function writeSetting(db: Queryable, schema: SettingsSchema, name: RegistrationVar, value: string): Promise<RowWritten> {
   if (schema === 'var-unique') {
-    // 4.4+: one row per var, guaranteed by index_settings_on_var. xmax = 0 only on a freshly inserted row.
+    // var-unique: one row per var, guaranteed by index_settings_on_var. xmax = 0 only on a freshly inserted row.
     const result = await db.query(
       `INSERT INTO settings (var, value, created_at, updated_at) VALUES ($1, $2, now(), now())
        ON CONFLICT (var) DO UPDATE SET value = EXCLUDED.value, updated_at = now()
@@ -423,7 +450,7 @@ async function writeSetting(db: Queryable, schema: SettingsSchema, name: Registr
     const inserted = (result.rows[0] as { inserted: boolean }).inserted;
     return { var: name, value, how: inserted ? 'inserted' : 'updated', rows: result.rowCount ?? 1 };
   }
-  // ≤4.3: NULLs are distinct in (thing_type, thing_id, var), so ON CONFLICT never fires; update, then insert.
+  // thing-columns: NULLs are distinct in (thing_type, thing_id, var), so ON CONFLICT never fires; update, then insert.
   const updated = await db.query(
     `UPDATE settings SET value = $2, updated_at = now() WHERE var = $1 AND thing_type IS NULL AND thing_id IS NULL`,
     [name, value],

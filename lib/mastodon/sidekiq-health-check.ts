@@ -2,12 +2,13 @@ import 'server-only';
 
 import { dockerCalls } from '../docker/client';
 import type { ContainerView } from '../docker/types';
-import { atLeast, parseMastodonVersion, type MastodonVersion } from './version';
+import { parseMastodonVersion, type MastodonVersion } from './version';
+import { factsFor, grepMajors, sidekiqGrepTarget } from './version-facts';
 
 /**
  * The stale Sidekiq health check (shared/reference/mastodon.md §3, §12.7). The official compose file checks
- * sidekiq with `ps aux | grep '[s]idekiq\ N'`, N being the Sidekiq major of that Mastodon release (6 up to
- * 4.3, 7 in 4.4, 8 from 4.5). Upgrade the image without the compose file and Docker calls a working Sidekiq
+ * sidekiq with `ps aux | grep '[s]idekiq\ N'`, N being the Sidekiq major of that Mastodon release
+ * (version-facts: sidekiqMajor, officialSidekiqGrep). Upgrade the image without the compose file and Docker calls a working Sidekiq
  * "unhealthy" for ever (mastodon/mastodon#34879, #34935). Redis tells the truth: a live heartbeat. The
  * diagnosis is pure; only `readHealthcheckGreps` asks Docker, and only for the containers in doubt.
  */
@@ -16,22 +17,27 @@ export type SidekiqMajor = 6 | 7 | 8;
 
 /** The Sidekiq major an official image of this Mastodon version ships. */
 export function sidekiqMajorOf(version: MastodonVersion): SidekiqMajor {
-  return atLeast(version, 4, 5) ? 8 : atLeast(version, 4, 4) ? 7 : 6;
+  return factsFor(version).sidekiqMajor;
 }
 
 /** What a container's health check looks for, without its text (a check may carry anything; only this leaves the server). */
-export type HealthcheckGrep = { kind: 'major'; major: number } | { kind: 'any-major' } | { kind: 'other' } | { kind: 'none' };
-
-// `\ ` stays a backslash when the test is passed to `docker run` as is; Compose's YAML turns it into a space.
-const GREP_PATTERN = /\[s\]idekiq(?:\\ | |\\s|\[ \])(\d+|\[0-9\]|\\d|\[\[:digit:\]\])/;
+export type HealthcheckGrep =
+  | { kind: 'major'; major: number }
+  /** A set such as `[78]` (one release's official compose file: version-facts officialSidekiqGrep). */
+  | { kind: 'majors'; majors: readonly number[] }
+  | { kind: 'any-major' }
+  | { kind: 'other' }
+  | { kind: 'none' };
 
 /** Reads Config.Healthcheck.Test (["CMD-SHELL", "…"], ["CMD", …], ["NONE"]). */
 export function parseHealthcheckGrep(test: readonly string[] | undefined): HealthcheckGrep {
   if (!test || test.length === 0 || test[0] === 'NONE') return { kind: 'none' };
   const command = test[0] === 'CMD-SHELL' || test[0] === 'CMD' ? test.slice(1).join(' ') : test.join(' ');
-  const match = GREP_PATTERN.exec(command);
-  if (!match?.[1]) return { kind: 'other' };
-  return /^\d+$/.test(match[1]) ? { kind: 'major', major: Number(match[1]) } : { kind: 'any-major' };
+  const target = sidekiqGrepTarget(command);
+  const majors = target === undefined ? undefined : grepMajors(target);
+  if (majors === undefined) return { kind: 'other' };
+  if (majors === 'any') return { kind: 'any-major' };
+  return majors.length === 1 && /^\d+$/.test(target ?? '') ? { kind: 'major', major: majors[0]! } : { kind: 'majors', majors };
 }
 
 /** The shell command the container runs (after Compose's YAML has turned `\ ` into a space). */
@@ -169,14 +175,15 @@ export function diagnoseSidekiqHealth(input: SidekiqHealthInput): SidekiqHealthD
       `In docker-compose.yml, replace the test line under ${service} → healthcheck with the one below, then run ` +
       `\`docker compose up -d ${service}\` (it recreates the container with the new check; queued jobs wait in Redis).`;
 
-    if (check?.kind === 'major' && expected !== undefined && check.major !== expected) {
+    const checkMajors = check?.kind === 'major' ? [check.major] : check?.kind === 'majors' ? check.majors : undefined;
+    if (checkMajors && expected !== undefined && !checkMajors.includes(expected)) {
       return {
         ...base,
         kind: 'stale_check',
         certainty: 'confirmed',
-        checkSidekiqMajor: check.major,
+        ...(check?.kind === 'major' ? { checkSidekiqMajor: check.major } : {}),
         message:
-          `Docker calls ${service} unhealthy, but ${alive}. Its health check greps the process list for Sidekiq ${check.major}, ` +
+          `Docker calls ${service} unhealthy, but ${alive}. Its health check greps the process list for Sidekiq ${checkMajors.join(' or ')}, ` +
           `while ${imageText} ships Sidekiq ${expected}: the check can never pass. This happens when the image is upgraded but ` +
           `docker-compose.yml is not. ${howToFix}`,
         fix,
@@ -197,7 +204,9 @@ export function diagnoseSidekiqHealth(input: SidekiqHealthInput): SidekiqHealthD
     const why =
       check?.kind === 'major'
         ? `Its health check greps for Sidekiq ${check.major}${expected === check.major ? ', which is what the image ships,' : ''} and still fails.`
-        : check?.kind === 'any-major'
+        : check?.kind === 'majors'
+          ? `Its health check greps for Sidekiq ${check.majors.join(' or ')} and still fails.`
+          : check?.kind === 'any-major'
           ? 'Its health check greps for any Sidekiq major and still fails.'
           : check?.kind === 'other'
             ? 'Its health check is not the official Sidekiq grep.'

@@ -7,7 +7,8 @@ import { getConfig } from '../config';
 import { AppError } from '../errors';
 import { connectedRedis } from '../redis/client';
 import { redisUnavailable } from '../redis/errors';
-import { atLeast, versionTraits, type MastodonVersion } from './version';
+import type { MastodonVersion } from './version';
+import { factsFor, since } from './version-facts';
 
 /**
  * Sidekiq's state as it keeps it in Redis (shared/reference/mastodon.md §7), read the way Sidekiq's own
@@ -15,7 +16,7 @@ import { atLeast, versionTraits, type MastodonVersion } from './version';
  * dead sets, and the live processes. Read-only, two pipelined round trips.
  */
 
-/** Mastodon's queues in config/sidekiq.yml weight order; `fasp` exists from 4.4. */
+/** Mastodon's queues in config/sidekiq.yml weight order; `fasp` only in later releases (version-facts extraQueues). */
 const QUEUE_ORDER = ['default', 'push', 'ingress', 'mailers', 'pull', 'scheduler', 'fasp'];
 /** What Admin::SystemCheck::SidekiqProcessCheck requires some process to work. */
 const REQUIRED_QUEUES = ['default', 'push', 'mailers', 'pull', 'scheduler', 'ingress'];
@@ -76,7 +77,7 @@ export interface SidekiqSets {
 export type NamespaceDecision =
   | { mode: 'none' }
   | { mode: 'applied'; namespace: string }
-  /** 4.4+ dropped redis-namespace and refuses to boot with REDIS_NAMESPACE set. */
+  /** Releases that dropped redis-namespace refuse to boot with REDIS_NAMESPACE set (version-facts redisNamespace). */
   | { mode: 'ignored'; namespace: string }
   /** The version is unknown: the keys themselves decide (see readSidekiq). */
   | { mode: 'detect'; namespace: string };
@@ -111,17 +112,17 @@ export interface SidekiqReport {
 // ---- pure logic ----------------------------------------------------------------------------------
 
 /**
- * Whether Sidekiq's keys carry `<REDIS_NAMESPACE>:`. Mastodon ≤4.3 wraps its Redis in redis-namespace when
- * the variable is set; 4.4 removed that (and refuses to start with it), and Sidekiq 7+ never had it.
+ * Whether Sidekiq's keys carry `<REDIS_NAMESPACE>:`. Older Mastodon wraps its Redis in redis-namespace when
+ * the variable is set; later releases removed that (and refuse to start with it): version-facts redisNamespace.
  */
 export function decideNamespace(namespace: string | undefined, version: MastodonVersion | undefined): NamespaceDecision {
   if (!namespace) return { mode: 'none' };
   if (!version) return { mode: 'detect', namespace };
-  return versionTraits(version).honoursRedisNamespace ? { mode: 'applied', namespace } : { mode: 'ignored', namespace };
+  return factsFor(version).redisNamespace === 'honoured' ? { mode: 'applied', namespace } : { mode: 'ignored', namespace };
 }
 
 export function requiredQueuesFor(version: MastodonVersion | undefined): string[] {
-  return version && atLeast(version, 4, 4) ? [...REQUIRED_QUEUES, 'fasp'] : [...REQUIRED_QUEUES];
+  return [...REQUIRED_QUEUES, ...(version ? factsFor(version).extraQueues : [])];
 }
 
 /** An epoch as Sidekiq writes it (float seconds up to 7, integer ms in 8) in ms; Sidekiq 8's own latency accepts both. */
@@ -227,7 +228,7 @@ export function sidekiqWarnings(input: {
       code: 'namespace_ignored',
       tone: 'warn',
       message:
-        `REDIS_NAMESPACE=${namespace.namespace} is set, but Mastodon 4.4+ no longer supports it and refuses to start while it is set, ` +
+        `REDIS_NAMESPACE=${namespace.namespace} is set, but Mastodon ${since('redisNamespace', 'refused')} and later no longer support it and refuses to start while it is set, ` +
         'so its keys are read without a prefix. Remove REDIS_NAMESPACE from .env.production.',
     });
   }
@@ -236,7 +237,7 @@ export function sidekiqWarnings(input: {
       code: 'namespace_guessed',
       tone: 'neutral',
       message:
-        `The Mastodon version is unknown, so whether REDIS_NAMESPACE=${namespace.namespace} applies (≤4.3) was judged from the keys: ` +
+        `The Mastodon version is unknown, so whether REDIS_NAMESPACE=${namespace.namespace} applies (before ${since('redisNamespace', 'refused')}) was judged from the keys: ` +
         (input.prefix ? `Sidekiq's keys are under ${input.prefix}.` : 'no keys under the namespace, so they are read without a prefix.'),
     });
   }

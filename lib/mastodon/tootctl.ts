@@ -1,7 +1,8 @@
 import 'server-only';
 
 import type { AccountFieldErrors, CreateAccountInput } from '../validations/accounts';
-import { versionTraits, type MastodonVersion } from './version';
+import type { MastodonVersion } from './version';
+import { describeUndecided, factsFor, firstReleaseWith } from './version-facts';
 
 /**
  * `tootctl accounts create` as argv, and what it printed as a result (shared/reference/mastodon.md §2).
@@ -13,29 +14,38 @@ export function buildCreateAccountArgv(input: CreateAccountInput, version: Masto
   const argv = ['tootctl', 'accounts', 'create', input.username, `--email=${input.email}`];
   if (input.confirmed) argv.push('--confirmed');
   argv.push(`--role=${input.role}`);
-  // 4.0 has no --approve: Thor would take it for a second USERNAME and fail. 4.0 runs buildApproveArgv after.
-  if (input.approve && versionTraits(version).createHasApproveFlag) argv.push('--approve');
+  // Before --approve exists Thor would take it for a second USERNAME and fail; buildApproveArgv runs after instead.
+  if (input.approve && factsFor(version).createApproval === 'create-flag') argv.push('--approve');
   return argv;
 }
 
-/** 4.0 only: approve the account just created (`modify --approve` sets users.approved). */
+/** Where create has no --approve: approve the account just created (`modify --approve` sets users.approved). */
 export function buildApproveArgv(username: string): string[] {
   return ['tootctl', 'accounts', 'modify', username, '--approve'];
 }
 
-/** Why a reserved name is refused, for this version (mastodon.md §2.4: the CLI bypasses the list only from 4.4.4). */
+/** Why a reserved name is refused, for this version (version-facts reservedUsernames: later releases bypass the list for the CLI). */
 export function reservedUsernameMessage(version: MastodonVersion): string {
-  const reserved = versionTraits(version).reservedUsernames;
-  const list = reserved.length > 0 ? ` (${reserved.join(', ')})` : '';
+  const reserved = factsFor(version).reservedUsernames;
+  const list = (names: readonly string[]) => (names.length > 0 ? names.join(', ') : 'none: the CLI skips the check');
+  const which = reserved.known
+    ? reserved.value.length > 0
+      ? ` (${list(reserved.value)})`
+      : ''
+    : ` (the patch release decides: ${describeUndecided(reserved, version, list)})`;
   return (
-    `Mastodon ${version.text} reserves this username${list}, and tootctl accounts create refuses reserved names before 4.4.4. ` +
-    'Choose another username for the account, for example your own name.'
+    `Mastodon ${version.text} reserves this username${which}, and tootctl accounts create refuses reserved names before ` +
+    `${firstReleaseWith('reservedUsernames', [])}. Choose another username for the account, for example your own name.`
   );
 }
 
-/** Whether this version's tootctl refuses the (already lower-cased) username as reserved. */
+/**
+ * Whether this version's tootctl surely refuses the (already lower-cased) username as reserved. When the patch
+ * release decides and is unknown, tootctl is left to answer.
+ */
 export function isReservedUsername(username: string, version: MastodonVersion): boolean {
-  return versionTraits(version).reservedUsernames.includes(username.toLowerCase());
+  const reserved = factsFor(version).reservedUsernames;
+  return reserved.known && reserved.value.includes(username.toLowerCase());
 }
 
 export interface TootctlOutput {
@@ -51,7 +61,8 @@ const FAILURE_BLOCK = /^Failure\/Error: ([^\n]+)\n[ \t]+([^\n]+)$/gm;
 const ROLE_NOT_FOUND = 'Cannot find user role with that name';
 const MAX_MESSAGE = 1500;
 
-// 4.0 prints the human messages of `errors.to_h`; 4.1+ the error types. Both map to the same type here.
+// Older releases print `errors.to_h` messages, in DEFAULT_LOCALE; later ones the error types (version-facts
+// validationErrorText). English messages map to the same type; other languages fall to the attribute's generic text.
 const HUMAN_TYPES: readonly [RegExp, string][] = [
   [/^has already been taken$/, 'taken'],
   [/^is reserved$/, 'reserved'],
@@ -63,10 +74,14 @@ const HUMAN_TYPES: readonly [RegExp, string][] = [
   [/^(?:is unreachable|does not seem to exist|could not be resolved)/, 'unreachable'],
 ];
 
-function errorType(text: string): string {
+function errorType(text: string, localised: boolean): string {
   const trimmed = text.trim();
-  for (const [pattern, type] of HUMAN_TYPES) if (pattern.test(trimmed)) return type;
+  if (localised) for (const [pattern, type] of HUMAN_TYPES) if (pattern.test(trimmed)) return type;
   return trimmed;
+}
+
+function inLocale(raw: string, localised: boolean): string {
+  return localised ? `${raw.trim()} (in the server's DEFAULT_LOCALE)` : raw.trim();
 }
 
 function usernameMessage(type: string, raw: string, version: MastodonVersion): string {
@@ -115,12 +130,14 @@ function add(errors: AccountFieldErrors, field: keyof AccountFieldErrors, messag
 }
 
 /**
- * Reads what `tootctl accounts create` printed. Errors are on stderr from 4.3 and on stdout before (with
+ * Reads what `tootctl accounts create` printed. Errors are on stderr or stdout by version (version-facts tootctlErrorStream; with
  * exit 1 in both); Thor's own errors and Rails' warnings are on stderr in every version, so both streams
  * are read, the version's error stream first.
  */
 export function parseCreateAccountOutput(output: TootctlOutput, version: MastodonVersion): CreateAccountOutcome {
-  const onStderr = versionTraits(version).tootctlErrorsOnStderr;
+  const facts = factsFor(version);
+  const onStderr = facts.tootctlErrorStream === 'stderr';
+  const localised = facts.validationErrorText === 'localised-message';
   if (output.exitCode === 0) {
     const password = PASSWORD_LINE.exec(output.stdout)?.[1];
     if (password !== undefined && /^OK$/m.test(output.stdout)) return { ok: true, password };
@@ -140,9 +157,10 @@ export function parseCreateAccountOutput(output: TootctlOutput, version: Mastodo
   for (const match of text.matchAll(FAILURE_BLOCK)) {
     const attribute = (match[1] ?? '').trim();
     const raw = match[2] ?? '';
-    const type = errorType(raw);
-    if (attribute === 'account.username' || attribute === 'username') add(fieldErrors, 'username', usernameMessage(type, raw, version));
-    else if (attribute === 'email') add(fieldErrors, 'email', emailMessage(type, raw));
+    const type = errorType(raw, localised);
+    const shownRaw = inLocale(raw, localised);
+    if (attribute === 'account.username' || attribute === 'username') add(fieldErrors, 'username', usernameMessage(type, shownRaw, version));
+    else if (attribute === 'email') add(fieldErrors, 'email', emailMessage(type, shownRaw));
     else general.push(`${attribute} ${raw.trim()}`);
   }
   if (text.includes(ROLE_NOT_FOUND)) {

@@ -54,7 +54,7 @@ TB_BRIDGE_INTERNAL_SUBNET=172.29.11.0/24
 TB_STAGING_PROJECT=mdtest-staging
 TB_SHAPES_VERSION=4.3.17
 # Every Mastodon version a test may start a project with; each gets an image tag.
-TB_MASTODON_VERSIONS="4.0.2 4.1.6 4.2.0 4.3.17 4.4.4 4.5.0"
+TB_MASTODON_VERSIONS="4.0.2 4.1.6 4.1.9 4.2.0 4.2.8 4.3.17 4.4.4 4.5.0"
 
 tb_log() { printf '[testbed %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 tb_warn() { printf '[testbed %s] WARNING: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }

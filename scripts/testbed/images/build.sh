@@ -164,14 +164,18 @@ if [[ ! -f $MIGRATIONS ]]; then
   printf '%s\n' 20240101000000_testbed_placeholder.rb 20240101000100_testbed_placeholder.rb >"$MIGRATIONS"
 fi
 
-# Mastodon (web, sidekiq, and streaming up to 4.2).
+# Mastodon (web, sidekiq, and streaming up to 4.2). TB_BUILD_ONLY_MASTODON="4.1.9 4.2.8" rebuilds just those Mastodon
+# tags and stops there: a way to refresh tags no running project uses while others test on the shared test bed.
 make_mastodon_common "$BUILD_DIR/mastodon"
-for version in $TB_MASTODON_VERSIONS; do
+only=${TB_BUILD_ONLY_MASTODON:-}
+for version in ${only:-$TB_MASTODON_VERSIONS}; do
+  [[ " $TB_MASTODON_VERSIONS " == *" $version "* ]] || tb_die "TB_BUILD_ONLY_MASTODON: $version is not in TB_MASTODON_VERSIONS"
   set_mastodon_version "$BUILD_DIR/mastodon" "$version"
   import_image "$BUILD_DIR/mastodon" "ghcr.io/mastodon/mastodon:v$version" \
     "${common_env[@]}" "ENV MASTODON_VERSION=$version" "WORKDIR /opt/mastodon" "USER mastodon" \
     "EXPOSE 3000" "EXPOSE 4000" "$entry_tini"
 done
+if [[ -n $only ]]; then exit 0; fi
 
 # mastodon-streaming (4.3+): Node only, no tootctl.
 make_base "$BUILD_DIR/streaming"

@@ -116,7 +116,7 @@ describe('the test bed’s own projects', () => {
       'ok sidekiq-healthcheck-ok @sidekiq',
       'ok ports-ok',
     ]);
-    expect(panel.findings.find((f) => f.id === 'sidekiq-healthcheck-ok')?.why).toBe('Mastodon 4.4.4 runs Sidekiq 7.');
+    expect(panel.findings.find((f) => f.id === 'sidekiq-healthcheck-ok')?.why).toBe('Mastodon 4.4.4 runs Sidekiq 7. It is the check the official compose file of Mastodon 4.4.4 ships.');
     expect(panel.summaryLine).toBe('0 problems, 0 warnings, 2 notes, 11 checks passed');
     expectNoEnvValues(result, path.join(otherDir, '.env.production'));
   });

@@ -15,6 +15,7 @@ import {
 } from '@/lib/mastodon/config-doctor';
 import type { RunningVersion } from '@/lib/mastodon/running-version';
 import { parseMastodonVersion, type MastodonVersion } from '@/lib/mastodon/version';
+import { officialSidekiqGreps } from '@/lib/mastodon/version-facts';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/compose/${name}.yml`, import.meta.url), 'utf8');
 const version = (text: string): MastodonVersion => parseMastodonVersion(text)!;
@@ -216,7 +217,7 @@ describe('the config doctor, case by case', () => {
       .join('\n');
     const findings = diagnose({ env, compose: compose42 });
     expect(problems(findings)).toEqual(['error required-missing OTP_SECRET']);
-    expect(find(findings, 'required-missing').why).toContain('Mastodon 4.0–4.3 read it at boot');
+    expect(find(findings, 'required-missing').why).toContain('Mastodon before 4.4.0 reads it at boot');
     expect(findings.some((f) => f.key?.startsWith('ACTIVE_RECORD_ENCRYPTION_'))).toBe(false);
     expect(find(findings, 'version-known').title).toBe('Checked against Mastodon 4.2.0');
     expectNoValues(findings, env);
@@ -240,6 +241,43 @@ describe('the config doctor, case by case', () => {
     const agnostic = parseComposeFile(fixture('v4.3').replaceAll(':v4.3.17', ':v4.5.15').replace('[s]idekiq\\ 6', '[s]idekiq\\ [0-9]'));
     expect(outline(diagnose({ env: STOCK_44, compose: agnostic }))).toContain('ok sidekiq-healthcheck-ok @sidekiq');
     expectNoValues(findings, STOCK_44);
+  });
+
+  it("7b. 4.5.0's own compose file greps '[s]idekiq\\ [78]' and 4.5.1+ '\\ 8': both are right for 4.5 (issue 16)", () => {
+    const v450 = parseComposeFile(fixture('v4.5').replaceAll(':v4.5.15', ':v4.5.0').replace('[s]idekiq\\ 8', '[s]idekiq\\ [78]'));
+    const findings = diagnose({ env: STOCK_44, compose: v450 });
+    expect(outline(findings)).toContain('ok sidekiq-healthcheck-ok @sidekiq');
+    expect(find(findings, 'sidekiq-healthcheck-ok').title).toBe('The sidekiq health check looks for Sidekiq 7 or 8');
+    expect(find(findings, 'sidekiq-healthcheck-ok').why).toContain('official compose file of Mastodon 4.5.0');
+    expect(outline(diagnose({ env: STOCK_44, compose: parseComposeFile(fixture('v4.5')) }))).toContain('ok sidekiq-healthcheck-ok @sidekiq');
+    // The 4.5.0 grep on a 4.4 image would still match (7), on a 4.3 image not (6).
+    const on43 = parseComposeFile(fixture('v4.3').replace('[s]idekiq\\ 6', '[s]idekiq\\ [78]'));
+    expect(find(diagnose({ env: STOCK_44, compose: on43 }), 'sidekiq-healthcheck-mismatch').title).toBe(
+      'The sidekiq health check looks for Sidekiq 7 or 8, but Mastodon 4.3.17 runs Sidekiq 6',
+    );
+  });
+
+  it('6b. CACHE_REDIS_USER / SIDEKIQ_REDIS_USER and the Sentinel keys: ignored before 4.3, recognised from 4.3 (issue 16)', () => {
+    const compose42 = parseComposeFile(fixture('v4.0').replace(/image: tootsuite\/mastodon/g, 'image: ghcr.io/mastodon/mastodon:v4.2.8'));
+    const env42 = `${STOCK_44}\nOTP_SECRET=${'b'.repeat(128)}\nCACHE_REDIS_HOST=redis\nCACHE_REDIS_USER=cacheuser\n`;
+    const ignored = find(diagnose({ env: env42, compose: compose42 }), 'redis-user-ignored');
+    expect(ignored).toMatchObject({ severity: 'warning', key: 'CACHE_REDIS_USER', title: 'Mastodon 4.2.8 ignores CACHE_REDIS_USER' });
+    expect(ignored.why).toContain('from 4.3.0 on');
+    const env43 = `${STOCK_44}\nOTP_SECRET=${'b'.repeat(128)}\nREDIS_SENTINEL_MASTER=mymaster\nREDIS_SENTINELS=10.0.0.1:26379,10.0.0.2\n`;
+    const findings43 = diagnose({ env: env43, compose: compose43() });
+    expect(find(findings43, 'redis-sentinel-set')).toMatchObject({ severity: 'info', key: 'REDIS_SENTINEL_MASTER' });
+    expect(findings43.some((f) => f.id === 'redis-user-ignored')).toBe(false);
+  });
+
+  it('the compose fixtures carry the sidekiq grep the version table names for their image', () => {
+    for (const name of ['v4.0', 'v4.3', 'v4.4', 'v4.5']) {
+      const compose = parseComposeFile(fixture(name));
+      const text = fixture(name);
+      const tag = /image: ghcr\.io\/mastodon\/mastodon:(v[\d.]+)/.exec(text)?.[1] ?? 'v4.0.2';
+      const grep = /grep '\[s\]idekiq\\ ([^']+)'/.exec(text)?.[1];
+      expect(officialSidekiqGreps(version(tag)), name).toContain(grep);
+      expect(compose).toBeDefined();
+    }
   });
 
   it('8. ports on 0.0.0.0 or without a host address, and db/redis published at all', () => {

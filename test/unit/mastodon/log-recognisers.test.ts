@@ -159,6 +159,14 @@ describe('parseSidekiqHealthcheck', () => {
     expect(parseSidekiqHealthcheck(['CMD-SHELL', "ps aux | grep '[s]idekiq\\ [0-9]' || false"])).toEqual({ grep: '[s]idekiq\\ [0-9]', major: 'any' });
   });
 
+  it("reads 4.5.0's '[s]idekiq\\ [78]' as Sidekiq 7 or 8, so a booted Sidekiq 8 is not called stale (issue 16)", () => {
+    const check = parseSidekiqHealthcheck(['CMD-SHELL', "ps aux | grep '[s]idekiq\\ [78]' || false"]);
+    expect(check).toEqual({ grep: '[s]idekiq\\ [78]', major: [7, 8] });
+    const boot = (major: number) => ({ text: `2026-11-26T16:31:53.000Z pid=7 tid=1 INFO: Booting Sidekiq ${major}.0.9 with Sidekiq::RedisConnection::RedisAdapter options {}` });
+    expect(summariseFindings([boot(8)], { sidekiqHealthcheck: check! }).map((f) => f.id)).not.toContain(STALE_SIDEKIQ_HEALTHCHECK_ID);
+    expect(summariseFindings([boot(6)], { sidekiqHealthcheck: check! }).map((f) => f.id)).toContain(STALE_SIDEKIQ_HEALTHCHECK_ID);
+  });
+
   it('says nothing for checks that do not grep for sidekiq', () => {
     expect(parseSidekiqHealthcheck(undefined)).toBeUndefined();
     expect(parseSidekiqHealthcheck(['CMD', 'pg_isready', '-U', 'postgres'])).toBeUndefined();

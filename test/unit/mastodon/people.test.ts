@@ -74,7 +74,7 @@ describe('registrationModeView', () => {
     expect(REGISTRATIONS_HREF).toBe('/registrations');
   });
 
-  it("marks the version's default, closed from 4.3", () => {
+  it("marks the version's default, closed from 4.2.8", () => {
     const view = registrationModeView(interpretRegistrations({ rows: {}, version: v43, schema: 'thing-columns', env: ENV }));
     expect(view).toMatchObject({ mode: 'none', label: 'Closed', source: 'default', effective: 'closed' });
   });
@@ -89,7 +89,7 @@ describe('registrationModeView', () => {
     expect(view.overrides.map((o) => o.code)).toEqual(['single_user_mode', 'unrecognised_mode']);
   });
 
-  it('warns that 4.3+ may switch open registrations to approval', () => {
+  it('warns that 4.2.8+ may switch open registrations to approval', () => {
     const view = registrationModeView(interpretRegistrations({ rows: { registrations_mode: '--- open\n' }, version: v43, schema: 'thing-columns', env: ENV }));
     expect(view).toMatchObject({ mode: 'open', label: 'Open', effective: 'open' });
     expect(view.overrides.map((o) => o.code)).toEqual(['auto_switch_to_approved']);

@@ -28,7 +28,10 @@ describe('interpretRegistrations: mode, stored or default', () => {
 
   it.each([
     ['4.0.2', 'open'],
-    ['4.2.9', 'open'],
+    ['4.2.7', 'open'],
+    // issue 16: the backport of #29353 closes registrations by default from 4.2.8 (config/settings.yml).
+    ['4.2.8', 'none'],
+    ['4.2.12', 'none'],
     ['4.3.0', 'none'],
     ['4.3.17', 'none'],
     ['4.4.4', 'none'],
@@ -41,10 +44,22 @@ describe('interpretRegistrations: mode, stored or default', () => {
   it('says the default is unknown when the version is, on the 4.0–4.3 shape', () => {
     const state = interpretRegistrations({ rows: {}, version: UNKNOWN, schema: 'thing-columns', env: ENV });
     expect(state.mode.mode).toBeUndefined();
-    expect(state.mode.defaultUnknown).toContain('open up to 4.2, closed from 4.3');
+    expect(state.mode.defaultUnknown).toContain('open before 4.2.8, closed from 4.2.8 on');
     expect(state.mode.defaultUnknown).toContain('latest');
     expect(state.effective).toBe('unknown');
     expect(modeKey(state.mode)).toBe('unknown');
+  });
+
+  it('says the default is undecided on a minor-only version whose default changed at a patch release (v4.2)', () => {
+    const state = interpretRegistrations({ rows: {}, version: { version: parseMastodonVersion('v4.2') as MastodonVersion, source: 'the image tag ghcr.io/mastodon/mastodon:v4.2' }, schema: 'thing-columns', env: ENV });
+    expect(state.mode.mode).toBeUndefined();
+    expect(state.mode.defaultUnknown).toContain('4.2.0–4.2.7: open; 4.2.8 and later: closed');
+    expect(state.mode.defaultUnknown).toContain('names no patch release');
+    expect(state.effective).toBe('unknown');
+  });
+
+  it('decides the default on a minor-only version when it did not change within that minor (v4.3)', () => {
+    expect(interpretRegistrations({ rows: {}, version: v('v4.3'), schema: 'thing-columns', env: ENV }).mode).toEqual({ source: 'default', mode: 'none' });
   });
 
   it('knows the default from the 4.4+ shape alone', () => {
@@ -78,14 +93,21 @@ describe('interpretRegistrations: overrides', () => {
     expect(state.overrides).toEqual([expect.objectContaining({ code: 'single_user_mode', tone: 'bad' })]);
   });
 
-  it('warns of the 4.3+ automatic switch to approved when open', () => {
+  it('warns of the automatic switch to approved (4.2.8+) when open', () => {
     const state = interpretRegistrations({ rows: { registrations_mode: '--- open\n' }, version: v('4.3.17'), schema: 'thing-columns', env: ENV });
     expect(state.overrides).toEqual([expect.objectContaining({ code: 'auto_switch_to_approved', tone: 'warn' })]);
   });
 
-  it('has no automatic switch before 4.3, nor when the mode is not open', () => {
-    expect(interpretRegistrations({ rows: { registrations_mode: '--- open\n' }, version: v('4.2.9'), schema: 'thing-columns', env: ENV }).overrides).toEqual([]);
+  it('has no automatic switch before 4.2.8, nor when the mode is not open', () => {
+    expect(interpretRegistrations({ rows: { registrations_mode: '--- open\n' }, version: v('4.2.7'), schema: 'thing-columns', env: ENV }).overrides).toEqual([]);
     expect(interpretRegistrations({ rows: { registrations_mode: '--- approved\n' }, version: v('4.4.4'), schema: 'var-unique', env: ENV }).overrides).toEqual([]);
+  });
+
+  it('warns of the hourly auto_close_registrations_scheduler from 4.2.8 (issue 16), and that v4.2 may have it', () => {
+    const on428 = interpretRegistrations({ rows: { registrations_mode: '--- open\n' }, version: v('4.2.8'), schema: 'thing-columns', env: ENV });
+    expect(on428.overrides).toEqual([expect.objectContaining({ code: 'auto_switch_to_approved', tone: 'warn', message: expect.stringContaining('From Mastodon 4.2.8 on, an hourly job') })]);
+    const onV42 = interpretRegistrations({ rows: { registrations_mode: '--- open\n' }, version: v('v4.2'), schema: 'thing-columns', env: ENV });
+    expect(onV42.overrides).toEqual([expect.objectContaining({ code: 'auto_switch_maybe', message: expect.stringContaining('names no patch release, so this may apply') })]);
   });
 
   it.each([

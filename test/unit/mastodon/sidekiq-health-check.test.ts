@@ -80,6 +80,8 @@ describe('parseHealthcheckGrep: Config.Healthcheck.Test', () => {
     [['CMD-SHELL', "ps aux | grep '[s]idekiq\\ 7' || false"], { kind: 'major', major: 7 }],
     [['CMD-SHELL', "if [ -e /tmp/unhealthy ]; then exit 1; fi; ps aux | grep '[s]idekiq\\ 6' || false"], { kind: 'major', major: 6 }],
     [['CMD-SHELL', "ps aux | grep '[s]idekiq [0-9]' || false"], { kind: 'any-major' }],
+    // The official 4.5.0 compose file (issue 16): Sidekiq 7 or 8.
+    [['CMD-SHELL', "ps aux | grep '[s]idekiq\\ [78]' || false"], { kind: 'majors', majors: [7, 8] }],
     [['CMD-SHELL', "ps aux | grep -E '[s]idekiq\\s\\d'"], { kind: 'any-major' }],
     [['CMD', 'pgrep', '-f', 'sidekiq'], { kind: 'other' }],
     [['NONE'], { kind: 'none' }],

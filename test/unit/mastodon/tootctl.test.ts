@@ -9,6 +9,7 @@ import {
   reservedUsernameMessage,
 } from '@/lib/mastodon/tootctl';
 import { parseMastodonVersion, type MastodonVersion } from '@/lib/mastodon/version';
+import { factsFor } from '@/lib/mastodon/version-facts';
 
 function v(text: string): MastodonVersion {
   const version = parseMastodonVersion(text);
@@ -23,22 +24,24 @@ const V45 = v('4.5.0');
 const PASSWORD = '0123456789abcdef0123456789abcdef';
 const OWNER = { username: 'alice', email: 'alice@example.org', role: 'Owner', confirmed: true, approve: true };
 
-/** Where each version prints validation errors (mastodon.md §2.4): stdout up to 4.2, stderr from 4.3, exit 1. */
+/** Where each version prints validation errors (the version table's tootctlErrorStream), with exit 1. */
 function failed(version: MastodonVersion, text: string) {
-  return version.minor >= 3 || version.major > 4 ? { stdout: '', stderr: text, exitCode: 1 } : { stdout: text, stderr: '', exitCode: 1 };
+  return factsFor(version).tootctlErrorStream === 'stderr' ? { stdout: '', stderr: text, exitCode: 1 } : { stdout: text, stderr: '', exitCode: 1 };
 }
 
 describe('buildCreateAccountArgv', () => {
-  it('passes --approve on 4.1+ and every option as one token', () => {
-    for (const version of [V42, V43, V45, v('4.1.0')]) {
+  it('passes --approve from 4.2.0 on, and every option as one token', () => {
+    for (const version of [V42, V43, V45, v('v4.2')]) {
       expect(buildCreateAccountArgv(OWNER, version)).toEqual([
         'tootctl', 'accounts', 'create', 'alice', '--email=alice@example.org', '--confirmed', '--role=Owner', '--approve',
       ]);
     }
   });
 
-  it('leaves --approve out on 4.0 (Thor would take it for a second USERNAME)', () => {
-    expect(buildCreateAccountArgv(OWNER, V40)).toEqual(['tootctl', 'accounts', 'create', 'alice', '--email=alice@example.org', '--confirmed', '--role=Owner']);
+  it('leaves --approve out on 4.0 and 4.1 (Thor would take it for a second USERNAME; issue 16: it ships in 4.2.0)', () => {
+    for (const version of [V40, v('4.1.0'), v('4.1.9'), v('v4.1')]) {
+      expect(buildCreateAccountArgv(OWNER, version)).toEqual(['tootctl', 'accounts', 'create', 'alice', '--email=alice@example.org', '--confirmed', '--role=Owner']);
+    }
     expect(buildApproveArgv('alice')).toEqual(['tootctl', 'accounts', 'modify', 'alice', '--approve']);
   });
 
@@ -66,6 +69,13 @@ describe('reserved usernames per version', () => {
 
   it('explains it with the version', () => {
     expect(reservedUsernameMessage(V43)).toMatch(/^Mastodon 4\.3\.17 reserves this username \(admin, support, .*before 4\.4\.4/);
+    expect(reservedUsernameMessage(v('v4.4'))).toContain('the patch release decides: 4.4.0–4.4.3: admin,');
+  });
+
+  it('leaves a reserved name to tootctl when the patch release decides and is unknown (v4.4)', () => {
+    expect(isReservedUsername('owner', v('4.4.3'))).toBe(true);
+    expect(isReservedUsername('owner', v('4.4.4'))).toBe(false);
+    expect(isReservedUsername('owner', v('v4.4'))).toBe(false);
   });
 });
 
@@ -99,7 +109,7 @@ describe('parseCreateAccountOutput: success (every version)', () => {
   });
 });
 
-describe('parseCreateAccountOutput: 4.1+ error types', () => {
+describe('parseCreateAccountOutput: 4.2+ error types', () => {
   it.each([V42, V43, V45])('username taken on %o (stdout ≤4.2, stderr 4.3+)', (version) => {
     const outcome = parseCreateAccountOutput(failed(version, 'Failure/Error: account.username\n    taken\n'), version);
     expect(outcome).toMatchObject({ ok: false, fieldErrors: { username: [expect.stringMatching(/already taken/)] } });
@@ -163,7 +173,23 @@ describe('parseCreateAccountOutput: 4.1+ error types', () => {
   });
 });
 
-describe('parseCreateAccountOutput: 4.0 human messages (errors.to_h)', () => {
+describe('parseCreateAccountOutput: 4.0 and 4.1 human messages (errors.to_h, in DEFAULT_LOCALE)', () => {
+  it('reads 4.1.9 as it prints: English messages, not types (issue 16)', () => {
+    const V41 = v('4.1.9');
+    const outcome = parseCreateAccountOutput(failed(V41, 'Failure/Error: account.username\n    has already been taken\n'), V41);
+    expect(outcome).toMatchObject({ ok: false, fieldErrors: { username: [expect.stringMatching(/already taken/)] } });
+  });
+
+  it('does not rely on English: a message in another DEFAULT_LOCALE is shown as printed, and said to be localised', () => {
+    for (const version of [V40, v('4.1.9')]) {
+      const outcome = parseCreateAccountOutput(failed(version, 'Failure/Error: account.username\n    ist bereits vergeben\n'), version);
+      expect(outcome).toMatchObject({ ok: false, fieldErrors: { username: [expect.stringMatching(/ist bereits vergeben \(in the server's DEFAULT_LOCALE\)/)] } });
+    }
+    // From 4.2 the type is printed, whatever the locale.
+    const typed = parseCreateAccountOutput(failed(V42, 'Failure/Error: account.username\n    taken\n'), V42);
+    expect(typed).toMatchObject({ fieldErrors: { username: [expect.stringMatching(/already taken/)] } });
+  });
+
   it('username taken', () => {
     const outcome = parseCreateAccountOutput(failed(V40, 'Failure/Error: account.username\n    has already been taken\n'), V40);
     expect(outcome).toMatchObject({ ok: false, fieldErrors: { username: [expect.stringMatching(/already taken/)] } });
