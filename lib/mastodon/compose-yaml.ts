@@ -60,7 +60,7 @@ const SYNTAX_REASONS: Record<ErrorCode, string> = {
   RESOURCE_EXHAUSTION: 'the file expands too many aliases',
   TAB_AS_INDENT: 'indentation uses a tab; YAML allows only spaces',
   TAG_RESOLVE_FAILED: TAGS_UNSUPPORTED,
-  UNEXPECTED_TOKEN: 'text where YAML allows none (after a quoted value, a closing bracket or a block)',
+  UNEXPECTED_TOKEN: 'text YAML does not allow here (after a quoted value or a closing bracket, or a "- " item on a key\'s line)',
 };
 
 export interface ParsedYaml {

@@ -64,7 +64,7 @@ export function resolvePlain(text: string): YamlScalar {
 
 /** What the package's syntax errors mean for a settings value; the package's own messages quote the text. */
 const SYNTAX_PROBLEMS: Partial<Record<ErrorCode, string>> = {
-  BAD_DQ_ESCAPE: 'an unknown escape in a double-quoted string',
+  BAD_DQ_ESCAPE: 'an unknown escape (or a short \\x, \\u or \\U) in a double-quoted string',
   BAD_DIRECTIVE: 'YAML directives are not supported',
   BAD_SCALAR_START: 'a plain scalar cannot start with @, ` or %',
   MULTIPLE_DOCS: 'more than one YAML document',
@@ -82,6 +82,8 @@ export function parseYamlScalar(document: string): YamlParseResult {
   const node = parsed?.contents;
   if (node?.tag !== undefined) return fail('a tagged value, which this reader does not follow');
   if (isAlias(node)) return fail('an alias, which this reader does not follow');
+  if (isMap(node)) return fail(node.flow ? 'a flow collection, not a scalar' : 'a mapping, not a scalar');
+  if (isSeq(node)) return fail(node.flow ? 'a flow collection, not a scalar' : 'a sequence, not a scalar');
   const [error] = parsed?.errors ?? [];
   if (error) {
     if (error.code === 'MISSING_CHAR' && /quote/.test(error.message)) return fail('a quoted string is not closed');
@@ -91,8 +93,6 @@ export function parseYamlScalar(document: string): YamlParseResult {
     }
     return fail(SYNTAX_PROBLEMS[error.code] ?? 'not a YAML scalar Psych writes');
   }
-  if (isMap(node)) return fail(node.flow ? 'a flow collection, not a scalar' : 'a mapping, not a scalar');
-  if (isSeq(node)) return fail(node.flow ? 'a flow collection, not a scalar' : 'a sequence, not a scalar');
   if (!isScalar(node)) return { ok: true, tag: 'null', value: null };
   const text = String(node.value);
   return node.type === Scalar.PLAIN ? { ok: true, ...resolvePlain(text) } : { ok: true, tag: 'str', value: text };
