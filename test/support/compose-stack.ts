@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 
 import Docker from 'dockerode';
 
-import { parseYaml, type YamlMapping, type YamlValue } from '../../lib/mastodon/compose-file';
+import { parseYaml, type YamlMapping, type YamlValue } from '../../lib/mastodon/compose-yaml';
 import { readTestbed, type Testbed } from './testbed';
 
 /**

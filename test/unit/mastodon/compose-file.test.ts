@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 
 import { describe, expect, it } from 'vitest';
 
-import { ComposeFileError, healthcheckText, parseComposeFile, parseShortPort, parseYaml, type ComposeFile } from '@/lib/mastodon/compose-file';
+import { ComposeFileError, healthcheckText, parseComposeFile, parseShortPort, type ComposeFile } from '@/lib/mastodon/compose-file';
+import { parseYaml } from '@/lib/mastodon/compose-yaml';
 import { sidekiqGrepMajor } from '@/lib/mastodon/config-doctor';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/compose/${name}.yml`, import.meta.url), 'utf8');
@@ -217,6 +218,93 @@ describe('the YAML subset', () => {
   });
 });
 
+describe('the dashboard’s own compose files (test/support/compose-stack.ts runs them through parseYaml)', () => {
+  it.each(['deploy/compose.mastodash.yml', 'deploy/compose.mastodash-direct.yml'])('%s reads as a mapping of services', (path) => {
+    const text = readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
+    const root = parseYaml(text);
+    expect(root).toBeInstanceOf(Map);
+    const file = parseComposeFile(text);
+    expect(file.services.length).toBeGreaterThan(0);
+    expect(file.services.every((s) => s.image === 'mastodash:latest')).toBe(true);
+  });
+});
+
+describe('merge keys, duplicate keys and what the yaml package reads that the old reader refused', () => {
+  it('merge keys inside { }, several sources (the first listed wins), and explicit keys over merged ones', () => {
+    const file = parseComposeFile(
+      [
+        'x-env: &env { DB_HOST: db, DB_PORT: 5432 }',
+        'x-redis: &redis { REDIS_HOST: redis, DB_PORT: 6543 }',
+        'x-app: &app',
+        '  image: ghcr.io/mastodon/mastodon:v4.4.22',
+        '  restart: always',
+        'services:',
+        '  web:',
+        '    <<: [*app]',
+        '    environment: { <<: [*env, *redis], DB_HOST: primary }',
+        '  sidekiq:',
+        '    <<: *app',
+        '    environment:',
+        '      <<: *env',
+      ].join('\n'),
+    );
+    expect([...service(file, 'web').environment]).toEqual([
+      ['DB_HOST', 'primary'],
+      ['DB_PORT', '5432'],
+      ['REDIS_HOST', 'redis'],
+    ]);
+    expect(service(file, 'sidekiq')).toMatchObject({ image: 'ghcr.io/mastodon/mastodon:v4.4.22' });
+    expect([...service(file, 'sidekiq').environment]).toEqual([
+      ['DB_HOST', 'db'],
+      ['DB_PORT', '5432'],
+    ]);
+  });
+
+  it('a quoted value folded over lines, as YAML (and compose) allow', () => {
+    const file = parseComposeFile(
+      ['services:', '  sidekiq:', '    image: x', '    healthcheck:', '      test: ["CMD-SHELL", "ps aux | grep', "        '[s]idekiq\\ 8' || false\"]"].join('\n'),
+    );
+    expect(service(file, 'sidekiq').healthcheck?.test).toEqual({ kind: 'shell', command: "ps aux | grep '[s]idekiq 8' || false" });
+  });
+
+  it.each([
+    ['in a block mapping', 'services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: SENTINEL-ONE\n      POSTGRES_PASSWORD: SENTINEL-TWO', 5],
+    ['quoted and plain spellings of one key', "services:\n  db:\n    image: postgres\n    'image': SENTINEL-VALUE", 4],
+    ['inside { } over several lines', 'services:\n  db:\n    environment: {\n      A: 1,\n      A: SENTINEL-VALUE }', 5],
+  ])('a duplicate key %s: the line of the second, no value', (_name, text, line) => {
+    const error = parseError(text);
+    expect(error.line).toBe(line);
+    expect(error.message).toBe(`line ${line}: a key appears twice in the same mapping`);
+  });
+
+  it('a key given by a merge and written out is not a duplicate', () => {
+    const file = parseComposeFile('x: &x\n  image: a\nservices:\n  web:\n    <<: *x\n    image: b');
+    expect(service(file, 'web').image).toBe('b');
+  });
+
+  it.each([
+    ['a merge of a list', 'x: &x [a]\nservices:\n  web:\n    <<: *x', 4, /merge key/],
+    ['a merge of a missing anchor inside [ ]', 'services:\n  web:\n    <<: [*nothing]', 3, /anchor/],
+    ['a compose override tag', 'services:\n  web:\n    ports: !reset []', 3, /tags/],
+    ['a key over two lines', 'services:\n  web:\n    image: a\n      SENTINEL-VALUE: x', 4, /indentation/],
+    ['a value starting with @', 'services:\n  web:\n    image: @SENTINEL-VALUE', 3, /quote it/],
+  ])('%s is refused with its line', (_name, text, line, reason) => {
+    const error = parseError(text);
+    expect(error.line).toBe(line);
+    expect(error.message).toMatch(reason);
+    expect(error.message).not.toContain('SENTINEL');
+  });
+
+  it('field errors carry the line too, and never the value', () => {
+    const port = parseError('services:\n  web:\n    ports:\n      - published: 3000');
+    expect(port.message).toBe('line 4: services.web.ports[0]: a long-syntax port needs target:');
+    const secret = parseError('services:\n  db:\n    image: postgres\n    environment:\n      POSTGRES_PASSWORD: [SENTINEL-VALUE]');
+    expect(secret.message).toBe('line 5: services.db.environment.POSTGRES_PASSWORD must be a single value');
+    const merged = parseError('x: &x\n  ports: [{ published: 3000 }]\nservices:\n  web:\n    <<: *x');
+    expect(merged.message).toBe('line 5: services.web.ports[0]: a long-syntax port needs target:');
+  });
+});
+
 describe('ports, environment, env_file, healthcheck forms', () => {
   it.each([
     ['3000', { target: '3000', protocol: 'tcp' }],
@@ -317,6 +405,7 @@ describe('what the reader refuses, with the line and without the file’s text',
     ['no services', 'networks: {}', /no services/],
     ['services as a list', 'services:\n  - web', /services must be a mapping/],
     ['a port that is a mapping without target', 'services:\n  web:\n    ports:\n      - published: 3000', /services\.web\.ports\[0\]: a long-syntax port needs target/],
+    ['an alias expansion bomb', ['a: &a [x, x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]', 'services: {}'].join('\n'), /too many aliases/],
     ['a healthcheck list without CMD', "services:\n  web:\n    healthcheck:\n      test: ['curl', 'x']", /services\.web\.healthcheck\.test: a list must start with CMD/],
   ])('%s names the field', (_name, text, reason) => {
     expect(parseError(text).message).toMatch(reason);

@@ -84,6 +84,31 @@ describe('parseYamlScalar: the forms Mastodon stores (mastodon.md §1.2)', () =>
   });
 });
 
+describe('YAML 1.1 as Psych reads it', () => {
+  it.each([
+    ['--- yes\n', true],
+    ['--- Yes\n', true],
+    ['--- ON\n', true],
+    ['--- on\n', true],
+    ['--- tRUe\n', true],
+    ['--- no\n', false],
+    ['--- NO\n', false],
+    ['--- off\n', false],
+    ['--- False\n', false],
+  ])('%j is a boolean', (document, value) => {
+    expect(parseYamlScalar(document)).toEqual({ ok: true, tag: 'bool', value });
+  });
+
+  it.each([["--- 'yes'\n", 'yes'], ['--- "off"\n', 'off'], ['--- y\n', 'y'], ['--- n\n', 'n'], ['--- |-\n  on\n', 'on']])('%j stays the text %j', (document, value) => {
+    expect(parseYamlScalar(document)).toEqual({ ok: true, tag: 'str', value });
+  });
+
+  it('reads a %YAML 1.1 directive and an anchored scalar, which Psych accepts', () => {
+    expect(parseYamlScalar('%YAML 1.1\n--- approved\n')).toEqual({ ok: true, tag: 'str', value: 'approved' });
+    expect(parseYamlScalar('--- &mode open\n')).toEqual({ ok: true, tag: 'str', value: 'open' });
+  });
+});
+
 describe('resolvePlain follows Psych, not YAML 1.2', () => {
   it('treats y and n as strings, as Psych does', () => {
     expect(resolvePlain('y')).toEqual({ tag: 'str', value: 'y' });
