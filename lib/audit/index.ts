@@ -332,16 +332,14 @@ export function auditRepeated(entry: RepeatedEntry, now: number = Date.now()): {
   const db = store();
   const target = entry.target === undefined ? null : redactText(entry.target, MAX_TARGET);
   const reason = redactText(entry.error, MAX_ERROR);
-  let actor = redactText(entry.actor, MAX_ACTOR);
+  const attempted = redactText(entry.actor, MAX_ACTOR);
   try {
     const result = db
       .transaction((): { id: number; count: number; opened: boolean } => {
         const open = sql().openWindows.all(now, entry.action, entry.outcome, target, reason);
-        let row = open.find((candidate) => candidate.actor === actor);
-        if (!row && open.filter((candidate) => candidate.actor !== OTHER_ACTORS).length >= MAX_ACTORS_PER_WINDOW) {
-          actor = OTHER_ACTORS;
-          row = open.find((candidate) => candidate.actor === OTHER_ACTORS);
-        }
+        const named = open.filter((candidate) => candidate.actor !== OTHER_ACTORS);
+        const actor = named.some((candidate) => candidate.actor === attempted) || named.length < MAX_ACTORS_PER_WINDOW ? attempted : OTHER_ACTORS;
+        const row = open.find((candidate) => candidate.actor === actor);
         if (row) {
           sql().countRepeat.run(now, row.id);
           return { id: row.id, count: row.repeat_count + 1, opened: false };

@@ -13,6 +13,8 @@ import {
   type RepeatedEntry,
 } from '@/lib/audit';
 
+import { openStore, setStoreForTesting } from '@/lib/store';
+
 import { useTempStore } from './store';
 
 const T = Date.UTC(2026, 0, 15, 10, 2, 0);
@@ -99,6 +101,19 @@ describe('auditRepeated', () => {
     expect(update("UPDATE audit_log SET actor = 'someone' WHERE id = ?")).toThrow(/only change once/);
     expect(update('UPDATE audit_log SET window_ends_at = window_ends_at + 1 WHERE id = ?')).toThrow(/only change once/);
     expect(update('DELETE FROM audit_log WHERE id = ?')).toThrow(/append-only/);
+  });
+
+  it('fails closed: when the count cannot be written, it throws audit_unavailable (the login is then refused)', () => {
+    auditRepeated(wrong, T);
+    temp.db.close();
+    const readonly = openStore(temp.dir, { readonly: true });
+    setStoreForTesting(readonly, 'boot-a');
+    try {
+      expect(() => auditRepeated(wrong, T + 1)).toThrow(expect.objectContaining({ code: 'audit_unavailable' }));
+      expect(() => auditRepeated({ ...wrong, actor: 'root' }, T + 1)).toThrow(expect.objectContaining({ code: 'audit_unavailable' }));
+    } finally {
+      readonly.close();
+    }
   });
 
   it('shows in the list, the CSV and the page as one row with its count and its time span', () => {
