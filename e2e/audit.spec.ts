@@ -44,3 +44,30 @@ test('the audit log lists actions newest first, filters them, and exports CSV wi
   expect(csv).not.toContain(E2E_PASSWORD);
   expect(csv).not.toMatch(/New password: [0-9a-f]{32}/);
 });
+
+test('repeated failed logins show as one counted row: how many, from when to when', async ({ page, browser }) => {
+  // A username of its own, so other tests' failures do not mix in; below the back-off (5 failures).
+  const username = `counted-${Date.now().toString(36)}`;
+  const stranger = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const login = await stranger.newPage();
+  await login.goto(`http://127.0.0.1:${E2E_PORT}/login`);
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await login.getByLabel('Username').fill(username);
+    await login.getByLabel('Password').fill(`wrong-${attempt}`);
+    await login.getByRole('button', { name: 'Log in' }).click();
+    await expect(login.getByTestId('login-error')).toBeVisible();
+    await expect(login.getByRole('button', { name: 'Log in' })).toBeEnabled();
+  }
+  await stranger.close();
+
+  await page.goto('/audit?action=auth.login_failed');
+  const rows = page.getByTestId('audit-record').filter({ hasText: username });
+  const outcomes = await rows.evaluateAll((cells) => cells.map((cell) => cell.getAttribute('data-outcome')));
+  const counts = await rows.evaluateAll((cells) => cells.map((cell) => Number(/× (\d+) between/.exec(cell.textContent ?? '')?.[1] ?? 1)));
+  expect(counts.reduce((sum, count) => sum + count, 0)).toBe(3);
+  // Only when other tests pushed the global counter into its back-off may some attempts be refused rows.
+  if (outcomes.includes('refused')) return;
+  expect(outcomes).toEqual(['failed']);
+  await expect(rows.getByTestId('audit-repeat')).toHaveText(/^× 3 between \d{4}-\d\d-\d\d \d\d:\d\d:\d\d and \d\d:\d\d:\d\d UTC$/);
+  await page.screenshot({ path: 'e2e/artifacts/audit-counted-row.png', fullPage: true });
+});

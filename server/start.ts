@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { markInterruptedRecords } from '../lib/audit';
+import { scheduleAuditRetention } from '../lib/audit/retention';
 import { markInterruptedJobs } from '../lib/jobs';
 import { adminCredential, describeCredentialSource } from '../lib/auth/credentials';
 import { createLoginLink } from '../lib/auth/login-links';
@@ -72,6 +73,7 @@ function main(): void {
   }
   for (const warning of config.warnings) console.warn(`warning: ${warning}`);
   prepareState(config);
+  scheduleAuditRetention();
 
   // From a checkout the standalone server sits in .next/standalone; in the image it is the app root.
   const appRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -40,8 +40,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </a>
       </div>
       <p className="muted small">
-        Every action and login, newest first. Records are never changed afterwards or deleted, and secrets are removed before
-        anything is written.
+        Every action and login, newest first. Records are never changed afterwards (repeated failed logins are counted in one
+        row per 5 minutes), and secrets are removed before anything is written. Records older than the retention period move
+        to a CSV archive file on the server, and that move is recorded here.
       </p>
       <AuditFilters filter={filter} />
       {query.ok ? null : (

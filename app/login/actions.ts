@@ -39,7 +39,7 @@ export async function loginLinkAction(_previous: FormState, form: FormData): Pro
   const refused = await refuseForeignRequest();
   if (refused) return refused;
   const previous = await currentSession();
-  return finishLogin(loginWithLink({ token: form.get('token') }, previous?.idHash), '/');
+  return finishLogin(await loginWithLink({ token: form.get('token') }, previous?.idHash), '/');
 }
 
 /** Without a session (cookie gone, expired or unknown) there is nothing to end: still a clean trip to /login. */

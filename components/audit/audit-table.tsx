@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { auditActionSchema, type AuditRecordView } from '@/lib/audit';
 import { AUDIT_ACTION_LABELS } from '@/lib/audit/actions';
 
-import { formatAuditTime, formatDurationMs, paramEntries } from './format';
+import { formatAuditTime, formatDurationMs, formatRepeat, paramEntries } from './format';
 import { OutcomeBadge } from './outcome-badge';
 
 function ActionName({ action }: { action: string }) {
@@ -59,6 +59,7 @@ export function AuditTable({ records }: { records: AuditRecordView[] }) {
       </thead>
       <tbody>
         {records.map((record) => {
+          const repeat = formatRepeat(record);
           const trouble = record.outcome === 'failed' || record.outcome === 'interrupted' || (record.outcome === 'started' && !record.running);
           return (
             <tr
@@ -76,6 +77,11 @@ export function AuditTable({ records }: { records: AuditRecordView[] }) {
               </Cell>
               <Cell label="Action">
                 <ActionName action={record.action} />
+                {repeat ? (
+                  <span className="audit-repeat" data-testid="audit-repeat">
+                    {repeat}
+                  </span>
+                ) : null}
               </Cell>
               <Cell label="Target" className="mono" empty={record.target === null}>
                 {record.target ?? <span className="muted">—</span>}

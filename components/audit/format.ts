@@ -23,6 +23,18 @@ export function formatAuditTime(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 }
 
+/**
+ * For a counted row (repeated failures collapsed into one): "× 240 between 10:02:13 and 10:06:58 UTC",
+ * with the date once when both ends share it. Undefined for a single record.
+ */
+export function formatRepeat(record: Pick<AuditRecordView, 'count' | 'startedAt' | 'finishedAt'>): string | undefined {
+  if (record.count <= 1) return undefined;
+  const first = formatAuditTime(record.startedAt);
+  const last = formatAuditTime(record.finishedAt ?? record.startedAt);
+  const lastShown = first.slice(0, 10) === last.slice(0, 10) ? last.slice(11) : last;
+  return `× ${record.count} between ${first.slice(0, 19)} and ${lastShown}`;
+}
+
 export function formatDurationMs(ms: number | null): string {
   if (ms === null) return '—';
   if (ms < 1000) return `${ms} ms`;

@@ -20,6 +20,7 @@ export const AUDIT_ACTIONS = [
   'auth.reauthenticated',
   'auth.login_link_used',
   'auth.request_refused',
+  'audit.pruned',
 ] as const;
 
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
@@ -44,6 +45,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'auth.reauthenticated': 'Password confirmed again',
   'auth.login_link_used': 'Login link used',
   'auth.request_refused': 'Request refused',
+  'audit.pruned': 'Old records archived and removed',
 };
 
 export const AUDIT_OUTCOME_LABELS: Record<AuditOutcome, string> = {

@@ -17,7 +17,9 @@ import { redactParams, redactText, type JsonObject } from './redact';
 /**
  * The audit log (security.md §4.1): append-only rows in the store, fail closed. A privileged action
  * writes 'started' before it runs and is refused when that write fails; its outcome is written after.
- * Every finished record is also printed to stdout for journald.
+ * Every finished record is also printed to stdout for journald. Failures that anyone can repeat at will
+ * (auditRepeated) collapse into one counted row and one stdout line per window, so that a flood of bad
+ * logins cannot fill the disk.
  */
 
 export { AUDIT_ACTIONS, AUDIT_OUTCOMES, auditActionSchema, auditOutcomeSchema };
@@ -57,6 +59,8 @@ export interface AuditRecordView {
   error: string | null;
   durationMs: number | null;
   finishedAt: string | null;
+  /** How many times this happened: above 1 for a counted row, from startedAt (the first) to finishedAt (the last). */
+  count: number;
 }
 
 interface AuditRow {
@@ -72,6 +76,8 @@ interface AuditRow {
   error: string | null;
   duration_ms: number | null;
   finished_at: number | null;
+  repeat_count: number;
+  window_ends_at: number | null;
 }
 
 export const DEFAULT_LIMIT = 100;
@@ -127,6 +133,16 @@ function statements(db: Store) {
     byId: db.prepare<[number], AuditRow>('SELECT * FROM audit_log WHERE id = ?'),
     interrupt: db.prepare<[string, number, string], AuditRow>(
       `UPDATE audit_log SET outcome = 'interrupted', error = ?, finished_at = ? WHERE outcome = 'started' AND boot_id <> ? RETURNING *`,
+    ),
+    openWindows: db.prepare<[number, string, string, string | null, string | null], AuditRow>(
+      `SELECT * FROM audit_log WHERE window_ends_at > ? AND action = ? AND outcome = ? AND target IS ? AND error IS ? AND session IS NULL ORDER BY id`,
+    ),
+    openWindow: db.prepare<[string, number, number, number, number, string, string, string | null, string, string, string | null]>(
+      `INSERT INTO audit_log (boot_id, started_at, finished_at, window_ends_at, repeat_count, actor, action, target, params, outcome, error)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    countRepeat: db.prepare<[number, number]>(
+      `UPDATE audit_log SET repeat_count = repeat_count + 1, finished_at = max(finished_at, ?) WHERE id = ?`,
     ),
   };
 }
@@ -194,6 +210,7 @@ function toView(row: AuditRow, currentBoot: string): AuditRecordView {
     error: row.error,
     durationMs: row.duration_ms,
     finishedAt: row.finished_at === null ? null : new Date(row.finished_at).toISOString(),
+    count: row.repeat_count,
   };
 }
 
@@ -243,6 +260,111 @@ export function auditEvent(entry: AuditEntry & { outcome: FinishedOutcome; error
   const row = insert(entry, entry.outcome, { error: entry.error, durationMs: entry.durationMs });
   printRecord(row);
   return row.id;
+}
+
+/** How long a counted row takes repeats: "login failed × 240 between 10:02 and 10:07". */
+export const REPEAT_WINDOW_MS = 5 * 60_000;
+/**
+ * Distinct actors (attempted usernames) that get a counted row of their own per window and kind of
+ * failure; attempts under further names are counted together under OTHER_ACTORS, so that guessing a
+ * new username each time cannot make a row per guess.
+ */
+export const MAX_ACTORS_PER_WINDOW = 10;
+export const OTHER_ACTORS = '(other usernames)';
+
+export interface RepeatedEntry {
+  actor: string;
+  action: AuditAction;
+  outcome: 'failed' | 'refused';
+  /** Part of what makes two failures "the same": keep it free of times and counters. */
+  error: string;
+  target?: string;
+}
+
+const PENDING_LINES = Symbol.for('mastodash.auditPendingLines');
+type PendingLines = Map<number, { db: Store; timer: NodeJS.Timeout }>;
+type PendingHolder = { [PENDING_LINES]?: PendingLines };
+
+function pendingLines(): PendingLines {
+  const holder = globalThis as PendingHolder;
+  if (!holder[PENDING_LINES]) {
+    holder[PENDING_LINES] = new Map();
+    // A stop inside a window still prints its line; better-sqlite3 and stdout to a pipe are synchronous.
+    process.once('exit', flushRepeatedLines);
+  }
+  return holder[PENDING_LINES];
+}
+
+function printWhenClosed(db: Store, id: number, windowEndsAt: number, now: number): void {
+  const pending = pendingLines();
+  const timer = setTimeout(() => printPending(id), Math.max(0, windowEndsAt - now));
+  timer.unref();
+  pending.set(id, { db, timer });
+}
+
+function printPending(id: number): void {
+  const pending = pendingLines();
+  const entry = pending.get(id);
+  if (!entry) return;
+  pending.delete(id);
+  clearTimeout(entry.timer);
+  try {
+    const row = entry.db.prepare<[number], AuditRow>('SELECT * FROM audit_log WHERE id = ?').get(id);
+    if (row) printRecord(row);
+  } catch (error) {
+    console.error(`[audit] cannot print counted record ${id}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Prints the stdout line of every counted row whose window is still open (at exit, and for tests). */
+export function flushRepeatedLines(): void {
+  for (const id of [...pendingLines().keys()]) printPending(id);
+}
+
+/**
+ * Records a failure anyone can repeat at will (a wrong password, a bad login link, an attempt refused
+ * during back-off) as one counted row per REPEAT_WINDOW_MS and kind of failure: the first makes the
+ * row, each further one in the window adds exactly one to its count and moves its last time. The
+ * row's stdout line is printed once, when its window closes. Throws AppError 'audit_unavailable' like
+ * auditEvent, so an attempt that cannot be counted is refused.
+ */
+export function auditRepeated(entry: RepeatedEntry, now: number = Date.now()): { id: number; count: number } {
+  const db = store();
+  const target = entry.target === undefined ? null : redactText(entry.target, MAX_TARGET);
+  const reason = redactText(entry.error, MAX_ERROR);
+  const attempted = redactText(entry.actor, MAX_ACTOR);
+  try {
+    const result = db
+      .transaction((): { id: number; count: number; opened: boolean } => {
+        const open = sql().openWindows.all(now, entry.action, entry.outcome, target, reason);
+        const named = open.filter((candidate) => candidate.actor !== OTHER_ACTORS);
+        const actor = named.some((candidate) => candidate.actor === attempted) || named.length < MAX_ACTORS_PER_WINDOW ? attempted : OTHER_ACTORS;
+        const row = open.find((candidate) => candidate.actor === actor);
+        if (row) {
+          sql().countRepeat.run(now, row.id);
+          return { id: row.id, count: row.repeat_count + 1, opened: false };
+        }
+        const { lastInsertRowid } = sql().openWindow.run(
+          bootId(),
+          now,
+          now,
+          now + REPEAT_WINDOW_MS,
+          1,
+          actor,
+          entry.action,
+          target,
+          '{}',
+          entry.outcome,
+          reason,
+        );
+        return { id: Number(lastInsertRowid), count: 1, opened: true };
+      })
+      .immediate();
+    if (result.opened) printWhenClosed(db, result.id, now + REPEAT_WINDOW_MS, now);
+    return { id: result.id, count: result.count };
+  } catch (error) {
+    throw unavailable('written', error);
+  }
 }
 
 /** At start-up: every record still 'started' by an earlier run becomes 'interrupted'. Returns how many. */
@@ -305,6 +427,7 @@ const CSV_COLUMNS = [
   'error',
   'duration_ms',
   'params',
+  'count',
 ] as const;
 
 /*
@@ -358,6 +481,7 @@ export function auditCsv(filter: AuditFilter): string {
         record.error,
         record.durationMs,
         JSON.stringify(record.params),
+        record.count,
       ]
         .map(csvField)
         .join(','),

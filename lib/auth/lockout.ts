@@ -207,6 +207,16 @@ export function describeGate(gate: BlockedLoginGate, now: number = Date.now()): 
   return `Too many failed attempts: try again in ${formatWait(retryAt - now)} (at ${formatClockUtc(retryAt)}).`;
 }
 
+/**
+ * The same refusal in the same words every time (no clock times, no seconds left), so that the audit
+ * log can count repeated refusals in one row.
+ */
+export function describeRefusal(gate: BlockedLoginGate): string {
+  if (gate.reason === 'locked') return describeGate(gate);
+  const whose = gate.scope === 'user' ? 'for this username' : 'across all usernames';
+  return `Refused during the back-off after repeated failed attempts ${whose}.`;
+}
+
 const SLOT = Symbol.for('mastodash.loginSlot');
 type SlotHolder = { [SLOT]?: Promise<unknown> };
 

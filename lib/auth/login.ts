@@ -1,12 +1,21 @@
 import 'server-only';
 
-import { auditEvent } from '../audit';
+import { auditEvent, auditRepeated } from '../audit';
 import { getConfig } from '../config';
 import { AppError, type ErrorView } from '../errors';
 import { loginLinkSchema, loginSchema, reauthSchema } from '../validations/auth';
 import { verifyLogin } from './credentials';
 import { consumeLoginLink } from './login-links';
-import { checkLoginGate, describeGate, recordLoginFailure, recordLoginSuccess, withLoginSlot, type BlockedLoginGate } from './lockout';
+import {
+  checkLoginGate,
+  describeGate,
+  describeRefusal,
+  recordLoginFailure,
+  recordLoginSuccess,
+  withLoginSlot,
+  type BlockedLoginGate,
+  type LockScope,
+} from './lockout';
 import { createSession, destroySession, markReauthenticated, sessionRef } from './session';
 
 export type FieldErrors = Partial<Record<string, string[]>>;
@@ -23,6 +32,24 @@ const WRONG_CREDENTIALS: ErrorView = {
 
 function gateError(gate: BlockedLoginGate): ErrorView {
   return { code: 'locked', title: gate.reason === 'locked' ? 'Login locked' : 'Login paused', detail: describeGate(gate) };
+}
+
+// Anyone who reaches the form can repeat these at will: counted, one row per window (auditRepeated).
+const WRONG_PASSWORD_REASON = 'Wrong username or password';
+const BAD_LINK_REASON = 'Invalid, used or expired login link';
+const LINK_ACTOR = '(login link)';
+
+const BAD_LINK: ErrorView = {
+  code: 'unauthorized',
+  title: 'This login link does not work',
+  detail: 'It was already used, has expired, or was replaced by a newer one.',
+  fix: 'Restart the dashboard for a new link, or set a password: npm run set-password.',
+};
+
+function auditLocks(actor: string, username: string, lockedNow: LockScope[]): void {
+  for (const scope of lockedNow) {
+    auditEvent({ actor, action: 'auth.locked', target: scope === 'global' ? 'all usernames' : username, outcome: 'succeeded' });
+  }
 }
 
 function startSession(username: string, previousIdHash: string | undefined, method: 'password' | 'link'): LoginResult {
@@ -58,7 +85,7 @@ async function attemptPasswordLogin(input: unknown, previousIdHash?: string): Pr
   const username = parsed.data.username.toLowerCase();
   const gate = checkLoginGate(username);
   if (!gate.allowed) {
-    auditEvent({ actor: username, action: 'auth.login_failed', outcome: 'refused', error: describeGate(gate) });
+    auditRepeated({ actor: username, action: 'auth.login_failed', outcome: 'refused', error: describeRefusal(gate) });
     return { ok: false, error: gateError(gate) };
   }
   if (await verifyLogin(username, parsed.data.password)) {
@@ -66,29 +93,38 @@ async function attemptPasswordLogin(input: unknown, previousIdHash?: string): Pr
     return startSession(getConfig().auth.username, previousIdHash, 'password');
   }
   const { lockedNow } = recordLoginFailure(username);
-  auditEvent({ actor: username, action: 'auth.login_failed', outcome: 'failed', error: 'Wrong username or password' });
-  for (const scope of lockedNow) {
-    auditEvent({ actor: username, action: 'auth.locked', target: scope === 'global' ? 'all usernames' : username, outcome: 'succeeded' });
-  }
+  auditRepeated({ actor: username, action: 'auth.login_failed', outcome: 'failed', error: WRONG_PASSWORD_REASON });
+  auditLocks(username, username, lockedNow);
   const after = checkLoginGate(username);
   return after.allowed ? { ok: false, error: WRONG_CREDENTIALS } : { ok: false, error: { ...WRONG_CREDENTIALS, detail: describeGate(after) } };
 }
 
-export function loginWithLink(input: unknown, previousIdHash?: string): LoginResult {
-  const parsed = loginLinkSchema.safeParse(input);
-  if (!parsed.success || !consumeLoginLink(parsed.data.token)) {
-    auditEvent({ actor: '(login link)', action: 'auth.login_failed', outcome: 'failed', error: 'Invalid, used or expired login link' });
-    return {
-      ok: false,
-      error: {
-        code: 'unauthorized',
-        title: 'This login link does not work',
-        detail: 'It was already used, has expired, or was replaced by a newer one.',
-        fix: 'Restart the dashboard for a new link, or set a password: npm run set-password.',
-      },
-    };
+/**
+ * A link logs in as the admin, so its attempts count against the admin's username (and the global
+ * counter), exactly like passwords: back-off, then a lock that `npm run unlock` lifts. The gate is
+ * checked before the token is looked at, so a refused attempt does not use up a good link.
+ */
+export function loginWithLink(input: unknown, previousIdHash?: string): Promise<LoginResult> {
+  return withLoginSlot(async () => attemptLinkLogin(input, previousIdHash));
+}
+
+function attemptLinkLogin(input: unknown, previousIdHash?: string): LoginResult {
+  const admin = getConfig().auth.username;
+  const gate = checkLoginGate(admin);
+  if (!gate.allowed) {
+    auditRepeated({ actor: LINK_ACTOR, action: 'auth.login_failed', outcome: 'refused', error: describeRefusal(gate) });
+    return { ok: false, error: gateError(gate) };
   }
-  return startSession(getConfig().auth.username, previousIdHash, 'link');
+  const parsed = loginLinkSchema.safeParse(input);
+  if (parsed.success && consumeLoginLink(parsed.data.token)) {
+    recordLoginSuccess(admin);
+    return startSession(admin, previousIdHash, 'link');
+  }
+  const { lockedNow } = recordLoginFailure(admin);
+  auditRepeated({ actor: LINK_ACTOR, action: 'auth.login_failed', outcome: 'failed', error: BAD_LINK_REASON });
+  auditLocks(LINK_ACTOR, admin, lockedNow);
+  const after = checkLoginGate(admin);
+  return { ok: false, error: after.allowed ? BAD_LINK : { ...BAD_LINK, detail: `${BAD_LINK.detail} ${describeGate(after)}` } };
 }
 
 /** Re-entry of the password for dangerous actions; counts as a login attempt for the lockout. */

@@ -28,6 +28,8 @@ export interface Config {
     reauthMs: number;
     loginLinkMs: number;
   };
+  /** Days an audit record stays in the store before it is archived to CSV and removed; 0: never. */
+  audit: { retentionDays: number };
   /** Host names accepted besides localhost, 127.0.0.1 and [::1] (lower case, port excluded unless given). */
   allowedHosts: string[];
   influx: {
@@ -207,6 +209,7 @@ export function loadConfig({ env, readFile = (file) => readFileSync(file, 'utf8'
       reauthMs: (parsed.REAUTH_MINUTES as number) * 60_000,
       loginLinkMs: (parsed.LOGIN_LINK_MINUTES as number) * 60_000,
     },
+    audit: { retentionDays: parsed.AUDIT_RETENTION_DAYS as number },
     allowedHosts: (parsed.ALLOWED_HOSTS as string[] | undefined) ?? [],
     influx: {
       url: parsed.INFLUX_URL as string | undefined,

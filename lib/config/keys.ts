@@ -210,6 +210,13 @@ export const DASHBOARD_KEYS = {
     example: 'DATA_DIR=/var/lib/mastodash',
     schema: z.string().trim().min(1, 'must not be empty'),
   },
+  AUDIT_RETENTION_DAYS: {
+    description:
+      'Audit records older than this many days are appended to a CSV file in DATA_DIR/audit-archive, then removed from the store (0 keeps them all in the store).',
+    defaultValue: '365',
+    example: 'AUDIT_RETENTION_DAYS=365',
+    schema: wholeNumber(0, 36_500),
+  },
 } satisfies Record<string, ConfigKeySpec>;
 
 export type DashboardKey = keyof typeof DASHBOARD_KEYS;

@@ -90,4 +90,45 @@ export const MIGRATIONS: readonly string[] = [
     changed_at INTEGER NOT NULL
   );
   `,
+  `
+  -- Failures anyone can repeat at will (bad logins, bad login links, attempts refused during back-off)
+  -- collapse into one counted row per window: repeat_count counts them exactly, started_at is the first,
+  -- finished_at the last, and the row takes more repeats only while window_ends_at lies ahead.
+  ALTER TABLE audit_log ADD COLUMN repeat_count INTEGER NOT NULL DEFAULT 1 CHECK (repeat_count >= 1);
+  ALTER TABLE audit_log ADD COLUMN window_ends_at INTEGER;
+  CREATE INDEX audit_log_open_windows ON audit_log (window_ends_at) WHERE window_ends_at IS NOT NULL;
+
+  DROP TRIGGER audit_log_finish_once;
+  CREATE TRIGGER audit_log_change_rules BEFORE UPDATE ON audit_log
+  WHEN NEW.id IS NOT OLD.id OR NEW.started_at IS NOT OLD.started_at OR NEW.boot_id IS NOT OLD.boot_id
+    OR NEW.session IS NOT OLD.session OR NEW.actor IS NOT OLD.actor OR NEW.action IS NOT OLD.action
+    OR NEW.target IS NOT OLD.target OR NEW.params IS NOT OLD.params OR NEW.window_ends_at IS NOT OLD.window_ends_at
+    OR NOT (
+      (OLD.outcome = 'started' AND NEW.outcome <> 'started' AND NEW.repeat_count = OLD.repeat_count)
+      OR (OLD.window_ends_at IS NOT NULL AND NEW.outcome = OLD.outcome AND NEW.error IS OLD.error
+        AND NEW.duration_ms IS OLD.duration_ms AND NEW.repeat_count = OLD.repeat_count + 1
+        AND NEW.finished_at >= OLD.finished_at AND NEW.finished_at < OLD.window_ends_at)
+    )
+  BEGIN SELECT RAISE(ABORT, 'audit records only change once, from started to their outcome, or count one more repeat inside their window'); END;
+
+  -- Retention: old records leave the store only after they were written to a CSV archive file, and
+  -- only a prefix of ids recorded here may be deleted. This table itself is append-only.
+  CREATE TABLE audit_archives (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    archived_at INTEGER NOT NULL,
+    first_id INTEGER NOT NULL,
+    last_id INTEGER NOT NULL,
+    records INTEGER NOT NULL,
+    file TEXT NOT NULL
+  );
+  CREATE TRIGGER audit_archives_no_update BEFORE UPDATE ON audit_archives
+  BEGIN SELECT RAISE(ABORT, 'audit_archives is append-only'); END;
+  CREATE TRIGGER audit_archives_no_delete BEFORE DELETE ON audit_archives
+  BEGIN SELECT RAISE(ABORT, 'audit_archives is append-only'); END;
+
+  DROP TRIGGER audit_log_no_delete;
+  CREATE TRIGGER audit_log_delete_archived_only BEFORE DELETE ON audit_log
+  WHEN OLD.id > COALESCE((SELECT max(last_id) FROM audit_archives), 0)
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: a record is deleted only after it was archived'); END;
+  `,
 ];

@@ -60,14 +60,14 @@ describe('auditCsv', () => {
     const c = auditStart({ actor: 'admin', session: 'ab12cd34ef', action: 'account.created', target: 'alice' });
     const csv = auditCsv({});
     const lines = csv.split('\r\n');
-    expect(lines[0]).toBe('id,started_at,finished_at,actor,session,action,target,outcome,error,duration_ms,params');
+    expect(lines[0]).toBe('id,started_at,finished_at,actor,session,action,target,outcome,error,duration_ms,params,count');
     expect(lines.at(-1)).toBe('');
     expect(lines).toHaveLength(5);
-    expect(lines[1]).toMatch(new RegExp(`^"${c}","\\S+Z","","admin","ab12cd34ef","account.created","alice","running","","","\\{\\}"$`));
+    expect(lines[1]).toMatch(new RegExp(`^"${c}","\\S+Z","","admin","ab12cd34ef","account.created","alice","running","","","\\{\\}","1"$`));
     expect(lines[2]).toMatch(
-      new RegExp(`^"${b}","\\S+Z","\\S+Z","'=cmd\\|x","","auth.login_failed","","failed","Wrong username, or ""password""","","\\{\\}"$`),
+      new RegExp(`^"${b}","\\S+Z","\\S+Z","'=cmd\\|x","","auth.login_failed","","failed","Wrong username, or ""password""","","\\{\\}","1"$`),
     );
-    expect(lines[3]).toMatch(new RegExp(`^"${a}",.*,"succeeded","","1200","\\{""container"":""web""\\}"$`));
+    expect(lines[3]).toMatch(new RegExp(`^"${a}",.*,"succeeded","","1200","\\{""container"":""web""\\}","1"$`));
   });
 
   it('applies the same filters as the list', () => {
@@ -76,7 +76,7 @@ describe('auditCsv', () => {
     const lines = auditCsv({ action: 'auth.login_failed' }).trim().split('\r\n');
     expect(lines).toHaveLength(2);
     expect(lines[1]!.startsWith(`"${failed}",`)).toBe(true);
-    expect(auditCsv({ outcome: 'interrupted' })).toBe('id,started_at,finished_at,actor,session,action,target,outcome,error,duration_ms,params\r\n');
+    expect(auditCsv({ outcome: 'interrupted' })).toBe('id,started_at,finished_at,actor,session,action,target,outcome,error,duration_ms,params,count\r\n');
   });
 
   it('exports every matching record when no limit is given, and at most the limit when one is', () => {

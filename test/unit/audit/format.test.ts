@@ -55,6 +55,7 @@ describe('AuditTable', () => {
     error: null,
     durationMs: 1500,
     finishedAt: '2025-03-04T05:06:08.500Z',
+    count: 1,
   };
 
   it('shows outcomes as words, and marks failed and interrupted rows', () => {

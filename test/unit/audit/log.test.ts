@@ -156,7 +156,7 @@ describe('listAudit', () => {
     const list = listAudit({});
     expect(list.map((r) => r.id)).toEqual([...ids].reverse());
     expect(Object.keys(list[0]!).sort()).toEqual(
-      ['action', 'actor', 'durationMs', 'error', 'finishedAt', 'id', 'outcome', 'params', 'running', 'session', 'startedAt', 'target'].sort(),
+      ['action', 'actor', 'count', 'durationMs', 'error', 'finishedAt', 'id', 'outcome', 'params', 'running', 'session', 'startedAt', 'target'].sort(),
     );
     expect(list[0]!.startedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
