@@ -54,9 +54,12 @@ async function startIntruder(name: string, network: string): Promise<string> {
   return name;
 }
 
-/** busybox wget from inside a container, as a compromised service would send it (Host: localhost, as through the tunnel). */
+/**
+ * busybox wget from inside a container, as a compromised service would send it (Host: localhost, as through
+ * the tunnel). This busybox's wget has no timeout option: busybox timeout bounds it.
+ */
 async function wgetFrom(container: string, url: string): Promise<{ exitCode: number; output: string }> {
-  return execIn(container, ['wget', '-q', '-O', '-', '-T', '5', '--header', 'Host: localhost:3001', url]);
+  return execIn(container, ['timeout', '10', 'wget', '-q', '-O', '-', '--header', 'Host: localhost:3001', url]);
 }
 
 async function dashboardLog(container: string): Promise<string> {
@@ -119,6 +122,15 @@ describe('the image answers the host through the published port, and no other co
     expect(readComposeServices('direct').get('mastodash')?.get('networks')).toEqual(['internal_network', 'mastodash_published']);
   });
 
+  it("control: the intruders' wget works (a page served inside the container itself)", async () => {
+    for (const container of [sidekiq, neighbour]) {
+      const served = await execIn(container, ['sh', '-c', 'mkdir -p /tmp/www && echo reachable > /tmp/www/ok && httpd -p 127.0.0.1:8080 -h /tmp/www']);
+      expect(served.exitCode).toBe(0);
+      const attempt = await execIn(container, ['timeout', '10', 'wget', '-q', '-O', '-', '--header', 'Host: localhost:3001', 'http://127.0.0.1:8080/ok']);
+      expect(attempt).toEqual({ exitCode: 0, output: 'reachable\n' });
+    }
+  });
+
   it('the host gets the login page through the published 127.0.0.1 port', async () => {
     const response = await fetch(`${stack.url}/login`);
     expect(response.status).toBe(200);
@@ -153,7 +165,7 @@ describe('the image answers the host through the published port, and no other co
 
   it('the refusals flood nothing: 30 more attempts add at most one log line (a new minute)', async () => {
     const before = (await dashboardLog(dashboard)).split('\n').filter((line) => line.includes('refused a connection')).length;
-    for (let i = 0; i < 30; i++) await wgetFrom(sidekiq, `http://${dashboardInternal}:3001/login`);
+    for (let i = 0; i < 30; i++) expect((await wgetFrom(sidekiq, `http://${dashboardInternal}:3001/login`)).exitCode).not.toBe(0);
     const after = (await dashboardLog(dashboard)).split('\n').filter((line) => line.includes('refused a connection')).length;
     expect(after - before).toBeLessThanOrEqual(1);
     // And the host still gets in.
