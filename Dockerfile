@@ -27,10 +27,13 @@ LABEL org.opencontainers.image.title="Mastodash" \
       org.opencontainers.image.licenses="AGPL-3.0-only"
 # Inside the container the server listens on all interfaces of the container's own network namespace;
 # the compose file publishes it only as 127.0.0.1:3001, so it is reached through the SSH tunnel alone.
+# Other containers on its networks reach those interfaces too: ACCEPT_CONNECTIONS_FROM lets only the
+# container itself (loopback) and the host (the gateway, where the published port's traffic comes from) connect.
 ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \
     HOST=0.0.0.0 \
     ALLOW_NON_LOOPBACK=true \
+    ACCEPT_CONNECTIONS_FROM=loopback,gateway \
     PORT=3001 \
     DATA_DIR=/data \
     MASTODON_DIR=/mastodon

@@ -1,7 +1,7 @@
 /**
  * The production entry point (`npm start`, and the container image): parses the whole configuration
- * before anything listens, refuses a non-loopback address unless told so, then runs Next's standalone
- * server in this process. Bundled to dist/start.mjs by scripts/build-server.mjs.
+ * before anything listens, refuses a non-loopback address unless told so, puts the peer guard
+ * (ACCEPT_CONNECTIONS_FROM) in front of the HTTP server, then runs Next's standalone server in this process. Bundled to dist/start.mjs by scripts/build-server.mjs.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -13,7 +13,9 @@ import { markInterruptedJobs } from '../lib/jobs';
 import { adminCredential, describeCredentialSource } from '../lib/auth/credentials';
 import { createLoginLink } from '../lib/auth/login-links';
 import { ConfigError, getConfig, type Config } from '../lib/config';
+import { describeAcceptedPeers } from '../lib/config/accepted-peers';
 import { AppError } from '../lib/errors';
+import { createPeerGuard, guardHttpServers } from '../lib/http/peer-guard';
 import { store } from '../lib/store';
 
 function urlOf(config: Config): string {
@@ -88,6 +90,16 @@ function main(): void {
   Object.assign(process.env, { HOSTNAME: config.server.host, PORT: String(config.server.port), NODE_ENV: 'production' });
   console.log(`Mastodash: compose project "${config.composeProject}", Docker at ${config.docker.display}`);
   console.log(`Mastodash: listening on ${urlOf(config)}`);
+  const peers = config.server.acceptConnectionsFrom;
+  if (peers.kind === 'listed') {
+    const guard = createPeerGuard({ peers });
+    guardHttpServers(guard);
+    const gateways = guard.gateways();
+    console.log(
+      `Mastodash: accepting connections only from ${describeAcceptedPeers(peers)}` +
+        (peers.gateway ? ` (gateway now: ${gateways.length > 0 ? gateways.join(', ') : 'none, this network namespace has no default route'})` : ''),
+    );
+  }
   void import(pathToFileURL(standaloneServer).href);
 }
 

@@ -4,10 +4,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isIP } from 'node:net';
 
+import type { AcceptedPeers } from './accepted-peers';
 import { parseEnvFile } from './env-file';
 import { DASHBOARD_KEYS, MASTODON_KEYS, SECRET_MASTODON_KEYS, type DashboardKey, type MastodonKey } from './keys';
 import { resolveMastodonConnections, type MastodonConnections, type MastodonValues } from './mastodon-connections';
 
+export type { AcceptedPeers } from './accepted-peers';
 export type { MastodonConnections, PostgresTarget, RedisTarget } from './mastodon-connections';
 
 export type DockerEndpoint =
@@ -15,7 +17,14 @@ export type DockerEndpoint =
   | { kind: 'tcp'; protocol: 'http' | 'https'; host: string; port: number; display: string };
 
 export interface Config {
-  server: { host: string; port: number; allowNonLoopback: boolean; isLoopback: boolean };
+  server: {
+    host: string;
+    port: number;
+    allowNonLoopback: boolean;
+    isLoopback: boolean;
+    /** Peers whose connections the server accepts at all (ACCEPT_CONNECTIONS_FROM). */
+    acceptConnectionsFrom: AcceptedPeers;
+  };
   composeProject: string;
   docker: DockerEndpoint & { timeoutMs: number; restartTimeoutMs: number };
   dataDir: string;
@@ -138,6 +147,11 @@ export function loadConfig({ env, readFile = (file) => readFileSync(file, 'utf8'
     });
   } else if (host !== undefined && !isLoopback) {
     warnings.push(`Listening on ${host}, which is not loopback (ALLOW_NON_LOOPBACK=true). Publish it only on 127.0.0.1.`);
+    if ((parsed.ACCEPT_CONNECTIONS_FROM as AcceptedPeers | undefined)?.kind === 'any') {
+      warnings.push(
+        'ACCEPT_CONNECTIONS_FROM=any: every address that reaches this one may open the login page. In a container, set ACCEPT_CONNECTIONS_FROM=loopback,gateway (the image does).',
+      );
+    }
   }
 
   const mastodonDir = parsed.MASTODON_DIR as string | undefined;
@@ -192,7 +206,13 @@ export function loadConfig({ env, readFile = (file) => readFileSync(file, 'utf8'
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
-    server: { host: host as string, port: parsed.PORT as number, allowNonLoopback, isLoopback },
+    server: {
+      host: host as string,
+      port: parsed.PORT as number,
+      allowNonLoopback,
+      isLoopback,
+      acceptConnectionsFrom: parsed.ACCEPT_CONNECTIONS_FROM as AcceptedPeers,
+    },
     composeProject: parsed.COMPOSE_PROJECT as string,
     docker: {
       ...parseDockerHost(parsed.DOCKER_HOST as string),

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { ACCEPTED_PEERS_EXAMPLE, parseAcceptedPeers } from './accepted-peers';
+
 /**
  * Every configuration key the dashboard reads from its own environment, with the one-line explanation
  * and example used in error messages and mirrored by `.env.example` (a unit test keeps the two in step).
@@ -56,6 +58,18 @@ export const DASHBOARD_KEYS = {
     defaultValue: 'false',
     example: 'ALLOW_NON_LOOPBACK=false',
     schema: booleanFromEnv,
+  },
+  ACCEPT_CONNECTIONS_FROM: {
+    description:
+      'Which peers may open a connection at all: any, or loopback plus gateway (the host, through a published port) and IP addresses. The image sets loopback,gateway.',
+    defaultValue: 'any',
+    example: ACCEPTED_PEERS_EXAMPLE,
+    schema: z.string().transform((value, context) => {
+      const parsed = parseAcceptedPeers(value);
+      if (parsed.ok) return parsed.peers;
+      context.addIssue({ code: 'custom', message: parsed.message });
+      return z.NEVER;
+    }),
   },
   MASTODON_DIR: {
     description: "Mastodon's compose directory; its .env.production supplies the database, Redis and LOCAL_DOMAIN settings.",

@@ -16,6 +16,9 @@ import { readTestbed, type Testbed } from './testbed';
  * - `.` is the test project's directory, /var/run/docker.sock the test bed's socket, and a named volume
  *   gets the stack's prefix;
  * - the image is the one the test run built (mastodash:test) instead of mastodash:latest.
+ * With `networks`, the first substitution is dropped: the services join real bridge networks the test
+ * created for the file's network names, and the dashboard publishes its port as the file says (host port
+ * `port`), listening where the image says (test/integration/image/peers.test.ts).
  */
 
 /** The tag `scripts/testbed/image.sh` gives the image built from this checkout (MASTODASH_TEST_IMAGE overrides it). */
@@ -40,6 +43,12 @@ export interface StackOptions {
    * compose name like `db` fails off its network, without a query to the machine's real resolver.
    */
   noNameResolution?: boolean;
+  /**
+   * Compose network name → name of a network the test created. Given, a service joins the networks its
+   * `networks:` lists (with its service name as alias) and publishes its `ports:` (the host port becomes
+   * `port`) instead of running on the host network, and the dashboard keeps the image's HOST and PORT.
+   */
+  networks?: Record<string, string>;
 }
 
 export interface RunningStack {
@@ -118,11 +127,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     for (const [key, value] of mapping(definition.get('environment') ?? new Map(), `services.${name}.environment`)) {
       environment.set(key, interpolate(String(value), variables));
     }
-    if (isDashboard) {
+    if (isDashboard && options.networks === undefined) {
       environment.set('HOST', '127.0.0.1');
       environment.set('PORT', String(options.port));
       environment.set('MASTODON_WEB_URL', `http://127.0.0.1:${testbed.webPort}`);
       environment.set('MASTODON_STREAMING_URL', `http://127.0.0.1:${testbed.webPort + 1000}`);
+    }
+    if (isDashboard) {
       for (const [key, value] of Object.entries(options.extraEnv ?? {})) environment.set(key, value);
     }
 
@@ -137,10 +148,22 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     });
     if (options.noNameResolution) binds.push(`${loopbackResolvConf()}:/etc/resolv.conf:ro`);
 
-    for (const port of list(definition.get('ports'))) {
+    const ports = list(definition.get('ports'));
+    for (const port of ports) {
       if (!port.startsWith('127.0.0.1:')) throw new Error(`services.${name}.ports: ${port} is not bound to loopback`);
     }
-    const networkMode = definition.has('network_mode') ? String(definition.get('network_mode')) : 'host';
+    const composeNetworks = definition.has('network_mode') || options.networks === undefined ? [] : list(definition.get('networks'));
+    const dockerNetworks = composeNetworks.map((network) => {
+      const real = options.networks?.[network];
+      if (real === undefined) throw new Error(`services.${name}.networks: the test created no network for ${network}`);
+      return real;
+    });
+    const networkMode = definition.has('network_mode') ? String(definition.get('network_mode')) : (dockerNetworks[0] ?? 'host');
+    if (ports.length > 1 && dockerNetworks.length > 0) throw new Error(`services.${name}.ports: one published port is supported, got ${ports.length}`);
+    const published = dockerNetworks.length > 0 ? ports.map((port) => /^127\.0\.0\.1:\d+:(\d+)$/.exec(port)?.[1]) : [];
+    if (published.some((containerPort) => containerPort === undefined)) throw new Error(`services.${name}.ports: expected 127.0.0.1:HOST:CONTAINER`);
+    const exposed = Object.fromEntries(published.map((containerPort) => [`${containerPort}/tcp`, {}]));
+    const bindings = Object.fromEntries(published.map((containerPort) => [`${containerPort}/tcp`, [{ HostIp: '127.0.0.1', HostPort: String(options.port) }]]));
 
     const healthcheck = definition.get('healthcheck');
     const health = healthcheck instanceof Map
@@ -162,13 +185,20 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       Env: [...environment].map(([key, value]) => `${key}=${value}`),
       Labels: { 'mastodash.test-stack': options.prefix },
       ...(health ? { Healthcheck: health } : {}),
+      ...(published.length > 0 ? { ExposedPorts: exposed } : {}),
       HostConfig: {
         NetworkMode: networkMode,
         Binds: binds,
         GroupAdd: list(definition.get('group_add')).map((group) => interpolate(group, variables)),
         Init: definition.get('init') === true,
+        ...(published.length > 0 ? { PortBindings: bindings } : {}),
       },
+      ...(dockerNetworks[0] !== undefined ? { NetworkingConfig: { EndpointsConfig: { [dockerNetworks[0]]: { Aliases: [name] } } } } : {}),
     });
+    // As Compose does: one network at create, the others connected before the start.
+    for (const network of dockerNetworks.slice(1)) {
+      await testbedDocker.getNetwork(network).connect({ Container: container.id, EndpointConfig: { Aliases: [name] } });
+    }
     await container.start();
     containers[name] = containerName;
   }

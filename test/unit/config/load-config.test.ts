@@ -33,7 +33,7 @@ function problemsOf(env: EnvSource, file?: string): string[] {
 describe('loadConfig', () => {
   it('has safe defaults: loopback 127.0.0.1:3001, project mastodon, the local Docker socket', () => {
     const config = load({});
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 3001, allowNonLoopback: false, isLoopback: true });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 3001, allowNonLoopback: false, isLoopback: true, acceptConnectionsFrom: { kind: 'any' } });
     expect(config.composeProject).toBe('mastodon');
     expect(config.docker).toMatchObject({ kind: 'socket', socketPath: '/var/run/docker.sock' });
     expect(config.dataDir).toBe('/srv/data');
@@ -128,6 +128,22 @@ describe('loadConfig', () => {
     const allowed = load({ HOST: '0.0.0.0', ALLOW_NON_LOOPBACK: 'true' });
     expect(allowed.server).toMatchObject({ host: '0.0.0.0', isLoopback: false });
     expect(allowed.warnings[0]).toMatch(/not loopback/);
+  });
+
+  it('parses ACCEPT_CONNECTIONS_FROM, and warns when a non-loopback HOST accepts any peer', () => {
+    expect(load({ ACCEPT_CONNECTIONS_FROM: 'loopback,gateway' }).server.acceptConnectionsFrom).toEqual({ kind: 'listed', gateway: true, addresses: [] });
+    expect(load({ ACCEPT_CONNECTIONS_FROM: '::ffff:10.1.2.3' }).server.acceptConnectionsFrom).toEqual({ kind: 'listed', gateway: false, addresses: ['10.1.2.3'] });
+    expect(problemsOf({ ACCEPT_CONNECTIONS_FROM: 'gateway,sidekiq' })).toEqual([
+      'ACCEPT_CONNECTIONS_FROM: "sidekiq" is not loopback, gateway or an IP address (got "gateway,sidekiq"); for example ACCEPT_CONNECTIONS_FROM=loopback,gateway',
+    ]);
+    expect(problemsOf({ ACCEPT_CONNECTIONS_FROM: 'any,gateway' })[0]).toMatch(/^ACCEPT_CONNECTIONS_FROM: any stands alone/);
+
+    const open = load({ HOST: '0.0.0.0', ALLOW_NON_LOOPBACK: 'true' });
+    expect(open.warnings.some((warning) => warning.startsWith('ACCEPT_CONNECTIONS_FROM=any: every address that reaches this one'))).toBe(true);
+    const guarded = load({ HOST: '0.0.0.0', ALLOW_NON_LOOPBACK: 'true', ACCEPT_CONNECTIONS_FROM: 'loopback,gateway' });
+    expect(guarded.warnings.some((warning) => warning.startsWith('ACCEPT_CONNECTIONS_FROM'))).toBe(false);
+    // On loopback only loopback peers exist, so the default any is no warning there.
+    expect(load({}).warnings).toEqual([]);
   });
 });
 
