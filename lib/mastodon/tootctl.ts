@@ -1,5 +1,6 @@
 import 'server-only';
 
+import type { ExecArgv } from '../docker/exec-programs';
 import type { AccountFieldErrors, CreateAccountInput } from '../validations/accounts';
 import { versionTraits, type MastodonVersion } from './version';
 
@@ -9,8 +10,8 @@ import { versionTraits, type MastodonVersion } from './version';
  * a value can never be taken for the next option, and the validated values never start with '-'.
  */
 
-export function buildCreateAccountArgv(input: CreateAccountInput, version: MastodonVersion): string[] {
-  const argv = ['tootctl', 'accounts', 'create', input.username, `--email=${input.email}`];
+export function buildCreateAccountArgv(input: CreateAccountInput, version: MastodonVersion): ExecArgv {
+  const argv: ['tootctl', ...string[]] = ['tootctl', 'accounts', 'create', input.username, `--email=${input.email}`];
   if (input.confirmed) argv.push('--confirmed');
   argv.push(`--role=${input.role}`);
   // 4.0 has no --approve: Thor would take it for a second USERNAME and fail. 4.0 runs buildApproveArgv after.
@@ -19,7 +20,7 @@ export function buildCreateAccountArgv(input: CreateAccountInput, version: Masto
 }
 
 /** 4.0 only: approve the account just created (`modify --approve` sets users.approved). */
-export function buildApproveArgv(username: string): string[] {
+export function buildApproveArgv(username: string): ExecArgv {
   return ['tootctl', 'accounts', 'modify', username, '--approve'];
 }
 
