@@ -22,8 +22,16 @@ interface ExecProgram {
 const FIND_ACTIONS = new Set(['-exec', '-execdir', '-ok', '-okdir', '-delete', '-fprint', '-fprint0', '-fprintf', '-fls']);
 
 export const EXEC_PROGRAMS = {
-  /** `tootctl accounts create` and `accounts modify --approve` (lib/mastodon/tootctl.ts). */
-  tootctl: { runsAs: ['image'] },
+  /** `tootctl accounts create` and `accounts modify <name> --approve` (lib/mastodon/tootctl.ts), nothing else of tootctl. */
+  tootctl: {
+    runsAs: ['image'],
+    refuseArgs: (args) => {
+      const [group, command, , ...options] = args;
+      const create = group === 'accounts' && command === 'create';
+      const approve = group === 'accounts' && command === 'modify' && options.length === 1 && options[0] === '--approve';
+      return create || approve ? undefined : 'the dashboard runs only tootctl accounts create and tootctl accounts modify <name> --approve';
+    },
+  },
   /** The migration files in the image (lib/mastodon/health.ts). */
   ls: { runsAs: ['image'] },
   /** Mastodon's uid and gid in the image (lib/mastodon/media-permissions.ts). */

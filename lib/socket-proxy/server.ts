@@ -129,10 +129,9 @@ export function createSocketProxy(options: SocketProxyOptions): http.Server {
     }
   }
 
-  async function route(request: IncomingMessage, body: Buffer | Refusal | undefined): Promise<Forward | Refusal> {
+  async function route(request: IncomingMessage, decision: ProxyDecision, body: Buffer | Refusal | undefined): Promise<Forward | Refusal> {
     const method = request.method ?? '';
     const url = request.url ?? '';
-    const decision = decide(method, url, options.project);
     let outcome: Forward | Refusal;
     try {
       outcome = await resolve(decision, url, body);
@@ -179,7 +178,7 @@ export function createSocketProxy(options: SocketProxyOptions): http.Server {
     const decision = decide(request.method ?? '', request.url ?? '', options.project);
     const readsBody = decision.kind === 'container' && decision.action === 'exec';
     void (readsBody ? readExecBody(request) : Promise.resolve(undefined))
-      .then((body) => route(request, body))
+      .then((body) => route(request, decision, body))
       .then((outcome) => {
         if ('status' in outcome) {
           request.resume();
@@ -223,7 +222,7 @@ export function createSocketProxy(options: SocketProxyOptions): http.Server {
       }
       const length = Number(request.headers['content-length'] ?? '0');
       const { body, rest } = await readExactly(socket, head, length);
-      const outcome = await route(request, body);
+      const outcome = await route(request, decide(request.method ?? '', request.url ?? '', options.project), body);
       if ('status' in outcome) {
         writeRawJson(socket, outcome.status, { message: outcome.message });
         return;

@@ -58,6 +58,8 @@ describe('the exec body the socket proxy accepts', () => {
     ['chown as uid:gid', { ...base, Cmd: ['chown', '0:0', '/'], User: '991:991' }, 'the dashboard never runs chown as user "991:991"'],
     ['find -exec as root', { ...base, Cmd: ['find', '/', '-exec', 'sh', '-c', 'id', ';'], User: '0' }, 'find -exec runs or writes something'],
     ['find -delete as root', { ...base, Cmd: ['find', '/', '-delete'], User: '0' }, 'find -delete runs or writes something'],
+    ['tootctl beyond accounts create and approve', { ...base, Cmd: ['tootctl', 'accounts', 'delete', 'alice'] }, 'the dashboard runs only tootctl accounts create'],
+    ['tootctl accounts modify with another option', { ...base, Cmd: ['tootctl', 'accounts', 'modify', 'alice', '--reset-password'] }, 'the dashboard runs only tootctl accounts create'],
     ['timeout around a shell', { ...base, Cmd: ['timeout', '5', 'sh', '-c', 'id'] }, 'timeout is only run as timeout <seconds> du'],
     ['not an object', ['id'], 'the exec body is not a JSON object'],
   ])('refuses %s', (_, body, reason) => {
