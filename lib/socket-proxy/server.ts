@@ -32,10 +32,14 @@ interface Forward {
 const FACTS_CACHE_LIMIT = 1000;
 const FULL_ID = /^[a-f0-9]{64}$/;
 const LOOKUP_TIMEOUT_MS = 10_000;
+/** Inspect answers are a few KiB; a larger one is not Docker's. */
+const LOOKUP_ANSWER_LIMIT = 4 * 1024 * 1024;
 /** The dashboard's exec bodies are a few hundred bytes (tootctl with an email address is the longest). */
 const EXEC_BODY_LIMIT = 64 * 1024;
 /** A host with thousands of images and volumes answers /system/df with megabytes; past this it is refused. */
 const DF_ANSWER_LIMIT = 32 * 1024 * 1024;
+/** /system/df walks every layer and volume: seconds on a large host (lib/mastodon/storage.ts). */
+const DF_TIMEOUT_MS = 120_000;
 
 /**
  * A filtering proxy in front of Docker's socket, for the dashboard's container (deploy/socket-proxy):
@@ -47,10 +51,11 @@ const DF_ANSWER_LIMIT = 32 * 1024 * 1024;
 export function createSocketProxy(options: SocketProxyOptions): http.Server {
   const factsById = new Map<string, ContainerFacts>();
 
-  function upstreamCall(path: string, limit: number): Promise<{ status: number; text: string }> {
+  /** A GET to Docker whose whole answer the proxy reads: a lookup, or the disk usage it filters. */
+  function upstreamCall(path: string, limit: number, timeoutMs: number): Promise<{ status: number; text: string }> {
     options.onForwarded?.('GET', path);
     return new Promise((resolve, reject) => {
-      const request = http.request({ socketPath: options.upstreamSocket, path, method: 'GET', timeout: LOOKUP_TIMEOUT_MS }, (response) => {
+      const request = http.request({ socketPath: options.upstreamSocket, path, method: 'GET', timeout: timeoutMs }, (response) => {
         const chunks: Buffer[] = [];
         let size = 0;
         response.on('data', (chunk: Buffer) => {
@@ -70,8 +75,8 @@ export function createSocketProxy(options: SocketProxyOptions): http.Server {
     });
   }
 
-  async function upstreamJson(path: string): Promise<{ status: number; body: unknown }> {
-    const { status, text } = await upstreamCall(path, DF_ANSWER_LIMIT);
+  async function upstreamJson(path: string, limit = LOOKUP_ANSWER_LIMIT, timeoutMs = LOOKUP_TIMEOUT_MS): Promise<{ status: number; body: unknown }> {
+    const { status, text } = await upstreamCall(path, limit, timeoutMs);
     try {
       return { status, body: JSON.parse(text) };
     } catch {
@@ -160,7 +165,7 @@ export function createSocketProxy(options: SocketProxyOptions): http.Server {
   async function answerProjectDf(response: ServerResponse, path: string): Promise<void> {
     let answer: { status: number; body: unknown };
     try {
-      answer = await upstreamJson(path);
+      answer = await upstreamJson(path, DF_ANSWER_LIMIT, DF_TIMEOUT_MS);
     } catch (error) {
       sendJson(response, 502, { message: `Docker behind the socket proxy did not answer: ${(error as Error).message}` });
       return;
@@ -185,12 +190,12 @@ export function createSocketProxy(options: SocketProxyOptions): http.Server {
           sendJson(response, outcome.status, { message: outcome.message });
           return;
         }
-        options.onForwarded?.(request.method ?? '', outcome.path);
         if (outcome.projectDf) {
           request.resume();
           void answerProjectDf(response, outcome.path);
           return;
         }
+        options.onForwarded?.(request.method ?? '', outcome.path);
         const headers = { ...request.headers };
         if (outcome.body) headers['content-length'] = String(outcome.body.length);
         const upstream = http.request({ socketPath: options.upstreamSocket, method: request.method, path: outcome.path, headers }, (answer) => {
