@@ -143,11 +143,14 @@ export function createSocketProxy(options: SocketProxyOptions): http.Server {
     } catch (error) {
       return { status: 502, message: `Docker behind the socket proxy did not answer: ${(error as Error).message}` };
     }
-    if ('status' in outcome && outcome.status === 403) {
-      options.onRefused?.(method, url.split('?')[0] ?? url, outcome.message);
-      return { status: 403, message: `mastodash socket proxy: ${method} ${url.split('?')[0]} refused: ${outcome.message}` };
-    }
-    return outcome;
+    return 'status' in outcome && outcome.status === 403 ? refused(method, url, outcome.message) : outcome;
+  }
+
+  /** A 403 whose message names the call and the reason, told to onRefused. */
+  function refused(method: string, url: string, reason: string): Refusal {
+    const path = url.split('?')[0] ?? url;
+    options.onRefused?.(method, path, reason);
+    return { status: 403, message: `mastodash socket proxy: ${method} ${path} refused: ${reason}` };
   }
 
   /** An exec's body, read whole before anything is decided, when it is bounded by a Content-Length. */
@@ -222,7 +225,8 @@ export function createSocketProxy(options: SocketProxyOptions): http.Server {
     void (async () => {
       const framing = bodyFramingRefusal(request.headers, 1_000_000);
       if (framing) {
-        writeRawJson(socket, 400, { message: `mastodash socket proxy: an upgrade request needs a Content-Length body (${framing.message})` });
+        const refusal = refused(request.method ?? '', request.url ?? '', framing.message);
+        writeRawJson(socket, refusal.status, { message: refusal.message });
         return;
       }
       const length = Number(request.headers['content-length'] ?? '0');
