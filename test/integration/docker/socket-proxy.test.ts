@@ -92,7 +92,7 @@ describe('the Docker socket proxy, in front of the real Docker daemon', () => {
     const missing = await runThroughProxy(web, ['ls', '-1', '/nonexistent-through-the-proxy']);
     expect(missing.stdout).toBe('');
     expect(missing.stderr).toMatch(/No such file or directory/);
-    expect(missing.exitCode).toBe(2);
+    expect(missing.exitCode).toBeGreaterThan(0);
     expect(await runThroughProxy(web, ['stat', '-c', '%u', '--', '/'], '0')).toEqual({ stdout: '0\n', stderr: '', exitCode: 0 });
   });
 
