@@ -232,9 +232,10 @@ describe('the image’s socket proxy contains a dashboard taken over (issue 15, 
       [['id', '-g', 'mastodon'], undefined],
       [['ls', '-1', '/opt/mastodon/db/migrate'], undefined],
       [['stat', '-c', '%u:%g %a %U:%G %Z', '--', media], '0'],
-      [['test', '-w', media], '991:991'],
       [['find', media, '-xdev', '(', '!', '-user', '991', '-o', '!', '-group', '991', ')', '-print0'], '0'],
       [['chown', '-R', '-h', '-c', '991:991', '--', media], '0'],
+      // After the chown, so that Mastodon's uid may write there and test answers 0.
+      [['test', '-w', media], '991:991'],
       [['timeout', '60', 'du', '-sk', media], undefined],
       // Without a network here tootctl cannot reach a database: what counts is that the proxy lets it run.
       [buildCreateAccountArgv({ username: 'contained', email: 'contained@example.org', role: 'Owner', confirmed: true, approve: true }, version), undefined],
