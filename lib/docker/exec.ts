@@ -6,6 +6,7 @@ import { getConfig } from '../config';
 import { AppError } from '../errors';
 import { dockerCalls } from './client';
 import { dockerUnavailable } from './errors';
+import { execCommandRefusal, execCreateBody, type ExecArgv } from './exec-programs';
 
 export interface ExecResult {
   exitCode: number;
@@ -16,7 +17,7 @@ export interface ExecResult {
 }
 
 export interface ExecOptions {
-  /** 'root' or '0' for the one operation that needs it (the media chown); default: the image's user. */
+  /** '0' (root) or a numeric 'uid:gid', for the programs exec-programs.ts lets run so; default: the image's user. */
   user?: string;
   timeoutMs?: number;
   maxOutputBytes?: number;
@@ -27,23 +28,19 @@ export interface ExecOptions {
 }
 
 /**
- * Runs a command in a container through Docker exec. Always an argv array: nothing is ever parsed by a
- * shell, and the caller's validation keeps user values from starting with '-'.
+ * Runs a command in a container through Docker exec. Always an argv array of a program listed in
+ * exec-programs.ts: nothing is ever parsed by a shell, and the caller's validation keeps user values from
+ * starting with '-'. A command the socket proxy would refuse is refused here first, with the same reason.
  */
-export async function execInContainer(containerId: string, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-  if (argv.length === 0) throw new AppError('invalid_input', 'Nothing to run', 'An empty command was refused.');
+export async function execInContainer(containerId: string, argv: ExecArgv, options: ExecOptions = {}): Promise<ExecResult> {
+  const refusal = execCommandRefusal(argv, options.user);
+  if (refusal !== undefined) throw new AppError('invalid_input', 'Command refused', `${argv[0]} was not run: ${refusal}.`);
   const timeoutMs = options.timeoutMs ?? 60_000;
   const maxOutputBytes = options.maxOutputBytes ?? 256 * 1024;
   const docker = dockerCalls();
   let exec;
   try {
-    exec = await docker.getContainer(containerId).exec({
-      Cmd: [...argv],
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: false,
-      ...(options.user ? { User: options.user } : {}),
-    });
+    exec = await docker.getContainer(containerId).exec(execCreateBody(argv, options.user));
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 409) {
       throw new AppError('conflict', 'The container is not running', 'Docker refused to run a command in a stopped container.');

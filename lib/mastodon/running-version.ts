@@ -2,6 +2,7 @@ import 'server-only';
 
 import { getConfig } from '../config';
 import { execInContainer } from '../docker/exec';
+import { MASTODON_VERSION_RB } from '../docker/exec-programs';
 import { IMAGE_VERSION_LABEL } from '../docker/labels';
 import type { ContainerView } from '../docker/types';
 import { AppError, toErrorView } from '../errors';
@@ -82,7 +83,7 @@ export async function firstVersion(sources: readonly VersionSource[]): Promise<R
 
 const API_TIMEOUT_MS = 3_000;
 const EXEC_TIMEOUT_MS = 10_000;
-export const VERSION_RB_PATH = '/opt/mastodon/lib/mastodon/version.rb';
+export const VERSION_RB_PATH = MASTODON_VERSION_RB;
 
 /** The version named in an instance API answer (`version`, e.g. "4.3.17" or "4.5.0-beta.1+glitch"). */
 export function versionFromInstance(body: string): MastodonVersion | undefined {
@@ -146,8 +147,8 @@ export function parseVersionRb(text: string): MastodonVersion | undefined {
   return { major: Number(major), minor: Number(minor), patch: Number(patch), patchKnown: true, text: full };
 }
 
-/** The program run in the container for version.rb; the socket proxy's list of exec programs must name it. */
-export const VERSION_RB_PROGRAM = 'cat';
+/** The program run in the container for version.rb (lib/docker/exec-programs.ts lets it read that file only). */
+export const VERSION_RB_PROGRAM = 'cat' as const;
 
 function versionRbSource(container: ContainerView): VersionSource {
   const where = `${VERSION_RB_PATH.replace('/opt/mastodon/', '')} in ${container.name}`;

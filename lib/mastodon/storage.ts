@@ -194,10 +194,14 @@ const known = (value: number | undefined): number => (value === undefined || val
 /** The four lines of `docker system df`, computed as the Docker CLI computes them. */
 export function summarizeDockerDf(df: DockerDfAnswer): DockerDiskUsage {
   const images = df.Images ?? [];
-  const imagesBytes = known(df.LayersSize);
+  // The socket proxy answers for the project only and leaves LayersSize out (it covers every image on the
+  // host): then the project's images are added up, counting a layer that two of them share twice.
+  const perImage = df.LayersSize === undefined;
+  const imagesBytes = perImage ? images.reduce((sum, image) => sum + known(image.Size), 0) : known(df.LayersSize);
   let imagesInUse = 0;
   for (const image of images) {
-    if ((image.Containers ?? 0) > 0 && (image.Size ?? -1) >= 0 && (image.SharedSize ?? -1) >= 0) imagesInUse += image.Size! - image.SharedSize!;
+    if ((image.Containers ?? 0) > 0 && perImage) imagesInUse += known(image.Size);
+    else if ((image.Containers ?? 0) > 0 && (image.Size ?? -1) >= 0 && (image.SharedSize ?? -1) >= 0) imagesInUse += image.Size! - image.SharedSize!;
   }
   const containers = df.Containers ?? [];
   const isActive = (state: string | undefined) => state === 'running' || state === 'paused' || state === 'restarting';

@@ -1,5 +1,6 @@
 import 'server-only';
 
+import type { ExecArgv } from '../docker/exec-programs';
 import type { AccountFieldErrors, CreateAccountInput } from '../validations/accounts';
 import type { MastodonVersion } from './version';
 import { describeUndecided, factsFor, firstReleaseWith } from './version-facts';
@@ -10,8 +11,8 @@ import { describeUndecided, factsFor, firstReleaseWith } from './version-facts';
  * a value can never be taken for the next option, and the validated values never start with '-'.
  */
 
-export function buildCreateAccountArgv(input: CreateAccountInput, version: MastodonVersion): string[] {
-  const argv = ['tootctl', 'accounts', 'create', input.username, `--email=${input.email}`];
+export function buildCreateAccountArgv(input: CreateAccountInput, version: MastodonVersion): ExecArgv {
+  const argv: ['tootctl', ...string[]] = ['tootctl', 'accounts', 'create', input.username, `--email=${input.email}`];
   if (input.confirmed) argv.push('--confirmed');
   argv.push(`--role=${input.role}`);
   // Before --approve exists Thor would take it for a second USERNAME and fail; buildApproveArgv runs after instead.
@@ -20,7 +21,7 @@ export function buildCreateAccountArgv(input: CreateAccountInput, version: Masto
 }
 
 /** Where create has no --approve: approve the account just created (`modify --approve` sets users.approved). */
-export function buildApproveArgv(username: string): string[] {
+export function buildApproveArgv(username: string): ExecArgv {
   return ['tootctl', 'accounts', 'modify', username, '--approve'];
 }
 

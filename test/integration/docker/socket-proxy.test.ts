@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { execCreateBody, type ExecArgv } from '@/lib/docker/exec-programs';
 import { createSocketProxy } from '@/lib/socket-proxy/server';
 import { readTestbed } from '../../support/testbed';
 
@@ -26,11 +27,17 @@ describe('the Docker socket proxy, in front of the real Docker daemon', () => {
   let server: Server;
   let proxied: Docker;
   const refused: string[] = [];
+  const forwarded: string[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'mastodash-proxy-'));
     const socketPath = path.join(dir, 'docker.sock');
-    server = createSocketProxy({ upstreamSocket, project: testbed.project, onRefused: (method, url) => refused.push(`${method} ${url}`) });
+    server = createSocketProxy({
+      upstreamSocket,
+      project: testbed.project,
+      onRefused: (method, url) => refused.push(`${method} ${url}`),
+      onForwarded: (method, url) => forwarded.push(`${method} ${url}`),
+    });
     await new Promise<void>((resolve) => server.listen(socketPath, resolve));
     proxied = new Docker({ socketPath });
   });
@@ -68,20 +75,49 @@ describe('the Docker socket proxy, in front of the real Docker daemon', () => {
     expect(await docker('inspect', '-f', '{{.State.StartedAt}} {{len .ExecIDs}}', other)).toBe(`${startedBefore} 0`);
   });
 
-  it('runs an exec in the project’s web container through the hijacked stream, with its output and exit code', async () => {
-    const exec = await proxied.getContainer(`${testbed.project}-web-1`).exec({
-      Cmd: ['sh', '-c', 'echo through-the-proxy; id -u; echo to-stderr >&2; exit 3'],
-      AttachStdout: true,
-      AttachStderr: true,
-    });
+  async function runThroughProxy(container: string, argv: ExecArgv, user?: string): Promise<{ stdout: string; stderr: string; exitCode: number | null }> {
+    const exec = await proxied.getContainer(container).exec(execCreateBody(argv, user));
     const stream = await exec.start({ hijack: true, stdin: false });
     const output = { stdout: '', stderr: '' };
     const stdout = new PassThrough().on('data', (chunk: Buffer) => (output.stdout += chunk.toString('utf8')));
     const stderr = new PassThrough().on('data', (chunk: Buffer) => (output.stderr += chunk.toString('utf8')));
     proxied.modem.demuxStream(stream, stdout, stderr);
     await new Promise((resolve) => stream.on('end', resolve));
-    expect(output).toEqual({ stdout: 'through-the-proxy\n991\n', stderr: 'to-stderr\n' });
-    expect((await exec.inspect()).ExitCode).toBe(3);
+    return { ...output, exitCode: (await exec.inspect()).ExitCode };
+  }
+
+  it('runs the dashboard’s execs in the project’s web container through the hijacked stream, with their output and exit code', async () => {
+    const web = `${testbed.project}-web-1`;
+    expect(await runThroughProxy(web, ['id', '-u'])).toEqual({ stdout: '991\n', stderr: '', exitCode: 0 });
+    const missing = await runThroughProxy(web, ['ls', '-1', '/nonexistent-through-the-proxy']);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toMatch(/No such file or directory/);
+    expect(missing.exitCode).toBeGreaterThan(0);
+    expect(await runThroughProxy(web, ['stat', '-c', '%u', '--', '/'], '0')).toEqual({ stdout: '0\n', stderr: '', exitCode: 0 });
+  });
+
+  it.each([
+    ['a privileged exec', 'web', { ...execCreateBody(['id']), Privileged: true }, 'a privileged exec is refused'],
+    ['sh -c', 'web', { ...execCreateBody(['id']), Cmd: ['sh', '-c', 'touch /tmp/escaped'] }, 'the dashboard never runs "sh"'],
+    ['an exec as root with Env', 'web', { ...execCreateBody(['id'], '0'), Env: ['A=1'] }, 'the dashboard never sends Env in an exec'],
+    ['an exec into db', 'db', execCreateBody(['id']), 'the dashboard runs commands only in the services web and sidekiq'],
+  ])('refuses %s with a reason, and no exec reaches Docker', async (_, service, body, reason) => {
+    const name = `${testbed.project}-${service}-1`;
+    forwarded.length = 0;
+    await expect(proxied.getContainer(name).exec(body)).rejects.toMatchObject({
+      statusCode: 403,
+      json: { message: expect.stringContaining(reason) as string },
+    });
+    expect(forwarded.filter((call) => call.startsWith('POST'))).toEqual([]);
+    expect(refused).toContain(`POST /containers/${name}/exec`);
+  });
+
+  it('answers disk usage with the project’s containers and images only', async () => {
+    const df = (await proxied.df()) as { Containers: { Labels: Record<string, string> }[]; Images: { Id: string }[]; LayersSize?: number };
+    expect(df.Containers.map((c) => c.Labels['com.docker.compose.project'])).toEqual(Array(5).fill(testbed.project));
+    const projectImages = new Set((await proxied.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${testbed.project}`] } })).map((c) => c.ImageID));
+    expect(new Set(df.Images.map((image) => image.Id))).toEqual(projectImages);
+    expect(df.LayersSize).toBeUndefined();
   });
 
   it('restarts the project’s container, and the event stream through the proxy reports it', async () => {

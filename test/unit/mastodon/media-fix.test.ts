@@ -40,51 +40,57 @@ vi.mock('@/lib/docker/client', () => ({
   }),
 }));
 
-vi.mock('@/lib/docker/exec', () => ({
-  execInContainer: async (_id: string, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> => {
-    state.calls.push({ argv, options });
-    const ok = (stdout: string): ExecResult => ({ exitCode: 0, stdout, stderr: '', truncated: false });
-    switch (argv[0]) {
-      case 'id':
-        return state.uid === undefined ? { exitCode: 1, stdout: '', stderr: "id: 'mastodon': no such user", truncated: false } : ok(`${state.uid}\n`);
-      case 'stat':
-        return ok(`${state.owner} 755 root:root 1740823200\n`);
-      case 'test':
-        return { exitCode: state.owner === '0:0' ? 1 : 0, stdout: '', stderr: '', truncated: false };
-      case 'find': {
-        const out = Array.from({ length: state.entries }, (_, i) => `/x/${i}\0`).join('');
-        options.onStdout?.(out.slice(0, 5));
-        options.onStdout?.(out.slice(5));
-        return ok('');
+vi.mock('@/lib/docker/exec', async () => {
+  // The socket proxy's check, as lib/docker/exec.ts makes it: every command of the media fix must pass it.
+  const { execCommandRefusal } = await import('@/lib/docker/exec-programs');
+  return {
+    execInContainer: async (_id: string, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> => {
+      const refusal = execCommandRefusal(argv, options.user);
+      if (refusal !== undefined) throw new Error(`the socket proxy would refuse ${argv.join(' ')}: ${refusal}`);
+      state.calls.push({ argv, options });
+      const ok = (stdout: string): ExecResult => ({ exitCode: 0, stdout, stderr: '', truncated: false });
+      switch (argv[0]) {
+        case 'id':
+          return state.uid === undefined ? { exitCode: 1, stdout: '', stderr: "id: 'mastodon': no such user", truncated: false } : ok(`${state.uid}\n`);
+        case 'stat':
+          return ok(`${state.owner} 755 root:root 1740823200\n`);
+        case 'test':
+          return { exitCode: state.owner === '0:0' ? 1 : 0, stdout: '', stderr: '', truncated: false };
+        case 'find': {
+          const out = Array.from({ length: state.entries }, (_, i) => `/x/${i}\0`).join('');
+          options.onStdout?.(out.slice(0, 5));
+          options.onStdout?.(out.slice(5));
+          return ok('');
+        }
+        case 'chown': {
+          for (let i = 0; i < state.entries; i += 1) options.onStdout?.(`changed ownership of '/x/${i}' from 0:0 to ${argv[4]}\n`);
+          state.owner = argv[4]!;
+          return ok('');
+        }
+        default:
+          throw new Error(`unexpected exec ${argv.join(' ')}`);
       }
-      case 'chown': {
-        for (let i = 0; i < state.entries; i += 1) options.onStdout?.(`changed ownership of '/x/${i}' from 0:0 to ${argv[4]}\n`);
-        state.owner = argv[4]!;
-        return ok('');
-      }
-      default:
-        throw new Error(`unexpected exec ${argv.join(' ')}`);
-    }
-  },
-}));
+    },
+  };
+});
 
 const { diagnoseMediaPermissions, fixMediaPermissions } = await import('@/lib/mastodon/media-permissions');
 
 function web(overrides: Partial<ContainerView> = {}): ContainerView {
   return {
-    id: 'abc123',
-    name: 'demo-web-1',
-    service: 'web',
-    containerNumber: 1,
-    image: 'ghcr.io/mastodon/mastodon',
-    imageTag: 'v4.3.17',
-    state: 'running',
-    health: 'healthy',
-    failingStreak: 0,
-    oomKilled: false,
-    restartCount: 0,
-    ports: [],
-    ...overrides,
+      id: 'abc123',
+      name: 'demo-web-1',
+      service: 'web',
+      containerNumber: 1,
+      image: 'ghcr.io/mastodon/mastodon',
+      imageTag: 'v4.3.17',
+      state: 'running',
+      health: 'healthy',
+      failingStreak: 0,
+      oomKilled: false,
+      restartCount: 0,
+      ports: [],
+      ...overrides,
   };
 }
 

@@ -260,6 +260,11 @@ describe('summarizeDockerDf', () => {
   it('copes with null lists (an old daemon, no build cache)', () => {
     expect(summarizeDockerDf({ LayersSize: 0, Images: null, Containers: null, Volumes: null, BuildCache: null }).totalBytes).toBe(0);
   });
+
+  it('adds up the images when LayersSize is missing (the socket proxy answers for the project only)', () => {
+    const usage = summarizeDockerDf({ Images: [{ Containers: 2, Size: 300, SharedSize: 100 }, { Containers: 1, Size: 200, SharedSize: 0 }], BuildCache: [] });
+    expect(usage.images).toEqual({ count: 2, active: 2, bytes: 500, reclaimableBytes: 0 });
+  });
 });
 
 describe('formatting', () => {

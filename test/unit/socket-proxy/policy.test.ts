@@ -12,7 +12,6 @@ describe('socket proxy policy', () => {
     ['GET', '/_ping'],
     ['HEAD', '/_ping'],
     ['GET', '/v1.41/version'],
-    ['GET', '/v1.41/system/df'],
     ['GET', `/v1.41/containers/json?all=true&filters=${projectFilters}`],
     ['GET', `/events?filters=${projectFilters}`],
   ])('lets %s %s through', (method, url) => {
@@ -27,6 +26,11 @@ describe('socket proxy policy', () => {
     ['POST', '/v1.41/containers/mastodon-web-1/exec', 'mastodon-web-1', 'exec'],
   ])('asks about the container for %s %s', (method, url, ref, action) => {
     expect(decide(method, url, PROJECT)).toMatchObject({ kind: 'container', ref, action });
+  });
+
+  it('answers disk usage for the project only, and only to GET', () => {
+    expect(decide('GET', '/v1.41/system/df', PROJECT)).toEqual({ kind: 'project-df' });
+    expect(decide('HEAD', '/v1.41/system/df', PROJECT).kind).toBe('deny');
   });
 
   it('keeps the version prefix and the query of a container call', () => {
