@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { execCommandRefusal, execCreateBody, execCreateRefusal, EXEC_PROGRAMS, type ExecArgv } from '@/lib/docker/exec-programs';
+import { VERSION_RB_PATH, VERSION_RB_PROGRAM } from '@/lib/mastodon/running-version';
 import { buildApproveArgv, buildCreateAccountArgv } from '@/lib/mastodon/tootctl';
 import { parseMastodonVersion } from '@/lib/mastodon/version';
 import { containerCallRefusal, containerFacts, mountsDockerSocket, projectDiskUsage } from '@/lib/socket-proxy/policy';
@@ -26,6 +27,7 @@ const DASHBOARD_COMMANDS: [ExecArgv, string | undefined][] = [
   [['find', '/opt/mastodon/public/system', '-xdev', '(', '!', '-user', '991', '-o', '!', '-group', '991', ')', '-print0'], '0'],
   [['chown', '-R', '-h', '-c', '991:991', '--', '/opt/mastodon/public/system'], '0'],
   [['timeout', '1800', 'du', '-sk', '/opt/mastodon/public/system'], undefined],
+  [[VERSION_RB_PROGRAM, VERSION_RB_PATH], undefined],
 ];
 
 describe('the exec body the socket proxy accepts', () => {
@@ -60,6 +62,7 @@ describe('the exec body the socket proxy accepts', () => {
     ['find -delete as root', { ...base, Cmd: ['find', '/', '-delete'], User: '0' }, 'find -delete runs or writes something'],
     ['tootctl beyond accounts create and approve', { ...base, Cmd: ['tootctl', 'accounts', 'delete', 'alice'] }, 'the dashboard runs only tootctl accounts create'],
     ['tootctl accounts modify with another option', { ...base, Cmd: ['tootctl', 'accounts', 'modify', 'alice', '--reset-password'] }, 'the dashboard runs only tootctl accounts create'],
+    ['cat of another file', { ...base, Cmd: ['cat', '/opt/mastodon/.env.production'] }, 'cat is only run on /opt/mastodon/lib/mastodon/version.rb'],
     ['timeout around a shell', { ...base, Cmd: ['timeout', '5', 'sh', '-c', 'id'] }, 'timeout is only run as timeout <seconds> du'],
     ['not an object', ['id'], 'the exec body is not a JSON object'],
   ])('refuses %s', (_, body, reason) => {
