@@ -300,6 +300,6 @@ export async function requireVersionOf(container: ContainerView): Promise<Mastod
     `The Mastodon version of ${container.name} (${imageName(container)}) could not be found: ${running.problem}. ` +
       "tootctl's options and output differ between versions, so nothing was run.",
     'Start web so that its instance API answers, or pin the image to a release tag in docker-compose.yml ' +
-      '(for example ghcr.io/mastodon/mastodon:v4.3.17) and recreate the container.',
+      '(a release tag such as ghcr.io/mastodon/mastodon:vX.Y.Z, not latest) and recreate the container.',
   );
 }
