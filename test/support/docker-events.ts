@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 
 import { readTestbed } from './testbed';
 
@@ -51,4 +51,28 @@ export async function untilFollowing(follower: DockerEventFollower, trigger: () 
     if (follower.events().some(seenIt)) return;
   }
   throw new Error('docker events did not report the test’s own exec within 15 s');
+}
+
+/** Follows one container's `events` (plus exec_create, to know when it listens), ready when it returns. */
+export async function followContainer(container: string, events: string[]): Promise<DockerEventFollower> {
+  const follower = followDockerEvents([`container=${container}`, 'event=exec_create', ...events.map((event) => `event=${event}`)]);
+  const testbed = readTestbed();
+  const ping = () =>
+    new Promise<void>((resolve) => {
+      execFile('docker', ['exec', container, 'true'], { env: { ...process.env, DOCKER_HOST: testbed.dockerHost } }, () => resolve());
+    });
+  try {
+    await untilFollowing(follower, ping, (event) => event.action === 'exec_create: true');
+  } catch (error) {
+    follower.stop();
+    throw error;
+  }
+  return follower;
+}
+
+/** How many of `action` the follower has seen, once the last events had a moment to arrive; stops it. */
+export async function countAndStop(follower: DockerEventFollower, action: string): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  follower.stop();
+  return follower.events().filter((event) => event.action === action).length;
 }

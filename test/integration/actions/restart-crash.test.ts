@@ -9,6 +9,7 @@ import {
   testbedDocker as docker,
   waitUntilUp,
 } from '../../support/crashing-containers';
+import { countAndStop, followContainer } from '../../support/docker-events';
 import { auditRows, callAction, plantSession } from '../../support/next-build';
 import { finishedJob as finishedJobIn, jobIdOf, type JobRow } from '../../support/jobs';
 import { startServer, type RunningServer } from '../../support/server';
@@ -47,21 +48,6 @@ interface JobError {
   logLines?: string[];
 }
 
-async function startsSince(service: string, sinceSeconds: number): Promise<number> {
-  const until = Math.ceil(Date.now() / 1000) + 1;
-  const stream = await docker.getEvents({
-    since: sinceSeconds,
-    until,
-    filters: { container: [name(service)], event: ['start'] },
-  });
-  const text = Buffer.isBuffer(stream) ? stream.toString() : await new Promise<string>((resolve) => {
-    let body = '';
-    stream.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    stream.on('end', () => resolve(body));
-  });
-  return text.split('\n').filter((line) => line.trim()).length;
-}
-
 beforeAll(async () => {
   await Promise.all(['web', 'streaming', 'sidekiq'].map((service) => createService(service, STAY_UP)));
   await Promise.all(['web', 'streaming', 'sidekiq'].map(waitHealthy));
@@ -77,7 +63,7 @@ describe('one restart lock per container id', () => {
   it('the same container named by name and by id at once is restarted once; the second request gets "already running"', async () => {
     await waitHealthy('web');
     const { Id: id } = await docker.getContainer(name('web')).inspect();
-    const since = Math.floor(Date.now() / 1000) - 1;
+    const starts = await followContainer(name('web'), ['start']);
     const { cookie } = plantSession(server.dataDir);
     const responses = await Promise.all([
       callAction(server.port, 'restartContainerAction', [{ container: name('web') }], { cookie }),
@@ -91,12 +77,12 @@ describe('one restart lock per container id', () => {
     expect(refused[0]!.body).toContain('Already running');
     expect(refused[0]!.body).toContain(`"runningJobId":"${jobId}"`);
     expect((await finishedJob(jobId)).status).toBe('succeeded');
-    expect(await startsSince('web', since)).toBe(1);
+    expect(await countAndStop(starts, 'start')).toBe(1);
   });
 
   it('a single restart while "restart Mastodon" runs is refused, and the container is restarted once', async () => {
     await Promise.all(['web', 'streaming', 'sidekiq'].map(waitHealthy));
-    const since = Math.floor(Date.now() / 1000) - 1;
+    const starts = await followContainer(name('sidekiq'), ['start']);
     const { cookie } = plantSession(server.dataDir);
     const whole = await callAction(server.port, 'restartMastodonAction', [], { cookie });
     const wholeJob = jobIdOf(whole.body);
@@ -106,7 +92,7 @@ describe('one restart lock per container id', () => {
     expect(single.body).toContain('mastodon (web, streaming, sidekiq)');
     expect(single.body).toContain(`"runningJobId":"${wholeJob}"`);
     expect((await finishedJob(wholeJob)).status).toBe('succeeded');
-    expect(await startsSince('sidekiq', since)).toBe(1);
+    expect(await countAndStop(starts, 'start')).toBe(1);
   });
 });
 
