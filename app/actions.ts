@@ -5,9 +5,15 @@ import { restartContainerSpec, restartMastodonSpec } from '@/lib/actions/restart
 
 /** Called with `{ container }`, or from the restart form (previous state, FormData). */
 export async function restartContainerAction(first: unknown, form?: FormData) {
-  return runAdminJob(restartContainerSpec, actionCall(first, form, (fields) => ({ container: fields.get('container') })));
+  return runAdminJob(
+    restartContainerSpec,
+    actionCall(first, form, (fields) => ({ container: fields.get('container') })),
+  );
 }
 
 export async function restartMastodonAction(first?: unknown, form?: FormData) {
-  return runAdminJob(restartMastodonSpec, actionCall(first ?? {}, form, () => ({})));
+  return runAdminJob(
+    restartMastodonSpec,
+    actionCall(first ?? {}, form, () => ({})),
+  );
 }

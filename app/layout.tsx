@@ -60,9 +60,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           {session ? (
             <noscript>
               <p className="muted small" data-testid="noscript-note">
-                JavaScript is off. Logging in and out, restarts, creating accounts, the ownership fix, the registration mode and the audit
-                filter work as plain forms; live updates, the panels that load after the page, the graphs and the log follow need JavaScript
-                (reload the page to see the present).
+                JavaScript is off. Logging in and out, restarts, creating accounts, the ownership fix, the registration
+                mode and the audit filter work as plain forms; live updates, the panels that load after the page, the
+                graphs and the log follow need JavaScript (reload the page to see the present).
               </p>
             </noscript>
           ) : null}

@@ -25,7 +25,14 @@ import { readTestbed, testbedBackendsEnv } from '../test/support/testbed';
 
 const PHASE_MS = Number(process.env.BENCH_PHASE_SECONDS ?? '60') * 1000;
 /** The home page's panels and how often a visible tab asks each again (ms), as the client code does. */
-const PANEL_INTERVALS: Record<string, number> = { headline: 10_000, health: 15_000, people: 30_000, sidekiq: 10_000, storage: 60_000, doctor: 60_000 };
+const PANEL_INTERVALS: Record<string, number> = {
+  headline: 10_000,
+  health: 15_000,
+  people: 30_000,
+  sidekiq: 10_000,
+  storage: 60_000,
+  doctor: 60_000,
+};
 /** A home page's browser holds one stream carrying both of its topics (issue 14). */
 const STREAMS = ['/api/live?topics=containers,jobs'];
 
@@ -40,10 +47,13 @@ interface Viewer {
 function openViewer(server: RunningServer, cookie: string): Viewer {
   const viewer: Viewer = { streams: [], timers: [], errors: 0 };
   for (const streamPath of STREAMS) {
-    const stream = request({ host: '127.0.0.1', port: server.port, path: streamPath, headers: { cookie, host: `127.0.0.1:${server.port}` } }, (response) => {
-      if (response.statusCode !== 200) viewer.errors++;
-      response.resume();
-    });
+    const stream = request(
+      { host: '127.0.0.1', port: server.port, path: streamPath, headers: { cookie, host: `127.0.0.1:${server.port}` } },
+      (response) => {
+        if (response.statusCode !== 200) viewer.errors++;
+        response.resume();
+      },
+    );
     stream.on('error', () => undefined);
     stream.end();
     viewer.streams.push(stream);
@@ -73,12 +83,18 @@ function closeViewer(viewer: Viewer): void {
 }
 
 function rssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((each) => each.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((each) => each.startsWith('VmRSS:'));
   return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) / 1024;
 }
 
 async function bareNodeRssMiB(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', "require('http').createServer((q,s)=>s.end('ok')).listen(0); setInterval(()=>{}, 1000)"], { stdio: 'ignore' });
+  const child = spawn(
+    process.execPath,
+    ['-e', "require('http').createServer((q,s)=>s.end('ok')).listen(0); setInterval(()=>{}, 1000)"],
+    { stdio: 'ignore' },
+  );
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   const rss = rssMiB(child.pid as number);
   child.kill();
@@ -97,7 +113,9 @@ interface PhaseResult {
 }
 
 async function main(): Promise<void> {
-  const proxy = await startCountingProxy((method, callPath, reason) => console.warn(`refused ${method} ${callPath}: ${reason}`));
+  const proxy = await startCountingProxy((method, callPath, reason) =>
+    console.warn(`refused ${method} ${callPath}: ${reason}`),
+  );
   const { calls } = proxy;
   const server = await startServer({
     DOCKER_HOST: proxy.dockerHost,
@@ -111,7 +129,9 @@ async function main(): Promise<void> {
     // Modern browsers skip <script noModule> (the legacy polyfills), so those are not counted.
     const firstLoad = async (pagePath: string): Promise<{ files: number; rawKiB: number; gzipKiB: number }> => {
       const html = (await rawRequest(server.port, { path: pagePath, headers: { cookie } })).body;
-      const tags = [...html.matchAll(/<script\b[^>]*\bsrc="([^"]+\.js)"[^>]*>/g)].filter((match) => !/\bnoModule\b/i.test(match[0]));
+      const tags = [...html.matchAll(/<script\b[^>]*\bsrc="([^"]+\.js)"[^>]*>/g)].filter(
+        (match) => !/\bnoModule\b/i.test(match[0]),
+      );
       const sources = [...new Set(tags.map((match) => match[1] as string))];
       let raw = 0;
       let gzip = 0;
@@ -123,7 +143,11 @@ async function main(): Promise<void> {
       }
       return { files: sources.length, rawKiB: raw / 1024, gzipKiB: gzip / 1024 };
     };
-    const bundles = { home: await firstLoad('/'), graphs: await firstLoad('/graphs'), login: await firstLoad('/login') };
+    const bundles = {
+      home: await firstLoad('/'),
+      graphs: await firstLoad('/graphs'),
+      login: await firstLoad('/login'),
+    };
 
     const phases: PhaseResult[] = [];
     for (const viewers of [0, 1, 50]) {
@@ -155,7 +179,13 @@ async function main(): Promise<void> {
       opened.forEach(closeViewer);
       const openingByCall: Record<string, number> = {};
       for (const kind of opening) openingByCall[kind] = (openingByCall[kind] ?? 0) + 1;
-      console.log(`${viewers} viewers: opening`, openingByCall, `then ${window.length} Docker calls in ${PHASE_MS / 1000} s`, byCall, `RSS ${start.toFixed(0)}–${max.toFixed(0)} MiB`);
+      console.log(
+        `${viewers} viewers: opening`,
+        openingByCall,
+        `then ${window.length} Docker calls in ${PHASE_MS / 1000} s`,
+        byCall,
+        `RSS ${start.toFixed(0)}–${max.toFixed(0)} MiB`,
+      );
     }
     const bare = await bareNodeRssMiB();
     writeBenchmarkSection('cost', render(bundles, phases, bare));

@@ -36,7 +36,9 @@ async function main(): Promise<void> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
   // Docker's own delivery, to a subscriber in this process: the baseline.
-  const events = (await docker.getEvents({ filters: { ...projectFilter(testbed.project), type: ['container'], event: ['die', 'start'] } })) as NodeJS.ReadableStream & {
+  const events = (await docker.getEvents({
+    filters: { ...projectFilter(testbed.project), type: ['container'], event: ['die', 'start'] },
+  })) as NodeJS.ReadableStream & {
     destroy(): void;
   };
   const received: Array<{ action: string; name: string; eventMs: number; receivedMs: number }> = [];
@@ -44,7 +46,12 @@ async function main(): Promise<void> {
     const receivedMs = Date.now();
     for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
       const event = JSON.parse(line) as { Action: string; timeNano: number; Actor: { Attributes: { name: string } } };
-      received.push({ action: event.Action, name: event.Actor.Attributes.name, eventMs: event.timeNano / 1e6, receivedMs });
+      received.push({
+        action: event.Action,
+        name: event.Actor.Attributes.name,
+        eventMs: event.timeNano / 1e6,
+        receivedMs,
+      });
     }
   });
   try {
@@ -61,10 +68,13 @@ async function main(): Promise<void> {
       (window as unknown as { __seen: Seen[] }).__seen = seen;
       const target = document.querySelector(`[data-testid="container-${card}"]`);
       if (!target) throw new Error(`no card for ${card}`);
-      new MutationObserver(() => seen.push({ state: target.getAttribute('data-state') ?? '', at: Date.now() })).observe(target, {
-        attributes: true,
-        attributeFilter: ['data-state'],
-      });
+      new MutationObserver(() => seen.push({ state: target.getAttribute('data-state') ?? '', at: Date.now() })).observe(
+        target,
+        {
+          attributes: true,
+          attributeFilter: ['data-state'],
+        },
+      );
     }, TARGET);
 
     const browserMs: Record<'die' | 'start', number[]> = { die: [], start: [] };
@@ -83,7 +93,9 @@ async function main(): Promise<void> {
     const eventOf = async (action: string, after: number) => {
       const deadline = Date.now() + 10_000;
       for (;;) {
-        const hit = received.find((each) => each.action === action && each.name === TARGET && each.eventMs >= after - 5);
+        const hit = received.find(
+          (each) => each.action === action && each.name === TARGET && each.eventMs >= after - 5,
+        );
         if (hit) return hit;
         if (Date.now() > deadline) throw new Error(`no ${action} event for ${TARGET}`);
         await new Promise((resolve) => setTimeout(resolve, 10));
@@ -102,7 +114,8 @@ async function main(): Promise<void> {
       baselineMs.start.push(started.receivedMs - started.eventMs);
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
-    const cell = (values: number[]) => `${percentile(values, 0.5).toFixed(0)} / ${percentile(values, 0.95).toFixed(0)} / ${Math.max(...values).toFixed(0)}`;
+    const cell = (values: number[]) =>
+      `${percentile(values, 0.5).toFixed(0)} / ${percentile(values, 0.95).toFixed(0)} / ${Math.max(...values).toFixed(0)}`;
     const body = [
       `${runHeader()}, chromium ${browser.version()}; ${ROUNDS} stops and starts of ${TARGET}.`,
       '',
@@ -117,7 +130,10 @@ async function main(): Promise<void> {
     await browser.close();
     await server.stop();
     // The stand-in must be running for whatever comes next.
-    await docker.getContainer(TARGET).start().catch(() => undefined);
+    await docker
+      .getContainer(TARGET)
+      .start()
+      .catch(() => undefined);
   }
 }
 

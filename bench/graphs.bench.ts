@@ -42,7 +42,14 @@ import { readTestbed } from '../test/support/testbed';
 const BENCH_DATABASE = 'mastodash_bench';
 const MARKER_MEASUREMENT = 'mastodash_bench_seed';
 /** The measurements the graphs read (hostQueries, containerQueries); disk, status and health are not seeded. */
-const MEASUREMENTS: readonly Measurement[] = ['mem', 'cpu', 'system', 'docker_container_mem', 'docker_container_cpu', 'docker_container_net'];
+const MEASUREMENTS: readonly Measurement[] = [
+  'mem',
+  'cpu',
+  'system',
+  'docker_container_mem',
+  'docker_container_cpu',
+  'docker_container_net',
+];
 const RANGES = ['1h', '24h', '7d'] as const satisfies readonly RangePreset[];
 const HOUR_MS = 3_600_000;
 /** Seeded before the longest range, so a reused seed still covers it. */
@@ -77,7 +84,9 @@ const influxUrl = testbed.influxUrl.replace(/\/+$/, '');
 const readerUser = testbed.influxReader.split(':')[0] ?? '';
 const basic = (credentials: string) => `Basic ${Buffer.from(credentials).toString('base64')}`;
 const docker = new Docker(
-  testbed.dockerHost.startsWith('unix://') ? { socketPath: testbed.dockerHost.slice('unix://'.length) } : { host: new URL(testbed.dockerHost).hostname, port: Number(new URL(testbed.dockerHost).port) },
+  testbed.dockerHost.startsWith('unix://')
+    ? { socketPath: testbed.dockerHost.slice('unix://'.length) }
+    : { host: new URL(testbed.dockerHost).hostname, port: Number(new URL(testbed.dockerHost).port) },
 );
 
 // ---------------------------------------------------------------- InfluxDB
@@ -105,7 +114,8 @@ async function writeLines(lines: readonly string[]): Promise<void> {
     headers: { authorization: basic(testbed.influxAdmin), 'content-type': 'text/plain; charset=utf-8' },
     body: lines.join('\n'),
   });
-  if (response.status !== 204) throw new Error(`InfluxDB rejected a batch: HTTP ${response.status} ${(await response.text()).trim()}`);
+  if (response.status !== 204)
+    throw new Error(`InfluxDB rejected a batch: HTTP ${response.status} ${(await response.text()).trim()}`);
 }
 
 async function influxVersion(): Promise<string> {
@@ -149,7 +159,14 @@ async function readMarker(): Promise<SeedMarker | undefined> {
     return typeof value === 'number' ? value : undefined;
   };
   const markerProject = row[series.columns.indexOf('project')];
-  const [anchorMs, fromMs, toMs, seededAtMs, seedPoints, seedSeconds] = ['anchor_ms', 'from_ms', 'to_ms', 'seeded_at_ms', 'seed_points', 'seed_seconds'].map(number);
+  const [anchorMs, fromMs, toMs, seededAtMs, seedPoints, seedSeconds] = [
+    'anchor_ms',
+    'from_ms',
+    'to_ms',
+    'seeded_at_ms',
+    'seed_points',
+    'seed_seconds',
+  ].map(number);
   if (
     anchorMs === undefined ||
     fromMs === undefined ||
@@ -240,7 +257,9 @@ async function seed(): Promise<SeedReport> {
     marker = { anchorMs: nowMs, fromMs, toMs: endMs, project, seededAtMs: Date.now(), seedPoints: points, seedSeconds };
   }
   await writeMarker(marker);
-  const series = createTelegrafModel({ anchorMs: marker.anchorMs, projects: [project] }).series.filter((s) => MEASUREMENTS.includes(s.measurement)).length;
+  const series = createTelegrafModel({ anchorMs: marker.anchorMs, projects: [project] }).series.filter((s) =>
+    MEASUREMENTS.includes(s.measurement),
+  ).length;
   return { mode, marker, series, points, seconds: (performance.now() - began) / 1000 };
 }
 
@@ -265,15 +284,26 @@ interface RawSample extends Sample {
 /** GET /api/metrics?range=…, checked: 200, ok, InfluxDB as the source, five services, the point bound kept. */
 async function apiOnce(server: RunningServer, cookie: string, range: RangePreset): Promise<ApiSample> {
   const began = performance.now();
-  const response = await rawRequest(server.port, { path: `/api/metrics?range=${range}`, headers: { cookie }, timeoutMs: 60_000 });
+  const response = await rawRequest(server.port, {
+    path: `/api/metrics?range=${range}`,
+    headers: { cookie },
+    timeoutMs: 60_000,
+  });
   const ms = performance.now() - began;
-  if (response.status !== 200) throw new Error(`/api/metrics?range=${range}: HTTP ${response.status} ${response.body.slice(0, 300)}`);
+  if (response.status !== 200)
+    throw new Error(`/api/metrics?range=${range}: HTTP ${response.status} ${response.body.slice(0, 300)}`);
   const result = JSON.parse(response.body) as PanelResult<MetricsView>;
   if (!result.ok) throw new Error(`/api/metrics?range=${range} failed: ${JSON.stringify(result.error)}`);
   const view = result.data;
-  if (view.source.kind !== 'influx') throw new Error(`/api/metrics?range=${range} answered from ${view.source.kind}, not InfluxDB: ${JSON.stringify(view.influxError ?? view.source)}`);
+  if (view.source.kind !== 'influx')
+    throw new Error(
+      `/api/metrics?range=${range} answered from ${view.source.kind}, not InfluxDB: ${JSON.stringify(view.influxError ?? view.source)}`,
+    );
   const services = view.charts.find((chart) => chart.id === 'service-memory')?.series.length ?? 0;
-  if (services !== SERVICES.length) throw new Error(`/api/metrics?range=${range}: ${services} services in Memory per service, not ${SERVICES.length}: ${JSON.stringify(view.notices)}`);
+  if (services !== SERVICES.length)
+    throw new Error(
+      `/api/metrics?range=${range}: ${services} services in Memory per service, not ${SERVICES.length}: ${JSON.stringify(view.notices)}`,
+    );
   let totalPoints = 0;
   let maxPerSeries = 0;
   let series = 0;
@@ -284,7 +314,10 @@ async function apiOnce(server: RunningServer, cookie: string, range: RangePreset
       maxPerSeries = Math.max(maxPerSeries, s.points.length);
     }
   }
-  if (maxPerSeries > MAX_POINTS_PER_SERIES) throw new Error(`/api/metrics?range=${range}: a series has ${maxPerSeries} points, more than ${MAX_POINTS_PER_SERIES}`);
+  if (maxPerSeries > MAX_POINTS_PER_SERIES)
+    throw new Error(
+      `/api/metrics?range=${range}: a series has ${maxPerSeries} points, more than ${MAX_POINTS_PER_SERIES}`,
+    );
   return { ms, totalPoints, maxPerSeries, series, intervalMs: view.range.intervalMs };
 }
 
@@ -304,7 +337,9 @@ async function influxGet(statements: readonly string[]): Promise<{ points: numbe
   url.searchParams.set('db', BENCH_DATABASE);
   url.searchParams.set('epoch', 'ms');
   url.searchParams.set('q', statements.join(';\n'));
-  const response = await fetch(url, { headers: { authorization: basic(testbed.influxReader), 'accept-encoding': 'identity' } });
+  const response = await fetch(url, {
+    headers: { authorization: basic(testbed.influxReader), 'accept-encoding': 'identity' },
+  });
   const text = await response.text();
   const body = JSON.parse(text) as InfluxqlResponse;
   const error = body.error ?? body.results?.find((result) => result.error)?.error;
@@ -407,7 +442,8 @@ function spread<T>(values: readonly T[], key: (value: T) => number): string {
 }
 
 function table(results: readonly RangeResult[]): string {
-  const pair = (samples: readonly Sample[]) => `${formatMs(percentile(samples, 50))} / ${formatMs(percentile(samples, 95))}`;
+  const pair = (samples: readonly Sample[]) =>
+    `${formatMs(percentile(samples, 50))} / ${formatMs(percentile(samples, 95))}`;
   const rows = [
     '| Range | Interval | Points returned: total / max per series | InfluxDB rows (series) | API p50 / p95 ms | InfluxDB p50 / p95 ms, as the server asks | InfluxDB p50 / p95 ms, one request | Docker list + inspect p50 / p95 ms | API − InfluxDB at p50 |',
     '|---|---|---|---|---|---|---|---|---|',
@@ -484,8 +520,7 @@ function cpuModel(): string {
 function seedSentence(s: SeedReport): string {
   const m = s.marker;
   const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  const full =
-    `${m.seedPoints.toLocaleString('en')} points, ${s.series} series every 10 s from ${utc(m.fromMs)}, in ${m.seedSeconds.toFixed(1)} s`;
+  const full = `${m.seedPoints.toLocaleString('en')} points, ${s.series} series every 10 s from ${utc(m.fromMs)}, in ${m.seedSeconds.toFixed(1)} s`;
   return s.mode === 'seeded'
     ? `Seeded ${full}; the data runs to ${utc(m.toMs)}, ${LEAD_MS / 60_000} min past the start, so the newest buckets are never empty.`
     : `Reused the seed written at ${utc(m.seededAtMs)} (${full}); topped up to ${utc(m.toMs)} with ${s.points.toLocaleString('en')} points in ${s.seconds.toFixed(1)} s.`;
@@ -546,7 +581,9 @@ function updateBenchmarksFile(generated: string): string {
 async function main(): Promise<void> {
   const startedAt = new Date();
   const version = await influxVersion();
-  console.log(`graphs bench: InfluxDB ${version} at ${influxUrl}, project ${project}, ${iterations} iterations, ${warmup} warm-up`);
+  console.log(
+    `graphs bench: InfluxDB ${version} at ${influxUrl}, project ${project}, ${iterations} iterations, ${warmup} warm-up`,
+  );
   const seedReport = await seed();
   console.log(seedSentence(seedReport));
 
@@ -568,7 +605,9 @@ async function main(): Promise<void> {
     for (const r of RANGES) {
       const result = await measureRange(server, cookie, r);
       results.push(result);
-      console.log(`${r}: API p50 ${formatMs(percentile(result.api, 50))} ms, InfluxDB p50 ${formatMs(percentile(result.raw, 50))} ms`);
+      console.log(
+        `${r}: API p50 ${formatMs(percentile(result.api, 50))} ms, InfluxDB p50 ${formatMs(percentile(result.raw, 50))} ms`,
+      );
     }
     const generated = section(results, seedReport, version, startedAt);
     console.log(`\n${table(results)}\n\n${reading(results)}\n`);

@@ -44,7 +44,13 @@ const socketPath = testbed.dockerHost.replace(/^unix:\/\//, '');
 const docker = new Docker({ socketPath });
 
 function ordinal(rank: number): string {
-  return rank === 1 ? 'the slowest' : rank === 2 ? 'the second slowest' : rank === 3 ? 'the third slowest' : `the ${rank}th slowest`;
+  return rank === 1
+    ? 'the slowest'
+    : rank === 2
+      ? 'the second slowest'
+      : rank === 3
+        ? 'the third slowest'
+        : `the ${rank}th slowest`;
 }
 
 /** Docker's list for the project, as the dashboard asks it, timed from this process. */
@@ -78,7 +84,8 @@ async function homeData(expectedContainers: number): Promise<number> {
     runPanel('Registration mode', 8_000, readRegistrationMode),
   ]);
   const elapsed = performance.now() - started;
-  for (const part of parts) if (!part.ok) throw new Error(`a home page part failed: ${part.error.title}: ${part.error.detail}`);
+  for (const part of parts)
+    if (!part.ok) throw new Error(`a home page part failed: ${part.error.title}: ${part.error.detail}`);
   const containers = parts[0] as PanelResult<{ containers: unknown[] }>;
   if (containers.ok && containers.data.containers.length !== expectedContainers) {
     throw new Error(`expected ${expectedContainers} containers, the panel listed ${containers.data.containers.length}`);
@@ -113,7 +120,15 @@ async function main(): Promise<void> {
   const env = testbedBackendsEnv(testbed);
   const server = await startServer({ ...env, DASHBOARD_PASSWORD: 'bench-home-password-long' });
   setConfigForTesting(
-    loadConfig({ env: { ...env, DOCKER_HOST: testbed.dockerHost, COMPOSE_PROJECT: testbed.project, MASTODON_DIR: testbed.mastodonDir, DATA_DIR: server.dataDir } }),
+    loadConfig({
+      env: {
+        ...env,
+        DOCKER_HOST: testbed.dockerHost,
+        COMPOSE_PROJECT: testbed.project,
+        MASTODON_DIR: testbed.mastodonDir,
+        DATA_DIR: server.dataDir,
+      },
+    }),
   );
   const rows: string[] = [];
   const readings: { size: number; regime: Regime; dataP95: number }[] = [];
@@ -122,7 +137,12 @@ async function main(): Promise<void> {
     for (const size of SIZES) {
       await setExtras(size);
       for (const regime of ['warm', 'cold'] as const) {
-        const columns: Record<'docker' | 'data' | 'page' | 'floor', number[]> = { docker: [], data: [], page: [], floor: [] };
+        const columns: Record<'docker' | 'data' | 'page' | 'floor', number[]> = {
+          docker: [],
+          data: [],
+          page: [],
+          floor: [],
+        };
         const round = async (record: boolean) => {
           // Cold: the live topics (the server's and this process's) have stopped since the last read.
           if (regime === 'cold') await new Promise((resolve) => setTimeout(resolve, COLD_GAP_MS));
@@ -132,11 +152,13 @@ async function main(): Promise<void> {
             page: await timed(server, '/', { cookie }),
             floor: await timed(server, '/login', {}),
           };
-          if (record) for (const [name, value] of Object.entries(timings)) columns[name as keyof typeof columns].push(value);
+          if (record)
+            for (const [name, value] of Object.entries(timings)) columns[name as keyof typeof columns].push(value);
         };
         if (regime === 'warm') for (let i = 0; i < 3; i++) await round(false);
         for (let i = 0; i < (regime === 'warm' ? ITERATIONS : COLD_ROUNDS); i++) await round(true);
-        const cell = (values: number[]) => `${percentile(values, 0.5).toFixed(1)} / ${percentile(values, 0.95).toFixed(1)}`;
+        const cell = (values: number[]) =>
+          `${percentile(values, 0.5).toFixed(1)} / ${percentile(values, 0.95).toFixed(1)}`;
         const target = 2 * percentile(columns.docker, 0.95) + 15;
         const dataP95 = percentile(columns.data, 0.95);
         readings.push({ size, regime, dataP95 });
@@ -157,7 +179,10 @@ async function main(): Promise<void> {
     if (!first || of.length < 2) return '';
     return `${regime}: ${of
       .slice(1)
-      .map((reading) => `${((reading.dataP95 - first.dataP95) / (reading.size - first.size)).toFixed(2)} ms per container from ${first.size} to ${reading.size}`)
+      .map(
+        (reading) =>
+          `${((reading.dataP95 - first.dataP95) / (reading.size - first.size)).toFixed(2)} ms per container from ${first.size} to ${reading.size}`,
+      )
       .join(', ')}`;
   };
   const growths = [growth('warm'), growth('cold')].filter(Boolean);

@@ -119,7 +119,9 @@ function sleep(ms: number): Promise<void> {
 
 function vmRssKiB(pid: number): number {
   try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((each) => each.startsWith('VmRSS:'));
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((each) => each.startsWith('VmRSS:'));
     return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0);
   } catch {
     return 0; // gone between listing and reading
@@ -223,7 +225,8 @@ function stalled(log: RequestLog, until: number): { url: string; waitedMs: numbe
   const found: { url: string; waitedMs: number; answered: boolean }[] = [];
   for (const entry of log.requests.values()) {
     const end = entry.answeredAt ?? entry.failedAt ?? until;
-    if (end - entry.at > STALL_MS) found.push({ url: entry.url, waitedMs: end - entry.at, answered: entry.answeredAt !== undefined });
+    if (end - entry.at > STALL_MS)
+      found.push({ url: entry.url, waitedMs: end - entry.at, answered: entry.answeredAt !== undefined });
   }
   return found;
 }
@@ -233,7 +236,11 @@ interface TabResult {
   paintMs: number | null;
 }
 
-async function openTab(context: BrowserContext, origin: string, url: string): Promise<{ page: Page; painted: Promise<TabResult> }> {
+async function openTab(
+  context: BrowserContext,
+  origin: string,
+  url: string,
+): Promise<{ page: Page; painted: Promise<TabResult> }> {
   const page = await context.newPage();
   const started = Date.now();
   // Not awaited: a tab whose document waits for a connection must not hold up the next tab.
@@ -263,7 +270,10 @@ function panelProbe(page: Page): { stop(): Promise<ProbeResult[]> } {
         .evaluate(async (timeoutMs) => {
           const started = performance.now();
           try {
-            const response = await fetch('/api/panels/sidekiq', { cache: 'no-store', signal: AbortSignal.timeout(timeoutMs) });
+            const response = await fetch('/api/panels/sidekiq', {
+              cache: 'no-store',
+              signal: AbortSignal.timeout(timeoutMs),
+            });
             await response.text();
             return { ms: performance.now() - started, status: response.status };
           } catch {
@@ -330,7 +340,9 @@ async function runPhase(
   } else {
     // All at once, as a browser restoring its tabs: contexts first, then every navigation together.
     const ready = await Promise.all(urls.map(async () => shared ?? (await newContext())));
-    tabs.push(...(await Promise.all(urls.map((url, index) => openTab(ready[index] as BrowserContext, server.origin, url)))));
+    tabs.push(
+      ...(await Promise.all(urls.map((url, index) => openTab(ready[index] as BrowserContext, server.origin, url)))),
+    );
   }
   // The probe asks once the first tab shows its data (or gave up), so that it never races that tab's load.
   await tabs[0]?.painted;
@@ -347,7 +359,15 @@ async function runPhase(
   // What a tab that never showed its data looked like, for whoever reads the result.
   for (const [index, tab] of tabs.entries()) {
     if (painted[index]?.paintMs !== null) continue;
-    await tab.page.screenshot({ path: path.join(OUT, `tabs-unpainted-${contexts.replace(/ /g, '-')}${staggerMs === 0 ? '-at-once' : ''}-${index + 1}.png`), timeout: 5_000 }).catch(() => undefined);
+    await tab.page
+      .screenshot({
+        path: path.join(
+          OUT,
+          `tabs-unpainted-${contexts.replace(/ /g, '-')}${staggerMs === 0 ? '-at-once' : ''}-${index + 1}.png`,
+        ),
+        timeout: 5_000,
+      })
+      .catch(() => undefined);
   }
   const stalls = stalled(log, measuredUntil);
   const requests = log.requests.size;
@@ -410,7 +430,9 @@ interface Burst {
  * load its code, then for each route: collect garbage, ask it BURST times at once, and read how far the heap
  * (heapUsed, sampled every 50 ms) and the RSS rose above the collected baseline.
  */
-async function routeBursts(env: Record<string, string>): Promise<{ bursts: Burst[]; collectedAfter: MemoryUsageLine | undefined }> {
+async function routeBursts(
+  env: Record<string, string>,
+): Promise<{ bursts: Burst[]; collectedAfter: MemoryUsageLine | undefined }> {
   rmSync(BURST_FILE, { force: true });
   const server = await startServer({
     ...env,
@@ -426,17 +448,21 @@ async function routeBursts(env: Record<string, string>): Promise<{ bursts: Burst
   const collect = async () => {
     server.process.kill('SIGUSR2');
     await sleep(1_500);
-    return lines().filter((line) => line.gc).pop();
+    return lines()
+      .filter((line) => line.gc)
+      .pop();
   };
   try {
     const { cookie } = plantSession(server.dataDir);
     // The login page redirects a session home; it is asked as a visitor.
     const headersFor = (route: string): Record<string, string> => (route === '/login' ? {} : { cookie });
-    for (const route of BURST_ROUTES) await rawRequest(server.port, { path: route, headers: headersFor(route), timeoutMs: 60_000 });
+    for (const route of BURST_ROUTES)
+      await rawRequest(server.port, { path: route, headers: headersFor(route), timeoutMs: 60_000 });
     const bursts: Burst[] = [];
     for (const route of BURST_ROUTES) {
       const base = await collect();
-      if (!base) throw new Error('the memory probe wrote no collected baseline (is --expose-gc allowed in NODE_OPTIONS?)');
+      if (!base)
+        throw new Error('the memory probe wrote no collected baseline (is --expose-gc allowed in NODE_OPTIONS?)');
       const from = Date.now();
       let bytes = 0;
       let failed = 0;
@@ -475,7 +501,9 @@ async function snapshot(server: RunningServer, label: string): Promise<string> {
   server.process.kill('SIGUSR2');
   const file = path.join(HEAP_DIR, `${label}.heapsnapshot`);
   const deadline = Date.now() + 120_000;
-  while (!(existsSync(path.join(HEAP_DIR, 'written')) && readFileSync(path.join(HEAP_DIR, 'written'), 'utf8').includes(label))) {
+  while (!(
+    existsSync(path.join(HEAP_DIR, 'written')) && readFileSync(path.join(HEAP_DIR, 'written'), 'utf8').includes(label)
+  )) {
     if (Date.now() > deadline) throw new Error(`no heap snapshot ${label} within 120 s`);
     await sleep(500);
   }
@@ -485,13 +513,20 @@ async function snapshot(server: RunningServer, label: string): Promise<string> {
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   rmSync(PROBE_FILE, { force: true });
-  for (const file of readdirSync(OUT).filter((name) => name.startsWith('tabs-unpainted-'))) rmSync(path.join(OUT, file));
+  for (const file of readdirSync(OUT).filter((name) => name.startsWith('tabs-unpainted-')))
+    rmSync(path.join(OUT, file));
   if (HEAP_SNAPSHOTS) {
     rmSync(HEAP_DIR, { recursive: true, force: true });
     mkdirSync(HEAP_DIR, { recursive: true });
   }
-  const proxy = await startCountingProxy((method, callPath, reason) => console.warn(`refused ${method} ${callPath}: ${reason}`));
-  const env = { DOCKER_HOST: proxy.dockerHost, ...testbedBackendsEnv(testbed), DASHBOARD_PASSWORD: 'bench-tabs-password-long' };
+  const proxy = await startCountingProxy((method, callPath, reason) =>
+    console.warn(`refused ${method} ${callPath}: ${reason}`),
+  );
+  const env = {
+    DOCKER_HOST: proxy.dockerHost,
+    ...testbedBackendsEnv(testbed),
+    DASHBOARD_PASSWORD: 'bench-tabs-password-long',
+  };
   const bareRss = await bareServerRss(env);
   console.log(`bare server (same build, /login only, no browser): ${bareRss.toFixed(0)} MiB`);
   const server = await startServer({
@@ -502,7 +537,13 @@ async function main(): Promise<void> {
   });
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
   const snapshots: { idle?: string; loaded?: string } = {};
   try {
@@ -517,13 +558,43 @@ async function main(): Promise<void> {
       snapshots.idle = await snapshot(server, 'idle');
     }
     const twelve = await runPhase(server, proxy.calls, cookie, TABS, browser, 'shared', TAB_STAGGER_MS);
-    console.log('12 tabs, one context:', JSON.stringify(twelve.rss), `${twelve.dockerCallsPerMinute} Docker calls/min`, twelve.tabs, twelve.stalled.length, 'stalled');
-    const apart = await runPhase(server, proxy.calls, cookie, TABS, browser, 'one per tab', TAB_STAGGER_MS, async () => {
-      if (HEAP_SNAPSHOTS) snapshots.loaded = await snapshot(server, 'loaded');
-    });
-    console.log('12 tabs, a context each:', JSON.stringify(apart.rss), `${apart.dockerCallsPerMinute} Docker calls/min`, apart.tabs, apart.stalled.length, 'stalled');
+    console.log(
+      '12 tabs, one context:',
+      JSON.stringify(twelve.rss),
+      `${twelve.dockerCallsPerMinute} Docker calls/min`,
+      twelve.tabs,
+      twelve.stalled.length,
+      'stalled',
+    );
+    const apart = await runPhase(
+      server,
+      proxy.calls,
+      cookie,
+      TABS,
+      browser,
+      'one per tab',
+      TAB_STAGGER_MS,
+      async () => {
+        if (HEAP_SNAPSHOTS) snapshots.loaded = await snapshot(server, 'loaded');
+      },
+    );
+    console.log(
+      '12 tabs, a context each:',
+      JSON.stringify(apart.rss),
+      `${apart.dockerCallsPerMinute} Docker calls/min`,
+      apart.tabs,
+      apart.stalled.length,
+      'stalled',
+    );
     const atOnce = await runPhase(server, proxy.calls, cookie, TABS, browser, 'one per tab', 0);
-    console.log('12 tabs at once, a context each:', JSON.stringify(atOnce.rss), `${atOnce.dockerCallsPerMinute} Docker calls/min`, atOnce.tabs, atOnce.stalled.length, 'stalled');
+    console.log(
+      '12 tabs at once, a context each:',
+      JSON.stringify(atOnce.rss),
+      `${atOnce.dockerCallsPerMinute} Docker calls/min`,
+      atOnce.tabs,
+      atOnce.stalled.length,
+      'stalled',
+    );
     const bursts = await routeBursts(env);
     const text = `${render(browser.version(), bareRss, idleRss, one, twelve, apart, atOnce)}\n\n${renderBursts(bursts)}`;
     if (HEAP_SNAPSHOTS && snapshots.idle && snapshots.loaded) {
@@ -546,7 +617,15 @@ function fmt(value: number, digits = 0): string {
   return value.toFixed(digits);
 }
 
-function render(browserVersion: string, bareRss: number, idleRss: number, one: Phase, twelve: Phase, apart: Phase, atOnce: Phase): string {
+function render(
+  browserVersion: string,
+  bareRss: number,
+  idleRss: number,
+  one: Phase,
+  twelve: Phase,
+  apart: Phase,
+  atOnce: Phase,
+): string {
   const lines: string[] = [];
   const kinds = (byCall: Record<string, number>) =>
     Object.entries(byCall)
@@ -560,7 +639,9 @@ function render(browserVersion: string, bareRss: number, idleRss: number, one: P
     return `${answered.length} of ${phase.probes.length} answered, ${late} late or failed; p50 / max ${answered.length ? `${fmt(percentile(answered, 0.5))} / ${fmt(Math.max(...answered))} ms` : '—'}`;
   };
   const heapText = (phase: Phase) =>
-    phase.heap ? `${fmt(phase.heap.rssMax)} / ${fmt(phase.heap.heapUsedMax)} / ${fmt(phase.heap.externalMax)} / ${fmt(phase.heap.arrayBuffersMax)}` : '—';
+    phase.heap
+      ? `${fmt(phase.heap.rssMax)} / ${fmt(phase.heap.heapUsedMax)} / ${fmt(phase.heap.externalMax)} / ${fmt(phase.heap.arrayBuffersMax)}`
+      : '—';
   const paintText = (phase: Phase) => {
     const done = paints(phase);
     return `${done.length} of ${phase.tabs.length}; ${done.length ? `${fmt(percentile(done, 0.5))} / ${fmt(Math.max(...done))}` : '—'}`;
@@ -568,33 +649,67 @@ function render(browserVersion: string, bareRss: number, idleRss: number, one: P
   const rssTarget = 250e6 / 1048576;
   // Calls per minute only compare when the tabs' requests reached the server.
   const callsVerdict = (phase: Phase) =>
-    phase.stalled.length > 0 ? 'not judged: requests stalled' : phase.dockerCallsPerMinute <= one.dockerCallsPerMinute ? 'met' : 'not met';
+    phase.stalled.length > 0
+      ? 'not judged: requests stalled'
+      : phase.dockerCallsPerMinute <= one.dockerCallsPerMinute
+        ? 'met'
+        : 'not met';
   const row = (measure: string, value: (phase: Phase) => string, target: string, verdict: (phase: Phase) => string) =>
     `| ${measure} | ${value(twelve)} | ${verdict(twelve)} | ${value(apart)} | ${verdict(apart)} | ${value(atOnce)} | ${verdict(atOnce)} | ${value(one)} | ${target} |`;
   const none = () => '';
   lines.push(
-    `${runHeader()}, chromium ${browserVersion}, load average at the end ${loadavg().map((load) => load.toFixed(1)).join(' / ')} (the machine is shared); ${PHASE_MS / 1000} s measured per phase; tabs ${TAB_STAGGER_MS} ms apart unless opened at once; a request is stalled when it has no response headers after ${STALL_MS / 1000} s; paint capped at ${PAINT_TIMEOUT_MS / 1000} s. Bare server, same build and run (/login only, no browser): ${fmt(bareRss)} MiB; this server just after start: ${fmt(idleRss)} MiB.`,
+    `${runHeader()}, chromium ${browserVersion}, load average at the end ${loadavg()
+      .map((load) => load.toFixed(1))
+      .join(
+        ' / ',
+      )} (the machine is shared); ${PHASE_MS / 1000} s measured per phase; tabs ${TAB_STAGGER_MS} ms apart unless opened at once; a request is stalled when it has no response headers after ${STALL_MS / 1000} s; paint capped at ${PAINT_TIMEOUT_MS / 1000} s. Bare server, same build and run (/login only, no browser): ${fmt(bareRss)} MiB; this server just after start: ${fmt(idleRss)} MiB.`,
     '',
     `| Measure | 12 tabs, one browser context | | 12 tabs, a context each (no shared connection limit) | | 12 tabs opened at once (as a browser restores them), a context each | | Baseline: 1 tab of \`/\`, same run | Target |`,
     '|---|---|---|---|---|---|---|---|---|',
-    row('Server RSS peak, MiB', (phase) => fmt(phase.rss.peak), '≤ 250 MB (238 MiB)', (phase) => (phase.rss.peak <= rssTarget ? 'met' : 'not met')),
-    row('Server RSS at the end of the phase / 10 s after the tabs closed, MiB', (phase) => `${fmt(phase.rss.end)} / ${fmt(phase.rss.afterClose)}`, '—', none),
+    row(
+      'Server RSS peak, MiB',
+      (phase) => fmt(phase.rss.peak),
+      '≤ 250 MB (238 MiB)',
+      (phase) => (phase.rss.peak <= rssTarget ? 'met' : 'not met'),
+    ),
+    row(
+      'Server RSS at the end of the phase / 10 s after the tabs closed, MiB',
+      (phase) => `${fmt(phase.rss.end)} / ${fmt(phase.rss.afterClose)}`,
+      '—',
+      none,
+    ),
     row("Max of the server's memoryUsage(): rss / heapUsed / external / arrayBuffers, MiB", heapText, '—', none),
-    row('Docker calls / min', (phase) => `${fmt(phase.dockerCallsPerMinute, 1)} (${kinds(phase.byCall)})`, 'same as 1 tab', callsVerdict),
+    row(
+      'Docker calls / min',
+      (phase) => `${fmt(phase.dockerCallsPerMinute, 1)} (${kinds(phase.byCall)})`,
+      'same as 1 tab',
+      callsVerdict,
+    ),
     row('Docker calls while the tabs opened (+3 s)', (phase) => String(phase.openingCalls), '—', none),
-    row('Stalled requests (of all requests)', (phase) => `${phase.stalled.length} (of ${phase.requests})`, '0', (phase) => (phase.stalled.length === 0 ? 'met' : 'not met')),
+    row(
+      'Stalled requests (of all requests)',
+      (phase) => `${phase.stalled.length} (of ${phase.requests})`,
+      '0',
+      (phase) => (phase.stalled.length === 0 ? 'met' : 'not met'),
+    ),
     row(
       `In-page \`fetch('/api/panels/sidekiq')\`, first tab, every ${PROBE_EVERY_MS / 1000} s`,
       probeText,
       `none over ${STALL_MS / 1000} s`,
       (phase) => (phase.probes.every((probe) => probe.status === 200 && probe.ms <= STALL_MS) ? 'met' : 'not met'),
     ),
-    row(`Tabs showing their data within ${PAINT_TIMEOUT_MS / 1000} s; first useful paint p50 / max ms`, paintText, '—', none),
+    row(
+      `Tabs showing their data within ${PAINT_TIMEOUT_MS / 1000} s; first useful paint p50 / max ms`,
+      paintText,
+      '—',
+      none,
+    ),
     '',
     '| Tab | Page | First useful paint, ms: one context | a context each | at once, a context each |',
     '|---|---|---|---|---|',
     ...twelve.tabs.map((tab, index) => {
-      const paint = (ms: number | null | undefined) => (ms === null || ms === undefined ? `not within ${PAINT_TIMEOUT_MS / 1000} s` : fmt(ms));
+      const paint = (ms: number | null | undefined) =>
+        ms === null || ms === undefined ? `not within ${PAINT_TIMEOUT_MS / 1000} s` : fmt(ms);
       return `| ${index + 1} | \`${tab.url}\` | ${paint(tab.paintMs)} | ${paint(apart.tabs[index]?.paintMs)} | ${paint(atOnce.tabs[index]?.paintMs)} |`;
     }),
   );
@@ -631,7 +746,8 @@ function renderBursts({ bursts, collectedAfter }: Awaited<ReturnType<typeof rout
     `| Route | Response KiB | ${BURST} at once, ms | Not 200 | Heap in use rose, MiB | RSS rose, MiB |`,
     '|---|---|---|---|---|---|',
     ...bursts.map(
-      (burst) => `| \`${burst.route}\` | ${fmt(burst.bodyKiB)} | ${fmt(burst.ms)} | ${burst.failed} | ${fmt(burst.heapGrowthMiB, 1)} | ${fmt(burst.rssGrowthMiB, 1)} |`,
+      (burst) =>
+        `| \`${burst.route}\` | ${fmt(burst.bodyKiB)} | ${fmt(burst.ms)} | ${burst.failed} | ${fmt(burst.heapGrowthMiB, 1)} | ${fmt(burst.rssGrowthMiB, 1)} |`,
     ),
   ].join('\n');
 }
@@ -654,7 +770,10 @@ function renderHeap(idleFile: string, loadedFile: string): string {
     '',
     '| Constructor | Idle: count / KiB | 12 tabs: count / KiB | Grown KiB |',
     '|---|---|---|---|',
-    ...rows.map((row) => `| \`${row.name}\` | ${row.before.count} / ${kib(row.before.selfBytes)} | ${row.after.count} / ${kib(row.after.selfBytes)} | ${kib(row.grown)} |`),
+    ...rows.map(
+      (row) =>
+        `| \`${row.name}\` | ${row.before.count} / ${kib(row.before.selfBytes)} | ${row.after.count} / ${kib(row.after.selfBytes)} | ${kib(row.grown)} |`,
+    ),
   ];
   appendFileSync(path.join(OUT, 'heap', 'summary.md'), `${lines.join('\n')}\n`);
   return lines.join('\n');

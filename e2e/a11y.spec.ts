@@ -17,7 +17,10 @@ const PAGES: { path: string; ready: (page: Page) => Promise<void> }[] = [
     },
   },
   { path: '/graphs', ready: (page) => expect(page.getByTestId('metrics-source')).toBeVisible() },
-  { path: `/logs?container=${testbed.project}-web-1`, ready: (page) => expect(page.getByTestId('log-line').first()).toBeVisible({ timeout: 15_000 }) },
+  {
+    path: `/logs?container=${testbed.project}-web-1`,
+    ready: (page) => expect(page.getByTestId('log-line').first()).toBeVisible({ timeout: 15_000 }),
+  },
   { path: '/accounts', ready: (page) => expect(page.getByTestId('create-account')).toBeVisible() },
   { path: '/media', ready: (page) => expect(page.getByTestId('media-owner-expected')).toBeVisible() },
   { path: '/registrations', ready: (page) => expect(page.getByTestId('registrations-form')).toBeVisible() },
@@ -33,9 +36,14 @@ const PHONES = [
 
 /** axe's findings, one line per failing element, so that a failure names what to fix. */
 async function axeViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+    .analyze();
   return results.violations.flatMap((violation) =>
-    violation.nodes.map((node) => `${violation.id} (${violation.impact ?? 'n/a'}): ${node.target.join(' ')}: ${node.failureSummary?.replace(/\s+/g, ' ') ?? ''}`),
+    violation.nodes.map(
+      (node) =>
+        `${violation.id} (${violation.impact ?? 'n/a'}): ${node.target.join(' ')}: ${node.failureSummary?.replace(/\s+/g, ' ') ?? ''}`,
+    ),
   );
 }
 
@@ -52,7 +60,10 @@ for (const colorScheme of ['light', 'dark'] as const) {
       test(`${entry.path} has no accessibility violations`, async ({ page, browser }) => {
         let target = page;
         // The login page is seen without a session: a logged-in visit is sent on to the home page.
-        if (entry.path === '/login') target = await (await browser.newContext({ colorScheme, storageState: { cookies: [], origins: [] } })).newPage();
+        if (entry.path === '/login')
+          target = await (
+            await browser.newContext({ colorScheme, storageState: { cookies: [], origins: [] } })
+          ).newPage();
         await open(target, entry);
         expect(await axeViolations(target), `${entry.path} in the ${colorScheme} theme`).toEqual([]);
       });
@@ -66,10 +77,19 @@ for (const phone of PHONES) {
     for (const entry of PAGES) {
       test(`${entry.path} does not scroll sideways`, async ({ page, browser }) => {
         let target = page;
-        if (entry.path === '/login') target = await (await browser.newContext({ viewport: phone, storageState: { cookies: [], origins: [] } })).newPage();
+        if (entry.path === '/login')
+          target = await (
+            await browser.newContext({ viewport: phone, storageState: { cookies: [], origins: [] } })
+          ).newPage();
         await open(target, entry);
-        const widths = await target.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
-        expect(widths.scrollWidth, `${entry.path}: page ${widths.scrollWidth} px wide on a ${widths.innerWidth} px screen`).toBeLessThanOrEqual(widths.innerWidth);
+        const widths = await target.evaluate(() => ({
+          scrollWidth: document.documentElement.scrollWidth,
+          innerWidth: window.innerWidth,
+        }));
+        expect(
+          widths.scrollWidth,
+          `${entry.path}: page ${widths.scrollWidth} px wide on a ${widths.innerWidth} px screen`,
+        ).toBeLessThanOrEqual(widths.innerWidth);
       });
     }
   });

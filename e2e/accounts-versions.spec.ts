@@ -33,7 +33,24 @@ const databaseUrl = (() => {
 
 async function asSuperuser(sql: string): Promise<void> {
   const port = new URL(testbed.pgUrl43).port || '5432';
-  await run('runuser', ['-u', 'postgres', '--', 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', PG_SOCKET_DIR, '-p', port, '-d', 'postgres', '-c', sql]);
+  await run('runuser', [
+    '-u',
+    'postgres',
+    '--',
+    'psql',
+    '-X',
+    '-q',
+    '-v',
+    'ON_ERROR_STOP=1',
+    '-h',
+    PG_SOCKET_DIR,
+    '-p',
+    port,
+    '-d',
+    'postgres',
+    '-c',
+    sql,
+  ]);
 }
 
 async function projectSh(...args: string[]): Promise<void> {
@@ -53,9 +70,24 @@ test.beforeAll(async () => {
     .map((file) => file.split('_')[0])
     .join(',');
   await run('psql', [
-    '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', databaseUrl,
-    '-v', 'local_domain=mds22d.example', '-v', 'shape=43', '-v', `migrations=${migrations}`,
-    '-f', 'scripts/testbed/sql/schema.sql', '-f', 'scripts/testbed/sql/settings-43.sql', '-f', 'scripts/testbed/sql/seed.sql',
+    '-X',
+    '-q',
+    '-v',
+    'ON_ERROR_STOP=1',
+    '-d',
+    databaseUrl,
+    '-v',
+    'local_domain=mds22d.example',
+    '-v',
+    'shape=43',
+    '-v',
+    `migrations=${migrations}`,
+    '-f',
+    'scripts/testbed/sql/schema.sql',
+    '-f',
+    'scripts/testbed/sql/settings-43.sql',
+    '-f',
+    'scripts/testbed/sql/seed.sql',
   ]);
   for (const target of TARGETS) {
     await projectSh('up', target.project, '--version', target.version, '--database', DATABASE);
@@ -80,7 +112,16 @@ for (const target of TARGETS) {
         DATABASE_URL: databaseUrl,
       });
       const { cookie } = plantSession(server.dataDir);
-      await context.addCookies([{ name: 'mastodash_session', value: cookie.split('=')[1]!, domain: '127.0.0.1', path: '/', httpOnly: true, sameSite: 'Strict' }]);
+      await context.addCookies([
+        {
+          name: 'mastodash_session',
+          value: cookie.split('=')[1]!,
+          domain: '127.0.0.1',
+          path: '/',
+          httpOnly: true,
+          sameSite: 'Strict',
+        },
+      ]);
       const page = await context.newPage();
 
       if (target.version === '4.2.8') {

@@ -5,7 +5,10 @@ import { expect, test } from '@playwright/test';
 import { E2E_PASSWORD, E2E_PORT } from '../playwright.config';
 import { testbed, waitForHealth } from './support/docker';
 
-test('the audit log lists actions newest first, filters them, and exports CSV without secrets', async ({ page, browser }) => {
+test('the audit log lists actions newest first, filters them, and exports CSV without secrets', async ({
+  page,
+  browser,
+}) => {
   // Something to audit: a failed login in another browser, and a restart from this one.
   const stranger = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const login = await stranger.newPage();
@@ -32,7 +35,9 @@ test('the audit log lists actions newest first, filters them, and exports CSV wi
   await page.getByLabel('Outcome').selectOption('failed');
   await page.getByRole('button', { name: 'Show' }).click();
   await expect(page).toHaveURL(/outcome=failed/);
-  const outcomes = await page.locator('[data-outcome]').evaluateAll((cells) => cells.map((cell) => cell.getAttribute('data-outcome')));
+  const outcomes = await page
+    .locator('[data-outcome]')
+    .evaluateAll((cells) => cells.map((cell) => cell.getAttribute('data-outcome')));
   expect(outcomes.length).toBeGreaterThan(0);
   expect(new Set(outcomes)).toEqual(new Set(['failed']));
 
@@ -63,11 +68,15 @@ test('repeated failed logins show as one counted row: how many, from when to whe
   await page.goto('/audit?action=auth.login_failed');
   const rows = page.getByTestId('audit-record').filter({ hasText: username });
   const outcomes = await rows.evaluateAll((cells) => cells.map((cell) => cell.getAttribute('data-outcome')));
-  const counts = await rows.evaluateAll((cells) => cells.map((cell) => Number(/× (\d+) between/.exec(cell.textContent ?? '')?.[1] ?? 1)));
+  const counts = await rows.evaluateAll((cells) =>
+    cells.map((cell) => Number(/× (\d+) between/.exec(cell.textContent ?? '')?.[1] ?? 1)),
+  );
   expect(counts.reduce((sum, count) => sum + count, 0)).toBe(3);
   // Only when other tests pushed the global counter into its back-off may some attempts be refused rows.
   if (outcomes.includes('refused')) return;
   expect(outcomes).toEqual(['failed']);
-  await expect(rows.getByTestId('audit-repeat')).toHaveText(/^× 3 between \d{4}-\d\d-\d\d \d\d:\d\d:\d\d and \d\d:\d\d:\d\d UTC$/);
+  await expect(rows.getByTestId('audit-repeat')).toHaveText(
+    /^× 3 between \d{4}-\d\d-\d\d \d\d:\d\d:\d\d and \d\d:\d\d:\d\d UTC$/,
+  );
   await page.screenshot({ path: 'e2e/artifacts/audit-counted-row.png', fullPage: true });
 });

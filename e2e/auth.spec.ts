@@ -19,7 +19,9 @@ async function submitLogin(page: Page, username: string, password: string) {
 
 /** A login expected to fail: waits for the server's answer, so that no earlier message is read by mistake. */
 async function attemptLogin(page: Page, username: string, password: string) {
-  const answered = page.waitForResponse((response) => response.request().method() === 'POST' && new URL(response.url()).pathname === '/login');
+  const answered = page.waitForResponse(
+    (response) => response.request().method() === 'POST' && new URL(response.url()).pathname === '/login',
+  );
   await submitLogin(page, username, password);
   await answered;
   await expect(page.getByRole('button', { name: 'Log in' })).toBeEnabled();
@@ -29,7 +31,8 @@ async function attemptLogin(page: Page, username: string, password: string) {
 function failuresOf(username: string): number {
   const db = openServerStore(E2E_DATA_DIR);
   try {
-    const row = db.prepare('SELECT failures FROM login_counters WHERE scope = ?').get(`user:${username}`) as { failures: number } | undefined;
+    const row = db.prepare('SELECT failures FROM login_counters WHERE scope = ?').get(`user:${username}`) as
+      { failures: number } | undefined;
     return row?.failures ?? 0;
   } finally {
     db.close();
@@ -52,7 +55,9 @@ test.describe('login', () => {
     await page.screenshot({ path: 'e2e/artifacts/after-login.png' });
   });
 
-  test('after repeated failures the page says when to try again; at the lock it names the CLI, which unlocks', async ({ page }) => {
+  test('after repeated failures the page says when to try again; at the lock it names the CLI, which unlocks', async ({
+    page,
+  }) => {
     test.setTimeout(120_000);
     const username = 'intruder';
     await page.goto('/login');
@@ -127,7 +132,14 @@ test('a restart without a recent login asks for the password, then continues the
   const { cookie } = plantSession(E2E_DATA_DIR, { authenticatedAgoMs: 11 * 60_000 });
   const context = await browser.newContext({ storageState: anonymous });
   await context.addCookies([
-    { name: 'mastodash_session', value: cookie.split('=')[1]!, domain: '127.0.0.1', path: '/', httpOnly: true, sameSite: 'Strict' },
+    {
+      name: 'mastodash_session',
+      value: cookie.split('=')[1]!,
+      domain: '127.0.0.1',
+      path: '/',
+      httpOnly: true,
+      sameSite: 'Strict',
+    },
   ]);
   const page = await context.newPage();
   await page.goto(`http://127.0.0.1:${E2E_PORT}/`);

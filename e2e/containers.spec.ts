@@ -34,7 +34,9 @@ test('lists the five services of its project, and none of the other project', as
   await page.screenshot({ path: 'e2e/artifacts/home-light.png', fullPage: true });
 });
 
-test('a stopped container shows as exited within 2 s without a reload, and running again after start', async ({ page }) => {
+test('a stopped container shows as exited within 2 s without a reload, and running again after start', async ({
+  page,
+}) => {
   await openLive(page);
   const streaming = card(page, 'streaming');
   await expect(streaming).toHaveAttribute('data-state', 'running');
@@ -70,7 +72,9 @@ test('a failing health check shows unhealthy with the probe output', async ({ pa
   await expect(redis).toHaveAttribute('data-health', 'healthy', { timeout: 30_000 });
 });
 
-test('with dockerd stopped the page renders and says Docker is down, and recovers without a reload', async ({ page }) => {
+test('with dockerd stopped the page renders and says Docker is down, and recovers without a reload', async ({
+  page,
+}) => {
   await openLive(page);
   await testbedService('stop', 'dockerd');
   try {

@@ -28,10 +28,21 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-test('with PORT and BIND of its own, the Mastodon panel shows web and streaming answering, and where it found them', async ({ browser }) => {
+test('with PORT and BIND of its own, the Mastodon panel shows web and streaming answering, and where it found them', async ({
+  browser,
+}) => {
   const { cookie } = plantSession(server.dataDir);
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
-  await context.addCookies([{ name: 'mastodash_session', value: cookie.split('=')[1]!, domain: '127.0.0.1', path: '/', httpOnly: true, sameSite: 'Strict' }]);
+  await context.addCookies([
+    {
+      name: 'mastodash_session',
+      value: cookie.split('=')[1]!,
+      domain: '127.0.0.1',
+      path: '/',
+      httpOnly: true,
+      sameSite: 'Strict',
+    },
+  ]);
   const page = await context.newPage();
   await page.goto(`${server.origin}/`);
   const web = page.getByTestId('health-web');

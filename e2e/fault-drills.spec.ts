@@ -102,8 +102,13 @@ test.describe('fault drills: each backend stopped with the page open', () => {
       const recoveredMs = Date.now() - back;
       expect(recoveredMs).toBeLessThanOrEqual(RECOVERED_MS);
       await expect(drill.fault(page).locator.filter({ hasText: /down|unreachable|cannot/i })).toHaveCount(0);
-      testInfo.annotations.push({ type: 'timing', description: `${drill.service}: fault shown after ${faultMs} ms, recovered ${recoveredMs} ms after it answered` });
-      console.log(`[drill] ${drill.service}: fault shown after ${faultMs} ms, recovered ${recoveredMs} ms after the backend answered`);
+      testInfo.annotations.push({
+        type: 'timing',
+        description: `${drill.service}: fault shown after ${faultMs} ms, recovered ${recoveredMs} ms after it answered`,
+      });
+      console.log(
+        `[drill] ${drill.service}: fault shown after ${faultMs} ms, recovered ${recoveredMs} ms after the backend answered`,
+      );
     });
   }
 });

@@ -15,7 +15,11 @@ const SERVICES = ['db', 'redis', 'sidekiq', 'streaming', 'web'];
 
 async function setPasswordAndLogIn(page: Page, stack: RunningStack): Promise<void> {
   // README: docker compose exec -T mastodash node dist/cli.mjs set-password
-  const set = await execIn(stack.containers.mastodash as string, ['node', 'dist/cli.mjs', 'set-password'], `${PASSWORD}\n`);
+  const set = await execIn(
+    stack.containers.mastodash as string,
+    ['node', 'dist/cli.mjs', 'set-password'],
+    `${PASSWORD}\n`,
+  );
   expect(set.exitCode, set.output).toBe(0);
   await page.goto(`${stack.url}/`);
   await expect(page).toHaveURL(/\/login$/);
@@ -84,7 +88,12 @@ test.describe('the failures the README troubleshoots, produced for real', () => 
 
   test('without the socket group: Docker refused access, permission denied', async ({ page }) => {
     test.setTimeout(120_000);
-    const stack = await startStack({ file: 'direct', prefix, port: 3223, adjust: (_, service) => service.delete('group_add') });
+    const stack = await startStack({
+      file: 'direct',
+      prefix,
+      port: 3223,
+      adjust: (_, service) => service.delete('group_add'),
+    });
     await waitHealthy(stack.containers.mastodash as string);
     await setPasswordAndLogIn(page, stack);
     const error = page.getByTestId('docker-error');
@@ -94,7 +103,9 @@ test.describe('the failures the README troubleshoots, produced for real', () => 
     await page.screenshot({ path: 'e2e/artifacts/image-no-socket-group.png', fullPage: true });
   });
 
-  test('not on the internal network (db and redis do not resolve): Postgres and Redis cannot be found', async ({ page }) => {
+  test('not on the internal network (db and redis do not resolve): Postgres and Redis cannot be found', async ({
+    page,
+  }) => {
     test.setTimeout(120_000);
     // .env.production as the Mastodon setup writes it for Docker; the names resolve only on internal_network.
     const stack = await startStack({
@@ -107,23 +118,32 @@ test.describe('the failures the README troubleshoots, produced for real', () => 
     await waitHealthy(stack.containers.mastodash as string);
     await setPasswordAndLogIn(page, stack);
     await expect(page.getByTestId('people-error')).toContainText("Mastodon's Postgres cannot be found");
-    await expect(page.getByTestId('people-error')).toContainText('db:5432/mastodon_43: the host name does not resolve here');
+    await expect(page.getByTestId('people-error')).toContainText(
+      'db:5432/mastodon_43: the host name does not resolve here',
+    );
     await expect(page.getByTestId('people-error')).toContainText('internal_network');
-    await expect(page.getByTestId('sidekiq-panel')).toContainText("Redis cannot be found");
+    await expect(page.getByTestId('sidekiq-panel')).toContainText('Redis cannot be found');
     await page.screenshot({ path: 'e2e/artifacts/image-not-on-internal-network.png', fullPage: true });
   });
 
   test('a wrong INFLUX_TOKEN: InfluxDB refused the credentials', async ({ page }) => {
     test.setTimeout(120_000);
     const [user] = testbed.influxReader.split(':');
-    const stack = await startStack({ file: 'proxied', prefix, port: 3225, extraEnv: { INFLUX_URL: testbed.influxUrl, INFLUX_TOKEN: `${user}:not-the-password` } });
+    const stack = await startStack({
+      file: 'proxied',
+      prefix,
+      port: 3225,
+      extraEnv: { INFLUX_URL: testbed.influxUrl, INFLUX_TOKEN: `${user}:not-the-password` },
+    });
     await waitHealthy(stack.containers.mastodash as string);
     await setPasswordAndLogIn(page, stack);
     await page.goto(`${stack.url}/graphs`);
     const error = page.getByTestId('graphs-error');
     await expect(error).toHaveAttribute('data-code', 'influx_auth_refused');
     await expect(error).toContainText('InfluxDB refused the credentials');
-    await expect(error).toContainText(`${testbed.influxUrl.replace(/^https?:\/\//, '')} answered HTTP 401: INFLUX_TOKEN was not accepted.`);
+    await expect(error).toContainText(
+      `${testbed.influxUrl.replace(/^https?:\/\//, '')} answered HTTP 401: INFLUX_TOKEN was not accepted.`,
+    );
     await expect(error).not.toContainText('not-the-password');
   });
 });

@@ -31,7 +31,11 @@ test.describe('with JavaScript off', () => {
     const posts: { path: string; status: number; origin: string | null }[] = [];
     page.on('response', (response) => {
       if (response.request().method() !== 'POST') return;
-      posts.push({ path: new URL(response.url()).pathname, status: response.status(), origin: response.request().headers()['origin'] ?? null });
+      posts.push({
+        path: new URL(response.url()).pathname,
+        status: response.status(),
+        origin: response.request().headers()['origin'] ?? null,
+      });
     });
 
     await page.goto('/');
@@ -52,7 +56,9 @@ test.describe('with JavaScript off', () => {
     await card.getByTestId('restart').click();
     await expect(page.getByTestId('containers-panel')).toBeVisible();
     await expect(card.getByTestId('restart-refused')).toHaveCount(0);
-    await expect.poll(() => startedAt(TARGET), { timeout: 60_000, message: 'Docker restarted the container' }).not.toBe(before);
+    await expect
+      .poll(() => startedAt(TARGET), { timeout: 60_000, message: 'Docker restarted the container' })
+      .not.toBe(before);
     await waitForHealth(TARGET, 'healthy');
     // The job is the server's: a reload (no live stream without JavaScript) shows it finished.
     await expect
@@ -79,7 +85,16 @@ test.describe('with JavaScript off', () => {
     test.setTimeout(120_000);
     const { cookie } = plantSession(E2E_DATA_DIR);
     const context = await browser.newContext({ javaScriptEnabled: false, storageState: anonymous });
-    await context.addCookies([{ name: 'mastodash_session', value: cookie.split('=')[1]!, domain: '127.0.0.1', path: '/', httpOnly: true, sameSite: 'Strict' }]);
+    await context.addCookies([
+      {
+        name: 'mastodash_session',
+        value: cookie.split('=')[1]!,
+        domain: '127.0.0.1',
+        path: '/',
+        httpOnly: true,
+        sameSite: 'Strict',
+      },
+    ]);
     const page = await context.newPage();
 
     const username = `nojs${Date.now() % 100000}`;
@@ -103,7 +118,16 @@ test.describe('with JavaScript off', () => {
     test.setTimeout(120_000);
     const { cookie } = plantSession(E2E_DATA_DIR, { authenticatedAgoMs: 11 * 60_000 });
     const context = await browser.newContext({ javaScriptEnabled: false, storageState: anonymous });
-    await context.addCookies([{ name: 'mastodash_session', value: cookie.split('=')[1]!, domain: '127.0.0.1', path: '/', httpOnly: true, sameSite: 'Strict' }]);
+    await context.addCookies([
+      {
+        name: 'mastodash_session',
+        value: cookie.split('=')[1]!,
+        domain: '127.0.0.1',
+        path: '/',
+        httpOnly: true,
+        sameSite: 'Strict',
+      },
+    ]);
     const page = await context.newPage();
     await page.goto(`${DASHBOARD}/`);
     const card = page.getByTestId(`container-${TARGET}`);
@@ -118,8 +142,16 @@ test.describe('with JavaScript off', () => {
     await expect(page.getByTestId(`container-${TARGET}`).getByTestId('reauth-dialog')).toContainText('Wrong password');
     expect(await startedAt(TARGET)).toBe(before);
 
-    await page.getByTestId(`container-${TARGET}`).getByTestId('reauth-dialog').getByLabel('Password').fill(E2E_PASSWORD);
-    await page.getByTestId(`container-${TARGET}`).getByTestId('reauth-dialog').getByRole('button', { name: 'Confirm and continue' }).click();
+    await page
+      .getByTestId(`container-${TARGET}`)
+      .getByTestId('reauth-dialog')
+      .getByLabel('Password')
+      .fill(E2E_PASSWORD);
+    await page
+      .getByTestId(`container-${TARGET}`)
+      .getByTestId('reauth-dialog')
+      .getByRole('button', { name: 'Confirm and continue' })
+      .click();
     await expect(page.getByTestId(`container-${TARGET}`).getByTestId('reauth-dialog')).toHaveCount(0);
     await expect.poll(() => startedAt(TARGET), { timeout: 60_000 }).not.toBe(before);
     await context.close();
@@ -129,7 +161,16 @@ test.describe('with JavaScript off', () => {
   test('a restart that needs a confirmation asks for it with a checkbox', async ({ browser }) => {
     const { cookie } = plantSession(E2E_DATA_DIR);
     const context = await browser.newContext({ javaScriptEnabled: false, storageState: anonymous });
-    await context.addCookies([{ name: 'mastodash_session', value: cookie.split('=')[1]!, domain: '127.0.0.1', path: '/', httpOnly: true, sameSite: 'Strict' }]);
+    await context.addCookies([
+      {
+        name: 'mastodash_session',
+        value: cookie.split('=')[1]!,
+        domain: '127.0.0.1',
+        path: '/',
+        httpOnly: true,
+        sameSite: 'Strict',
+      },
+    ]);
     const page = await context.newPage();
     await page.goto(`${DASHBOARD}/`);
     const name = `${testbed.project}-db-1`;
@@ -170,7 +211,9 @@ test.describe('with the page scripts held back', () => {
   });
 });
 
-test('a restart that needs a confirmation, clicked before the scripts arrive, is held by the checkbox', async ({ page }) => {
+test('a restart that needs a confirmation, clicked before the scripts arrive, is held by the checkbox', async ({
+  page,
+}) => {
   await page.route('**/_next/static/**', async (route) => {
     if (route.request().resourceType() === 'script') await new Promise((resolve) => setTimeout(resolve, 3_000));
     await route.continue().catch(() => undefined);
@@ -180,7 +223,9 @@ test('a restart that needs a confirmation, clicked before the scripts arrive, is
   const form = page.getByTestId(`container-${name}`).getByTestId('restart-form');
   const before = await startedAt(name);
   await form.getByTestId('restart').click();
-  expect(await form.getByTestId('restart-understood').evaluate((box: HTMLInputElement) => box.validity.valueMissing)).toBe(true);
+  expect(
+    await form.getByTestId('restart-understood').evaluate((box: HTMLInputElement) => box.validity.valueMissing),
+  ).toBe(true);
   // Once the scripts run, the checkbox gives way to the confirm() box.
   await expect(form.getByTestId('restart-understood')).toHaveCount(0, { timeout: 15_000 });
   expect(await startedAt(name)).toBe(before);
@@ -195,12 +240,21 @@ test.describe('cross-site form posts', () => {
 
   for (const [name, headers, origin, reason] of [
     ['from another site', {}, 'http://evil.example', 'Origin http://evil.example is not this dashboard'],
-    ['from a sandboxed page (Origin null)', { 'Content-Security-Policy': 'sandbox allow-forms' }, 'null', 'Origin null'],
+    [
+      'from a sandboxed page (Origin null)',
+      { 'Content-Security-Policy': 'sandbox allow-forms' },
+      'null',
+      'Origin null',
+    ],
   ] as const) {
     test(`a login posted ${name} is refused with a page that says why`, async ({ page }) => {
-      await page.route('http://evil.example/**', (route) => route.fulfill({ contentType: 'text/html', headers: { ...headers }, body: forgedLogin }));
+      await page.route('http://evil.example/**', (route) =>
+        route.fulfill({ contentType: 'text/html', headers: { ...headers }, body: forgedLogin }),
+      );
       await page.goto('http://evil.example/');
-      const answered = page.waitForResponse((response) => response.request().method() === 'POST' && response.url().startsWith(DASHBOARD));
+      const answered = page.waitForResponse(
+        (response) => response.request().method() === 'POST' && response.url().startsWith(DASHBOARD),
+      );
       await page.getByRole('button', { name: 'Send' }).click();
       const response = await answered;
       expect(response.request().headers()['origin']).toBe(origin);
@@ -212,13 +266,20 @@ test.describe('cross-site form posts', () => {
       await expect(page.getByTestId('refusal')).toContainText('cross-site request forgery');
       await expect(page.getByRole('link', { name: 'Back to the dashboard' })).toHaveAttribute('href', '/');
       await expect(page.getByTestId('refusal')).not.toContainText(E2E_PASSWORD);
-      expect((await page.context().cookies(DASHBOARD)).filter((cookie) => cookie.name === 'mastodash_session')).toEqual([]);
-      await page.screenshot({ path: `e2e/artifacts/refusal-${origin === 'null' ? 'origin-null' : 'foreign-origin'}.png` });
+      expect((await page.context().cookies(DASHBOARD)).filter((cookie) => cookie.name === 'mastodash_session')).toEqual(
+        [],
+      );
+      await page.screenshot({
+        path: `e2e/artifacts/refusal-${origin === 'null' ? 'origin-null' : 'foreign-origin'}.png`,
+      });
     });
   }
 
   test('an API client keeps the short text answer', async ({ request }) => {
-    const response = await request.post(`${DASHBOARD}/login`, { headers: { origin: 'http://evil.example', accept: '*/*' }, data: 'x' });
+    const response = await request.post(`${DASHBOARD}/login`, {
+      headers: { origin: 'http://evil.example', accept: '*/*' },
+      data: 'x',
+    });
     expect(response.status()).toBe(403);
     expect(await response.text()).toBe('Forbidden: Origin http://evil.example is not this dashboard\n');
   });

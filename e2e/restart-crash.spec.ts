@@ -29,7 +29,9 @@ test.afterAll(async () => {
   await removeComposeContainers(project, ['web', 'streaming']);
 });
 
-test('a restart whose container is OOM-killed right after it starts says so within seconds, with its last log lines', async ({ browser }) => {
+test('a restart whose container is OOM-killed right after it starts says so within seconds, with its last log lines', async ({
+  browser,
+}) => {
   const context = await browser.newContext({ baseURL: server.origin, storageState: { cookies: [], origins: [] } });
   // A session planted in the store, as a login makes it (login itself is e2e/login.setup.ts's business).
   const [cookieName = '', cookieValue = ''] = plantSession(server.dataDir).cookie.split('=');

@@ -18,7 +18,13 @@ interface Tab {
 
 const following = (page: Page) => [page.getByTestId('log-follow-state').and(page.locator('[data-state="following"]'))];
 const TABS: Tab[] = [
-  { path: '/', ready: (page) => [page.getByTestId('live-indicator').and(page.locator('[data-connection="live"]')), page.getByTestId('containers-summary')] },
+  {
+    path: '/',
+    ready: (page) => [
+      page.getByTestId('live-indicator').and(page.locator('[data-connection="live"]')),
+      page.getByTestId('containers-summary'),
+    ],
+  },
   { path: '/graphs', ready: (page) => [page.getByTestId('metrics-source')] },
   { path: `/logs?container=${WEB}`, ready: following },
   { path: '/accounts', ready: (page) => [page.getByTestId('create-account-form')] },
@@ -42,7 +48,10 @@ const WITHIN_MS = 5_000;
  */
 async function setHidden(page: Page, hidden: boolean): Promise<void> {
   await page.evaluate((hide) => {
-    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (hide ? 'hidden' : 'visible') });
+    Object.defineProperty(document, 'visibilityState', {
+      configurable: true,
+      get: () => (hide ? 'hidden' : 'visible'),
+    });
     Object.defineProperty(document, 'hidden', { configurable: true, get: () => hide });
     document.dispatchEvent(new Event('visibilitychange'));
   }, hidden);
@@ -80,7 +89,9 @@ async function sharedWorkers(context: BrowserContext): Promise<string[]> {
 
 test.describe.configure({ mode: 'serial' });
 
-test('twelve tabs across every page each show their data within 5 s, with room left for a panel refresh', async ({ context }) => {
+test('twelve tabs across every page each show their data within 5 s, with room left for a panel refresh', async ({
+  context,
+}) => {
   test.setTimeout(180_000);
   const pages: Page[] = [];
   const readyMs: number[] = [];
@@ -90,7 +101,9 @@ test('twelve tabs across every page each show their data within 5 s, with room l
     const started = Date.now();
     await page.goto(tab.path, { waitUntil: 'commit', timeout: WITHIN_MS });
     for (const locator of tab.ready(page)) {
-      await expect(locator, `tab ${pages.length} (${tab.path})`).toBeVisible({ timeout: Math.max(1, started + WITHIN_MS - Date.now()) });
+      await expect(locator, `tab ${pages.length} (${tab.path})`).toBeVisible({
+        timeout: Math.max(1, started + WITHIN_MS - Date.now()),
+      });
     }
     readyMs.push(Date.now() - started);
   }
@@ -103,17 +116,22 @@ test('twelve tabs across every page each show their data within 5 s, with room l
   const refresh = await timedFetch(first, '/api/panels/sidekiq', 2_000);
   expect(refresh.status, `the panel refresh answered ${refresh.status} after ${Math.round(refresh.ms)} ms`).toBe(200);
   expect(refresh.ms).toBeLessThan(2_000);
-  console.log(`[tabs] time to data per tab (ms): ${readyMs.join(', ')}; panel refresh in tab 1: ${Math.round(refresh.ms)} ms`);
+  console.log(
+    `[tabs] time to data per tab (ms): ${readyMs.join(', ')}; panel refresh in tab 1: ${Math.round(refresh.ms)} ms`,
+  );
 
   // Every tab is still live after the others opened.
   for (const [index, tab] of TABS.entries()) {
     const page = pages[index];
     if (!page) continue;
-    for (const locator of tab.ready(page)) await expect(locator, `tab ${index + 1} (${tab.path})`).toBeVisible({ timeout: 2_000 });
+    for (const locator of tab.ready(page))
+      await expect(locator, `tab ${index + 1} (${tab.path})`).toBeVisible({ timeout: 2_000 });
   }
 });
 
-test('a tab hidden for 30 s leaves its topics, and shows the present within 2 s of being shown', async ({ context }) => {
+test('a tab hidden for 30 s leaves its topics, and shows the present within 2 s of being shown', async ({
+  context,
+}) => {
   test.setTimeout(120_000);
   const watcher = await context.newPage();
   const hidden = await context.newPage();
@@ -139,7 +157,9 @@ test('a tab hidden for 30 s leaves its topics, and shows the present within 2 s 
   await expect(following(hidden)[0]!).toBeVisible({ timeout: 2_000 });
 });
 
-test('without SharedWorker (Chrome on Android) a tab holds one stream of its own for all its views, and closes it while hidden', async ({ context }) => {
+test('without SharedWorker (Chrome on Android) a tab holds one stream of its own for all its views, and closes it while hidden', async ({
+  context,
+}) => {
   const page = await context.newPage();
   await page.addInitScript(() => Reflect.deleteProperty(window, 'SharedWorker'));
   const streams: Request[] = [];

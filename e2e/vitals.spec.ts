@@ -3,7 +3,9 @@ import { expect, test } from '@playwright/test';
 import { docker, testbed } from './support/docker';
 import { expectIntact, openHome, renewSidekiqHeartbeat } from './support/vitals';
 
-test('the home page shows every vital sign: health, people, Sidekiq, storage, containers, configuration', async ({ page }) => {
+test('the home page shows every vital sign: health, people, Sidekiq, storage, containers, configuration', async ({
+  page,
+}) => {
   await renewSidekiqHeartbeat();
   await openHome(page);
   await expect(page.getByTestId('health-web')).toHaveAttribute('data-ok', 'true');
@@ -22,7 +24,9 @@ test('the home page shows every vital sign: health, people, Sidekiq, storage, co
   await page.screenshot({ path: 'e2e/artifacts/home-vitals-dark.png', fullPage: true });
 });
 
-test('the log view highlights the Errno::EACCES line with the permission fix, and follows new lines live', async ({ page }) => {
+test('the log view highlights the Errno::EACCES line with the permission fix, and follows new lines live', async ({
+  page,
+}) => {
   const web = `${testbed.project}-web-1`;
   await page.goto(`/logs?container=${web}`);
   const eacces = page.locator('[data-testid="log-line"][data-recognised="media-eacces"]').first();

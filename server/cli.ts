@@ -30,7 +30,12 @@ const USAGE = `Usage: node dist/cli.mjs <command>
 From a checkout: npm run set-password, npm run unlock, npm run unlock -- --all.
 Exit codes: 0 done, 1 failed, 2 usage error, 78 configuration error.`;
 
-type Command = { name: 'help' } | { name: 'set-password' } | { name: 'hash-password' } | { name: 'status' } | { name: 'unlock'; username?: string; all: boolean };
+type Command =
+  | { name: 'help' }
+  | { name: 'set-password' }
+  | { name: 'hash-password' }
+  | { name: 'status' }
+  | { name: 'unlock'; username?: string; all: boolean };
 
 class UsageError extends Error {}
 class CliFailure extends Error {}
@@ -122,7 +127,11 @@ async function audited<T>(entry: AuditEntry, change: () => T | Promise<T>): Prom
     auditFinish(id, { outcome: 'succeeded', durationMs: Date.now() - started });
     return result;
   } catch (error) {
-    auditFinish(id, { outcome: 'failed', error: error instanceof Error ? error.message : String(error), durationMs: Date.now() - started });
+    auditFinish(id, {
+      outcome: 'failed',
+      error: error instanceof Error ? error.message : String(error),
+      durationMs: Date.now() - started,
+    });
     throw error;
   }
 }
@@ -139,7 +148,8 @@ function recordCredential(): number {
 
 async function setPassword(): Promise<void> {
   const checked = newPasswordSchema.safeParse(await readNewPassword());
-  if (!checked.success) throw new CliFailure(`The password ${checked.error.issues[0]?.message ?? 'is invalid'}; nothing was changed.`);
+  if (!checked.success)
+    throw new CliFailure(`The password ${checked.error.issues[0]?.message ?? 'is invalid'}; nothing was changed.`);
   await audited({ actor: 'cli', action: 'auth.password_set', target: 'store' }, () => saveAdminPassword(checked.data));
   console.log(`Password saved (scrypt hash) in ${getConfig().dataDir}/${STORE_FILE_NAME}.`);
   // Everything opened before ends, even when a file or env password still wins and the credential is unchanged.
@@ -148,9 +158,12 @@ async function setPassword(): Promise<void> {
   if (ended > 0) console.log(`Ended ${ended} open session(s): log in again with the new password.`);
   if (revoked > 0) console.log(`Revoked ${revoked} unused login link(s).`);
   const { passwordFile, password } = getConfig().auth;
-  const winner = passwordFile !== undefined ? 'DASHBOARD_PASSWORD_FILE' : password !== undefined ? 'DASHBOARD_PASSWORD' : undefined;
+  const winner =
+    passwordFile !== undefined ? 'DASHBOARD_PASSWORD_FILE' : password !== undefined ? 'DASHBOARD_PASSWORD' : undefined;
   if (winner !== undefined) {
-    console.warn(`warning: ${winner} is set here, so logins use it and not the password just saved. Unset it to use this one.`);
+    console.warn(
+      `warning: ${winner} is set here, so logins use it and not the password just saved. Unset it to use this one.`,
+    );
   }
   console.log(`Logins use: ${describeCredentialSource()}`);
 }
@@ -158,7 +171,8 @@ async function setPassword(): Promise<void> {
 /** For DASHBOARD_PASSWORD_FILE: the hash goes to stdout, so `npm run -s hash-password > file` works. */
 async function printPasswordHash(): Promise<void> {
   const checked = newPasswordSchema.safeParse(await readNewPassword());
-  if (!checked.success) throw new CliFailure(`The password ${checked.error.issues[0]?.message ?? 'is invalid'}; nothing was printed.`);
+  if (!checked.success)
+    throw new CliFailure(`The password ${checked.error.issues[0]?.message ?? 'is invalid'}; nothing was printed.`);
   console.log(await hashPassword(checked.data));
 }
 
@@ -175,8 +189,9 @@ function describeCounter(counter: StoredCounter, now: number): string {
 async function unlock(command: Extract<Command, { name: 'unlock' }>): Promise<void> {
   const username = command.all ? undefined : (command.username ?? getConfig().auth.username).toLowerCase();
   const target = username === undefined ? 'all usernames' : username;
-  const { cleared } = await audited({ actor: 'cli', action: 'auth.unlocked', target, params: { all: command.all } }, () =>
-    unlockLogins({ username, all: command.all }),
+  const { cleared } = await audited(
+    { actor: 'cli', action: 'auth.unlocked', target, params: { all: command.all } },
+    () => unlockLogins({ username, all: command.all }),
   );
   if (cleared.length === 0) {
     console.log(`Nothing to clear: no failed logins are recorded for ${target}.`);
@@ -231,7 +246,8 @@ async function main(argv: string[]): Promise<number> {
       console.error(error.message);
       return EXIT.config;
     }
-    if (error instanceof AppError) console.error(`error: ${error.title}: ${error.detail}${error.fix ? `\n${error.fix}` : ''}`);
+    if (error instanceof AppError)
+      console.error(`error: ${error.title}: ${error.detail}${error.fix ? `\n${error.fix}` : ''}`);
     else if (error instanceof CliFailure) console.error(`error: ${error.message}`);
     else console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
     return EXIT.failure;

@@ -28,7 +28,9 @@ function prepareState(config: Config): void {
   try {
     store();
   } catch (error) {
-    console.error(`Mastodash cannot start: the store in DATA_DIR=${config.dataDir} cannot be opened (${(error as Error).message}).`);
+    console.error(
+      `Mastodash cannot start: the store in DATA_DIR=${config.dataDir} cannot be opened (${(error as Error).message}).`,
+    );
     console.error('It must be a directory the dashboard may write; it is created on first start.');
     process.exit(1);
   }
@@ -37,11 +39,15 @@ function prepareState(config: Config): void {
     interrupted = markInterruptedRecords();
     markInterruptedJobs();
   } catch (error) {
-    console.error(`Mastodash cannot start: ${error instanceof AppError ? `${error.title}: ${error.detail}` : (error as Error).message}`);
+    console.error(
+      `Mastodash cannot start: ${error instanceof AppError ? `${error.title}: ${error.detail}` : (error as Error).message}`,
+    );
     process.exit(1);
   }
   if (interrupted > 0) {
-    console.warn(`warning: ${interrupted} action(s) were cut short when the dashboard last stopped; the audit log shows them as interrupted.`);
+    console.warn(
+      `warning: ${interrupted} action(s) were cut short when the dashboard last stopped; the audit log shows them as interrupted.`,
+    );
   }
   let credential: ReturnType<typeof adminCredential>;
   try {
@@ -54,7 +60,9 @@ function prepareState(config: Config): void {
   if (credential.source === 'none') {
     // Console access means server access anyway, so the console may carry a login.
     const link = createLoginLink();
-    console.log('Mastodash: no admin password is set (DASHBOARD_PASSWORD_FILE, DASHBOARD_PASSWORD or npm run set-password).');
+    console.log(
+      'Mastodash: no admin password is set (DASHBOARD_PASSWORD_FILE, DASHBOARD_PASSWORD or npm run set-password).',
+    );
     console.log(`Mastodash: one-time login link, valid once until ${new Date(link.expiresAt).toISOString()}:`);
     console.log(`  ${urlOf(config)}/login?token=${link.token}`);
   } else {
@@ -79,15 +87,19 @@ function main(): void {
 
   // From a checkout the standalone server sits in .next/standalone; in the image it is the app root.
   const appRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-  const standaloneServer = [path.join(appRoot, '.next/standalone/server.js'), path.join(appRoot, 'server.js')].find((file) =>
-    existsSync(file),
+  const standaloneServer = [path.join(appRoot, '.next/standalone/server.js'), path.join(appRoot, 'server.js')].find(
+    (file) => existsSync(file),
   );
   if (!standaloneServer) {
     console.error(`Mastodash cannot start: no Next.js standalone server under ${appRoot}. Build first: npm run build`);
     process.exit(1);
   }
   // Next's standalone server reads these; they come from the validated configuration only.
-  Object.assign(process.env, { HOSTNAME: config.server.host, PORT: String(config.server.port), NODE_ENV: 'production' });
+  Object.assign(process.env, {
+    HOSTNAME: config.server.host,
+    PORT: String(config.server.port),
+    NODE_ENV: 'production',
+  });
   console.log(`Mastodash: compose project "${config.composeProject}", Docker at ${config.docker.display}`);
   console.log(`Mastodash: listening on ${urlOf(config)}`);
   const peers = config.server.acceptConnectionsFrom;
@@ -97,7 +109,9 @@ function main(): void {
     const gateways = guard.gateways();
     console.log(
       `Mastodash: accepting connections only from ${describeAcceptedPeers(peers)}` +
-        (peers.gateway ? ` (gateway now: ${gateways.length > 0 ? gateways.join(', ') : 'none, this network namespace has no default route'})` : ''),
+        (peers.gateway
+          ? ` (gateway now: ${gateways.length > 0 ? gateways.join(', ') : 'none, this network namespace has no default route'})`
+          : ''),
     );
   }
   void import(pathToFileURL(standaloneServer).href);

@@ -8,7 +8,10 @@ export const dynamic = 'force-dynamic';
 
 export default async function AccountsPage() {
   await requireSession();
-  const [roles, owners] = await Promise.all([runPanel('Roles', 5_000, listRoles), runPanel('Owners', 5_000, listOwners)]);
+  const [roles, owners] = await Promise.all([
+    runPanel('Roles', 5_000, listRoles),
+    runPanel('Owners', 5_000, listOwners),
+  ]);
   return (
     <AccountsPanel
       roles={roles.ok ? roles.data : undefined}

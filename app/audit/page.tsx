@@ -10,7 +10,11 @@ export const dynamic = 'force-dynamic';
 
 const PAGE_SIZE = 100;
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requireSession();
   const query = parseAuditQuery(await searchParams);
   const filter = query.ok ? query.filter : {};
@@ -40,9 +44,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </a>
       </div>
       <p className="muted small">
-        Every action and login, newest first. Records are never changed afterwards (repeated failed logins are counted in one
-        row per 5 minutes), and secrets are removed before anything is written. Records older than the retention period move
-        to a CSV archive file on the server, and that move is recorded here.
+        Every action and login, newest first. Records are never changed afterwards (repeated failed logins are counted
+        in one row per 5 minutes), and secrets are removed before anything is written. Records older than the retention
+        period move to a CSV archive file on the server, and that move is recorded here.
       </p>
       <AuditFilters filter={filter} />
       {query.ok ? null : (
@@ -74,7 +78,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </>
         ) : (
           <p className="empty">
-            {filtered || filter.beforeId !== undefined ? 'No records match this filter.' : 'Nothing has been recorded yet.'}
+            {filtered || filter.beforeId !== undefined
+              ? 'No records match this filter.'
+              : 'Nothing has been recorded yet.'}
           </p>
         )
       ) : null}

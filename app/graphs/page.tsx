@@ -7,7 +7,11 @@ import { metricsRangeSchema, rangeParams } from '@/lib/validations/metrics';
 
 export const dynamic = 'force-dynamic';
 
-export default async function GraphsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function GraphsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requireSession();
   const params = rangeParams(await searchParams);
   const parsed = metricsRangeSchema.safeParse(params);
@@ -21,7 +25,11 @@ export default async function GraphsPage({ searchParams }: { searchParams: Promi
         <RangePicker preset="custom" fromMs={now - 3_600_000} toMs={now} />
         <ErrorBox
           testId="range-error"
-          error={{ code: 'invalid_input', title: 'Not a valid range', detail: parsed.error.issues.map((issue) => issue.message).join('; ') }}
+          error={{
+            code: 'invalid_input',
+            title: 'Not a valid range',
+            detail: parsed.error.issues.map((issue) => issue.message).join('; '),
+          }}
         />
       </section>
     );

@@ -18,7 +18,10 @@ async function refuseForeignRequest(): Promise<FormState | undefined> {
   return verdict.ok ? undefined : { error: new AppError('forbidden', 'Request refused', verdict.reason).toView() };
 }
 
-async function finishLogin(result: Awaited<ReturnType<typeof loginWithPassword>>, next: FormDataEntryValue | null): Promise<FormState> {
+async function finishLogin(
+  result: Awaited<ReturnType<typeof loginWithPassword>>,
+  next: FormDataEntryValue | null,
+): Promise<FormState> {
   if (!result.ok) return { error: result.error, fieldErrors: result.fieldErrors };
   const secure = (await headers()).get('x-forwarded-proto') === 'https';
   (await cookies()).set(SESSION_COOKIE, result.sessionId, sessionCookieOptions(secure, result.expiresAt));

@@ -7,7 +7,11 @@ import { nextPathSchema } from '@/lib/validations/auth';
 export const dynamic = 'force-dynamic';
 
 /** Public by design: the only page served without a session. */
-export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const params = await searchParams;
   const token = typeof params.token === 'string' ? params.token : undefined;
   if (!token && (await currentSession())) redirect('/');

@@ -13,7 +13,11 @@ export const dynamic = 'force-dynamic';
 
 const TAIL = 200;
 
-export default async function LogsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function LogsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requireSession();
   const requested = (await searchParams).container;
   const listing = runPanel('The container list', 10_000, listProjectContainers);
@@ -27,7 +31,11 @@ export default async function LogsPage({ searchParams }: { searchParams: Promise
           <ContainerPicker containers={containers.ok ? containers.data : []} current={undefined} />
           <ErrorBox
             testId="log-error"
-            error={{ code: 'invalid_input', title: 'Not a container name', detail: parsed.error.issues.map((issue) => issue.message).join('; ') }}
+            error={{
+              code: 'invalid_input',
+              title: 'Not a container name',
+              detail: parsed.error.issues.map((issue) => issue.message).join('; '),
+            }}
           />
         </>
       );
@@ -47,7 +55,16 @@ export default async function LogsPage({ searchParams }: { searchParams: Promise
   if (!containers.ok) return <ErrorBox error={containers.error} testId="log-error" />;
   const fallback = findAppContainer(containers.data, { running: false }) ?? containers.data[0];
   if (!fallback) {
-    return <ErrorBox testId="log-error" error={{ code: 'not_found', title: 'No containers', detail: 'The compose project has no containers to show logs of.' }} />;
+    return (
+      <ErrorBox
+        testId="log-error"
+        error={{
+          code: 'not_found',
+          title: 'No containers',
+          detail: 'The compose project has no containers to show logs of.',
+        }}
+      />
+    );
   }
   const initial = await containerLogsPanel(fallback.name, TAIL);
   return (

@@ -15,7 +15,9 @@ export default async function MediaPage() {
   // A fix that just ended is the reference time for old log lines (they predate it).
   const lastFix = jobs.find((job) => job.status === 'succeeded' && typeof job.result?.fixedAt === 'string');
   const fixedAt = typeof lastFix?.result?.fixedAt === 'string' ? lastFix.result.fixedAt : undefined;
-  const diagnosis = await runPanel('The media folder check', 20_000, () => diagnoseMediaPermissions(fixedAt ? { fixedAt } : {}));
+  const diagnosis = await runPanel('The media folder check', 20_000, () =>
+    diagnoseMediaPermissions(fixedAt ? { fixedAt } : {}),
+  );
   return (
     <MediaPanel
       diagnosis={diagnosis.ok ? diagnosis.data : undefined}

@@ -17,7 +17,11 @@ export interface HeapGroup {
  * Self sizes of a V8 heap snapshot grouped as DevTools' "Summary" view groups them. Self sizes only:
  * retained sizes need the dominator tree, which this does not compute.
  */
-export function summariseHeapSnapshot(file: string): { totalBytes: number; nodes: number; groups: Map<string, HeapGroup> } {
+export function summariseHeapSnapshot(file: string): {
+  totalBytes: number;
+  nodes: number;
+  groups: Map<string, HeapGroup>;
+} {
   const raw = JSON.parse(readFileSync(file, 'utf8')) as RawSnapshot;
   const fields = raw.snapshot.meta.node_fields;
   const width = fields.length;

@@ -11,7 +11,8 @@ const v8 = require('node:v8');
 
 const file = process.env.MEMORY_PROBE_FILE;
 const dir = process.env.MEMORY_PROBE_DIR;
-const write = (extra) => appendFileSync(file, `${JSON.stringify({ at: Date.now(), ...extra, ...process.memoryUsage() })}\n`);
+const write = (extra) =>
+  appendFileSync(file, `${JSON.stringify({ at: Date.now(), ...extra, ...process.memoryUsage() })}\n`);
 if (file) setInterval(() => write({}), Number(process.env.MEMORY_PROBE_INTERVAL_MS ?? 1000)).unref();
 process.on('SIGUSR2', () => {
   if (dir) {

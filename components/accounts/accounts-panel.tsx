@@ -9,7 +9,13 @@ import { FieldError } from '@/components/ui/field-error';
 import type { ActionResult } from '@/lib/actions/result';
 import type { ErrorView } from '@/lib/errors';
 import type { CreatedAccount, OwnerView, RoleView } from '@/lib/mastodon/accounts';
-import { accountFormInput, createAccountSchema, EMAIL_MAX, ROLE_MAX, type AccountFieldErrors } from '@/lib/validations/accounts';
+import {
+  accountFormInput,
+  createAccountSchema,
+  EMAIL_MAX,
+  ROLE_MAX,
+  type AccountFieldErrors,
+} from '@/lib/validations/accounts';
 import { OwnersList } from './owners-list';
 import { PasswordOnce } from './password-once';
 
@@ -25,7 +31,10 @@ interface Typed {
 
 function defaultRole(roles: RoleView[] | undefined): string {
   if (!roles || roles.length === 0) return 'Owner';
-  return (roles.find((role) => role.name === 'Owner') ?? roles.find((role) => role.administrator) ?? roles[0])?.name ?? 'Owner';
+  return (
+    (roles.find((role) => role.name === 'Owner') ?? roles.find((role) => role.administrator) ?? roles[0])?.name ??
+    'Owner'
+  );
 }
 
 export function AccountsPanel({
@@ -83,11 +92,17 @@ export function AccountsPanel({
           <h1 id="create-account-title">Create an account</h1>
         </div>
         <p className="muted small">
-          Runs <code>tootctl accounts create</code> in the web container (sidekiq when web is not running). Mastodon generates the
-          password.
+          Runs <code>tootctl accounts create</code> in the web container (sidekiq when web is not running). Mastodon
+          generates the password.
         </p>
         {created ? <PasswordOnce created={created} onDismiss={() => setHidden(answer)} /> : null}
-        <form action={submit} onSubmit={check} className="form account-form" noValidate data-testid="create-account-form">
+        <form
+          action={submit}
+          onSubmit={check}
+          className="form account-form"
+          noValidate
+          data-testid="create-account-form"
+        >
           <label>
             Username
             <input
@@ -132,10 +147,19 @@ export function AccountsPanel({
             <FieldError errors={fieldErrors.role} />
           </label>
           {rolesError ? (
-            <ErrorBox error={rolesError} testId="roles-error" note="The roles could not be read; type the role's exact name (case-sensitive)." />
+            <ErrorBox
+              error={rolesError}
+              testId="roles-error"
+              note="The roles could not be read; type the role's exact name (case-sensitive)."
+            />
           ) : null}
           <label className="checkbox">
-            <input type="checkbox" name="confirmed" defaultChecked={defaults.confirmed ?? true} data-testid="confirmed" />
+            <input
+              type="checkbox"
+              name="confirmed"
+              defaultChecked={defaults.confirmed ?? true}
+              data-testid="confirmed"
+            />
             Email confirmed (no confirmation mail is needed)
           </label>
           <label className="checkbox">
@@ -148,7 +172,9 @@ export function AccountsPanel({
               {pending ? 'Creating… (tootctl can take a minute)' : 'Create account'}
             </button>
           </div>
-          {refusal && askingPassword ? <ReauthDialog errors={refusal.fieldErrors?.password} onCancel={() => setHidden(refusal)} /> : null}
+          {refusal && askingPassword ? (
+            <ReauthDialog errors={refusal.fieldErrors?.password} onCancel={() => setHidden(refusal)} />
+          ) : null}
         </form>
       </section>
 

@@ -36,25 +36,34 @@ export function PasswordOnce({ created, onDismiss }: { created: CreatedAccount; 
         </button>
       </div>
       <noscript>
-        <p className="muted small">Copy needs JavaScript: select the password and copy it by hand. Leaving or reloading this page removes it.</p>
+        <p className="muted small">
+          Copy needs JavaScript: select the password and copy it by hand. Leaving or reloading this page removes it.
+        </p>
       </noscript>
-      {copy === 'failed' ? <p className="field-error">The browser refused the clipboard; select the password and copy it by hand.</p> : null}
+      {copy === 'failed' ? (
+        <p className="field-error">The browser refused the clipboard; select the password and copy it by hand.</p>
+      ) : null}
       {account ? (
         <dl className="facts" data-testid="created-account">
           <dt>Role</dt>
           <dd>{account.role ?? '(none)'}</dd>
           <dt>Email confirmed</dt>
           <dd>
-            <Badge tone={account.confirmed ? 'good' : 'warn'}>{account.confirmed ? 'Confirmed' : 'Not confirmed'}</Badge>
+            <Badge tone={account.confirmed ? 'good' : 'warn'}>
+              {account.confirmed ? 'Confirmed' : 'Not confirmed'}
+            </Badge>
           </dd>
           <dt>Approved</dt>
           <dd>
-            <Badge tone={account.approved ? 'good' : 'warn'}>{account.approved ? 'Approved' : 'Pending approval'}</Badge>
+            <Badge tone={account.approved ? 'good' : 'warn'}>
+              {account.approved ? 'Approved' : 'Pending approval'}
+            </Badge>
           </dd>
         </dl>
       ) : null}
       <p className="muted small">
-        Created with tootctl in {created.container} (Mastodon {created.version}). Log in with the email address and this password.
+        Created with tootctl in {created.container} (Mastodon {created.version}). Log in with the email address and this
+        password.
       </p>
       {created.warnings.map((warning) => (
         <p key={warning} className="password-note" data-testid="create-warning">

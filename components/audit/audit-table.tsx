@@ -17,7 +17,17 @@ function ActionName({ action }: { action: string }) {
 }
 
 /** One cell; its content sits in one box so that narrow screens can show label and value side by side. */
-function Cell({ label, className, empty, children }: { label: string; className?: string; empty?: boolean; children: ReactNode }) {
+function Cell({
+  label,
+  className,
+  empty,
+  children,
+}: {
+  label: string;
+  className?: string;
+  empty?: boolean;
+  children: ReactNode;
+}) {
   // Empty cells are hidden on narrow screens, where each one would take a line of the card.
   const classes = [className, empty ? 'audit-empty' : undefined].filter(Boolean).join(' ');
   return (
@@ -60,7 +70,10 @@ export function AuditTable({ records }: { records: AuditRecordView[] }) {
       <tbody>
         {records.map((record) => {
           const repeat = formatRepeat(record);
-          const trouble = record.outcome === 'failed' || record.outcome === 'interrupted' || (record.outcome === 'started' && !record.running);
+          const trouble =
+            record.outcome === 'failed' ||
+            record.outcome === 'interrupted' ||
+            (record.outcome === 'started' && !record.running);
           return (
             <tr
               key={record.id}
@@ -94,7 +107,9 @@ export function AuditTable({ records }: { records: AuditRecordView[] }) {
                 <OutcomeBadge record={record} />
                 {record.error ? <p className="audit-error">{record.error}</p> : null}
               </Cell>
-              <Cell label="Duration" empty={!record.running && record.durationMs === null}>{record.running ? <span className="muted">running</span> : formatDurationMs(record.durationMs)}</Cell>
+              <Cell label="Duration" empty={!record.running && record.durationMs === null}>
+                {record.running ? <span className="muted">running</span> : formatDurationMs(record.durationMs)}
+              </Cell>
               <Cell label="Parameters" empty={Object.keys(record.params).length === 0}>
                 <Params params={record.params} />
               </Cell>

@@ -15,7 +15,13 @@ export function ReauthDialog({ errors, onCancel }: { errors?: string[]; onCancel
   const titleId = useId();
   return (
     <div className="dialog-backdrop">
-      <div className="form dialog" role="dialog" aria-modal="true" aria-labelledby={titleId} data-testid="reauth-dialog">
+      <div
+        className="form dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        data-testid="reauth-dialog"
+      >
         <h2 id={titleId}>Confirm your password</h2>
         <p className="muted">This action changes the server. Enter your password to continue it.</p>
         <label>

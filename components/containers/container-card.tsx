@@ -72,7 +72,9 @@ export function ContainerCard({ container, now, job }: { container: ContainerVie
           <div>
             <dt>Ports</dt>
             <dd className="mono">
-              {container.ports.map((port) => `${port.hostIp || '*'}:${port.hostPort}→${port.containerPort}/${port.protocol}`).join(', ')}
+              {container.ports
+                .map((port) => `${port.hostIp || '*'}:${port.hostPort}→${port.containerPort}/${port.protocol}`)
+                .join(', ')}
             </dd>
           </div>
         ) : null}
@@ -83,7 +85,9 @@ export function ContainerCard({ container, now, job }: { container: ContainerVie
             Last health check: exit {container.lastProbe.exitCode}
             {container.failingStreak > 0 ? `, failing ${container.failingStreak}× in a row` : ''}
           </summary>
-          <pre className="output-block" data-testid="probe-output">{container.lastProbe.output || '(no output)'}</pre>
+          <pre className="output-block" data-testid="probe-output">
+            {container.lastProbe.output || '(no output)'}
+          </pre>
         </details>
       ) : null}
       <RestartButton name={container.name} service={container.service} job={job} />

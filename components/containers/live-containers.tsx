@@ -96,17 +96,27 @@ export function LiveContainers({
           <RestartMastodon job={jobs.get(RESTART_MASTODON_TARGET)} />
           {groups.length === 0 ? (
             <p className="empty" data-testid="no-containers">
-              No container carries the label com.docker.compose.project={project}. Is COMPOSE_PROJECT right? Compose names
-              the project after the directory unless -p or name: says otherwise.
+              No container carries the label com.docker.compose.project={project}. Is COMPOSE_PROJECT right? Compose
+              names the project after the directory unless -p or name: says otherwise.
             </p>
           ) : (
             <div className="services">
               {groups.map(({ service, containers: list }) => (
-                <section key={service} className="service" data-testid={`service-${service}`} aria-label={`Service ${service}`}>
+                <section
+                  key={service}
+                  className="service"
+                  data-testid={`service-${service}`}
+                  aria-label={`Service ${service}`}
+                >
                   <h3 className="service-name">{service}</h3>
                   <div className="container-grid">
                     {list.map((container) => (
-                      <ContainerCard key={container.id} container={container} now={now} job={jobs.get(container.name)} />
+                      <ContainerCard
+                        key={container.id}
+                        container={container}
+                        now={now}
+                        job={jobs.get(container.name)}
+                      />
                     ))}
                   </div>
                 </section>

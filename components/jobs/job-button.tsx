@@ -45,7 +45,11 @@ export function JobButton({
 }) {
   const [answer, submit, pending] = useActionState(action, null);
   const [cancelled, setCancelled] = useState<JobAnswer>(null);
-  const scripted = useSyncExternalStore(subscribeToNothing, () => true, () => false);
+  const scripted = useSyncExternalStore(
+    subscribeToNothing,
+    () => true,
+    () => false,
+  );
   const busy = pending || job?.status === 'running';
   const refusal = answer && !answer.ok && answer !== cancelled ? answer : undefined;
   const askingPassword = refusal?.error.code === 'reauth_required';
@@ -77,7 +81,9 @@ export function JobButton({
         ) : null}
       </div>
       {job && showProgress ? <JobProgress job={job} /> : null}
-      {refusal && askingPassword ? <ReauthDialog errors={refusal.fieldErrors?.password} onCancel={() => setCancelled(refusal)} /> : null}
+      {refusal && askingPassword ? (
+        <ReauthDialog errors={refusal.fieldErrors?.password} onCancel={() => setCancelled(refusal)} />
+      ) : null}
     </form>
   );
 }

@@ -14,7 +14,13 @@ const STATUS: Record<JobView['status'], { word: string; tone: 'good' | 'warn' | 
 export function JobProgress({ job }: { job: JobView }) {
   const status = STATUS[job.status];
   return (
-    <div className={`job job-${job.status}`} data-testid="job" data-job-id={job.id} data-status={job.status} aria-live="polite">
+    <div
+      className={`job job-${job.status}`}
+      data-testid="job"
+      data-job-id={job.id}
+      data-status={job.status}
+      aria-live="polite"
+    >
       <div className="job-head">
         <Badge tone={status.tone}>{status.word}</Badge>
         <span className="muted small">audit #{job.auditId}</span>

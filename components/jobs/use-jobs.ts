@@ -8,6 +8,8 @@ import { useLiveTopic } from '@/components/live/use-live-topic';
 /** Jobs as the server last reported them, kept current over the event stream's jobs topic (which starts with the recent jobs). */
 export function useJobs(initial: JobView[]): Map<string, JobView> {
   const [jobs, setJobs] = useState(() => new Map(initial.map((job) => [job.id, job])));
-  useLiveTopic<JobsMessage>('jobs', (message) => setJobs((previous) => new Map(previous).set(message.job.id, message.job)));
+  useLiveTopic<JobsMessage>('jobs', (message) =>
+    setJobs((previous) => new Map(previous).set(message.job.id, message.job)),
+  );
   return jobs;
 }

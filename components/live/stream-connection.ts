@@ -1,4 +1,10 @@
-import { LIVE_TOPIC_KINDS, type ChangeStreamTopics, type LiveEnvelope, type LiveStreamHello, type LiveTopicKey } from '@/lib/live/topic-keys';
+import {
+  LIVE_TOPIC_KINDS,
+  type ChangeStreamTopics,
+  type LiveEnvelope,
+  type LiveStreamHello,
+  type LiveTopicKey,
+} from '@/lib/live/topic-keys';
 
 /**
  * One event stream to /api/live and the topics it should carry. Used by the shared worker (one per
@@ -77,7 +83,8 @@ export class StreamConnection {
       this.joined = new Set(hello.topics);
       this.failures = 0;
       this.setState('live');
-      const differs = this.joined.size !== this.wanted.size || [...this.wanted].some((topic) => !this.joined.has(topic));
+      const differs =
+        this.joined.size !== this.wanted.size || [...this.wanted].some((topic) => !this.joined.has(topic));
       if (differs || this.pendingFresh.size > 0) void this.sync();
     });
     for (const kind of LIVE_TOPIC_KINDS) {
@@ -98,7 +105,12 @@ export class StreamConnection {
 
   private async checkSession(): Promise<void> {
     try {
-      const response = await fetch(this.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}', credentials: 'same-origin' });
+      const response = await fetch(this.url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+        credentials: 'same-origin',
+      });
       if (response.status === 401 && this.state === 'reconnecting') this.setState('signed-out');
     } catch {
       // The server is unreachable: 'reconnecting' says so.

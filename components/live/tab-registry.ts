@@ -7,7 +7,8 @@ export type TabToWorker =
   /** A Web Lock the tab holds while it lives: when the worker is granted it, the tab is gone (closed or crashed). */
   | { type: 'watch'; lock: string }
   | { type: 'close' };
-export type WorkerToTab = { type: 'message'; topic: LiveTopicKey; message: unknown } | { type: 'state'; state: LiveConnectionState };
+export type WorkerToTab =
+  { type: 'message'; topic: LiveTopicKey; message: unknown } | { type: 'state'; state: LiveConnectionState };
 
 export interface TabPort {
   postMessage(message: WorkerToTab): void;
@@ -38,7 +39,8 @@ export class TabRegistry<Port extends TabPort> {
   }
 
   deliver(topic: LiveTopicKey, message: unknown): void {
-    for (const [port, topics] of this.tabs) if (topics.has(topic)) port.postMessage({ type: 'message', topic, message });
+    for (const [port, topics] of this.tabs)
+      if (topics.has(topic)) port.postMessage({ type: 'message', topic, message });
   }
 
   broadcast(state: LiveConnectionState): void {

@@ -13,7 +13,10 @@ export type { LiveConnectionState } from './stream-connection';
  * visible); no topic (undefined) listens to nothing. Every (re)join starts with the topic's snapshot.
  * Returns the stream's state, so the UI can say when it is down; reconnecting is automatic.
  */
-export function useLiveTopic<Message>(topic: LiveTopicKey | undefined, onMessage: (message: Message) => void): LiveConnectionState {
+export function useLiveTopic<Message>(
+  topic: LiveTopicKey | undefined,
+  onMessage: (message: Message) => void,
+): LiveConnectionState {
   const handler = useRef(onMessage);
   const [state, setState] = useState<LiveConnectionState>('connecting');
   useEffect(() => {

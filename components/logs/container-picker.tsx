@@ -2,9 +2,17 @@ import type { ContainerView } from '@/lib/docker/types';
 import styles from './log-view.module.css';
 
 /** The project's containers as links (?container=NAME); a plain link list works without JavaScript. */
-export function ContainerPicker({ containers, current }: { containers: readonly ContainerView[]; current: string | undefined }) {
+export function ContainerPicker({
+  containers,
+  current,
+}: {
+  containers: readonly ContainerView[];
+  current: string | undefined;
+}) {
   if (containers.length === 0) return null;
-  const sorted = [...containers].sort((a, b) => a.service.localeCompare(b.service) || a.containerNumber - b.containerNumber);
+  const sorted = [...containers].sort(
+    (a, b) => a.service.localeCompare(b.service) || a.containerNumber - b.containerNumber,
+  );
   return (
     <nav aria-label="Containers">
       <ul className={styles.picker} data-testid="log-picker">

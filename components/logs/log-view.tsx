@@ -5,9 +5,25 @@ import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useStat
 import type { Tone } from '@/components/containers/format';
 import { Badge } from '@/components/ui/badge';
 import { ErrorBox } from '@/components/ui/error-box';
-import { appendLogLines, filterLogLines, formatLogText, logLineKey, type LogFollowState, type LogLine, type LogsMessage } from '@/lib/docker/log-types';
+import {
+  appendLogLines,
+  filterLogLines,
+  formatLogText,
+  logLineKey,
+  type LogFollowState,
+  type LogLine,
+  type LogsMessage,
+} from '@/lib/docker/log-types';
 import type { ContainerLogsData } from '@/lib/mastodon/log-panel';
-import { lineLevel, recogniseLine, summariseFindings, type LineLevel, type LogFinding, type LogRecogniser, type LogSeverity } from '@/lib/mastodon/log-recognisers';
+import {
+  lineLevel,
+  recogniseLine,
+  summariseFindings,
+  type LineLevel,
+  type LogFinding,
+  type LogRecogniser,
+  type LogSeverity,
+} from '@/lib/mastodon/log-recognisers';
 import type { PanelResult } from '@/lib/panels/panel';
 import { useLiveTopic } from '@/components/live/use-live-topic';
 import { logsTopicKey } from '@/lib/live/topic-keys';
@@ -69,7 +85,11 @@ const Line = memo(function Line({ line }: { line: ViewLine }) {
         {line.text}
       </span>
       {recogniser ? (
-        <span className={styles.recognised} title={recogniser.diagnosis} aria-describedby={`log-finding-${recogniser.id}`}>
+        <span
+          className={styles.recognised}
+          title={recogniser.diagnosis}
+          aria-describedby={`log-finding-${recogniser.id}`}
+        >
           <Badge tone={SEVERITY_TONE[recogniser.severity]}>{recogniser.title}</Badge>
           {recogniser.fix ? (
             <a className={styles.fix} href={recogniser.fix.href} data-testid="log-fix">
@@ -93,7 +113,13 @@ function Findings({ findings }: { findings: LogFinding[] }) {
   return (
     <ul className={styles.findings} data-testid="log-findings" aria-label="Known problems in these lines">
       {findings.map((finding) => (
-        <li key={finding.id} className={styles.finding} data-testid="log-finding" data-finding={finding.id} data-severity={finding.severity}>
+        <li
+          key={finding.id}
+          className={styles.finding}
+          data-testid="log-finding"
+          data-finding={finding.id}
+          data-severity={finding.severity}
+        >
           <div className={styles.findingHead}>
             <Badge tone={SEVERITY_TONE[finding.severity]}>{finding.title}</Badge>
             <span className="small muted">
@@ -103,7 +129,9 @@ function Findings({ findings }: { findings: LogFinding[] }) {
                 : finding.lastAt
                   ? `, ${clock(finding.lastAt)} UTC`
                   : ''}
-              {finding.peak && finding.peak.count > 1 ? `; at most ${finding.peak.count} within ${finding.peak.seconds} s` : ''}
+              {finding.peak && finding.peak.count > 1
+                ? `; at most ${finding.peak.count} within ${finding.peak.seconds} s`
+                : ''}
             </span>
             {finding.fix ? (
               <a className={styles.fix} href={finding.fix.href} data-testid="log-finding-fix">
@@ -126,7 +154,9 @@ function Findings({ findings }: { findings: LogFinding[] }) {
  * known problems marked with their diagnosis and, where one exists, the page that fixes them.
  */
 export function LogView({ container, initial }: { container: string; initial: PanelResult<ContainerLogsData> }) {
-  const [lines, setLines] = useState<ViewLine[]>(() => (initial.ok ? initial.data.lines.slice(-MAX_VIEW_LINES).map(decorate) : []));
+  const [lines, setLines] = useState<ViewLine[]>(() =>
+    initial.ok ? initial.data.lines.slice(-MAX_VIEW_LINES).map(decorate) : [],
+  );
   const [following, setFollowing] = useState(true);
   const [followed, setFollow] = useState<FollowView>({ state: 'connecting' });
   const [filter, setFilter] = useState('');
@@ -152,7 +182,10 @@ export function LogView({ container, initial }: { container: string; initial: Pa
   });
 
   const shown = useMemo(() => filterLogLines(lines, filter), [lines, filter]);
-  const findings = useMemo(() => summariseFindings(lines, sidekiqHealthcheck ? { sidekiqHealthcheck } : {}), [lines, sidekiqHealthcheck]);
+  const findings = useMemo(
+    () => summariseFindings(lines, sidekiqHealthcheck ? { sidekiqHealthcheck } : {}),
+    [lines, sidekiqHealthcheck],
+  );
 
   const onScroll = useCallback(() => {
     const box = boxRef.current;
@@ -181,16 +214,32 @@ export function LogView({ container, initial }: { container: string; initial: Pa
     !following || followed.state === 'refused'
       ? followed
       : connection === 'signed-out'
-        ? { state: 'refused', error: { code: 'unauthorized', title: 'The live follow stopped', detail: 'Your session ended. Reload the page to log in again.' } }
+        ? {
+            state: 'refused',
+            error: {
+              code: 'unauthorized',
+              title: 'The live follow stopped',
+              detail: 'Your session ended. Reload the page to log in again.',
+            },
+          }
         : connection === 'reconnecting'
           ? { state: 'reconnecting' }
           : followed;
   const words = followWords(follow);
   const followDetail =
-    follow.state === 'stopped' ? follow.detail : follow.state === 'unavailable' || follow.state === 'refused' ? `${follow.error.title}: ${follow.error.detail}` : undefined;
+    follow.state === 'stopped'
+      ? follow.detail
+      : follow.state === 'unavailable' || follow.state === 'refused'
+        ? `${follow.error.title}: ${follow.error.detail}`
+        : undefined;
 
   return (
-    <section className={`panel ${styles.root}`} aria-labelledby="log-title" data-testid="log-view" data-container={container}>
+    <section
+      className={`panel ${styles.root}`}
+      aria-labelledby="log-title"
+      data-testid="log-view"
+      data-container={container}
+    >
       <header className="panel-head">
         <h1 id="log-title">Log of {container}</h1>
         <span className={styles.status} data-testid="log-follow-state" data-state={follow.state}>
@@ -199,7 +248,13 @@ export function LogView({ container, initial }: { container: string; initial: Pa
         </span>
       </header>
 
-      {initial.ok ? null : <ErrorBox error={initial.error} note="The live follow below fills in the lines when Docker answers again." testId="log-error" />}
+      {initial.ok ? null : (
+        <ErrorBox
+          error={initial.error}
+          note="The live follow below fills in the lines when Docker answers again."
+          testId="log-error"
+        />
+      )}
 
       <Findings findings={findings} />
 
@@ -225,7 +280,13 @@ export function LogView({ container, initial }: { container: string; initial: Pa
         >
           {following ? 'Follow: on' : 'Follow: off'}
         </button>
-        <button type="button" className="secondary small-button" onClick={download} disabled={shown.length === 0} data-testid="log-download">
+        <button
+          type="button"
+          className="secondary small-button"
+          onClick={download}
+          disabled={shown.length === 0}
+          data-testid="log-download"
+        >
           Download {filter ? 'shown lines' : 'lines'}
         </button>
         <span className="small muted" data-testid="log-count">
@@ -236,7 +297,15 @@ export function LogView({ container, initial }: { container: string; initial: Pa
         </span>
       </div>
 
-      <div className={styles.box} ref={boxRef} onScroll={onScroll} data-testid="log-lines" role="log" aria-live="off" tabIndex={0}>
+      <div
+        className={styles.box}
+        ref={boxRef}
+        onScroll={onScroll}
+        data-testid="log-lines"
+        role="log"
+        aria-live="off"
+        tabIndex={0}
+      >
         {shown.length === 0 ? (
           <p className="muted small">{lines.length === 0 ? 'No lines yet.' : 'No line matches the filter.'}</p>
         ) : (

@@ -4,7 +4,15 @@ import type { RunningVersion } from '@/lib/mastodon/running-version';
  * The running Mastodon version and where it was read, worded the same on every page that shows it.
  * `withPassedOver` adds why the better sources gave nothing (the health panel, where that is a symptom).
  */
-export function RunningVersionText({ running, testId, withPassedOver = false }: { running: RunningVersion; testId: string; withPassedOver?: boolean }) {
+export function RunningVersionText({
+  running,
+  testId,
+  withPassedOver = false,
+}: {
+  running: RunningVersion;
+  testId: string;
+  withPassedOver?: boolean;
+}) {
   if (!running.version) {
     return (
       <span data-testid={testId} data-known="false" className="muted">
@@ -17,7 +25,9 @@ export function RunningVersionText({ running, testId, withPassedOver = false }: 
       <strong>{running.version.text}</strong>
       {running.version.patchKnown ? null : <span className="small"> (which patch release is unknown)</span>}
       <span className="small muted">{` from ${running.source}`}</span>
-      {withPassedOver && running.passedOver ? <span className="small muted">{` (${running.passedOver.join('; ')})`}</span> : null}
+      {withPassedOver && running.passedOver ? (
+        <span className="small muted">{` (${running.passedOver.join('; ')})`}</span>
+      ) : null}
     </span>
   );
 }

@@ -34,7 +34,12 @@ export function DiagnosisView({ diagnosis, testId }: { diagnosis: MediaDiagnosis
         <dt>Folder</dt>
         <dd>
           <span className="mono">{evidence.path}</span>
-          {evidence.hostPath ? <span className="muted"> · on the host: <span className="mono">{evidence.hostPath}</span></span> : null}
+          {evidence.hostPath ? (
+            <span className="muted">
+              {' '}
+              · on the host: <span className="mono">{evidence.hostPath}</span>
+            </span>
+          ) : null}
         </dd>
         <dt>Owner found</dt>
         <dd className="mono" data-testid="media-owner-found">
@@ -46,12 +51,18 @@ export function DiagnosisView({ diagnosis, testId }: { diagnosis: MediaDiagnosis
           <span className="mono" data-testid="media-owner-expected">
             {evidence.expected.uid}:{evidence.expected.gid}
           </span>{' '}
-          <span className="muted">{evidence.expectedFrom === 'image' ? "(the image's mastodon user)" : '(default; the image has no mastodon user)'}</span>
+          <span className="muted">
+            {evidence.expectedFrom === 'image'
+              ? "(the image's mastodon user)"
+              : '(default; the image has no mastodon user)'}
+          </span>
         </dd>
         <dt>Mode</dt>
         <dd className="mono">{evidence.found.mode}</dd>
         <dt>Writable by Mastodon</dt>
-        <dd data-testid="media-writable">{evidence.writable ? `yes (uid ${evidence.expected.uid})` : `no (uid ${evidence.expected.uid})`}</dd>
+        <dd data-testid="media-writable">
+          {evidence.writable ? `yes (uid ${evidence.expected.uid})` : `no (uid ${evidence.expected.uid})`}
+        </dd>
         <dt>Folder last changed</dt>
         <dd>
           <Time iso={evidence.found.changedAt} />

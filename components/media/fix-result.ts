@@ -12,12 +12,19 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function isDiagnosis(value: unknown): value is MediaDiagnosis {
-  return isObject(value) && isObject(value.evidence) && isObject(value.verdict) && typeof value.verdict.status === 'string';
+  return (
+    isObject(value) && isObject(value.evidence) && isObject(value.verdict) && typeof value.verdict.status === 'string'
+  );
 }
 
 /** A job's stored result, read back as the fix's result (it is JSON from the store, so it is checked). */
 export function asFixResult(value: unknown): MediaFixResult | undefined {
   if (!isObject(value) || !isDiagnosis(value.after)) return undefined;
-  if (typeof value.filesChanged !== 'number' || typeof value.owner !== 'string' || typeof value.ownerBefore !== 'string') return undefined;
+  if (
+    typeof value.filesChanged !== 'number' ||
+    typeof value.owner !== 'string' ||
+    typeof value.ownerBefore !== 'string'
+  )
+    return undefined;
   return value as MediaFixResult;
 }

@@ -23,7 +23,15 @@ function latestFix(jobs: Iterable<JobView>): JobView | undefined {
 }
 
 /** The media folder panel: the diagnosis, the "Fix ownership" job with its progress, and the re-check it ends with. */
-export function MediaPanel({ diagnosis, error, initialJobs }: { diagnosis?: MediaDiagnosis; error?: ErrorView; initialJobs: JobView[] }) {
+export function MediaPanel({
+  diagnosis,
+  error,
+  initialJobs,
+}: {
+  diagnosis?: MediaDiagnosis;
+  error?: ErrorView;
+  initialJobs: JobView[];
+}) {
   const router = useRouter();
   const job = latestFix(useJobs(initialJobs).values());
   const running = job?.status === 'running';
@@ -46,7 +54,12 @@ export function MediaPanel({ diagnosis, error, initialJobs }: { diagnosis?: Medi
     <section className="panel media" aria-labelledby="media-heading">
       <div className="panel-head">
         <h1 id="media-heading">Media folder permissions</h1>
-        <button type="button" className="secondary small-button" onClick={() => router.refresh()} data-testid="media-recheck">
+        <button
+          type="button"
+          className="secondary small-button"
+          onClick={() => router.refresh()}
+          data-testid="media-recheck"
+        >
           Check again
         </button>
         <noscript>
@@ -54,8 +67,8 @@ export function MediaPanel({ diagnosis, error, initialJobs }: { diagnosis?: Medi
         </noscript>
       </div>
       <p className="muted">
-        Uploads fail with <code>Errno::EACCES … public/system</code> when the media folder is not owned by Mastodon&apos;s user (uid 991 in
-        the official image); Docker creates a missing bind-mount folder as root.
+        Uploads fail with <code>Errno::EACCES … public/system</code> when the media folder is not owned by
+        Mastodon&apos;s user (uid 991 in the official image); Docker creates a missing bind-mount folder as root.
       </p>
       {error ? <ErrorBox error={error} testId="media-error" /> : null}
       {diagnosis ? <DiagnosisView diagnosis={diagnosis} testId="media-diagnosis" /> : null}
@@ -85,8 +98,8 @@ export function MediaPanel({ diagnosis, error, initialJobs }: { diagnosis?: Medi
           {fixed ? (
             <div className="media-fixed" data-testid="media-fix-result">
               <p>
-                Changed {fixed.filesChanged} of {fixed.entriesToChange} entries from {fixed.ownerBefore} to {fixed.owner}. Mastodon does not need
-                a restart: it writes to the folder again with the next upload.
+                Changed {fixed.filesChanged} of {fixed.entriesToChange} entries from {fixed.ownerBefore} to{' '}
+                {fixed.owner}. Mastodon does not need a restart: it writes to the folder again with the next upload.
               </p>
               <h3>Check after the fix</h3>
               <DiagnosisView diagnosis={fixed.after} testId="media-after" />

@@ -50,9 +50,18 @@ export function formatAxisValue(unit: MetricUnit, value: number): string {
 export function formatTimeTick(ms: number, spanMs: number): string {
   const date = new Date(ms);
   if (spanMs <= 26 * 3_600_000) return date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  return date.toLocaleDateString([], { month: 'short', day: 'numeric' }) + (spanMs <= 8 * 86_400_000 ? ` ${date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}` : '');
+  return (
+    date.toLocaleDateString([], { month: 'short', day: 'numeric' }) +
+    (spanMs <= 8 * 86_400_000 ? ` ${date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}` : '')
+  );
 }
 
 export function formatTime(ms: number): string {
-  return new Date(ms).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return new Date(ms).toLocaleString([], {
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
 }

@@ -23,7 +23,15 @@ const SERVICE_CHARTS: ChartId[] = ['service-memory', 'service-cpu', 'service-net
  * data streams from the shared sampler, and the page keeps asking the server so that it switches back
  * to InfluxDB as soon as that answers again.
  */
-export function GraphsView({ initial, query, preset }: { initial: PanelResult<MetricsView>; query: string; preset: string }) {
+export function GraphsView({
+  initial,
+  query,
+  preset,
+}: {
+  initial: PanelResult<MetricsView>;
+  query: string;
+  preset: string;
+}) {
   const [result, setResult] = useState(initial);
   const view = result.ok ? result.data : undefined;
   const live = view?.source.kind === 'live';
@@ -60,11 +68,19 @@ export function GraphsView({ initial, query, preset }: { initial: PanelResult<Me
         {shown ? <SourceLine source={shown.source} /> : null}
       </header>
       {shown?.source.kind !== 'live' ? (
-        <RangePicker preset={preset} fromMs={shown?.range.fromMs ?? Date.now() - 3_600_000} toMs={shown?.range.toMs ?? Date.now()} />
+        <RangePicker
+          preset={preset}
+          fromMs={shown?.range.fromMs ?? Date.now() - 3_600_000}
+          toMs={shown?.range.toMs ?? Date.now()}
+        />
       ) : null}
       {!result.ok ? <ErrorBox error={result.error} testId="graphs-error" /> : null}
       {shown?.influxError ? (
-        <ErrorBox error={shown.influxError} testId="influx-error" note="Showing live numbers from Docker until InfluxDB answers again." />
+        <ErrorBox
+          error={shown.influxError}
+          testId="influx-error"
+          note="Showing live numbers from Docker until InfluxDB answers again."
+        />
       ) : null}
       {shown ? <Notices notices={shown.notices} /> : null}
       {shown ? (
@@ -72,14 +88,28 @@ export function GraphsView({ initial, query, preset }: { initial: PanelResult<Me
           <h2 className="graphs-section">Host</h2>
           <div className="chart-grid">
             {HOST_CHARTS.map((id) => shown.charts.find((chart) => chart.id === id)).map((chart) =>
-              chart ? <MetricsChart key={chart.id} chart={chart} fromMs={shown.range.fromMs} toMs={shown.range.toMs} markers={[]} /> : null,
+              chart ? (
+                <MetricsChart
+                  key={chart.id}
+                  chart={chart}
+                  fromMs={shown.range.fromMs}
+                  toMs={shown.range.toMs}
+                  markers={[]}
+                />
+              ) : null,
             )}
           </div>
           <h2 className="graphs-section">Services</h2>
           <div className="chart-grid">
             {SERVICE_CHARTS.map((id) => shown.charts.find((chart) => chart.id === id)).map((chart) =>
               chart ? (
-                <MetricsChart key={chart.id} chart={chart} fromMs={shown.range.fromMs} toMs={shown.range.toMs} markers={shown.markers} />
+                <MetricsChart
+                  key={chart.id}
+                  chart={chart}
+                  fromMs={shown.range.fromMs}
+                  toMs={shown.range.toMs}
+                  markers={shown.markers}
+                />
               ) : null,
             )}
           </div>

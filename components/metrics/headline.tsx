@@ -71,12 +71,21 @@ export function Headline({ initial }: { initial: PanelResult<HeadlineView> }) {
     <section className="panel headline" aria-labelledby="headline-title" data-testid="headline-panel">
       <header className="panel-head">
         <h2 id="headline-title">
-          Memory and CPU <a href="/graphs" className="small">graphs →</a>
+          Memory and CPU{' '}
+          <a href="/graphs" className="small">
+            graphs →
+          </a>
         </h2>
         {shown ? <SourceLine source={shown.source} /> : null}
       </header>
       {!result.ok ? <ErrorBox error={result.error} testId="headline-error" /> : null}
-      {shown?.influxError ? <ErrorBox error={shown.influxError} testId="headline-influx-error" note="Showing live numbers from Docker instead." /> : null}
+      {shown?.influxError ? (
+        <ErrorBox
+          error={shown.influxError}
+          testId="headline-influx-error"
+          note="Showing live numbers from Docker instead."
+        />
+      ) : null}
       {shown ? (
         <div className="headline-figures">
           <Figure
@@ -84,11 +93,27 @@ export function Headline({ initial }: { initial: PanelResult<HeadlineView> }) {
             title="RAM used"
             figure={shown.ram}
             value={shown.ram.value === null ? '' : formatPercent(shown.ram.value)}
-            detail={shown.ram.usedBytes !== null && shown.ram.totalBytes !== null ? `${formatBytes(shown.ram.usedBytes)} of ${formatBytes(shown.ram.totalBytes)}` : undefined}
+            detail={
+              shown.ram.usedBytes !== null && shown.ram.totalBytes !== null
+                ? `${formatBytes(shown.ram.usedBytes)} of ${formatBytes(shown.ram.totalBytes)}`
+                : undefined
+            }
             staleMs={staleMs}
           />
-          <Figure testId="headline-cpu" title="CPU busy" figure={shown.cpu} value={shown.cpu.value === null ? '' : formatPercent(shown.cpu.value)} staleMs={staleMs} />
-          <Figure testId="headline-load" title="Load (1 min)" figure={shown.load} value={shown.load.value === null ? '' : shown.load.value.toFixed(2)} staleMs={staleMs} />
+          <Figure
+            testId="headline-cpu"
+            title="CPU busy"
+            figure={shown.cpu}
+            value={shown.cpu.value === null ? '' : formatPercent(shown.cpu.value)}
+            staleMs={staleMs}
+          />
+          <Figure
+            testId="headline-load"
+            title="Load (1 min)"
+            figure={shown.load}
+            value={shown.load.value === null ? '' : shown.load.value.toFixed(2)}
+            staleMs={staleMs}
+          />
           {shown.biggest ? (
             <Figure
               testId="headline-biggest"

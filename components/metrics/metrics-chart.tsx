@@ -1,12 +1,30 @@
 'use client';
 
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 
 import type { MetricChart, RestartMarker } from '@/lib/metrics/types';
 
 import { formatAxisValue, formatTime, formatTimeTick, formatValue } from './format';
 
-const COLOURS = ['var(--chart-1)', 'var(--chart-2)', 'var(--chart-3)', 'var(--chart-4)', 'var(--chart-5)', 'var(--chart-6)', 'var(--chart-7)'];
+const COLOURS = [
+  'var(--chart-1)',
+  'var(--chart-2)',
+  'var(--chart-3)',
+  'var(--chart-4)',
+  'var(--chart-5)',
+  'var(--chart-6)',
+  'var(--chart-7)',
+];
 
 type Row = { t: number } & Record<string, number | null>;
 
@@ -25,7 +43,8 @@ function toRows(chart: MetricChart): Row[] {
 
 function maxValue(chart: MetricChart): number {
   let max = 0;
-  for (const series of chart.series) for (const [, value] of series.points) if (value !== null && value > max) max = value;
+  for (const series of chart.series)
+    for (const [, value] of series.points) if (value !== null && value > max) max = value;
   return max;
 }
 
@@ -56,7 +75,8 @@ export function MetricsChart({
   const rows = toRows(chart);
   const spanMs = toMs - fromMs;
   const empty = chart.series.every((series) => series.points.every(([, value]) => value === null));
-  const byteTicks = chart.unit === 'bytes' || chart.unit === 'bytes_per_second' ? binaryTicks(maxValue(chart)) : undefined;
+  const byteTicks =
+    chart.unit === 'bytes' || chart.unit === 'bytes_per_second' ? binaryTicks(maxValue(chart)) : undefined;
   return (
     <figure className="chart" data-testid={`chart-${chart.id}`} data-series={chart.series.map((s) => s.key).join(',')}>
       <figcaption className="chart-title">{chart.title}</figcaption>
@@ -83,11 +103,21 @@ export function MetricsChart({
                 fontSize={12}
                 width={72}
                 tickFormatter={(v: number) => formatAxisValue(chart.unit, v)}
-                {...(byteTicks ? { ticks: byteTicks, domain: [0, byteTicks[byteTicks.length - 1]!] } : { domain: chart.unit === 'percent' ? [0, (max: number) => Math.max(10, Math.ceil(max / 10) * 10)] : [0, 'auto'] })}
+                {...(byteTicks
+                  ? { ticks: byteTicks, domain: [0, byteTicks[byteTicks.length - 1]!] }
+                  : {
+                      domain:
+                        chart.unit === 'percent'
+                          ? [0, (max: number) => Math.max(10, Math.ceil(max / 10) * 10)]
+                          : [0, 'auto'],
+                    })}
               />
               <Tooltip
                 labelFormatter={(t) => formatTime(Number(t))}
-                formatter={(value, name) => [typeof value === 'number' ? formatValue(chart.unit, value) : 'no data', String(name)]}
+                formatter={(value, name) => [
+                  typeof value === 'number' ? formatValue(chart.unit, value) : 'no data',
+                  String(name),
+                ]}
                 contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', color: 'var(--text)' }}
               />
               {chart.series.length > 1 ? <Legend wrapperStyle={{ fontSize: 13 }} itemSorter={null} /> : null}

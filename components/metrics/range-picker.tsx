@@ -27,7 +27,12 @@ export function RangePicker({ preset, fromMs, toMs }: { preset: string; fromMs: 
     <div className="range-picker" data-testid="range-picker">
       <nav aria-label="Time range" className="range-presets">
         {RANGE_PRESETS.map((name) => (
-          <a key={name} href={`/graphs?range=${name}`} className="range-link" aria-current={preset === name ? 'page' : undefined}>
+          <a
+            key={name}
+            href={`/graphs?range=${name}`}
+            className="range-link"
+            aria-current={preset === name ? 'page' : undefined}
+          >
             {name}
           </a>
         ))}
@@ -38,12 +43,24 @@ export function RangePicker({ preset, fromMs, toMs }: { preset: string; fromMs: 
           <input type="hidden" name="range" value="custom" />
           <label>
             From (UTC)
-            <input type="datetime-local" name="from" defaultValue={utcInput(fromMs)} required aria-invalid={problems.from ? true : undefined} />
+            <input
+              type="datetime-local"
+              name="from"
+              defaultValue={utcInput(fromMs)}
+              required
+              aria-invalid={problems.from ? true : undefined}
+            />
             <FieldError errors={problems.from ? [problems.from] : undefined} />
           </label>
           <label>
             To (UTC)
-            <input type="datetime-local" name="to" defaultValue={utcInput(toMs)} required aria-invalid={problems.to ? true : undefined} />
+            <input
+              type="datetime-local"
+              name="to"
+              defaultValue={utcInput(toMs)}
+              required
+              aria-invalid={problems.to ? true : undefined}
+            />
             <FieldError errors={problems.to ? [problems.to] : undefined} />
           </label>
           <button type="submit">Show</button>

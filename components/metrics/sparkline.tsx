@@ -12,11 +12,19 @@ const HEIGHT = 32;
  * page loads; it keeps the home page's JavaScript small.
  */
 export function Sparkline({ points, label }: { points: readonly MetricPoint[]; label: string }) {
-  if (points.filter(([, value]) => value !== null).length < 2) return <span className="sparkline-empty muted small">no trend yet</span>;
+  if (points.filter(([, value]) => value !== null).length < 2)
+    return <span className="sparkline-empty muted small">no trend yet</span>;
   return (
     <span className="sparkline" role="img" aria-label={`${label}, last hour`}>
       <svg width={WIDTH} height={HEIGHT} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} aria-hidden="true">
-        <path d={sparklinePath(points, WIDTH, HEIGHT)} fill="none" stroke="var(--accent)" strokeWidth={1.5} strokeLinejoin="round" strokeLinecap="round" />
+        <path
+          d={sparklinePath(points, WIDTH, HEIGHT)}
+          fill="none"
+          stroke="var(--accent)"
+          strokeWidth={1.5}
+          strokeLinejoin="round"
+          strokeLinecap="round"
+        />
       </svg>
     </span>
   );

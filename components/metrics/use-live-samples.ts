@@ -10,14 +10,23 @@ import { useLiveTopic } from '@/components/live/use-live-topic';
  * server's sampler running; when no tab shows it, the sampler stops.
  */
 export function useLiveSamples(enabled: boolean): { samples: LiveSample[]; windowMs: number | undefined } {
-  const [state, setState] = useState<{ samples: LiveSample[]; windowMs: number | undefined }>({ samples: [], windowMs: undefined });
+  const [state, setState] = useState<{ samples: LiveSample[]; windowMs: number | undefined }>({
+    samples: [],
+    windowMs: undefined,
+  });
   useLiveTopic<MetricsLiveMessage>(enabled ? 'metrics' : undefined, (message) => {
     if (message.type === 'window') {
       setState({ samples: message.samples, windowMs: message.windowMs });
     } else {
       setState((previous) => {
         const horizon = message.sample.atMs - (previous.windowMs ?? 15 * 60_000);
-        return { ...previous, samples: [...previous.samples.filter((s) => s.atMs > horizon && s.atMs < message.sample.atMs), message.sample] };
+        return {
+          ...previous,
+          samples: [
+            ...previous.samples.filter((s) => s.atMs > horizon && s.atMs < message.sample.atMs),
+            message.sample,
+          ],
+        };
       });
     }
   });

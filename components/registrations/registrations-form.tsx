@@ -37,7 +37,11 @@ export function RegistrationsPanel({ initial }: { initial: RegistrationsReport }
   const [mode, setMode] = useState<RegistrationsMode>(initial.settings?.mode.mode ?? 'none');
   const [requireReason, setRequireReason] = useState(initial.settings?.requireInviteText.value ?? false);
   // Without JavaScript the checkbox cannot follow the chosen mode, so it is only disabled once scripts run.
-  const hydrated = useSyncExternalStore(subscribeToNothing, () => true, () => false);
+  const hydrated = useSyncExternalStore(
+    subscribeToNothing,
+    () => true,
+    () => false,
+  );
   const refusal = result && !result.ok && result !== cancelled ? result : undefined;
   const askingPassword = refusal?.error.code === 'reauth_required';
   const errors = refusal?.fieldErrors;
@@ -51,7 +55,13 @@ export function RegistrationsPanel({ initial }: { initial: RegistrationsReport }
           <legend>Change the registration mode</legend>
           {CHOICES.map((choice) => (
             <label key={choice.mode} className="registrations-choice">
-              <input type="radio" name="mode" value={choice.mode} checked={mode === choice.mode} onChange={() => setMode(choice.mode)} />
+              <input
+                type="radio"
+                name="mode"
+                value={choice.mode}
+                checked={mode === choice.mode}
+                onChange={() => setMode(choice.mode)}
+              />
               <span>
                 <strong>{choice.label}</strong>
                 <span className="muted small"> {choice.explanation}</span>
@@ -79,12 +89,16 @@ export function RegistrationsPanel({ initial }: { initial: RegistrationsReport }
             </button>
           </div>
         </fieldset>
-        {refusal && askingPassword ? <ReauthDialog errors={refusal.fieldErrors?.password} onCancel={() => setCancelled(refusal)} /> : null}
+        {refusal && askingPassword ? (
+          <ReauthDialog errors={refusal.fieldErrors?.password} onCancel={() => setCancelled(refusal)} />
+        ) : null}
       </form>
       {refusal && !askingPassword ? <ErrorBox error={refusal.error} testId="registrations-error" /> : null}
       {result?.ok ? (
         <div className="registrations-done" role="status" data-testid="registrations-done">
-          <p className="action-ok">Saved (audit record #{result.auditId}). The state above is read back from Postgres.</p>
+          <p className="action-ok">
+            Saved (audit record #{result.auditId}). The state above is read back from Postgres.
+          </p>
           <ul className="small">
             {result.data.rowsWritten.map((row) => (
               <li key={row.var}>
@@ -93,7 +107,10 @@ export function RegistrationsPanel({ initial }: { initial: RegistrationsReport }
             ))}
           </ul>
           {'error' in result.data.cache ? (
-            <ErrorBox error={result.data.cache.error} note="Running Mastodon may serve the old mode for up to 10 minutes." />
+            <ErrorBox
+              error={result.data.cache.error}
+              note="Running Mastodon may serve the old mode for up to 10 minutes."
+            />
           ) : (
             <p className="small" data-testid="registrations-cache-removed">
               Cache keys removed ({result.data.cache.prefix}…):{' '}

@@ -17,12 +17,24 @@ export function RegistrationsState({ report }: { report: RegistrationsReport }) 
   const { settings, version, cache } = report;
   return (
     <div className="registrations-state" data-testid="registrations-state">
-      {report.postgresError ? <ErrorBox error={report.postgresError} testId="registrations-postgres-error" note="The mode cannot be read or changed until Postgres answers." /> : null}
+      {report.postgresError ? (
+        <ErrorBox
+          error={report.postgresError}
+          testId="registrations-postgres-error"
+          note="The mode cannot be read or changed until Postgres answers."
+        />
+      ) : null}
       {settings ? (
         <dl className="registrations-facts">
           <dt>Registration mode</dt>
           <dd data-testid="registrations-mode" data-mode={settings.mode.mode ?? 'unknown'}>
-            {settings.mode.mode ? <strong>{MODE_WORDS[settings.mode.mode]}</strong> : settings.mode.unrecognised ? <strong>Unrecognised value</strong> : <strong>Unknown</strong>}{' '}
+            {settings.mode.mode ? (
+              <strong>{MODE_WORDS[settings.mode.mode]}</strong>
+            ) : settings.mode.unrecognised ? (
+              <strong>Unrecognised value</strong>
+            ) : (
+              <strong>Unknown</strong>
+            )}{' '}
             <span className="muted" data-testid="registrations-source">
               {settings.mode.source === 'stored' ? '(stored setting)' : '(default: no setting stored)'}
             </span>
@@ -51,13 +63,19 @@ export function RegistrationsState({ report }: { report: RegistrationsReport }) 
             ) : (
               <span className="muted">none</span>
             )}
-            {settings.closedRegistrationsMessage.note ? <div className="small">{settings.closedRegistrationsMessage.note}</div> : null}
+            {settings.closedRegistrationsMessage.note ? (
+              <div className="small">{settings.closedRegistrationsMessage.note}</div>
+            ) : null}
           </dd>
           <dt>Mastodon version</dt>
           <dd>
             <RunningVersionText running={version} testId="registrations-version" />{' '}
             <span className="muted">
-              (settings table: {settings.schema === 'thing-columns' ? `the shape before ${since('settingsShape', 'var-unique')}` : `the ${since('settingsShape', 'var-unique')}+ shape`})
+              (settings table:{' '}
+              {settings.schema === 'thing-columns'
+                ? `the shape before ${since('settingsShape', 'var-unique')}`
+                : `the ${since('settingsShape', 'var-unique')}+ shape`}
+              )
             </span>
           </dd>
         </dl>
@@ -65,15 +83,25 @@ export function RegistrationsState({ report }: { report: RegistrationsReport }) 
       {settings?.overrides.length ? (
         <ul className="registrations-overrides" data-testid="registrations-overrides">
           {settings.overrides.map((override) => (
-            <li key={override.code} className={`registrations-override registrations-override-${override.tone}`} data-code={override.code}>
-              <Badge tone={override.tone}>{override.tone === 'neutral' ? 'Note' : override.tone === 'bad' ? 'Override' : 'Warning'}</Badge>{' '}
+            <li
+              key={override.code}
+              className={`registrations-override registrations-override-${override.tone}`}
+              data-code={override.code}
+            >
+              <Badge tone={override.tone}>
+                {override.tone === 'neutral' ? 'Note' : override.tone === 'bad' ? 'Override' : 'Warning'}
+              </Badge>{' '}
               {override.message}
             </li>
           ))}
         </ul>
       ) : null}
       {cache && !cache.ok ? (
-        <ErrorBox error={cache.error} testId="registrations-redis-error" note="A change is still written to Postgres, but running Mastodon may serve the old mode for up to 10 minutes." />
+        <ErrorBox
+          error={cache.error}
+          testId="registrations-redis-error"
+          note="A change is still written to Postgres, but running Mastodon may serve the old mode for up to 10 minutes."
+        />
       ) : null}
     </div>
   );

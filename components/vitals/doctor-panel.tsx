@@ -55,7 +55,9 @@ function FindingList({ findings }: { findings: Finding[] }) {
 function sourceLine({ dir, envFile, composeFile, version, versionSource }: DoctorPanelData): string {
   const envName = envFile.startsWith(`${dir}/`) ? envFile.slice(dir.length + 1) : envFile;
   const files = composeFile ? `${envName} and ${composeFile}` : envName;
-  const against = version ? ` against the rules of Mastodon ${version}${versionSource ? ` (from ${versionSource})` : ''}` : '';
+  const against = version
+    ? ` against the rules of Mastodon ${version}${versionSource ? ` (from ${versionSource})` : ''}`
+    : '';
   return `Checked ${files} in ${dir}${against}. Values are never shown, only whether a key is present, missing or suspicious.`;
 }
 
@@ -74,17 +76,32 @@ export function DoctorPanel({ initial }: { initial: PanelResult<DoctorPanelData>
         <ErrorBox error={result.error} testId="doctor-error" />
       ) : (
         <>
-          <p className={styles.summary} data-testid="doctor-summary" data-problems={result.data.summary.problems} data-warnings={result.data.summary.warnings}>
+          <p
+            className={styles.summary}
+            data-testid="doctor-summary"
+            data-problems={result.data.summary.problems}
+            data-warnings={result.data.summary.warnings}
+          >
             {result.data.summaryLine}
           </p>
-          <p className={`small muted ${styles.source}`} data-testid="doctor-source" data-version={result.data.version} data-version-source={result.data.versionSource}>
+          <p
+            className={`small muted ${styles.source}`}
+            data-testid="doctor-source"
+            data-version={result.data.version}
+            data-version-source={result.data.versionSource}
+          >
             {sourceLine(result.data)}
           </p>
           {(['error', 'warning', 'info'] as const).map((severity) => {
             const findings = result.data.findings.filter((finding) => finding.severity === severity);
             if (findings.length === 0) return null;
             return (
-              <section key={severity} className={styles.group} data-testid={`doctor-group-${severity}`} aria-label={SEVERITY[severity].group}>
+              <section
+                key={severity}
+                className={styles.group}
+                data-testid={`doctor-group-${severity}`}
+                aria-label={SEVERITY[severity].group}
+              >
                 <h3 className={styles.groupTitle}>{`${SEVERITY[severity].group} (${findings.length})`}</h3>
                 <FindingList findings={findings} />
               </section>

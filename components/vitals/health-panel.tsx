@@ -60,9 +60,16 @@ export function HealthPanel({ initial }: { initial: PanelResult<HealthPanelData>
                 <>
                   <Badge tone="warn">{`${result.data.migrations.pending.length + result.data.migrations.postDeployPending.length} pending`}</Badge>{' '}
                   <span className="small">
-                    {[...result.data.migrations.pending, ...result.data.migrations.postDeployPending.map((v) => `${v} (post-deploy)`)].slice(0, 5).join(', ')}
+                    {[
+                      ...result.data.migrations.pending,
+                      ...result.data.migrations.postDeployPending.map((v) => `${v} (post-deploy)`),
+                    ]
+                      .slice(0, 5)
+                      .join(', ')}
                   </span>
-                  <span className="small muted">{' Run: docker compose run --rm web bundle exec rails db:migrate'}</span>
+                  <span className="small muted">
+                    {' Run: docker compose run --rm web bundle exec rails db:migrate'}
+                  </span>
                 </>
               )}
             </dd>

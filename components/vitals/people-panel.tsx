@@ -13,9 +13,25 @@ import { formatCount } from './format';
 import styles from './people-panel.module.css';
 import figures from './vitals.module.css';
 
-function Figure({ testId, title, value, warn, detail }: { testId: string; title: string; value: number; warn?: boolean; detail?: ReactNode }) {
+function Figure({
+  testId,
+  title,
+  value,
+  warn,
+  detail,
+}: {
+  testId: string;
+  title: string;
+  value: number;
+  warn?: boolean;
+  detail?: ReactNode;
+}) {
   return (
-    <div className={warn ? `${figures.figure} ${figures.figureWarn}` : figures.figure} data-testid={testId} data-value={value}>
+    <div
+      className={warn ? `${figures.figure} ${figures.figureWarn}` : figures.figure}
+      data-testid={testId}
+      data-value={value}
+    >
       <span className={figures.figureTitle}>{title}</span>
       <span className={figures.figureValue}>{formatCount(value)}</span>
       {detail ? <span className={figures.figureDetail}>{detail}</span> : null}
@@ -87,7 +103,9 @@ function Owners({ owners }: { owners: OwnerSummary[] }) {
           {!owner.approved ? <Badge tone="warn">Pending approval</Badge> : null}
           {owner.disabled ? <Badge tone="bad">Disabled</Badge> : null}
           {owner.suspended ? <Badge tone="bad">Suspended</Badge> : null}
-          {owner.confirmed && owner.approved && !owner.disabled && !owner.suspended ? <Badge tone="good">Can sign in</Badge> : null}
+          {owner.confirmed && owner.approved && !owner.disabled && !owner.suspended ? (
+            <Badge tone="good">Can sign in</Badge>
+          ) : null}
         </li>
       ))}
     </ul>

@@ -34,11 +34,19 @@ function CopyBlock({ text, label, testId }: { text: string; label: string; testI
         <pre className={`output-block ${styles.code}`} data-testid={testId}>
           {text}
         </pre>
-        <button type="button" className="small-button" onClick={() => void copy()} aria-label={`Copy: ${label}`} data-testid={`${testId}-copy`}>
+        <button
+          type="button"
+          className="small-button"
+          onClick={() => void copy()}
+          aria-label={`Copy: ${label}`}
+          data-testid={`${testId}-copy`}
+        >
           {state === 'copied' ? 'Copied' : 'Copy'}
         </button>
       </div>
-      {state === 'failed' ? <p className="field-error">The browser refused the clipboard; select the text and copy it by hand.</p> : null}
+      {state === 'failed' ? (
+        <p className="field-error">The browser refused the clipboard; select the text and copy it by hand.</p>
+      ) : null}
     </div>
   );
 }
@@ -46,11 +54,19 @@ function CopyBlock({ text, label, testId }: { text: string; label: string; testI
 function HealthCheck({ diagnosis }: { diagnosis: SidekiqHealthDiagnosis }) {
   const stale = diagnosis.kind === 'stale_check';
   return (
-    <div className={styles.diagnosis} data-testid="sidekiq-healthcheck" data-kind={diagnosis.kind} data-certainty={diagnosis.certainty} role="status">
+    <div
+      className={styles.diagnosis}
+      data-testid="sidekiq-healthcheck"
+      data-kind={diagnosis.kind}
+      data-certainty={diagnosis.certainty}
+      role="status"
+    >
       <p className={styles.diagnosisHead}>
         <Badge tone="warn">{stale ? 'Stale health check' : 'Unhealthy, yet running'}</Badge>
         <strong>{diagnosis.containers.join(', ')}</strong>
-        {stale && diagnosis.certainty === 'likely' ? <span className="muted small">(inferred from the probe; the check itself could not be read)</span> : null}
+        {stale && diagnosis.certainty === 'likely' ? (
+          <span className="muted small">(inferred from the probe; the check itself could not be read)</span>
+        ) : null}
       </p>
       <p>{diagnosis.message}</p>
       {diagnosis.fix ? (
@@ -64,10 +80,18 @@ function HealthCheck({ diagnosis }: { diagnosis: SidekiqHealthDiagnosis }) {
           ) : null}
           <CopyBlock
             text={diagnosis.fix.agnosticLine}
-            label={diagnosis.fix.line ? 'Or the version-agnostic line, which survives the next Sidekiq major' : 'Version-agnostic line'}
+            label={
+              diagnosis.fix.line
+                ? 'Or the version-agnostic line, which survives the next Sidekiq major'
+                : 'Version-agnostic line'
+            }
             testId="sidekiq-healthcheck-agnostic"
           />
-          <CopyBlock text={diagnosis.fix.apply} label="Then apply it (in the Mastodon directory)" testId="sidekiq-healthcheck-apply" />
+          <CopyBlock
+            text={diagnosis.fix.apply}
+            label="Then apply it (in the Mastodon directory)"
+            testId="sidekiq-healthcheck-apply"
+          />
         </>
       ) : null}
     </div>
@@ -80,14 +104,29 @@ function Warnings({ warnings }: { warnings: SidekiqWarning[] }) {
     <ul className={styles.warnings}>
       {warnings.map((warning) => (
         <li key={warning.code} data-testid="sidekiq-warning" data-code={warning.code}>
-          <Badge tone={warning.tone}>{warning.tone === 'bad' ? 'Problem' : warning.tone === 'warn' ? 'Warning' : 'Note'}</Badge> {warning.message}
+          <Badge tone={warning.tone}>
+            {warning.tone === 'bad' ? 'Problem' : warning.tone === 'warn' ? 'Warning' : 'Note'}
+          </Badge>{' '}
+          {warning.message}
         </li>
       ))}
     </ul>
   );
 }
 
-function Figure({ title, value, testId, detail, total }: { title: string; value: number; testId: string; detail?: string; total?: number }) {
+function Figure({
+  title,
+  value,
+  testId,
+  detail,
+  total,
+}: {
+  title: string;
+  value: number;
+  testId: string;
+  detail?: string;
+  total?: number;
+}) {
   return (
     <div className={figures.figure} data-testid={testId} data-value={value} data-total={total}>
       <span className={figures.figureTitle}>{title}</span>
@@ -101,9 +140,26 @@ function Totals({ report }: { report: SidekiqReport }) {
   const { stats, sets } = report;
   return (
     <div className={`${figures.figures} ${styles.totals}`} data-testid="sidekiq-totals">
-      <Figure title="Enqueued" value={report.enqueued} testId="sidekiq-enqueued" detail={`in ${report.queues.length} queue${report.queues.length === 1 ? '' : 's'}`} />
-      <Figure title="Processed today" value={stats.processedToday} testId="sidekiq-processed-today" detail={`${formatCount(stats.processed)} in total`} total={stats.processed} />
-      <Figure title="Failed today" value={stats.failedToday} testId="sidekiq-failed-today" detail={`${formatCount(stats.failed)} in total`} total={stats.failed} />
+      <Figure
+        title="Enqueued"
+        value={report.enqueued}
+        testId="sidekiq-enqueued"
+        detail={`in ${report.queues.length} queue${report.queues.length === 1 ? '' : 's'}`}
+      />
+      <Figure
+        title="Processed today"
+        value={stats.processedToday}
+        testId="sidekiq-processed-today"
+        detail={`${formatCount(stats.processed)} in total`}
+        total={stats.processed}
+      />
+      <Figure
+        title="Failed today"
+        value={stats.failedToday}
+        testId="sidekiq-failed-today"
+        detail={`${formatCount(stats.failed)} in total`}
+        total={stats.failed}
+      />
       <Figure title="Retries" value={sets.retry} testId="sidekiq-retry" detail="failed, will retry" />
       <Figure title="Scheduled" value={sets.scheduled} testId="sidekiq-scheduled" detail="to run later" />
       <Figure title="Dead" value={sets.dead} testId="sidekiq-dead" detail="gave up retrying" />
@@ -172,7 +228,13 @@ function Processes({ report }: { report: SidekiqReport }) {
       </thead>
       <tbody>
         {report.processes.map((process) => (
-          <tr key={process.identity} data-testid="sidekiq-process" data-identity={process.identity} data-busy={process.busy ?? ''} data-concurrency={process.concurrency ?? ''}>
+          <tr
+            key={process.identity}
+            data-testid="sidekiq-process"
+            data-identity={process.identity}
+            data-busy={process.busy ?? ''}
+            data-concurrency={process.concurrency ?? ''}
+          >
             <th scope="row">
               <span className="mono">{process.hostname}</span>
               <span className="muted small">
@@ -203,20 +265,27 @@ function SourceLine({ data }: { data: SidekiqPanelData }) {
   return (
     <span className="muted small" data-testid="sidekiq-source">
       Redis {report.redis}
-      {report.prefix ? `, keys under ${report.prefix}` : ''} · {version.version ? (
+      {report.prefix ? `, keys under ${report.prefix}` : ''} ·{' '}
+      {version.version ? (
         <>
           Mastodon <RunningVersionText running={version} testId="sidekiq-version" />
         </>
       ) : (
         'Mastodon version unknown'
-      )} · today ={' '}
-      {report.stats.day} (UTC)
+      )}{' '}
+      · today = {report.stats.day} (UTC)
     </span>
   );
 }
 
 /** Sidekiq as its Redis shows it: queues, counters, sets, processes, and what is wrong with them. */
-export function SidekiqPanel({ initial, intervalMs = 10_000 }: { initial: PanelResult<SidekiqPanelData>; intervalMs?: number }) {
+export function SidekiqPanel({
+  initial,
+  intervalMs = 10_000,
+}: {
+  initial: PanelResult<SidekiqPanelData>;
+  intervalMs?: number;
+}) {
   const result = usePanel('sidekiq', initial, intervalMs);
   const data = result.ok ? result.data : undefined;
   return (
@@ -234,7 +303,8 @@ export function SidekiqPanel({ initial, intervalMs = 10_000 }: { initial: PanelR
           <Warnings warnings={data.report.warnings} />
           {data.dockerError ? (
             <p className="muted small" data-testid="sidekiq-docker-note">
-              {data.dockerError.title}: the Mastodon version is unknown and Docker’s health checks are not compared with Redis.
+              {data.dockerError.title}: the Mastodon version is unknown and Docker’s health checks are not compared with
+              Redis.
             </p>
           ) : !data.version.version ? (
             <p className="muted small" data-testid="sidekiq-version-note">

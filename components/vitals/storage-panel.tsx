@@ -29,7 +29,10 @@ function Bar({ percent }: { percent: number }) {
   const tone = percent >= 90 ? styles.barBad : percent >= 80 ? styles.barWarn : undefined;
   return (
     <span className={styles.bar} aria-hidden="true">
-      <span className={tone ? `${styles.barFill} ${tone}` : styles.barFill} style={{ width: `${Math.min(100, Math.max(0, percent))}%` }} />
+      <span
+        className={tone ? `${styles.barFill} ${tone}` : styles.barFill}
+        style={{ width: `${Math.min(100, Math.max(0, percent))}%` }}
+      />
     </span>
   );
 }
@@ -62,9 +65,13 @@ function Media({ media, nowMs }: { media: MediaView; nowMs: number }) {
             {`measured ${formatAgo(media.measuredAtMs, nowMs)}${media.refreshing ? ', measuring again…' : ''}`}
           </span>
           {media.unreadable > 0 ? (
-            <span className={figures.figureProblem}>{`At least this much: du could not read ${media.unreadable} folder${media.unreadable === 1 ? '' : 's'} (${media.problem ?? ''}).`}</span>
+            <span
+              className={figures.figureProblem}
+            >{`At least this much: du could not read ${media.unreadable} folder${media.unreadable === 1 ? '' : 's'} (${media.problem ?? ''}).`}</span>
           ) : null}
-          {media.lastError ? <span className={figures.figureProblem}>{`Last attempt failed: ${media.lastError.title}.`}</span> : null}
+          {media.lastError ? (
+            <span className={figures.figureProblem}>{`Last attempt failed: ${media.lastError.title}.`}</span>
+          ) : null}
         </>
       ) : media.state === 'measuring' ? (
         <>
@@ -74,7 +81,9 @@ function Media({ media, nowMs }: { media: MediaView; nowMs: number }) {
       ) : media.state === 'object-storage' ? (
         <>
           <span className={figures.figureValue}>Object storage</span>
-          <span className={figures.figureDetail}>S3_ENABLED=true: uploads are stored in the bucket, not on this server.</span>
+          <span className={figures.figureDetail}>
+            S3_ENABLED=true: uploads are stored in the bucket, not on this server.
+          </span>
         </>
       ) : (
         <>
@@ -107,12 +116,22 @@ function Disk({ result, nowMs }: { result: PanelResult<HostDisk>; nowMs: number 
   const disk = result.data;
   if (disk.source === 'telegraf') {
     return (
-      <div className={figures.figure} data-testid="storage-disk" data-source="telegraf" data-used-percent={disk.usedPercent}>
+      <div
+        className={figures.figure}
+        data-testid="storage-disk"
+        data-source="telegraf"
+        data-used-percent={disk.usedPercent}
+      >
         <span className={figures.figureTitle}>{`Host disk ${disk.path}`}</span>
         <span className={figures.figureValue}>{formatPercent(disk.usedPercent)} used</span>
         <Bar percent={disk.usedPercent} />
-        <span className={figures.figureDetail}>{`${formatBytes(disk.usedBytes)} of ${formatBytes(disk.totalBytes)}${disk.freeBytes !== undefined ? `, ${formatBytes(disk.freeBytes)} free` : ''}`}</span>
-        <p className={styles.source} suppressHydrationWarning>{`Telegraf disk, InfluxDB ${disk.influx.version}, ${formatAgo(disk.atMs, nowMs)}`}</p>
+        <span
+          className={figures.figureDetail}
+        >{`${formatBytes(disk.usedBytes)} of ${formatBytes(disk.totalBytes)}${disk.freeBytes !== undefined ? `, ${formatBytes(disk.freeBytes)} free` : ''}`}</span>
+        <p
+          className={styles.source}
+          suppressHydrationWarning
+        >{`Telegraf disk, InfluxDB ${disk.influx.version}, ${formatAgo(disk.atMs, nowMs)}`}</p>
       </div>
     );
   }
@@ -126,12 +145,19 @@ function Disk({ result, nowMs }: { result: PanelResult<HostDisk>; nowMs: number 
             <tr key={key} data-testid={`storage-docker-${key}`} data-bytes={disk.usage[key].bytes}>
               <th scope="row">{label}</th>
               <td>{formatBytes(disk.usage[key].bytes)}</td>
-              <td className="muted">{disk.usage[key].reclaimableBytes > 0 ? `${formatBytes(disk.usage[key].reclaimableBytes)} reclaimable` : ''}</td>
+              <td className="muted">
+                {disk.usage[key].reclaimableBytes > 0
+                  ? `${formatBytes(disk.usage[key].reclaimableBytes)} reclaimable`
+                  : ''}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
-      <p className={styles.source} suppressHydrationWarning>{`Docker's own usage (docker system df), ${formatAgo(disk.measuredAtMs, nowMs)}; not the disk's fill level.`}</p>
+      <p
+        className={styles.source}
+        suppressHydrationWarning
+      >{`Docker's own usage (docker system df), ${formatAgo(disk.measuredAtMs, nowMs)}; not the disk's fill level.`}</p>
       {disk.influxNote ? (
         <p className={styles.source} data-testid="storage-disk-influx-note">
           {disk.influxNote}
@@ -150,7 +176,14 @@ function Redis({ parts }: { parts: RedisMemoryPart[] }) {
           const limit = part.memory.ok ? part.memory.data.maxBytes : 0;
           const share = part.memory.ok ? shareOf(part.memory.data.usedBytes, limit) : undefined;
           return (
-            <div key={part.server} className={styles.redisServer} data-testid="storage-redis-server" data-server={part.server} data-roles={part.roles.join(' ')} data-bytes={part.memory.ok ? part.memory.data.usedBytes : ''}>
+            <div
+              key={part.server}
+              className={styles.redisServer}
+              data-testid="storage-redis-server"
+              data-server={part.server}
+              data-roles={part.roles.join(' ')}
+              data-bytes={part.memory.ok ? part.memory.data.usedBytes : ''}
+            >
               {part.memory.ok ? (
                 <>
                   <span className={figures.figureValue}>{formatBytes(part.memory.data.usedBytes)}</span>

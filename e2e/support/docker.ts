@@ -10,7 +10,10 @@ export const testbed = readTestbed();
 
 /** The docker CLI against the test bed's own daemon. */
 export async function docker(...args: string[]): Promise<string> {
-  const { stdout } = await run('docker', args, { env: { ...process.env, DOCKER_HOST: testbed.dockerHost }, timeout: 60_000 });
+  const { stdout } = await run('docker', args, {
+    env: { ...process.env, DOCKER_HOST: testbed.dockerHost },
+    timeout: 60_000,
+  });
   return stdout.trim();
 }
 

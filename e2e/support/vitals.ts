@@ -9,12 +9,16 @@ const run = promisify(execFile);
 
 /** Sidekiq's heartbeat expires after 60 s, as Sidekiq's own does; the seeder renews the stand-in's. */
 export async function renewSidekiqHeartbeat(): Promise<void> {
-  await run(process.execPath, ['scripts/testbed/seed/redis.mjs', '--heartbeat'], { env: { ...process.env, REDIS_URL: testbed.redisUrl } });
+  await run(process.execPath, ['scripts/testbed/seed/redis.mjs', '--heartbeat'], {
+    env: { ...process.env, REDIS_URL: testbed.redisUrl },
+  });
 }
 
 /** The test bed's Redis keeps nothing across a restart (no persistence), so its keys are seeded again. */
 export async function reseedRedis(): Promise<void> {
-  await run(process.execPath, ['scripts/testbed/seed/redis.mjs'], { env: { ...process.env, REDIS_URL: testbed.redisUrl } });
+  await run(process.execPath, ['scripts/testbed/seed/redis.mjs'], {
+    env: { ...process.env, REDIS_URL: testbed.redisUrl },
+  });
 }
 
 export async function openHome(page: Page): Promise<void> {
@@ -23,7 +27,10 @@ export async function openHome(page: Page): Promise<void> {
 }
 
 /** The panels whose backend is not the one stopped must still show their data. */
-export async function expectIntact(page: Page, panels: Array<'health' | 'people' | 'sidekiq' | 'storage' | 'containers'>): Promise<void> {
+export async function expectIntact(
+  page: Page,
+  panels: Array<'health' | 'people' | 'sidekiq' | 'storage' | 'containers'>,
+): Promise<void> {
   for (const panel of panels) {
     if (panel === 'health') await expect(page.getByTestId('health-web')).toHaveAttribute('data-ok', 'true');
     if (panel === 'people') await expect(page.getByTestId('people-users')).toBeVisible();
@@ -32,4 +39,3 @@ export async function expectIntact(page: Page, panels: Array<'health' | 'people'
     if (panel === 'containers') await expect(page.getByTestId('containers-summary')).toContainText('5 running');
   }
 }
-

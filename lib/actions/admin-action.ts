@@ -47,7 +47,10 @@ export interface AdminActionSpec<Schema extends z.ZodType, Data> {
   lockKeys?: (input: z.infer<Schema>) => Promise<string[]>;
   /** What the audit log may keep of the input; secrets are additionally redacted by lib/audit. */
   auditParams?: (input: z.infer<Schema>) => Record<string, unknown>;
-  run: (input: z.infer<Schema>, context: { session: SessionContext; auditId: number; progress: JobProgress }) => Promise<Data>;
+  run: (
+    input: z.infer<Schema>,
+    context: { session: SessionContext; auditId: number; progress: JobProgress },
+  ) => Promise<Data>;
 }
 
 interface Running {
@@ -70,7 +73,11 @@ type Begun<Schema extends z.ZodType> =
   | { ok: false; result: Extract<ActionResult<never>, { ok: false }> }
   | { ok: true; input: z.infer<Schema>; session: SessionContext; auditId: number; lockKeys: string[] };
 
-async function lockKeysOf<Schema extends z.ZodType, Data>(spec: AdminActionSpec<Schema, Data>, input: z.infer<Schema>, target: string): Promise<string[]> {
+async function lockKeysOf<Schema extends z.ZodType, Data>(
+  spec: AdminActionSpec<Schema, Data>,
+  input: z.infer<Schema>,
+  target: string,
+): Promise<string[]> {
   const fallback = [`${spec.action}:${target}`];
   if (!spec.lockKeys) return fallback;
   try {
@@ -96,7 +103,10 @@ type Refused = Extract<Begun<z.ZodType>, { ok: false }>;
  * prompt and then continue, so a form sends the password with the action and it is checked here first.
  * A wrong one keeps the answer reauth_required, so that the form asks again.
  */
-async function guardedSession(recentLogin: boolean, password: FormDataEntryValue | null | undefined): Promise<{ ok: true; session: SessionContext } | Refused> {
+async function guardedSession(
+  recentLogin: boolean,
+  password: FormDataEntryValue | null | undefined,
+): Promise<{ ok: true; session: SessionContext } | Refused> {
   const refuse = (error: ErrorView, fieldErrors?: Partial<Record<string, string[]>>): Refused => ({
     ok: false,
     result: { ok: false, error, ...(fieldErrors ? { fieldErrors } : {}) },
@@ -104,7 +114,11 @@ async function guardedSession(recentLogin: boolean, password: FormDataEntryValue
   try {
     return { ok: true, session: await requireActionSession({ recentLogin }) };
   } catch (error) {
-    if (!(error instanceof AppError && error.code === 'reauth_required') || password === undefined || password === null) {
+    if (
+      !(error instanceof AppError && error.code === 'reauth_required') ||
+      password === undefined ||
+      password === null
+    ) {
       return refuse(toErrorView(error));
     }
   }
@@ -112,12 +126,18 @@ async function guardedSession(recentLogin: boolean, password: FormDataEntryValue
   const confirmed = await reauthenticate(session, { password });
   if (!confirmed.ok) {
     const message = `${confirmed.error.title}. ${confirmed.error.detail}`;
-    return refuse({ ...confirmed.error, code: 'reauth_required' }, { ...confirmed.fieldErrors, password: confirmed.fieldErrors?.password ?? [message] });
+    return refuse(
+      { ...confirmed.error, code: 'reauth_required' },
+      { ...confirmed.fieldErrors, password: confirmed.fieldErrors?.password ?? [message] },
+    );
   }
   return { ok: true, session: { ...session, recentlyAuthenticated: true } };
 }
 
-async function begin<Schema extends z.ZodType, Data>(spec: AdminActionSpec<Schema, Data>, call: ActionCall): Promise<Begun<Schema>> {
+async function begin<Schema extends z.ZodType, Data>(
+  spec: AdminActionSpec<Schema, Data>,
+  call: ActionCall,
+): Promise<Begun<Schema>> {
   let session: SessionContext;
   try {
     const guarded = await guardedSession(spec.recentLogin, call.password);
@@ -133,7 +153,11 @@ async function begin<Schema extends z.ZodType, Data>(spec: AdminActionSpec<Schem
       ok: false,
       result: {
         ok: false,
-        error: { code: 'invalid_input', title: 'Check the input', detail: flattened.formErrors.join(' ') || 'A field is not valid.' },
+        error: {
+          code: 'invalid_input',
+          title: 'Check the input',
+          detail: flattened.formErrors.join(' ') || 'A field is not valid.',
+        },
         fieldErrors: flattened.fieldErrors as Partial<Record<string, string[]>>,
       },
     };
@@ -144,7 +168,10 @@ async function begin<Schema extends z.ZodType, Data>(spec: AdminActionSpec<Schem
   // From here to the claim there is no await, so that concurrent requests see each other's claims.
   const inFlight = lockKeys.map((key) => runningMap().get(key)).find((entry) => entry !== undefined);
   if (inFlight) {
-    const detail = inFlight.target === target ? `This is already running for ${target}.` : `${target} is busy: the same action for ${inFlight.target} is still running.`;
+    const detail =
+      inFlight.target === target
+        ? `This is already running for ${target}.`
+        : `${target} is busy: the same action for ${inFlight.target} is still running.`;
     return {
       ok: false,
       result: {
@@ -186,7 +213,11 @@ async function execute<Schema extends z.ZodType, Data>(
   } catch (error) {
     const view = toErrorView(error);
     if (!(error instanceof AppError)) console.error(`[action ${spec.action}]`, error);
-    auditFinish(begun.auditId, { outcome: 'failed', error: `${view.title}: ${view.detail}`, durationMs: Date.now() - startedAt });
+    auditFinish(begun.auditId, {
+      outcome: 'failed',
+      error: `${view.title}: ${view.detail}`,
+      durationMs: Date.now() - startedAt,
+    });
     return { ok: false, error: view };
   } finally {
     release(begun.lockKeys);
@@ -217,7 +248,10 @@ export async function runAdminJob<Schema extends z.ZodType, Data extends Record<
   const job = createJob(spec.action, spec.target(begun.input), begun.auditId);
   claim(begun.lockKeys, { target: job.target, auditId: begun.auditId, jobId: job.id });
   void execute(spec, begun, (step) => addJobStep(job.id, step)).then((outcome) =>
-    finishJob(job.id, outcome.ok ? { status: 'succeeded', result: outcome.data } : { status: 'failed', error: outcome.error }),
+    finishJob(
+      job.id,
+      outcome.ok ? { status: 'succeeded', result: outcome.data } : { status: 'failed', error: outcome.error },
+    ),
   );
   return { ok: true, data: { jobId: job.id }, auditId: begun.auditId };
 }

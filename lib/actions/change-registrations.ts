@@ -1,6 +1,10 @@
 import 'server-only';
 
-import { changeRegistrationMode, readRegistrationSettings, type ChangeRegistrationsResult } from '../mastodon/registrations';
+import {
+  changeRegistrationMode,
+  readRegistrationSettings,
+  type ChangeRegistrationsResult,
+} from '../mastodon/registrations';
 import { changeRegistrationsSchema } from '../validations/registrations';
 import type { AdminActionSpec } from './admin-action';
 
@@ -10,7 +14,11 @@ export const changeRegistrationsSpec: AdminActionSpec<typeof changeRegistrations
   recentLogin: true,
   // One site-wide setting: every change locks the same target.
   target: () => 'registrations_mode',
-  auditParams: (input) => ({ from: input.from ?? 'not given', to: input.mode, ...(input.requireReason === undefined ? {} : { requireReason: input.requireReason }) }),
+  auditParams: (input) => ({
+    from: input.from ?? 'not given',
+    to: input.mode,
+    ...(input.requireReason === undefined ? {} : { requireReason: input.requireReason }),
+  }),
   async run(input) {
     return changeRegistrationMode(input);
   },

@@ -15,7 +15,9 @@ export type CreateAccountSpec = AdminActionSpec<typeof createAccountSchema, Crea
  * address family was used; the username identifies the account. The password is never an input here and
  * the result (which holds it) is never given to the audit log.
  */
-export function createAccountSpec(onRejected: (fieldErrors: AccountFieldErrors) => void = () => undefined): CreateAccountSpec {
+export function createAccountSpec(
+  onRejected: (fieldErrors: AccountFieldErrors) => void = () => undefined,
+): CreateAccountSpec {
   return {
     action: 'account.created',
     schema: createAccountSchema,

@@ -43,7 +43,8 @@ export const restartMastodonSpec: AdminActionSpec<typeof restartMastodonSchema, 
   auditParams: () => ({ services: [...MASTODON_RESTART_ORDER] }),
   async run(_input, { progress }) {
     const ordered = await mastodonContainers();
-    if (ordered.length === 0) throw new AppError('not_found', 'Nothing to restart', 'The project has no web, streaming or sidekiq container.');
+    if (ordered.length === 0)
+      throw new AppError('not_found', 'Nothing to restart', 'The project has no web, streaming or sidekiq container.');
     const restarted: RestartResult['containers'] = [];
     for (const [index, container] of ordered.entries()) {
       try {

@@ -93,7 +93,8 @@ const WRITE_FIX =
 
 /** The cause of a store failure in plain words, from SQLite's or Node's error code. */
 function describeStoreFailure(error: unknown): string {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
+  const code =
+    typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
   const message = error instanceof Error ? error.message : String(error);
   if (code.startsWith('SQLITE_READONLY') || code === 'EROFS')
     return 'The store is read-only (DATA_DIR is mounted read-only, or the file belongs to another user).';
@@ -122,7 +123,19 @@ function unavailable(verb: 'written' | 'read', error: unknown): AppError {
 function statements(db: Store) {
   return {
     insert: db.prepare<
-      [number, string, string | null, string, string, string | null, string, string, string | null, number | null, number | null]
+      [
+        number,
+        string,
+        string | null,
+        string,
+        string,
+        string | null,
+        string,
+        string,
+        string | null,
+        number | null,
+        number | null,
+      ]
     >(
       `INSERT INTO audit_log (started_at, boot_id, session, actor, action, target, params, outcome, error, duration_ms, finished_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -137,7 +150,9 @@ function statements(db: Store) {
     openWindows: db.prepare<[number, string, string, string | null, string | null], AuditRow>(
       `SELECT * FROM audit_log WHERE window_ends_at > ? AND action = ? AND outcome = ? AND target IS ? AND error IS ? AND session IS NULL ORDER BY id`,
     ),
-    openWindow: db.prepare<[string, number, number, number, number, string, string, string | null, string, string, string | null]>(
+    openWindow: db.prepare<
+      [string, number, number, number, number, string, string, string | null, string, string, string | null]
+    >(
       `INSERT INTO audit_log (boot_id, started_at, finished_at, window_ends_at, repeat_count, actor, action, target, params, outcome, error)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
@@ -163,7 +178,11 @@ function duration(ms: number | undefined): number | null {
   return ms === undefined || !Number.isFinite(ms) ? null : Math.max(0, Math.round(ms));
 }
 
-function insert(entry: AuditEntry, outcome: AuditOutcome, finished?: { error?: string; durationMs?: number }): AuditRow {
+function insert(
+  entry: AuditEntry,
+  outcome: AuditOutcome,
+  finished?: { error?: string; durationMs?: number },
+): AuditRow {
   const now = Date.now();
   const durationMs = duration(finished?.durationMs);
   const params = JSON.stringify(redactParams(entry.params ?? {}));
@@ -230,7 +249,10 @@ export function auditStart(entry: AuditEntry): number {
 }
 
 /** Writes the outcome of a started record. Never throws: the action already ran; a failure goes to stderr. */
-export function auditFinish(id: number, result: { outcome: FinishedOutcome; error?: string; durationMs: number }): void {
+export function auditFinish(
+  id: number,
+  result: { outcome: FinishedOutcome; error?: string; durationMs: number },
+): void {
   try {
     const { changes } = sql().finish.run(
       result.outcome,
@@ -256,7 +278,9 @@ export function auditFinish(id: number, result: { outcome: FinishedOutcome; erro
  * Records something that happened at once (a login, a refused request) as one complete record.
  * Throws AppError 'audit_unavailable' like auditStart, so a login can be refused when it cannot be audited.
  */
-export function auditEvent(entry: AuditEntry & { outcome: FinishedOutcome; error?: string; durationMs?: number }): number {
+export function auditEvent(
+  entry: AuditEntry & { outcome: FinishedOutcome; error?: string; durationMs?: number },
+): number {
   const row = insert(entry, entry.outcome, { error: entry.error, durationMs: entry.durationMs });
   printRecord(row);
   return row.id;
@@ -312,7 +336,9 @@ function printPending(id: number): void {
     const row = entry.db.prepare<[number], AuditRow>('SELECT * FROM audit_log WHERE id = ?').get(id);
     if (row) printRecord(row);
   } catch (error) {
-    console.error(`[audit] cannot print counted record ${id}: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `[audit] cannot print counted record ${id}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
@@ -338,7 +364,10 @@ export function auditRepeated(entry: RepeatedEntry, now: number = Date.now()): {
       .transaction((): { id: number; count: number; opened: boolean } => {
         const open = sql().openWindows.all(now, entry.action, entry.outcome, target, reason);
         const named = open.filter((candidate) => candidate.actor !== OTHER_ACTORS);
-        const actor = named.some((candidate) => candidate.actor === attempted) || named.length < MAX_ACTORS_PER_WINDOW ? attempted : OTHER_ACTORS;
+        const actor =
+          named.some((candidate) => candidate.actor === attempted) || named.length < MAX_ACTORS_PER_WINDOW
+            ? attempted
+            : OTHER_ACTORS;
         const row = open.find((candidate) => candidate.actor === actor);
         if (row) {
           sql().countRepeat.run(now, row.id);
@@ -496,7 +525,9 @@ function queryValue(name: string) {
     .union([z.string(), z.array(z.string())])
     .optional()
     .transform((value, context) => {
-      const given = (value === undefined ? [] : Array.isArray(value) ? value : [value]).map((v) => v.trim()).filter(Boolean);
+      const given = (value === undefined ? [] : Array.isArray(value) ? value : [value])
+        .map((v) => v.trim())
+        .filter(Boolean);
       if (given.length > 1) {
         context.addIssue({ code: 'custom', message: `Give "${name}" only once.` });
         return z.NEVER;
@@ -510,10 +541,14 @@ const shown = (input: unknown) => JSON.stringify(String(input).slice(0, 60));
 /** The page's and the export's URL query (?action=&outcome=&beforeId=). */
 export const auditQuerySchema = z.object({
   action: queryValue('action').pipe(
-    z.enum(AUDIT_ACTIONS, { error: (issue) => `Unknown action ${shown(issue.input)}. Choose one from the list.` }).optional(),
+    z
+      .enum(AUDIT_ACTIONS, { error: (issue) => `Unknown action ${shown(issue.input)}. Choose one from the list.` })
+      .optional(),
   ),
   outcome: queryValue('outcome').pipe(
-    z.enum(AUDIT_OUTCOMES, { error: (issue) => `Unknown outcome ${shown(issue.input)}. Choose one from the list.` }).optional(),
+    z
+      .enum(AUDIT_OUTCOMES, { error: (issue) => `Unknown outcome ${shown(issue.input)}. Choose one from the list.` })
+      .optional(),
   ),
   beforeId: queryValue('beforeId').pipe(
     z
@@ -527,9 +562,13 @@ export const auditQuerySchema = z.object({
 export type AuditQueryResult = { ok: true; filter: AuditFilter } | { ok: false; problems: string[] };
 
 /** Validates the URL query of the audit page and export; unknown values become readable problems, not crashes. */
-export function parseAuditQuery(query: Record<string, string | string[] | undefined> | URLSearchParams): AuditQueryResult {
+export function parseAuditQuery(
+  query: Record<string, string | string[] | undefined> | URLSearchParams,
+): AuditQueryResult {
   const raw =
-    query instanceof URLSearchParams ? Object.fromEntries([...new Set(query.keys())].map((key) => [key, query.getAll(key)])) : query;
+    query instanceof URLSearchParams
+      ? Object.fromEntries([...new Set(query.keys())].map((key) => [key, query.getAll(key)]))
+      : query;
   const parsed = auditQuerySchema.safeParse(raw);
   if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((issue) => issue.message) };
   const filter: AuditFilter = {};

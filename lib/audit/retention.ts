@@ -18,7 +18,8 @@ export const ARCHIVE_DIR_NAME = 'audit-archive';
 const DAY_MS = 86_400_000;
 const RETENTION_CHECK_MS = 6 * 3_600_000;
 
-export type PruneResult = { records: 0 } | { records: number; file: string; firstId: number; lastId: number; auditId: number };
+export type PruneResult =
+  { records: 0 } | { records: number; file: string; firstId: number; lastId: number; auditId: number };
 
 interface PrunableRange {
   firstId: number;
@@ -102,19 +103,19 @@ export function archiveAndPruneAudit(now: number = Date.now()): PruneResult {
     writeDurably(file, auditCsv({ beforeId: range.lastId + 1 }));
     const db = store();
     db.transaction(() => {
-      db.prepare('INSERT INTO audit_archives (archived_at, first_id, last_id, records, file) VALUES (?, ?, ?, ?, ?)').run(
-        now,
-        range.firstId,
-        range.lastId,
-        range.records,
-        file,
-      );
+      db.prepare(
+        'INSERT INTO audit_archives (archived_at, first_id, last_id, records, file) VALUES (?, ?, ?, ?, ?)',
+      ).run(now, range.firstId, range.lastId, range.records, file);
       const { changes } = db.prepare('DELETE FROM audit_log WHERE id <= ?').run(range.lastId);
       // The CSV was written from the same rows; a count that differs means a concurrent change, so keep them all.
       if (changes !== range.records) throw new Error(`expected to remove ${range.records} records, found ${changes}`);
     }).immediate();
   } catch (error) {
-    auditFinish(auditId, { outcome: 'failed', error: error instanceof Error ? error.message : String(error), durationMs: Date.now() - now });
+    auditFinish(auditId, {
+      outcome: 'failed',
+      error: error instanceof Error ? error.message : String(error),
+      durationMs: Date.now() - now,
+    });
     throw error;
   }
   auditFinish(auditId, { outcome: 'succeeded', durationMs: Date.now() - now });
@@ -128,11 +129,15 @@ function pruneAndReport(): void {
   try {
     const result = archiveAndPruneAudit();
     if (result.records > 0 && 'file' in result) {
-      console.log(`Mastodash: archived ${result.records} audit record(s) older than ${getConfig().audit.retentionDays} days to ${result.file}`);
+      console.log(
+        `Mastodash: archived ${result.records} audit record(s) older than ${getConfig().audit.retentionDays} days to ${result.file}`,
+      );
     }
   } catch (error) {
     // The records stay in the store; the next run tries again.
-    console.error(`[audit] retention: old records were kept: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `[audit] retention: old records were kept: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 

@@ -67,7 +67,8 @@ function readPasswordFile(file: string): Secret {
     return { source: 'file', file, form: 'hash', value: content.trim() };
   }
   const checked = newPasswordSchema.safeParse(content);
-  if (!checked.success) throw fileProblem(file, `holds a password that ${checked.error.issues[0]?.message ?? 'is invalid'}.`);
+  if (!checked.success)
+    throw fileProblem(file, `holds a password that ${checked.error.issues[0]?.message ?? 'is invalid'}.`);
   return { source: 'file', file, form: 'plain', value: content };
 }
 
@@ -179,7 +180,10 @@ let plainFingerprintCache: { digest: Buffer; fingerprint: string } | undefined;
 function fingerprintOfPlain(password: string): string {
   const digest = sha256(password);
   if (plainFingerprintCache === undefined || !timingSafeEqual(plainFingerprintCache.digest, digest)) {
-    const key = scryptSync(password.normalize('NFC'), FINGERPRINT_SALT, 32, { ...SCRYPT_PARAMS, maxmem: SCRYPT_MAX_MEMORY });
+    const key = scryptSync(password.normalize('NFC'), FINGERPRINT_SALT, 32, {
+      ...SCRYPT_PARAMS,
+      maxmem: SCRYPT_MAX_MEMORY,
+    });
     plainFingerprintCache = { digest, fingerprint: `plain:${createHash('sha256').update(key).digest('hex')}` };
   }
   return plainFingerprintCache.fingerprint;
@@ -240,7 +244,11 @@ export function describeCredentialSource(): string {
 export async function saveAdminPassword(password: string, now: number = Date.now()): Promise<void> {
   const checked = newPasswordSchema.safeParse(password);
   if (!checked.success) {
-    throw new AppError('invalid_input', 'Password not accepted', `The password ${checked.error.issues[0]?.message ?? 'is invalid'}.`);
+    throw new AppError(
+      'invalid_input',
+      'Password not accepted',
+      `The password ${checked.error.issues[0]?.message ?? 'is invalid'}.`,
+    );
   }
   const hash = await hashPassword(checked.data);
   store()

@@ -57,7 +57,11 @@ export async function requireActionSession(options: { recentLogin?: boolean } = 
   const session = await currentSession();
   if (!session) throw new AppError('unauthorized', 'Not logged in', 'Your session ended. Log in again.');
   if (options.recentLogin && !session.recentlyAuthenticated) {
-    throw new AppError('reauth_required', 'Confirm your password', 'This action needs a recent login. Enter your password to continue.');
+    throw new AppError(
+      'reauth_required',
+      'Confirm your password',
+      'This action needs a recent login. Enter your password to continue.',
+    );
   }
   return session;
 }

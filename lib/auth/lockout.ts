@@ -37,7 +37,8 @@ export interface LoginCounter {
 }
 
 export type GateDecision = { allowed: true } | { allowed: false; reason: 'backoff' | 'locked'; retryAt?: number };
-export type LoginGate = { allowed: true } | { allowed: false; reason: 'backoff' | 'locked'; retryAt?: number; scope: LockScope };
+export type LoginGate =
+  { allowed: true } | { allowed: false; reason: 'backoff' | 'locked'; retryAt?: number; scope: LockScope };
 export type BlockedLoginGate = Extract<LoginGate, { allowed: false }>;
 
 function isLocked(counter: LoginCounter, policy: GatePolicy): boolean {
@@ -96,7 +97,12 @@ export function checkLoginGate(username: string, now: number = Date.now()): Logi
   return severity(global) > severity(user) ? global : user;
 }
 
-function bumpCounter(db: Store, key: string, policy: GatePolicy, now: number): { counter: LoginCounter; newlyLocked: boolean } {
+function bumpCounter(
+  db: Store,
+  key: string,
+  policy: GatePolicy,
+  now: number,
+): { counter: LoginCounter; newlyLocked: boolean } {
   const previous = readCounter(db, key);
   const fresh = previous === undefined || isExpired(previous, policy, now);
   const failures = fresh ? 1 : previous.failures + 1;
@@ -118,7 +124,9 @@ function bumpCounter(db: Store, key: string, policy: GatePolicy, now: number): {
 
 // Unknown usernames each get a row; forget the ones whose window has passed so the table stays small.
 function forgetExpiredCounters(db: Store, now: number): void {
-  db.prepare('DELETE FROM login_counters WHERE locked_at IS NULL AND last_failure_at <= ?').run(now - LOCKOUT_POLICY.user.resetAfterMs);
+  db.prepare('DELETE FROM login_counters WHERE locked_at IS NULL AND last_failure_at <= ?').run(
+    now - LOCKOUT_POLICY.user.resetAfterMs,
+  );
 }
 
 export interface FailureRecord {
@@ -169,7 +177,9 @@ export function policyForScope(scope: string): GatePolicy {
  * Clears counters and locks (the CLI's `unlock`): one username's, or all of them with `all`. The
  * global counter is cleared in every case, since a global lock would keep that user out anyway.
  */
-export function unlockLogins({ username, all = false }: { username?: string; all?: boolean }): { cleared: StoredCounter[] } {
+export function unlockLogins({ username, all = false }: { username?: string; all?: boolean }): {
+  cleared: StoredCounter[];
+} {
   const db = store();
   return db
     .transaction(() => {

@@ -33,7 +33,11 @@ export function createLoginLink(now: number = Date.now()): LoginLink {
   const db = store();
   db.transaction(() => {
     db.prepare('DELETE FROM login_links WHERE used_at IS NULL OR expires_at <= ?').run(now);
-    db.prepare('INSERT INTO login_links (token_hash, created_at, expires_at) VALUES (?, ?, ?)').run(tokenHash(token), now, expiresAt);
+    db.prepare('INSERT INTO login_links (token_hash, created_at, expires_at) VALUES (?, ?, ?)').run(
+      tokenHash(token),
+      now,
+      expiresAt,
+    );
   }).immediate();
   return { token, expiresAt };
 }

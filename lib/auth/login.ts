@@ -21,8 +21,7 @@ import { createSession, destroySession, markReauthenticated, sessionRef } from '
 export type FieldErrors = Partial<Record<string, string[]>>;
 
 export type LoginResult =
-  | { ok: true; sessionId: string; expiresAt: number }
-  | { ok: false; error: ErrorView; fieldErrors?: FieldErrors };
+  { ok: true; sessionId: string; expiresAt: number } | { ok: false; error: ErrorView; fieldErrors?: FieldErrors };
 
 const WRONG_CREDENTIALS: ErrorView = {
   code: 'unauthorized',
@@ -31,7 +30,11 @@ const WRONG_CREDENTIALS: ErrorView = {
 };
 
 function gateError(gate: BlockedLoginGate): ErrorView {
-  return { code: 'locked', title: gate.reason === 'locked' ? 'Login locked' : 'Login paused', detail: describeGate(gate) };
+  return {
+    code: 'locked',
+    title: gate.reason === 'locked' ? 'Login locked' : 'Login paused',
+    detail: describeGate(gate),
+  };
 }
 
 // Anyone who reaches the form can repeat these at will: counted, one row per window (auditRepeated).
@@ -48,7 +51,12 @@ const BAD_LINK: ErrorView = {
 
 function auditLocks(actor: string, username: string, lockedNow: LockScope[]): void {
   for (const scope of lockedNow) {
-    auditEvent({ actor, action: 'auth.locked', target: scope === 'global' ? 'all usernames' : username, outcome: 'succeeded' });
+    auditEvent({
+      actor,
+      action: 'auth.locked',
+      target: scope === 'global' ? 'all usernames' : username,
+      outcome: 'succeeded',
+    });
   }
 }
 
@@ -96,7 +104,9 @@ async function attemptPasswordLogin(input: unknown, previousIdHash?: string): Pr
   auditRepeated({ actor: username, action: 'auth.login_failed', outcome: 'failed', error: WRONG_PASSWORD_REASON });
   auditLocks(username, username, lockedNow);
   const after = checkLoginGate(username);
-  return after.allowed ? { ok: false, error: WRONG_CREDENTIALS } : { ok: false, error: { ...WRONG_CREDENTIALS, detail: describeGate(after) } };
+  return after.allowed
+    ? { ok: false, error: WRONG_CREDENTIALS }
+    : { ok: false, error: { ...WRONG_CREDENTIALS, detail: describeGate(after) } };
 }
 
 /**
@@ -124,33 +134,62 @@ function attemptLinkLogin(input: unknown, previousIdHash?: string): LoginResult 
   auditRepeated({ actor: LINK_ACTOR, action: 'auth.login_failed', outcome: 'failed', error: BAD_LINK_REASON });
   auditLocks(LINK_ACTOR, admin, lockedNow);
   const after = checkLoginGate(admin);
-  return { ok: false, error: after.allowed ? BAD_LINK : { ...BAD_LINK, detail: `${BAD_LINK.detail} ${describeGate(after)}` } };
+  return {
+    ok: false,
+    error: after.allowed ? BAD_LINK : { ...BAD_LINK, detail: `${BAD_LINK.detail} ${describeGate(after)}` },
+  };
 }
 
 /** Re-entry of the password for dangerous actions; counts as a login attempt for the lockout. */
-export function reauthenticate(session: { username: string; idHash: string }, input: unknown): Promise<{ ok: true } | { ok: false; error: ErrorView; fieldErrors?: FieldErrors }> {
+export function reauthenticate(
+  session: { username: string; idHash: string },
+  input: unknown,
+): Promise<{ ok: true } | { ok: false; error: ErrorView; fieldErrors?: FieldErrors }> {
   return withLoginSlot(() => attemptReauthentication(session, input));
 }
 
-async function attemptReauthentication(session: { username: string; idHash: string }, input: unknown): Promise<{ ok: true } | { ok: false; error: ErrorView; fieldErrors?: FieldErrors }> {
+async function attemptReauthentication(
+  session: { username: string; idHash: string },
+  input: unknown,
+): Promise<{ ok: true } | { ok: false; error: ErrorView; fieldErrors?: FieldErrors }> {
   const parsed = reauthSchema.safeParse(input);
   if (!parsed.success) {
-    return { ok: false, error: new AppError('invalid_input', 'Enter your password', 'The password is needed.').toView(), fieldErrors: parsed.error.flatten().fieldErrors };
+    return {
+      ok: false,
+      error: new AppError('invalid_input', 'Enter your password', 'The password is needed.').toView(),
+      fieldErrors: parsed.error.flatten().fieldErrors,
+    };
   }
   const gate = checkLoginGate(session.username);
   if (!gate.allowed) return { ok: false, error: gateError(gate) };
   if (!(await verifyLogin(session.username, parsed.data.password))) {
     recordLoginFailure(session.username);
-    auditEvent({ actor: session.username, session: sessionRef(session.idHash), action: 'auth.login_failed', outcome: 'failed', error: 'Wrong password on re-entry' });
+    auditEvent({
+      actor: session.username,
+      session: sessionRef(session.idHash),
+      action: 'auth.login_failed',
+      outcome: 'failed',
+      error: 'Wrong password on re-entry',
+    });
     return { ok: false, error: { code: 'unauthorized', title: 'Wrong password', detail: 'Try again.' } };
   }
   recordLoginSuccess(session.username);
   markReauthenticated(session.idHash);
-  auditEvent({ actor: session.username, session: sessionRef(session.idHash), action: 'auth.reauthenticated', outcome: 'succeeded' });
+  auditEvent({
+    actor: session.username,
+    session: sessionRef(session.idHash),
+    action: 'auth.reauthenticated',
+    outcome: 'succeeded',
+  });
   return { ok: true };
 }
 
 export function logout(session: { username: string; idHash: string }): void {
   destroySession(session.idHash);
-  auditEvent({ actor: session.username, session: sessionRef(session.idHash), action: 'auth.logout', outcome: 'succeeded' });
+  auditEvent({
+    actor: session.username,
+    session: sessionRef(session.idHash),
+    action: 'auth.logout',
+    outcome: 'succeeded',
+  });
 }

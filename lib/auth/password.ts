@@ -34,7 +34,12 @@ const SALT_BYTES = 16;
 const KEY_BYTES = 32;
 // Node's default maxmem (32 MiB) is below what N=2^17, r=8 needs; this is also the ceiling for parsed hashes.
 export const SCRYPT_MAX_MEMORY = 256 * 1024 * 1024;
-const BOUNDS = { logN: { min: 14, max: 18 }, r: { min: 1, max: 16 }, p: { min: 1, max: 4 }, bytes: { min: 16, max: 64 } };
+const BOUNDS = {
+  logN: { min: 14, max: 18 },
+  r: { min: 1, max: 16 },
+  p: { min: 1, max: 4 },
+  bytes: { min: 16, max: 64 },
+};
 // At most four times the work of SCRYPT_PARAMS.
 const MAX_WORK = 4 * SCRYPT_PARAMS.N * SCRYPT_PARAMS.r * SCRYPT_PARAMS.p;
 
@@ -86,9 +91,12 @@ function scryptMemory({ N, r, p }: ScryptParams): number {
 export function parsePasswordHash(encoded: string): ParsedHash {
   const text = encoded.trim();
   if (text.startsWith('$argon2')) {
-    throw invalidHash('argon2 hashes are not supported (Node 20 has no built-in argon2); only scrypt hashes from npm run set-password are');
+    throw invalidHash(
+      'argon2 hashes are not supported (Node 20 has no built-in argon2); only scrypt hashes from npm run set-password are',
+    );
   }
-  if (/^\$2[abxy]?\$/.test(text)) throw invalidHash('bcrypt hashes are not supported; only scrypt hashes from npm run set-password are');
+  if (/^\$2[abxy]?\$/.test(text))
+    throw invalidHash('bcrypt hashes are not supported; only scrypt hashes from npm run set-password are');
   const match = HASH_PATTERN.exec(text);
   if (!match) throw invalidHash('expected scrypt$N=<n>,r=<r>,p=<p>$<salt base64>$<key base64>');
   const [, n = '', r = '', p = '', salt = '', key = ''] = match;
@@ -116,7 +124,9 @@ function deriveKey(password: string, salt: Buffer, params: ScryptParams, keyLeng
   // NFC so that the same password typed on different systems (composed or decomposed accents) matches.
   const input = Buffer.from(password.normalize('NFC'), 'utf8');
   return new Promise((resolve, reject) => {
-    scrypt(input, salt, keyLength, { ...params, maxmem: SCRYPT_MAX_MEMORY }, (error, key) => (error ? reject(error) : resolve(key)));
+    scrypt(input, salt, keyLength, { ...params, maxmem: SCRYPT_MAX_MEMORY }, (error, key) =>
+      error ? reject(error) : resolve(key),
+    );
   });
 }
 

@@ -73,7 +73,9 @@ export function createSession(username: string, now = Date.now()): { id: string;
        VALUES (@idHash, @username, @createdAt, @lastSeenAt, @authenticatedAt, @expiresAt)`,
     )
     .run(record);
-  store().prepare('DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?').run(now, now - getConfig().auth.sessionIdleMs);
+  store()
+    .prepare('DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?')
+    .run(now, now - getConfig().auth.sessionIdleMs);
   return { id, record };
 }
 

@@ -8,9 +8,7 @@ import { isIP } from 'node:net';
  * published on (docker-proxy, or the NAT, both on the host), so "loopback and the gateway" is exactly
  * "the container itself and the host".
  */
-export type AcceptedPeers =
-  | { kind: 'any' }
-  | { kind: 'listed'; gateway: boolean; addresses: readonly string[] };
+export type AcceptedPeers = { kind: 'any' } | { kind: 'listed'; gateway: boolean; addresses: readonly string[] };
 
 export const ACCEPTED_PEERS_EXAMPLE = 'ACCEPT_CONNECTIONS_FROM=loopback,gateway';
 
@@ -26,7 +24,9 @@ export function parseAcceptedPeers(value: string): { ok: true; peers: AcceptedPe
     .filter((item) => item !== '');
   if (items.length === 0) return { ok: false, message: 'must be any, or a list of loopback, gateway and IP addresses' };
   if (items.includes('any')) {
-    return items.length === 1 ? { ok: true, peers: { kind: 'any' } } : { ok: false, message: 'any stands alone: it already accepts every peer' };
+    return items.length === 1
+      ? { ok: true, peers: { kind: 'any' } }
+      : { ok: false, message: 'any stands alone: it already accepts every peer' };
   }
   let gateway = false;
   const addresses: string[] = [];
@@ -46,7 +46,10 @@ export function describeAcceptedPeers(peers: AcceptedPeers): string {
 
 /** `::ffff:172.20.0.1` (an IPv4 peer of a dual-stack socket) is `172.20.0.1`; IPv6 is lower-cased. */
 export function normalizePeerAddress(address: string): string {
-  const lower = address.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const lower = address
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(lower);
   return mapped?.[1] ?? lower;
 }

@@ -118,7 +118,11 @@ function describeGot(key: string, raw: string | undefined, secret: boolean): str
 }
 
 /** Pure: parses configuration from the given environment (and MASTODON_DIR's .env.production). */
-export function loadConfig({ env, readFile = (file) => readFileSync(file, 'utf8'), cwd = process.cwd() }: LoadConfigOptions): Config {
+export function loadConfig({
+  env,
+  readFile = (file) => readFileSync(file, 'utf8'),
+  cwd = process.cwd(),
+}: LoadConfigOptions): Config {
   const problems: ConfigProblem[] = [];
   const warnings: string[] = [];
   const parsed: Partial<Record<DashboardKey, unknown>> = {};
@@ -131,7 +135,10 @@ export function loadConfig({ env, readFile = (file) => readFileSync(file, 'utf8'
       parsed[key] = result.data;
     } else {
       const reason = result.error.issues[0]?.message ?? 'is invalid';
-      problems.push({ key, message: `${reason}${describeGot(key, raw, 'secret' in spec && spec.secret === true)}; for example ${spec.example}` });
+      problems.push({
+        key,
+        message: `${reason}${describeGot(key, raw, 'secret' in spec && spec.secret === true)}; for example ${spec.example}`,
+      });
     }
   }
 
@@ -146,7 +153,9 @@ export function loadConfig({ env, readFile = (file) => readFileSync(file, 'utf8'
         'Use HOST=127.0.0.1 and an SSH tunnel, or set ALLOW_NON_LOOPBACK=true only when a container runtime publishes it on 127.0.0.1',
     });
   } else if (host !== undefined && !isLoopback) {
-    warnings.push(`Listening on ${host}, which is not loopback (ALLOW_NON_LOOPBACK=true). Publish it only on 127.0.0.1.`);
+    warnings.push(
+      `Listening on ${host}, which is not loopback (ALLOW_NON_LOOPBACK=true). Publish it only on 127.0.0.1.`,
+    );
     if ((parsed.ACCEPT_CONNECTIONS_FROM as AcceptedPeers | undefined)?.kind === 'any') {
       warnings.push(
         'ACCEPT_CONNECTIONS_FROM=any: every address that reaches this one may open the login page. In a container, set ACCEPT_CONNECTIONS_FROM=loopback,gateway (the image does).',
@@ -189,17 +198,31 @@ export function loadConfig({ env, readFile = (file) => readFileSync(file, 'utf8'
       sources[key] = 'file';
     }
   }
-  for (const key of ['DB_PORT', 'REDIS_PORT', 'REDIS_DB', 'CACHE_REDIS_PORT', 'CACHE_REDIS_DB', 'SIDEKIQ_REDIS_PORT', 'SIDEKIQ_REDIS_DB'] as const) {
+  for (const key of [
+    'DB_PORT',
+    'REDIS_PORT',
+    'REDIS_DB',
+    'CACHE_REDIS_PORT',
+    'CACHE_REDIS_DB',
+    'SIDEKIQ_REDIS_PORT',
+    'SIDEKIQ_REDIS_DB',
+  ] as const) {
     const value = mastodonValues[key];
     if (value !== undefined && !/^\d+$/.test(value)) {
-      problems.push({ key, message: `must be a whole number${describeGot(key, value, SECRET_MASTODON_KEYS.has(key))}; for example ${key}=${key.endsWith('DB') ? '0' : key.startsWith('DB') ? '5432' : '6379'}` });
+      problems.push({
+        key,
+        message: `must be a whole number${describeGot(key, value, SECRET_MASTODON_KEYS.has(key))}; for example ${key}=${key.endsWith('DB') ? '0' : key.startsWith('DB') ? '5432' : '6379'}`,
+      });
     }
   }
   for (const key of ['DATABASE_URL', 'REDIS_URL', 'CACHE_REDIS_URL', 'SIDEKIQ_REDIS_URL'] as const) {
     const value = mastodonValues[key];
     const scheme = key === 'DATABASE_URL' ? /^postgres(ql)?:\/\// : /^rediss?:\/\//;
     if (value !== undefined && (!scheme.test(value) || !URL.canParse(value))) {
-      problems.push({ key, message: `is not a valid URL (value hidden); for example ${key === 'DATABASE_URL' ? 'DATABASE_URL=postgresql://mastodon@db:5432/mastodon_production' : `${key}=redis://redis:6379/0`}` });
+      problems.push({
+        key,
+        message: `is not a valid URL (value hidden); for example ${key === 'DATABASE_URL' ? 'DATABASE_URL=postgresql://mastodon@db:5432/mastodon_production' : `${key}=redis://redis:6379/0`}`,
+      });
     }
   }
 
@@ -222,7 +245,10 @@ export function loadConfig({ env, readFile = (file) => readFileSync(file, 'utf8'
     dataDir: path.resolve(cwd, parsed.DATA_DIR as string),
     auth: {
       username: parsed.DASHBOARD_USER as string,
-      passwordFile: parsed.DASHBOARD_PASSWORD_FILE === undefined ? undefined : path.resolve(cwd, parsed.DASHBOARD_PASSWORD_FILE as string),
+      passwordFile:
+        parsed.DASHBOARD_PASSWORD_FILE === undefined
+          ? undefined
+          : path.resolve(cwd, parsed.DASHBOARD_PASSWORD_FILE as string),
       password: parsed.DASHBOARD_PASSWORD as string | undefined,
       sessionIdleMs: (parsed.SESSION_IDLE_MINUTES as number) * 60_000,
       sessionMaxMs: (parsed.SESSION_MAX_HOURS as number) * 3_600_000,

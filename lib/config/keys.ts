@@ -54,7 +54,8 @@ export const DASHBOARD_KEYS = {
     schema: wholeNumber(1, 65535),
   },
   ALLOW_NON_LOOPBACK: {
-    description: 'Set to true to allow a HOST that is not a loopback address (only inside a container published on 127.0.0.1).',
+    description:
+      'Set to true to allow a HOST that is not a loopback address (only inside a container published on 127.0.0.1).',
     defaultValue: 'false',
     example: 'ALLOW_NON_LOOPBACK=false',
     schema: booleanFromEnv,
@@ -72,7 +73,8 @@ export const DASHBOARD_KEYS = {
     }),
   },
   MASTODON_DIR: {
-    description: "Mastodon's compose directory; its .env.production supplies the database, Redis and LOCAL_DOMAIN settings.",
+    description:
+      "Mastodon's compose directory; its .env.production supplies the database, Redis and LOCAL_DOMAIN settings.",
     example: 'MASTODON_DIR=/home/mastodon/live',
     schema: optionalString,
   },
@@ -92,7 +94,10 @@ export const DASHBOARD_KEYS = {
     schema: z
       .string()
       .trim()
-      .regex(/^(unix:\/\/\/\S+|tcp:\/\/[^\s/:]+:\d+\/?|https?:\/\/[^\s/:]+:\d+\/?)$/, 'must be unix:///path or tcp://host:port'),
+      .regex(
+        /^(unix:\/\/\/\S+|tcp:\/\/[^\s/:]+:\d+\/?|https?:\/\/[^\s/:]+:\d+\/?)$/,
+        'must be unix:///path or tcp://host:port',
+      ),
   },
   DOCKER_TIMEOUT_MS: {
     description: 'How long one Docker API call may take before the dashboard reports Docker as not answering.',
@@ -146,7 +151,8 @@ export const DASHBOARD_KEYS = {
     schema: optionalString,
   },
   INFLUX_QUERY_LANGUAGE: {
-    description: 'auto picks Flux when INFLUX_BUCKET is set and the server speaks it (2.x, 1.8+), else InfluxQL over /query (1.x, 2.x through DBRP, 3 Core); influxql or flux forces one.',
+    description:
+      'auto picks Flux when INFLUX_BUCKET is set and the server speaks it (2.x, 1.8+), else InfluxQL over /query (1.x, 2.x through DBRP, 3 Core); influxql or flux forces one.',
     defaultValue: 'auto',
     example: 'INFLUX_QUERY_LANGUAGE=auto',
     schema: z.enum(['auto', 'influxql', 'flux'], { error: 'must be auto, influxql or flux' }),
@@ -158,7 +164,8 @@ export const DASHBOARD_KEYS = {
     schema: wholeNumber(100, 120_000),
   },
   METRICS_INTERVAL_SECONDS: {
-    description: "Telegraf's collection interval: how often open graphs refresh, and how often the live Docker-stats sampler measures.",
+    description:
+      "Telegraf's collection interval: how often open graphs refresh, and how often the live Docker-stats sampler measures.",
     defaultValue: '10',
     example: 'METRICS_INTERVAL_SECONDS=10',
     schema: wholeNumber(2, 600),
@@ -174,15 +181,21 @@ export const DASHBOARD_KEYS = {
       .regex(/^[a-z0-9_.-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores'),
   },
   DASHBOARD_PASSWORD_FILE: {
-    description: 'File holding the admin password, or its scrypt hash (npm run -s hash-password prints one); wins over the others.',
+    description:
+      'File holding the admin password, or its scrypt hash (npm run -s hash-password prints one); wins over the others.',
     example: 'DASHBOARD_PASSWORD_FILE=/run/secrets/mastodash-password',
     schema: optionalString,
   },
   DASHBOARD_PASSWORD: {
-    description: 'The admin password itself (at least 12 characters); prefer DASHBOARD_PASSWORD_FILE or npm run set-password.',
+    description:
+      'The admin password itself (at least 12 characters); prefer DASHBOARD_PASSWORD_FILE or npm run set-password.',
     example: 'DASHBOARD_PASSWORD=a-long-passphrase',
     secret: true,
-    schema: z.string().min(12, 'must be at least 12 characters').max(1024, 'must be at most 1024 characters').optional(),
+    schema: z
+      .string()
+      .min(12, 'must be at least 12 characters')
+      .max(1024, 'must be at most 1024 characters')
+      .optional(),
   },
   SESSION_IDLE_MINUTES: {
     description: 'A session ends after this many minutes without a request.',
@@ -214,7 +227,10 @@ export const DASHBOARD_KEYS = {
     schema: z
       .string()
       .trim()
-      .regex(/^[a-z0-9.:[\]-]+(,[a-z0-9.:[\]-]+)*$/i, 'must be host names separated by commas, without spaces or schemes')
+      .regex(
+        /^[a-z0-9.:[\]-]+(,[a-z0-9.:[\]-]+)*$/i,
+        'must be host names separated by commas, without spaces or schemes',
+      )
       .transform((value) => value.toLowerCase().split(','))
       .optional(),
   },

@@ -28,7 +28,11 @@ export interface MastodonConnections {
   /** REDIS_NAMESPACE (the releases that honour it prefix Sidekiq keys with it and use `<ns>_cache` for the cache: version-facts). */
   redisNamespace?: string;
   /** Overrides of the registration mode that Mastodon reads from its environment. */
-  registrationOverrides: { singleUserMode: boolean; autoApprovedSwitchDisabled: boolean; emailDomainAllowlist: boolean };
+  registrationOverrides: {
+    singleUserMode: boolean;
+    autoApprovedSwitchDisabled: boolean;
+    emailDomainAllowlist: boolean;
+  };
 }
 
 export type MastodonValues = Partial<Record<MastodonKey, string>>;
@@ -48,7 +52,13 @@ function redisFromUrl(url: string): RedisTarget {
   }
 }
 
-function redisFromParts(parts: { host?: string; port?: string; db?: string; user?: string; password?: string }): RedisTarget {
+function redisFromParts(parts: {
+  host?: string;
+  port?: string;
+  db?: string;
+  user?: string;
+  password?: string;
+}): RedisTarget {
   const host = parts.host || 'localhost';
   const port = numberOr(parts.port, 6379);
   const db = numberOr(parts.db, 0);

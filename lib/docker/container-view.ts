@@ -41,7 +41,12 @@ function publishedPorts(info: Docker.ContainerInspectInfo): PublishedPort[] {
   for (const [spec, bindings] of Object.entries(info.NetworkSettings?.Ports ?? {})) {
     const [containerPort = '0', protocol = 'tcp'] = spec.split('/');
     for (const binding of bindings ?? []) {
-      ports.push({ hostIp: binding.HostIp, hostPort: Number(binding.HostPort), containerPort: Number(containerPort), protocol });
+      ports.push({
+        hostIp: binding.HostIp,
+        hostPort: Number(binding.HostPort),
+        containerPort: Number(containerPort),
+        protocol,
+      });
     }
   }
   return ports.sort((a, b) => a.hostPort - b.hostPort || a.hostIp.localeCompare(b.hostIp));
@@ -51,7 +56,8 @@ function publishedPorts(info: Docker.ContainerInspectInfo): PublishedPort[] {
 export function toContainerView(info: Docker.ContainerInspectInfo): ContainerView {
   const labels = info.Config?.Labels ?? {};
   const state = info.State;
-  const health = state.Health as (Docker.ContainerInspectInfo['State']['Health'] & { FailingStreak?: number }) | undefined;
+  const health = state.Health as
+    (Docker.ContainerInspectInfo['State']['Health'] & { FailingStreak?: number }) | undefined;
   const lastLog = health?.Log?.at(-1);
   const { image, tag } = splitImageReference(info.Config?.Image ?? info.Image);
   const stateName = toState(state.Status);

@@ -23,7 +23,10 @@ async function call<T>(work: (docker: Docker) => Promise<T>): Promise<T> {
 }
 
 /** Inspects one container and shapes it with `view` when it is the project's; undefined when it is gone or another project's. */
-async function inspectIfProjects<View>(id: string, view: (info: Docker.ContainerInspectInfo) => View): Promise<View | undefined> {
+async function inspectIfProjects<View>(
+  id: string,
+  view: (info: Docker.ContainerInspectInfo) => View,
+): Promise<View | undefined> {
   const project = getConfig().composeProject;
   try {
     const info = await call((docker) => docker.getContainer(id).inspect());
@@ -72,6 +75,7 @@ export async function inspectOwnContainer(): Promise<ListenFacts | undefined> {
 export async function resolveProjectContainer(ref: string): Promise<ContainerView> {
   const containers = await listProjectContainers();
   const found = containers.find((c) => c.name === ref || c.id === ref);
-  if (!found) throw new AppError('not_found', 'No such container', `${ref} is not a container of this compose project.`);
+  if (!found)
+    throw new AppError('not_found', 'No such container', `${ref} is not a container of this compose project.`);
   return found;
 }

@@ -58,7 +58,7 @@ export function dockerUnavailable(error: unknown, endpoint: DockerEndpoint): App
       'docker_refused',
       'Docker refused the call',
       `${where} answered: ${message}`,
-      'A socket proxy in front of Docker allows only what the dashboard needs on COMPOSE_PROJECT\'s containers; check that COMPOSE_PROJECT names the same project for the dashboard and the proxy.',
+      "A socket proxy in front of Docker allows only what the dashboard needs on COMPOSE_PROJECT's containers; check that COMPOSE_PROJECT names the same project for the dashboard and the proxy.",
     );
   }
   // The proxy answers 502 when Docker behind it does not.

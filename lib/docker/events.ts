@@ -13,7 +13,8 @@ export interface DockerEvent {
 }
 
 /** Actions that can change what the containers view shows; exec_* (every health probe) and the like cannot. */
-const VIEW_CHANGING_ACTION = /^(create|start|restart|stop|die|kill|oom|pause|unpause|destroy|rename|update|health_status)/;
+const VIEW_CHANGING_ACTION =
+  /^(create|start|restart|stop|die|kill|oom|pause|unpause|destroy|rename|update|health_status)/;
 
 export function changesContainerView(event: DockerEvent): boolean {
   return event.Type === 'container' && VIEW_CHANGING_ACTION.test(event.Action);
@@ -35,7 +36,11 @@ export async function followProjectEvents(
   options: { container?: string } = {},
 ): Promise<EventSubscription> {
   const stream = (await dockerStreams().getEvents({
-    filters: { ...projectFilter(project), type: ['container'], ...(options.container ? { container: [options.container] } : {}) },
+    filters: {
+      ...projectFilter(project),
+      type: ['container'],
+      ...(options.container ? { container: [options.container] } : {}),
+    },
   })) as unknown as Readable;
   let closed = false;
   let buffered = '';

@@ -22,7 +22,17 @@ interface ExecProgram {
 export const MASTODON_VERSION_RB = '/opt/mastodon/lib/mastodon/version.rb';
 
 // find can run programs and write files by itself; the dashboard only ever counts with -print0.
-const FIND_ACTIONS = new Set(['-exec', '-execdir', '-ok', '-okdir', '-delete', '-fprint', '-fprint0', '-fprintf', '-fls']);
+const FIND_ACTIONS = new Set([
+  '-exec',
+  '-execdir',
+  '-ok',
+  '-okdir',
+  '-delete',
+  '-fprint',
+  '-fprint0',
+  '-fprintf',
+  '-fls',
+]);
 
 export const EXEC_PROGRAMS = {
   /** `tootctl accounts create` and `accounts modify <name> --approve` (lib/mastodon/tootctl.ts), nothing else of tootctl. */
@@ -31,8 +41,11 @@ export const EXEC_PROGRAMS = {
     refuseArgs: (args) => {
       const [group, command, , ...options] = args;
       const create = group === 'accounts' && command === 'create';
-      const approve = group === 'accounts' && command === 'modify' && options.length === 1 && options[0] === '--approve';
-      return create || approve ? undefined : 'the dashboard runs only tootctl accounts create and tootctl accounts modify <name> --approve';
+      const approve =
+        group === 'accounts' && command === 'modify' && options.length === 1 && options[0] === '--approve';
+      return create || approve
+        ? undefined
+        : 'the dashboard runs only tootctl accounts create and tootctl accounts modify <name> --approve';
     },
   },
   /** The migration files in the image (lib/mastodon/health.ts). */
@@ -109,7 +122,13 @@ export interface ExecCreateBody {
 }
 
 export function execCreateBody(argv: ExecArgv, user?: string): ExecCreateBody {
-  return { Cmd: [...argv], AttachStdout: true, AttachStderr: true, Tty: false, ...(user !== undefined ? { User: user } : {}) };
+  return {
+    Cmd: [...argv],
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: false,
+    ...(user !== undefined ? { User: user } : {}),
+  };
 }
 
 const BODY_KEYS = new Set(['Cmd', 'AttachStdout', 'AttachStderr', 'Tty', 'User']);
@@ -121,7 +140,8 @@ export function execCreateRefusal(body: unknown): string | undefined {
   if (fields.Privileged !== undefined && fields.Privileged !== false) return 'a privileged exec is refused';
   const unknownKey = Object.keys(fields).find((key) => !BODY_KEYS.has(key));
   if (unknownKey !== undefined) return `the dashboard never sends ${unknownKey} in an exec`;
-  if (fields.AttachStdout !== true || fields.AttachStderr !== true) return 'the dashboard always attaches stdout and stderr';
+  if (fields.AttachStdout !== true || fields.AttachStderr !== true)
+    return 'the dashboard always attaches stdout and stderr';
   if (fields.Tty !== false && fields.Tty !== undefined) return 'the dashboard never asks for a terminal';
   const cmd = fields.Cmd;
   if (!Array.isArray(cmd) || cmd.length === 0 || !cmd.every((arg): arg is string => typeof arg === 'string')) {

@@ -32,9 +32,14 @@ export interface ExecOptions {
  * exec-programs.ts: nothing is ever parsed by a shell, and the caller's validation keeps user values from
  * starting with '-'. A command the socket proxy would refuse is refused here first, with the same reason.
  */
-export async function execInContainer(containerId: string, argv: ExecArgv, options: ExecOptions = {}): Promise<ExecResult> {
+export async function execInContainer(
+  containerId: string,
+  argv: ExecArgv,
+  options: ExecOptions = {},
+): Promise<ExecResult> {
   const refusal = execCommandRefusal(argv, options.user);
-  if (refusal !== undefined) throw new AppError('invalid_input', 'Command refused', `${argv[0]} was not run: ${refusal}.`);
+  if (refusal !== undefined)
+    throw new AppError('invalid_input', 'Command refused', `${argv[0]} was not run: ${refusal}.`);
   const timeoutMs = options.timeoutMs ?? 60_000;
   const maxOutputBytes = options.maxOutputBytes ?? 256 * 1024;
   const docker = dockerCalls();
@@ -43,7 +48,11 @@ export async function execInContainer(containerId: string, argv: ExecArgv, optio
     exec = await docker.getContainer(containerId).exec(execCreateBody(argv, options.user));
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 409) {
-      throw new AppError('conflict', 'The container is not running', 'Docker refused to run a command in a stopped container.');
+      throw new AppError(
+        'conflict',
+        'The container is not running',
+        'Docker refused to run a command in a stopped container.',
+      );
     }
     throw dockerUnavailable(error, getConfig().docker);
   }
@@ -93,5 +102,10 @@ export async function execInContainer(containerId: string, argv: ExecArgv, optio
   }
   // Inspecting before the stream has ended reports Running: true and no exit code.
   const { ExitCode } = await exec.inspect();
-  return { exitCode: ExitCode ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), truncated };
+  return {
+    exitCode: ExitCode ?? -1,
+    stdout: Buffer.concat(out).toString('utf8'),
+    stderr: Buffer.concat(err).toString('utf8'),
+    truncated,
+  };
 }

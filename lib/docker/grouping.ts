@@ -11,7 +11,8 @@ function serviceRank(service: string): number {
 /** Groups by compose service: Mastodon's own services in their usual order, others by name; containers by number. */
 export function groupByService(containers: Iterable<ContainerView>): ServiceGroup[] {
   const groups = new Map<string, ContainerView[]>();
-  for (const container of containers) groups.set(container.service, [...(groups.get(container.service) ?? []), container]);
+  for (const container of containers)
+    groups.set(container.service, [...(groups.get(container.service) ?? []), container]);
   return [...groups.entries()]
     .sort(([a], [b]) => serviceRank(a) - serviceRank(b) || a.localeCompare(b))
     .map(([service, list]) => ({

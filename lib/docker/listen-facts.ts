@@ -38,7 +38,12 @@ export function toListenFacts(info: Docker.ContainerInspectInfo): ListenFacts {
   for (const [spec, bindings] of Object.entries(info.NetworkSettings?.Ports ?? {})) {
     const [containerPort = '0', protocol = 'tcp'] = spec.split('/');
     for (const binding of bindings ?? []) {
-      ports.push({ hostIp: binding.HostIp, hostPort: Number(binding.HostPort), containerPort: Number(containerPort), protocol });
+      ports.push({
+        hostIp: binding.HostIp,
+        hostPort: Number(binding.HostPort),
+        containerPort: Number(containerPort),
+        protocol,
+      });
     }
   }
   const networks = Object.entries(info.NetworkSettings?.Networks ?? {})

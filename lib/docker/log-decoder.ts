@@ -29,11 +29,19 @@ export function splitTimestamp(line: string, now: () => Date = () => new Date())
   if (match) {
     const fraction = (match[2] ?? '').padEnd(9, '0');
     if (match[3] === 'Z') {
-      return { at: `${match[1]}.${fraction.slice(0, 3)}Z`, ts: `${match[1]}.${fraction}Z`, text: line.slice(match[0].length) };
+      return {
+        at: `${match[1]}.${fraction.slice(0, 3)}Z`,
+        ts: `${match[1]}.${fraction}Z`,
+        text: line.slice(match[0].length),
+      };
     }
     const date = new Date(`${match[1]}.${fraction.slice(0, 3)}${match[3]}`);
     if (!Number.isNaN(date.getTime())) {
-      return { at: date.toISOString(), ts: `${date.toISOString().slice(0, 23)}${fraction.slice(3)}Z`, text: line.slice(match[0].length) };
+      return {
+        at: date.toISOString(),
+        ts: `${date.toISOString().slice(0, 23)}${fraction.slice(3)}Z`,
+        text: line.slice(match[0].length),
+      };
     }
   }
   const date = now();
@@ -84,7 +92,11 @@ export class DockerLogDecoder {
       const length = buffer.readUInt32BE(offset + 4);
       if (buffer.length - offset - HEADER_BYTES < length) break;
       // 1 stdout, 2 stderr, 3 an error from the daemon itself (stdcopy's Systemerr); 0 (stdin) cannot occur.
-      this.take(kind === 1 || kind === 0 ? 'stdout' : 'stderr', buffer.subarray(offset + HEADER_BYTES, offset + HEADER_BYTES + length), lines);
+      this.take(
+        kind === 1 || kind === 0 ? 'stdout' : 'stderr',
+        buffer.subarray(offset + HEADER_BYTES, offset + HEADER_BYTES + length),
+        lines,
+      );
       offset += HEADER_BYTES + length;
     }
     // Copied, so that a small remainder does not keep a large chunk alive.

@@ -29,7 +29,13 @@ export type LogFollowState =
 /** What the logs topic of the event stream sends (topic key `logs:NAME` on /api/live). */
 export type LogsMessage =
   | { type: 'snapshot'; container: string; follow: LogFollowState; lines: LogLine[]; at: string }
-  | { type: 'lines'; container: string; lines: LogLine[]; /** Lines skipped before these (rate cap). */ dropped?: number; at: string }
+  | {
+      type: 'lines';
+      container: string;
+      lines: LogLine[];
+      /** Lines skipped before these (rate cap). */ dropped?: number;
+      at: string;
+    }
   | { type: 'follow'; container: string; follow: LogFollowState; at: string };
 
 /** The filter of the log view and the download: a plain substring, case-insensitive. */

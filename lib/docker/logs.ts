@@ -114,14 +114,19 @@ function capBytes(lines: LogLine[], maxBytes: number): { lines: LogLine[]; trunc
  * The reference is resolved among the project's own containers first: a name from the browser is never
  * passed to Docker as it is. Stopped containers have logs too (why did it stop?).
  */
-export async function recentLogLines(ref: string, options: { tail?: number; maxBytes?: number } = {}): Promise<RecentLogs> {
+export async function recentLogLines(
+  ref: string,
+  options: { tail?: number; maxBytes?: number } = {},
+): Promise<RecentLogs> {
   const tail = Math.min(MAX_TAIL, Math.max(1, Math.floor(options.tail ?? DEFAULT_TAIL)));
   const view = await resolveProjectContainer(ref);
   const inspected = await inspectTarget(view.id);
   if (!inspected) throw notFound(ref);
   let raw: Buffer;
   try {
-    raw = await dockerCalls().getContainer(view.id).logs({ stdout: true, stderr: true, timestamps: true, tail, follow: false });
+    raw = await dockerCalls()
+      .getContainer(view.id)
+      .logs({ stdout: true, stderr: true, timestamps: true, tail, follow: false });
   } catch (error) {
     if (statusCode(error) === 404) throw notFound(ref);
     throw dockerUnavailable(error, getConfig().docker);
@@ -214,12 +219,20 @@ export class ContainerLogSource implements LiveSource<LogsMessage> {
     if (generation !== this.generation) return;
     if (!inspected || inspected.target.state !== 'running') this.failures = 0;
     if (!inspected) {
-      this.setFollow({ state: 'stopped', detail: `${this.name} does not exist now; following resumes when it is created again.`, since: now() });
+      this.setFollow({
+        state: 'stopped',
+        detail: `${this.name} does not exist now; following resumes when it is created again.`,
+        since: now(),
+      });
       this.waitForRunning(generation);
       return;
     }
     if (inspected.target.state !== 'running') {
-      this.setFollow({ state: 'stopped', detail: `${this.name} is ${inspected.target.state}; following resumes when it runs again.`, since: now() });
+      this.setFollow({
+        state: 'stopped',
+        detail: `${this.name} is ${inspected.target.state}; following resumes when it runs again.`,
+        since: now(),
+      });
       this.waitForRunning(generation);
       return;
     }
@@ -228,13 +241,23 @@ export class ContainerLogSource implements LiveSource<LogsMessage> {
     try {
       stream = (await dockerStreams()
         .getContainer(inspected.target.id)
-        .logs({ follow: true, stdout: true, stderr: true, timestamps: true, ...(since ? { since } : { tail: RECENT_LINES }) })) as unknown as Readable;
+        .logs({
+          follow: true,
+          stdout: true,
+          stderr: true,
+          timestamps: true,
+          ...(since ? { since } : { tail: RECENT_LINES }),
+        })) as unknown as Readable;
     } catch (error) {
       if (generation !== this.generation) return;
       // 404/409: it went away or stopped between the inspect and the attach; look again shortly.
       const code = statusCode(error);
       if (code === 404 || code === 409) return this.retryLater(generation);
-      this.setFollow({ state: 'unavailable', error: toErrorView(dockerUnavailable(error, getConfig().docker)), since: now() });
+      this.setFollow({
+        state: 'unavailable',
+        error: toErrorView(dockerUnavailable(error, getConfig().docker)),
+        since: now(),
+      });
       this.waitForRunning(generation);
       return;
     }
@@ -293,7 +316,8 @@ export class ContainerLogSource implements LiveSource<LogsMessage> {
     this.waiting = stop;
     unsubscribe = liveTopics().containers.subscribe((message: ContainersMessage) => {
       if (done || generation !== this.generation || !this.active) return;
-      const views = message.type === 'snapshot' ? message.containers : message.type === 'container' ? [message.container] : [];
+      const views =
+        message.type === 'snapshot' ? message.containers : message.type === 'container' ? [message.container] : [];
       if (!views.some((view) => view.name === this.name && view.state === 'running')) return;
       this.stopWaiting();
       // At once after a normal stop; with the growing delay when attaching has been failing (no hot loop).
@@ -312,7 +336,12 @@ export class ContainerLogSource implements LiveSource<LogsMessage> {
     const previous = this.follow;
     this.follow = follow;
     // One message per change: a daemon that stays down is not reported again on every retry.
-    if (previous.state === follow.state && previous.state === 'unavailable' && follow.state === 'unavailable' && previous.error.code === follow.error.code) {
+    if (
+      previous.state === follow.state &&
+      previous.state === 'unavailable' &&
+      follow.state === 'unavailable' &&
+      previous.error.code === follow.error.code
+    ) {
       this.follow = previous;
       return;
     }
@@ -371,7 +400,12 @@ function followFor(name: string, graceMs: number): Follow {
 }
 
 /** The follows that exist now (a topic leaves this list when its source stops). */
-export function activeLogFollows(): { name: string; listeners: number; running: boolean; stats: ContainerLogSource['stats'] }[] {
+export function activeLogFollows(): {
+  name: string;
+  listeners: number;
+  running: boolean;
+  stats: ContainerLogSource['stats'];
+}[] {
   return [...follows().entries()].map(([name, { topic, source }]) => ({
     name,
     listeners: topic.listenerCount,
@@ -389,14 +423,23 @@ function refused(container: string, error: AppError): LogsMessage {
  * browser: it is validated, then resolved among the project's containers; anything else gets one
  * "refused" message and nothing is followed. While Docker cannot answer the lookup, it is retried.
  */
-export function followContainerLogs(ref: unknown, send: (message: LogsMessage) => void, options: { graceMs?: number } = {}): () => void {
+export function followContainerLogs(
+  ref: unknown,
+  send: (message: LogsMessage) => void,
+  options: { graceMs?: number } = {},
+): () => void {
   const graceMs = options.graceMs ?? STOP_GRACE_MS;
   let closed = false;
   let unsubscribe: (() => void) | undefined;
   let timer: NodeJS.Timeout | undefined;
   const parsed = containerRefSchema.safeParse(ref);
   if (!parsed.success) {
-    send(refused(typeof ref === 'string' ? ref.slice(0, 128) : '', new AppError('invalid_input', 'Not a container name', parsed.error.issues[0]?.message ?? 'Choose a container.')));
+    send(
+      refused(
+        typeof ref === 'string' ? ref.slice(0, 128) : '',
+        new AppError('invalid_input', 'Not a container name', parsed.error.issues[0]?.message ?? 'Choose a container.'),
+      ),
+    );
     return () => undefined;
   }
   const name = parsed.data;
@@ -409,7 +452,13 @@ export function followContainerLogs(ref: unknown, send: (message: LogsMessage) =
       (error: unknown) => {
         if (closed) return;
         if (error instanceof AppError && error.code === 'not_found') return send(refused(name, error));
-        if (attempts === 0) send({ type: 'follow', container: name, follow: { state: 'unavailable', error: toErrorView(error), since: now() }, at: now() });
+        if (attempts === 0)
+          send({
+            type: 'follow',
+            container: name,
+            follow: { state: 'unavailable', error: toErrorView(error), since: now() },
+            at: now(),
+          });
         const delay = RETRY_DELAYS_MS[Math.min(attempts, RETRY_DELAYS_MS.length - 1)] ?? 5_000;
         attempts += 1;
         timer = setTimeout(resolve, delay);

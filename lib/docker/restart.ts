@@ -21,7 +21,8 @@ const CRASH_LOG_LINE_CHARS = 300;
 const STAY_UP_MS = 2_000;
 
 function describe(view: ContainerView): string {
-  if (view.state === 'exited' || view.state === 'dead') return `stopped${view.exitCode !== undefined ? ` (exit code ${view.exitCode})` : ''}`;
+  if (view.state === 'exited' || view.state === 'dead')
+    return `stopped${view.exitCode !== undefined ? ` (exit code ${view.exitCode})` : ''}`;
   if (view.state !== 'running') return view.state;
   if (view.health === 'starting') return 'started; health check starting';
   if (view.health === 'unhealthy') return 'running but unhealthy';
@@ -40,7 +41,10 @@ interface Death {
  * restart's "start" counts; "kill" (the restart stopping it) forgets what came before, and a die is only
  * judged once Docker confirmed the restart (its "restart" event, or the API call returning).
  */
-async function watchForDeath(container: ContainerView, onDeath: (death: Death) => void): Promise<{ subscription: EventSubscription; restarted: () => void }> {
+async function watchForDeath(
+  container: ContainerView,
+  onDeath: (death: Death) => void,
+): Promise<{ subscription: EventSubscription; restarted: () => void }> {
   let startSeen = false;
   let oomSinceStart = false;
   let confirmed = false;
@@ -79,7 +83,9 @@ async function watchForDeath(container: ContainerView, onDeath: (death: Death) =
     }
     if (confirmed && pending) report(pending);
   };
-  const subscription = await followProjectEvents(getConfig().composeProject, onEvent, () => undefined, { container: container.id });
+  const subscription = await followProjectEvents(getConfig().composeProject, onEvent, () => undefined, {
+    container: container.id,
+  });
   return {
     subscription,
     restarted: () => {
@@ -100,8 +106,13 @@ async function deathError(container: ContainerView, death: Death): Promise<AppEr
   const exitCode = death.exitCode ?? view?.exitCode;
   const exit = exitCode === undefined ? 'an unknown exit code' : `exit code ${exitCode}`;
   const lines =
-    logs.status === 'fulfilled' ? logs.value.lines.map((line) => redactText(line.text, CRASH_LOG_LINE_CHARS)) : ['(its log could not be read)'];
-  const restartPolicy = view && view.state !== 'exited' && view.state !== 'dead' ? ` Docker now shows it ${view.state} (its restart policy starts it again).` : '';
+    logs.status === 'fulfilled'
+      ? logs.value.lines.map((line) => redactText(line.text, CRASH_LOG_LINE_CHARS))
+      : ['(its log could not be read)'];
+  const restartPolicy =
+    view && view.state !== 'exited' && view.state !== 'dead'
+      ? ` Docker now shows it ${view.state} (its restart policy starts it again).`
+      : '';
   return new AppError(
     'upstream_failed',
     `${container.name} died after the restart`,
@@ -144,7 +155,8 @@ export async function restartProjectContainer(
   let stayUpTimer: NodeJS.Timeout | undefined;
   const isRunningAgain = (view: ContainerView) => view.state === 'running' && view.startedAt !== previousStart;
   const unsubscribe = liveTopics().containers.subscribe((message: ContainersMessage) => {
-    const views = message.type === 'snapshot' ? message.containers : message.type === 'container' ? [message.container] : [];
+    const views =
+      message.type === 'snapshot' ? message.containers : message.type === 'container' ? [message.container] : [];
     for (const view of views) {
       if (view.id !== container.id || finished) continue;
       latest = view;
@@ -164,8 +176,16 @@ export async function restartProjectContainer(
       }
       // Docker says unhealthy only after its retries failed: a verdict, not a blip, so do not wait out the timeout.
       if (isRunningAgain(view) && view.health === 'unhealthy') {
-        const probe = view.lastProbe?.output ? ` Last health check (exit ${view.lastProbe.exitCode}): ${view.lastProbe.output}` : '';
-        fail(new AppError('upstream_failed', `${container.name} is unhealthy after the restart`, `It runs again but fails its health check.${probe}`));
+        const probe = view.lastProbe?.output
+          ? ` Last health check (exit ${view.lastProbe.exitCode}): ${view.lastProbe.output}`
+          : '';
+        fail(
+          new AppError(
+            'upstream_failed',
+            `${container.name} is unhealthy after the restart`,
+            `It runs again but fails its health check.${probe}`,
+          ),
+        );
       }
     }
   });
@@ -175,7 +195,9 @@ export async function restartProjectContainer(
     const watch = await watchForDeath(container, (death) => {
       if (finished) return;
       finished = true;
-      progress({ step: `${container.name}: died after the restart (exit code ${death.exitCode ?? 'unknown'}${death.oom ? ', OOMKilled' : ''})` });
+      progress({
+        step: `${container.name}: died after the restart (exit code ${death.exitCode ?? 'unknown'}${death.oom ? ', OOMKilled' : ''})`,
+      });
       void deathError(container, death).then(fail);
     });
     deathWatch = watch.subscription;
@@ -184,9 +206,16 @@ export async function restartProjectContainer(
     watch.restarted();
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const waitingFor = latest?.state === 'running' ? `${container.name} to turn healthy` : `${container.name} to run again`;
+        const waitingFor =
+          latest?.state === 'running' ? `${container.name} to turn healthy` : `${container.name} to run again`;
         const probe = latest?.lastProbe?.output ? ` Last health check: ${latest.lastProbe.output}` : '';
-        reject(new AppError('timeout', 'Restart did not finish', `Waited ${Math.round(timeoutMs / 1000)} s for ${waitingFor}.${probe}`));
+        reject(
+          new AppError(
+            'timeout',
+            'Restart did not finish',
+            `Waited ${Math.round(timeoutMs / 1000)} s for ${waitingFor}.${probe}`,
+          ),
+        );
       }, timeoutMs);
     });
     return await Promise.race([settled, timeout]);

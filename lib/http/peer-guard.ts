@@ -5,7 +5,12 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import { endianness } from 'node:os';
 
-import { describeAcceptedPeers, isLoopbackPeer, normalizePeerAddress, type AcceptedPeers } from '../config/accepted-peers';
+import {
+  describeAcceptedPeers,
+  isLoopbackPeer,
+  normalizePeerAddress,
+  type AcceptedPeers,
+} from '../config/accepted-peers';
 
 /**
  * The IPv4 default gateways in the text of /proc/net/route (this network namespace's table). Addresses there
@@ -19,7 +24,12 @@ export function defaultGateways(routeTable: string, byteOrder: 'LE' | 'BE' = end
     const [iface, destination, gatewayHex, flags, , , , mask] = line.trim().split(/\s+/);
     if (!iface || !destination || !gatewayHex || !flags || !mask) continue;
     const flagBits = Number.parseInt(flags, 16);
-    if (destination !== '00000000' || mask !== '00000000' || (flagBits & (RTF_UP | RTF_GATEWAY)) !== (RTF_UP | RTF_GATEWAY)) continue;
+    if (
+      destination !== '00000000' ||
+      mask !== '00000000' ||
+      (flagBits & (RTF_UP | RTF_GATEWAY)) !== (RTF_UP | RTF_GATEWAY)
+    )
+      continue;
     if (!/^[0-9A-Fa-f]{8}$/.test(gatewayHex)) continue;
     const bytes = (gatewayHex.match(/../g) ?? []).map((pair) => Number.parseInt(pair, 16));
     const address = (byteOrder === 'LE' ? bytes.reverse() : bytes).join('.');
@@ -56,7 +66,12 @@ const LOG_INTERVAL_MS = 60_000;
 /** Distinct refused addresses remembered for the once-a-minute log; beyond it, refusals are only counted. */
 const LOGGED_PEERS_MAX = 256;
 
-export function createPeerGuard({ peers, readRoutes = readRouteTable, log = (line) => console.warn(line), now = Date.now }: PeerGuardOptions): PeerGuard {
+export function createPeerGuard({
+  peers,
+  readRoutes = readRouteTable,
+  log = (line) => console.warn(line),
+  now = Date.now,
+}: PeerGuardOptions): PeerGuard {
   let gatewayCache: { at: number; addresses: string[] } | undefined;
   const lastLogged = new Map<string, number>();
   let unloggedSince: number | undefined;
@@ -90,7 +105,9 @@ export function createPeerGuard({ peers, readRoutes = readRouteTable, log = (lin
       unlogged += 1;
       unloggedSince ??= at;
       if (at - unloggedSince >= LOG_INTERVAL_MS) {
-        log(`Mastodash: refused ${unlogged} more connection(s) from other addresses in the last minute (ACCEPT_CONNECTIONS_FROM=${describeAcceptedPeers(peers)}).`);
+        log(
+          `Mastodash: refused ${unlogged} more connection(s) from other addresses in the last minute (ACCEPT_CONNECTIONS_FROM=${describeAcceptedPeers(peers)}).`,
+        );
         unlogged = 0;
         unloggedSince = at;
       }
@@ -129,5 +146,11 @@ export function guardHttpServers(guard: PeerGuard): () => void {
     return server;
   } as typeof http.createServer;
   Object.defineProperty(http, 'createServer', { value: guarded, writable: true, configurable: true, enumerable: true });
-  return () => Object.defineProperty(http, 'createServer', { value: createServer, writable: true, configurable: true, enumerable: true });
+  return () =>
+    Object.defineProperty(http, 'createServer', {
+      value: createServer,
+      writable: true,
+      configurable: true,
+      enumerable: true,
+    });
 }

@@ -57,7 +57,10 @@ function portOf(host: string | null): string {
   return port ? `:${port}` : '';
 }
 
-function explanation(refusal: GuardRefusal, request: RefusedRequest): { why: string[]; back: { href: string; label: string } } {
+function explanation(
+  refusal: GuardRefusal,
+  request: RefusedRequest,
+): { why: string[]; back: { href: string; label: string } } {
   if (refusal.rule === 'host') {
     const local = `http://localhost${portOf(request.headers.get('host'))}/`;
     return {

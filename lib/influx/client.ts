@@ -45,8 +45,12 @@ export function parseInfluxVersion(header: string | null): InfluxServer {
 
 function unreachable(config: InfluxConfig, cause: unknown): AppError {
   const where = displayUrl(config);
-  const code = (cause as { cause?: { code?: string } } | undefined)?.cause?.code ?? (cause as { code?: string } | undefined)?.code;
-  if (cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError' || /timeout/i.test(cause.message))) {
+  const code =
+    (cause as { cause?: { code?: string } } | undefined)?.cause?.code ?? (cause as { code?: string } | undefined)?.code;
+  if (
+    cause instanceof Error &&
+    (cause.name === 'TimeoutError' || cause.name === 'AbortError' || /timeout/i.test(cause.message))
+  ) {
     return new AppError(
       'influx_unreachable',
       'InfluxDB is not answering',
@@ -83,7 +87,11 @@ export async function pingInflux(config: InfluxConfig = getConfig().influx): Pro
   await response.body?.cancel();
   if (response.status === 401 || response.status === 403) throw authRefused(config, response.status);
   if (!response.ok) {
-    throw new AppError('upstream_failed', 'InfluxDB answered /ping with an error', `${displayUrl(config)}/ping returned HTTP ${response.status}.`);
+    throw new AppError(
+      'upstream_failed',
+      'InfluxDB answered /ping with an error',
+      `${displayUrl(config)}/ping returned HTTP ${response.status}.`,
+    );
   }
   return parseInfluxVersion(response.headers.get('x-influxdb-version'));
 }
@@ -115,7 +123,8 @@ export function influxErrorFromMessage(config: InfluxConfig, message: string): A
   }
   const bucket = /bucket "?([^"\s]+)"? not found|could not find bucket "?([^"\s]+)"?/i.exec(message);
   if (bucket) return databaseMissing(config, `bucket "${bucket[1] ?? bucket[2]}"`);
-  if (/authorization|unauthorized|authentication|not authorized|invalid token/i.test(message)) return authRefused(config, 401);
+  if (/authorization|unauthorized|authentication|not authorized|invalid token/i.test(message))
+    return authRefused(config, 401);
   return new AppError('upstream_failed', 'InfluxDB rejected the query', message.slice(0, 300));
 }
 
@@ -128,7 +137,10 @@ export interface InfluxqlResult {
 const NOT_EXECUTED = 'not executed';
 
 /** Runs InfluxQL statements in one /query request (epoch=ms) and returns the results in statement order. */
-export async function queryInfluxql(statements: readonly string[], config: InfluxConfig = getConfig().influx): Promise<InfluxqlResult[]> {
+export async function queryInfluxql(
+  statements: readonly string[],
+  config: InfluxConfig = getConfig().influx,
+): Promise<InfluxqlResult[]> {
   const url = new URL(`${displayUrl(config)}/query`);
   url.searchParams.set('db', config.database);
   url.searchParams.set('epoch', 'ms');
@@ -151,16 +163,27 @@ export async function queryInfluxql(statements: readonly string[], config: Influ
     body = JSON.parse(text) as typeof body;
   } catch {
     if (response.status === 401 || response.status === 403) throw authRefused(config, response.status);
-    throw new AppError('upstream_failed', 'InfluxDB gave an unreadable answer', `HTTP ${response.status} from ${displayUrl(config)}/query was not JSON.`);
+    throw new AppError(
+      'upstream_failed',
+      'InfluxDB gave an unreadable answer',
+      `HTTP ${response.status} from ${displayUrl(config)}/query was not JSON.`,
+    );
   }
   if (response.status === 401) throw authRefused(config, response.status);
   // A 403 may be a missing READ grant, which its message names.
   if (body.error) throw influxErrorFromMessage(config, body.error);
   if (response.status === 403) throw authRefused(config, response.status);
-  if (!response.ok) throw new AppError('upstream_failed', 'InfluxDB rejected the query', `HTTP ${response.status} from ${displayUrl(config)}/query.`);
+  if (!response.ok)
+    throw new AppError(
+      'upstream_failed',
+      'InfluxDB rejected the query',
+      `HTTP ${response.status} from ${displayUrl(config)}/query.`,
+    );
   // After a failing statement, InfluxDB marks the rest "not executed"; 1.x even hides a missing database
   // behind "not executed" alone when there are several statements, so the first one is asked on its own.
-  const failed = body.results?.find((result) => result.error && result.error !== NOT_EXECUTED) ?? body.results?.find((result) => result.error);
+  const failed =
+    body.results?.find((result) => result.error && result.error !== NOT_EXECUTED) ??
+    body.results?.find((result) => result.error);
   if (failed?.error === NOT_EXECUTED && statements.length > 1) await queryInfluxql(statements.slice(0, 1), config);
   if (failed?.error) throw influxErrorFromMessage(config, failed.error);
   return body.results ?? [];
@@ -169,7 +192,12 @@ export async function queryInfluxql(statements: readonly string[], config: Influ
 /** Runs one Flux query through the v2 API and returns its annotated CSV. */
 export async function queryFlux(query: string, config: InfluxConfig = getConfig().influx): Promise<string> {
   if (!config.bucket) {
-    throw new AppError('invalid_input', 'Flux needs a bucket', 'INFLUX_QUERY_LANGUAGE=flux, but INFLUX_BUCKET is not set.', 'Set INFLUX_BUCKET and INFLUX_ORG, or use INFLUX_QUERY_LANGUAGE=influxql.');
+    throw new AppError(
+      'invalid_input',
+      'Flux needs a bucket',
+      'INFLUX_QUERY_LANGUAGE=flux, but INFLUX_BUCKET is not set.',
+      'Set INFLUX_BUCKET and INFLUX_ORG, or use INFLUX_QUERY_LANGUAGE=influxql.',
+    );
   }
   const client = new InfluxDB({ url: displayUrl(config), token: config.token, timeout: config.timeoutMs });
   try {
@@ -187,7 +215,12 @@ export async function queryFlux(query: string, config: InfluxConfig = getConfig(
       }
       throw influxErrorFromMessage(config, message);
     }
-    if (status !== undefined) throw new AppError('upstream_failed', 'InfluxDB rejected the Flux query', `HTTP ${status} from ${displayUrl(config)}/api/v2/query.`);
+    if (status !== undefined)
+      throw new AppError(
+        'upstream_failed',
+        'InfluxDB rejected the Flux query',
+        `HTTP ${status} from ${displayUrl(config)}/api/v2/query.`,
+      );
     throw unreachable(config, error);
   }
 }

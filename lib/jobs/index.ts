@@ -90,11 +90,16 @@ export function addJobStep(id: string, step: Omit<JobStep, 'at'>): void {
   const last = steps.at(-1);
   if (last && last.step === entry.step && entry.done !== undefined) steps[steps.length - 1] = entry;
   else steps.push(entry);
-  store().prepare('UPDATE jobs SET steps = ? WHERE id = ?').run(JSON.stringify(steps.slice(-MAX_STEPS)), id);
+  store()
+    .prepare('UPDATE jobs SET steps = ? WHERE id = ?')
+    .run(JSON.stringify(steps.slice(-MAX_STEPS)), id);
   publish(id);
 }
 
-export function finishJob(id: string, outcome: { status: 'succeeded'; result?: Record<string, unknown> } | { status: 'failed'; error: ErrorView }): void {
+export function finishJob(
+  id: string,
+  outcome: { status: 'succeeded'; result?: Record<string, unknown> } | { status: 'failed'; error: ErrorView },
+): void {
   store()
     .prepare("UPDATE jobs SET status = ?, result = ?, error = ?, finished_at = ? WHERE id = ? AND status = 'running'")
     .run(
@@ -129,6 +134,8 @@ export function markInterruptedJobs(): number {
     detail: 'The dashboard stopped while this ran (crash, kill or restart). Check the result before running it again.',
   };
   return store()
-    .prepare("UPDATE jobs SET status = 'interrupted', error = ?, finished_at = ? WHERE status = 'running' AND boot_id <> ?")
+    .prepare(
+      "UPDATE jobs SET status = 'interrupted', error = ?, finished_at = ? WHERE status = 'running' AND boot_id <> ?",
+    )
     .run(JSON.stringify(error), Date.now(), bootId()).changes;
 }

@@ -73,9 +73,16 @@ export class ContainersSource {
 
   snapshot(): ContainersMessage | undefined {
     if (!this.docker) return undefined;
-    if (!this.docker.ok) return { type: 'snapshot', project: getConfig().composeProject, containers: [], docker: this.docker, at: now() };
+    if (!this.docker.ok)
+      return { type: 'snapshot', project: getConfig().composeProject, containers: [], docker: this.docker, at: now() };
     if (!this.synced) return undefined;
-    return { type: 'snapshot', project: getConfig().composeProject, containers: [...this.containers.values()], docker: this.docker, at: now() };
+    return {
+      type: 'snapshot',
+      project: getConfig().composeProject,
+      containers: [...this.containers.values()],
+      docker: this.docker,
+      at: now(),
+    };
   }
 
   private async connect(generation: number): Promise<void> {

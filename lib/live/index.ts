@@ -52,7 +52,10 @@ export async function currentProjectContainers(): Promise<ContainerView[]> {
   if (source.follows() || !topic.isRunning) {
     const { docker } = getConfig();
     // Borrow the topic until its first state: a hung daemon then fails the read once, not twice.
-    const state = await topic.nextMatching((message) => message.type === 'snapshot' || message.type === 'docker', docker.timeoutMs);
+    const state = await topic.nextMatching(
+      (message) => message.type === 'snapshot' || message.type === 'docker',
+      docker.timeoutMs,
+    );
     if (!state) throw dockerUnavailable({ code: 'ETIMEDOUT' }, docker);
     if (state.type === 'snapshot' && state.docker.ok && source.follows()) return state.containers;
   }

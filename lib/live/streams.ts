@@ -51,7 +51,10 @@ export class LiveStreams {
    * that they start over with their snapshot (a tab shown again must see the present, not a gap).
    * A stream of another session is reported as unknown, like one that has ended.
    */
-  change(owner: string, change: { stream: string; topics: readonly LiveTopicKey[]; fresh?: readonly LiveTopicKey[] }): LiveTopicKey[] {
+  change(
+    owner: string,
+    change: { stream: string; topics: readonly LiveTopicKey[]; fresh?: readonly LiveTopicKey[] },
+  ): LiveTopicKey[] {
     const entry = this.streams.get(change.stream);
     if (!entry || entry.owner !== owner) {
       throw new AppError('not_found', 'No such event stream', 'The stream has ended; open a new one.');

@@ -119,7 +119,12 @@ export async function listRoles(): Promise<RoleView[]> {
     `SELECT id::text AS id, name, position, (permissions & 1) = 1 AS administrator
        FROM user_roles WHERE id <> -99 AND name <> '' ORDER BY position DESC, id`,
   );
-  return rows.map((row) => ({ id: row.id, name: row.name, position: Number(row.position), administrator: row.administrator }));
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    position: Number(row.position),
+    administrator: row.administrator,
+  }));
 }
 
 /** Local users whose role has the administrator bit (mastodon.md §2.5 "Is there an Owner?"). */
@@ -163,11 +168,16 @@ export async function findLocalAccount(username: string): Promise<LocalAccountVi
     [username],
   );
   const row = rows[0];
-  return row ? { username: row.username, role: row.role || null, confirmed: row.confirmed, approved: row.approved } : undefined;
+  return row
+    ? { username: row.username, role: row.role || null, confirmed: row.confirmed, approved: row.approved }
+    : undefined;
 }
 
 async function roleExists(name: string): Promise<boolean> {
-  const rows = await query<{ found: boolean }>(`SELECT EXISTS (SELECT 1 FROM user_roles WHERE name = $1 AND id <> -99) AS found`, [name]);
+  const rows = await query<{ found: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM user_roles WHERE name = $1 AND id <> -99) AS found`,
+    [name],
+  );
   return rows[0]?.found === true;
 }
 
@@ -179,7 +189,9 @@ export async function resolveTootctlContainer(): Promise<ContainerView> {
   const containers = await listProjectContainers();
   const found = findAppContainer(containers, { running: true });
   if (!found) {
-    const seen = containers.filter((c) => c.service === 'web' || c.service === 'sidekiq').map((c) => `${c.name} (${c.state})`);
+    const seen = containers
+      .filter((c) => c.service === 'web' || c.service === 'sidekiq')
+      .map((c) => `${c.name} (${c.state})`);
     throw new AppError(
       'conflict',
       'Mastodon is not running',
@@ -225,7 +237,10 @@ export async function createAccount(input: CreateAccountInput): Promise<CreatedA
   const container = await resolveTootctlContainer();
   const version = await tootctlVersion(container);
   if (isReservedUsername(input.username, version)) {
-    throw new AccountRejected({ username: [reservedUsernameMessage(version)] }, `${input.username} is reserved on Mastodon ${version.text}.`);
+    throw new AccountRejected(
+      { username: [reservedUsernameMessage(version)] },
+      `${input.username} is reserved on Mastodon ${version.text}.`,
+    );
   }
   if (!(await roleExists(input.role))) {
     const roles = (await listRoles()).map((role) => role.name);
@@ -268,10 +283,15 @@ export async function createAccount(input: CreateAccountInput): Promise<CreatedA
   let owners: OwnerView[] = [];
   try {
     account = (await findLocalAccount(input.username)) ?? null;
-    if (!account) warnings.push(`tootctl reported success, but ${input.username} is not in the database the dashboard reads (${databaseLabel()}).`);
+    if (!account)
+      warnings.push(
+        `tootctl reported success, but ${input.username} is not in the database the dashboard reads (${databaseLabel()}).`,
+      );
     owners = await listOwners();
   } catch (error) {
-    warnings.push(`The account could not be read back: ${error instanceof AppError ? error.detail : 'database error'}.`);
+    warnings.push(
+      `The account could not be read back: ${error instanceof AppError ? error.detail : 'database error'}.`,
+    );
   }
   return { password: outcome.password, account, owners, container: container.name, version: version.text, warnings };
 }

@@ -6,7 +6,10 @@ import type { ContainerView } from '../docker/types';
  * name the Mastodon version in their tag; the separate streaming image of later releases does neither). Lowest compose number first.
  * These are EXEC_SERVICES, the only services the socket proxy lets the dashboard run commands in.
  */
-export function findAppContainer(containers: readonly ContainerView[], options: { running: boolean }): ContainerView | undefined {
+export function findAppContainer(
+  containers: readonly ContainerView[],
+  options: { running: boolean },
+): ContainerView | undefined {
   const pick = (service: string) =>
     containers
       .filter((c) => c.service === service && (!options.running || c.state === 'running'))

@@ -62,7 +62,10 @@ const MUST_BE_SINGLE_VALUE = 'must be a single value';
 
 /** A mapping with known keys is checked as an object, so each key gets its own schema. */
 function fields<Shape extends z.ZodRawShape>(shape: Shape) {
-  return z.preprocess((value) => (value instanceof Map ? Object.fromEntries(value) : value), z.object(shape, { error: MUST_BE_MAPPING }));
+  return z.preprocess(
+    (value) => (value instanceof Map ? Object.fromEntries(value) : value),
+    z.object(shape, { error: MUST_BE_MAPPING }),
+  );
 }
 
 const text = z.union([z.string(), z.number(), z.boolean()], { error: MUST_BE_SINGLE_VALUE }).transform(String);
@@ -93,7 +96,8 @@ function readShortPort(spec: string): ComposePort | string {
   }
   if (parts.length === 1) return { target: parts[0]!, protocol };
   if (parts.length === 2) return { published: parts[0] || undefined, target: parts[1]!, protocol };
-  if (parts.length === 3) return { hostIp: parts[0] || undefined, published: parts[1] || undefined, target: parts[2]!, protocol };
+  if (parts.length === 3)
+    return { hostIp: parts[0] || undefined, published: parts[1] || undefined, target: parts[2]!, protocol };
   return 'too many ":" in a port mapping (an IPv6 host address needs [ ])';
 }
 
@@ -170,13 +174,20 @@ const environmentSchema = z.union(
     ),
     z
       .map(z.string(), text.nullable())
-      .transform((entries) => new Map([...entries].map(([key, value]): [string, string | undefined] => [key, value ?? undefined]))),
+      .transform(
+        (entries) =>
+          new Map([...entries].map(([key, value]): [string, string | undefined] => [key, value ?? undefined])),
+      ),
   ],
   { error: 'must be a list of NAME=value or a mapping' },
 );
 
-const envFileSchema = z.union([text, fields({ path: text }).transform((entry) => entry.path)], { error: 'must be a path or a mapping with path:' });
-const envFilesSchema = z.union([z.string().transform((path) => [path]), z.array(envFileSchema)], { error: 'must be a path or a list' });
+const envFileSchema = z.union([text, fields({ path: text }).transform((entry) => entry.path)], {
+  error: 'must be a path or a mapping with path:',
+});
+const envFilesSchema = z.union([z.string().transform((path) => [path]), z.array(envFileSchema)], {
+  error: 'must be a path or a list',
+});
 
 const volumeSchema = z.union(
   [
@@ -197,9 +208,12 @@ const volumeSchema = z.union(
   { error: 'must be "source:target" or a mapping with target:' },
 );
 
-const serviceNetworksSchema = z.union([z.array(text), z.map(z.string(), z.unknown()).transform((networks) => [...networks.keys()])], {
-  error: 'must be a list or a mapping of network names',
-});
+const serviceNetworksSchema = z.union(
+  [z.array(text), z.map(z.string(), z.unknown()).transform((networks) => [...networks.keys()])],
+  {
+    error: 'must be a list or a mapping of network names',
+  },
+);
 
 const serviceSchema = fields({
   image: text.nullish(),
@@ -233,7 +247,9 @@ function toService(name: string, fields: z.output<typeof serviceSchema>): Compos
   };
 }
 
-const networkSchema = z.union([z.null(), fields({ internal: flag.optional(), external: flag.optional() })], { error: MUST_BE_MAPPING });
+const networkSchema = z.union([z.null(), fields({ internal: flag.optional(), external: flag.optional() })], {
+  error: MUST_BE_MAPPING,
+});
 
 const composeFileSchema = z
   .preprocess(
@@ -268,7 +284,10 @@ type Issue = z.core.$ZodIssue;
 /** The value is of another kind than this branch reads (a list where a mapping was expected). */
 function isKindMismatch(issue: Issue): boolean {
   if (issue.path.length > 0) return false;
-  return issue.code === 'invalid_type' || (issue.code === 'invalid_union' && issue.errors.every((branch) => branch.every(isKindMismatch)));
+  return (
+    issue.code === 'invalid_type' ||
+    (issue.code === 'invalid_union' && issue.errors.every((branch) => branch.every(isKindMismatch)))
+  );
 }
 
 /** In a union, the branch that got furthest says what is wrong; the union's own message when none did. */
@@ -285,14 +304,21 @@ function decisiveIssue(issue: Issue): Issue {
 }
 
 function pathText(path: readonly PropertyKey[]): string {
-  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`)).join('');
+  return path
+    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`))
+    .join('');
 }
 
 function schemaError(yaml: ParsedYaml, issues: readonly Issue[]): ComposeFileError {
   const issue = decisiveIssue(issues[0]!);
   const path = pathText(issue.path);
   // Every message here is one of this file's texts: zod's default messages are replaced below, and none quote the value.
-  const reason = path === '' ? issue.message : issue.message.startsWith('must ') ? `${path} ${issue.message}` : `${path}: ${issue.message}`;
+  const reason =
+    path === ''
+      ? issue.message
+      : issue.message.startsWith('must ')
+        ? `${path} ${issue.message}`
+        : `${path}: ${issue.message}`;
   return new ComposeFileError(reason, lineOfPath(yaml, issue.path));
 }
 

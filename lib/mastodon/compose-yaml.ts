@@ -60,7 +60,8 @@ const SYNTAX_REASONS: Record<ErrorCode, string> = {
   RESOURCE_EXHAUSTION: 'the file expands too many aliases',
   TAB_AS_INDENT: 'indentation uses a tab; YAML allows only spaces',
   TAG_RESOLVE_FAILED: TAGS_UNSUPPORTED,
-  UNEXPECTED_TOKEN: 'text YAML does not allow here (after a quoted value or a closing bracket, or a "- " item on a key\'s line)',
+  UNEXPECTED_TOKEN:
+    'text YAML does not allow here (after a quoted value or a closing bracket, or a "- " item on a key\'s line)',
 };
 
 export interface ParsedYaml {
@@ -82,7 +83,8 @@ function syntaxError({ doc, lineAt }: ParsedYaml): ComposeFileError | undefined 
     visit(doc, {
       Scalar(_key, node) {
         const quoted = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE;
-        if (quoted && node.range && node.range[0] <= first.pos[0] && first.pos[0] <= node.range[2]) opened = lineAt(node.range[0]);
+        if (quoted && node.range && node.range[0] <= first.pos[0] && first.pos[0] <= node.range[2])
+          opened = lineAt(node.range[0]);
       },
     });
     return new ComposeFileError('a quoted value does not close', opened ?? at);
@@ -105,7 +107,10 @@ function structureError(yaml: ParsedYaml): ComposeFileError | undefined {
   const nodeError = (node: YamlNode): ComposeFileError | undefined => {
     if (node.tag !== undefined) return new ComposeFileError(TAGS_UNSUPPORTED, lineOf(node, yaml));
     if (isAlias(node) && node.resolve(doc) === undefined) {
-      return new ComposeFileError('an alias (*name) refers to an anchor that is not defined above it', lineOf(node, yaml));
+      return new ComposeFileError(
+        'an alias (*name) refers to an anchor that is not defined above it',
+        lineOf(node, yaml),
+      );
     }
     return undefined;
   };
@@ -121,7 +126,10 @@ function structureError(yaml: ParsedYaml): ComposeFileError | undefined {
       for (const source of isSeq(pair.value) ? pair.value.items : [pair.value]) {
         if (isScalar(source) || isMap(source) || isSeq(source) || isAlias(source)) problem = nodeError(source);
         if (!problem && !isMap(isAlias(source) ? source.resolve(doc) : source)) {
-          problem = new ComposeFileError('a merge key (<<) must refer to a mapping or a list of mappings', lineOf(pair.key, yaml));
+          problem = new ComposeFileError(
+            'a merge key (<<) must refer to a mapping or a list of mappings',
+            lineOf(pair.key, yaml),
+          );
         }
         if (problem) return visit.BREAK;
       }

@@ -10,12 +10,29 @@ import { splitImageReference } from '../docker/container-view';
 import { healthcheckText, type ComposeFile, type ComposePort, type ComposeService } from './compose-file';
 import type { RunningVersion } from './running-version';
 import { parseMastodonVersion, type MastodonVersion } from './version';
-import { factsFor, firstReleaseWith, grepMajors, grepMatchesMajor, officialSidekiqGreps, sidekiqGrepTarget, since } from './version-facts';
+import {
+  factsFor,
+  firstReleaseWith,
+  grepMajors,
+  grepMatchesMajor,
+  officialSidekiqGreps,
+  sidekiqGrepTarget,
+  since,
+} from './version-facts';
 
 export type Severity = 'error' | 'warning' | 'info' | 'ok';
 export const SEVERITY_ORDER: readonly Severity[] = ['error', 'warning', 'info', 'ok'];
 
-type HostOutcome = 'ok' | 'unset' | 'socket' | 'loopback' | 'service-unreachable' | 'wrong-service' | 'service-on-host-network' | 'external' | 'unchecked';
+type HostOutcome =
+  | 'ok'
+  | 'unset'
+  | 'socket'
+  | 'loopback'
+  | 'service-unreachable'
+  | 'wrong-service'
+  | 'service-on-host-network'
+  | 'external'
+  | 'unchecked';
 
 export type FindingId =
   | 'env-missing'
@@ -121,7 +138,11 @@ export interface ProbeUrlCheck {
 }
 
 const ENV = '.env.production';
-const AR_KEYS = ['ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY', 'ACTIVE_RECORD_ENCRYPTION_KEY_DERIVATION_SALT', 'ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY'] as const;
+const AR_KEYS = [
+  'ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY',
+  'ACTIVE_RECORD_ENCRYPTION_KEY_DERIVATION_SALT',
+  'ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY',
+] as const;
 const MEDIA_DEFAULT = '/opt/mastodon/public/system';
 
 // ---------------------------------------------------------------------------------------------
@@ -154,7 +175,10 @@ export function describeEnvFile(text: string): { values: Map<string, string>; la
 // Versions.
 
 /** The Mastodon version named by a compose service's image tag, if it names one. */
-export function composeImageVersion(compose: ComposeFile | undefined, serviceName: string): MastodonVersion | undefined {
+export function composeImageVersion(
+  compose: ComposeFile | undefined,
+  serviceName: string,
+): MastodonVersion | undefined {
   const image = compose?.services.find((service) => service.name === serviceName)?.image;
   return image === undefined ? undefined : parseMastodonVersion(splitImageReference(image).tag);
 }
@@ -170,7 +194,12 @@ export interface ChosenVersion {
  * The version to check against: the running one (lib/mastodon/running-version.ts), else the one the compose
  * file's web (else sidekiq) image tag names, for a server whose containers do not exist yet.
  */
-export function chooseVersion(running: RunningVersion | undefined, compose: ComposeFile | undefined, composeFileName = 'the compose file', sidekiq?: RunningVersion): ChosenVersion {
+export function chooseVersion(
+  running: RunningVersion | undefined,
+  compose: ComposeFile | undefined,
+  composeFileName = 'the compose file',
+  sidekiq?: RunningVersion,
+): ChosenVersion {
   const sidekiqVersion = sidekiq?.version;
   if (running?.version) {
     return { version: running.version, from: running.source, ...(sidekiqVersion ? { sidekiqVersion } : {}) };
@@ -178,7 +207,13 @@ export function chooseVersion(running: RunningVersion | undefined, compose: Comp
   const notes: string[] = running ? [running.problem] : [];
   for (const service of ['web', 'sidekiq']) {
     const version = composeImageVersion(compose, service);
-    if (version) return { version, from: `the image of ${service} in ${composeFileName}`, note: notes.join('; '), ...(sidekiqVersion ? { sidekiqVersion } : {}) };
+    if (version)
+      return {
+        version,
+        from: `the image of ${service} in ${composeFileName}`,
+        note: notes.join('; '),
+        ...(sidekiqVersion ? { sidekiqVersion } : {}),
+      };
   }
   if (compose) notes.push(`the web image in ${composeFileName} has no version tag`);
   return { note: notes.join('; ') };
@@ -209,18 +244,25 @@ function appService(compose: ComposeFile | undefined): ComposeService | undefine
 
 function isBackend(kind: 'db' | 'redis', service: ComposeService): boolean {
   const image = service.image ?? '';
-  return kind === 'db' ? service.name === 'db' || /postgres|postgis/i.test(image) : service.name === 'redis' || /redis|valkey|keydb/i.test(image);
+  return kind === 'db'
+    ? service.name === 'db' || /postgres|postgis/i.test(image)
+    : service.name === 'redis' || /redis|valkey|keydb/i.test(image);
 }
 
 function isAppLike(service: ComposeService): boolean {
-  return ['web', 'sidekiq', 'streaming'].includes(service.name) || isMastodonImage(service) || /mastodon-streaming/.test(service.image ?? '');
+  return (
+    ['web', 'sidekiq', 'streaming'].includes(service.name) ||
+    isMastodonImage(service) ||
+    /mastodon-streaming/.test(service.image ?? '')
+  );
 }
 
 type Networking = { kind: 'host' } | { kind: 'networks'; networks: string[] } | { kind: 'other'; mode: string };
 
 function networkingOf(service: ComposeService): Networking {
   if (service.networkMode === 'host') return { kind: 'host' };
-  if (service.networkMode !== undefined && service.networkMode !== 'bridge') return { kind: 'other', mode: service.networkMode };
+  if (service.networkMode !== undefined && service.networkMode !== 'bridge')
+    return { kind: 'other', mode: service.networkMode };
   return { kind: 'networks', networks: service.networks };
 }
 
@@ -300,8 +342,24 @@ function requiredKeyCheck(ctx: Context, key: string): VersionedCheck {
         ? `Generate one with: docker compose run --rm web bundle exec rails secret, and set ${key}= to it in ${ctx.envName}.`
         : `Generate the three keys with: docker compose run --rm web bin/rails db:encryption:init, and add them to ${ctx.envName}. Once set, never change them: they decrypt data already stored.`;
     const value = ctx.env.get(key);
-    if (value === undefined) return { id: 'required-missing', severity, key, title: `${key} is missing${versionWord}`, why: rule, fix: generate };
-    if (value.trim() === '') return { id: 'required-empty', severity, key, title: `${key} is empty${versionWord}`, why: `It is present in ${where(ctx, key)} but has no value. ${rule}`, fix: generate };
+    if (value === undefined)
+      return {
+        id: 'required-missing',
+        severity,
+        key,
+        title: `${key} is missing${versionWord}`,
+        why: rule,
+        fix: generate,
+      };
+    if (value.trim() === '')
+      return {
+        id: 'required-empty',
+        severity,
+        key,
+        title: `${key} is empty${versionWord}`,
+        why: `It is present in ${where(ctx, key)} but has no value. ${rule}`,
+        fix: generate,
+      };
     if (AR_KEYS.includes(key as (typeof AR_KEYS)[number]) && value.trimEnd().endsWith('DO_NOT_USE_IN_PRODUCTION')) {
       return {
         id: 'required-placeholder',
@@ -312,7 +370,13 @@ function requiredKeyCheck(ctx: Context, key: string): VersionedCheck {
         fix: generate,
       };
     }
-    return { id: 'required-present', severity: 'ok', key, title: `${key} is set`, why: `Present in ${where(ctx, key)}.` };
+    return {
+      id: 'required-present',
+      severity: 'ok',
+      key,
+      title: `${key} is set`,
+      why: `Present in ${where(ctx, key)}.`,
+    };
   };
 }
 
@@ -329,7 +393,10 @@ function redisNamespaceCheck(ctx: Context): VersionedCheck {
       };
     }
     const esConfigured = ctx.env.get('ES_ENABLED') === 'true';
-    const esNote = esConfigured && !isSet(ctx.env.get('ES_PREFIX')) ? ' Elasticsearch is enabled: set ES_PREFIX to the old namespace so the search indexes keep their names.' : '';
+    const esNote =
+      esConfigured && !isSet(ctx.env.get('ES_PREFIX'))
+        ? ' Elasticsearch is enabled: set ES_PREFIX to the old namespace so the search indexes keep their names.'
+        : '';
     const migrate = `Migrate the keys first (github.com/mastodon/redis_namespace_migration), then remove REDIS_NAMESPACE from ${where(ctx, 'REDIS_NAMESPACE')}.${esNote}`;
     const empty = value === '' ? ' It is set to an empty value, which counts as set.' : '';
     const refusedFrom = firstReleaseWith('redisNamespace', 'refused');
@@ -338,7 +405,9 @@ function redisNamespaceCheck(ctx: Context): VersionedCheck {
         id: 'redis-namespace-set',
         severity: version ? 'error' : 'warning',
         key: 'REDIS_NAMESPACE',
-        title: version ? `REDIS_NAMESPACE is set: Mastodon ${version.text} refuses to boot` : 'REDIS_NAMESPACE is set (the version is unknown)',
+        title: version
+          ? `REDIS_NAMESPACE is set: Mastodon ${version.text} refuses to boot`
+          : 'REDIS_NAMESPACE is set (the version is unknown)',
         why: `From ${refusedFrom} on, config/initializers/deprecations.rb aborts with "the REDIS_NAMESPACE environment variable is no longer supported" whenever the variable exists.${empty}`,
         fix: migrate,
       };
@@ -364,7 +433,9 @@ const REDIS_PREFIXES = ['', 'CACHE_', 'SIDEKIQ_'] as const;
 function redisUserAndSentinelCheck(ctx: Context): VersionedCheck {
   return (version) => {
     const users = REDIS_PREFIXES.map((prefix) => `${prefix}REDIS_USER`).filter((key) => isSet(ctx.env.get(key)));
-    const sentinels = REDIS_PREFIXES.map((prefix) => `${prefix}REDIS_SENTINEL_MASTER`).filter((key) => isSet(ctx.env.get(key)));
+    const sentinels = REDIS_PREFIXES.map((prefix) => `${prefix}REDIS_SENTINEL_MASTER`).filter((key) =>
+      isSet(ctx.env.get(key)),
+    );
     if (users.length === 0 && sentinels.length === 0) return undefined;
     const honouredFrom = since('redisUserAndSentinel', true);
     const keys = [...users, ...sentinels];
@@ -392,7 +463,11 @@ function redisUserAndSentinelCheck(ctx: Context): VersionedCheck {
 }
 
 /** Runs a version-dependent check for the running version and, when the compose file names another one, for that too; the worse result wins. */
-function versioned(check: VersionedCheck, running: MastodonVersion | undefined, upcoming: MastodonVersion | undefined): Finding | undefined {
+function versioned(
+  check: VersionedCheck,
+  running: MastodonVersion | undefined,
+  upcoming: MastodonVersion | undefined,
+): Finding | undefined {
   const now = check(running);
   if (!upcoming || !running || upcoming.text === running.text) return now;
   const next = check(upcoming);
@@ -419,7 +494,8 @@ function localDomainCheck(ctx: Context): Finding {
   const problems: string[] = [];
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) problems.push('it starts with a scheme such as https://');
   if (/\s/.test(value.trim())) problems.push('it contains a space');
-  if (/\/./.test(value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')) || value.endsWith('/')) problems.push('it contains a path (/)');
+  if (/\/./.test(value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')) || value.endsWith('/'))
+    problems.push('it contains a path (/)');
   if (value !== value.trim()) problems.push('it has leading or trailing spaces');
   if (/["']/.test(value)) problems.push('it contains quote characters');
   if (problems.length > 0) {
@@ -432,7 +508,13 @@ function localDomainCheck(ctx: Context): Finding {
       fix: 'Write the domain alone, without scheme, path or spaces. If the server has already federated, do not change it; ask for help instead.',
     };
   }
-  return { id: 'local-domain-set', severity: 'ok', key: 'LOCAL_DOMAIN', title: 'LOCAL_DOMAIN is set', why: `A bare domain name in ${where(ctx, 'LOCAL_DOMAIN')}.` };
+  return {
+    id: 'local-domain-set',
+    severity: 'ok',
+    key: 'LOCAL_DOMAIN',
+    title: 'LOCAL_DOMAIN is set',
+    why: `A bare domain name in ${where(ctx, 'LOCAL_DOMAIN')}.`,
+  };
 }
 
 function smtpCheck(ctx: Context): Finding {
@@ -458,7 +540,13 @@ function smtpCheck(ctx: Context): Finding {
       fix: 'Use the mail server’s host name, or the Docker host’s address on the compose network if the relay runs on the server (and let it accept that network).',
     };
   }
-  return { id: 'smtp-set', severity: 'ok', key: 'SMTP_SERVER', title: 'Outgoing mail is configured', why: `SMTP_SERVER is set in ${where(ctx, 'SMTP_SERVER')}.` };
+  return {
+    id: 'smtp-set',
+    severity: 'ok',
+    key: 'SMTP_SERVER',
+    title: 'Outgoing mail is configured',
+    why: `SMTP_SERVER is set in ${where(ctx, 'SMTP_SERVER')}.`,
+  };
 }
 
 function mediaChecks(ctx: Context): Finding[] {
@@ -574,7 +662,11 @@ function redisHosts(env: ReadonlyMap<string, string>): HostTarget[] {
     const host = env.get(`${prefix}REDIS_HOST`);
     if (isSet(url)) {
       const fromUrl = urlHost(url);
-      targets.push(fromUrl === undefined ? { key: `${prefix}REDIS_URL`, unreadable: true } : { key: `${prefix}REDIS_URL`, ...(fromUrl ? { host: fromUrl } : {}) });
+      targets.push(
+        fromUrl === undefined
+          ? { key: `${prefix}REDIS_URL`, unreadable: true }
+          : { key: `${prefix}REDIS_URL`, ...(fromUrl ? { host: fromUrl } : {}) },
+      );
     } else if (isSet(host) || prefix === '') {
       targets.push({ key: `${prefix}REDIS_HOST`, ...(isSet(host) ? { host } : {}) });
     }
@@ -603,27 +695,58 @@ function hostCheck(ctx: Context, kind: 'db' | 'redis', target: HostTarget): Find
     ...(fix ? { fix } : {}),
   });
 
-  if (target.unreadable) return finding('unchecked', 'warning', `${key} is not a URL`, `Mastodash cannot read a host from ${key}, so it cannot tell where Mastodon connects to ${label}.`, `Write it as ${kind === 'db' ? 'postgresql://user@db:5432/name' : 'redis://redis:6379/0'}.`);
+  if (target.unreadable)
+    return finding(
+      'unchecked',
+      'warning',
+      `${key} is not a URL`,
+      `Mastodash cannot read a host from ${key}, so it cannot tell where Mastodon connects to ${label}.`,
+      `Write it as ${kind === 'db' ? 'postgresql://user@db:5432/name' : 'redis://redis:6379/0'}.`,
+    );
 
-  const kindOf = host === undefined ? 'unset' : host.startsWith('/') ? 'socket' : isLoopbackHost(host) ? 'loopback' : 'name';
+  const kindOf =
+    host === undefined ? 'unset' : host.startsWith('/') ? 'socket' : isLoopbackHost(host) ? 'loopback' : 'name';
   const unsetWords = `${key} is not set, so Mastodon uses its default, localhost`;
   if (!ctx.compose || !app) {
-    if (kindOf === 'name') return finding('unchecked', 'info', `${key} names a host`, `Without a compose file (or a web service in it) Mastodash cannot compare it with the compose services.`);
+    if (kindOf === 'name')
+      return finding(
+        'unchecked',
+        'info',
+        `${key} names a host`,
+        `Without a compose file (or a web service in it) Mastodash cannot compare it with the compose services.`,
+      );
     const why =
       kindOf === 'socket'
         ? `${key} is a Unix socket directory (the sample's value for installs without Docker). In a Docker deployment that directory does not exist inside the containers.`
         : kindOf === 'loopback'
           ? `${key} names a loopback address. Inside a Docker container that is the container itself, unless it uses the host network.`
           : `${unsetWords}. Inside a Docker container that is the container itself.`;
-    return finding(kindOf === 'socket' ? 'socket' : kindOf === 'loopback' ? 'loopback' : 'unset', 'warning', `${key} may not reach ${label} from a container`, why, `In the official Docker setup, ${key === 'DB_HOST' ? 'DB_HOST=db' : key === 'REDIS_HOST' ? 'REDIS_HOST=redis' : `${key} names the compose service`}.`);
+    return finding(
+      kindOf === 'socket' ? 'socket' : kindOf === 'loopback' ? 'loopback' : 'unset',
+      'warning',
+      `${key} may not reach ${label} from a container`,
+      why,
+      `In the official Docker setup, ${key === 'DB_HOST' ? 'DB_HOST=db' : key === 'REDIS_HOST' ? 'REDIS_HOST=redis' : `${key} names the compose service`}.`,
+    );
   }
 
   const networking = networkingOf(app);
   if (networking.kind === 'other') {
-    return finding('unchecked', 'info', `${key} not checked`, `${appName} uses network_mode: ${networking.mode}, so Mastodash cannot tell which hosts it reaches.`);
+    return finding(
+      'unchecked',
+      'info',
+      `${key} not checked`,
+      `${appName} uses network_mode: ${networking.mode}, so Mastodash cannot tell which hosts it reaches.`,
+    );
   }
   if (kindOf === 'socket') {
-    if (host !== undefined && mountsPath(app, host)) return finding('ok', 'ok', `${key} is a mounted Unix socket directory`, `${appName} mounts that directory from the host, so the socket is there.`);
+    if (host !== undefined && mountsPath(app, host))
+      return finding(
+        'ok',
+        'ok',
+        `${key} is a mounted Unix socket directory`,
+        `${appName} mounts that directory from the host, so the socket is there.`,
+      );
     return finding(
       'socket',
       'error',
@@ -634,7 +757,12 @@ function hostCheck(ctx: Context, kind: 'db' | 'redis', target: HostTarget): Find
   }
   if (networking.kind === 'host') {
     if (kindOf === 'unset' || kindOf === 'loopback') {
-      return finding('ok', 'ok', `${key} reaches ${label} on this server`, `${appName} uses the host network (network_mode: host), so ${kindOf === 'unset' ? 'the default localhost' : 'a loopback address'} is the server itself.`);
+      return finding(
+        'ok',
+        'ok',
+        `${key} reaches ${label} on this server`,
+        `${appName} uses the host network (network_mode: host), so ${kindOf === 'unset' ? 'the default localhost' : 'a loopback address'} is the server itself.`,
+      );
     }
     if (host !== undefined && serviceNamed(ctx.compose, host)) {
       return finding(
@@ -645,13 +773,20 @@ function hostCheck(ctx: Context, kind: 'db' | 'redis', target: HostTarget): Find
         `Use the address the ${label} server listens on (for a published port, 127.0.0.1), or drop network_mode: host.`,
       );
     }
-    return finding('external', 'info', `${key} names another host`, `${appName} uses the host network; make sure that host is reachable from the server.`);
+    return finding(
+      'external',
+      'info',
+      `${key} names another host`,
+      `${appName} uses the host network; make sure that host is reachable from the server.`,
+    );
   }
   if (kindOf === 'unset' || kindOf === 'loopback') {
     return finding(
       kindOf,
       'error',
-      kindOf === 'unset' ? `${key} is not set: Mastodon looks for ${label} inside its own container` : `${key} points at the container itself`,
+      kindOf === 'unset'
+        ? `${key} is not set: Mastodon looks for ${label} inside its own container`
+        : `${key} points at the container itself`,
       `${kindOf === 'unset' ? unsetWords : `${key} names a loopback address`}, but inside the ${appName} container localhost is the container, where no ${label} listens.`,
       suggestion ?? `Set ${key} to the host name of your ${label} server.`,
     );
@@ -659,7 +794,13 @@ function hostCheck(ctx: Context, kind: 'db' | 'redis', target: HostTarget): Find
   const named = host === undefined ? undefined : serviceNamed(ctx.compose, host);
   if (named) {
     if (!isBackend(kind, named) && (isAppLike(named) || isBackend(kind === 'db' ? 'redis' : 'db', named))) {
-      return finding('wrong-service', 'error', `${key} names the wrong compose service`, `It names ${named.name}, which is not a ${label} service.`, suggestion);
+      return finding(
+        'wrong-service',
+        'error',
+        `${key} names the wrong compose service`,
+        `It names ${named.name}, which is not a ${label} service.`,
+        suggestion,
+      );
     }
     const shared = sharedNetworks(app, named);
     if (shared.length === 0) {
@@ -671,7 +812,12 @@ function hostCheck(ctx: Context, kind: 'db' | 'redis', target: HostTarget): Find
         `Put both on the same network; the official file puts ${named.name} on internal_network and ${appName} on internal_network and external_network.`,
       );
     }
-    return finding('ok', 'ok', `${key} names the compose service ${named.name}`, `${appName} reaches it over ${list(shared)}.`);
+    return finding(
+      'ok',
+      'ok',
+      `${key} names the compose service ${named.name}`,
+      `${appName} reaches it over ${list(shared)}.`,
+    );
   }
   if (backend) {
     return finding(
@@ -682,7 +828,12 @@ function hostCheck(ctx: Context, kind: 'db' | 'redis', target: HostTarget): Find
       `${suggestion ?? ''} Keep it only if an external ${label} server is intended; the ${backend.name} service is then unused.`,
     );
   }
-  return finding('external', 'info', `${key} names an external ${label} server`, `No ${label} service is in ${ctx.composeName}; make sure that host is reachable from the containers.`);
+  return finding(
+    'external',
+    'info',
+    `${key} names an external ${label} server`,
+    `No ${label} service is in ${ctx.composeName}; make sure that host is reachable from the containers.`,
+  );
 }
 
 /** `[s]idekiq\ 6` (or `[s]idekiq 6` once YAML has unescaped it): the major the health check looks for; a set like `[78]` as a list. */
@@ -696,27 +847,56 @@ export function sidekiqGrepMajor(command: string): number | 'any' | readonly num
 function sidekiqHealthcheckCheck(ctx: Context, fallback: MastodonVersion | undefined): Finding | undefined {
   const sidekiq = serviceNamed(ctx.compose, 'sidekiq');
   if (!sidekiq) return undefined;
-  const finding = (id: FindingId, severity: Severity, title: string, why: string, fix?: string): Finding => ({ id, severity, service: 'sidekiq', title, why, ...(fix ? { fix } : {}) });
+  const finding = (id: FindingId, severity: Severity, title: string, why: string, fix?: string): Finding => ({
+    id,
+    severity,
+    service: 'sidekiq',
+    title,
+    why,
+    ...(fix ? { fix } : {}),
+  });
   const command = sidekiq.healthcheck?.disabled ? undefined : healthcheckText(sidekiq.healthcheck?.test);
   if (command === undefined) {
-    return finding('sidekiq-healthcheck-none', 'info', 'sidekiq has no health check', `Docker will not report sidekiq as unhealthy when it stops working; the official file checks for the process with ps and grep.`);
+    return finding(
+      'sidekiq-healthcheck-none',
+      'info',
+      'sidekiq has no health check',
+      `Docker will not report sidekiq as unhealthy when it stops working; the official file checks for the process with ps and grep.`,
+    );
   }
   const major = sidekiqGrepMajor(command);
   if (major === undefined) {
-    return finding('sidekiq-healthcheck-custom', 'info', 'sidekiq has a custom health check', 'It is not the official ps | grep check, so Mastodash does not compare it with the Sidekiq version.');
+    return finding(
+      'sidekiq-healthcheck-custom',
+      'info',
+      'sidekiq has a custom health check',
+      'It is not the official ps | grep check, so Mastodash does not compare it with the Sidekiq version.',
+    );
   }
   if (major === 'any') {
-    return finding('sidekiq-healthcheck-ok', 'ok', 'The sidekiq health check matches any Sidekiq version', 'It greps for [s]idekiq followed by any digit, so Sidekiq upgrades do not break it.');
+    return finding(
+      'sidekiq-healthcheck-ok',
+      'ok',
+      'The sidekiq health check matches any Sidekiq version',
+      'It greps for [s]idekiq followed by any digit, so Sidekiq upgrades do not break it.',
+    );
   }
   const version = composeImageVersion(ctx.compose, 'sidekiq') ?? fallback;
   if (!version) {
-    return finding('sidekiq-healthcheck-unchecked', 'info', 'The sidekiq health check could not be compared', `It looks for Sidekiq ${major}, but the sidekiq image names no version.`);
+    return finding(
+      'sidekiq-healthcheck-unchecked',
+      'info',
+      'The sidekiq health check could not be compared',
+      `It looks for Sidekiq ${major}, but the sidekiq image names no version.`,
+    );
   }
   const expected = sidekiqMajor(version);
   const majors = typeof major === 'number' ? [major] : major;
   const grepText = typeof major === 'number' ? String(major) : `[${major.join('')}]`;
   if (grepMatchesMajor(majors, expected)) {
-    const official = officialSidekiqGreps(version).includes(grepText) ? ` It is the check the official compose file of Mastodon ${version.text} ships.` : '';
+    const official = officialSidekiqGreps(version).includes(grepText)
+      ? ` It is the check the official compose file of Mastodon ${version.text} ships.`
+      : '';
     return finding(
       'sidekiq-healthcheck-ok',
       'ok',
@@ -734,7 +914,13 @@ function sidekiqHealthcheckCheck(ctx: Context, fallback: MastodonVersion | undef
 }
 
 function isEveryInterface(port: ComposePort): boolean {
-  return port.hostIp === undefined || port.hostIp === '' || port.hostIp === '0.0.0.0' || port.hostIp === '::' || port.hostIp === '[::]';
+  return (
+    port.hostIp === undefined ||
+    port.hostIp === '' ||
+    port.hostIp === '0.0.0.0' ||
+    port.hostIp === '::' ||
+    port.hostIp === '[::]'
+  );
 }
 
 function describePort(port: ComposePort): string {
@@ -783,7 +969,10 @@ function portChecks(ctx: Context): Finding[] {
       id: 'ports-ok',
       severity: 'ok',
       title: published === 0 ? 'No ports are published' : 'Published ports are bound to loopback',
-      why: published === 0 ? 'Nothing in the compose file listens outside Docker.' : 'Only the server itself (and the reverse proxy on it) can reach them; db and redis publish nothing.',
+      why:
+        published === 0
+          ? 'Nothing in the compose file listens outside Docker.'
+          : 'Only the server itself (and the reverse proxy on it) can reach them; db and redis publish nothing.',
     });
   }
   return findings;
@@ -793,10 +982,14 @@ function backendNetworkChecks(ctx: Context): Finding[] {
   if (!ctx.compose) return [];
   const findings: Finding[] = [];
   let checked = 0;
-  for (const service of ctx.compose.services.filter((candidate) => isBackend('db', candidate) || isBackend('redis', candidate))) {
+  for (const service of ctx.compose.services.filter(
+    (candidate) => isBackend('db', candidate) || isBackend('redis', candidate),
+  )) {
     if (service.networkMode !== undefined) continue;
     checked++;
-    const open = service.networks.filter((name) => !ctx.compose?.networks.find((network) => network.name === name)?.internal);
+    const open = service.networks.filter(
+      (name) => !ctx.compose?.networks.find((network) => network.name === name)?.internal,
+    );
     if (open.length > 0) {
       findings.push({
         id: 'backend-network-open',
@@ -809,7 +1002,12 @@ function backendNetworkChecks(ctx: Context): Finding[] {
     }
   }
   if (checked > 0 && findings.length === 0) {
-    findings.push({ id: 'backend-networks-internal', severity: 'ok', title: 'db and redis are only on internal networks', why: 'Their networks are declared internal: true, as in the official file.' });
+    findings.push({
+      id: 'backend-networks-internal',
+      severity: 'ok',
+      title: 'db and redis are only on internal networks',
+      why: 'Their networks are declared internal: true, as in the official file.',
+    });
   }
   return findings;
 }
@@ -909,7 +1107,10 @@ function probeUrlChecks(checks: readonly ProbeUrlCheck[]): Finding[] {
 function sortFindings(findings: Finding[]): Finding[] {
   return findings
     .map((finding, index) => ({ finding, index }))
-    .sort((a, b) => SEVERITY_ORDER.indexOf(a.finding.severity) - SEVERITY_ORDER.indexOf(b.finding.severity) || a.index - b.index)
+    .sort(
+      (a, b) =>
+        SEVERITY_ORDER.indexOf(a.finding.severity) - SEVERITY_ORDER.indexOf(b.finding.severity) || a.index - b.index,
+    )
     .map(({ finding }) => finding);
 }
 
@@ -947,7 +1148,10 @@ export function diagnoseConfig(input: DoctorInput): Finding[] {
     });
   }
 
-  const upcoming = input.version && compose ? (composeImageVersion(compose, 'web') ?? composeImageVersion(compose, 'sidekiq')) : undefined;
+  const upcoming =
+    input.version && compose
+      ? (composeImageVersion(compose, 'web') ?? composeImageVersion(compose, 'sidekiq'))
+      : undefined;
   if (input.version) {
     findings.push({
       id: 'version-known',

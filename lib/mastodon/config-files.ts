@@ -24,7 +24,12 @@ import { configuredUrlMismatch, discoverAddress, PROBED_SERVICES } from './servi
 export const MAX_CONFIG_FILE_BYTES = 256 * 1024;
 /** The file names `docker compose` tries, in its order of preference. */
 export const COMPOSE_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'] as const;
-const OVERRIDE_FILE_NAMES = ['compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yml', 'docker-compose.override.yaml'] as const;
+const OVERRIDE_FILE_NAMES = [
+  'compose.override.yaml',
+  'compose.override.yml',
+  'docker-compose.override.yml',
+  'docker-compose.override.yaml',
+] as const;
 
 type ReadOutcome = { ok: true; text: string } | { ok: false; missing: boolean; problem: string };
 
@@ -35,18 +40,28 @@ async function readCapped(file: string): Promise<ReadOutcome> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, missing: true, problem: `${file} does not exist` };
-    if (code === 'EACCES' || code === 'EPERM') return { ok: false, missing: false, problem: `Mastodash may not read ${file} (permission denied)` };
+    if (code === 'EACCES' || code === 'EPERM')
+      return { ok: false, missing: false, problem: `Mastodash may not read ${file} (permission denied)` };
     return { ok: false, missing: false, problem: `${file} could not be opened (${code ?? 'error'})` };
   }
   try {
     const stat = await handle.stat();
     if (!stat.isFile()) return { ok: false, missing: false, problem: `${file} is not a regular file` };
-    if (stat.size > MAX_CONFIG_FILE_BYTES) return { ok: false, missing: false, problem: `${file} is larger than ${MAX_CONFIG_FILE_BYTES / 1024} KiB, so it was not read` };
+    if (stat.size > MAX_CONFIG_FILE_BYTES)
+      return {
+        ok: false,
+        missing: false,
+        problem: `${file} is larger than ${MAX_CONFIG_FILE_BYTES / 1024} KiB, so it was not read`,
+      };
     const buffer = Buffer.alloc(stat.size);
     const { bytesRead } = await handle.read(buffer, 0, stat.size, 0);
     return { ok: true, text: buffer.subarray(0, bytesRead).toString('utf8') };
   } catch (error) {
-    return { ok: false, missing: false, problem: `${file} could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
+    return {
+      ok: false,
+      missing: false,
+      problem: `${file} could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    };
   } finally {
     await handle.close();
   }

@@ -52,7 +52,9 @@ export function httpGet(url: string, headers: Record<string, string>, timeoutMs:
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body, ms: performance.now() - started }));
       res.on('error', reject);
     });
-    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
+    req.on('timeout', () =>
+      req.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })),
+    );
     req.on('error', reject);
     req.end();
   });
@@ -61,7 +63,8 @@ export function httpGet(url: string, headers: Record<string, string>, timeoutMs:
 export function describeNetworkError(error: unknown): string {
   const code = (error as { code?: string } | undefined)?.code;
   if (code === 'ECONNREFUSED') return 'connection refused: nothing listens there';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'unknown host name (inside Docker, is the dashboard on the compose network?)';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return 'unknown host name (inside Docker, is the dashboard on the compose network?)';
   if (code === 'ETIMEDOUT') return `no answer within ${PROBE_TIMEOUT_MS / 1000} s`;
   if (code === 'ECONNRESET') return 'the connection was reset';
   return error instanceof Error ? error.message : String(error);
@@ -71,8 +74,10 @@ export async function probe(url: string): Promise<ProbeResult> {
   try {
     const answer = await httpGet(url, { accept: 'text/plain' }, PROBE_TIMEOUT_MS);
     const ms = Math.round(answer.ms * 10) / 10;
-    if (answer.status !== 200) return { url, ok: false, ms, status: answer.status, problem: `answered HTTP ${answer.status}` };
-    if (answer.body.trim() !== 'OK') return { url, ok: false, ms, status: answer.status, problem: 'answered 200 but not "OK"' };
+    if (answer.status !== 200)
+      return { url, ok: false, ms, status: answer.status, problem: `answered HTTP ${answer.status}` };
+    if (answer.body.trim() !== 'OK')
+      return { url, ok: false, ms, status: answer.status, problem: 'answered 200 but not "OK"' };
     return { url, ok: true, ms, status: answer.status };
   } catch (error) {
     return { url, ok: false, problem: describeNetworkError(error) };
@@ -91,7 +96,9 @@ export interface ServiceProbe extends ProbeResult {
 function serviceContainer(containers: readonly ContainerView[], service: ProbedService): ContainerView | undefined {
   return containers
     .filter((c) => c.service === service)
-    .sort((a, b) => Number(b.state === 'running') - Number(a.state === 'running') || a.containerNumber - b.containerNumber)[0];
+    .sort(
+      (a, b) => Number(b.state === 'running') - Number(a.state === 'running') || a.containerNumber - b.containerNumber,
+    )[0];
 }
 
 /**
@@ -147,7 +154,11 @@ export async function locateService(service: ProbedService): Promise<Located> {
   const { key, defaultPort } = PROBED_SERVICES[service];
   const configured = service === 'web' ? mastodon.webUrl : mastodon.streamingUrl;
   if (configured) return { address: { baseUrl: configured, source: 'configured', how: `${key} is set` } };
-  const fallback = (why: string): ServiceAddress => ({ baseUrl: `http://127.0.0.1:${defaultPort}`, source: 'default', how: `${why}; probing the official layout's 127.0.0.1:${defaultPort}` });
+  const fallback = (why: string): ServiceAddress => ({
+    baseUrl: `http://127.0.0.1:${defaultPort}`,
+    source: 'default',
+    how: `${why}; probing the official layout's 127.0.0.1:${defaultPort}`,
+  });
   let container: ContainerView | undefined;
   try {
     container = await findServiceContainer(service);
@@ -165,7 +176,8 @@ export async function locateService(service: ProbedService): Promise<Located> {
 function unansweredHint(service: ProbedService, located: Located, result: ProbeResult): string | undefined {
   if (result.ok || located.container?.health !== 'healthy') return undefined;
   const { key } = PROBED_SERVICES[service];
-  const what = located.address.source === 'configured' ? `${key} points elsewhere` : 'the dashboard found the wrong address';
+  const what =
+    located.address.source === 'configured' ? `${key} points elsewhere` : 'the dashboard found the wrong address';
   return (
     `Docker reports ${located.container.name} healthy, but ${result.url} does not answer: ${what}. ` +
     `Set ${key} to the address ${service} listens on, as the dashboard reaches it.`
@@ -229,9 +241,16 @@ async function migrationFiles(container: { id: string; name: string }): Promise<
   if (known) return known;
   const listings = await Promise.all(
     MIGRATION_DIRS.map(async (dir) => {
-      const result = await execInContainer(container.id, ['ls', '-1', dir], { timeoutMs: 10_000, maxOutputBytes: 2 * 1024 * 1024 });
+      const result = await execInContainer(container.id, ['ls', '-1', dir], {
+        timeoutMs: 10_000,
+        maxOutputBytes: 2 * 1024 * 1024,
+      });
       if (result.exitCode !== 0 && !/No such file/i.test(result.stderr)) {
-        throw new AppError('upstream_failed', 'Cannot list migrations', `ls ${dir} in ${container.name} exited ${result.exitCode}: ${result.stderr.trim().slice(0, 200)}`);
+        throw new AppError(
+          'upstream_failed',
+          'Cannot list migrations',
+          `ls ${dir} in ${container.name} exited ${result.exitCode}: ${result.stderr.trim().slice(0, 200)}`,
+        );
       }
       return migrationVersions(result.stdout);
     }),
@@ -248,7 +267,12 @@ async function migrationFiles(container: { id: string; name: string }): Promise<
 export async function readMigrationState(): Promise<MigrationState> {
   try {
     const container = findAppContainer(await currentProjectContainers(), { running: true });
-    if (!container) throw new AppError('not_found', 'Cannot list migrations', 'No running web or sidekiq container to read the migration files from.');
+    if (!container)
+      throw new AppError(
+        'not_found',
+        'Cannot list migrations',
+        'No running web or sidekiq container to read the migration files from.',
+      );
     const listings = await migrationFiles(container);
     let applied: Set<string>;
     try {

@@ -2,7 +2,12 @@ import 'server-only';
 
 import { containerHealthcheckTest, recentLogLines, type RecentLogs } from '../docker/logs';
 import { runPanel, type PanelResult } from '../panels/panel';
-import { parseSidekiqHealthcheck, summariseFindings, type LogFinding, type SidekiqHealthcheck } from './log-recognisers';
+import {
+  parseSidekiqHealthcheck,
+  summariseFindings,
+  type LogFinding,
+  type SidekiqHealthcheck,
+} from './log-recognisers';
 
 export interface ContainerLogsData extends RecentLogs {
   findings: LogFinding[];
@@ -16,7 +21,10 @@ const LOGS_TIMEOUT_MS = 15_000;
 export async function loadContainerLogs(ref: string, options: { tail?: number } = {}): Promise<ContainerLogsData> {
   const logs = await recentLogLines(ref, options);
   // Only the parsed grep leaves the server, not the health check command.
-  const sidekiqHealthcheck = logs.container.service === 'sidekiq' ? parseSidekiqHealthcheck(await containerHealthcheckTest(logs.container.id)) : undefined;
+  const sidekiqHealthcheck =
+    logs.container.service === 'sidekiq'
+      ? parseSidekiqHealthcheck(await containerHealthcheckTest(logs.container.id))
+      : undefined;
   return {
     ...logs,
     findings: summariseFindings(logs.lines, sidekiqHealthcheck ? { sidekiqHealthcheck } : {}),

@@ -6,7 +6,15 @@
  * Patterns must not use the g or y flags (RegExp.test would then keep state between lines).
  */
 
-import { describeSteps, grepMajors, grepMatchesMajor, MINOR_FACTS, PATCH_FACTS, sidekiqGrepTarget, since } from './version-facts';
+import {
+  describeSteps,
+  grepMajors,
+  grepMatchesMajor,
+  MINOR_FACTS,
+  PATCH_FACTS,
+  sidekiqGrepTarget,
+  since,
+} from './version-facts';
 
 export type LogSeverity = 'error' | 'warning' | 'info';
 
@@ -76,13 +84,15 @@ export const LOG_RECOGNISERS: readonly LogRecogniser[] = [
     id: 'redis-auth',
     title: 'Redis refused the login',
     pattern: /\bNOAUTH Authentication required\b|\bWRONGPASS\b/,
-    diagnosis: "Redis refused Mastodon's login: REDIS_PASSWORD (or the password in REDIS_URL) does not match Redis's requirepass.",
+    diagnosis:
+      "Redis refused Mastodon's login: REDIS_PASSWORD (or the password in REDIS_URL) does not match Redis's requirepass.",
     severity: 'error',
   },
   {
     id: 'redis-unreachable',
     title: 'Redis unreachable',
-    pattern: /\bRedis(?:Client)?::CannotConnectError\b|Error connecting to Redis|\bECONNREFUSED \S+:6379\b|getaddrinfo (?:ENOTFOUND|EAI_AGAIN) redis\b/,
+    pattern:
+      /\bRedis(?:Client)?::CannotConnectError\b|Error connecting to Redis|\bECONNREFUSED \S+:6379\b|getaddrinfo (?:ENOTFOUND|EAI_AGAIN) redis\b/,
     diagnosis:
       'Mastodon cannot connect to Redis: the redis container is down or restarting, or REDIS_HOST / REDIS_PORT / REDIS_URL point elsewhere. Sidekiq and streaming stop working until it is back.',
     severity: 'error',
@@ -109,15 +119,15 @@ export const LOG_RECOGNISERS: readonly LogRecogniser[] = [
     id: 'ip-blocked',
     title: 'Blocked IP refused',
     pattern: /Rate limit hit \(blocklist\)/,
-    diagnosis: 'A request from an address on the server’s IP block list (Moderation → IP rules, “no access”) was refused with 403.',
+    diagnosis:
+      'A request from an address on the server’s IP block list (Moderation → IP rules, “no access”) was refused with 403.',
     severity: 'info',
   },
   {
     id: 'active-record-encryption-missing',
     title: 'Encryption keys missing',
     pattern: /Mastodon now requires that these variables are set|Missing Active Record encryption credential/,
-    diagnosis:
-      `Mastodon ${since('activeRecordEncryptionRequired', true)} and later do not boot without ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY, _KEY_DERIVATION_SALT and _PRIMARY_KEY in .env.production. Generate them with docker compose run --rm web bin/rails db:encryption:init and add all three.`,
+    diagnosis: `Mastodon ${since('activeRecordEncryptionRequired', true)} and later do not boot without ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY, _KEY_DERIVATION_SALT and _PRIMARY_KEY in .env.production. Generate them with docker compose run --rm web bin/rails db:encryption:init and add all three.`,
     severity: 'error',
   },
   {
@@ -132,39 +142,36 @@ export const LOG_RECOGNISERS: readonly LogRecogniser[] = [
     id: 'otp-secret-missing',
     title: 'OTP_SECRET missing',
     pattern: /key not found: "OTP_SECRET"/,
-    diagnosis:
-      `Mastodon before ${since('otpSecretRequired', false)} does not boot without OTP_SECRET in .env.production (${since('otpSecretRequired', false)} dropped it, but its migration from older versions still reads it once). Restore the old value if you have it: two-factor secrets are encrypted with it.`,
+    diagnosis: `Mastodon before ${since('otpSecretRequired', false)} does not boot without OTP_SECRET in .env.production (${since('otpSecretRequired', false)} dropped it, but its migration from older versions still reads it once). Restore the old value if you have it: two-factor secrets are encrypted with it.`,
     severity: 'error',
   },
   {
     id: 'env-key-missing',
     title: 'Required setting missing',
     pattern: /key not found: "[A-Z][A-Z0-9_]*" \(KeyError\)|KeyError: key not found: "[A-Z][A-Z0-9_]*"/,
-    diagnosis: 'Mastodon stopped at boot: the environment variable named in the line is required and missing from .env.production.',
+    diagnosis:
+      'Mastodon stopped at boot: the environment variable named in the line is required and missing from .env.production.',
     severity: 'error',
   },
   {
     id: 'redis-namespace-unsupported',
     title: 'REDIS_NAMESPACE no longer allowed',
     pattern: /REDIS_NAMESPACE environment variable is no longer supported/,
-    diagnosis:
-      `Mastodon ${since('redisNamespace', 'refused')} and later refuse to boot while REDIS_NAMESPACE is set. Migrate the namespaced keys (github.com/mastodon/redis_namespace_migration), then remove REDIS_NAMESPACE from .env.production.`,
+    diagnosis: `Mastodon ${since('redisNamespace', 'refused')} and later refuse to boot while REDIS_NAMESPACE is set. Migrate the namespaced keys (github.com/mastodon/redis_namespace_migration), then remove REDIS_NAMESPACE from .env.production.`,
     severity: 'error',
   },
   {
     id: 'redis-namespace-deprecated',
     title: 'REDIS_NAMESPACE deprecated',
     pattern: /REDIS_NAMESPACE environment variable is deprecated/,
-    diagnosis:
-      `REDIS_NAMESPACE still works on this version, but ${since('redisNamespace', 'refused')} and later refuse to boot with it: migrate the keys (github.com/mastodon/redis_namespace_migration) before upgrading.`,
+    diagnosis: `REDIS_NAMESPACE still works on this version, but ${since('redisNamespace', 'refused')} and later refuse to boot with it: migrate the keys (github.com/mastodon/redis_namespace_migration) before upgrading.`,
     severity: 'warning',
   },
   {
     id: 'sidekiq-booting',
     title: 'Sidekiq started',
     pattern: /\bBooting Sidekiq \d+\.\d+/,
-    diagnosis:
-      `Sidekiq booted (its version is in the line). The compose health check greps for the Sidekiq major version ('[s]idekiq\\ N': ${describeSteps(PATCH_FACTS.officialSidekiqGrep, (grep) => grep)}; Sidekiq ${describeSteps(MINOR_FACTS.sidekiqMajor, String)}); a mismatch shows sidekiq unhealthy while it works.`,
+    diagnosis: `Sidekiq booted (its version is in the line). The compose health check greps for the Sidekiq major version ('[s]idekiq\\ N': ${describeSteps(PATCH_FACTS.officialSidekiqGrep, (grep) => grep)}; Sidekiq ${describeSteps(MINOR_FACTS.sidekiqMajor, String)}); a mismatch shows sidekiq unhealthy while it works.`,
     severity: 'info',
   },
 ];
@@ -201,7 +208,10 @@ export function parseSidekiqHealthcheck(test: readonly string[] | undefined): Si
   const target = sidekiqGrepTarget(command);
   const majors = target === undefined ? undefined : grepMajors(target);
   if (majors === undefined) return undefined;
-  return { grep: `[s]idekiq\\ ${target}`, major: majors === 'any' || majors.length > 1 || !/^\d+$/.test(target ?? '') ? majors : majors[0]! };
+  return {
+    grep: `[s]idekiq\\ ${target}`,
+    major: majors === 'any' || majors.length > 1 || !/^\d+$/.test(target ?? '') ? majors : majors[0]!,
+  };
 }
 
 export interface LogFinding {
@@ -239,8 +249,14 @@ function peakWithin(times: number[], seconds: number): number {
 }
 
 /** One finding per recogniser that matched: how often, first and last time, the newest line. */
-export function summariseFindings(lines: readonly { at?: string; text: string }[], context: FindingsContext = {}): LogFinding[] {
-  const found = new Map<string, { recogniser: LogRecogniser; count: number; firstAt?: string; lastAt?: string; example: string; times: number[] }>();
+export function summariseFindings(
+  lines: readonly { at?: string; text: string }[],
+  context: FindingsContext = {},
+): LogFinding[] {
+  const found = new Map<
+    string,
+    { recogniser: LogRecogniser; count: number; firstAt?: string; lastAt?: string; example: string; times: number[] }
+  >();
   let sidekiq: { version: string; at?: string } | undefined;
   for (const line of lines) {
     const recogniser = recogniseLine(line.text);
@@ -270,7 +286,9 @@ export function summariseFindings(lines: readonly { at?: string; text: string }[
     ...(firstAt ? { firstAt } : {}),
     ...(lastAt ? { lastAt } : {}),
     example,
-    ...(recogniser.burstSeconds && times.length > 0 ? { peak: { count: peakWithin(times, recogniser.burstSeconds), seconds: recogniser.burstSeconds } } : {}),
+    ...(recogniser.burstSeconds && times.length > 0
+      ? { peak: { count: peakWithin(times, recogniser.burstSeconds), seconds: recogniser.burstSeconds } }
+      : {}),
   }));
   const check = context.sidekiqHealthcheck;
   const bootedMajor = sidekiq ? Number(sidekiq.version.split('.')[0]) : undefined;
@@ -287,6 +305,9 @@ export function summariseFindings(lines: readonly { at?: string; text: string }[
     });
   }
   return findings.sort(
-    (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (b.lastAt ?? '').localeCompare(a.lastAt ?? '') || b.count - a.count,
+    (a, b) =>
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      (b.lastAt ?? '').localeCompare(a.lastAt ?? '') ||
+      b.count - a.count,
   );
 }

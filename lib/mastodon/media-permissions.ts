@@ -112,7 +112,8 @@ export type MediaFixResult = {
 /** Parses `stat -c '%u:%g %a %U:%G %Z'`; throws on anything else. */
 export function parseStatOutput(text: string): FolderStat {
   const match = /^(\d+):(\d+) ([0-7]{3,4}) (\S+):(\S+) (\d+)$/.exec(text.trim());
-  if (!match) throw new AppError('upstream_failed', 'Unexpected stat output', `stat printed "${text.trim().slice(0, 200)}".`);
+  if (!match)
+    throw new AppError('upstream_failed', 'Unexpected stat output', `stat printed "${text.trim().slice(0, 200)}".`);
   return {
     uid: Number(match[1]),
     gid: Number(match[2]),
@@ -134,7 +135,8 @@ export function parseId(text: string): number | undefined {
  * its text. A container with a TTY sends raw text, which is returned as is.
  */
 export function demuxDockerLog(buffer: Buffer): string {
-  const looksMultiplexed = buffer.length >= 8 && buffer[0]! <= 2 && buffer[1] === 0 && buffer[2] === 0 && buffer[3] === 0;
+  const looksMultiplexed =
+    buffer.length >= 8 && buffer[0]! <= 2 && buffer[1] === 0 && buffer[2] === 0 && buffer[3] === 0;
   if (!looksMultiplexed) return buffer.toString('utf8');
   const parts: Buffer[] = [];
   let offset = 0;
@@ -214,7 +216,9 @@ export function mediaVerdict(evidence: MediaEvidence, options: { fixedAt?: strin
   const boundary = Math.max(changedMs, fixedMs);
   // Name the later of the two events (ctime is truncated to the second, so compare it without the slack).
   const boundaryText =
-    options.fixedAt && Date.parse(found.changedAt) <= fixedMs ? `the fix at ${options.fixedAt}` : `the folder's last change at ${found.changedAt}`;
+    options.fixedAt && Date.parse(found.changedAt) <= fixedMs
+      ? `the fix at ${options.fixedAt}`
+      : `the folder's last change at ${found.changedAt}`;
 
   let logRelation: MediaVerdict['logRelation'] = 'none';
   if (log) {
@@ -224,7 +228,9 @@ export function mediaVerdict(evidence: MediaEvidence, options: { fixedAt?: strin
       problems.push(`Mastodon logged ${seen}`);
     } else if (Date.parse(log.at) <= boundary) {
       logRelation = 'before_fix';
-      notes.push(`The folder is writable now. The ${seen} — predates ${boundaryText}, so it is history, not a current fault.`);
+      notes.push(
+        `The folder is writable now. The ${seen} — predates ${boundaryText}, so it is history, not a current fault.`,
+      );
     } else {
       logRelation = 'after_fix';
       problems.push(
@@ -233,14 +239,20 @@ export function mediaVerdict(evidence: MediaEvidence, options: { fixedAt?: strin
     }
   }
 
-  if (evidence.s3Enabled) notes.push('S3_ENABLED=true: Mastodon stores uploads in object storage, so this folder is not used for them.');
-  if (!evidence.hostPath) notes.push(`${path} is not a bind mount here: its content lives in the container and is lost when the container is recreated.`);
+  if (evidence.s3Enabled)
+    notes.push('S3_ENABLED=true: Mastodon stores uploads in object storage, so this folder is not used for them.');
+  if (!evidence.hostPath)
+    notes.push(
+      `${path} is not a bind mount here: its content lives in the container and is lost when the container is recreated.`,
+    );
 
   let status: MediaStatus;
   let title: string;
   if (!writable) {
     status = evidence.s3Enabled ? 'warning' : 'broken';
-    title = ownerOk ? 'Mastodon cannot write to its media folder' : `The media folder belongs to ${describeFound(found)}, not ${expectedText}`;
+    title = ownerOk
+      ? 'Mastodon cannot write to its media folder'
+      : `The media folder belongs to ${describeFound(found)}, not ${expectedText}`;
   } else if (logRelation === 'after_fix') {
     status = 'warning';
     title = 'Uploads failed after the folder was last changed';
@@ -276,10 +288,16 @@ async function findWeb(): Promise<WebTarget> {
   const project = getConfig().composeProject;
   const webs = (await listProjectContainers())
     .filter((c) => c.service === 'web')
-    .sort((a, b) => Number(b.state === 'running') - Number(a.state === 'running') || a.containerNumber - b.containerNumber);
+    .sort(
+      (a, b) => Number(b.state === 'running') - Number(a.state === 'running') || a.containerNumber - b.containerNumber,
+    );
   const view = webs[0];
   if (!view) {
-    throw new AppError('not_found', 'No web container', `The compose project ${project} has no container of the service web.`);
+    throw new AppError(
+      'not_found',
+      'No web container',
+      `The compose project ${project} has no container of the service web.`,
+    );
   }
   if (view.state !== 'running') {
     throw new AppError(
@@ -311,7 +329,9 @@ async function expectedOwner(containerId: string): Promise<{ owner: MediaOwner; 
   ]);
   const uid = u.exitCode === 0 ? parseId(u.stdout) : undefined;
   const gid = g.exitCode === 0 ? parseId(g.stdout) : undefined;
-  return uid !== undefined && gid !== undefined ? { owner: { uid, gid }, from: 'image' } : { owner: DEFAULT_MEDIA_OWNER, from: 'default' };
+  return uid !== undefined && gid !== undefined
+    ? { owner: { uid, gid }, from: 'image' }
+    : { owner: DEFAULT_MEDIA_OWNER, from: 'default' };
 }
 
 async function statFolder(containerId: string, path: MediaPath): Promise<FolderStat> {
@@ -321,7 +341,11 @@ async function statFolder(containerId: string, path: MediaPath): Promise<FolderS
     waitingFor: `stat of ${path} in the web container`,
   });
   if (result.exitCode !== 0) {
-    throw new AppError('upstream_failed', 'Cannot read the media folder', `stat ${path} failed: ${(result.stderr || result.stdout).trim().slice(0, 300)}`);
+    throw new AppError(
+      'upstream_failed',
+      'Cannot read the media folder',
+      `stat ${path} failed: ${(result.stderr || result.stdout).trim().slice(0, 300)}`,
+    );
   }
   return parseStatOutput(result.stdout);
 }
@@ -335,13 +359,19 @@ async function probeWritable(containerId: string, path: MediaPath, owner: MediaO
   });
   if (result.exitCode === 0) return true;
   if (result.exitCode === 1) return false;
-  throw new AppError('upstream_failed', 'Cannot probe the media folder', `test -w ${path} exited with ${result.exitCode}: ${result.stderr.trim().slice(0, 300)}`);
+  throw new AppError(
+    'upstream_failed',
+    'Cannot probe the media folder',
+    `test -w ${path} exited with ${result.exitCode}: ${result.stderr.trim().slice(0, 300)}`,
+  );
 }
 
 async function recentMediaErrors(containerId: string): Promise<LogEvidence | undefined> {
   let raw: Buffer;
   try {
-    raw = await dockerCalls().getContainer(containerId).logs({ stdout: true, stderr: true, tail: LOG_TAIL, timestamps: true, follow: false });
+    raw = await dockerCalls()
+      .getContainer(containerId)
+      .logs({ stdout: true, stderr: true, tail: LOG_TAIL, timestamps: true, follow: false });
   } catch (error) {
     throw dockerUnavailable(error, getConfig().docker);
   }
@@ -350,7 +380,11 @@ async function recentMediaErrors(containerId: string): Promise<LogEvidence | und
 
 async function collectEvidence(web: WebTarget): Promise<MediaEvidence> {
   const id = web.view.id;
-  const [{ owner, from }, found, log] = await Promise.all([expectedOwner(id), statFolder(id, web.path), recentMediaErrors(id)]);
+  const [{ owner, from }, found, log] = await Promise.all([
+    expectedOwner(id),
+    statFolder(id, web.path),
+    recentMediaErrors(id),
+  ]);
   const writable = await probeWritable(id, web.path, owner);
   return {
     container: web.view.name,
@@ -373,7 +407,11 @@ export async function diagnoseMediaPermissions(options: { fixedAt?: string } = {
 }
 
 /** Reports counting progress at most every PROGRESS_EVERY_MS, and always the final count. */
-function throttled(progress: JobProgress, step: string, total: number): { update: (done: number) => void; flush: (done: number) => void } {
+function throttled(
+  progress: JobProgress,
+  step: string,
+  total: number,
+): { update: (done: number) => void; flush: (done: number) => void } {
   let last = 0;
   return {
     update(done) {
@@ -418,7 +456,21 @@ export async function fixMediaPermissions(
   const counter = recordCounter('\0');
   const count = await execInContainer(
     id,
-    ['find', path, '-xdev', '(', '!', '-user', String(expected.uid), '-o', '!', '-group', String(expected.gid), ')', '-print0'],
+    [
+      'find',
+      path,
+      '-xdev',
+      '(',
+      '!',
+      '-user',
+      String(expected.uid),
+      '-o',
+      '!',
+      '-group',
+      String(expected.gid),
+      ')',
+      '-print0',
+    ],
     {
       user: '0',
       timeoutMs: COUNT_TIMEOUT_MS,
@@ -428,7 +480,11 @@ export async function fixMediaPermissions(
     },
   );
   if (count.exitCode !== 0) {
-    throw new AppError('upstream_failed', 'Cannot count the media files', `find ${path} exited with ${count.exitCode}: ${count.stderr.trim().slice(0, 300)}. Nothing was changed.`);
+    throw new AppError(
+      'upstream_failed',
+      'Cannot count the media files',
+      `find ${path} exited with ${count.exitCode}: ${count.stderr.trim().slice(0, 300)}. Nothing was changed.`,
+    );
   }
   const total = counter.count();
   progress({ step: `Counting entries under ${path} not owned by ${owner}`, detail: `${total} to change` });

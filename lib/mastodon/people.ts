@@ -5,7 +5,13 @@ import type pg from 'pg';
 import { AppError } from '../errors';
 import { postgres } from '../postgres/client';
 import { postgresUnavailable } from '../postgres/errors';
-import { REGISTRATION_MODE_LABELS, readRegistrationSettings, type RegistrationOverride, type RegistrationSettings, type RegistrationsMode } from './registrations';
+import {
+  REGISTRATION_MODE_LABELS,
+  readRegistrationSettings,
+  type RegistrationOverride,
+  type RegistrationSettings,
+  type RegistrationsMode,
+} from './registrations';
 
 /**
  * People and moderation at a glance, counted exactly as Mastodon counts them (shared/reference/mastodon.md §6):
@@ -67,7 +73,11 @@ export interface PeopleRow {
 function count(value: string | number, name: string): number {
   const parsed = typeof value === 'number' ? value : Number(value);
   if (!Number.isSafeInteger(parsed) || parsed < 0) {
-    throw new AppError('upstream_failed', 'Unexpected answer from Postgres', `${name} came back as ${JSON.stringify(value)}, not a count.`);
+    throw new AppError(
+      'upstream_failed',
+      'Unexpected answer from Postgres',
+      `${name} came back as ${JSON.stringify(value)}, not a count.`,
+    );
   }
   return parsed;
 }
@@ -124,7 +134,11 @@ export interface RegistrationModeView {
 
 export function registrationModeView(settings: RegistrationSettings): RegistrationModeView {
   const { mode } = settings;
-  const label = mode.mode ? REGISTRATION_MODE_LABELS[mode.mode] : mode.unrecognised ? `Unrecognised (${mode.unrecognised})` : 'Unknown';
+  const label = mode.mode
+    ? REGISTRATION_MODE_LABELS[mode.mode]
+    : mode.unrecognised
+      ? `Unrecognised (${mode.unrecognised})`
+      : 'Unknown';
   return {
     ...(mode.mode ? { mode: mode.mode } : {}),
     label,

@@ -32,7 +32,11 @@ import { describeUndecided, factsFor, firstReleaseWith, type Decided } from './v
 export const REGISTRATION_MODES = ['open', 'approved', 'none'] as const;
 export type RegistrationsMode = (typeof REGISTRATION_MODES)[number];
 
-export const REGISTRATION_MODE_LABELS: Record<RegistrationsMode, string> = { open: 'Open', approved: 'Approval required', none: 'Closed' };
+export const REGISTRATION_MODE_LABELS: Record<RegistrationsMode, string> = {
+  open: 'Open',
+  approved: 'Approval required',
+  none: 'Closed',
+};
 
 export const REGISTRATION_VARS = ['registrations_mode', 'require_invite_text', 'closed_registrations_message'] as const;
 export type RegistrationVar = (typeof REGISTRATION_VARS)[number];
@@ -71,7 +75,8 @@ export interface TextState extends StoredSetting {
 }
 
 export interface RegistrationOverride {
-  code: 'single_user_mode' | 'auto_switch_to_approved' | 'auto_switch_disabled' | 'auto_switch_maybe' | 'unrecognised_mode';
+  code:
+    'single_user_mode' | 'auto_switch_to_approved' | 'auto_switch_disabled' | 'auto_switch_maybe' | 'unrecognised_mode';
   tone: 'bad' | 'warn' | 'neutral';
   message: string;
 }
@@ -123,12 +128,20 @@ export function knownTraits(
 ): { defaultMode?: Decided<RegistrationsMode>; autoSwitch?: Decided<boolean>; namespaced?: boolean } {
   if (version.version) {
     const facts = factsFor(version.version);
-    return { defaultMode: facts.defaultRegistrationsMode, autoSwitch: facts.autoSwitchToApproved, namespaced: facts.redisNamespace === 'honoured' };
+    return {
+      defaultMode: facts.defaultRegistrationsMode,
+      autoSwitch: facts.autoSwitchToApproved,
+      namespaced: facts.redisNamespace === 'honoured',
+    };
   }
   const varUniqueFrom = parseMastodonVersion(firstReleaseWith('settingsShape', 'var-unique') ?? '');
   if (schema === 'var-unique' && varUniqueFrom) {
     const facts = factsFor(varUniqueFrom);
-    return { defaultMode: facts.defaultRegistrationsMode, autoSwitch: facts.autoSwitchToApproved, namespaced: facts.redisNamespace === 'honoured' };
+    return {
+      defaultMode: facts.defaultRegistrationsMode,
+      autoSwitch: facts.autoSwitchToApproved,
+      namespaced: facts.redisNamespace === 'honoured',
+    };
   }
   return { namespaced: true };
 }
@@ -167,7 +180,8 @@ export function interpretFlag(raw: string | undefined): FlagState {
   if (raw === undefined) return { source: 'default', value: false };
   const parsed = parseYamlScalar(raw);
   if (parsed.ok && parsed.tag === 'bool') return { source: 'stored', raw, value: parsed.value };
-  if (parsed.ok && parsed.tag === 'null') return { source: 'stored', raw, value: false, note: 'Stored as nil, which counts as false.' };
+  if (parsed.ok && parsed.tag === 'null')
+    return { source: 'stored', raw, value: false, note: 'Stored as nil, which counts as false.' };
   return {
     source: 'stored',
     raw,
@@ -183,7 +197,8 @@ export function interpretText(raw: string | undefined): TextState {
   const parsed = parseYamlScalar(raw);
   if (parsed.ok && parsed.tag === 'str') return { source: 'stored', raw, value: parsed.value };
   if (parsed.ok && parsed.tag === 'null') return { source: 'stored', raw, value: '' };
-  if (parsed.ok) return { source: 'stored', raw, value: String(parsed.value), note: `Stored as ${describeParsed(parsed)}.` };
+  if (parsed.ok)
+    return { source: 'stored', raw, value: String(parsed.value), note: `Stored as ${describeParsed(parsed)}.` };
   return { source: 'stored', raw, value: '', note: `Stored value is ${describeParsed(parsed)}.` };
 }
 
@@ -226,7 +241,11 @@ export function interpretRegistrations(input: {
     if (autoSwitch?.known && !autoSwitch.value) {
       // Older releases have no automatic switch.
     } else if (disabledBy) {
-      overrides.push({ code: 'auto_switch_disabled', tone: 'neutral', message: `${rule} Disabled here by ${disabledBy}.` });
+      overrides.push({
+        code: 'auto_switch_disabled',
+        tone: 'neutral',
+        message: `${rule} Disabled here by ${disabledBy}.`,
+      });
     } else if (autoSwitch?.known) {
       overrides.push({
         code: 'auto_switch_to_approved',
@@ -267,7 +286,11 @@ function globEscape(text: string): string {
  * The Rails cache's key prefix: `cache:`, or `<REDIS_NAMESPACE>_cache:` where the version honours a namespace
  * (version-facts redisNamespace; later releases hard-code `cache`). An unknown version is judged by the schema.
  */
-export function cacheKeyPrefix(input: { version: VersionInfo; schema: SettingsSchema; redisNamespace?: string }): string {
+export function cacheKeyPrefix(input: {
+  version: VersionInfo;
+  schema: SettingsSchema;
+  redisNamespace?: string;
+}): string {
   const { namespaced } = knownTraits(input.version, input.schema);
   return input.redisNamespace && namespaced ? `${input.redisNamespace}_cache:` : 'cache:';
 }
@@ -287,10 +310,24 @@ function postgresDown(error: unknown): AppError {
   const code = (error as { code?: string } | undefined)?.code;
   const message = error instanceof Error ? error.message : String(error);
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || /timeout/i.test(message)) {
-    return new AppError('upstream_failed', "Mastodon's Postgres is down", `${where} did not answer (${code ?? message}).`, 'Check the db container and DB_HOST/DB_PORT in .env.production.');
+    return new AppError(
+      'upstream_failed',
+      "Mastodon's Postgres is down",
+      `${where} did not answer (${code ?? message}).`,
+      'Check the db container and DB_HOST/DB_PORT in .env.production.',
+    );
   }
-  if (code === '42P01') return new AppError('upstream_failed', 'No settings table', `${where} has no settings table; is DB_NAME Mastodon's database?`);
-  return new AppError('upstream_failed', "Mastodon's Postgres refused the query", `${where}: ${code ? `${code} ` : ''}${message}`);
+  if (code === '42P01')
+    return new AppError(
+      'upstream_failed',
+      'No settings table',
+      `${where} has no settings table; is DB_NAME Mastodon's database?`,
+    );
+  return new AppError(
+    'upstream_failed',
+    "Mastodon's Postgres refused the query",
+    `${where}: ${code ? `${code} ` : ''}${message}`,
+  );
 }
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
@@ -310,9 +347,10 @@ export async function detectSettingsSchema(db: Queryable): Promise<SettingsSchem
 async function readRows(db: Queryable, schema: SettingsSchema): Promise<Partial<Record<RegistrationVar, string>>> {
   const siteWide = schema === 'thing-columns' ? ' AND thing_type IS NULL AND thing_id IS NULL' : '';
   // Newest first: should duplicates exist on the old shape, the first row per var wins here.
-  const result = await db.query(`SELECT var, value FROM settings WHERE var = ANY($1::varchar[])${siteWide} ORDER BY id DESC`, [
-    [...REGISTRATION_VARS],
-  ]);
+  const result = await db.query(
+    `SELECT var, value FROM settings WHERE var = ANY($1::varchar[])${siteWide} ORDER BY id DESC`,
+    [[...REGISTRATION_VARS]],
+  );
   const rows: Partial<Record<RegistrationVar, string>> = {};
   for (const row of result.rows as { var: RegistrationVar; value: string | null }[]) {
     // A NULL value column is YAML nil, as Rails would read it.
@@ -323,12 +361,19 @@ async function readRows(db: Queryable, schema: SettingsSchema): Promise<Partial<
 
 // ---- Redis -----------------------------------------------------------------------------------------
 
-export type CacheState = { ok: true; redis: string; prefix: string; keys: string[] } | { ok: false; redis: string; prefix: string; error: ErrorView };
+export type CacheState =
+  | { ok: true; redis: string; prefix: string; keys: string[] }
+  | { ok: false; redis: string; prefix: string; error: ErrorView };
 
 function redisDown(error: unknown): AppError {
   const label = getConfig().mastodon.cacheRedis.label;
   const message = error instanceof Error ? error.message : String(error);
-  return new AppError('upstream_failed', "Mastodon's cache Redis is down", `${label}: ${message.replace(/redis:\/\/\S+/g, 'redis://…')}`, 'Check the redis container and CACHE_REDIS_*/REDIS_* in .env.production.');
+  return new AppError(
+    'upstream_failed',
+    "Mastodon's cache Redis is down",
+    `${label}: ${message.replace(/redis:\/\/\S+/g, 'redis://…')}`,
+    'Check the redis container and CACHE_REDIS_*/REDIS_* in .env.production.',
+  );
 }
 
 async function scanKeys(patterns: string[]): Promise<string[]> {
@@ -375,10 +420,20 @@ async function readStoredRows(): Promise<StoredRows> {
   }
 }
 
-function interpretStored(stored: StoredRows, version: VersionInfo): { settings: RegistrationSettings } | { error: ErrorView } {
+function interpretStored(
+  stored: StoredRows,
+  version: VersionInfo,
+): { settings: RegistrationSettings } | { error: ErrorView } {
   if ('error' in stored) return stored;
   try {
-    return { settings: interpretRegistrations({ rows: stored.rows, version, schema: stored.schema, env: getConfig().mastodon.registrationOverrides }) };
+    return {
+      settings: interpretRegistrations({
+        rows: stored.rows,
+        version,
+        schema: stored.schema,
+        env: getConfig().mastodon.registrationOverrides,
+      }),
+    };
   } catch (error) {
     return { error: postgresDown(error).toView() };
   }
@@ -387,9 +442,18 @@ function interpretStored(stored: StoredRows, version: VersionInfo): { settings: 
 async function cacheState(version: VersionInfo, schema: SettingsSchema | undefined): Promise<CacheState> {
   const { mastodon } = getConfig();
   // Without the schema an unknown version leaves the namespace question open; assume it applies.
-  const prefix = cacheKeyPrefix({ version, schema: schema ?? 'thing-columns', redisNamespace: mastodon.redisNamespace });
+  const prefix = cacheKeyPrefix({
+    version,
+    schema: schema ?? 'thing-columns',
+    redisNamespace: mastodon.redisNamespace,
+  });
   try {
-    return { ok: true, redis: mastodon.cacheRedis.label, prefix, keys: await scanKeys(cachePatterns(prefix, ['registrations_mode', 'require_invite_text'])) };
+    return {
+      ok: true,
+      redis: mastodon.cacheRedis.label,
+      prefix,
+      keys: await scanKeys(cachePatterns(prefix, ['registrations_mode', 'require_invite_text'])),
+    };
   } catch (error) {
     return { ok: false, redis: mastodon.cacheRedis.label, prefix, error: redisDown(error).toView() };
   }
@@ -403,8 +467,12 @@ async function cacheState(version: VersionInfo, schema: SettingsSchema | undefin
 export async function readRegistrationSettings(options: { withCache?: boolean } = {}): Promise<RegistrationsReport> {
   const [version, stored] = await Promise.all([readRunningVersion(), readStoredRows()]);
   const read = interpretStored(stored, version);
-  const cache = options.withCache === false ? undefined : await cacheState(version, 'settings' in read ? read.settings.schema : undefined);
-  const report: RegistrationsReport = 'settings' in read ? { settings: read.settings, version } : { postgresError: read.error, version };
+  const cache =
+    options.withCache === false
+      ? undefined
+      : await cacheState(version, 'settings' in read ? read.settings.schema : undefined);
+  const report: RegistrationsReport =
+    'settings' in read ? { settings: read.settings, version } : { postgresError: read.error, version };
   return cache ? { ...report, cache } : report;
 }
 
@@ -438,7 +506,12 @@ export interface ChangeRegistrationsResult {
   cache: { prefix: string; removedFirst: string[]; removedSecond: string[] } | { prefix: string; error: ErrorView };
 }
 
-async function writeSetting(db: Queryable, schema: SettingsSchema, name: RegistrationVar, value: string): Promise<RowWritten> {
+async function writeSetting(
+  db: Queryable,
+  schema: SettingsSchema,
+  name: RegistrationVar,
+  value: string,
+): Promise<RowWritten> {
   if (schema === 'var-unique') {
     // var-unique: one row per var, guaranteed by index_settings_on_var. xmax = 0 only on a freshly inserted row.
     const result = await db.query(
@@ -477,7 +550,8 @@ export async function changeRegistrationMode(input: ChangeRegistrationsInput): P
   const { mastodon } = getConfig();
   const version = await readRunningVersion();
   const writes: [RegistrationVar, string][] = [['registrations_mode', writeYamlScalar(input.mode)]];
-  if (input.mode === 'approved' && input.requireReason !== undefined) writes.push(['require_invite_text', writeYamlScalar(input.requireReason)]);
+  if (input.mode === 'approved' && input.requireReason !== undefined)
+    writes.push(['require_invite_text', writeYamlScalar(input.requireReason)]);
 
   let schema: SettingsSchema;
   let before: RegistrationSettings;
@@ -491,7 +565,12 @@ export async function changeRegistrationMode(input: ChangeRegistrationsInput): P
   try {
     await client.query('BEGIN');
     schema = await detectSettingsSchema(client);
-    before = interpretRegistrations({ rows: await readRows(client, schema), version, schema, env: mastodon.registrationOverrides });
+    before = interpretRegistrations({
+      rows: await readRows(client, schema),
+      version,
+      schema,
+      env: mastodon.registrationOverrides,
+    });
     if (input.from !== undefined && modeKey(before.mode) !== input.from) {
       throw new AppError(
         'conflict',
@@ -527,6 +606,8 @@ export async function changeRegistrationMode(input: ChangeRegistrationsInput): P
 
   const read = interpretStored(await readStoredRows(), version);
   const after: RegistrationsReport =
-    'settings' in read ? { settings: read.settings, version, cache: await cacheState(version, schema) } : { postgresError: read.error, version };
+    'settings' in read
+      ? { settings: read.settings, version, cache: await cacheState(version, schema) }
+      : { postgresError: read.error, version };
   return { before, after, schema, rowsWritten, cache };
 }

@@ -136,7 +136,8 @@ function instanceApiSource(): VersionSource {
  * so only the instance API reports it.
  */
 export function parseVersionRb(text: string): MastodonVersion | undefined {
-  const method = (name: string, value: string) => new RegExp(`def ${name}\\s*\\n\\s*${value}\\s*\\n\\s*end`).exec(text)?.[1];
+  const method = (name: string, value: string) =>
+    new RegExp(`def ${name}\\s*\\n\\s*${value}\\s*\\n\\s*end`).exec(text)?.[1];
   const [major, minor, patch] = ['major', 'minor', 'patch'].map((name) => method(name, '(\\d+)'));
   if (major === undefined || minor === undefined || patch === undefined) return undefined;
   const base = `${Number(major)}.${Number(minor)}.${Number(patch)}`;
@@ -182,9 +183,12 @@ function imageLabelSource(container: ContainerView): VersionSource {
     name: where,
     lasting: true,
     async read() {
-      if (container.versionLabel === undefined) return { problem: `${imageName(container)} has no label ${IMAGE_VERSION_LABEL}` };
+      if (container.versionLabel === undefined)
+        return { problem: `${imageName(container)} has no label ${IMAGE_VERSION_LABEL}` };
       const version = parseMastodonVersion(container.versionLabel);
-      return version ? { version, source: where } : { problem: `${where} (${JSON.stringify(container.versionLabel)}) names no version` };
+      return version
+        ? { version, source: where }
+        : { problem: `${where} (${JSON.stringify(container.versionLabel)}) names no version` };
     },
   };
 }
@@ -283,10 +287,13 @@ export async function readRunningVersion(options: { of?: 'web' | 'sidekiq' } = {
 }
 
 function pickContainer(containers: readonly ContainerView[], of: 'web' | 'sidekiq'): ContainerView | undefined {
-  if (of === 'web') return findAppContainer(containers, { running: true }) ?? findAppContainer(containers, { running: false });
+  if (of === 'web')
+    return findAppContainer(containers, { running: true }) ?? findAppContainer(containers, { running: false });
   const sidekiqs = containers
     .filter((c) => c.service === 'sidekiq')
-    .sort((a, b) => Number(b.state === 'running') - Number(a.state === 'running') || a.containerNumber - b.containerNumber);
+    .sort(
+      (a, b) => Number(b.state === 'running') - Number(a.state === 'running') || a.containerNumber - b.containerNumber,
+    );
   return sidekiqs[0] ?? pickContainer(containers, 'web');
 }
 

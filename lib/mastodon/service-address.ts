@@ -10,12 +10,16 @@ import type { ListenFacts } from '../docker/listen-facts';
 
 export type ProbedService = 'web' | 'streaming';
 
-export const PROBED_SERVICES: Record<ProbedService, { key: 'MASTODON_WEB_URL' | 'MASTODON_STREAMING_URL'; defaultPort: number; healthPath: string }> = {
+export const PROBED_SERVICES: Record<
+  ProbedService,
+  { key: 'MASTODON_WEB_URL' | 'MASTODON_STREAMING_URL'; defaultPort: number; healthPath: string }
+> = {
   web: { key: 'MASTODON_WEB_URL', defaultPort: 3000, healthPath: '/health' },
   streaming: { key: 'MASTODON_STREAMING_URL', defaultPort: 4000, healthPath: '/api/v1/streaming/health' },
 };
 
-export type AddressSource = 'configured' | 'host-network' | 'published-port' | 'bridge-address' | 'service-name' | 'default';
+export type AddressSource =
+  'configured' | 'host-network' | 'published-port' | 'bridge-address' | 'service-name' | 'default';
 
 export interface ServiceAddress {
   /** Base URL without a trailing slash. */
@@ -37,7 +41,10 @@ export interface ListenSetting {
 export function listenSetting(service: ProbedService, facts: Pick<ListenFacts, 'env'>): ListenSetting {
   const { defaultPort } = PROBED_SERVICES[service];
   const rawPort = facts.env.PORT?.trim();
-  const port = rawPort && /^\d{1,5}$/.test(rawPort) && Number(rawPort) > 0 && Number(rawPort) < 65536 ? Number(rawPort) : defaultPort;
+  const port =
+    rawPort && /^\d{1,5}$/.test(rawPort) && Number(rawPort) > 0 && Number(rawPort) < 65536
+      ? Number(rawPort)
+      : defaultPort;
   const rawBind = facts.env.BIND?.trim();
   const bind = rawBind ? rawBind.replace(/^\[(.*)\]$/, '$1') : '127.0.0.1';
   return {
@@ -71,7 +78,11 @@ function pickNetwork(networks: ListenFacts['networks']): ListenFacts['networks']
  * shares with the service, the service name; on the host network, BIND and PORT; a published port, the
  * published address; on a bridge network without one, the container's address there and its PORT.
  */
-export function discoverAddress(service: ProbedService, facts: ListenFacts | undefined, own?: Pick<ListenFacts, 'name' | 'networkMode' | 'networks'>): ServiceAddress {
+export function discoverAddress(
+  service: ProbedService,
+  facts: ListenFacts | undefined,
+  own?: Pick<ListenFacts, 'name' | 'networkMode' | 'networks'>,
+): ServiceAddress {
   const { defaultPort } = PROBED_SERVICES[service];
   const fallback = (why: string): ServiceAddress => ({
     baseUrl: `http://127.0.0.1:${defaultPort}`,
@@ -79,7 +90,8 @@ export function discoverAddress(service: ProbedService, facts: ListenFacts | und
     how: `${why}; probing the official layout's 127.0.0.1:${defaultPort}`,
   });
   if (!facts) return fallback(`no ${service} container in the project`);
-  if (facts.env.SOCKET) return fallback(`${facts.name} listens on the unix socket in its SOCKET, which the dashboard cannot reach`);
+  if (facts.env.SOCKET)
+    return fallback(`${facts.name} listens on the unix socket in its SOCKET, which the dashboard cannot reach`);
   const setting = listenSetting(service, facts);
   const hostNetwork = facts.networkMode === 'host';
 
@@ -103,7 +115,9 @@ export function discoverAddress(service: ProbedService, facts: ListenFacts | und
   }
   const published = facts.ports
     .filter((port) => port.containerPort === setting.port && port.protocol === 'tcp')
-    .sort((a, b) => Number(isIP(b.hostIp) === 4 || b.hostIp === '') - Number(isIP(a.hostIp) === 4 || a.hostIp === ''))[0];
+    .sort(
+      (a, b) => Number(isIP(b.hostIp) === 4 || b.hostIp === '') - Number(isIP(a.hostIp) === 4 || a.hostIp === ''),
+    )[0];
   if (published) {
     return {
       baseUrl: `http://${connectHost(published.hostIp)}:${published.hostPort}`,
@@ -122,7 +136,9 @@ export function discoverAddress(service: ProbedService, facts: ListenFacts | und
         (loopbackOnly ? ` (but ${setting.bindFrom}: it listens inside its container only)` : ''),
     };
   }
-  return fallback(`${facts.name} has no address (network mode ${facts.networkMode}${facts.running ? '' : ', not running'})`);
+  return fallback(
+    `${facts.name} has no address (network mode ${facts.networkMode}${facts.running ? '' : ', not running'})`,
+  );
 }
 
 /**
@@ -130,7 +146,11 @@ export function discoverAddress(service: ProbedService, facts: ListenFacts | und
  * be told: a name the dashboard does not resolve). Compares ports, and the host with a specific BIND on the
  * host network.
  */
-export function configuredUrlMismatch(service: ProbedService, configuredUrl: string, facts: ListenFacts): string | undefined {
+export function configuredUrlMismatch(
+  service: ProbedService,
+  configuredUrl: string,
+  facts: ListenFacts,
+): string | undefined {
   if (facts.env.SOCKET) return undefined;
   let url: URL;
   try {
@@ -149,8 +169,11 @@ export function configuredUrlMismatch(service: ProbedService, configuredUrl: str
     }
     return undefined;
   }
-  const publishedPorts = facts.ports.filter((p) => p.containerPort === setting.port && p.protocol === 'tcp').map((p) => p.hostPort);
+  const publishedPorts = facts.ports
+    .filter((p) => p.containerPort === setting.port && p.protocol === 'tcp')
+    .map((p) => p.hostPort);
   if (port === setting.port || publishedPorts.includes(port)) return undefined;
-  const published = publishedPorts.length > 0 ? ` and publishes it as ${publishedPorts.join(', ')}` : ' and publishes no port';
+  const published =
+    publishedPorts.length > 0 ? ` and publishes it as ${publishedPorts.join(', ')}` : ' and publishes no port';
   return `it names port ${port}, but ${listensOn}${published}`;
 }

@@ -31,7 +31,8 @@ const fail = (problem: string): YamlParseResult => ({ ok: false, problem });
 const INT_DECIMAL = /^[-+]?(?:0|[1-9][0-9_]*)$/;
 const INT_OTHER = /^[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|0o?[0-7_]+)$/;
 const FLOAT = /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$/;
-const TIMESTAMP = /^\d{4}-\d{1,2}-\d{1,2}(?:(?:[Tt]|\s+)\d{1,2}:\d\d:\d\d(?:\.\d*)?(?:\s*(?:Z|[-+]\d{1,2}(?::?\d\d)?))?)?$/;
+const TIMESTAMP =
+  /^\d{4}-\d{1,2}-\d{1,2}(?:(?:[Tt]|\s+)\d{1,2}:\d\d:\d\d(?:\.\d*)?(?:\s*(?:Z|[-+]\d{1,2}(?::?\d\d)?))?)?$/;
 
 /** Psych's resolution of a plain scalar (ScalarScanner#tokenize, YAML 1.1 flavoured). */
 export function resolvePlain(text: string): YamlScalar {
@@ -61,7 +62,6 @@ export function resolvePlain(text: string): YamlScalar {
   return { tag: 'str', value: text };
 }
 
-
 /** What the package's syntax errors mean for a settings value; the package's own messages quote the text. */
 const SYNTAX_PROBLEMS: Partial<Record<ErrorCode, string>> = {
   BAD_DQ_ESCAPE: 'an unknown escape (or a short \\x, \\u or \\U) in a double-quoted string',
@@ -88,8 +88,10 @@ export function parseYamlScalar(document: string): YamlParseResult {
   if (error) {
     if (error.code === 'MISSING_CHAR' && /quote/.test(error.message)) return fail('a quoted string is not closed');
     if (error.code === 'UNEXPECTED_TOKEN' && isScalar(node)) {
-      if (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) return fail('a block scalar line is less indented than the first');
-      if (node.type === Scalar.QUOTE_SINGLE || node.type === Scalar.QUOTE_DOUBLE) return fail('text follows a quoted string');
+      if (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED)
+        return fail('a block scalar line is less indented than the first');
+      if (node.type === Scalar.QUOTE_SINGLE || node.type === Scalar.QUOTE_DOUBLE)
+        return fail('text follows a quoted string');
     }
     return fail(SYNTAX_PROBLEMS[error.code] ?? 'not a YAML scalar Psych writes');
   }

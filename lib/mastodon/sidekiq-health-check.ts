@@ -37,7 +37,9 @@ export function parseHealthcheckGrep(test: readonly string[] | undefined): Healt
   const majors = target === undefined ? undefined : grepMajors(target);
   if (majors === undefined) return { kind: 'other' };
   if (majors === 'any') return { kind: 'any-major' };
-  return majors.length === 1 && /^\d+$/.test(target ?? '') ? { kind: 'major', major: majors[0]! } : { kind: 'majors', majors };
+  return majors.length === 1 && /^\d+$/.test(target ?? '')
+    ? { kind: 'major', major: majors[0]! }
+    : { kind: 'majors', majors };
 }
 
 /** The shell command the container runs (after Compose's YAML has turned `\ ` into a space). */
@@ -106,7 +108,10 @@ function unhealthySidekiqs(containers: readonly ContainerView[]): ContainerView[
 }
 
 /** Containers whose health check is worth reading: unhealthy sidekiqs while Redis shows a live Sidekiq. */
-export function containersInDoubt(containers: readonly ContainerView[], heartbeats: readonly LiveHeartbeat[]): ContainerView[] {
+export function containersInDoubt(
+  containers: readonly ContainerView[],
+  heartbeats: readonly LiveHeartbeat[],
+): ContainerView[] {
   return heartbeats.length === 0 ? [] : unhealthySidekiqs(containers);
 }
 
@@ -119,18 +124,24 @@ function imageMajor(input: SidekiqHealthInput, tagVersion: MastodonVersion | und
   const version = tagVersion ?? input.version;
   if (version) return sidekiqMajorOf(version);
   // No version in the tag (e.g. `latest`): the heartbeats say what runs, when they agree.
-  const majors = new Set(input.heartbeats.map((beat) => majorOfText(beat.version)).filter((major) => major !== undefined));
+  const majors = new Set(
+    input.heartbeats.map((beat) => majorOfText(beat.version)).filter((major) => major !== undefined),
+  );
   return majors.size === 1 ? [...majors][0] : undefined;
 }
 
 function probeIsSilentFailure(container: ContainerView): boolean {
-  return container.lastProbe !== undefined && container.lastProbe.exitCode !== 0 && container.lastProbe.output.trim() === '';
+  return (
+    container.lastProbe !== undefined && container.lastProbe.exitCode !== 0 && container.lastProbe.output.trim() === ''
+  );
 }
 
 function describeProbe(container: ContainerView): string {
   const probe = container.lastProbe;
   if (!probe) return 'Docker kept no probe output.';
-  return probe.output.trim() === '' ? `The last probe exited ${probe.exitCode} and printed nothing.` : `The last probe exited ${probe.exitCode}: ${probe.output.trim().slice(-300)}`;
+  return probe.output.trim() === ''
+    ? `The last probe exited ${probe.exitCode} and printed nothing.`
+    : `The last probe exited ${probe.exitCode}: ${probe.output.trim().slice(-300)}`;
 }
 
 function ageText(seconds: number | undefined): string {
@@ -144,7 +155,8 @@ function ageText(seconds: number | undefined): string {
 export function diagnoseSidekiqHealth(input: SidekiqHealthInput): SidekiqHealthDiagnosis[] {
   const doubtful = containersInDoubt(input.containers, input.heartbeats);
   const byService = new Map<string, ContainerView[]>();
-  for (const container of doubtful) byService.set(container.service, [...(byService.get(container.service) ?? []), container]);
+  for (const container of doubtful)
+    byService.set(container.service, [...(byService.get(container.service) ?? []), container]);
 
   const ages = input.heartbeats.map((beat) => beat.beatAgeSeconds).filter((age): age is number => age !== undefined);
   const heartbeatAgeSeconds = ages.length > 0 ? Math.min(...ages) : undefined;
@@ -156,7 +168,9 @@ export function diagnoseSidekiqHealth(input: SidekiqHealthInput): SidekiqHealthD
     const tagVersion = parseMastodonVersion(first.imageTag);
     const expected = imageMajor(input, tagVersion);
     const check = input.checks?.get(first.id);
-    const heartbeatFromContainer = input.heartbeats.some((beat) => sorted.some((c) => c.id.slice(0, 12) === beat.hostname));
+    const heartbeatFromContainer = input.heartbeats.some((beat) =>
+      sorted.some((c) => c.id.slice(0, 12) === beat.hostname),
+    );
     const base = {
       service,
       containers: sorted.map((c) => c.name),
@@ -207,22 +221,26 @@ export function diagnoseSidekiqHealth(input: SidekiqHealthInput): SidekiqHealthD
         : check?.kind === 'majors'
           ? `Its health check greps for Sidekiq ${check.majors.join(' or ')} and still fails.`
           : check?.kind === 'any-major'
-          ? 'Its health check greps for any Sidekiq major and still fails.'
-          : check?.kind === 'other'
-            ? 'Its health check is not the official Sidekiq grep.'
-            : '';
+            ? 'Its health check greps for any Sidekiq major and still fails.'
+            : check?.kind === 'other'
+              ? 'Its health check is not the official Sidekiq grep.'
+              : '';
     return {
       ...base,
       kind: 'check_fails_while_alive',
       certainty: check ? 'confirmed' : 'likely',
       ...(check?.kind === 'major' ? { checkSidekiqMajor: check.major } : {}),
-      message: `Docker calls ${service} unhealthy, but ${alive}. ${why} ${describeProbe(first)}`.replace(/\s+/g, ' ').trim(),
+      message: `Docker calls ${service} unhealthy, but ${alive}. ${why} ${describeProbe(first)}`
+        .replace(/\s+/g, ' ')
+        .trim(),
     };
   });
 }
 
 /** Reads the health checks of the given containers (only what they grep for); a failed inspect is left out. */
-export async function readHealthcheckGreps(containers: readonly ContainerView[]): Promise<Map<string, HealthcheckGrep>> {
+export async function readHealthcheckGreps(
+  containers: readonly ContainerView[],
+): Promise<Map<string, HealthcheckGrep>> {
   const checks = new Map<string, HealthcheckGrep>();
   await Promise.all(
     containers.map(async (container) => {

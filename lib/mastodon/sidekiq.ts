@@ -115,10 +115,15 @@ export interface SidekiqReport {
  * Whether Sidekiq's keys carry `<REDIS_NAMESPACE>:`. Older Mastodon wraps its Redis in redis-namespace when
  * the variable is set; later releases removed that (and refuse to start with it): version-facts redisNamespace.
  */
-export function decideNamespace(namespace: string | undefined, version: MastodonVersion | undefined): NamespaceDecision {
+export function decideNamespace(
+  namespace: string | undefined,
+  version: MastodonVersion | undefined,
+): NamespaceDecision {
   if (!namespace) return { mode: 'none' };
   if (!version) return { mode: 'detect', namespace };
-  return factsFor(version).redisNamespace === 'honoured' ? { mode: 'applied', namespace } : { mode: 'ignored', namespace };
+  return factsFor(version).redisNamespace === 'honoured'
+    ? { mode: 'applied', namespace }
+    : { mode: 'ignored', namespace };
 }
 
 export function requiredQueuesFor(version: MastodonVersion | undefined): string[] {
@@ -133,7 +138,10 @@ export function epochToMs(value: number): { ms: number; format: EnqueuedAtFormat
 const jobSchema = z.object({ enqueued_at: z.number().finite().optional() }).loose();
 
 /** Latency of a queue from its oldest job (LINDEX queue -1), as Sidekiq::Queue#latency computes it. */
-export function queueLatency(oldestJob: string | null, nowMs: number): Pick<SidekiqQueue, 'latencySeconds' | 'enqueuedAtFormat' | 'problem'> {
+export function queueLatency(
+  oldestJob: string | null,
+  nowMs: number,
+): Pick<SidekiqQueue, 'latencySeconds' | 'enqueuedAtFormat' | 'problem'> {
   if (oldestJob === null) return { latencySeconds: null };
   let parsed: unknown;
   try {
@@ -179,7 +187,11 @@ function numberField(value: string | undefined): number | undefined {
  * One process from its heartbeat hash (HGETALL <identity>); undefined when the hash is gone (Sidekiq lets it
  * expire 60 s after the last beat, so the process is dead even though `processes` still names it).
  */
-export function parseProcess(identity: string, hash: Record<string, string>, nowMs: number): SidekiqProcess | undefined {
+export function parseProcess(
+  identity: string,
+  hash: Record<string, string>,
+  nowMs: number,
+): SidekiqProcess | undefined {
   if (Object.keys(hash).length === 0) return undefined;
   let info: z.infer<typeof processInfoSchema> = {};
   try {
@@ -238,7 +250,9 @@ export function sidekiqWarnings(input: {
       tone: 'neutral',
       message:
         `The Mastodon version is unknown, so whether REDIS_NAMESPACE=${namespace.namespace} applies (before ${since('redisNamespace', 'refused')}) was judged from the keys: ` +
-        (input.prefix ? `Sidekiq's keys are under ${input.prefix}.` : 'no keys under the namespace, so they are read without a prefix.'),
+        (input.prefix
+          ? `Sidekiq's keys are under ${input.prefix}.`
+          : 'no keys under the namespace, so they are read without a prefix.'),
     });
   }
   if (processes.length === 0) {
@@ -247,7 +261,9 @@ export function sidekiqWarnings(input: {
       tone: 'bad',
       message:
         `No Sidekiq process has sent a heartbeat in the last ${HEARTBEAT_TTL_SECONDS} s` +
-        (input.goneProcesses > 0 ? ` (${input.goneProcesses} registered process${input.goneProcesses === 1 ? '' : 'es'} stopped beating)` : '') +
+        (input.goneProcesses > 0
+          ? ` (${input.goneProcesses} registered process${input.goneProcesses === 1 ? '' : 'es'} stopped beating)`
+          : '') +
         ': no background jobs run, so posts are not delivered and e-mails are not sent. Check the sidekiq container and its logs.',
     });
   } else if (missing.length > 0) {
@@ -285,7 +301,12 @@ function replies(result: PipelineReply, keys: readonly string[]): unknown[] {
     if (!error) return value;
     // A reply error (e.g. WRONGTYPE) means the key is not Sidekiq's; a connection error fails the whole read.
     if (error.name === 'ReplyError') {
-      throw new AppError('upstream_failed', "Sidekiq's keys in Redis are not as expected", `${keys[index] ?? 'a key'}: ${error.message}`, 'Check SIDEKIQ_REDIS_* / REDIS_NAMESPACE: this may be another application\'s Redis database.');
+      throw new AppError(
+        'upstream_failed',
+        "Sidekiq's keys in Redis are not as expected",
+        `${keys[index] ?? 'a key'}: ${error.message}`,
+        "Check SIDEKIQ_REDIS_* / REDIS_NAMESPACE: this may be another application's Redis database.",
+      );
     }
     throw error;
   });

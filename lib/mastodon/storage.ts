@@ -134,7 +134,13 @@ export const DISK_PATH = '/';
 
 export function diskQueries(): SeriesQuery[] {
   const where = [{ tag: 'path', equals: DISK_PATH }];
-  return (['used', 'total', 'free', 'used_percent'] as const).map((field) => ({ id: `disk_${field}`, measurement: 'disk', field, transform: 'last', where }));
+  return (['used', 'total', 'free', 'used_percent'] as const).map((field) => ({
+    id: `disk_${field}`,
+    measurement: 'disk',
+    field,
+    transform: 'last',
+    where,
+  }));
 }
 
 export interface TelegrafDiskFigures {
@@ -201,7 +207,8 @@ export function summarizeDockerDf(df: DockerDfAnswer): DockerDiskUsage {
   let imagesInUse = 0;
   for (const image of images) {
     if ((image.Containers ?? 0) > 0 && perImage) imagesInUse += known(image.Size);
-    else if ((image.Containers ?? 0) > 0 && (image.Size ?? -1) >= 0 && (image.SharedSize ?? -1) >= 0) imagesInUse += image.Size! - image.SharedSize!;
+    else if ((image.Containers ?? 0) > 0 && (image.Size ?? -1) >= 0 && (image.SharedSize ?? -1) >= 0)
+      imagesInUse += image.Size! - image.SharedSize!;
   }
   const containers = df.Containers ?? [];
   const isActive = (state: string | undefined) => state === 'running' || state === 'paused' || state === 'restarting';
@@ -224,7 +231,9 @@ export function summarizeDockerDf(df: DockerDfAnswer): DockerDiskUsage {
       count: volumes.length,
       active: volumes.filter((v) => (v.UsageData?.RefCount ?? 0) > 0).length,
       bytes: volumes.reduce((sum, v) => sum + known(v.UsageData?.Size), 0),
-      reclaimableBytes: volumes.filter((v) => (v.UsageData?.RefCount ?? 0) === 0).reduce((sum, v) => sum + known(v.UsageData?.Size), 0),
+      reclaimableBytes: volumes
+        .filter((v) => (v.UsageData?.RefCount ?? 0) === 0)
+        .reduce((sum, v) => sum + known(v.UsageData?.Size), 0),
     },
     buildCache: {
       count: cache.length,
@@ -233,11 +242,18 @@ export function summarizeDockerDf(df: DockerDfAnswer): DockerDiskUsage {
       reclaimableBytes: cache.filter((record) => !record.InUse).reduce((sum, record) => sum + known(record.Size), 0),
     },
   };
-  return { ...lines, totalBytes: lines.images.bytes + lines.containers.bytes + lines.volumes.bytes + lines.buildCache.bytes };
+  return {
+    ...lines,
+    totalBytes: lines.images.bytes + lines.containers.bytes + lines.volumes.bytes + lines.buildCache.bytes,
+  };
 }
 
 export type HostDisk =
-  | ({ source: 'telegraf'; path: string; influx: { version: string; language: 'influxql' | 'flux'; database: string } } & TelegrafDiskFigures)
+  | ({
+      source: 'telegraf';
+      path: string;
+      influx: { version: string; language: 'influxql' | 'flux'; database: string };
+    } & TelegrafDiskFigures)
   | {
       source: 'docker';
       usage: DockerDiskUsage;
@@ -259,7 +275,8 @@ async function dockerDiskUsage(): Promise<{ usage: DockerDiskUsage; measuredAtMs
   const holder = globalThis as DfHolder;
   const cached = holder[DF_CACHE];
   const nowMs = Date.now();
-  if (cached && cached.key === docker.display && nowMs - cached.atMs < DOCKER_DF_TTL_MS) return { usage: cached.usage, measuredAtMs: cached.atMs };
+  if (cached && cached.key === docker.display && nowMs - cached.atMs < DOCKER_DF_TTL_MS)
+    return { usage: cached.usage, measuredAtMs: cached.atMs };
   let answer: DockerDfAnswer;
   try {
     answer = (await dockerCalls().df()) as DockerDfAnswer;
@@ -274,14 +291,26 @@ async function dockerDiskUsage(): Promise<{ usage: DockerDiskUsage; measuredAtMs
 type InfluxConfig = Config['influx'];
 
 /** Telegraf's newest `disk` reading for / within DISK_WINDOW_MS before nowMs; undefined when there is none. */
-export async function readTelegrafDisk(nowMs: number, config: InfluxConfig = getConfig().influx): Promise<HostDisk | undefined> {
+export async function readTelegrafDisk(
+  nowMs: number,
+  config: InfluxConfig = getConfig().influx,
+): Promise<HostDisk | undefined> {
   const connection = await connectInflux(config);
-  const raw = await runQueries(connection, diskQueries(), { fromMs: nowMs - DISK_WINDOW_MS, toMs: nowMs + 1, intervalMs: 60_000 });
+  const raw = await runQueries(connection, diskQueries(), {
+    fromMs: nowMs - DISK_WINDOW_MS,
+    toMs: nowMs + 1,
+    intervalMs: 60_000,
+  });
   const figures = telegrafDiskFrom(raw);
   if (!figures) return undefined;
   const source = sourceView(connection);
   if (source.kind !== 'influx') return undefined;
-  return { source: 'telegraf', path: DISK_PATH, influx: { version: source.version, language: source.language, database: source.database }, ...figures };
+  return {
+    source: 'telegraf',
+    path: DISK_PATH,
+    influx: { version: source.version, language: source.language, database: source.database },
+    ...figures,
+  };
 }
 
 /**
@@ -310,7 +339,12 @@ export async function readHostDisk(options: { nowMs?: number; influx?: InfluxCon
   } catch (error) {
     const failure = error instanceof AppError ? error : dockerUnavailable(error, getConfig().docker);
     if (!influxNote) throw failure;
-    throw new AppError(failure.code, failure.title, `${failure.detail} InfluxDB did not help either: ${influxNote}`, failure.fix);
+    throw new AppError(
+      failure.code,
+      failure.title,
+      `${failure.detail} InfluxDB did not help either: ${influxNote}`,
+      failure.fix,
+    );
   }
 }
 
@@ -351,13 +385,25 @@ export function parseDuOutput(result: { exitCode: number; stdout: string; stderr
         "Check the web service's volume ./public/system:/mastodon/public/system in docker-compose.yml.",
       );
     }
-    throw new AppError('upstream_failed', 'du did not measure the media folder', `du exited with ${result.exitCode}${said ? `: ${said}` : ' and printed nothing'}.`);
+    throw new AppError(
+      'upstream_failed',
+      'du did not measure the media folder',
+      `du exited with ${result.exitCode}${said ? `: ${said}` : ' and printed nothing'}.`,
+    );
   }
   return { bytes: Number(match[1]) * 1024, problems };
 }
 
 export type MediaOutcome =
-  | { kind: 'size'; bytes: number; atMs: number; durationMs: number; container: string; unreadable: number; problem?: string }
+  | {
+      kind: 'size';
+      bytes: number;
+      atMs: number;
+      durationMs: number;
+      container: string;
+      unreadable: number;
+      problem?: string;
+    }
   | { kind: 'object-storage'; atMs: number; container: string };
 
 export interface MediaCache {
@@ -372,10 +418,18 @@ export interface MediaCache {
 export function mediaNeedsMeasuring(
   cache: Pick<MediaCache, 'last' | 'failure' | 'running'>,
   nowMs: number,
-  limits: { maxAgeMs: number; retryAfterMs: number } = { maxAgeMs: MEDIA_MAX_AGE_MS, retryAfterMs: MEDIA_RETRY_AFTER_MS },
+  limits: { maxAgeMs: number; retryAfterMs: number } = {
+    maxAgeMs: MEDIA_MAX_AGE_MS,
+    retryAfterMs: MEDIA_RETRY_AFTER_MS,
+  },
 ): boolean {
   if (cache.running) return false;
-  if (cache.failure && (!cache.last || cache.failure.atMs >= cache.last.atMs) && nowMs - cache.failure.atMs < limits.retryAfterMs) return false;
+  if (
+    cache.failure &&
+    (!cache.last || cache.failure.atMs >= cache.last.atMs) &&
+    nowMs - cache.failure.atMs < limits.retryAfterMs
+  )
+    return false;
   if (!cache.last) return true;
   return nowMs - cache.last.atMs >= limits.maxAgeMs;
 }
@@ -400,11 +454,15 @@ export type MediaView =
   | { state: 'object-storage'; checkedAtMs: number; container: string; refreshing: boolean }
   | { state: 'failed'; error: ErrorView; atMs: number; retryAtMs: number; refreshing: boolean };
 
-export function mediaView(cache: Pick<MediaCache, 'last' | 'failure' | 'running'>, retryAfterMs = MEDIA_RETRY_AFTER_MS): MediaView {
+export function mediaView(
+  cache: Pick<MediaCache, 'last' | 'failure' | 'running'>,
+  retryAfterMs = MEDIA_RETRY_AFTER_MS,
+): MediaView {
   const refreshing = cache.running !== undefined;
   const { last, failure } = cache;
   const newerFailure = failure && (!last || failure.atMs >= last.atMs) ? failure : undefined;
-  if (last?.kind === 'object-storage') return { state: 'object-storage', checkedAtMs: last.atMs, container: last.container, refreshing };
+  if (last?.kind === 'object-storage')
+    return { state: 'object-storage', checkedAtMs: last.atMs, container: last.container, refreshing };
   if (last?.kind === 'size') {
     return {
       state: 'measured',
@@ -418,7 +476,14 @@ export function mediaView(cache: Pick<MediaCache, 'last' | 'failure' | 'running'
       ...(newerFailure ? { lastError: newerFailure.error } : {}),
     };
   }
-  if (newerFailure) return { state: 'failed', error: newerFailure.error, atMs: newerFailure.atMs, retryAtMs: newerFailure.atMs + retryAfterMs, refreshing };
+  if (newerFailure)
+    return {
+      state: 'failed',
+      error: newerFailure.error,
+      atMs: newerFailure.atMs,
+      retryAtMs: newerFailure.atMs + retryAfterMs,
+      refreshing,
+    };
   return { state: 'measuring', sinceMs: cache.running?.startedAtMs ?? Date.now() };
 }
 
@@ -455,14 +520,19 @@ async function measureOnce(): Promise<MediaOutcome> {
     );
   }
   const startedMs = Date.now();
-  if (await objectStorageEnabled(container.id)) return { kind: 'object-storage', atMs: startedMs, container: container.name };
+  if (await objectStorageEnabled(container.id))
+    return { kind: 'object-storage', atMs: startedMs, container: container.name };
   // Docker does not kill an exec'd process when its stream is dropped; timeout(1) inside the container
   // does, so an abandoned du never keeps walking the disk next to the next one.
-  const result = await execInContainer(container.id, ['timeout', String(MEDIA_DU_TIMEOUT_MS / 1000), 'du', '-sk', MEDIA_PATH], {
-    timeoutMs: MEDIA_DU_TIMEOUT_MS + 30_000,
-    maxOutputBytes: 1024 * 1024,
-    waitingFor: `du -sk ${MEDIA_PATH} in ${container.name}`,
-  });
+  const result = await execInContainer(
+    container.id,
+    ['timeout', String(MEDIA_DU_TIMEOUT_MS / 1000), 'du', '-sk', MEDIA_PATH],
+    {
+      timeoutMs: MEDIA_DU_TIMEOUT_MS + 30_000,
+      maxOutputBytes: 1024 * 1024,
+      waitingFor: `du -sk ${MEDIA_PATH} in ${container.name}`,
+    },
+  );
   if (result.exitCode === 124 || result.exitCode === 143) {
     throw new AppError(
       'timeout',

@@ -55,7 +55,8 @@ export interface TootctlOutput {
   exitCode: number;
 }
 
-export type CreateAccountOutcome = { ok: true; password: string } | { ok: false; fieldErrors: AccountFieldErrors; message: string };
+export type CreateAccountOutcome =
+  { ok: true; password: string } | { ok: false; fieldErrors: AccountFieldErrors; message: string };
 
 const PASSWORD_LINE = /^New password: ([0-9a-f]{32})$/m;
 const FAILURE_BLOCK = /^Failure\/Error: ([^\n]+)\n[ \t]+([^\n]+)$/gm;
@@ -160,7 +161,8 @@ export function parseCreateAccountOutput(output: TootctlOutput, version: Mastodo
     const raw = match[2] ?? '';
     const type = errorType(raw, localised);
     const shownRaw = inLocale(raw, localised);
-    if (attribute === 'account.username' || attribute === 'username') add(fieldErrors, 'username', usernameMessage(type, shownRaw, version));
+    if (attribute === 'account.username' || attribute === 'username')
+      add(fieldErrors, 'username', usernameMessage(type, shownRaw, version));
     else if (attribute === 'email') add(fieldErrors, 'email', emailMessage(type, shownRaw));
     else general.push(`${attribute} ${raw.trim()}`);
   }

@@ -38,12 +38,22 @@ export interface Step<T> {
   read: { release: Release; path: string };
 }
 
-export type Decided<T> = { known: true; value: T } | { known: false; either: readonly T[]; changesAt: readonly string[] };
+export type Decided<T> =
+  { known: true; value: T } | { known: false; either: readonly T[]; changesAt: readonly string[] };
 
 /** The oldest release the dashboard supports at all (user_roles and `--role` arrive with 4.0). */
 export const OLDEST_SUPPORTED = '4.0.0';
 
-const RESERVED_UP_TO_4_3 = ['admin', 'support', 'help', 'root', 'webmaster', 'administrator', 'mod', 'moderator'] as const;
+const RESERVED_UP_TO_4_3 = [
+  'admin',
+  'support',
+  'help',
+  'root',
+  'webmaster',
+  'administrator',
+  'mod',
+  'moderator',
+] as const;
 const RESERVED_FROM_4_4 = [
   ...RESERVED_UP_TO_4_3,
   'owner',
@@ -129,8 +139,16 @@ export const MINOR_FACTS = {
   ]),
   /** The e-mail allowlist keys, first wins (config/initializers/blacklists.rb, email_domains_lists.rb from 4.3). */
   emailDomainAllowlistKeys: fact<readonly string[]>([
-    { from: '4.0.0', value: ['EMAIL_DOMAIN_ALLOWLIST', 'EMAIL_DOMAIN_WHITELIST'], read: { release: '4.0.2', path: 'config/initializers/blacklists.rb' } },
-    { from: '4.3.0', value: ['EMAIL_DOMAIN_ALLOWLIST', 'EMAIL_DOMAIN_WHITELIST'], read: { release: '4.5.15', path: 'config/initializers/email_domains_lists.rb' } },
+    {
+      from: '4.0.0',
+      value: ['EMAIL_DOMAIN_ALLOWLIST', 'EMAIL_DOMAIN_WHITELIST'],
+      read: { release: '4.0.2', path: 'config/initializers/blacklists.rb' },
+    },
+    {
+      from: '4.3.0',
+      value: ['EMAIL_DOMAIN_ALLOWLIST', 'EMAIL_DOMAIN_WHITELIST'],
+      read: { release: '4.5.15', path: 'config/initializers/email_domains_lists.rb' },
+    },
   ]),
 };
 
@@ -148,7 +166,11 @@ export const PATCH_FACTS = {
    */
   autoSwitchToApproved: fact<boolean>([
     { from: '4.0.0', value: false, read: { release: '4.2.7', path: 'config/sidekiq.yml' } },
-    { from: '4.2.8', value: true, read: { release: '4.2.8', path: 'app/workers/scheduler/auto_close_registrations_scheduler.rb' } },
+    {
+      from: '4.2.8',
+      value: true,
+      read: { release: '4.2.8', path: 'app/workers/scheduler/auto_close_registrations_scheduler.rb' },
+    },
   ]),
   /** Names `tootctl accounts create` refuses (config/settings.yml reserved_usernames); from 4.4.4 the CLI bypasses the check. */
   reservedUsernames: fact<readonly string[]>([
@@ -205,12 +227,20 @@ export function decidePatch<T>(steps: readonly Step<T>[], version: MastodonVersi
   });
   const first = stepAt(steps, [version.major, version.minor, 0]);
   if (inMinor.length === 0) return { known: true, value: first.value };
-  return { known: false, either: [first.value, ...inMinor.map((step) => step.value)], changesAt: inMinor.map((step) => step.from) };
+  return {
+    known: false,
+    either: [first.value, ...inMinor.map((step) => step.value)],
+    changesAt: inMinor.map((step) => step.from),
+  };
 }
 
 export function factsFor(version: MastodonVersion): VersionFacts {
-  const minor = Object.fromEntries(Object.entries(MINOR_FACTS).map(([name, steps]) => [name, decideMinor<unknown>(steps, version)]));
-  const patch = Object.fromEntries(Object.entries(PATCH_FACTS).map(([name, steps]) => [name, decidePatch<unknown>(steps, version)]));
+  const minor = Object.fromEntries(
+    Object.entries(MINOR_FACTS).map(([name, steps]) => [name, decideMinor<unknown>(steps, version)]),
+  );
+  const patch = Object.fromEntries(
+    Object.entries(PATCH_FACTS).map(([name, steps]) => [name, decidePatch<unknown>(steps, version)]),
+  );
   return { ...(minor as MinorFacts), ...(patch as PatchFacts), version };
 }
 
@@ -225,8 +255,12 @@ export function isSupported(version: MastodonVersion): boolean {
 }
 
 /** The first release where a fact takes a value, for messages ("from 4.2.8"). */
-export function firstReleaseWith<K extends keyof typeof MINOR_FACTS | keyof typeof PATCH_FACTS>(fact: K, value: unknown): string | undefined {
-  const steps: readonly Step<unknown>[] = fact in MINOR_FACTS ? MINOR_FACTS[fact as keyof typeof MINOR_FACTS] : PATCH_FACTS[fact as keyof typeof PATCH_FACTS];
+export function firstReleaseWith<K extends keyof typeof MINOR_FACTS | keyof typeof PATCH_FACTS>(
+  fact: K,
+  value: unknown,
+): string | undefined {
+  const steps: readonly Step<unknown>[] =
+    fact in MINOR_FACTS ? MINOR_FACTS[fact as keyof typeof MINOR_FACTS] : PATCH_FACTS[fact as keyof typeof PATCH_FACTS];
   return steps.find((step) => JSON.stringify(step.value) === JSON.stringify(value))?.from;
 }
 

@@ -7,13 +7,18 @@ import type { ChartId, MetricChart, MetricPoint, MetricSeries, MetricUnit } from
  * paths (InfluxQL and Flux) share this; only the text of the queries differs.
  */
 
-
 /** Host queries: Telegraf's mem, cpu (cpu-total) and system plugins. */
 export function hostQueries(): SeriesQuery[] {
   return [
     { id: 'mem_used', measurement: 'mem', field: 'used', transform: 'mean', where: [] },
     { id: 'mem_available', measurement: 'mem', field: 'available', transform: 'mean', where: [] },
-    { id: 'cpu_busy', measurement: 'cpu', field: 'usage_idle', transform: 'busy', where: [{ tag: 'cpu', equals: 'cpu-total' }] },
+    {
+      id: 'cpu_busy',
+      measurement: 'cpu',
+      field: 'usage_idle',
+      transform: 'busy',
+      where: [{ tag: 'cpu', equals: 'cpu-total' }],
+    },
     { id: 'load1', measurement: 'system', field: 'load1', transform: 'mean', where: [] },
     { id: 'load5', measurement: 'system', field: 'load5', transform: 'mean', where: [] },
     { id: 'load15', measurement: 'system', field: 'load15', transform: 'mean', where: [] },
@@ -38,7 +43,14 @@ export function containerQueries(containers: ContainerSelector, withNetwork: boo
       ['svc_rx', 'rx_bytes'],
       ['svc_tx', 'tx_bytes'],
     ] as const) {
-      queries.push({ id, measurement: 'docker_container_net', field, transform: 'rate', where: [{ tag: 'network', equals: 'total' }], containers });
+      queries.push({
+        id,
+        measurement: 'docker_container_net',
+        field,
+        transform: 'rate',
+        where: [{ tag: 'network', equals: 'total' }],
+        containers,
+      });
     }
   }
   return queries;
@@ -50,9 +62,22 @@ export function headlineLastQueries(containers: ContainerSelector): SeriesQuery[
     { id: 'last_mem_used_percent', measurement: 'mem', field: 'used_percent', transform: 'last', where: [] },
     { id: 'last_mem_used', measurement: 'mem', field: 'used', transform: 'last', where: [] },
     { id: 'last_mem_total', measurement: 'mem', field: 'total', transform: 'last', where: [] },
-    { id: 'last_cpu_busy', measurement: 'cpu', field: 'usage_idle', transform: 'last', where: [{ tag: 'cpu', equals: 'cpu-total' }] },
+    {
+      id: 'last_cpu_busy',
+      measurement: 'cpu',
+      field: 'usage_idle',
+      transform: 'last',
+      where: [{ tag: 'cpu', equals: 'cpu-total' }],
+    },
     { id: 'last_load1', measurement: 'system', field: 'load1', transform: 'last', where: [] },
-    { id: 'last_svc_mem', measurement: 'docker_container_mem', field: 'usage', transform: 'last', where: [], containers },
+    {
+      id: 'last_svc_mem',
+      measurement: 'docker_container_mem',
+      field: 'usage',
+      transform: 'last',
+      where: [],
+      containers,
+    },
   ];
 }
 
@@ -60,7 +85,13 @@ export function headlineLastQueries(containers: ContainerSelector): SeriesQuery[
 export function headlineTrendQueries(containers: ContainerSelector): SeriesQuery[] {
   return [
     { id: 'mem_used_percent', measurement: 'mem', field: 'used_percent', transform: 'mean', where: [] },
-    { id: 'cpu_busy', measurement: 'cpu', field: 'usage_idle', transform: 'busy', where: [{ tag: 'cpu', equals: 'cpu-total' }] },
+    {
+      id: 'cpu_busy',
+      measurement: 'cpu',
+      field: 'usage_idle',
+      transform: 'busy',
+      where: [{ tag: 'cpu', equals: 'cpu-total' }],
+    },
     { id: 'load1', measurement: 'system', field: 'load1', transform: 'mean', where: [] },
     { id: 'svc_mem', measurement: 'docker_container_mem', field: 'usage', transform: 'mean', where: [], containers },
   ];
@@ -92,7 +123,12 @@ export function sumByTime(seriesList: ReadonlyArray<readonly MetricPoint[]>): Me
 }
 
 /** Sums a per-container answer into one series per compose service, in the given service order. */
-export function perService(raw: readonly RawSeries[], queryId: string, project: string, order: readonly string[]): Map<string, MetricPoint[]> {
+export function perService(
+  raw: readonly RawSeries[],
+  queryId: string,
+  project: string,
+  order: readonly string[],
+): Map<string, MetricPoint[]> {
   const byService = new Map<string, MetricPoint[][]>();
   for (const series of raw) {
     if (series.queryId !== queryId) continue;
@@ -111,11 +147,18 @@ export function pointsOf(raw: readonly RawSeries[], queryId: string): MetricPoin
   return raw.find((series) => series.queryId === queryId)?.points ?? [];
 }
 
-function chart(id: ChartId, title: string, unit: MetricUnit, series: MetricSeries[], notes: string[] = []): MetricChart {
+function chart(
+  id: ChartId,
+  title: string,
+  unit: MetricUnit,
+  series: MetricSeries[],
+  notes: string[] = [],
+): MetricChart {
   return { id, title, unit, series, notes };
 }
 
-export const MEMORY_PER_SERVICE_NOTE = 'Page cache excluded, as in docker stats. A service with several containers shows their sum.';
+export const MEMORY_PER_SERVICE_NOTE =
+  'Page cache excluded, as in docker stats. A service with several containers shows their sum.';
 export const CPU_PER_SERVICE_NOTE = '100 % is one full CPU core; a service using several cores shows more than 100 %.';
 
 /** The host charts from an answer to hostQueries(). */
@@ -135,14 +178,29 @@ export function hostCharts(raw: readonly RawSeries[]): MetricChart[] {
 }
 
 /** The per-service charts from an answer to containerQueries(). */
-export function serviceCharts(raw: readonly RawSeries[], project: string, order: readonly string[], withNetwork: boolean): MetricChart[] {
+export function serviceCharts(
+  raw: readonly RawSeries[],
+  project: string,
+  order: readonly string[],
+  withNetwork: boolean,
+): MetricChart[] {
   const memory = perService(raw, 'svc_mem', project, order);
   const cpu = perService(raw, 'svc_cpu', project, order);
   const charts = [
-    chart('service-memory', 'Memory per service', 'bytes', [...memory].map(([service, points]) => seriesOf(service, service, points)), [
-      MEMORY_PER_SERVICE_NOTE,
-    ]),
-    chart('service-cpu', 'CPU per service', 'cpu_percent', [...cpu].map(([service, points]) => seriesOf(service, service, points)), [CPU_PER_SERVICE_NOTE]),
+    chart(
+      'service-memory',
+      'Memory per service',
+      'bytes',
+      [...memory].map(([service, points]) => seriesOf(service, service, points)),
+      [MEMORY_PER_SERVICE_NOTE],
+    ),
+    chart(
+      'service-cpu',
+      'CPU per service',
+      'cpu_percent',
+      [...cpu].map(([service, points]) => seriesOf(service, service, points)),
+      [CPU_PER_SERVICE_NOTE],
+    ),
   ];
   if (withNetwork) {
     const rx = perService(raw, 'svc_rx', project, order);
@@ -153,7 +211,9 @@ export function serviceCharts(raw: readonly RawSeries[], project: string, order:
         'service-network',
         'Network per service',
         'bytes_per_second',
-        services.map((service) => seriesOf(service, service, sumByTime([rx.get(service) ?? [], tx.get(service) ?? []]))),
+        services.map((service) =>
+          seriesOf(service, service, sumByTime([rx.get(service) ?? [], tx.get(service) ?? []])),
+        ),
         ['Received plus sent, per second.'],
       ),
     );

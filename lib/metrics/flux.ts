@@ -51,7 +51,9 @@ function pipeline(query: SeriesQuery, window: QueryWindow, bucket: string): stri
   if (query.containers?.by === 'labels') {
     steps.push(`filter(fn: (r) => ${fluxColumn(COMPOSE_PROJECT_TAG)} == ${fluxString(query.containers.project)})`);
   } else if (query.containers?.by === 'name') {
-    steps.push(`filter(fn: (r) => ${fluxColumn(CONTAINER_NAME_TAG)} =~ ${fluxRegex(composeNameRegexSource(query.containers.project))})`);
+    steps.push(
+      `filter(fn: (r) => ${fluxColumn(CONTAINER_NAME_TAG)} =~ ${fluxRegex(composeNameRegexSource(query.containers.project))})`,
+    );
   }
   // Telegraf writes one series per tag set (container_status, image, host...); grouping by the group tags
   // alone folds them into one per container, as InfluxQL's GROUP BY does.
@@ -82,7 +84,9 @@ function timeMs(value: unknown): number | null {
 }
 
 function isErrorTable(meta: FluxTableMetaData): boolean {
-  return meta.columns.some((column) => column.label === 'error') && !meta.columns.some((column) => column.label === 'result');
+  return (
+    meta.columns.some((column) => column.label === 'error') && !meta.columns.some((column) => column.label === 'result')
+  );
 }
 
 /** Turns an annotated CSV answer to buildFluxQuery's script back into RawSeries, one per (query, table). */

@@ -26,7 +26,10 @@ export type QueryLanguage = 'influxql' | 'flux';
  * Which language to speak: forced by INFLUX_QUERY_LANGUAGE, else Flux when a bucket is configured and
  * the server has Flux (2.x, 1.8+), else InfluxQL over /query, which every version answers.
  */
-export function chooseQueryLanguage(config: Pick<InfluxConfig, 'language' | 'bucket'>, server: InfluxServer): QueryLanguage {
+export function chooseQueryLanguage(
+  config: Pick<InfluxConfig, 'language' | 'bucket'>,
+  server: InfluxServer,
+): QueryLanguage {
   const hasFlux = server.major === 2 || (server.major === 1 && server.minor >= 8);
   if (config.language === 'influxql') return 'influxql';
   if (config.language === 'flux') {
@@ -34,7 +37,9 @@ export function chooseQueryLanguage(config: Pick<InfluxConfig, 'language' | 'buc
       throw new AppError(
         'invalid_input',
         `InfluxDB ${server.version} does not speak Flux`,
-        server.major >= 3 ? 'InfluxDB 3 answers SQL and InfluxQL only.' : 'Flux needs InfluxDB 2.x, or 1.8+ with flux-enabled = true.',
+        server.major >= 3
+          ? 'InfluxDB 3 answers SQL and InfluxQL only.'
+          : 'Flux needs InfluxDB 2.x, or 1.8+ with flux-enabled = true.',
         'Set INFLUX_QUERY_LANGUAGE=influxql (or auto).',
       );
     }
@@ -93,7 +98,11 @@ export function sourceView(connection: InfluxConnection): MetricsSourceView {
 }
 
 /** Runs specs in one request, in whichever language the connection speaks. */
-export async function runQueries(connection: InfluxConnection, queries: readonly SeriesQuery[], window: QueryWindow): Promise<RawSeries[]> {
+export async function runQueries(
+  connection: InfluxConnection,
+  queries: readonly SeriesQuery[],
+  window: QueryWindow,
+): Promise<RawSeries[]> {
   if (queries.length === 0) return [];
   if (connection.language === 'flux') {
     const csv = await queryFlux(buildFluxQuery(queries, window, connection.config.bucket ?? ''), connection.config);
@@ -111,7 +120,7 @@ function hasData(raw: readonly RawSeries[]): boolean {
 }
 
 const LABELS_MISSING_NOTICE =
-  "Telegraf is not collecting the compose labels, so containers were matched by name. Add docker_label_include = " +
+  'Telegraf is not collecting the compose labels, so containers were matched by name. Add docker_label_include = ' +
   '["com.docker.compose.project", "com.docker.compose.service"] to [[inputs.docker]].';
 
 /**
@@ -126,7 +135,8 @@ async function runContainerQueries(
 ): Promise<{ raw: RawSeries[]; by: ContainerSelector['by'] }> {
   const key = `${connection.config.url}|${connection.config.database}|${project}`;
   const cached = memo().selector;
-  const order: Array<ContainerSelector['by']> = cached && cached.key === key && cached.until > Date.now() ? [cached.value] : ['labels', 'name'];
+  const order: Array<ContainerSelector['by']> =
+    cached && cached.key === key && cached.until > Date.now() ? [cached.value] : ['labels', 'name'];
   for (const by of order) {
     const raw = await runQueries(connection, build({ by, project }), window);
     if (hasData(raw)) {
@@ -142,7 +152,10 @@ function formatWindow(window: QueryWindow): string {
 }
 
 function noData(connection: InfluxConnection, window: QueryWindow): AppError {
-  const where = connection.language === 'flux' ? `bucket "${connection.config.bucket}"` : `database "${connection.config.database}"`;
+  const where =
+    connection.language === 'flux'
+      ? `bucket "${connection.config.bucket}"`
+      : `database "${connection.config.database}"`;
   return new AppError(
     'no_data',
     'No Telegraf data in this range',
@@ -165,7 +178,12 @@ export async function loadInfluxGraphs(
   const connection = await connectInflux(config);
   const [host, containers] = await Promise.all([
     runQueries(connection, hostQueries(), range),
-    runContainerQueries(connection, options.project, (selector) => containerQueries(selector, options.withNetwork), range),
+    runContainerQueries(
+      connection,
+      options.project,
+      (selector) => containerQueries(selector, options.withNetwork),
+      range,
+    ),
   ]);
   const notices: MetricsNotice[] = [];
   if (!hasData(host) && !hasData(containers.raw)) throw noData(connection, range);
@@ -176,10 +194,17 @@ export async function loadInfluxGraphs(
       text: `No container data for the compose project "${options.project}" in this range: Telegraf's [[inputs.docker]] is not enabled, cannot read the Docker socket, or the project name differs (COMPOSE_PROJECT).`,
     });
   }
-  if (!hasData(host)) notices.push({ level: 'warning', text: "No host data (mem, cpu, system) in this range: Telegraf's host inputs are not enabled." });
+  if (!hasData(host))
+    notices.push({
+      level: 'warning',
+      text: "No host data (mem, cpu, system) in this range: Telegraf's host inputs are not enabled.",
+    });
   return {
     source: sourceView(connection),
-    charts: [...hostCharts(host), ...serviceCharts(containers.raw, options.project, options.serviceOrder, options.withNetwork)],
+    charts: [
+      ...hostCharts(host),
+      ...serviceCharts(containers.raw, options.project, options.serviceOrder, options.withNetwork),
+    ],
     notices,
   };
 }
@@ -197,7 +222,9 @@ export async function loadInfluxHeadline(
   const window: QueryWindow = { fromMs: toMs - HOUR_MS, toMs, intervalMs: TREND_INTERVAL_MS };
   const build = (selector: ContainerSelector) => [...headlineLastQueries(selector), ...headlineTrendQueries(selector)];
   const { raw, by } = await runContainerQueries(connection, options.project, build, window);
-  const all = hasData(raw) ? raw : await runQueries(connection, build({ by: 'labels', project: options.project }), window);
+  const all = hasData(raw)
+    ? raw
+    : await runQueries(connection, build({ by: 'labels', project: options.project }), window);
   if (!hasData(all)) throw noData(connection, window);
 
   const last = (id: string) => newestPoint(pointsOf(all, id));

@@ -32,7 +32,9 @@ export function buildInfluxqlStatement(query: SeriesQuery, window: QueryWindow):
   if (query.containers?.by === 'labels') {
     conditions.push(`${influxqlIdentifier(COMPOSE_PROJECT_TAG)} = ${influxqlString(query.containers.project)}`);
   } else if (query.containers?.by === 'name') {
-    conditions.push(`${influxqlIdentifier(CONTAINER_NAME_TAG)} =~ ${influxqlRegex(composeNameRegexSource(query.containers.project))}`);
+    conditions.push(
+      `${influxqlIdentifier(CONTAINER_NAME_TAG)} =~ ${influxqlRegex(composeNameRegexSource(query.containers.project))}`,
+    );
   }
   conditions.push(`time >= ${Math.floor(window.fromMs)}ms`, `time < ${Math.ceil(window.toMs)}ms`);
   const groups = groupTags(query.containers).map(influxqlIdentifier);

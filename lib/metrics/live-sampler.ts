@@ -61,15 +61,16 @@ export interface StatsRead {
   stats: StatsReading;
 }
 
-type DockerReading =
-  | { ok: true; readings: StatsRead[] }
-  | { ok: false; error: ErrorView };
+type DockerReading = { ok: true; readings: StatsRead[] } | { ok: false; error: ErrorView };
 
 /**
  * Memory without the reclaimable page cache, exactly as docker stats (and Telegraf) compute it:
  * usage − total_inactive_file on cgroup v1, − inactive_file on cgroup v2, − cache on Docker ≤ 19.03.
  */
-export function containerMemoryBytes(memory: { usage?: number; stats?: Readonly<Record<string, number | undefined>> }): number {
+export function containerMemoryBytes(memory: {
+  usage?: number;
+  stats?: Readonly<Record<string, number | undefined>>;
+}): number {
   const usage = memory.usage ?? 0;
   const stats = memory.stats ?? {};
   const v1 = stats.total_inactive_file;
@@ -115,7 +116,9 @@ async function readMemory(): Promise<{ total: number; available: number }> {
     const total = bytes('MemTotal');
     const free = bytes('MemFree');
     // Kernels before 3.14 lack MemAvailable; free plus buffers and page cache is the old estimate.
-    const available = bytes('MemAvailable') ?? (free === undefined ? undefined : free + (bytes('Buffers') ?? 0) + (bytes('Cached') ?? 0));
+    const available =
+      bytes('MemAvailable') ??
+      (free === undefined ? undefined : free + (bytes('Buffers') ?? 0) + (bytes('Cached') ?? 0));
     if (total !== undefined && available !== undefined) return { total, available };
   } catch {
     // Not Linux (a developer's machine): fall through to Node's numbers.
@@ -180,7 +183,11 @@ function rate(previous: number | undefined, current: number | undefined, seconds
 }
 
 /** As docker stats: the container's share of the host's CPU time, scaled so that one core is 100 %. */
-function cpuPercent(previous: ContainerCounters | undefined, current: ContainerCounters, onlineCpus: number): number | null {
+function cpuPercent(
+  previous: ContainerCounters | undefined,
+  current: ContainerCounters,
+  onlineCpus: number,
+): number | null {
   if (!previous || onlineCpus <= 0) return null;
   const cpuDelta = current.cpuTotal - previous.cpuTotal;
   const systemDelta = current.systemCpu - previous.systemCpu;
@@ -203,7 +210,12 @@ export function containerSamples(
     // Empty sections: it stopped between the list and the read.
     if (memory?.usage === undefined || cpuTotal === undefined || systemCpu === undefined) continue;
     const readMs = Date.parse(stats.read ?? '');
-    const current: ContainerCounters = { readMs: Number.isNaN(readMs) ? Date.now() : readMs, cpuTotal, systemCpu, network: networkTotals(stats.networks) };
+    const current: ContainerCounters = {
+      readMs: Number.isNaN(readMs) ? Date.now() : readMs,
+      cpuTotal,
+      systemCpu,
+      network: networkTotals(stats.networks),
+    };
     const previous = previousCounters.get(container.id);
     const onlineCpus = stats.cpu_stats?.online_cpus || stats.cpu_stats?.cpu_usage?.percpu_usage?.length || 0;
     const seconds = previous ? (current.readMs - previous.readMs) / 1000 : 0;

@@ -1,6 +1,15 @@
 import { CPU_PER_SERVICE_NOTE, MEMORY_PER_SERVICE_NOTE, newestPoint } from './charts';
 import type { LiveContainerSample, LiveSample } from './live-types';
-import type { ChartId, HeadlineView, MetricChart, MetricPoint, MetricSeries, MetricUnit, MetricsNotice, MetricsView } from './types';
+import type {
+  ChartId,
+  HeadlineView,
+  MetricChart,
+  MetricPoint,
+  MetricSeries,
+  MetricUnit,
+  MetricsNotice,
+  MetricsView,
+} from './types';
 
 /**
  * The live sampler's samples as the same charts and headline the InfluxDB path produces (same chart
@@ -30,7 +39,12 @@ function duration(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
 }
 
-function liveNotices(samples: readonly LiveSample[], reason: LiveReason, windowMs: number, intervalMs?: number): MetricsNotice[] {
+function liveNotices(
+  samples: readonly LiveSample[],
+  reason: LiveReason,
+  windowMs: number,
+  intervalMs?: number,
+): MetricsNotice[] {
   const because = reason === 'not_configured' ? 'InfluxDB is not configured' : 'InfluxDB did not answer';
   const every = intervalMs === undefined ? '' : `, measured every ${duration(intervalMs)}`;
   const notices: MetricsNotice[] = [
@@ -43,7 +57,10 @@ function liveNotices(samples: readonly LiveSample[], reason: LiveReason, windowM
   if (!newest) notices.push({ level: 'info', text: 'Waiting for the first measurement.' });
   else if (newest.docker) {
     const { title, detail, fix } = newest.docker;
-    notices.push({ level: 'warning', text: `${title}: ${detail}${fix ? ` ${fix}` : ''} Only the host's numbers are current.` });
+    notices.push({
+      level: 'warning',
+      text: `${title}: ${detail}${fix ? ` ${fix}` : ''} Only the host's numbers are current.`,
+    });
   }
   return notices;
 }
@@ -53,7 +70,13 @@ function seriesOf(key: string, label: string, points: MetricPoint[]): MetricSeri
   return { key, label, points, ...(newest ? { lastSeenMs: newest[0] } : {}) };
 }
 
-function chart(id: ChartId, title: string, unit: MetricUnit, series: MetricSeries[], notes: string[] = []): MetricChart {
+function chart(
+  id: ChartId,
+  title: string,
+  unit: MetricUnit,
+  series: MetricSeries[],
+  notes: string[] = [],
+): MetricChart {
   return { id, title, unit, series, notes };
 }
 
@@ -68,7 +91,11 @@ function orderedServices(samples: readonly LiveSample[], order: readonly string[
 }
 
 /** The sum over a service's containers in one sample; null when none of them has the value (stopped, or a first sample). */
-function serviceValue(sample: LiveSample, service: string, value: (container: LiveContainerSample) => number | null): number | null {
+function serviceValue(
+  sample: LiveSample,
+  service: string,
+  value: (container: LiveContainerSample) => number | null,
+): number | null {
   let sum: number | null = null;
   for (const container of sample.containers) {
     if (container.service !== service) continue;
@@ -78,7 +105,11 @@ function serviceValue(sample: LiveSample, service: string, value: (container: Li
   return sum;
 }
 
-function servicePoints(samples: readonly LiveSample[], service: string, value: (container: LiveContainerSample) => number | null): MetricPoint[] {
+function servicePoints(
+  samples: readonly LiveSample[],
+  service: string,
+  value: (container: LiveContainerSample) => number | null,
+): MetricPoint[] {
   return samples.map((sample) => [sample.atMs, serviceValue(sample, service, value)]);
 }
 
@@ -105,27 +136,74 @@ export function liveMetricsView(samples: readonly LiveSample[], options: LiveVie
 
   const charts: MetricChart[] = [
     chart('host-memory', 'Host memory', 'bytes', [
-      seriesOf('used', 'Used', hostPoints(inWindow, (s) => s.host.memUsedBytes)),
-      seriesOf('available', 'Available', hostPoints(inWindow, (s) => s.host.memAvailableBytes)),
+      seriesOf(
+        'used',
+        'Used',
+        hostPoints(inWindow, (s) => s.host.memUsedBytes),
+      ),
+      seriesOf(
+        'available',
+        'Available',
+        hostPoints(inWindow, (s) => s.host.memAvailableBytes),
+      ),
     ]),
-    chart('host-cpu', 'Host CPU busy', 'percent', [seriesOf('busy', 'Busy', hostPoints(inWindow, (s) => s.host.cpuBusyPercent))]),
+    chart('host-cpu', 'Host CPU busy', 'percent', [
+      seriesOf(
+        'busy',
+        'Busy',
+        hostPoints(inWindow, (s) => s.host.cpuBusyPercent),
+      ),
+    ]),
     chart('host-load', 'Host load', 'load', [
-      seriesOf('load1', '1 min', hostPoints(inWindow, (s) => s.host.load1)),
-      seriesOf('load5', '5 min', hostPoints(inWindow, (s) => s.host.load5)),
-      seriesOf('load15', '15 min', hostPoints(inWindow, (s) => s.host.load15)),
+      seriesOf(
+        'load1',
+        '1 min',
+        hostPoints(inWindow, (s) => s.host.load1),
+      ),
+      seriesOf(
+        'load5',
+        '5 min',
+        hostPoints(inWindow, (s) => s.host.load5),
+      ),
+      seriesOf(
+        'load15',
+        '15 min',
+        hostPoints(inWindow, (s) => s.host.load15),
+      ),
     ]),
-    chart('service-memory', 'Memory per service', 'bytes', perService((c) => c.memBytes), [MEMORY_PER_SERVICE_NOTE]),
-    chart('service-cpu', 'CPU per service', 'cpu_percent', perService((c) => c.cpuPercent), [CPU_PER_SERVICE_NOTE]),
+    chart(
+      'service-memory',
+      'Memory per service',
+      'bytes',
+      perService((c) => c.memBytes),
+      [MEMORY_PER_SERVICE_NOTE],
+    ),
+    chart(
+      'service-cpu',
+      'CPU per service',
+      'cpu_percent',
+      perService((c) => c.cpuPercent),
+      [CPU_PER_SERVICE_NOTE],
+    ),
     // Like Telegraf, which writes no network series for a container with network_mode none.
-    chart('service-network', 'Network per service', 'bytes_per_second', perService(networkOf).filter((series) => series.lastSeenMs !== undefined), [
-      NETWORK_NOTE,
-    ]),
+    chart(
+      'service-network',
+      'Network per service',
+      'bytes_per_second',
+      perService(networkOf).filter((series) => series.lastSeenMs !== undefined),
+      [NETWORK_NOTE],
+    ),
   ];
 
   return {
     source: { kind: 'live', reason, windowMs },
     // The axis spans what has been sampled (at least two minutes), not an empty quarter of an hour.
-    range: { preset: 'live', fromMs: Math.max(fromMs, Math.min((inWindow[0]?.atMs ?? nowMs) - intervalMs, nowMs - 2 * 60_000)), toMs: nowMs, intervalMs },
+    range: {
+      preset: 'live',
+      fromMs: Math.max(fromMs, Math.min((inWindow[0]?.atMs ?? nowMs) - intervalMs, nowMs - 2 * 60_000)),
+      toMs: nowMs,
+      intervalMs,
+    },
     charts,
     markers: [],
     notices: liveNotices(inWindow, reason, windowMs, intervalMs),
@@ -143,7 +221,8 @@ export function liveHeadline(samples: readonly LiveSample[], reason: LiveReason,
   let biggest: HeadlineView['biggest'] = null;
   if (newest && newest.containers.length > 0) {
     const byService = new Map<string, number>();
-    for (const container of newest.containers) byService.set(container.service, (byService.get(container.service) ?? 0) + container.memBytes);
+    for (const container of newest.containers)
+      byService.set(container.service, (byService.get(container.service) ?? 0) + container.memBytes);
     const [service, value] = [...byService].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]!;
     biggest = { service, value, atMs: newest.atMs, trend: servicePoints(recent, service, (c) => c.memBytes) };
   }

@@ -12,7 +12,10 @@ const SAME_RESTART_SLACK_MS = 5_000;
  * audit log, and each container's last start as Docker reports it (a crash, a deploy, a restart from
  * the command line).
  */
-export function restartMarkers(window: { fromMs: number; toMs: number }, containers: readonly ContainerView[]): RestartMarker[] {
+export function restartMarkers(
+  window: { fromMs: number; toMs: number },
+  containers: readonly ContainerView[],
+): RestartMarker[] {
   const markers: RestartMarker[] = [];
   /** When each dashboard restart ran, to recognise the Docker start it caused. */
   const ran: Array<{ service: string; fromMs: number; toMs: number }> = [];
@@ -21,8 +24,15 @@ export function restartMarkers(window: { fromMs: number; toMs: number }, contain
     const atMs = Date.parse(record.startedAt);
     if (!inWindow(atMs)) continue;
     const container = containers.find((c) => c.name === record.target || c.id.startsWith(record.target ?? '\0'));
-    const service = container?.service ?? (record.target?.startsWith('mastodon (') ? 'web, streaming, sidekiq' : (record.target ?? '?'));
-    markers.push({ atMs, service, source: 'audit', label: `Restarted from the dashboard: ${record.target ?? service}` });
+    const service =
+      container?.service ??
+      (record.target?.startsWith('mastodon (') ? 'web, streaming, sidekiq' : (record.target ?? '?'));
+    markers.push({
+      atMs,
+      service,
+      source: 'audit',
+      label: `Restarted from the dashboard: ${record.target ?? service}`,
+    });
     const finishedMs = record.finishedAt ? Date.parse(record.finishedAt) : atMs;
     ran.push({ service, fromMs: atMs, toMs: finishedMs + SAME_RESTART_SLACK_MS });
   }
@@ -30,9 +40,18 @@ export function restartMarkers(window: { fromMs: number; toMs: number }, contain
     const startedMs = container.startedAt ? Date.parse(container.startedAt) : NaN;
     if (!Number.isFinite(startedMs) || !inWindow(startedMs)) continue;
     const explained = ran.some(
-      (r) => startedMs >= r.fromMs && startedMs <= r.toMs && (r.service === container.service || r.service.includes(container.service)),
+      (r) =>
+        startedMs >= r.fromMs &&
+        startedMs <= r.toMs &&
+        (r.service === container.service || r.service.includes(container.service)),
     );
-    if (!explained) markers.push({ atMs: startedMs, service: container.service, source: 'docker', label: `${container.name} started (Docker)` });
+    if (!explained)
+      markers.push({
+        atMs: startedMs,
+        service: container.service,
+        source: 'docker',
+        label: `${container.name} started (Docker)`,
+      });
   }
   return markers.sort((a, b) => a.atMs - b.atMs);
 }

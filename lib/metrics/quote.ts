@@ -35,7 +35,10 @@ export function influxqlRegex(source: string): string {
 
 /** Flux string literal: double quotes; backslash, quote and interpolation (${) escaped. */
 export function fluxString(value: string): string {
-  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\$\{/g, '\\${').replace(/\n/g, '\\n')}"`;
+  return `"${value
+    .replace(/[\\"]/g, (c) => `\\${c}`)
+    .replace(/\$\{/g, '\\${')
+    .replace(/\n/g, '\\n')}"`;
 }
 
 /** Flux regex literal; the source comes from composeNameRegexSource. */

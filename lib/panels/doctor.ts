@@ -1,7 +1,13 @@
 import 'server-only';
 
 import { getConfig } from '../config';
-import { diagnoseConfig, summarizeFindings, summaryLine, type DoctorSummary, type Finding } from '../mastodon/config-doctor';
+import {
+  diagnoseConfig,
+  summarizeFindings,
+  summaryLine,
+  type DoctorSummary,
+  type Finding,
+} from '../mastodon/config-doctor';
 import { readMastodonConfigFiles } from '../mastodon/config-files';
 import { runPanel, type PanelResult } from './panel';
 

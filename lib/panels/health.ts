@@ -1,6 +1,12 @@
 import 'server-only';
 
-import { probeStreaming, probeWeb, readMigrationState, type MigrationState, type ServiceProbe } from '../mastodon/health';
+import {
+  probeStreaming,
+  probeWeb,
+  readMigrationState,
+  type MigrationState,
+  type ServiceProbe,
+} from '../mastodon/health';
 import { readRunningVersion, type RunningVersion } from '../mastodon/running-version';
 import { runPanel, type PanelResult } from './panel';
 
@@ -14,7 +20,12 @@ export interface HealthPanelData {
 /** Is Mastodon itself well: web and streaming answer, which version runs, and whether migrations wait. Each part fails alone. */
 export function healthPanel(): Promise<PanelResult<HealthPanelData>> {
   return runPanel('Mastodon health', 12_000, async () => {
-    const [web, streaming, version, migrations] = await Promise.all([probeWeb(), probeStreaming(), readRunningVersion(), readMigrationState()]);
+    const [web, streaming, version, migrations] = await Promise.all([
+      probeWeb(),
+      probeStreaming(),
+      readRunningVersion(),
+      readMigrationState(),
+    ]);
     return { web, streaming, version, migrations };
   });
 }

@@ -43,23 +43,31 @@ function liveView(nowMs: number, influxError?: ErrorView): MetricsView {
 }
 
 /** The graphs: InfluxDB's history for the range, or the live sampler's window when InfluxDB is absent or down. */
-export function graphsPanel(input: MetricsRangeInput, options: { withNetwork?: boolean } = {}): Promise<PanelResult<MetricsView>> {
+export function graphsPanel(
+  input: MetricsRangeInput,
+  options: { withNetwork?: boolean } = {},
+): Promise<PanelResult<MetricsView>> {
   const config = getConfig();
   return runPanel('InfluxDB', config.influx.timeoutMs * 3 + 1_000, async () => {
     const nowMs = Date.now();
     if (!config.influx.url) return liveView(nowMs);
     const range = resolveRange(input, nowMs);
     const [graphs, containers] = await Promise.all([
-      loadInfluxGraphs(range, { project: config.composeProject, serviceOrder: SERVICE_ORDER, withNetwork: options.withNetwork ?? true }).catch(
-        (error: unknown) => {
-          if (fallsBackToLive(error)) return error;
-          throw error;
-        },
-      ),
+      loadInfluxGraphs(range, {
+        project: config.composeProject,
+        serviceOrder: SERVICE_ORDER,
+        withNetwork: options.withNetwork ?? true,
+      }).catch((error: unknown) => {
+        if (fallsBackToLive(error)) return error;
+        throw error;
+      }),
       projectContainers(),
     ]);
     if (graphs instanceof AppError) return liveView(nowMs, graphs.toView());
-    const notices = [...graphs.notices, ...stoppedNotices(graphs.charts, containers, range.toMs, Math.max(range.intervalMs, config.metricsIntervalMs))];
+    const notices = [
+      ...graphs.notices,
+      ...stoppedNotices(graphs.charts, containers, range.toMs, Math.max(range.intervalMs, config.metricsIntervalMs)),
+    ];
     return {
       source: graphs.source,
       range,
@@ -92,7 +100,10 @@ export function stoppedNotices(
     const state = notRunning ? ` (Docker: ${docker.map((c) => c.state).join(', ')})` : '';
     if (!series?.lastSeenMs) {
       if (docker.length > 0) {
-        notices.push({ level: 'warning', text: `${service}: no data in this range${state}. Telegraf records only running containers.` });
+        notices.push({
+          level: 'warning',
+          text: `${service}: no data in this range${state}. Telegraf records only running containers.`,
+        });
       }
       continue;
     }
@@ -113,7 +124,10 @@ export function headlinePanel(): Promise<PanelResult<HeadlineView>> {
   const config = getConfig();
   return runPanel('Memory and CPU', config.influx.timeoutMs * 2 + 1_000, async () => {
     const live = (influxError?: ErrorView): HeadlineView => {
-      const view = { ...liveHeadline(liveSamples(), influxError ? 'influx_failed' : 'not_configured', LIVE_WINDOW_MS), refreshMs: config.metricsIntervalMs };
+      const view = {
+        ...liveHeadline(liveSamples(), influxError ? 'influx_failed' : 'not_configured', LIVE_WINDOW_MS),
+        refreshMs: config.metricsIntervalMs,
+      };
       return influxError ? { ...view, influxError } : view;
     };
     if (!config.influx.url) return live();

@@ -9,7 +9,10 @@ export async function runPanel<T>(name: string, timeoutMs: number, work: () => P
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new AppError('timeout', `${name} did not answer`, `No answer within ${Math.round(timeoutMs / 100) / 10} s.`)),
+      () =>
+        reject(
+          new AppError('timeout', `${name} did not answer`, `No answer within ${Math.round(timeoutMs / 100) / 10} s.`),
+        ),
       timeoutMs,
     );
   });

@@ -1,6 +1,11 @@
 import 'server-only';
 
-import { readPeopleCounts, readRegistrationMode, type PeopleCounts, type RegistrationModeView } from '../mastodon/people';
+import {
+  readPeopleCounts,
+  readRegistrationMode,
+  type PeopleCounts,
+  type RegistrationModeView,
+} from '../mastodon/people';
 import { runPanel, type PanelResult } from './panel';
 
 export interface PeoplePanelData extends PeopleCounts {
@@ -14,7 +19,10 @@ export interface PeoplePanelData extends PeopleCounts {
 /** Users, local posts, pending sign-ups, open reports, the Owners and the registration mode, from Postgres. */
 export function peoplePanel(): Promise<PanelResult<PeoplePanelData>> {
   return runPanel('People and moderation', 10_000, async () => {
-    const [counts, registrations] = await Promise.all([readPeopleCounts(), runPanel('Registration mode', 8_000, readRegistrationMode)]);
+    const [counts, registrations] = await Promise.all([
+      readPeopleCounts(),
+      runPanel('Registration mode', 8_000, readRegistrationMode),
+    ]);
     return { ...counts, registrations };
   });
 }

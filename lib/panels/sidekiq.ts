@@ -33,7 +33,9 @@ export function sidekiqPanel(): Promise<PanelResult<SidekiqPanelData>> {
   return runPanel('Sidekiq', 2 * config.docker.timeoutMs + 10_000, async () => {
     const docker = await containersPanel();
     const containers = docker.ok ? docker.data.containers : [];
-    const version: RunningVersion = docker.ok ? await readRunningVersion({ of: 'sidekiq' }) : { problem: `Docker: ${docker.error.title}` };
+    const version: RunningVersion = docker.ok
+      ? await readRunningVersion({ of: 'sidekiq' })
+      : { problem: `Docker: ${docker.error.title}` };
     const report = await readSidekiq({ version: version.version });
 
     const heartbeats = report.processes.map((process) => ({

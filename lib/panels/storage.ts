@@ -37,11 +37,19 @@ export function storagePanel(options: { nowMs?: number } = {}): Promise<PanelRes
   const diskMs = (config.influx.url ? config.influx.timeoutMs * 2 : 0) + config.docker.timeoutMs + 1_000;
   return runPanel('Storage', Math.max(POSTGRES_PART_MS, REDIS_PART_MS, diskMs) + 1_000, async () => {
     const nowMs = options.nowMs ?? Date.now();
-    const servers = distinctRedisServers({ main: config.mastodon.redis, sidekiq: config.mastodon.sidekiqRedis, cache: config.mastodon.cacheRedis });
+    const servers = distinctRedisServers({
+      main: config.mastodon.redis,
+      sidekiq: config.mastodon.sidekiqRedis,
+      cache: config.mastodon.cacheRedis,
+    });
     const [database, disk, memories] = await Promise.all([
       runPanel('Postgres', POSTGRES_PART_MS, () => readDatabaseSize()),
       runPanel('Host disk', diskMs, () => readHostDisk({ nowMs })),
-      Promise.all(servers.map((server) => runPanel(`Redis ${server.server}`, REDIS_PART_MS, () => readRedisMemory(server.roles[0]!)))),
+      Promise.all(
+        servers.map((server) =>
+          runPanel(`Redis ${server.server}`, REDIS_PART_MS, () => readRedisMemory(server.roles[0]!)),
+        ),
+      ),
     ]);
     return {
       database,

@@ -18,7 +18,13 @@ export function postgres(): pg.Pool {
     const pool = new pg.Pool({
       ...(target.connectionString
         ? { connectionString: target.connectionString }
-        : { host: target.host, port: target.port, database: target.database, user: target.user, password: target.password }),
+        : {
+            host: target.host,
+            port: target.port,
+            database: target.database,
+            user: target.user,
+            password: target.password,
+          }),
       max: 4,
       connectionTimeoutMillis: 3_000,
       idleTimeoutMillis: 30_000,

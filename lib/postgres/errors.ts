@@ -17,9 +17,22 @@ export function postgresUnavailable(error: unknown): AppError {
   if (error instanceof AppError) return error;
   const where = postgresWhere();
   const code = (error as { code?: string } | undefined)?.code;
-  const message = (error instanceof Error ? error.message : String(error)).replace(/postgres(ql)?:\/\/\S+/g, 'postgres://…');
-  if (code === '57014' || /statement timeout|query read timeout|timeout exceeded when trying to connect|Connection terminated due to connection timeout/i.test(message)) {
-    return new AppError('postgres_unreachable', "Mastodon's Postgres is not answering", `${where} did not answer in time (${message}).`, 'A long query or a lock may be blocking it: check the db container (docker compose logs db) and pg_stat_activity.');
+  const message = (error instanceof Error ? error.message : String(error)).replace(
+    /postgres(ql)?:\/\/\S+/g,
+    'postgres://…',
+  );
+  if (
+    code === '57014' ||
+    /statement timeout|query read timeout|timeout exceeded when trying to connect|Connection terminated due to connection timeout/i.test(
+      message,
+    )
+  ) {
+    return new AppError(
+      'postgres_unreachable',
+      "Mastodon's Postgres is not answering",
+      `${where} did not answer in time (${message}).`,
+      'A long query or a lock may be blocking it: check the db container (docker compose logs db) and pg_stat_activity.',
+    );
   }
   // A host name that does not resolve is not a stopped database: in a container it means the dashboard
   // is not on the network where db lives.
@@ -31,22 +44,47 @@ export function postgresUnavailable(error: unknown): AppError {
       "In a container, the dashboard must join the compose project's internal_network, where db lives (deploy/compose.mastodash.yml does). On the host, DB_HOST must be an address, not db.",
     );
   }
-  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P01' || code === '57P03' || /Connection terminated/i.test(message)) {
+  if (
+    code === 'ECONNREFUSED' ||
+    code === 'ECONNRESET' ||
+    code === '57P01' ||
+    code === '57P03' ||
+    /Connection terminated/i.test(message)
+  ) {
     return new AppError(
       'postgres_unreachable',
       "Mastodon's Postgres is down",
       `${where} refused or dropped the connection (${code ?? message}).`,
-      'Start the db container (docker compose up -d db). In a container, the dashboard must be on the compose project\'s internal network, and DB_HOST is db.',
+      "Start the db container (docker compose up -d db). In a container, the dashboard must be on the compose project's internal network, and DB_HOST is db.",
     );
   }
   if (code === '28P01' || code === '28000') {
-    return new AppError('postgres_refused', "Mastodon's Postgres refused the login", `${where}: ${message}.`, 'Check DB_USER and DB_PASS in .env.production.');
+    return new AppError(
+      'postgres_refused',
+      "Mastodon's Postgres refused the login",
+      `${where}: ${message}.`,
+      'Check DB_USER and DB_PASS in .env.production.',
+    );
   }
   if (code === '3D000') {
-    return new AppError('postgres_refused', "Mastodon's database does not exist", `${where}: ${message}.`, 'Check DB_NAME in .env.production.');
+    return new AppError(
+      'postgres_refused',
+      "Mastodon's database does not exist",
+      `${where}: ${message}.`,
+      'Check DB_NAME in .env.production.',
+    );
   }
   if (code === '42P01' || code === '42703') {
-    return new AppError('postgres_refused', "This is not the Mastodon schema the dashboard knows", `${where}: ${message}.`, 'Check DB_NAME, and that migrations have run (RAILS_ENV=production bin/rails db:migrate).');
+    return new AppError(
+      'postgres_refused',
+      'This is not the Mastodon schema the dashboard knows',
+      `${where}: ${message}.`,
+      'Check DB_NAME, and that migrations have run (RAILS_ENV=production bin/rails db:migrate).',
+    );
   }
-  return new AppError('upstream_failed', "Mastodon's Postgres refused the query", `${where}: ${code ? `${code} ` : ''}${message}`);
+  return new AppError(
+    'upstream_failed',
+    "Mastodon's Postgres refused the query",
+    `${where}: ${code ? `${code} ` : ''}${message}`,
+  );
 }

@@ -26,7 +26,9 @@ const schema = z.object({
 });
 
 /** The socket proxy's settings (the `node dist/socket-proxy.mjs` command), from its environment. */
-export function loadSocketProxyConfig(env: Readonly<Record<string, string | undefined>> = process.env): SocketProxyConfig {
+export function loadSocketProxyConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): SocketProxyConfig {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const result = schema.safeParse(present);
   if (!result.success) {

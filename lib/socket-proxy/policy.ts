@@ -74,7 +74,13 @@ export function decide(method: string, rawUrl: string, project: string): ProxyDe
   for (const call of CONTAINER_CALLS) {
     const match = method === call.method ? call.pattern.exec(path) : null;
     if (match) {
-      return { kind: 'container', versionPrefix: match[1] ?? '', ref: match[2] as string, action: match[3] as string, query };
+      return {
+        kind: 'container',
+        versionPrefix: match[1] ?? '',
+        ref: match[2] as string,
+        action: match[3] as string,
+        query,
+      };
     }
   }
   for (const call of EXEC_CALLS) {
@@ -123,7 +129,8 @@ interface InspectAnswer {
 export function mountsDockerSocket(inspect: unknown): boolean {
   const info = (inspect ?? {}) as InspectAnswer;
   const mounts = (info.Mounts ?? []).some(
-    (mount) => (mount.Type === 'bind' && isSocketSource(mount.Source ?? '')) || SOCKET_PATHS.includes(mount.Destination ?? ''),
+    (mount) =>
+      (mount.Type === 'bind' && isSocketSource(mount.Source ?? '')) || SOCKET_PATHS.includes(mount.Destination ?? ''),
   );
   // HostConfig.Binds as well: it is what was asked for, even before Docker has worked out Mounts.
   const binds = (info.HostConfig?.Binds ?? []).some((bind) => {
@@ -137,9 +144,16 @@ export function containerFacts(inspect: unknown): ContainerFacts {
   const info = (inspect ?? {}) as InspectAnswer;
   const labels = info.Config?.Labels ?? {};
   const service = labels[COMPOSE_LABELS.service] ?? null;
-  const facts: ContainerFacts = { id: typeof info.Id === 'string' ? info.Id : '', project: labels[PROJECT_LABEL] ?? null, service };
+  const facts: ContainerFacts = {
+    id: typeof info.Id === 'string' ? info.Id : '',
+    project: labels[PROJECT_LABEL] ?? null,
+    service,
+  };
   if (mountsDockerSocket(info)) return { ...facts, guarded: "it mounts Docker's socket" };
-  if ((service !== null && (DASHBOARD_SERVICES as readonly string[]).includes(service)) || labels[DASHBOARD_IMAGE_LABEL[0]] === DASHBOARD_IMAGE_LABEL[1]) {
+  if (
+    (service !== null && (DASHBOARD_SERVICES as readonly string[]).includes(service)) ||
+    labels[DASHBOARD_IMAGE_LABEL[0]] === DASHBOARD_IMAGE_LABEL[1]
+  ) {
     return { ...facts, guarded: "it is the dashboard's own container" };
   }
   return facts;
@@ -149,9 +163,15 @@ export function containerFacts(inspect: unknown): ContainerFacts {
 const GUARDED_READS = new Set(['json', 'stats']);
 
 /** Why `action` (json, logs, stats, restart, exec) on this container is refused; undefined when it is allowed. */
-export function containerCallRefusal(facts: ContainerFacts, action: string, ref: string, project: string): string | undefined {
+export function containerCallRefusal(
+  facts: ContainerFacts,
+  action: string,
+  ref: string,
+  project: string,
+): string | undefined {
   if (facts.project !== project) return `container ${ref} is not part of the compose project ${project}`;
-  if (facts.guarded !== undefined && !GUARDED_READS.has(action)) return `container ${ref} may only be inspected: ${facts.guarded}`;
+  if (facts.guarded !== undefined && !GUARDED_READS.has(action))
+    return `container ${ref} may only be inspected: ${facts.guarded}`;
   if (action === 'exec' && !(EXEC_SERVICES as readonly string[]).includes(facts.service ?? '')) {
     return `the dashboard runs commands only in the services ${EXEC_SERVICES.join(' and ')}, and ${ref} is ${facts.service ? `the service ${facts.service}` : 'no compose service'}`;
   }
@@ -161,7 +181,11 @@ export function containerCallRefusal(facts: ContainerFacts, action: string, ref:
 // ---- disk usage -------------------------------------------------------------------------------------
 
 interface DiskUsageAnswer {
-  Containers?: Array<{ ImageID?: string; Labels?: Record<string, string> | null; Mounts?: Array<{ Type?: string; Name?: string }> | null }> | null;
+  Containers?: Array<{
+    ImageID?: string;
+    Labels?: Record<string, string> | null;
+    Mounts?: Array<{ Type?: string; Name?: string }> | null;
+  }> | null;
   Images?: Array<{ Id?: string }> | null;
   Volumes?: Array<{ Name?: string }> | null;
 }
@@ -171,12 +195,17 @@ interface DiskUsageAnswer {
  * they mount. The host's other projects stay unseen. LayersSize (all layers of all images) and the build cache
  * have no per-project part, so they are left out; lib/mastodon/storage.ts then adds up the project's images.
  */
-export function projectDiskUsage(answer: unknown, project: string): { Containers: unknown[]; Images: unknown[]; Volumes: unknown[]; BuildCache: [] } {
+export function projectDiskUsage(
+  answer: unknown,
+  project: string,
+): { Containers: unknown[]; Images: unknown[]; Volumes: unknown[]; BuildCache: [] } {
   const df = (answer ?? {}) as DiskUsageAnswer;
   const containers = (df.Containers ?? []).filter((container) => container.Labels?.[PROJECT_LABEL] === project);
   const images = new Set(containers.map((container) => container.ImageID).filter((id) => id !== undefined));
   const volumes = new Set(
-    containers.flatMap((container) => (container.Mounts ?? []).filter((mount) => mount.Type === 'volume' && mount.Name).map((mount) => mount.Name)),
+    containers.flatMap((container) =>
+      (container.Mounts ?? []).filter((mount) => mount.Type === 'volume' && mount.Name).map((mount) => mount.Name),
+    ),
   );
   return {
     Containers: containers,

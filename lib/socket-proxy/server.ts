@@ -2,7 +2,14 @@ import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerRespon
 import type { Duplex } from 'node:stream';
 
 import { execCreateRefusal } from '../docker/exec-programs';
-import { containerCallRefusal, containerFacts, decide, projectDiskUsage, type ContainerFacts, type ProxyDecision } from './policy';
+import {
+  containerCallRefusal,
+  containerFacts,
+  decide,
+  projectDiskUsage,
+  type ContainerFacts,
+  type ProxyDecision,
+} from './policy';
 
 export interface SocketProxyOptions {
   /** Docker's own socket. */
@@ -55,27 +62,36 @@ export function createSocketProxy(options: SocketProxyOptions): http.Server {
   function upstreamCall(path: string, limit: number, timeoutMs: number): Promise<{ status: number; text: string }> {
     options.onForwarded?.('GET', path);
     return new Promise((resolve, reject) => {
-      const request = http.request({ socketPath: options.upstreamSocket, path, method: 'GET', timeout: timeoutMs }, (response) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        response.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > limit) {
-            request.destroy(new Error(`Docker's answer to ${path.split('?')[0]} is larger than ${limit} bytes`));
-            return;
-          }
-          chunks.push(chunk);
-        });
-        response.on('end', () => resolve({ status: response.statusCode ?? 502, text: Buffer.concat(chunks).toString('utf8') }));
-        response.on('error', reject);
-      });
+      const request = http.request(
+        { socketPath: options.upstreamSocket, path, method: 'GET', timeout: timeoutMs },
+        (response) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          response.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > limit) {
+              request.destroy(new Error(`Docker's answer to ${path.split('?')[0]} is larger than ${limit} bytes`));
+              return;
+            }
+            chunks.push(chunk);
+          });
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 502, text: Buffer.concat(chunks).toString('utf8') }),
+          );
+          response.on('error', reject);
+        },
+      );
       request.on('timeout', () => request.destroy(new Error('Docker did not answer in time')));
       request.on('error', reject);
       request.end();
     });
   }
 
-  async function upstreamJson(path: string, limit = LOOKUP_ANSWER_LIMIT, timeoutMs = LOOKUP_TIMEOUT_MS): Promise<{ status: number; body: unknown }> {
+  async function upstreamJson(
+    path: string,
+    limit = LOOKUP_ANSWER_LIMIT,
+    timeoutMs = LOOKUP_TIMEOUT_MS,
+  ): Promise<{ status: number; body: unknown }> {
     const { status, text } = await upstreamCall(path, limit, timeoutMs);
     try {
       return { status, body: JSON.parse(text) };
@@ -105,7 +121,11 @@ export function createSocketProxy(options: SocketProxyOptions): http.Server {
   }
 
   /** Where to send an allowed call, or why not to. `body` is the request's body when it was read ahead (exec). */
-  async function resolve(decision: ProxyDecision, url: string, body: Buffer | Refusal | undefined): Promise<Forward | Refusal> {
+  async function resolve(
+    decision: ProxyDecision,
+    url: string,
+    body: Buffer | Refusal | undefined,
+  ): Promise<Forward | Refusal> {
     switch (decision.kind) {
       case 'allow':
         return { path: url };
@@ -134,7 +154,11 @@ export function createSocketProxy(options: SocketProxyOptions): http.Server {
     }
   }
 
-  async function route(request: IncomingMessage, decision: ProxyDecision, body: Buffer | Refusal | undefined): Promise<Forward | Refusal> {
+  async function route(
+    request: IncomingMessage,
+    decision: ProxyDecision,
+    body: Buffer | Refusal | undefined,
+  ): Promise<Forward | Refusal> {
     const method = request.method ?? '';
     const url = request.url ?? '';
     let outcome: Forward | Refusal;
@@ -170,7 +194,9 @@ export function createSocketProxy(options: SocketProxyOptions): http.Server {
     try {
       answer = await upstreamJson(path, DF_ANSWER_LIMIT, DF_TIMEOUT_MS);
     } catch (error) {
-      sendJson(response, 502, { message: `Docker behind the socket proxy did not answer: ${(error as Error).message}` });
+      sendJson(response, 502, {
+        message: `Docker behind the socket proxy did not answer: ${(error as Error).message}`,
+      });
       return;
     }
     if (answer.status !== 200) {
@@ -201,10 +227,13 @@ export function createSocketProxy(options: SocketProxyOptions): http.Server {
         options.onForwarded?.(request.method ?? '', outcome.path);
         const headers = { ...request.headers };
         if (outcome.body) headers['content-length'] = String(outcome.body.length);
-        const upstream = http.request({ socketPath: options.upstreamSocket, method: request.method, path: outcome.path, headers }, (answer) => {
-          response.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.headers);
-          answer.pipe(response);
-        });
+        const upstream = http.request(
+          { socketPath: options.upstreamSocket, method: request.method, path: outcome.path, headers },
+          (answer) => {
+            response.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.headers);
+            answer.pipe(response);
+          },
+        );
         upstream.on('error', (error) => {
           if (!response.headersSent) {
             sendJson(response, 502, { message: `Docker behind the socket proxy did not answer: ${error.message}` });
@@ -242,7 +271,12 @@ export function createSocketProxy(options: SocketProxyOptions): http.Server {
       }
       options.onForwarded?.(request.method ?? '', outcome.path);
       const headers = { ...request.headers, 'content-length': String(body.length) };
-      const upstream = http.request({ socketPath: options.upstreamSocket, method: request.method, path: outcome.path, headers });
+      const upstream = http.request({
+        socketPath: options.upstreamSocket,
+        method: request.method,
+        path: outcome.path,
+        headers,
+      });
       upstream.on('upgrade', (answer, upstreamSocket, upstreamHead) => {
         socket.write(statusLine(answer, 101) + headerLines(answer.rawHeaders) + '\r\n');
         if (upstreamHead.length > 0) socket.write(upstreamHead);
@@ -256,10 +290,16 @@ export function createSocketProxy(options: SocketProxyOptions): http.Server {
       // Docker did not switch protocols (an error, say): pass its answer on and close, so that nothing
       // else is ever sent on this connection without a check.
       upstream.on('response', (answer) => {
-        socket.write(statusLine(answer, answer.statusCode ?? 502) + headerLines(answer.rawHeaders, ['connection', 'keep-alive']) + 'Connection: close\r\n\r\n');
+        socket.write(
+          statusLine(answer, answer.statusCode ?? 502) +
+            headerLines(answer.rawHeaders, ['connection', 'keep-alive']) +
+            'Connection: close\r\n\r\n',
+        );
         answer.pipe(socket);
       });
-      upstream.on('error', (error) => writeRawJson(socket, 502, { message: `Docker behind the socket proxy did not answer: ${error.message}` }));
+      upstream.on('error', (error) =>
+        writeRawJson(socket, 502, { message: `Docker behind the socket proxy did not answer: ${error.message}` }),
+      );
       upstream.end(body);
     })().catch(() => socket.destroy());
   }
@@ -273,7 +313,8 @@ export function createSocketProxy(options: SocketProxyOptions): http.Server {
 
 /** A body Docker could read differently from the proxy (chunked, unbounded, oversized) is refused before it is read. */
 function bodyFramingRefusal(headers: IncomingHttpHeaders, limit: number): Refusal | undefined {
-  if (headers['transfer-encoding'] !== undefined) return { status: 403, message: 'a chunked body is refused: send it with a Content-Length' };
+  if (headers['transfer-encoding'] !== undefined)
+    return { status: 403, message: 'a chunked body is refused: send it with a Content-Length' };
   const declared = headers['content-length'];
   const length = Number(declared ?? '0');
   if (!Number.isSafeInteger(length) || length < 0 || (declared !== undefined && !/^\d+$/.test(declared))) {
@@ -296,7 +337,10 @@ function execBodyRefusal(body: Buffer): string | undefined {
   } catch {
     return 'the exec body is not JSON';
   }
-  return execCreateRefusal(parsed) ?? (JSON.stringify(parsed) === text ? undefined : 'the exec body is not compact JSON as the dashboard writes it');
+  return (
+    execCreateRefusal(parsed) ??
+    (JSON.stringify(parsed) === text ? undefined : 'the exec body is not compact JSON as the dashboard writes it')
+  );
 }
 
 function messageOf(body: unknown): string {

@@ -42,8 +42,10 @@ export const usernameSchema = z
     if (value.length === 0) return fail('Enter a username');
     if (value.startsWith('-')) return fail("A username cannot start with '-'; use letters a–z, digits and _ only");
     const bad = firstBadCharacter(value, /^[A-Za-z0-9_]$/);
-    if (bad !== undefined) return fail(`A username may contain only letters a–z, digits and _; it contains ${describeCharacter(bad)}`);
-    if (value.length > USERNAME_MAX) return fail(`A username has at most ${USERNAME_MAX} characters (this one has ${value.length})`);
+    if (bad !== undefined)
+      return fail(`A username may contain only letters a–z, digits and _; it contains ${describeCharacter(bad)}`);
+    if (value.length > USERNAME_MAX)
+      return fail(`A username has at most ${USERNAME_MAX} characters (this one has ${value.length})`);
   })
   .transform((value) => value.toLowerCase());
 
@@ -59,7 +61,8 @@ export const emailSchema = z
   .superRefine((value, ctx) => {
     const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
     if (value.length === 0) return fail('Enter an email address');
-    if (value.length > EMAIL_MAX) return fail(`An email address has at most ${EMAIL_MAX} characters (this one has ${value.length})`);
+    if (value.length > EMAIL_MAX)
+      return fail(`An email address has at most ${EMAIL_MAX} characters (this one has ${value.length})`);
     if (/\s/.test(value)) return fail('An email address cannot contain spaces or line breaks');
     if (CONTROL.test(value)) return fail('An email address cannot contain control or invisible characters');
     if (value.startsWith('-')) return fail("An email address cannot start with '-'");
@@ -69,23 +72,26 @@ export const emailSchema = z
     const domain = value.slice(at + 1).toLowerCase();
     if (local.length === 0 || local.length > 64) return fail('The part before the @ must have 1 to 64 characters');
     const badLocal = firstBadCharacter(local, /^[a-z0-9._%+-]$/);
-    if (badLocal !== undefined) return fail(`Before the @ use letters, digits and . _ % + - only; found ${describeCharacter(badLocal)}`);
-    if (!LOCAL_PART.test(local)) return fail('The part before the @ cannot start or end with a dot or contain two dots in a row');
-    if (!DOMAIN.test(domain)) return fail('After the @ give a domain such as example.org (letters, digits, - and dots, with a top-level domain)');
+    if (badLocal !== undefined)
+      return fail(`Before the @ use letters, digits and . _ % + - only; found ${describeCharacter(badLocal)}`);
+    if (!LOCAL_PART.test(local))
+      return fail('The part before the @ cannot start or end with a dot or contain two dots in a row');
+    if (!DOMAIN.test(domain))
+      return fail(
+        'After the @ give a domain such as example.org (letters, digits, - and dots, with a top-level domain)',
+      );
   })
   // Devise stores addresses lower-cased (case_insensitive_keys), and so does tootctl.
   .transform((value) => value.toLowerCase());
 
 /** A role name as stored in user_roles.name; whether it exists (case-sensitive, like Mastodon) is checked on the server. */
-export const roleSchema = z
-  .string({ error: 'Choose a role' })
-  .superRefine((value, ctx) => {
-    const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
-    if (value.trim().length === 0) return fail('Choose a role');
-    if (value.length > ROLE_MAX) return fail(`A role name has at most ${ROLE_MAX} characters`);
-    if (CONTROL.test(value)) return fail('A role name cannot contain control or invisible characters');
-    if (value.startsWith('-')) return fail("A role name cannot start with '-'");
-  });
+export const roleSchema = z.string({ error: 'Choose a role' }).superRefine((value, ctx) => {
+  const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
+  if (value.trim().length === 0) return fail('Choose a role');
+  if (value.length > ROLE_MAX) return fail(`A role name has at most ${ROLE_MAX} characters`);
+  if (CONTROL.test(value)) return fail('A role name cannot contain control or invisible characters');
+  if (value.startsWith('-')) return fail("A role name cannot start with '-'");
+});
 
 export const createAccountSchema = z
   .object({

@@ -14,7 +14,10 @@ export const liveTopicKeySchema = z.union([
   z
     .string()
     .max(LOGS_TOPIC_PREFIX.length + 200)
-    .refine((key): key is `logs:${string}` => key.startsWith(LOGS_TOPIC_PREFIX) && key.length > LOGS_TOPIC_PREFIX.length, 'Not a topic: containers, jobs, metrics or logs:NAME'),
+    .refine(
+      (key): key is `logs:${string}` => key.startsWith(LOGS_TOPIC_PREFIX) && key.length > LOGS_TOPIC_PREFIX.length,
+      'Not a topic: containers, jobs, metrics or logs:NAME',
+    ),
 ]) satisfies z.ZodType<LiveTopicKey>;
 
 const topicListSchema = z

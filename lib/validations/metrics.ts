@@ -18,7 +18,10 @@ export const MIN_CUSTOM_SPAN_MS = 5 * 60_000;
 const instant = z
   .string({ error: 'Give a date and time' })
   .trim()
-  .refine((text) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?$/.test(text), 'Use a date and time like 2026-11-26T14:00Z')
+  .refine(
+    (text) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?$/.test(text),
+    'Use a date and time like 2026-11-26T14:00Z',
+  )
   .transform((text) => Date.parse(/(Z|[+-]\d{2}:\d{2})$/.test(text) ? text : `${text}Z`))
   .refine((ms) => Number.isFinite(ms), 'Not a real date and time');
 
@@ -26,28 +29,34 @@ const instant = z
  * The graphs' range as it appears in the URL (?range=24h, or ?range=custom&from=…&to=…), shared by the
  * page, the range form and /api/metrics. Times without a zone are UTC.
  */
-export const metricsRangeSchema = z.discriminatedUnion('range', [
-  z.object({ range: z.enum(RANGE_PRESETS, { error: 'Choose 1h, 6h, 24h, 7d, 30d or custom' }) }).strict(),
-  z
-    .object({ range: z.literal('custom'), from: instant, to: instant })
-    .strict()
-    .superRefine((r, context) => {
-      const problem =
-        r.to <= r.from
-          ? 'The end must be after the start'
-          : r.to - r.from < MIN_CUSTOM_SPAN_MS
-            ? 'Choose at least 5 minutes'
-            : r.to - r.from > MAX_CUSTOM_SPAN_MS
-              ? 'Choose at most one year'
-              : undefined;
-      if (problem) context.addIssue({ code: 'custom', message: problem, path: ['to'] });
-    }),
-], { error: 'Choose 1h, 6h, 24h, 7d, 30d or custom' });
+export const metricsRangeSchema = z.discriminatedUnion(
+  'range',
+  [
+    z.object({ range: z.enum(RANGE_PRESETS, { error: 'Choose 1h, 6h, 24h, 7d, 30d or custom' }) }).strict(),
+    z
+      .object({ range: z.literal('custom'), from: instant, to: instant })
+      .strict()
+      .superRefine((r, context) => {
+        const problem =
+          r.to <= r.from
+            ? 'The end must be after the start'
+            : r.to - r.from < MIN_CUSTOM_SPAN_MS
+              ? 'Choose at least 5 minutes'
+              : r.to - r.from > MAX_CUSTOM_SPAN_MS
+                ? 'Choose at most one year'
+                : undefined;
+        if (problem) context.addIssue({ code: 'custom', message: problem, path: ['to'] });
+      }),
+  ],
+  { error: 'Choose 1h, 6h, 24h, 7d, 30d or custom' },
+);
 
 export type MetricsRangeInput = z.infer<typeof metricsRangeSchema>;
 
 /** URL search parameters to the schema's input; a missing range means the default of one hour. */
-export function rangeParams(params: URLSearchParams | Record<string, string | string[] | undefined>): Record<string, string> {
+export function rangeParams(
+  params: URLSearchParams | Record<string, string | string[] | undefined>,
+): Record<string, string> {
   const get = (key: string): string | undefined => {
     if (params instanceof URLSearchParams) return params.get(key) ?? undefined;
     const value = params[key];

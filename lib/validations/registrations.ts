@@ -1,7 +1,9 @@
 import { z } from 'zod';
 
 /** The three values Mastodon knows (Form::AdminSettings::REGISTRATION_MODES); "Closed" is stored as none. */
-export const registrationModeSchema = z.enum(['open', 'approved', 'none'], { error: 'Choose open, approval required or closed' });
+export const registrationModeSchema = z.enum(['open', 'approved', 'none'], {
+  error: 'Choose open, approval required or closed',
+});
 
 /** Shared by the form and the server action. */
 export const changeRegistrationsSchema = z
@@ -14,7 +16,9 @@ export const changeRegistrationsSchema = z
      * when the stored mode differs (changed meanwhile, e.g. by Mastodon's automatic switch), so the audit's
      * "from" is the value that was really replaced.
      */
-    from: z.enum(['open', 'approved', 'none', 'unrecognised', 'unknown'], { error: 'Reload the page and try again' }).optional(),
+    from: z
+      .enum(['open', 'approved', 'none', 'unrecognised', 'unknown'], { error: 'Reload the page and try again' })
+      .optional(),
   })
   .strict();
 

@@ -73,13 +73,16 @@ function list(value: YamlValue | undefined): string[] {
 
 /** Compose's `${VAR}`, `${VAR:-default}` and `${VAR:?message}`. */
 function interpolate(text: string, variables: Record<string, string>): string {
-  return text.replace(/\$\{([A-Z_][A-Z0-9_]*)(?::([-?])([^}]*))?\}/g, (_, name: string, kind: string | undefined, rest: string) => {
-    const value = variables[name];
-    if (value !== undefined && value !== '') return value;
-    if (kind === '-') return rest;
-    if (kind === '?') throw new Error(`${name}: ${rest}`);
-    return '';
-  });
+  return text.replace(
+    /\$\{([A-Z_][A-Z0-9_]*)(?::([-?])([^}]*))?\}/g,
+    (_, name: string, kind: string | undefined, rest: string) => {
+      const value = variables[name];
+      if (value !== undefined && value !== '') return value;
+      if (kind === '-') return rest;
+      if (kind === '?') throw new Error(`${name}: ${rest}`);
+      return '';
+    },
+  );
 }
 
 function durationNs(text: string | undefined): number | undefined {
@@ -115,7 +118,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   await removeStack(options.prefix);
 
   // depends_on first.
-  const order = [...services.keys()].sort((a, b) => (list(services.get(a)?.get('depends_on')).includes(b) ? 1 : list(services.get(b)?.get('depends_on')).includes(a) ? -1 : 0));
+  const order = [...services.keys()].sort((a, b) =>
+    list(services.get(a)?.get('depends_on')).includes(b)
+      ? 1
+      : list(services.get(b)?.get('depends_on')).includes(a)
+        ? -1
+        : 0,
+  );
   for (const name of order) {
     const definition = services.get(name) as YamlMapping;
     options.adjust?.(name, definition);
@@ -152,29 +161,40 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     for (const port of ports) {
       if (!port.startsWith('127.0.0.1:')) throw new Error(`services.${name}.ports: ${port} is not bound to loopback`);
     }
-    const composeNetworks = definition.has('network_mode') || options.networks === undefined ? [] : list(definition.get('networks'));
+    const composeNetworks =
+      definition.has('network_mode') || options.networks === undefined ? [] : list(definition.get('networks'));
     const dockerNetworks = composeNetworks.map((network) => {
       const real = options.networks?.[network];
       if (real === undefined) throw new Error(`services.${name}.networks: the test created no network for ${network}`);
       return real;
     });
-    const networkMode = definition.has('network_mode') ? String(definition.get('network_mode')) : (dockerNetworks[0] ?? 'host');
-    if (ports.length > 1 && dockerNetworks.length > 0) throw new Error(`services.${name}.ports: one published port is supported, got ${ports.length}`);
+    const networkMode = definition.has('network_mode')
+      ? String(definition.get('network_mode'))
+      : (dockerNetworks[0] ?? 'host');
+    if (ports.length > 1 && dockerNetworks.length > 0)
+      throw new Error(`services.${name}.ports: one published port is supported, got ${ports.length}`);
     const published = dockerNetworks.length > 0 ? ports.map((port) => /^127\.0\.0\.1:\d+:(\d+)$/.exec(port)?.[1]) : [];
-    if (published.some((containerPort) => containerPort === undefined)) throw new Error(`services.${name}.ports: expected 127.0.0.1:HOST:CONTAINER`);
+    if (published.some((containerPort) => containerPort === undefined))
+      throw new Error(`services.${name}.ports: expected 127.0.0.1:HOST:CONTAINER`);
     const exposed = Object.fromEntries(published.map((containerPort) => [`${containerPort}/tcp`, {}]));
-    const bindings = Object.fromEntries(published.map((containerPort) => [`${containerPort}/tcp`, [{ HostIp: '127.0.0.1', HostPort: String(options.port) }]]));
+    const bindings = Object.fromEntries(
+      published.map((containerPort) => [
+        `${containerPort}/tcp`,
+        [{ HostIp: '127.0.0.1', HostPort: String(options.port) }],
+      ]),
+    );
 
     const healthcheck = definition.get('healthcheck');
-    const health = healthcheck instanceof Map
-      ? {
-          Test: list(healthcheck.get('test')),
-          Interval: durationNs(healthcheck.get('interval') as string | undefined),
-          Timeout: durationNs(healthcheck.get('timeout') as string | undefined),
-          StartPeriod: durationNs(healthcheck.get('start_period') as string | undefined),
-          Retries: healthcheck.get('retries') as number | undefined,
-        }
-      : undefined;
+    const health =
+      healthcheck instanceof Map
+        ? {
+            Test: list(healthcheck.get('test')),
+            Interval: durationNs(healthcheck.get('interval') as string | undefined),
+            Timeout: durationNs(healthcheck.get('timeout') as string | undefined),
+            StartPeriod: durationNs(healthcheck.get('start_period') as string | undefined),
+            Retries: healthcheck.get('retries') as number | undefined,
+          }
+        : undefined;
 
     const command = definition.get('command');
     const containerName = `${options.prefix}-${name}`;
@@ -193,7 +213,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         Init: definition.get('init') === true,
         ...(published.length > 0 ? { PortBindings: bindings } : {}),
       },
-      ...(dockerNetworks[0] !== undefined ? { NetworkingConfig: { EndpointsConfig: { [dockerNetworks[0]]: { Aliases: [name] } } } } : {}),
+      ...(dockerNetworks[0] !== undefined
+        ? { NetworkingConfig: { EndpointsConfig: { [dockerNetworks[0]]: { Aliases: [name] } } } }
+        : {}),
     });
     // As Compose does: one network at create, the others connected before the start.
     for (const network of dockerNetworks.slice(1)) {
@@ -207,7 +229,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
 /** Removes the stack's containers and volumes (also those a crashed earlier run left). */
 export async function removeStack(prefix: string): Promise<void> {
-  const leftovers = await testbedDocker.listContainers({ all: true, filters: { label: [`mastodash.test-stack=${prefix}`] } });
+  const leftovers = await testbedDocker.listContainers({
+    all: true,
+    filters: { label: [`mastodash.test-stack=${prefix}`] },
+  });
   for (const container of leftovers) await testbedDocker.getContainer(container.Id).remove({ force: true, v: true });
   const { Volumes } = await testbedDocker.listVolumes();
   for (const volume of Volumes ?? []) {
@@ -223,7 +248,9 @@ export async function waitHealthy(container: string, timeoutMs = 90_000): Promis
     status = info.State.Health?.Status ?? 'none';
     if (status === 'healthy') return Date.now() - started;
     if (!info.State.Running) {
-      const logs = (await testbedDocker.getContainer(container).logs({ stdout: true, stderr: true, tail: 30 })).toString('utf8');
+      const logs = (
+        await testbedDocker.getContainer(container).logs({ stdout: true, stderr: true, tail: 30 })
+      ).toString('utf8');
       throw new Error(`${container} stopped (exit ${info.State.ExitCode}):\n${logs}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -232,7 +259,11 @@ export async function waitHealthy(container: string, timeoutMs = 90_000): Promis
 }
 
 /** Runs a command in a container, as the guide tells the admin to (docker compose exec). */
-export async function execIn(container: string, cmd: string[], stdin?: string): Promise<{ exitCode: number; output: string }> {
+export async function execIn(
+  container: string,
+  cmd: string[],
+  stdin?: string,
+): Promise<{ exitCode: number; output: string }> {
   const exec = await testbedDocker.getContainer(container).exec({
     Cmd: cmd,
     AttachStdout: true,

@@ -23,7 +23,9 @@ export interface CountingProxy {
  * The socket proxy (lib/socket-proxy) for the test bed's project, listening on a fresh Unix socket and
  * recording every call it forwards: how the benchmarks and tests count a server's Docker calls.
  */
-export async function startCountingProxy(onRefused?: (method: string, callPath: string, reason: string) => void): Promise<CountingProxy> {
+export async function startCountingProxy(
+  onRefused?: (method: string, callPath: string, reason: string) => void,
+): Promise<CountingProxy> {
   const testbed = readTestbed();
   const dir = mkdtempSync(path.join(tmpdir(), 'mastodash-counting-proxy-'));
   const socket = path.join(dir, 'docker.sock');

@@ -55,7 +55,14 @@ export async function createComposeContainer(
     },
     ...(options.healthcheck === false
       ? {}
-      : { Healthcheck: { Test: ['CMD-SHELL', 'test -e /tmp/started'], Interval: 1_000_000_000, Timeout: 1_000_000_000, Retries: 3 } }),
+      : {
+          Healthcheck: {
+            Test: ['CMD-SHELL', 'test -e /tmp/started'],
+            Interval: 1_000_000_000,
+            Timeout: 1_000_000_000,
+            Retries: 3,
+          },
+        }),
     HostConfig: {
       NetworkMode: 'none',
       RestartPolicy: { Name: 'always' },
@@ -82,7 +89,8 @@ export async function waitUntilUp(project: string, service: string, timeoutMs = 
   for (;;) {
     const { State } = await testbedDocker.getContainer(composeName(project, service)).inspect();
     if (State.Health ? State.Health.Status === 'healthy' : State.Running) return;
-    if (Date.now() > deadline) throw new Error(`${composeName(project, service)} did not come up within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`${composeName(project, service)} did not come up within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

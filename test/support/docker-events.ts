@@ -23,7 +23,8 @@ export interface DockerEventFollower {
  */
 export function followDockerEvents(filters: string[]): DockerEventFollower {
   const testbed = readTestbed();
-  const format = '{{.TimeNano}}\t{{index .Actor.Attributes "com.docker.compose.project"}}\t{{index .Actor.Attributes "name"}}\t{{.Action}}';
+  const format =
+    '{{.TimeNano}}\t{{index .Actor.Attributes "com.docker.compose.project"}}\t{{index .Actor.Attributes "name"}}\t{{.Action}}';
   const child = spawn('docker', ['events', ...filters.flatMap((filter) => ['--filter', filter]), '--format', format], {
     env: { ...process.env, DOCKER_HOST: testbed.dockerHost },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -36,14 +37,23 @@ export function followDockerEvents(filters: string[]): DockerEventFollower {
     partial = lines.pop() ?? '';
     for (const line of lines) {
       const [time, project, container, ...action] = line.split('\t');
-      seen.push({ timeMs: Number(time) / 1e6, project: project ?? '', container: container ?? '', action: action.join('\t').trim() });
+      seen.push({
+        timeMs: Number(time) / 1e6,
+        project: project ?? '',
+        container: container ?? '',
+        action: action.join('\t').trim(),
+      });
     }
   });
   return { events: () => [...seen], stop: () => child.kill() };
 }
 
 /** Resolves once the follower has seen an event that `trigger` caused: from then on it misses nothing. */
-export async function untilFollowing(follower: DockerEventFollower, trigger: () => Promise<unknown>, seenIt: (event: FollowedEvent) => boolean): Promise<void> {
+export async function untilFollowing(
+  follower: DockerEventFollower,
+  trigger: () => Promise<unknown>,
+  seenIt: (event: FollowedEvent) => boolean,
+): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     await trigger();
@@ -55,11 +65,20 @@ export async function untilFollowing(follower: DockerEventFollower, trigger: () 
 
 /** Follows one container's `events` (plus exec_create, to know when it listens), ready when it returns. */
 export async function followContainer(container: string, events: string[]): Promise<DockerEventFollower> {
-  const follower = followDockerEvents([`container=${container}`, 'event=exec_create', ...events.map((event) => `event=${event}`)]);
+  const follower = followDockerEvents([
+    `container=${container}`,
+    'event=exec_create',
+    ...events.map((event) => `event=${event}`),
+  ]);
   const testbed = readTestbed();
   const ping = () =>
     new Promise<void>((resolve) => {
-      execFile('docker', ['exec', container, 'true'], { env: { ...process.env, DOCKER_HOST: testbed.dockerHost } }, () => resolve());
+      execFile(
+        'docker',
+        ['exec', container, 'true'],
+        { env: { ...process.env, DOCKER_HOST: testbed.dockerHost } },
+        () => resolve(),
+      );
     });
   try {
     await untilFollowing(follower, ping, (event) => event.action === 'exec_create: true');

@@ -24,9 +24,16 @@ export function parseEventBlocks(buffer: string): { events: StreamEvent[]; rest:
     const block = rest.slice(0, end);
     rest = rest.slice(end + 2);
     const lines = block.split('\n');
-    const data = lines.filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trim()).join('\n');
+    const data = lines
+      .filter((line) => line.startsWith('data:'))
+      .map((line) => line.slice(5).trim())
+      .join('\n');
     if (!data) continue;
-    const name = lines.find((line) => line.startsWith('event:'))?.slice(6).trim() ?? 'message';
+    const name =
+      lines
+        .find((line) => line.startsWith('event:'))
+        ?.slice(6)
+        .trim() ?? 'message';
     events.push({ event: name, data: JSON.parse(data) as unknown });
   }
   return { events, rest };
@@ -52,7 +59,9 @@ export function openEventStream(port: number, cookie: string, topics: string[]):
         };
         const timer = setTimeout(() => {
           waiters.delete(waiter);
-          reject(new Error(`no matching event within ${timeoutMs} ms; got ${opened.events.map((e) => e.event).join(', ')}`));
+          reject(
+            new Error(`no matching event within ${timeoutMs} ms; got ${opened.events.map((e) => e.event).join(', ')}`),
+          );
         }, timeoutMs);
         waiters.add(waiter);
       });
@@ -62,26 +71,29 @@ export function openEventStream(port: number, cookie: string, topics: string[]):
     },
   };
   const path = `/api/live?topics=${topics.map((topic) => encodeURIComponent(topic)).join(',')}`;
-  opened.request = request({ host: '127.0.0.1', port, path, headers: { cookie, host: `127.0.0.1:${port}` } }, (response) => {
-    opened.status = response.statusCode;
-    let buffer = '';
-    response.setEncoding('utf8');
-    response.on('data', (chunk: string) => {
-      const parsed = parseEventBlocks(buffer + chunk);
-      buffer = parsed.rest;
-      for (const event of parsed.events) {
-        opened.events.push(event);
-        for (const waiter of waiters) {
-          if (waiter.match(event)) {
-            waiters.delete(waiter);
-            waiter.resolve(event);
+  opened.request = request(
+    { host: '127.0.0.1', port, path, headers: { cookie, host: `127.0.0.1:${port}` } },
+    (response) => {
+      opened.status = response.statusCode;
+      let buffer = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        const parsed = parseEventBlocks(buffer + chunk);
+        buffer = parsed.rest;
+        for (const event of parsed.events) {
+          opened.events.push(event);
+          for (const waiter of waiters) {
+            if (waiter.match(event)) {
+              waiters.delete(waiter);
+              waiter.resolve(event);
+            }
           }
         }
-      }
-    });
-    response.on('end', () => opened.errors.push('the stream ended'));
-    response.on('error', (error) => opened.errors.push(error.message));
-  });
+      });
+      response.on('end', () => opened.errors.push('the stream ended'));
+      response.on('error', (error) => opened.errors.push(error.message));
+    },
+  );
   opened.request.on('error', (error) => opened.errors.push(error.message));
   opened.request.end();
   return opened;

@@ -17,14 +17,20 @@ export function appRoutes(): { path: string; kind: 'page' | 'route' }[] {
   const manifest = JSON.parse(readFileSync('.next/server/app-paths-manifest.json', 'utf8')) as Record<string, string>;
   return Object.keys(manifest).map((key) => {
     const kind = key.endsWith('/route') ? 'route' : 'page';
-    const urlPath = key.replace(/\/(page|route)$/, '').replace(/\/\([^)]+\)/g, '').replace(/\[\.{0,3}([^\]]+)\]/g, 'sweep-$1') || '/';
+    const urlPath =
+      key
+        .replace(/\/(page|route)$/, '')
+        .replace(/\/\([^)]+\)/g, '')
+        .replace(/\[\.{0,3}([^\]]+)\]/g, 'sweep-$1') || '/';
     return { path: urlPath, kind };
   });
 }
 
 /** Every server action of the build: its id, exported name, and a page that serves it. */
 export function serverActions(): { id: string; name: string; page: string }[] {
-  const manifest = JSON.parse(readFileSync('.next/server/server-reference-manifest.json', 'utf8')) as { node: Record<string, ActionEntry> };
+  const manifest = JSON.parse(readFileSync('.next/server/server-reference-manifest.json', 'utf8')) as {
+    node: Record<string, ActionEntry>;
+  };
   return Object.entries(manifest.node).map(([id, entry]) => {
     const worker = Object.keys(entry.workers)[0] ?? 'app/page';
     const page = worker.replace(/^app/, '').replace(/\/page$/, '') || '/';
@@ -70,7 +76,10 @@ export function openServerStore(dataDir: string): Database.Database {
 }
 
 /** Plants a session directly in the store, as a login would; returns the cookie header for it. */
-export function plantSession(dataDir: string, options: { authenticatedAgoMs?: number; lastSeenAgoMs?: number; expiresInMs?: number } = {}): { cookie: string; idHash: string } {
+export function plantSession(
+  dataDir: string,
+  options: { authenticatedAgoMs?: number; lastSeenAgoMs?: number; expiresInMs?: number } = {},
+): { cookie: string; idHash: string } {
   const id = randomBytes(32).toString('base64url');
   const idHash = createHash('sha256').update(id).digest('hex');
   const now = Date.now();
@@ -78,7 +87,14 @@ export function plantSession(dataDir: string, options: { authenticatedAgoMs?: nu
   try {
     db.prepare(
       'INSERT INTO sessions (id_hash, username, created_at, last_seen_at, authenticated_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
-    ).run(idHash, 'admin', now, now - (options.lastSeenAgoMs ?? 0), now - (options.authenticatedAgoMs ?? 0), now + (options.expiresInMs ?? 3_600_000));
+    ).run(
+      idHash,
+      'admin',
+      now,
+      now - (options.lastSeenAgoMs ?? 0),
+      now - (options.authenticatedAgoMs ?? 0),
+      now + (options.expiresInMs ?? 3_600_000),
+    );
   } finally {
     db.close();
   }
@@ -97,7 +113,9 @@ export interface AuditRow {
 export function auditRows(dataDir: string): AuditRow[] {
   const db = openServerStore(dataDir);
   try {
-    return db.prepare('SELECT id, action, outcome, target, params, error FROM audit_log ORDER BY id').all() as AuditRow[];
+    return db
+      .prepare('SELECT id, action, outcome, target, params, error FROM audit_log ORDER BY id')
+      .all() as AuditRow[];
   } finally {
     db.close();
   }

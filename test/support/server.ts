@@ -21,7 +21,10 @@ let nextPort = 3200 + (process.pid % 400);
  * Starts the production build (dist/start.mjs, as `npm start` does) against the test bed, on its own port
  * and DATA_DIR. Fails loudly when the build is missing: integration tests never skip.
  */
-export async function startServer(env: Record<string, string> = {}, dataDir = mkdtempSync(path.join(tmpdir(), 'mastodash-'))): Promise<RunningServer> {
+export async function startServer(
+  env: Record<string, string> = {},
+  dataDir = mkdtempSync(path.join(tmpdir(), 'mastodash-')),
+): Promise<RunningServer> {
   if (!existsSync('dist/start.mjs') || !existsSync('.next/standalone/server.js')) {
     throw new Error('The production build is missing: run npm run build before the integration tests');
   }
@@ -81,7 +84,13 @@ export function rawRequest(
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers: { host: `127.0.0.1:${port}`, ...options.headers } },
+      {
+        host: '127.0.0.1',
+        port,
+        method: options.method ?? 'GET',
+        path: options.path,
+        headers: { host: `127.0.0.1:${port}`, ...options.headers },
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -97,7 +106,9 @@ export function rawRequest(
         res.on('error', reject);
       },
     );
-    req.setTimeout(options.timeoutMs ?? 15_000, () => req.destroy(new Error(`timeout: ${options.method ?? 'GET'} ${options.path}`)));
+    req.setTimeout(options.timeoutMs ?? 15_000, () =>
+      req.destroy(new Error(`timeout: ${options.method ?? 'GET'} ${options.path}`)),
+    );
     req.on('error', reject);
     if (options.body) req.write(options.body);
     req.end();

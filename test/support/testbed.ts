@@ -73,7 +73,10 @@ export function testbedBackendsEnv(testbed: Testbed): Record<string, string> {
  * Stops, starts, freezes (SIGSTOP) or thaws one test-bed backend through scripts/testbed/service.sh;
  * start and thaw wait until it answers.
  */
-export async function testbedService(action: 'stop' | 'start' | 'freeze' | 'thaw', service: 'dockerd' | 'postgres' | 'redis' | 'influxdb'): Promise<void> {
+export async function testbedService(
+  action: 'stop' | 'start' | 'freeze' | 'thaw',
+  service: 'dockerd' | 'postgres' | 'redis' | 'influxdb',
+): Promise<void> {
   await promisify(execFile)('bash', ['scripts/testbed/service.sh', action, service], { timeout: 120_000 });
 }
 

@@ -18,7 +18,12 @@ export async function GET(request: Request): Promise<Response> {
   if (session instanceof Response) return session;
   const topics = openStreamQuerySchema.safeParse(new URL(request.url).searchParams.get('topics') ?? '');
   if (!topics.success) {
-    return Response.json({ error: { code: 'invalid_input', title: 'Not a list of topics', detail: topics.error.issues[0]?.message ?? '' } }, { status: 422 });
+    return Response.json(
+      {
+        error: { code: 'invalid_input', title: 'Not a list of topics', detail: topics.error.issues[0]?.message ?? '' },
+      },
+      { status: 422 },
+    );
   }
   const encoder = new TextEncoder();
   let cleanup = () => undefined as void;
@@ -37,7 +42,8 @@ export async function GET(request: Request): Promise<Response> {
       // The hub may hand snapshots over while the stream opens: they wait until the stream's id went first.
       const early: LiveEnvelope[] = [];
       let named = false;
-      const deliver = (envelope: LiveEnvelope) => (named ? event(topicKind(envelope.topic), envelope) : early.push(envelope));
+      const deliver = (envelope: LiveEnvelope) =>
+        named ? event(topicKind(envelope.topic), envelope) : early.push(envelope);
       const stream = liveStreams().open(session.idHash, deliver, topics.data);
       write('retry: 1000\n\n');
       event('stream', { id: stream.id, topics: liveStreams().topicsOf(stream.id) } satisfies LiveStreamHello);
@@ -82,12 +88,16 @@ export async function POST(request: Request): Promise<Response> {
   }
   const change = changeStreamTopicsSchema.safeParse(body);
   if (!change.success) {
-    return Response.json({ error: { code: 'invalid_input', title: 'Not a topic change', detail: change.error.issues[0]?.message ?? '' } }, { status: 422 });
+    return Response.json(
+      { error: { code: 'invalid_input', title: 'Not a topic change', detail: change.error.issues[0]?.message ?? '' } },
+      { status: 422 },
+    );
   }
   try {
     return Response.json({ topics: liveStreams().change(session.idHash, change.data) });
   } catch (error) {
-    if (error instanceof AppError && error.code === 'not_found') return Response.json({ error: error.toView() }, { status: 404 });
+    if (error instanceof AppError && error.code === 'not_found')
+      return Response.json({ error: error.toView() }, { status: 404 });
     throw error;
   }
 }

@@ -11,7 +11,8 @@ export async function GET(request: Request): Promise<Response> {
   const session = await requireRouteSession(request);
   if (session instanceof Response) return session;
   const query = parseAuditQuery(new URL(request.url).searchParams);
-  if (!query.ok) return new Response(`This filter cannot be used: ${query.problems.join(' ')}\n`, { status: 400, headers: TEXT });
+  if (!query.ok)
+    return new Response(`This filter cannot be used: ${query.problems.join(' ')}\n`, { status: 400, headers: TEXT });
   let csv: string;
   try {
     csv = auditCsv(query.filter);

@@ -39,7 +39,8 @@ async function influxql(statement) {
     body: new URLSearchParams({ q: statement }),
   });
   const text = await response.text();
-  if (!response.ok) throw new Error(`InfluxDB ${influxUrl} refused "${statement}": HTTP ${response.status} ${text.trim()}`);
+  if (!response.ok)
+    throw new Error(`InfluxDB ${influxUrl} refused "${statement}": HTTP ${response.status} ${text.trim()}`);
   const body = JSON.parse(text);
   const failed = body.results?.find((r) => r.error);
   if (failed) throw new Error(`InfluxDB ${influxUrl} refused "${statement}": ${failed.error}`);
@@ -53,20 +54,27 @@ async function writeLines(body) {
     body,
   });
   if (response.status !== 204) {
-    throw new Error(`InfluxDB ${influxUrl} rejected a batch: HTTP ${response.status} ${(await response.text()).trim()}`);
+    throw new Error(
+      `InfluxDB ${influxUrl} rejected a batch: HTTP ${response.status} ${(await response.text()).trim()}`,
+    );
   }
 }
 
 /** Yields line-protocol batches, oldest timestamps first. */
 function* batches(model) {
-  const prepared = model.series.map((s) => ({ series: s, prefix: linePrefix(s), types: Object.entries(FIELD_TYPES[s.measurement]) }));
+  const prepared = model.series.map((s) => ({
+    series: s,
+    prefix: linePrefix(s),
+    types: Object.entries(FIELD_TYPES[s.measurement]),
+  }));
   let lines = [];
   for (const t of model.timestamps()) {
     for (const { series, prefix, types } of prepared) {
       if (!model.isSeeded(series.key, t)) continue;
       const fields = model.fieldsAt(series.key, t);
       const parts = [];
-      for (const [name, type] of types) if (fields[name] !== undefined) parts.push(formatField(name, type, fields[name]));
+      for (const [name, type] of types)
+        if (fields[name] !== undefined) parts.push(formatField(name, type, fields[name]));
       lines.push(`${prefix}${parts.join(',')} ${t}`);
     }
     if (lines.length >= BATCH_LINES) {

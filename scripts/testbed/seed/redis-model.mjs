@@ -22,7 +22,14 @@ export const LAYOUTS = {
     timeFormat: 'seconds',
     sidekiqVersion: '6.5.12',
   },
-  sidekiq8: { name: 'sidekiq8', db: 2, prefix: '', cachePrefix: 'cache:', timeFormat: 'milliseconds', sidekiqVersion: '8.0.8' },
+  sidekiq8: {
+    name: 'sidekiq8',
+    db: 2,
+    prefix: '',
+    cachePrefix: 'cache:',
+    timeFormat: 'milliseconds',
+    sidekiqVersion: '8.0.8',
+  },
 };
 export const NAMESPACE = 'mastodon_ns';
 
@@ -51,7 +58,14 @@ const QUEUE_JOB_CLASSES = {
   scheduler: 'Scheduler::AccountsStatusesCleanupScheduler',
 };
 
-export const STATS = { processed: 1_234_567, failed: 321, processedToday: 4321, failedToday: 12, processedYesterday: 9876, failedYesterday: 34 };
+export const STATS = {
+  processed: 1_234_567,
+  failed: 321,
+  processedToday: 4321,
+  failedToday: 12,
+  processedYesterday: 9876,
+  failedYesterday: 34,
+};
 
 /** Seconds relative to the anchor: retry and schedule lie ahead, dead behind. */
 export const RETRY_AT_S = [60, 300, 1800];
@@ -75,7 +89,11 @@ export const PROCESS_IDENTITY = `${PROCESS.hostname}:${PROCESS.pid}:${PROCESS.no
 /** MD5 of the stock settings.yml defaults for this stand-in; real ones differ per version, so find keys with SCAN. */
 export const SETTINGS_CACHE_DIGEST = '3f6d7a1c9e4b2085d1c7e6a9f0b3d842';
 /** Cached settings (name → the value they cache); site_title is there so that a too-wide delete is noticed. */
-export const CACHED_SETTINGS = { registrations_mode: 'approved', require_invite_text: 'true', site_title: 'Mastodash test bed' };
+export const CACHED_SETTINGS = {
+  registrations_mode: 'approved',
+  require_invite_text: 'true',
+  site_title: 'Mastodash test bed',
+};
 
 export function keysOf(layout) {
   const p = layout.prefix;
@@ -201,5 +219,8 @@ export function processInfo(layout, anchorMs) {
 /** Opaque stand-in for a Rails-serialized cache entry; the dashboard must never parse or write these. */
 export function cachedSettingValue(name) {
   const yaml = `--- ${CACHED_SETTINGS[name]}\n`;
-  return Buffer.concat([Buffer.from([0x04, 0x08]), Buffer.from(`o:%ActiveSupport::Cache::Entry\x06:\v@value"${yaml}`, 'latin1')]);
+  return Buffer.concat([
+    Buffer.from([0x04, 0x08]),
+    Buffer.from(`o:%ActiveSupport::Cache::Entry\x06:\v@value"${yaml}`, 'latin1'),
+  ]);
 }

@@ -30,7 +30,7 @@ const STATS_TTL_S = 5 * 365 * 24 * 60 * 60;
 
 function connect(db) {
   const raw = process.env.REDIS_URL;
-  if (!raw) throw new Error('REDIS_URL is not set (see scripts/testbed/README.md for the test bed\'s value)');
+  if (!raw) throw new Error("REDIS_URL is not set (see scripts/testbed/README.md for the test bed's value)");
   const url = new URL(raw);
   url.pathname = `/${db}`;
   return new Redis(url.toString(), { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
@@ -58,7 +58,9 @@ function writeHeartbeat(tx, layout, anchorMs, nowMs) {
   tx.expire(k.process, HEARTBEAT_TTL_S);
   const jobs = queueJobs(layout, 'default', anchorMs).slice(0, PROCESS.busy);
   const runAt = layout.timeFormat === 'milliseconds' ? nowMs : Math.floor(nowMs / 1000);
-  jobs.forEach((job, i) => tx.hset(k.processWork, `tid${i}`, JSON.stringify({ queue: job.queue, payload: job, run_at: runAt })));
+  jobs.forEach((job, i) =>
+    tx.hset(k.processWork, `tid${i}`, JSON.stringify({ queue: job.queue, payload: job, run_at: runAt })),
+  );
   tx.expire(k.processWork, HEARTBEAT_TTL_S);
 }
 
@@ -115,18 +117,23 @@ async function main() {
     const nowMs = Date.now();
     await withLayouts(async (redis, layout) => {
       const anchor = await redis.get(ANCHOR_KEY);
-      if (!anchor) throw new Error(`${ANCHOR_KEY} missing in db ${layout.db}: seed first (node scripts/testbed/seed/redis.mjs)`);
+      if (!anchor)
+        throw new Error(`${ANCHOR_KEY} missing in db ${layout.db}: seed first (node scripts/testbed/seed/redis.mjs)`);
       const tx = redis.multi();
       writeHeartbeat(tx, layout, Number(anchor), nowMs);
       await tx.exec();
     });
-    console.log(`redis heartbeat: beat ${sidekiqTime(LAYOUTS.plain, nowMs)} written for ${Object.keys(LAYOUTS).join(', ')}`);
+    console.log(
+      `redis heartbeat: beat ${sidekiqTime(LAYOUTS.plain, nowMs)} written for ${Object.keys(LAYOUTS).join(', ')}`,
+    );
     return;
   }
   const anchorMs = Date.now();
   await withLayouts((redis, layout) => seedLayout(redis, layout, anchorMs));
   const seconds = ((performance.now() - began) / 1000).toFixed(2);
-  console.log(`redis seed: layouts ${Object.keys(LAYOUTS).join(', ')}, anchor ${new Date(anchorMs).toISOString()}, ${seconds} s`);
+  console.log(
+    `redis seed: layouts ${Object.keys(LAYOUTS).join(', ')}, anchor ${new Date(anchorMs).toISOString()}, ${seconds} s`,
+  );
 }
 
 main().catch((error) => {

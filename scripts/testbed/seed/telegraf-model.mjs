@@ -154,11 +154,43 @@ export const FIELD_TYPES = {
 
 /** Per service: image, memory (MiB) and CPU (%) as base ± amplitude sine waves, network rates (bytes/s). */
 export const SERVICE_PROFILES = {
-  web: { image: 'ghcr.io/mastodon/mastodon', memMiB: [600, 20], cpuPercent: [8, 4], rxBps: [60_000, 20_000], txBps: [150_000, 50_000] },
-  streaming: { image: 'ghcr.io/mastodon/mastodon-streaming', memMiB: [120, 5], cpuPercent: [1, 0.5], rxBps: [5_000, 1_000], txBps: [20_000, 5_000] },
-  sidekiq: { image: 'ghcr.io/mastodon/mastodon', memMiB: [450, 30], cpuPercent: [12, 8], rxBps: [80_000, 30_000], txBps: [40_000, 10_000] },
-  db: { image: 'postgres', version: '14-alpine', memMiB: [250, 10], cpuPercent: [3, 1.5], rxBps: [30_000, 10_000], txBps: [90_000, 30_000] },
-  redis: { image: 'redis', version: '7-alpine', memMiB: [40, 2], cpuPercent: [0.5, 0.2], rxBps: [20_000, 5_000], txBps: [25_000, 5_000] },
+  web: {
+    image: 'ghcr.io/mastodon/mastodon',
+    memMiB: [600, 20],
+    cpuPercent: [8, 4],
+    rxBps: [60_000, 20_000],
+    txBps: [150_000, 50_000],
+  },
+  streaming: {
+    image: 'ghcr.io/mastodon/mastodon-streaming',
+    memMiB: [120, 5],
+    cpuPercent: [1, 0.5],
+    rxBps: [5_000, 1_000],
+    txBps: [20_000, 5_000],
+  },
+  sidekiq: {
+    image: 'ghcr.io/mastodon/mastodon',
+    memMiB: [450, 30],
+    cpuPercent: [12, 8],
+    rxBps: [80_000, 30_000],
+    txBps: [40_000, 10_000],
+  },
+  db: {
+    image: 'postgres',
+    version: '14-alpine',
+    memMiB: [250, 10],
+    cpuPercent: [3, 1.5],
+    rxBps: [30_000, 10_000],
+    txBps: [90_000, 30_000],
+  },
+  redis: {
+    image: 'redis',
+    version: '7-alpine',
+    memMiB: [40, 2],
+    cpuPercent: [0.5, 0.2],
+    rxBps: [20_000, 5_000],
+    txBps: [25_000, 5_000],
+  },
 };
 /** Container waves: memory period 1 h, CPU 20 min, network 30 min; each service shifted by 7 min per index. */
 const MEM_PERIOD_MS = HOUR;
@@ -197,7 +229,10 @@ function wave(t, [base, amp], periodMs, phaseMs) {
 /** ∫ wave dt from a to b, in (unit × seconds). */
 function waveIntegral(a, b, [base, amp], periodMs, phaseMs) {
   const k = (2 * Math.PI) / periodMs;
-  return (base * (b - a)) / SECOND + ((amp * periodMs) / SECOND / (2 * Math.PI)) * (Math.cos(k * (a + phaseMs)) - Math.cos(k * (b + phaseMs)));
+  return (
+    (base * (b - a)) / SECOND +
+    ((amp * periodMs) / SECOND / (2 * Math.PI)) * (Math.cos(k * (a + phaseMs)) - Math.cos(k * (b + phaseMs)))
+  );
 }
 
 function containerId(name) {
@@ -251,7 +286,11 @@ export function createTelegrafModel({ anchorMs, projects = DEFAULT_PROJECTS }) {
   series.push({ key: 'mem', measurement: 'mem', tags: { ...hostTags } });
   series.push({ key: 'cpu', measurement: 'cpu', tags: { cpu: 'cpu-total', ...hostTags } });
   series.push({ key: 'system', measurement: 'system', tags: { ...hostTags } });
-  series.push({ key: 'disk', measurement: 'disk', tags: { device: 'sda1', fstype: 'ext4', mode: 'rw', path: '/', ...hostTags } });
+  series.push({
+    key: 'disk',
+    measurement: 'disk',
+    tags: { device: 'sda1', fstype: 'ext4', mode: 'rw', path: '/', ...hostTags },
+  });
 
   /** Per container name: what the value functions need. */
   const containers = new Map();
@@ -319,8 +358,10 @@ export function createTelegrafModel({ anchorMs, projects = DEFAULT_PROJECTS }) {
     const lo = Math.max(fromMs, startMs);
     const hi = Math.min(toMs, anchorMs + 1);
     const coarseEnd = Math.min(hi, fineStartMs);
-    for (let t = Math.ceil(lo / SEED_COARSE_STEP_MS) * SEED_COARSE_STEP_MS; t < coarseEnd; t += SEED_COARSE_STEP_MS) out.push(t);
-    for (let t = Math.ceil(Math.max(lo, fineStartMs) / SEED_STEP_MS) * SEED_STEP_MS; t < hi; t += SEED_STEP_MS) out.push(t);
+    for (let t = Math.ceil(lo / SEED_COARSE_STEP_MS) * SEED_COARSE_STEP_MS; t < coarseEnd; t += SEED_COARSE_STEP_MS)
+      out.push(t);
+    for (let t = Math.ceil(Math.max(lo, fineStartMs) / SEED_STEP_MS) * SEED_STEP_MS; t < hi; t += SEED_STEP_MS)
+      out.push(t);
     return out;
   }
 

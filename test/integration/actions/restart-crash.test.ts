@@ -23,7 +23,11 @@ function name(service: string): string {
   return composeName(project, service);
 }
 
-function createService(service: string, command: string, options: { memoryBytes?: number; healthcheck?: boolean } = {}): Promise<void> {
+function createService(
+  service: string,
+  command: string,
+  options: { memoryBytes?: number; healthcheck?: boolean } = {},
+): Promise<void> {
   return createComposeContainer(project, service, command, options);
 }
 
@@ -86,7 +90,9 @@ describe('one restart lock per container id', () => {
     const { cookie } = plantSession(server.dataDir);
     const whole = await callAction(server.port, 'restartMastodonAction', [], { cookie });
     const wholeJob = jobIdOf(whole.body);
-    const single = await callAction(server.port, 'restartContainerAction', [{ container: name('sidekiq') }], { cookie });
+    const single = await callAction(server.port, 'restartContainerAction', [{ container: name('sidekiq') }], {
+      cookie,
+    });
     expect(single.body).toMatch(/"code":"conflict"/);
     expect(single.body).toContain('Already running');
     expect(single.body).toContain('mastodon (web, streaming, sidekiq)');
@@ -101,7 +107,9 @@ describe('a restart that ends in a crash', () => {
     await createService('streaming', crashOnRestart('oom'), { memoryBytes: 8 * 1024 * 1024 });
     await waitHealthy('streaming');
     const { cookie } = plantSession(server.dataDir);
-    const response = await callAction(server.port, 'restartContainerAction', [{ container: name('streaming') }], { cookie });
+    const response = await callAction(server.port, 'restartContainerAction', [{ container: name('streaming') }], {
+      cookie,
+    });
     const done = await finishedJob(jobIdOf(response.body));
     expect(done.status).toBe('failed');
     // RESTART_TIMEOUT_SECONDS is 90; the crash is known within a second or two of the restart.
@@ -151,7 +159,9 @@ describe('a restart that ends in a crash', () => {
     await createService('worker', crashOnRestart('exit137'), { healthcheck: false });
     await waitHealthy('worker');
     const { cookie } = plantSession(server.dataDir);
-    const response = await callAction(server.port, 'restartContainerAction', [{ container: name('worker') }], { cookie });
+    const response = await callAction(server.port, 'restartContainerAction', [{ container: name('worker') }], {
+      cookie,
+    });
     const done = await finishedJob(jobIdOf(response.body));
     expect(done.status).toBe('failed');
     const error = JSON.parse(done.error ?? '{}') as JobError;

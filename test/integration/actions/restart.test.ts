@@ -67,11 +67,17 @@ describe('restart a container', () => {
     } finally {
       await docker('exec', name, 'rm', '-f', '/tmp/unhealthy');
     }
-    await expect.poll(() => docker('inspect', '--format', '{{.State.Health.Status}}', name), { timeout: 30_000 }).toBe('healthy');
+    await expect
+      .poll(() => docker('inspect', '--format', '{{.State.Health.Status}}', name), { timeout: 30_000 })
+      .toBe('healthy');
   });
 
   it('a restart that outlasts RESTART_TIMEOUT_SECONDS ends in a clear timeout naming what it waited for', async () => {
-    const impatient = await startServer({ DASHBOARD_PASSWORD: 'restart-password-long-enough', COMPOSE_PROJECT: project, RESTART_TIMEOUT_SECONDS: '1' });
+    const impatient = await startServer({
+      DASHBOARD_PASSWORD: 'restart-password-long-enough',
+      COMPOSE_PROJECT: project,
+      RESTART_TIMEOUT_SECONDS: '1',
+    });
     try {
       const name = `${project}-streaming-1`;
       const { cookie } = plantSession(impatient.dataDir);
@@ -80,7 +86,10 @@ describe('restart a container', () => {
       const db = () => {
         const store = openServerStore(impatient.dataDir);
         try {
-          return store.prepare('SELECT status, error FROM jobs WHERE id = ?').get(id) as { status: string; error: string | null };
+          return store.prepare('SELECT status, error FROM jobs WHERE id = ?').get(id) as {
+            status: string;
+            error: string | null;
+          };
         } finally {
           store.close();
         }
@@ -93,16 +102,26 @@ describe('restart a container', () => {
     } finally {
       await impatient.stop();
     }
-    await expect.poll(() => docker('inspect', '--format', '{{.State.Health.Status}}', `${project}-streaming-1`), { timeout: 30_000 }).toBe('healthy');
+    await expect
+      .poll(() => docker('inspect', '--format', '{{.State.Health.Status}}', `${project}-streaming-1`), {
+        timeout: 30_000,
+      })
+      .toBe('healthy');
   });
 
   it('ten concurrent requests for one container cause exactly one restart', async () => {
     const name = `${project}-sidekiq-1`;
     const follower = followDockerEvents([`container=${name}`, 'event=start', 'event=exec_create']);
-    await untilFollowing(follower, () => docker('exec', name, 'true'), (event) => event.action === 'exec_create: true');
+    await untilFollowing(
+      follower,
+      () => docker('exec', name, 'true'),
+      (event) => event.action === 'exec_create: true',
+    );
     const { cookie } = plantSession(server.dataDir);
     const responses = await Promise.all(
-      Array.from({ length: 10 }, () => callAction(server.port, 'restartContainerAction', [{ container: name }], { cookie })),
+      Array.from({ length: 10 }, () =>
+        callAction(server.port, 'restartContainerAction', [{ container: name }], { cookie }),
+      ),
     );
     const started = responses.filter((r) => /"ok":true/.test(r.body));
     const refused = responses.filter((r) => /"code":"conflict"/.test(r.body));
@@ -117,7 +136,11 @@ describe('restart a container', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     follower.stop();
     expect(follower.events().filter((event) => event.action === 'start')).toHaveLength(1);
-    expect(auditRows(server.dataDir).filter((row) => row.target === name && row.action === 'container.restarted' && row.id > 0).at(-1)?.outcome).toBe('succeeded');
+    expect(
+      auditRows(server.dataDir)
+        .filter((row) => row.target === name && row.action === 'container.restarted' && row.id > 0)
+        .at(-1)?.outcome,
+    ).toBe('succeeded');
   });
 
   it('an unknown container is refused and nothing reaches Docker', async () => {
@@ -139,7 +162,9 @@ describe('restart a container', () => {
 describe('restart Mastodon', () => {
   it('restarts web, then streaming, then sidekiq, each healthy before the next', async () => {
     const services = ['web', 'streaming', 'sidekiq'].map((service) => `${project}-${service}-1`);
-    const before = await Promise.all(services.map((name) => docker('inspect', '--format', '{{.State.StartedAt}}', name)));
+    const before = await Promise.all(
+      services.map((name) => docker('inspect', '--format', '{{.State.StartedAt}}', name)),
+    );
     const { cookie } = plantSession(server.dataDir);
     const response = await callAction(server.port, 'restartMastodonAction', [], { cookie });
     const done = await finishedJob(jobIdOf(response.body));
@@ -149,7 +174,9 @@ describe('restart Mastodon', () => {
     const healthy = services.map((name) => steps.indexOf(`${name}: healthy`));
     expect(order.every((index) => index >= 0)).toBe(true);
     expect(order[0]! < healthy[0]! && healthy[0]! < order[1]! && healthy[1]! < order[2]!).toBe(true);
-    const after = await Promise.all(services.map((name) => docker('inspect', '--format', '{{.State.StartedAt}}', name)));
+    const after = await Promise.all(
+      services.map((name) => docker('inspect', '--format', '{{.State.StartedAt}}', name)),
+    );
     after.forEach((startedAt, index) => expect(startedAt).not.toBe(before[index]));
   });
 });

@@ -67,22 +67,33 @@ describe('ContainersSource: an event that overtakes the first listing', () => {
       await listingTaken;
       await docker.getContainer(containerName).stop();
       // Let the stop's events arrive and their inspects land while the listing is still held.
-      await waitFor('the stop events', () => (source.stats.events >= 2 && source.stats.inspects >= 1 ? true : undefined), 5_000);
+      await waitFor(
+        'the stop events',
+        () => (source.stats.events >= 2 && source.stats.inspects >= 1 ? true : undefined),
+        5_000,
+      );
       await new Promise((resolve) => setTimeout(resolve, 500));
       release();
       const snapshot = await waitFor('the snapshot', () => messages.find((m) => m.type === 'snapshot'), 5_000);
-      expect(snapshot.type === 'snapshot' && snapshot.containers.find((c) => c.name === containerName)?.state).toBe('running');
+      expect(snapshot.type === 'snapshot' && snapshot.containers.find((c) => c.name === containerName)?.state).toBe(
+        'running',
+      );
       // The listing said running; Docker said exited after it. The source must end with Docker's later word.
       await waitFor(
         'the container shown exited',
         () => {
           const current = source.snapshot();
-          const state = current?.type === 'snapshot' ? current.containers.find((c) => c.name === containerName)?.state : undefined;
+          const state =
+            current?.type === 'snapshot' ? current.containers.find((c) => c.name === containerName)?.state : undefined;
           return state === 'exited' ? state : undefined;
         },
         3_000,
       );
-      expect(messages.some((m) => m.type === 'container' && m.container.name === containerName && m.container.state === 'exited')).toBe(true);
+      expect(
+        messages.some(
+          (m) => m.type === 'container' && m.container.name === containerName && m.container.state === 'exited',
+        ),
+      ).toBe(true);
     } finally {
       source.stop();
     }

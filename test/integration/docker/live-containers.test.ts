@@ -19,7 +19,11 @@ async function docker(...args: string[]): Promise<string> {
   return stdout.trim();
 }
 
-function waitFor<T>(messages: ContainersMessage[], pick: (m: ContainersMessage) => T | undefined, timeoutMs: number): Promise<T> {
+function waitFor<T>(
+  messages: ContainersMessage[],
+  pick: (m: ContainersMessage) => T | undefined,
+  timeoutMs: number,
+): Promise<T> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const check = () => {
@@ -46,11 +50,18 @@ describe('listProjectContainers against the test bed dockerd', () => {
     expect(containers.map((c) => c.service).sort()).toEqual(SERVICES);
     expect(containers.every((c) => c.name.startsWith(`${testbed.project}-`))).toBe(true);
     const web = containers.find((c) => c.service === 'web');
-    expect(web).toMatchObject({ name: `${testbed.project}-web-1`, image: 'ghcr.io/mastodon/mastodon', imageTag: 'v4.3.17', state: 'running' });
+    expect(web).toMatchObject({
+      name: `${testbed.project}-web-1`,
+      image: 'ghcr.io/mastodon/mastodon',
+      imageTag: 'v4.3.17',
+      state: 'running',
+    });
   });
 
   it('sees the other project when configured for it', async () => {
-    setConfigForTesting(loadConfig({ env: { DOCKER_HOST: testbed.dockerHost, COMPOSE_PROJECT: testbed.otherProject } }));
+    setConfigForTesting(
+      loadConfig({ env: { DOCKER_HOST: testbed.dockerHost, COMPOSE_PROJECT: testbed.otherProject } }),
+    );
     try {
       const containers = await listProjectContainers();
       expect(containers).toHaveLength(5);
@@ -61,10 +72,17 @@ describe('listProjectContainers against the test bed dockerd', () => {
   });
 
   it('reports a missing socket as such, naming it', async () => {
-    setConfigForTesting(loadConfig({ env: { DOCKER_HOST: 'unix:///run/mastodash-testbed/nothing-here.sock', COMPOSE_PROJECT: testbed.project } }));
+    setConfigForTesting(
+      loadConfig({
+        env: { DOCKER_HOST: 'unix:///run/mastodash-testbed/nothing-here.sock', COMPOSE_PROJECT: testbed.project },
+      }),
+    );
     resetDockerClientsForTesting();
     try {
-      await expect(listProjectContainers()).rejects.toMatchObject({ code: 'docker_socket_missing', detail: expect.stringContaining('nothing-here.sock') });
+      await expect(listProjectContainers()).rejects.toMatchObject({
+        code: 'docker_socket_missing',
+        detail: expect.stringContaining('nothing-here.sock'),
+      });
     } finally {
       resetDockerClientsForTesting();
       setConfigForTesting(loadConfig({ env: { DOCKER_HOST: testbed.dockerHost, COMPOSE_PROJECT: testbed.project } }));
@@ -94,13 +112,23 @@ describe('ContainersSource follows Docker events', () => {
       messages.length = 0;
       await docker('stop', '--time', '5', target);
       const stoppedAt = Date.now();
-      const exited = await waitFor(messages, (m) => (m.type === 'container' && m.container.name === target && m.container.state === 'exited' ? m : undefined), 2_000);
+      const exited = await waitFor(
+        messages,
+        (m) =>
+          m.type === 'container' && m.container.name === target && m.container.state === 'exited' ? m : undefined,
+        2_000,
+      );
       expect(Date.now() - stoppedAt).toBeLessThan(1_000);
       expect(exited.container.exitCode).toBeTypeOf('number');
 
       messages.length = 0;
       await docker('start', target);
-      await waitFor(messages, (m) => (m.type === 'container' && m.container.name === target && m.container.state === 'running' ? m : undefined), 2_000);
+      await waitFor(
+        messages,
+        (m) =>
+          m.type === 'container' && m.container.name === target && m.container.state === 'running' ? m : undefined,
+        2_000,
+      );
       expect(source.stats.lists).toBe(1);
     } finally {
       source.stop();

@@ -31,7 +31,11 @@ function useConfig(project: string): void {
   setConfigForTesting(loadConfig({ env: { DOCKER_HOST: testbed.dockerHost, COMPOSE_PROJECT: project } }));
 }
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const started = Date.now();
   for (;;) {
     const value = await probe();
@@ -56,8 +60,10 @@ function viewer() {
     messages,
     lines,
     follow: () => follow,
-    followState: (state: LogFollowState['state'], timeoutMs?: number) => until(`follow state ${state}`, () => (follow?.state === state ? follow : undefined), timeoutMs),
-    line: (text: string, timeoutMs?: number) => until(`a line with ${text}`, () => lines.find((l) => l.text.includes(text)), timeoutMs),
+    followState: (state: LogFollowState['state'], timeoutMs?: number) =>
+      until(`follow state ${state}`, () => (follow?.state === state ? follow : undefined), timeoutMs),
+    line: (text: string, timeoutMs?: number) =>
+      until(`a line with ${text}`, () => lines.find((l) => l.text.includes(text)), timeoutMs),
   };
 }
 
@@ -94,10 +100,14 @@ afterAll(async () => {
 describe('recentLogLines against the test bed', () => {
   it('returns the web stand-in’s last lines, with its Errno::EACCES line recognised and the permission fix offered', async () => {
     // The stand-in writes the error every 4 s.
-    const logs = await until('an Errno::EACCES line in the tail', async () => {
-      const result = await recentLogLines(WEB, { tail: 100 });
-      return result.lines.some((l) => l.text.includes('Errno::EACCES')) ? result : undefined;
-    }, 15_000);
+    const logs = await until(
+      'an Errno::EACCES line in the tail',
+      async () => {
+        const result = await recentLogLines(WEB, { tail: 100 });
+        return result.lines.some((l) => l.text.includes('Errno::EACCES')) ? result : undefined;
+      },
+      15_000,
+    );
     expect(logs.container).toMatchObject({ name: WEB, service: 'web', state: 'running' });
     expect(logs.tail).toBe(100);
     expect(logs.truncated).toBe(false);
@@ -112,7 +122,9 @@ describe('recentLogLines against the test bed', () => {
     expect(logs.lines.some((l) => l.text.includes('path=/health') && l.stream === 'stdout')).toBe(true);
     const eacces = logs.lines.filter((l) => recogniseLine(l.text)?.id === 'media-eacces');
     expect(eacces.length).toBeGreaterThanOrEqual(2);
-    expect(eacces[0]?.text).toMatch(/Errno::EACCES.*Permission denied @ dir_s_mkdir - \/opt\/mastodon\/public\/system\/accounts/);
+    expect(eacces[0]?.text).toMatch(
+      /Errno::EACCES.*Permission denied @ dir_s_mkdir - \/opt\/mastodon\/public\/system\/accounts/,
+    );
     const finding = summariseFindings(logs.lines).find((f) => f.id === 'media-eacces');
     expect(finding).toMatchObject({ severity: 'error', fix: { label: 'Fix media permissions', href: '/media' } });
   });
@@ -120,7 +132,9 @@ describe('recentLogLines against the test bed', () => {
   it('takes the container’s id as well, and returns exactly `tail` lines', async () => {
     const started = performance.now();
     const full = await recentLogLines(WEB, { tail: 200 });
-    console.info(`[logs test] recentLogLines(tail 200): ${full.lines.length} lines in ${Math.round(performance.now() - started)} ms`);
+    console.info(
+      `[logs test] recentLogLines(tail 200): ${full.lines.length} lines in ${Math.round(performance.now() - started)} ms`,
+    );
     const byName = await recentLogLines(WEB, { tail: 5 });
     const byId = await recentLogLines(byName.container.id, { tail: 5 });
     expect(byId.container.name).toBe(WEB);
@@ -131,7 +145,9 @@ describe('recentLogLines against the test bed', () => {
   it('keeps stdout and stderr apart', async () => {
     const marker = `logs-test-stderr-${process.pid}-${Date.now()}`;
     await logTo(WEB, 2, marker);
-    const line = await until('the stderr marker', async () => (await recentLogLines(WEB, { tail: 20 })).lines.find((l) => l.text === marker));
+    const line = await until('the stderr marker', async () =>
+      (await recentLogLines(WEB, { tail: 20 })).lines.find((l) => l.text === marker),
+    );
     expect(line.stream).toBe('stderr');
   });
 
@@ -181,7 +197,9 @@ describe('the live follow', () => {
     const leaveA = followContainerLogs(WEB, a.send, { graceMs: GRACE_MS });
     await a.followState('following');
     expect(openLogStreamCount()).toBe(1);
-    expect(activeLogFollows()).toMatchObject([{ name: WEB, listeners: 1, running: true, stats: { attaches: 1, open: 1 } }]);
+    expect(activeLogFollows()).toMatchObject([
+      { name: WEB, listeners: 1, running: true, stats: { attaches: 1, open: 1 } },
+    ]);
     // It starts with the log's tail, so lines from just before the page opened are not lost.
     await until('the tail', () => a.lines.length >= 10);
     expect(a.lines.some((l) => l.at < subscribedAt)).toBe(true);
@@ -191,7 +209,9 @@ describe('the live follow', () => {
     await logTo(WEB, 1, marker);
     const received = await a.line(marker, 5_000);
     const latencyMs = Date.now() - written;
-    console.info(`[logs test] a line written with docker exec reached the follow ${latencyMs} ms later (exec included)`);
+    console.info(
+      `[logs test] a line written with docker exec reached the follow ${latencyMs} ms later (exec included)`,
+    );
     expect(received.stream).toBe('stdout');
 
     // A second viewer joins the same follow: the recent lines at once, and no second Docker stream.
@@ -239,12 +259,23 @@ describe('a follow across a stop, start and restart (a container of its own)', (
     useConfig(project);
     await docker('rm', '-f', TICKER).catch(() => '');
     await docker(
-      'run', '-d', '--name', TICKER, '--network', 'none',
-      '--label', `com.docker.compose.project=${project}`,
-      '--label', 'com.docker.compose.service=ticker',
-      '--label', 'com.docker.compose.container-number=1',
-      '--entrypoint', 'sh', 'ghcr.io/mastodon/mastodon:v4.3.17',
-      '-c', 'trap "exit 0" TERM; i=0; while :; do echo "tick $i"; i=$((i+1)); sleep 0.2 & wait $!; done',
+      'run',
+      '-d',
+      '--name',
+      TICKER,
+      '--network',
+      'none',
+      '--label',
+      `com.docker.compose.project=${project}`,
+      '--label',
+      'com.docker.compose.service=ticker',
+      '--label',
+      'com.docker.compose.container-number=1',
+      '--entrypoint',
+      'sh',
+      'ghcr.io/mastodon/mastodon:v4.3.17',
+      '-c',
+      'trap "exit 0" TERM; i=0; while :; do echo "tick $i"; i=$((i+1)); sleep 0.2 & wait $!; done',
     );
   });
 
@@ -262,7 +293,9 @@ describe('a follow across a stop, start and restart (a container of its own)', (
 
       await docker('stop', '-t', '2', TICKER);
       const stopped = await v.followState('stopped');
-      expect(stopped.state === 'stopped' && stopped.detail).toBe(`${TICKER} is exited; following resumes when it runs again.`);
+      expect(stopped.state === 'stopped' && stopped.detail).toBe(
+        `${TICKER} is exited; following resumes when it runs again.`,
+      );
       const beforeStart = v.lines.length;
 
       await docker('start', TICKER);
@@ -272,7 +305,11 @@ describe('a follow across a stop, start and restart (a container of its own)', (
 
       const beforeRestart = v.lines.length;
       await docker('restart', '-t', '2', TICKER);
-      await until('tick 2 of the third run', () => v.lines.slice(beforeRestart).find((l) => l.text === 'tick 2'), 15_000);
+      await until(
+        'tick 2 of the third run',
+        () => v.lines.slice(beforeRestart).find((l) => l.text === 'tick 2'),
+        15_000,
+      );
 
       const texts = v.lines.map((l) => l.text);
       expect(texts.filter((t) => t === 'tick 0')).toHaveLength(3);

@@ -48,7 +48,11 @@ async function untilQuiet(quietMs: number): Promise<void> {
 beforeAll(async () => {
   proxy = await startCountingProxy();
   calls = proxy.calls;
-  server = await startServer({ DOCKER_HOST: proxy.dockerHost, ...testbedBackendsEnv(testbed), DASHBOARD_PASSWORD: 'page-calls-password-long' });
+  server = await startServer({
+    DOCKER_HOST: proxy.dockerHost,
+    ...testbedBackendsEnv(testbed),
+    DASHBOARD_PASSWORD: 'page-calls-password-long',
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -94,11 +98,18 @@ describe('currentProjectContainers against a hung Docker', () => {
     const hung = createServer((socket) => sockets.push(socket));
     await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
     const { port } = hung.address() as AddressInfo;
-    setConfigForTesting(loadConfig({ env: { DOCKER_HOST: `tcp://127.0.0.1:${port}`, COMPOSE_PROJECT: testbed.project, DOCKER_TIMEOUT_MS: '1500' } }));
+    setConfigForTesting(
+      loadConfig({
+        env: { DOCKER_HOST: `tcp://127.0.0.1:${port}`, COMPOSE_PROJECT: testbed.project, DOCKER_TIMEOUT_MS: '1500' },
+      }),
+    );
     resetDockerClientsForTesting();
     try {
       const started = Date.now();
-      await expect(currentProjectContainers()).rejects.toMatchObject({ code: 'docker_not_answering', title: 'Docker is not answering' });
+      await expect(currentProjectContainers()).rejects.toMatchObject({
+        code: 'docker_not_answering',
+        title: 'Docker is not answering',
+      });
       const elapsed = Date.now() - started;
       // The read went through the live topic (which it started), not a plain listing.
       expect(liveTopics().containers.isRunning).toBe(true);
@@ -109,7 +120,12 @@ describe('currentProjectContainers against a hung Docker', () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => hung.close(() => resolve()));
       // The topic stops after its 5 s grace; the next tests start it afresh.
-      await waitFor('the live topic to stop', () => (liveTopics().containers.isRunning ? undefined : true), 10_000, 100);
+      await waitFor(
+        'the live topic to stop',
+        () => (liveTopics().containers.isRunning ? undefined : true),
+        10_000,
+        100,
+      );
     }
   }, 20_000);
 });
@@ -126,7 +142,11 @@ describe('currentProjectContainers outside a render', () => {
 
   it('callers that ask together share one listing, and a restart reaches the next read through events', async () => {
     const before = calls.length;
-    const together = await Promise.all([currentProjectContainers(), currentProjectContainers(), currentProjectContainers()]);
+    const together = await Promise.all([
+      currentProjectContainers(),
+      currentProjectContainers(),
+      currentProjectContainers(),
+    ]);
     const opening = calls.slice(before);
     expect(count(opening, 'GET /containers/json')).toBe(1);
     expect(count(opening, 'GET /events')).toBe(1);
@@ -138,10 +158,14 @@ describe('currentProjectContainers outside a render', () => {
     expect(web?.startedAt).toBeDefined();
     const afterOpening = calls.length;
     await docker.getContainer(web?.id ?? '').restart({ t: 0 });
-    const restarted = await waitFor('the restarted web in the live copy', async () => {
-      const now = (await currentProjectContainers()).find((container) => container.id === web?.id);
-      return now?.state === 'running' && now.startedAt !== web?.startedAt ? now : undefined;
-    }, 10_000);
+    const restarted = await waitFor(
+      'the restarted web in the live copy',
+      async () => {
+        const now = (await currentProjectContainers()).find((container) => container.id === web?.id);
+        return now?.state === 'running' && now.startedAt !== web?.startedAt ? now : undefined;
+      },
+      10_000,
+    );
     expect(restarted.startedAt).not.toBe(web?.startedAt);
     // Seen through the events: web inspected again, the project not listed again.
     expect(count(calls.slice(afterOpening), 'GET /containers/json')).toBe(0);

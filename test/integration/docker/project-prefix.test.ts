@@ -8,7 +8,13 @@ import { recentLogLines } from '@/lib/docker/logs';
 import { currentProjectContainers } from '@/lib/live';
 import { loadInfluxGraphs, resetInfluxSourceForTesting } from '@/lib/metrics/influx-source';
 import { linePrefix, formatField } from '@/scripts/testbed/seed/line-protocol.mjs';
-import { alignAnchor, createTelegrafModel, FIELD_TYPES, SERVICES, type Measurement } from '@/scripts/testbed/seed/telegraf-model.mjs';
+import {
+  alignAnchor,
+  createTelegrafModel,
+  FIELD_TYPES,
+  SERVICES,
+  type Measurement,
+} from '@/scripts/testbed/seed/telegraf-model.mjs';
 import { readTestbed, readTestbedShapes } from '../../support/testbed';
 
 /**
@@ -26,7 +32,11 @@ const [adminUser = '', adminPass = ''] = testbed.influxAdmin.split(':');
 const adminAuth = `Basic ${Buffer.from(`${adminUser}:${adminPass}`).toString('base64')}`;
 
 async function influxql(statement: string): Promise<void> {
-  const response = await fetch(`${testbed.influxUrl}/query`, { method: 'POST', headers: { authorization: adminAuth }, body: new URLSearchParams({ q: statement }) });
+  const response = await fetch(`${testbed.influxUrl}/query`, {
+    method: 'POST',
+    headers: { authorization: adminAuth },
+    body: new URLSearchParams({ q: statement }),
+  });
   const body = await response.text();
   if (!response.ok || body.includes('"error"')) throw new Error(`${statement}: HTTP ${response.status} ${body}`);
 }
@@ -42,13 +52,17 @@ beforeAll(async () => {
   const model = createTelegrafModel({ anchorMs, projects: [testbed.project, shapes.stagingProject] });
   const lines: string[] = [];
   for (const series of model.series) {
-    const tags = Object.fromEntries(Object.entries(series.tags).filter(([key]) => !key.startsWith('com.docker.compose.')));
+    const tags = Object.fromEntries(
+      Object.entries(series.tags).filter(([key]) => !key.startsWith('com.docker.compose.')),
+    );
     const prefix = linePrefix({ measurement: series.measurement, tags });
     const types = Object.entries(FIELD_TYPES[series.measurement as Measurement]);
     for (let t = anchorMs - HOUR_MS; t <= anchorMs; t += 10_000) {
       if (!model.isSeeded(series.key, t)) continue;
       const fields = model.fieldsAt(series.key, t);
-      const parts = types.filter(([name]) => fields[name] !== undefined).map(([name, type]) => formatField(name, type, fields[name]!));
+      const parts = types
+        .filter(([name]) => fields[name] !== undefined)
+        .map(([name, type]) => formatField(name, type, fields[name]!));
       lines.push(`${prefix}${parts.join(',')} ${t}`);
     }
   }
@@ -83,8 +97,12 @@ describe('mdtest and mdtest-staging stay apart', () => {
 
   it('as logs and restart targets: the other project’s container is not found', async () => {
     configure(testbed.project);
-    await expect(resolveProjectContainer(`${shapes.stagingProject}-web-1`)).rejects.toMatchObject({ code: 'not_found' });
-    await expect(recentLogLines(`${shapes.stagingProject}-web-1`, { tail: 5 })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(resolveProjectContainer(`${shapes.stagingProject}-web-1`)).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    await expect(recentLogLines(`${shapes.stagingProject}-web-1`, { tail: 5 })).rejects.toMatchObject({
+      code: 'not_found',
+    });
     expect((await resolveProjectContainer(`${testbed.project}-web-1`)).name).toBe(`${testbed.project}-web-1`);
     configure(shapes.stagingProject);
     await expect(resolveProjectContainer(`${testbed.project}-web-1`)).rejects.toMatchObject({ code: 'not_found' });
@@ -92,7 +110,13 @@ describe('mdtest and mdtest-staging stay apart', () => {
 
   it('in the graphs matched by name (Telegraf without labels): mdtest gets its five services and nothing of staging', async () => {
     const range = { preset: '1h' as const, fromMs: anchorMs - HOUR_MS, toMs: anchorMs + 1, intervalMs: 60_000 };
-    const config = { url: testbed.influxUrl, database: DATABASE, token: testbed.influxAdmin, language: 'influxql' as const, timeoutMs: 5_000 };
+    const config = {
+      url: testbed.influxUrl,
+      database: DATABASE,
+      token: testbed.influxAdmin,
+      language: 'influxql' as const,
+      timeoutMs: 5_000,
+    };
     for (const project of [testbed.project, shapes.stagingProject]) {
       resetInfluxSourceForTesting();
       const graphs = await loadInfluxGraphs(range, { project, serviceOrder: SERVICE_ORDER, withNetwork: true }, config);

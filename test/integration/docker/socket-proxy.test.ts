@@ -49,7 +49,10 @@ describe('the Docker socket proxy, in front of the real Docker daemon', () => {
   });
 
   it('lists the project’s containers when asked with the project filter, and refuses a list of everything', async () => {
-    const listed = await proxied.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${testbed.project}`] } });
+    const listed = await proxied.listContainers({
+      all: true,
+      filters: { label: [`com.docker.compose.project=${testbed.project}`] },
+    });
     expect(listed.map((c) => c.Names[0]).sort()).toEqual(
       ['db', 'redis', 'sidekiq', 'streaming', 'web'].map((service) => `/${testbed.project}-${service}-1`),
     );
@@ -58,7 +61,9 @@ describe('the Docker socket proxy, in front of the real Docker daemon', () => {
 
   it('refuses to create a container, and none is created', async () => {
     const before = await docker('ps', '-aq');
-    await expect(proxied.createContainer({ Image: 'redis:7-alpine', name: 'mastodash-proxy-escape' })).rejects.toMatchObject({
+    await expect(
+      proxied.createContainer({ Image: 'redis:7-alpine', name: 'mastodash-proxy-escape' }),
+    ).rejects.toMatchObject({
       statusCode: 403,
       json: { message: expect.stringContaining('POST /containers/create refused') as string },
     });
@@ -69,13 +74,19 @@ describe('the Docker socket proxy, in front of the real Docker daemon', () => {
   it('refuses exec and restart on another project’s container, and nothing runs there', async () => {
     const other = `${testbed.otherProject}-web-1`;
     const startedBefore = await docker('inspect', '-f', '{{.State.StartedAt}}', other);
-    await expect(proxied.getContainer(other).exec({ Cmd: ['touch', '/tmp/escaped'] })).rejects.toMatchObject({ statusCode: 403 });
+    await expect(proxied.getContainer(other).exec({ Cmd: ['touch', '/tmp/escaped'] })).rejects.toMatchObject({
+      statusCode: 403,
+    });
     await expect(proxied.getContainer(other).restart({ t: 1 })).rejects.toMatchObject({ statusCode: 403 });
     await expect(proxied.getContainer(other).inspect()).rejects.toMatchObject({ statusCode: 403 });
     expect(await docker('inspect', '-f', '{{.State.StartedAt}} {{len .ExecIDs}}', other)).toBe(`${startedBefore} 0`);
   });
 
-  async function runThroughProxy(container: string, argv: ExecArgv, user?: string): Promise<{ stdout: string; stderr: string; exitCode: number | null }> {
+  async function runThroughProxy(
+    container: string,
+    argv: ExecArgv,
+    user?: string,
+  ): Promise<{ stdout: string; stderr: string; exitCode: number | null }> {
     const exec = await proxied.getContainer(container).exec(execCreateBody(argv, user));
     const stream = await exec.start({ hijack: true, stdin: false });
     const output = { stdout: '', stderr: '' };
@@ -93,14 +104,33 @@ describe('the Docker socket proxy, in front of the real Docker daemon', () => {
     expect(missing.stdout).toBe('');
     expect(missing.stderr).toMatch(/No such file or directory/);
     expect(missing.exitCode).toBeGreaterThan(0);
-    expect(await runThroughProxy(web, ['stat', '-c', '%u', '--', '/'], '0')).toEqual({ stdout: '0\n', stderr: '', exitCode: 0 });
+    expect(await runThroughProxy(web, ['stat', '-c', '%u', '--', '/'], '0')).toEqual({
+      stdout: '0\n',
+      stderr: '',
+      exitCode: 0,
+    });
   });
 
   it.each([
     ['a privileged exec', 'web', { ...execCreateBody(['id']), Privileged: true }, 'a privileged exec is refused'],
-    ['sh -c', 'web', { ...execCreateBody(['id']), Cmd: ['sh', '-c', 'touch /tmp/escaped'] }, 'the dashboard never runs "sh"'],
-    ['an exec as root with Env', 'web', { ...execCreateBody(['id'], '0'), Env: ['A=1'] }, 'the dashboard never sends Env in an exec'],
-    ['an exec into db', 'db', execCreateBody(['id']), 'the dashboard runs commands only in the services web and sidekiq'],
+    [
+      'sh -c',
+      'web',
+      { ...execCreateBody(['id']), Cmd: ['sh', '-c', 'touch /tmp/escaped'] },
+      'the dashboard never runs "sh"',
+    ],
+    [
+      'an exec as root with Env',
+      'web',
+      { ...execCreateBody(['id'], '0'), Env: ['A=1'] },
+      'the dashboard never sends Env in an exec',
+    ],
+    [
+      'an exec into db',
+      'db',
+      execCreateBody(['id']),
+      'the dashboard runs commands only in the services web and sidekiq',
+    ],
   ])('refuses %s with a reason, and no exec reaches Docker', async (_, service, body, reason) => {
     const name = `${testbed.project}-${service}-1`;
     forwarded.length = 0;
@@ -113,9 +143,20 @@ describe('the Docker socket proxy, in front of the real Docker daemon', () => {
   });
 
   it('answers disk usage with the project’s containers and images only', async () => {
-    const df = (await proxied.df()) as { Containers: { Labels: Record<string, string> }[]; Images: { Id: string }[]; LayersSize?: number };
+    const df = (await proxied.df()) as {
+      Containers: { Labels: Record<string, string> }[];
+      Images: { Id: string }[];
+      LayersSize?: number;
+    };
     expect(df.Containers.map((c) => c.Labels['com.docker.compose.project'])).toEqual(Array(5).fill(testbed.project));
-    const projectImages = new Set((await proxied.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${testbed.project}`] } })).map((c) => c.ImageID));
+    const projectImages = new Set(
+      (
+        await proxied.listContainers({
+          all: true,
+          filters: { label: [`com.docker.compose.project=${testbed.project}`] },
+        })
+      ).map((c) => c.ImageID),
+    );
     expect(new Set(df.Images.map((image) => image.Id))).toEqual(projectImages);
     expect(df.LayersSize).toBeUndefined();
   });
@@ -135,7 +176,8 @@ describe('the Docker socket proxy, in front of the real Docker daemon', () => {
     });
     await proxied.getContainer(name).restart({ t: 2 });
     const deadline = Date.now() + 10_000;
-    while (!actions.includes('restart') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (!actions.includes('restart') && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     events.destroy();
     expect(actions).toEqual(expect.arrayContaining(['die', 'start', 'restart']));
     expect(await docker('inspect', '-f', '{{.State.StartedAt}}', name)).not.toBe(startedBefore);

@@ -1,4 +1,3 @@
-
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -30,7 +29,11 @@ describe('hang drills against the production build', () => {
 
   async function panel<T = PanelAnswer>(name: string): Promise<Timed<T>> {
     const started = Date.now();
-    const response = await rawRequest(server.port, { path: `/api/panels/${name}`, headers: { cookie }, timeoutMs: 60_000 });
+    const response = await rawRequest(server.port, {
+      path: `/api/panels/${name}`,
+      headers: { cookie },
+      timeoutMs: 60_000,
+    });
     return { ms: Date.now() - started, status: response.status, body: JSON.parse(response.body) as T };
   }
 
@@ -84,7 +87,9 @@ describe('hang drills against the production build', () => {
       }
       expect(home.status).toBe(200);
       expect(home.ms).toBeLessThanOrEqual(12_000 + SLACK_MS);
-      console.log(`[hang] postgres lock: people panel answered in ${answers.map((a) => a.ms).join(', ')} ms; home page in ${home.ms} ms`);
+      console.log(
+        `[hang] postgres lock: people panel answered in ${answers.map((a) => a.ms).join(', ')} ms; home page in ${home.ms} ms`,
+      );
     } finally {
       await locker.query('ROLLBACK');
       await locker.end();
@@ -135,7 +140,10 @@ describe('hang drills against the production build', () => {
 
   it('an InfluxDB that never replies: the headline says so within its timeout and shows live numbers, then InfluxDB again', async () => {
     await testbedService('freeze', 'influxdb');
-    type HeadlineAnswer = { ok: boolean; data?: { source: { kind: string }; influxError?: { code: string; title: string } } };
+    type HeadlineAnswer = {
+      ok: boolean;
+      data?: { source: { kind: string }; influxError?: { code: string; title: string } };
+    };
     let headline: Timed<HeadlineAnswer>;
     let home: { ms: number; status: number };
     try {
@@ -153,7 +161,10 @@ describe('hang drills against the production build', () => {
     expect(home.ms).toBeLessThanOrEqual(11_000 + SLACK_MS);
     console.log(`[hang] influxdb frozen: headline answered in ${headline.ms} ms; home page in ${home.ms} ms`);
 
-    const recovered = await panelUntil<HeadlineAnswer>('headline', (answer) => answer.body.data?.source.kind === 'influx');
+    const recovered = await panelUntil<HeadlineAnswer>(
+      'headline',
+      (answer) => answer.body.data?.source.kind === 'influx',
+    );
     expect(recovered.body.data?.source.kind).toBe('influx');
   });
 });

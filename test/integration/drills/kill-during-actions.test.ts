@@ -28,7 +28,10 @@ const FILES = 20_000;
 const PASSWORD_ENV = { DASHBOARD_PASSWORD: 'kill-drill-password-long' };
 
 async function docker(...args: string[]): Promise<string> {
-  const { stdout } = await run('docker', args, { env: { ...process.env, DOCKER_HOST: testbed.dockerHost }, maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await run('docker', args, {
+    env: { ...process.env, DOCKER_HOST: testbed.dockerHost },
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return stdout.trim();
 }
 const asRoot = (...argv: string[]) => docker('exec', '-u', '0', WEB, ...argv);
@@ -37,18 +40,21 @@ const asRoot = (...argv: string[]) => docker('exec', '-u', '0', WEB, ...argv);
 function jobView(port: number, cookie: string): Promise<JobView[]> {
   return new Promise((resolve, reject) => {
     const jobs: JobView[] = [];
-    const req = request({ host: '127.0.0.1', port, path: '/api/live?topics=jobs', headers: { cookie, host: `127.0.0.1:${port}` } }, (res) => {
-      let buffer = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (buffer += chunk));
-      setTimeout(() => {
-        for (const event of parseEventBlocks(buffer).events) {
-          if (event.event === 'jobs') jobs.push((event.data as LiveEnvelope<{ job: JobView }>).message.job);
-        }
-        req.destroy();
-        resolve(jobs);
-      }, 1_000);
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path: '/api/live?topics=jobs', headers: { cookie, host: `127.0.0.1:${port}` } },
+      (res) => {
+        let buffer = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (buffer += chunk));
+        setTimeout(() => {
+          for (const event of parseEventBlocks(buffer).events) {
+            if (event.event === 'jobs') jobs.push((event.data as LiveEnvelope<{ job: JobView }>).message.job);
+          }
+          req.destroy();
+          resolve(jobs);
+        }, 1_000);
+      },
+    );
     req.on('error', (error) => (jobs.length > 0 ? undefined : reject(error)));
     req.end();
   });
@@ -77,25 +83,45 @@ describe('kill -9 during the media permission fix', () => {
   it('shows the fix as interrupted in the audit log and the job view after the next start, and runs nothing again', async () => {
     execCreates = followDockerEvents([`container=${WEB}`, 'event=exec_create']);
     const follower = execCreates;
-    await untilFollowing(follower, () => asRoot('true'), (event) => event.action === 'exec_create: true');
+    await untilFollowing(
+      follower,
+      () => asRoot('true'),
+      (event) => event.action === 'exec_create: true',
+    );
     const { cookie } = plantSession(server.dataDir);
     const auditBefore = auditRows(server.dataDir).length;
-    const answer = await callAction(server.port, 'fixMediaPermissionsAction', [{ container: WEB, path: '/mastodon/public/system' }], { cookie });
+    const answer = await callAction(
+      server.port,
+      'fixMediaPermissionsAction',
+      [{ container: WEB, path: '/mastodon/public/system' }],
+      { cookie },
+    );
     expect(answer.status).toBe(200);
     const started = await waitFor(
       'the started record',
-      () => auditRows(server.dataDir).slice(auditBefore).find((row) => row.action === 'media.permissions_fixed' && row.outcome === 'started'),
+      () =>
+        auditRows(server.dataDir)
+          .slice(auditBefore)
+          .find((row) => row.action === 'media.permissions_fixed' && row.outcome === 'started'),
       30_000,
       20,
     );
     // Dies once the chown is under way: its exec exists in the web container.
-    await waitFor('the chown in the web container', async () => ((await asRoot('ps', '-o', 'args')).includes('chown -R') ? true : undefined), 30_000, 20);
+    await waitFor(
+      'the chown in the web container',
+      async () => ((await asRoot('ps', '-o', 'args')).includes('chown -R') ? true : undefined),
+      30_000,
+      20,
+    );
     await server.stop('SIGKILL');
     expect(auditRows(server.dataDir).find((row) => row.id === started.id)?.outcome).toBe('started');
 
     server = await startServer(PASSWORD_ENV, server.dataDir);
     const rows = auditRows(server.dataDir);
-    expect(rows.find((row) => row.id === started.id)).toMatchObject({ outcome: 'interrupted', action: 'media.permissions_fixed' });
+    expect(rows.find((row) => row.id === started.id)).toMatchObject({
+      outcome: 'interrupted',
+      action: 'media.permissions_fixed',
+    });
     expect(rows.filter((row) => row.id > started.id && row.action === 'media.permissions_fixed')).toEqual([]);
     expect(server.output()).toMatch(/1 action\(s\) were cut short/);
 
@@ -111,10 +137,15 @@ describe('kill -9 during the media permission fix', () => {
     // killed dashboard started.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     follower.stop();
-    const chowns = follower.events().map((event) => event.action).filter((action) => action.includes('chown -R -h -c 991:991'));
+    const chowns = follower
+      .events()
+      .map((event) => event.action)
+      .filter((action) => action.includes('chown -R -h -c 991:991'));
     expect(chowns).toEqual(['exec_create: chown -R -h -c 991:991 -- /mastodon/public/system']);
     const db = openServerStore(server.dataDir);
-    expect(db.prepare("SELECT count(*) AS n FROM jobs WHERE kind = 'media.permissions_fixed' AND status = 'running'").get()).toEqual({ n: 0 });
+    expect(
+      db.prepare("SELECT count(*) AS n FROM jobs WHERE kind = 'media.permissions_fixed' AND status = 'running'").get(),
+    ).toEqual({ n: 0 });
     db.close();
   }, 180_000);
 });

@@ -30,15 +30,19 @@ type Viewer = OpenedStream;
 
 /** The containers messages a viewer received, in order (one browser's stream carrying the containers topic). */
 function messagesOf(viewer: Viewer): ContainersMessage[] {
-  return viewer.events.filter((event) => event.event === 'containers').map((event) => (event.data as LiveEnvelope<ContainersMessage>).message);
+  return viewer.events
+    .filter((event) => event.event === 'containers')
+    .map((event) => (event.data as LiveEnvelope<ContainersMessage>).message);
 }
 
 function startTimes(viewer: Viewer, name: string): Set<string> {
   const times = new Set<string>();
   for (const message of messagesOf(viewer)) {
-    if (message.type === 'container' && message.container.name === name && message.container.startedAt) times.add(message.container.startedAt);
+    if (message.type === 'container' && message.container.name === name && message.container.startedAt)
+      times.add(message.container.startedAt);
     if (message.type === 'snapshot') {
-      for (const container of message.containers) if (container.name === name && container.startedAt) times.add(container.startedAt);
+      for (const container of message.containers)
+        if (container.name === name && container.startedAt) times.add(container.startedAt);
     }
   }
   return times;
@@ -57,39 +61,52 @@ describe(`${VIEWERS} viewers on the live stream for ${DURATION_MS / 1000} s whil
     await server?.stop();
   });
 
-  it('zero errors, and every viewer sees every restart', async () => {
-    const { cookie } = plantSession(server.dataDir);
-    for (let i = 0; i < VIEWERS; i++) viewers.push(openEventStream(server.port, cookie, ['containers']));
-    const began = Date.now();
-    const deadline = began + 10_000;
-    while (viewers.some((viewer) => !messagesOf(viewer).some((message) => message.type === 'snapshot')) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(viewers.filter((viewer) => viewer.status === 200)).toHaveLength(VIEWERS);
-
-    const expected: Array<{ name: string; startedAt: string }> = [];
-    const gap = (DURATION_MS - 5_000) / RESTARTS.length;
-    for (const [index, name] of RESTARTS.entries()) {
-      const due = began + 2_000 + index * gap;
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
-      await docker('restart', '-t', '1', name);
-      expected.push({ name, startedAt: await docker('inspect', '-f', '{{.State.StartedAt}}', name) });
-    }
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, began + DURATION_MS - Date.now())));
-
-    const missed: string[] = [];
-    for (const [index, viewer] of viewers.entries()) {
-      for (const { name, startedAt } of expected) {
-        // Docker and the view may differ in sub-second digits; compare to the millisecond.
-        const seen = [...startTimes(viewer, name)].some((time) => Date.parse(time) === Date.parse(startedAt));
-        if (!seen) missed.push(`viewer ${index}: ${name} started ${startedAt}`);
+  it(
+    'zero errors, and every viewer sees every restart',
+    async () => {
+      const { cookie } = plantSession(server.dataDir);
+      for (let i = 0; i < VIEWERS; i++) viewers.push(openEventStream(server.port, cookie, ['containers']));
+      const began = Date.now();
+      const deadline = began + 10_000;
+      while (
+        viewers.some((viewer) => !messagesOf(viewer).some((message) => message.type === 'snapshot')) &&
+        Date.now() < deadline
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
       }
-    }
-    expect(missed).toEqual([]);
-    expect(viewers.flatMap((viewer) => viewer.errors)).toEqual([]);
-    expect(viewers.flatMap((viewer) => messagesOf(viewer).filter((message) => message.type === 'docker' && !message.docker.ok))).toEqual([]);
-    expect(Date.now() - began).toBeGreaterThanOrEqual(DURATION_MS);
-    const perViewer = viewers.map((viewer) => messagesOf(viewer).length);
-    console.log(`[viewers] ${VIEWERS} viewers, ${expected.length} restarts in ${Math.round((Date.now() - began) / 1000)} s; messages per viewer ${Math.min(...perViewer)}–${Math.max(...perViewer)}`);
-  }, DURATION_MS + 60_000);
+      expect(viewers.filter((viewer) => viewer.status === 200)).toHaveLength(VIEWERS);
+
+      const expected: Array<{ name: string; startedAt: string }> = [];
+      const gap = (DURATION_MS - 5_000) / RESTARTS.length;
+      for (const [index, name] of RESTARTS.entries()) {
+        const due = began + 2_000 + index * gap;
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
+        await docker('restart', '-t', '1', name);
+        expected.push({ name, startedAt: await docker('inspect', '-f', '{{.State.StartedAt}}', name) });
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, began + DURATION_MS - Date.now())));
+
+      const missed: string[] = [];
+      for (const [index, viewer] of viewers.entries()) {
+        for (const { name, startedAt } of expected) {
+          // Docker and the view may differ in sub-second digits; compare to the millisecond.
+          const seen = [...startTimes(viewer, name)].some((time) => Date.parse(time) === Date.parse(startedAt));
+          if (!seen) missed.push(`viewer ${index}: ${name} started ${startedAt}`);
+        }
+      }
+      expect(missed).toEqual([]);
+      expect(viewers.flatMap((viewer) => viewer.errors)).toEqual([]);
+      expect(
+        viewers.flatMap((viewer) =>
+          messagesOf(viewer).filter((message) => message.type === 'docker' && !message.docker.ok),
+        ),
+      ).toEqual([]);
+      expect(Date.now() - began).toBeGreaterThanOrEqual(DURATION_MS);
+      const perViewer = viewers.map((viewer) => messagesOf(viewer).length);
+      console.log(
+        `[viewers] ${VIEWERS} viewers, ${expected.length} restarts in ${Math.round((Date.now() - began) / 1000)} s; messages per viewer ${Math.min(...perViewer)}–${Math.max(...perViewer)}`,
+      );
+    },
+    DURATION_MS + 60_000,
+  );
 });

@@ -11,7 +11,16 @@ import { VERSION_RB_PATH, VERSION_RB_PROGRAM } from '@/lib/mastodon/running-vers
 import { buildApproveArgv, buildCreateAccountArgv } from '@/lib/mastodon/tootctl';
 import { parseMastodonVersion } from '@/lib/mastodon/version';
 
-import { execIn, readComposeServices, removeStack, startStack, TEST_IMAGE, testbedDocker, waitHealthy, type RunningStack } from '../../support/compose-stack';
+import {
+  execIn,
+  readComposeServices,
+  removeStack,
+  startStack,
+  TEST_IMAGE,
+  testbedDocker,
+  waitHealthy,
+  type RunningStack,
+} from '../../support/compose-stack';
 import { readTestbed } from '../../support/testbed';
 
 const testbed = readTestbed();
@@ -26,17 +35,27 @@ async function requireImage(): Promise<void> {
 
 /** Numeric uids of every process in the container, as the host's ps sees them. */
 async function processUids(container: string): Promise<string[]> {
-  const top = (await testbedDocker.getContainer(container).top({ ps_args: '-o uid,pid,comm' })) as { Processes: string[][] };
+  const top = (await testbedDocker.getContainer(container).top({ ps_args: '-o uid,pid,comm' })) as {
+    Processes: string[][];
+  };
   return top.Processes.map((row) => String(row[0]));
 }
 
-function callSocket(socketPath: string, method: string, urlPath: string, body?: string): Promise<{ status: number; text: string }> {
+function callSocket(
+  socketPath: string,
+  method: string,
+  urlPath: string,
+  body?: string,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath, method, path: urlPath, headers: body ? { 'Content-Type': 'application/json' } : {} }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = request(
+      { socketPath, method, path: urlPath, headers: body ? { 'Content-Type': 'application/json' } : {} },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -90,7 +109,11 @@ describe('the image, run as deploy/compose.mastodash.yml says (with the socket p
   });
 
   it('mounts Mastodon’s directory read-only', async () => {
-    const result = await execIn(stack.containers.mastodash as string, ['sh', '-c', 'cat /mastodon/.env.production >/dev/null && touch /mastodon/x']);
+    const result = await execIn(stack.containers.mastodash as string, [
+      'sh',
+      '-c',
+      'cat /mastodon/.env.production >/dev/null && touch /mastodon/x',
+    ]);
     expect(result.exitCode).not.toBe(0);
     expect(result.output).toMatch(/Read-only file system/);
   });
@@ -103,9 +126,16 @@ describe('the image, run as deploy/compose.mastodash.yml says (with the socket p
     expect(stat.mode & 0o777).toBe(0o600);
 
     const before = (await testbedDocker.listContainers({ all: true })).length;
-    const created = await callSocket(socketPath, 'POST', '/v1.41/containers/create', JSON.stringify({ Image: TEST_IMAGE, HostConfig: { Binds: ['/:/host'] } }));
+    const created = await callSocket(
+      socketPath,
+      'POST',
+      '/v1.41/containers/create',
+      JSON.stringify({ Image: TEST_IMAGE, HostConfig: { Binds: ['/:/host'] } }),
+    );
     expect(created.status).toBe(403);
-    expect(JSON.parse(created.text)).toEqual({ message: 'mastodash socket proxy: POST /v1.41/containers/create refused: the dashboard never makes this call' });
+    expect(JSON.parse(created.text)).toEqual({
+      message: 'mastodash socket proxy: POST /v1.41/containers/create refused: the dashboard never makes this call',
+    });
     expect((await testbedDocker.listContainers({ all: true })).length).toBe(before);
 
     const other = await callSocket(socketPath, 'POST', `/v1.41/containers/${testbed.otherProject}-web-1/restart`);
@@ -113,7 +143,11 @@ describe('the image, run as deploy/compose.mastodash.yml says (with the socket p
     const ping = await callSocket(socketPath, 'GET', '/_ping');
     expect(ping).toEqual({ status: 200, text: 'OK' });
 
-    const logs = (await testbedDocker.getContainer(stack.containers['mastodash-socket-proxy'] as string).logs({ stdout: true, stderr: true })).toString('utf8');
+    const logs = (
+      await testbedDocker
+        .getContainer(stack.containers['mastodash-socket-proxy'] as string)
+        .logs({ stdout: true, stderr: true })
+    ).toString('utf8');
     expect(logs).toContain('refused POST /v1.41/containers/create: the dashboard never makes this call');
   });
 });
@@ -138,7 +172,11 @@ describe('the image, run as deploy/compose.mastodash-direct.yml says (the socket
     expect(new Set(await processUids(dashboard))).toEqual(new Set(['1000']));
     const groups = (await execIn(dashboard, ['id', '-G'])).output.trim().split(' ');
     expect(groups).toContain(socketGid);
-    const ping = await execIn(dashboard, ['node', '-e', "require('http').get({socketPath:'/var/run/docker.sock',path:'/_ping'},r=>{process.stdout.write(String(r.statusCode));process.exit(0)})"]);
+    const ping = await execIn(dashboard, [
+      'node',
+      '-e',
+      "require('http').get({socketPath:'/var/run/docker.sock',path:'/_ping'},r=>{process.stdout.write(String(r.statusCode));process.exit(0)})",
+    ]);
     expect(ping.output).toBe('200');
   });
 
@@ -239,7 +277,13 @@ describe('the image’s socket proxy contains a dashboard taken over (issue 15, 
       [['test', '-w', media], '991:991'],
       [['timeout', '60', 'du', '-sk', media], undefined],
       // Without a network here tootctl cannot reach a database: what counts is that the proxy lets it run.
-      [buildCreateAccountArgv({ username: 'contained', email: 'contained@example.org', role: 'Owner', confirmed: true, approve: true }, version), undefined],
+      [
+        buildCreateAccountArgv(
+          { username: 'contained', email: 'contained@example.org', role: 'Owner', confirmed: true, approve: true },
+          version,
+        ),
+        undefined,
+      ],
       [buildApproveArgv('contained'), undefined],
       // The test bed's stand-in image has no version.rb: cat fails there, but the proxy must let it run.
       [[VERSION_RB_PROGRAM, VERSION_RB_PATH], undefined],
@@ -247,7 +291,8 @@ describe('the image’s socket proxy contains a dashboard taken over (issue 15, 
     for (const [argv, user] of commands) {
       const result = await run(argv, user);
       expect(result.output, argv.join(' ')).not.toContain('mastodash socket proxy');
-      if (argv[0] !== 'tootctl' && argv[0] !== VERSION_RB_PROGRAM) expect(result.exitCode, `${argv.join(' ')}: ${result.output}`).toBe(0);
+      if (argv[0] !== 'tootctl' && argv[0] !== VERSION_RB_PROGRAM)
+        expect(result.exitCode, `${argv.join(' ')}: ${result.output}`).toBe(0);
     }
     expect((await run(['stat', '-c', '%u:%g', '--', media], '0')).output.trim()).toBe('991:991');
   });
@@ -256,27 +301,59 @@ describe('the image’s socket proxy contains a dashboard taken over (issue 15, 
     ['a privileged exec', 'web', { ...execCreateBody(['id']), Privileged: true }, 'a privileged exec is refused'],
     ['sh -c', 'web', { ...execCreateBody(['id']), Cmd: ['sh', '-c', 'id'] }, 'the dashboard never runs "sh"'],
     ['an exec as another user', 'web', execCreateBody(['id'], '0'), 'the dashboard never runs id as user "0"'],
-    ['an exec with Env', 'web', { ...execCreateBody(['id']), Env: ['RAILS_ENV=development'] }, 'the dashboard never sends Env in an exec'],
-    ['an exec into db', 'db', execCreateBody(['id']), 'the dashboard runs commands only in the services web and sidekiq'],
-    ['an exec into the proxy’s container', 'mastodash-socket-proxy', execCreateBody(['id']), "may only be inspected: it mounts Docker's socket"],
-    ['an exec into a container of the Mastodash image', 'admin', execCreateBody(['id']), "may only be inspected: it is the dashboard's own container"],
+    [
+      'an exec with Env',
+      'web',
+      { ...execCreateBody(['id']), Env: ['RAILS_ENV=development'] },
+      'the dashboard never sends Env in an exec',
+    ],
+    [
+      'an exec into db',
+      'db',
+      execCreateBody(['id']),
+      'the dashboard runs commands only in the services web and sidekiq',
+    ],
+    [
+      'an exec into the proxy’s container',
+      'mastodash-socket-proxy',
+      execCreateBody(['id']),
+      "may only be inspected: it mounts Docker's socket",
+    ],
+    [
+      'an exec into a container of the Mastodash image',
+      'admin',
+      execCreateBody(['id']),
+      "may only be inspected: it is the dashboard's own container",
+    ],
   ])('refuses %s with 403 and the reason', async (_, service, body, reason) => {
     const target = name(service);
     await expect(proxied.getContainer(target).exec(body)).rejects.toMatchObject({
       statusCode: 403,
-      json: { message: expect.stringContaining(`mastodash socket proxy: POST /containers/${target}/exec refused: `) as string },
+      json: {
+        message: expect.stringContaining(`mastodash socket proxy: POST /containers/${target}/exec refused: `) as string,
+      },
     });
-    await expect(proxied.getContainer(target).exec(body)).rejects.toMatchObject({ json: { message: expect.stringContaining(reason) as string } });
+    await expect(proxied.getContainer(target).exec(body)).rejects.toMatchObject({
+      json: { message: expect.stringContaining(reason) as string },
+    });
     expect((await testbedDocker.getContainer(target).inspect()).ExecIDs ?? []).toHaveLength(0);
   });
 
   it('refuses a chunked exec body, and restart or logs of the proxy’s container, but lets the dashboard inspect it', async () => {
     const chunked = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = request({ socketPath, method: 'POST', path: `/v1.41/containers/${name('web')}/exec`, headers: { 'Content-Type': 'application/json' } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      });
+      const req = request(
+        {
+          socketPath,
+          method: 'POST',
+          path: `/v1.41/containers/${name('web')}/exec`,
+          headers: { 'Content-Type': 'application/json' },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        },
+      );
       req.on('error', reject);
       const body = JSON.stringify(execCreateBody(['id']));
       req.write(body.slice(0, 5));
@@ -293,20 +370,33 @@ describe('the image’s socket proxy contains a dashboard taken over (issue 15, 
   });
 
   it('answers disk usage with the project’s containers, images and volumes only', async () => {
-    const df = (await proxied.df()) as { Containers: { Names: string[] }[]; Images: { Id: string }[]; Volumes: { Name: string }[]; LayersSize?: number };
+    const df = (await proxied.df()) as {
+      Containers: { Names: string[] }[];
+      Images: { Id: string }[];
+      Volumes: { Name: string }[];
+      LayersSize?: number;
+    };
     const services = ['admin', 'db', 'mastodash-socket-proxy', 'web'];
     expect(df.Containers.map((c) => c.Names[0]).sort()).toEqual(services.map((service) => `/${name(service)}`));
     const inspected = await Promise.all(services.map((service) => testbedDocker.getContainer(name(service)).inspect()));
     expect(new Set(df.Images.map((image) => image.Id))).toEqual(new Set(inspected.map((info) => info.Image)));
     // The Mastodash image declares VOLUME /data: its containers' anonymous volumes are the project's.
-    const volumes = inspected.flatMap((info) => info.Mounts.filter((mount) => mount.Type === 'volume').map((mount) => mount.Name));
+    const volumes = inspected.flatMap((info) =>
+      info.Mounts.filter((mount) => mount.Type === 'volume').map((mount) => mount.Name),
+    );
     expect(df.Volumes.map((volume) => volume.Name).sort()).toEqual(volumes.sort());
     expect(df.LayersSize).toBeUndefined();
   });
 
   it('names each refusal in the proxy’s log', async () => {
-    const logs = (await testbedDocker.getContainer(stack.containers['mastodash-socket-proxy'] as string).logs({ stdout: true, stderr: true })).toString('utf8');
-    expect(logs).toContain(`refused POST /containers/${name('db')}/exec: the dashboard runs commands only in the services web and sidekiq`);
+    const logs = (
+      await testbedDocker
+        .getContainer(stack.containers['mastodash-socket-proxy'] as string)
+        .logs({ stdout: true, stderr: true })
+    ).toString('utf8');
+    expect(logs).toContain(
+      `refused POST /containers/${name('db')}/exec: the dashboard runs commands only in the services web and sidekiq`,
+    );
     expect(logs).toContain(`refused POST /containers/${name('web')}/exec: a privileged exec is refused`);
   });
 });

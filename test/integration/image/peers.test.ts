@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { execIn, readComposeServices, removeStack, startStack, TEST_IMAGE, testbedDocker, waitHealthy, type RunningStack } from '../../support/compose-stack';
+import {
+  execIn,
+  readComposeServices,
+  removeStack,
+  startStack,
+  TEST_IMAGE,
+  testbedDocker,
+  waitHealthy,
+  type RunningStack,
+} from '../../support/compose-stack';
 import { readTestbed } from '../../support/testbed';
 
 /**
@@ -29,7 +38,10 @@ async function removeNetworks(): Promise<void> {
 }
 
 async function removeIntruders(): Promise<void> {
-  const leftovers = await testbedDocker.listContainers({ all: true, filters: { label: [`mastodash.test-peers=${prefix}`] } });
+  const leftovers = await testbedDocker.listContainers({
+    all: true,
+    filters: { label: [`mastodash.test-peers=${prefix}`] },
+  });
   for (const container of leftovers) await testbedDocker.getContainer(container.Id).remove({ force: true });
 }
 
@@ -59,7 +71,17 @@ async function startIntruder(name: string, network: string): Promise<string> {
  * the tunnel). This busybox's wget has no timeout option: busybox timeout bounds it.
  */
 async function wgetFrom(container: string, url: string, seconds = 10): Promise<{ exitCode: number; output: string }> {
-  return execIn(container, ['timeout', String(seconds), 'wget', '-q', '-O', '-', '--header', 'Host: localhost:3001', url]);
+  return execIn(container, [
+    'timeout',
+    String(seconds),
+    'wget',
+    '-q',
+    '-O',
+    '-',
+    '--header',
+    'Host: localhost:3001',
+    url,
+  ]);
 }
 
 async function dashboardLog(container: string): Promise<string> {
@@ -119,14 +141,31 @@ describe('the image answers the host through the published port, and no other co
   it('the compose file gives the published port a network no Mastodon service joins, and drops external_network', () => {
     const networks = readComposeServices('proxied').get('mastodash')?.get('networks');
     expect(networks).toEqual(['internal_network', 'mastodash_published']);
-    expect(readComposeServices('direct').get('mastodash')?.get('networks')).toEqual(['internal_network', 'mastodash_published']);
+    expect(readComposeServices('direct').get('mastodash')?.get('networks')).toEqual([
+      'internal_network',
+      'mastodash_published',
+    ]);
   });
 
   it("control: the intruders' wget works (a page served inside the container itself)", async () => {
     for (const container of [sidekiq, neighbour]) {
-      const served = await execIn(container, ['sh', '-c', 'mkdir -p /tmp/www && echo reachable > /tmp/www/ok && httpd -p 127.0.0.1:8080 -h /tmp/www']);
+      const served = await execIn(container, [
+        'sh',
+        '-c',
+        'mkdir -p /tmp/www && echo reachable > /tmp/www/ok && httpd -p 127.0.0.1:8080 -h /tmp/www',
+      ]);
       expect(served.exitCode).toBe(0);
-      const attempt = await execIn(container, ['timeout', '10', 'wget', '-q', '-O', '-', '--header', 'Host: localhost:3001', 'http://127.0.0.1:8080/ok']);
+      const attempt = await execIn(container, [
+        'timeout',
+        '10',
+        'wget',
+        '-q',
+        '-O',
+        '-',
+        '--header',
+        'Host: localhost:3001',
+        'http://127.0.0.1:8080/ok',
+      ]);
       expect(attempt).toEqual({ exitCode: 0, output: 'reachable\n' });
     }
   });
@@ -136,7 +175,9 @@ describe('the image answers the host through the published port, and no other co
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('Log in to Mastodash');
     // That connection came from the published network's gateway (docker-proxy on the host), and was let in.
-    expect(await dashboardLog(dashboard)).toContain(`accepting connections only from loopback,gateway (gateway now: ${PUBLISHED.gateway})`);
+    expect(await dashboardLog(dashboard)).toContain(
+      `accepting connections only from loopback,gateway (gateway now: ${PUBLISHED.gateway})`,
+    );
   });
 
   it("a container on internal_network gets no answer at the dashboard's address there, and the refusal is logged", async () => {
@@ -146,7 +187,9 @@ describe('the image answers the host through the published port, and no other co
     expect(attempt.output).not.toContain('Mastodash');
     // The connection did reach the dashboard (the network path is there) and was reset by it.
     const log = await dashboardLog(dashboard);
-    expect(log).toContain(`refused a connection from ${intruderAddress}: ACCEPT_CONNECTIONS_FROM=loopback,gateway accepts loopback, the gateway (${PUBLISHED.gateway}) only`);
+    expect(log).toContain(
+      `refused a connection from ${intruderAddress}: ACCEPT_CONNECTIONS_FROM=loopback,gateway accepts loopback, the gateway (${PUBLISHED.gateway}) only`,
+    );
   });
 
   it('nor at its address on the published network, which an internal network cannot route to', async () => {
@@ -165,9 +208,14 @@ describe('the image answers the host through the published port, and no other co
   });
 
   it('the refusals flood nothing: 30 more attempts add at most one log line (a new minute)', async () => {
-    const before = (await dashboardLog(dashboard)).split('\n').filter((line) => line.includes('refused a connection')).length;
-    for (let i = 0; i < 30; i++) expect((await wgetFrom(sidekiq, `http://${dashboardInternal}:3001/login`)).exitCode).not.toBe(0);
-    const after = (await dashboardLog(dashboard)).split('\n').filter((line) => line.includes('refused a connection')).length;
+    const before = (await dashboardLog(dashboard))
+      .split('\n')
+      .filter((line) => line.includes('refused a connection')).length;
+    for (let i = 0; i < 30; i++)
+      expect((await wgetFrom(sidekiq, `http://${dashboardInternal}:3001/login`)).exitCode).not.toBe(0);
+    const after = (await dashboardLog(dashboard))
+      .split('\n')
+      .filter((line) => line.includes('refused a connection')).length;
     expect(after - before).toBeLessThanOrEqual(1);
     // And the host still gets in.
     expect((await fetch(`${stack.url}/login`)).status).toBe(200);

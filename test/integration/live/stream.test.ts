@@ -51,7 +51,8 @@ describe('the one event stream', () => {
     expect(snapshot.topic).toBe('containers');
     const message = snapshot.message as ContainersMessage;
     expect(message.type).toBe('snapshot');
-    if (message.type === 'snapshot') expect(message.containers.map((c) => c.name)).toContain(`${testbed.project}-web-1`);
+    if (message.type === 'snapshot')
+      expect(message.containers.map((c) => c.name)).toContain(`${testbed.project}-web-1`);
   });
 
   it('joins a topic on the same stream with a POST, starting with its snapshot, and leaves it again', async () => {
@@ -61,7 +62,9 @@ describe('the one event stream', () => {
     const joined = await change(cookie, { stream: id, topics: ['jobs', 'containers'] });
     expect(joined.status).toBe(200);
     expect(JSON.parse(joined.body)).toEqual({ topics: ['jobs', 'containers'] });
-    expect((envelope(await stream.next((event) => event.event === 'containers')).message as ContainersMessage).type).toBe('snapshot');
+    expect(
+      (envelope(await stream.next((event) => event.event === 'containers')).message as ContainersMessage).type,
+    ).toBe('snapshot');
 
     const left = await change(cookie, { stream: id, topics: [] });
     expect(JSON.parse(left.body)).toEqual({ topics: [] });
@@ -77,12 +80,20 @@ describe('the one event stream', () => {
     expect(refused).toMatchObject({ topic: 'logs:../../etc', message: { follow: { state: 'refused' } } });
   });
 
-  it('guards the change as every mutation: Origin, session, the stream\'s own session, a valid body', async () => {
+  it("guards the change as every mutation: Origin, session, the stream's own session, a valid body", async () => {
     const { cookie } = plantSession(server.dataDir);
     const other = plantSession(server.dataDir);
     const stream = open(cookie, []);
     const { id } = await hello(stream);
-    expect((await change(cookie, { stream: id, topics: ['jobs'] }, { origin: 'http://127.0.0.1:5173', 'sec-fetch-site': 'same-site' })).status).toBe(403);
+    expect(
+      (
+        await change(
+          cookie,
+          { stream: id, topics: ['jobs'] },
+          { origin: 'http://127.0.0.1:5173', 'sec-fetch-site': 'same-site' },
+        )
+      ).status,
+    ).toBe(403);
     expect((await change(cookie, { stream: id, topics: ['jobs'] }, {})).status).toBe(403);
     expect((await change('', { stream: id, topics: ['jobs'] })).status).toBe(401);
     expect((await change(other.cookie, { stream: id, topics: ['jobs'] })).status).toBe(404);
@@ -95,6 +106,8 @@ describe('the one event stream', () => {
 
   it('refuses to open with an unknown topic', async () => {
     const { cookie } = plantSession(server.dataDir);
-    expect((await rawRequest(server.port, { path: '/api/live?topics=containers,secrets', headers: { cookie } })).status).toBe(422);
+    expect(
+      (await rawRequest(server.port, { path: '/api/live?topics=containers,secrets', headers: { cookie } })).status,
+    ).toBe(422);
   });
 });

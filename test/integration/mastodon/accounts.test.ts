@@ -18,7 +18,13 @@ import { readTestbed } from '../../support/testbed';
 // The session guard reads Next's request headers and cookies, which only exist inside a request. Here it
 // answers as for a freshly logged-in admin; everything after it (validation, lock, audit, tootctl) is real.
 vi.mock('@/lib/auth/guard', () => {
-  const session = { username: 'admin', sessionRef: 's:test', idHash: 'test', authenticatedAt: Date.now(), recentlyAuthenticated: true };
+  const session = {
+    username: 'admin',
+    sessionRef: 's:test',
+    idHash: 'test',
+    authenticatedAt: Date.now(),
+    recentlyAuthenticated: true,
+  };
   return {
     requireActionSession: async () => session,
     requireSession: async () => session,
@@ -80,7 +86,10 @@ async function configure(target: Target): Promise<void> {
 }
 
 async function dockerCli(...args: string[]): Promise<string> {
-  const { stdout } = await run('docker', args, { env: { ...process.env, DOCKER_HOST: testbed.dockerHost }, maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await run('docker', args, {
+    env: { ...process.env, DOCKER_HOST: testbed.dockerHost },
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return stdout;
 }
 
@@ -88,15 +97,17 @@ async function dockerCli(...args: string[]): Promise<string> {
 async function execsBetween(project: string, since: number, until: number, onlyAccounts = false): Promise<string[]> {
   // Events reach the follower through a pipe: give the last ones a moment to arrive.
   await new Promise((resolve) => setTimeout(resolve, 500));
-  return execCreates
-    .events()
-    .filter((event) => event.project === project && event.timeMs >= since && event.timeMs <= until)
-    .map((event) => event.action.trim())
-    .filter((line) => line !== '')
-    // The test bed's health checks all start with the /tmp/unhealthy guard (scripts/testbed/project.sh).
-    .filter((line) => !line.includes('/tmp/unhealthy'))
-    // On the shared projects other suites exec too (media permission checks); there only tootctl accounts counts.
-    .filter((line) => !onlyAccounts || line.includes('tootctl accounts'));
+  return (
+    execCreates
+      .events()
+      .filter((event) => event.project === project && event.timeMs >= since && event.timeMs <= until)
+      .map((event) => event.action.trim())
+      .filter((line) => line !== '')
+      // The test bed's health checks all start with the /tmp/unhealthy guard (scripts/testbed/project.sh).
+      .filter((line) => !line.includes('/tmp/unhealthy'))
+      // On the shared projects other suites exec too (media permission checks); there only tootctl accounts counts.
+      .filter((line) => !onlyAccounts || line.includes('tootctl accounts'))
+  );
 }
 
 async function project(...args: string[]): Promise<void> {
@@ -109,7 +120,11 @@ function auditText(): string {
 
 beforeAll(async () => {
   execCreates = followDockerEvents(['type=container', 'event=exec_create']);
-  await untilFollowing(execCreates, () => dockerCli('exec', `${testbed.project}-web-1`, 'true'), (event) => event.action === 'exec_create: true');
+  await untilFollowing(
+    execCreates,
+    () => dockerCli('exec', `${testbed.project}-web-1`, 'true'),
+    (event) => event.action === 'exec_create: true',
+  );
   dataDir = mkdtempSync(path.join(tmpdir(), 'mastodash-accounts-'));
   store = openStore(dataDir);
   setStoreForTesting(store);
@@ -139,7 +154,9 @@ afterAll(async () => {
     }
   }
   for (const target of TARGETS.filter((t) => t.extra)) {
-    await project('down', target.project).catch((error: unknown) => console.error(`project.sh down ${target.project}:`, error));
+    await project('down', target.project).catch((error: unknown) =>
+      console.error(`project.sh down ${target.project}:`, error),
+    );
   }
   setStoreForTesting(undefined);
   store.close();
@@ -168,11 +185,19 @@ describe.each(TARGETS)('accounts on $project (Mastodon $version)', (target) => {
   it('creates an Owner: a 32-hex password once, the account read back confirmed and approved, and listed as Owner', async () => {
     const output: string[] = [];
     for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void output.push(args.map(String).join(' ')));
+      vi.spyOn(console, method).mockImplementation(
+        (...args: unknown[]) => void output.push(args.map(String).join(' ')),
+      );
     }
     const since = Date.now();
     remember(target.pgUrl, owner);
-    const result = await createAccountAction({ username: owner.toUpperCase(), email: ownerEmail, role: 'Owner', confirmed: true, approve: true });
+    const result = await createAccountAction({
+      username: owner.toUpperCase(),
+      email: ownerEmail,
+      role: 'Owner',
+      confirmed: true,
+      approve: true,
+    });
     const until = Date.now() + 1000;
     if (!result.ok) throw new Error(JSON.stringify(result));
     password = result.data.password;
@@ -181,41 +206,70 @@ describe.each(TARGETS)('accounts on $project (Mastodon $version)', (target) => {
     expect(result.data.version).toBe(target.version);
     expect(result.data.container).toMatch(new RegExp(`^${target.project}-(web|sidekiq)-1$`));
     expect(result.data.warnings).toEqual([]);
-    expect(result.data.owners).toContainEqual(expect.objectContaining({ username: owner, confirmed: true, approved: true }));
+    expect(result.data.owners).toContainEqual(
+      expect.objectContaining({ username: owner, confirmed: true, approved: true }),
+    );
 
     const owners = await listOwners();
-    expect(owners).toContainEqual(expect.objectContaining({ username: owner, email: ownerEmail, role: 'Owner', confirmed: true, approved: true }));
+    expect(owners).toContainEqual(
+      expect.objectContaining({ username: owner, email: ownerEmail, role: 'Owner', confirmed: true, approved: true }),
+    );
     expect(await findLocalAccount(owner)).toEqual({ username: owner, role: 'Owner', confirmed: true, approved: true });
 
     // The positive control for the exec count below: this run's tootctl did reach Docker (and on 4.0, the approve too).
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const execs = await execsBetween(target.project, since, until, !target.extra);
     expect(execs.filter((cmd) => cmd.includes('tootctl accounts create'))).toHaveLength(1);
-    expect(execs.filter((cmd) => cmd.includes('tootctl accounts modify'))).toHaveLength(target.version === '4.0.2' ? 1 : 0);
+    expect(execs.filter((cmd) => cmd.includes('tootctl accounts modify'))).toHaveLength(
+      target.version === '4.0.2' ? 1 : 0,
+    );
 
     // The password is nowhere on the server: not in the audit log, the store file or any console output.
     const audit = auditText();
     expect(audit).toContain(owner);
-    const record = store.prepare(`SELECT params FROM audit_log WHERE action = 'account.created' AND target = ? AND outcome = 'succeeded'`).get(owner) as
-      | { params: string }
-      | undefined;
-    expect(JSON.parse(record?.params ?? '{}')).toEqual({ username: owner, emailDomain: 'example.org', role: 'Owner', confirmed: true, approve: true });
+    const record = store
+      .prepare(`SELECT params FROM audit_log WHERE action = 'account.created' AND target = ? AND outcome = 'succeeded'`)
+      .get(owner) as { params: string } | undefined;
+    expect(JSON.parse(record?.params ?? '{}')).toEqual({
+      username: owner,
+      emailDomain: 'example.org',
+      role: 'Owner',
+      confirmed: true,
+      approve: true,
+    });
     expect(audit).not.toContain(password);
     expect(audit).not.toContain(ownerEmail);
-    for (const file of readdirSync(dataDir)) expect(readFileSync(path.join(dataDir, file)).includes(password), file).toBe(false);
+    for (const file of readdirSync(dataDir))
+      expect(readFileSync(path.join(dataDir, file)).includes(password), file).toBe(false);
     expect(output.join('\n')).not.toContain(password);
   });
 
   it('refuses a taken username (case-insensitively) next to the username field', async () => {
-    const result = await createAccountAction({ username: owner, email: `${name(target, 'other')}@example.org`, role: 'Owner', confirmed: true, approve: true });
-    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input' }, fieldErrors: { username: [expect.stringMatching(/already taken/)] } });
+    const result = await createAccountAction({
+      username: owner,
+      email: `${name(target, 'other')}@example.org`,
+      role: 'Owner',
+      confirmed: true,
+      approve: true,
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+      fieldErrors: { username: [expect.stringMatching(/already taken/)] },
+    });
     if (!result.ok) expect(result.fieldErrors?.email).toBeUndefined();
   });
 
   it('refuses a taken email next to the email field', async () => {
     const other = name(target, 'mail');
     remember(target.pgUrl, other);
-    const result = await createAccountAction({ username: other, email: ownerEmail.toUpperCase(), role: 'Owner', confirmed: true, approve: true });
+    const result = await createAccountAction({
+      username: other,
+      email: ownerEmail.toUpperCase(),
+      role: 'Owner',
+      confirmed: true,
+      approve: true,
+    });
     expect(result).toMatchObject({ ok: false, fieldErrors: { email: [expect.stringMatching(/already exists/)] } });
     expect(await findLocalAccount(other)).toBeUndefined();
   });
@@ -223,8 +277,17 @@ describe.each(TARGETS)('accounts on $project (Mastodon $version)', (target) => {
   it('refuses an unknown role (names are case-sensitive) next to the role field', async () => {
     const other = name(target, 'role');
     remember(target.pgUrl, other);
-    const result = await createAccountAction({ username: other, email: `${other}@example.org`, role: 'owner', confirmed: true, approve: true });
-    expect(result).toMatchObject({ ok: false, fieldErrors: { role: [expect.stringMatching(/No role is named "owner".*Owner, Admin, Moderator/)] } });
+    const result = await createAccountAction({
+      username: other,
+      email: `${other}@example.org`,
+      role: 'owner',
+      confirmed: true,
+      approve: true,
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      fieldErrors: { role: [expect.stringMatching(/No role is named "owner".*Owner, Admin, Moderator/)] },
+    });
     expect(await findLocalAccount(other)).toBeUndefined();
   });
 
@@ -232,15 +295,30 @@ describe.each(TARGETS)('accounts on $project (Mastodon $version)', (target) => {
     // From 4.4.4 the CLI bypasses the reserved list, so the dashboard must not refuse what Mastodon accepts.
     it('creates an account named admin, which this version no longer reserves for the CLI', async () => {
       remember(target.pgUrl, 'admin');
-      const result = await createAccountAction({ username: 'Admin', email: `${name(target, 'adm')}@example.org`, role: 'Owner', confirmed: true, approve: true });
-      expect(result).toMatchObject({ ok: true, data: { password: expect.stringMatching(/^[0-9a-f]{32}$/), account: { username: 'admin' } } });
+      const result = await createAccountAction({
+        username: 'Admin',
+        email: `${name(target, 'adm')}@example.org`,
+        role: 'Owner',
+        confirmed: true,
+        approve: true,
+      });
+      expect(result).toMatchObject({
+        ok: true,
+        data: { password: expect.stringMatching(/^[0-9a-f]{32}$/), account: { username: 'admin' } },
+      });
     });
   }
 
   if (target.reservesAdmin) {
     it('refuses the reserved name admin with the version-specific explanation, before any exec', async () => {
       const since = Date.now();
-      const result = await createAccountAction({ username: 'Admin', email: `${name(target, 'adm')}@example.org`, role: 'Owner', confirmed: true, approve: true });
+      const result = await createAccountAction({
+        username: 'Admin',
+        email: `${name(target, 'adm')}@example.org`,
+        role: 'Owner',
+        confirmed: true,
+        approve: true,
+      });
       const until = Date.now() + 1000;
       expect(result).toMatchObject({
         ok: false,
@@ -252,7 +330,9 @@ describe.each(TARGETS)('accounts on $project (Mastodon $version)', (target) => {
   }
 
   it('the audit log has an outcome for every attempt, and no password', () => {
-    const rows = store.prepare(`SELECT target, outcome, params, error FROM audit_log WHERE action = 'account.created'`).all() as {
+    const rows = store
+      .prepare(`SELECT target, outcome, params, error FROM audit_log WHERE action = 'account.created'`)
+      .all() as {
       target: string;
       outcome: string;
     }[];
@@ -311,7 +391,13 @@ describe('hostile input against Mastodon 4.2.0 (mdv42, used by no one else)', ()
   });
 
   it('refuses every entry with a field message, and no exec reaches Docker', async () => {
-    const base = { username: name(target, 'hostile'), email: `${name(target, 'hostile')}@example.org`, role: 'Owner', confirmed: true, approve: true };
+    const base = {
+      username: name(target, 'hostile'),
+      email: `${name(target, 'hostile')}@example.org`,
+      role: 'Owner',
+      confirmed: true,
+      approve: true,
+    };
     remember(target.pgUrl, base.username);
     const since = Date.now();
     for (const [label, patch, field] of HOSTILE) {

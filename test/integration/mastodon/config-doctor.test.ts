@@ -25,10 +25,18 @@ const otherDir = path.join(projectsDir, testbed.otherProject);
 const scratch = mkdtempSync(path.join(tmpdir(), 'mastodash-doctor-'));
 
 /** `envFileGone`: start-up found a .env.production that was removed since (loadConfig refuses a missing one). */
-async function run(project: string, dir: string | undefined, envFileGone = false): Promise<PanelResult<DoctorPanelData>> {
+async function run(
+  project: string,
+  dir: string | undefined,
+  envFileGone = false,
+): Promise<PanelResult<DoctorPanelData>> {
   setConfigForTesting(
     loadConfig({
-      env: { DOCKER_HOST: testbed.dockerHost, COMPOSE_PROJECT: project, ...(dir === undefined ? {} : { MASTODON_DIR: dir }) },
+      env: {
+        DOCKER_HOST: testbed.dockerHost,
+        COMPOSE_PROJECT: project,
+        ...(dir === undefined ? {} : { MASTODON_DIR: dir }),
+      },
       ...(envFileGone ? { readFile: () => '' } : {}),
     }),
   );
@@ -40,7 +48,8 @@ function data(result: PanelResult<DoctorPanelData>): DoctorPanelData {
   return result.data;
 }
 
-const outline = (findings: Finding[]) => findings.map((f) => [f.severity, f.id, f.key, f.service && `@${f.service}`].filter(Boolean).join(' '));
+const outline = (findings: Finding[]) =>
+  findings.map((f) => [f.severity, f.id, f.key, f.service && `@${f.service}`].filter(Boolean).join(' '));
 
 /**
  * Neither the panel's JSON nor its rendered HTML holds a value of the env file. Skipped: values that
@@ -56,7 +65,9 @@ const ORDINARY_WORDS = new Set([
 function expectNoEnvValues(result: PanelResult<DoctorPanelData>, envFile: string): void {
   const json = JSON.stringify(result);
   const html = renderToString(createElement(DoctorPanel, { initial: result }));
-  const values = [...parseEnvFile(readFileSync(envFile, 'utf8')).values].filter(([, value]) => value !== '' && !ORDINARY_WORDS.has(value));
+  const values = [...parseEnvFile(readFileSync(envFile, 'utf8')).values].filter(
+    ([, value]) => value !== '' && !ORDINARY_WORDS.has(value),
+  );
   expect(values.length).toBeGreaterThan(10);
   for (const [key, value] of values) {
     expect(json, `the value of ${key} is in the panel's JSON`).not.toContain(value);
@@ -72,7 +83,12 @@ describe('the test bed’s own projects', () => {
     const before = readFileSync(path.join(testbed.mastodonDir, '.env.production'), 'utf8');
     const result = await run(testbed.project, testbed.mastodonDir);
     const panel = data(result);
-    expect(panel).toMatchObject({ dir: testbed.mastodonDir, envFile: path.join(testbed.mastodonDir, '.env.production'), composeFile: 'docker-compose.yml', version: '4.3.17' });
+    expect(panel).toMatchObject({
+      dir: testbed.mastodonDir,
+      envFile: path.join(testbed.mastodonDir, '.env.production'),
+      composeFile: 'docker-compose.yml',
+      version: '4.3.17',
+    });
     expect(outline(panel.findings)).toEqual([
       'info version-known',
       'info media-local S3_ENABLED',
@@ -89,9 +105,13 @@ describe('the test bed’s own projects', () => {
       'ok sidekiq-healthcheck-ok @sidekiq',
       'ok ports-ok',
     ]);
-    expect(panel.findings[0]?.why).toBe(`The version comes from the instance API at http://127.0.0.1:${testbed.webPort}.`);
+    expect(panel.findings[0]?.why).toBe(
+      `The version comes from the instance API at http://127.0.0.1:${testbed.webPort}.`,
+    );
     expect(panel.findings.find((f) => f.id === 'db-host-ok')?.title).toBe('DB_HOST reaches PostgreSQL on this server');
-    expect(panel.findings.find((f) => f.id === 'sidekiq-healthcheck-ok')?.title).toBe('The sidekiq health check looks for Sidekiq 6');
+    expect(panel.findings.find((f) => f.id === 'sidekiq-healthcheck-ok')?.title).toBe(
+      'The sidekiq health check looks for Sidekiq 6',
+    );
     expect(panel.summaryLine).toBe('0 problems, 0 warnings, 2 notes, 12 checks passed');
     expectNoEnvValues(result, path.join(testbed.mastodonDir, '.env.production'));
     expect(readFileSync(path.join(testbed.mastodonDir, '.env.production'), 'utf8')).toBe(before);
@@ -116,7 +136,9 @@ describe('the test bed’s own projects', () => {
       'ok sidekiq-healthcheck-ok @sidekiq',
       'ok ports-ok',
     ]);
-    expect(panel.findings.find((f) => f.id === 'sidekiq-healthcheck-ok')?.why).toBe('Mastodon 4.4.4 runs Sidekiq 7. It is the check the official compose file of Mastodon 4.4.4 ships.');
+    expect(panel.findings.find((f) => f.id === 'sidekiq-healthcheck-ok')?.why).toBe(
+      'Mastodon 4.4.4 runs Sidekiq 7. It is the check the official compose file of Mastodon 4.4.4 ships.',
+    );
     expect(panel.summaryLine).toBe('0 problems, 0 warnings, 2 notes, 11 checks passed');
     expectNoEnvValues(result, path.join(otherDir, '.env.production'));
   });
@@ -127,7 +149,11 @@ describe('broken variants in a scratch directory, checked against the running co
 
   it('mdother’s running 4.4.4 decides, although the compose file says latest: REDIS_NAMESPACE and a socket DB_HOST are errors', async () => {
     const dir = mkdtempSync(path.join(scratch, 'broken-'));
-    write(dir, 'docker-compose.yml', readFileSync(path.join(otherDir, 'docker-compose.yml'), 'utf8').replaceAll(':v4.4.4', ':latest'));
+    write(
+      dir,
+      'docker-compose.yml',
+      readFileSync(path.join(otherDir, 'docker-compose.yml'), 'utf8').replaceAll(':v4.4.4', ':latest'),
+    );
     const env = readFileSync(path.join(otherDir, '.env.production'), 'utf8')
       .replace(/^DB_HOST=.*$/m, 'DB_HOST=/var/run/postgresql')
       .replace(/^SECRET_KEY_BASE=(.*)$/m, 'SECRET_KEY_BASE="$1"')
@@ -145,13 +171,19 @@ describe('broken variants in a scratch directory, checked against the running co
       'warning env-quoted',
       // The compose file's sidekiq image says latest, so the running 4.4.4 is compared: grep 7 matches.
     ]);
-    expect(panel.findings.find((f) => f.id === 'redis-namespace-set')?.title).toBe('REDIS_NAMESPACE is set: Mastodon 4.4.4 refuses to boot');
-    expect(panel.findings.find((f) => f.id === 'version-known')?.why).toMatch(/^The version comes from the instance API at http:\/\/127\.0\.0\.1:\d+\.$/);
+    expect(panel.findings.find((f) => f.id === 'redis-namespace-set')?.title).toBe(
+      'REDIS_NAMESPACE is set: Mastodon 4.4.4 refuses to boot',
+    );
+    expect(panel.findings.find((f) => f.id === 'version-known')?.why).toMatch(
+      /^The version comes from the instance API at http:\/\/127\.0\.0\.1:\d+\.$/,
+    );
     expect(outline(panel.findings)).toContain('ok sidekiq-healthcheck-ok @sidekiq');
     expect(panel.summaryLine).toBe('3 problems, 1 warning, 2 notes, 8 checks passed');
     const html = renderToString(createElement(DoctorPanel, { initial: result }));
     expect(html).toContain('data-testid="doctor-summary" data-problems="3" data-warnings="1"');
-    expect(html).toMatch(/data-testid="doctor-group-error".*data-id="redis-namespace-set" data-severity="error" data-key="REDIS_NAMESPACE"/);
+    expect(html).toMatch(
+      /data-testid="doctor-group-error".*data-id="redis-namespace-set" data-severity="error" data-key="REDIS_NAMESPACE"/,
+    );
     expect(html).not.toContain('doctor_test_namespace');
     expect(html).not.toContain('/var/run/postgresql');
     expectNoEnvValues(result, path.join(dir, '.env.production'));
@@ -159,7 +191,11 @@ describe('broken variants in a scratch directory, checked against the running co
 
   it('a project without containers falls back to the compose file’s version; override files are named', async () => {
     const dir = mkdtempSync(path.join(scratch, 'nocontainers-'));
-    write(dir, 'docker-compose.yml', readFileSync(path.join(testbed.mastodonDir, 'docker-compose.yml'), 'utf8').replaceAll(':v4.3.17', ':v4.5.15'));
+    write(
+      dir,
+      'docker-compose.yml',
+      readFileSync(path.join(testbed.mastodonDir, 'docker-compose.yml'), 'utf8').replaceAll(':v4.3.17', ':v4.5.15'),
+    );
     write(dir, 'docker-compose.override.yml', 'services: {}\n');
     write(dir, '.env.production', readFileSync(path.join(testbed.mastodonDir, '.env.production'), 'utf8'));
     const panel = data(await run('mddoctornone', dir));
@@ -182,11 +218,16 @@ describe('broken variants in a scratch directory, checked against the running co
     write(dir, 'compose.yaml', 'services:\n  web:\n\timage: x\n');
     const panel = data(await run(testbed.project, dir, true));
     expect(panel.composeFile).toBe('compose.yaml');
-    expect(outline(panel.findings.filter((f) => f.severity === 'error' || f.severity === 'warning'))).toEqual(['error env-missing', 'warning compose-invalid']);
+    expect(outline(panel.findings.filter((f) => f.severity === 'error' || f.severity === 'warning'))).toEqual([
+      'error env-missing',
+      'warning compose-invalid',
+    ]);
     expect(panel.findings.find((f) => f.id === 'compose-invalid')?.why).toBe(
       'compose.yaml, line 3: indentation uses a tab; YAML allows only spaces. The checks that compare the env file with the compose services were skipped.',
     );
-    expect(panel.findings.find((f) => f.id === 'env-missing')?.why).toBe(`${path.join(dir, '.env.production')} does not exist. Every container of the official setup reads its settings from it.`);
+    expect(panel.findings.find((f) => f.id === 'env-missing')?.why).toBe(
+      `${path.join(dir, '.env.production')} does not exist. Every container of the official setup reads its settings from it.`,
+    );
     // The running mdtest containers still give the version.
     expect(panel.version).toBe('4.3.17');
   });

@@ -53,26 +53,52 @@ describe('Mastodon health', () => {
     expect(web).toMatchObject({ ok: true, status: 200, url: `http://127.0.0.1:${testbed.webPort}/health` });
     expect(web.ms).toBeGreaterThan(0);
     expect(web.ms).toBeLessThan(3_000);
-    expect(streaming).toMatchObject({ ok: true, status: 200, url: `http://127.0.0.1:${testbed.webPort + 1000}/api/v1/streaming/health` });
+    expect(streaming).toMatchObject({
+      ok: true,
+      status: 200,
+      url: `http://127.0.0.1:${testbed.webPort + 1000}/api/v1/streaming/health`,
+    });
   });
 
   it('names what is wrong when nothing answers, or something else answers', async () => {
-    expect(await probe('http://127.0.0.1:58099/health')).toMatchObject({ ok: false, problem: 'connection refused: nothing listens there' });
-    expect(await probe(`http://127.0.0.1:${testbed.webPort}/nope`)).toMatchObject({ ok: false, status: 404, problem: 'answered HTTP 404' });
-    expect(await probe(`http://127.0.0.1:${testbed.webPort}/api/v2/instance`)).toMatchObject({ ok: false, status: 200, problem: 'answered 200 but not "OK"' });
+    expect(await probe('http://127.0.0.1:58099/health')).toMatchObject({
+      ok: false,
+      problem: 'connection refused: nothing listens there',
+    });
+    expect(await probe(`http://127.0.0.1:${testbed.webPort}/nope`)).toMatchObject({
+      ok: false,
+      status: 404,
+      problem: 'answered HTTP 404',
+    });
+    expect(await probe(`http://127.0.0.1:${testbed.webPort}/api/v2/instance`)).toMatchObject({
+      ok: false,
+      status: 200,
+      problem: 'answered 200 but not "OK"',
+    });
   });
 
   it('reads the version from /api/v2/instance, else from the image tag', async () => {
     forgetRunningVersionsForTesting();
-    expect(await readRunningVersion()).toMatchObject({ version: { text: '4.3.17' }, source: `the instance API at http://127.0.0.1:${testbed.webPort}` });
+    expect(await readRunningVersion()).toMatchObject({
+      version: { text: '4.3.17' },
+      source: `the instance API at http://127.0.0.1:${testbed.webPort}`,
+    });
     forgetRunningVersionsForTesting();
     await configure(testbed.project, { MASTODON_WEB_URL: 'http://127.0.0.1:58099' });
     const fallback = await readRunningVersion();
-    expect(fallback).toMatchObject({ version: { text: '4.3.17' }, source: 'the image tag ghcr.io/mastodon/mastodon:v4.3.17' });
-    expect(fallback.version && fallback.passedOver?.join('; ')).toMatch(/instance API at http:\/\/127\.0\.0\.1:58099: connection refused/);
+    expect(fallback).toMatchObject({
+      version: { text: '4.3.17' },
+      source: 'the image tag ghcr.io/mastodon/mastodon:v4.3.17',
+    });
+    expect(fallback.version && fallback.passedOver?.join('; ')).toMatch(
+      /instance API at http:\/\/127\.0\.0\.1:58099: connection refused/,
+    );
     forgetRunningVersionsForTesting();
     await configure(testbed.otherProject);
-    expect(await readRunningVersion()).toMatchObject({ version: { text: '4.4.4' }, source: expect.stringMatching(/^the instance API at /) });
+    expect(await readRunningVersion()).toMatchObject({
+      version: { text: '4.4.4' },
+      source: expect.stringMatching(/^the instance API at /),
+    });
     forgetRunningVersionsForTesting();
   });
 
@@ -90,16 +116,28 @@ describe('Mastodon health', () => {
   it('lists a container’s migration files once: later reads run no exec, and still read schema_migrations', async () => {
     await readMigrationState();
     const follower = followDockerEvents(['container=mdtest-web-1', 'event=exec_create']);
-    await untilFollowing(follower, () => promisify(execFile)('docker', ['exec', 'mdtest-web-1', 'true'], { env: { ...process.env, DOCKER_HOST: testbed.dockerHost } }), (event) => event.action === 'exec_create: true');
+    await untilFollowing(
+      follower,
+      () =>
+        promisify(execFile)('docker', ['exec', 'mdtest-web-1', 'true'], {
+          env: { ...process.env, DOCKER_HOST: testbed.dockerHost },
+        }),
+      (event) => event.action === 'exec_create: true',
+    );
     const again = await readMigrationState();
     const third = await readMigrationState();
     expect(again).toEqual(third);
     expect(again.ok && again.pending.length).toBe(1);
     // A control exec inside the window: the follower must see it, or the count below would prove nothing.
-    await promisify(execFile)('docker', ['exec', 'mdtest-web-1', 'ls', '-1', '/'], { env: { ...process.env, DOCKER_HOST: testbed.dockerHost } });
+    await promisify(execFile)('docker', ['exec', 'mdtest-web-1', 'ls', '-1', '/'], {
+      env: { ...process.env, DOCKER_HOST: testbed.dockerHost },
+    });
     await new Promise((resolve) => setTimeout(resolve, 500));
     follower.stop();
-    const stdout = follower.events().map((event) => event.action).join('\n');
+    const stdout = follower
+      .events()
+      .map((event) => event.action)
+      .join('\n');
     expect(stdout.split('\n').filter((line) => line.includes('ls -1'))).toEqual(['exec_create: ls -1 /']);
   });
 
@@ -110,6 +148,9 @@ describe('Mastodon health', () => {
     if (!panel.ok) return;
     expect(panel.data.web.ok).toBe(true);
     expect(panel.data.version).toMatchObject({ version: { text: '4.3.17' } });
-    expect(panel.data.migrations).toMatchObject({ ok: false, error: { code: 'postgres_unreachable', title: "Mastodon's Postgres is down" } });
+    expect(panel.data.migrations).toMatchObject({
+      ok: false,
+      error: { code: 'postgres_unreachable', title: "Mastodon's Postgres is down" },
+    });
   });
 });

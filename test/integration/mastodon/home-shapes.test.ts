@@ -35,21 +35,29 @@ afterAll(async () => {
 
 describe('the home page against other deployment shapes, with the URL keys unset', () => {
   it.each([
-    ['host-env', () => shapes.hostEnvProject, 'http://127.0.0.1:3300', 'uses the host network: BIND=127.0.0.1, PORT=3300'],
+    [
+      'host-env',
+      () => shapes.hostEnvProject,
+      'http://127.0.0.1:3300',
+      'uses the host network: BIND=127.0.0.1, PORT=3300',
+    ],
     ['bridge', () => shapes.bridgeProject, 'http://172.29.10.', 'publishes no port: its address on the network'],
-  ] as const)('%s: web and streaming answer at the found address, and the page says how it was found', async (_shape, project, address, how) => {
-    const { server, cookie } = await start(project());
-    const panel = await rawRequest(server.port, { path: '/api/panels/health', headers: { cookie } });
-    expect(panel.status).toBe(200);
-    const result = JSON.parse(panel.body) as PanelResult<HealthPanelData>;
-    if (!result.ok) throw new Error(`the health panel failed: ${result.error.detail}`);
-    expect(result.data.web).toMatchObject({ ok: true, address: { baseUrl: expect.stringContaining(address) } });
-    expect(result.data.web.address.how).toContain(how);
-    expect(result.data.streaming.ok).toBe(true);
+  ] as const)(
+    '%s: web and streaming answer at the found address, and the page says how it was found',
+    async (_shape, project, address, how) => {
+      const { server, cookie } = await start(project());
+      const panel = await rawRequest(server.port, { path: '/api/panels/health', headers: { cookie } });
+      expect(panel.status).toBe(200);
+      const result = JSON.parse(panel.body) as PanelResult<HealthPanelData>;
+      if (!result.ok) throw new Error(`the health panel failed: ${result.error.detail}`);
+      expect(result.data.web).toMatchObject({ ok: true, address: { baseUrl: expect.stringContaining(address) } });
+      expect(result.data.web.address.how).toContain(how);
+      expect(result.data.streaming.ok).toBe(true);
 
-    const home = await rawRequest(server.port, { path: '/', headers: { cookie } });
-    expect(home.status).toBe(200);
-    expect(home.body).toContain(`${project()}-web-1 ${how}`);
-    expect(home.body).not.toContain('Not answering');
-  });
+      const home = await rawRequest(server.port, { path: '/', headers: { cookie } });
+      expect(home.status).toBe(200);
+      expect(home.body).toContain(`${project()}-web-1 ${how}`);
+      expect(home.body).not.toContain('Not answering');
+    },
+  );
 });

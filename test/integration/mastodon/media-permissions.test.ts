@@ -33,11 +33,17 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
   setConfigForTesting(
-    loadConfig({ env: { DOCKER_HOST: testbed.dockerHost, COMPOSE_PROJECT: testbed.project, MASTODON_DIR: testbed.mastodonDir } }),
+    loadConfig({
+      env: { DOCKER_HOST: testbed.dockerHost, COMPOSE_PROJECT: testbed.project, MASTODON_DIR: testbed.mastodonDir },
+    }),
   );
   await restoreTestbed();
   // A few hundred entries, so that the fix has something to count and report progress on.
-  await asRoot('sh', '-c', `mkdir -p ${SCRATCH}/a ${SCRATCH}/b && for i in $(seq 1 ${FILES}); do : > ${SCRATCH}/f$i; done`);
+  await asRoot(
+    'sh',
+    '-c',
+    `mkdir -p ${SCRATCH}/a ${SCRATCH}/b && for i in $(seq 1 ${FILES}); do : > ${SCRATCH}/f$i; done`,
+  );
 });
 
 afterAll(async () => {
@@ -67,7 +73,9 @@ describe('the media folder of the test bed (root-owned, as Docker creates a bind
       writable: false,
       s3Enabled: false,
     });
-    expect(evidence.log?.line).toMatch(/Errno::EACCES.*Permission denied @ dir_s_mkdir - \/opt\/mastodon\/public\/system\/accounts/);
+    expect(evidence.log?.line).toMatch(
+      /Errno::EACCES.*Permission denied @ dir_s_mkdir - \/opt\/mastodon\/public\/system\/accounts/,
+    );
     expect(Date.now() - Date.parse(evidence.log!.at)).toBeLessThan(60_000);
     expect(verdict.status).toBe('broken');
     expect(verdict.fixHelps).toBe(true);
@@ -77,11 +85,15 @@ describe('the media folder of the test bed (root-owned, as Docker creates a bind
   });
 
   it('refuses to fix when the page showed another container or path, and changes nothing', async () => {
-    await expect(fixMediaPermissions({ expect: { container: `${testbed.project}-sidekiq-1`, path: '/mastodon/public/system' } })).rejects.toMatchObject({
+    await expect(
+      fixMediaPermissions({ expect: { container: `${testbed.project}-sidekiq-1`, path: '/mastodon/public/system' } }),
+    ).rejects.toMatchObject({
       code: 'conflict',
       title: 'The media folder changed',
     });
-    await expect(fixMediaPermissions({ expect: { container: WEB, path: FOLDER } })).rejects.toMatchObject({ code: 'conflict' });
+    await expect(fixMediaPermissions({ expect: { container: WEB, path: FOLDER } })).rejects.toMatchObject({
+      code: 'conflict',
+    });
     expect(await asRoot('stat', '-c', '%u:%g', FOLDER)).toBe('0:0');
   });
 
@@ -98,7 +110,9 @@ describe('the media folder of the test bed (root-owned, as Docker creates a bind
 
     it('chowns the whole tree to 991:991, as a separate stat shows', async () => {
       expect(await asRoot('stat', '-c', '%u:%g %U:%G', FOLDER)).toBe('991:991 mastodon:mastodon');
-      expect(await asRoot('stat', '-c', '%u:%g', `${SCRATCH}/a`, `${SCRATCH}/f1`, `${SCRATCH}/f${FILES}`)).toBe('991:991\n991:991\n991:991');
+      expect(await asRoot('stat', '-c', '%u:%g', `${SCRATCH}/a`, `${SCRATCH}/f1`, `${SCRATCH}/f${FILES}`)).toBe(
+        '991:991\n991:991\n991:991',
+      );
       expect(await asRoot('find', FOLDER, '!', '-user', '991')).toBe('');
       expect(await asRoot('find', FOLDER, '!', '-group', '991')).toBe('');
     });
@@ -107,7 +121,12 @@ describe('the media folder of the test bed (root-owned, as Docker creates a bind
       // The folder, the scratch folder, a, b and the files (and anything else root-owned in the folder).
       expect(result.entriesToChange).toBeGreaterThanOrEqual(FILES + 4);
       expect(result.filesChanged).toBe(result.entriesToChange);
-      expect(result).toMatchObject({ container: WEB, path: '/mastodon/public/system', owner: '991:991', ownerBefore: '0:0' });
+      expect(result).toMatchObject({
+        container: WEB,
+        path: '/mastodon/public/system',
+        owner: '991:991',
+        ownerBefore: '0:0',
+      });
       const names = steps.map((s) => s.step);
       expect(names[0]).toBe('Checking the media folder');
       expect(names.indexOf('Counting entries under /mastodon/public/system not owned by 991:991')).toBeLessThan(
@@ -141,7 +160,9 @@ describe('the media folder of the test bed (root-owned, as Docker creates a bind
       expect(later.verdict.problems).toEqual([]);
       // Without the fix time, the folder's own change time (set by chown) tells that the lines are older.
       expect(['before_fix', 'none']).toContain(later.verdict.logRelation);
-      const { stdout } = await run('docker', ['logs', '--since', result.fixedAt, WEB], { env: { ...process.env, DOCKER_HOST: testbed.dockerHost } });
+      const { stdout } = await run('docker', ['logs', '--since', result.fixedAt, WEB], {
+        env: { ...process.env, DOCKER_HOST: testbed.dockerHost },
+      });
       expect(stdout).not.toContain('Errno::EACCES');
       expect(stdout).toContain('path=/health');
     }, 30_000);

@@ -19,14 +19,33 @@ const testbed = readTestbed();
 const projectsDir = path.dirname(testbed.mastodonDir);
 
 const TARGETS = [
-  { project: testbed.project, pgUrl: testbed.pgUrl43, version: '4.3.17', mode: { mode: 'approved', source: 'stored', label: 'Approval required' } },
-  { project: testbed.otherProject, pgUrl: testbed.pgUrl44, version: '4.4.4', mode: { mode: 'none', source: 'default', label: 'Closed' } },
+  {
+    project: testbed.project,
+    pgUrl: testbed.pgUrl43,
+    version: '4.3.17',
+    mode: { mode: 'approved', source: 'stored', label: 'Approval required' },
+  },
+  {
+    project: testbed.otherProject,
+    pgUrl: testbed.pgUrl44,
+    version: '4.4.4',
+    mode: { mode: 'none', source: 'default', label: 'Closed' },
+  },
 ] as const;
 
 async function configure(project: string, extra: Record<string, string> = {}): Promise<void> {
   await resetPostgresForTesting();
   await resetRedisForTesting();
-  setConfigForTesting(loadConfig({ env: { DOCKER_HOST: testbed.dockerHost, COMPOSE_PROJECT: project, MASTODON_DIR: path.join(projectsDir, project), ...extra } }));
+  setConfigForTesting(
+    loadConfig({
+      env: {
+        DOCKER_HOST: testbed.dockerHost,
+        COMPOSE_PROJECT: project,
+        MASTODON_DIR: path.join(projectsDir, project),
+        ...extra,
+      },
+    }),
+  );
 }
 
 /** The same figures, asked differently: one statement each, with the joins spelled out as Mastodon's scopes read. */
@@ -35,7 +54,9 @@ async function directCounts(db: pg.ClientBase): Promise<PeopleCounts> {
   const users = await one(
     `SELECT count(*) AS n FROM users WHERE confirmed_at IS NOT NULL AND account_id IN (SELECT id FROM accounts WHERE suspended_at IS NULL)`,
   );
-  const localPosts = await one(`SELECT COALESCE(sum(statuses_count), 0) AS n FROM account_stats WHERE account_id IN (SELECT id FROM accounts WHERE domain IS NULL)`);
+  const localPosts = await one(
+    `SELECT COALESCE(sum(statuses_count), 0) AS n FROM account_stats WHERE account_id IN (SELECT id FROM accounts WHERE domain IS NULL)`,
+  );
   const pendingSignUps = await one(`SELECT count(*) AS n FROM users WHERE NOT approved`);
   const openReports = await one(`SELECT count(*) AS n FROM reports WHERE action_taken_at IS NULL`);
   const owners = (
@@ -78,10 +99,19 @@ describe.each(TARGETS)('people in $project (Mastodon $version)', (target) => {
   });
 
   it('counts exactly what the independent SQL counts, and the seeded people are there', async () => {
-    const [ours, direct] = await inSnapshot(db, async () => [await readPeopleCounts(db), await directCounts(db)] as const);
+    const [ours, direct] = await inSnapshot(
+      db,
+      async () => [await readPeopleCounts(db), await directCounts(db)] as const,
+    );
     expect(ours).toEqual(direct);
     // The seed (scripts/testbed/sql/seed.sql): alice is the Owner; erin waits for approval; two of three reports are open.
-    expect(ours.owners.find((owner) => owner.username === 'alice')).toEqual({ username: 'alice', confirmed: true, approved: true, disabled: false, suspended: false });
+    expect(ours.owners.find((owner) => owner.username === 'alice')).toEqual({
+      username: 'alice',
+      confirmed: true,
+      approved: true,
+      disabled: false,
+      suspended: false,
+    });
     expect(ours.users).toBeGreaterThanOrEqual(5);
     expect(ours.localPosts).toBeGreaterThanOrEqual(120 + 42 + 7 + 1 + 13);
   });
@@ -97,14 +127,27 @@ describe.each(TARGETS)('people in $project (Mastodon $version)', (target) => {
             [username, options.domain ?? null, options.suspended ? new Date() : null],
           )
         ).rows[0].id as string;
-      const user = async (accountId: string, options: { confirmed: boolean; approved: boolean; role?: string; disabled?: boolean }) =>
+      const user = async (
+        accountId: string,
+        options: { confirmed: boolean; approved: boolean; role?: string; disabled?: boolean },
+      ) =>
         db.query(
           `INSERT INTO users (email, account_id, confirmed_at, approved, disabled, role_id, created_at, updated_at)
            VALUES ($1, $2, $3, $4, $5, (SELECT id FROM user_roles WHERE name = $6), now(), now())`,
-          [`${accountId}@people.test`, accountId, options.confirmed ? new Date() : null, options.approved, options.disabled ?? false, options.role ?? null],
+          [
+            `${accountId}@people.test`,
+            accountId,
+            options.confirmed ? new Date() : null,
+            options.approved,
+            options.disabled ?? false,
+            options.role ?? null,
+          ],
         );
       const stats = (accountId: string, statuses: number) =>
-        db.query(`INSERT INTO account_stats (account_id, statuses_count, created_at, updated_at) VALUES ($1, $2, now(), now())`, [accountId, statuses]);
+        db.query(
+          `INSERT INTO account_stats (account_id, statuses_count, created_at, updated_at) VALUES ($1, $2, now(), now())`,
+          [accountId, statuses],
+        );
 
       // Counted: a confirmed Owner who is disabled (still a user, as Mastodon counts), with 1000 posts.
       const owner = await account(`${stamp}o`);

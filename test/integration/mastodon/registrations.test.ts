@@ -21,7 +21,8 @@ const projectsDir = path.dirname(testbed.mastodonDir);
 const VARS = ['registrations_mode', 'require_invite_text', 'closed_registrations_message'];
 const NAMESPACE = 'mastodon_ns';
 const cacheKey = (prefix: string, name: string) => `${prefix}rails_settings_cached/${SETTINGS_CACHE_DIGEST}/${name}`;
-const INSTANCE_KEY = (prefix: string) => `${prefix}api/v2/instances/show:instancepresenter/instancepresenter-20260101000000`;
+const INSTANCE_KEY = (prefix: string) =>
+  `${prefix}api/v2/instances/show:instancepresenter/instancepresenter-20260101000000`;
 
 let redis: Redis;
 
@@ -30,7 +31,12 @@ async function configure(project: string, extra: Record<string, string> = {}): P
   await resetRedisForTesting();
   setConfigForTesting(
     loadConfig({
-      env: { DOCKER_HOST: testbed.dockerHost, COMPOSE_PROJECT: project, MASTODON_DIR: path.join(projectsDir, project), ...extra },
+      env: {
+        DOCKER_HOST: testbed.dockerHost,
+        COMPOSE_PROJECT: project,
+        MASTODON_DIR: path.join(projectsDir, project),
+        ...extra,
+      },
     }),
   );
 }
@@ -51,20 +57,28 @@ async function allRows(db: pg.Client): Promise<SettingsRow[]> {
 }
 
 async function restoreRows(db: pg.Client, snapshot: SettingsRow[], legacy: boolean): Promise<void> {
-  const ours = snapshot.filter((row) => VARS.includes(row.var) && (!legacy || (row.thing_type === null && row.thing_id === null)));
+  const ours = snapshot.filter(
+    (row) => VARS.includes(row.var) && (!legacy || (row.thing_type === null && row.thing_id === null)),
+  );
   await db.query('BEGIN');
-  await db.query(`DELETE FROM settings WHERE var = ANY($1)${legacy ? ' AND thing_type IS NULL AND thing_id IS NULL' : ''}`, [VARS]);
+  await db.query(
+    `DELETE FROM settings WHERE var = ANY($1)${legacy ? ' AND thing_type IS NULL AND thing_id IS NULL' : ''}`,
+    [VARS],
+  );
   for (const row of ours) {
     if (legacy) {
-      await db.query('INSERT INTO settings (id, var, value, thing_type, thing_id, created_at, updated_at) VALUES ($1, $2, $3, NULL, NULL, $4, $5)', [
+      await db.query(
+        'INSERT INTO settings (id, var, value, thing_type, thing_id, created_at, updated_at) VALUES ($1, $2, $3, NULL, NULL, $4, $5)',
+        [row.id, row.var, row.value, row.created_at, row.updated_at],
+      );
+    } else {
+      await db.query('INSERT INTO settings (id, var, value, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)', [
         row.id,
         row.var,
         row.value,
         row.created_at,
         row.updated_at,
       ]);
-    } else {
-      await db.query('INSERT INTO settings (id, var, value, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)', [row.id, row.var, row.value, row.created_at, row.updated_at]);
     }
   }
   await db.query('COMMIT');
@@ -72,11 +86,18 @@ async function restoreRows(db: pg.Client, snapshot: SettingsRow[], legacy: boole
 
 async function siteRows(db: pg.Client, name: string, legacy: boolean): Promise<{ value: string | null }[]> {
   const filter = legacy ? ' AND thing_type IS NULL AND thing_id IS NULL' : '';
-  return (await db.query(`SELECT value FROM settings WHERE var = $1${filter}`, [name])).rows as { value: string | null }[];
+  return (await db.query(`SELECT value FROM settings WHERE var = $1${filter}`, [name])).rows as {
+    value: string | null;
+  }[];
 }
 
 /** Redis keys this file may touch, dumped before and restored after (other suites rely on the seeded ones). */
-const CACHE_PATTERNS = ['cache:rails_settings_cached/*', `${NAMESPACE}_cache:rails_settings_cached/*`, 'cache:api/v*/instances/show*', `${NAMESPACE}_cache:api/v*/instances/show*`];
+const CACHE_PATTERNS = [
+  'cache:rails_settings_cached/*',
+  `${NAMESPACE}_cache:rails_settings_cached/*`,
+  'cache:api/v*/instances/show*',
+  `${NAMESPACE}_cache:api/v*/instances/show*`,
+];
 let redisSnapshot: { key: string; dump: Buffer; ttl: number }[] = [];
 
 async function scanAll(pattern: string): Promise<string[]> {
@@ -160,7 +181,10 @@ describe('registrations on the 4.0–4.3 settings shape (mdtest, 4.3.17, mastodo
     expect(result.rowsWritten).toEqual([{ var: 'registrations_mode', value: '--- open\n', how: 'updated', rows: 1 }]);
     expect(await redis.exists(cacheKey('cache:', 'registrations_mode'))).toBe(0);
     expect(await redis.exists(INSTANCE_KEY('cache:'))).toBe(0);
-    expect(result.cache).toMatchObject({ prefix: 'cache:', removedFirst: expect.arrayContaining([cacheKey('cache:', 'registrations_mode'), INSTANCE_KEY('cache:')]) });
+    expect(result.cache).toMatchObject({
+      prefix: 'cache:',
+      removedFirst: expect.arrayContaining([cacheKey('cache:', 'registrations_mode'), INSTANCE_KEY('cache:')]),
+    });
     // Not ours: another namespace, another setting.
     expect(await redis.get(cacheKey(`${NAMESPACE}_cache:`, 'registrations_mode'))).toBe('other deployment');
     expect(await redis.exists(cacheKey('cache:', 'site_title'))).toBe(1);
@@ -200,7 +224,10 @@ describe('registrations on the 4.0–4.3 settings shape (mdtest, 4.3.17, mastodo
     expect(await siteRows(db, 'registrations_mode', true)).toEqual([{ value: '--- none\n' }]);
     expect(await redis.exists(cacheKey(`${NAMESPACE}_cache:`, 'registrations_mode'))).toBe(0);
     expect(await redis.get(cacheKey('cache:', 'registrations_mode'))).toBe('not this one');
-    expect(result.cache).toMatchObject({ prefix: `${NAMESPACE}_cache:`, removedFirst: [cacheKey(`${NAMESPACE}_cache:`, 'registrations_mode')] });
+    expect(result.cache).toMatchObject({
+      prefix: `${NAMESPACE}_cache:`,
+      removedFirst: [cacheKey(`${NAMESPACE}_cache:`, 'registrations_mode')],
+    });
     expect(result.after.settings?.effective).toBe('closed');
   });
 
@@ -232,7 +259,9 @@ describe('registrations on the 4.0–4.3 settings shape (mdtest, 4.3.17, mastodo
     expect(report.settings).toBeUndefined();
     expect(report.postgresError).toMatchObject({ code: 'upstream_failed', title: "Mastodon's Postgres is down" });
     expect(report.cache).toMatchObject({ ok: false, error: { title: "Mastodon's cache Redis is down" } });
-    await expect(changeRegistrationMode({ mode: 'open' })).rejects.toMatchObject({ title: "Mastodon's Postgres is down" });
+    await expect(changeRegistrationMode({ mode: 'open' })).rejects.toMatchObject({
+      title: "Mastodon's Postgres is down",
+    });
   });
 });
 
@@ -256,7 +285,11 @@ describe('registrations on the 4.4+ settings shape (mdother, 4.4.4, mastodon_44)
     await configure(testbed.otherProject);
     const report = await readRegistrationSettings();
     expect(report.version.version?.text).toBe('4.4.4');
-    expect(report.settings).toMatchObject({ schema: 'var-unique', mode: { source: 'default', mode: 'none' }, effective: 'closed' });
+    expect(report.settings).toMatchObject({
+      schema: 'var-unique',
+      mode: { source: 'default', mode: 'none' },
+      effective: 'closed',
+    });
   });
 
   it('inserts, then updates through ON CONFLICT (var), and drops the cache key under cache: even with REDIS_NAMESPACE', async () => {
@@ -279,6 +312,8 @@ describe('registrations on the 4.4+ settings shape (mdother, 4.4.4, mastodon_44)
     expect(second.after.settings?.mode).toMatchObject({ source: 'stored', mode: 'open' });
     expect(second.after.settings?.requireInviteText).toMatchObject({ source: 'stored', value: false });
     // Other rows are untouched.
-    expect((await allRows(db)).filter((row) => !VARS.includes(row.var))).toEqual(snapshot.filter((row) => !VARS.includes(row.var)));
+    expect((await allRows(db)).filter((row) => !VARS.includes(row.var))).toEqual(
+      snapshot.filter((row) => !VARS.includes(row.var)),
+    );
   });
 });

@@ -9,7 +9,12 @@ import { resetDockerClientsForTesting } from '@/lib/docker/client';
 import type { ContainerView } from '@/lib/docker/types';
 import { currentProjectContainers } from '@/lib/live';
 import { readRegistrationSettings } from '@/lib/mastodon/registrations';
-import { forgetRunningVersionsForTesting, readRunningVersion, VERSION_RB_PATH, type RunningVersion } from '@/lib/mastodon/running-version';
+import {
+  forgetRunningVersionsForTesting,
+  readRunningVersion,
+  VERSION_RB_PATH,
+  type RunningVersion,
+} from '@/lib/mastodon/running-version';
 import { doctorPanel } from '@/lib/panels/doctor';
 import { healthPanel } from '@/lib/panels/health';
 import { sidekiqPanel } from '@/lib/panels/sidekiq';
@@ -33,13 +38,28 @@ const BUSYBOX = 'redis:7-alpine';
 
 /** version.rb of the 4.2 line, reduced to the methods read (v4.2.0's file in glitch-soc/mastodon has this shape). */
 function versionRb(patch: number): string {
-  return ['module Mastodon', '  module Version', ...[['major', 4], ['minor', 2], ['patch', patch]].map(([name, value]) => `    def ${name}\n      ${value}\n    end\n`), "    def default_prerelease\n      ''\n    end", '  end', 'end', ''].join('\n');
+  return [
+    'module Mastodon',
+    '  module Version',
+    ...[
+      ['major', 4],
+      ['minor', 2],
+      ['patch', patch],
+    ].map(([name, value]) => `    def ${name}\n      ${value}\n    end\n`),
+    "    def default_prerelease\n      ''\n    end",
+    '  end',
+    'end',
+    '',
+  ].join('\n');
 }
 
 /** Builds `reference` from the busybox image: optionally with version.rb, optionally with the release label. */
 async function buildImage(reference: string, options: { versionRbPatch?: number; label?: string }): Promise<void> {
   const [repo, tag = 'latest'] = reference.split(/:(?=[^/]*$)/);
-  const script = options.versionRbPatch === undefined ? 'true' : `mkdir -p ${path.dirname(VERSION_RB_PATH)} && printf '%s' "$VERSION_RB" > ${VERSION_RB_PATH}`;
+  const script =
+    options.versionRbPatch === undefined
+      ? 'true'
+      : `mkdir -p ${path.dirname(VERSION_RB_PATH)} && printf '%s' "$VERSION_RB" > ${VERSION_RB_PATH}`;
   const builder = await testbedDocker.createContainer({
     Image: BUSYBOX,
     Entrypoint: ['sh', '-c'],
@@ -51,14 +71,22 @@ async function buildImage(reference: string, options: { versionRbPatch?: number;
     await builder.start();
     const { StatusCode } = (await builder.wait()) as { StatusCode: number };
     if (StatusCode !== 0) throw new Error(`building ${reference}: the script exited ${StatusCode}`);
-    await builder.commit({ repo, tag, ...(options.label ? { changes: `LABEL org.opencontainers.image.version=${options.label}` } : {}) });
+    await builder.commit({
+      repo,
+      tag,
+      ...(options.label ? { changes: `LABEL org.opencontainers.image.version=${options.label}` } : {}),
+    });
   } finally {
     await builder.remove({ force: true });
   }
 }
 
 /** Replaces the project's `service` container with one of `image` that stays up (or is only created). */
-async function runService(service: 'web' | 'sidekiq', image: string, options: { start?: boolean } = {}): Promise<string> {
+async function runService(
+  service: 'web' | 'sidekiq',
+  image: string,
+  options: { start?: boolean } = {},
+): Promise<string> {
   const name = composeName(PROJECT, service);
   await testbedDocker
     .getContainer(name)
@@ -98,7 +126,9 @@ async function countVersionRbExecs(containerId: string): Promise<() => Promise<n
   return async () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     follower.stop();
-    return follower.events().filter((event) => event.action.startsWith('exec_create') && event.action.includes(VERSION_RB_PATH)).length;
+    return follower
+      .events()
+      .filter((event) => event.action.startsWith('exec_create') && event.action.includes(VERSION_RB_PATH)).length;
   };
 }
 
@@ -110,7 +140,9 @@ let apiUrl = '';
 
 function configure(webUrl: string): void {
   forgetRunningVersionsForTesting();
-  setConfigForTesting(loadConfig({ env: { DOCKER_HOST: testbed.dockerHost, COMPOSE_PROJECT: PROJECT, MASTODON_WEB_URL: webUrl } }));
+  setConfigForTesting(
+    loadConfig({ env: { DOCKER_HOST: testbed.dockerHost, COMPOSE_PROJECT: PROJECT, MASTODON_WEB_URL: webUrl } }),
+  );
 }
 
 const NOTHING_LISTENS = 'http://127.0.0.1:58098';
@@ -122,7 +154,9 @@ beforeAll(async () => {
       response.writeHead(404).end();
       return;
     }
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ domain: 'mds22e.test', version: apiVersion }));
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ domain: 'mds22e.test', version: apiVersion }));
   });
   await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
   apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
@@ -137,8 +171,22 @@ beforeEach(() => {
 });
 
 afterAll(async () => {
-  await Promise.all(['web', 'sidekiq'].map((service) => testbedDocker.getContainer(composeName(PROJECT, service)).remove({ force: true }).catch(() => undefined)));
-  await Promise.all([UNTAGGED, MINOR_TAG, LABELLED_MINOR_TAG].map((image) => testbedDocker.getImage(image).remove({ force: true }).catch(() => undefined)));
+  await Promise.all(
+    ['web', 'sidekiq'].map((service) =>
+      testbedDocker
+        .getContainer(composeName(PROJECT, service))
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
+  await Promise.all(
+    [UNTAGGED, MINOR_TAG, LABELLED_MINOR_TAG].map((image) =>
+      testbedDocker
+        .getImage(image)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
   await new Promise((resolve) => api.close(resolve));
   forgetRunningVersionsForTesting();
   setConfigForTesting(undefined);
@@ -177,7 +225,10 @@ describe('the running Mastodon version, from real containers', () => {
     configure(apiUrl);
     const webId = await runService('web', LABELLED_MINOR_TAG);
     apiVersion = '4.2.9+glitch';
-    expect(await readRunningVersion()).toEqual({ version: expect.objectContaining({ text: '4.2.9+glitch' }), source: `the instance API at ${apiUrl}` });
+    expect(await readRunningVersion()).toEqual({
+      version: expect.objectContaining({ text: '4.2.9+glitch' }),
+      source: `the instance API at ${apiUrl}`,
+    });
 
     apiVersion = undefined;
     apiCalls.length = 0;
@@ -192,11 +243,17 @@ describe('the running Mastodon version, from real containers', () => {
     await testbedDocker.getContainer(webId).stop({ t: 0 });
     await seen(webId, 'exited');
     configure(apiUrl);
-    expect(await readRunningVersion()).toMatchObject({ version: { text: '4.2.7' }, source: `the image label org.opencontainers.image.version of ${LABELLED_MINOR_TAG}` });
+    expect(await readRunningVersion()).toMatchObject({
+      version: { text: '4.2.7' },
+      source: `the image label org.opencontainers.image.version of ${LABELLED_MINOR_TAG}`,
+    });
 
     await runService('web', MINOR_TAG, { start: false });
     configure(apiUrl);
-    expect(await readRunningVersion()).toMatchObject({ version: { text: '4.2', patchKnown: false }, source: `the image tag ${MINOR_TAG}` });
+    expect(await readRunningVersion()).toMatchObject({
+      version: { text: '4.2', patchKnown: false },
+      source: `the image tag ${MINOR_TAG}`,
+    });
   });
 
   it('asks once per container: later reads make no API call and no exec', async () => {
@@ -205,8 +262,13 @@ describe('the running Mastodon version, from real containers', () => {
     forgetRunningVersionsForTesting();
     apiVersion = '4.2.8';
     const versionRbExecs = await countVersionRbExecs(webId);
-    const first = await Promise.all([readRunningVersion(), readRunningVersion(), readRunningVersion({ of: 'sidekiq' })]);
-    for (let page = 0; page < 5; page += 1) await Promise.all([readRunningVersion(), readRunningVersion({ of: 'sidekiq' })]);
+    const first = await Promise.all([
+      readRunningVersion(),
+      readRunningVersion(),
+      readRunningVersion({ of: 'sidekiq' }),
+    ]);
+    for (let page = 0; page < 5; page += 1)
+      await Promise.all([readRunningVersion(), readRunningVersion({ of: 'sidekiq' })]);
     expect(first.map((running) => running.version?.text)).toEqual(['4.2.8', '4.2.8', '4.2.8']);
     expect(apiCalls).toEqual(['/api/v2/instance']);
     expect(await versionRbExecs()).toBe(0);
@@ -225,11 +287,17 @@ describe('the running Mastodon version, from real containers', () => {
     await runService('sidekiq', UNTAGGED);
     forgetRunningVersionsForTesting();
     apiVersion = '4.2.8+glitch';
-    expect(await readRunningVersion({ of: 'sidekiq' })).toMatchObject({ version: { text: '4.2.8+glitch' }, source: `the instance API at ${apiUrl}` });
+    expect(await readRunningVersion({ of: 'sidekiq' })).toMatchObject({
+      version: { text: '4.2.8+glitch' },
+      source: `the instance API at ${apiUrl}`,
+    });
 
     await runService('sidekiq', LABELLED_MINOR_TAG);
     configure(apiUrl);
-    expect(await readRunningVersion({ of: 'sidekiq' })).toMatchObject({ version: { text: '4.2.8' }, source: `lib/mastodon/version.rb in ${PROJECT}-sidekiq-1` });
+    expect(await readRunningVersion({ of: 'sidekiq' })).toMatchObject({
+      version: { text: '4.2.8' },
+      source: `lib/mastodon/version.rb in ${PROJECT}-sidekiq-1`,
+    });
     await testbedDocker.getContainer(composeName(PROJECT, 'sidekiq')).remove({ force: true });
   });
 });
@@ -238,17 +306,26 @@ describe('without Docker', () => {
   it('asks only the instance API, and not on every read', async () => {
     forgetRunningVersionsForTesting();
     resetDockerClientsForTesting();
-    setConfigForTesting(loadConfig({ env: { DOCKER_HOST: 'unix:///run/mds22e-no-docker.sock', COMPOSE_PROJECT: PROJECT, MASTODON_WEB_URL: apiUrl } }));
+    setConfigForTesting(
+      loadConfig({
+        env: { DOCKER_HOST: 'unix:///run/mds22e-no-docker.sock', COMPOSE_PROJECT: PROJECT, MASTODON_WEB_URL: apiUrl },
+      }),
+    );
     await expect(currentProjectContainers()).rejects.toThrow();
     apiVersion = '4.3.17';
     for (let page = 0; page < 3; page += 1) {
-      expect(await readRunningVersion()).toMatchObject({ version: { text: '4.3.17' }, source: `the instance API at ${apiUrl}` });
+      expect(await readRunningVersion()).toMatchObject({
+        version: { text: '4.3.17' },
+        source: `the instance API at ${apiUrl}`,
+      });
     }
     expect(apiCalls).toEqual(['/api/v2/instance']);
 
     forgetRunningVersionsForTesting();
     apiVersion = undefined;
-    expect(await readRunningVersion()).toEqual({ problem: expect.stringMatching(/^Docker: .*; the instance API at .*: \/api\/v1\/instance answered HTTP 404$/) });
+    expect(await readRunningVersion()).toEqual({
+      problem: expect.stringMatching(/^Docker: .*; the instance API at .*: \/api\/v1\/instance answered HTTP 404$/),
+    });
     setConfigForTesting(undefined);
     resetDockerClientsForTesting();
   });
@@ -258,12 +335,22 @@ describe('every page names the same version and source', () => {
   it('health, Sidekiq, config doctor and registrations on mdtest (4.3.17): the instance API', async () => {
     forgetRunningVersionsForTesting();
     setConfigForTesting(
-      loadConfig({ env: { DOCKER_HOST: testbed.dockerHost, COMPOSE_PROJECT: testbed.project, MASTODON_DIR: testbed.mastodonDir } }),
+      loadConfig({
+        env: { DOCKER_HOST: testbed.dockerHost, COMPOSE_PROJECT: testbed.project, MASTODON_DIR: testbed.mastodonDir },
+      }),
     );
-    const [health, sidekiq, doctor, registrations] = await Promise.all([healthPanel(), sidekiqPanel(), doctorPanel(), readRegistrationSettings({ withCache: false })]);
+    const [health, sidekiq, doctor, registrations] = await Promise.all([
+      healthPanel(),
+      sidekiqPanel(),
+      doctorPanel(),
+      readRegistrationSettings({ withCache: false }),
+    ]);
     if (!health.ok || !sidekiq.ok || !doctor.ok) throw new Error('a panel failed');
     const expected = { text: '4.3.17', source: `the instance API at http://127.0.0.1:${testbed.webPort}` };
-    const shown = (running: RunningVersion) => ({ text: running.version?.text, source: running.version ? running.source : running.problem });
+    const shown = (running: RunningVersion) => ({
+      text: running.version?.text,
+      source: running.version ? running.source : running.problem,
+    });
     expect(shown(health.data.version)).toEqual(expected);
     expect(shown(sidekiq.data.version)).toEqual(expected);
     expect(shown(registrations.version)).toEqual(expected);
@@ -274,12 +361,20 @@ describe('every page names the same version and source', () => {
   it('the first load of those four asks the instance API once, later loads never; no version.rb exec', async () => {
     forgetRunningVersionsForTesting();
     setConfigForTesting(
-      loadConfig({ env: { DOCKER_HOST: testbed.dockerHost, COMPOSE_PROJECT: testbed.project, MASTODON_DIR: testbed.mastodonDir, MASTODON_WEB_URL: apiUrl } }),
+      loadConfig({
+        env: {
+          DOCKER_HOST: testbed.dockerHost,
+          COMPOSE_PROJECT: testbed.project,
+          MASTODON_DIR: testbed.mastodonDir,
+          MASTODON_WEB_URL: apiUrl,
+        },
+      }),
     );
     apiVersion = '4.3.17';
     const web = (await currentProjectContainers()).find((c) => c.service === 'web');
     const versionRbExecs = await countVersionRbExecs(web!.id);
-    const pageLoad = () => Promise.all([healthPanel(), sidekiqPanel(), doctorPanel(), readRegistrationSettings({ withCache: false })]);
+    const pageLoad = () =>
+      Promise.all([healthPanel(), sidekiqPanel(), doctorPanel(), readRegistrationSettings({ withCache: false })]);
     await pageLoad();
     const afterFirst = apiCalls.filter((call) => call.startsWith('/api/')).length;
     for (let load = 0; load < 3; load += 1) await pageLoad();

@@ -55,13 +55,34 @@ async function docker(...args: string[]): Promise<string> {
 
 async function runSidekiqStandIn(project: string, service: string, healthCommand: string): Promise<void> {
   await docker(
-    'run', '-d', '--name', `${project}-${service}-1`, '--network', 'none',
-    '--label', `com.docker.compose.project=${project}`,
-    '--label', `com.docker.compose.service=${service}`,
-    '--label', 'com.docker.compose.container-number=1',
-    '--label', 'com.docker.compose.oneoff=False',
-    '--health-cmd', healthCommand, '--health-interval', '1s', '--health-timeout', '2s', '--health-retries', '1', '--health-start-period', '0s',
-    'ghcr.io/mastodon/mastodon:v4.5.0', 'bundle', 'exec', 'sidekiq',
+    'run',
+    '-d',
+    '--name',
+    `${project}-${service}-1`,
+    '--network',
+    'none',
+    '--label',
+    `com.docker.compose.project=${project}`,
+    '--label',
+    `com.docker.compose.service=${service}`,
+    '--label',
+    'com.docker.compose.container-number=1',
+    '--label',
+    'com.docker.compose.oneoff=False',
+    '--health-cmd',
+    healthCommand,
+    '--health-interval',
+    '1s',
+    '--health-timeout',
+    '2s',
+    '--health-retries',
+    '1',
+    '--health-start-period',
+    '0s',
+    'ghcr.io/mastodon/mastodon:v4.5.0',
+    'bundle',
+    'exec',
+    'sidekiq',
   );
 }
 
@@ -81,7 +102,9 @@ async function waitForHealth(name: string, wanted: string, timeoutMs = 30_000): 
 }
 
 async function refreshHeartbeat(): Promise<void> {
-  await run(process.execPath, ['scripts/testbed/seed/redis.mjs', '--heartbeat'], { env: { ...process.env, REDIS_URL: testbed.redisUrl } });
+  await run(process.execPath, ['scripts/testbed/seed/redis.mjs', '--heartbeat'], {
+    env: { ...process.env, REDIS_URL: testbed.redisUrl },
+  });
 }
 
 async function configure(env: Record<string, string>): Promise<void> {
@@ -108,7 +131,10 @@ async function redisDb(db: number): Promise<Redis> {
 
 async function anchorOf(layout: Layout): Promise<number> {
   const anchor = await (await redisDb(layout.db)).get(ANCHOR_KEY);
-  if (!anchor) throw new Error(`${ANCHOR_KEY} missing in db ${layout.db}: the test bed's Redis is not seeded (node scripts/testbed/seed/redis.mjs)`);
+  if (!anchor)
+    throw new Error(
+      `${ANCHOR_KEY} missing in db ${layout.db}: the test bed's Redis is not seeded (node scripts/testbed/seed/redis.mjs)`,
+    );
   return Number(anchor);
 }
 
@@ -148,7 +174,13 @@ async function expectLayout(report: SidekiqReport, layout: Layout, required: str
     [utcDay(anchorMs - DAY_MS)]: [STATS.processedYesterday, STATS.failedYesterday],
   };
   const [processedToday, failedToday] = daily[today] ?? [0, 0];
-  expect(report.stats).toEqual({ processed: STATS.processed, failed: STATS.failed, day: today, processedToday, failedToday });
+  expect(report.stats).toEqual({
+    processed: STATS.processed,
+    failed: STATS.failed,
+    day: today,
+    processedToday,
+    failedToday,
+  });
   expect(report.sets).toEqual({ retry: RETRY_AT_S.length, scheduled: SCHEDULE_AT_S.length, dead: DEAD_AT_S.length });
 
   const beat = Number(await (await redisDb(layout.db)).hget(keysOf(layout).process, 'beat'));
@@ -201,10 +233,16 @@ afterAll(async () => {
 
 describe('Sidekiq from Redis, in the three seeded layouts', () => {
   it('plain (Mastodon 4.4.4, Sidekiq 7, float seconds): sizes, latencies, counters, sets, the process, and the missing fasp queue', async () => {
-    await configure({ COMPOSE_PROJECT: testbed.otherProject, MASTODON_DIR: path.join(projectsDir, testbed.otherProject) });
+    await configure({
+      COMPOSE_PROJECT: testbed.otherProject,
+      MASTODON_DIR: path.join(projectsDir, testbed.otherProject),
+    });
     const data = ok(await sidekiqPanel());
     // Sidekiq runs web's image, so web's instance API answers for it too.
-    expect(data.version).toMatchObject({ version: { text: '4.4.4' }, source: expect.stringMatching(/^the instance API at http:\/\/127\.0\.0\.1:\d+$/) });
+    expect(data.version).toMatchObject({
+      version: { text: '4.4.4' },
+      source: expect.stringMatching(/^the instance API at http:\/\/127\.0\.0\.1:\d+$/),
+    });
     expect(data.report.namespace).toEqual({ mode: 'none' });
     expect(data.report.redis).toBe(`${REDIS_PARTS.host}:${REDIS_PARTS.port}/0`);
     await expectLayout(data.report, LAYOUTS.plain, [...BASE_QUEUES, 'fasp']);
@@ -215,7 +253,11 @@ describe('Sidekiq from Redis, in the three seeded layouts', () => {
   });
 
   it('namespaced (Mastodon 4.3.17 with REDIS_NAMESPACE): every key under the namespace, nothing missing', async () => {
-    await configure({ COMPOSE_PROJECT: testbed.project, MASTODON_DIR: testbed.mastodonDir, REDIS_NAMESPACE: NAMESPACE });
+    await configure({
+      COMPOSE_PROJECT: testbed.project,
+      MASTODON_DIR: testbed.mastodonDir,
+      REDIS_NAMESPACE: NAMESPACE,
+    });
     const data = ok(await sidekiqPanel());
     expect(data.version.version?.text).toBe('4.3.17');
     expect(data.report.namespace).toEqual({ mode: 'applied', namespace: NAMESPACE });
@@ -244,9 +286,17 @@ describe('Sidekiq from Redis, in the three seeded layouts', () => {
   });
 
   it('latency is the same moment read in either format: the layouts were seeded from one anchor', async () => {
-    await configure({ COMPOSE_PROJECT: 'mdsqnone', REDIS_HOST: REDIS_PARTS.host, REDIS_PORT: REDIS_PARTS.port, REDIS_PASSWORD: REDIS_PARTS.password });
+    await configure({
+      COMPOSE_PROJECT: 'mdsqnone',
+      REDIS_HOST: REDIS_PARTS.host,
+      REDIS_PORT: REDIS_PARTS.port,
+      REDIS_PASSWORD: REDIS_PARTS.password,
+    });
     const plain = await readSidekiq({ nowMs: (await anchorOf(LAYOUTS.plain)) + 1_000 });
-    await configure({ COMPOSE_PROJECT: 'mdsqnone', SIDEKIQ_REDIS_URL: `redis://:${encodeURIComponent(REDIS_PARTS.password)}@${REDIS_PARTS.host}:${REDIS_PARTS.port}/2` });
+    await configure({
+      COMPOSE_PROJECT: 'mdsqnone',
+      SIDEKIQ_REDIS_URL: `redis://:${encodeURIComponent(REDIS_PARTS.password)}@${REDIS_PARTS.host}:${REDIS_PARTS.port}/2`,
+    });
     const ms = await readSidekiq({ nowMs: (await anchorOf(LAYOUTS.sidekiq8)) + 1_000 });
     for (const name of ['default', 'push', 'ingress', 'mailers'] as const) {
       const expected = Math.max(...QUEUE_JOB_AGES_S[name]) + 1;
@@ -258,7 +308,11 @@ describe('Sidekiq from Redis, in the three seeded layouts', () => {
 
 describe('REDIS_NAMESPACE, by version', () => {
   it('is ignored on 4.4+, with a warning to remove it', async () => {
-    await configure({ COMPOSE_PROJECT: testbed.otherProject, MASTODON_DIR: path.join(projectsDir, testbed.otherProject), REDIS_NAMESPACE: NAMESPACE });
+    await configure({
+      COMPOSE_PROJECT: testbed.otherProject,
+      MASTODON_DIR: path.join(projectsDir, testbed.otherProject),
+      REDIS_NAMESPACE: NAMESPACE,
+    });
     const data = ok(await sidekiqPanel());
     expect(data.report.namespace).toEqual({ mode: 'ignored', namespace: NAMESPACE });
     await expectLayout(data.report, LAYOUTS.plain, [...BASE_QUEUES, 'fasp']);
@@ -266,7 +320,11 @@ describe('REDIS_NAMESPACE, by version', () => {
   });
 
   it('is judged from the keys when no container names the version', async () => {
-    const redisEnv = { REDIS_HOST: REDIS_PARTS.host, REDIS_PORT: REDIS_PARTS.port, REDIS_PASSWORD: REDIS_PARTS.password };
+    const redisEnv = {
+      REDIS_HOST: REDIS_PARTS.host,
+      REDIS_PORT: REDIS_PARTS.port,
+      REDIS_PASSWORD: REDIS_PARTS.password,
+    };
     await configure({ COMPOSE_PROJECT: 'mdsqnone', REDIS_NAMESPACE: NAMESPACE, ...redisEnv });
     const found = ok(await sidekiqPanel());
     expect(found.version).toEqual({ problem: 'no web or sidekiq container in project mdsqnone' });
@@ -294,14 +352,33 @@ describe('processes that stopped, odd jobs, and queues nobody works (keys of thi
     tx.sadd(`${p}queues`, 'default', 'push', 'zz_custom');
     tx.lpush(`${p}queue:default`, JSON.stringify({ class: 'A', jid: 'a' }));
     // Mid-upgrade to Sidekiq 8: the oldest job still in float seconds, a newer one in ms.
-    tx.lpush(`${p}queue:push`, JSON.stringify({ class: 'B', enqueued_at: nowS - 300 }), JSON.stringify({ class: 'B', enqueued_at: Math.round(nowS * 1000) - 5_000 }));
+    tx.lpush(
+      `${p}queue:push`,
+      JSON.stringify({ class: 'B', enqueued_at: nowS - 300 }),
+      JSON.stringify({ class: 'B', enqueued_at: Math.round(nowS * 1000) - 5_000 }),
+    );
     tx.lpush(`${p}queue:zz_custom`, 'not json');
     tx.sadd(`${p}processes`, 'gone-host:1:aa', 'alive-host:2:bb');
-    tx.hset(`${p}alive-host:2:bb`, { info: JSON.stringify({ hostname: 'alive-host', pid: 2, concurrency: 5, queues: ['default', 'default'] }), busy: '5', beat: String(nowS), quiet: 'true' });
+    tx.hset(`${p}alive-host:2:bb`, {
+      info: JSON.stringify({ hostname: 'alive-host', pid: 2, concurrency: 5, queues: ['default', 'default'] }),
+      busy: '5',
+      beat: String(nowS),
+      quiet: 'true',
+    });
     tx.expire(`${p}alive-host:2:bb`, 120);
     tx.set(`${p}stat:processed`, '10');
     await tx.exec();
-    written.push(...['queues', 'queue:default', 'queue:push', 'queue:zz_custom', 'processes', 'alive-host:2:bb', 'stat:processed'].map((k) => `${p}${k}`));
+    written.push(
+      ...[
+        'queues',
+        'queue:default',
+        'queue:push',
+        'queue:zz_custom',
+        'processes',
+        'alive-host:2:bb',
+        'stat:processed',
+      ].map((k) => `${p}${k}`),
+    );
   });
 
   afterAll(async () => {
@@ -327,7 +404,15 @@ describe('processes that stopped, odd jobs, and queues nobody works (keys of thi
     expect(report.stats).toMatchObject({ processed: 10, failed: 0, processedToday: 0, failedToday: 0 });
     expect(report.sets).toEqual({ retry: 0, scheduled: 0, dead: 0 });
     expect(report.goneProcesses).toBe(1);
-    expect(report.processes).toEqual([expect.objectContaining({ identity: 'alive-host:2:bb', queues: ['default'], busy: 5, concurrency: 5, quiet: true })]);
+    expect(report.processes).toEqual([
+      expect.objectContaining({
+        identity: 'alive-host:2:bb',
+        queues: ['default'],
+        busy: 5,
+        concurrency: 5,
+        quiet: true,
+      }),
+    ]);
     expect(report.missingQueues).toEqual(['push', 'mailers', 'pull', 'scheduler', 'ingress']);
     expect(report.warnings.map((w) => w.code)).toEqual(['missing_queues', 'quiet_processes']);
 
@@ -335,7 +420,13 @@ describe('processes that stopped, odd jobs, and queues nobody works (keys of thi
     const none = ok(await sidekiqPanel()).report;
     expect(none.goneProcesses).toBe(2);
     expect(none.processes).toEqual([]);
-    expect(none.warnings).toEqual([expect.objectContaining({ code: 'no_processes', tone: 'bad', message: expect.stringContaining('2 registered processes stopped beating') })]);
+    expect(none.warnings).toEqual([
+      expect.objectContaining({
+        code: 'no_processes',
+        tone: 'bad',
+        message: expect.stringContaining('2 registered processes stopped beating'),
+      }),
+    ]);
   });
 });
 

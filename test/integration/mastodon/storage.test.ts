@@ -40,19 +40,36 @@ const IMAGE = 'ghcr.io/mastodon/mastodon:v4.3.17';
 const MEDIA = '/opt/mastodon/public/system';
 const docker = new Docker({ socketPath: testbed.dockerHost.replace(/^unix:\/\//, '') });
 const model: TelegrafModel = (() => {
-  const seed = JSON.parse(readFileSync('/run/mastodash-testbed/influx-seed.json', 'utf8')) as { anchorMs: number; projects: string[] };
+  const seed = JSON.parse(readFileSync('/run/mastodash-testbed/influx-seed.json', 'utf8')) as {
+    anchorMs: number;
+    projects: string[];
+  };
   return createTelegrafModel({ anchorMs: seed.anchorMs, projects: seed.projects });
 })();
 
 // A generous timeout: the shared test machine is sometimes loaded enough to make InfluxDB 1.6 slow.
-const INFLUX_ENV = { INFLUX_URL: testbed.influxUrl, INFLUX_DB: 'telegraf', INFLUX_TOKEN: testbed.influxReader, INFLUX_TIMEOUT_MS: '20000' };
+const INFLUX_ENV = {
+  INFLUX_URL: testbed.influxUrl,
+  INFLUX_DB: 'telegraf',
+  INFLUX_TOKEN: testbed.influxReader,
+  INFLUX_TIMEOUT_MS: '20000',
+};
 
 async function configure(extra: Record<string, string> = {}, project = testbed.project): Promise<void> {
   await resetPostgresForTesting();
   await resetRedisForTesting();
   resetInfluxSourceForTesting();
   resetStorageCachesForTesting();
-  setConfigForTesting(loadConfig({ env: { DOCKER_HOST: testbed.dockerHost, COMPOSE_PROJECT: project, MASTODON_DIR: path.join(projectsDir, testbed.project), ...extra } }));
+  setConfigForTesting(
+    loadConfig({
+      env: {
+        DOCKER_HOST: testbed.dockerHost,
+        COMPOSE_PROJECT: project,
+        MASTODON_DIR: path.join(projectsDir, testbed.project),
+        ...extra,
+      },
+    }),
+  );
 }
 
 async function dockerCli(...args: string[]): Promise<{ stdout: string; code: number }> {
@@ -108,7 +125,8 @@ describe('database size', () => {
   });
 
   it('comes through the panel from the pool', async () => {
-    const sizeNow = async () => Number((await db.query(`SELECT pg_database_size('mastodon_43') AS bytes`)).rows[0].bytes);
+    const sizeNow = async () =>
+      Number((await db.query(`SELECT pg_database_size('mastodon_43') AS bytes`)).rows[0].bytes);
     const before = await sizeNow();
     const result = await storagePanel();
     const after = await sizeNow();
@@ -143,7 +161,9 @@ describe('Redis memory', () => {
     const result = await storagePanel();
     const after = redisMemoryFromInfo(await direct.info('memory'));
     if (!result.ok) throw new Error(JSON.stringify(result.error));
-    expect(result.data.redis.map(({ server, roles }) => ({ server, roles }))).toEqual([{ server: '127.0.0.1:56379', roles: ['main', 'sidekiq', 'cache'] }]);
+    expect(result.data.redis.map(({ server, roles }) => ({ server, roles }))).toEqual([
+      { server: '127.0.0.1:56379', roles: ['main', 'sidekiq', 'cache'] },
+    ]);
     const memory = result.data.redis[0]!.memory;
     if (!memory.ok) throw new Error(JSON.stringify(memory.error));
     expect(memory.data.maxBytes).toBe(before.maxBytes);
@@ -156,13 +176,20 @@ describe('Redis memory', () => {
   });
 
   it('counts another db of the same server once, and a separate cache Redis apart: down alone, the rest stays', async () => {
-    await configure({ SIDEKIQ_REDIS_URL: `${testbed.redisUrl.replace(/\/0$/, '')}/3`, CACHE_REDIS_URL: 'redis://127.0.0.1:1/0' });
+    await configure({
+      SIDEKIQ_REDIS_URL: `${testbed.redisUrl.replace(/\/0$/, '')}/3`,
+      CACHE_REDIS_URL: 'redis://127.0.0.1:1/0',
+    });
     const result = await storagePanel();
     if (!result.ok) throw new Error(JSON.stringify(result.error));
     const [main, cache] = result.data.redis;
     expect(result.data.redis).toHaveLength(2);
     expect(main).toMatchObject({ server: '127.0.0.1:56379', roles: ['main', 'sidekiq'], memory: { ok: true } });
-    expect(cache).toMatchObject({ server: '127.0.0.1:1', roles: ['cache'], memory: { ok: false, error: { code: 'redis_unreachable' } } });
+    expect(cache).toMatchObject({
+      server: '127.0.0.1:1',
+      roles: ['cache'],
+      memory: { ok: false, error: { code: 'redis_unreachable' } },
+    });
     expect(result.data.database.ok).toBe(true);
   });
 
@@ -246,13 +273,21 @@ describe('host disk', () => {
     const images = (await dockerCli('image', 'ls', '-q')).stdout.trim().split('\n').filter(Boolean);
     expect(new Set(images).size).toBe(disk.usage.images.count);
     expect(disk.usage.images.bytes).toBeGreaterThan(0);
-    expect(disk.usage.totalBytes).toBe(disk.usage.images.bytes + disk.usage.containers.bytes + disk.usage.volumes.bytes + disk.usage.buildCache.bytes);
+    expect(disk.usage.totalBytes).toBe(
+      disk.usage.images.bytes + disk.usage.containers.bytes + disk.usage.volumes.bytes + disk.usage.buildCache.bytes,
+    );
   });
 
   it('comes through the panel with an explicit time', async () => {
     const result = await storagePanel({ nowMs: model.anchorMs + 1 });
     if (!result.ok) throw new Error(JSON.stringify(result.error));
-    expect(result.data.disk).toMatchObject({ ok: true, data: { source: 'telegraf', usedBytes: seededLast('used', model.anchorMs + 1 - DISK_WINDOW_MS, model.anchorMs + 2)!.value } });
+    expect(result.data.disk).toMatchObject({
+      ok: true,
+      data: {
+        source: 'telegraf',
+        usedBytes: seededLast('used', model.anchorMs + 1 - DISK_WINDOW_MS, model.anchorMs + 2)!.value,
+      },
+    });
   });
 });
 
@@ -270,7 +305,12 @@ describe('media folder', () => {
       Image: IMAGE,
       Cmd: ['sleep', '900'],
       Env: env,
-      Labels: { 'com.docker.compose.project': project, 'com.docker.compose.service': 'web', 'com.docker.compose.container-number': '1', 'com.docker.compose.oneoff': 'False' },
+      Labels: {
+        'com.docker.compose.project': project,
+        'com.docker.compose.service': 'web',
+        'com.docker.compose.container-number': '1',
+        'com.docker.compose.oneoff': 'False',
+      },
       HostConfig: { NetworkMode: 'none' },
     });
     created.push(name);
@@ -296,13 +336,27 @@ describe('media folder', () => {
     await startMediaMeasurement();
     const measured = mediaFolderStatus();
     const byHand = await duByHand(`${testbed.project}-web-1`);
-    expect(measured).toMatchObject({ state: 'measured', bytes: byHand, container: `${testbed.project}-web-1`, unreadable: 0, refreshing: false });
+    expect(measured).toMatchObject({
+      state: 'measured',
+      bytes: byHand,
+      container: `${testbed.project}-web-1`,
+      unreadable: 0,
+      refreshing: false,
+    });
   });
 
   it('measures real content, and reports folders du could not read', async () => {
     const name = await startWeb('mdstor', ['S3_ENABLED=false']);
     // 3000 KiB of data in two files and a folder Mastodon's user may not read (as a root-owned upload cache would be).
-    await dockerCli('exec', '-u', '0', name, 'sh', '-c', `dd if=/dev/zero of=${MEDIA}/a.bin bs=1024 count=2000 2>/dev/null && mkdir -p ${MEDIA}/accounts && dd if=/dev/zero of=${MEDIA}/accounts/b.bin bs=1024 count=1000 2>/dev/null && mkdir -m 700 ${MEDIA}/private && dd if=/dev/zero of=${MEDIA}/private/c.bin bs=1024 count=64 2>/dev/null`);
+    await dockerCli(
+      'exec',
+      '-u',
+      '0',
+      name,
+      'sh',
+      '-c',
+      `dd if=/dev/zero of=${MEDIA}/a.bin bs=1024 count=2000 2>/dev/null && mkdir -p ${MEDIA}/accounts && dd if=/dev/zero of=${MEDIA}/accounts/b.bin bs=1024 count=1000 2>/dev/null && mkdir -m 700 ${MEDIA}/private && dd if=/dev/zero of=${MEDIA}/private/c.bin bs=1024 count=64 2>/dev/null`,
+    );
     await configure({}, 'mdstor');
     await startMediaMeasurement();
     const measured = mediaFolderStatus();
@@ -320,9 +374,16 @@ describe('media folder', () => {
     if (old.state !== 'measured') throw new Error(JSON.stringify(old));
     expect(old.refreshing).toBe(false);
     // Young: nothing new starts.
-    expect(mediaFolderStatus(old.measuredAtMs + MEDIA_MAX_AGE_MS - 1)).toMatchObject({ refreshing: false, measuredAtMs: old.measuredAtMs });
+    expect(mediaFolderStatus(old.measuredAtMs + MEDIA_MAX_AGE_MS - 1)).toMatchObject({
+      refreshing: false,
+      measuredAtMs: old.measuredAtMs,
+    });
     // Old: the answer is still the old figure, and a measurement runs.
-    expect(mediaFolderStatus(old.measuredAtMs + MEDIA_MAX_AGE_MS)).toMatchObject({ state: 'measured', refreshing: true, measuredAtMs: old.measuredAtMs });
+    expect(mediaFolderStatus(old.measuredAtMs + MEDIA_MAX_AGE_MS)).toMatchObject({
+      state: 'measured',
+      refreshing: true,
+      measuredAtMs: old.measuredAtMs,
+    });
     await startMediaMeasurement();
     const fresh = mediaFolderStatus();
     if (fresh.state !== 'measured') throw new Error(JSON.stringify(fresh));
@@ -343,7 +404,11 @@ describe('media folder', () => {
     mediaFolderStatus();
     await startMediaMeasurement();
     const failed = mediaFolderStatus();
-    expect(failed).toMatchObject({ state: 'failed', error: { code: 'conflict', title: 'web is not running' }, refreshing: false });
+    expect(failed).toMatchObject({
+      state: 'failed',
+      error: { code: 'conflict', title: 'web is not running' },
+      refreshing: false,
+    });
   });
 
   it('shows in the panel without waiting for du', async () => {

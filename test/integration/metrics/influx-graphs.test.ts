@@ -8,7 +8,12 @@ import { loadInfluxGraphs, loadInfluxHeadline, resetInfluxSourceForTesting } fro
 import { MAX_POINTS_PER_SERIES, bucketStarts, intervalFor } from '@/lib/metrics/range';
 import type { MetricChart, MetricsRangeView } from '@/lib/metrics/types';
 import { PRESET_SPAN_MS } from '@/lib/validations/metrics';
-import { createTelegrafModel, containerNameOf, type Service, type TelegrafModel } from '@/scripts/testbed/seed/telegraf-model.mjs';
+import {
+  createTelegrafModel,
+  containerNameOf,
+  type Service,
+  type TelegrafModel,
+} from '@/scripts/testbed/seed/telegraf-model.mjs';
 import { readTestbed, type Testbed } from '@/test/support/testbed';
 
 let testbed: Testbed;
@@ -34,7 +39,12 @@ function windowOf(spanMs: number): MetricsRangeView {
 /** What mean() gives for each bucket: points in [max(bucket, from), min(bucket + interval, to)). */
 function expectedBuckets(range: MetricsRangeView, key: string, field: string, map: (v: number) => number = (v) => v) {
   return bucketStarts(range).map((start): [number, number | null] => {
-    const mean = model.expectedMean(key, field, Math.max(start, range.fromMs), Math.min(start + range.intervalMs, range.toMs));
+    const mean = model.expectedMean(
+      key,
+      field,
+      Math.max(start, range.fromMs),
+      Math.min(start + range.intervalMs, range.toMs),
+    );
     return [start, mean === undefined ? null : map(mean)];
   });
 }
@@ -45,7 +55,11 @@ function series(charts: MetricChart[], chartId: string, key: string) {
   return found;
 }
 
-function expectPointsClose(actual: Array<[number, number | null]>, expected: Array<[number, number | null]>, relative = 1e-6) {
+function expectPointsClose(
+  actual: Array<[number, number | null]>,
+  expected: Array<[number, number | null]>,
+  relative = 1e-6,
+) {
   expect(actual.map(([t]) => t)).toEqual(expected.map(([t]) => t));
   actual.forEach(([t, value], index) => {
     const want = expected[index]![1];
@@ -60,7 +74,10 @@ function expectPointsClose(actual: Array<[number, number | null]>, expected: Arr
 
 beforeAll(() => {
   testbed = readTestbed();
-  const seed = JSON.parse(readFileSync('/run/mastodash-testbed/influx-seed.json', 'utf8')) as { anchorMs: number; projects: string[] };
+  const seed = JSON.parse(readFileSync('/run/mastodash-testbed/influx-seed.json', 'utf8')) as {
+    anchorMs: number;
+    projects: string[];
+  };
   model = createTelegrafModel({ anchorMs: seed.anchorMs, projects: seed.projects });
 });
 
@@ -69,31 +86,58 @@ beforeEach(() => resetInfluxSourceForTesting());
 describe('graphs from the test bed InfluxDB 1.6 (InfluxQL over /query)', () => {
   it.each(['1h', '6h', '24h', '7d'] as const)('returns the seeded values for every series over %s', async (preset) => {
     const range = windowOf(PRESET_SPAN_MS[preset]);
-    const graphs = await loadInfluxGraphs(range, { project: 'mdtest', serviceOrder: SERVICE_ORDER, withNetwork: true }, influxConfig());
+    const graphs = await loadInfluxGraphs(
+      range,
+      { project: 'mdtest', serviceOrder: SERVICE_ORDER, withNetwork: true },
+      influxConfig(),
+    );
     expect(graphs.source).toMatchObject({ kind: 'influx', language: 'influxql', database: 'telegraf' });
     expect(graphs.source.kind === 'influx' && graphs.source.version).toMatch(/^1\.6\./);
     expect(graphs.notices).toEqual([]);
 
     expectPointsClose(series(graphs.charts, 'host-memory', 'used').points, expectedBuckets(range, 'mem', 'used'));
-    expectPointsClose(series(graphs.charts, 'host-memory', 'available').points, expectedBuckets(range, 'mem', 'available'));
-    expectPointsClose(series(graphs.charts, 'host-cpu', 'busy').points, expectedBuckets(range, 'cpu', 'usage_idle', (idle) => 100 - idle));
+    expectPointsClose(
+      series(graphs.charts, 'host-memory', 'available').points,
+      expectedBuckets(range, 'mem', 'available'),
+    );
+    expectPointsClose(
+      series(graphs.charts, 'host-cpu', 'busy').points,
+      expectedBuckets(range, 'cpu', 'usage_idle', (idle) => 100 - idle),
+    );
     for (const load of ['load1', 'load5', 'load15']) {
       expectPointsClose(series(graphs.charts, 'host-load', load).points, expectedBuckets(range, 'system', load));
     }
     for (const service of ['web', 'streaming', 'sidekiq', 'db', 'redis'] as const satisfies readonly Service[]) {
       const name = containerNameOf('mdtest', service);
-      expectPointsClose(series(graphs.charts, 'service-memory', service).points, expectedBuckets(range, `docker_container_mem:${name}`, 'usage'));
-      expectPointsClose(series(graphs.charts, 'service-cpu', service).points, expectedBuckets(range, `docker_container_cpu:${name}`, 'usage_percent'));
+      expectPointsClose(
+        series(graphs.charts, 'service-memory', service).points,
+        expectedBuckets(range, `docker_container_mem:${name}`, 'usage'),
+      );
+      expectPointsClose(
+        series(graphs.charts, 'service-cpu', service).points,
+        expectedBuckets(range, `docker_container_cpu:${name}`, 'usage_percent'),
+      );
     }
-    expect(graphs.charts.find((c) => c.id === 'service-memory')?.series.map((s) => s.key)).toEqual(['web', 'streaming', 'sidekiq', 'db', 'redis']);
+    expect(graphs.charts.find((c) => c.id === 'service-memory')?.series.map((s) => s.key)).toEqual([
+      'web',
+      'streaming',
+      'sidekiq',
+      'db',
+      'redis',
+    ]);
     for (const chart of graphs.charts) {
-      for (const s of chart.series) expect(s.points.length, `${chart.id}/${s.key}`).toBeLessThanOrEqual(MAX_POINTS_PER_SERIES);
+      for (const s of chart.series)
+        expect(s.points.length, `${chart.id}/${s.key}`).toBeLessThanOrEqual(MAX_POINTS_PER_SERIES);
     }
   });
 
   it('turns cumulative network counters into per-second rates', async () => {
     const range = windowOf(PRESET_SPAN_MS['1h']);
-    const graphs = await loadInfluxGraphs(range, { project: 'mdtest', serviceOrder: SERVICE_ORDER, withNetwork: true }, influxConfig());
+    const graphs = await loadInfluxGraphs(
+      range,
+      { project: 'mdtest', serviceOrder: SERVICE_ORDER, withNetwork: true },
+      influxConfig(),
+    );
     const name = containerNameOf('mdtest', 'web');
     const means = (field: string) => expectedBuckets(range, `docker_container_net:${name}`, field);
     const rx = means('rx_bytes');
@@ -104,10 +148,13 @@ describe('graphs from the test bed InfluxDB 1.6 (InfluxQL over /query)', () => {
       const [, r0] = rx[i - 1]!;
       const [, w] = tx[i]!;
       const [, w0] = tx[i - 1]!;
-      if (r !== null && r0 !== null && w !== null && w0 !== null) expected.set(t, (r - r0 + (w - w0)) / (range.intervalMs / 1000));
+      if (r !== null && r0 !== null && w !== null && w0 !== null)
+        expected.set(t, (r - r0 + (w - w0)) / (range.intervalMs / 1000));
     }
     // The first bucket's rate needs the bucket before the window, which InfluxQL reads and the model does not.
-    const actual = series(graphs.charts, 'service-network', 'web').points.filter(([t, v]) => v !== null && t > rx[1]![0]);
+    const actual = series(graphs.charts, 'service-network', 'web').points.filter(
+      ([t, v]) => v !== null && t > rx[1]![0],
+    );
     expect(actual.length).toBeGreaterThan(300);
     for (const [t, value] of actual) {
       const want = expected.get(t);
@@ -118,7 +165,11 @@ describe('graphs from the test bed InfluxDB 1.6 (InfluxQL over /query)', () => {
 
   it('leaves gaps where the seed has holes: the host outage, the web crash, the stopped sidekiq', async () => {
     const day = windowOf(PRESET_SPAN_MS['24h']);
-    const graphs = await loadInfluxGraphs(day, { project: 'mdtest', serviceOrder: SERVICE_ORDER, withNetwork: false }, influxConfig());
+    const graphs = await loadInfluxGraphs(
+      day,
+      { project: 'mdtest', serviceOrder: SERVICE_ORDER, withNetwork: false },
+      influxConfig(),
+    );
     const outage = model.gaps.find((g) => g.name === 'host-outage')!;
     const used = series(graphs.charts, 'host-memory', 'used').points;
     const inside = used.filter(([t]) => t >= outage.fromMs && t + day.intervalMs <= outage.toMs);
@@ -127,7 +178,11 @@ describe('graphs from the test bed InfluxDB 1.6 (InfluxQL over /query)', () => {
     expect(used.filter(([t]) => t < outage.fromMs - day.intervalMs).every(([, v]) => v !== null)).toBe(true);
 
     const hour = windowOf(PRESET_SPAN_MS['1h']);
-    const recent = await loadInfluxGraphs(hour, { project: 'mdtest', serviceOrder: SERVICE_ORDER, withNetwork: false }, influxConfig());
+    const recent = await loadInfluxGraphs(
+      hour,
+      { project: 'mdtest', serviceOrder: SERVICE_ORDER, withNetwork: false },
+      influxConfig(),
+    );
     const sidekiq = series(recent.charts, 'service-memory', 'sidekiq');
     const stopped = model.gaps.find((g) => g.name === 'sidekiq-stopped')!;
     expect(sidekiq.lastSeenMs).toBe(stopped.fromMs - 10_000);
@@ -136,7 +191,11 @@ describe('graphs from the test bed InfluxDB 1.6 (InfluxQL over /query)', () => {
 
     const crash = model.gaps.find((g) => g.name === 'web-crash')!;
     const twoDays = windowOf(48 * 3_600_000);
-    const older = await loadInfluxGraphs(twoDays, { project: 'mdtest', serviceOrder: SERVICE_ORDER, withNetwork: false }, influxConfig());
+    const older = await loadInfluxGraphs(
+      twoDays,
+      { project: 'mdtest', serviceOrder: SERVICE_ORDER, withNetwork: false },
+      influxConfig(),
+    );
     const web = series(older.charts, 'service-memory', 'web').points;
     const crashed = web.filter(([t]) => t >= crash.fromMs && t + twoDays.intervalMs <= crash.toMs);
     expect(crashed.length).toBeGreaterThanOrEqual(2);
@@ -145,16 +204,28 @@ describe('graphs from the test bed InfluxDB 1.6 (InfluxQL over /query)', () => {
 
   it('matches containers by name when Telegraf has no compose labels, and says so', async () => {
     const range = windowOf(PRESET_SPAN_MS['6h']);
-    const graphs = await loadInfluxGraphs(range, { project: 'mdother', serviceOrder: SERVICE_ORDER, withNetwork: false }, influxConfig());
-    expect(graphs.notices.map((n) => n.text).join(' ')).toMatch(/not collecting the compose labels.*docker_label_include/);
+    const graphs = await loadInfluxGraphs(
+      range,
+      { project: 'mdother', serviceOrder: SERVICE_ORDER, withNetwork: false },
+      influxConfig(),
+    );
+    expect(graphs.notices.map((n) => n.text).join(' ')).toMatch(
+      /not collecting the compose labels.*docker_label_include/,
+    );
     for (const service of ['web', 'sidekiq', 'db'] as const satisfies readonly Service[]) {
       const name = containerNameOf('mdother', service);
-      expectPointsClose(series(graphs.charts, 'service-memory', service).points, expectedBuckets(range, `docker_container_mem:${name}`, 'usage'));
+      expectPointsClose(
+        series(graphs.charts, 'service-memory', service).points,
+        expectedBuckets(range, `docker_container_mem:${name}`, 'usage'),
+      );
     }
   });
 
   it('reads the headline: newest RAM, CPU, load and the biggest memory user', async () => {
-    const headline = await loadInfluxHeadline({ project: 'mdtest', serviceOrder: SERVICE_ORDER, nowMs: model.anchorMs + 1 }, influxConfig());
+    const headline = await loadInfluxHeadline(
+      { project: 'mdtest', serviceOrder: SERVICE_ORDER, nowMs: model.anchorMs + 1 },
+      influxConfig(),
+    );
     const at = model.anchorMs;
     expect(headline.ram.value).toBeCloseTo(Number(model.valueAt('mem', 'used_percent', at)), 9);
     expect(headline.ram.atMs).toBe(at);
@@ -163,15 +234,24 @@ describe('graphs from the test bed InfluxDB 1.6 (InfluxQL over /query)', () => {
     expect(headline.cpu.value).toBeCloseTo(100 - Number(model.valueAt('cpu', 'usage_idle', at)), 9);
     expect(headline.load.value).toBeCloseTo(Number(model.valueAt('system', 'load1', at)), 9);
     expect(headline.biggest?.service).toBe('web');
-    expect(headline.biggest?.value).toBe(Number(model.valueAt(`docker_container_mem:${containerNameOf('mdtest', 'web')}`, 'usage', at)));
+    expect(headline.biggest?.value).toBe(
+      Number(model.valueAt(`docker_container_mem:${containerNameOf('mdtest', 'web')}`, 'usage', at)),
+    );
     expect(headline.ram.trend.length).toBeGreaterThanOrEqual(60);
     expect(headline.ram.trend.length).toBeLessThanOrEqual(61);
   });
 });
 
 describe('InfluxDB failures name their cause', () => {
-  async function failure(config: ReturnType<typeof influxConfig>, range = windowOf(PRESET_SPAN_MS['1h'])): Promise<AppError> {
-    const error = await loadInfluxGraphs(range, { project: 'mdtest', serviceOrder: SERVICE_ORDER, withNetwork: false }, config).then(
+  async function failure(
+    config: ReturnType<typeof influxConfig>,
+    range = windowOf(PRESET_SPAN_MS['1h']),
+  ): Promise<AppError> {
+    const error = await loadInfluxGraphs(
+      range,
+      { project: 'mdtest', serviceOrder: SERVICE_ORDER, withNetwork: false },
+      config,
+    ).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -201,7 +281,12 @@ describe('InfluxDB failures name their cause', () => {
 
   it('an empty range', async () => {
     const toMs = model.startMs - 5 * 86_400_000;
-    const error = await failure(influxConfig(), { preset: 'custom', fromMs: toMs - 86_400_000, toMs, intervalMs: intervalFor(86_400_000) });
+    const error = await failure(influxConfig(), {
+      preset: 'custom',
+      fromMs: toMs - 86_400_000,
+      toMs,
+      intervalMs: intervalFor(86_400_000),
+    });
     expect(error.code).toBe('no_data');
     expect(error.title).toBe('No Telegraf data in this range');
   });

@@ -8,7 +8,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, setConfigForTesting } from '@/lib/config';
 import { resetDockerClientsForTesting } from '@/lib/docker/client';
 import { LiveTopic } from '@/lib/live/hub';
-import { containerMemoryBytes, containerSamples, LIVE_WINDOW_MS, LiveStatsSampler, type StatsReading } from '@/lib/metrics/live-sampler';
+import {
+  containerMemoryBytes,
+  containerSamples,
+  LIVE_WINDOW_MS,
+  LiveStatsSampler,
+  type StatsReading,
+} from '@/lib/metrics/live-sampler';
 import type { LiveSample, MetricsLiveMessage } from '@/lib/metrics/live-types';
 import { readTestbed } from '../../support/testbed';
 
@@ -20,7 +26,14 @@ const KIB = 1024;
 
 function configure(dockerHost: string, extra: Record<string, string> = {}): void {
   setConfigForTesting(
-    loadConfig({ env: { DOCKER_HOST: dockerHost, COMPOSE_PROJECT: testbed.project, METRICS_INTERVAL_SECONDS: String(INTERVAL_MS / 1000), ...extra } }),
+    loadConfig({
+      env: {
+        DOCKER_HOST: dockerHost,
+        COMPOSE_PROJECT: testbed.project,
+        METRICS_INTERVAL_SECONDS: String(INTERVAL_MS / 1000),
+        ...extra,
+      },
+    }),
   );
   resetDockerClientsForTesting();
 }
@@ -60,7 +73,17 @@ async function runningContainers(): Promise<Running[]> {
 function parseBytes(text: string): number {
   const match = /^([\d.]+)\s*(B|KiB|MiB|GiB|TiB|kB|MB|GB|TB)$/.exec(text.trim());
   if (!match?.[1] || !match[2]) throw new Error(`cannot parse ${JSON.stringify(text)} as bytes`);
-  const factor: Record<string, number> = { B: 1, KiB: KIB, MiB: KIB ** 2, GiB: KIB ** 3, TiB: KIB ** 4, kB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 };
+  const factor: Record<string, number> = {
+    B: 1,
+    KiB: KIB,
+    MiB: KIB ** 2,
+    GiB: KIB ** 3,
+    TiB: KIB ** 4,
+    kB: 1e3,
+    MB: 1e6,
+    GB: 1e9,
+    TB: 1e12,
+  };
   return Number(match[1]) * factor[match[2]]!;
 }
 
@@ -79,7 +102,12 @@ async function dockerStats(names: readonly string[]): Promise<DockerStatsRow[]> 
     .map((line) => {
       const row = JSON.parse(line) as { Name: string; MemUsage: string; CPUPerc: string };
       const [used = '', limit = ''] = row.MemUsage.split(' / ');
-      return { name: row.Name, memBytes: parseBytes(used), limitBytes: parseBytes(limit), cpuPercent: Number.parseFloat(row.CPUPerc) };
+      return {
+        name: row.Name,
+        memBytes: parseBytes(used),
+        limitBytes: parseBytes(limit),
+        cpuPercent: Number.parseFloat(row.CPUPerc),
+      };
     });
 }
 
@@ -154,7 +182,13 @@ describe('LiveStatsSampler on the live hub, against the test bed dockerd', () =>
     expect(first!.containers.map((c) => c.id).sort()).toEqual(running.map((c) => c.id).sort());
     for (const container of first!.containers) {
       const expected = running.find((c) => c.id === container.id)!;
-      expect(container).toMatchObject({ name: expected.name, service: expected.service, cpuPercent: null, rxBytesPerSecond: null, txBytesPerSecond: null });
+      expect(container).toMatchObject({
+        name: expected.name,
+        service: expected.service,
+        cpuPercent: null,
+        rxBytesPerSecond: null,
+        txBytesPerSecond: null,
+      });
       expect(container.memBytes).toBeGreaterThan(0);
       expect(container.memLimitBytes).toBeGreaterThan(container.memBytes);
     }
@@ -192,7 +226,11 @@ describe('LiveStatsSampler on the live hub, against the test bed dockerd', () =>
     // One listener leaving changes nothing.
     a.unsubscribe();
     const countedB = samplesOf(b.messages).length;
-    await waitUntil(() => samplesOf(b.messages).length > countedB, INTERVAL_MS + 1_000, 'a sample after the first listener left');
+    await waitUntil(
+      () => samplesOf(b.messages).length > countedB,
+      INTERVAL_MS + 1_000,
+      'a sample after the first listener left',
+    );
     expect(topic.isRunning).toBe(true);
 
     // The last one leaving stops it after the grace period: no more Docker calls, no more messages.
@@ -226,7 +264,10 @@ describe('LiveStatsSampler on the live hub, against the test bed dockerd', () =>
     cleanups.push(unsubscribe);
 
     // docker stats --no-stream takes about two seconds; two runs overlap about three of our rounds.
-    const theirs = [...(await dockerStats(running.map((c) => c.name))), ...(await dockerStats(running.map((c) => c.name)))];
+    const theirs = [
+      ...(await dockerStats(running.map((c) => c.name))),
+      ...(await dockerStats(running.map((c) => c.name))),
+    ];
     await waitUntil(() => samplesOf(listener.messages).length >= 4, 2 * INTERVAL_MS + 1_000, 'four samples');
     const ours = samplesOf(listener.messages);
 
@@ -238,14 +279,19 @@ describe('LiveStatsSampler on the live hub, against the test bed dockerd', () =>
       // Health probes run in the stand-ins every 2 s and move memory by a few hundred KiB: compare the calm readings.
       const myMem = Math.min(...mine.map((c) => c.memBytes));
       const theirMem = Math.min(...rows.map((row) => row.memBytes));
-      expect(Math.abs(myMem - theirMem), `${name}: ours ${myMem}, docker stats ${theirMem}`).toBeLessThanOrEqual(Math.max(0.05 * theirMem, 512 * KIB));
+      expect(Math.abs(myMem - theirMem), `${name}: ours ${myMem}, docker stats ${theirMem}`).toBeLessThanOrEqual(
+        Math.max(0.05 * theirMem, 512 * KIB),
+      );
       // The limit is printed with four significant digits.
       expect(Math.abs(mine[0]!.memLimitBytes - rows[0]!.limitBytes) / rows[0]!.limitBytes, name).toBeLessThan(0.005);
 
       const myCpu = mine.flatMap((c) => (c.cpuPercent === null ? [] : [c.cpuPercent]));
       expect(myCpu.length, name).toBeGreaterThanOrEqual(3);
       const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
-      expect(Math.abs(mean(myCpu) - mean(rows.map((row) => row.cpuPercent))), `${name}: ours ${myCpu.join(', ')}, docker stats ${rows.map((r) => r.cpuPercent).join(', ')}`).toBeLessThanOrEqual(5);
+      expect(
+        Math.abs(mean(myCpu) - mean(rows.map((row) => row.cpuPercent))),
+        `${name}: ours ${myCpu.join(', ')}, docker stats ${rows.map((r) => r.cpuPercent).join(', ')}`,
+      ).toBeLessThanOrEqual(5);
     }
 
     const { rounds, dockerCalls } = sampler.stats;
@@ -277,7 +323,10 @@ describe('LiveStatsSampler on the live hub, against the test bed dockerd', () =>
       await waitUntil(() => samplesOf(listener.messages).length >= 2, INTERVAL_MS + 2_000, 'two samples');
       const [first, second] = samplesOf(listener.messages);
       expect(first!.containers).toEqual([]);
-      expect(first!.docker).toMatchObject({ code: 'docker_socket_missing', detail: expect.stringContaining('nothing-here.sock') });
+      expect(first!.docker).toMatchObject({
+        code: 'docker_socket_missing',
+        detail: expect.stringContaining('nothing-here.sock'),
+      });
       expect(first!.host.memTotalBytes).toBe(memTotalFromProc());
       expect(second!.host.cpuBusyPercent).toBeTypeOf('number');
       expect(sampler.stats.dockerCalls).toBe(sampler.stats.rounds);
@@ -319,7 +368,9 @@ describe('LiveStatsSampler when Docker hangs', () => {
 
 describe('containerMemoryBytes', () => {
   it('subtracts the reclaimable page cache as docker stats does on cgroup v1, cgroup v2 and Docker 19.03', () => {
-    expect(containerMemoryBytes({ usage: 1000, stats: { total_inactive_file: 300, inactive_file: 100, cache: 500 } })).toBe(700);
+    expect(
+      containerMemoryBytes({ usage: 1000, stats: { total_inactive_file: 300, inactive_file: 100, cache: 500 } }),
+    ).toBe(700);
     expect(containerMemoryBytes({ usage: 1000, stats: { inactive_file: 250, file: 400, anon: 600 } })).toBe(750);
     expect(containerMemoryBytes({ usage: 1000, stats: { cache: 400 } })).toBe(600);
     // Never below zero: a larger counter than usage leaves usage as it is.
@@ -339,27 +390,72 @@ describe('containerSamples', () => {
 
   it('computes CPU as docker stats does and network rates summed over networks, from consecutive readings', () => {
     const first = containerSamples(
-      [{ container: web, stats: reading('2026-01-01T00:00:00Z', 1e9, 100e9, { eth0: { rx_bytes: 1000, tx_bytes: 500 }, eth1: { rx_bytes: 0, tx_bytes: 0 } }) }],
+      [
+        {
+          container: web,
+          stats: reading('2026-01-01T00:00:00Z', 1e9, 100e9, {
+            eth0: { rx_bytes: 1000, tx_bytes: 500 },
+            eth1: { rx_bytes: 0, tx_bytes: 0 },
+          }),
+        },
+      ],
       new Map(),
     );
     expect(first.samples).toEqual([
-      { ...web, memBytes: 9 * KIB ** 2, memLimitBytes: KIB ** 3, cpuPercent: null, rxBytesPerSecond: null, txBytesPerSecond: null },
+      {
+        ...web,
+        memBytes: 9 * KIB ** 2,
+        memLimitBytes: KIB ** 3,
+        cpuPercent: null,
+        rxBytesPerSecond: null,
+        txBytesPerSecond: null,
+      },
     ]);
     // 10 s later: 2 s of CPU out of 40 s of all four cores' time = 5 % of the host = 20 % of one core.
     const second = containerSamples(
-      [{ container: web, stats: reading('2026-01-01T00:00:10Z', 3e9, 140e9, { eth0: { rx_bytes: 21_000, tx_bytes: 2_500 }, eth1: { rx_bytes: 10_000, tx_bytes: 0 } }) }],
+      [
+        {
+          container: web,
+          stats: reading('2026-01-01T00:00:10Z', 3e9, 140e9, {
+            eth0: { rx_bytes: 21_000, tx_bytes: 2_500 },
+            eth1: { rx_bytes: 10_000, tx_bytes: 0 },
+          }),
+        },
+      ],
       first.counters,
     );
     expect(second.samples[0]).toMatchObject({ cpuPercent: 20, rxBytesPerSecond: 3_000, txBytesPerSecond: 200 });
   });
 
   it('gives null instead of nonsense after a restart, without networks, and drops a container that stopped meanwhile', () => {
-    const first = containerSamples([{ container: web, stats: reading('2026-01-01T00:00:00Z', 5e9, 100e9, { eth0: { rx_bytes: 9000, tx_bytes: 9000 } }) }], new Map());
-    const restarted = containerSamples([{ container: web, stats: reading('2026-01-01T00:00:10Z', 1e8, 140e9, { eth0: { rx_bytes: 10, tx_bytes: 10 } }) }], first.counters);
+    const first = containerSamples(
+      [
+        {
+          container: web,
+          stats: reading('2026-01-01T00:00:00Z', 5e9, 100e9, { eth0: { rx_bytes: 9000, tx_bytes: 9000 } }),
+        },
+      ],
+      new Map(),
+    );
+    const restarted = containerSamples(
+      [
+        {
+          container: web,
+          stats: reading('2026-01-01T00:00:10Z', 1e8, 140e9, { eth0: { rx_bytes: 10, tx_bytes: 10 } }),
+        },
+      ],
+      first.counters,
+    );
     expect(restarted.samples[0]).toMatchObject({ cpuPercent: null, rxBytesPerSecond: null, txBytesPerSecond: null });
-    const noNetwork = containerSamples([{ container: web, stats: reading('2026-01-01T00:00:20Z', 2e8, 180e9) }], restarted.counters);
+    const noNetwork = containerSamples(
+      [{ container: web, stats: reading('2026-01-01T00:00:20Z', 2e8, 180e9) }],
+      restarted.counters,
+    );
     expect(noNetwork.samples[0]).toMatchObject({ cpuPercent: 1, rxBytesPerSecond: null, txBytesPerSecond: null });
-    const stopped = containerSamples([{ container: web, stats: { read: '0001-01-01T00:00:00Z', memory_stats: {}, cpu_stats: { cpu_usage: {} } } }], noNetwork.counters);
+    const stopped = containerSamples(
+      [{ container: web, stats: { read: '0001-01-01T00:00:00Z', memory_stats: {}, cpu_stats: { cpu_usage: {} } } }],
+      noNetwork.counters,
+    );
     expect(stopped.samples).toEqual([]);
     expect(stopped.counters.size).toBe(0);
   });

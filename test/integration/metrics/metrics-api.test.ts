@@ -17,7 +17,11 @@ async function start(env: Record<string, string>): Promise<{ server: RunningServ
   return { server, cookie: plantSession(server.dataDir).cookie };
 }
 
-async function getJson<T>(server: RunningServer, path: string, cookie: string): Promise<{ status: number; body: T; text: string }> {
+async function getJson<T>(
+  server: RunningServer,
+  path: string,
+  cookie: string,
+): Promise<{ status: number; body: T; text: string }> {
   const response = await rawRequest(server.port, { path, headers: { cookie } });
   return { status: response.status, body: JSON.parse(response.body) as T, text: response.body };
 }
@@ -42,13 +46,25 @@ describe('/api/metrics and /graphs with InfluxDB', () => {
     if (!body.ok) return;
     expect(body.data.source).toMatchObject({ kind: 'influx', language: 'influxql', database: 'telegraf' });
     expect(body.data.range).toMatchObject({ preset: '24h', intervalMs: 300_000 });
-    expect(body.data.charts.map((c) => c.id)).toEqual(['host-memory', 'host-cpu', 'host-load', 'service-memory', 'service-cpu', 'service-network']);
-    for (const chart of body.data.charts) for (const s of chart.series) expect(s.points.length).toBeLessThanOrEqual(600);
+    expect(body.data.charts.map((c) => c.id)).toEqual([
+      'host-memory',
+      'host-cpu',
+      'host-load',
+      'service-memory',
+      'service-cpu',
+      'service-network',
+    ]);
+    for (const chart of body.data.charts)
+      for (const s of chart.series) expect(s.points.length).toBeLessThanOrEqual(600);
     expect(text).not.toContain(readerPassword);
   });
 
   it('refuses a bad range with a clear message and a 400', async () => {
-    const { status, body } = await getJson<{ ok: false; error: { code: string; detail: string } }>(server, '/api/metrics?range=custom&from=2026-11-20T12:00&to=2026-11-20T11:00', cookie);
+    const { status, body } = await getJson<{ ok: false; error: { code: string; detail: string } }>(
+      server,
+      '/api/metrics?range=custom&from=2026-11-20T12:00&to=2026-11-20T11:00',
+      cookie,
+    );
     expect(status).toBe(400);
     expect(body.error).toMatchObject({ code: 'invalid_input' });
     expect(body.error.detail).toBe('The end must be after the start');
@@ -86,7 +102,10 @@ describe('without InfluxDB, the live numbers stand in', () => {
   });
 
   it('InfluxDB down: live numbers, with the reason InfluxDB is not used', async () => {
-    const { server, cookie } = await start({ INFLUX_URL: 'http://127.0.0.1:58099', INFLUX_TOKEN: testbed.influxReader });
+    const { server, cookie } = await start({
+      INFLUX_URL: 'http://127.0.0.1:58099',
+      INFLUX_TOKEN: testbed.influxReader,
+    });
     const { body } = await getJson<PanelResult<MetricsView>>(server, '/api/metrics?range=1h', cookie);
     expect(body.ok).toBe(true);
     if (!body.ok) return;

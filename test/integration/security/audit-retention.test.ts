@@ -57,7 +57,10 @@ describe('audit retention on the running server', () => {
     const planted = plantOldRecords(dataDir, 380);
     const old = planted.slice(0, 371);
     const { cookie } = plantSession(dataDir);
-    const exported = await rawRequest(server.port, { path: `/audit/export?beforeId=${old.at(-1)! + 1}`, headers: { cookie } });
+    const exported = await rawRequest(server.port, {
+      path: `/audit/export?beforeId=${old.at(-1)! + 1}`,
+      headers: { cookie },
+    });
     expect(exported.status).toBe(200);
     await server.stop();
 
@@ -74,17 +77,27 @@ describe('audit retention on the running server', () => {
       const remaining = (db.prepare('SELECT id FROM audit_log').all() as { id: number }[]).map((row) => row.id);
       expect(remaining.filter((id) => old.includes(id))).toEqual([]);
       expect(remaining).toEqual(expect.arrayContaining(planted.slice(371)));
-      const pruned = db.prepare("SELECT actor, target, outcome, params FROM audit_log WHERE action = 'audit.pruned'").all() as {
+      const pruned = db
+        .prepare("SELECT actor, target, outcome, params FROM audit_log WHERE action = 'audit.pruned'")
+        .all() as {
         params: string;
       }[];
       expect(pruned).toEqual([expect.objectContaining({ actor: 'dashboard', target: file, outcome: 'succeeded' })]);
-      expect(JSON.parse(pruned[0]!.params)).toMatchObject({ records: old.length, firstId: old[0], lastId: old.at(-1), retentionDays: 30 });
+      expect(JSON.parse(pruned[0]!.params)).toMatchObject({
+        records: old.length,
+        firstId: old[0],
+        lastId: old.at(-1),
+        retentionDays: 30,
+      });
     } finally {
       db.close();
     }
 
     // The page lists the move.
-    const page = await rawRequest(server.port, { path: '/audit?action=audit.pruned', headers: { cookie: plantSession(dataDir).cookie } });
+    const page = await rawRequest(server.port, {
+      path: '/audit?action=audit.pruned',
+      headers: { cookie: plantSession(dataDir).cookie },
+    });
     expect(page.status).toBe(200);
     expect(page.body).toContain('Old records archived and removed');
   }, 120_000);

@@ -55,7 +55,9 @@ function postForm(fields: Fields, overrides: Record<string, string>): Promise<Ra
   const boundary = `----mastodash-flood-${randomBytes(8).toString('hex')}`;
   const values = fields.map(([name, value]): [string, string] => [name, overrides[name] ?? value]);
   const body =
-    values.map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`).join('') + `--${boundary}--\r\n`;
+    values
+      .map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`)
+      .join('') + `--${boundary}--\r\n`;
   return rawRequest(server.port, {
     method: 'POST',
     path: '/login',
@@ -105,16 +107,23 @@ describe('a flood of bad logins against the running server', () => {
     };
     await Promise.all(Array.from({ length: PARALLEL }, attack));
     const seconds = (Date.now() - started) / 1000;
-    console.log(`[login-flood] ${ATTEMPTS} attempts in ${seconds.toFixed(1)} s (${(ATTEMPTS / seconds).toFixed(0)}/s), statuses ${JSON.stringify([...statuses])}`);
+    console.log(
+      `[login-flood] ${ATTEMPTS} attempts in ${seconds.toFixed(1)} s (${(ATTEMPTS / seconds).toFixed(0)}/s), statuses ${JSON.stringify([...statuses])}`,
+    );
     expect([...statuses.keys()]).toEqual([200]);
 
     const rowsAdded = auditRowCount() - rowsBefore;
     console.log(`[login-flood] audit rows added: ${rowsAdded}`);
     expect(rowsAdded).toBeLessThanOrEqual(50);
     // Nothing lost: the counted rows add up to every attempt (the store is fresh: no failure before).
-    expect(inStore<{ n: number }>("SELECT sum(repeat_count) AS n FROM audit_log WHERE action = 'auth.login_failed'").n).toBe(ATTEMPTS);
+    expect(
+      inStore<{ n: number }>("SELECT sum(repeat_count) AS n FROM audit_log WHERE action = 'auth.login_failed'").n,
+    ).toBe(ATTEMPTS);
     // The counted rows' stdout lines come when their windows close, not one per attempt.
-    const failedLines = server.output().split('\n').filter((line) => line.startsWith('[audit] ') && line.includes('"auth.login_failed"'));
+    const failedLines = server
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('[audit] ') && line.includes('"auth.login_failed"'));
     expect(failedLines.length).toBeLessThanOrEqual(rowsAdded);
 
     // Held back: even the right password is refused now.
@@ -123,7 +132,12 @@ describe('a flood of bad logins against the running server', () => {
     expect(refused.body).toMatch(/Login locked|Login paused/);
 
     const { stdout } = await run(process.execPath, ['dist/cli.mjs', 'unlock'], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_ENV: 'production', DATA_DIR: server.dataDir, DASHBOARD_PASSWORD: PASSWORD },
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        NODE_ENV: 'production',
+        DATA_DIR: server.dataDir,
+        DASHBOARD_PASSWORD: PASSWORD,
+      },
     });
     expect(stdout).toMatch(/Cleared (user:admin|global)/);
 

@@ -50,7 +50,10 @@ describe('logout without a session', () => {
   });
 
   it('still refuses a foreign origin', async () => {
-    const response = await callAction(server.port, 'logoutAction', [], { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
+    const response = await callAction(server.port, 'logoutAction', [], {
+      origin: 'https://evil.example',
+      'sec-fetch-site': 'cross-site',
+    });
     expect(response.status).toBe(403);
   });
 });

@@ -31,18 +31,27 @@ afterAll(async () => {
 
 describe('Host allow-list (DNS rebinding)', () => {
   const staticFile = `/_next/static/chunks/${readdirSync('.next/static/chunks').find((f) => f.endsWith('.js'))}`;
-  it.each(['/', '/login', '/audit', '/audit/export', '/api/live', staticFile])('Host: evil.example gets 403 on %s', async (path) => {
-    const { cookie } = plantSession(server.dataDir);
-    const response = await rawRequest(server.port, { path, headers: { host: `evil.example:${server.port}`, cookie } });
-    expect(response.status).toBe(403);
-    expect(response.body).not.toMatch(/mdtest|<html/);
-  });
+  it.each(['/', '/login', '/audit', '/audit/export', '/api/live', staticFile])(
+    'Host: evil.example gets 403 on %s',
+    async (path) => {
+      const { cookie } = plantSession(server.dataDir);
+      const response = await rawRequest(server.port, {
+        path,
+        headers: { host: `evil.example:${server.port}`, cookie },
+      });
+      expect(response.status).toBe(403);
+      expect(response.body).not.toMatch(/mdtest|<html/);
+    },
+  );
 
   it('a browser navigation with a foreign Host gets a page that says why, and no data even with a session cookie', async () => {
     const { cookie } = plantSession(server.dataDir);
     const navigation = { accept: 'text/html,application/xhtml+xml', 'sec-fetch-mode': 'navigate', cookie };
     for (const path of ['/', '/audit/export', '/login?token=not-for-the-page']) {
-      const response = await rawRequest(server.port, { path, headers: { host: `evil.example:${server.port}`, ...navigation } });
+      const response = await rawRequest(server.port, {
+        path,
+        headers: { host: `evil.example:${server.port}`, ...navigation },
+      });
       expect(response.status, path).toBe(403);
       expect(response.headers['content-type'], path).toMatch(/^text\/html/);
       expect(response.body).toContain('<h1>Request refused</h1>');
@@ -66,14 +75,19 @@ describe('Host allow-list (DNS rebinding)', () => {
     const ok = await rawRequest(server.port, { path: '/api/live', headers: { cookie } });
     expect(ok.status).toBe(200);
     expect(ok.headers['content-type']).toMatch(/text\/event-stream/);
-    expect((await rawRequest(server.port, { path: '/api/live', headers: { cookie, host: 'evil.example' } })).status).toBe(403);
+    expect(
+      (await rawRequest(server.port, { path: '/api/live', headers: { cookie, host: 'evil.example' } })).status,
+    ).toBe(403);
     expect((await rawRequest(server.port, { path: '/api/live' })).status).toBe(401);
   });
 });
 
 describe('Origin checks on mutations', () => {
   const refusedCases: [string, Record<string, string>][] = [
-    ['a cross-origin POST from another localhost port', { origin: 'http://127.0.0.1:5173', 'sec-fetch-site': 'same-site' }],
+    [
+      'a cross-origin POST from another localhost port',
+      { origin: 'http://127.0.0.1:5173', 'sec-fetch-site': 'same-site' },
+    ],
     ['a cross-site POST', { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }],
     ['Origin: null', { origin: 'null' }],
     ['a POST with no Origin', { origin: '' }],
@@ -83,7 +97,10 @@ describe('Origin checks on mutations', () => {
     const { cookie } = plantSession(server.dataDir);
     const before = await startedAt(TARGET);
     const auditBefore = auditRows(server.dataDir).length;
-    const response = await callAction(server.port, 'restartContainerAction', [{ container: TARGET }], { cookie, ...headers });
+    const response = await callAction(server.port, 'restartContainerAction', [{ container: TARGET }], {
+      cookie,
+      ...headers,
+    });
     expect(response.status).toBe(403);
     expect(await startedAt(TARGET)).toBe(before);
     expect(auditRows(server.dataDir).length).toBe(auditBefore);
@@ -121,7 +138,9 @@ describe('security headers', () => {
     const response = await rawRequest(server.port, { path: '/', headers: { cookie } });
     // Key names may appear (the config doctor names missing keys); their values, or an env dump, never.
     const env = readFileSync(path.join(testbed.mastodonDir, '.env.production'), 'utf8');
-    const secrets = [...env.matchAll(/^(SECRET_KEY_BASE|OTP_SECRET|ACTIVE_RECORD_ENCRYPTION_\w+|DB_PASS|REDIS_PASSWORD)=(.+)$/gm)].map((m) => m[2]!.trim());
+    const secrets = [
+      ...env.matchAll(/^(SECRET_KEY_BASE|OTP_SECRET|ACTIVE_RECORD_ENCRYPTION_\w+|DB_PASS|REDIS_PASSWORD)=(.+)$/gm),
+    ].map((m) => m[2]!.trim());
     expect(secrets.length).toBeGreaterThanOrEqual(6);
     for (const secret of secrets) expect(response.body).not.toContain(secret);
     expect(response.body).not.toMatch(/testbed-db-pass|testbed-redis-pass|SECRET_KEY_BASE=|OTP_SECRET=|"Env"|"Mounts"/);

@@ -33,8 +33,14 @@ describe('route sweep without a session', () => {
   it('the build contains every page and route handler of app/', () => {
     const built = new Set(appRoutes().map((route) => route.path));
     for (const file of sourceRoutes()) {
-      const urlPath = path.dirname(file).replace(/^app/, '').replace(/\/\([^)]+\)/g, '') || '/';
-      expect(built.has(urlPath.replace(/\[\.{0,3}([^\]]+)\]/g, 'sweep-$1')), `${file} missing from the build`).toBe(true);
+      const urlPath =
+        path
+          .dirname(file)
+          .replace(/^app/, '')
+          .replace(/\/\([^)]+\)/g, '') || '/';
+      expect(built.has(urlPath.replace(/\[\.{0,3}([^\]]+)\]/g, 'sweep-$1')), `${file} missing from the build`).toBe(
+        true,
+      );
     }
   });
 
@@ -70,7 +76,9 @@ describe('route sweep without a session', () => {
 
   it('every server action refuses to act, except login', async () => {
     const actions = serverActions();
-    expect(actions.map((a) => a.name)).toEqual(expect.arrayContaining(['restartContainerAction', 'logoutAction', 'createAccountAction', ...PUBLIC_ACTIONS]));
+    expect(actions.map((a) => a.name)).toEqual(
+      expect.arrayContaining(['restartContainerAction', 'logoutAction', 'createAccountAction', ...PUBLIC_ACTIONS]),
+    );
     const before = auditRows(server.dataDir).filter((row) => !row.action.startsWith('auth.'));
     for (const action of actions.filter((a) => !PUBLIC_ACTIONS.includes(a.name))) {
       const response = await callAction(server.port, action.name, [{ container: 'mdtest-web-1' }]);

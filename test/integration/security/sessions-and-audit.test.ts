@@ -79,10 +79,14 @@ describe('audit log, fail closed', () => {
     const auditBefore = auditRows(server.dataDir).length;
     const response = await callAction(server.port, 'restartContainerAction', [{ container: TARGET }], { cookie });
     expect(response.body).toMatch(/"ok":true/);
-    const started = auditRows(server.dataDir).slice(auditBefore).find((row) => row.action === 'container.restarted');
+    const started = auditRows(server.dataDir)
+      .slice(auditBefore)
+      .find((row) => row.action === 'container.restarted');
     // The answer comes as soon as the job starts: the record is there, still 'started', before the restart is done.
     expect(started).toMatchObject({ outcome: 'started', target: TARGET });
-    await expect.poll(() => auditRows(server.dataDir).find((row) => row.id === started!.id)?.outcome, { timeout: 60_000 }).toBe('succeeded');
+    await expect
+      .poll(() => auditRows(server.dataDir).find((row) => row.id === started!.id)?.outcome, { timeout: 60_000 })
+      .toBe('succeeded');
     expect(await startedAt(TARGET)).not.toBe(before);
   });
 
@@ -106,13 +110,20 @@ describe('audit log, fail closed', () => {
     const { cookie } = plantSession(server.dataDir);
     const auditBefore = auditRows(server.dataDir).length;
     await callAction(server.port, 'restartContainerAction', [{ container: TARGET }], { cookie });
-    const started = await waitFor('the started record', () => auditRows(server.dataDir).slice(auditBefore).find((row) => row.outcome === 'started'));
+    const started = await waitFor('the started record', () =>
+      auditRows(server.dataDir)
+        .slice(auditBefore)
+        .find((row) => row.outcome === 'started'),
+    );
     await server.stop('SIGKILL');
     expect(auditRows(server.dataDir).find((row) => row.id === started.id)?.outcome).toBe('started');
 
     server = await startServer(PASSWORD_ENV, server.dataDir);
     const rows = auditRows(server.dataDir);
-    expect(rows.find((row) => row.id === started.id)).toMatchObject({ outcome: 'interrupted', action: 'container.restarted' });
+    expect(rows.find((row) => row.id === started.id)).toMatchObject({
+      outcome: 'interrupted',
+      action: 'container.restarted',
+    });
     expect(rows.filter((row) => row.id > started.id && row.action === 'container.restarted')).toEqual([]);
     expect(server.output()).toMatch(/1 action\(s\) were cut short/);
     const db = openServerStore(server.dataDir);

@@ -94,14 +94,23 @@ describe.each(['project', 'otherProject'] as const)('compose-shaped containers o
     await waitForHealth(name, 'healthy');
     const info = await inspect(name);
     expect(info.State.Status).toBe('running');
-    expect(info.HostConfig.NetworkMode).toBe(service === 'web' || service === 'sidekiq' || service === 'streaming' ? 'host' : 'none');
+    expect(info.HostConfig.NetworkMode).toBe(
+      service === 'web' || service === 'sidekiq' || service === 'streaming' ? 'host' : 'none',
+    );
   });
 });
 
 describe('project separation', () => {
   it('lists five containers per project, none shared', async () => {
     const list = async (project: string): Promise<string[]> => {
-      const { stdout } = await docker('ps', '-a', '--filter', `label=com.docker.compose.project=${project}`, '--format', '{{.Names}}');
+      const { stdout } = await docker(
+        'ps',
+        '-a',
+        '--filter',
+        `label=com.docker.compose.project=${project}`,
+        '--format',
+        '{{.Names}}',
+      );
       return stdout.split('\n').filter(Boolean).sort();
     };
     const mine = await list(testbed.project);
@@ -116,7 +125,10 @@ describe('project separation', () => {
     for (const project of [testbed.project, testbed.otherProject]) {
       const info = await inspect(containerName(project, 'web'));
       expect(info.Mounts).toContainEqual(
-        expect.objectContaining({ Source: `${projectDir(project)}/public/system`, Destination: '/mastodon/public/system' }),
+        expect.objectContaining({
+          Source: `${projectDir(project)}/public/system`,
+          Destination: '/mastodon/public/system',
+        }),
       );
     }
   });

@@ -95,7 +95,8 @@ async function scalar(statement: string, column: string): Promise<number | undef
   const [row] = await rows(statement);
   const value = row?.[column];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number') throw new Error(`"${statement}" gave ${column}=${JSON.stringify(value)}, not a number`);
+  if (typeof value !== 'number')
+    throw new Error(`"${statement}" gave ${column}=${JSON.stringify(value)}, not a number`);
   return value;
 }
 
@@ -127,7 +128,9 @@ function expectClose(actual: number | undefined, expected: number | undefined, w
   expect(expected, `model has no points for ${what}`).toBeDefined();
   expect(actual, `InfluxDB has no points for ${what}`).toBeDefined();
   if (actual === undefined || expected === undefined) return;
-  expect(Math.abs(actual - expected), `${what}: InfluxDB ${actual}, model ${expected}`).toBeLessThanOrEqual(Math.abs(expected) * 1e-9);
+  expect(Math.abs(actual - expected), `${what}: InfluxDB ${actual}, model ${expected}`).toBeLessThanOrEqual(
+    Math.abs(expected) * 1e-9,
+  );
 }
 
 describe('InfluxDB seed (Telegraf shape)', () => {
@@ -143,7 +146,9 @@ describe('InfluxDB seed (Telegraf shape)', () => {
   });
 
   it('records the anchor in the database and in the seed file', async () => {
-    const seedFile = z.object({ anchorMs: z.number(), points: z.number() }).parse(JSON.parse(await readFile(INFLUX_SEED_FILE, 'utf8')));
+    const seedFile = z
+      .object({ anchorMs: z.number(), points: z.number() })
+      .parse(JSON.parse(await readFile(INFLUX_SEED_FILE, 'utf8')));
     expect(seedFile.anchorMs).toBe(model.anchorMs);
     expect(model.projects).toEqual(expect.arrayContaining([testbed.project, testbed.otherProject]));
   });
@@ -154,15 +159,20 @@ describe('InfluxDB seed (Telegraf shape)', () => {
     expect(names.sort()).toEqual([...HOST_MEASUREMENTS, ...CONTAINER_MEASUREMENTS, SEED_MARKER_MEASUREMENT].sort());
   });
 
-  it.each([...HOST_MEASUREMENTS, ...CONTAINER_MEASUREMENTS])('%s has Telegraf’s field names and types', async (measurement) => {
-    const fields = await rows(`SHOW FIELD KEYS FROM "${measurement}"`);
-    const actual = Object.fromEntries(fields.map((f) => [f.fieldKey, f.fieldType]));
-    expect(actual).toEqual(FIELD_TYPES[measurement]);
-  });
+  it.each([...HOST_MEASUREMENTS, ...CONTAINER_MEASUREMENTS])(
+    '%s has Telegraf’s field names and types',
+    async (measurement) => {
+      const fields = await rows(`SHOW FIELD KEYS FROM "${measurement}"`);
+      const actual = Object.fromEntries(fields.map((f) => [f.fieldKey, f.fieldType]));
+      expect(actual).toEqual(FIELD_TYPES[measurement]);
+    },
+  );
 
   it.each([...HOST_MEASUREMENTS, ...CONTAINER_MEASUREMENTS])('%s has Telegraf’s tag keys', async (measurement) => {
     const tags = await rows(`SHOW TAG KEYS FROM "${measurement}"`);
-    const expected = new Set(model.series.filter((s) => s.measurement === measurement).flatMap((s) => Object.keys(s.tags)));
+    const expected = new Set(
+      model.series.filter((s) => s.measurement === measurement).flatMap((s) => Object.keys(s.tags)),
+    );
     expect(tags.map((t) => t.tagKey).sort()).toEqual([...expected].sort());
   });
 
@@ -202,9 +212,7 @@ describe('InfluxDB seed (Telegraf shape)', () => {
       const expected = model.timestamps().filter((t) => model.isSeeded(key, t)).length;
       expect(await countIn(model, key, model.startMs, model.anchorMs + 1), key).toBe(expected);
     }
-    const fine = await rows(
-      `SELECT "used" FROM "mem" WHERE ${between(model.anchorMs - MINUTE, model.anchorMs + 1)}`,
-    );
+    const fine = await rows(`SELECT "used" FROM "mem" WHERE ${between(model.anchorMs - MINUTE, model.anchorMs + 1)}`);
     expect(fine.map((r) => r.time)).toEqual(model.timestamps(model.anchorMs - MINUTE, model.anchorMs + 1));
     const coarse = await rows(`SELECT "used" FROM "mem" WHERE ${between(model.startMs, model.startMs + 5 * MINUTE)}`);
     expect(coarse.map((r) => r.time)).toEqual(model.timestamps(model.startMs, model.startMs + 5 * MINUTE));
@@ -212,8 +220,15 @@ describe('InfluxDB seed (Telegraf shape)', () => {
 
   it('host means equal the model: RAM used % and CPU busy %', async () => {
     const { anchorMs } = model;
-    const memUsed = await scalar(`SELECT mean("used_percent") FROM "mem" WHERE ${between(anchorMs - HOUR, anchorMs)}`, 'mean');
-    expectClose(memUsed, model.expectedMean('mem', 'used_percent', anchorMs - HOUR, anchorMs), 'mem used_percent, last hour');
+    const memUsed = await scalar(
+      `SELECT mean("used_percent") FROM "mem" WHERE ${between(anchorMs - HOUR, anchorMs)}`,
+      'mean',
+    );
+    expectClose(
+      memUsed,
+      model.expectedMean('mem', 'used_percent', anchorMs - HOUR, anchorMs),
+      'mem used_percent, last hour',
+    );
     expect(memUsed).toBeGreaterThan(9.5);
     expect(memUsed).toBeLessThan(12.5);
 
@@ -239,7 +254,11 @@ describe('InfluxDB seed (Telegraf shape)', () => {
         `AND "com.docker.compose.service" = 'web' AND ${between(from, to)}`,
       'mean',
     );
-    expectClose(webMem, model.expectedMean(seriesKeyOf('docker_container_mem', web), 'usage', from, to), `${web} memory`);
+    expectClose(
+      webMem,
+      model.expectedMean(seriesKeyOf('docker_container_mem', web), 'usage', from, to),
+      `${web} memory`,
+    );
     expect((webMem ?? 0) / 2 ** 20).toBeCloseTo(600, -2);
 
     const sidekiq = containerNameOf(testbed.otherProject, 'sidekiq');
@@ -248,7 +267,11 @@ describe('InfluxDB seed (Telegraf shape)', () => {
         `AND ${between(model.startMs, anchorMs + 1)}`,
       'mean',
     );
-    expectClose(cpu, model.expectedMean(seriesKeyOf('docker_container_cpu', sidekiq), 'usage_percent', model.startMs, anchorMs + 1), sidekiq);
+    expectClose(
+      cpu,
+      model.expectedMean(seriesKeyOf('docker_container_cpu', sidekiq), 'usage_percent', model.startMs, anchorMs + 1),
+      sidekiq,
+    );
 
     // GROUP BY time(1m) buckets start on whole minutes; the anchor is only on the 10 s grid.
     const end = Math.floor(anchorMs / MINUTE) * MINUTE;
@@ -269,7 +292,9 @@ describe('InfluxDB seed (Telegraf shape)', () => {
     const web = containerNameOf(testbed.project, 'web');
     const key = seriesKeyOf('docker_container_status', web);
     const t = model.anchorMs - HOUR;
-    const [row] = await rows(`SELECT * FROM "docker_container_status" WHERE "container_name" = '${web}' AND time = ${t}ms`);
+    const [row] = await rows(
+      `SELECT * FROM "docker_container_status" WHERE "container_name" = '${web}' AND time = ${t}ms`,
+    );
     const expected = model.fieldsAt(key, t);
     expect(row).toBeDefined();
     for (const [field, value] of Object.entries(expected)) {
@@ -331,7 +356,9 @@ function redisFor(layout: Layout): Redis {
 const execFileAsync = promisify(execFile);
 
 async function runRedisSeeder(...args: string[]): Promise<void> {
-  await execFileAsync(process.execPath, ['scripts/testbed/seed/redis.mjs', ...args], { env: { ...process.env, REDIS_URL: testbed.redisUrl } });
+  await execFileAsync(process.execPath, ['scripts/testbed/seed/redis.mjs', ...args], {
+    env: { ...process.env, REDIS_URL: testbed.redisUrl },
+  });
 }
 
 describe('Redis seed', () => {
@@ -379,7 +406,9 @@ describe('Redis seed', () => {
     });
 
     it('has the default queue 42 s behind at the anchor', async () => {
-      const oldest = z.object({ enqueued_at: z.number() }).parse(JSON.parse((await redis.lindex(k.queue('default'), -1)) ?? ''));
+      const oldest = z
+        .object({ enqueued_at: z.number() })
+        .parse(JSON.parse((await redis.lindex(k.queue('default'), -1)) ?? ''));
       const seconds = layout.timeFormat === 'milliseconds' ? oldest.enqueued_at / 1000 : oldest.enqueued_at;
       expect(anchorMs / 1000 - seconds).toBeCloseTo(42, 6);
     });
@@ -423,14 +452,20 @@ describe('Redis seed', () => {
       expect(await redis.hlen(k.processWork)).toBe(PROCESS.busy);
     });
 
-    it.each(Object.keys(CACHED_SETTINGS) as CachedSetting[])('has the Rails settings cache key for %s, found by SCAN', async (name) => {
-      const found: string[] = [];
-      for await (const keys of redis.scanStream({ match: `${layout.cachePrefix}rails_settings_cached/*/${name}`, count: 1000 })) {
-        found.push(...z.array(z.string()).parse(keys));
-      }
-      expect(found).toEqual([k.setting(name)]);
-      expect(k.setting(name)).toMatch(/rails_settings_cached\/[0-9a-f]{32}\//);
-      expect(await redis.getBuffer(k.setting(name))).toEqual(cachedSettingValue(name));
-    });
+    it.each(Object.keys(CACHED_SETTINGS) as CachedSetting[])(
+      'has the Rails settings cache key for %s, found by SCAN',
+      async (name) => {
+        const found: string[] = [];
+        for await (const keys of redis.scanStream({
+          match: `${layout.cachePrefix}rails_settings_cached/*/${name}`,
+          count: 1000,
+        })) {
+          found.push(...z.array(z.string()).parse(keys));
+        }
+        expect(found).toEqual([k.setting(name)]);
+        expect(k.setting(name)).toMatch(/rails_settings_cached\/[0-9a-f]{32}\//);
+        expect(await redis.getBuffer(k.setting(name))).toEqual(cachedSettingValue(name));
+      },
+    );
   });
 });

@@ -52,13 +52,18 @@ function db(shape: Shape): Client {
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    execFile(command, args, { env, timeout: 30_000, encoding: 'utf8' }, (error: ExecFileException | null, stdout: string, stderr: string) => {
-      if (error && typeof error.code !== 'number') {
-        reject(error);
-        return;
-      }
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-    });
+    execFile(
+      command,
+      args,
+      { env, timeout: 30_000, encoding: 'utf8' },
+      (error: ExecFileException | null, stdout: string, stderr: string) => {
+        if (error && typeof error.code !== 'number') {
+          reject(error);
+          return;
+        }
+        resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -98,7 +103,10 @@ function name(version: string, what: string): string {
 
 beforeAll(async () => {
   const schemaSql = readFileSync(`${SQL_DIR}schema.sql`, 'utf8');
-  const roles = readFileSync(`${SQL_DIR}seed.sql`, 'utf8').match(/INSERT INTO user_roles[\s\S]*?;\n/g)?.join('') ?? '';
+  const roles =
+    readFileSync(`${SQL_DIR}seed.sql`, 'utf8')
+      .match(/INSERT INTO user_roles[\s\S]*?;\n/g)
+      ?.join('') ?? '';
   expect(roles).toContain('Owner');
   for (const shape of ['43', '44'] as const) {
     const client = new Client({ connectionString: pgUrls[shape] });
@@ -128,7 +136,14 @@ describe.each(VERSIONS)('the stand-in tootctl as Mastodon %s equals the version 
 
   it(`${facts.createApproval === 'create-flag' ? 'accepts' : 'refuses, like Thor,'} accounts create --approve`, async () => {
     const username = name(text, 'appr');
-    const result = await tootctl(text, ['accounts', 'create', username, `--email=${username}@contract.example`, '--role=Owner', '--approve']);
+    const result = await tootctl(text, [
+      'accounts',
+      'create',
+      username,
+      `--email=${username}@contract.example`,
+      '--role=Owner',
+      '--approve',
+    ]);
     if (facts.createApproval === 'create-flag') {
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(/^OK\nNew password: [0-9a-f]{32}\n$/);
@@ -136,23 +151,33 @@ describe.each(VERSIONS)('the stand-in tootctl as Mastodon %s equals the version 
     } else {
       expect(result.code).toBe(1);
       expect(result.stdout).toBe('');
-      expect(result.stderr).toContain(`ERROR: "tootctl accounts create" was called with arguments ["${username}", "--approve"]`);
+      expect(result.stderr).toContain(
+        `ERROR: "tootctl accounts create" was called with arguments ["${username}", "--approve"]`,
+      );
       expect(await approvedOf(shape, username)).toBeUndefined();
     }
   });
 
   it('approves through accounts modify --approve (the path for releases without the create flag)', async () => {
     const username = name(text, 'mod');
-    expect((await tootctl(text, ['accounts', 'create', username, `--email=${username}@contract.example`])).code).toBe(0);
+    expect((await tootctl(text, ['accounts', 'create', username, `--email=${username}@contract.example`])).code).toBe(
+      0,
+    );
     await db(shape).query(`UPDATE users SET approved = false WHERE email = $1`, [`${username}@contract.example`]);
-    expect(await tootctl(text, ['accounts', 'modify', username, '--approve'])).toEqual({ code: 0, stdout: 'OK\n', stderr: '' });
+    expect(await tootctl(text, ['accounts', 'modify', username, '--approve'])).toEqual({
+      code: 0,
+      stdout: 'OK\n',
+      stderr: '',
+    });
     expect(await approvedOf(shape, username)).toBe(true);
   });
 
   it('uses the registration default of the table when no settings row exists', async () => {
     await db(shape).query(`DELETE FROM settings WHERE var = 'registrations_mode'`);
     const username = name(text, 'dflt');
-    expect((await tootctl(text, ['accounts', 'create', username, `--email=${username}@contract.example`])).code).toBe(0);
+    expect((await tootctl(text, ['accounts', 'create', username, `--email=${username}@contract.example`])).code).toBe(
+      0,
+    );
     const mode = facts.defaultRegistrationsMode;
     expect(mode.known).toBe(true);
     // before_create :set_approved approves only while registrations are open.
@@ -161,12 +186,21 @@ describe.each(VERSIONS)('the stand-in tootctl as Mastodon %s equals the version 
 
   it('prints validation failures as the table says: error types or errors.to_h messages, on the right stream', async () => {
     const username = name(text, 'dup');
-    expect((await tootctl(text, ['accounts', 'create', username, `--email=${username}@contract.example`])).code).toBe(0);
-    const result = await tootctl(text, ['accounts', 'create', username.toUpperCase(), `--email=other_${username}@contract.example`]);
+    expect((await tootctl(text, ['accounts', 'create', username, `--email=${username}@contract.example`])).code).toBe(
+      0,
+    );
+    const result = await tootctl(text, [
+      'accounts',
+      'create',
+      username.toUpperCase(),
+      `--email=other_${username}@contract.example`,
+    ]);
     const shown = facts.validationErrorText === 'error-type' ? 'taken' : 'has already been taken';
     const expected = `Failure/Error: account.username\n    ${shown}\n`;
     expect(result.code).toBe(1);
-    expect(facts.tootctlErrorStream === 'stderr' ? result : { ...result, stdout: result.stderr, stderr: result.stdout }).toEqual({
+    expect(
+      facts.tootctlErrorStream === 'stderr' ? result : { ...result, stdout: result.stderr, stderr: result.stdout },
+    ).toEqual({
       code: 1,
       stdout: '',
       stderr: expected,
@@ -179,7 +213,12 @@ describe.each(VERSIONS)('the stand-in tootctl as Mastodon %s equals the version 
     const list = reserved.known ? reserved.value : [];
     for (const candidate of ['admin', 'owner']) {
       await db(shape).query(`DELETE FROM accounts WHERE domain IS NULL AND lower(username) = $1`, [candidate]);
-      const result = await tootctl(text, ['accounts', 'create', candidate, `--email=${candidate}_${STAMP}_${text}@contract.example`]);
+      const result = await tootctl(text, [
+        'accounts',
+        'create',
+        candidate,
+        `--email=${candidate}_${STAMP}_${text}@contract.example`,
+      ]);
       expect(result.code, `${candidate} on ${text}`).toBe(list.includes(candidate) ? 1 : 0);
       await db(shape).query(`DELETE FROM accounts WHERE domain IS NULL AND lower(username) = $1`, [candidate]);
     }
@@ -191,7 +230,11 @@ describe.each(VERSIONS)('the stand-in tootctl as Mastodon %s equals the version 
   });
 
   it("writes the compose file's sidekiq health check and image as the table says", async () => {
-    const compose = await run('bash', [PROJECT_SH, 'compose-file', `mds22d${text.replace(/\./g, '')}`, '--version', text], process.env);
+    const compose = await run(
+      'bash',
+      [PROJECT_SH, 'compose-file', `mds22d${text.replace(/\./g, '')}`, '--version', text],
+      process.env,
+    );
     expect(compose.code, compose.stderr).toBe(0);
     const grep = /grep '\[s\]idekiq\\ ([^']+)'/.exec(compose.stdout)?.[1];
     expect(officialSidekiqGreps(version)).toEqual([grep]);

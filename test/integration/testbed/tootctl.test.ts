@@ -43,7 +43,12 @@ function redisEnv(): Record<string, string> {
   };
 }
 
-function tootctl(version: string, shape: Shape, args: string[], extraEnv: Record<string, string> = {}): Promise<RunResult> {
+function tootctl(
+  version: string,
+  shape: Shape,
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<RunResult> {
   const env: NodeJS.ProcessEnv = {
     NODE_ENV: 'test',
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -54,13 +59,18 @@ function tootctl(version: string, shape: Shape, args: string[], extraEnv: Record
   };
   return new Promise((resolve, reject) => {
     const options = { env, timeout: 30_000, encoding: 'utf8' as const };
-    execFile('busybox', ['sh', TOOTCTL, ...args], options, (error: ExecFileException | null, stdout: string, stderr: string) => {
-      if (error && typeof error.code !== 'number') {
-        reject(error);
-        return;
-      }
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-    });
+    execFile(
+      'busybox',
+      ['sh', TOOTCTL, ...args],
+      options,
+      (error: ExecFileException | null, stdout: string, stderr: string) => {
+        if (error && typeof error.code !== 'number') {
+          reject(error);
+          return;
+        }
+        resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -127,7 +137,10 @@ async function siteSetting(shape: Shape, name: string): Promise<string | null | 
 async function setRegistrationsMode(shape: Shape, yaml: string | null): Promise<void> {
   await db(shape).query(`DELETE FROM settings WHERE var = 'registrations_mode' ${siteWide(shape)}`);
   if (yaml !== null) {
-    await db(shape).query(`INSERT INTO settings (var, value, created_at, updated_at) VALUES ('registrations_mode', $1, now(), now())`, [yaml]);
+    await db(shape).query(
+      `INSERT INTO settings (var, value, created_at, updated_at) VALUES ('registrations_mode', $1, now(), now())`,
+      [yaml],
+    );
   }
 }
 
@@ -260,7 +273,9 @@ describe.each(VERSIONS)('tootctl as Mastodon $version (mastodon_$shape)', ({ ver
     // No row: the settings.yml default, open up to 4.2 and none from 4.3.
     await setRegistrationsMode(shape, null);
     const byDefault = freshName();
-    expect((await run('accounts', 'create', byDefault, '--email', emailFor(byDefault))).stdout).toMatch(PASSWORD_OUTPUT);
+    expect((await run('accounts', 'create', byDefault, '--email', emailFor(byDefault))).stdout).toMatch(
+      PASSWORD_OUTPUT,
+    );
     expect(await findUser(shape, byDefault)).toMatchObject({ approved: minor(version) <= 402 });
   });
 
@@ -352,7 +367,9 @@ describe.each(VERSIONS)('tootctl as Mastodon $version (mastodon_$shape)', ({ ver
   });
 
   it('reports a missing --email and a missing USERNAME like Thor', async () => {
-    expect(await run('accounts', 'create', freshName())).toEqual(thorError("No value provided for required options '--email'"));
+    expect(await run('accounts', 'create', freshName())).toEqual(
+      thorError("No value provided for required options '--email'"),
+    );
     expect(await run('accounts', 'create', '--email', emailFor(freshName()))).toEqual(
       thorError(
         'ERROR: "tootctl accounts create" was called with no arguments\nUsage: "tootctl accounts create USERNAME --email=EMAIL"',
@@ -371,8 +388,24 @@ describe.each(VERSIONS)('tootctl as Mastodon $version (mastodon_$shape)', ({ ver
   it('modifies a user: approve, confirm, role, disable, enable', async () => {
     const username = freshName();
     expect((await run('accounts', 'create', username, '--email', emailFor(username))).stdout).toMatch(PASSWORD_OUTPUT);
-    expect(await run('accounts', 'modify', username.toUpperCase(), '--approve', '--confirm', '--role', 'Moderator', '--disable')).toEqual(ok);
-    expect(await findUser(shape, username)).toMatchObject({ approved: true, confirmed: true, role: 'Moderator', disabled: true });
+    expect(
+      await run(
+        'accounts',
+        'modify',
+        username.toUpperCase(),
+        '--approve',
+        '--confirm',
+        '--role',
+        'Moderator',
+        '--disable',
+      ),
+    ).toEqual(ok);
+    expect(await findUser(shape, username)).toMatchObject({
+      approved: true,
+      confirmed: true,
+      role: 'Moderator',
+      disabled: true,
+    });
     expect(await run('accounts', 'modify', username, '--enable', '--role', 'Nope')).toEqual(
       cliFailure(version, 'Cannot find user role with that name'),
     );
@@ -381,7 +414,9 @@ describe.each(VERSIONS)('tootctl as Mastodon $version (mastodon_$shape)', ({ ver
   });
 
   it('fails to modify an unknown user', async () => {
-    expect(await run('accounts', 'modify', `${PREFIX}_nobody`, '--approve')).toEqual(cliFailure(version, 'No user with such username'));
+    expect(await run('accounts', 'modify', `${PREFIX}_nobody`, '--approve')).toEqual(
+      cliFailure(version, 'No user with such username'),
+    );
   });
 
   it('writes registrations settings site-wide, as YAML, and expires the Rails cache entry', async () => {
@@ -424,7 +459,9 @@ describe.each(VERSIONS)('tootctl as Mastodon $version (mastodon_$shape)', ({ ver
       try {
         const cacheKey = `${PREFIX}_cache:rails_settings_cached/${'f'.repeat(32)}/registrations_mode`;
         await redis.set(cacheKey, 'stale', 'EX', 600);
-        expect(await tootctl(version, shape, ['settings', 'registrations', 'close'], { REDIS_NAMESPACE: PREFIX })).toEqual(ok);
+        expect(
+          await tootctl(version, shape, ['settings', 'registrations', 'close'], { REDIS_NAMESPACE: PREFIX }),
+        ).toEqual(ok);
         expect(await redis.exists(cacheKey)).toBe(0);
       } finally {
         redis.disconnect();
@@ -434,9 +471,13 @@ describe.each(VERSIONS)('tootctl as Mastodon $version (mastodon_$shape)', ({ ver
 
   it('answers unknown commands and extra arguments like Thor', async () => {
     expect(await run('frobnicate')).toEqual(thorError('Could not find command "frobnicate".'));
-    expect(await run('accounts', 'frobnicate')).toEqual(thorError('Could not find command "frobnicate" in "accounts" namespace.'));
+    expect(await run('accounts', 'frobnicate')).toEqual(
+      thorError('Could not find command "frobnicate" in "accounts" namespace.'),
+    );
     expect(await run('settings', 'registrations', 'close', 'now')).toEqual(
-      thorError('ERROR: "tootctl registrations close" was called with arguments ["now"]\nUsage: "tootctl registrations close"'),
+      thorError(
+        'ERROR: "tootctl registrations close" was called with arguments ["now"]\nUsage: "tootctl registrations close"',
+      ),
     );
   });
 });

@@ -55,17 +55,35 @@ describe('auditCsv', () => {
   });
 
   it('has a header line, CRLF line ends, newest first, quoted and neutralised fields', () => {
-    const a = auditEvent({ actor: 'admin', action: 'container.restarted', target: 'web', outcome: 'succeeded', durationMs: 1200, params: { container: 'web' } });
-    const b = auditEvent({ actor: '=cmd|x', action: 'auth.login_failed', outcome: 'failed', error: 'Wrong username, or "password"' });
+    const a = auditEvent({
+      actor: 'admin',
+      action: 'container.restarted',
+      target: 'web',
+      outcome: 'succeeded',
+      durationMs: 1200,
+      params: { container: 'web' },
+    });
+    const b = auditEvent({
+      actor: '=cmd|x',
+      action: 'auth.login_failed',
+      outcome: 'failed',
+      error: 'Wrong username, or "password"',
+    });
     const c = auditStart({ actor: 'admin', session: 'ab12cd34ef', action: 'account.created', target: 'alice' });
     const csv = auditCsv({});
     const lines = csv.split('\r\n');
-    expect(lines[0]).toBe('id,started_at,finished_at,actor,session,action,target,outcome,error,duration_ms,params,count');
+    expect(lines[0]).toBe(
+      'id,started_at,finished_at,actor,session,action,target,outcome,error,duration_ms,params,count',
+    );
     expect(lines.at(-1)).toBe('');
     expect(lines).toHaveLength(5);
-    expect(lines[1]).toMatch(new RegExp(`^"${c}","\\S+Z","","admin","ab12cd34ef","account.created","alice","running","","","\\{\\}","1"$`));
+    expect(lines[1]).toMatch(
+      new RegExp(`^"${c}","\\S+Z","","admin","ab12cd34ef","account.created","alice","running","","","\\{\\}","1"$`),
+    );
     expect(lines[2]).toMatch(
-      new RegExp(`^"${b}","\\S+Z","\\S+Z","'=cmd\\|x","","auth.login_failed","","failed","Wrong username, or ""password""","","\\{\\}","1"$`),
+      new RegExp(
+        `^"${b}","\\S+Z","\\S+Z","'=cmd\\|x","","auth.login_failed","","failed","Wrong username, or ""password""","","\\{\\}","1"$`,
+      ),
     );
     expect(lines[3]).toMatch(new RegExp(`^"${a}",.*,"succeeded","","1200","\\{""container"":""web""\\}","1"$`));
   });
@@ -76,7 +94,9 @@ describe('auditCsv', () => {
     const lines = auditCsv({ action: 'auth.login_failed' }).trim().split('\r\n');
     expect(lines).toHaveLength(2);
     expect(lines[1]!.startsWith(`"${failed}",`)).toBe(true);
-    expect(auditCsv({ outcome: 'interrupted' })).toBe('id,started_at,finished_at,actor,session,action,target,outcome,error,duration_ms,params,count\r\n');
+    expect(auditCsv({ outcome: 'interrupted' })).toBe(
+      'id,started_at,finished_at,actor,session,action,target,outcome,error,duration_ms,params,count\r\n',
+    );
   });
 
   it('exports every matching record when no limit is given, and at most the limit when one is', () => {

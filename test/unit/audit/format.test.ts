@@ -36,7 +36,9 @@ describe('formatting', () => {
 
   it('builds links that keep the filter in the URL', () => {
     expect(auditHref({})).toBe('/audit');
-    expect(auditHref({ action: 'auth.login', outcome: 'failed', beforeId: 12 })).toBe('/audit?action=auth.login&outcome=failed&beforeId=12');
+    expect(auditHref({ action: 'auth.login', outcome: 'failed', beforeId: 12 })).toBe(
+      '/audit?action=auth.login&outcome=failed&beforeId=12',
+    );
     expect(auditHref({ outcome: 'refused' }, '/audit/export')).toBe('/audit/export?outcome=refused');
   });
 });
@@ -62,7 +64,13 @@ describe('AuditTable', () => {
     const html = renderToStaticMarkup(
       createElement(AuditTable, {
         records: [
-          { ...base, id: 3, outcome: 'interrupted', error: 'The dashboard stopped while this ran (crash, kill or restart).', durationMs: null },
+          {
+            ...base,
+            id: 3,
+            outcome: 'interrupted',
+            error: 'The dashboard stopped while this ran (crash, kill or restart).',
+            durationMs: null,
+          },
           { ...base, id: 2, outcome: 'failed', error: 'Docker is down' },
           base,
         ],

@@ -25,13 +25,24 @@ function row(db: Store, id: number) {
   return db.prepare('SELECT * FROM audit_log WHERE id = ?').get(id) as Record<string, unknown>;
 }
 
-const restart = { actor: 'admin', session: 'ab12cd34ef', action: 'container.restarted', target: 'mastodon-web-1' } as const;
+const restart = {
+  actor: 'admin',
+  session: 'ab12cd34ef',
+  action: 'container.restarted',
+  target: 'mastodon-web-1',
+} as const;
 
 describe('auditStart and auditFinish', () => {
   it('records started, then the outcome, and prints the finished record for journald', () => {
     const id = auditStart({ ...restart, params: { container: 'mastodon-web-1' } });
     const started = row(temp.db, id);
-    expect(started).toMatchObject({ outcome: 'started', boot_id: 'boot-a', actor: 'admin', session: 'ab12cd34ef', finished_at: null });
+    expect(started).toMatchObject({
+      outcome: 'started',
+      boot_id: 'boot-a',
+      actor: 'admin',
+      session: 'ab12cd34ef',
+      finished_at: null,
+    });
     expect(JSON.parse(started.params as string)).toEqual({ container: 'mastodon-web-1' });
     expect(listAudit({})[0]).toMatchObject({ id, outcome: 'started', running: true });
     expect(stdout).not.toHaveBeenCalled();
@@ -44,7 +55,11 @@ describe('auditStart and auditFinish', () => {
     expect(stdout).toHaveBeenCalledTimes(1);
     const line = String(stdout.mock.calls[0]![0]);
     expect(line.startsWith('[audit] ')).toBe(true);
-    expect(JSON.parse(line.slice('[audit] '.length))).toMatchObject({ id, action: 'container.restarted', outcome: 'succeeded' });
+    expect(JSON.parse(line.slice('[audit] '.length))).toMatchObject({
+      id,
+      action: 'container.restarted',
+      outcome: 'succeeded',
+    });
   });
 
   it('a second finish is refused by the trigger, logged to stderr, and does not throw', () => {
@@ -57,10 +72,16 @@ describe('auditStart and auditFinish', () => {
 
   it('the trigger refuses any change besides started → outcome, whatever the caller', () => {
     const id = auditStart(restart);
-    expect(() => temp.db.prepare("UPDATE audit_log SET target = 'other' WHERE id = ?").run(id)).toThrow(/only change once/);
-    expect(() => temp.db.prepare("UPDATE audit_log SET outcome = 'started' WHERE id = ?").run(id)).toThrow(/only change once/);
+    expect(() => temp.db.prepare("UPDATE audit_log SET target = 'other' WHERE id = ?").run(id)).toThrow(
+      /only change once/,
+    );
+    expect(() => temp.db.prepare("UPDATE audit_log SET outcome = 'started' WHERE id = ?").run(id)).toThrow(
+      /only change once/,
+    );
     temp.db.prepare("UPDATE audit_log SET outcome = 'succeeded' WHERE id = ?").run(id);
-    expect(() => temp.db.prepare("UPDATE audit_log SET outcome = 'failed' WHERE id = ?").run(id)).toThrow(/only change once/);
+    expect(() => temp.db.prepare("UPDATE audit_log SET outcome = 'failed' WHERE id = ?").run(id)).toThrow(
+      /only change once/,
+    );
   });
 
   it('DELETE is refused', () => {
@@ -77,7 +98,12 @@ describe('auditStart and auditFinish', () => {
 
   it('redacts params, target and error before they are stored or printed', () => {
     const password = '0123456789abcdef0123456789abcdef';
-    const id = auditStart({ actor: 'admin', action: 'account.created', target: 'alice', params: { username: 'alice', password } });
+    const id = auditStart({
+      actor: 'admin',
+      action: 'account.created',
+      target: 'alice',
+      params: { username: 'alice', password },
+    });
     auditFinish(id, { outcome: 'succeeded', error: `OK\nNew password: ${password}`, durationMs: 3 });
     const stored = JSON.stringify(row(temp.db, id));
     expect(stored).not.toContain(password);
@@ -93,7 +119,13 @@ describe('auditStart and auditFinish', () => {
 
 describe('auditEvent', () => {
   it('writes one complete record with started_at = finished_at − duration', () => {
-    const id = auditEvent({ actor: 'admin', action: 'auth.login_failed', outcome: 'failed', error: 'Wrong username or password', durationMs: 250 });
+    const id = auditEvent({
+      actor: 'admin',
+      action: 'auth.login_failed',
+      outcome: 'failed',
+      error: 'Wrong username or password',
+      durationMs: 250,
+    });
     const stored = row(temp.db, id);
     expect(stored).toMatchObject({ outcome: 'failed', error: 'Wrong username or password', duration_ms: 250 });
     expect((stored.finished_at as number) - (stored.started_at as number)).toBe(250);
@@ -156,7 +188,21 @@ describe('listAudit', () => {
     const list = listAudit({});
     expect(list.map((r) => r.id)).toEqual([...ids].reverse());
     expect(Object.keys(list[0]!).sort()).toEqual(
-      ['action', 'actor', 'count', 'durationMs', 'error', 'finishedAt', 'id', 'outcome', 'params', 'running', 'session', 'startedAt', 'target'].sort(),
+      [
+        'action',
+        'actor',
+        'count',
+        'durationMs',
+        'error',
+        'finishedAt',
+        'id',
+        'outcome',
+        'params',
+        'running',
+        'session',
+        'startedAt',
+        'target',
+      ].sort(),
     );
     expect(list[0]!.startedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
@@ -217,7 +263,9 @@ describe('fail closed', () => {
 
   it('auditStart throws audit_unavailable when the store is closed', () => {
     temp.db.close();
-    expect(() => auditStart(restart)).toThrow(expect.objectContaining({ code: 'audit_unavailable', detail: 'The store is closed.' }));
+    expect(() => auditStart(restart)).toThrow(
+      expect.objectContaining({ code: 'audit_unavailable', detail: 'The store is closed.' }),
+    );
   });
 
   it('auditFinish never throws, even when the store is gone', () => {

@@ -42,7 +42,13 @@ describe('the audit page', () => {
 
   it('lists records newest first with their outcome in words', async () => {
     const login = auditEvent({ actor: 'admin', action: 'auth.login', outcome: 'succeeded' });
-    const restart = auditEvent({ actor: 'admin', action: 'container.restarted', target: 'web', outcome: 'failed', error: 'Docker is down' });
+    const restart = auditEvent({
+      actor: 'admin',
+      action: 'container.restarted',
+      target: 'web',
+      outcome: 'failed',
+      error: 'Docker is down',
+    });
     const create = auditStart({ actor: 'admin', action: 'account.created', target: 'alice' });
     const html = await render({});
     expect(guard.requireSession).toHaveBeenCalledTimes(1);
@@ -100,7 +106,9 @@ describe('the CSV export', () => {
     const response = await GET(new Request('http://localhost:3001/audit/export?action=auth.login_failed'));
     expect(response.status).toBe(200);
     expect(response.headers.get('Content-Type')).toBe('text/csv; charset=utf-8');
-    expect(response.headers.get('Content-Disposition')).toMatch(/^attachment; filename="mastodash-audit-\d{4}-\d\d-\d\d\.csv"$/);
+    expect(response.headers.get('Content-Disposition')).toMatch(
+      /^attachment; filename="mastodash-audit-\d{4}-\d\d-\d\d\.csv"$/,
+    );
     const lines = (await response.text()).trim().split('\r\n');
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain('auth.login_failed');

@@ -6,7 +6,10 @@ describe('parseAuditQuery', () => {
   it.each([
     [{}, {}],
     [{ action: '', outcome: '' }, {}],
-    [{ action: 'auth.login', outcome: 'failed', beforeId: '42' }, { action: 'auth.login', outcome: 'failed', beforeId: 42 }],
+    [
+      { action: 'auth.login', outcome: 'failed', beforeId: '42' },
+      { action: 'auth.login', outcome: 'failed', beforeId: 42 },
+    ],
     [{ action: ['container.restarted'], unrelated: 'x' }, { action: 'container.restarted' }],
     [new URLSearchParams('action=account.created&outcome=&beforeId=7'), { action: 'account.created', beforeId: 7 }],
   ])('accepts %j', (query, filter) => {
@@ -30,6 +33,9 @@ describe('parseAuditQuery', () => {
 
   it('reports every problem at once', () => {
     const result = parseAuditQuery({ action: 'x', outcome: 'y' });
-    expect(result).toEqual({ ok: false, problems: [expect.stringMatching(/action/), expect.stringMatching(/outcome/)] });
+    expect(result).toEqual({
+      ok: false,
+      problems: [expect.stringMatching(/action/), expect.stringMatching(/outcome/)],
+    });
   });
 });

@@ -18,7 +18,12 @@ import { openStore, setStoreForTesting } from '@/lib/store';
 import { useTempStore } from './store';
 
 const T = Date.UTC(2026, 0, 15, 10, 2, 0);
-const wrong: RepeatedEntry = { actor: 'admin', action: 'auth.login_failed', outcome: 'failed', error: 'Wrong username or password' };
+const wrong: RepeatedEntry = {
+  actor: 'admin',
+  action: 'auth.login_failed',
+  outcome: 'failed',
+  error: 'Wrong username or password',
+};
 
 let temp: ReturnType<typeof useTempStore>;
 let stdout: MockInstance<typeof console.log>;
@@ -35,7 +40,11 @@ afterEach(() => {
 });
 
 function rows() {
-  return temp.db.prepare('SELECT id, actor, outcome, error, repeat_count, started_at, finished_at, window_ends_at FROM audit_log ORDER BY id').all() as {
+  return temp.db
+    .prepare(
+      'SELECT id, actor, outcome, error, repeat_count, started_at, finished_at, window_ends_at FROM audit_log ORDER BY id',
+    )
+    .all() as {
     id: number;
     actor: string;
     outcome: string;
@@ -53,7 +62,13 @@ describe('auditRepeated', () => {
   it('counts repeats of one failure in one row per window, exactly, with the first and last time', () => {
     for (let i = 0; i < 240; i++) auditRepeated(wrong, T + i * 1_000);
     expect(rows()).toEqual([
-      expect.objectContaining({ actor: 'admin', repeat_count: 240, started_at: T, finished_at: T + 239_000, window_ends_at: T + REPEAT_WINDOW_MS }),
+      expect.objectContaining({
+        actor: 'admin',
+        repeat_count: 240,
+        started_at: T,
+        finished_at: T + 239_000,
+        window_ends_at: T + REPEAT_WINDOW_MS,
+      }),
     ]);
   });
 
@@ -89,15 +104,30 @@ describe('auditRepeated', () => {
     flushRepeatedLines();
     const lines = auditLines();
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!.slice('[audit] '.length))).toMatchObject({ action: 'auth.login_failed', actor: 'admin', count: 50, outcome: 'failed' });
+    expect(JSON.parse(lines[0]!.slice('[audit] '.length))).toMatchObject({
+      action: 'auth.login_failed',
+      actor: 'admin',
+      count: 50,
+      outcome: 'failed',
+    });
   });
 
   it('the store refuses any other change to a counted row', () => {
     const { id } = auditRepeated(wrong, T);
-    const update = (sql: string, ...values: unknown[]) => () => temp.db.prepare(sql).run(...values, id);
+    const update =
+      (sql: string, ...values: unknown[]) =>
+      () =>
+        temp.db.prepare(sql).run(...values, id);
     expect(update('UPDATE audit_log SET repeat_count = repeat_count + 2 WHERE id = ?')).toThrow(/only change once/);
-    expect(update('UPDATE audit_log SET repeat_count = repeat_count + 1, finished_at = ? WHERE id = ?', T + REPEAT_WINDOW_MS)).toThrow(/only change once/);
-    expect(update("UPDATE audit_log SET repeat_count = repeat_count + 1, error = 'other' WHERE id = ?")).toThrow(/only change once/);
+    expect(
+      update(
+        'UPDATE audit_log SET repeat_count = repeat_count + 1, finished_at = ? WHERE id = ?',
+        T + REPEAT_WINDOW_MS,
+      ),
+    ).toThrow(/only change once/);
+    expect(update("UPDATE audit_log SET repeat_count = repeat_count + 1, error = 'other' WHERE id = ?")).toThrow(
+      /only change once/,
+    );
     expect(update("UPDATE audit_log SET actor = 'someone' WHERE id = ?")).toThrow(/only change once/);
     expect(update('UPDATE audit_log SET window_ends_at = window_ends_at + 1 WHERE id = ?')).toThrow(/only change once/);
     expect(update('DELETE FROM audit_log WHERE id = ?')).toThrow(/append-only/);
@@ -110,7 +140,9 @@ describe('auditRepeated', () => {
     setStoreForTesting(readonly, 'boot-a');
     try {
       expect(() => auditRepeated(wrong, T + 1)).toThrow(expect.objectContaining({ code: 'audit_unavailable' }));
-      expect(() => auditRepeated({ ...wrong, actor: 'root' }, T + 1)).toThrow(expect.objectContaining({ code: 'audit_unavailable' }));
+      expect(() => auditRepeated({ ...wrong, actor: 'root' }, T + 1)).toThrow(
+        expect.objectContaining({ code: 'audit_unavailable' }),
+      );
     } finally {
       readonly.close();
     }
@@ -119,9 +151,16 @@ describe('auditRepeated', () => {
   it('shows in the list, the CSV and the page as one row with its count and its time span', () => {
     for (let i = 0; i < 240; i++) auditRepeated(wrong, T + i * 1_000);
     const [record] = listAudit({ action: 'auth.login_failed', outcome: 'failed' });
-    expect(record).toMatchObject({ count: 240, startedAt: '2026-01-15T10:02:00.000Z', finishedAt: '2026-01-15T10:05:59.000Z', durationMs: null });
+    expect(record).toMatchObject({
+      count: 240,
+      startedAt: '2026-01-15T10:02:00.000Z',
+      finishedAt: '2026-01-15T10:05:59.000Z',
+      durationMs: null,
+    });
     const line = auditCsv({}).split('\r\n')[1]!;
-    expect(line).toMatch(/^"\d+","2026-01-15T10:02:00.000Z","2026-01-15T10:05:59.000Z","admin","","auth.login_failed","","failed","Wrong username or password","","\{\}","240"$/);
+    expect(line).toMatch(
+      /^"\d+","2026-01-15T10:02:00.000Z","2026-01-15T10:05:59.000Z","admin","","auth.login_failed","","failed","Wrong username or password","","\{\}","240"$/,
+    );
     const html = renderToStaticMarkup(AuditTable({ records: [record!] }));
     expect(html).toContain('× 240 between 2026-01-15 10:02:00 and 10:05:59 UTC');
   });

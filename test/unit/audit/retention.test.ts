@@ -41,9 +41,21 @@ function history(days: number): number[] {
   for (let day = 0; day < days; day++) {
     at(T + day * DAY);
     made.push(auditEvent({ actor: 'admin', action: 'auth.login', outcome: 'succeeded' }));
-    made.push(auditEvent({ actor: 'x;=1+1', action: 'auth.login_failed', outcome: 'failed', error: 'Wrong "username", or password' }));
+    made.push(
+      auditEvent({
+        actor: 'x;=1+1',
+        action: 'auth.login_failed',
+        outcome: 'failed',
+        error: 'Wrong "username", or password',
+      }),
+    );
   }
-  made.push(auditRepeated({ actor: 'admin', action: 'auth.login_failed', outcome: 'refused', error: 'Refused' }, T + (days - 1) * DAY + 1).id);
+  made.push(
+    auditRepeated(
+      { actor: 'admin', action: 'auth.login_failed', outcome: 'refused', error: 'Refused' },
+      T + (days - 1) * DAY + 1,
+    ).id,
+  );
   return made;
 }
 
@@ -72,7 +84,13 @@ describe('archiveAndPruneAudit', () => {
       actor: 'dashboard',
       target: file,
       outcome: 'succeeded',
-      params: { records: 30, firstId: old[0], lastId: old.at(-1), olderThan: new Date(now - 30 * DAY).toISOString(), retentionDays: 30 },
+      params: {
+        records: 30,
+        firstId: old[0],
+        lastId: old.at(-1),
+        olderThan: new Date(now - 30 * DAY).toISOString(),
+        retentionDays: 30,
+      },
     });
     expect(env.db.prepare('SELECT first_id, last_id, records, file FROM audit_archives').all()).toEqual([
       { first_id: old[0], last_id: old.at(-1), records: 30, file },

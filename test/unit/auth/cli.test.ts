@@ -84,10 +84,12 @@ describe('mastodash CLI', { timeout: 30_000 }, () => {
     expect(status.stdout).toContain('Failed logins: none recorded.');
 
     withServerStore((db) => {
-      expect(db.prepare('SELECT hash FROM admin_password').get()).toEqual({ hash: expect.stringMatching(/^scrypt\$N=131072,r=8,p=1\$/) });
-      expect(db.prepare("SELECT actor, action, outcome FROM audit_log WHERE action = 'auth.password_set'").all()).toEqual([
-        { actor: 'cli', action: 'auth.password_set', outcome: 'succeeded' },
-      ]);
+      expect(db.prepare('SELECT hash FROM admin_password').get()).toEqual({
+        hash: expect.stringMatching(/^scrypt\$N=131072,r=8,p=1\$/),
+      });
+      expect(
+        db.prepare("SELECT actor, action, outcome FROM audit_log WHERE action = 'auth.password_set'").all(),
+      ).toEqual([{ actor: 'cli', action: 'auth.password_set', outcome: 'succeeded' }]);
     });
   });
 
@@ -112,9 +114,14 @@ describe('mastodash CLI', { timeout: 30_000 }, () => {
   });
 
   it('set-password warns when DASHBOARD_PASSWORD wins over the stored password', () => {
-    const set = runCli(['set-password'], { input: 'correct horse battery staple\n', env: { DASHBOARD_PASSWORD: 'the environment one' } });
+    const set = runCli(['set-password'], {
+      input: 'correct horse battery staple\n',
+      env: { DASHBOARD_PASSWORD: 'the environment one' },
+    });
     expect(set.code).toBe(0);
-    expect(set.stderr).toContain('warning: DASHBOARD_PASSWORD is set here, so logins use it and not the password just saved.');
+    expect(set.stderr).toContain(
+      'warning: DASHBOARD_PASSWORD is set here, so logins use it and not the password just saved.',
+    );
     expect(set.stdout).toContain('Logins use: env: DASHBOARD_PASSWORD');
     expect(set.stdout + set.stderr).not.toContain('the environment one');
   });
@@ -124,7 +131,9 @@ describe('mastodash CLI', { timeout: 30_000 }, () => {
       for (let i = 0; i < 10; i++) recordLoginFailure(i % 2 ? 'Admin' : 'admin');
       expect(checkLoginGate('admin')).toMatchObject({ allowed: false, reason: 'locked', scope: 'user' });
     });
-    expect(runCli(['status']).stdout).toMatch(/^Failed logins, user:admin: 10 failed attempt\(s\), last at .*, LOCKED since /m);
+    expect(runCli(['status']).stdout).toMatch(
+      /^Failed logins, user:admin: 10 failed attempt\(s\), last at .*, LOCKED since /m,
+    );
 
     const unlock = runCli(['unlock']);
     expect(unlock.code).toBe(0);
@@ -179,8 +188,13 @@ describe('mastodash CLI', { timeout: 30_000 }, () => {
     const missing = path.join(dataDir, 'no-such-file');
     const status = runCli(['status'], { env: { DASHBOARD_PASSWORD_FILE: missing } });
     expect(status.code).toBe(0);
-    expect(status.stdout).toContain(`Password source: file: DASHBOARD_PASSWORD_FILE ${missing} cannot be read (ENOENT)`);
-    const set = runCli(['set-password'], { input: 'correct horse battery staple\n', env: { DASHBOARD_PASSWORD_FILE: missing } });
+    expect(status.stdout).toContain(
+      `Password source: file: DASHBOARD_PASSWORD_FILE ${missing} cannot be read (ENOENT)`,
+    );
+    const set = runCli(['set-password'], {
+      input: 'correct horse battery staple\n',
+      env: { DASHBOARD_PASSWORD_FILE: missing },
+    });
     expect(set.code).toBe(0);
     expect(set.stderr).toContain('warning: DASHBOARD_PASSWORD_FILE is set here, so logins use it');
     expect(set.stdout).toContain(`Logins use: file: DASHBOARD_PASSWORD_FILE ${missing} cannot be read (ENOENT)`);

@@ -104,7 +104,9 @@ describe('DASHBOARD_PASSWORD_FILE', () => {
     await saveAdminPassword(STORED_PASSWORD);
     const error = credentialError();
     expect(error.code).toBe('invalid_input');
-    expect(error.detail).toBe(`DASHBOARD_PASSWORD_FILE ${passwordFile} cannot be read (ENOENT); every login fails until it can.`);
+    expect(error.detail).toBe(
+      `DASHBOARD_PASSWORD_FILE ${passwordFile} cannot be read (ENOENT); every login fails until it can.`,
+    );
     await expect(verifyLogin('admin', STORED_PASSWORD)).rejects.toThrow(passwordFile);
     expect(describeCredentialSource()).toBe(`file: ${error.detail}`);
   });
@@ -117,7 +119,9 @@ describe('DASHBOARD_PASSWORD_FILE', () => {
   it('refuses a password that breaks the rules, without showing it', () => {
     writeFileSync(passwordFile, 'short\n');
     const error = credentialError();
-    expect(error.detail).toBe(`DASHBOARD_PASSWORD_FILE ${passwordFile} holds a password that must be at least 12 characters.`);
+    expect(error.detail).toBe(
+      `DASHBOARD_PASSWORD_FILE ${passwordFile} holds a password that must be at least 12 characters.`,
+    );
     expect(error.message).not.toContain('short\n');
   });
 
@@ -168,7 +172,9 @@ describe('verifyLogin', () => {
   });
 
   it('runs the KDF for an absurdly long password too, and rejects it', async () => {
-    expect(await kdfRunsDuring(async () => expect(await verifyLogin('admin', 'x'.repeat(100_000))).toBe(false))).toBe(1);
+    expect(await kdfRunsDuring(async () => expect(await verifyLogin('admin', 'x'.repeat(100_000))).toBe(false))).toBe(
+      1,
+    );
   });
 
   it('hashes a plain env password once per process, for known and unknown usernames alike', async () => {
@@ -187,14 +193,18 @@ describe('describeCredentialSource', () => {
     expect(describeCredentialSource()).toMatch(/^none: no password is set; a one-time login link/);
 
     await saveAdminPassword(STORED_PASSWORD, Date.UTC(2026, 0, 15, 14, 0, 0));
-    expect(describeCredentialSource()).toBe('store: the hash saved by npm run set-password on 2026-01-15T14:00:00.000Z');
+    expect(describeCredentialSource()).toBe(
+      'store: the hash saved by npm run set-password on 2026-01-15T14:00:00.000Z',
+    );
 
     env.configure({ DASHBOARD_PASSWORD: ENV_PASSWORD });
     expect(describeCredentialSource()).toBe('env: DASHBOARD_PASSWORD');
 
     writeFileSync(passwordFile, FILE_PASSWORD);
     env.configure({ DASHBOARD_PASSWORD_FILE: passwordFile });
-    expect(describeCredentialSource()).toBe(`file: DASHBOARD_PASSWORD_FILE ${passwordFile} (plain password, read at each login)`);
+    expect(describeCredentialSource()).toBe(
+      `file: DASHBOARD_PASSWORD_FILE ${passwordFile} (plain password, read at each login)`,
+    );
   });
 });
 

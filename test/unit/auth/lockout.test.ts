@@ -30,8 +30,20 @@ const locked: GateDecision = { allowed: false, reason: 'locked' };
 
 describe('LOCKOUT_POLICY', () => {
   it('has the documented numbers', () => {
-    expect(LOCKOUT_POLICY.user).toEqual({ backoffFrom: 5, lockAt: 10, backoffBaseMs: 1000, backoffCapMs: 300_000, resetAfterMs: HOUR });
-    expect(LOCKOUT_POLICY.global).toEqual({ backoffFrom: 20, lockAt: 100, backoffBaseMs: 1000, backoffCapMs: 300_000, resetAfterMs: HOUR });
+    expect(LOCKOUT_POLICY.user).toEqual({
+      backoffFrom: 5,
+      lockAt: 10,
+      backoffBaseMs: 1000,
+      backoffCapMs: 300_000,
+      resetAfterMs: HOUR,
+    });
+    expect(LOCKOUT_POLICY.global).toEqual({
+      backoffFrom: 20,
+      lockAt: 100,
+      backoffBaseMs: 1000,
+      backoffCapMs: 300_000,
+      resetAfterMs: HOUR,
+    });
   });
 });
 
@@ -133,14 +145,20 @@ describe('store-backed lockout', () => {
     fail(9);
     expect(checkLoginGate('admin', lastAt(9) + HOUR)).toEqual({ allowed: true });
     recordLoginFailure('admin', lastAt(9) + HOUR);
-    expect(listLoginCounters().find((c) => c.scope === 'user:admin')).toMatchObject({ failures: 1, windowStartedAt: lastAt(9) + HOUR });
+    expect(listLoginCounters().find((c) => c.scope === 'user:admin')).toMatchObject({
+      failures: 1,
+      windowStartedAt: lastAt(9) + HOUR,
+    });
   });
 
   it('keeps a lock after the hour: only the CLI lifts it', () => {
     fail(10);
     expect(checkLoginGate('admin', T + 30 * 24 * HOUR)).toMatchObject({ allowed: false, reason: 'locked' });
     recordLoginFailure('admin', T + 30 * 24 * HOUR);
-    expect(listLoginCounters().find((c) => c.scope === 'user:admin')).toMatchObject({ failures: 11, lockedAt: lastAt(10) });
+    expect(listLoginCounters().find((c) => c.scope === 'user:admin')).toMatchObject({
+      failures: 11,
+      lockedAt: lastAt(10),
+    });
   });
 
   it('reports the more restrictive of the user and global verdicts', () => {
@@ -175,7 +193,12 @@ describe('store-backed lockout', () => {
 
   it('unlock --all clears every counter; unlocking again clears nothing', () => {
     fail(100, (i) => `guess${i % 3}`);
-    expect(unlockLogins({ all: true }).cleared.map((c) => c.scope)).toEqual(['global', 'user:guess0', 'user:guess1', 'user:guess2']);
+    expect(unlockLogins({ all: true }).cleared.map((c) => c.scope)).toEqual([
+      'global',
+      'user:guess0',
+      'user:guess1',
+      'user:guess2',
+    ]);
     expect(listLoginCounters()).toEqual([]);
     expect(unlockLogins({ all: true }).cleared).toEqual([]);
   });
@@ -185,9 +208,12 @@ describe('describeGate', () => {
   const now = Date.UTC(2026, 0, 15, 14, 29, 52);
 
   it('gives the wait and the clock time for a back-off', () => {
-    expect(describeGate({ allowed: false, reason: 'backoff', scope: 'user', retryAt: Date.UTC(2026, 0, 15, 14, 32, 0) }, now)).toBe(
-      'Too many failed attempts: try again in 2 min 8 s (at 14:32:00 UTC).',
-    );
+    expect(
+      describeGate(
+        { allowed: false, reason: 'backoff', scope: 'user', retryAt: Date.UTC(2026, 0, 15, 14, 32, 0) },
+        now,
+      ),
+    ).toBe('Too many failed attempts: try again in 2 min 8 s (at 14:32:00 UTC).');
     // The clock time rounds up to the second, so trying at the time shown always works.
     expect(describeGate({ allowed: false, reason: 'backoff', scope: 'global', retryAt: now + 1_000 }, now)).toBe(
       'Too many failed attempts: try again in 1 s (at 14:29:53 UTC).',

@@ -28,7 +28,11 @@ function auditCount(where = '1 = 1'): number {
 }
 
 function attemptsCounted(): number {
-  return (env.db.prepare("SELECT coalesce(sum(repeat_count), 0) AS n FROM audit_log WHERE action = 'auth.login_failed'").get() as { n: number }).n;
+  return (
+    env.db
+      .prepare("SELECT coalesce(sum(repeat_count), 0) AS n FROM audit_log WHERE action = 'auth.login_failed'")
+      .get() as { n: number }
+  ).n;
 }
 
 beforeEach(() => {
@@ -83,14 +87,19 @@ describe('login links are under the same lockout as passwords', () => {
       expect(++tries).toBeLessThanOrEqual(LOCKOUT_POLICY.user.lockAt);
     }
     expect(tries).toBe(LOCKOUT_POLICY.user.lockAt);
-    expect(env.db.prepare("SELECT actor, target FROM audit_log WHERE action = 'auth.locked'").all()).toEqual([{ actor: '(login link)', target: 'admin' }]);
+    expect(env.db.prepare("SELECT actor, target FROM audit_log WHERE action = 'auth.locked'").all()).toEqual([
+      { actor: '(login link)', target: 'admin' },
+    ]);
 
     const refused = await loginWithLink({ token: link.token });
     expect(refused).toMatchObject({ ok: false, error: { code: 'locked', title: 'Login locked' } });
     expect(refused.ok === false && refused.error.detail).toContain('npm run unlock');
     expect(env.db.prepare('SELECT used_at FROM login_links').get()).toEqual({ used_at: null });
     // So is a password, since the link logs in as the admin.
-    expect(await loginWithPassword({ username: 'admin', password: PASSWORD })).toMatchObject({ ok: false, error: { code: 'locked' } });
+    expect(await loginWithPassword({ username: 'admin', password: PASSWORD })).toMatchObject({
+      ok: false,
+      error: { code: 'locked' },
+    });
 
     unlockLogins({ username: 'admin' });
     expect((await loginWithLink({ token: link.token })).ok).toBe(true);
@@ -103,7 +112,9 @@ describe('login links are under the same lockout as passwords', () => {
     const refused = await loginWithLink({ token: link.token });
     expect(refused).toMatchObject({ ok: false, error: { code: 'locked', title: 'Login paused' } });
     expect(env.db.prepare('SELECT used_at FROM login_links').get()).toEqual({ used_at: null });
-    expect(env.db.prepare("SELECT outcome, repeat_count FROM audit_log WHERE actor = '(login link)' ORDER BY id").all()).toEqual([
+    expect(
+      env.db.prepare("SELECT outcome, repeat_count FROM audit_log WHERE actor = '(login link)' ORDER BY id").all(),
+    ).toEqual([
       { outcome: 'failed', repeat_count: LOCKOUT_POLICY.user.backoffFrom },
       { outcome: 'refused', repeat_count: 1 },
     ]);

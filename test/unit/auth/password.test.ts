@@ -98,8 +98,16 @@ describe('parsePasswordHash', () => {
     ['missing key', `scrypt$N=131072,r=8,p=1$${salt}`, /expected scrypt/],
     ['unknown algorithm', `pbkdf2$N=131072,r=8,p=1$${salt}$${key}`, /expected scrypt/],
     ['non-canonical base64', `scrypt$N=131072,r=8,p=1$${salt.slice(0, -3)}B==$${key}`, /not canonical base64/],
-    ['short salt', `scrypt$N=131072,r=8,p=1$${Buffer.alloc(8).toString('base64')}$${key}`, /salt must be 16 to 64 bytes/],
-    ['long key', `scrypt$N=131072,r=8,p=1$${salt}$${Buffer.alloc(65).toString('base64')}`, /key must be 16 to 64 bytes/],
+    [
+      'short salt',
+      `scrypt$N=131072,r=8,p=1$${Buffer.alloc(8).toString('base64')}$${key}`,
+      /salt must be 16 to 64 bytes/,
+    ],
+    [
+      'long key',
+      `scrypt$N=131072,r=8,p=1$${salt}$${Buffer.alloc(65).toString('base64')}`,
+      /key must be 16 to 64 bytes/,
+    ],
     ['N not a power of two', withParams('N=100000,r=8,p=1'), /power of two/],
     ['N too small', withParams('N=1024,r=8,p=1'), /power of two from 2\^14/],
     ['N absurd', withParams('N=33554432,r=8,p=1'), /power of two/],

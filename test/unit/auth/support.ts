@@ -18,7 +18,8 @@ export function useAuthTestEnv(env: EnvSource = {}): AuthTestEnv {
   const dir = mkdtempSync(path.join(tmpdir(), 'mastodash-auth-'));
   const db = openStore(path.join(dir, 'data'));
   setStoreForTesting(db);
-  const configure = (next: EnvSource): void => setConfigForTesting(loadConfig({ env: { DATA_DIR: 'data', ...next }, cwd: dir }));
+  const configure = (next: EnvSource): void =>
+    setConfigForTesting(loadConfig({ env: { DATA_DIR: 'data', ...next }, cwd: dir }));
   configure(env);
   return {
     dir,

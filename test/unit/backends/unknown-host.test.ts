@@ -17,7 +17,9 @@ describe('a backend whose host name does not resolve is "cannot be found", not "
   });
 
   it('Postgres refusing the connection is still "down"', () => {
-    const error = postgresUnavailable(Object.assign(new Error('connect ECONNREFUSED 10.0.0.2:5432'), { code: 'ECONNREFUSED' }));
+    const error = postgresUnavailable(
+      Object.assign(new Error('connect ECONNREFUSED 10.0.0.2:5432'), { code: 'ECONNREFUSED' }),
+    );
     expect(error.title).toBe("Mastodon's Postgres is down");
   });
 

@@ -20,7 +20,10 @@ describe('parseEnvFile reads .env.production as Docker Compose v2 does', () => {
     ['CRLF line endings', 'DB_USER=postgres\r', 'postgres'],
   ];
   it.each(cases)('%s', (_name, line, expected) => {
-    const key = line.replace(/^export\s+/, '').split('=')[0]!.trim();
+    const key = line
+      .replace(/^export\s+/, '')
+      .split('=')[0]!
+      .trim();
     expect(parseEnvFile(line).values.get(key)).toBe(expected);
   });
 

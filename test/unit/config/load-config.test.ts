@@ -33,7 +33,13 @@ function problemsOf(env: EnvSource, file?: string): string[] {
 describe('loadConfig', () => {
   it('has safe defaults: loopback 127.0.0.1:3001, project mastodon, the local Docker socket', () => {
     const config = load({});
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 3001, allowNonLoopback: false, isLoopback: true, acceptConnectionsFrom: { kind: 'any' } });
+    expect(config.server).toEqual({
+      host: '127.0.0.1',
+      port: 3001,
+      allowNonLoopback: false,
+      isLoopback: true,
+      acceptConnectionsFrom: { kind: 'any' },
+    });
     expect(config.composeProject).toBe('mastodon');
     expect(config.docker).toMatchObject({ kind: 'socket', socketPath: '/var/run/docker.sock' });
     expect(config.dataDir).toBe('/srv/data');
@@ -81,20 +87,37 @@ describe('loadConfig', () => {
 
   it("uses Mastodon's production defaults when .env.production leaves keys out", () => {
     const config = load({ MASTODON_DIR: '/m' }, 'LOCAL_DOMAIN=x.example');
-    expect(config.mastodon.postgres).toMatchObject({ host: 'localhost', port: 5432, database: 'mastodon_production', user: 'mastodon' });
+    expect(config.mastodon.postgres).toMatchObject({
+      host: 'localhost',
+      port: 5432,
+      database: 'mastodon_production',
+      user: 'mastodon',
+    });
     expect(config.mastodon.redis.label).toBe('localhost:6379/0');
   });
 
   it('parses DOCKER_HOST as a socket or a TCP address', () => {
-    expect(load({ DOCKER_HOST: 'unix:///run/user/1000/docker.sock' }).docker).toMatchObject({ kind: 'socket', socketPath: '/run/user/1000/docker.sock' });
-    expect(load({ DOCKER_HOST: 'tcp://socket-proxy:2375' }).docker).toMatchObject({ kind: 'tcp', host: 'socket-proxy', port: 2375, protocol: 'http' });
+    expect(load({ DOCKER_HOST: 'unix:///run/user/1000/docker.sock' }).docker).toMatchObject({
+      kind: 'socket',
+      socketPath: '/run/user/1000/docker.sock',
+    });
+    expect(load({ DOCKER_HOST: 'tcp://socket-proxy:2375' }).docker).toMatchObject({
+      kind: 'tcp',
+      host: 'socket-proxy',
+      port: 2375,
+      protocol: 'http',
+    });
   });
 
   it('names the bad key and shows what a good value looks like', () => {
     expect(problemsOf({ PORT: 'abc' })).toEqual([expect.stringMatching(/^PORT: .*whole number.*got "abc".*PORT=3001/)]);
     expect(problemsOf({ PORT: '70000' })[0]).toMatch(/^PORT: must be at most 65535/);
-    expect(problemsOf({ COMPOSE_PROJECT: 'My Project' })[0]).toMatch(/^COMPOSE_PROJECT: must be a compose project name/);
-    expect(problemsOf({ DOCKER_HOST: '/var/run/docker.sock' })[0]).toMatch(/^DOCKER_HOST: must be unix:\/\/\/path or tcp:\/\/host:port/);
+    expect(problemsOf({ COMPOSE_PROJECT: 'My Project' })[0]).toMatch(
+      /^COMPOSE_PROJECT: must be a compose project name/,
+    );
+    expect(problemsOf({ DOCKER_HOST: '/var/run/docker.sock' })[0]).toMatch(
+      /^DOCKER_HOST: must be unix:\/\/\/path or tcp:\/\/host:port/,
+    );
     expect(problemsOf({ INFLUX_URL: 'localhost:8086' })[0]).toMatch(/^INFLUX_URL: must be an http/);
     expect(problemsOf({ ALLOW_NON_LOOPBACK: 'maybe' })[0]).toMatch(/^ALLOW_NON_LOOPBACK: must be true or false/);
   });
@@ -116,7 +139,11 @@ describe('loadConfig', () => {
   });
 
   it('never echoes secret values in messages', () => {
-    const problems = problemsOf({ MASTODON_DIR: '/m', DB_PORT: 'hunter2-secret', DATABASE_URL: 'mysql://user:topsecret@x' });
+    const problems = problemsOf({
+      MASTODON_DIR: '/m',
+      DB_PORT: 'hunter2-secret',
+      DATABASE_URL: 'mysql://user:topsecret@x',
+    });
     expect(problems.join('\n')).not.toMatch(/topsecret/);
     expect(problems.some((p) => p.startsWith('DATABASE_URL: is not a valid URL (value hidden)'))).toBe(true);
     expect(problemsOf({ INFLUX_TOKEN: '   ' }).join('')).not.toMatch(/ {3}/);
@@ -131,15 +158,29 @@ describe('loadConfig', () => {
   });
 
   it('parses ACCEPT_CONNECTIONS_FROM, and warns when a non-loopback HOST accepts any peer', () => {
-    expect(load({ ACCEPT_CONNECTIONS_FROM: 'loopback,gateway' }).server.acceptConnectionsFrom).toEqual({ kind: 'listed', gateway: true, addresses: [] });
-    expect(load({ ACCEPT_CONNECTIONS_FROM: '::ffff:10.1.2.3' }).server.acceptConnectionsFrom).toEqual({ kind: 'listed', gateway: false, addresses: ['10.1.2.3'] });
+    expect(load({ ACCEPT_CONNECTIONS_FROM: 'loopback,gateway' }).server.acceptConnectionsFrom).toEqual({
+      kind: 'listed',
+      gateway: true,
+      addresses: [],
+    });
+    expect(load({ ACCEPT_CONNECTIONS_FROM: '::ffff:10.1.2.3' }).server.acceptConnectionsFrom).toEqual({
+      kind: 'listed',
+      gateway: false,
+      addresses: ['10.1.2.3'],
+    });
     expect(problemsOf({ ACCEPT_CONNECTIONS_FROM: 'gateway,sidekiq' })).toEqual([
       'ACCEPT_CONNECTIONS_FROM: "sidekiq" is not loopback, gateway or an IP address (got "gateway,sidekiq"); for example ACCEPT_CONNECTIONS_FROM=loopback,gateway',
     ]);
-    expect(problemsOf({ ACCEPT_CONNECTIONS_FROM: 'any,gateway' })[0]).toMatch(/^ACCEPT_CONNECTIONS_FROM: any stands alone/);
+    expect(problemsOf({ ACCEPT_CONNECTIONS_FROM: 'any,gateway' })[0]).toMatch(
+      /^ACCEPT_CONNECTIONS_FROM: any stands alone/,
+    );
 
     const open = load({ HOST: '0.0.0.0', ALLOW_NON_LOOPBACK: 'true' });
-    expect(open.warnings.some((warning) => warning.startsWith('ACCEPT_CONNECTIONS_FROM=any: every address that reaches this one'))).toBe(true);
+    expect(
+      open.warnings.some((warning) =>
+        warning.startsWith('ACCEPT_CONNECTIONS_FROM=any: every address that reaches this one'),
+      ),
+    ).toBe(true);
     const guarded = load({ HOST: '0.0.0.0', ALLOW_NON_LOOPBACK: 'true', ACCEPT_CONNECTIONS_FROM: 'loopback,gateway' });
     expect(guarded.warnings.some((warning) => warning.startsWith('ACCEPT_CONNECTIONS_FROM'))).toBe(false);
     // On loopback only loopback peers exist, so the default any is no warning there.

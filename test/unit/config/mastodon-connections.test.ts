@@ -4,8 +4,12 @@ import { resolveMastodonConnections } from '@/lib/config/mastodon-connections';
 
 describe("Mastodon's own keys as Mastodon reads them (issue 16)", () => {
   it('takes EMAIL_DOMAIN_WHITELIST, the older name Mastodon still reads, as the allowlist too', () => {
-    expect(resolveMastodonConnections({ EMAIL_DOMAIN_WHITELIST: 'example.org' }).registrationOverrides.emailDomainAllowlist).toBe(true);
-    expect(resolveMastodonConnections({ EMAIL_DOMAIN_ALLOWLIST: 'example.org' }).registrationOverrides.emailDomainAllowlist).toBe(true);
+    expect(
+      resolveMastodonConnections({ EMAIL_DOMAIN_WHITELIST: 'example.org' }).registrationOverrides.emailDomainAllowlist,
+    ).toBe(true);
+    expect(
+      resolveMastodonConnections({ EMAIL_DOMAIN_ALLOWLIST: 'example.org' }).registrationOverrides.emailDomainAllowlist,
+    ).toBe(true);
     expect(resolveMastodonConnections({}).registrationOverrides.emailDomainAllowlist).toBe(false);
   });
 

@@ -27,7 +27,11 @@ function inspect(overrides: { State?: StateOverrides } = {}) {
     RestartCount: 2,
     Config: {
       Image: 'ghcr.io/mastodon/mastodon:v4.3.17',
-      Labels: { 'com.docker.compose.project': 'mastodon', 'com.docker.compose.service': 'web', 'com.docker.compose.container-number': '1' },
+      Labels: {
+        'com.docker.compose.project': 'mastodon',
+        'com.docker.compose.service': 'web',
+        'com.docker.compose.container-number': '1',
+      },
       Env: ['SECRET_KEY_BASE=very-secret', 'DB_PASS=also-secret'],
     },
     State: {
@@ -54,7 +58,11 @@ function inspect(overrides: { State?: StateOverrides } = {}) {
     NetworkSettings: { Ports: { '3000/tcp': [{ HostIp: '127.0.0.1', HostPort: '3000' }], '9394/tcp': null } },
     Mounts: [{ Source: '/home/mastodon/live/public/system', Destination: '/mastodon/public/system' }],
   };
-  return { ...base, ...overrides, State: { ...base.State, ...overrides.State } } as unknown as Docker.ContainerInspectInfo;
+  return {
+    ...base,
+    ...overrides,
+    State: { ...base.State, ...overrides.State },
+  } as unknown as Docker.ContainerInspectInfo;
 }
 
 describe('toContainerView', () => {
@@ -93,9 +101,24 @@ describe('toContainerView', () => {
 
   it('gives stopped containers their exit code and finish time', () => {
     const view = toContainerView(
-      inspect({ State: { Status: 'exited', Running: false, ExitCode: 137, OOMKilled: true, FinishedAt: '2026-11-26T11:00:00Z', Health: undefined } }),
+      inspect({
+        State: {
+          Status: 'exited',
+          Running: false,
+          ExitCode: 137,
+          OOMKilled: true,
+          FinishedAt: '2026-11-26T11:00:00Z',
+          Health: undefined,
+        },
+      }),
     );
-    expect(view).toMatchObject({ state: 'exited', exitCode: 137, finishedAt: '2026-11-26T11:00:00Z', oomKilled: true, health: 'none' });
+    expect(view).toMatchObject({
+      state: 'exited',
+      exitCode: 137,
+      finishedAt: '2026-11-26T11:00:00Z',
+      oomKilled: true,
+      health: 'none',
+    });
     expect(view.lastProbe).toBeUndefined();
   });
 
@@ -105,7 +128,13 @@ describe('toContainerView', () => {
 
   it('caps a long probe output, keeping its end', () => {
     const output = `${'x'.repeat(5000)}THE END`;
-    const view = toContainerView(inspect({ State: { Health: { Status: 'unhealthy', FailingStreak: 1, Log: [{ Start: '', End: '', ExitCode: 1, Output: output }] } } }));
+    const view = toContainerView(
+      inspect({
+        State: {
+          Health: { Status: 'unhealthy', FailingStreak: 1, Log: [{ Start: '', End: '', ExitCode: 1, Output: output }] },
+        },
+      }),
+    );
     expect(view.lastProbe?.output).toHaveLength(2000);
     expect(view.lastProbe?.output.endsWith('THE END')).toBe(true);
   });

@@ -8,14 +8,21 @@ function line(n: number, text = `line ${n}`, stream: LogLine['stream'] = 'stdout
 }
 
 describe('filterLogLines', () => {
-  const lines = [line(1, 'GET /health status=200'), line(2, "Errno::EACCES (Permission denied)"), line(3, 'errno elsewhere')];
+  const lines = [
+    line(1, 'GET /health status=200'),
+    line(2, 'Errno::EACCES (Permission denied)'),
+    line(3, 'errno elsewhere'),
+  ];
 
   it('keeps every line for an empty filter', () => {
     expect(filterLogLines(lines, '')).toEqual(lines);
   });
 
   it('matches a plain substring, ignoring case, with no pattern syntax', () => {
-    expect(filterLogLines(lines, 'ERRNO').map((l) => l.text)).toEqual(['Errno::EACCES (Permission denied)', 'errno elsewhere']);
+    expect(filterLogLines(lines, 'ERRNO').map((l) => l.text)).toEqual([
+      'Errno::EACCES (Permission denied)',
+      'errno elsewhere',
+    ]);
     expect(filterLogLines(lines, '(permission')).toHaveLength(1);
     expect(filterLogLines(lines, '.*')).toEqual([]);
   });
@@ -23,7 +30,9 @@ describe('filterLogLines', () => {
 
 describe('formatLogText', () => {
   it('writes one line per log line: time, stream, text', () => {
-    expect(formatLogText([line(1, 'a'), line(2, 'b', 'stderr')])).toBe('2026-11-26T17:00:00.000Z stdout a\n2026-11-26T17:00:00.000Z stderr b\n');
+    expect(formatLogText([line(1, 'a'), line(2, 'b', 'stderr')])).toBe(
+      '2026-11-26T17:00:00.000Z stdout a\n2026-11-26T17:00:00.000Z stderr b\n',
+    );
   });
 });
 
@@ -35,7 +44,11 @@ describe('appendLogLines', () => {
   });
 
   it('drops lines older than the oldest shown (they would land out of order)', () => {
-    expect(appendLogLines([line(5), line(6)], [line(1), line(6), line(7)], 100).map((l) => l.text)).toEqual(['line 5', 'line 6', 'line 7']);
+    expect(appendLogLines([line(5), line(6)], [line(1), line(6), line(7)], 100).map((l) => l.text)).toEqual([
+      'line 5',
+      'line 6',
+      'line 7',
+    ]);
   });
 
   it('keeps two different lines with the same time, and the same text at different times', () => {
@@ -46,6 +59,12 @@ describe('appendLogLines', () => {
 
   it('keeps only the newest `cap` lines', () => {
     const many = Array.from({ length: 10 }, (_, i) => line(i + 1));
-    expect(appendLogLines(many.slice(0, 4), many.slice(4), 5).map((l) => l.text)).toEqual(['line 6', 'line 7', 'line 8', 'line 9', 'line 10']);
+    expect(appendLogLines(many.slice(0, 4), many.slice(4), 5).map((l) => l.text)).toEqual([
+      'line 6',
+      'line 7',
+      'line 8',
+      'line 9',
+      'line 10',
+    ]);
   });
 });

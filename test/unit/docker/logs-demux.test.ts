@@ -27,7 +27,7 @@ function feed(decoder: DockerLogDecoder, bytes: Buffer, sizes: number[]): LogLin
 const T1 = '2026-11-26T17:14:46.281843820Z';
 const T2 = '2026-11-26T17:14:46.2819365Z';
 const T3 = '2026-11-26T17:14:48Z';
-const EACCES = "[68d5] Errno::EACCES (Permission denied @ dir_s_mkdir - /opt/mastodon/public/system/accounts):";
+const EACCES = '[68d5] Errno::EACCES (Permission denied @ dir_s_mkdir - /opt/mastodon/public/system/accounts):';
 
 const multiplexed = Buffer.concat([
   frame(1, `${T1} [11049f8b] method=GET path=/health status=200\n`),
@@ -36,9 +36,19 @@ const multiplexed = Buffer.concat([
 ]);
 
 const expected: Pick<LogLine, 'ts' | 'at' | 'stream' | 'text'>[] = [
-  { ts: '2026-11-26T17:14:46.281843820Z', at: '2026-11-26T17:14:46.281Z', stream: 'stdout', text: '[11049f8b] method=GET path=/health status=200' },
+  {
+    ts: '2026-11-26T17:14:46.281843820Z',
+    at: '2026-11-26T17:14:46.281Z',
+    stream: 'stdout',
+    text: '[11049f8b] method=GET path=/health status=200',
+  },
   { ts: '2026-11-26T17:14:46.281936500Z', at: '2026-11-26T17:14:46.281Z', stream: 'stderr', text: EACCES },
-  { ts: '2026-11-26T17:14:48.000000000Z', at: '2026-11-26T17:14:48.000Z', stream: 'stdout', text: 'Grüße aus dem Log ✓' },
+  {
+    ts: '2026-11-26T17:14:48.000000000Z',
+    at: '2026-11-26T17:14:48.000Z',
+    stream: 'stdout',
+    text: 'Grüße aus dem Log ✓',
+  },
 ];
 
 describe('DockerLogDecoder, multiplexed (no TTY)', () => {
@@ -53,7 +63,9 @@ describe('DockerLogDecoder, multiplexed (no TTY)', () => {
   });
 
   it('survives being fed one byte at a time', () => {
-    expect(feed(new DockerLogDecoder(false), multiplexed, new Array<number>(multiplexed.length).fill(1))).toEqual(expected);
+    expect(feed(new DockerLogDecoder(false), multiplexed, new Array<number>(multiplexed.length).fill(1))).toEqual(
+      expected,
+    );
   });
 
   it('joins a line split over several frames, and splits a frame holding several lines', () => {
@@ -63,7 +75,12 @@ describe('DockerLogDecoder, multiplexed (no TTY)', () => {
   });
 
   it('keeps stdout and stderr partial lines apart when their frames interleave', () => {
-    const bytes = Buffer.concat([frame(1, `${T1} out-a`), frame(2, `${T2} err-a`), frame(1, ' out-b\n'), frame(2, ' err-b\n')]);
+    const bytes = Buffer.concat([
+      frame(1, `${T1} out-a`),
+      frame(2, `${T2} err-a`),
+      frame(1, ' out-b\n'),
+      frame(2, ' err-b\n'),
+    ]);
     const lines = feed(new DockerLogDecoder(false), bytes, [5, 17]);
     expect(lines.map((l) => [l.stream, l.text])).toEqual([
       ['stdout', 'out-a out-b'],
@@ -93,9 +110,17 @@ describe('DockerLogDecoder, multiplexed (no TTY)', () => {
 
   it('cuts a long line that arrives whole in one frame too', () => {
     const decoder = new DockerLogDecoder(false, { maxLineBytes: 64 });
-    const lines = [...decoder.push(frame(1, `${T1} ${'y'.repeat(40)}`)), ...decoder.push(frame(1, `${'z'.repeat(100)}\n${T3} short\n`))];
+    const lines = [
+      ...decoder.push(frame(1, `${T1} ${'y'.repeat(40)}`)),
+      ...decoder.push(frame(1, `${'z'.repeat(100)}\n${T3} short\n`)),
+    ];
     expect(lines.every((l) => Buffer.byteLength(l.text) <= 64)).toBe(true);
-    expect(lines.slice(0, -1).map((l) => l.text).join('')).toBe(`${'y'.repeat(40)}${'z'.repeat(100)}`);
+    expect(
+      lines
+        .slice(0, -1)
+        .map((l) => l.text)
+        .join(''),
+    ).toBe(`${'y'.repeat(40)}${'z'.repeat(100)}`);
     expect(lines.at(-1)).toMatchObject({ text: 'short', ts: '2026-11-26T17:14:48.000000000Z' });
   });
 
@@ -112,7 +137,12 @@ describe('DockerLogDecoder, TTY', () => {
     const lines = feed(new DockerLogDecoder(true), bytes, [10, 30]);
     expect(lines).toEqual([
       { ts: T1, at: '2026-11-26T17:14:46.281Z', stream: 'stdout', text: 'Puma starting in single mode...' },
-      { ts: '2026-11-26T17:14:48.000000000Z', at: '2026-11-26T17:14:48.000Z', stream: 'stdout', text: '* Listening on http://0.0.0.0:3000' },
+      {
+        ts: '2026-11-26T17:14:48.000000000Z',
+        at: '2026-11-26T17:14:48.000Z',
+        stream: 'stdout',
+        text: '* Listening on http://0.0.0.0:3000',
+      },
     ]);
   });
 
@@ -126,11 +156,19 @@ describe('DockerLogDecoder, TTY', () => {
 describe('splitTimestamp and sinceAfter', () => {
   it('takes a line without a timestamp as it is, at the time given', () => {
     const now = () => new Date('2026-01-02T03:04:05.678Z');
-    expect(splitTimestamp('no timestamp here', now)).toEqual({ at: '2026-01-02T03:04:05.678Z', ts: '2026-01-02T03:04:05.678000000Z', text: 'no timestamp here' });
+    expect(splitTimestamp('no timestamp here', now)).toEqual({
+      at: '2026-01-02T03:04:05.678Z',
+      ts: '2026-01-02T03:04:05.678000000Z',
+      text: 'no timestamp here',
+    });
   });
 
   it('converts an offset to UTC', () => {
-    expect(splitTimestamp('2026-11-26T18:14:46.5+01:00 x')).toEqual({ at: '2026-11-26T17:14:46.500Z', ts: '2026-11-26T17:14:46.500000000Z', text: 'x' });
+    expect(splitTimestamp('2026-11-26T18:14:46.5+01:00 x')).toEqual({
+      at: '2026-11-26T17:14:46.500Z',
+      ts: '2026-11-26T17:14:46.500000000Z',
+      text: 'x',
+    });
   });
 
   it('orders normalised timestamps as strings the way time orders them (Docker trims trailing zeros)', () => {

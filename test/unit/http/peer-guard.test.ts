@@ -4,7 +4,12 @@ import type { AddressInfo, Socket } from 'node:net';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { isLoopbackPeer, normalizePeerAddress, parseAcceptedPeers, type AcceptedPeers } from '@/lib/config/accepted-peers';
+import {
+  isLoopbackPeer,
+  normalizePeerAddress,
+  parseAcceptedPeers,
+  type AcceptedPeers,
+} from '@/lib/config/accepted-peers';
 import { createPeerGuard, defaultGateways, guardHttpServers, type PeerGuard } from '@/lib/http/peer-guard';
 
 // /proc/net/route of a container on a bridge network 172.29.20.0/24 and an internal one (no gateway),
@@ -17,7 +22,10 @@ const CONTAINER_ROUTES = [
 ].join('\n');
 
 // A container only on internal networks: no default route at all.
-const INTERNAL_ONLY_ROUTES = ['Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT', 'eth0\t00151DAC\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0'].join('\n');
+const INTERNAL_ONLY_ROUTES = [
+  'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT',
+  'eth0\t00151DAC\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0',
+].join('\n');
 
 function peers(value: string): AcceptedPeers {
   const parsed = parseAcceptedPeers(value);
@@ -146,7 +154,11 @@ describe('createPeerGuard', () => {
   });
 
   function fakeSocket(remoteAddress: string | undefined) {
-    const socket = Object.assign(new EventEmitter(), { remoteAddress, resets: 0, resetAndDestroy: () => socket.resets++ });
+    const socket = Object.assign(new EventEmitter(), {
+      remoteAddress,
+      resets: 0,
+      resetAndDestroy: () => socket.resets++,
+    });
     return socket;
   }
 
@@ -156,7 +168,9 @@ describe('createPeerGuard', () => {
     for (let i = 0; i < 50; i++) world.guard.onConnection(intruder as unknown as Socket);
     expect(intruder.resets).toBe(50);
     expect(world.lines).toHaveLength(1);
-    expect(world.lines[0]).toMatch(/refused a connection from 172\.29\.21\.4: ACCEPT_CONNECTIONS_FROM=loopback,gateway accepts loopback, the gateway \(172\.29\.20\.1\) only/);
+    expect(world.lines[0]).toMatch(
+      /refused a connection from 172\.29\.21\.4: ACCEPT_CONNECTIONS_FROM=loopback,gateway accepts loopback, the gateway \(172\.29\.20\.1\) only/,
+    );
 
     const accepted = fakeSocket('172.29.20.1');
     world.guard.onConnection(accepted as unknown as Socket);
@@ -173,7 +187,8 @@ describe('createPeerGuard', () => {
   it('many distinct refused addresses never flood the log', () => {
     const world = guardOf('loopback,gateway');
     for (let round = 0; round < 3; round++) {
-      for (let i = 0; i < 5_000; i++) world.guard.onConnection(fakeSocket(`10.${round}.${i >> 8}.${i & 255}`) as unknown as Socket);
+      for (let i = 0; i < 5_000; i++)
+        world.guard.onConnection(fakeSocket(`10.${round}.${i >> 8}.${i & 255}`) as unknown as Socket);
       world.advance(30_000);
     }
     // 256 named addresses in the first minute, then summary lines; 15,000 refusals in 90 s stay a few hundred lines.
@@ -216,13 +231,19 @@ describe('guardHttpServers', () => {
   }
 
   it('lets an accepted peer through to the HTTP handler', async () => {
-    const { port, handled } = await serve(createPeerGuard({ peers: peers('loopback,gateway'), readRoutes: () => CONTAINER_ROUTES, log: () => {} }));
+    const { port, handled } = await serve(
+      createPeerGuard({ peers: peers('loopback,gateway'), readRoutes: () => CONTAINER_ROUTES, log: () => {} }),
+    );
     await expect(get(port)).resolves.toBe('login page');
     expect(handled()).toBe(1);
   });
 
   it("runs before Node's HTTP parser: a refused connection is reset and never reaches the handler", async () => {
-    const refuseAll: PeerGuard = { accepts: () => false, gateways: () => [], onConnection: (socket) => socket.resetAndDestroy() };
+    const refuseAll: PeerGuard = {
+      accepts: () => false,
+      gateways: () => [],
+      onConnection: (socket) => socket.resetAndDestroy(),
+    };
     const { port, handled } = await serve(refuseAll);
     await expect(get(port)).rejects.toMatchObject({ code: 'ECONNRESET' });
     expect(handled()).toBe(0);

@@ -9,14 +9,34 @@ function refusal(facts: Parameters<typeof checkRequest>[0]): GuardRefusal {
   return verdict;
 }
 
-const sameOrigin = { method: 'POST', host: '127.0.0.1:3001', origin: 'http://127.0.0.1:3001', secFetchSite: 'same-origin' };
+const sameOrigin = {
+  method: 'POST',
+  host: '127.0.0.1:3001',
+  origin: 'http://127.0.0.1:3001',
+  secFetchSite: 'same-origin',
+};
 
 describe('checkRequest names the rule and the header that refused', () => {
   it.each([
     ['a foreign Host', { ...sameOrigin, host: 'evil.example:3001' }, 'host', 'Host "evil.example:3001" is not allowed'],
-    ['Origin null from a sandboxed page', { ...sameOrigin, origin: 'null', secFetchSite: 'cross-site' }, 'origin', 'Origin null'],
-    ['a foreign Origin', { ...sameOrigin, origin: 'https://evil.example', secFetchSite: 'cross-site' }, 'origin', 'Origin https://evil.example is not this dashboard'],
-    ['our Origin with Sec-Fetch-Site same-site', { ...sameOrigin, secFetchSite: 'same-site' }, 'origin', 'Sec-Fetch-Site same-site is not same-origin'],
+    [
+      'Origin null from a sandboxed page',
+      { ...sameOrigin, origin: 'null', secFetchSite: 'cross-site' },
+      'origin',
+      'Origin null',
+    ],
+    [
+      'a foreign Origin',
+      { ...sameOrigin, origin: 'https://evil.example', secFetchSite: 'cross-site' },
+      'origin',
+      'Origin https://evil.example is not this dashboard',
+    ],
+    [
+      'our Origin with Sec-Fetch-Site same-site',
+      { ...sameOrigin, secFetchSite: 'same-site' },
+      'origin',
+      'Sec-Fetch-Site same-site is not same-origin',
+    ],
     ['no Origin', { ...sameOrigin, origin: null }, 'origin', 'A mutation without Origin'],
   ])('%s', (_name, facts, rule, reason) => {
     expect(refusal(facts)).toMatchObject({ status: 403, rule, reason });
@@ -25,10 +45,18 @@ describe('checkRequest names the rule and the header that refused', () => {
 
 describe('refusalResponse', () => {
   const crossSite = refusal({ ...sameOrigin, origin: 'https://evil.example/<script>', secFetchSite: 'cross-site' });
-  const browser = new Headers({ accept: 'text/html,application/xhtml+xml', 'sec-fetch-mode': 'navigate', host: '127.0.0.1:3001' });
+  const browser = new Headers({
+    accept: 'text/html,application/xhtml+xml',
+    'sec-fetch-mode': 'navigate',
+    host: '127.0.0.1:3001',
+  });
 
   it('gives a browser a page: what was refused, why, and a way back; status 403', async () => {
-    const response = refusalResponse(crossSite, { method: 'POST', url: 'http://127.0.0.1:3001/login?token=secret-token', headers: browser });
+    const response = refusalResponse(crossSite, {
+      method: 'POST',
+      url: 'http://127.0.0.1:3001/login?token=secret-token',
+      headers: browser,
+    });
     expect(response.status).toBe(403);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
     expect(response.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
@@ -53,7 +81,11 @@ describe('refusalResponse', () => {
 
   it('keeps the short text line for fetch, EventSource and other API clients', async () => {
     for (const accept of ['*/*', 'text/event-stream', 'application/json', 'text/x-component']) {
-      const response = refusalResponse(crossSite, { method: 'POST', url: 'http://127.0.0.1:3001/api/live', headers: new Headers({ accept }) });
+      const response = refusalResponse(crossSite, {
+        method: 'POST',
+        url: 'http://127.0.0.1:3001/api/live',
+        headers: new Headers({ accept }),
+      });
       expect(response.status).toBe(403);
       expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
       expect(await response.text()).toBe('Forbidden: Origin https://evil.example/<script> is not this dashboard\n');

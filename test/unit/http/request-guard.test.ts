@@ -53,7 +53,11 @@ describe('checkRequest', () => {
     ['a POST from localhost when served as 127.0.0.1', { ...ok, origin: 'http://localhost:3001' }, false],
     ['a cross-site POST', { ...ok, origin: 'https://evil.example', secFetchSite: 'cross-site' }, false],
     ['a same-site POST (other port)', { ...ok, secFetchSite: 'same-site' }, false],
-    ['a rebinding POST with matching Origin and Host', { ...ok, host: 'evil.example:3001', origin: 'http://evil.example:3001' }, false],
+    [
+      'a rebinding POST with matching Origin and Host',
+      { ...ok, host: 'evil.example:3001', origin: 'http://evil.example:3001' },
+      false,
+    ],
     ['a rebinding GET', { ...ok, method: 'GET', host: 'evil.example:3001', origin: null, secFetchSite: null }, false],
     ['a DELETE without Origin', { ...ok, method: 'DELETE', origin: null }, false],
   ])('%s → %s', (_name, facts, allowed) => {

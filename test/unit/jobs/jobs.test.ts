@@ -4,7 +4,16 @@ import path from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { addJobStep, createJob, finishJob, getJob, jobsTopic, listRecentJobs, markInterruptedJobs, type JobsMessage } from '@/lib/jobs';
+import {
+  addJobStep,
+  createJob,
+  finishJob,
+  getJob,
+  jobsTopic,
+  listRecentJobs,
+  markInterruptedJobs,
+  type JobsMessage,
+} from '@/lib/jobs';
 import { openStore, setStoreForTesting, type Store } from '@/lib/store';
 
 let dir: string;
@@ -29,7 +38,12 @@ describe('jobs', () => {
     addJobStep(job.id, { step: 'mastodon-web-1: healthy' });
     finishJob(job.id, { status: 'succeeded', result: { health: 'healthy' } });
     const stored = getJob(job.id);
-    expect(stored).toMatchObject({ status: 'succeeded', auditId: 7, target: 'mastodon-web-1', result: { health: 'healthy' } });
+    expect(stored).toMatchObject({
+      status: 'succeeded',
+      auditId: 7,
+      target: 'mastodon-web-1',
+      result: { health: 'healthy' },
+    });
     expect(stored?.steps.map((s) => s.step)).toEqual(['mastodon-web-1: stopping', 'mastodon-web-1: healthy']);
     expect(stored?.finishedAt).toBeDefined();
   });
@@ -42,7 +56,10 @@ describe('jobs', () => {
 
   it('a finished job is final', () => {
     const job = createJob('container.restarted', 'x', 1);
-    finishJob(job.id, { status: 'failed', error: { code: 'timeout', title: 'Restart did not finish', detail: 'Waited 90 s' } });
+    finishJob(job.id, {
+      status: 'failed',
+      error: { code: 'timeout', title: 'Restart did not finish', detail: 'Waited 90 s' },
+    });
     finishJob(job.id, { status: 'succeeded' });
     expect(getJob(job.id)).toMatchObject({ status: 'failed', error: { code: 'timeout' } });
   });

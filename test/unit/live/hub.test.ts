@@ -79,7 +79,7 @@ describe('LiveTopic', () => {
     expect(seen).toEqual(['x']);
   });
 
-  it('nextMatching holds the topic until a matching message, takes a running topic\'s snapshot, then lets go', async () => {
+  it("nextMatching holds the topic until a matching message, takes a running topic's snapshot, then lets go", async () => {
     vi.useFakeTimers();
     const source = new CountingSource();
     const topic = new LiveTopic(source, 1000);

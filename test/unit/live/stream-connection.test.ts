@@ -18,7 +18,8 @@ class FakeEventSource {
     this.closed = true;
   }
   emit(name: string, data: unknown) {
-    for (const handler of this.handlers.get(name) ?? []) handler({ data: JSON.stringify(data) } as MessageEvent<string>);
+    for (const handler of this.handlers.get(name) ?? [])
+      handler({ data: JSON.stringify(data) } as MessageEvent<string>);
   }
   get topics(): string[] {
     const query = new URL(this.url, 'http://x').searchParams.get('topics') ?? '';
@@ -33,7 +34,10 @@ let answer: () => Response;
 function connection() {
   const states: LiveConnectionState[] = [];
   const messages: [string, unknown][] = [];
-  const live = new StreamConnection('/api/live', { message: (topic, message) => messages.push([topic, message]), state: (state) => states.push(state) });
+  const live = new StreamConnection('/api/live', {
+    message: (topic, message) => messages.push([topic, message]),
+    state: (state) => states.push(state),
+  });
   return { live, states, messages };
 }
 
@@ -77,7 +81,9 @@ describe('StreamConnection', () => {
     lastSource().emit('stream', { id: STREAM_ID, topics: ['containers'] });
     live.setTopics(['containers', 'logs:mdtest-web-1'], ['containers']);
     await flush();
-    expect(posts.map((post) => post.body)).toEqual([{ stream: STREAM_ID, topics: ['containers', 'logs:mdtest-web-1'], fresh: ['containers'] }]);
+    expect(posts.map((post) => post.body)).toEqual([
+      { stream: STREAM_ID, topics: ['containers', 'logs:mdtest-web-1'], fresh: ['containers'] },
+    ]);
     expect(FakeEventSource.opened).toHaveLength(1);
   });
 

@@ -29,7 +29,10 @@ const GRACE_MS = 1_000;
 
 function hub() {
   const sources = { containers: new CountingSource('containers'), jobs: new CountingSource('jobs') };
-  const topics = { containers: new LiveTopic(sources.containers, GRACE_MS), jobs: new LiveTopic(sources.jobs, GRACE_MS) };
+  const topics = {
+    containers: new LiveTopic(sources.containers, GRACE_MS),
+    jobs: new LiveTopic(sources.jobs, GRACE_MS),
+  };
   const streams = new LiveStreams((key, send) => {
     if (key !== 'containers' && key !== 'jobs') throw new Error(`unexpected topic ${key}`);
     return topics[key].subscribe(send);
@@ -66,7 +69,10 @@ describe('LiveStreams', () => {
     const { sources, topics, streams } = hub();
     const tab = collector();
     const stream = streams.open('session-a', tab.deliver, ['containers']);
-    expect(streams.change('session-a', { stream: stream.id, topics: ['containers', 'jobs'] })).toEqual(['containers', 'jobs']);
+    expect(streams.change('session-a', { stream: stream.id, topics: ['containers', 'jobs'] })).toEqual([
+      'containers',
+      'jobs',
+    ]);
     expect(tab.of('jobs')).toEqual(['jobs snapshot 1']);
     expect(topics.jobs.listenerCount).toBe(1);
 
@@ -124,17 +130,33 @@ describe('LiveStreams', () => {
 
 describe('the topics a stream may name', () => {
   it('accepts the four kinds, logs with a container, and drops duplicates', () => {
-    expect(openStreamQuerySchema.parse('containers,jobs,metrics,logs%3Amdtest-web-1,jobs')).toEqual(['containers', 'jobs', 'metrics', 'logs:mdtest-web-1']);
+    expect(openStreamQuerySchema.parse('containers,jobs,metrics,logs%3Amdtest-web-1,jobs')).toEqual([
+      'containers',
+      'jobs',
+      'metrics',
+      'logs:mdtest-web-1',
+    ]);
     expect(openStreamQuerySchema.parse('')).toEqual([]);
   });
 
-  it.each([['secrets'], ['containers,env'], ['logs:'], ['logs'], ['%E0%A4%A'], [Array.from({ length: 40 }, (_, i) => `logs:c${i}`).join(',')]])('refuses %s', (query) => {
+  it.each([
+    ['secrets'],
+    ['containers,env'],
+    ['logs:'],
+    ['logs'],
+    ['%E0%A4%A'],
+    [Array.from({ length: 40 }, (_, i) => `logs:c${i}`).join(',')],
+  ])('refuses %s', (query) => {
     expect(openStreamQuerySchema.safeParse(query).success).toBe(false);
   });
 
   it('a change names a stream id and known topics only, and nothing else', () => {
     const stream = '5b0e7a4e-3f55-4c8e-9a7e-1f0a3c2b9d10';
-    expect(changeStreamTopicsSchema.parse({ stream, topics: ['jobs'] })).toEqual({ stream, topics: ['jobs'], fresh: [] });
+    expect(changeStreamTopicsSchema.parse({ stream, topics: ['jobs'] })).toEqual({
+      stream,
+      topics: ['jobs'],
+      fresh: [],
+    });
     expect(changeStreamTopicsSchema.safeParse({ stream, topics: ['docker'] }).success).toBe(false);
     expect(changeStreamTopicsSchema.safeParse({ stream: 'not-an-id', topics: [] }).success).toBe(false);
     expect(changeStreamTopicsSchema.safeParse({ stream, topics: [], owner: 'x' }).success).toBe(false);

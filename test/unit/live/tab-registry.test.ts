@@ -26,7 +26,10 @@ describe('the shared worker’s tabs', () => {
     const logs = new FakePort();
     tabs.show(home, ['containers', 'jobs'], ['containers', 'jobs']);
     tabs.show(logs, ['logs:mdtest-web-1', 'jobs'], ['logs:mdtest-web-1', 'jobs']);
-    expect(last()).toEqual({ topics: ['containers', 'jobs', 'logs:mdtest-web-1'], fresh: ['logs:mdtest-web-1', 'jobs'] });
+    expect(last()).toEqual({
+      topics: ['containers', 'jobs', 'logs:mdtest-web-1'],
+      fresh: ['logs:mdtest-web-1', 'jobs'],
+    });
     tabs.show(home, [], []);
     expect(last()).toEqual({ topics: ['jobs', 'logs:mdtest-web-1'], fresh: [] });
   });

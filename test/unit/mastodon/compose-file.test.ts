@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 
 import { describe, expect, it } from 'vitest';
 
-import { ComposeFileError, healthcheckText, parseComposeFile, parseShortPort, type ComposeFile } from '@/lib/mastodon/compose-file';
+import {
+  ComposeFileError,
+  healthcheckText,
+  parseComposeFile,
+  parseShortPort,
+  type ComposeFile,
+} from '@/lib/mastodon/compose-file';
 import { parseYaml } from '@/lib/mastodon/compose-yaml';
 import { sidekiqGrepMajor } from '@/lib/mastodon/config-doctor';
 
@@ -38,7 +44,13 @@ describe('the official compose files (reconstructed from mastodon.md §3)', () =
     ]);
 
     const db = service(file, 'db');
-    expect(db).toMatchObject({ image: 'postgres:14-alpine', build: false, ports: [], networks: ['internal_network'], envFiles: [] });
+    expect(db).toMatchObject({
+      image: 'postgres:14-alpine',
+      build: false,
+      ports: [],
+      networks: ['internal_network'],
+      envFiles: [],
+    });
     expect(db.healthcheck).toEqual({ disabled: false, test: { kind: 'exec', argv: ['pg_isready', '-U', 'postgres'] } });
     expect([...db.environment]).toEqual([['POSTGRES_HOST_AUTH_METHOD', 'trust']]);
     expect(db.volumes).toEqual([{ type: 'bind', source: './postgres14', target: '/var/lib/postgresql/data' }]);
@@ -55,10 +67,17 @@ describe('the official compose files (reconstructed from mastodon.md §3)', () =
       volumes: [{ type: 'bind', source: './public/system', target: '/mastodon/public/system' }],
     });
     // The web check is written ['CMD-SHELL',"curl …"] with no space after the comma.
-    expect(web.healthcheck?.test).toEqual({ kind: 'shell', command: "curl -s --noproxy localhost localhost:3000/health | grep -q 'OK' || exit 1" });
+    expect(web.healthcheck?.test).toEqual({
+      kind: 'shell',
+      command: "curl -s --noproxy localhost localhost:3000/health | grep -q 'OK' || exit 1",
+    });
 
     const streaming = service(file, 'streaming');
-    expect(streaming).toMatchObject({ image: streamingImage, command: 'node ./streaming/index.js', ports: [{ hostIp: '127.0.0.1', published: '4000', target: '4000' }] });
+    expect(streaming).toMatchObject({
+      image: streamingImage,
+      command: 'node ./streaming/index.js',
+      ports: [{ hostIp: '127.0.0.1', published: '4000', target: '4000' }],
+    });
 
     const sidekiq = service(file, 'sidekiq');
     expect(sidekiq).toMatchObject({ image, command: 'bundle exec sidekiq', ports: [], envFiles: ['.env.production'] });
@@ -78,7 +97,10 @@ describe('the official compose files (reconstructed from mastodon.md §3)', () =
       command: 'bash -c "rm -f /mastodon/tmp/pids/server.pid; bundle exec rails s -p 3000"',
       ports: [{ hostIp: '127.0.0.1', published: '3000', target: '3000' }],
     });
-    expect(web.healthcheck?.test).toEqual({ kind: 'shell', command: 'wget -q --spider --proxy=off localhost:3000/health || exit 1' });
+    expect(web.healthcheck?.test).toEqual({
+      kind: 'shell',
+      command: 'wget -q --spider --proxy=off localhost:3000/health || exit 1',
+    });
     expect(service(file, 'streaming')).toMatchObject({ image: 'tootsuite/mastodon', command: 'node ./streaming' });
     expect(sidekiqGrepMajor(healthcheckText(service(file, 'sidekiq').healthcheck?.test) ?? '')).toBe(6);
     // The commented-out es block publishes 0.0.0.0:9200; comments must not become services.
@@ -133,7 +155,24 @@ describe('the YAML subset', () => {
   });
 
   it('block scalars: literal and folded, with chomping', () => {
-    const parsed = yaml(['a: |', '  line 1', '    indented', '  line 3', '', 'b: >-', '  folded', '  text', '', '  para', 'c: |+', '  keep', '', 'd: x'].join('\n'));
+    const parsed = yaml(
+      [
+        'a: |',
+        '  line 1',
+        '    indented',
+        '  line 3',
+        '',
+        'b: >-',
+        '  folded',
+        '  text',
+        '',
+        '  para',
+        'c: |+',
+        '  keep',
+        '',
+        'd: x',
+      ].join('\n'),
+    );
     expect(parsed).toEqual(
       new Map([
         ['a', 'line 1\n  indented\nline 3\n'],
@@ -154,7 +193,17 @@ describe('the YAML subset', () => {
   });
 
   it('flow collections, nested and spread over lines, with comments', () => {
-    const parsed = yaml(["a: ['CMD', \"x, y\", plain, 3]", 'b: {}', 'c: { internal: true, name: n }', 'd: [', '  one, # first', '  [two, three],', ']'].join('\n'));
+    const parsed = yaml(
+      [
+        'a: [\'CMD\', "x, y", plain, 3]',
+        'b: {}',
+        'c: { internal: true, name: n }',
+        'd: [',
+        '  one, # first',
+        '  [two, three],',
+        ']',
+      ].join('\n'),
+    );
     expect(parsed).toEqual(
       new Map<string, unknown>([
         ['a', ['CMD', 'x, y', 'plain', 3]],
@@ -172,7 +221,9 @@ describe('the YAML subset', () => {
   });
 
   it('sequences: indented, at the key’s indentation, of mappings, and nested', () => {
-    const parsed = yaml(['a:', '- x', '- y', 'b:', '  - k: 1', '    l: 2', '  - - n1', '    - n2', '  -', '    deep: z'].join('\n'));
+    const parsed = yaml(
+      ['a:', '- x', '- y', 'b:', '  - k: 1', '    l: 2', '  - - n1', '    - n2', '  -', '    deep: z'].join('\n'),
+    );
     expect(parsed).toEqual(
       new Map<string, unknown>([
         ['a', ['x', 'y']],
@@ -209,24 +260,36 @@ describe('the YAML subset', () => {
         '    image: ghcr.io/mastodon/mastodon:v4.5.15',
       ].join('\n'),
     );
-    expect(service(parsed, 'web')).toMatchObject({ image: 'ghcr.io/mastodon/mastodon:v4.4.22', envFiles: ['.env.production'], networks: ['external_network', 'internal_network'] });
-    expect(service(parsed, 'sidekiq')).toMatchObject({ image: 'ghcr.io/mastodon/mastodon:v4.5.15', envFiles: ['.env.production'] });
+    expect(service(parsed, 'web')).toMatchObject({
+      image: 'ghcr.io/mastodon/mastodon:v4.4.22',
+      envFiles: ['.env.production'],
+      networks: ['external_network', 'internal_network'],
+    });
+    expect(service(parsed, 'sidekiq')).toMatchObject({
+      image: 'ghcr.io/mastodon/mastodon:v4.5.15',
+      envFiles: ['.env.production'],
+    });
   });
 
   it('a document marker and a plain value continued on the next line', () => {
-    expect(yaml('---\ncommand: bundle exec\n  sidekiq -c 5\n')).toEqual(new Map([['command', 'bundle exec sidekiq -c 5']]));
+    expect(yaml('---\ncommand: bundle exec\n  sidekiq -c 5\n')).toEqual(
+      new Map([['command', 'bundle exec sidekiq -c 5']]),
+    );
   });
 });
 
 describe('the dashboard’s own compose files (test/support/compose-stack.ts runs them through parseYaml)', () => {
-  it.each(['deploy/compose.mastodash.yml', 'deploy/compose.mastodash-direct.yml'])('%s reads as a mapping of services', (path) => {
-    const text = readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
-    const root = parseYaml(text);
-    expect(root).toBeInstanceOf(Map);
-    const file = parseComposeFile(text);
-    expect(file.services.length).toBeGreaterThan(0);
-    expect(file.services.every((s) => s.image === 'mastodash:latest')).toBe(true);
-  });
+  it.each(['deploy/compose.mastodash.yml', 'deploy/compose.mastodash-direct.yml'])(
+    '%s reads as a mapping of services',
+    (path) => {
+      const text = readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
+      const root = parseYaml(text);
+      expect(root).toBeInstanceOf(Map);
+      const file = parseComposeFile(text);
+      expect(file.services.length).toBeGreaterThan(0);
+      expect(file.services.every((s) => s.image === 'mastodash:latest')).toBe(true);
+    },
+  );
 });
 
 describe('merge keys, duplicate keys and what the yaml package reads that the old reader refused', () => {
@@ -262,15 +325,33 @@ describe('merge keys, duplicate keys and what the yaml package reads that the ol
 
   it('a quoted value folded over lines, as YAML (and compose) allow', () => {
     const file = parseComposeFile(
-      ['services:', '  sidekiq:', '    image: x', '    healthcheck:', '      test: ["CMD-SHELL", "ps aux | grep', "        '[s]idekiq\\ 8' || false\"]"].join('\n'),
+      [
+        'services:',
+        '  sidekiq:',
+        '    image: x',
+        '    healthcheck:',
+        '      test: ["CMD-SHELL", "ps aux | grep',
+        "        '[s]idekiq\\ 8' || false\"]",
+      ].join('\n'),
     );
-    expect(service(file, 'sidekiq').healthcheck?.test).toEqual({ kind: 'shell', command: "ps aux | grep '[s]idekiq 8' || false" });
+    expect(service(file, 'sidekiq').healthcheck?.test).toEqual({
+      kind: 'shell',
+      command: "ps aux | grep '[s]idekiq 8' || false",
+    });
   });
 
   it.each([
-    ['in a block mapping', 'services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: SENTINEL-ONE\n      POSTGRES_PASSWORD: SENTINEL-TWO', 5],
+    [
+      'in a block mapping',
+      'services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: SENTINEL-ONE\n      POSTGRES_PASSWORD: SENTINEL-TWO',
+      5,
+    ],
     ['quoted and plain spellings of one key', "services:\n  db:\n    image: postgres\n    'image': SENTINEL-VALUE", 4],
-    ['inside { } over several lines', 'services:\n  db:\n    environment: {\n      A: 1,\n      A: SENTINEL-VALUE }', 5],
+    [
+      'inside { } over several lines',
+      'services:\n  db:\n    environment: {\n      A: 1,\n      A: SENTINEL-VALUE }',
+      5,
+    ],
   ])('a duplicate key %s: the line of the second, no value', (_name, text, line) => {
     const error = parseError(text);
     expect(error.line).toBe(line);
@@ -298,7 +379,9 @@ describe('merge keys, duplicate keys and what the yaml package reads that the ol
   it('field errors carry the line too, and never the value', () => {
     const port = parseError('services:\n  web:\n    ports:\n      - published: 3000');
     expect(port.message).toBe('line 4: services.web.ports[0]: a long-syntax port needs target:');
-    const secret = parseError('services:\n  db:\n    image: postgres\n    environment:\n      POSTGRES_PASSWORD: [SENTINEL-VALUE]');
+    const secret = parseError(
+      'services:\n  db:\n    image: postgres\n    environment:\n      POSTGRES_PASSWORD: [SENTINEL-VALUE]',
+    );
     expect(secret.message).toBe('line 5: services.db.environment.POSTGRES_PASSWORD must be a single value');
     const merged = parseError('x: &x\n  ports: [{ published: 3000 }]\nservices:\n  web:\n    <<: *x');
     expect(merged.message).toBe('line 5: services.web.ports[0]: a long-syntax port needs target:');
@@ -384,10 +467,20 @@ describe('what the reader refuses, with the line and without the file’s text',
   it.each([
     ['a tab in the indentation', 'services:\n\tweb:\n    image: x', 2, /tab/],
     ['an unterminated quote', 'services:\n  web:\n    image: "SENTINEL-VALUE\n', 3, /does not close/],
-    ['an unknown escape', 'services:\n  web:\n    environment:\n      - "DB_PASS=SENTINEL-VALUE\\q"', 4, /unknown escape/],
+    [
+      'an unknown escape',
+      'services:\n  web:\n    environment:\n      - "DB_PASS=SENTINEL-VALUE\\q"',
+      4,
+      /unknown escape/,
+    ],
     ['a duplicate key', 'services:\n  web:\n    image: a\n    image: b', 4, /twice/],
     ['a deeper line that continues nothing', 'services:\n  web:\n    image: a\n      ports: x', 4, /indentation/],
-    ['an unclosed flow list', "services:\n  web:\n    healthcheck:\n      test: ['CMD', 'SENTINEL-VALUE'", 4, /never closed/],
+    [
+      'an unclosed flow list',
+      "services:\n  web:\n    healthcheck:\n      test: ['CMD', 'SENTINEL-VALUE'",
+      4,
+      /never closed/,
+    ],
     ['a tag', 'services:\n  web:\n    image: !!str x', 3, /tags/],
     ['an unknown alias', 'services:\n  web:\n    <<: *missing', 3, /anchor/],
     ['a second document', 'services: {}\n---\nservices: {}', 2, /second YAML document/],
@@ -404,9 +497,26 @@ describe('what the reader refuses, with the line and without the file’s text',
     ['an empty file', '', /empty/],
     ['no services', 'networks: {}', /no services/],
     ['services as a list', 'services:\n  - web', /services must be a mapping/],
-    ['a port that is a mapping without target', 'services:\n  web:\n    ports:\n      - published: 3000', /services\.web\.ports\[0\]: a long-syntax port needs target/],
-    ['an alias expansion bomb', ['a: &a [x, x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]', 'services: {}'].join('\n'), /too many aliases/],
-    ['a healthcheck list without CMD', "services:\n  web:\n    healthcheck:\n      test: ['curl', 'x']", /services\.web\.healthcheck\.test: a list must start with CMD/],
+    [
+      'a port that is a mapping without target',
+      'services:\n  web:\n    ports:\n      - published: 3000',
+      /services\.web\.ports\[0\]: a long-syntax port needs target/,
+    ],
+    [
+      'an alias expansion bomb',
+      [
+        'a: &a [x, x, x, x, x, x, x, x, x, x]',
+        'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]',
+        'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]',
+        'services: {}',
+      ].join('\n'),
+      /too many aliases/,
+    ],
+    [
+      'a healthcheck list without CMD',
+      "services:\n  web:\n    healthcheck:\n      test: ['curl', 'x']",
+      /services\.web\.healthcheck\.test: a list must start with CMD/,
+    ],
   ])('%s names the field', (_name, text, reason) => {
     expect(parseError(text).message).toMatch(reason);
   });

@@ -46,7 +46,10 @@ SMTP_PASSWORD=SENTINEL-SMTP-PASSWORD
 SMTP_FROM_ADDRESS=notifications@sentinel-domain.example
 `;
 /** The same for 4.0–4.3, which also need OTP_SECRET. */
-const STOCK_43 = STOCK_44.replace('SECRET_KEY_BASE=SENTINEL-SECRET-1\n', 'SECRET_KEY_BASE=SENTINEL-SECRET-1\nOTP_SECRET=SENTINEL-OTP-SECRET\n');
+const STOCK_43 = STOCK_44.replace(
+  'SECRET_KEY_BASE=SENTINEL-SECRET-1\n',
+  'SECRET_KEY_BASE=SENTINEL-SECRET-1\nOTP_SECRET=SENTINEL-OTP-SECRET\n',
+);
 
 /** Values that are also compose service names, defaults or words the doctor's own sentences use. */
 const GENERIC_VALUES = new Set(['', 'db', 'redis', 'postgres', '5432', '6379', '587', 'false', 'true', 'localhost']);
@@ -61,11 +64,20 @@ interface Case {
 
 function diagnose({ env, compose, running, extra }: Case): Finding[] {
   const { values, layout } = describeEnvFile(env);
-  const chosen = running ? { version: running, from: 'the image tag of mastodon-web-1' } : chooseVersion(undefined, compose, 'docker-compose.yml');
+  const chosen = running
+    ? { version: running, from: 'the image tag of mastodon-web-1' }
+    : chooseVersion(undefined, compose, 'docker-compose.yml');
   return diagnoseConfig({
     env: values,
     envLayout: layout,
-    ...(compose ? { compose } : { composeProblem: { kind: 'missing', detail: 'None of compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml is in /srv/mastodon' } }),
+    ...(compose
+      ? { compose }
+      : {
+          composeProblem: {
+            kind: 'missing',
+            detail: 'None of compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml is in /srv/mastodon',
+          },
+        }),
     ...(chosen.version ? { version: chosen.version } : {}),
     ...(chosen.from ? { versionFrom: chosen.from } : {}),
     ...(chosen.note ? { versionNote: chosen.note } : {}),
@@ -74,8 +86,10 @@ function diagnose({ env, compose, running, extra }: Case): Finding[] {
 }
 
 /** "severity id [KEY] [@service]", in the doctor's order. */
-const outline = (findings: Finding[]) => findings.map((f) => [f.severity, f.id, f.key, f.service && `@${f.service}`].filter(Boolean).join(' '));
-const problems = (findings: Finding[]) => outline(findings.filter((f) => f.severity === 'error' || f.severity === 'warning'));
+const outline = (findings: Finding[]) =>
+  findings.map((f) => [f.severity, f.id, f.key, f.service && `@${f.service}`].filter(Boolean).join(' '));
+const problems = (findings: Finding[]) =>
+  outline(findings.filter((f) => f.severity === 'error' || f.severity === 'warning'));
 const find = (findings: Finding[], id: string, key?: string) => {
   const found = findings.find((f) => f.id === id && (key === undefined || f.key === key));
   if (!found) throw new Error(`no finding ${id} ${key ?? ''} in ${outline(findings).join('; ')}`);
@@ -125,7 +139,9 @@ describe('the config doctor, case by case', () => {
     expect(problems(findings)).toEqual(['error db-host-socket DB_HOST']);
     const finding = find(findings, 'db-host-socket');
     expect(finding.title).toBe('DB_HOST is a Unix socket directory, not a reachable host');
-    expect(finding.why).toContain('Inside the web container that directory does not exist; PostgreSQL runs as the compose service db');
+    expect(finding.why).toContain(
+      'Inside the web container that directory does not exist; PostgreSQL runs as the compose service db',
+    );
     expect(finding.fix).toBe('Set DB_HOST=db (the compose service name).');
     // The value itself is never repeated, not even the sample's path.
     expect(JSON.stringify(findings)).not.toContain('/var/run/postgresql');
@@ -133,10 +149,17 @@ describe('the config doctor, case by case', () => {
   });
 
   it('2b. the same socket directory is fine when web mounts it; the pitfall also applies via DATABASE_URL', () => {
-    const mounted = parseComposeFile(fixture('v4.3').replace('      - ./public/system:/mastodon/public/system\n\n  streaming', '      - ./public/system:/mastodon/public/system\n      - /var/run/postgresql:/var/run/postgresql\n\n  streaming'));
+    const mounted = parseComposeFile(
+      fixture('v4.3').replace(
+        '      - ./public/system:/mastodon/public/system\n\n  streaming',
+        '      - ./public/system:/mastodon/public/system\n      - /var/run/postgresql:/var/run/postgresql\n\n  streaming',
+      ),
+    );
     const env = STOCK_43.replace('DB_HOST=db', 'DB_HOST=/var/run/postgresql');
     expect(problems(diagnose({ env, compose: mounted }))).toEqual([]);
-    expect(find(diagnose({ env, compose: mounted }), 'db-host-ok').title).toBe('DB_HOST is a mounted Unix socket directory');
+    expect(find(diagnose({ env, compose: mounted }), 'db-host-ok').title).toBe(
+      'DB_HOST is a mounted Unix socket directory',
+    );
 
     const viaUrl = `${STOCK_43}DATABASE_URL=postgresql://postgres:SENTINEL-URL-PASS@/postgres?host=/var/run/postgresql\n`;
     const findings = diagnose({ env: viaUrl, compose: compose43() });
@@ -151,7 +174,11 @@ describe('the config doctor, case by case', () => {
       .replace('DB_PASS=', "DB_PASS='SENTINEL-DB-PASS'")
       .replace('LOCAL_DOMAIN=sentinel-domain.example', `LOCAL_DOMAIN='"sentinel-domain.example"'`);
     const findings = diagnose({ env, compose: compose43() });
-    expect(problems(findings)).toEqual(['warning env-quoted', 'warning env-value-quoted LOCAL_DOMAIN', 'warning local-domain-malformed LOCAL_DOMAIN']);
+    expect(problems(findings)).toEqual([
+      'warning env-quoted',
+      'warning env-value-quoted LOCAL_DOMAIN',
+      'warning local-domain-malformed LOCAL_DOMAIN',
+    ]);
     const quoted = find(findings, 'env-quoted');
     expect(quoted.title).toBe('4 values in .env.production are wrapped in quotes');
     expect(quoted.why).toMatch(/^LOCAL_DOMAIN, SECRET_KEY_BASE, OTP_SECRET and DB_PASS\. /);
@@ -190,15 +217,23 @@ describe('the config doctor, case by case', () => {
     const upgrading = diagnose({ env, compose: compose44(), running: version('4.3.17') });
     expect(problems(upgrading)).toEqual(['error redis-namespace-set REDIS_NAMESPACE']);
     const finding = find(upgrading, 'redis-namespace-set');
-    expect(finding.title).toBe('REDIS_NAMESPACE is set: Mastodon 4.4.22 refuses to boot (once v4.4.22 from the compose file runs)');
+    expect(finding.title).toBe(
+      'REDIS_NAMESPACE is set: Mastodon 4.4.22 refuses to boot (once v4.4.22 from the compose file runs)',
+    );
     expect(outline(upgrading)).toContain('info version-differs');
     expectNoValues(upgrading, env);
   });
 
   it('5. 4.3 without usable ACTIVE_RECORD_ENCRYPTION_* keys: missing, empty, development placeholder', () => {
     const env = STOCK_43.replace('ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY=SENTINEL-AR-DETERMINISTIC\n', '')
-      .replace('ACTIVE_RECORD_ENCRYPTION_KEY_DERIVATION_SALT=SENTINEL-AR-SALT', 'ACTIVE_RECORD_ENCRYPTION_KEY_DERIVATION_SALT=')
-      .replace('ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY=SENTINEL-AR-PRIMARY', 'ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY=sentinel-primary-DO_NOT_USE_IN_PRODUCTION');
+      .replace(
+        'ACTIVE_RECORD_ENCRYPTION_KEY_DERIVATION_SALT=SENTINEL-AR-SALT',
+        'ACTIVE_RECORD_ENCRYPTION_KEY_DERIVATION_SALT=',
+      )
+      .replace(
+        'ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY=SENTINEL-AR-PRIMARY',
+        'ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY=sentinel-primary-DO_NOT_USE_IN_PRODUCTION',
+      );
     const findings = diagnose({ env, compose: compose43() });
     expect(problems(findings)).toEqual([
       'error required-missing ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY',
@@ -211,7 +246,9 @@ describe('the config doctor, case by case', () => {
   });
 
   it('6. 4.2 without OTP_SECRET: an error; the 4.3+ encryption keys are not asked for', () => {
-    const compose42 = parseComposeFile(fixture('v4.0').replace(/image: tootsuite\/mastodon/g, 'image: ghcr.io/mastodon/mastodon:v4.2.0'));
+    const compose42 = parseComposeFile(
+      fixture('v4.0').replace(/image: tootsuite\/mastodon/g, 'image: ghcr.io/mastodon/mastodon:v4.2.0'),
+    );
     const env = STOCK_44.split('\n')
       .filter((line) => !line.startsWith('ACTIVE_RECORD_ENCRYPTION_'))
       .join('\n');
@@ -238,18 +275,24 @@ describe('the config doctor, case by case', () => {
     expect(problems(running)).toEqual(['warning sidekiq-healthcheck-mismatch @sidekiq']);
 
     // The version-agnostic grep is fine for every version.
-    const agnostic = parseComposeFile(fixture('v4.3').replaceAll(':v4.3.17', ':v4.5.15').replace('[s]idekiq\\ 6', '[s]idekiq\\ [0-9]'));
+    const agnostic = parseComposeFile(
+      fixture('v4.3').replaceAll(':v4.3.17', ':v4.5.15').replace('[s]idekiq\\ 6', '[s]idekiq\\ [0-9]'),
+    );
     expect(outline(diagnose({ env: STOCK_44, compose: agnostic }))).toContain('ok sidekiq-healthcheck-ok @sidekiq');
     expectNoValues(findings, STOCK_44);
   });
 
   it("7b. 4.5.0's own compose file greps '[s]idekiq\\ [78]' and 4.5.1+ '\\ 8': both are right for 4.5 (issue 16)", () => {
-    const v450 = parseComposeFile(fixture('v4.5').replaceAll(':v4.5.15', ':v4.5.0').replace('[s]idekiq\\ 8', '[s]idekiq\\ [78]'));
+    const v450 = parseComposeFile(
+      fixture('v4.5').replaceAll(':v4.5.15', ':v4.5.0').replace('[s]idekiq\\ 8', '[s]idekiq\\ [78]'),
+    );
     const findings = diagnose({ env: STOCK_44, compose: v450 });
     expect(outline(findings)).toContain('ok sidekiq-healthcheck-ok @sidekiq');
     expect(find(findings, 'sidekiq-healthcheck-ok').title).toBe('The sidekiq health check looks for Sidekiq 7 or 8');
     expect(find(findings, 'sidekiq-healthcheck-ok').why).toContain('official compose file of Mastodon 4.5.0');
-    expect(outline(diagnose({ env: STOCK_44, compose: parseComposeFile(fixture('v4.5')) }))).toContain('ok sidekiq-healthcheck-ok @sidekiq');
+    expect(outline(diagnose({ env: STOCK_44, compose: parseComposeFile(fixture('v4.5')) }))).toContain(
+      'ok sidekiq-healthcheck-ok @sidekiq',
+    );
     // The 4.5.0 grep on a 4.4 image would still match (7), on a 4.3 image not (6).
     const on43 = parseComposeFile(fixture('v4.3').replace('[s]idekiq\\ 6', '[s]idekiq\\ [78]'));
     expect(find(diagnose({ env: STOCK_44, compose: on43 }), 'sidekiq-healthcheck-mismatch').title).toBe(
@@ -258,10 +301,16 @@ describe('the config doctor, case by case', () => {
   });
 
   it('6b. CACHE_REDIS_USER / SIDEKIQ_REDIS_USER and the Sentinel keys: ignored before 4.3, recognised from 4.3 (issue 16)', () => {
-    const compose42 = parseComposeFile(fixture('v4.0').replace(/image: tootsuite\/mastodon/g, 'image: ghcr.io/mastodon/mastodon:v4.2.8'));
+    const compose42 = parseComposeFile(
+      fixture('v4.0').replace(/image: tootsuite\/mastodon/g, 'image: ghcr.io/mastodon/mastodon:v4.2.8'),
+    );
     const env42 = `${STOCK_44}\nOTP_SECRET=${'b'.repeat(128)}\nCACHE_REDIS_HOST=redis\nCACHE_REDIS_USER=cacheuser\n`;
     const ignored = find(diagnose({ env: env42, compose: compose42 }), 'redis-user-ignored');
-    expect(ignored).toMatchObject({ severity: 'warning', key: 'CACHE_REDIS_USER', title: 'Mastodon 4.2.8 ignores CACHE_REDIS_USER' });
+    expect(ignored).toMatchObject({
+      severity: 'warning',
+      key: 'CACHE_REDIS_USER',
+      title: 'Mastodon 4.2.8 ignores CACHE_REDIS_USER',
+    });
     expect(ignored.why).toContain('from 4.3.0 on');
     const env43 = `${STOCK_44}\nOTP_SECRET=${'b'.repeat(128)}\nREDIS_SENTINEL_MASTER=mymaster\nREDIS_SENTINELS=10.0.0.1:26379,10.0.0.2\n`;
     const findings43 = diagnose({ env: env43, compose: compose43() });
@@ -285,13 +334,23 @@ describe('the config doctor, case by case', () => {
       .replace("'127.0.0.1:3000:3000'", "'3000:3000'")
       .replace("'127.0.0.1:4000:4000'", "'0.0.0.0:4000:4000'")
       .replace('    shm_size: 256mb\n', "    shm_size: 256mb\n    ports:\n      - '5432:5432'\n")
-      .replace('  redis:\n    restart: always\n', "  redis:\n    restart: always\n    ports:\n      - '127.0.0.1:6379:6379'\n");
+      .replace(
+        '  redis:\n    restart: always\n',
+        "  redis:\n    restart: always\n    ports:\n      - '127.0.0.1:6379:6379'\n",
+      );
     const findings = diagnose({ env: STOCK_44, compose: parseComposeFile(text) });
-    expect(problems(findings)).toEqual(['error port-backend-published @db', 'error port-backend-published @redis', 'warning port-public @web', 'warning port-public @streaming']);
+    expect(problems(findings)).toEqual([
+      'error port-backend-published @db',
+      'error port-backend-published @redis',
+      'warning port-public @web',
+      'warning port-public @streaming',
+    ]);
     expect(find(findings, 'port-backend-published').title).toBe('db publishes 1 port on every interface');
     expect(find(findings, 'port-backend-published').why).toContain('trust authentication');
     expect(findings.find((f) => f.service === 'redis')?.title).toBe('redis publishes 1 port');
-    expect(findings.find((f) => f.id === 'port-public' && f.service === 'web')?.fix).toBe('Bind it to loopback, as the official file does: "127.0.0.1:3000:3000".');
+    expect(findings.find((f) => f.id === 'port-public' && f.service === 'web')?.fix).toBe(
+      'Bind it to loopback, as the official file does: "127.0.0.1:3000:3000".',
+    );
     expect(outline(findings)).not.toContain('ok ports-ok');
     expectNoValues(findings, STOCK_44);
   });
@@ -305,14 +364,24 @@ describe('the config doctor, case by case', () => {
     expectNoValues(complete, s3);
 
     const incomplete = diagnose({ env: STOCK_44.replace('S3_ENABLED=false', 'S3_ENABLED=true'), compose: compose44() });
-    expect(problems(incomplete)).toEqual(['error s3-bucket-missing S3_BUCKET', 'warning s3-credentials-missing AWS_ACCESS_KEY_ID']);
-    expect(find(incomplete, 's3-credentials-missing').title).toBe('S3 is enabled but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set');
+    expect(problems(incomplete)).toEqual([
+      'error s3-bucket-missing S3_BUCKET',
+      'warning s3-credentials-missing AWS_ACCESS_KEY_ID',
+    ]);
+    expect(find(incomplete, 's3-credentials-missing').title).toBe(
+      'S3 is enabled but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set',
+    );
 
     const unclear = diagnose({ env: STOCK_44.replace('S3_ENABLED=false', 'S3_ENABLED=True'), compose: compose44() });
     expect(problems(unclear)).toEqual(['warning s3-enabled-unclear S3_ENABLED']);
     expect(outline(unclear)).toContain('info media-local S3_ENABLED');
 
-    const noVolume = parseComposeFile(fixture('v4.4').replace(/(  sidekiq:[^]*?)    volumes:\n      - \.\/public\/system:\/mastodon\/public\/system\n/, '$1'));
+    const noVolume = parseComposeFile(
+      fixture('v4.4').replace(
+        /(  sidekiq:[^]*?)    volumes:\n      - \.\/public\/system:\/mastodon\/public\/system\n/,
+        '$1',
+      ),
+    );
     const local = diagnose({ env: STOCK_44, compose: noVolume });
     expect(problems(local)).toEqual(['error media-volume-missing @sidekiq']);
     expect(find(local, 'media-volume-missing').title).toBe('sidekiq does not mount the media folder');
@@ -327,8 +396,17 @@ describe('the config doctor, case by case', () => {
     expect(find(findings, 'db-host-unset').why).toContain('inside the web container localhost is the container');
     expect(find(findings, 'redis-host-loopback').fix).toBe('Set REDIS_HOST=redis (the compose service name).');
 
-    const swapped = diagnose({ env: STOCK_44.replace('DB_HOST=db', 'DB_HOST=redis').replace('REDIS_HOST=redis', 'REDIS_HOST=sentinel-cache.internal'), compose: compose44() });
-    expect(problems(swapped)).toEqual(['error db-host-wrong-service DB_HOST', 'warning redis-host-external REDIS_HOST']);
+    const swapped = diagnose({
+      env: STOCK_44.replace('DB_HOST=db', 'DB_HOST=redis').replace(
+        'REDIS_HOST=redis',
+        'REDIS_HOST=sentinel-cache.internal',
+      ),
+      compose: compose44(),
+    });
+    expect(problems(swapped)).toEqual([
+      'error db-host-wrong-service DB_HOST',
+      'warning redis-host-external REDIS_HOST',
+    ]);
 
     // REDIS_URL wins over REDIS_HOST; the Sidekiq Redis is checked when set.
     const urls = `${STOCK_44.replace('REDIS_HOST=redis', 'REDIS_HOST=localhost')}REDIS_URL=redis://:SENTINEL-REDIS-PASS@redis:6379/0\nSIDEKIQ_REDIS_HOST=127.0.0.1\n`;
@@ -338,35 +416,72 @@ describe('the config doctor, case by case', () => {
     expectNoValues(viaUrl, urls);
 
     // db on a network web does not join.
-    const apart = parseComposeFile(fixture('v4.4').replace('  db:\n    restart: always\n    image: postgres:14-alpine\n    shm_size: 256mb\n    networks:\n      - internal_network', '  db:\n    restart: always\n    image: postgres:14-alpine\n    shm_size: 256mb\n    networks:\n      - db_network'));
-    expect(problems(diagnose({ env: STOCK_44, compose: apart }))).toEqual(['error db-host-service-unreachable DB_HOST']);
+    const apart = parseComposeFile(
+      fixture('v4.4').replace(
+        '  db:\n    restart: always\n    image: postgres:14-alpine\n    shm_size: 256mb\n    networks:\n      - internal_network',
+        '  db:\n    restart: always\n    image: postgres:14-alpine\n    shm_size: 256mb\n    networks:\n      - db_network',
+      ),
+    );
+    expect(problems(diagnose({ env: STOCK_44, compose: apart }))).toEqual([
+      'error db-host-service-unreachable DB_HOST',
+    ]);
     expectNoValues(findings, env);
   });
 
   it('11. host networking (the test bed’s shape): loopback hosts are right, service names are wrong', () => {
-    const hostNetwork = parseComposeFile(fixture('v4.3').replace(/( {2}(web|sidekiq):\n(?: {4}.*\n)*?) {4}networks:\n {6}- external_network\n {6}- internal_network\n/g, '$1    network_mode: host\n'));
+    const hostNetwork = parseComposeFile(
+      fixture('v4.3').replace(
+        /( {2}(web|sidekiq):\n(?: {4}.*\n)*?) {4}networks:\n {6}- external_network\n {6}- internal_network\n/g,
+        '$1    network_mode: host\n',
+      ),
+    );
     expect(hostNetwork.services.find((s) => s.name === 'web')?.networkMode).toBe('host');
-    const loopback = STOCK_43.replace('DB_HOST=db', 'DB_HOST=127.0.0.1').replace('REDIS_HOST=redis', 'REDIS_HOST=127.0.0.1').replace('SMTP_SERVER=smtp.sentinel-mail.example', 'SMTP_SERVER=localhost');
+    const loopback = STOCK_43.replace('DB_HOST=db', 'DB_HOST=127.0.0.1')
+      .replace('REDIS_HOST=redis', 'REDIS_HOST=127.0.0.1')
+      .replace('SMTP_SERVER=smtp.sentinel-mail.example', 'SMTP_SERVER=localhost');
     const findings = diagnose({ env: loopback, compose: hostNetwork });
     expect(problems(findings)).toEqual([]);
-    expect(outline(findings)).toEqual(expect.arrayContaining(['ok db-host-ok DB_HOST', 'ok redis-host-ok REDIS_HOST', 'ok smtp-set SMTP_SERVER']));
+    expect(outline(findings)).toEqual(
+      expect.arrayContaining(['ok db-host-ok DB_HOST', 'ok redis-host-ok REDIS_HOST', 'ok smtp-set SMTP_SERVER']),
+    );
     expect(find(findings, 'db-host-ok').title).toBe('DB_HOST reaches PostgreSQL on this server');
 
-    expect(problems(diagnose({ env: STOCK_43, compose: hostNetwork }))).toEqual(['error db-host-service-on-host-network DB_HOST', 'error redis-host-service-on-host-network REDIS_HOST']);
+    expect(problems(diagnose({ env: STOCK_43, compose: hostNetwork }))).toEqual([
+      'error db-host-service-on-host-network DB_HOST',
+      'error redis-host-service-on-host-network REDIS_HOST',
+    ]);
     // Without host networking, a localhost mail relay is the container itself.
-    expect(problems(diagnose({ env: STOCK_43.replace('SMTP_SERVER=smtp.sentinel-mail.example', 'SMTP_SERVER=localhost'), compose: compose43() }))).toEqual(['warning smtp-localhost SMTP_SERVER']);
+    expect(
+      problems(
+        diagnose({
+          env: STOCK_43.replace('SMTP_SERVER=smtp.sentinel-mail.example', 'SMTP_SERVER=localhost'),
+          compose: compose43(),
+        }),
+      ),
+    ).toEqual(['warning smtp-localhost SMTP_SERVER']);
   });
 
   it('12. LOCAL_DOMAIN missing or malformed, SMTP unset', () => {
-    const env = STOCK_44.replace('LOCAL_DOMAIN=sentinel-domain.example\n', '').replace('SMTP_SERVER=smtp.sentinel-mail.example\n', '');
+    const env = STOCK_44.replace('LOCAL_DOMAIN=sentinel-domain.example\n', '').replace(
+      'SMTP_SERVER=smtp.sentinel-mail.example\n',
+      '',
+    );
     const findings = diagnose({ env, compose: compose44() });
     expect(problems(findings)).toEqual(['error local-domain-missing LOCAL_DOMAIN', 'warning smtp-unset SMTP_SERVER']);
     expect(find(findings, 'local-domain-missing').why).toContain('localhost:3000');
 
-    const withScheme = diagnose({ env: STOCK_44.replace('LOCAL_DOMAIN=sentinel-domain.example', 'LOCAL_DOMAIN=https://sentinel-domain.example/'), compose: compose44() });
+    const withScheme = diagnose({
+      env: STOCK_44.replace('LOCAL_DOMAIN=sentinel-domain.example', 'LOCAL_DOMAIN=https://sentinel-domain.example/'),
+      compose: compose44(),
+    });
     expect(problems(withScheme)).toEqual(['warning local-domain-malformed LOCAL_DOMAIN']);
-    expect(find(withScheme, 'local-domain-malformed').why).toContain('it starts with a scheme such as https:// and it contains a path (/)');
-    expectNoValues(withScheme, STOCK_44.replace('LOCAL_DOMAIN=sentinel-domain.example', 'LOCAL_DOMAIN=https://sentinel-domain.example/'));
+    expect(find(withScheme, 'local-domain-malformed').why).toContain(
+      'it starts with a scheme such as https:// and it contains a path (/)',
+    );
+    expectNoValues(
+      withScheme,
+      STOCK_44.replace('LOCAL_DOMAIN=sentinel-domain.example', 'LOCAL_DOMAIN=https://sentinel-domain.example/'),
+    );
   });
 
   it('13. an unknown version: version-dependent keys become warnings', () => {
@@ -386,11 +501,18 @@ describe('the config doctor, case by case', () => {
 
   it('14. the shape of the env file: malformed lines, duplicates; values set in environment: of web win', () => {
     const env = `${STOCK_44.replace('DB_HOST=db', 'DB_HOST=/var/run/postgresql')}this line is SENTINEL-not-a-pair\nSMTP_PORT=465\n`;
-    const withOverride = parseComposeFile(fixture('v4.4').replace('    env_file: .env.production\n    command: bundle exec puma', '    env_file: .env.production\n    environment:\n      - DB_HOST=db\n    command: bundle exec puma'));
+    const withOverride = parseComposeFile(
+      fixture('v4.4').replace(
+        '    env_file: .env.production\n    command: bundle exec puma',
+        '    env_file: .env.production\n    environment:\n      - DB_HOST=db\n    command: bundle exec puma',
+      ),
+    );
     const findings = diagnose({ env, compose: withOverride });
     expect(problems(findings)).toEqual(['warning env-malformed', 'warning env-duplicate SMTP_PORT']);
     expect(find(findings, 'env-malformed').why).toMatch(/^Line 24: /);
-    expect(find(findings, 'env-duplicate').why).toMatch(/^On lines 20 and 25 of \.env\.production; Compose uses the last one/);
+    expect(find(findings, 'env-duplicate').why).toMatch(
+      /^On lines 20 and 25 of \.env\.production; Compose uses the last one/,
+    );
     // The socket directory in the file is overridden by environment: of web, which Compose gives precedence.
     expect(find(findings, 'db-host-ok').severity).toBe('ok');
     expect(find(findings, 'required-present', 'SECRET_KEY_BASE').why).toBe('Present in .env.production.');
@@ -399,29 +521,58 @@ describe('the config doctor, case by case', () => {
   });
 
   it('15. no .env.production, no compose file, web not reading the env file', () => {
-    const missing = diagnoseConfig({ envProblem: '/srv/mastodon/.env.production does not exist', compose: compose44(), version: version('4.4.22'), versionFrom: 'the image tag of mastodon-web-1' });
+    const missing = diagnoseConfig({
+      envProblem: '/srv/mastodon/.env.production does not exist',
+      compose: compose44(),
+      version: version('4.4.22'),
+      versionFrom: 'the image tag of mastodon-web-1',
+    });
     expect(problems(missing)).toEqual(['error env-missing']);
-    expect(find(missing, 'env-missing').why).toBe('/srv/mastodon/.env.production does not exist. Every container of the official setup reads its settings from it.');
+    expect(find(missing, 'env-missing').why).toBe(
+      '/srv/mastodon/.env.production does not exist. Every container of the official setup reads its settings from it.',
+    );
 
     const noCompose = diagnose({ env: STOCK_44, running: version('4.4.22') });
     expect(problems(noCompose)).toEqual([]);
-    expect(outline(noCompose)).toEqual(expect.arrayContaining(['info compose-missing', 'info db-host-unchecked DB_HOST']));
+    expect(outline(noCompose)).toEqual(
+      expect.arrayContaining(['info compose-missing', 'info db-host-unchecked DB_HOST']),
+    );
 
     const otherEnv = parseComposeFile(fixture('v4.4').replace(/env_file: \.env\.production/g, 'env_file: ./other.env'));
-    expect(problems(diagnose({ env: STOCK_44, compose: otherEnv }))).toEqual(['error env-file-not-used @web', 'error env-file-not-used @sidekiq']);
+    expect(problems(diagnose({ env: STOCK_44, compose: otherEnv }))).toEqual([
+      'error env-file-not-used @web',
+      'error env-file-not-used @sidekiq',
+    ]);
 
-    const invalid = diagnoseConfig({ env: describeEnvFile(STOCK_44).values, composeProblem: { kind: 'invalid', detail: 'docker-compose.yml, line 12: unexpected indentation' } });
+    const invalid = diagnoseConfig({
+      env: describeEnvFile(STOCK_44).values,
+      composeProblem: { kind: 'invalid', detail: 'docker-compose.yml, line 12: unexpected indentation' },
+    });
     // Without a compose file nor containers, OTP_SECRET (needed up to 4.3) is only a warning.
-    expect(problems(invalid)).toEqual(['warning compose-invalid', 'warning version-unknown', 'warning required-missing OTP_SECRET']);
+    expect(problems(invalid)).toEqual([
+      'warning compose-invalid',
+      'warning version-unknown',
+      'warning required-missing OTP_SECRET',
+    ]);
     expect(find(invalid, 'compose-invalid').why).toContain('line 12');
   });
 });
 
 describe('versions', () => {
-  const known = (text: string, source: string): RunningVersion => ({ version: parseMastodonVersion(text) as MastodonVersion, source });
+  const known = (text: string, source: string): RunningVersion => ({
+    version: parseMastodonVersion(text) as MastodonVersion,
+    source,
+  });
 
   it('the running version wins over the compose file, with its source', () => {
-    expect(chooseVersion(known('4.3.17', 'the instance API at http://web:3000'), compose44(), 'docker-compose.yml', known('4.3.17', 'the instance API at http://web:3000'))).toMatchObject({
+    expect(
+      chooseVersion(
+        known('4.3.17', 'the instance API at http://web:3000'),
+        compose44(),
+        'docker-compose.yml',
+        known('4.3.17', 'the instance API at http://web:3000'),
+      ),
+    ).toMatchObject({
       version: { text: '4.3.17' },
       from: 'the instance API at http://web:3000',
       sidekiqVersion: { text: '4.3.17' },
@@ -429,13 +580,27 @@ describe('versions', () => {
   });
 
   it('falls back to the compose file when the running version is unknown, and says why', () => {
-    expect(chooseVersion({ problem: 'the image tag "latest" of mastodon-web-1 names no version' }, compose44(), 'docker-compose.yml')).toMatchObject({
+    expect(
+      chooseVersion(
+        { problem: 'the image tag "latest" of mastodon-web-1 names no version' },
+        compose44(),
+        'docker-compose.yml',
+      ),
+    ).toMatchObject({
       version: { text: '4.4.22' },
       from: 'the image of web in docker-compose.yml',
       note: 'the image tag "latest" of mastodon-web-1 names no version',
     });
-    expect(chooseVersion({ problem: 'Docker: Docker is not running' }, compose44(), 'docker-compose.yml')).toMatchObject({ version: { text: '4.4.22' }, note: 'Docker: Docker is not running' });
-    expect(chooseVersion({ problem: 'no web or sidekiq container in project mastodon' }, parseComposeFile(fixture('v4.0')), 'docker-compose.yml')).toEqual({
+    expect(
+      chooseVersion({ problem: 'Docker: Docker is not running' }, compose44(), 'docker-compose.yml'),
+    ).toMatchObject({ version: { text: '4.4.22' }, note: 'Docker: Docker is not running' });
+    expect(
+      chooseVersion(
+        { problem: 'no web or sidekiq container in project mastodon' },
+        parseComposeFile(fixture('v4.0')),
+        'docker-compose.yml',
+      ),
+    ).toEqual({
       note: 'no web or sidekiq container in project mastodon; the web image in docker-compose.yml has no version tag',
     });
   });
@@ -461,17 +626,31 @@ describe('the probe URLs of the dashboard', () => {
           key: 'MASTODON_WEB_URL',
           url: 'http://127.0.0.1:3000',
           container: 'mastodon-web-1',
-          mismatch: 'it names port 3000, but mastodon-web-1 listens on 127.0.0.1:3300 (BIND=127.0.0.1, PORT=3300) on the host network',
+          mismatch:
+            'it names port 3000, but mastodon-web-1 listens on 127.0.0.1:3300 (BIND=127.0.0.1, PORT=3300) on the host network',
           discovered: 'http://127.0.0.1:3300',
         },
-        { service: 'streaming', key: 'MASTODON_STREAMING_URL', url: 'http://127.0.0.1:4300', container: 'mastodon-streaming-1' },
+        {
+          service: 'streaming',
+          key: 'MASTODON_STREAMING_URL',
+          url: 'http://127.0.0.1:4300',
+          container: 'mastodon-streaming-1',
+        },
       ],
     });
     const differs = findings.find((finding) => finding.id === 'probe-url-differs');
-    expect(differs).toMatchObject({ severity: 'warning', key: 'MASTODON_WEB_URL', service: 'web', title: 'MASTODON_WEB_URL does not match where web listens' });
+    expect(differs).toMatchObject({
+      severity: 'warning',
+      key: 'MASTODON_WEB_URL',
+      service: 'web',
+      title: 'MASTODON_WEB_URL does not match where web listens',
+    });
     expect(differs?.why).toContain('listens on 127.0.0.1:3300');
     expect(differs?.fix).toContain('(http://127.0.0.1:3300 from this dashboard), or unset it');
-    expect(findings.find((finding) => finding.id === 'probe-url-matches')).toMatchObject({ severity: 'ok', key: 'MASTODON_STREAMING_URL' });
+    expect(findings.find((finding) => finding.id === 'probe-url-matches')).toMatchObject({
+      severity: 'ok',
+      key: 'MASTODON_STREAMING_URL',
+    });
   });
 
   it('says nothing of probe URLs when none is configured', () => {

@@ -26,7 +26,10 @@ const state = vi.hoisted(() => ({
 }));
 
 vi.mock('@/lib/config', () => ({
-  getConfig: () => ({ composeProject: 'demo', docker: { kind: 'socket', socketPath: '/run/docker.sock', display: '/run/docker.sock' } }),
+  getConfig: () => ({
+    composeProject: 'demo',
+    docker: { kind: 'socket', socketPath: '/run/docker.sock', display: '/run/docker.sock' },
+  }),
 }));
 
 vi.mock('@/lib/docker/containers', () => ({ listProjectContainers: async () => state.containers }));
@@ -51,7 +54,9 @@ vi.mock('@/lib/docker/exec', async () => {
       const ok = (stdout: string): ExecResult => ({ exitCode: 0, stdout, stderr: '', truncated: false });
       switch (argv[0]) {
         case 'id':
-          return state.uid === undefined ? { exitCode: 1, stdout: '', stderr: "id: 'mastodon': no such user", truncated: false } : ok(`${state.uid}\n`);
+          return state.uid === undefined
+            ? { exitCode: 1, stdout: '', stderr: "id: 'mastodon': no such user", truncated: false }
+            : ok(`${state.uid}\n`);
         case 'stat':
           return ok(`${state.owner} 755 root:root 1740823200\n`);
         case 'test':
@@ -63,7 +68,8 @@ vi.mock('@/lib/docker/exec', async () => {
           return ok('');
         }
         case 'chown': {
-          for (let i = 0; i < state.entries; i += 1) options.onStdout?.(`changed ownership of '/x/${i}' from 0:0 to ${argv[4]}\n`);
+          for (let i = 0; i < state.entries; i += 1)
+            options.onStdout?.(`changed ownership of '/x/${i}' from 0:0 to ${argv[4]}\n`);
           state.owner = argv[4]!;
           return ok('');
         }
@@ -78,19 +84,19 @@ const { diagnoseMediaPermissions, fixMediaPermissions } = await import('@/lib/ma
 
 function web(overrides: Partial<ContainerView> = {}): ContainerView {
   return {
-      id: 'abc123',
-      name: 'demo-web-1',
-      service: 'web',
-      containerNumber: 1,
-      image: 'ghcr.io/mastodon/mastodon',
-      imageTag: 'v4.3.17',
-      state: 'running',
-      health: 'healthy',
-      failingStreak: 0,
-      oomKilled: false,
-      restartCount: 0,
-      ports: [],
-      ...overrides,
+    id: 'abc123',
+    name: 'demo-web-1',
+    service: 'web',
+    containerNumber: 1,
+    image: 'ghcr.io/mastodon/mastodon',
+    imageTag: 'v4.3.17',
+    state: 'running',
+    health: 'healthy',
+    failingStreak: 0,
+    oomKilled: false,
+    restartCount: 0,
+    ports: [],
+    ...overrides,
   };
 }
 
@@ -110,7 +116,12 @@ beforeEach(() => {
 describe('diagnoseMediaPermissions', () => {
   it("checks the mount destination as root, and writability as the image's mastodon uid:gid", async () => {
     const { evidence } = await diagnoseMediaPermissions();
-    expect(evidence).toMatchObject({ container: 'demo-web-1', path: '/mastodon/public/system', hostPath: '/srv/mastodon/public/system', writable: false });
+    expect(evidence).toMatchObject({
+      container: 'demo-web-1',
+      path: '/mastodon/public/system',
+      hostPath: '/srv/mastodon/public/system',
+      writable: false,
+    });
     const stat = state.calls.find((c) => c.argv[0] === 'stat')!;
     expect(stat.argv).toEqual(['stat', '-c', '%u:%g %a %U:%G %Z', '--', '/mastodon/public/system']);
     expect(stat.options.user).toBe('0');
@@ -124,14 +135,19 @@ describe('diagnoseMediaPermissions', () => {
     state.mounts = [{ Source: '/elsewhere', Destination: '/data' }];
     state.uid = undefined;
     const { evidence, verdict } = await diagnoseMediaPermissions();
-    expect(evidence).toMatchObject({ path: '/opt/mastodon/public/system', expected: { uid: 991, gid: 991 }, expectedFrom: 'default' });
+    expect(evidence).toMatchObject({
+      path: '/opt/mastodon/public/system',
+      expected: { uid: 991, gid: 991 },
+      expectedFrom: 'default',
+    });
     expect(evidence.hostPath).toBeUndefined();
     expect(verdict.notes.join(' ')).toContain('not a bind mount');
   });
 
   it('reads S3_ENABLED and the EACCES log line', async () => {
     state.env = ['S3_ENABLED=true'];
-    state.log = '2025-03-01T10:00:00.5Z [x] Errno::EACCES (Permission denied @ dir_s_mkdir - /opt/mastodon/public/system/accounts):\n';
+    state.log =
+      '2025-03-01T10:00:00.5Z [x] Errno::EACCES (Permission denied @ dir_s_mkdir - /opt/mastodon/public/system/accounts):\n';
     const { evidence } = await diagnoseMediaPermissions();
     expect(evidence.s3Enabled).toBe(true);
     expect(evidence.log).toMatchObject({ at: '2025-03-01T10:00:00.500Z', count: 1 });
@@ -150,13 +166,32 @@ describe('fixMediaPermissions', () => {
   it('runs exactly chown -R -h -c <uid>:<gid> -- <path> as root, after counting with find, and reports progress', async () => {
     state.entries = 250;
     const steps: Omit<JobStep, 'at'>[] = [];
-    const result = await fixMediaPermissions({ expect: { container: 'demo-web-1', path: '/mastodon/public/system' }, progress: (s) => steps.push(s) });
+    const result = await fixMediaPermissions({
+      expect: { container: 'demo-web-1', path: '/mastodon/public/system' },
+      progress: (s) => steps.push(s),
+    });
     const [find, chown] = privileged(state.calls);
-    expect(find!.argv).toEqual(['find', '/mastodon/public/system', '-xdev', '(', '!', '-user', '991', '-o', '!', '-group', '991', ')', '-print0']);
+    expect(find!.argv).toEqual([
+      'find',
+      '/mastodon/public/system',
+      '-xdev',
+      '(',
+      '!',
+      '-user',
+      '991',
+      '-o',
+      '!',
+      '-group',
+      '991',
+      ')',
+      '-print0',
+    ]);
     expect(find!.options.user).toBe('0');
     expect(chown!.argv).toEqual(['chown', '-R', '-h', '-c', '991:991', '--', '/mastodon/public/system']);
     expect(chown!.options).toMatchObject({ user: '0', timeoutMs: 30 * 60_000 });
-    expect(chown!.options.waitingFor).toMatch(/^chown -R to change 250 entries under \/mastodon\/public\/system in demo-web-1/);
+    expect(chown!.options.waitingFor).toMatch(
+      /^chown -R to change 250 entries under \/mastodon\/public\/system in demo-web-1/,
+    );
     expect(result).toMatchObject({ entriesToChange: 250, filesChanged: 250, owner: '991:991', ownerBefore: '0:0' });
     expect(result.after.verdict.status).toBe('ok');
     const counting = steps.filter((s) => s.step === 'Changing the owner to 991:991');
@@ -170,7 +205,15 @@ describe('fixMediaPermissions', () => {
   it("uses the image's mastodon uid:gid when it differs from 991", async () => {
     state.uid = '1001';
     await fixMediaPermissions();
-    expect(privileged(state.calls)[1]!.argv).toEqual(['chown', '-R', '-h', '-c', '1001:1001', '--', '/mastodon/public/system']);
+    expect(privileged(state.calls)[1]!.argv).toEqual([
+      'chown',
+      '-R',
+      '-h',
+      '-c',
+      '1001:1001',
+      '--',
+      '/mastodon/public/system',
+    ]);
   });
 
   it.each([

@@ -40,7 +40,14 @@ function evidence(overrides: Partial<MediaEvidence> = {}): MediaEvidence {
   };
 }
 
-const fixedStat = { uid: 991, gid: 991, user: 'mastodon', group: 'mastodon', mode: '755', changedAt: '2025-03-01T11:00:00.000Z' };
+const fixedStat = {
+  uid: 991,
+  gid: 991,
+  user: 'mastodon',
+  group: 'mastodon',
+  mode: '755',
+  changedAt: '2025-03-01T11:00:00.000Z',
+};
 
 describe('parseStatOutput', () => {
   it('reads owner ids, mode, names and the change time', () => {
@@ -52,13 +59,20 @@ describe('parseStatOutput', () => {
       group: 'root',
       changedAt: '2025-03-01T10:00:00.000Z',
     });
-    expect(parseStatOutput('991:991 2775 mastodon:mastodon 1740823200')).toMatchObject({ uid: 991, gid: 991, mode: '2775' });
+    expect(parseStatOutput('991:991 2775 mastodon:mastodon 1740823200')).toMatchObject({
+      uid: 991,
+      gid: 991,
+      mode: '2775',
+    });
     expect(parseStatOutput('1000:1000 700 UNKNOWN:UNKNOWN 1')).toMatchObject({ user: 'UNKNOWN', group: 'UNKNOWN' });
   });
 
-  it.each(['', 'stat: cannot stat', '0:0 755 root:root', 'a:b 755 root:root 1', '0:0 999 root:root 1'])('refuses %j', (text) => {
-    expect(() => parseStatOutput(text)).toThrow(/Unexpected stat output/);
-  });
+  it.each(['', 'stat: cannot stat', '0:0 755 root:root', 'a:b 755 root:root 1', '0:0 999 root:root 1'])(
+    'refuses %j',
+    (text) => {
+      expect(() => parseStatOutput(text)).toThrow(/Unexpected stat output/);
+    },
+  );
 });
 
 describe('parseId', () => {
@@ -96,16 +110,24 @@ describe('demuxDockerLog', () => {
 
 describe('log line matching', () => {
   it("splits Docker's nanosecond timestamp off", () => {
-    expect(parseTimestampedLine(`2025-03-01T10:00:04.123456789Z ${EACCES_LINE}`)).toEqual({ at: '2025-03-01T10:00:04.123Z', text: EACCES_LINE });
+    expect(parseTimestampedLine(`2025-03-01T10:00:04.123456789Z ${EACCES_LINE}`)).toEqual({
+      at: '2025-03-01T10:00:04.123Z',
+      text: EACCES_LINE,
+    });
     expect(parseTimestampedLine('2025-03-01T10:00:04Z x')).toEqual({ at: '2025-03-01T10:00:04.000Z', text: 'x' });
-    expect(parseTimestampedLine('2025-03-01T12:00:04.5+02:00 x')).toEqual({ at: '2025-03-01T10:00:04.500Z', text: 'x' });
+    expect(parseTimestampedLine('2025-03-01T12:00:04.5+02:00 x')).toEqual({
+      at: '2025-03-01T10:00:04.500Z',
+      text: 'x',
+    });
     expect(parseTimestampedLine('no timestamp')).toEqual({ text: 'no timestamp' });
   });
 
   it('matches EACCES only together with public/system', () => {
     expect(isMediaPermissionError(EACCES_LINE)).toBe(true);
     expect(isMediaPermissionError(ERROR_FIELD_LINE)).toBe(true);
-    expect(isMediaPermissionError('Errno::EACCES (Permission denied @ rb_sysopen - /opt/mastodon/tmp/cache)')).toBe(false);
+    expect(isMediaPermissionError('Errno::EACCES (Permission denied @ rb_sysopen - /opt/mastodon/tmp/cache)')).toBe(
+      false,
+    );
     expect(isMediaPermissionError('GET /system/accounts/avatars/1.png status=200')).toBe(false);
   });
 
@@ -172,23 +194,31 @@ describe('mediaVerdict', () => {
     expect(verdict.status).toBe('ok');
     expect(verdict.problems).toEqual([]);
     expect(verdict.logRelation).toBe('before_fix');
-    expect(verdict.notes[0]).toMatch(/^The folder is writable now\. .* predates the folder's last change at 2025-03-01T11:00:00\.000Z/);
+    expect(verdict.notes[0]).toMatch(
+      /^The folder is writable now\. .* predates the folder's last change at 2025-03-01T11:00:00\.000Z/,
+    );
   });
 
   it('uses the fix time when it is later than the folder change', () => {
     const at = '2025-03-01T11:30:00.000Z';
-    const verdict = mediaVerdict(evidence({ found: fixedStat, writable: true, log: { ...log, at } }), { fixedAt: '2025-03-01T11:30:05.000Z' });
+    const verdict = mediaVerdict(evidence({ found: fixedStat, writable: true, log: { ...log, at } }), {
+      fixedAt: '2025-03-01T11:30:05.000Z',
+    });
     expect(verdict.logRelation).toBe('before_fix');
     expect(verdict.notes[0]).toContain('predates the fix at 2025-03-01T11:30:05.000Z');
   });
 
   it('allows for whole-second ctime: a line in the same second as the change predates it', () => {
-    const verdict = mediaVerdict(evidence({ found: fixedStat, writable: true, log: { ...log, at: '2025-03-01T11:00:00.900Z' } }));
+    const verdict = mediaVerdict(
+      evidence({ found: fixedStat, writable: true, log: { ...log, at: '2025-03-01T11:00:00.900Z' } }),
+    );
     expect(verdict.logRelation).toBe('before_fix');
   });
 
   it('warns when EACCES was logged after the folder last changed while it is writable', () => {
-    const verdict = mediaVerdict(evidence({ found: fixedStat, writable: true, log: { ...log, at: '2025-03-01T11:45:00.000Z' } }));
+    const verdict = mediaVerdict(
+      evidence({ found: fixedStat, writable: true, log: { ...log, at: '2025-03-01T11:45:00.000Z' } }),
+    );
     expect(verdict.status).toBe('warning');
     expect(verdict.logRelation).toBe('after_fix');
     expect(verdict.fixHelps).toBe(true);
@@ -204,7 +234,12 @@ describe('mediaVerdict', () => {
   });
 
   it('warns about a writable folder with a foreign owner', () => {
-    const verdict = mediaVerdict(evidence({ found: { ...fixedStat, uid: 1000, gid: 1000, user: 'UNKNOWN', group: 'UNKNOWN', mode: '777' }, writable: true }));
+    const verdict = mediaVerdict(
+      evidence({
+        found: { ...fixedStat, uid: 1000, gid: 1000, user: 'UNKNOWN', group: 'UNKNOWN', mode: '777' },
+        writable: true,
+      }),
+    );
     expect(verdict.status).toBe('warning');
     expect(verdict.fixHelps).toBe(true);
     expect(verdict.title).toBe('Writable, but owned by 1000:1000 (UNKNOWN:UNKNOWN) instead of 991:991');
@@ -235,8 +270,12 @@ describe('recordCounter', () => {
 
 describe('fixMediaPermissionsSchema', () => {
   it('accepts what the page shows', () => {
-    expect(fixMediaPermissionsSchema.safeParse({ container: 'mdtest-web-1', path: '/mastodon/public/system' }).success).toBe(true);
-    expect(fixMediaPermissionsSchema.safeParse({ container: 'web', path: '/opt/mastodon/public/system' }).success).toBe(true);
+    expect(
+      fixMediaPermissionsSchema.safeParse({ container: 'mdtest-web-1', path: '/mastodon/public/system' }).success,
+    ).toBe(true);
+    expect(fixMediaPermissionsSchema.safeParse({ container: 'web', path: '/opt/mastodon/public/system' }).success).toBe(
+      true,
+    );
   });
 
   it.each([

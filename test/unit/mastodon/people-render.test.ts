@@ -21,7 +21,18 @@ const DATA: PeoplePanelData = {
     { username: 'alice', confirmed: true, approved: true, disabled: false, suspended: false },
     { username: 'bob', confirmed: false, approved: false, disabled: true, suspended: true },
   ],
-  registrations: { ok: true, at: AT, data: { mode: 'approved', label: 'Approval required', source: 'stored', effective: 'approved', overrides: [], href: '/registrations' } },
+  registrations: {
+    ok: true,
+    at: AT,
+    data: {
+      mode: 'approved',
+      label: 'Approval required',
+      source: 'stored',
+      effective: 'approved',
+      overrides: [],
+      href: '/registrations',
+    },
+  },
 };
 
 describe('PeoplePanel (server render)', () => {
@@ -48,11 +59,20 @@ describe('PeoplePanel (server render)', () => {
   });
 
   it('shows the registration mode with a link to change it, also when it cannot be read', () => {
-    expect(render({ ok: true, at: AT, data: DATA })).toMatch(/Approval required.*href="\/registrations" data-testid="people-registrations-change"/);
+    expect(render({ ok: true, at: AT, data: DATA })).toMatch(
+      /Approval required.*href="\/registrations" data-testid="people-registrations-change"/,
+    );
     const failed = render({
       ok: true,
       at: AT,
-      data: { ...DATA, registrations: { ok: false, at: AT, error: { code: 'timeout', title: 'Registration mode did not answer', detail: 'No answer within 8 s.' } } },
+      data: {
+        ...DATA,
+        registrations: {
+          ok: false,
+          at: AT,
+          error: { code: 'timeout', title: 'Registration mode did not answer', detail: 'No answer within 8 s.' },
+        },
+      },
     });
     expect(failed).toContain('data-testid="people-registrations-error" data-code="timeout"');
     expect(failed).toContain('data-testid="people-registrations-change"');
@@ -60,7 +80,16 @@ describe('PeoplePanel (server render)', () => {
   });
 
   it('shows a failed panel through the ErrorBox', () => {
-    const html = render({ ok: false, at: AT, error: { code: 'postgres_unreachable', title: "Mastodon's Postgres is down", detail: 'db:5432', fix: 'Start it.' } });
+    const html = render({
+      ok: false,
+      at: AT,
+      error: {
+        code: 'postgres_unreachable',
+        title: "Mastodon's Postgres is down",
+        detail: 'db:5432',
+        fix: 'Start it.',
+      },
+    });
     expect(html).toContain('data-testid="people-error" data-code="postgres_unreachable"');
     expect(html).not.toContain('data-testid="people-users"');
   });

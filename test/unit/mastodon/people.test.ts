@@ -6,7 +6,11 @@ import { PEOPLE_SQL, REGISTRATIONS_HREF, parsePeopleRow, registrationModeView } 
 import { interpretRegistrations, type RegistrationOverridesEnv, type VersionInfo } from '@/lib/mastodon/registrations';
 import { parseMastodonVersion, type MastodonVersion } from '@/lib/mastodon/version';
 
-const ENV: RegistrationOverridesEnv = { singleUserMode: false, autoApprovedSwitchDisabled: false, emailDomainAllowlist: false };
+const ENV: RegistrationOverridesEnv = {
+  singleUserMode: false,
+  autoApprovedSwitchDisabled: false,
+  emailDomainAllowlist: false,
+};
 const v43: VersionInfo = { version: parseMastodonVersion('4.3.17') as MastodonVersion, source: 'web' };
 
 describe('parsePeopleRow', () => {
@@ -34,16 +38,24 @@ describe('parsePeopleRow', () => {
   });
 
   it('reads counts beyond 2^31 (sum over account_stats is numeric)', () => {
-    expect(parsePeopleRow({ users: 0, local_posts: '4294967301', pending: 0, open_reports: 0, owners: [] }).localPosts).toBe(4_294_967_301);
+    expect(
+      parsePeopleRow({ users: 0, local_posts: '4294967301', pending: 0, open_reports: 0, owners: [] }).localPosts,
+    ).toBe(4_294_967_301);
   });
 
   it('treats a missing Owners list as none', () => {
-    expect(parsePeopleRow({ users: '1', local_posts: '0', pending: '0', open_reports: '0', owners: null }).owners).toEqual([]);
+    expect(
+      parsePeopleRow({ users: '1', local_posts: '0', pending: '0', open_reports: '0', owners: null }).owners,
+    ).toEqual([]);
   });
 
   it('refuses a value that is not a count, instead of showing NaN', () => {
-    expect(() => parsePeopleRow({ users: 'x', local_posts: '0', pending: '0', open_reports: '0', owners: [] })).toThrow(AppError);
-    expect(() => parsePeopleRow({ users: '-1', local_posts: '0', pending: '0', open_reports: '0', owners: [] })).toThrow(/users/);
+    expect(() => parsePeopleRow({ users: 'x', local_posts: '0', pending: '0', open_reports: '0', owners: [] })).toThrow(
+      AppError,
+    );
+    expect(() =>
+      parsePeopleRow({ users: '-1', local_posts: '0', pending: '0', open_reports: '0', owners: [] }),
+    ).toThrow(/users/);
   });
 });
 
@@ -62,7 +74,12 @@ describe('PEOPLE_SQL', () => {
 
 describe('registrationModeView', () => {
   it('shows a stored mode with its label and the link to change it', () => {
-    const settings = interpretRegistrations({ rows: { registrations_mode: '--- approved\n' }, version: v43, schema: 'thing-columns', env: ENV });
+    const settings = interpretRegistrations({
+      rows: { registrations_mode: '--- approved\n' },
+      version: v43,
+      schema: 'thing-columns',
+      env: ENV,
+    });
     expect(registrationModeView(settings)).toEqual({
       mode: 'approved',
       label: 'Approval required',
@@ -75,13 +92,20 @@ describe('registrationModeView', () => {
   });
 
   it("marks the version's default, closed from 4.2.8", () => {
-    const view = registrationModeView(interpretRegistrations({ rows: {}, version: v43, schema: 'thing-columns', env: ENV }));
+    const view = registrationModeView(
+      interpretRegistrations({ rows: {}, version: v43, schema: 'thing-columns', env: ENV }),
+    );
     expect(view).toMatchObject({ mode: 'none', label: 'Closed', source: 'default', effective: 'closed' });
   });
 
   it('names an unrecognised stored value and carries the overrides', () => {
     const view = registrationModeView(
-      interpretRegistrations({ rows: { registrations_mode: '--- maybe\n' }, version: v43, schema: 'thing-columns', env: { ...ENV, singleUserMode: true } }),
+      interpretRegistrations({
+        rows: { registrations_mode: '--- maybe\n' },
+        version: v43,
+        schema: 'thing-columns',
+        env: { ...ENV, singleUserMode: true },
+      }),
     );
     expect(view.mode).toBeUndefined();
     expect(view.label).toBe('Unrecognised (the text "maybe")');
@@ -90,7 +114,14 @@ describe('registrationModeView', () => {
   });
 
   it('warns that 4.2.8+ may switch open registrations to approval', () => {
-    const view = registrationModeView(interpretRegistrations({ rows: { registrations_mode: '--- open\n' }, version: v43, schema: 'thing-columns', env: ENV }));
+    const view = registrationModeView(
+      interpretRegistrations({
+        rows: { registrations_mode: '--- open\n' },
+        version: v43,
+        schema: 'thing-columns',
+        env: ENV,
+      }),
+    );
     expect(view).toMatchObject({ mode: 'open', label: 'Open', effective: 'open' });
     expect(view.overrides.map((o) => o.code)).toEqual(['auto_switch_to_approved']);
   });

@@ -15,12 +15,27 @@ import { changeRegistrationsSchema } from '@/lib/validations/registrations';
 
 const v = (text: string): VersionInfo => ({ version: parseMastodonVersion(text) as MastodonVersion, source: 'web' });
 const UNKNOWN: VersionInfo = { problem: 'the image tag "latest" names no version' };
-const ENV: RegistrationOverridesEnv = { singleUserMode: false, autoApprovedSwitchDisabled: false, emailDomainAllowlist: false };
+const ENV: RegistrationOverridesEnv = {
+  singleUserMode: false,
+  autoApprovedSwitchDisabled: false,
+  emailDomainAllowlist: false,
+};
 
 describe('interpretRegistrations: mode, stored or default', () => {
   it('reads a stored mode, whatever YAML form it has', () => {
-    for (const raw of ['--- approved\n', '--- approved', '--- approved\n...\n', "--- 'approved'\n", '--- "approved"\n']) {
-      const state = interpretRegistrations({ rows: { registrations_mode: raw }, version: v('4.3.17'), schema: 'thing-columns', env: ENV });
+    for (const raw of [
+      '--- approved\n',
+      '--- approved',
+      '--- approved\n...\n',
+      "--- 'approved'\n",
+      '--- "approved"\n',
+    ]) {
+      const state = interpretRegistrations({
+        rows: { registrations_mode: raw },
+        version: v('4.3.17'),
+        schema: 'thing-columns',
+        env: ENV,
+      });
       expect(state.mode).toEqual({ source: 'stored', raw, mode: 'approved' });
       expect(state.effective).toBe('approved');
     }
@@ -51,7 +66,15 @@ describe('interpretRegistrations: mode, stored or default', () => {
   });
 
   it('says the default is undecided on a minor-only version whose default changed at a patch release (v4.2)', () => {
-    const state = interpretRegistrations({ rows: {}, version: { version: parseMastodonVersion('v4.2') as MastodonVersion, source: 'the image tag ghcr.io/mastodon/mastodon:v4.2' }, schema: 'thing-columns', env: ENV });
+    const state = interpretRegistrations({
+      rows: {},
+      version: {
+        version: parseMastodonVersion('v4.2') as MastodonVersion,
+        source: 'the image tag ghcr.io/mastodon/mastodon:v4.2',
+      },
+      schema: 'thing-columns',
+      env: ENV,
+    });
     expect(state.mode.mode).toBeUndefined();
     expect(state.mode.defaultUnknown).toContain('4.2.0–4.2.7: open; 4.2.8 and later: closed');
     expect(state.mode.defaultUnknown).toContain('names no patch release');
@@ -59,11 +82,17 @@ describe('interpretRegistrations: mode, stored or default', () => {
   });
 
   it('decides the default on a minor-only version when it did not change within that minor (v4.3)', () => {
-    expect(interpretRegistrations({ rows: {}, version: v('v4.3'), schema: 'thing-columns', env: ENV }).mode).toEqual({ source: 'default', mode: 'none' });
+    expect(interpretRegistrations({ rows: {}, version: v('v4.3'), schema: 'thing-columns', env: ENV }).mode).toEqual({
+      source: 'default',
+      mode: 'none',
+    });
   });
 
   it('knows the default from the 4.4+ shape alone', () => {
-    expect(interpretRegistrations({ rows: {}, version: UNKNOWN, schema: 'var-unique', env: ENV }).mode).toEqual({ source: 'default', mode: 'none' });
+    expect(interpretRegistrations({ rows: {}, version: UNKNOWN, schema: 'var-unique', env: ENV }).mode).toEqual({
+      source: 'default',
+      mode: 'none',
+    });
   });
 
   it.each([
@@ -75,7 +104,12 @@ describe('interpretRegistrations: mode, stored or default', () => {
     ['---\nfollow: true\n', 'mapping'],
     ["--- 'open\n", 'not readable'],
   ])('shows the unknown stored value %j as such, without crashing', (raw, described) => {
-    const state = interpretRegistrations({ rows: { registrations_mode: raw }, version: v('4.3.17'), schema: 'thing-columns', env: ENV });
+    const state = interpretRegistrations({
+      rows: { registrations_mode: raw },
+      version: v('4.3.17'),
+      schema: 'thing-columns',
+      env: ENV,
+    });
     expect(state.mode.mode).toBeUndefined();
     expect(state.mode.unrecognised).toContain(described);
     expect(state.overrides.map((o) => o.code)).toContain('unrecognised_mode');
@@ -87,40 +121,97 @@ describe('interpretRegistrations: mode, stored or default', () => {
 
 describe('interpretRegistrations: overrides', () => {
   it('SINGLE_USER_MODE closes registrations whatever the setting', () => {
-    const state = interpretRegistrations({ rows: { registrations_mode: '--- open\n' }, version: v('4.2.0'), schema: 'thing-columns', env: { ...ENV, singleUserMode: true } });
+    const state = interpretRegistrations({
+      rows: { registrations_mode: '--- open\n' },
+      version: v('4.2.0'),
+      schema: 'thing-columns',
+      env: { ...ENV, singleUserMode: true },
+    });
     expect(state.mode.mode).toBe('open');
     expect(state.effective).toBe('closed');
     expect(state.overrides).toEqual([expect.objectContaining({ code: 'single_user_mode', tone: 'bad' })]);
   });
 
   it('warns of the automatic switch to approved (4.2.8+) when open', () => {
-    const state = interpretRegistrations({ rows: { registrations_mode: '--- open\n' }, version: v('4.3.17'), schema: 'thing-columns', env: ENV });
+    const state = interpretRegistrations({
+      rows: { registrations_mode: '--- open\n' },
+      version: v('4.3.17'),
+      schema: 'thing-columns',
+      env: ENV,
+    });
     expect(state.overrides).toEqual([expect.objectContaining({ code: 'auto_switch_to_approved', tone: 'warn' })]);
   });
 
   it('has no automatic switch before 4.2.8, nor when the mode is not open', () => {
-    expect(interpretRegistrations({ rows: { registrations_mode: '--- open\n' }, version: v('4.2.7'), schema: 'thing-columns', env: ENV }).overrides).toEqual([]);
-    expect(interpretRegistrations({ rows: { registrations_mode: '--- approved\n' }, version: v('4.4.4'), schema: 'var-unique', env: ENV }).overrides).toEqual([]);
+    expect(
+      interpretRegistrations({
+        rows: { registrations_mode: '--- open\n' },
+        version: v('4.2.7'),
+        schema: 'thing-columns',
+        env: ENV,
+      }).overrides,
+    ).toEqual([]);
+    expect(
+      interpretRegistrations({
+        rows: { registrations_mode: '--- approved\n' },
+        version: v('4.4.4'),
+        schema: 'var-unique',
+        env: ENV,
+      }).overrides,
+    ).toEqual([]);
   });
 
   it('warns of the hourly auto_close_registrations_scheduler from 4.2.8 (issue 16), and that v4.2 may have it', () => {
-    const on428 = interpretRegistrations({ rows: { registrations_mode: '--- open\n' }, version: v('4.2.8'), schema: 'thing-columns', env: ENV });
-    expect(on428.overrides).toEqual([expect.objectContaining({ code: 'auto_switch_to_approved', tone: 'warn', message: expect.stringContaining('From Mastodon 4.2.8 on, an hourly job') })]);
-    const onV42 = interpretRegistrations({ rows: { registrations_mode: '--- open\n' }, version: v('v4.2'), schema: 'thing-columns', env: ENV });
-    expect(onV42.overrides).toEqual([expect.objectContaining({ code: 'auto_switch_maybe', message: expect.stringContaining('names no patch release, so this may apply') })]);
+    const on428 = interpretRegistrations({
+      rows: { registrations_mode: '--- open\n' },
+      version: v('4.2.8'),
+      schema: 'thing-columns',
+      env: ENV,
+    });
+    expect(on428.overrides).toEqual([
+      expect.objectContaining({
+        code: 'auto_switch_to_approved',
+        tone: 'warn',
+        message: expect.stringContaining('From Mastodon 4.2.8 on, an hourly job'),
+      }),
+    ]);
+    const onV42 = interpretRegistrations({
+      rows: { registrations_mode: '--- open\n' },
+      version: v('v4.2'),
+      schema: 'thing-columns',
+      env: ENV,
+    });
+    expect(onV42.overrides).toEqual([
+      expect.objectContaining({
+        code: 'auto_switch_maybe',
+        message: expect.stringContaining('names no patch release, so this may apply'),
+      }),
+    ]);
   });
 
   it.each([
     [{ autoApprovedSwitchDisabled: true }, 'DISABLE_AUTOMATIC_SWITCHING_TO_APPROVED_REGISTRATIONS=true'],
     [{ emailDomainAllowlist: true }, 'EMAIL_DOMAIN_ALLOWLIST'],
   ])('notes the switch as disabled by %j', (env, why) => {
-    const state = interpretRegistrations({ rows: { registrations_mode: '--- open\n' }, version: v('4.4.4'), schema: 'var-unique', env: { ...ENV, ...env } });
-    expect(state.overrides).toEqual([expect.objectContaining({ code: 'auto_switch_disabled', tone: 'neutral', message: expect.stringContaining(why) })]);
+    const state = interpretRegistrations({
+      rows: { registrations_mode: '--- open\n' },
+      version: v('4.4.4'),
+      schema: 'var-unique',
+      env: { ...ENV, ...env },
+    });
+    expect(state.overrides).toEqual([
+      expect.objectContaining({ code: 'auto_switch_disabled', tone: 'neutral', message: expect.stringContaining(why) }),
+    ]);
     expect(state.effective).toBe('open');
   });
 
   it('says the switch may apply when the version is unknown on the old shape', () => {
-    const state = interpretRegistrations({ rows: { registrations_mode: '--- open\n' }, version: UNKNOWN, schema: 'thing-columns', env: ENV });
+    const state = interpretRegistrations({
+      rows: { registrations_mode: '--- open\n' },
+      version: UNKNOWN,
+      schema: 'thing-columns',
+      env: ENV,
+    });
     expect(state.overrides.map((o) => o.code)).toEqual(['auto_switch_maybe']);
   });
 });
@@ -130,7 +221,10 @@ describe('require_invite_text and closed_registrations_message', () => {
     expect(interpretFlag(undefined)).toEqual({ source: 'default', value: false });
     expect(interpretFlag('--- true\n')).toEqual({ source: 'stored', raw: '--- true\n', value: true });
     expect(interpretFlag('--- false')).toMatchObject({ value: false });
-    expect(interpretFlag("--- 'false'\n")).toMatchObject({ value: true, note: expect.stringContaining('Ruby counts it as true') });
+    expect(interpretFlag("--- 'false'\n")).toMatchObject({
+      value: true,
+      note: expect.stringContaining('Ruby counts it as true'),
+    });
     expect(interpretFlag('--- \n')).toMatchObject({ value: false });
   });
 
@@ -143,7 +237,9 @@ describe('require_invite_text and closed_registrations_message', () => {
 
 describe('the Rails cache prefix and SCAN patterns', () => {
   it('uses <ns>_cache: on ≤4.3 with REDIS_NAMESPACE, cache: otherwise', () => {
-    expect(cacheKeyPrefix({ version: v('4.3.17'), schema: 'thing-columns', redisNamespace: 'mastodon_ns' })).toBe('mastodon_ns_cache:');
+    expect(cacheKeyPrefix({ version: v('4.3.17'), schema: 'thing-columns', redisNamespace: 'mastodon_ns' })).toBe(
+      'mastodon_ns_cache:',
+    );
     expect(cacheKeyPrefix({ version: v('4.0.2'), schema: 'thing-columns', redisNamespace: 'x' })).toBe('x_cache:');
     expect(cacheKeyPrefix({ version: v('4.3.17'), schema: 'thing-columns' })).toBe('cache:');
     expect(cacheKeyPrefix({ version: v('4.4.4'), schema: 'var-unique', redisNamespace: 'mastodon_ns' })).toBe('cache:');
@@ -157,13 +253,19 @@ describe('the Rails cache prefix and SCAN patterns', () => {
       'cache:rails_settings_cached/*/require_invite_text',
       'cache:api/v*/instances/show*',
     ]);
-    expect(cachePatterns('a*b_cache:', ['registrations_mode'])[0]).toBe('a\\*b_cache:rails_settings_cached/*/registrations_mode');
+    expect(cachePatterns('a*b_cache:', ['registrations_mode'])[0]).toBe(
+      'a\\*b_cache:rails_settings_cached/*/registrations_mode',
+    );
   });
 });
 
 describe('changeRegistrationsSchema', () => {
   it('accepts the three modes, with or without requireReason', () => {
-    expect(changeRegistrationsSchema.parse({ mode: 'approved', requireReason: true, from: 'open' })).toEqual({ mode: 'approved', requireReason: true, from: 'open' });
+    expect(changeRegistrationsSchema.parse({ mode: 'approved', requireReason: true, from: 'open' })).toEqual({
+      mode: 'approved',
+      requireReason: true,
+      from: 'open',
+    });
     expect(changeRegistrationsSchema.parse({ mode: 'none' })).toEqual({ mode: 'none' });
   });
 

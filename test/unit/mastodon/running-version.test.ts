@@ -57,19 +57,27 @@ describe('parseVersionRb: the version in lib/mastodon/version.rb', () => {
     ['4.2.0 to 4.5 (default_prerelease)', versionRb(4, 5, 15, defaultPrerelease('')), '4.5.15'],
     ['4.6.0-rc.1', versionRb(4, 6, 0, defaultPrerelease('rc.1')), '4.6.0-rc.1'],
   ])('%s', (_, text, expected) => {
-    expect(parseVersionRb(text)).toEqual({ ...version(expected.replace(/rc3$/, '')), text: expected, patchKnown: true });
+    expect(parseVersionRb(text)).toEqual({
+      ...version(expected.replace(/rc3$/, '')),
+      text: expected,
+      patchKnown: true,
+    });
   });
 
   it('finds nothing in a file without the three numbers', () => {
     expect(parseVersionRb('')).toBeUndefined();
-    expect(parseVersionRb(versionRb(4, 3, 0, '').replace(/def patch\n\s*0/, 'def patch\n      ENV["P"]'))).toBeUndefined();
+    expect(
+      parseVersionRb(versionRb(4, 3, 0, '').replace(/def patch\n\s*0/, 'def patch\n      ENV["P"]')),
+    ).toBeUndefined();
   });
 });
 
 describe('versionFromInstance: the `version` of /api/v2/instance and /api/v1/instance', () => {
   it('reads the version, prerelease and build metadata included', () => {
     expect(versionFromInstance('{"domain":"m.example","version":"4.3.17"}')).toEqual(version('4.3.17'));
-    expect(versionFromInstance('{"uri":"m.example","version":"4.5.0-beta.1+glitch"}')?.text).toBe('4.5.0-beta.1+glitch');
+    expect(versionFromInstance('{"uri":"m.example","version":"4.5.0-beta.1+glitch"}')?.text).toBe(
+      '4.5.0-beta.1+glitch',
+    );
   });
 
   it('finds nothing in an answer without one', () => {
@@ -116,18 +124,38 @@ describe('firstVersion: each source in order, the first full version wins', () =
   it('does not read a minor-only tag as x.y.0, and lets a later full version win over it', async () => {
     const v42 = version('v4.2');
     expect(v42).toMatchObject({ major: 4, minor: 2, patch: 0, patchKnown: false });
-    const tagFirst = await firstVersion(sources([{ version: v42, source: 'the image tag m:v4.2' }, { version: version('4.2.9'), source: 'the image label' }], []));
-    expect(tagFirst).toMatchObject({ version: { text: '4.2.9', patchKnown: true }, source: 'the image label', passedOver: ['the image tag m:v4.2 names no patch release'] });
+    const tagFirst = await firstVersion(
+      sources(
+        [
+          { version: v42, source: 'the image tag m:v4.2' },
+          { version: version('4.2.9'), source: 'the image label' },
+        ],
+        [],
+      ),
+    );
+    expect(tagFirst).toMatchObject({
+      version: { text: '4.2.9', patchKnown: true },
+      source: 'the image label',
+      passedOver: ['the image tag m:v4.2 names no patch release'],
+    });
 
-    const tagOnly = await firstVersion(sources([{ problem: 'no label' }, { version: v42, source: 'the image tag m:v4.2' }], []));
+    const tagOnly = await firstVersion(
+      sources([{ problem: 'no label' }, { version: v42, source: 'the image tag m:v4.2' }], []),
+    );
     expect(tagOnly).toEqual({ version: v42, source: 'the image tag m:v4.2', passedOver: ['no label'], lasting: false });
   });
 
   it('says what each source lacked when none names a version, a failing source included', async () => {
     const refused = new AppError('docker_refused', 'Docker refused', 'exec refused');
-    const result = await firstVersion(sources([refused, new Error('secret detail'), { problem: 'the image tag "latest" of m-web-1 names no version' }], []));
+    const result = await firstVersion(
+      sources(
+        [refused, new Error('secret detail'), { problem: 'the image tag "latest" of m-web-1 names no version' }],
+        [],
+      ),
+    );
     expect(result).toEqual({
-      problem: 'source 0: exec refused; source 1: The server logged the details.; the image tag "latest" of m-web-1 names no version',
+      problem:
+        'source 0: exec refused; source 1: The server logged the details.; the image tag "latest" of m-web-1 names no version',
       lasting: false,
     });
   });
@@ -144,7 +172,10 @@ describe('sourcesFor: the label and the tag of a container', () => {
   });
 
   it('prefers the label over a minor-only tag, and falls back to that tag without one', async () => {
-    expect(await firstVersion(sourcesFor(container({ imageTag: 'v4.2', versionLabel: 'v4.2.9' })))).toMatchObject({ version: { text: '4.2.9' }, lasting: true });
+    expect(await firstVersion(sourcesFor(container({ imageTag: 'v4.2', versionLabel: 'v4.2.9' })))).toMatchObject({
+      version: { text: '4.2.9' },
+      lasting: true,
+    });
     expect(await firstVersion(sourcesFor(container({ imageTag: 'v4.2' })))).toMatchObject({
       version: { text: '4.2', patch: 0, patchKnown: false },
       source: 'the image tag ghcr.io/mastodon/mastodon:v4.2',
@@ -153,7 +184,13 @@ describe('sourcesFor: the label and the tag of a container', () => {
   });
 
   it('names every source it tried when none knows', async () => {
-    expect(await firstVersion(sourcesFor(container({ service: 'sidekiq', name: 'm-sidekiq-1', image: 'tootsuite/mastodon', imageTag: 'latest' })))).toEqual({
+    expect(
+      await firstVersion(
+        sourcesFor(
+          container({ service: 'sidekiq', name: 'm-sidekiq-1', image: 'tootsuite/mastodon', imageTag: 'latest' }),
+        ),
+      ),
+    ).toEqual({
       problem:
         'lib/mastodon/version.rb in m-sidekiq-1: the container is not running; tootsuite/mastodon:latest has no label org.opencontainers.image.version; ' +
         'the image tag "latest" of m-sidekiq-1 names no version',
@@ -166,7 +203,9 @@ describe('account creation takes its version from the same reader', () => {
   it('accepts an image with no tag whose label names the release, and refuses one nothing names', async () => {
     forgetRunningVersionsForTesting();
     const untagged = { image: 'tootsuite/mastodon', imageTag: 'latest' };
-    await expect(tootctlVersion(container({ ...untagged, id: 'a'.repeat(64), versionLabel: 'v4.0.2' }))).resolves.toMatchObject({ text: '4.0.2' });
+    await expect(
+      tootctlVersion(container({ ...untagged, id: 'a'.repeat(64), versionLabel: 'v4.0.2' })),
+    ).resolves.toMatchObject({ text: '4.0.2' });
     await expect(tootctlVersion(container({ ...untagged, id: 'b'.repeat(64) }))).rejects.toMatchObject({
       code: 'conflict',
       title: 'Unknown Mastodon version',

@@ -44,10 +44,14 @@ describe('parseYamlScalar: the forms Mastodon stores (mastodon.md §1.2)', () =>
   });
 
   it('reads long values Psych folds over lines (plain, single- and double-quoted)', () => {
-    expect(parseYamlScalar('--- We are not accepting new members at the moment, please\n  come back later.\n')).toMatchObject({
+    expect(
+      parseYamlScalar('--- We are not accepting new members at the moment, please\n  come back later.\n'),
+    ).toMatchObject({
       value: 'We are not accepting new members at the moment, please come back later.',
     });
-    expect(parseYamlScalar("--- 'Closed: we are not accepting new members at the moment,\n  please come back later.'\n")).toMatchObject({
+    expect(
+      parseYamlScalar("--- 'Closed: we are not accepting new members at the moment,\n  please come back later.'\n"),
+    ).toMatchObject({
       value: 'Closed: we are not accepting new members at the moment, please come back later.',
     });
     expect(parseYamlScalar("--- 'one\n\n  two'\n")).toMatchObject({ value: 'one\ntwo' });
@@ -56,7 +60,11 @@ describe('parseYamlScalar: the forms Mastodon stores (mastodon.md §1.2)', () =>
   });
 
   it('reads block scalars with every chomping indicator', () => {
-    expect(parseYamlScalar('--- |-\n  <p>Closed.</p>\n  <p>Ask us.</p>\n')).toEqual({ ok: true, tag: 'str', value: '<p>Closed.</p>\n<p>Ask us.</p>' });
+    expect(parseYamlScalar('--- |-\n  <p>Closed.</p>\n  <p>Ask us.</p>\n')).toEqual({
+      ok: true,
+      tag: 'str',
+      value: '<p>Closed.</p>\n<p>Ask us.</p>',
+    });
     expect(parseYamlScalar('--- |\n  a\n\n  b\n')).toMatchObject({ value: 'a\n\nb\n' });
     expect(parseYamlScalar('--- |+\n  a\n\n')).toMatchObject({ value: 'a\n\n' });
     expect(parseYamlScalar('--- |2-\n    indented\n  b\n')).toMatchObject({ value: '  indented\nb' });
@@ -99,7 +107,13 @@ describe('YAML 1.1 as Psych reads it', () => {
     expect(parseYamlScalar(document)).toEqual({ ok: true, tag: 'bool', value });
   });
 
-  it.each([["--- 'yes'\n", 'yes'], ['--- "off"\n', 'off'], ['--- y\n', 'y'], ['--- n\n', 'n'], ['--- |-\n  on\n', 'on']])('%j stays the text %j', (document, value) => {
+  it.each([
+    ["--- 'yes'\n", 'yes'],
+    ['--- "off"\n', 'off'],
+    ['--- y\n', 'y'],
+    ['--- n\n', 'n'],
+    ['--- |-\n  on\n', 'on'],
+  ])('%j stays the text %j', (document, value) => {
     expect(parseYamlScalar(document)).toEqual({ ok: true, tag: 'str', value });
   });
 

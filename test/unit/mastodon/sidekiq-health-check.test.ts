@@ -78,7 +78,10 @@ describe('parseHealthcheckGrep: Config.Healthcheck.Test', () => {
     [['CMD-SHELL', "ps aux | grep '[s]idekiq 6' || false"], { kind: 'major', major: 6 }],
     // As `docker run --health-cmd` keeps it (no YAML): the backslash stays; grep reads `\ ` as a space.
     [['CMD-SHELL', "ps aux | grep '[s]idekiq\\ 7' || false"], { kind: 'major', major: 7 }],
-    [['CMD-SHELL', "if [ -e /tmp/unhealthy ]; then exit 1; fi; ps aux | grep '[s]idekiq\\ 6' || false"], { kind: 'major', major: 6 }],
+    [
+      ['CMD-SHELL', "if [ -e /tmp/unhealthy ]; then exit 1; fi; ps aux | grep '[s]idekiq\\ 6' || false"],
+      { kind: 'major', major: 6 },
+    ],
     [['CMD-SHELL', "ps aux | grep '[s]idekiq [0-9]' || false"], { kind: 'any-major' }],
     // The official 4.5.0 compose file (issue 16): Sidekiq 7 or 8.
     [['CMD-SHELL', "ps aux | grep '[s]idekiq\\ [78]' || false"], { kind: 'majors', majors: [7, 8] }],
@@ -94,7 +97,11 @@ describe('parseHealthcheckGrep: Config.Healthcheck.Test', () => {
 
 describe('diagnoseSidekiqHealth', () => {
   it('confirms a stale check: greps 6, the 4.5 image ships 8, Redis shows Sidekiq alive', () => {
-    const [diagnosis, ...rest] = diagnoseSidekiqHealth({ containers: [sidekiq()], heartbeats: [BEAT], checks: checks({ kind: 'major', major: 6 }) });
+    const [diagnosis, ...rest] = diagnoseSidekiqHealth({
+      containers: [sidekiq()],
+      heartbeats: [BEAT],
+      checks: checks({ kind: 'major', major: 6 }),
+    });
     expect(rest).toEqual([]);
     expect(diagnosis).toMatchObject({
       kind: 'stale_check',
@@ -117,19 +124,37 @@ describe('diagnoseSidekiqHealth', () => {
   });
 
   it('after a 4.3 → 4.4 upgrade the fix greps 7', () => {
-    const [diagnosis] = diagnoseSidekiqHealth({ containers: [sidekiq({ imageTag: 'v4.4.4' })], heartbeats: [BEAT], checks: checks({ kind: 'major', major: 6 }) });
+    const [diagnosis] = diagnoseSidekiqHealth({
+      containers: [sidekiq({ imageTag: 'v4.4.4' })],
+      heartbeats: [BEAT],
+      checks: checks({ kind: 'major', major: 6 }),
+    });
     expect(diagnosis?.fix?.line).toBe(healthcheckLine(7));
   });
 
   it('without the check’s text, a silent failing probe makes it likely', () => {
     const [diagnosis] = diagnoseSidekiqHealth({ containers: [sidekiq()], heartbeats: [BEAT] });
-    expect(diagnosis).toMatchObject({ kind: 'stale_check', certainty: 'likely', imageSidekiqMajor: 8, fix: { line: healthcheckLine(8) } });
+    expect(diagnosis).toMatchObject({
+      kind: 'stale_check',
+      certainty: 'likely',
+      imageSidekiqMajor: 8,
+      fix: { line: healthcheckLine(8) },
+    });
     expect(diagnosis?.checkSidekiqMajor).toBeUndefined();
   });
 
   it('uses the heartbeat’s Sidekiq version when the tag names none', () => {
-    const [diagnosis] = diagnoseSidekiqHealth({ containers: [sidekiq({ imageTag: 'latest' })], heartbeats: [BEAT], checks: checks({ kind: 'major', major: 7 }) });
-    expect(diagnosis).toMatchObject({ kind: 'stale_check', certainty: 'confirmed', imageSidekiqMajor: 8, checkSidekiqMajor: 7 });
+    const [diagnosis] = diagnoseSidekiqHealth({
+      containers: [sidekiq({ imageTag: 'latest' })],
+      heartbeats: [BEAT],
+      checks: checks({ kind: 'major', major: 7 }),
+    });
+    expect(diagnosis).toMatchObject({
+      kind: 'stale_check',
+      certainty: 'confirmed',
+      imageSidekiqMajor: 8,
+      checkSidekiqMajor: 7,
+    });
   });
 
   it('uses the deployment version when the container’s tag names none', () => {
@@ -143,15 +168,26 @@ describe('diagnoseSidekiqHealth', () => {
   });
 
   it('offers only the version-agnostic line when the major is unknown', () => {
-    const [diagnosis] = diagnoseSidekiqHealth({ containers: [sidekiq({ imageTag: 'latest' })], heartbeats: [{ hostname: 'x', beatAgeSeconds: 1 }] });
-    expect(diagnosis).toMatchObject({ kind: 'stale_check', certainty: 'likely', fix: { agnosticLine: healthcheckLine('any') } });
+    const [diagnosis] = diagnoseSidekiqHealth({
+      containers: [sidekiq({ imageTag: 'latest' })],
+      heartbeats: [{ hostname: 'x', beatAgeSeconds: 1 }],
+    });
+    expect(diagnosis).toMatchObject({
+      kind: 'stale_check',
+      certainty: 'likely',
+      fix: { agnosticLine: healthcheckLine('any') },
+    });
     expect(diagnosis?.imageSidekiqMajor).toBeUndefined();
     expect(diagnosis?.fix?.line).toBeUndefined();
   });
 
   it('does not blame a check that greps the right major; it reports the probe instead', () => {
     const container = sidekiq({ lastProbe: { exitCode: 1, output: 'unhealthy: /tmp/unhealthy present', endedAt: '' } });
-    const [diagnosis] = diagnoseSidekiqHealth({ containers: [container], heartbeats: [BEAT], checks: checks({ kind: 'major', major: 8 }) });
+    const [diagnosis] = diagnoseSidekiqHealth({
+      containers: [container],
+      heartbeats: [BEAT],
+      checks: checks({ kind: 'major', major: 8 }),
+    });
     expect(diagnosis).toMatchObject({ kind: 'check_fails_while_alive', certainty: 'confirmed', checkSidekiqMajor: 8 });
     expect(diagnosis?.fix).toBeUndefined();
     expect(diagnosis?.message).toContain('which is what the image ships');
@@ -166,17 +202,31 @@ describe('diagnoseSidekiqHealth', () => {
   });
 
   it('a custom or version-agnostic check is not called stale', () => {
-    expect(diagnoseSidekiqHealth({ containers: [sidekiq()], heartbeats: [BEAT], checks: checks({ kind: 'other' }) })[0]?.kind).toBe('check_fails_while_alive');
-    expect(diagnoseSidekiqHealth({ containers: [sidekiq()], heartbeats: [BEAT], checks: checks({ kind: 'any-major' }) })[0]?.kind).toBe('check_fails_while_alive');
+    expect(
+      diagnoseSidekiqHealth({ containers: [sidekiq()], heartbeats: [BEAT], checks: checks({ kind: 'other' }) })[0]
+        ?.kind,
+    ).toBe('check_fails_while_alive');
+    expect(
+      diagnoseSidekiqHealth({ containers: [sidekiq()], heartbeats: [BEAT], checks: checks({ kind: 'any-major' }) })[0]
+        ?.kind,
+    ).toBe('check_fails_while_alive');
   });
 
   it('says nothing without a live heartbeat: then Docker may well be right', () => {
-    expect(diagnoseSidekiqHealth({ containers: [sidekiq()], heartbeats: [], checks: checks({ kind: 'major', major: 6 }) })).toEqual([]);
+    expect(
+      diagnoseSidekiqHealth({ containers: [sidekiq()], heartbeats: [], checks: checks({ kind: 'major', major: 6 }) }),
+    ).toEqual([]);
     expect(containersInDoubt([sidekiq()], [])).toEqual([]);
   });
 
   it('says nothing about healthy, starting, stopped or non-sidekiq containers', () => {
-    for (const overrides of [{ health: 'healthy' }, { health: 'starting' }, { health: 'none' }, { state: 'exited' }, { service: 'web' }] as Partial<ContainerView>[]) {
+    for (const overrides of [
+      { health: 'healthy' },
+      { health: 'starting' },
+      { health: 'none' },
+      { state: 'exited' },
+      { service: 'web' },
+    ] as Partial<ContainerView>[]) {
       expect(diagnoseSidekiqHealth({ containers: [sidekiq(overrides)], heartbeats: [BEAT] })).toEqual([]);
       expect(containersInDoubt([sidekiq(overrides)], [BEAT])).toEqual([]);
     }
@@ -193,7 +243,10 @@ describe('diagnoseSidekiqHealth', () => {
   });
 
   it('notices when the heartbeat comes from this very container (Docker’s default hostname is the short id)', () => {
-    const [diagnosis] = diagnoseSidekiqHealth({ containers: [sidekiq()], heartbeats: [{ hostname: ID.slice(0, 12), beatAgeSeconds: 9 }, BEAT] });
+    const [diagnosis] = diagnoseSidekiqHealth({
+      containers: [sidekiq()],
+      heartbeats: [{ hostname: ID.slice(0, 12), beatAgeSeconds: 9 }, BEAT],
+    });
     expect(diagnosis?.heartbeatFromContainer).toBe(true);
     expect(diagnosis?.heartbeatAgeSeconds).toBe(3.2);
   });

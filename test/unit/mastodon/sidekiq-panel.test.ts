@@ -36,7 +36,10 @@ describe('sidekiq formatting', () => {
 });
 
 const DATA: SidekiqPanelData = {
-  version: { version: { major: 4, minor: 5, patch: 0, patchKnown: true, text: '4.5.0' }, source: 'the image tag ghcr.io/mastodon/mastodon:v4.5.0' },
+  version: {
+    version: { major: 4, minor: 5, patch: 0, patchKnown: true, text: '4.5.0' },
+    source: 'the image tag ghcr.io/mastodon/mastodon:v4.5.0',
+  },
   report: {
     redis: 'redis:6379/0',
     prefix: '',
@@ -52,7 +55,17 @@ const DATA: SidekiqPanelData = {
     stats: { processed: 1_234_567, failed: 321, day: '2026-11-26', processedToday: 4321, failedToday: 12 },
     sets: { retry: 3, scheduled: 2, dead: 1 },
     processes: [
-      { identity: 'abc:7:0a', hostname: 'abc', pid: 7, version: '8.0.9', queues: ['default', 'ingress'], concurrency: 25, busy: 2, beatAgeSeconds: 3.4, quiet: false },
+      {
+        identity: 'abc:7:0a',
+        hostname: 'abc',
+        pid: 7,
+        version: '8.0.9',
+        queues: ['default', 'ingress'],
+        concurrency: 25,
+        busy: 2,
+        beatAgeSeconds: 3.4,
+        quiet: false,
+      },
     ],
     goneProcesses: 0,
     requiredQueues: ['default', 'push', 'mailers', 'pull', 'scheduler', 'ingress', 'fasp'],
@@ -127,7 +140,16 @@ describe('SidekiqPanel (server render)', () => {
   });
 
   it('shows the failure, and nothing stale, when the panel failed', () => {
-    const failed = render({ ok: false, error: { code: 'redis_unreachable', title: "Mastodon's Sidekiq's Redis is down", detail: 'redis:6379/0: connect ECONNREFUSED', fix: 'Start the redis container' }, at: '' });
+    const failed = render({
+      ok: false,
+      error: {
+        code: 'redis_unreachable',
+        title: "Mastodon's Sidekiq's Redis is down",
+        detail: 'redis:6379/0: connect ECONNREFUSED',
+        fix: 'Start the redis container',
+      },
+      at: '',
+    });
     expect(tagOf(failed, 'sidekiq-error')).toContain('data-code="redis_unreachable"');
     expect(failed).toContain('Fix: Start the redis container');
     expect(failed).not.toContain('sidekiq-queues');

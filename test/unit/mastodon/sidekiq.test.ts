@@ -48,8 +48,14 @@ describe('queueLatency: enqueued_at in both of Sidekiq’s formats', () => {
 
   it('an unreadable oldest job is said, not guessed', () => {
     expect(queueLatency('not json', NOW)).toEqual({ latencySeconds: null, problem: 'the oldest job is not JSON' });
-    expect(queueLatency('[1,2]', NOW)).toEqual({ latencySeconds: null, problem: 'the oldest job is not a Sidekiq job' });
-    expect(queueLatency(JSON.stringify({ class: 'X' }), NOW)).toEqual({ latencySeconds: null, problem: 'the oldest job has no enqueued_at' });
+    expect(queueLatency('[1,2]', NOW)).toEqual({
+      latencySeconds: null,
+      problem: 'the oldest job is not a Sidekiq job',
+    });
+    expect(queueLatency(JSON.stringify({ class: 'X' }), NOW)).toEqual({
+      latencySeconds: null,
+      problem: 'the oldest job has no enqueued_at',
+    });
     expect(queueLatency(JSON.stringify({ enqueued_at: '2026-11-26' }), NOW).latencySeconds).toBeNull();
   });
 
@@ -91,7 +97,15 @@ describe('decideNamespace: REDIS_NAMESPACE applies only up to 4.3', () => {
 describe('required queues and Mastodon’s process check', () => {
   it('adds fasp from 4.4', () => {
     expect(requiredQueuesFor(v('4.3.17'))).toEqual(['default', 'push', 'mailers', 'pull', 'scheduler', 'ingress']);
-    expect(requiredQueuesFor(v('4.4.0'))).toEqual(['default', 'push', 'mailers', 'pull', 'scheduler', 'ingress', 'fasp']);
+    expect(requiredQueuesFor(v('4.4.0'))).toEqual([
+      'default',
+      'push',
+      'mailers',
+      'pull',
+      'scheduler',
+      'ingress',
+      'fasp',
+    ]);
     expect(requiredQueuesFor(undefined)).not.toContain('fasp');
   });
 
@@ -99,8 +113,12 @@ describe('required queues and Mastodon’s process check', () => {
 
   it('takes the union of every process’s queues', () => {
     const required = requiredQueuesFor(v('4.4.4'));
-    expect(missingQueues(required, [proc(['default', 'push', 'mailers']), proc(['pull', 'scheduler', 'ingress'])])).toEqual(['fasp']);
-    expect(missingQueues(required, [proc(['default', 'push', 'mailers', 'pull', 'scheduler', 'ingress', 'fasp'])])).toEqual([]);
+    expect(
+      missingQueues(required, [proc(['default', 'push', 'mailers']), proc(['pull', 'scheduler', 'ingress'])]),
+    ).toEqual(['fasp']);
+    expect(
+      missingQueues(required, [proc(['default', 'push', 'mailers', 'pull', 'scheduler', 'ingress', 'fasp'])]),
+    ).toEqual([]);
     expect(missingQueues(required, [])).toEqual(required);
   });
 
@@ -118,10 +136,24 @@ describe('required queues and Mastodon’s process check', () => {
 });
 
 describe('parseProcess: the heartbeat hash', () => {
-  const info = { hostname: '5c1f0e2a9b7d', pid: 7, tag: 'mastodon', concurrency: 25, queues: ['default', 'push'], started_at: (NOW - 3_600_000) / 1000 };
+  const info = {
+    hostname: '5c1f0e2a9b7d',
+    pid: 7,
+    tag: 'mastodon',
+    concurrency: 25,
+    queues: ['default', 'push'],
+    started_at: (NOW - 3_600_000) / 1000,
+  };
 
   it('reads Sidekiq 7/8’s hash, with the version', () => {
-    const hash = { info: JSON.stringify({ ...info, version: '8.0.8', weights: [{ default: 8 }] }), busy: '2', beat: String((NOW - 4_000) / 1000), quiet: 'false', rss: '512000', rtt_us: '180' };
+    const hash = {
+      info: JSON.stringify({ ...info, version: '8.0.8', weights: [{ default: 8 }] }),
+      busy: '2',
+      beat: String((NOW - 4_000) / 1000),
+      quiet: 'false',
+      rss: '512000',
+      rtt_us: '180',
+    };
     expect(parseProcess('5c1f0e2a9b7d:7:0a1b', hash, NOW)).toEqual({
       identity: '5c1f0e2a9b7d:7:0a1b',
       hostname: '5c1f0e2a9b7d',
@@ -140,7 +172,11 @@ describe('parseProcess: the heartbeat hash', () => {
   });
 
   it('reads Sidekiq 6’s hash, which has no version', () => {
-    const process = parseProcess('h:7:n', { info: JSON.stringify(info), busy: '0', beat: String(NOW / 1000), quiet: 'true' }, NOW);
+    const process = parseProcess(
+      'h:7:n',
+      { info: JSON.stringify(info), busy: '0', beat: String(NOW / 1000), quiet: 'true' },
+      NOW,
+    );
     expect(process?.version).toBeUndefined();
     expect(process?.busy).toBe(0);
     expect(process?.quiet).toBe(true);
@@ -161,32 +197,72 @@ describe('sidekiqWarnings', () => {
   const alive: SidekiqProcess = { identity: 'h:1:a', hostname: 'h', queues: ['default'], quiet: false };
 
   it('says plainly when no process beats, counting the ones that stopped', () => {
-    const [warning] = sidekiqWarnings({ namespace: { mode: 'none' }, prefix: '', processes: [], goneProcesses: 2, missing: ['default'] });
+    const [warning] = sidekiqWarnings({
+      namespace: { mode: 'none' },
+      prefix: '',
+      processes: [],
+      goneProcesses: 2,
+      missing: ['default'],
+    });
     expect(warning?.code).toBe('no_processes');
     expect(warning?.tone).toBe('bad');
     expect(warning?.message).toContain('2 registered processes stopped beating');
   });
 
   it('names the missing queues like Mastodon’s system check', () => {
-    const warnings = sidekiqWarnings({ namespace: { mode: 'none' }, prefix: '', processes: [alive], goneProcesses: 0, missing: ['fasp'] });
-    expect(warnings).toEqual([expect.objectContaining({ code: 'missing_queues', tone: 'warn', message: expect.stringContaining('fasp queue') })]);
+    const warnings = sidekiqWarnings({
+      namespace: { mode: 'none' },
+      prefix: '',
+      processes: [alive],
+      goneProcesses: 0,
+      missing: ['fasp'],
+    });
+    expect(warnings).toEqual([
+      expect.objectContaining({ code: 'missing_queues', tone: 'warn', message: expect.stringContaining('fasp queue') }),
+    ]);
   });
 
   it('warns about a namespace 4.4+ refuses, and explains a guessed one', () => {
-    const ignored = sidekiqWarnings({ namespace: { mode: 'ignored', namespace: 'ns' }, prefix: '', processes: [alive], goneProcesses: 0, missing: [] });
+    const ignored = sidekiqWarnings({
+      namespace: { mode: 'ignored', namespace: 'ns' },
+      prefix: '',
+      processes: [alive],
+      goneProcesses: 0,
+      missing: [],
+    });
     expect(ignored.map((w) => w.code)).toEqual(['namespace_ignored']);
     expect(ignored[0]?.message).toContain('Remove REDIS_NAMESPACE');
-    const guessed = sidekiqWarnings({ namespace: { mode: 'detect', namespace: 'ns' }, prefix: 'ns:', processes: [alive], goneProcesses: 0, missing: [] });
+    const guessed = sidekiqWarnings({
+      namespace: { mode: 'detect', namespace: 'ns' },
+      prefix: 'ns:',
+      processes: [alive],
+      goneProcesses: 0,
+      missing: [],
+    });
     expect(guessed[0]).toMatchObject({ code: 'namespace_guessed', message: expect.stringContaining('under ns:') });
   });
 
   it('flags a quieted process', () => {
-    const warnings = sidekiqWarnings({ namespace: { mode: 'none' }, prefix: '', processes: [{ ...alive, quiet: true }], goneProcesses: 0, missing: [] });
+    const warnings = sidekiqWarnings({
+      namespace: { mode: 'none' },
+      prefix: '',
+      processes: [{ ...alive, quiet: true }],
+      goneProcesses: 0,
+      missing: [],
+    });
     expect(warnings.map((w) => w.code)).toEqual(['quiet_processes']);
   });
 
   it('is silent when all is well', () => {
-    expect(sidekiqWarnings({ namespace: { mode: 'applied', namespace: 'ns' }, prefix: 'ns:', processes: [alive], goneProcesses: 1, missing: [] })).toEqual([]);
+    expect(
+      sidekiqWarnings({
+        namespace: { mode: 'applied', namespace: 'ns' },
+        prefix: 'ns:',
+        processes: [alive],
+        goneProcesses: 1,
+        missing: [],
+      }),
+    ).toEqual([]);
   });
 });
 

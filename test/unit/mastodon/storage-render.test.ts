@@ -13,18 +13,42 @@ const GIB = 1024 * MIB;
 const line = (bytes: number) => ({ count: 1, active: 1, bytes, reclaimableBytes: 0 });
 
 function render(data: StoragePanelData): string {
-  return renderToString(createElement(StoragePanel, { initial: { ok: true, at: AT, data } satisfies PanelResult<StoragePanelData> }));
+  return renderToString(
+    createElement(StoragePanel, { initial: { ok: true, at: AT, data } satisfies PanelResult<StoragePanelData> }),
+  );
 }
 
 const BASE: StoragePanelData = {
   database: { ok: true, at: AT, data: { name: 'mastodon_production', bytes: 3.5 * GIB } },
-  redis: [{ server: 'redis:6379', roles: ['main', 'sidekiq', 'cache'], memory: { ok: true, at: AT, data: { usedBytes: 200 * MIB, peakBytes: 300 * MIB, maxBytes: 0 } } }],
+  redis: [
+    {
+      server: 'redis:6379',
+      roles: ['main', 'sidekiq', 'cache'],
+      memory: { ok: true, at: AT, data: { usedBytes: 200 * MIB, peakBytes: 300 * MIB, maxBytes: 0 } },
+    },
+  ],
   disk: {
     ok: true,
     at: AT,
-    data: { source: 'telegraf', path: '/', usedBytes: 120 * GIB, totalBytes: 150 * GIB, usedPercent: 84.2, atMs: Date.now(), influx: { version: '1.8.10', language: 'influxql', database: 'telegraf' } },
+    data: {
+      source: 'telegraf',
+      path: '/',
+      usedBytes: 120 * GIB,
+      totalBytes: 150 * GIB,
+      usedPercent: 84.2,
+      atMs: Date.now(),
+      influx: { version: '1.8.10', language: 'influxql', database: 'telegraf' },
+    },
   },
-  media: { state: 'measured', bytes: 42 * GIB, measuredAtMs: Date.now() - 12 * 60_000 - 5_000, durationMs: 900, container: 'mastodon-web-1', unreadable: 0, refreshing: false },
+  media: {
+    state: 'measured',
+    bytes: 42 * GIB,
+    measuredAtMs: Date.now() - 12 * 60_000 - 5_000,
+    durationMs: 900,
+    container: 'mastodon-web-1',
+    unreadable: 0,
+    refreshing: false,
+  },
 };
 
 describe('StoragePanel (server render)', () => {
@@ -38,14 +62,30 @@ describe('StoragePanel (server render)', () => {
   });
 
   it('says "measuring…" before the first measurement, and object storage with S3', () => {
-    expect(render({ ...BASE, media: { state: 'measuring', sinceMs: Date.now() } })).toMatch(/data-state="measuring".*measuring…/);
-    expect(render({ ...BASE, media: { state: 'object-storage', checkedAtMs: Date.now(), container: 'web', refreshing: false } })).toMatch(/data-state="object-storage".*Object storage/);
+    expect(render({ ...BASE, media: { state: 'measuring', sinceMs: Date.now() } })).toMatch(
+      /data-state="measuring".*measuring…/,
+    );
+    expect(
+      render({
+        ...BASE,
+        media: { state: 'object-storage', checkedAtMs: Date.now(), container: 'web', refreshing: false },
+      }),
+    ).toMatch(/data-state="object-storage".*Object storage/);
   });
 
   it('blanks only the part whose backend failed', () => {
     const html = render({
       ...BASE,
-      database: { ok: false, at: AT, error: { code: 'postgres_unreachable', title: "Mastodon's Postgres is down", detail: '127.0.0.1:5432 refused', fix: 'Start db.' } },
+      database: {
+        ok: false,
+        at: AT,
+        error: {
+          code: 'postgres_unreachable',
+          title: "Mastodon's Postgres is down",
+          detail: '127.0.0.1:5432 refused',
+          fix: 'Start db.',
+        },
+      },
     });
     expect(html).toContain('data-testid="storage-database-error" data-code="postgres_unreachable"');
     expect(html).toContain('42.0 GiB');
@@ -61,7 +101,13 @@ describe('StoragePanel (server render)', () => {
         at: AT,
         data: {
           source: 'docker',
-          usage: { images: line(3 * GIB), containers: line(10 * MIB), volumes: line(0), buildCache: { count: 2, active: 0, bytes: GIB, reclaimableBytes: GIB }, totalBytes: 4 * GIB + 10 * MIB },
+          usage: {
+            images: line(3 * GIB),
+            containers: line(10 * MIB),
+            volumes: line(0),
+            buildCache: { count: 2, active: 0, bytes: GIB, reclaimableBytes: GIB },
+            totalBytes: 4 * GIB + 10 * MIB,
+          },
           measuredAtMs: Date.now(),
           influxNote: 'InfluxDB is unreachable: x',
         },
@@ -77,7 +123,13 @@ describe('StoragePanel (server render)', () => {
   it('shows a failed measurement and when it is tried again', () => {
     const html = render({
       ...BASE,
-      media: { state: 'failed', error: { code: 'conflict', title: 'web is not running', detail: 'x' }, atMs: Date.now(), retryAtMs: Date.now() + 9 * 60_000 + 1000, refreshing: false },
+      media: {
+        state: 'failed',
+        error: { code: 'conflict', title: 'web is not running', detail: 'x' },
+        atMs: Date.now(),
+        retryAtMs: Date.now() + 9 * 60_000 + 1000,
+        refreshing: false,
+      },
     });
     expect(html).toContain('data-testid="storage-media-error" data-code="conflict"');
     expect(html).toContain('next try in 10 min');

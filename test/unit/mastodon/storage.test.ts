@@ -59,7 +59,11 @@ describe('Redis INFO memory', () => {
   });
 
   it('reads maxmemory 0 as no limit, and copes with an old Redis without a peak', () => {
-    expect(redisMemoryFromInfo('used_memory:100\nmaxmemory:0\n')).toEqual({ usedBytes: 100, peakBytes: 100, maxBytes: 0 });
+    expect(redisMemoryFromInfo('used_memory:100\nmaxmemory:0\n')).toEqual({
+      usedBytes: 100,
+      peakBytes: 100,
+      maxBytes: 0,
+    });
   });
 
   it('refuses an answer without used_memory', () => {
@@ -72,18 +76,28 @@ describe('distinctRedisServers', () => {
 
   it('shows one server when every role uses the same Redis', () => {
     const url = 'redis://:secret@redis:6379/0';
-    expect(distinctRedisServers({ main: target(url), sidekiq: target(url), cache: target(url) })).toEqual([{ server: 'redis:6379', roles: ['main', 'sidekiq', 'cache'] }]);
+    expect(distinctRedisServers({ main: target(url), sidekiq: target(url), cache: target(url) })).toEqual([
+      { server: 'redis:6379', roles: ['main', 'sidekiq', 'cache'] },
+    ]);
   });
 
   it('treats another db of the same server as the same server (INFO memory is per server)', () => {
     expect(
-      distinctRedisServers({ main: target('redis://redis:6379/0'), sidekiq: target('redis://redis/2'), cache: target('redis://:pw@redis:6379/1') }),
+      distinctRedisServers({
+        main: target('redis://redis:6379/0'),
+        sidekiq: target('redis://redis/2'),
+        cache: target('redis://:pw@redis:6379/1'),
+      }),
     ).toEqual([{ server: 'redis:6379', roles: ['main', 'sidekiq', 'cache'] }]);
   });
 
   it('lists a separate cache Redis apart', () => {
     expect(
-      distinctRedisServers({ main: target('redis://redis:6379/0'), sidekiq: target('redis://redis:6379/0'), cache: target('redis://cache:6380/0') }),
+      distinctRedisServers({
+        main: target('redis://redis:6379/0'),
+        sidekiq: target('redis://redis:6379/0'),
+        cache: target('redis://cache:6380/0'),
+      }),
     ).toEqual([
       { server: 'redis:6379', roles: ['main', 'sidekiq'] },
       { server: 'cache:6380', roles: ['cache'] },
@@ -93,15 +107,21 @@ describe('distinctRedisServers', () => {
 
 describe('parseDuOutput', () => {
   it('reads BusyBox and GNU du -sk output as bytes', () => {
-    expect(parseDuOutput({ exitCode: 0, stdout: '4\t/opt/mastodon/public/system\n', stderr: '' })).toEqual({ bytes: 4096, problems: [] });
-    expect(parseDuOutput({ exitCode: 0, stdout: '123456789\t/opt/mastodon/public/system\n', stderr: '' }).bytes).toBe(123_456_789 * 1024);
+    expect(parseDuOutput({ exitCode: 0, stdout: '4\t/opt/mastodon/public/system\n', stderr: '' })).toEqual({
+      bytes: 4096,
+      problems: [],
+    });
+    expect(parseDuOutput({ exitCode: 0, stdout: '123456789\t/opt/mastodon/public/system\n', stderr: '' }).bytes).toBe(
+      123_456_789 * 1024,
+    );
   });
 
   it('keeps the total when some folders could not be read (exit 1), and says so', () => {
     const reading = parseDuOutput({
       exitCode: 1,
       stdout: '2048\t/opt/mastodon/public/system\n',
-      stderr: "du: cannot read directory '/opt/mastodon/public/system/cache': Permission denied\ndu: cannot read directory '/opt/mastodon/public/system/x': Permission denied\n",
+      stderr:
+        "du: cannot read directory '/opt/mastodon/public/system/cache': Permission denied\ndu: cannot read directory '/opt/mastodon/public/system/x': Permission denied\n",
     });
     expect(reading.bytes).toBe(2048 * 1024);
     expect(reading.problems).toHaveLength(2);
@@ -109,7 +129,11 @@ describe('parseDuOutput', () => {
 
   it('names a missing media folder', () => {
     try {
-      parseDuOutput({ exitCode: 1, stdout: '', stderr: "du: cannot access '/opt/mastodon/public/system': No such file or directory\n" });
+      parseDuOutput({
+        exitCode: 1,
+        stdout: '',
+        stderr: "du: cannot access '/opt/mastodon/public/system': No such file or directory\n",
+      });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(AppError);
@@ -119,14 +143,23 @@ describe('parseDuOutput', () => {
   });
 
   it('fails on output that is not a du total', () => {
-    expect(() => parseDuOutput({ exitCode: 127, stdout: '', stderr: 'exec: "du": executable file not found in $PATH' })).toThrow(AppError);
+    expect(() =>
+      parseDuOutput({ exitCode: 127, stdout: '', stderr: 'exec: "du": executable file not found in $PATH' }),
+    ).toThrow(AppError);
     expect(() => parseDuOutput({ exitCode: 0, stdout: 'hello\n', stderr: '' })).toThrow(/du/);
   });
 });
 
 describe('media cache freshness', () => {
   const NOW = 1_800_000_000_000;
-  const size = (atMs: number): MediaOutcome => ({ kind: 'size', bytes: 5 * GIB, atMs, durationMs: 1200, container: 'mastodon-web-1', unreadable: 0 });
+  const size = (atMs: number): MediaOutcome => ({
+    kind: 'size',
+    bytes: 5 * GIB,
+    atMs,
+    durationMs: 1200,
+    container: 'mastodon-web-1',
+    unreadable: 0,
+  });
   const error = { code: 'conflict' as const, title: 'web is not running', detail: 'x' };
 
   it('measures on the first visit', () => {
@@ -149,7 +182,9 @@ describe('media cache freshness', () => {
     expect(mediaNeedsMeasuring({ failure: { error, atMs: NOW - MEDIA_RETRY_AFTER_MS + 1 } }, NOW)).toBe(false);
     expect(mediaNeedsMeasuring({ failure: { error, atMs: NOW - MEDIA_RETRY_AFTER_MS } }, NOW)).toBe(true);
     // A stale measurement followed by a fresh failure: the failure's back-off wins.
-    expect(mediaNeedsMeasuring({ last: size(NOW - 2 * MEDIA_MAX_AGE_MS), failure: { error, atMs: NOW - 1000 } }, NOW)).toBe(false);
+    expect(
+      mediaNeedsMeasuring({ last: size(NOW - 2 * MEDIA_MAX_AGE_MS), failure: { error, atMs: NOW - 1000 } }, NOW),
+    ).toBe(false);
   });
 
   it('accepts other limits (the constants are only defaults)', () => {
@@ -167,7 +202,14 @@ describe('mediaView', () => {
   });
 
   it('shows the cached size with its time while a newer one runs', () => {
-    const last: MediaCache['last'] = { kind: 'size', bytes: 42, atMs: NOW - 7 * 3_600_000, durationMs: 900, container: 'web', unreadable: 0 };
+    const last: MediaCache['last'] = {
+      kind: 'size',
+      bytes: 42,
+      atMs: NOW - 7 * 3_600_000,
+      durationMs: 900,
+      container: 'web',
+      unreadable: 0,
+    };
     expect(mediaView({ last, running })).toEqual({
       state: 'measured',
       bytes: 42,
@@ -180,25 +222,53 @@ describe('mediaView', () => {
   });
 
   it('keeps the last size and adds a newer failure', () => {
-    const last: MediaCache['last'] = { kind: 'size', bytes: 42, atMs: NOW - 1000, durationMs: 900, container: 'web', unreadable: 1, problem: 'du: cannot read' };
-    expect(mediaView({ last, failure: { error, atMs: NOW } })).toMatchObject({ state: 'measured', bytes: 42, unreadable: 1, problem: 'du: cannot read', lastError: error });
+    const last: MediaCache['last'] = {
+      kind: 'size',
+      bytes: 42,
+      atMs: NOW - 1000,
+      durationMs: 900,
+      container: 'web',
+      unreadable: 1,
+      problem: 'du: cannot read',
+    };
+    expect(mediaView({ last, failure: { error, atMs: NOW } })).toMatchObject({
+      state: 'measured',
+      bytes: 42,
+      unreadable: 1,
+      problem: 'du: cannot read',
+      lastError: error,
+    });
   });
 
   it('shows a failure with no size yet, and when it is tried again', () => {
-    expect(mediaView({ failure: { error, atMs: NOW } })).toEqual({ state: 'failed', error, atMs: NOW, retryAtMs: NOW + MEDIA_RETRY_AFTER_MS, refreshing: false });
+    expect(mediaView({ failure: { error, atMs: NOW } })).toEqual({
+      state: 'failed',
+      error,
+      atMs: NOW,
+      retryAtMs: NOW + MEDIA_RETRY_AFTER_MS,
+      refreshing: false,
+    });
   });
 
   it('says object storage when S3 is enabled', () => {
-    expect(mediaView({ last: { kind: 'object-storage', atMs: NOW, container: 'web' } })).toEqual({ state: 'object-storage', checkedAtMs: NOW, container: 'web', refreshing: false });
+    expect(mediaView({ last: { kind: 'object-storage', atMs: NOW, container: 'web' } })).toEqual({
+      state: 'object-storage',
+      checkedAtMs: NOW,
+      container: 'web',
+      refreshing: false,
+    });
   });
 });
 
 describe('host disk from Telegraf', () => {
   it('asks for the newest used, total, free and used_percent of /', () => {
-    const statements = diskQueries().map((query) => buildInfluxqlStatement(query, { fromMs: 1000, toMs: 901_001, intervalMs: 60_000 }));
+    const statements = diskQueries().map((query) =>
+      buildInfluxqlStatement(query, { fromMs: 1000, toMs: 901_001, intervalMs: 60_000 }),
+    );
     expect(statements).toEqual(
       ['used', 'total', 'free', 'used_percent'].map(
-        (field) => `SELECT last("${field}") AS "value" FROM "disk" WHERE "path" = '/' AND time >= 1000ms AND time < 901001ms`,
+        (field) =>
+          `SELECT last("${field}") AS "value" FROM "disk" WHERE "path" = '/' AND time >= 1000ms AND time < 901001ms`,
       ),
     );
     expect(DISK_PATH).toBe('/');
@@ -213,12 +283,28 @@ describe('host disk from Telegraf', () => {
       series('disk_free', [[2000, 93 * GIB]]),
       series('disk_used_percent', [[2000, 34.5]]),
     ];
-    expect(telegrafDiskFrom(raw)).toEqual({ usedBytes: 49 * GIB, totalBytes: 150 * GIB, freeBytes: 93 * GIB, usedPercent: 34.5, atMs: 2000 });
+    expect(telegrafDiskFrom(raw)).toEqual({
+      usedBytes: 49 * GIB,
+      totalBytes: 150 * GIB,
+      freeBytes: 93 * GIB,
+      usedPercent: 34.5,
+      atMs: 2000,
+    });
   });
 
   it('computes the share as Telegraf does when used_percent is missing', () => {
-    const raw = [series('disk_used', [[2000, 30]]), series('disk_total', [[1000, 110]]), series('disk_free', [[2000, 70]])];
-    expect(telegrafDiskFrom(raw)).toEqual({ usedBytes: 30, totalBytes: 110, freeBytes: 70, usedPercent: 30, atMs: 1000 });
+    const raw = [
+      series('disk_used', [[2000, 30]]),
+      series('disk_total', [[1000, 110]]),
+      series('disk_free', [[2000, 70]]),
+    ];
+    expect(telegrafDiskFrom(raw)).toEqual({
+      usedBytes: 30,
+      totalBytes: 110,
+      freeBytes: 70,
+      usedPercent: 30,
+      atMs: 1000,
+    });
   });
 
   it('has nothing to say without used and total', () => {
@@ -241,7 +327,12 @@ describe('summarizeDockerDf', () => {
         { SizeRw: 20, State: 'exited' },
         { SizeRw: -1, State: 'created' },
       ],
-      Volumes: [{ UsageData: { Size: 400, RefCount: 1 } }, { UsageData: { Size: 50, RefCount: 0 } }, { UsageData: { Size: -1, RefCount: 0 } }, { UsageData: null }],
+      Volumes: [
+        { UsageData: { Size: 400, RefCount: 1 } },
+        { UsageData: { Size: 50, RefCount: 0 } },
+        { UsageData: { Size: -1, RefCount: 0 } },
+        { UsageData: null },
+      ],
       BuildCache: [
         { Size: 70, InUse: false, Shared: false },
         { Size: 30, InUse: true, Shared: false },
@@ -258,11 +349,19 @@ describe('summarizeDockerDf', () => {
   });
 
   it('copes with null lists (an old daemon, no build cache)', () => {
-    expect(summarizeDockerDf({ LayersSize: 0, Images: null, Containers: null, Volumes: null, BuildCache: null }).totalBytes).toBe(0);
+    expect(
+      summarizeDockerDf({ LayersSize: 0, Images: null, Containers: null, Volumes: null, BuildCache: null }).totalBytes,
+    ).toBe(0);
   });
 
   it('adds up the images when LayersSize is missing (the socket proxy answers for the project only)', () => {
-    const usage = summarizeDockerDf({ Images: [{ Containers: 2, Size: 300, SharedSize: 100 }, { Containers: 1, Size: 200, SharedSize: 0 }], BuildCache: [] });
+    const usage = summarizeDockerDf({
+      Images: [
+        { Containers: 2, Size: 300, SharedSize: 100 },
+        { Containers: 1, Size: 200, SharedSize: 0 },
+      ],
+      BuildCache: [],
+    });
     expect(usage.images).toEqual({ count: 2, active: 2, bytes: 500, reclaimableBytes: 0 });
   });
 });

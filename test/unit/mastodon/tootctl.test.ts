@@ -26,34 +26,55 @@ const OWNER = { username: 'alice', email: 'alice@example.org', role: 'Owner', co
 
 /** Where each version prints validation errors (the version table's tootctlErrorStream), with exit 1. */
 function failed(version: MastodonVersion, text: string) {
-  return factsFor(version).tootctlErrorStream === 'stderr' ? { stdout: '', stderr: text, exitCode: 1 } : { stdout: text, stderr: '', exitCode: 1 };
+  return factsFor(version).tootctlErrorStream === 'stderr'
+    ? { stdout: '', stderr: text, exitCode: 1 }
+    : { stdout: text, stderr: '', exitCode: 1 };
 }
 
 describe('buildCreateAccountArgv', () => {
   it('passes --approve from 4.2.0 on, and every option as one token', () => {
     for (const version of [V42, V43, V45, v('v4.2')]) {
       expect(buildCreateAccountArgv(OWNER, version)).toEqual([
-        'tootctl', 'accounts', 'create', 'alice', '--email=alice@example.org', '--confirmed', '--role=Owner', '--approve',
+        'tootctl',
+        'accounts',
+        'create',
+        'alice',
+        '--email=alice@example.org',
+        '--confirmed',
+        '--role=Owner',
+        '--approve',
       ]);
     }
   });
 
   it('leaves --approve out on 4.0 and 4.1 (Thor would take it for a second USERNAME; issue 16: it ships in 4.2.0)', () => {
     for (const version of [V40, v('4.1.0'), v('4.1.9'), v('v4.1')]) {
-      expect(buildCreateAccountArgv(OWNER, version)).toEqual(['tootctl', 'accounts', 'create', 'alice', '--email=alice@example.org', '--confirmed', '--role=Owner']);
+      expect(buildCreateAccountArgv(OWNER, version)).toEqual([
+        'tootctl',
+        'accounts',
+        'create',
+        'alice',
+        '--email=alice@example.org',
+        '--confirmed',
+        '--role=Owner',
+      ]);
     }
     expect(buildApproveArgv('alice')).toEqual(['tootctl', 'accounts', 'modify', 'alice', '--approve']);
   });
 
   it('leaves the flags out when they are off, and keeps a role with spaces in one token', () => {
-    expect(buildCreateAccountArgv({ ...OWNER, confirmed: false, approve: false, role: 'Head moderator' }, V43)).toEqual([
-      'tootctl', 'accounts', 'create', 'alice', '--email=alice@example.org', '--role=Head moderator',
-    ]);
+    expect(buildCreateAccountArgv({ ...OWNER, confirmed: false, approve: false, role: 'Head moderator' }, V43)).toEqual(
+      ['tootctl', 'accounts', 'create', 'alice', '--email=alice@example.org', '--role=Head moderator'],
+    );
   });
 
   it('never puts a value in a token of its own after an option', () => {
     const argv = buildCreateAccountArgv(OWNER, V43);
-    expect(argv.filter((token) => token.startsWith('-')).every((token) => /^--(email=|role=|confirmed$|approve$)/.test(token))).toBe(true);
+    expect(
+      argv
+        .filter((token) => token.startsWith('-'))
+        .every((token) => /^--(email=|role=|confirmed$|approve$)/.test(token)),
+    ).toBe(true);
   });
 });
 
@@ -68,7 +89,9 @@ describe('reserved usernames per version', () => {
   });
 
   it('explains it with the version', () => {
-    expect(reservedUsernameMessage(V43)).toMatch(/^Mastodon 4\.3\.17 reserves this username \(admin, support, .*before 4\.4\.4/);
+    expect(reservedUsernameMessage(V43)).toMatch(
+      /^Mastodon 4\.3\.17 reserves this username \(admin, support, .*before 4\.4\.4/,
+    );
     expect(reservedUsernameMessage(v('v4.4'))).toContain('the patch release decides: 4.4.0–4.4.3: admin,');
   });
 
@@ -81,29 +104,50 @@ describe('reserved usernames per version', () => {
 
 describe('parseCreateAccountOutput: success (every version)', () => {
   it.each([V40, V42, V43, V45])('reads the password on %o', (version) => {
-    expect(parseCreateAccountOutput({ stdout: `OK\nNew password: ${PASSWORD}\n`, stderr: '', exitCode: 0 }, version)).toEqual({ ok: true, password: PASSWORD });
+    expect(
+      parseCreateAccountOutput({ stdout: `OK\nNew password: ${PASSWORD}\n`, stderr: '', exitCode: 0 }, version),
+    ).toEqual({ ok: true, password: PASSWORD });
   });
 
   it('ignores start-up warnings on stderr', () => {
     const stderr = 'W, [2024-01-01] WARN -- : DEPRECATION WARNING: something\n';
-    expect(parseCreateAccountOutput({ stdout: `OK\nNew password: ${PASSWORD}\n`, stderr, exitCode: 0 }, V43)).toEqual({ ok: true, password: PASSWORD });
+    expect(parseCreateAccountOutput({ stdout: `OK\nNew password: ${PASSWORD}\n`, stderr, exitCode: 0 }, V43)).toEqual({
+      ok: true,
+      password: PASSWORD,
+    });
   });
 
   it('does not accept a password without exit 0 and OK', () => {
-    expect(parseCreateAccountOutput({ stdout: `New password: ${PASSWORD}\n`, stderr: '', exitCode: 0 }, V43).ok).toBe(false);
-    expect(parseCreateAccountOutput({ stdout: `OK\nNew password: ${PASSWORD}\n`, stderr: '', exitCode: 1 }, V43).ok).toBe(false);
+    expect(parseCreateAccountOutput({ stdout: `New password: ${PASSWORD}\n`, stderr: '', exitCode: 0 }, V43).ok).toBe(
+      false,
+    );
+    expect(
+      parseCreateAccountOutput({ stdout: `OK\nNew password: ${PASSWORD}\n`, stderr: '', exitCode: 1 }, V43).ok,
+    ).toBe(false);
   });
 
   it('reports the --reattach conflict (exit 0, no password) as a failure', () => {
     const outcome = parseCreateAccountOutput(
-      { stdout: 'The chosen username is currently in use\nUse --force to reattach it anyway and delete the other user\n', stderr: '', exitCode: 0 },
+      {
+        stdout:
+          'The chosen username is currently in use\nUse --force to reattach it anyway and delete the other user\n',
+        stderr: '',
+        exitCode: 0,
+      },
       V43,
     );
-    expect(outcome).toEqual({ ok: false, fieldErrors: {}, message: expect.stringContaining('The chosen username is currently in use') });
+    expect(outcome).toEqual({
+      ok: false,
+      fieldErrors: {},
+      message: expect.stringContaining('The chosen username is currently in use'),
+    });
   });
 
   it('never echoes a password in a failure message', () => {
-    const outcome = parseCreateAccountOutput({ stdout: `OK\nNew password: ${PASSWORD.toUpperCase()}\n`, stderr: '', exitCode: 0 }, V43);
+    const outcome = parseCreateAccountOutput(
+      { stdout: `OK\nNew password: ${PASSWORD.toUpperCase()}\n`, stderr: '', exitCode: 0 },
+      V43,
+    );
     expect(outcome.ok).toBe(false);
     expect(JSON.stringify(outcome)).not.toContain(PASSWORD.toUpperCase());
   });
@@ -122,18 +166,36 @@ describe('parseCreateAccountOutput: 4.2+ error types', () => {
   });
 
   it.each([V42, V43, V45])('both taken on %o', (version) => {
-    const outcome = parseCreateAccountOutput(failed(version, 'Failure/Error: email\n    taken\nFailure/Error: account.username\n    taken\n'), version);
-    expect(outcome).toMatchObject({ ok: false, fieldErrors: { email: [expect.any(String)], username: [expect.any(String)] } });
+    const outcome = parseCreateAccountOutput(
+      failed(version, 'Failure/Error: email\n    taken\nFailure/Error: account.username\n    taken\n'),
+      version,
+    );
+    expect(outcome).toMatchObject({
+      ok: false,
+      fieldErrors: { email: [expect.any(String)], username: [expect.any(String)] },
+    });
   });
 
   it.each([V42, V43])('reserved on %o, with the version', (version) => {
-    const outcome = parseCreateAccountOutput(failed(version, 'Failure/Error: account.username\n    reserved\n'), version);
-    expect(outcome).toMatchObject({ ok: false, fieldErrors: { username: [expect.stringContaining(`Mastodon ${version.text} reserves`)] } });
+    const outcome = parseCreateAccountOutput(
+      failed(version, 'Failure/Error: account.username\n    reserved\n'),
+      version,
+    );
+    expect(outcome).toMatchObject({
+      ok: false,
+      fieldErrors: { username: [expect.stringContaining(`Mastodon ${version.text} reserves`)] },
+    });
   });
 
   it('invalid and too long usernames', () => {
-    const outcome = parseCreateAccountOutput(failed(V43, 'Failure/Error: account.username\n    invalid\nFailure/Error: account.username\n    too_long\n'), V43);
-    expect(outcome).toMatchObject({ ok: false, fieldErrors: { username: [expect.stringMatching(/letters a–z/), expect.stringMatching(/at most 30/)] } });
+    const outcome = parseCreateAccountOutput(
+      failed(V43, 'Failure/Error: account.username\n    invalid\nFailure/Error: account.username\n    too_long\n'),
+      V43,
+    );
+    expect(outcome).toMatchObject({
+      ok: false,
+      fieldErrors: { username: [expect.stringMatching(/letters a–z/), expect.stringMatching(/at most 30/)] },
+    });
   });
 
   it.each([
@@ -147,12 +209,17 @@ describe('parseCreateAccountOutput: 4.2+ error types', () => {
 
   it.each([V40, V42, V43, V45])('unknown role on %o', (version) => {
     const outcome = parseCreateAccountOutput(failed(version, 'Cannot find user role with that name\n'), version);
-    expect(outcome).toMatchObject({ ok: false, fieldErrors: { role: [expect.stringMatching(/no role with this name/)] } });
+    expect(outcome).toMatchObject({
+      ok: false,
+      fieldErrors: { role: [expect.stringMatching(/no role with this name/)] },
+    });
   });
 
   it('reads the 4.3+ errors from stderr even with warnings before them', () => {
     const stderr = 'DEPRECATION WARNING: x\nFailure/Error: account.username\n    taken\n';
-    expect(parseCreateAccountOutput({ stdout: '', stderr, exitCode: 1 }, V43)).toMatchObject({ fieldErrors: { username: [expect.any(String)] } });
+    expect(parseCreateAccountOutput({ stdout: '', stderr, exitCode: 1 }, V43)).toMatchObject({
+      fieldErrors: { username: [expect.any(String)] },
+    });
   });
 
   it('an unexpected attribute becomes a general error', () => {
@@ -161,29 +228,52 @@ describe('parseCreateAccountOutput: 4.2+ error types', () => {
   });
 
   it('Thor errors (stderr in every version) become a general error with the output', () => {
-    const stderr = 'ERROR: "tootctl accounts create" was called with arguments ["alice", "--approve"]\nUsage: "tootctl accounts create USERNAME --email=EMAIL"\n';
+    const stderr =
+      'ERROR: "tootctl accounts create" was called with arguments ["alice", "--approve"]\nUsage: "tootctl accounts create USERNAME --email=EMAIL"\n';
     const outcome = parseCreateAccountOutput({ stdout: '', stderr, exitCode: 1 }, V40);
-    expect(outcome).toEqual({ ok: false, fieldErrors: {}, message: expect.stringContaining('was called with arguments') });
-    const missing = parseCreateAccountOutput({ stdout: '', stderr: "No value provided for required options '--email'\n", exitCode: 1 }, V42);
-    expect(missing).toMatchObject({ ok: false, message: expect.stringContaining("No value provided for required options '--email'") });
+    expect(outcome).toEqual({
+      ok: false,
+      fieldErrors: {},
+      message: expect.stringContaining('was called with arguments'),
+    });
+    const missing = parseCreateAccountOutput(
+      { stdout: '', stderr: "No value provided for required options '--email'\n", exitCode: 1 },
+      V42,
+    );
+    expect(missing).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("No value provided for required options '--email'"),
+    });
   });
 
   it('a crash with no output says so', () => {
-    expect(parseCreateAccountOutput({ stdout: '', stderr: '', exitCode: 137 }, V43)).toMatchObject({ ok: false, message: expect.stringMatching(/exit code 137: \(no output\)/) });
+    expect(parseCreateAccountOutput({ stdout: '', stderr: '', exitCode: 137 }, V43)).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/exit code 137: \(no output\)/),
+    });
   });
 });
 
 describe('parseCreateAccountOutput: 4.0 and 4.1 human messages (errors.to_h, in DEFAULT_LOCALE)', () => {
   it('reads 4.1.9 as it prints: English messages, not types (issue 16)', () => {
     const V41 = v('4.1.9');
-    const outcome = parseCreateAccountOutput(failed(V41, 'Failure/Error: account.username\n    has already been taken\n'), V41);
+    const outcome = parseCreateAccountOutput(
+      failed(V41, 'Failure/Error: account.username\n    has already been taken\n'),
+      V41,
+    );
     expect(outcome).toMatchObject({ ok: false, fieldErrors: { username: [expect.stringMatching(/already taken/)] } });
   });
 
   it('does not rely on English: a message in another DEFAULT_LOCALE is shown as printed, and said to be localised', () => {
     for (const version of [V40, v('4.1.9')]) {
-      const outcome = parseCreateAccountOutput(failed(version, 'Failure/Error: account.username\n    ist bereits vergeben\n'), version);
-      expect(outcome).toMatchObject({ ok: false, fieldErrors: { username: [expect.stringMatching(/ist bereits vergeben \(in the server's DEFAULT_LOCALE\)/)] } });
+      const outcome = parseCreateAccountOutput(
+        failed(version, 'Failure/Error: account.username\n    ist bereits vergeben\n'),
+        version,
+      );
+      expect(outcome).toMatchObject({
+        ok: false,
+        fieldErrors: { username: [expect.stringMatching(/ist bereits vergeben \(in the server's DEFAULT_LOCALE\)/)] },
+      });
     }
     // From 4.2 the type is printed, whatever the locale.
     const typed = parseCreateAccountOutput(failed(V42, 'Failure/Error: account.username\n    taken\n'), V42);
@@ -191,7 +281,10 @@ describe('parseCreateAccountOutput: 4.0 and 4.1 human messages (errors.to_h, in 
   });
 
   it('username taken', () => {
-    const outcome = parseCreateAccountOutput(failed(V40, 'Failure/Error: account.username\n    has already been taken\n'), V40);
+    const outcome = parseCreateAccountOutput(
+      failed(V40, 'Failure/Error: account.username\n    has already been taken\n'),
+      V40,
+    );
     expect(outcome).toMatchObject({ ok: false, fieldErrors: { username: [expect.stringMatching(/already taken/)] } });
   });
 
@@ -209,7 +302,10 @@ describe('parseCreateAccountOutput: 4.0 and 4.1 human messages (errors.to_h, in 
     ];
     for (const [message, expected] of cases) {
       const outcome = parseCreateAccountOutput(failed(V40, `Failure/Error: account.username\n    ${message}\n`), V40);
-      expect(outcome, message).toMatchObject({ ok: false, fieldErrors: { username: [expect.stringMatching(expected)] } });
+      expect(outcome, message).toMatchObject({
+        ok: false,
+        fieldErrors: { username: [expect.stringMatching(expected)] },
+      });
     }
     const email = parseCreateAccountOutput(failed(V40, 'Failure/Error: email\n    is invalid\n'), V40);
     expect(email).toMatchObject({ fieldErrors: { email: [expect.stringMatching(/not valid/)] } });
@@ -217,7 +313,10 @@ describe('parseCreateAccountOutput: 4.0 and 4.1 human messages (errors.to_h, in 
 
   it('both taken, email first as the stand-in prints them', () => {
     const outcome = parseCreateAccountOutput(
-      failed(V40, 'Failure/Error: email\n    has already been taken\nFailure/Error: account.username\n    has already been taken\n'),
+      failed(
+        V40,
+        'Failure/Error: email\n    has already been taken\nFailure/Error: account.username\n    has already been taken\n',
+      ),
       V40,
     );
     expect(outcome).toMatchObject({ fieldErrors: { email: [expect.any(String)], username: [expect.any(String)] } });
@@ -227,6 +326,9 @@ describe('parseCreateAccountOutput: 4.0 and 4.1 human messages (errors.to_h, in 
 describe('parseModifyOutput', () => {
   it('OK is success; anything else carries its message', () => {
     expect(parseModifyOutput({ stdout: 'OK\n', stderr: '', exitCode: 0 })).toEqual({ ok: true });
-    expect(parseModifyOutput({ stdout: 'No user with such username\n', stderr: '', exitCode: 1 })).toEqual({ ok: false, message: 'No user with such username' });
+    expect(parseModifyOutput({ stdout: 'No user with such username\n', stderr: '', exitCode: 1 })).toEqual({
+      ok: false,
+      message: 'No user with such username',
+    });
   });
 });

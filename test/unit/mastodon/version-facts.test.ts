@@ -4,7 +4,15 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { parseMastodonVersion, type MastodonVersion } from '@/lib/mastodon/version';
-import { factsFor, grepMajors, MINOR_FACTS, officialSidekiqGreps, PATCH_FACTS, RELEASES, type Step } from '@/lib/mastodon/version-facts';
+import {
+  factsFor,
+  grepMajors,
+  MINOR_FACTS,
+  officialSidekiqGreps,
+  PATCH_FACTS,
+  RELEASES,
+  type Step,
+} from '@/lib/mastodon/version-facts';
 
 function v(text: string): MastodonVersion {
   const version = parseMastodonVersion(text);
@@ -47,19 +55,30 @@ describe('the per-version facts table', () => {
     ['4.4.4', 'create-flag', 'error-type', 'none', true, 7, ['7']],
     ['4.5.0', 'create-flag', 'error-type', 'none', true, 8, ['[78]']],
     ['4.5.15', 'create-flag', 'error-type', 'none', true, 8, ['8']],
-  ] as const)('%s: approval %s, errors %s, default %s, auto-switch %s, Sidekiq %i, grep %j', (text, approval, errors, mode, autoSwitch, sidekiq, greps) => {
-    const facts = factsFor(v(text));
-    expect(facts.createApproval).toBe(approval);
-    expect(facts.validationErrorText).toBe(errors);
-    expect(facts.defaultRegistrationsMode).toEqual({ known: true, value: mode });
-    expect(facts.autoSwitchToApproved).toEqual({ known: true, value: autoSwitch });
-    expect(facts.sidekiqMajor).toBe(sidekiq);
-    expect(officialSidekiqGreps(v(text))).toEqual(greps);
-  });
+  ] as const)(
+    '%s: approval %s, errors %s, default %s, auto-switch %s, Sidekiq %i, grep %j',
+    (text, approval, errors, mode, autoSwitch, sidekiq, greps) => {
+      const facts = factsFor(v(text));
+      expect(facts.createApproval).toBe(approval);
+      expect(facts.validationErrorText).toBe(errors);
+      expect(facts.defaultRegistrationsMode).toEqual({ known: true, value: mode });
+      expect(facts.autoSwitchToApproved).toEqual({ known: true, value: autoSwitch });
+      expect(facts.sidekiqMajor).toBe(sidekiq);
+      expect(officialSidekiqGreps(v(text))).toEqual(greps);
+    },
+  );
 
   it('answers "either" for a fact that changes within the minor when the patch is unknown', () => {
-    expect(factsFor(v('v4.2')).defaultRegistrationsMode).toEqual({ known: false, either: ['open', 'none'], changesAt: ['4.2.8'] });
-    expect(factsFor(v('v4.2')).autoSwitchToApproved).toEqual({ known: false, either: [false, true], changesAt: ['4.2.8'] });
+    expect(factsFor(v('v4.2')).defaultRegistrationsMode).toEqual({
+      known: false,
+      either: ['open', 'none'],
+      changesAt: ['4.2.8'],
+    });
+    expect(factsFor(v('v4.2')).autoSwitchToApproved).toEqual({
+      known: false,
+      either: [false, true],
+      changesAt: ['4.2.8'],
+    });
     expect(factsFor(v('v4.4')).reservedUsernames.known).toBe(false);
     expect(factsFor(v('v4.3')).defaultRegistrationsMode).toEqual({ known: true, value: 'none' });
     expect(factsFor(v('v4.1')).createApproval).toBe('modify-after');
@@ -83,7 +102,9 @@ describe('the per-version facts table', () => {
     for (const file of files) {
       const text = readFileSync(file, 'utf8');
       if (!file.includes(`${path.sep}mastodon${path.sep}`) && !text.includes('MastodonVersion')) continue;
-      expect(text, file).not.toMatch(/\batLeast\(|versionTraits|\.minor\s*[<>]=?\s*\d|\.major\s*[<>]=?\s*\d|\.patch\s*[<>]=?\s*\d/);
+      expect(text, file).not.toMatch(
+        /\batLeast\(|versionTraits|\.minor\s*[<>]=?\s*\d|\.major\s*[<>]=?\s*\d|\.patch\s*[<>]=?\s*\d/,
+      );
     }
   });
 });

@@ -5,10 +5,20 @@ import { parseInfluxqlResponse } from '@/lib/metrics/influxql';
 import type { QueryWindow, SeriesQuery } from '@/lib/metrics/query-spec';
 
 // Deliberately not on a 10 s boundary, as preset windows ending "now" never are.
-const window: QueryWindow = { fromMs: Date.UTC(2026, 7, 21, 10, 0, 5), toMs: Date.UTC(2026, 7, 21, 11, 0, 5), intervalMs: 10_000 };
+const window: QueryWindow = {
+  fromMs: Date.UTC(2026, 7, 21, 10, 0, 5),
+  toMs: Date.UTC(2026, 7, 21, 11, 0, 5),
+  intervalMs: 10_000,
+};
 const RANGE = 'range(start: time(v: "2026-08-21T10:00:05.000Z"), stop: time(v: "2026-08-21T11:00:05.000Z"))';
 
-const cpuBusy: SeriesQuery = { id: 'cpu_busy', measurement: 'cpu', field: 'usage_idle', transform: 'busy', where: [{ tag: 'cpu', equals: 'cpu-total' }] };
+const cpuBusy: SeriesQuery = {
+  id: 'cpu_busy',
+  measurement: 'cpu',
+  field: 'usage_idle',
+  transform: 'busy',
+  where: [{ tag: 'cpu', equals: 'cpu-total' }],
+};
 const svcMem: SeriesQuery = {
   id: 'svc_mem',
   measurement: 'docker_container_mem',
@@ -68,8 +78,12 @@ describe('buildFluxQuery', () => {
     const lines = pipelineOf(buildFluxQuery([svcRx], window, 'telegraf'), 'svc_rx').split('\n');
     expect(lines).toContain('  |> filter(fn: (r) => r["container_name"] =~ /^my\\.proj[-_][^-_]+[-_][0-9]+$/)');
     expect(lines).toContain('  |> group(columns: ["container_name"])');
-    expect(lines).toContain('  |> filter(fn: (r) => r._measurement == "docker_container_net" and r._field == "rx_bytes" and r["network"] == "total")');
-    const aggregate = lines.indexOf('  |> aggregateWindow(every: 10s, fn: mean, createEmpty: false, timeSrc: "_start")');
+    expect(lines).toContain(
+      '  |> filter(fn: (r) => r._measurement == "docker_container_net" and r._field == "rx_bytes" and r["network"] == "total")',
+    );
+    const aggregate = lines.indexOf(
+      '  |> aggregateWindow(every: 10s, fn: mean, createEmpty: false, timeSrc: "_start")',
+    );
     const derivative = lines.indexOf('  |> derivative(unit: 1s, nonNegative: true)');
     expect(aggregate).toBeGreaterThan(0);
     expect(derivative).toBeGreaterThan(aggregate);
@@ -112,7 +126,12 @@ describe('buildFluxQuery', () => {
   it('keeps hostile names and values inside their string and regex literals', () => {
     const hostile = 'x") |> drop() \\ ${now()}';
     const queries: SeriesQuery[] = [
-      { ...svcMem, id: hostile, where: [{ tag: `t"${hostile}`, equals: hostile }], containers: { by: 'labels', project: hostile } },
+      {
+        ...svcMem,
+        id: hostile,
+        where: [{ tag: `t"${hostile}`, equals: hostile }],
+        containers: { by: 'labels', project: hostile },
+      },
       { ...svcRx, containers: { by: 'name', project: hostile } },
     ];
     const script = buildFluxQuery(queries, window, hostile);
@@ -121,10 +140,17 @@ describe('buildFluxQuery', () => {
     expect(script).toContain(`r["t\\"x\\") |> drop() \\\\ \\\${now()}"] == ${escaped}`);
     expect(script).toContain(`  |> filter(fn: (r) => r["com.docker.compose.project"] == ${escaped})`);
     expect(script).toContain(`  |> yield(name: ${escaped})`);
-    expect(script).toContain('  |> filter(fn: (r) => r["container_name"] =~ /^x"\\) \\|> drop\\(\\) \\\\ \\$\\{now\\(\\)\\}[-_][^-_]+[-_][0-9]+$/)');
+    expect(script).toContain(
+      '  |> filter(fn: (r) => r["container_name"] =~ /^x"\\) \\|> drop\\(\\) \\\\ \\$\\{now\\(\\)\\}[-_][^-_]+[-_][0-9]+$/)',
+    );
     // Every pipeline still has exactly its own steps: nothing leaked out of a literal into a new one.
     expect(script.match(/\|> drop\(\)/g)).toHaveLength(6);
-    expect(script.split('\n').filter((line) => line.startsWith('  |> ')).map((line) => line.slice(5, line.indexOf('(')))).toEqual([
+    expect(
+      script
+        .split('\n')
+        .filter((line) => line.startsWith('  |> '))
+        .map((line) => line.slice(5, line.indexOf('('))),
+    ).toEqual([
       ...['range', 'filter', 'filter', 'group', 'aggregateWindow', 'map', 'yield'],
       ...['range', 'filter', 'filter', 'group', 'aggregateWindow', 'map', 'derivative', 'yield'],
     ]);
@@ -279,7 +305,13 @@ describe('parseFluxCsv', () => {
         ',result,table,_start,_stop,_time,_value,_field,_measurement,com.docker.compose.project,com.docker.compose.service,container_name,container_status',
         `,,0,${START},${STOP},2026-08-21T11:00:00Z,104857600,usage,docker_container_mem,mastodon,web,mastodon-web-1,running`,
       ],
-      ['#group,false,false,false,false', '#datatype,string,long,dateTime:RFC3339,double', '#default,_result,,,', ',result,table,_time,_value', ',,0,2026-08-21T10:00:00Z,1'],
+      [
+        '#group,false,false,false,false',
+        '#datatype,string,long,dateTime:RFC3339,double',
+        '#default,_result,,,',
+        ',result,table,_time,_value',
+        ',,0,2026-08-21T10:00:00Z,1',
+      ],
     );
     expect(parseFluxCsv([lastSvcMem], csv)).toEqual([
       {
@@ -320,11 +352,21 @@ describe('parseFluxCsv', () => {
   it('throws the message of an error table that follows data', () => {
     const run = () => parseFluxCsv([cpuBusy, svcMem], answer(svcMemBlock, errorBlock));
     expect(run).toThrow(FluxQueryError);
-    expect(run).toThrow('runtime error @5:6-5:70: aggregateWindow: query terminated, reached maximum allowed memory limits');
+    expect(run).toThrow(
+      'runtime error @5:6-5:70: aggregateWindow: query terminated, reached maximum allowed memory limits',
+    );
   });
 
   it("throws the message of an answer that is only an error, unquoted as Go's CSV writer quotes it", () => {
-    const csv = answer(['#datatype,string,string', '#group,true,true', '#default,,', ',error,reference', ',"failed to initialize execute state: bucket ""telegraf"" not found",']);
-    expect(() => parseFluxCsv([cpuBusy], csv)).toThrow(/failed to initialize execute state: bucket "telegraf" not found/);
+    const csv = answer([
+      '#datatype,string,string',
+      '#group,true,true',
+      '#default,,',
+      ',error,reference',
+      ',"failed to initialize execute state: bucket ""telegraf"" not found",',
+    ]);
+    expect(() => parseFluxCsv([cpuBusy], csv)).toThrow(
+      /failed to initialize execute state: bucket "telegraf" not found/,
+    );
   });
 });

@@ -8,7 +8,13 @@ import type { ContainerView } from '@/lib/docker/types';
 import type { RawSeries } from '@/lib/metrics/query-spec';
 import type { MetricChart } from '@/lib/metrics/types';
 
-const config = { url: 'http://influx:8086', database: 'telegraf', token: 'u:p', language: 'auto' as const, timeoutMs: 1000 };
+const config = {
+  url: 'http://influx:8086',
+  database: 'telegraf',
+  token: 'u:p',
+  language: 'auto' as const,
+  timeoutMs: 1000,
+};
 
 describe('the InfluxDB version and the query language', () => {
   it.each([
@@ -35,15 +41,23 @@ describe('the InfluxDB version and the query language', () => {
   });
 
   it('refuses Flux where the server has none, saying what to set', () => {
-    expect(() => chooseQueryLanguage({ language: 'flux', bucket: 'b' }, parseInfluxVersion('3.2.0'))).toThrow(/does not speak Flux/);
-    expect(() => chooseQueryLanguage({ language: 'flux', bucket: 'b' }, parseInfluxVersion('1.7.11'))).toThrow(/does not speak Flux/);
+    expect(() => chooseQueryLanguage({ language: 'flux', bucket: 'b' }, parseInfluxVersion('3.2.0'))).toThrow(
+      /does not speak Flux/,
+    );
+    expect(() => chooseQueryLanguage({ language: 'flux', bucket: 'b' }, parseInfluxVersion('1.7.11'))).toThrow(
+      /does not speak Flux/,
+    );
   });
 });
 
 describe('InfluxDB error messages', () => {
   it.each([
     ['database not found: telegraf', 'influx_not_found', /database "telegraf"/],
-    ['error authorizing query: dashboard not authorized to execute statement \'SELECT 1\', requires READ on telegraf', 'influx_not_found', /no READ grant/],
+    [
+      "error authorizing query: dashboard not authorized to execute statement 'SELECT 1', requires READ on telegraf",
+      'influx_not_found',
+      /no READ grant/,
+    ],
     ['failed to initialize execute state: could not find bucket "telegraf"', 'influx_not_found', /bucket "telegraf"/],
     ['bucket "metrics" not found', 'influx_not_found', /bucket "metrics"/],
     ['authorization failed', 'influx_auth_refused', /not accepted/],
@@ -64,10 +78,22 @@ describe('chart assembly', () => {
   it('sums bucket-wise, null only where every input is null', () => {
     expect(
       sumByTime([
-        [[1, 1], [2, null], [3, null]],
-        [[1, 2], [2, 5], [3, null]],
+        [
+          [1, 1],
+          [2, null],
+          [3, null],
+        ],
+        [
+          [1, 2],
+          [2, 5],
+          [3, null],
+        ],
       ]),
-    ).toEqual([[1, 3], [2, 5], [3, null]]);
+    ).toEqual([
+      [1, 3],
+      [2, 5],
+      [3, null],
+    ]);
   });
 
   it('groups containers into services in Mastodon order, scaled sidekiqs summed', () => {
@@ -75,7 +101,11 @@ describe('chart assembly', () => {
       { queryId: 'm', tags: { container_name: 'p-sidekiq-2' }, points: [[1, 10]] as Array<[number, number | null]> },
       { queryId: 'm', tags: { container_name: 'p-web-1' }, points: [[1, 5]] as Array<[number, number | null]> },
       { queryId: 'm', tags: { container_name: 'p_sidekiq_1' }, points: [[1, 7]] as Array<[number, number | null]> },
-      { queryId: 'm', tags: { container_name: 'x', 'com.docker.compose.service': 'zeta' }, points: [[1, 1]] as Array<[number, number | null]> },
+      {
+        queryId: 'm',
+        tags: { container_name: 'x', 'com.docker.compose.service': 'zeta' },
+        points: [[1, 1]] as Array<[number, number | null]>,
+      },
       { queryId: 'other', tags: { container_name: 'p-db-1' }, points: [[1, 1]] as Array<[number, number | null]> },
     ];
     const byService = perService(raw, 'm', 'p', ['web', 'streaming', 'sidekiq', 'db']);
@@ -83,7 +113,7 @@ describe('chart assembly', () => {
     expect(byService.get('sidekiq')).toEqual([[1, 17]]);
   });
 
-  it('says why a service line ends, with Docker\'s state, instead of showing a flat zero', () => {
+  it("says why a service line ends, with Docker's state, instead of showing a flat zero", () => {
     const chart: MetricChart = {
       id: 'service-memory',
       title: '',
@@ -94,8 +124,14 @@ describe('chart assembly', () => {
         { key: 'sidekiq', label: 'sidekiq', points: [], lastSeenMs: 3_000_000 },
       ],
     };
-    const container = (service: string, state: ContainerView['state']) => ({ service, state, name: `p-${service}-1` }) as ContainerView;
-    const notices = stoppedNotices([chart], [container('web', 'running'), container('sidekiq', 'exited'), container('redis', 'running')], 3_600_000, 10_000);
+    const container = (service: string, state: ContainerView['state']) =>
+      ({ service, state, name: `p-${service}-1` }) as ContainerView;
+    const notices = stoppedNotices(
+      [chart],
+      [container('web', 'running'), container('sidekiq', 'exited'), container('redis', 'running')],
+      3_600_000,
+      10_000,
+    );
     expect(notices.map((n) => n.text)).toEqual([
       "sidekiq: no data for the last 10 min (Docker: exited). A stopped container vanishes from Telegraf's data, so its lines end instead of dropping to zero.",
       'redis: no data in this range. Telegraf records only running containers.',

@@ -59,23 +59,45 @@ const options = { intervalMs: 10_000, windowMs: WINDOW, reason: 'not_configured'
 
 // Three rounds: sidekiq runs two containers; web stops before the third round.
 const samples: LiveSample[] = [
-  sample(T0, [container('web', 1, { memBytes: 300 * MIB }), container('sidekiq', 1, { memBytes: 200 * MIB }), container('sidekiq', 2, { memBytes: 250 * MIB })], {
-    cpuBusyPercent: null,
-  }),
+  sample(
+    T0,
+    [
+      container('web', 1, { memBytes: 300 * MIB }),
+      container('sidekiq', 1, { memBytes: 200 * MIB }),
+      container('sidekiq', 2, { memBytes: 250 * MIB }),
+    ],
+    {
+      cpuBusyPercent: null,
+    },
+  ),
   sample(T0 + 10_000, [
     container('web', 1, { memBytes: 310 * MIB, cpuPercent: 20, rxBytesPerSecond: 1000, txBytesPerSecond: 500 }),
     container('sidekiq', 1, { memBytes: 210 * MIB, cpuPercent: 30, rxBytesPerSecond: 100, txBytesPerSecond: 50 }),
     container('sidekiq', 2, { memBytes: 260 * MIB, cpuPercent: 45.5, rxBytesPerSecond: 200, txBytesPerSecond: null }),
   ]),
-  sample(T0 + 20_000, [container('sidekiq', 1, { memBytes: 220 * MIB, cpuPercent: 10 }), container('sidekiq', 2, { memBytes: 270 * MIB, cpuPercent: 5 })], {
-    memAvailableBytes: 2 * GIB,
-  }),
+  sample(
+    T0 + 20_000,
+    [
+      container('sidekiq', 1, { memBytes: 220 * MIB, cpuPercent: 10 }),
+      container('sidekiq', 2, { memBytes: 270 * MIB, cpuPercent: 5 }),
+    ],
+    {
+      memAvailableBytes: 2 * GIB,
+    },
+  ),
 ];
 
 describe('liveMetricsView', () => {
   it('names charts and host series exactly as the InfluxDB path does, one point per sample', () => {
     const view = liveMetricsView(samples, options);
-    expect(view.charts.map((c) => c.id)).toEqual(['host-memory', 'host-cpu', 'host-load', 'service-memory', 'service-cpu', 'service-network']);
+    expect(view.charts.map((c) => c.id)).toEqual([
+      'host-memory',
+      'host-cpu',
+      'host-load',
+      'service-memory',
+      'service-cpu',
+      'service-network',
+    ]);
     const memory = chartOf(view, 'host-memory');
     expect(memory.unit).toBe('bytes');
     expect(memory.series.map((s) => s.key)).toEqual(['used', 'available']);
@@ -127,15 +149,21 @@ describe('liveMetricsView', () => {
   });
 
   it('orders services not in the given order alphabetically after the rest', () => {
-    const view = liveMetricsView([sample(T0, [container('web', 1), container('db', 1), container('streaming', 1), container('redis', 1)])], {
-      ...options,
-      serviceOrder: ['web', 'streaming'],
-    });
+    const view = liveMetricsView(
+      [sample(T0, [container('web', 1), container('db', 1), container('streaming', 1), container('redis', 1)])],
+      {
+        ...options,
+        serviceOrder: ['web', 'streaming'],
+      },
+    );
     expect(chartOf(view, 'service-memory').series.map((s) => s.key)).toEqual(['web', 'streaming', 'db', 'redis']);
   });
 
   it('leaves out of the network chart a service that never had a network', () => {
-    const view = liveMetricsView([sample(T0, [container('db', 1)]), sample(T0 + 10_000, [container('db', 1, { cpuPercent: 1 })])], options);
+    const view = liveMetricsView(
+      [sample(T0, [container('db', 1)]), sample(T0 + 10_000, [container('db', 1, { cpuPercent: 1 })])],
+      options,
+    );
     expect(chartOf(view, 'service-network').series).toEqual([]);
     expect(chartOf(view, 'service-memory').series.map((s) => s.key)).toEqual(['db']);
   });
@@ -144,14 +172,21 @@ describe('liveMetricsView', () => {
     const view = liveMetricsView(samples, { ...options, reason: 'influx_failed' });
     expect(view.source).toEqual({ kind: 'live', reason: 'influx_failed', windowMs: WINDOW });
     // The axis starts one interval before the first sample, or two minutes back, whichever is earlier.
-    expect(view.range).toEqual({ preset: 'live', fromMs: Math.min(T0 - 10_000, options.nowMs - 120_000), toMs: options.nowMs, intervalMs: 10_000 });
+    expect(view.range).toEqual({
+      preset: 'live',
+      fromMs: Math.min(T0 - 10_000, options.nowMs - 120_000),
+      toMs: options.nowMs,
+      intervalMs: 10_000,
+    });
     const full = liveMetricsView([sample(options.nowMs - WINDOW + 1, []), ...samples], options);
     expect(full.range.fromMs).toBe(options.nowMs - WINDOW);
     expect(view.refreshMs).toBe(10_000);
     expect(view.markers).toEqual([]);
     expect(view.notices).toHaveLength(1);
     expect(view.notices[0]).toMatchObject({ level: 'info' });
-    expect(view.notices[0]!.text).toMatch(/^Live numbers from Docker, measured every 10 s, because InfluxDB did not answer\./);
+    expect(view.notices[0]!.text).toMatch(
+      /^Live numbers from Docker, measured every 10 s, because InfluxDB did not answer\./,
+    );
     expect(view.notices[0]!.text).toContain('not stored');
     expect(view.notices[0]!.text).toContain('only while this page is open, for the last 15 minutes');
   });
@@ -166,17 +201,26 @@ describe('liveMetricsView', () => {
   it('warns when Docker failed in the newest round, and still draws the host', () => {
     const failed: LiveSample = {
       ...sample(T0 + 30_000, []),
-      docker: { code: 'docker_daemon_down', title: 'Docker is down: nothing answers', detail: '/var/run/docker.sock refused the connection.' },
+      docker: {
+        code: 'docker_daemon_down',
+        title: 'Docker is down: nothing answers',
+        detail: '/var/run/docker.sock refused the connection.',
+      },
     };
     const view = liveMetricsView([...samples, failed], { ...options, nowMs: T0 + 30_000 });
-    expect(view.notices[1]).toMatchObject({ level: 'warning', text: expect.stringContaining('Docker is down: nothing answers') });
+    expect(view.notices[1]).toMatchObject({
+      level: 'warning',
+      text: expect.stringContaining('Docker is down: nothing answers'),
+    });
     expect(pointsOf(chartOf(view, 'host-memory'), 'used')).toHaveLength(4);
     expect(pointsOf(chartOf(view, 'service-memory'), 'sidekiq')[3]).toEqual([T0 + 30_000, null]);
   });
 
   it('gives empty charts and a waiting notice before the first sample', () => {
     const view = liveMetricsView([], options);
-    expect(chartOf(view, 'host-memory').series.every((s) => s.points.length === 0 && s.lastSeenMs === undefined)).toBe(true);
+    expect(chartOf(view, 'host-memory').series.every((s) => s.points.length === 0 && s.lastSeenMs === undefined)).toBe(
+      true,
+    );
     expect(chartOf(view, 'service-memory').series).toEqual([]);
     expect(view.notices.map((n) => n.text)).toContain('Waiting for the first measurement.');
   });
@@ -204,7 +248,11 @@ describe('liveHeadline', () => {
 
   it('names the service using the most memory in the newest sample, summed over its containers', () => {
     // web alone (400 MiB) beats each sidekiq container but not their sum (500 MiB).
-    const newest = sample(T0 + 30_000, [container('web', 1, { memBytes: 400 * MIB }), container('sidekiq', 1, { memBytes: 240 * MIB }), container('sidekiq', 2, { memBytes: 260 * MIB })]);
+    const newest = sample(T0 + 30_000, [
+      container('web', 1, { memBytes: 400 * MIB }),
+      container('sidekiq', 1, { memBytes: 240 * MIB }),
+      container('sidekiq', 2, { memBytes: 260 * MIB }),
+    ]);
     const headline = liveHeadline([...samples, newest], 'not_configured', WINDOW);
     expect(headline.biggest).toMatchObject({ service: 'sidekiq', value: 500 * MIB, atMs: T0 + 30_000 });
     expect(headline.biggest?.trend).toEqual([
@@ -214,8 +262,14 @@ describe('liveHeadline', () => {
       [T0 + 30_000, 500 * MIB],
     ]);
 
-    const webWins = sample(T0 + 40_000, [container('web', 1, { memBytes: 600 * MIB }), container('sidekiq', 1, { memBytes: 240 * MIB })]);
-    expect(liveHeadline([...samples, webWins], 'not_configured', WINDOW).biggest).toMatchObject({ service: 'web', value: 600 * MIB });
+    const webWins = sample(T0 + 40_000, [
+      container('web', 1, { memBytes: 600 * MIB }),
+      container('sidekiq', 1, { memBytes: 240 * MIB }),
+    ]);
+    expect(liveHeadline([...samples, webWins], 'not_configured', WINDOW).biggest).toMatchObject({
+      service: 'web',
+      value: 600 * MIB,
+    });
   });
 
   it('keeps only the last hour in its trends', () => {
@@ -234,7 +288,10 @@ describe('liveHeadline', () => {
   });
 
   it('has no biggest service when Docker failed in the newest sample', () => {
-    const failed: LiveSample = { ...sample(T0 + 30_000, []), docker: { code: 'docker_socket_missing', title: 'Docker is down', detail: 'x' } };
+    const failed: LiveSample = {
+      ...sample(T0 + 30_000, []),
+      docker: { code: 'docker_socket_missing', title: 'Docker is down', detail: 'x' },
+    };
     const headline = liveHeadline([...samples, failed], 'not_configured', WINDOW);
     expect(headline.biggest).toBeNull();
     expect(headline.ram.value).toBe(25);

@@ -12,7 +12,8 @@ beforeEach(() => {
 });
 afterEach(() => store.cleanup());
 
-const container = (service: string, startedAt: string) => ({ name: `p-${service}-1`, id: `${service}0123456789`, service, startedAt }) as ContainerView;
+const container = (service: string, startedAt: string) =>
+  ({ name: `p-${service}-1`, id: `${service}0123456789`, service, startedAt }) as ContainerView;
 
 describe('restart markers', () => {
   it('marks dashboard restarts from the audit log, and Docker starts that no dashboard restart explains', () => {
@@ -39,7 +40,9 @@ describe('restart markers', () => {
     const id = auditStart({ actor: 'admin', session: 's', action: 'container.restarted', target: 'p-streaming-1' });
     auditFinish(id, { outcome: 'succeeded', durationMs: 10 });
     const later = Date.now() + 60_000;
-    const markers = restartMarkers({ fromMs: Date.now() - 60_000, toMs: later + 1 }, [container('streaming', new Date(later).toISOString())]);
+    const markers = restartMarkers({ fromMs: Date.now() - 60_000, toMs: later + 1 }, [
+      container('streaming', new Date(later).toISOString()),
+    ]);
     expect(markers.map((m) => m.source)).toEqual(['audit', 'docker']);
   });
 });

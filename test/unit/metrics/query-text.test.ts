@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 
 import { buildInfluxqlStatement, parseInfluxqlResponse } from '@/lib/metrics/influxql';
-import { composeNameRegexSource, fluxColumn, fluxString, influxqlIdentifier, influxqlRegex, influxqlString } from '@/lib/metrics/quote';
+import {
+  composeNameRegexSource,
+  fluxColumn,
+  fluxString,
+  influxqlIdentifier,
+  influxqlRegex,
+  influxqlString,
+} from '@/lib/metrics/quote';
 import type { SeriesQuery } from '@/lib/metrics/query-spec';
 
 const window = { fromMs: 1_700_000_000_000, toMs: 1_700_003_600_000, intervalMs: 10_000 };
@@ -14,7 +21,7 @@ describe('escaping', () => {
   });
 
   it('single-quotes literals so that a quote cannot end them', () => {
-    expect(influxqlString("mastodon")).toBe("'mastodon'");
+    expect(influxqlString('mastodon')).toBe("'mastodon'");
     expect(influxqlString("x' OR 1=1 --")).toBe("'x\\' OR 1=1 --'");
     expect(influxqlString('back\\slash')).toBe("'back\\\\slash'");
   });
@@ -31,8 +38,10 @@ describe('escaping', () => {
 
   it('does not match a project whose name only starts with this one (mdtest and mdtest-staging)', () => {
     const mdtest = new RegExp(composeNameRegexSource('mdtest'));
-    for (const name of ['mdtest-web-1', 'mdtest_sidekiq_1', 'mdtest-streaming-12']) expect(mdtest.test(name), name).toBe(true);
-    for (const name of ['mdtest-staging-web-1', 'mdtest_staging_web_1', 'mdtest-staging-sidekiq-2', 'mdtest-web-1-old']) expect(mdtest.test(name), name).toBe(false);
+    for (const name of ['mdtest-web-1', 'mdtest_sidekiq_1', 'mdtest-streaming-12'])
+      expect(mdtest.test(name), name).toBe(true);
+    for (const name of ['mdtest-staging-web-1', 'mdtest_staging_web_1', 'mdtest-staging-sidekiq-2', 'mdtest-web-1-old'])
+      expect(mdtest.test(name), name).toBe(false);
     const staging = new RegExp(composeNameRegexSource('mdtest-staging'));
     expect(staging.test('mdtest-staging-web-1')).toBe(true);
     expect(staging.test('mdtest-web-1')).toBe(false);
@@ -47,7 +56,13 @@ describe('escaping', () => {
 
 describe('InfluxQL statements', () => {
   it('builds CPU busy for the host with cpu-total and a null fill', () => {
-    const query: SeriesQuery = { id: 'cpu_busy', measurement: 'cpu', field: 'usage_idle', transform: 'busy', where: [{ tag: 'cpu', equals: 'cpu-total' }] };
+    const query: SeriesQuery = {
+      id: 'cpu_busy',
+      measurement: 'cpu',
+      field: 'usage_idle',
+      transform: 'busy',
+      where: [{ tag: 'cpu', equals: 'cpu-total' }],
+    };
     expect(buildInfluxqlStatement(query, window)).toBe(
       `SELECT 100 - mean("usage_idle") AS "value" FROM "cpu" WHERE "cpu" = 'cpu-total' AND time >= 1700000000000ms AND time < 1700003600000ms GROUP BY time(10s) fill(null)`,
     );
@@ -88,22 +103,72 @@ describe('InfluxQL statements', () => {
   it('parses a multi-statement answer by statement id, keeping nulls as gaps', () => {
     const queries: SeriesQuery[] = [
       { id: 'a', measurement: 'mem', field: 'used', transform: 'mean', where: [] },
-      { id: 'b', measurement: 'docker_container_mem', field: 'usage', transform: 'mean', where: [], containers: { by: 'labels', project: 'p' } },
+      {
+        id: 'b',
+        measurement: 'docker_container_mem',
+        field: 'usage',
+        transform: 'mean',
+        where: [],
+        containers: { by: 'labels', project: 'p' },
+      },
     ];
     const raw = parseInfluxqlResponse(queries, {
       results: [
-        { statement_id: 1, series: [{ name: 'docker_container_mem', tags: { container_name: 'p-web-1' }, columns: ['time', 'value'], values: [[1, 5], [2, null]] }] },
-        { statement_id: 0, series: [{ name: 'mem', columns: ['time', 'value'], values: [[1, 10], [2, 'x'], [3, 12]] }] },
+        {
+          statement_id: 1,
+          series: [
+            {
+              name: 'docker_container_mem',
+              tags: { container_name: 'p-web-1' },
+              columns: ['time', 'value'],
+              values: [
+                [1, 5],
+                [2, null],
+              ],
+            },
+          ],
+        },
+        {
+          statement_id: 0,
+          series: [
+            {
+              name: 'mem',
+              columns: ['time', 'value'],
+              values: [
+                [1, 10],
+                [2, 'x'],
+                [3, 12],
+              ],
+            },
+          ],
+        },
       ],
     });
     expect(raw).toEqual([
-      { queryId: 'b', tags: { container_name: 'p-web-1' }, points: [[1, 5], [2, null]] },
-      { queryId: 'a', tags: {}, points: [[1, 10], [2, null], [3, 12]] },
+      {
+        queryId: 'b',
+        tags: { container_name: 'p-web-1' },
+        points: [
+          [1, 5],
+          [2, null],
+        ],
+      },
+      {
+        queryId: 'a',
+        tags: {},
+        points: [
+          [1, 10],
+          [2, null],
+          [3, 12],
+        ],
+      },
     ]);
   });
 
   it('throws on a statement error instead of returning partial data', () => {
     const queries: SeriesQuery[] = [{ id: 'a', measurement: 'mem', field: 'used', transform: 'mean', where: [] }];
-    expect(() => parseInfluxqlResponse(queries, { results: [{ statement_id: 0, error: 'database not found: x' }] })).toThrow(/database not found/);
+    expect(() =>
+      parseInfluxqlResponse(queries, { results: [{ statement_id: 0, error: 'database not found: x' }] }),
+    ).toThrow(/database not found/);
   });
 });

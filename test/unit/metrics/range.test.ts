@@ -12,7 +12,9 @@ describe('ranges', () => {
   });
 
   it('picks the documented intervals for the presets', () => {
-    expect(RANGE_PRESETS.map((p) => intervalFor(PRESET_SPAN_MS[p]))).toEqual([10_000, 60_000, 300_000, 1_800_000, 7_200_000]);
+    expect(RANGE_PRESETS.map((p) => intervalFor(PRESET_SPAN_MS[p]))).toEqual([
+      10_000, 60_000, 300_000, 1_800_000, 7_200_000,
+    ]);
   });
 
   it('never exceeds the bound for arbitrary spans, misaligned starts included', () => {
@@ -25,7 +27,11 @@ describe('ranges', () => {
   it('parses URL parameters: default, presets, custom with and without a zone', () => {
     expect(metricsRangeSchema.parse(rangeParams(new URLSearchParams('')))).toEqual({ range: '1h' });
     expect(metricsRangeSchema.parse(rangeParams({ range: '7d' }))).toEqual({ range: '7d' });
-    expect(metricsRangeSchema.parse(rangeParams(new URLSearchParams('range=custom&from=2026-11-20T10:00&to=2026-11-20T12:00%2B01:00')))).toEqual({
+    expect(
+      metricsRangeSchema.parse(
+        rangeParams(new URLSearchParams('range=custom&from=2026-11-20T10:00&to=2026-11-20T12:00%2B01:00')),
+      ),
+    ).toEqual({
       range: 'custom',
       from: Date.parse('2026-11-20T10:00Z'),
       to: Date.parse('2026-11-20T11:00Z'),

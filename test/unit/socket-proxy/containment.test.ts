@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
-import { execCommandRefusal, execCreateBody, execCreateRefusal, EXEC_PROGRAMS, type ExecArgv } from '@/lib/docker/exec-programs';
+import {
+  execCommandRefusal,
+  execCreateBody,
+  execCreateRefusal,
+  EXEC_PROGRAMS,
+  type ExecArgv,
+} from '@/lib/docker/exec-programs';
 import { VERSION_RB_PATH, VERSION_RB_PROGRAM } from '@/lib/mastodon/running-version';
 import { buildApproveArgv, buildCreateAccountArgv } from '@/lib/mastodon/tootctl';
 import { parseMastodonVersion } from '@/lib/mastodon/version';
@@ -13,31 +19,62 @@ function inspect(labels: Record<string, string>, extra: Record<string, unknown> 
   return { Id: ID, Config: { Labels: labels }, Mounts: [], HostConfig: { Binds: null }, ...extra };
 }
 const service = (name: string) => ({ 'com.docker.compose.project': PROJECT, 'com.docker.compose.service': name });
-const socketBind = { Mounts: [{ Type: 'bind', Source: '/var/run/docker.sock', Destination: '/var/run/docker.sock' }], HostConfig: { Binds: ['/var/run/docker.sock:/var/run/docker.sock:ro'] } };
+const socketBind = {
+  Mounts: [{ Type: 'bind', Source: '/var/run/docker.sock', Destination: '/var/run/docker.sock' }],
+  HostConfig: { Binds: ['/var/run/docker.sock:/var/run/docker.sock:ro'] },
+};
 
 /** Every command the dashboard runs (lib/mastodon/{accounts,tootctl,health,media-permissions,storage}.ts), with its user. */
 const DASHBOARD_COMMANDS: [ExecArgv, string | undefined][] = [
-  [buildCreateAccountArgv({ username: 'alice', email: 'alice@example.org', role: 'Owner', confirmed: true, approve: true }, parseMastodonVersion('v4.3.17')!), undefined],
+  [
+    buildCreateAccountArgv(
+      { username: 'alice', email: 'alice@example.org', role: 'Owner', confirmed: true, approve: true },
+      parseMastodonVersion('v4.3.17')!,
+    ),
+    undefined,
+  ],
   [buildApproveArgv('alice'), undefined],
   [['ls', '-1', '/opt/mastodon/db/migrate'], undefined],
   [['id', '-u', 'mastodon'], undefined],
   [['id', '-g', 'mastodon'], undefined],
   [['stat', '-c', '%u:%g %a %U:%G %Z', '--', '/opt/mastodon/public/system'], '0'],
   [['test', '-w', '/opt/mastodon/public/system'], '991:991'],
-  [['find', '/opt/mastodon/public/system', '-xdev', '(', '!', '-user', '991', '-o', '!', '-group', '991', ')', '-print0'], '0'],
+  [
+    [
+      'find',
+      '/opt/mastodon/public/system',
+      '-xdev',
+      '(',
+      '!',
+      '-user',
+      '991',
+      '-o',
+      '!',
+      '-group',
+      '991',
+      ')',
+      '-print0',
+    ],
+    '0',
+  ],
   [['chown', '-R', '-h', '-c', '991:991', '--', '/opt/mastodon/public/system'], '0'],
   [['timeout', '1800', 'du', '-sk', '/opt/mastodon/public/system'], undefined],
   [[VERSION_RB_PROGRAM, VERSION_RB_PATH], undefined],
 ];
 
 describe('the exec body the socket proxy accepts', () => {
-  it.each(DASHBOARD_COMMANDS)('lets the dashboard’s own %j (user %s) through, in the exact body dockerode sends', (argv, user) => {
-    expect(execCommandRefusal(argv, user)).toBeUndefined();
-    expect(execCreateRefusal(JSON.parse(JSON.stringify(execCreateBody(argv, user))))).toBeUndefined();
-  });
+  it.each(DASHBOARD_COMMANDS)(
+    'lets the dashboard’s own %j (user %s) through, in the exact body dockerode sends',
+    (argv, user) => {
+      expect(execCommandRefusal(argv, user)).toBeUndefined();
+      expect(execCreateRefusal(JSON.parse(JSON.stringify(execCreateBody(argv, user))))).toBeUndefined();
+    },
+  );
 
   it('names every program it allows in DASHBOARD_COMMANDS, so that the list has no program the dashboard does not run', () => {
-    const run = new Set(DASHBOARD_COMMANDS.flatMap(([argv]) => (argv[0] === 'timeout' ? [argv[0], argv[2]] : [argv[0]])));
+    const run = new Set(
+      DASHBOARD_COMMANDS.flatMap(([argv]) => (argv[0] === 'timeout' ? [argv[0], argv[2]] : [argv[0]])),
+    );
     expect(run).toEqual(new Set(Object.keys(EXEC_PROGRAMS)));
   });
 
@@ -46,24 +83,68 @@ describe('the exec body the socket proxy accepts', () => {
     ['a privileged exec', { ...base, Privileged: true }, 'a privileged exec is refused'],
     ['sh -c', { ...base, Cmd: ['sh', '-c', 'id'] }, 'the dashboard never runs "sh"'],
     ['bash', { ...base, Cmd: ['/bin/bash'] }, 'the dashboard never runs "/bin/bash"'],
-    ['an absolute path to a listed program', { ...base, Cmd: ['/usr/bin/id'] }, 'the dashboard never runs "/usr/bin/id"'],
+    [
+      'an absolute path to a listed program',
+      { ...base, Cmd: ['/usr/bin/id'] },
+      'the dashboard never runs "/usr/bin/id"',
+    ],
     ['an empty Cmd', { ...base, Cmd: [] }, 'Cmd must be a non-empty list of strings'],
     ['a Cmd that is a string', { ...base, Cmd: 'id' }, 'Cmd must be a non-empty list of strings'],
     ['Env', { ...base, Env: ['LD_PRELOAD=/tmp/x.so'] }, 'the dashboard never sends Env in an exec'],
     ['WorkingDir', { ...base, WorkingDir: '/' }, 'the dashboard never sends WorkingDir in an exec'],
     ['AttachStdin', { ...base, AttachStdin: true }, 'the dashboard never sends AttachStdin in an exec'],
-    ['a lower-case key (Docker matches keys in any case)', { ...base, privileged: true }, 'the dashboard never sends privileged in an exec'],
+    [
+      'a lower-case key (Docker matches keys in any case)',
+      { ...base, privileged: true },
+      'the dashboard never sends privileged in an exec',
+    ],
     ['a terminal', { ...base, Tty: true }, 'the dashboard never asks for a terminal'],
     ['User root for id', { ...base, User: 'root' }, 'the dashboard never runs id as user "root"'],
-    ['a named user', { ...base, Cmd: ['test', '-w', '/'], User: 'mastodon' }, 'the dashboard never runs test as user "mastodon"'],
-    ['chown as the image’s user', { ...base, Cmd: ['chown', '0:0', '/'] }, "the dashboard never runs chown as the image's user"],
-    ['chown as uid:gid', { ...base, Cmd: ['chown', '0:0', '/'], User: '991:991' }, 'the dashboard never runs chown as user "991:991"'],
-    ['find -exec as root', { ...base, Cmd: ['find', '/', '-exec', 'sh', '-c', 'id', ';'], User: '0' }, 'find -exec runs or writes something'],
-    ['find -delete as root', { ...base, Cmd: ['find', '/', '-delete'], User: '0' }, 'find -delete runs or writes something'],
-    ['tootctl beyond accounts create and approve', { ...base, Cmd: ['tootctl', 'accounts', 'delete', 'alice'] }, 'the dashboard runs only tootctl accounts create'],
-    ['tootctl accounts modify with another option', { ...base, Cmd: ['tootctl', 'accounts', 'modify', 'alice', '--reset-password'] }, 'the dashboard runs only tootctl accounts create'],
-    ['cat of another file', { ...base, Cmd: ['cat', '/opt/mastodon/.env.production'] }, 'cat is only run on /opt/mastodon/lib/mastodon/version.rb'],
-    ['timeout around a shell', { ...base, Cmd: ['timeout', '5', 'sh', '-c', 'id'] }, 'timeout is only run as timeout <seconds> du'],
+    [
+      'a named user',
+      { ...base, Cmd: ['test', '-w', '/'], User: 'mastodon' },
+      'the dashboard never runs test as user "mastodon"',
+    ],
+    [
+      'chown as the image’s user',
+      { ...base, Cmd: ['chown', '0:0', '/'] },
+      "the dashboard never runs chown as the image's user",
+    ],
+    [
+      'chown as uid:gid',
+      { ...base, Cmd: ['chown', '0:0', '/'], User: '991:991' },
+      'the dashboard never runs chown as user "991:991"',
+    ],
+    [
+      'find -exec as root',
+      { ...base, Cmd: ['find', '/', '-exec', 'sh', '-c', 'id', ';'], User: '0' },
+      'find -exec runs or writes something',
+    ],
+    [
+      'find -delete as root',
+      { ...base, Cmd: ['find', '/', '-delete'], User: '0' },
+      'find -delete runs or writes something',
+    ],
+    [
+      'tootctl beyond accounts create and approve',
+      { ...base, Cmd: ['tootctl', 'accounts', 'delete', 'alice'] },
+      'the dashboard runs only tootctl accounts create',
+    ],
+    [
+      'tootctl accounts modify with another option',
+      { ...base, Cmd: ['tootctl', 'accounts', 'modify', 'alice', '--reset-password'] },
+      'the dashboard runs only tootctl accounts create',
+    ],
+    [
+      'cat of another file',
+      { ...base, Cmd: ['cat', '/opt/mastodon/.env.production'] },
+      'cat is only run on /opt/mastodon/lib/mastodon/version.rb',
+    ],
+    [
+      'timeout around a shell',
+      { ...base, Cmd: ['timeout', '5', 'sh', '-c', 'id'] },
+      'timeout is only run as timeout <seconds> du',
+    ],
     ['not an object', ['id'], 'the exec body is not a JSON object'],
   ])('refuses %s', (_, body, reason) => {
     expect(execCreateRefusal(body)).toContain(reason);
@@ -84,10 +165,14 @@ describe('the containers the socket proxy guards', () => {
 
   it('refuses exec, restart and logs on the dashboard’s container, by service name or by the image’s label, but lets it inspect itself', () => {
     const byService = containerFacts(inspect(service('mastodash')));
-    const byImage = containerFacts(inspect({ ...service('admin-panel'), 'org.opencontainers.image.title': 'Mastodash' }));
+    const byImage = containerFacts(
+      inspect({ ...service('admin-panel'), 'org.opencontainers.image.title': 'Mastodash' }),
+    );
     for (const facts of [byService, byImage]) {
       expect(facts.guarded).toBe("it is the dashboard's own container");
-      expect(containerCallRefusal(facts, 'exec', 'dash', PROJECT)).toBe("container dash may only be inspected: it is the dashboard's own container");
+      expect(containerCallRefusal(facts, 'exec', 'dash', PROJECT)).toBe(
+        "container dash may only be inspected: it is the dashboard's own container",
+      );
       expect(containerCallRefusal(facts, 'restart', 'dash', PROJECT)).toBeDefined();
       expect(containerCallRefusal(facts, 'logs', 'dash', PROJECT)).toBeDefined();
       expect(containerCallRefusal(facts, 'json', 'dash', PROJECT)).toBeUndefined();
@@ -99,24 +184,37 @@ describe('the containers the socket proxy guards', () => {
     expect(containerCallRefusal(db, 'exec', 'mastodon-db-1', PROJECT)).toBe(
       'the dashboard runs commands only in the services web and sidekiq, and mastodon-db-1 is the service db',
     );
-    expect(containerCallRefusal(containerFacts(inspect(service('redis'))), 'exec', 'r', PROJECT)).toContain('is the service redis');
+    expect(containerCallRefusal(containerFacts(inspect(service('redis'))), 'exec', 'r', PROJECT)).toContain(
+      'is the service redis',
+    );
     expect(containerCallRefusal(db, 'restart', 'mastodon-db-1', PROJECT)).toBeUndefined();
     expect(containerCallRefusal(db, 'logs', 'mastodon-db-1', PROJECT)).toBeUndefined();
-    for (const name of ['web', 'sidekiq']) expect(containerCallRefusal(containerFacts(inspect(service(name))), 'exec', name, PROJECT)).toBeUndefined();
+    for (const name of ['web', 'sidekiq'])
+      expect(containerCallRefusal(containerFacts(inspect(service(name))), 'exec', name, PROJECT)).toBeUndefined();
   });
 
   it('refuses another project’s container whatever the service', () => {
-    const other = containerFacts(inspect({ 'com.docker.compose.project': 'other', 'com.docker.compose.service': 'web' }));
-    expect(containerCallRefusal(other, 'json', 'other-web-1', PROJECT)).toBe('container other-web-1 is not part of the compose project mastodon');
+    const other = containerFacts(
+      inspect({ 'com.docker.compose.project': 'other', 'com.docker.compose.service': 'web' }),
+    );
+    expect(containerCallRefusal(other, 'json', 'other-web-1', PROJECT)).toBe(
+      'container other-web-1 is not part of the compose project mastodon',
+    );
   });
 
   it.each([
-    ['the socket at its usual place', { Mounts: [{ Type: 'bind', Source: '/var/run/docker.sock', Destination: '/sock' }] }],
+    [
+      'the socket at its usual place',
+      { Mounts: [{ Type: 'bind', Source: '/var/run/docker.sock', Destination: '/sock' }] },
+    ],
     ['the socket at /run', { Mounts: [{ Type: 'bind', Source: '/run/docker.sock', Destination: '/sock' }] }],
     ['a rootless socket', { Mounts: [{ Type: 'bind', Source: '/run/user/1000/docker.sock', Destination: '/d' }] }],
     ['the host’s root', { Mounts: [{ Type: 'bind', Source: '/', Destination: '/host' }] }],
     ['the folder holding the socket', { Mounts: [{ Type: 'bind', Source: '/var/run/', Destination: '/r' }] }],
-    ['any socket mounted where Docker’s goes', { Mounts: [{ Type: 'bind', Source: '/srv/x', Destination: '/var/run/docker.sock' }] }],
+    [
+      'any socket mounted where Docker’s goes',
+      { Mounts: [{ Type: 'bind', Source: '/srv/x', Destination: '/var/run/docker.sock' }] },
+    ],
     ['a bind asked for but not yet in Mounts', { HostConfig: { Binds: ['/run/docker.sock:/x:ro'] } }],
   ])('finds %s', (_, extra) => {
     expect(mountsDockerSocket(inspect(service('telegraf'), extra))).toBe(true);
@@ -125,10 +223,20 @@ describe('the containers the socket proxy guards', () => {
   it('does not take volumes or other binds for the socket', () => {
     const extra = {
       Mounts: [
-        { Type: 'volume', Name: 'mastodash-proxy', Source: '/var/lib/docker/volumes/mastodash-proxy/_data', Destination: '/run/mastodash-proxy' },
+        {
+          Type: 'volume',
+          Name: 'mastodash-proxy',
+          Source: '/var/lib/docker/volumes/mastodash-proxy/_data',
+          Destination: '/run/mastodash-proxy',
+        },
         { Type: 'bind', Source: '/home/mastodon/live/public/system', Destination: '/opt/mastodon/public/system' },
       ],
-      HostConfig: { Binds: ['mastodash-proxy:/run/mastodash-proxy', '/home/mastodon/live/public/system:/opt/mastodon/public/system'] },
+      HostConfig: {
+        Binds: [
+          'mastodash-proxy:/run/mastodash-proxy',
+          '/home/mastodon/live/public/system:/opt/mastodon/public/system',
+        ],
+      },
     };
     expect(mountsDockerSocket(inspect(service('web'), extra))).toBe(false);
   });
@@ -138,11 +246,25 @@ describe('disk usage through the proxy', () => {
   it('keeps the project’s containers, the images they run and the volumes they mount, and nothing of the host’s other projects', () => {
     const df = {
       LayersSize: 9_000_000_000,
-      Images: [{ Id: 'sha256:mastodon', Size: 900 }, { Id: 'sha256:postgres', Size: 400 }, { Id: 'sha256:secret-app', Size: 700 }],
+      Images: [
+        { Id: 'sha256:mastodon', Size: 900 },
+        { Id: 'sha256:postgres', Size: 400 },
+        { Id: 'sha256:secret-app', Size: 700 },
+      ],
       Containers: [
         { Id: 'w', ImageID: 'sha256:mastodon', Labels: service('web'), Mounts: [{ Type: 'bind', Source: '/x' }] },
-        { Id: 'd', ImageID: 'sha256:postgres', Labels: service('db'), Mounts: [{ Type: 'volume', Name: 'mastodon_postgres' }] },
-        { Id: 's', ImageID: 'sha256:secret-app', Labels: { 'com.docker.compose.project': 'secret' }, Mounts: [{ Type: 'volume', Name: 'secret_data' }] },
+        {
+          Id: 'd',
+          ImageID: 'sha256:postgres',
+          Labels: service('db'),
+          Mounts: [{ Type: 'volume', Name: 'mastodon_postgres' }],
+        },
+        {
+          Id: 's',
+          ImageID: 'sha256:secret-app',
+          Labels: { 'com.docker.compose.project': 'secret' },
+          Mounts: [{ Type: 'volume', Name: 'secret_data' }],
+        },
         { Id: 'n', ImageID: 'sha256:postgres', Labels: {}, Mounts: [{ Type: 'volume', Name: 'loose' }] },
       ],
       Volumes: [{ Name: 'mastodon_postgres' }, { Name: 'secret_data' }, { Name: 'loose' }],
@@ -160,7 +282,12 @@ describe('disk usage through the proxy', () => {
   });
 
   it('answers an empty usage for a project with no containers, or an answer that is not an object', () => {
-    expect(projectDiskUsage({ Containers: null, Images: null, Volumes: null }, PROJECT)).toEqual({ Containers: [], Images: [], Volumes: [], BuildCache: [] });
+    expect(projectDiskUsage({ Containers: null, Images: null, Volumes: null }, PROJECT)).toEqual({
+      Containers: [],
+      Images: [],
+      Volumes: [],
+      BuildCache: [],
+    });
     expect(projectDiskUsage(null, PROJECT)).toEqual({ Containers: [], Images: [], Volumes: [], BuildCache: [] });
   });
 });

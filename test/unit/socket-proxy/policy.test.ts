@@ -71,7 +71,10 @@ describe('socket proxy policy', () => {
     ['POST', '/v1.41/plugins/pull'],
     ['GET', '/v1.41/containers/json'],
     ['GET', '/v1.41/containers/json?all=true'],
-    ['GET', `/v1.41/containers/json?filters=${encodeURIComponent(JSON.stringify({ label: ['com.docker.compose.project=other'] }))}`],
+    [
+      'GET',
+      `/v1.41/containers/json?filters=${encodeURIComponent(JSON.stringify({ label: ['com.docker.compose.project=other'] }))}`,
+    ],
     ['GET', '/v1.41/events'],
     ['POST', '/v1.41/_ping'],
     ['GET', `/v1.41/exec/${ID}/resize`],
@@ -87,7 +90,9 @@ describe('socket proxy policy', () => {
   });
 
   it('reads both encodings of Docker label filters and nothing else', () => {
-    expect(filtersSelectProject('{"label":["com.docker.compose.project=mastodon"],"status":["running"]}', PROJECT)).toBe(true);
+    expect(
+      filtersSelectProject('{"label":["com.docker.compose.project=mastodon"],"status":["running"]}', PROJECT),
+    ).toBe(true);
     expect(filtersSelectProject('{"label":{"com.docker.compose.project=mastodon":true}}', PROJECT)).toBe(true);
     expect(filtersSelectProject('{"label":{"com.docker.compose.project=mastodon":false}}', PROJECT)).toBe(false);
     expect(filtersSelectProject('{"label":["com.docker.compose.project=mastodon-other"]}', PROJECT)).toBe(false);

@@ -29,10 +29,18 @@ const CONTAINERS: Record<string, unknown> = {
 const EXECS: Record<string, string> = { [id('1')]: id('a'), [id('2')]: id('b') };
 const DF = {
   LayersSize: 123,
-  Images: [{ Id: 'sha256:web', Size: 10 }, { Id: 'sha256:other', Size: 20 }],
+  Images: [
+    { Id: 'sha256:web', Size: 10 },
+    { Id: 'sha256:other', Size: 20 },
+  ],
   Containers: [
     { Id: id('a'), ImageID: 'sha256:web', Labels: labels('web'), Mounts: [] },
-    { Id: id('9'), ImageID: 'sha256:other', Labels: { 'com.docker.compose.project': 'other' }, Mounts: [{ Type: 'volume', Name: 'other_data' }] },
+    {
+      Id: id('9'),
+      ImageID: 'sha256:other',
+      Labels: { 'com.docker.compose.project': 'other' },
+      Mounts: [{ Type: 'volume', Name: 'other_data' }],
+    },
   ],
   Volumes: [{ Name: 'other_data' }],
   BuildCache: [{ ID: 'x' }],
@@ -61,7 +69,8 @@ describe('the socket proxy’s forwarding, in front of a fake Docker', () => {
         };
         const inspected = /^\/containers\/([^/]+)\/json$/.exec(url)?.[1];
         if (inspected !== undefined) {
-          const found = CONTAINERS[inspected] ?? Object.values(CONTAINERS).find((c) => (c as { Id: string }).Id === inspected);
+          const found =
+            CONTAINERS[inspected] ?? Object.values(CONTAINERS).find((c) => (c as { Id: string }).Id === inspected);
           return found ? json(200, found) : json(404, { message: `No such container: ${inspected}` });
         }
         const execOf = /^\/exec\/([a-f0-9]{64})\/json$/.exec(url)?.[1];
@@ -88,7 +97,12 @@ describe('the socket proxy’s forwarding, in front of a fake Docker', () => {
     received = [];
   });
 
-  function call(method: string, urlPath: string, body?: string | string[], headers: http.OutgoingHttpHeaders = {}): Promise<{ status: number; json: unknown }> {
+  function call(
+    method: string,
+    urlPath: string,
+    body?: string | string[],
+    headers: http.OutgoingHttpHeaders = {},
+  ): Promise<{ status: number; json: unknown }> {
     return new Promise((resolve, reject) => {
       const chunked = Array.isArray(body);
       const req = http.request(
@@ -105,7 +119,12 @@ describe('the socket proxy’s forwarding, in front of a fake Docker', () => {
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') }));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              json: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null'),
+            }),
+          );
         },
       );
       req.on('error', reject);
@@ -127,27 +146,74 @@ describe('the socket proxy’s forwarding, in front of a fake Docker', () => {
   });
 
   it.each([
-    ['a privileged exec', 'mastodon-web-1', JSON.stringify({ ...execCreateBody(['id']), Privileged: true }), 'a privileged exec is refused'],
-    ['sh -c', 'mastodon-web-1', JSON.stringify({ ...execCreateBody(['id']), Cmd: ['sh', '-c', 'id'] }), 'the dashboard never runs "sh"'],
-    ['Env', 'mastodon-web-1', JSON.stringify({ ...execCreateBody(['id']), Env: ['A=1'] }), 'the dashboard never sends Env in an exec'],
-    ['User root for id', 'mastodon-web-1', JSON.stringify(execCreateBody(['id'], '0')), 'the dashboard never runs id as user "0"'],
-    ['a body with a second Cmd (Docker reads the last)', 'mastodon-web-1', `{"Cmd":["id"],"AttachStdout":true,"AttachStderr":true,"Tty":false,"Cmd":["sh"]}`, 'the dashboard never runs "sh"'],
-    ['a body laid out otherwise than dockerode writes it', 'mastodon-web-1', JSON.stringify(execCreateBody(['id']), null, 1), 'not compact JSON'],
+    [
+      'a privileged exec',
+      'mastodon-web-1',
+      JSON.stringify({ ...execCreateBody(['id']), Privileged: true }),
+      'a privileged exec is refused',
+    ],
+    [
+      'sh -c',
+      'mastodon-web-1',
+      JSON.stringify({ ...execCreateBody(['id']), Cmd: ['sh', '-c', 'id'] }),
+      'the dashboard never runs "sh"',
+    ],
+    [
+      'Env',
+      'mastodon-web-1',
+      JSON.stringify({ ...execCreateBody(['id']), Env: ['A=1'] }),
+      'the dashboard never sends Env in an exec',
+    ],
+    [
+      'User root for id',
+      'mastodon-web-1',
+      JSON.stringify(execCreateBody(['id'], '0')),
+      'the dashboard never runs id as user "0"',
+    ],
+    [
+      'a body with a second Cmd (Docker reads the last)',
+      'mastodon-web-1',
+      `{"Cmd":["id"],"AttachStdout":true,"AttachStderr":true,"Tty":false,"Cmd":["sh"]}`,
+      'the dashboard never runs "sh"',
+    ],
+    [
+      'a body laid out otherwise than dockerode writes it',
+      'mastodon-web-1',
+      JSON.stringify(execCreateBody(['id']), null, 1),
+      'not compact JSON',
+    ],
     ['a body that is not JSON', 'mastodon-web-1', '{"Cmd":', 'the exec body is not JSON'],
-    ['an exec into db', 'mastodon-db-1', dashboardBody, 'the dashboard runs commands only in the services web and sidekiq, and mastodon-db-1 is the service db'],
-    ['an exec into the proxy’s own container', 'mastodon-mastodash-socket-proxy-1', dashboardBody, "may only be inspected: it mounts Docker's socket"],
+    [
+      'an exec into db',
+      'mastodon-db-1',
+      dashboardBody,
+      'the dashboard runs commands only in the services web and sidekiq, and mastodon-db-1 is the service db',
+    ],
+    [
+      'an exec into the proxy’s own container',
+      'mastodon-mastodash-socket-proxy-1',
+      dashboardBody,
+      "may only be inspected: it mounts Docker's socket",
+    ],
   ])('refuses %s with 403 and a reason, and Docker never sees the exec', async (_, container, body, reason) => {
     const answer = await call('POST', `/v1.41/containers/${container}/exec`, body);
     expect(answer.status).toBe(403);
-    expect((answer.json as { message: string }).message).toMatch(new RegExp(`^mastodash socket proxy: POST /v1.41/containers/${container}/exec refused: `));
+    expect((answer.json as { message: string }).message).toMatch(
+      new RegExp(`^mastodash socket proxy: POST /v1.41/containers/${container}/exec refused: `),
+    );
     expect((answer.json as { message: string }).message).toContain(reason);
     expect(execs()).toHaveLength(0);
   });
 
   it('refuses a chunked exec body without reading it, and an oversized one', async () => {
-    const chunked = await call('POST', '/v1.41/containers/mastodon-web-1/exec', [dashboardBody.slice(0, 10), dashboardBody.slice(10)]);
+    const chunked = await call('POST', '/v1.41/containers/mastodon-web-1/exec', [
+      dashboardBody.slice(0, 10),
+      dashboardBody.slice(10),
+    ]);
     expect(chunked.status).toBe(403);
-    expect((chunked.json as { message: string }).message).toContain('a chunked body is refused: send it with a Content-Length');
+    expect((chunked.json as { message: string }).message).toContain(
+      'a chunked body is refused: send it with a Content-Length',
+    );
     const big = JSON.stringify(execCreateBody(['ls', 'x'.repeat(70_000)]));
     const oversized = await call('POST', '/v1.41/containers/mastodon-web-1/exec', big);
     expect(oversized.status).toBe(403);
@@ -157,7 +223,10 @@ describe('the socket proxy’s forwarding, in front of a fake Docker', () => {
 
   it('refuses the same exec body when it comes as an upgrade request', async () => {
     const body = JSON.stringify({ ...execCreateBody(['id']), Privileged: true });
-    const answer = await call('POST', '/v1.41/containers/mastodon-web-1/exec', body, { Connection: 'Upgrade', Upgrade: 'tcp' });
+    const answer = await call('POST', '/v1.41/containers/mastodon-web-1/exec', body, {
+      Connection: 'Upgrade',
+      Upgrade: 'tcp',
+    });
     expect(answer.status).toBe(403);
     expect((answer.json as { message: string }).message).toContain('a privileged exec is refused');
     expect(execs()).toHaveLength(0);
@@ -167,17 +236,26 @@ describe('the socket proxy’s forwarding, in front of a fake Docker', () => {
     expect((await call('POST', `/v1.41/exec/${id('1')}/start`, '{"Detach":false,"Tty":false}')).status).toBe(200);
     const db = await call('POST', `/v1.41/exec/${id('2')}/start`, '{"Detach":false,"Tty":false}');
     expect(db.status).toBe(403);
-    expect((db.json as { message: string }).message).toContain('the dashboard runs commands only in the services web and sidekiq');
+    expect((db.json as { message: string }).message).toContain(
+      'the dashboard runs commands only in the services web and sidekiq',
+    );
     expect((await call('GET', `/v1.41/exec/${id('2')}/json`)).status).toBe(403);
-    expect(received.filter((r) => r.url.endsWith('/start')).map((r) => r.url)).toEqual([`/v1.41/exec/${id('1')}/start`]);
+    expect(received.filter((r) => r.url.endsWith('/start')).map((r) => r.url)).toEqual([
+      `/v1.41/exec/${id('1')}/start`,
+    ]);
   });
 
   it('lets the dashboard inspect the proxy’s container but not restart it or read its logs', async () => {
     expect((await call('GET', '/v1.41/containers/mastodon-mastodash-socket-proxy-1/json')).status).toBe(200);
-    for (const [method, action] of [['POST', 'restart'], ['GET', 'logs']] as const) {
+    for (const [method, action] of [
+      ['POST', 'restart'],
+      ['GET', 'logs'],
+    ] as const) {
       const answer = await call(method, `/v1.41/containers/mastodon-mastodash-socket-proxy-1/${action}`);
       expect(answer.status).toBe(403);
-      expect((answer.json as { message: string }).message).toContain("may only be inspected: it mounts Docker's socket");
+      expect((answer.json as { message: string }).message).toContain(
+        "may only be inspected: it mounts Docker's socket",
+      );
     }
     expect(received.some((r) => r.url.endsWith('/restart') || r.url.includes('/logs'))).toBe(false);
   });

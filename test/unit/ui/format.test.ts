@@ -20,7 +20,9 @@ describe('summarize', () => {
   const container = (state: ContainerView['state'], health: ContainerView['health']) =>
     ({ state, health }) as ContainerView;
   it('counts running, stopped and unhealthy, and marks trouble', () => {
-    expect(summarize([container('running', 'healthy'), container('exited', 'none'), container('running', 'unhealthy')])).toEqual({
+    expect(
+      summarize([container('running', 'healthy'), container('exited', 'none'), container('running', 'unhealthy')]),
+    ).toEqual({
       text: '3 containers · 2 running · 1 stopped · 1 unhealthy',
       tone: 'bad',
     });

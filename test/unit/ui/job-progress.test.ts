@@ -22,7 +22,7 @@ function failedJob(error: JobView['error']): JobView {
 }
 
 describe('JobProgress: a failed restart', () => {
-  it('shows the error, the fix and the container\'s last log lines, escaped', () => {
+  it("shows the error, the fix and the container's last log lines, escaped", () => {
     const html = renderToStaticMarkup(
       createElement(JobProgress, {
         job: failedJob({
@@ -34,14 +34,24 @@ describe('JobProgress: a failed restart', () => {
         }),
       }),
     );
-    expect(html).toContain('<strong>mdtest-streaming-1 died after the restart:</strong> It started, then stopped with exit code 137; OOMKilled: yes.');
+    expect(html).toContain(
+      '<strong>mdtest-streaming-1 died after the restart:</strong> It started, then stopped with exit code 137; OOMKilled: yes.',
+    );
     expect(html).toContain('raise its memory limit');
-    expect(html).toMatch(/<pre class="job-log" data-testid="job-log" tabindex="0">booting &lt;streaming&gt;\nDB_PASS=\[redacted\]<\/pre>/);
+    expect(html).toMatch(
+      /<pre class="job-log" data-testid="job-log" tabindex="0">booting &lt;streaming&gt;\nDB_PASS=\[redacted\]<\/pre>/,
+    );
   });
 
   it('shows no log block when the failure has no lines', () => {
     const html = renderToStaticMarkup(
-      createElement(JobProgress, { job: failedJob({ code: 'timeout', title: 'Restart did not finish', detail: 'Waited 90 s for mdtest-streaming-1 to run again.' }) }),
+      createElement(JobProgress, {
+        job: failedJob({
+          code: 'timeout',
+          title: 'Restart did not finish',
+          detail: 'Waited 90 s for mdtest-streaming-1 to run again.',
+        }),
+      }),
     );
     expect(html).toContain('Restart did not finish');
     expect(html).not.toContain('job-log');

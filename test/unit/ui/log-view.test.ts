@@ -41,7 +41,9 @@ describe('LogView (server render)', () => {
 
   it('renders each line, the Errno::EACCES line recognised and highlighted, with the permission-fix link', () => {
     expect(html.match(/data-testid="log-line"/g)).toHaveLength(3);
-    expect(html).toMatch(/data-testid="log-line" data-level="error" data-stream="stdout" data-recognised="media-eacces"/);
+    expect(html).toMatch(
+      /data-testid="log-line" data-level="error" data-stream="stdout" data-recognised="media-eacces"/,
+    );
     expect(html).toMatch(/data-testid="log-line" data-level="normal" data-stream="stdout">/);
     expect(html).toMatch(/data-testid="log-line" data-level="stderr" data-stream="stderr">/);
     expect(html).toMatch(/<a class="[^"]*" href="\/media" data-testid="log-fix">Fix media permissions<\/a>/);
@@ -58,7 +60,11 @@ describe('LogView (server render)', () => {
   });
 
   it('shows a failed read as an error box and still renders the view for the live follow', () => {
-    const failed = render({ ok: false, at: AT, error: { code: 'docker_daemon_down', title: 'Docker is down: nothing answers', detail: 'x' } });
+    const failed = render({
+      ok: false,
+      at: AT,
+      error: { code: 'docker_daemon_down', title: 'Docker is down: nothing answers', detail: 'x' },
+    });
     expect(failed).toMatch(/data-testid="log-error" data-code="docker_daemon_down"/);
     expect(failed).toContain('data-testid="log-lines"');
     expect(failed).toContain('No lines yet.');

@@ -7,7 +7,9 @@ describe('showsFailure: a failing panel, or a panel with a failing part, retries
     expect(showsFailure({ ok: false, error: { code: 'timeout' }, at: '' })).toBe(true);
     expect(showsFailure({ ok: true, data: { migrations: { ok: false, error: {} } }, at: '' })).toBe(true);
     expect(showsFailure({ ok: true, data: { parts: [{ ok: true }, { database: { ok: false } }] }, at: '' })).toBe(true);
-    expect(showsFailure({ ok: true, data: { migrations: { ok: true, data: { pending: 1 } }, okay: false }, at: '' })).toBe(false);
+    expect(
+      showsFailure({ ok: true, data: { migrations: { ok: true, data: { pending: 1 } }, okay: false }, at: '' }),
+    ).toBe(false);
     expect(showsFailure({ ok: true, data: [false, null, 'ok: false'], at: '' })).toBe(false);
   });
 });

@@ -31,7 +31,12 @@ const HOSTILE_INPUTS: readonly [label: string, field: Field, value: unknown, mes
   ['whitespace only', 'username', ' \t  ', /Enter a username/],
   ['a number instead of text', 'username', 42, /Enter a username/],
   ['an email with a space', 'email', 'alice @example.org', /spaces or line breaks/],
-  ['an email with a newline (header injection)', 'email', 'alice@example.org\nBcc: x@evil.example', /spaces or line breaks/],
+  [
+    'an email with a newline (header injection)',
+    'email',
+    'alice@example.org\nBcc: x@evil.example',
+    /spaces or line breaks/,
+  ],
   ['an email with a NUL', 'email', 'alice@example.org\u0000', /control or invisible/],
   ['an email starting with -', 'email', '-x@example.org', /cannot start with '-'/],
   ['an email that is an option', 'email', '--role=Owner', /cannot start with '-'/],
@@ -58,11 +63,20 @@ const HOSTILE_INPUTS: readonly [label: string, field: Field, value: unknown, mes
 describe('createAccountSchema', () => {
   it('accepts a plain Owner and normalises case and surrounding spaces', () => {
     const parsed = createAccountSchema.parse({ ...GOOD, username: '  Alice_2 ', email: ' Alice@Example.ORG ' });
-    expect(parsed).toEqual({ username: 'alice_2', email: 'alice@example.org', role: 'Owner', confirmed: true, approve: true });
+    expect(parsed).toEqual({
+      username: 'alice_2',
+      email: 'alice@example.org',
+      role: 'Owner',
+      confirmed: true,
+      approve: true,
+    });
   });
 
   it('defaults confirmed and approve to on', () => {
-    expect(createAccountSchema.parse({ username: 'bob', email: 'bob@example.org', role: 'Admin' })).toMatchObject({ confirmed: true, approve: true });
+    expect(createAccountSchema.parse({ username: 'bob', email: 'bob@example.org', role: 'Admin' })).toMatchObject({
+      confirmed: true,
+      approve: true,
+    });
   });
 
   it('keeps the role exactly as given (role names are case-sensitive)', () => {

@@ -4,11 +4,20 @@ import { logsQuerySchema } from '@/lib/validations/logs';
 
 describe('logsQuerySchema', () => {
   it('defaults to the last 200 lines, no filter, JSON', () => {
-    expect(logsQuerySchema.parse({ container: 'mdtest-web-1' })).toEqual({ container: 'mdtest-web-1', tail: 200, q: '' });
+    expect(logsQuerySchema.parse({ container: 'mdtest-web-1' })).toEqual({
+      container: 'mdtest-web-1',
+      tail: 200,
+      q: '',
+    });
   });
 
   it('reads tail, q and download from query strings', () => {
-    expect(logsQuerySchema.parse({ container: 'web', tail: '50', q: 'Errno', download: '1' })).toEqual({ container: 'web', tail: 50, q: 'Errno', download: '1' });
+    expect(logsQuerySchema.parse({ container: 'web', tail: '50', q: 'Errno', download: '1' })).toEqual({
+      container: 'web',
+      tail: 50,
+      q: 'Errno',
+      download: '1',
+    });
   });
 
   it.each([

@@ -26,7 +26,10 @@ export async function GET(request: Request, { params }: { params: Promise<{ cont
   const parsed = logsQuerySchema.safeParse({ ...Object.fromEntries(search), container: (await params).container });
   if (!parsed.success) {
     const detail = parsed.error.issues.map((issue) => issue.message).join('; ');
-    return Response.json({ error: { code: 'invalid_input', title: 'Not a valid request', detail } }, { status: 400, headers: NO_STORE });
+    return Response.json(
+      { error: { code: 'invalid_input', title: 'Not a valid request', detail } },
+      { status: 400, headers: NO_STORE },
+    );
   }
   const { container, tail, q, download } = parsed.data;
   try {

@@ -9,7 +9,13 @@ export async function GET(request: Request, { params }: { params: Promise<{ name
   if (session instanceof Response) return session;
   const load = panelByName((await params).name);
   if (!load) {
-    return Response.json({ ok: false, error: { code: 'not_found', title: 'No such panel', detail: 'The dashboard has no panel of that name.' } }, { status: 404 });
+    return Response.json(
+      {
+        ok: false,
+        error: { code: 'not_found', title: 'No such panel', detail: 'The dashboard has no panel of that name.' },
+      },
+      { status: 404 },
+    );
   }
   return Response.json(await load(), { headers: { 'Cache-Control': 'no-store' } });
 }
