@@ -1,0 +1,37 @@
+import { defineConfig, globalIgnores } from 'eslint/config';
+import nextVitals from 'eslint-config-next/core-web-vitals';
+import nextTs from 'eslint-config-next/typescript';
+import prettier from 'eslint-config-prettier/flat';
+
+// Next's rules (react, react-hooks, jsx-a11y, import) and typescript-eslint's recommended set, with
+// Prettier owning the layout. max-len comes back after eslint-config-prettier turns it off: Prettier
+// wraps code, but not comments or strings, and every line stays within 120 columns.
+export default defineConfig([
+  ...nextVitals,
+  ...nextTs,
+  prettier,
+  {
+    // The memory probe is a CommonJS preload (node --require) for the benchmarks.
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    rules: {
+      'max-len': ['error', { code: 120, ignoreUrls: true, ignorePattern: '^import |^export .* from ' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/ban-ts-comment': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  globalIgnores([
+    'node_modules/**',
+    '.next/**',
+    'dist/**',
+    'data/**',
+    'test-results/**',
+    'playwright-report/**',
+    'e2e/artifacts/**',
+    'bench/.out/**',
+    'next-env.d.ts',
+  ]),
+]);
