@@ -1,8 +1,5 @@
 import 'server-only';
 
-import { z } from 'zod';
-
-import { AppError } from '../errors';
 import { bootId, store, type Store } from '../store';
 import {
   AUDIT_ACTIONS,
@@ -12,171 +9,41 @@ import {
   type AuditAction,
   type AuditOutcome,
 } from './actions';
-import { redactParams, redactText, type JsonObject } from './redact';
+import {
+  duration,
+  INTERRUPTED_ERROR,
+  MAX_ACTOR,
+  MAX_ERROR,
+  MAX_SESSION_REF,
+  MAX_TARGET,
+  printRecord,
+  sql,
+  unavailable,
+  type AuditEntry,
+  type AuditRow,
+  type FinishedOutcome,
+} from './records';
+import { redactParams, redactText } from './redact';
 
 /**
- * The audit log (security.md §4.1): append-only rows in the store, fail closed. A privileged action
- * writes 'started' before it runs and is refused when that write fails; its outcome is written after.
- * Every finished record is also printed to stdout for journald. Failures that anyone can repeat at will
- * (auditRepeated) collapse into one counted row and one stdout line per window, so that a flood of bad
- * logins cannot fill the disk.
+ * The audit log (docs/design.md, "The audit log stays bounded"): append-only rows in the store, fail
+ * closed. A privileged action writes 'started' before it runs and is refused when that write fails; its
+ * outcome is written after. Every finished record is also printed to stdout for journald. Failures that
+ * anyone can repeat at will (auditRepeated) collapse into one counted row and one stdout line per window,
+ * so that a flood of bad logins cannot fill the disk.
+ *
+ * This file writes records; reading lives in read.ts, the CSV export in csv.ts, the page's URL query in
+ * query.ts, and what they share (row shape, statements, store failures) in records.ts. Importers use this
+ * file only.
  */
 
 export { AUDIT_ACTIONS, AUDIT_OUTCOMES, auditActionSchema, auditOutcomeSchema };
 export type { AuditAction, AuditOutcome };
 export type { JsonObject, JsonValue } from './redact';
-
-export interface AuditEntry {
-  /** The dashboard user, 'cli', or the attempted username of a failed login. */
-  actor: string;
-  /** SessionContext.sessionRef: a short reference, never the session id itself. */
-  session?: string;
-  action: AuditAction;
-  target?: string;
-  params?: Record<string, unknown>;
-}
-
-export type FinishedOutcome = 'succeeded' | 'failed' | 'refused';
-
-export interface AuditFilter {
-  action?: AuditAction;
-  outcome?: AuditOutcome;
-  limit?: number;
-  beforeId?: number;
-}
-
-export interface AuditRecordView {
-  id: number;
-  startedAt: string;
-  actor: string | null;
-  session: string | null;
-  action: string;
-  target: string | null;
-  params: JsonObject;
-  outcome: AuditOutcome;
-  /** 'started' in this run of the dashboard: still in progress (a 'started' record of an earlier run was interrupted). */
-  running: boolean;
-  error: string | null;
-  durationMs: number | null;
-  finishedAt: string | null;
-  /** How many times this happened: above 1 for a counted row, from startedAt (the first) to finishedAt (the last). */
-  count: number;
-}
-
-interface AuditRow {
-  id: number;
-  started_at: number;
-  boot_id: string;
-  session: string | null;
-  actor: string | null;
-  action: string;
-  target: string | null;
-  params: string;
-  outcome: AuditOutcome;
-  error: string | null;
-  duration_ms: number | null;
-  finished_at: number | null;
-  repeat_count: number;
-  window_ends_at: number | null;
-}
-
-export const DEFAULT_LIMIT = 100;
-export const MAX_LIMIT = 500;
-const INTERRUPTED_ERROR = 'The dashboard stopped while this ran (crash, kill or restart).';
-const MAX_ACTOR = 100;
-const MAX_TARGET = 200;
-const MAX_ERROR = 1000;
-// Long enough to tell sessions apart; short enough that a raw session id passed by mistake is not usable.
-const MAX_SESSION_REF = 16;
-const WRITE_FIX =
-  'Check that DATA_DIR exists, belongs to the user the dashboard runs as, is not mounted read-only, and that its disk has free space. Nothing was run.';
-
-/** The cause of a store failure in plain words, from SQLite's or Node's error code. */
-function describeStoreFailure(error: unknown): string {
-  const code =
-    typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
-  const message = error instanceof Error ? error.message : String(error);
-  if (code.startsWith('SQLITE_READONLY') || code === 'EROFS')
-    return 'The store is read-only (DATA_DIR is mounted read-only, or the file belongs to another user).';
-  if (code === 'SQLITE_FULL' || code === 'ENOSPC') return 'The disk holding DATA_DIR is full.';
-  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
-    return 'Another process kept the store locked for more than 5 seconds.';
-  if (code.startsWith('SQLITE_CANTOPEN') || code === 'EACCES' || code === 'EPERM')
-    return 'The store file cannot be opened (missing directory or permission denied).';
-  if (code.startsWith('SQLITE_IOERR')) return 'The disk returned an input/output error while writing the store.';
-  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return 'The store file is damaged.';
-  if (/not open/i.test(message)) return 'The store is closed.';
-  return `The store refused the write (${redactText(code ? `${code}: ${message}` : message)}).`;
-}
-
-function unavailable(verb: 'written' | 'read', error: unknown): AppError {
-  const detail = describeStoreFailure(error);
-  console.error(`[audit] the audit log cannot be ${verb}: ${detail}`);
-  return new AppError('audit_unavailable', `The audit log cannot be ${verb}`, detail, WRITE_FIX);
-}
-
-/*
- * Writes use run(), never get() on a RETURNING statement: get() steps once and resets, and a COMMIT that
- * fails during the reset (a read-only or full disk) is swallowed while the row silently rolls back. That
- * would let an action run without its "started" record; the read-only store test catches it.
- */
-function statements(db: Store) {
-  return {
-    insert: db.prepare<
-      [
-        number,
-        string,
-        string | null,
-        string,
-        string,
-        string | null,
-        string,
-        string,
-        string | null,
-        number | null,
-        number | null,
-      ]
-    >(
-      `INSERT INTO audit_log (started_at, boot_id, session, actor, action, target, params, outcome, error, duration_ms, finished_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    finish: db.prepare<[string, string | null, number, number, number]>(
-      `UPDATE audit_log SET outcome = ?, error = ?, duration_ms = ?, finished_at = ? WHERE id = ?`,
-    ),
-    byId: db.prepare<[number], AuditRow>('SELECT * FROM audit_log WHERE id = ?'),
-    interrupt: db.prepare<[string, number, string], AuditRow>(
-      `UPDATE audit_log SET outcome = 'interrupted', error = ?, finished_at = ? WHERE outcome = 'started' AND boot_id <> ? RETURNING *`,
-    ),
-    openWindows: db.prepare<[number, string, string, string | null, string | null], AuditRow>(
-      `SELECT * FROM audit_log WHERE window_ends_at > ? AND action = ? AND outcome = ? AND target IS ? AND error IS ? AND session IS NULL ORDER BY id`,
-    ),
-    openWindow: db.prepare<
-      [string, number, number, number, number, string, string, string | null, string, string, string | null]
-    >(
-      `INSERT INTO audit_log (boot_id, started_at, finished_at, window_ends_at, repeat_count, actor, action, target, params, outcome, error)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    countRepeat: db.prepare<[number, number]>(
-      `UPDATE audit_log SET repeat_count = repeat_count + 1, finished_at = max(finished_at, ?) WHERE id = ?`,
-    ),
-  };
-}
-
-// Prepared once per store (tests swap the store).
-const prepared = new WeakMap<Store, ReturnType<typeof statements>>();
-function sql(): ReturnType<typeof statements> {
-  const db = store();
-  let result = prepared.get(db);
-  if (!result) {
-    result = statements(db);
-    prepared.set(db, result);
-  }
-  return result;
-}
-
-function duration(ms: number | undefined): number | null {
-  return ms === undefined || !Number.isFinite(ms) ? null : Math.max(0, Math.round(ms));
-}
+export type { AuditEntry, AuditFilter, AuditRecordView, FinishedOutcome } from './records';
+export { DEFAULT_LIMIT, listAudit, MAX_LIMIT } from './read';
+export { auditCsv, csvField } from './csv';
+export { auditQuerySchema, parseAuditQuery, type AuditQueryResult } from './query';
 
 function insert(
   entry: AuditEntry,
@@ -204,39 +71,6 @@ function insert(
   } catch (error) {
     throw unavailable('written', error);
   }
-}
-
-function parseParams(text: string): JsonObject {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : {};
-  } catch {
-    return { '[unreadable]': true };
-  }
-}
-
-function toView(row: AuditRow, currentBoot: string): AuditRecordView {
-  return {
-    id: row.id,
-    startedAt: new Date(row.started_at).toISOString(),
-    actor: row.actor,
-    session: row.session,
-    action: row.action,
-    target: row.target,
-    params: parseParams(row.params),
-    outcome: row.outcome,
-    running: row.outcome === 'started' && row.boot_id === currentBoot,
-    error: row.error,
-    durationMs: row.duration_ms,
-    finishedAt: row.finished_at === null ? null : new Date(row.finished_at).toISOString(),
-    count: row.repeat_count,
-  };
-}
-
-/** One JSON line per finished record, for journald; the row is already redacted. */
-function printRecord(row: AuditRow): void {
-  const { running: _running, ...record } = toView(row, row.boot_id);
-  console.log(`[audit] ${JSON.stringify(record)}`);
 }
 
 /**
@@ -406,174 +240,4 @@ export function markInterruptedRecords(): number {
   }
   for (const row of rows) printRecord(row);
   return rows.length;
-}
-
-function clampLimit(limit: number | undefined): number {
-  if (limit === undefined || !Number.isFinite(limit)) return DEFAULT_LIMIT;
-  return Math.min(MAX_LIMIT, Math.max(1, Math.floor(limit)));
-}
-
-function select(filter: AuditFilter, limit: number): AuditRow[] {
-  const where: string[] = [];
-  const values: (string | number)[] = [];
-  if (filter.action !== undefined) {
-    where.push('action = ?');
-    values.push(filter.action);
-  }
-  if (filter.outcome !== undefined) {
-    where.push('outcome = ?');
-    values.push(filter.outcome);
-  }
-  if (filter.beforeId !== undefined) {
-    where.push('id < ?');
-    values.push(filter.beforeId);
-  }
-  const text = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
-  try {
-    return store()
-      .prepare<(string | number)[], AuditRow>(text)
-      .all(...values, limit);
-  } catch (error) {
-    throw unavailable('read', error);
-  }
-}
-
-/** Records newest first (by id). `limit` defaults to 100, at most 500; `beforeId` pages to older records. */
-export function listAudit(filter: AuditFilter): AuditRecordView[] {
-  const current = bootId();
-  return select(filter, clampLimit(filter.limit)).map((row) => toView(row, current));
-}
-
-const CSV_COLUMNS = [
-  'id',
-  'started_at',
-  'finished_at',
-  'actor',
-  'session',
-  'action',
-  'target',
-  'outcome',
-  'error',
-  'duration_ms',
-  'params',
-  'count',
-] as const;
-
-/*
- * A would-be cell that starts like a formula: at the field's start, or right after a `;` or `|`, where a
- * spreadsheet in a `;` locale (German, French, …) or a `|`-split import cuts the line. Starters: `= + - @`,
- * tab and CR (OWASP's list: some importers drop the whitespace and read what follows), and the full-width
- * `＝ ＋ － ＠` that some spreadsheets fold to ASCII. Spaces before the starter count, for importers that trim.
- */
-const FORMULA_CELL = /(^|[;|])(?=[ ]*[=+\-@\t\r＝＋－＠])/gu;
-
-/**
- * One CSV field: every would-be cell that starts like a formula gets a leading `'`, then the field is
- * always quoted (quotes doubled), so no separator or line break inside it can start a new cell.
- */
-export function csvField(value: string | number | null): string {
-  if (value === null) return '""';
-  const text = typeof value === 'string' ? value.replace(FORMULA_CELL, "$1'") : String(value);
-  return `"${text.replace(/"/g, '""')}"`;
-}
-
-/**
- * RFC 4180 CSV (CRLF line ends, header line) of the records matching the filter, newest first.
- * Without `limit` it exports every matching record, since an export that silently stops is no audit.
- */
-export function auditCsv(filter: AuditFilter): string {
-  const current = bootId();
-  const rows: AuditRecordView[] = [];
-  if (filter.limit !== undefined) {
-    rows.push(...listAudit(filter));
-  } else {
-    let beforeId = filter.beforeId;
-    for (;;) {
-      const page = select({ ...filter, beforeId }, MAX_LIMIT);
-      rows.push(...page.map((row) => toView(row, current)));
-      if (page.length < MAX_LIMIT) break;
-      beforeId = page[page.length - 1]!.id;
-    }
-  }
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const record of rows) {
-    lines.push(
-      [
-        record.id,
-        record.startedAt,
-        record.finishedAt,
-        record.actor,
-        record.session,
-        record.action,
-        record.target,
-        record.running ? 'running' : record.outcome,
-        record.error,
-        record.durationMs,
-        JSON.stringify(record.params),
-        record.count,
-      ]
-        .map(csvField)
-        .join(','),
-    );
-  }
-  return `${lines.join('\r\n')}\r\n`;
-}
-
-/** One query value: absent or blank means "any"; given twice is a mistake rather than a silent pick. */
-function queryValue(name: string) {
-  return z
-    .union([z.string(), z.array(z.string())])
-    .optional()
-    .transform((value, context) => {
-      const given = (value === undefined ? [] : Array.isArray(value) ? value : [value])
-        .map((v) => v.trim())
-        .filter(Boolean);
-      if (given.length > 1) {
-        context.addIssue({ code: 'custom', message: `Give "${name}" only once.` });
-        return z.NEVER;
-      }
-      return given[0];
-    });
-}
-
-const shown = (input: unknown) => JSON.stringify(String(input).slice(0, 60));
-
-/** The page's and the export's URL query (?action=&outcome=&beforeId=). */
-export const auditQuerySchema = z.object({
-  action: queryValue('action').pipe(
-    z
-      .enum(AUDIT_ACTIONS, { error: (issue) => `Unknown action ${shown(issue.input)}. Choose one from the list.` })
-      .optional(),
-  ),
-  outcome: queryValue('outcome').pipe(
-    z
-      .enum(AUDIT_OUTCOMES, { error: (issue) => `Unknown outcome ${shown(issue.input)}. Choose one from the list.` })
-      .optional(),
-  ),
-  beforeId: queryValue('beforeId').pipe(
-    z
-      .string()
-      .regex(/^[1-9][0-9]{0,14}$/, '"beforeId" must be a record number (a positive whole number).')
-      .transform(Number)
-      .optional(),
-  ),
-});
-
-export type AuditQueryResult = { ok: true; filter: AuditFilter } | { ok: false; problems: string[] };
-
-/** Validates the URL query of the audit page and export; unknown values become readable problems, not crashes. */
-export function parseAuditQuery(
-  query: Record<string, string | string[] | undefined> | URLSearchParams,
-): AuditQueryResult {
-  const raw =
-    query instanceof URLSearchParams
-      ? Object.fromEntries([...new Set(query.keys())].map((key) => [key, query.getAll(key)]))
-      : query;
-  const parsed = auditQuerySchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((issue) => issue.message) };
-  const filter: AuditFilter = {};
-  if (parsed.data.action !== undefined) filter.action = parsed.data.action;
-  if (parsed.data.outcome !== undefined) filter.outcome = parsed.data.outcome;
-  if (parsed.data.beforeId !== undefined) filter.beforeId = parsed.data.beforeId;
-  return { ok: true, filter };
 }
