@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one command that runs every test with the services it needs (README: "npm test").
-# On a fresh Debian machine, as root: installs what is missing, brings up the test bed, runs type
-# checks, builds the production build and the container image, runs unit, integration and end-to-end
+# On a fresh Debian machine, as root: installs what is missing, checks formatting (Prettier) and lint
+# (ESLint, zero warnings), brings up the test bed, runs type checks, builds the production build and the container image, runs unit, integration and end-to-end
 # tests against both, and tears down the test bed again if this run started it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +30,13 @@ step "Node dependencies"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
+
+# Before the test bed: a formatting or lint problem fails the run in seconds, not after an hour of tests.
+step "Formatting (Prettier)"
+npx prettier --check .
+
+step "Lint (ESLint, zero warnings)"
+npm run lint
 
 testbed_was_up=no
 [ -f /run/mastodash-testbed/testbed.env ] && testbed_was_up=yes
