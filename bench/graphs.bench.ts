@@ -226,7 +226,10 @@ async function writeMarker(marker: SeedMarker): Promise<void> {
   ]);
 }
 
-/** Seeds mastodash_bench up to LEAD_MS past now, or reuses a fresh seed (newest point younger than 30 min) and tops it up. */
+/**
+ * Seeds mastodash_bench up to LEAD_MS past now, or reuses a fresh seed (newest point younger than
+ * 30 min) and tops it up.
+ */
 async function seed(): Promise<SeedReport> {
   const began = performance.now();
   const nowMs = alignAnchor(Date.now());
@@ -331,7 +334,9 @@ function statementsFor(range: RangePreset): { host: string[]; containers: string
   };
 }
 
-/** One GET /query as lib/influx/client.ts sends it (db, epoch=ms, statements joined by ";\n", Basic auth, uncompressed). */
+/**
+ * One GET /query as lib/influx/client.ts sends it (db, epoch=ms, statements joined by ";\n", Basic auth, uncompressed).
+ */
 async function influxGet(statements: readonly string[]): Promise<{ points: number; series: number }> {
   const url = new URL(`${influxUrl}/query`);
   url.searchParams.set('db', BENCH_DATABASE);

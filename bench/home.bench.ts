@@ -12,8 +12,8 @@
  * (reads 6 s apart, past the topic's grace, so each one starts it and lists the project again).
  *
  * Run: npm run bench:home (needs the test bed, scripts/testbed/up.sh, and the production build).
- * Env: BENCH_ITERATIONS (default 30, warm rounds), BENCH_COLD_ROUNDS (default 15, 6 s apart), BENCH_SIZES (default 5,50,200). The results are printed and written
- * to BENCHMARKS.md.
+ * Env: BENCH_ITERATIONS (default 30, warm rounds), BENCH_COLD_ROUNDS (default 15, 6 s apart),
+ * BENCH_SIZES (default 5,50,200). The results are printed and written to BENCHMARKS.md.
  */
 import { request } from 'node:http';
 

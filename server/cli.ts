@@ -136,7 +136,10 @@ async function audited<T>(entry: AuditEntry, change: () => T | Promise<T>): Prom
   }
 }
 
-/** Records the credential logins use now; an unusable password file is reported by the lines below, and the server admits no session until it is fixed. */
+/**
+ * Records the credential logins use now; an unusable password file is reported by the lines below,
+ * and the server admits no session until it is fixed.
+ */
 function recordCredential(): number {
   try {
     return endSessionsOfOldCredential();

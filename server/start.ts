@@ -1,7 +1,8 @@
 /**
  * The production entry point (`npm start`, and the container image): parses the whole configuration
  * before anything listens, refuses a non-loopback address unless told so, puts the peer guard
- * (ACCEPT_CONNECTIONS_FROM) in front of the HTTP server, then runs Next's standalone server in this process. Bundled to dist/start.mjs by scripts/build-server.mjs.
+ * (ACCEPT_CONNECTIONS_FROM) in front of the HTTP server, then runs Next's standalone server in this
+ * process. Bundled to dist/start.mjs by scripts/build-server.mjs.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';

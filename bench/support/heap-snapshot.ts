@@ -7,7 +7,9 @@ interface RawSnapshot {
 }
 
 export interface HeapGroup {
-  /** The constructor for objects and closures, as DevTools groups them; (string), (array), (compiled code) … otherwise. */
+  /**
+   * The constructor for objects and closures, as DevTools groups them; (string), (array), (compiled code) … otherwise.
+   */
   name: string;
   count: number;
   selfBytes: number;

@@ -38,7 +38,9 @@ export interface AuditRecordView {
   target: string | null;
   params: JsonObject;
   outcome: AuditOutcome;
-  /** 'started' in this run of the dashboard: still in progress (a 'started' record of an earlier run was interrupted). */
+  /**
+   * 'started' in this run of the dashboard: still in progress (a 'started' record of an earlier run was interrupted).
+   */
   running: boolean;
   error: string | null;
   durationMs: number | null;

@@ -102,7 +102,8 @@ export function readSession(id: string | undefined, now = Date.now()): SessionRe
       store().prepare('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?').run(now, idHash);
       row.last_seen_at = now;
     } catch (error) {
-      // Idle tracking is best effort; a store that cannot be written is reported by the audit log, which refuses actions.
+      // Idle tracking is best effort; a store that cannot be written is reported by the audit log,
+      // which refuses actions.
       console.error('[session] could not record activity:', (error as Error).message);
     }
   }

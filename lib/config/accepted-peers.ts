@@ -4,9 +4,9 @@ import { isIP } from 'node:net';
  * Which TCP peers may connect at all (ACCEPT_CONNECTIONS_FROM; lib/http/peer-guard.ts checks it on the
  * socket before a single byte of HTTP is read). In the container image the server listens on every
  * interface of the container, and the container shares a network with Mastodon's services; only the
- * published 127.0.0.1 port is meant to reach it. Traffic through a published port arrives from the gateway of the network the port is
- * published on (docker-proxy, or the NAT, both on the host), so "loopback and the gateway" is exactly
- * "the container itself and the host".
+ * published 127.0.0.1 port is meant to reach it. Traffic through a published port arrives from the
+ * gateway of the network the port is published on (docker-proxy, or the NAT, both on the host), so
+ * "loopback and the gateway" is exactly "the container itself and the host".
  */
 export type AcceptedPeers = { kind: 'any' } | { kind: 'listed'; gateway: boolean; addresses: readonly string[] };
 

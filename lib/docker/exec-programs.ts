@@ -18,7 +18,9 @@ interface ExecProgram {
   refuseArgs?: (args: readonly string[]) => string | undefined;
 }
 
-/** Mastodon's version file in its image, the one file the dashboard reads with cat (lib/mastodon/running-version.ts). */
+/**
+ * Mastodon's version file in its image, the one file the dashboard reads with cat (lib/mastodon/running-version.ts).
+ */
 export const MASTODON_VERSION_RB = '/opt/mastodon/lib/mastodon/version.rb';
 
 // find can run programs and write files by itself; the dashboard only ever counts with -print0.
@@ -35,7 +37,10 @@ const FIND_ACTIONS = new Set([
 ]);
 
 export const EXEC_PROGRAMS = {
-  /** `tootctl accounts create` and `accounts modify <name> --approve` (lib/mastodon/tootctl.ts), nothing else of tootctl. */
+  /**
+   * `tootctl accounts create` and `accounts modify <name> --approve` (lib/mastodon/tootctl.ts),
+   * nothing else of tootctl.
+   */
   tootctl: {
     runsAs: ['image'],
     refuseArgs: (args) => {

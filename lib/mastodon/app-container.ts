@@ -3,8 +3,9 @@ import type { ContainerView } from '../docker/types';
 
 /**
  * Mastodon's app container among the project's own: web, else sidekiq (both images carry tootctl and
- * name the Mastodon version in their tag; the separate streaming image of later releases does neither). Lowest compose number first.
- * These are EXEC_SERVICES, the only services the socket proxy lets the dashboard run commands in.
+ * name the Mastodon version in their tag; the separate streaming image of later releases does
+ * neither). Lowest compose number first. These are EXEC_SERVICES, the only services the socket proxy
+ * lets the dashboard run commands in.
  */
 export function findAppContainer(
   containers: readonly ContainerView[],

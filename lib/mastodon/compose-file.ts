@@ -71,7 +71,9 @@ function fields<Shape extends z.ZodRawShape>(shape: Shape) {
 const text = z.union([z.string(), z.number(), z.boolean()], { error: MUST_BE_SINGLE_VALUE }).transform(String);
 const flag = z.unknown().transform((value) => value === true || value === 'true' || value instanceof Map);
 
-/** `[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]`, with an IPv6 host address in brackets; a string is the problem. */
+/**
+ * `[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]`, with an IPv6 host address in brackets; a string is the problem.
+ */
 function readShortPort(spec: string): ComposePort | string {
   let rest = spec.trim();
   let protocol = 'tcp';
@@ -160,7 +162,10 @@ const healthcheckSchema = z.preprocess(
   ),
 );
 
-/** `environment:` as a list of NAME=value or a mapping; a bare name (undefined) takes its value from the shell running compose. */
+/**
+ * `environment:` as a list of NAME=value or a mapping; a bare name (undefined) takes its value from
+ * the shell running compose.
+ */
 const environmentSchema = z.union(
   [
     z.array(text).transform(
@@ -312,7 +317,8 @@ function pathText(path: readonly PropertyKey[]): string {
 function schemaError(yaml: ParsedYaml, issues: readonly Issue[]): ComposeFileError {
   const issue = decisiveIssue(issues[0]!);
   const path = pathText(issue.path);
-  // Every message here is one of this file's texts: zod's default messages are replaced below, and none quote the value.
+  // Every message here is one of this file's texts: zod's default messages are replaced below, and
+  // none quote the value.
   const reason =
     path === ''
       ? issue.message

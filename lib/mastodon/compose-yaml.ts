@@ -166,7 +166,9 @@ export function parseYaml(text: string): YamlValue {
   return readYaml(text).value;
 }
 
-/** The line of the deepest node on the path that the file spells out (merged or aliased parts have none of their own). */
+/**
+ * The line of the deepest node on the path that the file spells out (merged or aliased parts have none of their own).
+ */
 export function lineOfPath(yaml: ParsedYaml, path: readonly PropertyKey[]): number | undefined {
   for (let length = path.length; length > 0; length--) {
     const node: unknown = yaml.doc.getIn(path.slice(0, length), true);

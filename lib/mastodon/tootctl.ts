@@ -25,7 +25,10 @@ export function buildApproveArgv(username: string): ExecArgv {
   return ['tootctl', 'accounts', 'modify', username, '--approve'];
 }
 
-/** Why a reserved name is refused, for this version (version-facts reservedUsernames: later releases bypass the list for the CLI). */
+/**
+ * Why a reserved name is refused, for this version (version-facts reservedUsernames: later releases
+ * bypass the list for the CLI).
+ */
 export function reservedUsernameMessage(version: MastodonVersion): string {
   const reserved = factsFor(version).reservedUsernames;
   const list = (names: readonly string[]) => (names.length > 0 ? names.join(', ') : 'none: the CLI skips the check');
@@ -132,9 +135,9 @@ function add(errors: AccountFieldErrors, field: keyof AccountFieldErrors, messag
 }
 
 /**
- * Reads what `tootctl accounts create` printed. Errors are on stderr or stdout by version (version-facts tootctlErrorStream; with
- * exit 1 in both); Thor's own errors and Rails' warnings are on stderr in every version, so both streams
- * are read, the version's error stream first.
+ * Reads what `tootctl accounts create` printed. Errors are on stderr or stdout by version (version-facts
+ * tootctlErrorStream; with exit 1 in both); Thor's own errors and Rails' warnings are on stderr in every
+ * version, so both streams are read, the version's error stream first.
  */
 export function parseCreateAccountOutput(output: TootctlOutput, version: MastodonVersion): CreateAccountOutcome {
   const facts = factsFor(version);

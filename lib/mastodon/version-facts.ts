@@ -93,7 +93,10 @@ export const MINOR_FACTS = {
     { from: '4.0.0', value: 'localised-message', read: { release: '4.1.9', path: 'lib/mastodon/accounts_cli.rb' } },
     { from: '4.2.0', value: 'error-type', read: { release: '4.2.0', path: 'lib/mastodon/cli/accounts.rb' } },
   ]),
-  /** Where tootctl prints its own failures: `say(msg, :red); exit(1)` on stdout, `fail_with_message` (Thor::Error) on stderr from 4.3. */
+  /**
+   * Where tootctl prints its own failures: `say(msg, :red); exit(1)` on stdout, `fail_with_message`
+   * (Thor::Error) on stderr from 4.3.
+   */
   tootctlErrorStream: fact<'stdout' | 'stderr'>([
     { from: '4.0.0', value: 'stdout', read: { release: '4.2.12', path: 'lib/mastodon/cli/accounts.rb' } },
     { from: '4.3.0', value: 'stderr', read: { release: '4.3.0', path: 'lib/mastodon/cli/base.rb' } },
@@ -172,7 +175,10 @@ export const PATCH_FACTS = {
       read: { release: '4.2.8', path: 'app/workers/scheduler/auto_close_registrations_scheduler.rb' },
     },
   ]),
-  /** Names `tootctl accounts create` refuses (config/settings.yml reserved_usernames); from 4.4.4 the CLI bypasses the check. */
+  /**
+   * Names `tootctl accounts create` refuses (config/settings.yml reserved_usernames); from 4.4.4
+   * the CLI bypasses the check.
+   */
   reservedUsernames: fact<readonly string[]>([
     { from: '4.0.0', value: RESERVED_UP_TO_4_3, read: { release: '4.3.0', path: 'config/settings.yml' } },
     { from: '4.4.0', value: RESERVED_FROM_4_4, read: { release: '4.4.3', path: 'config/settings.yml' } },

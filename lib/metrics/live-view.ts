@@ -90,7 +90,9 @@ function orderedServices(samples: readonly LiveSample[], order: readonly string[
   return [...services].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
-/** The sum over a service's containers in one sample; null when none of them has the value (stopped, or a first sample). */
+/**
+ * The sum over a service's containers in one sample; null when none of them has the value (stopped, or a first sample).
+ */
 function serviceValue(
   sample: LiveSample,
   service: string,

@@ -97,7 +97,9 @@ export interface ContainerFacts {
   id: string;
   project: string | null;
   service: string | null;
-  /** Why the dashboard may only read it (inspect, stats), when it may: it holds Docker's socket, or it is the dashboard. */
+  /**
+   * Why the dashboard may only read it (inspect, stats), when it may: it holds Docker's socket, or it is the dashboard.
+   */
   guarded?: string;
 }
 
@@ -125,7 +127,10 @@ interface InspectAnswer {
   HostConfig?: { Binds?: string[] | null } | null;
 }
 
-/** A bind whose source is Docker's socket (under any host path), a folder holding it, or that puts it at a socket path inside. */
+/**
+ * A bind whose source is Docker's socket (under any host path), a folder holding it, or that puts
+ * it at a socket path inside.
+ */
 export function mountsDockerSocket(inspect: unknown): boolean {
   const info = (inspect ?? {}) as InspectAnswer;
   const mounts = (info.Mounts ?? []).some(
@@ -159,7 +164,10 @@ export function containerFacts(inspect: unknown): ContainerFacts {
   return facts;
 }
 
-/** Reads that give no control: the dashboard inspects every container of the project (its own too) and samples their stats. */
+/**
+ * Reads that give no control: the dashboard inspects every container of the project (its own too)
+ * and samples their stats.
+ */
 const GUARDED_READS = new Set(['json', 'stats']);
 
 /** Why `action` (json, logs, stats, restart, exec) on this container is refused; undefined when it is allowed. */

@@ -84,7 +84,9 @@ export const emailSchema = z
   // Devise stores addresses lower-cased (case_insensitive_keys), and so does tootctl.
   .transform((value) => value.toLowerCase());
 
-/** A role name as stored in user_roles.name; whether it exists (case-sensitive, like Mastodon) is checked on the server. */
+/**
+ * A role name as stored in user_roles.name; whether it exists (case-sensitive, like Mastodon) is checked on the server.
+ */
 export const roleSchema = z.string({ error: 'Choose a role' }).superRefine((value, ctx) => {
   const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
   if (value.trim().length === 0) return fail('Choose a role');

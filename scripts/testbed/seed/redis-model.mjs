@@ -1,6 +1,6 @@
-// What scripts/testbed/seed/redis.mjs writes into the test bed's Redis: Sidekiq's keys (shared/reference/mastodon.md §7)
-// and the Rails settings cache keys (§1.4), in three layouts. Pure and deterministic given the anchor, so tests can
-// assert exact key names, sizes and latencies.
+// What scripts/testbed/seed/redis.mjs writes into the test bed's Redis: Sidekiq's keys
+// (shared/reference/mastodon.md §7) and the Rails settings cache keys (§1.4), in three layouts. Pure and
+// deterministic given the anchor, so tests can assert exact key names, sizes and latencies.
 import { createHash } from 'node:crypto';
 
 /** The seeding time (epoch ms, integer) is stored here in every database the seeder writes to. */
@@ -153,7 +153,9 @@ function job(layout, queue, index, enqueuedMs, extra = {}) {
   return payload;
 }
 
-/** The pending jobs of a queue, oldest first (the seeder LPUSHes them in this order, so the oldest ends at index -1). */
+/**
+ * The pending jobs of a queue, oldest first (the seeder LPUSHes them in this order, so the oldest ends at index -1).
+ */
 export function queueJobs(layout, queue, anchorMs) {
   return QUEUE_JOB_AGES_S[queue].map((age, i) => job(layout, queue, i, anchorMs - age * 1000));
 }

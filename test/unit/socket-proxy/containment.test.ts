@@ -24,7 +24,10 @@ const socketBind = {
   HostConfig: { Binds: ['/var/run/docker.sock:/var/run/docker.sock:ro'] },
 };
 
-/** Every command the dashboard runs (lib/mastodon/{accounts,tootctl,health,media-permissions,storage}.ts), with its user. */
+/**
+ * Every command the dashboard runs
+ * (lib/mastodon/{accounts,tootctl,health,media-permissions,storage}.ts), with its user.
+ */
 const DASHBOARD_COMMANDS: [ExecArgv, string | undefined][] = [
   [
     buildCreateAccountArgv(
