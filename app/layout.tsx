@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from 'next';
+import Link from 'next/link';
 import type { ReactNode } from 'react';
 
 import { logoutAction } from '@/app/login/actions';
@@ -35,12 +36,13 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     <html lang="en">
       <body>
         <header className="topbar">
-          <a href="/" className="brand">
+          {/* No prefetch: the home page's panels would be read on every page just in case. */}
+          <Link href="/" prefetch={false} className="brand">
             <span aria-hidden="true" className="brand-mark">
               ◆
             </span>
             Mastodash
-          </a>
+          </Link>
           {session ? (
             <nav aria-label="Main">
               {NAV_LINKS.map(([href, label]) => (

@@ -16,13 +16,12 @@ export default async function GraphsPage({
   const params = rangeParams(await searchParams);
   const parsed = metricsRangeSchema.safeParse(params);
   if (!parsed.success) {
-    const now = Date.now();
     return (
       <section className="panel graphs" aria-labelledby="graphs-title" data-testid="graphs-panel">
         <header className="panel-head">
           <h1 id="graphs-title">Memory and CPU</h1>
         </header>
-        <RangePicker preset="custom" fromMs={now - 3_600_000} toMs={now} />
+        <RangePicker preset="custom" />
         <ErrorBox
           testId="range-error"
           error={{

@@ -67,13 +67,7 @@ export function GraphsView({
         <h1 id="graphs-title">Memory and CPU</h1>
         {shown ? <SourceLine source={shown.source} /> : null}
       </header>
-      {shown?.source.kind !== 'live' ? (
-        <RangePicker
-          preset={preset}
-          fromMs={shown?.range.fromMs ?? Date.now() - 3_600_000}
-          toMs={shown?.range.toMs ?? Date.now()}
-        />
-      ) : null}
+      {shown?.source.kind !== 'live' ? <RangePicker preset={preset} range={shown?.range} /> : null}
       {!result.ok ? <ErrorBox error={result.error} testId="graphs-error" /> : null}
       {shown?.influxError ? (
         <ErrorBox

@@ -3,6 +3,7 @@
 import { useMemo } from 'react';
 
 import { ErrorBox } from '@/components/ui/error-box';
+import { useNow } from '@/components/ui/use-now';
 import { showsFailure, usePanel } from '@/components/ui/use-panel';
 import { liveHeadline } from '@/lib/metrics/live-view';
 import type { HeadlineFigure, HeadlineView } from '@/lib/metrics/types';
@@ -13,8 +14,12 @@ import { Notices, SourceLine } from './source-line';
 import { Sparkline } from './sparkline';
 import { useLiveSamples } from './use-live-samples';
 
+// staleMs is a minute or more, so noticing staleness up to 5 s late is fine.
+const STALE_CHECK_MS = 5_000;
+
 function Stale({ figure, staleMs }: { figure: HeadlineFigure; staleMs: number }) {
-  if (figure.atMs === undefined || Date.now() - figure.atMs <= staleMs) return null;
+  const now = useNow(STALE_CHECK_MS);
+  if (figure.atMs === undefined || now - figure.atMs <= staleMs) return null;
   return <span className="headline-stale">as of {formatTime(figure.atMs)}; nothing newer</span>;
 }
 

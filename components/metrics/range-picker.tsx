@@ -3,7 +3,8 @@
 import { useState, type FormEvent } from 'react';
 
 import { FieldError } from '@/components/ui/field-error';
-import { RANGE_PRESETS, metricsRangeSchema } from '@/lib/validations/metrics';
+import { useNow } from '@/components/ui/use-now';
+import { PRESET_SPAN_MS, RANGE_PRESETS, metricsRangeSchema } from '@/lib/validations/metrics';
 
 /** UTC text for a datetime-local input (which has no zone of its own). */
 function utcInput(ms: number): string {
@@ -12,10 +13,14 @@ function utcInput(ms: number): string {
 
 /**
  * Presets are plain links, so a view can be bookmarked; the custom range is a GET form checked by the
- * same schema as /api/metrics before it leaves the page.
+ * same schema as /api/metrics before it leaves the page. Without a `range` (none shown yet, or the
+ * query was invalid) the form starts at the last hour.
  */
-export function RangePicker({ preset, fromMs, toMs }: { preset: string; fromMs: number; toMs: number }) {
+export function RangePicker({ preset, range }: { preset: string; range?: { fromMs: number; toMs: number } }) {
   const [problems, setProblems] = useState<Record<string, string>>({});
+  // The inputs show minutes, so a clock that ticks once a minute is exact enough for the default.
+  const now = useNow(60_000);
+  const { fromMs, toMs } = range ?? { fromMs: now - PRESET_SPAN_MS['1h'], toMs: now };
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     const data = Object.fromEntries(new FormData(event.currentTarget).entries());
     const parsed = metricsRangeSchema.safeParse(data);
