@@ -3,7 +3,7 @@
  * project (the test bed's five plus labelled extras that only sleep). For each size it times, one at a
  * time and interleaved:
  * - Docker's own `GET /containers/json` for the project, the baseline;
- * - the home page's data as the issue names it (containers, health, memory headline, registration mode),
+ * - the home page's first data (containers, health, memory headline, registration mode),
  *   gathered at once by the same lib functions the page awaits, in this process against the same backends;
  * - the whole home page over HTTP (`GET /` until the streamed HTML ends: every panel, rendered by Next);
  * - the smallest page Next serves, `/login` without a session: the framework's own floor on this machine.
@@ -74,7 +74,7 @@ async function timed(server: RunningServer, path: string, headers: Record<string
   return performance.now() - started;
 }
 
-/** The four parts the issue names, at once, as the page awaits them; a failed part fails the run. */
+/** The four parts of the home page, at once, as the page awaits them; a failed part fails the run. */
 async function homeData(expectedContainers: number): Promise<number> {
   const started = performance.now();
   const parts: PanelResult<unknown>[] = await Promise.all([

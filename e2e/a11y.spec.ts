@@ -28,7 +28,7 @@ const PAGES: { path: string; ready: (page: Page) => Promise<void> }[] = [
   { path: '/login', ready: (page) => expect(page.getByRole('button', { name: 'Log in' })).toBeVisible() },
 ];
 
-/** A 390 px phone (the issue's), and 320 px, the narrowest still sold, where wide tables show first. */
+/** A 390 px phone (a common width), and 320 px, the narrowest still sold, where wide tables show first. */
 const PHONES = [
   { width: 390, height: 844 },
   { width: 320, height: 640 },

@@ -5,7 +5,7 @@ import { E2E_DATA_DIR, E2E_PASSWORD, E2E_PORT } from '../playwright.config';
 import { docker, testbed, waitForHealth } from './support/docker';
 
 /**
- * Issue 14 §2: forms work as plain HTML form posts (JavaScript off, or a submit before the page's scripts
+ * Forms work as plain HTML form posts (docs/design.md, "Forms work as plain posts") (JavaScript off, or a submit before the page's scripts
  * have run), and a cross-site form post is still refused, now with a page that says why.
  */
 const anonymous = { cookies: [], origins: [] };

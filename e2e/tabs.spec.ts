@@ -3,7 +3,7 @@ import { expect, test, type BrowserContext, type Locator, type Page, type Reques
 import { docker, testbed } from './support/docker';
 
 /**
- * Issue 14 §1: through an SSH tunnel the browser speaks HTTP/1.1 to the dashboard and allows six
+ * Through an SSH tunnel the browser speaks HTTP/1.1 to the dashboard and allows six
  * connections per host. Twelve tabs in one browser must each show their data, and still leave room for
  * a panel refresh: the browser holds one event stream, shared by its tabs (a SharedWorker).
  */

@@ -69,7 +69,7 @@ export const EXEC_PROGRAMS = {
       return action ? `find ${action} runs or writes something; the dashboard only counts with find` : undefined;
     },
   },
-  /** The media fix (shared/reference/security.md §5.3). */
+  /** The media fix: `chown -R -h 991:991 -- <media path>` (lib/mastodon/media-permissions.ts). */
   chown: { runsAs: ['root'] },
   /** The media folder's size, always under timeout(1) (lib/mastodon/storage.ts). */
   du: { runsAs: ['image'] },

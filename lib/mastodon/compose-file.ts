@@ -5,7 +5,8 @@ import { ComposeFileError, lineOfPath, readYaml, type ParsedYaml } from './compo
 export { ComposeFileError } from './compose-yaml';
 
 /**
- * The typed view of a docker-compose file: the parts the config doctor checks (mastodon.md §3), validated
+ * The typed view of a docker-compose file: the parts the config doctor checks (of mastodon/mastodon's
+ * docker-compose.yml, v4.0.2 to v4.5.x; test/unit/mastodon/fixtures/compose holds one per release), validated
  * by one zod schema over what compose-yaml.ts reads. Messages name the field and its line, never its value.
  */
 

@@ -6,7 +6,8 @@ import type { MastodonVersion } from './version';
 import { describeUndecided, factsFor, firstReleaseWith } from './version-facts';
 
 /**
- * `tootctl accounts create` as argv, and what it printed as a result (shared/reference/mastodon.md §2).
+ * `tootctl accounts create` as argv, and what it printed as a result (mastodon/mastodon v4.3.0
+ * lib/mastodon/cli/accounts.rb; v4.0.2 lib/mastodon/accounts_cli.rb).
  * Pure: running it is lib/mastodon/accounts.ts's business. Options are always one token (`--email=x`), so
  * a value can never be taken for the next option, and the validated values never start with '-'.
  */

@@ -1,7 +1,7 @@
 /**
  * What the dashboard asks of Telegraf's data, independent of the query language. The InfluxQL and Flux
  * builders turn a spec into text; their parsers turn the answer back into RawSeries.
- * Names follow Telegraf exactly (shared/reference/influx-telegraf.md §3–§5).
+ * Names follow Telegraf exactly (influxdata/telegraf plugins/inputs/{docker,mem,cpu,system}/README.md).
  */
 
 export const COMPOSE_PROJECT_TAG = 'com.docker.compose.project';

@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /**
  * The account form's input, shared by the browser form and the server action. It reproduces Mastodon's
- * rules for a local account (shared/reference/security.md §5.2) and adds one of its own: no value may
+ * rules for a local account (mastodon/mastodon v4.3.0 app/models/account.rb: `[a-z0-9_]`, at most 30) and adds one
+ * of its own: no value may
  * start with '-', so that nothing the admin types can be read by tootctl's option parser as an option.
  * Reserved names (per version), uniqueness and the role's existence are checked on the server.
  */

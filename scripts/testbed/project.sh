@@ -85,7 +85,7 @@ write_env_file() {
   } >"$file"
 }
 
-# --- per-version compose details (shared/reference/mastodon.md §3) ----------------------------------------------
+# --- per-version compose details (mastodon/mastodon docker-compose.yml per tag) ---------------------------------------
 # Sets: mastodon_image streaming_image web_command streaming_command web_test streaming_test sidekiq_major
 # sidekiq_grep (what the official sidekiq health check greps after '[s]idekiq\ ': lib/mastodon/version-facts.ts
 # officialSidekiqGrep; 4.5.0's own file greps '[78]', 4.5.1 and later '8').

@@ -120,7 +120,8 @@ set_mastodon_version() {
     chown -R 991:991 "$dir/opt/mastodon"
   fi
   chown -R 991:991 "$dir/opt/mastodon/tmp"
-  # What /api/v2/instance answers (mastodon.md §10), for the dashboard's version probe; the httpd serves it as a file.
+  # What /api/v2/instance answers (mastodon/mastodon app/serializers/rest/instance_serializer.rb), for the
+  # dashboard's version probe; the httpd serves it as a file.
   install -d "$dir/usr/local/share/testbed/web/api/v2"
   printf '{"domain":"mastodon.test","title":"Mastodash test bed","version":"%s","source_url":"https://github.com/mastodon/mastodon"}' \
     "$version" >"$dir/usr/local/share/testbed/web/api/v2/instance"

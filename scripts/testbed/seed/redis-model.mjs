@@ -1,5 +1,6 @@
-// What scripts/testbed/seed/redis.mjs writes into the test bed's Redis: Sidekiq's keys
-// (shared/reference/mastodon.md §7) and the Rails settings cache keys (§1.4), in three layouts. Pure and
+// What scripts/testbed/seed/redis.mjs writes into the test bed's Redis: Sidekiq's keys (sidekiq/sidekiq v6.5.12
+// lib/sidekiq/api.rb) and the Rails settings cache keys (mastodon/mastodon v4.3.0 app/models/setting.rb), in three
+// layouts. Pure and
 // deterministic given the anchor, so tests can assert exact key names, sizes and latencies.
 import { createHash } from 'node:crypto';
 

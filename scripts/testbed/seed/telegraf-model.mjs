@@ -2,7 +2,7 @@
 // model: tests build the same model from the anchor stored in the database and compute the exact expected values.
 //
 // Names, tags and field types follow Telegraf's inputs.docker, mem, cpu, system and disk plugins exactly
-// (shared/reference/influx-telegraf.md §3–§5).
+// (influxdata/telegraf plugins/inputs/{docker,mem,cpu,system,disk}/README.md).
 import { createHash } from 'node:crypto';
 
 const SECOND = 1000;

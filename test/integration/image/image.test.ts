@@ -191,7 +191,7 @@ describe('the image, run as deploy/compose.mastodash-direct.yml says (the socket
   });
 });
 
-describe('the image’s socket proxy contains a dashboard taken over (issue 15, §1)', () => {
+describe('the image’s socket proxy contains a dashboard taken over', () => {
   const prefix = 'mastodash-it-contain';
   // A compose project of this test's own, so that the containers it adds are seen by no other test.
   const project = 'mdcontain';

@@ -13,7 +13,7 @@ import {
 import { readTestbed } from '../../support/testbed';
 
 /**
- * Issue 15, §2: in the container deployment only the host (through the published 127.0.0.1 port) reaches
+ * In the container deployment only the host (through the published 127.0.0.1 port) reaches
  * the dashboard, never another container on its networks. The image runs as deploy/compose.mastodash.yml
  * says, on real bridge networks of the test bed's dockerd: internal_network (`internal: true`) and the
  * file's own mastodash_published, with the port published on 127.0.0.1 (docker-proxy; the daemon runs
@@ -88,7 +88,7 @@ async function dashboardLog(container: string): Promise<string> {
   return (await testbedDocker.getContainer(container).logs({ stdout: true, stderr: true })).toString('utf8');
 }
 
-describe('the image answers the host through the published port, and no other container (issue 15 §2)', () => {
+describe('the image answers the host through the published port, and no other container', () => {
   let stack: RunningStack;
   let dashboard: string;
   let dashboardInternal: string;

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openServerStore, plantSession } from '../../support/next-build';
 import { rawRequest, startServer, type RunningServer } from '../../support/server';
 
-// Issue 15 §3: the store stays bounded, and nothing leaves it without a trace.
+// The store stays bounded, and nothing leaves it without a trace (docs/design.md, "The audit log stays bounded").
 const ENV = { DASHBOARD_PASSWORD: 'audit-retention-password-long', AUDIT_RETENTION_DAYS: '30' };
 const DAY = 86_400_000;
 let server: RunningServer | undefined;

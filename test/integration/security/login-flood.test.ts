@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openServerStore } from '../../support/next-build';
 import { rawRequest, startServer, type RawResponse, type RunningServer } from '../../support/server';
 
-// Issue 15 §3: anyone who reaches the login form must not be able to grow the audit log without bound.
+// Anyone who reaches the login form must not be able to grow the audit log without bound (docs/design.md,
+// "The audit log stays bounded").
 const run = promisify(execFile);
 const PASSWORD = 'login-flood-password-long-enough';
 // 10,000 attempts run in-process against a real store (test/unit/auth/login-flood.test.ts); through the real

@@ -156,7 +156,7 @@ describe('health can be broken on purpose', () => {
   });
 });
 
-describe('the public/system permission problem (reference §9)', () => {
+describe('the public/system permission problem (uid 991, Errno::EACCES)', () => {
   it('has /opt/mastodon/public/system owned by root:root inside web, which runs as uid 991', async () => {
     const web = containerName(testbed.project, 'web');
     const { stdout: owner } = await docker('exec', web, 'stat', '-c', '%U:%G %u:%g', '/opt/mastodon/public/system');

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readTestbed } from '../../support/testbed';
 
 // Runs the test bed's stand-in tootctl on the host under busybox sh, against the test bed Postgres and Redis, and
-// checks it answers as shared/reference/mastodon.md (§1.6, §2) says the real one does for each version.
+// checks it answers as the real one does for each version (mastodon/mastodon lib/mastodon/cli/{accounts,settings}.rb
+// per release tag).
 
 const TOOTCTL = fileURLToPath(new URL('../../../scripts/testbed/images/mastodon/tootctl', import.meta.url));
 const EMAIL_DOMAIN = 'tootctl-test.example';

@@ -9,7 +9,8 @@ import { loginWithLink, loginWithPassword } from '@/lib/auth/login';
 
 import { useAuthTestEnv, type AuthTestEnv } from './support';
 
-// Issue 15 §3: anyone who reaches the login form must not be able to grow the audit log without bound.
+// Anyone who reaches the login form must not be able to grow the audit log without bound (docs/design.md,
+// "The audit log stays bounded").
 const PASSWORD = 'the-right-password-123';
 const T = Date.UTC(2026, 0, 15, 10, 0, 0);
 

@@ -29,7 +29,7 @@ function parseError(text: string): ComposeFileError {
   throw new Error('expected a ComposeFileError');
 }
 
-describe('the official compose files (reconstructed from mastodon.md §3)', () => {
+describe('the official compose files (fixtures/compose/README.md)', () => {
   it.each([
     ['v4.3', 'ghcr.io/mastodon/mastodon:v4.3.17', 'ghcr.io/mastodon/mastodon-streaming:v4.3.17', 6],
     ['v4.4', 'ghcr.io/mastodon/mastodon:v4.4.22', 'ghcr.io/mastodon/mastodon-streaming:v4.4.22', 7],

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { parseYamlScalar, resolvePlain, writeYamlScalar } from '@/lib/mastodon/settings-yaml';
 
-describe('parseYamlScalar: the forms Mastodon stores (mastodon.md §1.2)', () => {
+describe('parseYamlScalar: the forms Mastodon stores (app/models/setting.rb)', () => {
   it.each([
     ['--- open\n', 'str', 'open'],
     ['--- approved\n', 'str', 'approved'],
