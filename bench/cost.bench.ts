@@ -204,7 +204,8 @@ function render(
   lines.push(
     `${runHeader()}; ${PHASE_MS / 1000} s per phase.`,
     '',
-    '| Viewers | Docker calls when they open the page (3 s) | Docker calls / min after | of which by kind | Event subscriptions opened | Server RSS: start / max / end MiB | Viewer errors |',
+    '| Viewers | Docker calls when they open the page (3 s) | Docker calls / min after | of which by kind | Event' +
+      ' subscriptions opened | Server RSS: start / max / end MiB | Viewer errors |',
     '|---|---|---|---|---|---|---|',
   );
   for (const phase of phases) {
@@ -218,13 +219,15 @@ function render(
   }
   lines.push(
     '',
-    `Baseline, same run: a bare Node HTTP server's RSS is ${bareRss.toFixed(0)} MiB. Targets: 150 MB idle, 250 MB with 50 viewers.`,
+    `Baseline, same run: a bare Node HTTP server's RSS is ${bareRss.toFixed(0)} MiB. Targets: 150 MB` +
+      ` idle, 250 MB with 50 viewers.`,
     '',
     '| Page | Scripts | First-load JS, raw KiB | gzip KiB (level 6) | Target |',
     '|---|---|---|---|---|',
     `| \`/\` (home) | ${bundles.home.files} | ${bundles.home.rawKiB.toFixed(0)} | ${bundles.home.gzipKiB.toFixed(1)} | 200 KB |`,
     `| \`/graphs\` | ${bundles.graphs.files} | ${bundles.graphs.rawKiB.toFixed(0)} | ${bundles.graphs.gzipKiB.toFixed(1)} | 300 KB |`,
-    `| \`/login\` (baseline: framework and the smallest page) | ${bundles.login.files} | ${bundles.login.rawKiB.toFixed(0)} | ${bundles.login.gzipKiB.toFixed(1)} | — |`,
+    `| \`/login\` (baseline: framework and the smallest page) |` +
+      ` ${bundles.login.files} | ${bundles.login.rawKiB.toFixed(0)} | ${bundles.login.gzipKiB.toFixed(1)} | — |`,
   );
   return lines.join('\n');
 }

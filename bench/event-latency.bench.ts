@@ -119,7 +119,8 @@ async function main(): Promise<void> {
     const body = [
       `${runHeader()}, chromium ${browser.version()}; ${ROUNDS} stops and starts of ${TARGET}.`,
       '',
-      '| Change | Event → browser, p50 / p95 / max ms | Baseline: event → a Docker subscriber here, p50 / p95 / max ms |',
+      '| Change | Event → browser, p50 / p95 / max ms | Baseline: event → a Docker subscriber' +
+        ' here, p50 / p95 / max ms |',
       '|---|---|---|',
       `| dies (\`die\` → card shows exited) | ${cell(browserMs.die)} | ${cell(baselineMs.die)} |`,
       `| starts (\`start\` → card shows running) | ${cell(browserMs.start)} | ${cell(baselineMs.start)} |`,

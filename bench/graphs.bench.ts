@@ -300,12 +300,14 @@ async function apiOnce(server: RunningServer, cookie: string, range: RangePreset
   const view = result.data;
   if (view.source.kind !== 'influx')
     throw new Error(
-      `/api/metrics?range=${range} answered from ${view.source.kind}, not InfluxDB: ${JSON.stringify(view.influxError ?? view.source)}`,
+      `/api/metrics?range=${range} answered from ${view.source.kind}, not InfluxDB:` +
+        ` ${JSON.stringify(view.influxError ?? view.source)}`,
     );
   const services = view.charts.find((chart) => chart.id === 'service-memory')?.series.length ?? 0;
   if (services !== SERVICES.length)
     throw new Error(
-      `/api/metrics?range=${range}: ${services} services in Memory per service, not ${SERVICES.length}: ${JSON.stringify(view.notices)}`,
+      `/api/metrics?range=${range}: ${services} services in Memory per service, not` +
+        ` ${SERVICES.length}: ${JSON.stringify(view.notices)}`,
     );
   let totalPoints = 0;
   let maxPerSeries = 0;
@@ -450,7 +452,8 @@ function table(results: readonly RangeResult[]): string {
   const pair = (samples: readonly Sample[]) =>
     `${formatMs(percentile(samples, 50))} / ${formatMs(percentile(samples, 95))}`;
   const rows = [
-    '| Range | Interval | Points returned: total / max per series | InfluxDB rows (series) | API p50 / p95 ms | InfluxDB p50 / p95 ms, as the server asks | InfluxDB p50 / p95 ms, one request | Docker list + inspect p50 / p95 ms | API − InfluxDB at p50 |',
+    '| Range | Interval | Points returned: total / max per series | InfluxDB rows (series) | API p50 / p95 ms |' +
+      ' InfluxDB p50 / p95 ms, as the server asks | InfluxDB p50 / p95 ms, one request | Docker list + inspect p50 / p95 ms | API − InfluxDB at p50 |',
     '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
@@ -480,21 +483,24 @@ function reading(results: readonly RangeResult[]): string {
       `InfluxDB alone takes ${parts.map((p) => `${formatMs(p.raw)} ms`).join(', ')} for the same statements, ` +
       (Math.min(...overheads) >= 0
         ? `so the dashboard adds ${formatMs(Math.min(...overheads))} to ${formatMs(Math.max(...overheads))} ms `
-        : `so API − InfluxDB ranges from ${signedMs(Math.min(...overheads))} to ${signedMs(Math.max(...overheads))} ms, within the noise where negative, `) +
+        : `so API − InfluxDB ranges from` +
+          ` ${signedMs(Math.min(...overheads))} to ${signedMs(Math.max(...overheads))} ms, within the noise where negative, `) +
       `(${Math.min(...ratios).toFixed(2)}× to ${Math.max(...ratios).toFixed(2)}× InfluxDB's time).`,
   ];
   const longest = parts[parts.length - 1];
   if (longest) {
     const share = longest.raw / longest.api;
     const bound =
-      `The ${longest.r.range} range is bound by InfluxDB, which reads ${(PRESET_SPAN_MS['7d'] / SEED_STEP_MS).toLocaleString('en')} points per ` +
+      `The ${longest.r.range} range is bound by InfluxDB, which reads` +
+      ` ${(PRESET_SPAN_MS['7d'] / SEED_STEP_MS).toLocaleString('en')} points per ` +
       `series to return at most ${longest.r.api[0]?.maxPerSeries ?? 0}: `;
     sentences.push(
       share >= 1
         ? `${bound}its own ${formatMs(longest.raw)} ms are no shorter than the API's ${formatMs(longest.api)} ms.`
         : share >= 0.6
           ? `${bound}its ${formatMs(longest.raw)} ms are ${(share * 100).toFixed(0)} % of the API's time.`
-          : `Even for ${longest.r.range}, InfluxDB's ${formatMs(longest.raw)} ms are only ${(share * 100).toFixed(0)} % of the API's ${formatMs(longest.api)} ms: ` +
+          : `Even for ${longest.r.range}, InfluxDB's ${formatMs(longest.raw)} ms are only` +
+            ` ${(share * 100).toFixed(0)} % of the API's ${formatMs(longest.api)} ms: ` +
             `the dashboard's own work dominates.`,
     );
   }
@@ -502,9 +508,11 @@ function reading(results: readonly RangeResult[]): string {
   const shortest = parts[0];
   if (shortest) {
     sentences.push(
-      `Docker's container list and inspections, which graphsPanel runs beside the InfluxDB queries when the live topic is not running, take up to ${formatMs(dockerP50)} ms at the median, ` +
+      `Docker's container list and inspections, which graphsPanel runs beside the InfluxDB queries when the live` +
+        ` topic is not running, take up to ${formatMs(dockerP50)} ms at the median, ` +
         (dockerP50 > shortest.raw
-          ? `longer than InfluxDB's ${shortest.r.range} answer, so for short ranges they, not InfluxDB, set the API's floor.`
+          ? `longer than InfluxDB's ${shortest.r.range} answer, so for short ranges they, not` +
+            ` InfluxDB, set the API's floor.`
           : `less than any InfluxDB answer, so they hide behind it.`),
     );
   }
@@ -525,16 +533,21 @@ function cpuModel(): string {
 function seedSentence(s: SeedReport): string {
   const m = s.marker;
   const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  const full = `${m.seedPoints.toLocaleString('en')} points, ${s.series} series every 10 s from ${utc(m.fromMs)}, in ${m.seedSeconds.toFixed(1)} s`;
+  const full =
+    `${m.seedPoints.toLocaleString('en')} points, ${s.series} series every 10 s from` +
+    ` ${utc(m.fromMs)}, in ${m.seedSeconds.toFixed(1)} s`;
   return s.mode === 'seeded'
-    ? `Seeded ${full}; the data runs to ${utc(m.toMs)}, ${LEAD_MS / 60_000} min past the start, so the newest buckets are never empty.`
-    : `Reused the seed written at ${utc(m.seededAtMs)} (${full}); topped up to ${utc(m.toMs)} with ${s.points.toLocaleString('en')} points in ${s.seconds.toFixed(1)} s.`;
+    ? `Seeded ${full}; the data runs to ${utc(m.toMs)}, ${LEAD_MS / 60_000} min past the start, so the` +
+        ` newest buckets are never empty.`
+    : `Reused the seed written at ${utc(m.seededAtMs)} (${full}); topped up to` +
+        ` ${utc(m.toMs)} with ${s.points.toLocaleString('en')} points in ${s.seconds.toFixed(1)} s.`;
 }
 
 function section(results: readonly RangeResult[], seedReport: SeedReport, version: string, startedAt: Date): string {
   const facts =
     `Run ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} × ${cpuModel()}, Node ${process.version}, InfluxDB ${version}; ` +
-    `${iterations} timed requests per range and column after ${warmup} warm-up rounds, interleaved. ${seedSentence(seedReport)}`;
+    `${iterations} timed requests per range and column after ${warmup} warm-up rounds,` +
+    ` interleaved. ${seedSentence(seedReport)}`;
   return [START_MARK, facts, '', table(results), '', reading(results), END_MARK].join('\n');
 }
 
@@ -611,7 +624,8 @@ async function main(): Promise<void> {
       const result = await measureRange(server, cookie, r);
       results.push(result);
       console.log(
-        `${r}: API p50 ${formatMs(percentile(result.api, 50))} ms, InfluxDB p50 ${formatMs(percentile(result.raw, 50))} ms`,
+        `${r}: API p50 ${formatMs(percentile(result.api, 50))} ms, InfluxDB p50` +
+          ` ${formatMs(percentile(result.raw, 50))} ms`,
       );
     }
     const generated = section(results, seedReport, version, startedAt);

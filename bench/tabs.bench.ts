@@ -636,7 +636,10 @@ function render(
   const probeText = (phase: Phase) => {
     const answered = phase.probes.filter((probe) => probe.status === 200).map((probe) => probe.ms);
     const late = phase.probes.filter((probe) => probe.status !== 200 || probe.ms > STALL_MS).length;
-    return `${answered.length} of ${phase.probes.length} answered, ${late} late or failed; p50 / max ${answered.length ? `${fmt(percentile(answered, 0.5))} / ${fmt(Math.max(...answered))} ms` : '—'}`;
+    return (
+      `${answered.length} of ${phase.probes.length} answered, ${late} late or failed; p50 / max` +
+      ` ${answered.length ? `${fmt(percentile(answered, 0.5))} / ${fmt(Math.max(...answered))} ms` : '—'}`
+    );
   };
   const heapText = (phase: Phase) =>
     phase.heap
@@ -664,7 +667,8 @@ function render(
         ' / ',
       )} (the machine is shared); ${PHASE_MS / 1000} s measured per phase; tabs ${TAB_STAGGER_MS} ms apart unless opened at once; a request is stalled when it has no response headers after ${STALL_MS / 1000} s; paint capped at ${PAINT_TIMEOUT_MS / 1000} s. Bare server, same build and run (/login only, no browser): ${fmt(bareRss)} MiB; this server just after start: ${fmt(idleRss)} MiB.`,
     '',
-    `| Measure | 12 tabs, one browser context | | 12 tabs, a context each (no shared connection limit) | | 12 tabs opened at once (as a browser restores them), a context each | | Baseline: 1 tab of \`/\`, same run | Target |`,
+    `| Measure | 12 tabs, one browser context | | 12 tabs, a context each (no shared connection limit) | | 12 tabs` +
+      ` opened at once (as a browser restores them), a context each | | Baseline: 1 tab of \`/\`, same run | Target |`,
     '|---|---|---|---|---|---|---|---|---|',
     row(
       'Server RSS peak, MiB',
@@ -741,7 +745,8 @@ function render(
 function renderBursts({ bursts, collectedAfter }: Awaited<ReturnType<typeof routeBursts>>): string {
   const mib = (bytes: number | undefined) => (bytes === undefined ? '?' : fmt(bytes / 1048576));
   return [
-    `Each route asked ${BURST} times at once on a fresh server (--expose-gc), after one request each and a collection: how far the V8 heap in use and the RSS rose above the collected baseline (sampled every 50 ms). Collected after all of them: RSS ${mib(collectedAfter?.rss)} MiB, heap total / used ${mib(collectedAfter?.heapTotal)} / ${mib(collectedAfter?.heapUsed)} MiB, external ${mib(collectedAfter?.external)} MiB.`,
+    `Each route asked ${BURST} times at once on a fresh server (--expose-gc), after one request each and a` +
+      ` collection: how far the V8 heap in use and the RSS rose above the collected baseline (sampled every 50 ms). Collected after all of them: RSS ${mib(collectedAfter?.rss)} MiB, heap total / used ${mib(collectedAfter?.heapTotal)} / ${mib(collectedAfter?.heapUsed)} MiB, external ${mib(collectedAfter?.external)} MiB.`,
     '',
     `| Route | Response KiB | ${BURST} at once, ms | Not 200 | Heap in use rose, MiB | RSS rose, MiB |`,
     '|---|---|---|---|---|---|',
@@ -766,7 +771,8 @@ function renderHeap(idleFile: string, loadedFile: string): string {
     .slice(0, 20);
   const kib = (bytes: number) => fmt(bytes / 1024);
   const lines = [
-    `Heap snapshots (self sizes, grouped as DevTools' Summary): idle ${fmt(idle.totalBytes / 1048576, 1)} MiB in ${idle.nodes} objects, with 12 tabs ${fmt(loaded.totalBytes / 1048576, 1)} MiB in ${loaded.nodes} objects.`,
+    `Heap snapshots (self sizes, grouped as DevTools' Summary): idle` +
+      ` ${fmt(idle.totalBytes / 1048576, 1)} MiB in ${idle.nodes} objects, with 12 tabs ${fmt(loaded.totalBytes / 1048576, 1)} MiB in ${loaded.nodes} objects.`,
     '',
     '| Constructor | Idle: count / KiB | 12 tabs: count / KiB | Grown KiB |',
     '|---|---|---|---|',

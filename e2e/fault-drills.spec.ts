@@ -107,7 +107,8 @@ test.describe('fault drills: each backend stopped with the page open', () => {
         description: `${drill.service}: fault shown after ${faultMs} ms, recovered ${recoveredMs} ms after it answered`,
       });
       console.log(
-        `[drill] ${drill.service}: fault shown after ${faultMs} ms, recovered ${recoveredMs} ms after the backend answered`,
+        `[drill] ${drill.service}: fault shown after ${faultMs} ms, recovered` +
+          ` ${recoveredMs} ms after the backend answered`,
       );
     });
   }

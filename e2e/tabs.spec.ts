@@ -157,31 +157,33 @@ test('a tab hidden for 30 s leaves its topics, and shows the present within 2 s 
   await expect(following(hidden)[0]!).toBeVisible({ timeout: 2_000 });
 });
 
-test('without SharedWorker (Chrome on Android) a tab holds one stream of its own for all its views, and closes it while hidden', async ({
-  context,
-}) => {
-  const page = await context.newPage();
-  await page.addInitScript(() => Reflect.deleteProperty(window, 'SharedWorker'));
-  const streams: Request[] = [];
-  page.on('request', (request) => {
-    if (request.method() === 'GET' && new URL(request.url()).pathname === '/api/live') streams.push(request);
-  });
-  await page.goto('/');
-  expect(await page.evaluate(() => typeof (window as { SharedWorker?: unknown }).SharedWorker)).toBe('undefined');
-  await expect(TABS[0]!.ready(page)[0]!).toBeVisible();
-  // The containers and jobs views (and the live metrics, when InfluxDB is down) share it.
-  await page.waitForTimeout(2_000);
-  expect(streams).toHaveLength(1);
+test(
+  'without SharedWorker (Chrome on Android) a tab holds one stream of its own for all its' +
+    ' views, and closes it while hidden',
+  async ({ context }) => {
+    const page = await context.newPage();
+    await page.addInitScript(() => Reflect.deleteProperty(window, 'SharedWorker'));
+    const streams: Request[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'GET' && new URL(request.url()).pathname === '/api/live') streams.push(request);
+    });
+    await page.goto('/');
+    expect(await page.evaluate(() => typeof (window as { SharedWorker?: unknown }).SharedWorker)).toBe('undefined');
+    await expect(TABS[0]!.ready(page)[0]!).toBeVisible();
+    // The containers and jobs views (and the live metrics, when InfluxDB is down) share it.
+    await page.waitForTimeout(2_000);
+    expect(streams).toHaveLength(1);
 
-  const ended = new Promise<void>((resolve) => {
-    const done = (request: Request) => request === streams[0] && resolve();
-    page.on('requestfailed', done);
-    page.on('requestfinished', done);
-  });
-  await setHidden(page, true);
-  await ended;
+    const ended = new Promise<void>((resolve) => {
+      const done = (request: Request) => request === streams[0] && resolve();
+      page.on('requestfailed', done);
+      page.on('requestfinished', done);
+    });
+    await setHidden(page, true);
+    await ended;
 
-  await setHidden(page, false);
-  await expect.poll(() => streams.length, { timeout: 2_000 }).toBe(2);
-  await expect(TABS[0]!.ready(page)[0]!).toBeVisible({ timeout: 2_000 });
-});
+    await setHidden(page, false);
+    await expect.poll(() => streams.length, { timeout: 2_000 }).toBe(2);
+    await expect(TABS[0]!.ready(page)[0]!).toBeVisible({ timeout: 2_000 });
+  },
+);

@@ -186,7 +186,10 @@ function describeCounter(counter: StoredCounter, now: number): string {
     : gate.reason === 'locked'
       ? `LOCKED since ${new Date(counter.lockedAt ?? counter.lastFailureAt).toISOString()}`
       : `waiting until ${new Date(gate.retryAt ?? now).toISOString()}`;
-  return `${counter.scope}: ${counter.failures} failed attempt(s), last at ${new Date(counter.lastFailureAt).toISOString()}, ${state}`;
+  return (
+    `${counter.scope}: ${counter.failures} failed attempt(s), last at` +
+    ` ${new Date(counter.lastFailureAt).toISOString()}, ${state}`
+  );
 }
 
 async function unlock(command: Extract<Command, { name: 'unlock' }>): Promise<void> {

@@ -47,7 +47,8 @@ function prepareState(config: Config): void {
   }
   if (interrupted > 0) {
     console.warn(
-      `warning: ${interrupted} action(s) were cut short when the dashboard last stopped; the audit log shows them as interrupted.`,
+      `warning: ${interrupted} action(s) were cut short when the dashboard last stopped; the audit` +
+        ` log shows them as interrupted.`,
     );
   }
   let credential: ReturnType<typeof adminCredential>;
@@ -111,7 +112,9 @@ function main(): void {
     console.log(
       `Mastodash: accepting connections only from ${describeAcceptedPeers(peers)}` +
         (peers.gateway
-          ? ` (gateway now: ${gateways.length > 0 ? gateways.join(', ') : 'none, this network namespace has no default route'})`
+          ? ` (gateway now: ${
+              gateways.length > 0 ? gateways.join(', ') : 'none, this network namespace has no' + ' default route'
+            })`
           : ''),
     );
   }

@@ -19,7 +19,8 @@ export function RestartButton({ name, service, job }: { name: string; service: s
       secondary
       confirmMessage={
         BACKEND_SERVICES.has(service)
-          ? `Restarting ${name} makes Mastodon fail for a moment: web and sidekiq lose their ${service} until it is back. Restart it?`
+          ? `Restarting ${name} makes Mastodon fail for a moment: web and sidekiq lose their` +
+            ` ${service} until it is back. Restart it?`
           : undefined
       }
     />

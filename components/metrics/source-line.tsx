@@ -29,7 +29,8 @@ export function SourceLine({ source }: { source: MetricsSourceView }) {
   }
   return (
     <span className="source-line source-live" data-testid="metrics-source" data-kind="live">
-      {`Live numbers from Docker, not stored: the last ${Math.round(source.windowMs / 60_000)} minutes, only while a page is open`}
+      {`Live numbers from Docker, not stored: the last` +
+        ` ${Math.round(source.windowMs / 60_000)} minutes, only while a page is open`}
     </span>
   );
 }

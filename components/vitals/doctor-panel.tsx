@@ -58,7 +58,10 @@ function sourceLine({ dir, envFile, composeFile, version, versionSource }: Docto
   const against = version
     ? ` against the rules of Mastodon ${version}${versionSource ? ` (from ${versionSource})` : ''}`
     : '';
-  return `Checked ${files} in ${dir}${against}. Values are never shown, only whether a key is present, missing or suspicious.`;
+  return (
+    `Checked ${files} in ${dir}${against}. Values are never shown, only whether a key is` +
+    ` present, missing or suspicious.`
+  );
 }
 
 /**

@@ -74,7 +74,10 @@ function HealthCheck({ diagnosis }: { diagnosis: SidekiqHealthDiagnosis }) {
           {diagnosis.fix.line ? (
             <CopyBlock
               text={diagnosis.fix.line}
-              label={`docker-compose.yml, ${diagnosis.service} → healthcheck (Sidekiq ${diagnosis.imageSidekiqMajor ?? ''})`}
+              label={
+                `docker-compose.yml, ${diagnosis.service} → healthcheck (Sidekiq` +
+                ` ${diagnosis.imageSidekiqMajor ?? ''})`
+              }
               testId="sidekiq-healthcheck-line"
             />
           ) : null}

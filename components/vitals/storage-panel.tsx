@@ -65,9 +65,10 @@ function Media({ media, nowMs }: { media: MediaView; nowMs: number }) {
             {`measured ${formatAgo(media.measuredAtMs, nowMs)}${media.refreshing ? ', measuring again…' : ''}`}
           </span>
           {media.unreadable > 0 ? (
-            <span
-              className={figures.figureProblem}
-            >{`At least this much: du could not read ${media.unreadable} folder${media.unreadable === 1 ? '' : 's'} (${media.problem ?? ''}).`}</span>
+            <span className={figures.figureProblem}>
+              {`At least this much: du could not read` +
+                ` ${media.unreadable} folder${media.unreadable === 1 ? '' : 's'} (${media.problem ?? ''}).`}
+            </span>
           ) : null}
           {media.lastError ? (
             <span className={figures.figureProblem}>{`Last attempt failed: ${media.lastError.title}.`}</span>

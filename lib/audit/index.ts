@@ -103,7 +103,8 @@ export function auditFinish(
     printRecord(row);
   } catch (error) {
     console.error(
-      `[audit] cannot record outcome '${result.outcome}' of audit record ${id}: ${error instanceof Error ? error.message : String(error)}`,
+      `[audit] cannot record outcome '${result.outcome}' of audit record` +
+        ` ${id}: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
 }

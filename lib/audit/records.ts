@@ -73,7 +73,8 @@ export const MAX_ERROR = 1000;
 // Long enough to tell sessions apart; short enough that a raw session id passed by mistake is not usable.
 export const MAX_SESSION_REF = 16;
 const WRITE_FIX =
-  'Check that DATA_DIR exists, belongs to the user the dashboard runs as, is not mounted read-only, and that its disk has free space. Nothing was run.';
+  'Check that DATA_DIR exists, belongs to the user the dashboard runs as, is not mounted read-only, and that its disk' +
+  ' has free space. Nothing was run.';
 
 /** The cause of a store failure in plain words, from SQLite's or Node's error code. */
 function describeStoreFailure(error: unknown): string {
@@ -129,10 +130,12 @@ function statements(db: Store) {
     ),
     byId: db.prepare<[number], AuditRow>('SELECT * FROM audit_log WHERE id = ?'),
     interrupt: db.prepare<[string, number, string], AuditRow>(
-      `UPDATE audit_log SET outcome = 'interrupted', error = ?, finished_at = ? WHERE outcome = 'started' AND boot_id <> ? RETURNING *`,
+      `UPDATE audit_log SET outcome = 'interrupted', error = ?, finished_at = ? WHERE outcome = 'started'` +
+        ` AND boot_id <> ? RETURNING *`,
     ),
     openWindows: db.prepare<[number, string, string, string | null, string | null], AuditRow>(
-      `SELECT * FROM audit_log WHERE window_ends_at > ? AND action = ? AND outcome = ? AND target IS ? AND error IS ? AND session IS NULL ORDER BY id`,
+      `SELECT * FROM audit_log WHERE window_ends_at > ? AND action = ? AND outcome = ? AND target IS ? AND error IS ?` +
+        ` AND session IS NULL ORDER BY id`,
     ),
     openWindow: db.prepare<
       [string, number, number, number, number, string, string, string | null, string, string, string | null]

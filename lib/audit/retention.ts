@@ -130,7 +130,8 @@ function pruneAndReport(): void {
     const result = archiveAndPruneAudit();
     if (result.records > 0 && 'file' in result) {
       console.log(
-        `Mastodash: archived ${result.records} audit record(s) older than ${getConfig().audit.retentionDays} days to ${result.file}`,
+        `Mastodash: archived ${result.records} audit record(s) older than` +
+          ` ${getConfig().audit.retentionDays} days to ${result.file}`,
       );
     }
   } catch (error) {

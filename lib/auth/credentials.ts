@@ -162,7 +162,10 @@ export async function verifyLogin(username: string, password: string): Promise<b
 function describeSecret(secret: Secret): string {
   switch (secret.source) {
     case 'file':
-      return `file: DASHBOARD_PASSWORD_FILE ${secret.file} (${secret.form === 'hash' ? 'scrypt hash' : 'plain password'}, read at each login)`;
+      return (
+        `file: DASHBOARD_PASSWORD_FILE` +
+        ` ${secret.file} (${secret.form === 'hash' ? 'scrypt hash' : 'plain password'}, read at each login)`
+      );
     case 'env':
       return 'env: DASHBOARD_PASSWORD';
     case 'store':

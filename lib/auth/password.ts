@@ -92,7 +92,8 @@ export function parsePasswordHash(encoded: string): ParsedHash {
   const text = encoded.trim();
   if (text.startsWith('$argon2')) {
     throw invalidHash(
-      'argon2 hashes are not supported (Node 20 has no built-in argon2); only scrypt hashes from npm run set-password are',
+      'argon2 hashes are not supported (Node 20 has no built-in argon2); only scrypt hashes' +
+        ' from npm run set-password are',
     );
   }
   if (/^\$2[abxy]?\$/.test(text))

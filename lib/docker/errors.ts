@@ -21,7 +21,8 @@ export function dockerUnavailable(error: unknown, endpoint: DockerEndpoint): App
       'docker_permission_denied',
       'Docker refused access: permission denied',
       `The dashboard's user may not open ${where}.`,
-      "Add the dashboard's user to the docker group (usermod -aG docker <user>), or in a container run with group_add: the socket's group id.",
+      "Add the dashboard's user to the docker group (usermod -aG docker <user>), or in a container run with" +
+        " group_add: the socket's group id.",
     );
   }
   // docker-modem ends a call that exceeded DOCKER_TIMEOUT_MS with a bare req.destroy(), which Node reports
@@ -58,7 +59,8 @@ export function dockerUnavailable(error: unknown, endpoint: DockerEndpoint): App
       'docker_refused',
       'Docker refused the call',
       `${where} answered: ${message}`,
-      "A socket proxy in front of Docker allows only what the dashboard needs on COMPOSE_PROJECT's containers; check that COMPOSE_PROJECT names the same project for the dashboard and the proxy.",
+      "A socket proxy in front of Docker allows only what the dashboard needs on COMPOSE_PROJECT's containers; check" +
+        ' that COMPOSE_PROJECT names the same project for the dashboard and the proxy.',
     );
   }
   // The proxy answers 502 when Docker behind it does not.

@@ -106,7 +106,10 @@ function runsAsOf(user: string | undefined): RunsAs | undefined {
 export function execCommandRefusal(cmd: readonly string[], user: string | undefined): string | undefined {
   const [program, ...args] = cmd;
   if (program === undefined || !isExecProgram(program)) {
-    return `the dashboard never runs ${JSON.stringify(program ?? '')}; it runs only ${Object.keys(EXEC_PROGRAMS).join(', ')}`;
+    return (
+      `the dashboard never runs ${JSON.stringify(program ?? '')}; it runs only` +
+      ` ${Object.keys(EXEC_PROGRAMS).join(', ')}`
+    );
   }
   const spec: ExecProgram = EXEC_PROGRAMS[program];
   const runsAs = runsAsOf(user);

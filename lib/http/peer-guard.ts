@@ -106,7 +106,8 @@ export function createPeerGuard({
       unloggedSince ??= at;
       if (at - unloggedSince >= LOG_INTERVAL_MS) {
         log(
-          `Mastodash: refused ${unlogged} more connection(s) from other addresses in the last minute (ACCEPT_CONNECTIONS_FROM=${describeAcceptedPeers(peers)}).`,
+          `Mastodash: refused ${unlogged} more connection(s) from other addresses in the last minute` +
+            ` (ACCEPT_CONNECTIONS_FROM=${describeAcceptedPeers(peers)}).`,
         );
         unlogged = 0;
         unloggedSince = at;
@@ -116,8 +117,13 @@ export function createPeerGuard({
     lastLogged.set(peer, at);
     const known = gateways();
     log(
-      `Mastodash: refused a connection from ${peer}: ACCEPT_CONNECTIONS_FROM=${describeAcceptedPeers(peers)} accepts loopback` +
-        `${peers.kind === 'listed' && peers.gateway ? `, the gateway (${known.length > 0 ? known.join(', ') : 'none now'})` : ''}` +
+      `Mastodash: refused a connection from` +
+        ` ${peer}: ACCEPT_CONNECTIONS_FROM=${describeAcceptedPeers(peers)} accepts loopback` +
+        `${
+          peers.kind === 'listed' && peers.gateway
+            ? `, the gateway` + ` (${known.length > 0 ? known.join(', ') : 'none now'})`
+            : ''
+        }` +
         `${peers.kind === 'listed' && peers.addresses.length > 0 ? ` and ${peers.addresses.join(', ')}` : ''} only. Further refusals of ${peer} within a minute are not logged.`,
     );
   }

@@ -32,7 +32,9 @@ export function refusalResponse(refusal: GuardRefusal, request: RefusedRequest):
     headers: {
       'Content-Type': 'text/html; charset=utf-8',
       // The page runs no script and submits nothing.
-      'Content-Security-Policy': `default-src 'none'; style-src 'nonce-${nonce}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+      'Content-Security-Policy':
+        `default-src 'none'; style-src 'nonce-${nonce}'; base-uri 'none'; form-action` +
+        ` 'none'; frame-ancestors 'none'`,
       'Cache-Control': 'no-store',
       ...STATIC_SECURITY_HEADERS,
     },
@@ -65,8 +67,10 @@ function explanation(
     const local = `http://localhost${portOf(request.headers.get('host'))}/`;
     return {
       why: [
-        'The dashboard answers only to the names it is opened by: localhost, 127.0.0.1, [::1] and the names in ALLOWED_HOSTS. ' +
-          'Another name in the address bar is what a DNS-rebinding attack looks like: a web site that points its own name at your tunnel.',
+        'The dashboard answers only to the names it is opened by: localhost, 127.0.0.1, [::1] and' +
+          ' the names in ALLOWED_HOSTS. ' +
+          'Another name in the address bar is what a DNS-rebinding attack looks like: a web site that points' +
+          ' its own name at your tunnel.',
         'If you opened the dashboard through a reverse proxy under its own name, add that name to ALLOWED_HOSTS.',
       ],
       back: { href: local, label: `Open the dashboard at ${local}` },
@@ -75,9 +79,11 @@ function explanation(
   return {
     why: [
       'A change (a login, a logout, a restart, a form) must be sent by a page of this dashboard itself. ' +
-        'A page of another web site, another program on localhost, or a sandboxed page (which sends Origin null) cannot act with your login: ' +
+        'A page of another web site, another program on localhost, or a sandboxed page (which sends Origin null)' +
+        ' cannot act with your login: ' +
         'that is cross-site request forgery.',
-      'If you sent this from the dashboard: go back, reload the page and send it again. A browser extension or setting that strips the ' +
+      'If you sent this from the dashboard: go back, reload the page and send it again. A browser' +
+        ' extension or setting that strips the ' +
         'Origin or Referer of requests can cause this refusal.',
     ],
     back: { href: '/', label: 'Back to the dashboard' },

@@ -55,7 +55,8 @@ function unreachable(config: InfluxConfig, cause: unknown): AppError {
       'influx_unreachable',
       'InfluxDB is not answering',
       `${where} did not answer within ${config.timeoutMs / 1000} s.`,
-      'Check that InfluxDB is running and not overloaded (docker logs of the influxdb container), or raise INFLUX_TIMEOUT_MS.',
+      'Check that InfluxDB is running and not overloaded (docker logs of the influxdb' +
+        ' container), or raise INFLUX_TIMEOUT_MS.',
     );
   }
   const reason = code ?? (cause as { cause?: { message?: string } } | undefined)?.cause?.message;
@@ -71,8 +72,11 @@ function authRefused(config: InfluxConfig, status: number): AppError {
   return new AppError(
     'influx_auth_refused',
     'InfluxDB refused the credentials',
-    `${displayUrl(config)} answered HTTP ${status}: ${config.token ? 'INFLUX_TOKEN was not accepted' : 'it requires authentication and INFLUX_TOKEN is not set'}.`,
-    'Set INFLUX_TOKEN to a token with read access (2.x, 3), or to user:password of a user with READ on the database (1.x).',
+    `${displayUrl(config)} answered HTTP ${status}: ${
+      config.token ? 'INFLUX_TOKEN was not accepted' : 'it requires' + ' authentication and INFLUX_TOKEN is not set'
+    }.`,
+    'Set INFLUX_TOKEN to a token with read access (2.x, 3), or to user:password of a user with' +
+      ' READ on the database (1.x).',
   );
 }
 
@@ -102,8 +106,10 @@ function databaseMissing(config: InfluxConfig, what: string): AppError {
     `InfluxDB has no ${what}`,
     `${displayUrl(config)} has no ${what}.`,
     what.startsWith('bucket')
-      ? "Set INFLUX_BUCKET to the bucket Telegraf's [[outputs.influxdb_v2]] writes to, and INFLUX_ORG to its organisation."
-      : "Set INFLUX_DB to the database Telegraf's [[outputs.influxdb]] writes to (on 2.x: a bucket with a DBRP mapping).",
+      ? "Set INFLUX_BUCKET to the bucket Telegraf's [[outputs.influxdb_v2]] writes to, and" +
+          ' INFLUX_ORG to its organisation.'
+      : "Set INFLUX_DB to the database Telegraf's [[outputs.influxdb]] writes to (on 2.x: a" +
+          ' bucket with a DBRP mapping).',
   );
 }
 
@@ -117,7 +123,8 @@ export function influxErrorFromMessage(config: InfluxConfig, message: string): A
     return new AppError(
       'influx_not_found',
       `InfluxDB has no database "${notGranted[1]}" this user may read`,
-      `${displayUrl(config)} refused to read "${notGranted[1]}": the database does not exist, or the user in INFLUX_TOKEN has no READ grant on it.`,
+      `${displayUrl(config)} refused to read "${notGranted[1]}": the database does not exist, or the user in` +
+        ` INFLUX_TOKEN has no READ grant on it.`,
       `Set INFLUX_DB to the database Telegraf writes to, or grant it: GRANT READ ON "${notGranted[1]}" TO "<user>".`,
     );
   }

@@ -102,7 +102,9 @@ export function discoverAddress(
       return {
         baseUrl: `http://${facts.service || service}:${setting.port}`,
         source: 'service-name',
-        how: `the dashboard runs in the container ${own.name}, which shares the network ${shared.name} with ${facts.name}: its service name, ${setting.portFrom}`,
+        how:
+          `the dashboard runs in the container ${own.name}, which shares the network` +
+          ` ${shared.name} with ${facts.name}: its service name, ${setting.portFrom}`,
       };
     }
   }
@@ -161,7 +163,8 @@ export function configuredUrlMismatch(
   const setting = listenSetting(service, facts);
   const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  const listensOn = `${facts.name} listens on ${setting.bind}:${setting.port} (${setting.bindFrom}, ${setting.portFrom})`;
+  const listensOn =
+    `${facts.name} listens on` + ` ${setting.bind}:${setting.port} (${setting.bindFrom}, ${setting.portFrom})`;
   if (facts.networkMode === 'host') {
     if (port !== setting.port) return `it names port ${port}, but ${listensOn} on the host network`;
     if (!WILDCARDS.has(setting.bind) && host !== setting.bind && !(isLoopback(host) && isLoopback(setting.bind))) {

@@ -39,7 +39,8 @@ export function reservedUsernameMessage(version: MastodonVersion): string {
       : ''
     : ` (the patch release decides: ${describeUndecided(reserved, version, list)})`;
   return (
-    `Mastodon ${version.text} reserves this username${which}, and tootctl accounts create refuses reserved names before ` +
+    `Mastodon ${version.text} reserves this username${which}, and tootctl accounts create` +
+    ` refuses reserved names before ` +
     `${firstReleaseWith('reservedUsernames', [])}. Choose another username for the account, for example your own name.`
   );
 }
@@ -116,7 +117,10 @@ function emailMessage(type: string, raw: string): string {
     case 'blocked':
       return 'The email domain is blocked on this server (Moderation › Email domain blocks).';
     case 'unreachable':
-      return "Mastodon found no mail server for this domain (its MX lookup from inside the container failed); check the domain, or the container's DNS.";
+      return (
+        'Mastodon found no mail server for this domain (its MX lookup from inside the container failed); check' +
+        " the domain, or the container's DNS."
+      );
     case 'blank':
       return 'Enter an email address.';
     default:
@@ -179,7 +183,9 @@ export function parseCreateAccountOutput(output: TootctlOutput, version: Mastodo
   return {
     ok: false,
     fieldErrors,
-    message: `tootctl accounts create failed with exit code ${output.exitCode}: ${general.length > 0 ? general.join('; ') : shown}`,
+    message:
+      `tootctl accounts create failed with exit code` +
+      ` ${output.exitCode}: ${general.length > 0 ? general.join('; ') : shown}`,
   };
 }
 

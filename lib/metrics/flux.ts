@@ -28,7 +28,8 @@ function transformSteps(query: SeriesQuery, window: QueryWindow): string[] {
   const every = durationLiteral(window.intervalMs);
   const everyNs = `${Math.max(1, Math.round(window.intervalMs))}000000`;
   const steps = [
-    `aggregateWindow(every: ${every}, fn: mean, createEmpty: ${query.transform === 'rate' ? 'false' : 'true'}, timeSrc: "_start")`,
+    `aggregateWindow(every: ${every}, fn: mean, createEmpty:` +
+      ` ${query.transform === 'rate' ? 'false' : 'true'}, timeSrc: "_start")`,
     // Flux clips the first window to the range start, so its _start is fromMs itself; InfluxQL labels that
     // bucket with its epoch-aligned start, and the derivative's elapsed time depends on the label too.
     `map(fn: (r) => ({ r with _time: time(v: int(v: r._time) - int(v: r._time) % ${everyNs}) }))`,

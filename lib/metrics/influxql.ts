@@ -41,7 +41,10 @@ export function buildInfluxqlStatement(query: SeriesQuery, window: QueryWindow):
   if (query.transform !== 'last') groups.unshift(`time(${durationLiteral(window.intervalMs)})`);
   const groupBy = groups.length > 0 ? ` GROUP BY ${groups.join(', ')}` : '';
   const fill = query.transform === 'last' ? '' : ' fill(null)';
-  return `SELECT ${selection(query)} AS "value" FROM ${influxqlIdentifier(query.measurement)} WHERE ${conditions.join(' AND ')}${groupBy}${fill}`;
+  return (
+    `SELECT ${selection(query)} AS "value" FROM` +
+    ` ${influxqlIdentifier(query.measurement)} WHERE ${conditions.join(' AND ')}${groupBy}${fill}`
+  );
 }
 
 /** The /query answer (JSON, epoch=ms). */

@@ -50,7 +50,9 @@ function liveNotices(
   const notices: MetricsNotice[] = [
     {
       level: 'info',
-      text: `Live numbers from Docker${every}, because ${because}. They are not stored; they are collected only while this page is open, for the last ${duration(windowMs)} at most.`,
+      text:
+        `Live numbers from Docker${every}, because ${because}. They are not stored; they are collected only while` +
+        ` this page is open, for the last ${duration(windowMs)} at most.`,
     },
   ];
   const newest = samples[samples.length - 1];

@@ -22,7 +22,10 @@ export const STAY_UP = 'touch /tmp/started; exec sleep 100000';
 export function crashOnRestart(death: 'oom' | 'exit137'): string {
   const lines = Array.from({ length: 11 }, (_, i) => `echo "streaming boot line ${i + 1}"`).join('; ');
   const die = death === 'oom' ? 'x=$(head -c 80000000 /dev/zero | tr "\\0" a)' : 'exit 137';
-  return `if [ -e /tmp/started ]; then if [ ! -e /tmp/crashed ]; then touch /tmp/crashed; ${lines}; echo "${CRASH_SECRET}"; fi; ${die}; fi; ${STAY_UP}`;
+  return (
+    `if [ -e /tmp/started ]; then if [ ! -e /tmp/crashed ]; then touch /tmp/crashed;` +
+    ` ${lines}; echo "${CRASH_SECRET}"; fi; ${die}; fi; ${STAY_UP}`
+  );
 }
 
 export function composeName(project: string, service: string): string {

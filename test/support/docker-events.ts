@@ -24,7 +24,8 @@ export interface DockerEventFollower {
 export function followDockerEvents(filters: string[]): DockerEventFollower {
   const testbed = readTestbed();
   const format =
-    '{{.TimeNano}}\t{{index .Actor.Attributes "com.docker.compose.project"}}\t{{index .Actor.Attributes "name"}}\t{{.Action}}';
+    '{{.TimeNano}}\t{{index .Actor.Attributes "com.docker.compose.project"}}\t{{index' +
+    ' .Actor.Attributes "name"}}\t{{.Action}}';
   const child = spawn('docker', ['events', ...filters.flatMap((filter) => ['--filter', filter]), '--format', format], {
     env: { ...process.env, DOCKER_HOST: testbed.dockerHost },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -86,7 +86,8 @@ export function plantSession(
   const db = openServerStore(dataDir);
   try {
     db.prepare(
-      'INSERT INTO sessions (id_hash, username, created_at, last_seen_at, authenticated_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO sessions (id_hash, username, created_at, last_seen_at, authenticated_at,' +
+        ' expires_at) VALUES (?, ?, ?, ?, ?, ?)',
     ).run(
       idHash,
       'admin',

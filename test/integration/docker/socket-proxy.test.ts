@@ -97,19 +97,23 @@ describe('the Docker socket proxy, in front of the real Docker daemon', () => {
     return { ...output, exitCode: (await exec.inspect()).ExitCode };
   }
 
-  it('runs the dashboard’s execs in the project’s web container through the hijacked stream, with their output and exit code', async () => {
-    const web = `${testbed.project}-web-1`;
-    expect(await runThroughProxy(web, ['id', '-u'])).toEqual({ stdout: '991\n', stderr: '', exitCode: 0 });
-    const missing = await runThroughProxy(web, ['ls', '-1', '/nonexistent-through-the-proxy']);
-    expect(missing.stdout).toBe('');
-    expect(missing.stderr).toMatch(/No such file or directory/);
-    expect(missing.exitCode).toBeGreaterThan(0);
-    expect(await runThroughProxy(web, ['stat', '-c', '%u', '--', '/'], '0')).toEqual({
-      stdout: '0\n',
-      stderr: '',
-      exitCode: 0,
-    });
-  });
+  it(
+    'runs the dashboard’s execs in the project’s web container through the hijacked stream,' +
+      ' with their output and exit code',
+    async () => {
+      const web = `${testbed.project}-web-1`;
+      expect(await runThroughProxy(web, ['id', '-u'])).toEqual({ stdout: '991\n', stderr: '', exitCode: 0 });
+      const missing = await runThroughProxy(web, ['ls', '-1', '/nonexistent-through-the-proxy']);
+      expect(missing.stdout).toBe('');
+      expect(missing.stderr).toMatch(/No such file or directory/);
+      expect(missing.exitCode).toBeGreaterThan(0);
+      expect(await runThroughProxy(web, ['stat', '-c', '%u', '--', '/'], '0')).toEqual({
+        stdout: '0\n',
+        stderr: '',
+        exitCode: 0,
+      });
+    },
+  );
 
   it.each([
     ['a privileged exec', 'web', { ...execCreateBody(['id']), Privileged: true }, 'a privileged exec is refused'],

@@ -88,7 +88,8 @@ describe('hang drills against the production build', () => {
       expect(home.status).toBe(200);
       expect(home.ms).toBeLessThanOrEqual(12_000 + SLACK_MS);
       console.log(
-        `[hang] postgres lock: people panel answered in ${answers.map((a) => a.ms).join(', ')} ms; home page in ${home.ms} ms`,
+        `[hang] postgres lock: people panel answered in` +
+          ` ${answers.map((a) => a.ms).join(', ')} ms; home page in ${home.ms} ms`,
       );
     } finally {
       await locker.query('ROLLBACK');
@@ -138,33 +139,37 @@ describe('hang drills against the production build', () => {
     expect(storage.body.data.redis.every((server) => server.memory.ok)).toBe(true);
   });
 
-  it('an InfluxDB that never replies: the headline says so within its timeout and shows live numbers, then InfluxDB again', async () => {
-    await testbedService('freeze', 'influxdb');
-    type HeadlineAnswer = {
-      ok: boolean;
-      data?: { source: { kind: string }; influxError?: { code: string; title: string } };
-    };
-    let headline: Timed<HeadlineAnswer>;
-    let home: { ms: number; status: number };
-    try {
-      [headline, home] = await Promise.all([panel<HeadlineAnswer>('headline'), homePage()]);
-    } finally {
-      await testbedService('thaw', 'influxdb');
-    }
-    expect(headline.body.ok).toBe(true);
-    expect(headline.body.data?.source.kind).toBe('live');
-    expect(headline.body.data?.influxError?.code).toBe('influx_unreachable');
-    expect(headline.body.data?.influxError?.title).toMatch(/not answering/);
-    // INFLUX_TIMEOUT_MS (5 s) per query.
-    expect(headline.ms).toBeLessThanOrEqual(5_000 + SLACK_MS);
-    expect(home.status).toBe(200);
-    expect(home.ms).toBeLessThanOrEqual(11_000 + SLACK_MS);
-    console.log(`[hang] influxdb frozen: headline answered in ${headline.ms} ms; home page in ${home.ms} ms`);
+  it(
+    'an InfluxDB that never replies: the headline says so within its timeout and shows live' +
+      ' numbers, then InfluxDB again',
+    async () => {
+      await testbedService('freeze', 'influxdb');
+      type HeadlineAnswer = {
+        ok: boolean;
+        data?: { source: { kind: string }; influxError?: { code: string; title: string } };
+      };
+      let headline: Timed<HeadlineAnswer>;
+      let home: { ms: number; status: number };
+      try {
+        [headline, home] = await Promise.all([panel<HeadlineAnswer>('headline'), homePage()]);
+      } finally {
+        await testbedService('thaw', 'influxdb');
+      }
+      expect(headline.body.ok).toBe(true);
+      expect(headline.body.data?.source.kind).toBe('live');
+      expect(headline.body.data?.influxError?.code).toBe('influx_unreachable');
+      expect(headline.body.data?.influxError?.title).toMatch(/not answering/);
+      // INFLUX_TIMEOUT_MS (5 s) per query.
+      expect(headline.ms).toBeLessThanOrEqual(5_000 + SLACK_MS);
+      expect(home.status).toBe(200);
+      expect(home.ms).toBeLessThanOrEqual(11_000 + SLACK_MS);
+      console.log(`[hang] influxdb frozen: headline answered in ${headline.ms} ms; home page in ${home.ms} ms`);
 
-    const recovered = await panelUntil<HeadlineAnswer>(
-      'headline',
-      (answer) => answer.body.data?.source.kind === 'influx',
-    );
-    expect(recovered.body.data?.source.kind).toBe('influx');
-  });
+      const recovered = await panelUntil<HeadlineAnswer>(
+        'headline',
+        (answer) => answer.body.data?.source.kind === 'influx',
+      );
+      expect(recovered.body.data?.source.kind).toBe('influx');
+    },
+  );
 });

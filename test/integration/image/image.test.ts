@@ -361,7 +361,9 @@ describe('the image’s socket proxy contains a dashboard taken over', () => {
     });
     expect(chunked.status).toBe(403);
     expect(JSON.parse(chunked.text)).toEqual({
-      message: `mastodash socket proxy: POST /v1.41/containers/${name('web')}/exec refused: a chunked body is refused: send it with a Content-Length`,
+      message:
+        `mastodash socket proxy: POST /v1.41/containers/${name('web')}/exec refused: a chunked body is` +
+        ` refused: send it with a Content-Length`,
     });
     const proxy = proxied.getContainer(name('mastodash-socket-proxy'));
     await expect(proxy.restart()).rejects.toMatchObject({ statusCode: 403 });

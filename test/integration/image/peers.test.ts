@@ -188,7 +188,8 @@ describe('the image answers the host through the published port, and no other co
     // The connection did reach the dashboard (the network path is there) and was reset by it.
     const log = await dashboardLog(dashboard);
     expect(log).toContain(
-      `refused a connection from ${intruderAddress}: ACCEPT_CONNECTIONS_FROM=loopback,gateway accepts loopback, the gateway (${PUBLISHED.gateway}) only`,
+      `refused a connection from ${intruderAddress}: ACCEPT_CONNECTIONS_FROM=loopback,gateway accepts loopback, the` +
+        ` gateway (${PUBLISHED.gateway}) only`,
     );
   });
 

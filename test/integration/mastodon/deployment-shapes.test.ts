@@ -104,7 +104,9 @@ describe('the Mastodon panel finds web and streaming from their containers', () 
       url: `http://${webIp}:3000/health`,
       address: {
         source: 'bridge-address',
-        how: `${shapes.bridgeProject}-web-1 publishes no port: its address on the network ${network}, PORT unset, so 3000`,
+        how:
+          `${shapes.bridgeProject}-web-1 publishes no port: its address on the network` +
+          ` ${network}, PORT unset, so 3000`,
       },
     });
     expect(streaming).toMatchObject({
@@ -129,24 +131,28 @@ describe('the Mastodon panel finds web and streaming from their containers', () 
     });
   });
 
-  it('a configured URL wins; when it does not answer while Docker says healthy, the panel says exactly that and names the key', async () => {
-    await configure(shapes.hostEnvProject, {
-      MASTODON_WEB_URL: 'http://127.0.0.1:3000',
-      MASTODON_STREAMING_URL: 'http://127.0.0.1:4300',
-    });
-    const { web, streaming } = await panelData();
-    expect(web).toMatchObject({
-      ok: false,
-      url: 'http://127.0.0.1:3000/health',
-      address: { source: 'configured', how: 'MASTODON_WEB_URL is set' },
-    });
-    expect(web.hint).toBe(
-      `Docker reports ${shapes.hostEnvProject}-web-1 healthy, but http://127.0.0.1:3000/health does not answer: MASTODON_WEB_URL points elsewhere. ` +
-        'Set MASTODON_WEB_URL to the address web listens on, as the dashboard reaches it.',
-    );
-    expect(streaming).toMatchObject({ ok: true, address: { source: 'configured' } });
-    expect(streaming.hint).toBeUndefined();
-  });
+  it(
+    'a configured URL wins; when it does not answer while Docker says healthy, the panel says' +
+      ' exactly that and names the key',
+    async () => {
+      await configure(shapes.hostEnvProject, {
+        MASTODON_WEB_URL: 'http://127.0.0.1:3000',
+        MASTODON_STREAMING_URL: 'http://127.0.0.1:4300',
+      });
+      const { web, streaming } = await panelData();
+      expect(web).toMatchObject({
+        ok: false,
+        url: 'http://127.0.0.1:3000/health',
+        address: { source: 'configured', how: 'MASTODON_WEB_URL is set' },
+      });
+      expect(web.hint).toBe(
+        `Docker reports ${shapes.hostEnvProject}-web-1 healthy, but http://127.0.0.1:3000/health does not answer: MASTODON_WEB_URL points elsewhere. ` +
+          'Set MASTODON_WEB_URL to the address web listens on, as the dashboard reaches it.',
+      );
+      expect(streaming).toMatchObject({ ok: true, address: { source: 'configured' } });
+      expect(streaming.hint).toBeUndefined();
+    },
+  );
 });
 
 describe('the config doctor compares the configured URLs with the containers', () => {
@@ -161,7 +167,8 @@ describe('the config doctor compares the configured URLs with the containers', (
       severity: 'warning',
       key: 'MASTODON_WEB_URL',
       why: expect.stringContaining(
-        `it names port 3000, but ${shapes.hostEnvProject}-web-1 listens on 127.0.0.1:3300 (BIND=127.0.0.1, PORT=3300) on the host network`,
+        `it names port 3000, but ${shapes.hostEnvProject}-web-1 listens on 127.0.0.1:3300 (BIND=127.0.0.1,` +
+          ` PORT=3300) on the host network`,
       ),
       fix: expect.stringContaining('(http://127.0.0.1:3300 from this dashboard), or unset it'),
     });

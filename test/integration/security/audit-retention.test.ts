@@ -50,55 +50,60 @@ function plantOldRecords(dataDir: string, count: number): number[] {
 }
 
 describe('audit retention on the running server', () => {
-  it('at start, records older than AUDIT_RETENTION_DAYS go to a CSV file identical to their export, then leave the store; the move is audited', async () => {
-    server = await startServer({ ...ENV, AUDIT_RETENTION_DAYS: '0' });
-    const { dataDir } = server;
-    // From 400.5 days ago, one a day: the first 371 are older than 30 days.
-    const planted = plantOldRecords(dataDir, 380);
-    const old = planted.slice(0, 371);
-    const { cookie } = plantSession(dataDir);
-    const exported = await rawRequest(server.port, {
-      path: `/audit/export?beforeId=${old.at(-1)! + 1}`,
-      headers: { cookie },
-    });
-    expect(exported.status).toBe(200);
-    await server.stop();
-
-    server = await startServer(ENV, dataDir);
-    const archiveDir = path.join(dataDir, 'audit-archive');
-    const files = readdirSync(archiveDir);
-    expect(files).toHaveLength(1);
-    const file = path.join(archiveDir, files[0]!);
-    expect(readFileSync(file, 'utf8')).toBe(exported.body);
-    expect(server.output()).toContain(`archived ${old.length} audit record(s) older than 30 days to ${file}`);
-
-    const db = openServerStore(dataDir);
-    try {
-      const remaining = (db.prepare('SELECT id FROM audit_log').all() as { id: number }[]).map((row) => row.id);
-      expect(remaining.filter((id) => old.includes(id))).toEqual([]);
-      expect(remaining).toEqual(expect.arrayContaining(planted.slice(371)));
-      const pruned = db
-        .prepare("SELECT actor, target, outcome, params FROM audit_log WHERE action = 'audit.pruned'")
-        .all() as {
-        params: string;
-      }[];
-      expect(pruned).toEqual([expect.objectContaining({ actor: 'dashboard', target: file, outcome: 'succeeded' })]);
-      expect(JSON.parse(pruned[0]!.params)).toMatchObject({
-        records: old.length,
-        firstId: old[0],
-        lastId: old.at(-1),
-        retentionDays: 30,
+  it(
+    'at start, records older than AUDIT_RETENTION_DAYS go to a CSV file identical to their export, then leave' +
+      ' the store; the move is audited',
+    async () => {
+      server = await startServer({ ...ENV, AUDIT_RETENTION_DAYS: '0' });
+      const { dataDir } = server;
+      // From 400.5 days ago, one a day: the first 371 are older than 30 days.
+      const planted = plantOldRecords(dataDir, 380);
+      const old = planted.slice(0, 371);
+      const { cookie } = plantSession(dataDir);
+      const exported = await rawRequest(server.port, {
+        path: `/audit/export?beforeId=${old.at(-1)! + 1}`,
+        headers: { cookie },
       });
-    } finally {
-      db.close();
-    }
+      expect(exported.status).toBe(200);
+      await server.stop();
 
-    // The page lists the move.
-    const page = await rawRequest(server.port, {
-      path: '/audit?action=audit.pruned',
-      headers: { cookie: plantSession(dataDir).cookie },
-    });
-    expect(page.status).toBe(200);
-    expect(page.body).toContain('Old records archived and removed');
-  }, 120_000);
+      server = await startServer(ENV, dataDir);
+      const archiveDir = path.join(dataDir, 'audit-archive');
+      const files = readdirSync(archiveDir);
+      expect(files).toHaveLength(1);
+      const file = path.join(archiveDir, files[0]!);
+      expect(readFileSync(file, 'utf8')).toBe(exported.body);
+      expect(server.output()).toContain(`archived ${old.length} audit record(s) older than 30 days to ${file}`);
+
+      const db = openServerStore(dataDir);
+      try {
+        const remaining = (db.prepare('SELECT id FROM audit_log').all() as { id: number }[]).map((row) => row.id);
+        expect(remaining.filter((id) => old.includes(id))).toEqual([]);
+        expect(remaining).toEqual(expect.arrayContaining(planted.slice(371)));
+        const pruned = db
+          .prepare("SELECT actor, target, outcome, params FROM audit_log WHERE action = 'audit.pruned'")
+          .all() as {
+          params: string;
+        }[];
+        expect(pruned).toEqual([expect.objectContaining({ actor: 'dashboard', target: file, outcome: 'succeeded' })]);
+        expect(JSON.parse(pruned[0]!.params)).toMatchObject({
+          records: old.length,
+          firstId: old[0],
+          lastId: old.at(-1),
+          retentionDays: 30,
+        });
+      } finally {
+        db.close();
+      }
+
+      // The page lists the move.
+      const page = await rawRequest(server.port, {
+        path: '/audit?action=audit.pruned',
+        headers: { cookie: plantSession(dataDir).cookie },
+      });
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('Old records archived and removed');
+    },
+    120_000,
+  );
 });

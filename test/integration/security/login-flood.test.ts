@@ -84,66 +84,72 @@ function inStore<T>(query: string): T {
 const auditRowCount = () => inStore<{ n: number }>('SELECT count(*) AS n FROM audit_log').n;
 
 describe('a flood of bad logins against the running server', () => {
-  it('2,000 bad passwords and login links add a few dozen audit rows that count every attempt; after the CLI unlock the admin logs in', async () => {
-    const passwordForm = await formFields('/login', 'login-form');
-    const linkForm = await formFields(`/login?token=${randomBytes(32).toString('base64url')}`, 'login-link-form');
-    expect(passwordForm.map(([name]) => name)).toEqual(expect.arrayContaining(['username', 'password']));
-    expect(linkForm.map(([name]) => name)).toContain('token');
-    const rowsBefore = auditRowCount();
+  it(
+    '2,000 bad passwords and login links add a few dozen audit rows that count every attempt; after the' +
+      ' CLI unlock the admin logs in',
+    async () => {
+      const passwordForm = await formFields('/login', 'login-form');
+      const linkForm = await formFields(`/login?token=${randomBytes(32).toString('base64url')}`, 'login-link-form');
+      expect(passwordForm.map(([name]) => name)).toEqual(expect.arrayContaining(['username', 'password']));
+      expect(linkForm.map(([name]) => name)).toContain('token');
+      const rowsBefore = auditRowCount();
 
-    const started = Date.now();
-    const statuses = new Map<number, number>();
-    let next = 0;
-    const attack = async (): Promise<void> => {
-      while (next < ATTEMPTS) {
-        const i = next++;
-        const response =
-          i % 10 === 9
-            ? await postForm(passwordForm, { username: `guess${i}`, password: 'not-the-password' })
-            : i % 2 === 0
-              ? await postForm(passwordForm, { username: 'admin', password: `guess-${i}` })
-              : await postForm(linkForm, { token: randomBytes(32).toString('base64url') });
-        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-      }
-    };
-    await Promise.all(Array.from({ length: PARALLEL }, attack));
-    const seconds = (Date.now() - started) / 1000;
-    console.log(
-      `[login-flood] ${ATTEMPTS} attempts in ${seconds.toFixed(1)} s (${(ATTEMPTS / seconds).toFixed(0)}/s), statuses ${JSON.stringify([...statuses])}`,
-    );
-    expect([...statuses.keys()]).toEqual([200]);
+      const started = Date.now();
+      const statuses = new Map<number, number>();
+      let next = 0;
+      const attack = async (): Promise<void> => {
+        while (next < ATTEMPTS) {
+          const i = next++;
+          const response =
+            i % 10 === 9
+              ? await postForm(passwordForm, { username: `guess${i}`, password: 'not-the-password' })
+              : i % 2 === 0
+                ? await postForm(passwordForm, { username: 'admin', password: `guess-${i}` })
+                : await postForm(linkForm, { token: randomBytes(32).toString('base64url') });
+          statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+        }
+      };
+      await Promise.all(Array.from({ length: PARALLEL }, attack));
+      const seconds = (Date.now() - started) / 1000;
+      console.log(
+        `[login-flood] ${ATTEMPTS} attempts in ${seconds.toFixed(1)} s (${(ATTEMPTS / seconds).toFixed(0)}/s), statuses` +
+          ` ${JSON.stringify([...statuses])}`,
+      );
+      expect([...statuses.keys()]).toEqual([200]);
 
-    const rowsAdded = auditRowCount() - rowsBefore;
-    console.log(`[login-flood] audit rows added: ${rowsAdded}`);
-    expect(rowsAdded).toBeLessThanOrEqual(50);
-    // Nothing lost: the counted rows add up to every attempt (the store is fresh: no failure before).
-    expect(
-      inStore<{ n: number }>("SELECT sum(repeat_count) AS n FROM audit_log WHERE action = 'auth.login_failed'").n,
-    ).toBe(ATTEMPTS);
-    // The counted rows' stdout lines come when their windows close, not one per attempt.
-    const failedLines = server
-      .output()
-      .split('\n')
-      .filter((line) => line.startsWith('[audit] ') && line.includes('"auth.login_failed"'));
-    expect(failedLines.length).toBeLessThanOrEqual(rowsAdded);
+      const rowsAdded = auditRowCount() - rowsBefore;
+      console.log(`[login-flood] audit rows added: ${rowsAdded}`);
+      expect(rowsAdded).toBeLessThanOrEqual(50);
+      // Nothing lost: the counted rows add up to every attempt (the store is fresh: no failure before).
+      expect(
+        inStore<{ n: number }>("SELECT sum(repeat_count) AS n FROM audit_log WHERE action = 'auth.login_failed'").n,
+      ).toBe(ATTEMPTS);
+      // The counted rows' stdout lines come when their windows close, not one per attempt.
+      const failedLines = server
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('[audit] ') && line.includes('"auth.login_failed"'));
+      expect(failedLines.length).toBeLessThanOrEqual(rowsAdded);
 
-    // Held back: even the right password is refused now.
-    const refused = await postForm(passwordForm, { username: 'admin', password: PASSWORD });
-    expect(refused.status).toBe(200);
-    expect(refused.body).toMatch(/Login locked|Login paused/);
+      // Held back: even the right password is refused now.
+      const refused = await postForm(passwordForm, { username: 'admin', password: PASSWORD });
+      expect(refused.status).toBe(200);
+      expect(refused.body).toMatch(/Login locked|Login paused/);
 
-    const { stdout } = await run(process.execPath, ['dist/cli.mjs', 'unlock'], {
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        NODE_ENV: 'production',
-        DATA_DIR: server.dataDir,
-        DASHBOARD_PASSWORD: PASSWORD,
-      },
-    });
-    expect(stdout).toMatch(/Cleared (user:admin|global)/);
+      const { stdout } = await run(process.execPath, ['dist/cli.mjs', 'unlock'], {
+        env: {
+          PATH: process.env.PATH ?? '/usr/bin:/bin',
+          NODE_ENV: 'production',
+          DATA_DIR: server.dataDir,
+          DASHBOARD_PASSWORD: PASSWORD,
+        },
+      });
+      expect(stdout).toMatch(/Cleared (user:admin|global)/);
 
-    const login = await postForm(passwordForm, { username: 'admin', password: PASSWORD });
-    expect(login.status).toBe(303);
-    expect(String(login.headers['set-cookie'])).toMatch(/mastodash_session=/);
-  }, 900_000);
+      const login = await postForm(passwordForm, { username: 'admin', password: PASSWORD });
+      expect(login.status).toBe(303);
+      expect(String(login.headers['set-cookie'])).toMatch(/mastodash_session=/);
+    },
+    900_000,
+  );
 });

@@ -17,7 +17,9 @@ afterAll(async () => {
 function postLogoutForm(headers: Record<string, string>): Promise<RawResponse> {
   const action = actionByName('logoutAction');
   const boundary = '----mastodash-logout-test';
-  const body = `--${boundary}\r\nContent-Disposition: form-data; name="$ACTION_ID_${action.id}"\r\n\r\n\r\n--${boundary}--\r\n`;
+  const body =
+    `--${boundary}\r\nContent-Disposition: form-data;` +
+    ` name="$ACTION_ID_${action.id}"\r\n\r\n\r\n--${boundary}--\r\n`;
   return rawRequest(server.port, {
     method: 'POST',
     path: action.page,

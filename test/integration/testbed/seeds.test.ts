@@ -200,7 +200,8 @@ describe('InfluxDB seed (Telegraf shape)', () => {
       const keys = tags.map((t) => String(t.tagKey));
       expect(keys).toContain('container_name');
       expect(keys.filter((k) => k.startsWith('com.docker.compose.'))).toEqual([]);
-      const byLabel = `SELECT count("usage") FROM "docker_container_mem" WHERE "com.docker.compose.project" = '${project}'`;
+      const byLabel =
+        `SELECT count("usage") FROM "docker_container_mem" WHERE` + ` "com.docker.compose.project" = '${project}'`;
       expect(await scalar(byLabel, 'count')).toBeUndefined();
       const byName = `SELECT count("usage") FROM "docker_container_mem" WHERE "container_name" =~ /^${project}-/`;
       expect(await scalar(byName, 'count')).toBeGreaterThan(0);
@@ -263,7 +264,8 @@ describe('InfluxDB seed (Telegraf shape)', () => {
 
     const sidekiq = containerNameOf(testbed.otherProject, 'sidekiq');
     const cpu = await scalar(
-      `SELECT mean("usage_percent") FROM "docker_container_cpu" WHERE "cpu" = 'cpu-total' AND "container_name" = '${sidekiq}' ` +
+      `SELECT mean("usage_percent") FROM "docker_container_cpu" WHERE "cpu" = 'cpu-total' AND` +
+        ` "container_name" = '${sidekiq}' ` +
         `AND ${between(model.startMs, anchorMs + 1)}`,
       'mean',
     );
@@ -276,7 +278,8 @@ describe('InfluxDB seed (Telegraf shape)', () => {
     // GROUP BY time(1m) buckets start on whole minutes; the anchor is only on the 10 s grid.
     const end = Math.floor(anchorMs / MINUTE) * MINUTE;
     const buckets = await influx(
-      `SELECT mean("usage") FROM "docker_container_mem" WHERE "container_name" = '${web}' AND ${between(end - 10 * MINUTE, end)} ` +
+      `SELECT mean("usage") FROM "docker_container_mem" WHERE "container_name" =` +
+        ` '${web}' AND ${between(end - 10 * MINUTE, end)} ` +
         'GROUP BY time(1m) fill(none)',
     );
     const values = buckets[0]?.values ?? [];
@@ -307,7 +310,8 @@ describe('InfluxDB seed (Telegraf shape)', () => {
   it('shows the web container unhealthy for 5 minutes before its crash', async () => {
     const web = containerNameOf(testbed.project, 'web');
     const unhealthy = await rows(
-      `SELECT "failing_streak" FROM "docker_container_health" WHERE "container_name" = '${web}' AND "health_status" = 'unhealthy' ` +
+      `SELECT "failing_streak" FROM "docker_container_health" WHERE "container_name" =` +
+        ` '${web}' AND "health_status" = 'unhealthy' ` +
         `AND ${between(model.startMs, model.anchorMs + 1)}`,
     );
     const crash = model.gaps.find((g) => g.name === 'web-crash');

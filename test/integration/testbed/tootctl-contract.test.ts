@@ -94,7 +94,8 @@ function tootctl(version: string, args: string[], extraEnv: Record<string, strin
 
 async function approvedOf(shape: Shape, username: string): Promise<boolean | undefined> {
   const result = await db(shape).query<{ approved: boolean }>(
-    'SELECT u.approved FROM accounts a JOIN users u ON u.account_id = a.id WHERE lower(a.username) = lower($1) AND a.domain IS NULL',
+    'SELECT u.approved FROM accounts a JOIN users u ON u.account_id = a.id WHERE lower(a.username) =' +
+      ' lower($1) AND a.domain IS NULL',
     [username],
   );
   return result.rows[0]?.approved;

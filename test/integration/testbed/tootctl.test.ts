@@ -373,7 +373,8 @@ describe.each(VERSIONS)('tootctl as Mastodon $version (mastodon_$shape)', ({ ver
     );
     expect(await run('accounts', 'create', '--email', emailFor(freshName()))).toEqual(
       thorError(
-        'ERROR: "tootctl accounts create" was called with no arguments\nUsage: "tootctl accounts create USERNAME --email=EMAIL"',
+        'ERROR: "tootctl accounts create" was called with no arguments\nUsage: "tootctl accounts' +
+          ' create USERNAME --email=EMAIL"',
       ),
     );
   });

@@ -82,7 +82,8 @@ describe('auditCsv', () => {
     );
     expect(lines[2]).toMatch(
       new RegExp(
-        `^"${b}","\\S+Z","\\S+Z","'=cmd\\|x","","auth.login_failed","","failed","Wrong username, or ""password""","","\\{\\}","1"$`,
+        `^"${b}","\\S+Z","\\S+Z","'=cmd\\|x","","auth.login_failed","","failed","Wrong username, or` +
+          ` ""password""","","\\{\\}","1"$`,
       ),
     );
     expect(lines[3]).toMatch(new RegExp(`^"${a}",.*,"succeeded","","1200","\\{""container"":""web""\\}","1"$`));

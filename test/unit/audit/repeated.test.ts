@@ -42,7 +42,8 @@ afterEach(() => {
 function rows() {
   return temp.db
     .prepare(
-      'SELECT id, actor, outcome, error, repeat_count, started_at, finished_at, window_ends_at FROM audit_log ORDER BY id',
+      'SELECT id, actor, outcome, error, repeat_count, started_at, finished_at,' +
+        ' window_ends_at FROM audit_log ORDER BY id',
     )
     .all() as {
     id: number;

@@ -60,42 +60,46 @@ function history(days: number): number[] {
 }
 
 describe('archiveAndPruneAudit', () => {
-  it('archives the records older than AUDIT_RETENTION_DAYS exactly as the export gives them, then removes them, and audits that', () => {
-    const made = history(40);
-    const now = T + 45 * DAY;
-    // Older than 30 days on day 45: the records of days 0..14.
-    const old = made.filter((_, index) => index < 30);
-    const exported = auditCsv({ beforeId: old.at(-1)! + 1 });
-    at(now);
+  it(
+    'archives the records older than AUDIT_RETENTION_DAYS exactly as the export gives them, then' +
+      ' removes them, and audits that',
+    () => {
+      const made = history(40);
+      const now = T + 45 * DAY;
+      // Older than 30 days on day 45: the records of days 0..14.
+      const old = made.filter((_, index) => index < 30);
+      const exported = auditCsv({ beforeId: old.at(-1)! + 1 });
+      at(now);
 
-    const result = archiveAndPruneAudit(now);
-    expect(result).toMatchObject({ records: 30, firstId: old[0], lastId: old.at(-1) });
-    const file = (result as { file: string }).file;
-    expect(path.dirname(file)).toBe(path.join(env.dir, 'data', ARCHIVE_DIR_NAME));
-    expect(readFileSync(file, 'utf8')).toBe(exported);
-    expect(readFileSync(file, 'utf8').split('\r\n')).toHaveLength(32);
+      const result = archiveAndPruneAudit(now);
+      expect(result).toMatchObject({ records: 30, firstId: old[0], lastId: old.at(-1) });
+      const file = (result as { file: string }).file;
+      expect(path.dirname(file)).toBe(path.join(env.dir, 'data', ARCHIVE_DIR_NAME));
+      expect(readFileSync(file, 'utf8')).toBe(exported);
+      expect(readFileSync(file, 'utf8').split('\r\n')).toHaveLength(32);
 
-    const remaining = ids();
-    expect(remaining.filter((id) => old.includes(id))).toEqual([]);
-    expect(remaining.filter((id) => made.includes(id))).toEqual(made.slice(30));
+      const remaining = ids();
+      expect(remaining.filter((id) => old.includes(id))).toEqual([]);
+      expect(remaining.filter((id) => made.includes(id))).toEqual(made.slice(30));
 
-    const [pruned] = listAudit({ action: 'audit.pruned' });
-    expect(pruned).toMatchObject({
-      actor: 'dashboard',
-      target: file,
-      outcome: 'succeeded',
-      params: {
-        records: 30,
-        firstId: old[0],
-        lastId: old.at(-1),
-        olderThan: new Date(now - 30 * DAY).toISOString(),
-        retentionDays: 30,
-      },
-    });
-    expect(env.db.prepare('SELECT first_id, last_id, records, file FROM audit_archives').all()).toEqual([
-      { first_id: old[0], last_id: old.at(-1), records: 30, file },
-    ]);
-  });
+      const [pruned] = listAudit({ action: 'audit.pruned' });
+      expect(pruned).toMatchObject({
+        actor: 'dashboard',
+        target: file,
+        outcome: 'succeeded',
+        params: {
+          records: 30,
+          firstId: old[0],
+          lastId: old.at(-1),
+          olderThan: new Date(now - 30 * DAY).toISOString(),
+          retentionDays: 30,
+        },
+      });
+      expect(env.db.prepare('SELECT first_id, last_id, records, file FROM audit_archives').all()).toEqual([
+        { first_id: old[0], last_id: old.at(-1), records: 30, file },
+      ]);
+    },
+  );
 
   it('does nothing when nothing is old enough, or when AUDIT_RETENTION_DAYS is 0', () => {
     history(5);

@@ -52,28 +52,33 @@ afterEach(() => {
 });
 
 describe('a flood of bad login attempts', () => {
-  it('10,000 fast bad passwords and login links add a few dozen counted rows, each attempt counted once; unlocked, the admin logs in', async () => {
-    const ATTEMPTS = 10_000;
-    for (let i = 0; i < ATTEMPTS; i++) {
-      advance(20);
-      if (i % 3 === 0) await loginWithPassword({ username: 'admin', password: `guess-${i}` });
-      else if (i % 3 === 1) await loginWithPassword({ username: `guess${i}`, password: 'whatever-it-is' });
-      else await loginWithLink({ token: badToken() });
-    }
-    expect(auditCount()).toBeLessThanOrEqual(50);
-    expect(attemptsCounted()).toBe(ATTEMPTS);
+  it(
+    '10,000 fast bad passwords and login links add a few dozen counted rows, each attempt counted' +
+      ' once; unlocked, the admin logs in',
+    async () => {
+      const ATTEMPTS = 10_000;
+      for (let i = 0; i < ATTEMPTS; i++) {
+        advance(20);
+        if (i % 3 === 0) await loginWithPassword({ username: 'admin', password: `guess-${i}` });
+        else if (i % 3 === 1) await loginWithPassword({ username: `guess${i}`, password: 'whatever-it-is' });
+        else await loginWithLink({ token: badToken() });
+      }
+      expect(auditCount()).toBeLessThanOrEqual(50);
+      expect(attemptsCounted()).toBe(ATTEMPTS);
 
-    // Held back: the right password is refused too, and counted like any other refusal.
-    const refused = await loginWithPassword({ username: 'admin', password: PASSWORD });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'locked' } });
-    expect(attemptsCounted()).toBe(ATTEMPTS + 1);
+      // Held back: the right password is refused too, and counted like any other refusal.
+      const refused = await loginWithPassword({ username: 'admin', password: PASSWORD });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'locked' } });
+      expect(attemptsCounted()).toBe(ATTEMPTS + 1);
 
-    // What the CLI's `unlock` does (the integration test runs the CLI itself).
-    unlockLogins({ username: 'admin' });
-    const login = await loginWithPassword({ username: 'admin', password: PASSWORD });
-    expect(login.ok).toBe(true);
-    expect(auditCount("action = 'auth.login' AND outcome = 'succeeded'")).toBe(1);
-  }, 120_000);
+      // What the CLI's `unlock` does (the integration test runs the CLI itself).
+      unlockLogins({ username: 'admin' });
+      const login = await loginWithPassword({ username: 'admin', password: PASSWORD });
+      expect(login.ok).toBe(true);
+      expect(auditCount("action = 'auth.login' AND outcome = 'succeeded'")).toBe(1);
+    },
+    120_000,
+  );
 });
 
 describe('login links are under the same lockout as passwords', () => {

@@ -28,31 +28,35 @@ describe('dockerUnavailable says which fault it is, names the socket and the fix
     expect(closed.code).toBe('docker_daemon_down');
   });
 
-  it('a 403 from the socket proxy is "refused" with its reason; its 502 is "down behind the proxy"; other statuses stay generic', () => {
-    const proxied = {
-      kind: 'socket' as const,
-      socketPath: '/run/mastodash-proxy/docker.sock',
-      display: '/run/mastodash-proxy/docker.sock',
-    };
-    const reason = 'mastodash socket proxy: POST /containers/create refused: the dashboard never makes this call';
-    const refused = dockerUnavailable(
-      Object.assign(new Error('(HTTP code 403)'), { statusCode: 403, json: { message: reason } }),
-      proxied,
-    );
-    expect(refused.code).toBe('docker_refused');
-    expect(refused.detail).toBe(`/run/mastodash-proxy/docker.sock answered: ${reason}`);
-    expect(refused.fix).toMatch(/COMPOSE_PROJECT/);
-    const behind = 'Docker behind the socket proxy did not answer: connect ECONNREFUSED /var/run/docker.sock';
-    const down = dockerUnavailable(
-      Object.assign(new Error('(HTTP code 502)'), { statusCode: 502, json: { message: behind } }),
-      proxied,
-    );
-    expect(down.code).toBe('docker_daemon_down');
-    expect(down.detail).toContain(behind);
-    const other = dockerUnavailable(
-      Object.assign(new Error('(HTTP code 500)'), { statusCode: 500, json: { message: 'boom' } }),
-      proxied,
-    );
-    expect(other.code).toBe('upstream_failed');
-  });
+  it(
+    'a 403 from the socket proxy is "refused" with its reason; its 502 is "down behind the' +
+      ' proxy"; other statuses stay generic',
+    () => {
+      const proxied = {
+        kind: 'socket' as const,
+        socketPath: '/run/mastodash-proxy/docker.sock',
+        display: '/run/mastodash-proxy/docker.sock',
+      };
+      const reason = 'mastodash socket proxy: POST /containers/create refused: the dashboard never makes this call';
+      const refused = dockerUnavailable(
+        Object.assign(new Error('(HTTP code 403)'), { statusCode: 403, json: { message: reason } }),
+        proxied,
+      );
+      expect(refused.code).toBe('docker_refused');
+      expect(refused.detail).toBe(`/run/mastodash-proxy/docker.sock answered: ${reason}`);
+      expect(refused.fix).toMatch(/COMPOSE_PROJECT/);
+      const behind = 'Docker behind the socket proxy did not answer: connect ECONNREFUSED /var/run/docker.sock';
+      const down = dockerUnavailable(
+        Object.assign(new Error('(HTTP code 502)'), { statusCode: 502, json: { message: behind } }),
+        proxied,
+      );
+      expect(down.code).toBe('docker_daemon_down');
+      expect(down.detail).toContain(behind);
+      const other = dockerUnavailable(
+        Object.assign(new Error('(HTTP code 500)'), { statusCode: 500, json: { message: 'boom' } }),
+        proxied,
+      );
+      expect(other.code).toBe('upstream_failed');
+    },
+  );
 });

@@ -233,7 +233,8 @@ describe('a configured URL against what the container listens on', () => {
     expect(configuredUrlMismatch('web', 'http://web:3000', official)).toBeUndefined();
     expect(configuredUrlMismatch('web', 'http://127.0.0.1:3000', official)).toBeUndefined();
     expect(configuredUrlMismatch('web', 'http://127.0.0.1:8080', official)).toBe(
-      'it names port 8080, but mastodon-web-1 listens on 0.0.0.0:3000 (BIND=0.0.0.0, PORT unset, so 3000) and publishes it as 3000',
+      'it names port 8080, but mastodon-web-1 listens on 0.0.0.0:3000 (BIND=0.0.0.0, PORT unset, so' +
+        ' 3000) and publishes it as 3000',
     );
   });
 });

@@ -229,7 +229,8 @@ describe('parseCreateAccountOutput: 4.2+ error types', () => {
 
   it('Thor errors (stderr in every version) become a general error with the output', () => {
     const stderr =
-      'ERROR: "tootctl accounts create" was called with arguments ["alice", "--approve"]\nUsage: "tootctl accounts create USERNAME --email=EMAIL"\n';
+      'ERROR: "tootctl accounts create" was called with arguments ["alice", "--approve"]\nUsage: "tootctl accounts' +
+      ' create USERNAME --email=EMAIL"\n';
     const outcome = parseCreateAccountOutput({ stdout: '', stderr, exitCode: 1 }, V40);
     expect(outcome).toEqual({
       ok: false,
@@ -315,7 +316,8 @@ describe('parseCreateAccountOutput: 4.0 and 4.1 human messages (errors.to_h, in 
     const outcome = parseCreateAccountOutput(
       failed(
         V40,
-        'Failure/Error: email\n    has already been taken\nFailure/Error: account.username\n    has already been taken\n',
+        'Failure/Error: email\n    has already been taken\nFailure/Error: account.username\n ' +
+          '   has already been taken\n',
       ),
       V40,
     );

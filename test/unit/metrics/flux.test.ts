@@ -79,7 +79,8 @@ describe('buildFluxQuery', () => {
     expect(lines).toContain('  |> filter(fn: (r) => r["container_name"] =~ /^my\\.proj[-_][^-_]+[-_][0-9]+$/)');
     expect(lines).toContain('  |> group(columns: ["container_name"])');
     expect(lines).toContain(
-      '  |> filter(fn: (r) => r._measurement == "docker_container_net" and r._field == "rx_bytes" and r["network"] == "total")',
+      '  |> filter(fn: (r) => r._measurement == "docker_container_net" and r._field == "rx_bytes"' +
+        ' and r["network"] == "total")',
     );
     const aggregate = lines.indexOf(
       '  |> aggregateWindow(every: 10s, fn: mean, createEmpty: false, timeSrc: "_start")',
@@ -141,7 +142,8 @@ describe('buildFluxQuery', () => {
     expect(script).toContain(`  |> filter(fn: (r) => r["com.docker.compose.project"] == ${escaped})`);
     expect(script).toContain(`  |> yield(name: ${escaped})`);
     expect(script).toContain(
-      '  |> filter(fn: (r) => r["container_name"] =~ /^x"\\) \\|> drop\\(\\) \\\\ \\$\\{now\\(\\)\\}[-_][^-_]+[-_][0-9]+$/)',
+      '  |> filter(fn: (r) => r["container_name"] =~ /^x"\\) \\|> drop\\(\\)' +
+        ' \\\\ \\$\\{now\\(\\)\\}[-_][^-_]+[-_][0-9]+$/)',
     );
     // Every pipeline still has exactly its own steps: nothing leaked out of a literal into a new one.
     expect(script.match(/\|> drop\(\)/g)).toHaveLength(6);

@@ -133,7 +133,8 @@ describe('chart assembly', () => {
       10_000,
     );
     expect(notices.map((n) => n.text)).toEqual([
-      "sidekiq: no data for the last 10 min (Docker: exited). A stopped container vanishes from Telegraf's data, so its lines end instead of dropping to zero.",
+      "sidekiq: no data for the last 10 min (Docker: exited). A stopped container vanishes from Telegraf's data, so" +
+        ' its lines end instead of dropping to zero.',
       'redis: no data in this range. Telegraf records only running containers.',
     ]);
   });

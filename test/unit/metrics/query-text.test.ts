@@ -64,7 +64,8 @@ describe('InfluxQL statements', () => {
       where: [{ tag: 'cpu', equals: 'cpu-total' }],
     };
     expect(buildInfluxqlStatement(query, window)).toBe(
-      `SELECT 100 - mean("usage_idle") AS "value" FROM "cpu" WHERE "cpu" = 'cpu-total' AND time >= 1700000000000ms AND time < 1700003600000ms GROUP BY time(10s) fill(null)`,
+      `SELECT 100 - mean("usage_idle") AS "value" FROM "cpu" WHERE "cpu" = 'cpu-total' AND time >= 1700000000000ms` +
+        ` AND time < 1700003600000ms GROUP BY time(10s) fill(null)`,
     );
   });
 
@@ -78,7 +79,8 @@ describe('InfluxQL statements', () => {
       containers: { by: 'labels', project: "evil' OR '1'='1" },
     };
     expect(buildInfluxqlStatement(query, { ...window, intervalMs: 300_000 })).toBe(
-      `SELECT mean("usage") AS "value" FROM "docker_container_mem" WHERE "com.docker.compose.project" = 'evil\\' OR \\'1\\'=\\'1' AND time >= 1700000000000ms AND time < 1700003600000ms GROUP BY time(300s), "container_name", "com.docker.compose.service" fill(null)`,
+      `SELECT mean("usage") AS "value" FROM "docker_container_mem" WHERE "com.docker.compose.project" = 'evil\\' OR` +
+        ` \\'1\\'=\\'1' AND time >= 1700000000000ms AND time < 1700003600000ms GROUP BY time(300s), "container_name", "com.docker.compose.service" fill(null)`,
     );
   });
 
@@ -92,7 +94,8 @@ describe('InfluxQL statements', () => {
       containers: { by: 'name', project: 'mastodon' },
     };
     expect(buildInfluxqlStatement(rate, window)).toBe(
-      `SELECT non_negative_derivative(mean("rx_bytes"), 1s) AS "value" FROM "docker_container_net" WHERE "network" = 'total' AND "container_name" =~ /^mastodon[-_][^-_]+[-_][0-9]+$/ AND time >= 1700000000000ms AND time < 1700003600000ms GROUP BY time(10s), "container_name" fill(null)`,
+      `SELECT non_negative_derivative(mean("rx_bytes"), 1s) AS "value" FROM "docker_container_net" WHERE "network" =` +
+        ` 'total' AND "container_name" =~ /^mastodon[-_][^-_]+[-_][0-9]+$/ AND time >= 1700000000000ms AND time < 1700003600000ms GROUP BY time(10s), "container_name" fill(null)`,
     );
     const last: SeriesQuery = { id: 'last', measurement: 'mem', field: 'used_percent', transform: 'last', where: [] };
     expect(buildInfluxqlStatement(last, window)).toBe(

@@ -166,21 +166,25 @@ describe('the containers the socket proxy guards', () => {
     for (const action of ['json', 'stats']) expect(containerCallRefusal(proxy, action, 'x', PROJECT)).toBeUndefined();
   });
 
-  it('refuses exec, restart and logs on the dashboard’s container, by service name or by the image’s label, but lets it inspect itself', () => {
-    const byService = containerFacts(inspect(service('mastodash')));
-    const byImage = containerFacts(
-      inspect({ ...service('admin-panel'), 'org.opencontainers.image.title': 'Mastodash' }),
-    );
-    for (const facts of [byService, byImage]) {
-      expect(facts.guarded).toBe("it is the dashboard's own container");
-      expect(containerCallRefusal(facts, 'exec', 'dash', PROJECT)).toBe(
-        "container dash may only be inspected: it is the dashboard's own container",
+  it(
+    'refuses exec, restart and logs on the dashboard’s container, by service name or by the image’s' +
+      ' label, but lets it inspect itself',
+    () => {
+      const byService = containerFacts(inspect(service('mastodash')));
+      const byImage = containerFacts(
+        inspect({ ...service('admin-panel'), 'org.opencontainers.image.title': 'Mastodash' }),
       );
-      expect(containerCallRefusal(facts, 'restart', 'dash', PROJECT)).toBeDefined();
-      expect(containerCallRefusal(facts, 'logs', 'dash', PROJECT)).toBeDefined();
-      expect(containerCallRefusal(facts, 'json', 'dash', PROJECT)).toBeUndefined();
-    }
-  });
+      for (const facts of [byService, byImage]) {
+        expect(facts.guarded).toBe("it is the dashboard's own container");
+        expect(containerCallRefusal(facts, 'exec', 'dash', PROJECT)).toBe(
+          "container dash may only be inspected: it is the dashboard's own container",
+        );
+        expect(containerCallRefusal(facts, 'restart', 'dash', PROJECT)).toBeDefined();
+        expect(containerCallRefusal(facts, 'logs', 'dash', PROJECT)).toBeDefined();
+        expect(containerCallRefusal(facts, 'json', 'dash', PROJECT)).toBeUndefined();
+      }
+    },
+  );
 
   it('runs commands only in web and sidekiq: an exec into db or redis is refused, restart and logs of db are not', () => {
     const db = containerFacts(inspect(service('db')));
@@ -246,43 +250,47 @@ describe('the containers the socket proxy guards', () => {
 });
 
 describe('disk usage through the proxy', () => {
-  it('keeps the project’s containers, the images they run and the volumes they mount, and nothing of the host’s other projects', () => {
-    const df = {
-      LayersSize: 9_000_000_000,
-      Images: [
-        { Id: 'sha256:mastodon', Size: 900 },
-        { Id: 'sha256:postgres', Size: 400 },
-        { Id: 'sha256:secret-app', Size: 700 },
-      ],
-      Containers: [
-        { Id: 'w', ImageID: 'sha256:mastodon', Labels: service('web'), Mounts: [{ Type: 'bind', Source: '/x' }] },
-        {
-          Id: 'd',
-          ImageID: 'sha256:postgres',
-          Labels: service('db'),
-          Mounts: [{ Type: 'volume', Name: 'mastodon_postgres' }],
-        },
-        {
-          Id: 's',
-          ImageID: 'sha256:secret-app',
-          Labels: { 'com.docker.compose.project': 'secret' },
-          Mounts: [{ Type: 'volume', Name: 'secret_data' }],
-        },
-        { Id: 'n', ImageID: 'sha256:postgres', Labels: {}, Mounts: [{ Type: 'volume', Name: 'loose' }] },
-      ],
-      Volumes: [{ Name: 'mastodon_postgres' }, { Name: 'secret_data' }, { Name: 'loose' }],
-      BuildCache: [{ ID: 'cache', Size: 5 }],
-      BuilderSize: 5,
-    };
-    const filtered = projectDiskUsage(df, PROJECT);
-    expect(filtered).toEqual({
-      Containers: [df.Containers[0], df.Containers[1]],
-      Images: [df.Images[0], df.Images[1]],
-      Volumes: [{ Name: 'mastodon_postgres' }],
-      BuildCache: [],
-    });
-    expect(JSON.stringify(filtered)).not.toMatch(/secret|loose|LayersSize|BuilderSize/);
-  });
+  it(
+    'keeps the project’s containers, the images they run and the volumes they mount, and nothing' +
+      ' of the host’s other projects',
+    () => {
+      const df = {
+        LayersSize: 9_000_000_000,
+        Images: [
+          { Id: 'sha256:mastodon', Size: 900 },
+          { Id: 'sha256:postgres', Size: 400 },
+          { Id: 'sha256:secret-app', Size: 700 },
+        ],
+        Containers: [
+          { Id: 'w', ImageID: 'sha256:mastodon', Labels: service('web'), Mounts: [{ Type: 'bind', Source: '/x' }] },
+          {
+            Id: 'd',
+            ImageID: 'sha256:postgres',
+            Labels: service('db'),
+            Mounts: [{ Type: 'volume', Name: 'mastodon_postgres' }],
+          },
+          {
+            Id: 's',
+            ImageID: 'sha256:secret-app',
+            Labels: { 'com.docker.compose.project': 'secret' },
+            Mounts: [{ Type: 'volume', Name: 'secret_data' }],
+          },
+          { Id: 'n', ImageID: 'sha256:postgres', Labels: {}, Mounts: [{ Type: 'volume', Name: 'loose' }] },
+        ],
+        Volumes: [{ Name: 'mastodon_postgres' }, { Name: 'secret_data' }, { Name: 'loose' }],
+        BuildCache: [{ ID: 'cache', Size: 5 }],
+        BuilderSize: 5,
+      };
+      const filtered = projectDiskUsage(df, PROJECT);
+      expect(filtered).toEqual({
+        Containers: [df.Containers[0], df.Containers[1]],
+        Images: [df.Images[0], df.Images[1]],
+        Volumes: [{ Name: 'mastodon_postgres' }],
+        BuildCache: [],
+      });
+      expect(JSON.stringify(filtered)).not.toMatch(/secret|loose|LayersSize|BuilderSize/);
+    },
+  );
 
   it('answers an empty usage for a project with no containers, or an answer that is not an object', () => {
     expect(projectDiskUsage({ Containers: null, Images: null, Volumes: null }, PROJECT)).toEqual({

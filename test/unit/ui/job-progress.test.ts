@@ -35,7 +35,8 @@ describe('JobProgress: a failed restart', () => {
       }),
     );
     expect(html).toContain(
-      '<strong>mdtest-streaming-1 died after the restart:</strong> It started, then stopped with exit code 137; OOMKilled: yes.',
+      '<strong>mdtest-streaming-1 died after the restart:</strong> It started, then stopped with' +
+        ' exit code 137; OOMKilled: yes.',
     );
     expect(html).toContain('raise its memory limit');
     expect(html).toMatch(
