@@ -214,7 +214,9 @@ function render(
       .map(([kind, count]) => `${kind} ${count}`)
       .join(', ');
     lines.push(
-      `| ${phase.viewers} | ${phase.openingCalls} | ${phase.callsPerMinute.toFixed(1)} | ${kinds || '—'} | ${phase.eventStreams} | ${phase.rssMiB.start.toFixed(0)} / ${phase.rssMiB.max.toFixed(0)} / ${phase.rssMiB.end.toFixed(0)} | ${phase.errors} |`,
+      `| ${phase.viewers} | ${phase.openingCalls} | ${phase.callsPerMinute.toFixed(1)} | ${kinds || '—'} | ` +
+        `${phase.eventStreams} | ${phase.rssMiB.start.toFixed(0)} / ${phase.rssMiB.max.toFixed(0)} / ` +
+        `${phase.rssMiB.end.toFixed(0)} | ${phase.errors} |`,
     );
   }
   lines.push(
@@ -224,8 +226,10 @@ function render(
     '',
     '| Page | Scripts | First-load JS, raw KiB | gzip KiB (level 6) | Target |',
     '|---|---|---|---|---|',
-    `| \`/\` (home) | ${bundles.home.files} | ${bundles.home.rawKiB.toFixed(0)} | ${bundles.home.gzipKiB.toFixed(1)} | 200 KB |`,
-    `| \`/graphs\` | ${bundles.graphs.files} | ${bundles.graphs.rawKiB.toFixed(0)} | ${bundles.graphs.gzipKiB.toFixed(1)} | 300 KB |`,
+    `| \`/\` (home) | ${bundles.home.files} | ${bundles.home.rawKiB.toFixed(0)} | ` +
+      `${bundles.home.gzipKiB.toFixed(1)} | 200 KB |`,
+    `| \`/graphs\` | ${bundles.graphs.files} | ${bundles.graphs.rawKiB.toFixed(0)} | ` +
+      `${bundles.graphs.gzipKiB.toFixed(1)} | 300 KB |`,
     `| \`/login\` (baseline: framework and the smallest page) |` +
       ` ${bundles.login.files} | ${bundles.login.rawKiB.toFixed(0)} | ${bundles.login.gzipKiB.toFixed(1)} | — |`,
   );

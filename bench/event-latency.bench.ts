@@ -115,7 +115,8 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
     const cell = (values: number[]) =>
-      `${percentile(values, 0.5).toFixed(0)} / ${percentile(values, 0.95).toFixed(0)} / ${Math.max(...values).toFixed(0)}`;
+      `${percentile(values, 0.5).toFixed(0)} / ${percentile(values, 0.95).toFixed(0)} / ` +
+      `${Math.max(...values).toFixed(0)}`;
     const body = [
       `${runHeader()}, chromium ${browser.version()}; ${ROUNDS} stops and starts of ${TARGET}.`,
       '',

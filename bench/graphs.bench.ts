@@ -221,8 +221,10 @@ async function writeSpan(model: TelegrafModel, fromMs: number, toMs: number): Pr
 /** The marker goes last, so a present marker means everything before it made it in. */
 async function writeMarker(marker: SeedMarker): Promise<void> {
   await writeLines([
-    `${MARKER_MEASUREMENT} anchor_ms=${marker.anchorMs}i,from_ms=${marker.fromMs}i,to_ms=${marker.toMs}i,step_ms=${SEED_STEP_MS}i,` +
-      `seeded_at_ms=${marker.seededAtMs}i,seed_points=${marker.seedPoints}i,seed_seconds=${marker.seedSeconds},project="${marker.project}" ${marker.toMs}`,
+    `${MARKER_MEASUREMENT} anchor_ms=${marker.anchorMs}i,from_ms=${marker.fromMs}i,to_ms=` +
+      `${marker.toMs}i,step_ms=${SEED_STEP_MS}i,` +
+      `seeded_at_ms=${marker.seededAtMs}i,seed_points=${marker.seedPoints}i,seed_seconds=${marker.seedSeconds}` +
+      `,project="${marker.project}" ${marker.toMs}`,
   ]);
 }
 
@@ -453,15 +455,18 @@ function table(results: readonly RangeResult[]): string {
     `${formatMs(percentile(samples, 50))} / ${formatMs(percentile(samples, 95))}`;
   const rows = [
     '| Range | Interval | Points returned: total / max per series | InfluxDB rows (series) | API p50 / p95 ms |' +
-      ' InfluxDB p50 / p95 ms, as the server asks | InfluxDB p50 / p95 ms, one request | Docker list + inspect p50 / p95 ms | API − InfluxDB at p50 |',
+      ' InfluxDB p50 / p95 ms, as the server asks | InfluxDB p50 / p95 ms, one request | Docker list + inspect p50 /' +
+      ' p95 ms | API − InfluxDB at p50 |',
     '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
     const apiP50 = percentile(r.api, 50);
     const rawP50 = percentile(r.raw, 50);
     rows.push(
-      `| ${r.range} | ${formatInterval(r.intervalMs)} | ${spread(r.api, (s) => s.totalPoints)} / ${spread(r.api, (s) => s.maxPerSeries)} | ` +
-        `${spread(r.raw, (s) => s.points)} (${spread(r.raw, (s) => s.series)}) | ${pair(r.api)} | ${pair(r.raw)} | ${pair(r.single)} | ${pair(r.docker)} | ` +
+      `| ${r.range} | ${formatInterval(r.intervalMs)} | ${spread(r.api, (s) => s.totalPoints)} / ` +
+        `${spread(r.api, (s) => s.maxPerSeries)} | ` +
+        `${spread(r.raw, (s) => s.points)} (${spread(r.raw, (s) => s.series)}) | ${pair(r.api)} | ${pair(r.raw)} | ` +
+        `${pair(r.single)} | ${pair(r.docker)} | ` +
         `${signedMs(apiP50 - rawP50)} ms (${(apiP50 / rawP50).toFixed(2)}×) |`,
     );
   }
@@ -484,7 +489,8 @@ function reading(results: readonly RangeResult[]): string {
       (Math.min(...overheads) >= 0
         ? `so the dashboard adds ${formatMs(Math.min(...overheads))} to ${formatMs(Math.max(...overheads))} ms `
         : `so API − InfluxDB ranges from` +
-          ` ${signedMs(Math.min(...overheads))} to ${signedMs(Math.max(...overheads))} ms, within the noise where negative, `) +
+          ` ${signedMs(Math.min(...overheads))} to ${signedMs(Math.max(...overheads))} ms, within` +
+          ` the noise where negative, `) +
       `(${Math.min(...ratios).toFixed(2)}× to ${Math.max(...ratios).toFixed(2)}× InfluxDB's time).`,
   ];
   const longest = parts[parts.length - 1];
@@ -545,7 +551,8 @@ function seedSentence(s: SeedReport): string {
 
 function section(results: readonly RangeResult[], seedReport: SeedReport, version: string, startedAt: Date): string {
   const facts =
-    `Run ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} × ${cpuModel()}, Node ${process.version}, InfluxDB ${version}; ` +
+    `Run ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} × ${cpuModel()}, Node ` +
+    `${process.version}, InfluxDB ${version}; ` +
     `${iterations} timed requests per range and column after ${warmup} warm-up rounds,` +
     ` interleaved. ${seedSentence(seedReport)}`;
   return [START_MARK, facts, '', table(results), '', reading(results), END_MARK].join('\n');

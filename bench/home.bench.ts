@@ -163,7 +163,8 @@ async function main(): Promise<void> {
         const dataP95 = percentile(columns.data, 0.95);
         readings.push({ size, regime, dataP95 });
         rows.push(
-          `| ${size} | ${regime} | ${cell(columns.docker)} | ${cell(columns.data)} | ${target.toFixed(1)} | ${dataP95 <= target ? 'met' : 'not met'} | ${cell(columns.page)} | ${cell(columns.floor)} |`,
+          `| ${size} | ${regime} | ${cell(columns.docker)} | ${cell(columns.data)} | ${target.toFixed(1)} | ` +
+            `${dataP95 <= target ? 'met' : 'not met'} | ${cell(columns.page)} | ${cell(columns.floor)} |`,
         );
         console.log(rows[rows.length - 1]);
       }
@@ -189,10 +190,14 @@ async function main(): Promise<void> {
   const growths = [growth('warm'), growth('cold')].filter(Boolean);
   const body = [
     `${runHeader()}; one request at a time, interleaved. No browser watches. Warm: ${ITERATIONS} rounds back to back` +
-      ` after 3 warm-up rounds, so each read finds the live topic the previous one started. Cold: ${COLD_ROUNDS} rounds ${COLD_GAP_MS / 1000} s apart, longer than the topic's grace, so each read starts it again (one event subscription, one listing, one inspect per container); the p95 of ${COLD_ROUNDS} samples is ${ordinal(COLD_ROUNDS - Math.round((COLD_ROUNDS - 1) * 0.95))}.`,
+      ` after 3 warm-up rounds, so each read finds the live topic the previous one started. Cold: ${COLD_ROUNDS}` +
+      ` rounds ${COLD_GAP_MS / 1000} s apart, longer than the topic's grace, so each read starts it again (one event` +
+      ` subscription, one listing, one inspect per container); the p95 of ${COLD_ROUNDS} samples is ` +
+      `${ordinal(COLD_ROUNDS - Math.round((COLD_ROUNDS - 1) * 0.95))}.`,
     '',
     '| Containers | Reads | Docker list p50 / p95 ms (baseline) | Home page data p50 / p95 ms | Target for its p95: 2' +
-      ' × Docker p95 + 15 ms | Target | Whole home page over HTTP p50 / p95 ms | Smallest page (`/login`) p50 / p95 ms |',
+      ' × Docker p95 + 15 ms | Target | Whole home page over HTTP p50 / p95 ms | Smallest' +
+      ' page (`/login`) p50 / p95 ms |',
     '|---|---|---|---|---|---|---|---|',
     ...rows,
     ...(growths.length > 0 ? ['', `Growth of the data's p95: ${growths.join('; ')}.`] : []),

@@ -643,11 +643,14 @@ function render(
   };
   const heapText = (phase: Phase) =>
     phase.heap
-      ? `${fmt(phase.heap.rssMax)} / ${fmt(phase.heap.heapUsedMax)} / ${fmt(phase.heap.externalMax)} / ${fmt(phase.heap.arrayBuffersMax)}`
+      ? `${fmt(phase.heap.rssMax)} / ${fmt(phase.heap.heapUsedMax)} / ${fmt(phase.heap.externalMax)} / ` +
+        `${fmt(phase.heap.arrayBuffersMax)}`
       : '—';
   const paintText = (phase: Phase) => {
     const done = paints(phase);
-    return `${done.length} of ${phase.tabs.length}; ${done.length ? `${fmt(percentile(done, 0.5))} / ${fmt(Math.max(...done))}` : '—'}`;
+    return `${done.length} of ${phase.tabs.length}; ${
+      done.length ? `${fmt(percentile(done, 0.5))} / ` + `${fmt(Math.max(...done))}` : '—'
+    }`;
   };
   const rssTarget = 250e6 / 1048576;
   // Calls per minute only compare when the tabs' requests reached the server.
@@ -658,7 +661,8 @@ function render(
         ? 'met'
         : 'not met';
   const row = (measure: string, value: (phase: Phase) => string, target: string, verdict: (phase: Phase) => string) =>
-    `| ${measure} | ${value(twelve)} | ${verdict(twelve)} | ${value(apart)} | ${verdict(apart)} | ${value(atOnce)} | ${verdict(atOnce)} | ${value(one)} | ${target} |`;
+    `| ${measure} | ${value(twelve)} | ${verdict(twelve)} | ${value(apart)} | ${verdict(apart)} | ${value(atOnce)} | ` +
+    `${verdict(atOnce)} | ${value(one)} | ${target} |`;
   const none = () => '';
   lines.push(
     `${runHeader()}, chromium ${browserVersion}, load average at the end ${loadavg()
@@ -714,7 +718,10 @@ function render(
     ...twelve.tabs.map((tab, index) => {
       const paint = (ms: number | null | undefined) =>
         ms === null || ms === undefined ? `not within ${PAINT_TIMEOUT_MS / 1000} s` : fmt(ms);
-      return `| ${index + 1} | \`${tab.url}\` | ${paint(tab.paintMs)} | ${paint(apart.tabs[index]?.paintMs)} | ${paint(atOnce.tabs[index]?.paintMs)} |`;
+      return (
+        `| ${index + 1} | \`${tab.url}\` | ${paint(tab.paintMs)} | ${paint(apart.tabs[index]?.paintMs)} | ` +
+        `${paint(atOnce.tabs[index]?.paintMs)} |`
+      );
     }),
   );
   for (const [label, phase] of [
@@ -746,13 +753,17 @@ function renderBursts({ bursts, collectedAfter }: Awaited<ReturnType<typeof rout
   const mib = (bytes: number | undefined) => (bytes === undefined ? '?' : fmt(bytes / 1048576));
   return [
     `Each route asked ${BURST} times at once on a fresh server (--expose-gc), after one request each and a` +
-      ` collection: how far the V8 heap in use and the RSS rose above the collected baseline (sampled every 50 ms). Collected after all of them: RSS ${mib(collectedAfter?.rss)} MiB, heap total / used ${mib(collectedAfter?.heapTotal)} / ${mib(collectedAfter?.heapUsed)} MiB, external ${mib(collectedAfter?.external)} MiB.`,
+      ` collection: how far the V8 heap in use and the RSS rose above the collected baseline (sampled every 50 ms).` +
+      ` Collected after all of them: RSS ${mib(collectedAfter?.rss)} MiB, heap total / used ` +
+      `${mib(collectedAfter?.heapTotal)} / ${mib(collectedAfter?.heapUsed)} MiB, external ` +
+      `${mib(collectedAfter?.external)} MiB.`,
     '',
     `| Route | Response KiB | ${BURST} at once, ms | Not 200 | Heap in use rose, MiB | RSS rose, MiB |`,
     '|---|---|---|---|---|---|',
     ...bursts.map(
       (burst) =>
-        `| \`${burst.route}\` | ${fmt(burst.bodyKiB)} | ${fmt(burst.ms)} | ${burst.failed} | ${fmt(burst.heapGrowthMiB, 1)} | ${fmt(burst.rssGrowthMiB, 1)} |`,
+        `| \`${burst.route}\` | ${fmt(burst.bodyKiB)} | ${fmt(burst.ms)} | ${burst.failed} | ` +
+        `${fmt(burst.heapGrowthMiB, 1)} | ${fmt(burst.rssGrowthMiB, 1)} |`,
     ),
   ].join('\n');
 }
@@ -772,13 +783,15 @@ function renderHeap(idleFile: string, loadedFile: string): string {
   const kib = (bytes: number) => fmt(bytes / 1024);
   const lines = [
     `Heap snapshots (self sizes, grouped as DevTools' Summary): idle` +
-      ` ${fmt(idle.totalBytes / 1048576, 1)} MiB in ${idle.nodes} objects, with 12 tabs ${fmt(loaded.totalBytes / 1048576, 1)} MiB in ${loaded.nodes} objects.`,
+      ` ${fmt(idle.totalBytes / 1048576, 1)} MiB in ${idle.nodes} objects, with 12 tabs ` +
+      `${fmt(loaded.totalBytes / 1048576, 1)} MiB in ${loaded.nodes} objects.`,
     '',
     '| Constructor | Idle: count / KiB | 12 tabs: count / KiB | Grown KiB |',
     '|---|---|---|---|',
     ...rows.map(
       (row) =>
-        `| \`${row.name}\` | ${row.before.count} / ${kib(row.before.selfBytes)} | ${row.after.count} / ${kib(row.after.selfBytes)} | ${kib(row.grown)} |`,
+        `| \`${row.name}\` | ${row.before.count} / ${kib(row.before.selfBytes)} | ${row.after.count} / ` +
+        `${kib(row.after.selfBytes)} | ${kib(row.grown)} |`,
     ),
   ];
   appendFileSync(path.join(OUT, 'heap', 'summary.md'), `${lines.join('\n')}\n`);

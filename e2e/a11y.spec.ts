@@ -42,7 +42,8 @@ async function axeViolations(page: Page): Promise<string[]> {
   return results.violations.flatMap((violation) =>
     violation.nodes.map(
       (node) =>
-        `${violation.id} (${violation.impact ?? 'n/a'}): ${node.target.join(' ')}: ${node.failureSummary?.replace(/\s+/g, ' ') ?? ''}`,
+        `${violation.id} (${violation.impact ?? 'n/a'}): ${node.target.join(' ')}: ` +
+        `${node.failureSummary?.replace(/\s+/g, ' ') ?? ''}`,
     ),
   );
 }

@@ -40,7 +40,8 @@ test('the home page headline shows the seeded RAM, CPU and biggest memory user',
     `${Number(model.valueAt('mem', 'used_percent', at)).toFixed(1)} %`,
   );
   await expect(headline.getByTestId('headline-ram').locator('.headline-detail')).toHaveText(
-    `${(Number(model.valueAt('mem', 'used', at)) / GIB).toFixed(1)} GiB of ${(Number(model.valueAt('mem', 'total', at)) / GIB).toFixed(1)} GiB`,
+    `${(Number(model.valueAt('mem', 'used', at)) / GIB).toFixed(1)} GiB of ` +
+      `${(Number(model.valueAt('mem', 'total', at)) / GIB).toFixed(1)} GiB`,
   );
   await expect(headline.getByTestId('headline-cpu').locator('.headline-value')).toHaveText(
     `${(100 - Number(model.valueAt('cpu', 'usage_idle', at))).toFixed(1)} %`,

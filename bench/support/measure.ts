@@ -8,5 +8,8 @@ export function percentile(values: readonly number[], p: number): number {
 
 /** "Run <UTC minute> on <cores> × <CPU>, Node <version>": how each benchmark's results begin. */
 export function runHeader(at: Date = new Date()): string {
-  return `Run ${at.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}`;
+  return (
+    `Run ${at.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} × ` +
+    `${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}`
+  );
 }

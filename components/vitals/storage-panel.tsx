@@ -126,9 +126,9 @@ function Disk({ result, nowMs }: { result: PanelResult<HostDisk>; nowMs: number 
         <span className={figures.figureTitle}>{`Host disk ${disk.path}`}</span>
         <span className={figures.figureValue}>{formatPercent(disk.usedPercent)} used</span>
         <Bar percent={disk.usedPercent} />
-        <span
-          className={figures.figureDetail}
-        >{`${formatBytes(disk.usedBytes)} of ${formatBytes(disk.totalBytes)}${disk.freeBytes !== undefined ? `, ${formatBytes(disk.freeBytes)} free` : ''}`}</span>
+        <span className={figures.figureDetail}>{`${formatBytes(disk.usedBytes)} of ${formatBytes(disk.totalBytes)}${
+          disk.freeBytes !== undefined ? `, ` + `${formatBytes(disk.freeBytes)} free` : ''
+        }`}</span>
         <p
           className={styles.source}
           suppressHydrationWarning
@@ -190,7 +190,9 @@ function Redis({ parts }: { parts: RedisMemoryPart[] }) {
                   <span className={figures.figureValue}>{formatBytes(part.memory.data.usedBytes)}</span>
                   {share !== undefined ? <Bar percent={share} /> : null}
                   <span className={figures.figureDetail}>
-                    {`peak ${formatBytes(part.memory.data.peakBytes)}, limit ${limit > 0 ? `${formatBytes(limit)} (${part.memory.data.policy ?? 'policy unknown'})` : 'none'}`}
+                    {`peak ${formatBytes(part.memory.data.peakBytes)}, limit ${
+                      limit > 0 ? `${formatBytes(limit)} (` + `${part.memory.data.policy ?? 'policy unknown'})` : 'none'
+                    }`}
                   </span>
                 </>
               ) : (

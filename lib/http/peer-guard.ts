@@ -124,7 +124,8 @@ export function createPeerGuard({
             ? `, the gateway` + ` (${known.length > 0 ? known.join(', ') : 'none now'})`
             : ''
         }` +
-        `${peers.kind === 'listed' && peers.addresses.length > 0 ? ` and ${peers.addresses.join(', ')}` : ''} only. Further refusals of ${peer} within a minute are not logged.`,
+        `${peers.kind === 'listed' && peers.addresses.length > 0 ? ` and ${peers.addresses.join(', ')}` : ''}` +
+        ` only. Further refusals of ${peer} within a minute are not logged.`,
     );
   }
 

@@ -124,7 +124,9 @@ export function discoverAddress(
     return {
       baseUrl: `http://${connectHost(published.hostIp)}:${published.hostPort}`,
       source: 'published-port',
-      how: `${facts.name} publishes ${published.hostIp || '0.0.0.0'}:${published.hostPort} → ${setting.port} (${setting.portFrom})`,
+      how:
+        `${facts.name} publishes ${published.hostIp || '0.0.0.0'}:${published.hostPort} → ` +
+        `${setting.port} (${setting.portFrom})`,
     };
   }
   const network = pickNetwork(facts.networks);

@@ -53,7 +53,8 @@ function pipeline(query: SeriesQuery, window: QueryWindow, bucket: string): stri
     steps.push(`filter(fn: (r) => ${fluxColumn(COMPOSE_PROJECT_TAG)} == ${fluxString(query.containers.project)})`);
   } else if (query.containers?.by === 'name') {
     steps.push(
-      `filter(fn: (r) => ${fluxColumn(CONTAINER_NAME_TAG)} =~ ${fluxRegex(composeNameRegexSource(query.containers.project))})`,
+      `filter(fn: (r) => ${fluxColumn(CONTAINER_NAME_TAG)} =~ ` +
+        `${fluxRegex(composeNameRegexSource(query.containers.project))})`,
     );
   }
   // Telegraf writes one series per tag set (container_status, image, host...); grouping by the group tags

@@ -130,7 +130,8 @@ async function main() {
   await mkdir(dirname(seedFile), { recursive: true });
   await writeFile(seedFile, `${JSON.stringify(summary, null, 2)}\n`);
   console.log(
-    `influx seed: ${points} points in ${model.series.length} series (${projects.join(', ')}), anchor ${summary.anchor}, ${summary.seconds} s`,
+    `influx seed: ${points} points in ${model.series.length} series (${projects.join(', ')}), anchor ` +
+      `${summary.anchor}, ${summary.seconds} s`,
   );
 }
 

@@ -105,7 +105,8 @@ describe(`${VIEWERS} viewers on the live stream for ${DURATION_MS / 1000} s whil
       const perViewer = viewers.map((viewer) => messagesOf(viewer).length);
       console.log(
         `[viewers] ${VIEWERS} viewers, ${expected.length} restarts in` +
-          ` ${Math.round((Date.now() - began) / 1000)} s; messages per viewer ${Math.min(...perViewer)}–${Math.max(...perViewer)}`,
+          ` ${Math.round((Date.now() - began) / 1000)} s; messages per viewer ` +
+          `${Math.min(...perViewer)}–${Math.max(...perViewer)}`,
       );
     },
     DURATION_MS + 60_000,

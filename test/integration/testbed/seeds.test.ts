@@ -120,7 +120,9 @@ function firstField(measurement: Measurement): string {
 async function countIn(model: TelegrafModel, key: string, fromMs: number, toMs: number): Promise<number> {
   const { measurement } = model.getSeries(key);
   const filter = seriesFilter(model, key);
-  const statement = `SELECT count("${firstField(measurement)}") FROM "${measurement}" WHERE ${filter} AND ${between(fromMs, toMs)}`;
+  const statement =
+    `SELECT count("${firstField(measurement)}") FROM "${measurement}" WHERE ${filter}` +
+    ` AND ${between(fromMs, toMs)}`;
   return (await scalar(statement, 'count')) ?? 0;
 }
 

@@ -80,7 +80,8 @@ describe('InfluxQL statements', () => {
     };
     expect(buildInfluxqlStatement(query, { ...window, intervalMs: 300_000 })).toBe(
       `SELECT mean("usage") AS "value" FROM "docker_container_mem" WHERE "com.docker.compose.project" = 'evil\\' OR` +
-        ` \\'1\\'=\\'1' AND time >= 1700000000000ms AND time < 1700003600000ms GROUP BY time(300s), "container_name", "com.docker.compose.service" fill(null)`,
+        ` \\'1\\'=\\'1' AND time >= 1700000000000ms AND time < 1700003600000ms GROUP BY time(300s), "container_name",` +
+        ` "com.docker.compose.service" fill(null)`,
     );
   });
 
@@ -95,7 +96,8 @@ describe('InfluxQL statements', () => {
     };
     expect(buildInfluxqlStatement(rate, window)).toBe(
       `SELECT non_negative_derivative(mean("rx_bytes"), 1s) AS "value" FROM "docker_container_net" WHERE "network" =` +
-        ` 'total' AND "container_name" =~ /^mastodon[-_][^-_]+[-_][0-9]+$/ AND time >= 1700000000000ms AND time < 1700003600000ms GROUP BY time(10s), "container_name" fill(null)`,
+        ` 'total' AND "container_name" =~ /^mastodon[-_][^-_]+[-_][0-9]+$/ AND time >= 1700000000000ms AND time <` +
+        ` 1700003600000ms GROUP BY time(10s), "container_name" fill(null)`,
     );
     const last: SeriesQuery = { id: 'last', measurement: 'mem', field: 'used_percent', transform: 'last', where: [] };
     expect(buildInfluxqlStatement(last, window)).toBe(
