@@ -607,7 +607,8 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const version = await influxVersion();
   console.log(
-    `graphs bench: InfluxDB ${version} at ${influxUrl}, project ${project}, ${iterations} iterations, ${warmup} warm-up`,
+    `graphs bench: InfluxDB ${version} at ${influxUrl}, project ${project}, ` +
+      `${iterations} iterations, ${warmup} warm-up`,
   );
   const seedReport = await seed();
   console.log(seedSentence(seedReport));

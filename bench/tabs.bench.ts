@@ -596,7 +596,9 @@ async function main(): Promise<void> {
       'stalled',
     );
     const bursts = await routeBursts(env);
-    const text = `${render(browser.version(), bareRss, idleRss, one, twelve, apart, atOnce)}\n\n${renderBursts(bursts)}`;
+    const text = [render(browser.version(), bareRss, idleRss, one, twelve, apart, atOnce), renderBursts(bursts)].join(
+      '\n\n',
+    );
     if (HEAP_SNAPSHOTS && snapshots.idle && snapshots.loaded) {
       const heap = renderHeap(snapshots.idle, snapshots.loaded);
       console.log(text);
@@ -664,12 +666,15 @@ function render(
     `| ${measure} | ${value(twelve)} | ${verdict(twelve)} | ${value(apart)} | ${verdict(apart)} | ${value(atOnce)} | ` +
     `${verdict(atOnce)} | ${value(one)} | ${target} |`;
   const none = () => '';
+  const loadAverage = loadavg()
+    .map((load) => load.toFixed(1))
+    .join(' / ');
   lines.push(
-    `${runHeader()}, chromium ${browserVersion}, load average at the end ${loadavg()
-      .map((load) => load.toFixed(1))
-      .join(
-        ' / ',
-      )} (the machine is shared); ${PHASE_MS / 1000} s measured per phase; tabs ${TAB_STAGGER_MS} ms apart unless opened at once; a request is stalled when it has no response headers after ${STALL_MS / 1000} s; paint capped at ${PAINT_TIMEOUT_MS / 1000} s. Bare server, same build and run (/login only, no browser): ${fmt(bareRss)} MiB; this server just after start: ${fmt(idleRss)} MiB.`,
+    `${runHeader()}, chromium ${browserVersion}, load average at the end ${loadAverage} (the machine is shared); ` +
+      `${PHASE_MS / 1000} s measured per phase; tabs ${TAB_STAGGER_MS} ms apart unless opened at once; ` +
+      `a request is stalled when it has no response headers after ${STALL_MS / 1000} s; ` +
+      `paint capped at ${PAINT_TIMEOUT_MS / 1000} s. Bare server, same build and run (/login only, no browser): ` +
+      `${fmt(bareRss)} MiB; this server just after start: ${fmt(idleRss)} MiB.`,
     '',
     `| Measure | 12 tabs, one browser context | | 12 tabs, a context each (no shared connection limit) | | 12 tabs` +
       ` opened at once (as a browser restores them), a context each | | Baseline: 1 tab of \`/\`, same run | Target |`,

@@ -28,7 +28,7 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-test('with PORT and BIND of its own, the Mastodon panel shows web and streaming answering, and where it found them', async ({
+test('with its own PORT and BIND, the Mastodon panel shows web and streaming answering, and where they are', async ({
   browser,
 }) => {
   const { cookie } = plantSession(server.dataDir);

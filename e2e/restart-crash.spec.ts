@@ -29,7 +29,7 @@ test.afterAll(async () => {
   await removeComposeContainers(project, ['web', 'streaming']);
 });
 
-test('a restart whose container is OOM-killed right after it starts says so within seconds, with its last log lines', async ({
+test('a restart whose container is OOM-killed at start says so within seconds, with its last log lines', async ({
   browser,
 }) => {
   const context = await browser.newContext({ baseURL: server.origin, storageState: { cookies: [], origins: [] } });

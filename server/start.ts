@@ -40,9 +40,8 @@ function prepareState(config: Config): void {
     interrupted = markInterruptedRecords();
     markInterruptedJobs();
   } catch (error) {
-    console.error(
-      `Mastodash cannot start: ${error instanceof AppError ? `${error.title}: ${error.detail}` : (error as Error).message}`,
-    );
+    const why = error instanceof AppError ? `${error.title}: ${error.detail}` : (error as Error).message;
+    console.error(`Mastodash cannot start: ${why}`);
     process.exit(1);
   }
   if (interrupted > 0) {

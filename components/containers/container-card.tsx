@@ -18,9 +18,12 @@ function Since({ iso, now, prefix, suffix = '' }: { iso: string; now: number; pr
 
 export function ContainerCard({ container, now, job }: { container: ContainerView; now: number; job?: JobView }) {
   const stopped = isStopped(container);
+  const classes = ['container-card'];
+  if (stopped) classes.push('container-stopped');
+  if (container.health === 'unhealthy') classes.push('container-unhealthy');
   return (
     <article
-      className={`container-card${stopped ? ' container-stopped' : ''}${container.health === 'unhealthy' ? ' container-unhealthy' : ''}`}
+      className={classes.join(' ')}
       data-testid={`container-${container.name}`}
       data-state={container.state}
       data-health={container.health}

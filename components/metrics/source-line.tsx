@@ -23,7 +23,8 @@ export function SourceLine({ source }: { source: MetricsSourceView }) {
   if (source.kind === 'influx') {
     return (
       <span className="source-line" data-testid="metrics-source" data-kind="influx">
-        {`InfluxDB ${source.version} · ${source.language === 'flux' ? 'Flux, bucket' : 'InfluxQL, database'} “${source.database}”`}
+        {`InfluxDB ${source.version} · ${source.language === 'flux' ? 'Flux, bucket' : 'InfluxQL, database'}` +
+          ` “${source.database}”`}
       </span>
     );
   }

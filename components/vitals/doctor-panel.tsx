@@ -112,7 +112,9 @@ export function DoctorPanel({ initial }: { initial: PanelResult<DoctorPanelData>
           })}
           {result.data.summary.passed > 0 ? (
             <details className={`${styles.group} ${styles.passed}`} data-testid="doctor-group-ok">
-              <summary>{`${result.data.summary.passed} ${result.data.summary.passed === 1 ? 'check' : 'checks'} passed`}</summary>
+              <summary>
+                {`${result.data.summary.passed} ${result.data.summary.passed === 1 ? 'check' : 'checks'} passed`}
+              </summary>
               <FindingList findings={result.data.findings.filter((finding) => finding.severity === 'ok')} />
             </details>
           ) : null}

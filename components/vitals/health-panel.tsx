@@ -8,6 +8,11 @@ import type { ServiceProbe } from '@/lib/mastodon/health';
 import type { HealthPanelData } from '@/lib/panels/health';
 import type { PanelResult } from '@/lib/panels/panel';
 
+/** Every migration not yet run, before and after deploy alike. */
+function pendingCount(migrations: { pending: readonly unknown[]; postDeployPending: readonly unknown[] }): number {
+  return migrations.pending.length + migrations.postDeployPending.length;
+}
+
 function Probe({ name, probe, testId }: { name: string; probe: ServiceProbe; testId: string }) {
   return (
     <div data-testid={testId} data-ok={probe.ok} data-source={probe.address.source}>
@@ -53,12 +58,14 @@ export function HealthPanel({ initial }: { initial: PanelResult<HealthPanelData>
             <dt>Migrations</dt>
             <dd>
               {!result.data.migrations.ok ? (
-                <span className="muted">{`${result.data.migrations.error.title}: ${result.data.migrations.error.detail}`}</span>
-              ) : result.data.migrations.pending.length + result.data.migrations.postDeployPending.length === 0 ? (
+                <span className="muted">
+                  {`${result.data.migrations.error.title}: ${result.data.migrations.error.detail}`}
+                </span>
+              ) : pendingCount(result.data.migrations) === 0 ? (
                 <Badge tone="good">Up to date</Badge>
               ) : (
                 <>
-                  <Badge tone="warn">{`${result.data.migrations.pending.length + result.data.migrations.postDeployPending.length} pending`}</Badge>{' '}
+                  <Badge tone="warn">{`${pendingCount(result.data.migrations)} pending`}</Badge>{' '}
                   <span className="small">
                     {[
                       ...result.data.migrations.pending,

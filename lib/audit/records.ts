@@ -122,7 +122,8 @@ function statements(db: Store) {
         number | null,
       ]
     >(
-      `INSERT INTO audit_log (started_at, boot_id, session, actor, action, target, params, outcome, error, duration_ms, finished_at)
+      `INSERT INTO audit_log (started_at, boot_id, session, actor, action, target, params, outcome, error,
+                              duration_ms, finished_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     finish: db.prepare<[string, string | null, number, number, number]>(
@@ -130,17 +131,19 @@ function statements(db: Store) {
     ),
     byId: db.prepare<[number], AuditRow>('SELECT * FROM audit_log WHERE id = ?'),
     interrupt: db.prepare<[string, number, string], AuditRow>(
-      `UPDATE audit_log SET outcome = 'interrupted', error = ?, finished_at = ? WHERE outcome = 'started'` +
-        ` AND boot_id <> ? RETURNING *`,
+      `UPDATE audit_log SET outcome = 'interrupted', error = ?, finished_at = ?
+       WHERE outcome = 'started' AND boot_id <> ? RETURNING *`,
     ),
     openWindows: db.prepare<[number, string, string, string | null, string | null], AuditRow>(
-      `SELECT * FROM audit_log WHERE window_ends_at > ? AND action = ? AND outcome = ? AND target IS ? AND error IS ?` +
-        ` AND session IS NULL ORDER BY id`,
+      `SELECT * FROM audit_log
+       WHERE window_ends_at > ? AND action = ? AND outcome = ? AND target IS ? AND error IS ? AND session IS NULL
+       ORDER BY id`,
     ),
     openWindow: db.prepare<
       [string, number, number, number, number, string, string, string | null, string, string, string | null]
     >(
-      `INSERT INTO audit_log (boot_id, started_at, finished_at, window_ends_at, repeat_count, actor, action, target, params, outcome, error)
+      `INSERT INTO audit_log (boot_id, started_at, finished_at, window_ends_at, repeat_count, actor, action, target,
+                              params, outcome, error)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     countRepeat: db.prepare<[number, number]>(

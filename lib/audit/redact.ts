@@ -21,6 +21,11 @@ const PRE_CUT = MAX_STRING * 8;
 
 type Replacer = (match: string, ...groups: string[]) => string;
 
+// A name that sounds secret, then `=`, `:` or `": "`, then the value (quoted, or up to a separator).
+const SECRET_NAME = String.raw`([\w.-]*(?:pass|secret|token|key|cookie|authorization|session)[\w.-]*)`;
+const ASSIGNMENT = String.raw`(["']?\s*[=:]\s*)`;
+const SECRET_VALUE = String.raw`("[^"]*"|'[^']*'|[^\s,;&"']+)`;
+
 const TEXT_RULES: readonly [RegExp, Replacer][] = [
   // tootctl accounts create prints the generated password on a line of its own.
   [/New password:[^\r\n]*/gi, () => `New password: ${REDACTED}`],
@@ -31,7 +36,7 @@ const TEXT_RULES: readonly [RegExp, Replacer][] = [
   [/(\/\/[^\s/:@]+:)[^\s/@]+@/g, (_match, user) => `${user}${REDACTED}@`],
   // Assignments such as DB_PASS=x, --password=x, "token": "x", Cookie: x (env dumps, argv, headers).
   [
-    /([\w.-]*(?:pass|secret|token|key|cookie|authorization|session)[\w.-]*)(["']?\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&"']+)/gi,
+    new RegExp(SECRET_NAME + ASSIGNMENT + SECRET_VALUE, 'gi'),
     (_match, name, separator, value) => {
       const quote = /^["']/.test(value) ? value.charAt(0) : '';
       return `${name}${separator}${quote}${REDACTED}${quote}`;

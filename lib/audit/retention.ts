@@ -37,7 +37,8 @@ function prunableRange(cutoff: number, now: number): PrunableRange | undefined {
   const firstKept = db
     .prepare<[number, number], { id: number | null }>(
       `SELECT min(id) AS id FROM audit_log
-       WHERE NOT (outcome <> 'started' AND finished_at IS NOT NULL AND finished_at < ? AND (window_ends_at IS NULL OR window_ends_at <= ?))`,
+       WHERE NOT (outcome <> 'started' AND finished_at IS NOT NULL AND finished_at < ?
+                  AND (window_ends_at IS NULL OR window_ends_at <= ?))`,
     )
     .get(cutoff, now)!.id;
   const range = db

@@ -60,10 +60,16 @@ function unreachable(config: InfluxConfig, cause: unknown): AppError {
     );
   }
   const reason = code ?? (cause as { cause?: { message?: string } } | undefined)?.cause?.message;
+  const what =
+    code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+      ? 'is an unknown host name'
+      : code === 'ECONNREFUSED'
+        ? 'refused the connection'
+        : 'could not be reached';
   return new AppError(
     'influx_unreachable',
     'InfluxDB is unreachable',
-    `${where} ${code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'is an unknown host name' : code === 'ECONNREFUSED' ? 'refused the connection' : 'could not be reached'}${reason ? ` (${reason})` : ''}.`,
+    `${where} ${what}${reason ? ` (${reason})` : ''}.`,
     'Start InfluxDB, or correct INFLUX_URL. In a container, the dashboard must share a network with InfluxDB.',
   );
 }

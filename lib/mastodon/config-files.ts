@@ -120,7 +120,8 @@ export async function readMastodonConfigFiles(): Promise<MastodonConfigFiles> {
     throw new AppError(
       'not_found',
       'MASTODON_DIR is not set',
-      "The config doctor reads Mastodon's .env.production and docker-compose.yml from the directory MASTODON_DIR names.",
+      "The config doctor reads Mastodon's .env.production and docker-compose.yml " +
+        'from the directory MASTODON_DIR names.',
       'Set MASTODON_DIR to that directory (read access is enough, e.g. a read-only mount) and restart Mastodash.',
     );
   }

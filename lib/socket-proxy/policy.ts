@@ -181,10 +181,8 @@ export function containerCallRefusal(
   if (facts.guarded !== undefined && !GUARDED_READS.has(action))
     return `container ${ref} may only be inspected: ${facts.guarded}`;
   if (action === 'exec' && !(EXEC_SERVICES as readonly string[]).includes(facts.service ?? '')) {
-    return (
-      `the dashboard runs commands only in the services` +
-      ` ${EXEC_SERVICES.join(' and ')}, and ${ref} is ${facts.service ? `the service ${facts.service}` : 'no compose service'}`
-    );
+    const which = facts.service ? `the service ${facts.service}` : 'no compose service';
+    return `the dashboard runs commands only in the services ${EXEC_SERVICES.join(' and ')}, and ${ref} is ${which}`;
   }
   return undefined;
 }

@@ -109,7 +109,8 @@ export const MIGRATIONS: readonly string[] = [
         AND NEW.duration_ms IS OLD.duration_ms AND NEW.repeat_count = OLD.repeat_count + 1
         AND NEW.finished_at >= OLD.finished_at AND NEW.finished_at < OLD.window_ends_at)
     )
-  BEGIN SELECT RAISE(ABORT, 'audit records only change once, from started to their outcome, or count one more repeat inside their window'); END;
+  BEGIN SELECT RAISE(ABORT, 'audit records only change once, from started to their outcome, ` +
+    `or count one more repeat inside their window'); END;
 
   -- Retention: old records leave the store only after they were written to a CSV archive file, and
   -- only a prefix of ids recorded here may be deleted. This table itself is append-only.

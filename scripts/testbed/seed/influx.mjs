@@ -28,7 +28,8 @@ function requireEnv(name) {
 }
 
 const influxUrl = requireEnv('INFLUX_URL').replace(/\/+$/, '');
-const authorization = `Basic ${Buffer.from(`${requireEnv('INFLUX_ADMIN_USER')}:${requireEnv('INFLUX_ADMIN_PASS')}`).toString('base64')}`;
+const credentials = `${requireEnv('INFLUX_ADMIN_USER')}:${requireEnv('INFLUX_ADMIN_PASS')}`;
+const authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
 const projects = (process.env.PROJECTS ?? DEFAULT_PROJECTS.join(' ')).split(/\s+/).filter(Boolean);
 const seedFile = process.env.INFLUX_SEED_FILE ?? '/run/mastodash-testbed/influx-seed.json';
 

@@ -61,7 +61,7 @@ afterAll(async () => {
 });
 
 describe('home page renders without a watching browser', () => {
-  it('the first lists once and follows events; the next costs no Docker call; after the grace it starts again', async () => {
+  it('the first lists once and follows events; the next costs no Docker call; after the grace, again', async () => {
     const containers = await docker.listContainers({ all: true, filters: projectFilter(testbed.project) });
     expect(containers.length).toBeGreaterThanOrEqual(5);
     const { cookie } = plantSession(server.dataDir);
@@ -93,7 +93,7 @@ describe('currentProjectContainers against a hung Docker', () => {
     resetDockerClientsForTesting();
   });
 
-  it('a Docker that accepts and never answers fails the read with "not answering" after DOCKER_TIMEOUT_MS, once', async () => {
+  it('a Docker that accepts but never answers fails as "not answering" after DOCKER_TIMEOUT_MS, once', async () => {
     const sockets: Socket[] = [];
     const hung = createServer((socket) => sockets.push(socket));
     await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));

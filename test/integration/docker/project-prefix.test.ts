@@ -108,7 +108,7 @@ describe('mdtest and mdtest-staging stay apart', () => {
     await expect(resolveProjectContainer(`${testbed.project}-web-1`)).rejects.toMatchObject({ code: 'not_found' });
   });
 
-  it('in the graphs matched by name (Telegraf without labels): mdtest gets its five services and nothing of staging', async () => {
+  it('in graphs matched by name (Telegraf without labels): mdtest gets its 5 services, none of staging', async () => {
     const range = { preset: '1h' as const, fromMs: anchorMs - HOUR_MS, toMs: anchorMs + 1, intervalMs: 60_000 };
     const config = {
       url: testbed.influxUrl,

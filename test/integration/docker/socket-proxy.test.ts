@@ -48,7 +48,7 @@ describe('the Docker socket proxy, in front of the real Docker daemon', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('lists the project’s containers when asked with the project filter, and refuses a list of everything', async () => {
+  it('lists the project’s containers with the project filter, and refuses a list of everything', async () => {
     const listed = await proxied.listContainers({
       all: true,
       filters: { label: [`com.docker.compose.project=${testbed.project}`] },

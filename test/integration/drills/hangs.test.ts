@@ -68,7 +68,7 @@ describe('hang drills against the production build', () => {
     await server?.stop();
   });
 
-  it('a Postgres query blocked by a lock: the people panel times out with a message, and the pool is free afterwards', async () => {
+  it('a Postgres query blocked by a lock: the people panel times out, says so; the pool is free after', async () => {
     const locker = new pg.Client({ connectionString: testbed.pgUrl43 });
     await locker.connect();
     try {
@@ -113,7 +113,7 @@ describe('hang drills against the production build', () => {
     }
   });
 
-  it('a Redis that accepts and never answers: Sidekiq and storage say it is not answering, and recover after', async () => {
+  it('a Redis that never answers: Sidekiq and storage say it is not answering, and recover after', async () => {
     await testbedService('freeze', 'redis');
     let sidekiq: Timed<{ ok: boolean; error?: { code: string; title: string; detail: string }; data?: unknown }>;
     let home: { ms: number; status: number };

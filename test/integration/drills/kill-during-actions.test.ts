@@ -80,7 +80,7 @@ describe('kill -9 during the media permission fix', () => {
     await asRoot('chmod', '755', '--', FOLDER);
   });
 
-  it('shows the fix as interrupted in the audit log and the job view after the next start, and runs nothing again', async () => {
+  it('shows the fix as interrupted in the audit log and job view after the restart; runs nothing again', async () => {
     execCreates = followDockerEvents([`container=${WEB}`, 'event=exec_create']);
     const follower = execCreates;
     await untilFollowing(

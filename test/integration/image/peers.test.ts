@@ -138,7 +138,7 @@ describe('the image answers the host through the published port, and no other co
     await removeNetworks();
   });
 
-  it('the compose file gives the published port a network no Mastodon service joins, and drops external_network', () => {
+  it('the compose file gives the published port a network no Mastodon service joins; no external_network', () => {
     const networks = readComposeServices('proxied').get('mastodash')?.get('networks');
     expect(networks).toEqual(['internal_network', 'mastodash_published']);
     expect(readComposeServices('direct').get('mastodash')?.get('networks')).toEqual([
@@ -180,7 +180,7 @@ describe('the image answers the host through the published port, and no other co
     );
   });
 
-  it("a container on internal_network gets no answer at the dashboard's address there, and the refusal is logged", async () => {
+  it("a container on internal_network gets no answer at the dashboard's address; the refusal is logged", async () => {
     const intruderAddress = await addressOn(sidekiq, INTERNAL.name);
     const attempt = await wgetFrom(sidekiq, `http://${dashboardInternal}:3001/login`);
     expect(attempt.exitCode).not.toBe(0);
@@ -200,7 +200,7 @@ describe('the image answers the host through the published port, and no other co
     expect(attempt.output).not.toContain('Mastodash');
   });
 
-  it('a container that joins the published network is refused too: only its gateway, the host, is accepted', async () => {
+  it('a container on the published network is refused too: only its gateway, the host, is accepted', async () => {
     const neighbourAddress = await addressOn(neighbour, PUBLISHED.name);
     const attempt = await wgetFrom(neighbour, `http://${dashboardPublished}:3001/login`);
     expect(attempt.exitCode).not.toBe(0);

@@ -116,7 +116,7 @@ describe('the Mastodon panel finds web and streaming from their containers', () 
     });
   });
 
-  it('the stand-in layout (PORT in the environment, BIND unset) is found too, without the URL keys the other tests set', async () => {
+  it('the stand-in layout (PORT in the environment, BIND unset) is found too, without the URL keys', async () => {
     await configure(testbed.project);
     const { web, streaming } = await panelData();
     expect(web).toMatchObject({
@@ -156,7 +156,7 @@ describe('the Mastodon panel finds web and streaming from their containers', () 
 });
 
 describe('the config doctor compares the configured URLs with the containers', () => {
-  it('notes MASTODON_WEB_URL naming port 3000 while web listens on 3300, and accepts the streaming URL that matches', async () => {
+  it('notes MASTODON_WEB_URL naming 3000 while web listens on 3300; accepts the matching streaming URL', async () => {
     await configure(shapes.hostEnvProject, {
       MASTODON_WEB_URL: 'http://127.0.0.1:3000',
       MASTODON_STREAMING_URL: 'http://127.0.0.1:4300',

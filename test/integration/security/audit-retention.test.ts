@@ -21,7 +21,8 @@ function plantOldRecords(dataDir: string, count: number): number[] {
   const db = openServerStore(dataDir);
   try {
     const insert = db.prepare(
-      `INSERT INTO audit_log (started_at, boot_id, actor, action, target, params, outcome, error, duration_ms, finished_at)
+      `INSERT INTO audit_log (started_at, boot_id, actor, action, target, params, outcome, error, duration_ms,
+                              finished_at)
        VALUES (?, 'an-old-boot', ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const ids: number[] = [];

@@ -112,8 +112,8 @@ describe('a flood of bad logins against the running server', () => {
       await Promise.all(Array.from({ length: PARALLEL }, attack));
       const seconds = (Date.now() - started) / 1000;
       console.log(
-        `[login-flood] ${ATTEMPTS} attempts in ${seconds.toFixed(1)} s (${(ATTEMPTS / seconds).toFixed(0)}/s), statuses` +
-          ` ${JSON.stringify([...statuses])}`,
+        `[login-flood] ${ATTEMPTS} attempts in ${seconds.toFixed(1)} s ` +
+          `(${(ATTEMPTS / seconds).toFixed(0)}/s), statuses ${JSON.stringify([...statuses])}`,
       );
       expect([...statuses.keys()]).toEqual([200]);
 

@@ -44,7 +44,7 @@ describe('Host allow-list (DNS rebinding)', () => {
     },
   );
 
-  it('a browser navigation with a foreign Host gets a page that says why, and no data even with a session cookie', async () => {
+  it('a navigation with a foreign Host gets a page that says why, and no data even with a session cookie', async () => {
     const { cookie } = plantSession(server.dataDir);
     const navigation = { accept: 'text/html,application/xhtml+xml', 'sec-fetch-mode': 'navigate', cookie };
     for (const path of ['/', '/audit/export', '/login?token=not-for-the-page']) {

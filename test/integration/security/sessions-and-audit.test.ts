@@ -61,7 +61,7 @@ describe('sessions', () => {
     expect(await pageStatus(`mastodash_session=${'x'.repeat(5000)}`)).toBe(307);
   });
 
-  it('a dangerous action without a login in the last REAUTH_MINUTES asks for the password and runs nothing', async () => {
+  it('a dangerous action with no login in the last REAUTH_MINUTES asks for the password, runs nothing', async () => {
     const { cookie } = plantSession(server.dataDir, { authenticatedAgoMs: 11 * 60_000 });
     const before = await startedAt(TARGET);
     const auditBefore = auditRows(server.dataDir).length;
@@ -106,7 +106,7 @@ describe('audit log, fail closed', () => {
     expect(await startedAt(TARGET)).toBe(before);
   });
 
-  it('kill -9 during an action leaves a record shown as interrupted after the restart, and nothing runs again', async () => {
+  it('kill -9 during an action leaves a record shown interrupted after the restart; nothing runs again', async () => {
     const { cookie } = plantSession(server.dataDir);
     const auditBefore = auditRows(server.dataDir).length;
     await callAction(server.port, 'restartContainerAction', [{ container: TARGET }], { cookie });

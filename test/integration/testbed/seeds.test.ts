@@ -189,8 +189,9 @@ describe('InfluxDB seed (Telegraf shape)', () => {
     });
     expect(actual.sort()).toEqual(expected.sort());
     expect(actual).toContain(
-      'docker_container_cpu,com.docker.compose.project=mdtest,com.docker.compose.service=web,container_image=ghcr.io/mastodon/mastodon,' +
-        'container_name=mdtest-web-1,container_status=running,container_version=v4.3.17,cpu=cpu-total,engine_host=mastodon-host,' +
+      'docker_container_cpu,com.docker.compose.project=mdtest,com.docker.compose.service=web,' +
+        'container_image=ghcr.io/mastodon/mastodon,container_name=mdtest-web-1,container_status=running,' +
+        'container_version=v4.3.17,cpu=cpu-total,engine_host=mastodon-host,' +
         'host=mastodon-host,server_version=20.10.24+dfsg1',
     );
   });

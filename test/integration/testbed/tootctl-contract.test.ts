@@ -138,7 +138,8 @@ describe.each(VERSIONS)('the stand-in tootctl as Mastodon %s equals the version 
     expect(await tootctl(text, ['version'])).toEqual({ code: 0, stdout: `${text}\n`, stderr: '' });
   });
 
-  it(`${facts.createApproval === 'create-flag' ? 'accepts' : 'refuses, like Thor,'} accounts create --approve`, async () => {
+  const approval = facts.createApproval === 'create-flag' ? 'accepts' : 'refuses, like Thor,';
+  it(`${approval} accounts create --approve`, async () => {
     const username = name(text, 'appr');
     const result = await tootctl(text, [
       'accounts',
@@ -188,7 +189,7 @@ describe.each(VERSIONS)('the stand-in tootctl as Mastodon %s equals the version 
     expect(await approvedOf(shape, username)).toBe(mode.known && mode.value === 'open');
   });
 
-  it('prints validation failures as the table says: error types or errors.to_h messages, on the right stream', async () => {
+  it('prints validation failures as the table says (error types or errors.to_h) on the right stream', async () => {
     const username = name(text, 'dup');
     expect((await tootctl(text, ['accounts', 'create', username, `--email=${username}@contract.example`])).code).toBe(
       0,

@@ -95,7 +95,8 @@ interface UserRow {
 
 async function findUser(shape: Shape, username: string): Promise<UserRow | undefined> {
   const result = await db(shape).query<UserRow>(
-    `SELECT a.id::text AS account_id, a.domain, u.email, u.approved, u.confirmed_at IS NOT NULL AS confirmed, u.disabled,
+    `SELECT a.id::text AS account_id, a.domain, u.email, u.approved, u.confirmed_at IS NOT NULL AS confirmed,
+            u.disabled,
             r.name AS role, (SELECT count(*)::int FROM account_stats s WHERE s.account_id = a.id) AS stats
        FROM accounts a JOIN users u ON u.account_id = a.id LEFT JOIN user_roles r ON r.id = u.role_id
       WHERE lower(a.username) = lower($1) AND a.domain IS NULL`,

@@ -82,7 +82,7 @@ describe('a flood of bad login attempts', () => {
 });
 
 describe('login links are under the same lockout as passwords', () => {
-  it('bad tokens back off, then lock the admin; a good link is then refused, not used up, and works once unlocked', async () => {
+  it('bad tokens back off, then lock the admin; a good link is refused, not used up, works once unlocked', async () => {
     const link = createLoginLink();
     let tries = 0;
     while (checkLoginGate('admin').allowed || (checkLoginGate('admin') as { reason: string }).reason !== 'locked') {

@@ -18,7 +18,7 @@ describe('dockerUnavailable says which fault it is, names the socket and the fix
     expect(error.fix).toMatch(fix);
   });
 
-  it('a call cut off by the client timeout (ECONNRESET "socket hang up") is "not answering", a reset stream is "down"', () => {
+  it('a call cut by the client timeout (ECONNRESET "socket hang up") is "not answering"; a reset stream "down"', () => {
     const hungUp = dockerUnavailable(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), socket);
     expect(hungUp.code).toBe('docker_not_answering');
     const closed = dockerUnavailable(

@@ -168,8 +168,9 @@ describe('createPeerGuard', () => {
     for (let i = 0; i < 50; i++) world.guard.onConnection(intruder as unknown as Socket);
     expect(intruder.resets).toBe(50);
     expect(world.lines).toHaveLength(1);
-    expect(world.lines[0]).toMatch(
-      /refused a connection from 172\.29\.21\.4: ACCEPT_CONNECTIONS_FROM=loopback,gateway accepts loopback, the gateway \(172\.29\.20\.1\) only/,
+    expect(world.lines[0]).toContain(
+      'refused a connection from 172.29.21.4: ACCEPT_CONNECTIONS_FROM=loopback,gateway accepts loopback, ' +
+        'the gateway (172.29.20.1) only',
     );
 
     const accepted = fakeSocket('172.29.20.1');

@@ -343,7 +343,8 @@ describe('merge keys, duplicate keys and what the yaml package reads that the ol
   it.each([
     [
       'in a block mapping',
-      'services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: SENTINEL-ONE\n      POSTGRES_PASSWORD: SENTINEL-TWO',
+      'services:\n  db:\n    environment:\n' +
+        '      POSTGRES_PASSWORD: SENTINEL-ONE\n      POSTGRES_PASSWORD: SENTINEL-TWO',
       5,
     ],
     ['quoted and plain spellings of one key', "services:\n  db:\n    image: postgres\n    'image': SENTINEL-VALUE", 4],

@@ -148,7 +148,9 @@ describe('address discovery', () => {
     expect(discoverAddress('web', web)).toEqual({
       baseUrl: 'http://172.29.10.2:3000',
       source: 'bridge-address',
-      how: 'mastodon-web-1 publishes no port: its address on the network mdbridge_external_network, PORT unset, so 3000',
+      how:
+        'mastodon-web-1 publishes no port: its address on the network mdbridge_external_network, ' +
+        'PORT unset, so 3000',
     });
     const loopbackOnly = facts({
       service: 'web',
@@ -220,7 +222,8 @@ describe('a configured URL against what the container listens on', () => {
 
   it('names the port the container listens on when the URL names another', () => {
     expect(configuredUrlMismatch('web', 'http://127.0.0.1:3000', hostEnv)).toBe(
-      'it names port 3000, but mastodon-web-1 listens on 127.0.0.1:3300 (BIND=127.0.0.1, PORT=3300) on the host network',
+      'it names port 3000, but mastodon-web-1 listens on 127.0.0.1:3300 (BIND=127.0.0.1, PORT=3300) ' +
+        'on the host network',
     );
     expect(configuredUrlMismatch('web', 'http://127.0.0.1:3300', hostEnv)).toBeUndefined();
     expect(configuredUrlMismatch('web', 'http://localhost:3300', hostEnv)).toBeUndefined();

@@ -47,7 +47,7 @@ describe('buildCreateAccountArgv', () => {
     }
   });
 
-  it('leaves --approve out on 4.0 and 4.1 (Thor would take it for a second USERNAME; issue 16: it ships in 4.2.0)', () => {
+  it('leaves --approve out on 4.0 and 4.1 (Thor would take it for a second USERNAME; it ships in 4.2.0)', () => {
     for (const version of [V40, v('4.1.0'), v('4.1.9'), v('v4.1')]) {
       expect(buildCreateAccountArgv(OWNER, version)).toEqual([
         'tootctl',
@@ -265,7 +265,7 @@ describe('parseCreateAccountOutput: 4.0 and 4.1 human messages (errors.to_h, in 
     expect(outcome).toMatchObject({ ok: false, fieldErrors: { username: [expect.stringMatching(/already taken/)] } });
   });
 
-  it('does not rely on English: a message in another DEFAULT_LOCALE is shown as printed, and said to be localised', () => {
+  it('does not rely on English: a message in another DEFAULT_LOCALE is shown as printed, marked localised', () => {
     for (const version of [V40, v('4.1.9')]) {
       const outcome = parseCreateAccountOutput(
         failed(version, 'Failure/Error: account.username\n    ist bereits vergeben\n'),

@@ -302,10 +302,13 @@ describe('parseFluxCsv', () => {
     const csv = answer(
       [
         '#group,false,false,true,true,false,false,true,true,false,true,true,false',
-        '#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,dateTime:RFC3339,long,string,string,string,string,string,string',
+        '#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,dateTime:RFC3339,long,' +
+          'string,string,string,string,string,string',
         '#default,last_svc_mem,,,,,,,,,,,',
-        ',result,table,_start,_stop,_time,_value,_field,_measurement,com.docker.compose.project,com.docker.compose.service,container_name,container_status',
-        `,,0,${START},${STOP},2026-08-21T11:00:00Z,104857600,usage,docker_container_mem,mastodon,web,mastodon-web-1,running`,
+        ',result,table,_start,_stop,_time,_value,_field,_measurement,' +
+          'com.docker.compose.project,com.docker.compose.service,container_name,container_status',
+        `,,0,${START},${STOP},2026-08-21T11:00:00Z,104857600,` +
+          'usage,docker_container_mem,mastodon,web,mastodon-web-1,running',
       ],
       [
         '#group,false,false,false,false',

@@ -74,7 +74,7 @@ describe('the exec body the socket proxy accepts', () => {
     },
   );
 
-  it('names every program it allows in DASHBOARD_COMMANDS, so that the list has no program the dashboard does not run', () => {
+  it('names every allowed program in DASHBOARD_COMMANDS: the list has no program the dashboard does not run', () => {
     const run = new Set(
       DASHBOARD_COMMANDS.flatMap(([argv]) => (argv[0] === 'timeout' ? [argv[0], argv[2]] : [argv[0]])),
     );
@@ -186,7 +186,7 @@ describe('the containers the socket proxy guards', () => {
     },
   );
 
-  it('runs commands only in web and sidekiq: an exec into db or redis is refused, restart and logs of db are not', () => {
+  it('runs commands only in web and sidekiq: exec into db or redis is refused, restart and logs of db are not', () => {
     const db = containerFacts(inspect(service('db')));
     expect(containerCallRefusal(db, 'exec', 'mastodon-db-1', PROJECT)).toBe(
       'the dashboard runs commands only in the services web and sidekiq, and mastodon-db-1 is the service db',

@@ -73,7 +73,8 @@ describe('socket proxy policy', () => {
     ['GET', '/v1.41/containers/json?all=true'],
     [
       'GET',
-      `/v1.41/containers/json?filters=${encodeURIComponent(JSON.stringify({ label: ['com.docker.compose.project=other'] }))}`,
+      '/v1.41/containers/json?filters=' +
+        encodeURIComponent(JSON.stringify({ label: ['com.docker.compose.project=other'] })),
     ],
     ['GET', '/v1.41/events'],
     ['POST', '/v1.41/_ping'],
