@@ -141,7 +141,7 @@ describe('toContainerView', () => {
 });
 
 describe('groupByService', () => {
-  it("orders Mastodon's services as an admin reads them, others by name after them; containers by compose number", () => {
+  it("orders Mastodon's services as an admin reads them, others by name after; containers by compose number", () => {
     const view = toContainerView(inspect());
     const groups = groupByService([
       { ...view, id: '3', service: 'web', containerNumber: 2, name: 'mastodon-web-2' },
