@@ -28,7 +28,7 @@ interface RunResult {
 }
 
 /**
- * The issue's supported versions: 4.0.2, 4.1.9, 4.2.7, 4.2.8, the latest 4.2 read, 4.3, 4.4 before
+ * The supported versions: 4.0.2, 4.1.9, 4.2.7, 4.2.8, the latest 4.2 read, 4.3, 4.4 before
  * and after 4.4.4, 4.5.
  */
 const VERSIONS = ['4.0.2', '4.1.9', '4.2.7', '4.2.8', '4.2.12', '4.3.17', '4.4.3', '4.4.4', '4.5.0', '4.5.15'] as const;

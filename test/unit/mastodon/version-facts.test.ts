@@ -43,7 +43,7 @@ describe('the per-version facts table', () => {
     }
   });
 
-  // The issue's supported versions, each with what the real release does (issue 16).
+  // The supported versions, each with what the real release does (issue 16).
   it.each([
     ['4.0.2', 'modify-after', 'localised-message', 'open', false, 6, ['6']],
     ['4.1.9', 'modify-after', 'localised-message', 'open', false, 6, ['6']],
