@@ -5,8 +5,8 @@ import { E2E_DATA_DIR, E2E_PASSWORD, E2E_PORT } from '../playwright.config';
 import { docker, testbed, waitForHealth } from './support/docker';
 
 /**
- * Forms work as plain HTML form posts (docs/design.md, "Forms work as plain posts") (JavaScript off, or a submit before the page's scripts
- * have run), and a cross-site form post is still refused, now with a page that says why.
+ * Forms work as plain HTML form posts (JavaScript off, or a submit before the page's scripts have run), and a
+ * cross-site form post is still refused, with a page that says why (docs/design.md, "Forms work as plain posts").
  */
 const anonymous = { cookies: [], origins: [] };
 const DASHBOARD = `http://127.0.0.1:${E2E_PORT}`;
