@@ -6,10 +6,9 @@ import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, Scalar, type ErrorC
  * The YAML documents Mastodon keeps in `settings.value` (mastodon/mastodon v4.3.0 app/models/setting.rb:
  * `value=` writes `to_yaml`): Ruby's `to_yaml` of one scalar, read back by Psych. The `yaml` package reads
  * the syntax as YAML 1.1 (quoting, escapes, folding, block scalars, comments, the `...` end marker) with
- * the failsafe schema, so every
- * scalar comes back as its text; plain scalars are then resolved by `resolvePlain`, because Psych's
- * ScalarScanner is not the YAML 1.1 type repository the package implements: it reads `y`/`n` as
- * strings, booleans in any case (`tRUe`), `:name` as a Symbol and dates as timestamps.
+ * the failsafe schema, so every scalar comes back as its text; plain scalars are then resolved by
+ * `resolvePlain`, because Psych's ScalarScanner is not the YAML 1.1 type repository the package implements:
+ * it reads `y`/`n` as strings, booleans in any case (`tRUe`), `:name` as a Symbol and dates as timestamps.
  * Anything but one scalar (mappings, sequences, tags, aliases) is reported as not a scalar, never guessed at.
  */
 
