@@ -165,8 +165,8 @@ export function LogView({ container, initial }: { container: string; initial: Pa
   const atBottom = useRef(true);
   const sidekiqHealthcheck = initial.ok ? initial.data.sidekiqHealthcheck : undefined;
 
-  // Pausing, resuming or another container starts the follow state over; set while rendering (React's
-  // "adjusting state when a prop changes") rather than in an effect, so no frame shows the old state.
+  // A new container or a pause starts the follow's state over; set while rendering, not in an effect, so
+  // that no frame shows the old state (react.dev, "Adjusting some state when a prop changes").
   const [followedFor, setFollowedFor] = useState({ following, container });
   if (followedFor.following !== following || followedFor.container !== container) {
     setFollowedFor({ following, container });

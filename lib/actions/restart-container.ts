@@ -10,8 +10,8 @@ import type { AdminActionSpec } from './admin-action';
 type RestartResult = { containers: { name: string; startedAt?: string; health: string }[] };
 
 /**
- * Restart locks are held per container id: a name and an id of one container are one lock, and so
- * are both restart actions.
+ * Restart locks are held per container id: a name and an id of one container are one lock, and so are both
+ * restart actions.
  */
 function containerLockKey(container: ContainerView): string {
   return `container:${container.id}`;
