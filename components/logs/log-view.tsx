@@ -1,6 +1,6 @@
 'use client';
 
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 
 import type { Tone } from '@/components/containers/format';
 import { Badge } from '@/components/ui/badge';
@@ -14,7 +14,7 @@ import {
   type LogLine,
   type LogsMessage,
 } from '@/lib/docker/log-types';
-import type { ContainerLogsData } from '@/lib/mastodon/log-panel';
+import type { ContainerLogsData } from '@/lib/panels/logs';
 import {
   lineLevel,
   recogniseLine,
@@ -165,9 +165,13 @@ export function LogView({ container, initial }: { container: string; initial: Pa
   const atBottom = useRef(true);
   const sidekiqHealthcheck = initial.ok ? initial.data.sidekiqHealthcheck : undefined;
 
-  useEffect(() => {
+  // A new container or a pause starts the follow's state over; set while rendering, not in an effect, so
+  // that no frame shows the old state (react.dev, "Adjusting some state when a prop changes").
+  const [followedFor, setFollowedFor] = useState({ following, container });
+  if (followedFor.following !== following || followedFor.container !== container) {
+    setFollowedFor({ following, container });
     setFollow(following ? { state: 'connecting' } : { state: 'paused' });
-  }, [following, container]);
+  }
   const connection = useLiveTopic<LogsMessage>(following ? logsTopicKey(container) : undefined, (message) => {
     const add = (incoming: LogLine[]) => {
       if (incoming.length > 0) setLines((previous) => appendLogLines(previous, incoming.map(decorate), MAX_VIEW_LINES));

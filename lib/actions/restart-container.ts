@@ -4,12 +4,16 @@ import { listProjectContainers, resolveProjectContainer } from '../docker/contai
 import { MASTODON_RESTART_ORDER, restartProjectContainer } from '../docker/restart';
 import type { ContainerView } from '../docker/types';
 import { AppError } from '../errors';
+import { watchProjectContainers } from '../live';
 import { restartContainerSchema, restartMastodonSchema } from '../validations/containers';
 import type { AdminActionSpec } from './admin-action';
 
 type RestartResult = { containers: { name: string; startedAt?: string; health: string }[] };
 
-/** Restart locks are held per container id: a name and an id of one container are one lock, and so are both restart actions. */
+/**
+ * Restart locks are held per container id: a name and an id of one container are one lock, and so are both
+ * restart actions.
+ */
 function containerLockKey(container: ContainerView): string {
   return `container:${container.id}`;
 }
@@ -28,7 +32,7 @@ export const restartContainerSpec: AdminActionSpec<typeof restartContainerSchema
   auditParams: (input) => ({ container: input.container }),
   async run(input, { progress }) {
     const container = await resolveProjectContainer(input.container);
-    const after = await restartProjectContainer(container, progress);
+    const after = await restartProjectContainer(container, watchProjectContainers, progress);
     return { containers: [{ name: after.name, startedAt: after.startedAt, health: after.health }] };
   },
 };
@@ -48,7 +52,7 @@ export const restartMastodonSpec: AdminActionSpec<typeof restartMastodonSchema, 
     const restarted: RestartResult['containers'] = [];
     for (const [index, container] of ordered.entries()) {
       try {
-        const after = await restartProjectContainer(container, progress);
+        const after = await restartProjectContainer(container, watchProjectContainers, progress);
         restarted.push({ name: after.name, startedAt: after.startedAt, health: after.health });
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
