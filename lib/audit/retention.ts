@@ -11,6 +11,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from
 import path from 'node:path';
 
 import { getConfig } from '../config';
+import { processSingleton } from '../process/singleton';
 import { store } from '../store';
 import { auditCsv, auditFinish, auditStart } from './index';
 
@@ -37,7 +38,8 @@ function prunableRange(cutoff: number, now: number): PrunableRange | undefined {
   const firstKept = db
     .prepare<[number, number], { id: number | null }>(
       `SELECT min(id) AS id FROM audit_log
-       WHERE NOT (outcome <> 'started' AND finished_at IS NOT NULL AND finished_at < ? AND (window_ends_at IS NULL OR window_ends_at <= ?))`,
+       WHERE NOT (outcome <> 'started' AND finished_at IS NOT NULL AND finished_at < ?
+                  AND (window_ends_at IS NULL OR window_ends_at <= ?))`,
     )
     .get(cutoff, now)!.id;
   const range = db
@@ -122,15 +124,13 @@ export function archiveAndPruneAudit(now: number = Date.now()): PruneResult {
   return { records: range.records, file, firstId: range.firstId, lastId: range.lastId, auditId };
 }
 
-const TIMER = Symbol.for('mastodash.auditRetentionTimer');
-type TimerHolder = { [TIMER]?: NodeJS.Timeout };
-
 function pruneAndReport(): void {
   try {
     const result = archiveAndPruneAudit();
     if (result.records > 0 && 'file' in result) {
       console.log(
-        `Mastodash: archived ${result.records} audit record(s) older than ${getConfig().audit.retentionDays} days to ${result.file}`,
+        `Mastodash: archived ${result.records} audit record(s) older than ` +
+          `${getConfig().audit.retentionDays} days to ${result.file}`,
       );
     }
   } catch (error) {
@@ -143,9 +143,8 @@ function pruneAndReport(): void {
 
 /** Runs the retention now and every 6 hours for the life of the process (the timer keeps nothing alive). */
 export function scheduleAuditRetention(): void {
-  const holder = globalThis as TimerHolder;
-  if (holder[TIMER]) return;
-  pruneAndReport();
-  holder[TIMER] = setInterval(pruneAndReport, RETENTION_CHECK_MS);
-  holder[TIMER].unref();
+  processSingleton('auditRetentionTimer', () => {
+    pruneAndReport();
+    return setInterval(pruneAndReport, RETENTION_CHECK_MS).unref();
+  });
 }
