@@ -16,7 +16,10 @@ import { postgresUnavailable } from '../postgres/errors';
 import { findAppContainer } from './app-container';
 import { discoverAddress, PROBED_SERVICES, type ProbedService, type ServiceAddress } from './service-address';
 
-/** Mastodon's own liveness answers: web's /health and streaming's /api/v1/streaming/health (mastodon.md §5). */
+/**
+ * Mastodon's own liveness answers: web's /health and streaming's /api/v1/streaming/health, the URLs of the
+ * health checks in mastodon/mastodon v4.3.0 docker-compose.yml.
+ */
 export interface ProbeResult {
   url: string;
   ok: boolean;
@@ -258,8 +261,9 @@ async function migrationFiles(container: { id: string; name: string }): Promise<
 }
 
 /**
- * Pending migrations: the files in the web image against schema_migrations (mastodon.md §6), the cheap
- * exact check. Post-deployment migrations are listed apart, as Mastodon runs them after the deploy.
+ * Pending migrations: the files in the web image (mastodon/mastodon v4.3.0 db/migrate and db/post_migrate)
+ * against schema_migrations, the cheap exact check. Post-deployment migrations are listed apart, as
+ * Mastodon runs them after the deploy.
  */
 export async function readMigrationState(): Promise<MigrationState> {
   try {
