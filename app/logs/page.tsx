@@ -4,7 +4,7 @@ import { ErrorBox } from '@/components/ui/error-box';
 import { requireSession } from '@/lib/auth/guard';
 import { listProjectContainers } from '@/lib/docker/containers';
 import { findAppContainer } from '@/lib/mastodon/app-container';
-import { containerLogsPanel } from '@/lib/mastodon/log-panel';
+import { containerLogsPanel } from '@/lib/panels/logs';
 import { runPanel } from '@/lib/panels/panel';
 import { containerRefSchema } from '@/lib/validations/containers';
 

@@ -65,6 +65,8 @@ export function LiveContainers({
 
   const groups = useMemo(() => groupByService(containers.values()), [containers]);
   const summary = summarize([...containers.values()]);
+  const indicator =
+    connection === 'live' && !docker.ok ? 'waiting' : connection === 'signed-out' ? 'reconnecting' : connection;
 
   return (
     <section className="panel" aria-labelledby="containers-title" data-testid="containers-panel">
@@ -72,11 +74,7 @@ export function LiveContainers({
         <h2 id="containers-title">
           Containers <span className="muted">of compose project “{project}”</span>
         </h2>
-        <span
-          className={`live-indicator live-${connection === 'live' && !docker.ok ? 'waiting' : connection === 'signed-out' ? 'reconnecting' : connection}`}
-          data-testid="live-indicator"
-          data-connection={connection}
-        >
+        <span className={`live-indicator live-${indicator}`} data-testid="live-indicator" data-connection={connection}>
           {connection === 'live'
             ? docker.ok
               ? 'Live'

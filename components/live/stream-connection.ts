@@ -12,7 +12,10 @@ import {
  * naming the stream's id, never with a second stream. When the stream fails it is closed and opened
  * again with the topics wanted then (every topic then starts over with its snapshot).
  */
-/** 'signed-out': the server refused the stream for want of a session; it keeps trying, as a login in another tab fixes it. */
+/**
+ * 'signed-out': the server refused the stream for want of a session; it keeps trying, as a login in
+ * another tab fixes it.
+ */
 export type LiveConnectionState = 'connecting' | 'live' | 'reconnecting' | 'signed-out';
 
 export interface StreamCallbacks {

@@ -14,7 +14,7 @@ import {
   type LogLine,
   type LogsMessage,
 } from '@/lib/docker/log-types';
-import type { ContainerLogsData } from '@/lib/mastodon/log-panel';
+import type { ContainerLogsData } from '@/lib/panels/logs';
 import {
   lineLevel,
   recogniseLine,

@@ -8,6 +8,7 @@ import { requireActionSession, type SessionContext } from '../auth/guard';
 import { reauthenticate } from '../auth/login';
 import { AppError, toErrorView, type ErrorView } from '../errors';
 import { addJobStep, createJob, finishJob, type JobProgress } from '../jobs';
+import { processSingleton } from '../process/singleton';
 import type { ActionResult } from './result';
 
 /**
@@ -59,14 +60,9 @@ interface Running {
   jobId?: string;
 }
 
-const RUNNING = Symbol.for('mastodash.actions.running');
-type RunningHolder = { [RUNNING]?: Map<string, Running> };
-
 /** Targets with an operation in flight (one process serves every browser, so a map is the lock). */
 function runningMap(): Map<string, Running> {
-  const holder = globalThis as RunningHolder;
-  holder[RUNNING] ??= new Map();
-  return holder[RUNNING];
+  return processSingleton('actions.running', () => new Map<string, Running>());
 }
 
 type Begun<Schema extends z.ZodType> =

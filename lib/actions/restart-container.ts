@@ -4,6 +4,7 @@ import { listProjectContainers, resolveProjectContainer } from '../docker/contai
 import { MASTODON_RESTART_ORDER, restartProjectContainer } from '../docker/restart';
 import type { ContainerView } from '../docker/types';
 import { AppError } from '../errors';
+import { watchProjectContainers } from '../live';
 import { restartContainerSchema, restartMastodonSchema } from '../validations/containers';
 import type { AdminActionSpec } from './admin-action';
 
@@ -31,7 +32,7 @@ export const restartContainerSpec: AdminActionSpec<typeof restartContainerSchema
   auditParams: (input) => ({ container: input.container }),
   async run(input, { progress }) {
     const container = await resolveProjectContainer(input.container);
-    const after = await restartProjectContainer(container, progress);
+    const after = await restartProjectContainer(container, watchProjectContainers, progress);
     return { containers: [{ name: after.name, startedAt: after.startedAt, health: after.health }] };
   },
 };
@@ -51,7 +52,7 @@ export const restartMastodonSpec: AdminActionSpec<typeof restartMastodonSchema, 
     const restarted: RestartResult['containers'] = [];
     for (const [index, container] of ordered.entries()) {
       try {
-        const after = await restartProjectContainer(container, progress);
+        const after = await restartProjectContainer(container, watchProjectContainers, progress);
         restarted.push({ name: after.name, startedAt: after.startedAt, health: after.health });
       } catch (error) {
         if (!(error instanceof AppError)) throw error;

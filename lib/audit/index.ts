@@ -1,5 +1,6 @@
 import 'server-only';
 
+import { processSingleton } from '../process/singleton';
 import { bootId, store, type Store } from '../store';
 import {
   AUDIT_ACTIONS,
@@ -140,18 +141,14 @@ export interface RepeatedEntry {
   target?: string;
 }
 
-const PENDING_LINES = Symbol.for('mastodash.auditPendingLines');
 type PendingLines = Map<number, { db: Store; timer: NodeJS.Timeout }>;
-type PendingHolder = { [PENDING_LINES]?: PendingLines };
 
 function pendingLines(): PendingLines {
-  const holder = globalThis as PendingHolder;
-  if (!holder[PENDING_LINES]) {
-    holder[PENDING_LINES] = new Map();
+  return processSingleton<PendingLines>('auditPendingLines', () => {
     // A stop inside a window still prints its line; better-sqlite3 and stdout to a pipe are synchronous.
     process.once('exit', flushRepeatedLines);
-  }
-  return holder[PENDING_LINES];
+    return new Map();
+  });
 }
 
 function printWhenClosed(db: Store, id: number, windowEndsAt: number, now: number): void {

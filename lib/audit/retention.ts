@@ -11,6 +11,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from
 import path from 'node:path';
 
 import { getConfig } from '../config';
+import { processSingleton } from '../process/singleton';
 import { store } from '../store';
 import { auditCsv, auditFinish, auditStart } from './index';
 
@@ -123,16 +124,13 @@ export function archiveAndPruneAudit(now: number = Date.now()): PruneResult {
   return { records: range.records, file, firstId: range.firstId, lastId: range.lastId, auditId };
 }
 
-const TIMER = Symbol.for('mastodash.auditRetentionTimer');
-type TimerHolder = { [TIMER]?: NodeJS.Timeout };
-
 function pruneAndReport(): void {
   try {
     const result = archiveAndPruneAudit();
     if (result.records > 0 && 'file' in result) {
       console.log(
-        `Mastodash: archived ${result.records} audit record(s) older than` +
-          ` ${getConfig().audit.retentionDays} days to ${result.file}`,
+        `Mastodash: archived ${result.records} audit record(s) older than ` +
+          `${getConfig().audit.retentionDays} days to ${result.file}`,
       );
     }
   } catch (error) {
@@ -145,9 +143,8 @@ function pruneAndReport(): void {
 
 /** Runs the retention now and every 6 hours for the life of the process (the timer keeps nothing alive). */
 export function scheduleAuditRetention(): void {
-  const holder = globalThis as TimerHolder;
-  if (holder[TIMER]) return;
-  pruneAndReport();
-  holder[TIMER] = setInterval(pruneAndReport, RETENTION_CHECK_MS);
-  holder[TIMER].unref();
+  processSingleton('auditRetentionTimer', () => {
+    pruneAndReport();
+    return setInterval(pruneAndReport, RETENTION_CHECK_MS).unref();
+  });
 }

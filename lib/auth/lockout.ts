@@ -6,6 +6,7 @@ import 'server-only';
  * first, then a lock that only `npm run unlock` lifts. Counters live in the dashboard's store so they
  * survive restarts and are shared with the CLI.
  */
+import { processSingleton } from '../process/singleton';
 import type { Store } from '../store';
 import { store } from '../store';
 
@@ -163,7 +164,8 @@ export interface StoredCounter extends LoginCounter {
 export function listLoginCounters(): StoredCounter[] {
   return store()
     .prepare<[], StoredCounter>(
-      `SELECT scope, failures, window_started_at AS windowStartedAt, last_failure_at AS lastFailureAt, locked_at AS lockedAt
+      `SELECT scope, failures, window_started_at AS windowStartedAt, last_failure_at AS lastFailureAt,
+              locked_at AS lockedAt
        FROM login_counters ORDER BY scope = 'global' DESC, scope`,
     )
     .all();
@@ -211,7 +213,10 @@ function formatClockUtc(at: number): string {
 export function describeGate(gate: BlockedLoginGate, now: number = Date.now()): string {
   if (gate.reason === 'locked') {
     const whose = gate.scope === 'user' ? 'for this username' : 'across all usernames';
-    return `Login is locked after ${LOCKOUT_POLICY[gate.scope].lockAt} failed attempts ${whose}. Unlock it on the server: npm run unlock`;
+    return (
+      `Login is locked after ${LOCKOUT_POLICY[gate.scope].lockAt} failed attempts ${whose}. ` +
+      'Unlock it on the server: npm run unlock'
+    );
   }
   const retryAt = gate.retryAt ?? now;
   return `Too many failed attempts: try again in ${formatWait(retryAt - now)} (at ${formatClockUtc(retryAt)}).`;
@@ -227,17 +232,14 @@ export function describeRefusal(gate: BlockedLoginGate): string {
   return `Refused during the back-off after repeated failed attempts ${whose}.`;
 }
 
-const SLOT = Symbol.for('mastodash.loginSlot');
-type SlotHolder = { [SLOT]?: Promise<unknown> };
-
 /**
  * Runs login attempts one at a time in this process. Without it, a burst of parallel attempts would
  * all pass the gate before the first failure is recorded (the KDF takes a few hundred milliseconds),
  * and each would hold scrypt's 128 MiB at once. Check the gate inside the slot.
  */
 export function withLoginSlot<T>(attempt: () => Promise<T>): Promise<T> {
-  const holder = globalThis as SlotHolder;
-  const result = (holder[SLOT] ?? Promise.resolve()).then(attempt);
-  holder[SLOT] = result.catch(() => undefined);
+  const slot = processSingleton<{ tail: Promise<unknown> }>('loginSlot', () => ({ tail: Promise.resolve() }));
+  const result = slot.tail.then(attempt);
+  slot.tail = result.catch(() => undefined);
   return result;
 }

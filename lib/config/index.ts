@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isIP } from 'node:net';
 
+import { dropProcessSingleton, processSingleton } from '../process/singleton';
 import type { AcceptedPeers } from './accepted-peers';
 import { parseEnvFile } from './env-file';
 import { DASHBOARD_KEYS, MASTODON_KEYS, SECRET_MASTODON_KEYS, type DashboardKey, type MastodonKey } from './keys';
@@ -73,8 +74,9 @@ export interface ConfigProblem {
 export class ConfigError extends Error {
   constructor(readonly problems: ConfigProblem[]) {
     super(
-      `Mastodash cannot start: ${problems.length === 1 ? 'a configuration value is' : `${problems.length} configuration values are`} wrong.\n` +
-        problems.map((problem) => `  ${problem.key}: ${problem.message}`).join('\n'),
+      `Mastodash cannot start: ${
+        problems.length === 1 ? 'a configuration value is' : `${problems.length} configuration values are`
+      } wrong.\n` + problems.map((problem) => `  ${problem.key}: ${problem.message}`).join('\n'),
     );
     this.name = 'ConfigError';
   }
@@ -137,7 +139,9 @@ export function loadConfig({
       const reason = result.error.issues[0]?.message ?? 'is invalid';
       problems.push({
         key,
-        message: `${reason}${describeGot(key, raw, 'secret' in spec && spec.secret === true)}; for example ${spec.example}`,
+        message:
+          `${reason}${describeGot(key, raw, 'secret' in spec && spec.secret === true)}; ` +
+          `for example ${spec.example}`,
       });
     }
   }
@@ -150,7 +154,8 @@ export function loadConfig({
       key: 'HOST',
       message:
         `${JSON.stringify(host)} is not a loopback address, and the dashboard holds root on this server. ` +
-        'Use HOST=127.0.0.1 and an SSH tunnel, or set ALLOW_NON_LOOPBACK=true only when a container runtime publishes it on 127.0.0.1',
+        'Use HOST=127.0.0.1 and an SSH tunnel, or set ALLOW_NON_LOOPBACK=true only when a container runtime ' +
+        'publishes it on 127.0.0.1',
     });
   } else if (host !== undefined && !isLoopback) {
     warnings.push(
@@ -158,7 +163,8 @@ export function loadConfig({
     );
     if ((parsed.ACCEPT_CONNECTIONS_FROM as AcceptedPeers | undefined)?.kind === 'any') {
       warnings.push(
-        'ACCEPT_CONNECTIONS_FROM=any: every address that reaches this one may open the login page. In a container, set ACCEPT_CONNECTIONS_FROM=loopback,gateway (the image does).',
+        'ACCEPT_CONNECTIONS_FROM=any: every address that reaches this one may open the login page. ' +
+          'In a container, set ACCEPT_CONNECTIONS_FROM=loopback,gateway (the image does).',
       );
     }
   }
@@ -180,7 +186,8 @@ export function loadConfig({
         key: 'MASTODON_DIR',
         message:
           code === 'ENOENT'
-            ? `${envFile} does not exist; MASTODON_DIR must be the directory holding Mastodon's docker-compose.yml and .env.production`
+            ? `${envFile} does not exist; MASTODON_DIR must be the directory holding Mastodon's ` +
+              'docker-compose.yml and .env.production'
             : `cannot read ${envFile} (${code ?? 'error'}); the dashboard needs read access, e.g. a read-only mount`,
       });
     }
@@ -211,7 +218,9 @@ export function loadConfig({
     if (value !== undefined && !/^\d+$/.test(value)) {
       problems.push({
         key,
-        message: `must be a whole number${describeGot(key, value, SECRET_MASTODON_KEYS.has(key))}; for example ${key}=${key.endsWith('DB') ? '0' : key.startsWith('DB') ? '5432' : '6379'}`,
+        message:
+          `must be a whole number${describeGot(key, value, SECRET_MASTODON_KEYS.has(key))}; ` +
+          `for example ${key}=${key.endsWith('DB') ? '0' : key.startsWith('DB') ? '5432' : '6379'}`,
       });
     }
   }
@@ -279,20 +288,16 @@ export function loadConfig({
   };
 }
 
-const CONFIG_SLOT = Symbol.for('mastodash.config');
-type ConfigHolder = { [CONFIG_SLOT]?: Config };
-
 /**
  * The configuration of this process, parsed once. The launcher (server/start.ts) parses it before Next
  * starts and leaves it here; Next's bundles then share that one parse instead of reading files again.
  */
 export function getConfig(): Config {
-  const holder = globalThis as ConfigHolder;
-  holder[CONFIG_SLOT] ??= loadConfig({ env: process.env });
-  return holder[CONFIG_SLOT];
+  return processSingleton('config', () => loadConfig({ env: process.env }));
 }
 
 /** For tests: replace the process configuration. */
 export function setConfigForTesting(config: Config | undefined): void {
-  (globalThis as ConfigHolder)[CONFIG_SLOT] = config;
+  dropProcessSingleton('config');
+  if (config) processSingleton('config', () => config);
 }

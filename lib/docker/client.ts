@@ -3,9 +3,7 @@ import 'server-only';
 import Docker from 'dockerode';
 
 import { getConfig } from '../config';
-
-const CLIENTS = Symbol.for('mastodash.docker.clients');
-type ClientHolder = { [CLIENTS]?: { calls: Docker; streams: Docker } };
+import { dropProcessSingleton, processSingleton } from '../process/singleton';
 
 function createClient(timeoutMs: number | undefined): Docker {
   const { docker } = getConfig();
@@ -17,19 +15,23 @@ function createClient(timeoutMs: number | undefined): Docker {
 }
 
 /** Client for request/response calls: each one times out after DOCKER_TIMEOUT_MS. */
+function clients(): { calls: Docker; streams: Docker } {
+  return processSingleton('docker.clients', () => ({
+    calls: createClient(getConfig().docker.timeoutMs),
+    streams: createClient(undefined),
+  }));
+}
+
 export function dockerCalls(): Docker {
-  const holder = globalThis as ClientHolder;
-  holder[CLIENTS] ??= { calls: createClient(getConfig().docker.timeoutMs), streams: createClient(undefined) };
-  return holder[CLIENTS].calls;
+  return clients().calls;
 }
 
 /** Client for long-lived streams (events, logs): an idle stream is healthy, so no socket timeout. */
 export function dockerStreams(): Docker {
-  dockerCalls();
-  return (globalThis as ClientHolder)[CLIENTS]!.streams;
+  return clients().streams;
 }
 
 /** The clients are made once per process for one endpoint; tests that switch DOCKER_HOST drop them. */
 export function resetDockerClientsForTesting(): void {
-  (globalThis as ClientHolder)[CLIENTS] = undefined;
+  dropProcessSingleton('docker.clients');
 }

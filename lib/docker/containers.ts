@@ -22,7 +22,10 @@ async function call<T>(work: (docker: Docker) => Promise<T>): Promise<T> {
   }
 }
 
-/** Inspects one container and shapes it with `view` when it is the project's; undefined when it is gone or another project's. */
+/**
+ * Inspects one container and shapes it with `view` when it is the project's; undefined when it is gone or
+ * another project's.
+ */
 async function inspectIfProjects<View>(
   id: string,
   view: (info: Docker.ContainerInspectInfo) => View,
@@ -50,7 +53,10 @@ export async function listProjectContainers(): Promise<ContainerView[]> {
   return views.filter((view): view is ContainerView => view !== undefined);
 }
 
-/** Where a container of the project listens (network mode, ports, addresses, PORT/BIND); undefined when it is gone or not the project's. */
+/**
+ * Where a container of the project listens (network mode, ports, addresses, PORT/BIND); undefined when it
+ * is gone or not the project's.
+ */
 export async function inspectListenFacts(id: string): Promise<ListenFacts | undefined> {
   return inspectIfProjects(id, toListenFacts);
 }

@@ -4,9 +4,8 @@ import { redactText } from '../audit/redact';
 import { getConfig } from '../config';
 import { AppError } from '../errors';
 import type { JobProgress } from '../jobs/types';
-import { liveTopics } from '../live';
-import type { ContainersMessage } from '../live/messages';
 import { dockerCalls } from './client';
+import type { ContainerWatcher } from './container-watch';
 import { inspectProjectContainer } from './containers';
 import { followProjectEvents, type DockerEvent, type EventSubscription } from './events';
 import { recentLogLines } from './logs';
@@ -118,14 +117,16 @@ async function deathError(container: ContainerView, death: Death): Promise<AppEr
     `${container.name} died after the restart`,
     `It started, then stopped with ${exit}; OOMKilled: ${oomKilled ? 'yes' : 'no'}.${restartPolicy}`,
     oomKilled
-      ? 'Docker killed it for lack of memory: raise its memory limit (mem_limit or deploy.resources.limits.memory) or free memory on the server.'
+      ? 'Docker killed it for lack of memory: raise its memory limit (mem_limit or ' +
+          'deploy.resources.limits.memory) or free memory on the server.'
       : 'Its last log lines are below; the logs page shows more.',
     lines,
   );
 }
 
 /**
- * Restarts one container and follows it on Docker's events (the shared live topic, not polling):
+ * Restarts one container and follows it with `watch` (Docker's events on the shared containers topic,
+ * lib/live/index.ts `watchProjectContainers`; not polling):
  * stopping, stopped, started, health starting, healthy; or a timeout naming what it waited for, with
  * the last health-probe output. A container that dies after the restart started it ends the wait at
  * once, with its exit code, OOMKilled and last log lines (its own events say so, with the exit code,
@@ -133,6 +134,7 @@ async function deathError(container: ContainerView, death: Death): Promise<AppEr
  */
 export async function restartProjectContainer(
   container: ContainerView,
+  watch: ContainerWatcher,
   progress: JobProgress = () => undefined,
   timeoutMs = getConfig().docker.restartTimeoutMs,
 ): Promise<ContainerView> {
@@ -154,9 +156,7 @@ export async function restartProjectContainer(
   });
   let stayUpTimer: NodeJS.Timeout | undefined;
   const isRunningAgain = (view: ContainerView) => view.state === 'running' && view.startedAt !== previousStart;
-  const unsubscribe = liveTopics().containers.subscribe((message: ContainersMessage) => {
-    const views =
-      message.type === 'snapshot' ? message.containers : message.type === 'container' ? [message.container] : [];
+  const unsubscribe = watch((views) => {
     for (const view of views) {
       if (view.id !== container.id || finished) continue;
       latest = view;
@@ -195,9 +195,8 @@ export async function restartProjectContainer(
     const watch = await watchForDeath(container, (death) => {
       if (finished) return;
       finished = true;
-      progress({
-        step: `${container.name}: died after the restart (exit code ${death.exitCode ?? 'unknown'}${death.oom ? ', OOMKilled' : ''})`,
-      });
+      const oom = death.oom ? ', OOMKilled' : '';
+      progress({ step: `${container.name}: died after the restart (exit code ${death.exitCode ?? 'unknown'}${oom})` });
       void deathError(container, death).then(fail);
     });
     deathWatch = watch.subscription;

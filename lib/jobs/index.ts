@@ -3,7 +3,7 @@ import 'server-only';
 import { randomBytes } from 'node:crypto';
 
 import type { ErrorView } from '../errors';
-import { LiveTopic, type LiveSource } from '../live/hub';
+import { existingProcessSingleton, processSingleton } from '../process/singleton';
 import { bootId, store } from '../store';
 import type { JobStatus, JobStep, JobView, JobsMessage } from './types';
 
@@ -40,36 +40,30 @@ function toView(row: JobRow): JobView {
   };
 }
 
-/** Job updates go to every browser; nothing runs for this topic, it only relays. */
-class JobsSource implements LiveSource<JobsMessage> {
-  emit: (message: JobsMessage) => void = () => undefined;
-  start(emit: (message: JobsMessage) => void): void {
-    this.emit = emit;
-  }
-  stop(): void {
-    this.emit = () => undefined;
-  }
-  snapshot(): JobsMessage | undefined {
-    return undefined;
-  }
+/** Who hears of each job change: the live registry (lib/live/index.ts) while a browser watches jobs. */
+function jobListeners(): Set<(message: JobsMessage) => void> {
+  return processSingleton('jobs.listeners', () => new Set<(message: JobsMessage) => void>());
 }
 
-const TOPIC = Symbol.for('mastodash.jobs.topic');
-type TopicHolder = { [TOPIC]?: { source: JobsSource; topic: LiveTopic<JobsMessage> } };
-
-export function jobsTopic(): LiveTopic<JobsMessage> {
-  const holder = globalThis as TopicHolder;
-  if (!holder[TOPIC]) {
-    const source = new JobsSource();
-    holder[TOPIC] = { source, topic: new LiveTopic(source) };
-  }
-  return holder[TOPIC].topic;
+/** Calls `listener` with every change of every job from now on; returns the unsubscribe. */
+export function onJobChange(listener: (message: JobsMessage) => void): () => void {
+  const listeners = jobListeners();
+  listeners.add(listener);
+  return () => listeners.delete(listener);
 }
 
 function publish(id: string): void {
+  const listeners = existingProcessSingleton<Set<(message: JobsMessage) => void>>('jobs.listeners');
+  if (!listeners || listeners.size === 0) return;
   const job = getJob(id);
-  const holder = globalThis as TopicHolder;
-  if (job) holder[TOPIC]?.source.emit({ type: 'job', job });
+  if (!job) return;
+  for (const listener of listeners) {
+    try {
+      listener({ type: 'job', job });
+    } catch {
+      // One broken listener must not stop the job it hears about.
+    }
+  }
 }
 
 export function createJob(kind: string, target: string, auditId: number): JobView {

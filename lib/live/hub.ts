@@ -54,21 +54,20 @@ export class LiveTopic<Message> {
    */
   nextMatching(match: (message: Message) => boolean, timeoutMs: number): Promise<Message | undefined> {
     return new Promise((resolve) => {
-      let done = false;
-      let leave: (() => void) | undefined;
+      // A running topic hands its snapshot over inside subscribe(), before `leave` is known.
+      const wait: { done: boolean; leave?: () => void } = { done: false };
       const finish = (message: Message | undefined) => {
-        if (done) return;
-        done = true;
+        if (wait.done) return;
+        wait.done = true;
         clearTimeout(timer);
-        leave?.();
+        wait.leave?.();
         resolve(message);
       };
       const timer = setTimeout(() => finish(undefined), timeoutMs);
-      leave = this.subscribe((message) => {
+      wait.leave = this.subscribe((message) => {
         if (match(message)) finish(message);
       });
-      // A running topic hands its snapshot over inside subscribe(), before `leave` was known.
-      if (done) leave();
+      if (wait.done) wait.leave();
     });
   }
 

@@ -1,18 +1,22 @@
 import 'server-only';
 
-import { followContainerLogs } from '../docker/logs';
-import { jobsTopic, listRecentJobs } from '../jobs';
-import { logsTopicContainer, topicKind, type LiveTopicKey } from './topic-keys';
+import { listRecentJobs } from '../jobs';
+import { processSingleton } from '../process/singleton';
 import { liveTopics } from './index';
+import { followContainerLogs } from './log-follows';
 import { LiveStreams } from './streams';
+import { logsTopicContainer, topicKind, type LiveTopicKey } from './topic-keys';
 
-/** How each topic kind starts and follows. Jobs start with the recent ones, so nothing emitted before joining is missed. */
+/**
+ * The registry of topic keys: which topic carries each key. Jobs start with the recent ones, so nothing
+ * emitted before joining is missed.
+ */
 export function subscribeTopic(key: LiveTopicKey, send: (message: unknown) => void): () => void {
   switch (topicKind(key)) {
     case 'containers':
       return liveTopics().containers.subscribe(send);
     case 'jobs': {
-      const leave = jobsTopic().subscribe(send);
+      const leave = liveTopics().jobs.subscribe(send);
       for (const job of listRecentJobs().reverse()) send({ type: 'job', job });
       return leave;
     }
@@ -24,11 +28,7 @@ export function subscribeTopic(key: LiveTopicKey, send: (message: unknown) => vo
   }
 }
 
-const STREAMS = Symbol.for('mastodash.live.streams');
-
-/** The process-wide stream registry; on globalThis because Next may load this module in several bundles. */
+/** The process-wide stream registry (one, although Next may load this module in several bundles). */
 export function liveStreams(): LiveStreams {
-  const holder = globalThis as { [STREAMS]?: LiveStreams };
-  holder[STREAMS] ??= new LiveStreams(subscribeTopic);
-  return holder[STREAMS];
+  return processSingleton('live.streams', () => new LiveStreams(subscribeTopic));
 }

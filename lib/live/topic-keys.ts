@@ -2,7 +2,7 @@
  * The topics of the one event stream (/api/live), as the browser and the server name them. A topic is a
  * key: `containers`, `jobs`, `metrics`, or `logs:NAME` for one container's log. No zod and no server
  * imports here: the browser's stream code imports this, and its bundle stays small. The schemas that
- * check keys from a request are in lib/validations/live.ts.
+ * check keys from a request are in lib/live/request-schemas.ts.
  */
 export const LIVE_TOPIC_KINDS = ['containers', 'jobs', 'metrics', 'logs'] as const;
 export type LiveTopicKind = (typeof LIVE_TOPIC_KINDS)[number];

@@ -10,12 +10,16 @@ import type { ListenFacts } from '../docker/listen-facts';
 import type { ContainerView, HealthState } from '../docker/types';
 import { currentProjectContainers } from '../live';
 import { AppError, toErrorView, type ErrorView } from '../errors';
+import { processSingleton } from '../process/singleton';
 import { postgres } from '../postgres/client';
 import { postgresUnavailable } from '../postgres/errors';
 import { findAppContainer } from './app-container';
 import { discoverAddress, PROBED_SERVICES, type ProbedService, type ServiceAddress } from './service-address';
 
-/** Mastodon's own liveness answers: web's /health and streaming's /api/v1/streaming/health (mastodon.md §5). */
+/**
+ * Mastodon's own liveness answers: web's /health and streaming's /api/v1/streaming/health, the URLs of the
+ * health checks in mastodon/mastodon v4.3.0 docker-compose.yml.
+ */
 export interface ProbeResult {
   url: string;
   ok: boolean;
@@ -105,16 +109,10 @@ function serviceContainer(containers: readonly ContainerView[], service: ProbedS
  * Listen facts by container id and start time: network addresses can change when a container starts again,
  * nothing else of them while it runs, so one inspect per start serves every refresh of every viewer.
  */
-const LISTEN_FACTS = Symbol.for('mastodash.health.listen-facts');
-const OWN_CONTAINER = Symbol.for('mastodash.health.own-container');
-type HealthCaches = {
-  [LISTEN_FACTS]?: Map<string, Promise<ListenFacts | undefined>>;
-  [OWN_CONTAINER]?: { facts: ListenFacts | undefined; until: number };
-};
 const OWN_CONTAINER_TTL_MS = 5 * 60_000;
 
 export function listenFactsOf(container: ContainerView): Promise<ListenFacts | undefined> {
-  const cache = ((globalThis as HealthCaches)[LISTEN_FACTS] ??= new Map());
+  const cache = processSingleton('health.listen-facts', () => new Map<string, Promise<ListenFacts | undefined>>());
   const key = `${container.id}|${container.startedAt ?? ''}|${container.state}`;
   const known = cache.get(key);
   if (known) return known;
@@ -127,12 +125,14 @@ export function listenFactsOf(container: ContainerView): Promise<ListenFacts | u
 }
 
 async function ownContainer(): Promise<ListenFacts | undefined> {
-  const holder = globalThis as HealthCaches;
-  const cached = holder[OWN_CONTAINER];
-  if (cached && cached.until > Date.now()) return cached.facts;
+  const slot = processSingleton<{ cached?: { facts: ListenFacts | undefined; until: number } }>(
+    'health.own-container',
+    () => ({}),
+  );
+  if (slot.cached && slot.cached.until > Date.now()) return slot.cached.facts;
   // Not being able to tell counts as "not in a container": the other ways still find an address.
   const facts = await inspectOwnContainer().catch(() => undefined);
-  holder[OWN_CONTAINER] = { facts, until: Date.now() + OWN_CONTAINER_TTL_MS };
+  slot.cached = { facts, until: Date.now() + OWN_CONTAINER_TTL_MS };
   return facts;
 }
 
@@ -230,13 +230,13 @@ export function migrationVersions(listing: string): string[] {
  * for its whole life (Compose makes a new container for a new image), so they are listed once per
  * container instead of with two execs on every refresh of every viewer.
  */
-const MIGRATION_FILES = Symbol.for('mastodash.health.migration-files');
-type MigrationFilesHolder = { [MIGRATION_FILES]?: Map<string, [string[], string[]]> };
 const MIGRATION_CACHE_LIMIT = 16;
 
 async function migrationFiles(container: { id: string; name: string }): Promise<[string[], string[]]> {
-  // On globalThis: Next loads this module once for the pages and once for the route handlers.
-  const migrationFilesByContainer = ((globalThis as MigrationFilesHolder)[MIGRATION_FILES] ??= new Map());
+  const migrationFilesByContainer = processSingleton(
+    'health.migration-files',
+    () => new Map<string, [string[], string[]]>(),
+  );
   const known = migrationFilesByContainer.get(container.id);
   if (known) return known;
   const listings = await Promise.all(
@@ -261,8 +261,9 @@ async function migrationFiles(container: { id: string; name: string }): Promise<
 }
 
 /**
- * Pending migrations: the files in the web image against schema_migrations (mastodon.md §6), the cheap
- * exact check. Post-deployment migrations are listed apart, as Mastodon runs them after the deploy.
+ * Pending migrations: the files in the web image (mastodon/mastodon v4.3.0 db/migrate and db/post_migrate)
+ * against schema_migrations, the cheap exact check. Post-deployment migrations are listed apart, as
+ * Mastodon runs them after the deploy.
  */
 export async function readMigrationState(): Promise<MigrationState> {
   try {

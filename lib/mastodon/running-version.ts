@@ -7,6 +7,7 @@ import { IMAGE_VERSION_LABEL } from '../docker/labels';
 import type { ContainerView } from '../docker/types';
 import { AppError, toErrorView } from '../errors';
 import { currentProjectContainers } from '../live';
+import { processSingleton } from '../process/singleton';
 import { findAppContainer } from './app-container';
 import { describeNetworkError, httpGet, locateService } from './health';
 import { parseMastodonVersion, type MastodonVersion } from './version';
@@ -225,14 +226,12 @@ export function sourcesFor(container: ContainerView): VersionSource[] {
  * refreshes do not ask again and again.
  * The promise is kept, so that the panels of one page load, which ask at once, share one read.
  */
-const RUNNING_VERSIONS = Symbol.for('mastodash.mastodon.running-versions');
 type Cached = { answer: Promise<RunningVersion>; expiresAt: number };
-type Holder = { [RUNNING_VERSIONS]?: Map<string, Cached> };
 const TAG_ANSWER_TTL_MS = 60_000;
 const CACHE_LIMIT = 32;
 
 function cache(): Map<string, Cached> {
-  return ((globalThis as Holder)[RUNNING_VERSIONS] ??= new Map());
+  return processSingleton('mastodon.running-versions', () => new Map<string, Cached>());
 }
 
 export function forgetRunningVersionsForTesting(): void {

@@ -3,6 +3,7 @@ import 'server-only';
 import { getConfig, type Config } from '../config';
 import { AppError } from '../errors';
 import { pingInflux, queryFlux, queryInfluxql, type InfluxServer } from '../influx/client';
+import { dropProcessSingleton, processSingleton } from '../process/singleton';
 import {
   containerQueries,
   headlineLastQueries,
@@ -55,17 +56,13 @@ interface Memo {
   server?: { key: string; value: InfluxServer; until: number };
   selector?: { key: string; value: ContainerSelector['by']; until: number };
 }
-const MEMO = Symbol.for('mastodash.metrics.influx');
-
 function memo(): Memo {
-  const holder = globalThis as { [MEMO]?: Memo };
-  holder[MEMO] ??= {};
-  return holder[MEMO];
+  return processSingleton<Memo>('metrics.influx', () => ({}));
 }
 
 /** For tests: forget the cached server version and label decision. */
 export function resetInfluxSourceForTesting(): void {
-  (globalThis as { [MEMO]?: Memo })[MEMO] = {};
+  dropProcessSingleton('metrics.influx');
 }
 
 async function serverOf(config: InfluxConfig): Promise<InfluxServer> {
@@ -148,7 +145,8 @@ async function runContainerQueries(
 }
 
 function formatWindow(window: QueryWindow): string {
-  return `${new Date(window.fromMs).toISOString().slice(0, 16)}Z and ${new Date(window.toMs).toISOString().slice(0, 16)}Z`;
+  const minute = (ms: number) => `${new Date(ms).toISOString().slice(0, 16)}Z`;
+  return `${minute(window.fromMs)} and ${minute(window.toMs)}`;
 }
 
 function noData(connection: InfluxConnection, window: QueryWindow): AppError {
@@ -159,8 +157,10 @@ function noData(connection: InfluxConnection, window: QueryWindow): AppError {
   return new AppError(
     'no_data',
     'No Telegraf data in this range',
-    `InfluxDB ${connection.server.version} has no mem, cpu, system or docker_container_* points in ${where} between ${formatWindow(window)}.`,
-    'Choose another range, or check that Telegraf is running and writes to this database (telegraf --test shows what it collects).',
+    `InfluxDB ${connection.server.version} has no mem, cpu, system or docker_container_* points in ${where} ` +
+      `between ${formatWindow(window)}.`,
+    'Choose another range, or check that Telegraf is running and writes to this database ' +
+      '(telegraf --test shows what it collects).',
   );
 }
 
@@ -191,7 +191,10 @@ export async function loadInfluxGraphs(
   if (!hasData(containers.raw)) {
     notices.push({
       level: 'warning',
-      text: `No container data for the compose project "${options.project}" in this range: Telegraf's [[inputs.docker]] is not enabled, cannot read the Docker socket, or the project name differs (COMPOSE_PROJECT).`,
+      text:
+        `No container data for the compose project "${options.project}" in this range: Telegraf's ` +
+        '[[inputs.docker]] is not enabled, cannot read the Docker socket, or the project name differs ' +
+        '(COMPOSE_PROJECT).',
     });
   }
   if (!hasData(host))

@@ -10,7 +10,6 @@ import { dockerCalls } from '../docker/client';
 import { dockerUnavailable } from '../docker/errors';
 import { COMPOSE_LABELS, projectFilter } from '../docker/labels';
 import { AppError, toErrorView, type ErrorView } from '../errors';
-import type { LiveSource } from '../live/hub';
 import type { LiveContainerSample, LiveHostSample, LiveSample, MetricsLiveMessage } from './live-types';
 
 /** How much history the sampler keeps, and so what a newly opened page sees at once. */
@@ -234,10 +233,11 @@ export function containerSamples(
 
 /**
  * The fallback metrics source when InfluxDB is absent or down: one shared sampler of Docker's stats API
- * and the host's /proc, run by the live hub only while a browser looks. Keeps about 15 minutes of
- * samples so that a page opened later starts with a filled window.
+ * and the host's /proc, run by the live hub only while a browser looks (lib/live/index.ts makes it the
+ * metrics topic's source). Keeps about 15 minutes of samples so that a page opened later starts with a
+ * filled window.
  */
-export class LiveStatsSampler implements LiveSource<MetricsLiveMessage> {
+export class LiveStatsSampler {
   private samples: LiveSample[] = [];
   private counters = new Map<string, ContainerCounters>();
   private cpuTimes: CpuTimes | undefined;

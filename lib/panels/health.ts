@@ -17,7 +17,10 @@ export interface HealthPanelData {
   migrations: MigrationState;
 }
 
-/** Is Mastodon itself well: web and streaming answer, which version runs, and whether migrations wait. Each part fails alone. */
+/**
+ * Is Mastodon itself well: web and streaming answer, which version runs, and whether migrations wait.
+ * Each part fails alone.
+ */
 export function healthPanel(): Promise<PanelResult<HealthPanelData>> {
   return runPanel('Mastodon health', 12_000, async () => {
     const [web, streaming, version, migrations] = await Promise.all([

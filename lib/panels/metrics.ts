@@ -16,7 +16,10 @@ import type { MetricsRangeInput } from '../validations/metrics';
 import { containersPanel } from './containers';
 import { runPanel, type PanelResult } from './panel';
 
-/** Only an InfluxDB that cannot be reached hands over to the live numbers; a refusal or an empty range is the answer. */
+/**
+ * Only an InfluxDB that cannot be reached hands over to the live numbers; a refusal or an empty range is
+ * the answer.
+ */
 function fallsBackToLive(error: unknown): error is AppError {
   return error instanceof AppError && error.code === 'influx_unreachable';
 }
@@ -112,7 +115,9 @@ export function stoppedNotices(
       const minutes = Math.round(silentMs / 60_000);
       notices.push({
         level: 'warning',
-        text: `${service}: no data for the last ${minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`}${state}. A stopped container vanishes from Telegraf's data, so its lines end instead of dropping to zero.`,
+        text:
+          `${service}: no data for the last ${minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`}` +
+          `${state}. A stopped container vanishes from Telegraf's data, so its lines end instead of dropping to zero.`,
       });
     }
   }

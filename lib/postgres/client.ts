@@ -3,17 +3,14 @@ import 'server-only';
 import pg from 'pg';
 
 import { getConfig } from '../config';
-
-const POOL = Symbol.for('mastodash.postgres.pool');
-type PoolHolder = { [POOL]?: pg.Pool };
+import { dropProcessSingleton, existingProcessSingleton, processSingleton } from '../process/singleton';
 
 /**
  * One small pool to Mastodon's database, created lazily from .env.production's settings. Every query
  * has a statement timeout, so a blocked query fails its panel instead of holding a connection.
  */
 export function postgres(): pg.Pool {
-  const holder = globalThis as PoolHolder;
-  if (!holder[POOL]) {
+  return processSingleton('postgres.pool', () => {
     const target = getConfig().mastodon.postgres;
     const pool = new pg.Pool({
       ...(target.connectionString
@@ -34,14 +31,13 @@ export function postgres(): pg.Pool {
     });
     // An idle client that loses its connection must not crash the process; the next query reconnects.
     pool.on('error', (error) => console.error('[postgres] idle client error:', error.message));
-    holder[POOL] = pool;
-  }
-  return holder[POOL];
+    return pool;
+  });
 }
 
 /** For tests: drop the pool so the next call builds one from the current configuration. */
 export async function resetPostgresForTesting(): Promise<void> {
-  const holder = globalThis as PoolHolder;
-  await holder[POOL]?.end();
-  holder[POOL] = undefined;
+  const pool = existingProcessSingleton<pg.Pool>('postgres.pool');
+  dropProcessSingleton('postgres.pool');
+  await pool?.end();
 }

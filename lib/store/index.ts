@@ -7,6 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 
 import { getConfig } from '../config';
+import { dropProcessSingleton, processSingleton } from '../process/singleton';
 import { MIGRATIONS } from './schema';
 
 export type Store = Database.Database;
@@ -36,16 +37,13 @@ export function openStore(dataDir: string, options: { readonly?: boolean } = {})
   return db;
 }
 
-const STORE_SLOT = Symbol.for('mastodash.store');
-type StoreHolder = { [STORE_SLOT]?: { db: Store; bootId: string } };
+type StoreSlot = { db: Store; bootId: string };
 
-function holder(): NonNullable<StoreHolder[typeof STORE_SLOT]> {
-  const slot = globalThis as StoreHolder;
-  slot[STORE_SLOT] ??= { db: openStore(getConfig().dataDir), bootId: randomUUID() };
-  return slot[STORE_SLOT];
+function holder(): StoreSlot {
+  return processSingleton<StoreSlot>('store', () => ({ db: openStore(getConfig().dataDir), bootId: randomUUID() }));
 }
 
-/** The process's store, opened once (shared by the launcher and Next's bundles through globalThis). */
+/** The process's store, opened once (shared by the launcher and Next's bundles: lib/process/singleton.ts). */
 export function store(): Store {
   return holder().db;
 }
@@ -57,5 +55,6 @@ export function bootId(): string {
 
 /** For tests: use this store (and boot id) instead of the one under DATA_DIR. */
 export function setStoreForTesting(db: Store | undefined, testBootId: string = randomUUID()): void {
-  (globalThis as StoreHolder)[STORE_SLOT] = db ? { db, bootId: testBootId } : undefined;
+  dropProcessSingleton('store');
+  if (db) processSingleton<StoreSlot>('store', () => ({ db, bootId: testBootId }));
 }

@@ -2,7 +2,7 @@ import { requireRouteSession } from '@/lib/auth/guard';
 import { AppError } from '@/lib/errors';
 import { liveStreams } from '@/lib/live/stream-topics';
 import { topicKind, type LiveEnvelope, type LiveStreamHello } from '@/lib/live/topic-keys';
-import { changeStreamTopicsSchema, openStreamQuerySchema } from '@/lib/validations/live';
+import { changeStreamTopicsSchema, openStreamQuerySchema } from '@/lib/live/request-schemas';
 
 export const dynamic = 'force-dynamic';
 
@@ -76,7 +76,10 @@ export async function GET(request: Request): Promise<Response> {
   });
 }
 
-/** Sets the topics of one of this session's streams: `{ stream, topics, fresh? }`. A short request, guarded as every mutation. */
+/**
+ * Sets the topics of one of this session's streams: `{ stream, topics, fresh? }`. A short request, guarded
+ * as every mutation.
+ */
 export async function POST(request: Request): Promise<Response> {
   const session = await requireRouteSession(request);
   if (session instanceof Response) return session;

@@ -4,10 +4,12 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { loadConfig, setConfigForTesting } from '@/lib/config';
-import { activeLogFollows, followContainerLogs, openLogStreamCount, recentLogLines } from '@/lib/docker/logs';
+import { openLogStreamCount } from '@/lib/docker/log-follow';
+import { recentLogLines } from '@/lib/docker/logs';
 import type { LogFollowState, LogLine, LogsMessage } from '@/lib/docker/log-types';
 import { liveTopics } from '@/lib/live';
-import { loadContainerLogs } from '@/lib/mastodon/log-panel';
+import { activeLogFollows, followContainerLogs } from '@/lib/live/log-follows';
+import { loadContainerLogs } from '@/lib/panels/logs';
 import { recogniseLine, summariseFindings } from '@/lib/mastodon/log-recognisers';
 import { readTestbed } from '../../support/testbed';
 
@@ -98,7 +100,7 @@ afterAll(async () => {
 });
 
 describe('recentLogLines against the test bed', () => {
-  it('returns the web stand-in’s last lines, with its Errno::EACCES line recognised and the permission fix offered', async () => {
+  it('returns the web stand-in’s last lines, its Errno::EACCES recognised and the fix offered', async () => {
     // The stand-in writes the error every 4 s.
     const logs = await until(
       'an Errno::EACCES line in the tail',
@@ -133,7 +135,8 @@ describe('recentLogLines against the test bed', () => {
     const started = performance.now();
     const full = await recentLogLines(WEB, { tail: 200 });
     console.info(
-      `[logs test] recentLogLines(tail 200): ${full.lines.length} lines in ${Math.round(performance.now() - started)} ms`,
+      `[logs test] recentLogLines(tail 200): ${full.lines.length} lines in ` +
+        `${Math.round(performance.now() - started)} ms`,
     );
     const byName = await recentLogLines(WEB, { tail: 5 });
     const byId = await recentLogLines(byName.container.id, { tail: 5 });
@@ -191,7 +194,7 @@ describe('the live follow', () => {
     expect(openLogStreamCount()).toBe(0);
   });
 
-  it('delivers a line written after subscribing; two viewers share one Docker stream, closed after the last leaves', async () => {
+  it('delivers a new line; two viewers share one Docker stream, closed after the last leaves', async () => {
     const a = viewer();
     const subscribedAt = new Date().toISOString();
     const leaveA = followContainerLogs(WEB, a.send, { graceMs: GRACE_MS });
@@ -284,7 +287,7 @@ describe('a follow across a stop, start and restart (a container of its own)', (
     useConfig(testbed.project);
   });
 
-  it('says "stopped" when the container stops, and continues after start and restart without losing or repeating a line', async () => {
+  it('says "stopped" when stopped, then continues after start and restart, losing or repeating no line', async () => {
     const v = viewer();
     const leave = followContainerLogs(TICKER, v.send, { graceMs: GRACE_MS });
     try {

@@ -9,9 +9,9 @@ import {
   createJob,
   finishJob,
   getJob,
-  jobsTopic,
   listRecentJobs,
   markInterruptedJobs,
+  onJobChange,
   type JobsMessage,
 } from '@/lib/jobs';
 import { openStore, setStoreForTesting, type Store } from '@/lib/store';
@@ -85,7 +85,7 @@ describe('jobs', () => {
 
   it('pushes every change to live listeners', () => {
     const seen: JobsMessage[] = [];
-    const leave = jobsTopic().subscribe((message) => seen.push(message));
+    const leave = onJobChange((message) => seen.push(message));
     try {
       const job = createJob('container.restarted', 'z', 3);
       addJobStep(job.id, { step: 'z: stopping' });

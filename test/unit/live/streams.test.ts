@@ -5,7 +5,7 @@ import { LiveTopic, type LiveSource } from '@/lib/live/hub';
 import { subscribeTopic } from '@/lib/live/stream-topics';
 import { LiveStreams } from '@/lib/live/streams';
 import type { LiveEnvelope, LiveTopicKey } from '@/lib/live/topic-keys';
-import { changeStreamTopicsSchema, openStreamQuerySchema } from '@/lib/validations/live';
+import { changeStreamTopicsSchema, openStreamQuerySchema } from '@/lib/live/request-schemas';
 
 class CountingSource implements LiveSource<string> {
   starts = 0;
@@ -54,7 +54,7 @@ afterEach(() => {
 });
 
 describe('LiveStreams', () => {
-  it('joins the first topics on open, each starting with its snapshot, and carries their messages named by topic', () => {
+  it('joins the first topics on open, each starting with its snapshot, and carries their messages by topic', () => {
     const { sources, streams } = hub();
     const tab = collector();
     streams.open('session-a', tab.deliver, ['containers']);
@@ -83,7 +83,7 @@ describe('LiveStreams', () => {
     expect(streams.size).toBe(1);
   });
 
-  it('keeps the hub reference-counted: a topic runs while any stream carries it, and stops after the grace once none does', () => {
+  it('keeps the hub reference-counted: a topic runs while a stream carries it, stops after the grace', () => {
     vi.useFakeTimers();
     const { sources, topics, streams } = hub();
     const a = streams.open('session-a', collector().deliver, ['containers']);
@@ -162,7 +162,7 @@ describe('the topics a stream may name', () => {
     expect(changeStreamTopicsSchema.safeParse({ stream, topics: [], owner: 'x' }).success).toBe(false);
   });
 
-  it('the logs topic validates its container: a name that is not one gets one "refused" message, and nothing is followed', () => {
+  it('the logs topic validates its container: a bad name gets one "refused" message, nothing is followed', () => {
     const sent: unknown[] = [];
     const leave = subscribeTopic('logs:../etc/passwd', (message) => sent.push(message));
     expect(sent).toHaveLength(1);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import { LogView } from '@/components/logs/log-view';
 import type { LogLine } from '@/lib/docker/log-types';
-import type { ContainerLogsData } from '@/lib/mastodon/log-panel';
+import type { ContainerLogsData } from '@/lib/panels/logs';
 import { summariseFindings } from '@/lib/mastodon/log-recognisers';
 import type { PanelResult } from '@/lib/panels/panel';
 

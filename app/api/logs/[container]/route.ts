@@ -1,7 +1,7 @@
 import { requireRouteSession } from '@/lib/auth/guard';
 import { filterLogLines, formatLogText } from '@/lib/docker/log-types';
 import { AppError, toErrorView } from '@/lib/errors';
-import { loadContainerLogs } from '@/lib/mastodon/log-panel';
+import { loadContainerLogs } from '@/lib/panels/logs';
 import { logsQuerySchema } from '@/lib/validations/logs';
 
 export const dynamic = 'force-dynamic';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
-import { LOGS_TOPIC_PREFIX, type ChangeStreamTopics, type LiveTopicKey } from '../live/topic-keys';
+import { LOGS_TOPIC_PREFIX, type ChangeStreamTopics, type LiveTopicKey } from './topic-keys';
 
 /**
- * What a request may name as topics of the event stream (lib/live/topic-keys.ts). The NAME of
+ * What a request may name as topics of the event stream (./topic-keys.ts). The NAME of
  * `logs:NAME` is checked by the logs topic itself (it answers a bad or foreign name with a "refused"
  * message), so that the log view shows why, as it always has.
  */

@@ -1,13 +1,13 @@
 import 'server-only';
 
 import { containerHealthcheckTest, recentLogLines, type RecentLogs } from '../docker/logs';
-import { runPanel, type PanelResult } from '../panels/panel';
 import {
   parseSidekiqHealthcheck,
   summariseFindings,
   type LogFinding,
   type SidekiqHealthcheck,
-} from './log-recognisers';
+} from '../mastodon/log-recognisers';
+import { runPanel, type PanelResult } from './panel';
 
 export interface ContainerLogsData extends RecentLogs {
   findings: LogFinding[];
