@@ -10,15 +10,8 @@ import { splitImageReference } from '../docker/container-view';
 import { healthcheckText, type ComposeFile, type ComposePort, type ComposeService } from './compose-file';
 import type { RunningVersion } from './running-version';
 import { parseMastodonVersion, type MastodonVersion } from './version';
-import {
-  factsFor,
-  firstReleaseWith,
-  grepMajors,
-  grepMatchesMajor,
-  officialSidekiqGreps,
-  sidekiqGrepTarget,
-  since,
-} from './version-facts';
+import { grepFindsMajor, grepMajorList, grepTarget, parseSidekiqGrep, type SidekiqGrepMajor } from './sidekiq-grep';
+import { factsFor, firstReleaseWith, officialSidekiqGreps, since } from './version-facts';
 
 export type Severity = 'error' | 'warning' | 'info' | 'ok';
 export const SEVERITY_ORDER: readonly Severity[] = ['error', 'warning', 'info', 'ok'];
@@ -836,12 +829,9 @@ function hostCheck(ctx: Context, kind: 'db' | 'redis', target: HostTarget): Find
   );
 }
 
-/** `[s]idekiq\ 6` (or `[s]idekiq 6` once YAML has unescaped it): the major the health check looks for; a set like `[78]` as a list. */
-export function sidekiqGrepMajor(command: string): number | 'any' | readonly number[] | undefined {
-  const target = sidekiqGrepTarget(command);
-  const majors = target === undefined ? undefined : grepMajors(target);
-  if (majors === undefined || majors === 'any') return majors;
-  return majors.length === 1 && /^\d+$/.test(target ?? '') ? majors[0] : majors;
+/** What a compose health check command greps for (sidekiq-grep.ts); undefined when it is not the Sidekiq grep. */
+export function sidekiqGrepMajor(command: string): SidekiqGrepMajor | undefined {
+  return parseSidekiqGrep(command)?.major;
 }
 
 function sidekiqHealthcheckCheck(ctx: Context, fallback: MastodonVersion | undefined): Finding | undefined {
@@ -864,8 +854,8 @@ function sidekiqHealthcheckCheck(ctx: Context, fallback: MastodonVersion | undef
       `Docker will not report sidekiq as unhealthy when it stops working; the official file checks for the process with ps and grep.`,
     );
   }
-  const major = sidekiqGrepMajor(command);
-  if (major === undefined) {
+  const check = parseSidekiqGrep(command);
+  if (check === undefined) {
     return finding(
       'sidekiq-healthcheck-custom',
       'info',
@@ -873,7 +863,8 @@ function sidekiqHealthcheckCheck(ctx: Context, fallback: MastodonVersion | undef
       'It is not the official ps | grep check, so Mastodash does not compare it with the Sidekiq version.',
     );
   }
-  if (major === 'any') {
+  const majors = grepMajorList(check);
+  if (majors === 'any') {
     return finding(
       'sidekiq-healthcheck-ok',
       'ok',
@@ -887,14 +878,12 @@ function sidekiqHealthcheckCheck(ctx: Context, fallback: MastodonVersion | undef
       'sidekiq-healthcheck-unchecked',
       'info',
       'The sidekiq health check could not be compared',
-      `It looks for Sidekiq ${major}, but the sidekiq image names no version.`,
+      `It looks for Sidekiq ${majors.join(' or ')}, but the sidekiq image names no version.`,
     );
   }
   const expected = sidekiqMajor(version);
-  const majors = typeof major === 'number' ? [major] : major;
-  const grepText = typeof major === 'number' ? String(major) : `[${major.join('')}]`;
-  if (grepMatchesMajor(majors, expected)) {
-    const official = officialSidekiqGreps(version).includes(grepText)
+  if (grepFindsMajor(check, expected)) {
+    const official = officialSidekiqGreps(version).includes(grepTarget(check))
       ? ` It is the check the official compose file of Mastodon ${version.text} ships.`
       : '';
     return finding(
@@ -908,8 +897,8 @@ function sidekiqHealthcheckCheck(ctx: Context, fallback: MastodonVersion | undef
     'sidekiq-healthcheck-mismatch',
     'warning',
     `The sidekiq health check looks for Sidekiq ${majors.join(' or ')}, but Mastodon ${version.text} runs Sidekiq ${expected}`,
-    `The check runs ps aux | grep '[s]idekiq\\ ${grepText}', which never matches Sidekiq ${expected}'s process title, so Docker shows sidekiq as unhealthy for ever although it works (an old compose file with a newer image: mastodon/mastodon#34879).`,
-    `In the healthcheck of sidekiq, replace [s]idekiq\\ ${grepText} with [s]idekiq\\ ${expected}, or with [s]idekiq\\ [0-9] to match any version, then run docker compose up -d sidekiq.`,
+    `The check runs ps aux | grep '${check.grep}', which never matches Sidekiq ${expected}'s process title, so Docker shows sidekiq as unhealthy for ever although it works (an old compose file with a newer image: mastodon/mastodon#34879).`,
+    `In the healthcheck of sidekiq, replace ${check.grep} with [s]idekiq\\ ${expected}, or with [s]idekiq\\ [0-9] to match any version, then run docker compose up -d sidekiq.`,
   );
 }
 
