@@ -6,7 +6,7 @@
  * Patterns must not use the g or y flags (RegExp.test would then keep state between lines).
  */
 
-import { grepFindsMajor, type SidekiqGrep } from './sidekiq-grep';
+import { grepFindsMajor, grepFor, sidekiqMajorOfText, type SidekiqGrep } from './sidekiq-grep';
 import { describeSteps, MINOR_FACTS, PATCH_FACTS, since } from './version-facts';
 
 export type LogSeverity = 'error' | 'warning' | 'info';
@@ -308,7 +308,7 @@ export function summariseFindings(
       : {}),
   }));
   const check = context.sidekiqHealthcheck;
-  const bootedMajor = sidekiq ? Number(sidekiq.version.split('.')[0]) : undefined;
+  const bootedMajor = sidekiqMajorOfText(sidekiq?.version);
   if (sidekiq && check && bootedMajor !== undefined && !grepFindsMajor(check, bootedMajor)) {
     findings.push({
       id: STALE_SIDEKIQ_HEALTHCHECK_ID,
@@ -316,7 +316,7 @@ export function summariseFindings(
       diagnosis:
         `Sidekiq ${sidekiq.version} runs, but the compose health check greps for '${check.grep}', so Docker ` +
         `calls sidekiq unhealthy while it works (an old docker-compose.yml with a newer image). Change the ` +
-        `sidekiq healthcheck to grep '[s]idekiq\\ ${bootedMajor}', or '[s]idekiq\\ [0-9]' for any version, and ` +
+        `sidekiq healthcheck to grep '${grepFor(bootedMajor)}', or '${grepFor('any')}' for any version, and ` +
         `recreate the container.`,
       severity: 'warning',
       count: 1,

@@ -1,12 +1,34 @@
 /**
- * The one reader of the sidekiq health check's grep. The official docker-compose.yml checks sidekiq with
+ * The one home of the sidekiq health check's grep and of the Sidekiq major. The official docker-compose.yml checks
+ * sidekiq with
  * `ps aux | grep '[s]idekiq\ N' || false`, N being the Sidekiq major of that release (version-facts.ts:
  * officialSidekiqGrep, sidekiqMajor). The config doctor reads it from the compose file, the health diagnosis and
  * the log view from Docker's Config.Healthcheck.Test; all of them go through `parseSidekiqGrep`, so they cannot
  * disagree on the same check. Pure and without secrets: the check's own text never leaves this module, only
  * the grep it contains. Pure, so that the browser's log view runs it too.
  */
-import { grepMajors, grepMatchesMajor, sidekiqGrepTarget } from './version-facts';
+import type { MastodonVersion } from './version';
+import { factsFor, grepMajors, grepMatchesMajor, sidekiqGrepTarget } from './version-facts';
+
+const GREP_PREFIX = '[s]idekiq\\ ';
+
+export type SidekiqMajor = 6 | 7 | 8;
+
+/** The Sidekiq major an official image of this Mastodon version ships. */
+export function sidekiqMajorOf(version: MastodonVersion): SidekiqMajor {
+  return factsFor(version).sidekiqMajor;
+}
+
+/** The major of a Sidekiq version text (`8.0.9` from a heartbeat or a `Booting Sidekiq 8.0.9` line). */
+export function sidekiqMajorOfText(text: string | undefined): number | undefined {
+  const match = /^(\d+)\./.exec(text ?? '');
+  return match ? Number(match[1]) : undefined;
+}
+
+/** The grep for one major, or for any (`[0-9]`), as the official file writes it: `[s]idekiq\ 8`. */
+export function grepFor(major: number | 'any'): string {
+  return `${GREP_PREFIX}${major === 'any' ? '[0-9]' : major}`;
+}
 
 /** What the grep looks for: one major, any major (`[0-9]`), or a set such as `[78]` (the 4.5.0 compose file). */
 export type SidekiqGrepMajor = number | 'any' | readonly number[];
@@ -26,7 +48,7 @@ export function parseSidekiqGrep(command: string | undefined): SidekiqGrep | und
   const majors = target === undefined ? undefined : grepMajors(target);
   if (target === undefined || majors === undefined) return undefined;
   const single = majors !== 'any' && majors.length === 1 && /^\d+$/.test(target);
-  return { grep: `[s]idekiq\\ ${target}`, major: single ? majors[0]! : majors };
+  return { grep: `${GREP_PREFIX}${target}`, major: single ? majors[0]! : majors };
 }
 
 /**
@@ -55,5 +77,5 @@ export function grepFindsMajor(check: SidekiqGrep, major: number): boolean {
 
 /** The grep target alone, as version-facts' officialSidekiqGrep writes it: `6`, `[78]`, `[0-9]`. */
 export function grepTarget(check: SidekiqGrep): string {
-  return check.grep.slice('[s]idekiq\\ '.length);
+  return check.grep.slice(GREP_PREFIX.length);
 }

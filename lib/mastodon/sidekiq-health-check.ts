@@ -5,12 +5,15 @@ import type { ContainerView } from '../docker/types';
 import { parseMastodonVersion, type MastodonVersion } from './version';
 import {
   grepFindsMajor,
+  grepFor,
   grepMajorList,
   healthcheckTestCommand,
   parseSidekiqGrep,
+  sidekiqMajorOf,
+  sidekiqMajorOfText,
   type SidekiqGrep,
+  type SidekiqMajor,
 } from './sidekiq-grep';
-import { factsFor } from './version-facts';
 
 /**
  * The stale Sidekiq health check. The official docker-compose.yml checks sidekiq with
@@ -20,13 +23,6 @@ import { factsFor } from './version-facts';
  * tells the truth: a live heartbeat. The grep is read by sidekiq-grep.ts, as everywhere else. The diagnosis is
  * pure; only `readHealthcheckGreps` asks Docker, and only for the containers in doubt.
  */
-
-export type SidekiqMajor = 6 | 7 | 8;
-
-/** The Sidekiq major an official image of this Mastodon version ships. */
-export function sidekiqMajorOf(version: MastodonVersion): SidekiqMajor {
-  return factsFor(version).sidekiqMajor;
-}
 
 /**
  * What a container's health check looks for, without its text (a check may carry anything; only this leaves the
@@ -44,12 +40,12 @@ export function parseHealthcheckGrep(test: readonly string[] | undefined): Healt
 
 /** The shell command the container runs (after Compose's YAML has turned `\ ` into a space). */
 export function healthcheckCommand(major: SidekiqMajor | 'any'): string {
-  return `ps aux | grep '[s]idekiq ${major === 'any' ? '[0-9]' : major}' || false`;
+  return `ps aux | grep '${grepFor(major).replace('\\ ', ' ')}' || false`;
 }
 
 /** The `test:` line for docker-compose.yml, written as the official file writes it. */
 export function healthcheckLine(major: SidekiqMajor | 'any'): string {
-  return `test: ['CMD-SHELL', "ps aux | grep '[s]idekiq\\ ${major === 'any' ? '[0-9]' : major}' || false"]`;
+  return `test: ['CMD-SHELL', "ps aux | grep '${grepFor(major)}' || false"]`;
 }
 
 export interface LiveHeartbeat {
@@ -121,17 +117,12 @@ export function containersInDoubt(
   return heartbeats.length === 0 ? [] : unhealthySidekiqs(containers);
 }
 
-function majorOfText(text: string | undefined): number | undefined {
-  const match = /^(\d+)\./.exec(text ?? '');
-  return match ? Number(match[1]) : undefined;
-}
-
 function imageMajor(input: SidekiqHealthInput, tagVersion: MastodonVersion | undefined): number | undefined {
   const version = tagVersion ?? input.version;
   if (version) return sidekiqMajorOf(version);
   // No version in the tag (e.g. `latest`): the heartbeats say what runs, when they agree.
   const majors = new Set(
-    input.heartbeats.map((beat) => majorOfText(beat.version)).filter((major) => major !== undefined),
+    input.heartbeats.map((beat) => sidekiqMajorOfText(beat.version)).filter((major) => major !== undefined),
   );
   return majors.size === 1 ? [...majors][0] : undefined;
 }

@@ -7,11 +7,10 @@ import {
   healthcheckCommand,
   healthcheckLine,
   parseHealthcheckGrep,
-  sidekiqMajorOf,
   type HealthcheckGrep,
   type LiveHeartbeat,
 } from '@/lib/mastodon/sidekiq-health-check';
-import type { SidekiqGrepMajor } from '@/lib/mastodon/sidekiq-grep';
+import { sidekiqMajorOf, type SidekiqGrepMajor } from '@/lib/mastodon/sidekiq-grep';
 import { parseMastodonVersion, type MastodonVersion } from '@/lib/mastodon/version';
 
 const v = (text: string) => parseMastodonVersion(text) as MastodonVersion;
