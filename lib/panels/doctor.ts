@@ -26,7 +26,10 @@ export interface DoctorPanelData {
   summaryLine: string;
 }
 
-/** The config doctor: .env.production and the compose file checked against the running Mastodon version. Values never leave the server. */
+/**
+ * The config doctor: .env.production and the compose file checked against the running Mastodon version. Values never
+ * leave the server.
+ */
 export function doctorPanel(): Promise<PanelResult<DoctorPanelData>> {
   return runPanel('Config doctor', getConfig().docker.timeoutMs + 2_000, async () => {
     const files = await readMastodonConfigFiles();

@@ -11,7 +11,8 @@ import {
 
 /**
  * Lines as Mastodon, Rails, Ruby, libpq, the redis gems, Sidekiq and the streaming server print them
- * (shared/reference/mastodon.md §3, §4, §8, §9; Mastodon's initializers; the test bed's stand-ins).
+ * (Mastodon's config/initializers, the gems' error classes, and the test bed's stand-ins in
+ * scripts/testbed/images/standins).
  */
 const SAMPLES: [id: string, line: string][] = [
   // The web stand-in, verbatim (scripts/testbed/images/standins/web).
@@ -172,18 +173,14 @@ describe('LOG_RECOGNISERS', () => {
     expect(LOG_RECOGNISERS.filter((r) => r.fix).map((r) => r.id)).toEqual(['media-eacces']);
   });
 
-  it(
-    'puts specific rows before general ones: a password failure is not "unreachable", OTP_SECRET is not a ' +
-      'generic key',
-    () => {
-      const ids = LOG_RECOGNISERS.map((r) => r.id);
-      expect(ids.indexOf('postgres-auth')).toBeLessThan(ids.indexOf('postgres-refused'));
-      expect(ids.indexOf('postgres-host-unknown')).toBeLessThan(ids.indexOf('postgres-refused'));
-      expect(ids.indexOf('otp-secret-missing')).toBeLessThan(ids.indexOf('env-key-missing'));
-      expect(ids.indexOf('secret-key-base-missing')).toBeLessThan(ids.indexOf('env-key-missing'));
-      expect(ids.indexOf('remote-429')).toBeLessThan(ids.indexOf('rate-limited'));
-    },
-  );
+  it('puts specific rows first: a password failure is not "unreachable", OTP_SECRET is not a generic key', () => {
+    const ids = LOG_RECOGNISERS.map((r) => r.id);
+    expect(ids.indexOf('postgres-auth')).toBeLessThan(ids.indexOf('postgres-refused'));
+    expect(ids.indexOf('postgres-host-unknown')).toBeLessThan(ids.indexOf('postgres-refused'));
+    expect(ids.indexOf('otp-secret-missing')).toBeLessThan(ids.indexOf('env-key-missing'));
+    expect(ids.indexOf('secret-key-base-missing')).toBeLessThan(ids.indexOf('env-key-missing'));
+    expect(ids.indexOf('remote-429')).toBeLessThan(ids.indexOf('rate-limited'));
+  });
 });
 
 describe('lineLevel', () => {
@@ -238,7 +235,7 @@ describe('parseSidekiqHealthcheck', () => {
     });
   });
 
-  it("reads 4.5.0's '[s]idekiq\\ [78]' as Sidekiq 7 or 8, so a booted Sidekiq 8 is not called stale (issue 16)", () => {
+  it("reads 4.5.0's '[s]idekiq\\ [78]' as Sidekiq 7 or 8, so a booted Sidekiq 8 is not called stale", () => {
     const check = parseSidekiqHealthcheck(['CMD-SHELL', "ps aux | grep '[s]idekiq\\ [78]' || false"]);
     expect(check).toEqual({ grep: '[s]idekiq\\ [78]', major: [7, 8] });
     const boot = (major: number) => ({

@@ -85,7 +85,7 @@ describe('parseHealthcheckGrep: Config.Healthcheck.Test', () => {
     [['CMD-SHELL', "ps aux | grep '[s]idekiq\\ 7' || false"], grep('7', 7)],
     [['CMD-SHELL', "if [ -e /tmp/unhealthy ]; then exit 1; fi; ps aux | grep '[s]idekiq\\ 6' || false"], grep('6', 6)],
     [['CMD-SHELL', "ps aux | grep '[s]idekiq [0-9]' || false"], grep('[0-9]', 'any')],
-    // The official 4.5.0 compose file (issue 16): Sidekiq 7 or 8.
+    // The official 4.5.0 compose file (mastodon/mastodon v4.5.0 docker-compose.yml): Sidekiq 7 or 8.
     [['CMD-SHELL', "ps aux | grep '[s]idekiq\\ [78]' || false"], grep('[78]', [7, 8])],
     [['CMD-SHELL', "ps aux | grep -E '[s]idekiq\\s\\d'"], grep('\\d', 'any')],
     [['CMD', 'pgrep', '-f', 'sidekiq'], { kind: 'other' }],
