@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import { parseComposeFile, type ComposeFile } from '@/lib/mastodon/compose-file';
 import {
+  CHECKS,
   chooseVersion,
   describeEnvFile,
   diagnoseConfig,
@@ -665,5 +666,18 @@ describe('the probe URLs of the dashboard', () => {
 
   it('says nothing of probe URLs when none is configured', () => {
     expect(diagnoseConfig({}).filter((finding) => finding.id.startsWith('probe-url'))).toEqual([]);
+  });
+});
+
+describe('the registry of checks', () => {
+  it('names each check once; without an env file its key checks skip, the compose checks still run', () => {
+    expect(new Set(CHECKS.map((check) => check.name)).size).toBe(CHECKS.length);
+    const ids = diagnoseConfig({ envProblem: 'no file', compose: compose44(), version: version('4.4.22') }).map(
+      (finding) => finding.id,
+    );
+    expect(
+      ids.filter((id) => /^(required|smtp|local-domain|media|redis-namespace|db-host|env-file-not)/.test(id)),
+    ).toEqual([]);
+    expect(ids).toEqual(expect.arrayContaining(['env-missing', 'sidekiq-healthcheck-ok', 'version-known']));
   });
 });

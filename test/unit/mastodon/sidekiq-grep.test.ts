@@ -8,6 +8,7 @@ import {
   STALE_SIDEKIQ_HEALTHCHECK_ID,
   summariseFindings,
 } from '@/lib/mastodon/log-recognisers';
+import { grepFor, parseSidekiqGrep, sidekiqMajorOf, sidekiqMajorOfText } from '@/lib/mastodon/sidekiq-grep';
 import { diagnoseSidekiqHealth, parseHealthcheckGrep } from '@/lib/mastodon/sidekiq-health-check';
 import { parseMastodonVersion, type MastodonVersion } from '@/lib/mastodon/version';
 
@@ -134,5 +135,22 @@ describe('every user of the sidekiq grep reads one compose file alike', () => {
     expect(verdicts.doctor).toEqual({ reads, stale });
     expect(verdicts.health).toEqual({ reads, stale });
     expect(verdicts.logs).toEqual({ reads, stale });
+  });
+});
+
+describe('sidekiq-grep: the grep text and the Sidekiq major', () => {
+  it('writes the grep as the official file does, and reads it back', () => {
+    expect(grepFor(8)).toBe('[s]idekiq\\ 8');
+    expect(grepFor('any')).toBe('[s]idekiq\\ [0-9]');
+    expect(parseSidekiqGrep(`ps aux | grep '${grepFor(7)}' || false`)).toEqual({ grep: '[s]idekiq\\ 7', major: 7 });
+    expect(parseSidekiqGrep(`ps aux | grep '${grepFor('any')}'`)?.major).toBe('any');
+  });
+
+  it('takes the major from a Sidekiq version text, and only from one', () => {
+    expect(sidekiqMajorOfText('8.0.9')).toBe(8);
+    expect(sidekiqMajorOfText('7.3')).toBe(7);
+    expect(sidekiqMajorOfText('latest')).toBeUndefined();
+    expect(sidekiqMajorOfText(undefined)).toBeUndefined();
+    expect(sidekiqMajorOf(v('4.4.4'))).toBe(7);
   });
 });
