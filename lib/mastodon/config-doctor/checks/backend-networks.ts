@@ -1,5 +1,5 @@
 /** db and redis only on internal networks, as the official compose file keeps them. */
-import { type DoctorCheck, type DoctorContext } from '../check';
+import type { DoctorCheck, DoctorContext } from '../check';
 import { isBackend } from '../compose-view';
 import type { Finding } from '../types';
 import { list } from '../words';

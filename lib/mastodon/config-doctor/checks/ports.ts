@@ -1,6 +1,6 @@
 /** Published ports: none for db and redis, loopback only for the rest. */
 import type { ComposePort } from '../../compose-file';
-import { type DoctorCheck, type DoctorContext } from '../check';
+import type { DoctorCheck, DoctorContext } from '../check';
 import { isBackend } from '../compose-view';
 import type { Finding } from '../types';
 import { plural } from '../words';

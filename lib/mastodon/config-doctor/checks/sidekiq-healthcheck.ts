@@ -11,7 +11,7 @@ import {
 } from '../../sidekiq-grep';
 import { officialSidekiqGreps } from '../../version-facts';
 import type { MastodonVersion } from '../../version';
-import { type DoctorCheck, type DoctorContext } from '../check';
+import type { DoctorCheck, DoctorContext } from '../check';
 import { serviceNamed } from '../compose-view';
 import type { Finding, FindingId, Severity } from '../types';
 import { composeImageVersion } from '../versions';
