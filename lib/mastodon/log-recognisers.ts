@@ -6,15 +6,8 @@
  * Patterns must not use the g or y flags (RegExp.test would then keep state between lines).
  */
 
-import {
-  describeSteps,
-  grepMajors,
-  grepMatchesMajor,
-  MINOR_FACTS,
-  PATCH_FACTS,
-  sidekiqGrepTarget,
-  since,
-} from './version-facts';
+import { grepFindsMajor, grepFor, sidekiqMajorOfText, type SidekiqGrep } from './sidekiq-grep';
+import { describeSteps, MINOR_FACTS, PATCH_FACTS, since } from './version-facts';
 
 export type LogSeverity = 'error' | 'warning' | 'info';
 
@@ -37,13 +30,19 @@ export interface LogRecogniser {
   burstSeconds?: number;
 }
 
+/** One pattern matching any of the given ones, so that a long alternation can be written over several lines. */
+function anyOf(...patterns: RegExp[]): RegExp {
+  return new RegExp(patterns.map((pattern) => `(?:${pattern.source})`).join('|'));
+}
+
 export const LOG_RECOGNISERS: readonly LogRecogniser[] = [
   {
     id: 'media-eacces',
     title: 'Media folder not writable',
     pattern: /Errno::EACCES\b.*\bpublic\/system\b/,
     diagnosis:
-      'Mastodon (uid 991) cannot write to public/system, so uploads, avatars and headers fail: Docker created the bind-mounted folder as root. The fix gives it to 991:991.',
+      'Mastodon (uid 991) cannot write to public/system, so uploads, avatars and headers fail: Docker created ' +
+      'the bind-mounted folder as root. The fix gives it to 991:991.',
     fix: { label: 'Fix media permissions', href: '/media' },
     severity: 'error',
   },
@@ -52,7 +51,8 @@ export const LOG_RECOGNISERS: readonly LogRecogniser[] = [
     title: 'tmp folder not writable',
     pattern: /Errno::EACCES\b.*\/mastodon\/tmp\b/,
     diagnosis:
-      'Mastodon cannot write to /opt/mastodon/tmp (the newer images need it owned by 991): something mounted or changed it as root. On the host, chown -R 991:991 the mounted folder, or remove the mount.',
+      'Mastodon cannot write to /opt/mastodon/tmp (the newer images need it owned by 991): something mounted ' +
+      'or changed it as root. On the host, chown -R 991:991 the mounted folder, or remove the mount.',
     severity: 'error',
   },
   {
@@ -60,7 +60,8 @@ export const LOG_RECOGNISERS: readonly LogRecogniser[] = [
     title: 'Database refused the login',
     pattern: /password authentication failed for user|no pg_hba\.conf entry for host/,
     diagnosis:
-      "PostgreSQL refused Mastodon's login: DB_USER / DB_PASS in .env.production do not match the database's role, or pg_hba.conf does not allow this host.",
+      "PostgreSQL refused Mastodon's login: DB_USER / DB_PASS in .env.production do not match the database's " +
+      'role, or pg_hba.conf does not allow this host.',
     severity: 'error',
   },
   {
@@ -68,16 +69,20 @@ export const LOG_RECOGNISERS: readonly LogRecogniser[] = [
     title: 'Database host not found',
     pattern: /could not translate host name "[^"]*" to address|getaddrinfo (?:ENOTFOUND|EAI_AGAIN) db\b/,
     diagnosis:
-      'Mastodon cannot resolve DB_HOST: the db container is not running, or is not on the same compose network (internal_network), or DB_HOST names another host.',
+      'Mastodon cannot resolve DB_HOST: the db container is not running, or is not on the same compose ' +
+      'network (internal_network), or DB_HOST names another host.',
     severity: 'error',
   },
   {
     id: 'postgres-refused',
     title: 'Database unreachable',
-    pattern:
-      /\bPG::ConnectionBad\b|\bActiveRecord::ConnectionNotEstablished\b|could not connect to server|connection to server (?:at|on socket) .* failed|\bECONNREFUSED \S+:5432\b/,
+    pattern: anyOf(
+      /\bPG::ConnectionBad\b|\bActiveRecord::ConnectionNotEstablished\b|could not connect to server/,
+      /connection to server (?:at|on socket) .* failed|\bECONNREFUSED \S+:5432\b/,
+    ),
     diagnosis:
-      'Mastodon cannot connect to PostgreSQL: the db container is down or restarting, or DB_HOST / DB_PORT in .env.production point elsewhere. Check the db container first.',
+      'Mastodon cannot connect to PostgreSQL: the db container is down or restarting, or DB_HOST / DB_PORT in ' +
+      '.env.production point elsewhere. Check the db container first.',
     severity: 'error',
   },
   {
@@ -85,16 +90,20 @@ export const LOG_RECOGNISERS: readonly LogRecogniser[] = [
     title: 'Redis refused the login',
     pattern: /\bNOAUTH Authentication required\b|\bWRONGPASS\b/,
     diagnosis:
-      "Redis refused Mastodon's login: REDIS_PASSWORD (or the password in REDIS_URL) does not match Redis's requirepass.",
+      "Redis refused Mastodon's login: REDIS_PASSWORD (or the password in REDIS_URL) does not match Redis's " +
+      'requirepass.',
     severity: 'error',
   },
   {
     id: 'redis-unreachable',
     title: 'Redis unreachable',
-    pattern:
-      /\bRedis(?:Client)?::CannotConnectError\b|Error connecting to Redis|\bECONNREFUSED \S+:6379\b|getaddrinfo (?:ENOTFOUND|EAI_AGAIN) redis\b/,
+    pattern: anyOf(
+      /\bRedis(?:Client)?::CannotConnectError\b|Error connecting to Redis|\bECONNREFUSED \S+:6379\b/,
+      /getaddrinfo (?:ENOTFOUND|EAI_AGAIN) redis\b/,
+    ),
     diagnosis:
-      'Mastodon cannot connect to Redis: the redis container is down or restarting, or REDIS_HOST / REDIS_PORT / REDIS_URL point elsewhere. Sidekiq and streaming stop working until it is back.',
+      'Mastodon cannot connect to Redis: the redis container is down or restarting, or REDIS_HOST / ' +
+      'REDIS_PORT / REDIS_URL point elsewhere. Sidekiq and streaming stop working until it is back.',
     severity: 'error',
   },
   {
@@ -102,7 +111,8 @@ export const LOG_RECOGNISERS: readonly LogRecogniser[] = [
     title: 'Another server said 429',
     pattern: /returned code 429\b/,
     diagnosis:
-      'A remote server rate-limited this one (429) during a delivery or fetch; Sidekiq retries later. Many at once mean a large fan-out to that server, not a fault here.',
+      'A remote server rate-limited this one (429) during a delivery or fetch; Sidekiq retries later. Many at ' +
+      'once mean a large fan-out to that server, not a fault here.',
     severity: 'info',
     burstSeconds: 60,
   },
@@ -111,7 +121,9 @@ export const LOG_RECOGNISERS: readonly LogRecogniser[] = [
     title: 'Too many requests (429)',
     pattern: /Rate limit hit \(throttle\)|\bstatus=429\b|\bToo many requests\b/,
     diagnosis:
-      'Mastodon answered 429 "Too many requests" (Rack::Attack): a client went over a limit such as 300 unauthenticated API calls in 5 min per IP. A burst from one address is one misbehaving client; from everyone at once, the proxy may be hiding the real client IPs.',
+      'Mastodon answered 429 "Too many requests" (Rack::Attack): a client went over a limit such as 300 ' +
+      'unauthenticated API calls in 5 min per IP. A burst from one address is one misbehaving client; from ' +
+      'everyone at once, the proxy may be hiding the real client IPs.',
     severity: 'warning',
     burstSeconds: 60,
   },
@@ -120,14 +132,18 @@ export const LOG_RECOGNISERS: readonly LogRecogniser[] = [
     title: 'Blocked IP refused',
     pattern: /Rate limit hit \(blocklist\)/,
     diagnosis:
-      'A request from an address on the server’s IP block list (Moderation → IP rules, “no access”) was refused with 403.',
+      'A request from an address on the server’s IP block list (Moderation → IP rules, “no access”) was ' +
+      'refused with 403.',
     severity: 'info',
   },
   {
     id: 'active-record-encryption-missing',
     title: 'Encryption keys missing',
     pattern: /Mastodon now requires that these variables are set|Missing Active Record encryption credential/,
-    diagnosis: `Mastodon ${since('activeRecordEncryptionRequired', true)} and later do not boot without ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY, _KEY_DERIVATION_SALT and _PRIMARY_KEY in .env.production. Generate them with docker compose run --rm web bin/rails db:encryption:init and add all three.`,
+    diagnosis:
+      `Mastodon ${since('activeRecordEncryptionRequired', true)} and later do not boot without ` +
+      `ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY, _KEY_DERIVATION_SALT and _PRIMARY_KEY in .env.production. ` +
+      `Generate them with docker compose run --rm web bin/rails db:encryption:init and add all three.`,
     severity: 'error',
   },
   {
@@ -135,14 +151,18 @@ export const LOG_RECOGNISERS: readonly LogRecogniser[] = [
     title: 'SECRET_KEY_BASE missing',
     pattern: /Missing `secret_key_base`|key not found: "SECRET_KEY_BASE"/,
     diagnosis:
-      'Mastodon does not boot without SECRET_KEY_BASE in .env.production. Generate one with docker compose run --rm web bundle exec rails secret; never change it on a running server (it signs every session).',
+      'Mastodon does not boot without SECRET_KEY_BASE in .env.production. Generate one with docker compose ' +
+      'run --rm web bundle exec rails secret; never change it on a running server (it signs every session).',
     severity: 'error',
   },
   {
     id: 'otp-secret-missing',
     title: 'OTP_SECRET missing',
     pattern: /key not found: "OTP_SECRET"/,
-    diagnosis: `Mastodon before ${since('otpSecretRequired', false)} does not boot without OTP_SECRET in .env.production (${since('otpSecretRequired', false)} dropped it, but its migration from older versions still reads it once). Restore the old value if you have it: two-factor secrets are encrypted with it.`,
+    diagnosis:
+      `Mastodon before ${since('otpSecretRequired', false)} does not boot without OTP_SECRET in .env.production ` +
+      `(${since('otpSecretRequired', false)} dropped it, but its migration from older versions still reads it ` +
+      `once). Restore the old value if you have it: two-factor secrets are encrypted with it.`,
     severity: 'error',
   },
   {
@@ -150,33 +170,45 @@ export const LOG_RECOGNISERS: readonly LogRecogniser[] = [
     title: 'Required setting missing',
     pattern: /key not found: "[A-Z][A-Z0-9_]*" \(KeyError\)|KeyError: key not found: "[A-Z][A-Z0-9_]*"/,
     diagnosis:
-      'Mastodon stopped at boot: the environment variable named in the line is required and missing from .env.production.',
+      'Mastodon stopped at boot: the environment variable named in the line is required and missing from ' +
+      '.env.production.',
     severity: 'error',
   },
   {
     id: 'redis-namespace-unsupported',
     title: 'REDIS_NAMESPACE no longer allowed',
     pattern: /REDIS_NAMESPACE environment variable is no longer supported/,
-    diagnosis: `Mastodon ${since('redisNamespace', 'refused')} and later refuse to boot while REDIS_NAMESPACE is set. Migrate the namespaced keys (github.com/mastodon/redis_namespace_migration), then remove REDIS_NAMESPACE from .env.production.`,
+    diagnosis:
+      `Mastodon ${since('redisNamespace', 'refused')} and later refuse to boot while REDIS_NAMESPACE is set. ` +
+      `Migrate the namespaced keys (github.com/mastodon/redis_namespace_migration), then remove REDIS_NAMESPACE ` +
+      `from .env.production.`,
     severity: 'error',
   },
   {
     id: 'redis-namespace-deprecated',
     title: 'REDIS_NAMESPACE deprecated',
     pattern: /REDIS_NAMESPACE environment variable is deprecated/,
-    diagnosis: `REDIS_NAMESPACE still works on this version, but ${since('redisNamespace', 'refused')} and later refuse to boot with it: migrate the keys (github.com/mastodon/redis_namespace_migration) before upgrading.`,
+    diagnosis:
+      `REDIS_NAMESPACE still works on this version, but ${since('redisNamespace', 'refused')} and later refuse ` +
+      `to boot with it: migrate the keys (github.com/mastodon/redis_namespace_migration) before upgrading.`,
     severity: 'warning',
   },
   {
     id: 'sidekiq-booting',
     title: 'Sidekiq started',
     pattern: /\bBooting Sidekiq \d+\.\d+/,
-    diagnosis: `Sidekiq booted (its version is in the line). The compose health check greps for the Sidekiq major version ('[s]idekiq\\ N': ${describeSteps(PATCH_FACTS.officialSidekiqGrep, (grep) => grep)}; Sidekiq ${describeSteps(MINOR_FACTS.sidekiqMajor, String)}); a mismatch shows sidekiq unhealthy while it works.`,
+    diagnosis:
+      `Sidekiq booted (its version is in the line). The compose health check greps for the Sidekiq major ` +
+      `version ('[s]idekiq\\ N': ${describeSteps(PATCH_FACTS.officialSidekiqGrep, (grep) => grep)}; Sidekiq ` +
+      `${describeSteps(MINOR_FACTS.sidekiqMajor, String)}); a mismatch shows sidekiq unhealthy while it works.`,
     severity: 'info',
   },
 ];
 
-/** The derived finding when the booted Sidekiq and the health check's grep disagree (not a line pattern, so not in the table). */
+/**
+ * The derived finding when the booted Sidekiq and the health check's grep disagree (not a line pattern, so not in the
+ * table).
+ */
 export const STALE_SIDEKIQ_HEALTHCHECK_ID = 'sidekiq-healthcheck-stale';
 
 export function recogniseLine(text: string): LogRecogniser | undefined {
@@ -195,24 +227,9 @@ export function lineLevel(line: { stream: 'stdout' | 'stderr'; text: string }, r
   return line.stream === 'stderr' ? 'stderr' : 'normal';
 }
 
-/** What the sidekiq container's health check greps for: a major version, or any ('[0-9]'). */
-export interface SidekiqHealthcheck {
-  grep: string;
-  /** One major, any ('[0-9]'), or a set such as `[78]` (version-facts officialSidekiqGrep). */
-  major: number | 'any' | readonly number[];
-}
-
-/** Reads the grep out of compose's sidekiq health check (`ps aux | grep '[s]idekiq\ 6' || false`). */
-export function parseSidekiqHealthcheck(test: readonly string[] | undefined): SidekiqHealthcheck | undefined {
-  const command = (test ?? []).join(' ');
-  const target = sidekiqGrepTarget(command);
-  const majors = target === undefined ? undefined : grepMajors(target);
-  if (majors === undefined) return undefined;
-  return {
-    grep: `[s]idekiq\\ ${target}`,
-    major: majors === 'any' || majors.length > 1 || !/^\d+$/.test(target ?? '') ? majors : majors[0]!,
-  };
-}
+/** What the sidekiq container's health check greps for, read by the one grep reader (sidekiq-grep.ts). */
+export type SidekiqHealthcheck = SidekiqGrep;
+export { parseHealthcheckTestGrep as parseSidekiqHealthcheck } from './sidekiq-grep';
 
 export interface LogFinding {
   id: string;
@@ -291,13 +308,16 @@ export function summariseFindings(
       : {}),
   }));
   const check = context.sidekiqHealthcheck;
-  const bootedMajor = sidekiq ? Number(sidekiq.version.split('.')[0]) : undefined;
-  const checkMajors = check === undefined ? undefined : typeof check.major === 'number' ? [check.major] : check.major;
-  if (sidekiq && check && checkMajors && bootedMajor !== undefined && !grepMatchesMajor(checkMajors, bootedMajor)) {
+  const bootedMajor = sidekiqMajorOfText(sidekiq?.version);
+  if (sidekiq && check && bootedMajor !== undefined && !grepFindsMajor(check, bootedMajor)) {
     findings.push({
       id: STALE_SIDEKIQ_HEALTHCHECK_ID,
       title: 'Health check looks for another Sidekiq',
-      diagnosis: `Sidekiq ${sidekiq.version} runs, but the compose health check greps for '${check.grep}', so Docker calls sidekiq unhealthy while it works (an old docker-compose.yml with a newer image). Change the sidekiq healthcheck to grep '[s]idekiq\\ ${bootedMajor}', or '[s]idekiq\\ [0-9]' for any version, and recreate the container.`,
+      diagnosis:
+        `Sidekiq ${sidekiq.version} runs, but the compose health check greps for '${check.grep}', so Docker ` +
+        `calls sidekiq unhealthy while it works (an old docker-compose.yml with a newer image). Change the ` +
+        `sidekiq healthcheck to grep '${grepFor(bootedMajor)}', or '${grepFor('any')}' for any version, and ` +
+        `recreate the container.`,
       severity: 'warning',
       count: 1,
       ...(sidekiq.at ? { firstAt: sidekiq.at, lastAt: sidekiq.at } : {}),

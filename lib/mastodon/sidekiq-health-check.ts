@@ -3,53 +3,49 @@ import 'server-only';
 import { dockerCalls } from '../docker/client';
 import type { ContainerView } from '../docker/types';
 import { parseMastodonVersion, type MastodonVersion } from './version';
-import { factsFor, grepMajors, sidekiqGrepTarget } from './version-facts';
+import {
+  grepFindsMajor,
+  grepFor,
+  grepMajorList,
+  healthcheckTestCommand,
+  parseSidekiqGrep,
+  sidekiqMajorOf,
+  sidekiqMajorOfText,
+  type SidekiqGrep,
+  type SidekiqMajor,
+} from './sidekiq-grep';
 
 /**
- * The stale Sidekiq health check (shared/reference/mastodon.md §3, §12.7). The official compose file checks
- * sidekiq with `ps aux | grep '[s]idekiq\ N'`, N being the Sidekiq major of that Mastodon release
- * (version-facts: sidekiqMajor, officialSidekiqGrep). Upgrade the image without the compose file and Docker calls a working Sidekiq
- * "unhealthy" for ever (mastodon/mastodon#34879, #34935). Redis tells the truth: a live heartbeat. The
- * diagnosis is pure; only `readHealthcheckGreps` asks Docker, and only for the containers in doubt.
+ * The stale Sidekiq health check. The official docker-compose.yml checks sidekiq with
+ * `ps aux | grep '[s]idekiq\ N'`, N being the Sidekiq major of that Mastodon release (version-facts.ts:
+ * sidekiqMajor, officialSidekiqGrep, each row citing the release it was read from). Upgrade the image without the
+ * compose file and Docker calls a working Sidekiq "unhealthy" for ever (mastodon/mastodon#34879, #34935). Redis
+ * tells the truth: a live heartbeat. The grep is read by sidekiq-grep.ts, as everywhere else. The diagnosis is
+ * pure; only `readHealthcheckGreps` asks Docker, and only for the containers in doubt.
  */
 
-export type SidekiqMajor = 6 | 7 | 8;
-
-/** The Sidekiq major an official image of this Mastodon version ships. */
-export function sidekiqMajorOf(version: MastodonVersion): SidekiqMajor {
-  return factsFor(version).sidekiqMajor;
-}
-
-/** What a container's health check looks for, without its text (a check may carry anything; only this leaves the server). */
-export type HealthcheckGrep =
-  | { kind: 'major'; major: number }
-  /** A set such as `[78]` (one release's official compose file: version-facts officialSidekiqGrep). */
-  | { kind: 'majors'; majors: readonly number[] }
-  | { kind: 'any-major' }
-  | { kind: 'other' }
-  | { kind: 'none' };
+/**
+ * What a container's health check looks for, without its text (a check may carry anything; only this leaves the
+ * server): the Sidekiq grep (sidekiq-grep.ts), another command, or no check.
+ */
+export type HealthcheckGrep = ({ kind: 'grep' } & SidekiqGrep) | { kind: 'other' } | { kind: 'none' };
 
 /** Reads Config.Healthcheck.Test (["CMD-SHELL", "…"], ["CMD", …], ["NONE"]). */
 export function parseHealthcheckGrep(test: readonly string[] | undefined): HealthcheckGrep {
-  if (!test || test.length === 0 || test[0] === 'NONE') return { kind: 'none' };
-  const command = test[0] === 'CMD-SHELL' || test[0] === 'CMD' ? test.slice(1).join(' ') : test.join(' ');
-  const target = sidekiqGrepTarget(command);
-  const majors = target === undefined ? undefined : grepMajors(target);
-  if (majors === undefined) return { kind: 'other' };
-  if (majors === 'any') return { kind: 'any-major' };
-  return majors.length === 1 && /^\d+$/.test(target ?? '')
-    ? { kind: 'major', major: majors[0]! }
-    : { kind: 'majors', majors };
+  const command = healthcheckTestCommand(test);
+  if (command === undefined) return { kind: 'none' };
+  const grep = parseSidekiqGrep(command);
+  return grep ? { kind: 'grep', ...grep } : { kind: 'other' };
 }
 
 /** The shell command the container runs (after Compose's YAML has turned `\ ` into a space). */
 export function healthcheckCommand(major: SidekiqMajor | 'any'): string {
-  return `ps aux | grep '[s]idekiq ${major === 'any' ? '[0-9]' : major}' || false`;
+  return `ps aux | grep '${grepFor(major).replace('\\ ', ' ')}' || false`;
 }
 
 /** The `test:` line for docker-compose.yml, written as the official file writes it. */
 export function healthcheckLine(major: SidekiqMajor | 'any'): string {
-  return `test: ['CMD-SHELL', "ps aux | grep '[s]idekiq\\ ${major === 'any' ? '[0-9]' : major}' || false"]`;
+  return `test: ['CMD-SHELL', "ps aux | grep '${grepFor(major)}' || false"]`;
 }
 
 export interface LiveHeartbeat {
@@ -75,12 +71,18 @@ export interface SidekiqHealthFix {
   line?: string;
   /** The version-agnostic line, which survives the next major bump. */
   agnosticLine: string;
-  /** How to apply it: Compose recreates the container with the new check (Sidekiq restarts; queued jobs wait in Redis). */
+  /**
+   * How to apply it: Compose recreates the container with the new check (Sidekiq restarts; queued jobs wait in
+   * Redis).
+   */
   apply: string;
 }
 
 export interface SidekiqHealthDiagnosis {
-  /** stale_check: the check greps an older Sidekiq major; check_fails_while_alive: unhealthy for another reason while Sidekiq beats. */
+  /**
+   * stale_check: the check greps an older Sidekiq major; check_fails_while_alive: unhealthy for another reason
+   * while Sidekiq beats.
+   */
   kind: 'stale_check' | 'check_fails_while_alive';
   /** confirmed: the check's own text was read; likely: inferred from the silent failing probe. */
   certainty: 'confirmed' | 'likely';
@@ -115,17 +117,12 @@ export function containersInDoubt(
   return heartbeats.length === 0 ? [] : unhealthySidekiqs(containers);
 }
 
-function majorOfText(text: string | undefined): number | undefined {
-  const match = /^(\d+)\./.exec(text ?? '');
-  return match ? Number(match[1]) : undefined;
-}
-
 function imageMajor(input: SidekiqHealthInput, tagVersion: MastodonVersion | undefined): number | undefined {
   const version = tagVersion ?? input.version;
   if (version) return sidekiqMajorOf(version);
   // No version in the tag (e.g. `latest`): the heartbeats say what runs, when they agree.
   const majors = new Set(
-    input.heartbeats.map((beat) => majorOfText(beat.version)).filter((major) => major !== undefined),
+    input.heartbeats.map((beat) => sidekiqMajorOfText(beat.version)).filter((major) => major !== undefined),
   );
   return majors.size === 1 ? [...majors][0] : undefined;
 }
@@ -189,17 +186,20 @@ export function diagnoseSidekiqHealth(input: SidekiqHealthInput): SidekiqHealthD
       `In docker-compose.yml, replace the test line under ${service} → healthcheck with the one below, then run ` +
       `\`docker compose up -d ${service}\` (it recreates the container with the new check; queued jobs wait in Redis).`;
 
-    const checkMajors = check?.kind === 'major' ? [check.major] : check?.kind === 'majors' ? check.majors : undefined;
-    if (checkMajors && expected !== undefined && !checkMajors.includes(expected)) {
+    const grep = check?.kind === 'grep' ? check : undefined;
+    const checkSidekiqMajor = typeof grep?.major === 'number' ? { checkSidekiqMajor: grep.major } : {};
+    const checkMajors = grep ? grepMajorList(grep) : undefined;
+    if (grep && checkMajors && checkMajors !== 'any' && expected !== undefined && !grepFindsMajor(grep, expected)) {
       return {
         ...base,
         kind: 'stale_check',
         certainty: 'confirmed',
-        ...(check?.kind === 'major' ? { checkSidekiqMajor: check.major } : {}),
+        ...checkSidekiqMajor,
         message:
-          `Docker calls ${service} unhealthy, but ${alive}. Its health check greps the process list for Sidekiq ${checkMajors.join(' or ')}, ` +
-          `while ${imageText} ships Sidekiq ${expected}: the check can never pass. This happens when the image is upgraded but ` +
-          `docker-compose.yml is not. ${howToFix}`,
+          `Docker calls ${service} unhealthy, but ${alive}. ` +
+          `Its health check greps the process list for Sidekiq ${checkMajors.join(' or ')}, ` +
+          `while ${imageText} ships Sidekiq ${expected}: the check can never pass. ` +
+          `This happens when the image is upgraded but docker-compose.yml is not. ${howToFix}`,
         fix,
       };
     }
@@ -209,27 +209,28 @@ export function diagnoseSidekiqHealth(input: SidekiqHealthInput): SidekiqHealthD
         kind: 'stale_check',
         certainty: 'likely',
         message:
-          `Docker calls ${service} unhealthy, but ${alive}. The check's probe exits 1 and prints nothing, which is what the ` +
-          `official check (\`grep '[s]idekiq\\ N'\`) does when it greps for an older Sidekiq major than ` +
+          `Docker calls ${service} unhealthy, but ${alive}. ` +
+          `The check's probe exits 1 and prints nothing, which is what the official check ` +
+          `(\`grep '[s]idekiq\\ N'\`) does when it greps for an older Sidekiq major than ` +
           `${expected === undefined ? 'the one in the image' : `the image's Sidekiq ${expected}`}. ${howToFix}`,
         fix,
       };
     }
+    const shipped =
+      typeof grep?.major === 'number' && expected === grep.major ? ', which is what the image ships,' : '';
     const why =
-      check?.kind === 'major'
-        ? `Its health check greps for Sidekiq ${check.major}${expected === check.major ? ', which is what the image ships,' : ''} and still fails.`
-        : check?.kind === 'majors'
-          ? `Its health check greps for Sidekiq ${check.majors.join(' or ')} and still fails.`
-          : check?.kind === 'any-major'
-            ? 'Its health check greps for any Sidekiq major and still fails.'
-            : check?.kind === 'other'
-              ? 'Its health check is not the official Sidekiq grep.'
-              : '';
+      checkMajors === 'any'
+        ? 'Its health check greps for any Sidekiq major and still fails.'
+        : checkMajors
+          ? `Its health check greps for Sidekiq ${checkMajors.join(' or ')}${shipped} and still fails.`
+          : check?.kind === 'other'
+            ? 'Its health check is not the official Sidekiq grep.'
+            : '';
     return {
       ...base,
       kind: 'check_fails_while_alive',
       certainty: check ? 'confirmed' : 'likely',
-      ...(check?.kind === 'major' ? { checkSidekiqMajor: check.major } : {}),
+      ...checkSidekiqMajor,
       message: `Docker calls ${service} unhealthy, but ${alive}. ${why} ${describeProbe(first)}`
         .replace(/\s+/g, ' ')
         .trim(),

@@ -147,7 +147,7 @@ describe('the test bed’s own projects', () => {
 describe('broken variants in a scratch directory, checked against the running containers', () => {
   const write = (dir: string, name: string, text: string) => writeFileSync(path.join(dir, name), text);
 
-  it('mdother’s running 4.4.4 decides, although the compose file says latest: REDIS_NAMESPACE and a socket DB_HOST are errors', async () => {
+  it('the running 4.4.4 decides over a latest tag: REDIS_NAMESPACE and a socket DB_HOST are errors', async () => {
     const dir = mkdtempSync(path.join(scratch, 'broken-'));
     write(
       dir,
@@ -182,7 +182,10 @@ describe('broken variants in a scratch directory, checked against the running co
     const html = renderToString(createElement(DoctorPanel, { initial: result }));
     expect(html).toContain('data-testid="doctor-summary" data-problems="3" data-warnings="1"');
     expect(html).toMatch(
-      /data-testid="doctor-group-error".*data-id="redis-namespace-set" data-severity="error" data-key="REDIS_NAMESPACE"/,
+      new RegExp(
+        'data-testid="doctor-group-error".*' +
+          'data-id="redis-namespace-set" data-severity="error" data-key="REDIS_NAMESPACE"',
+      ),
     );
     expect(html).not.toContain('doctor_test_namespace');
     expect(html).not.toContain('/var/run/postgresql');
@@ -201,7 +204,8 @@ describe('broken variants in a scratch directory, checked against the running co
     const panel = data(await run('mddoctornone', dir));
     expect(panel.version).toBe('4.5.15');
     expect(panel.findings.find((f) => f.id === 'version-known')?.why).toBe(
-      'The version comes from the image of web in docker-compose.yml (no web or sidekiq container in project mddoctornone).',
+      'The version comes from the image of web in docker-compose.yml (no web or sidekiq container in project ' +
+        'mddoctornone).',
     );
     expect(outline(panel.findings.filter((f) => f.severity !== 'ok'))).toEqual([
       'warning sidekiq-healthcheck-mismatch @sidekiq',
@@ -223,10 +227,12 @@ describe('broken variants in a scratch directory, checked against the running co
       'warning compose-invalid',
     ]);
     expect(panel.findings.find((f) => f.id === 'compose-invalid')?.why).toBe(
-      'compose.yaml, line 3: indentation uses a tab; YAML allows only spaces. The checks that compare the env file with the compose services were skipped.',
+      'compose.yaml, line 3: indentation uses a tab; YAML allows only spaces. The checks that compare the env ' +
+        'file with the compose services were skipped.',
     );
     expect(panel.findings.find((f) => f.id === 'env-missing')?.why).toBe(
-      `${path.join(dir, '.env.production')} does not exist. Every container of the official setup reads its settings from it.`,
+      `${path.join(dir, '.env.production')} does not exist. Every container of the official setup reads its ` +
+        `settings from it.`,
     );
     // The running mdtest containers still give the version.
     expect(panel.version).toBe('4.3.17');

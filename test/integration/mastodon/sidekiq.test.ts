@@ -133,7 +133,8 @@ async function anchorOf(layout: Layout): Promise<number> {
   const anchor = await (await redisDb(layout.db)).get(ANCHOR_KEY);
   if (!anchor)
     throw new Error(
-      `${ANCHOR_KEY} missing in db ${layout.db}: the test bed's Redis is not seeded (node scripts/testbed/seed/redis.mjs)`,
+      `${ANCHOR_KEY} missing in db ${layout.db}: the test bed's Redis is not seeded (node ` +
+        `scripts/testbed/seed/redis.mjs)`,
     );
   return Number(anchor);
 }
@@ -232,7 +233,7 @@ afterAll(async () => {
 }, 60_000);
 
 describe('Sidekiq from Redis, in the three seeded layouts', () => {
-  it('plain (Mastodon 4.4.4, Sidekiq 7, float seconds): sizes, latencies, counters, sets, the process, and the missing fasp queue', async () => {
+  it('plain (4.4.4, Sidekiq 7, float seconds): sizes, latencies, counters, sets, process, missing fasp', async () => {
     await configure({
       COMPOSE_PROJECT: testbed.otherProject,
       MASTODON_DIR: path.join(projectsDir, testbed.otherProject),
@@ -266,7 +267,7 @@ describe('Sidekiq from Redis, in the three seeded layouts', () => {
     expect(data.healthChecks).toEqual([]);
   });
 
-  it('sidekiq8 (Mastodon 4.5, integer milliseconds) through SIDEKIQ_REDIS_*, which the main REDIS_* does not reach', async () => {
+  it('sidekiq8 (4.5, integer milliseconds) through SIDEKIQ_REDIS_*, which REDIS_* does not reach', async () => {
     await configure({
       COMPOSE_PROJECT: FIXED_PROJECT,
       // A main Redis that does not exist: only SIDEKIQ_REDIS_* may be used.
@@ -338,7 +339,7 @@ describe('REDIS_NAMESPACE, by version', () => {
   });
 });
 
-describe('processes that stopped, odd jobs, and queues nobody works (keys of this test, under a namespace of its own)', () => {
+describe('stopped processes, odd jobs, queues nobody works (keys of this test, in a namespace of its own)', () => {
   const ns = `mdsq_scratch_${process.pid}`;
   let redis: Redis;
   const written: string[] = [];
@@ -431,7 +432,7 @@ describe('processes that stopped, odd jobs, and queues nobody works (keys of thi
 });
 
 describe('the stale compose health check', () => {
-  it('Docker calls a Sidekiq 8 container unhealthy, Redis shows it alive: the check greps 6, and the fix greps 8', async () => {
+  it('Docker calls Sidekiq 8 unhealthy, Redis shows it alive: the check greps 6, the fix greps 8', async () => {
     await configure({
       COMPOSE_PROJECT: STALE_PROJECT,
       SIDEKIQ_REDIS_URL: `redis://:${encodeURIComponent(REDIS_PARTS.password)}@${REDIS_PARTS.host}:${REDIS_PARTS.port}/${LAYOUTS.sidekiq8.db}`,

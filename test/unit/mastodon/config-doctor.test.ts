@@ -4,16 +4,17 @@ import { describe, expect, it } from 'vitest';
 
 import { parseComposeFile, type ComposeFile } from '@/lib/mastodon/compose-file';
 import {
+  CHECKS,
   chooseVersion,
   describeEnvFile,
   diagnoseConfig,
-  sidekiqMajor,
   summarizeFindings,
   summaryLine,
   type DoctorInput,
   type Finding,
 } from '@/lib/mastodon/config-doctor';
 import type { RunningVersion } from '@/lib/mastodon/running-version';
+import { sidekiqMajorOf } from '@/lib/mastodon/sidekiq-grep';
 import { parseMastodonVersion, type MastodonVersion } from '@/lib/mastodon/version';
 import { officialSidekiqGreps } from '@/lib/mastodon/version-facts';
 
@@ -152,7 +153,8 @@ describe('the config doctor, case by case', () => {
     const mounted = parseComposeFile(
       fixture('v4.3').replace(
         '      - ./public/system:/mastodon/public/system\n\n  streaming',
-        '      - ./public/system:/mastodon/public/system\n      - /var/run/postgresql:/var/run/postgresql\n\n  streaming',
+        '      - ./public/system:/mastodon/public/system\n      - /var/run/postgresql:/var/run/postgresql\n\n ' +
+          ' streaming',
       ),
     );
     const env = STOCK_43.replace('DB_HOST=db', 'DB_HOST=/var/run/postgresql');
@@ -282,7 +284,7 @@ describe('the config doctor, case by case', () => {
     expectNoValues(findings, STOCK_44);
   });
 
-  it("7b. 4.5.0's own compose file greps '[s]idekiq\\ [78]' and 4.5.1+ '\\ 8': both are right for 4.5 (issue 16)", () => {
+  it("7b. 4.5.0's compose file greps '[s]idekiq\\ [78]', 4.5.1+ '\\ 8': both right for 4.5", () => {
     const v450 = parseComposeFile(
       fixture('v4.5').replaceAll(':v4.5.15', ':v4.5.0').replace('[s]idekiq\\ 8', '[s]idekiq\\ [78]'),
     );
@@ -300,7 +302,7 @@ describe('the config doctor, case by case', () => {
     );
   });
 
-  it('6b. CACHE_REDIS_USER / SIDEKIQ_REDIS_USER and the Sentinel keys: ignored before 4.3, recognised from 4.3 (issue 16)', () => {
+  it('6b. CACHE_REDIS_USER / SIDEKIQ_REDIS_USER and the Sentinel keys: ignored before 4.3, read from 4.3', () => {
     const compose42 = parseComposeFile(
       fixture('v4.0').replace(/image: tootsuite\/mastodon/g, 'image: ghcr.io/mastodon/mastodon:v4.2.8'),
     );
@@ -312,7 +314,9 @@ describe('the config doctor, case by case', () => {
       title: 'Mastodon 4.2.8 ignores CACHE_REDIS_USER',
     });
     expect(ignored.why).toContain('from 4.3.0 on');
-    const env43 = `${STOCK_44}\nOTP_SECRET=${'b'.repeat(128)}\nREDIS_SENTINEL_MASTER=mymaster\nREDIS_SENTINELS=10.0.0.1:26379,10.0.0.2\n`;
+    const env43 =
+      `${STOCK_44}\nOTP_SECRET=${'b'.repeat(128)}\n` +
+      'REDIS_SENTINEL_MASTER=mymaster\nREDIS_SENTINELS=10.0.0.1:26379,10.0.0.2\n';
     const findings43 = diagnose({ env: env43, compose: compose43() });
     expect(find(findings43, 'redis-sentinel-set')).toMatchObject({ severity: 'info', key: 'REDIS_SENTINEL_MASTER' });
     expect(findings43.some((f) => f.id === 'redis-user-ignored')).toBe(false);
@@ -356,7 +360,9 @@ describe('the config doctor, case by case', () => {
   });
 
   it('9. media: S3 complete, S3 incomplete, an unclear S3_ENABLED, and local disk without the volume', () => {
-    const s3 = `${STOCK_44.replace('S3_ENABLED=false', 'S3_ENABLED=true')}S3_BUCKET=sentinel-bucket\nAWS_ACCESS_KEY_ID=SENTINEL-AKID\nAWS_SECRET_ACCESS_KEY=SENTINEL-SAK\n`;
+    const s3 =
+      STOCK_44.replace('S3_ENABLED=false', 'S3_ENABLED=true') +
+      'S3_BUCKET=sentinel-bucket\nAWS_ACCESS_KEY_ID=SENTINEL-AKID\nAWS_SECRET_ACCESS_KEY=SENTINEL-SAK\n';
     const complete = diagnose({ env: s3, compose: compose44() });
     expect(problems(complete)).toEqual([]);
     expect(outline(complete)).toContain('info media-s3 S3_ENABLED');
@@ -418,8 +424,10 @@ describe('the config doctor, case by case', () => {
     // db on a network web does not join.
     const apart = parseComposeFile(
       fixture('v4.4').replace(
-        '  db:\n    restart: always\n    image: postgres:14-alpine\n    shm_size: 256mb\n    networks:\n      - internal_network',
-        '  db:\n    restart: always\n    image: postgres:14-alpine\n    shm_size: 256mb\n    networks:\n      - db_network',
+        '  db:\n    restart: always\n    image: postgres:14-alpine\n    shm_size: 256mb\n    networks:\n      ' +
+          '- internal_network',
+        '  db:\n    restart: always\n    image: postgres:14-alpine\n    shm_size: 256mb\n    networks:\n      ' +
+          '- db_network',
       ),
     );
     expect(problems(diagnose({ env: STOCK_44, compose: apart }))).toEqual([
@@ -500,7 +508,9 @@ describe('the config doctor, case by case', () => {
   });
 
   it('14. the shape of the env file: malformed lines, duplicates; values set in environment: of web win', () => {
-    const env = `${STOCK_44.replace('DB_HOST=db', 'DB_HOST=/var/run/postgresql')}this line is SENTINEL-not-a-pair\nSMTP_PORT=465\n`;
+    const env =
+      `${STOCK_44.replace('DB_HOST=db', 'DB_HOST=/var/run/postgresql')}this line is ` +
+      `SENTINEL-not-a-pair\nSMTP_PORT=465\n`;
     const withOverride = parseComposeFile(
       fixture('v4.4').replace(
         '    env_file: .env.production\n    command: bundle exec puma',
@@ -613,7 +623,7 @@ describe('versions', () => {
     ['4.5.0', 8],
     ['4.6.5', 8],
   ])('Mastodon %s ships Sidekiq %i', (text, major) => {
-    expect(sidekiqMajor(version(text))).toBe(major);
+    expect(sidekiqMajorOf(version(text))).toBe(major);
   });
 });
 
@@ -627,7 +637,8 @@ describe('the probe URLs of the dashboard', () => {
           url: 'http://127.0.0.1:3000',
           container: 'mastodon-web-1',
           mismatch:
-            'it names port 3000, but mastodon-web-1 listens on 127.0.0.1:3300 (BIND=127.0.0.1, PORT=3300) on the host network',
+            'it names port 3000, but mastodon-web-1 listens on 127.0.0.1:3300 (BIND=127.0.0.1, PORT=3300) on ' +
+            'the host network',
           discovered: 'http://127.0.0.1:3300',
         },
         {
@@ -655,5 +666,18 @@ describe('the probe URLs of the dashboard', () => {
 
   it('says nothing of probe URLs when none is configured', () => {
     expect(diagnoseConfig({}).filter((finding) => finding.id.startsWith('probe-url'))).toEqual([]);
+  });
+});
+
+describe('the registry of checks', () => {
+  it('names each check once; without an env file its key checks skip, the compose checks still run', () => {
+    expect(new Set(CHECKS.map((check) => check.name)).size).toBe(CHECKS.length);
+    const ids = diagnoseConfig({ envProblem: 'no file', compose: compose44(), version: version('4.4.22') }).map(
+      (finding) => finding.id,
+    );
+    expect(
+      ids.filter((id) => /^(required|smtp|local-domain|media|redis-namespace|db-host|env-file-not)/.test(id)),
+    ).toEqual([]);
+    expect(ids).toEqual(expect.arrayContaining(['env-missing', 'sidekiq-healthcheck-ok', 'version-known']));
   });
 });

@@ -11,31 +11,38 @@ import {
 
 /**
  * Lines as Mastodon, Rails, Ruby, libpq, the redis gems, Sidekiq and the streaming server print them
- * (shared/reference/mastodon.md §3, §4, §8, §9; Mastodon's initializers; the test bed's stand-ins).
+ * (Mastodon's config/initializers, the gems' error classes, and the test bed's stand-ins in
+ * scripts/testbed/images/standins).
  */
 const SAMPLES: [id: string, line: string][] = [
   // The web stand-in, verbatim (scripts/testbed/images/standins/web).
   [
     'media-eacces',
-    "[68d5771a-fe31-4b6e-a56f-bcdbee5a5960] method=PATCH path=/api/v1/accounts/update_credentials format=html controller=Api::V1::Accounts::CredentialsController action=update status=500 error='Errno::EACCES: Permission denied @ dir_s_mkdir - /opt/mastodon/public/system/accounts' duration=41.72 view=0.00 db=3.18",
+    '[68d5771a-fe31-4b6e-a56f-bcdbee5a5960] method=PATCH path=/api/v1/accounts/update_credentials format=html ' +
+      "controller=Api::V1::Accounts::CredentialsController action=update status=500 error='Errno::EACCES: " +
+      "Permission denied @ dir_s_mkdir - /opt/mastodon/public/system/accounts' duration=41.72 view=0.00 db=3.18",
   ],
   [
     'media-eacces',
-    '[68d5771a-fe31-4b6e-a56f-bcdbee5a5960] Errno::EACCES (Permission denied @ dir_s_mkdir - /opt/mastodon/public/system/accounts):',
+    '[68d5771a-fe31-4b6e-a56f-bcdbee5a5960] Errno::EACCES (Permission denied @ dir_s_mkdir - ' +
+      '/opt/mastodon/public/system/accounts):',
   ],
   [
     'media-eacces',
-    'Errno::EACCES: Permission denied @ rb_sysopen - /mastodon/public/system/cache/media_attachments/files/111/222/333/original/a1b2.png',
+    'Errno::EACCES: Permission denied @ rb_sysopen - /mastodon/public/system/cache/media_attachments/files/' +
+      '111/222/333/original/a1b2.png',
   ],
   ['tmp-eacces', 'Errno::EACCES: Permission denied @ rb_sysopen - /opt/mastodon/tmp/pids/server.pid'],
   ['postgres-auth', 'PG::ConnectionBad: FATAL:  password authentication failed for user "mastodon"'],
   [
     'postgres-auth',
-    'ActiveRecord::ConnectionNotEstablished: connection to server at "172.18.0.2", port 5432 failed: FATAL:  password authentication failed for user "postgres"',
+    'ActiveRecord::ConnectionNotEstablished: connection to server at "172.18.0.2", port 5432 failed: FATAL:  ' +
+      'password authentication failed for user "postgres"',
   ],
   [
     'postgres-auth',
-    'FATAL:  no pg_hba.conf entry for host "172.18.0.5", user "mastodon", database "mastodon_production", no encryption',
+    'FATAL:  no pg_hba.conf entry for host "172.18.0.5", user "mastodon", database "mastodon_production", no ' +
+      'encryption',
   ],
   [
     'postgres-host-unknown',
@@ -46,7 +53,8 @@ const SAMPLES: [id: string, line: string][] = [
   ['postgres-refused', 'PG::ConnectionBad: connection to server at "172.18.0.2", port 5432 failed: Connection refused'],
   [
     'postgres-refused',
-    '[5a1c] ActiveRecord::ConnectionNotEstablished (connection to server at "db" (172.18.0.2), port 5432 failed: Connection refused',
+    '[5a1c] ActiveRecord::ConnectionNotEstablished (connection to server at "db" (172.18.0.2), port 5432 ' +
+      'failed: Connection refused',
   ],
   [
     'postgres-refused',
@@ -59,7 +67,8 @@ const SAMPLES: [id: string, line: string][] = [
   ['redis-unreachable', 'RedisClient::CannotConnectError: Connection refused - connect(2) for 172.18.0.3:6379'],
   [
     'redis-unreachable',
-    '2026-11-26T16:31:53.000Z pid=7 tid=1 ERROR: Error fetching job: Error connecting to Redis on localhost:6379 (Errno::ECONNREFUSED)',
+    '2026-11-26T16:31:53.000Z pid=7 tid=1 ERROR: Error fetching job: Error connecting to Redis on ' +
+      'localhost:6379 (Errno::ECONNREFUSED)',
   ],
   ['redis-unreachable', '[ioredis] Unhandled error event: Error: connect ECONNREFUSED 172.18.0.3:6379'],
   ['redis-unreachable', 'Error: getaddrinfo ENOTFOUND redis'],
@@ -67,18 +76,21 @@ const SAMPLES: [id: string, line: string][] = [
   ['rate-limited', '[b2c1] Rate limit hit (throttle): 203.0.113.7 GET /api/v1/timelines/public?local=true'],
   [
     'rate-limited',
-    '[b2c1] method=POST path=/api/v1/statuses format=json controller=Api::V1::StatusesController action=create status=429 duration=3.10 view=0.31 db=0.80',
+    '[b2c1] method=POST path=/api/v1/statuses format=json controller=Api::V1::StatusesController ' +
+      'action=create status=429 duration=3.10 view=0.31 db=0.80',
   ],
   ['rate-limited', '{"error":"Too many requests"}'],
   ['ip-blocked', '[b2c1] Rate limit hit (blocklist): 198.51.100.9 GET /api/v1/instance'],
   ['active-record-encryption-missing', 'Mastodon now requires that these variables are set:'],
   [
     'active-record-encryption-missing',
-    'ActiveRecord::Encryption::Errors::Configuration: Missing Active Record encryption credential: active_record_encryption.primary_key',
+    'ActiveRecord::Encryption::Errors::Configuration: Missing Active Record encryption credential: ' +
+      'active_record_encryption.primary_key',
   ],
   [
     'secret-key-base-missing',
-    "Missing `secret_key_base` for 'production' environment, set this string with `bin/rails credentials:edit` (ArgumentError)",
+    "Missing `secret_key_base` for 'production' environment, set this string with `bin/rails " +
+      'credentials:edit` (ArgumentError)',
   ],
   [
     'secret-key-base-missing',
@@ -104,20 +116,24 @@ const SAMPLES: [id: string, line: string][] = [
   // The sidekiq stand-in, verbatim.
   [
     'sidekiq-booting',
-    '2026-11-26T16:31:53.000Z pid=7 tid=1 INFO: Booting Sidekiq 6.5.12 with Sidekiq::RedisConnection::RedisAdapter options {:url=>"redis://:REDACTED@127.0.0.1:56379/0"}',
+    '2026-11-26T16:31:53.000Z pid=7 tid=1 INFO: Booting Sidekiq 6.5.12 with ' +
+      'Sidekiq::RedisConnection::RedisAdapter options {:url=>"redis://:REDACTED@127.0.0.1:56379/0"}',
   ],
   [
     'sidekiq-booting',
-    '2026-11-26T16:31:53.000Z pid=7 tid=1 INFO: Booting Sidekiq 7.3.9 with Sidekiq::RedisConnection::RedisAdapter options {}',
+    '2026-11-26T16:31:53.000Z pid=7 tid=1 INFO: Booting Sidekiq 7.3.9 with ' +
+      'Sidekiq::RedisConnection::RedisAdapter options {}',
   ],
 ];
 
 const ORDINARY = [
-  '[11049f8b-d06b-4dfe-b219-ed7e792c8d4c] method=GET path=/health format=*/* controller=HealthController action=show status=200 duration=0.31 view=0.12',
+  '[11049f8b-d06b-4dfe-b219-ed7e792c8d4c] method=GET path=/health format=*/* controller=HealthController ' +
+    'action=show status=200 duration=0.31 view=0.12',
   '[11049f8b] method=GET path=/api/v1/timelines/home format=json status=200 duration=429.10 view=42.9',
   '[11049f8b] method=GET path=/api/v1/accounts/4290 status=404 duration=1.0',
   '2026-11-26T16:31:53.000Z pid=7 tid=1 INFO: Starting processing, hit Ctrl-C to stop',
-  '2026-11-26T16:31:53.000Z pid=7 tid=1 INFO: Running in ruby 3.3.5 (2024-09-03 revision ef084cc8f4) +YJIT [x86_64-linux]',
+  '2026-11-26T16:31:53.000Z pid=7 tid=1 INFO: Running in ruby 3.3.5 (2024-09-03 revision ef084cc8f4) +YJIT ' +
+    '[x86_64-linux]',
   '2026-11-26 16:31:53.123 UTC [1] LOG:  database system is ready to accept connections',
   '1:M 26 Nov 2026 16:31:53.000 * Ready to accept connections tcp',
   'Puma starting in single mode...',
@@ -157,7 +173,7 @@ describe('LOG_RECOGNISERS', () => {
     expect(LOG_RECOGNISERS.filter((r) => r.fix).map((r) => r.id)).toEqual(['media-eacces']);
   });
 
-  it('puts specific rows before general ones: a password failure is not "unreachable", OTP_SECRET is not a generic key', () => {
+  it('puts specific rows first: a password failure is not "unreachable", OTP_SECRET is not a generic key', () => {
     const ids = LOG_RECOGNISERS.map((r) => r.id);
     expect(ids.indexOf('postgres-auth')).toBeLessThan(ids.indexOf('postgres-refused'));
     expect(ids.indexOf('postgres-host-unknown')).toBeLessThan(ids.indexOf('postgres-refused'));
@@ -209,7 +225,8 @@ describe('parseSidekiqHealthcheck', () => {
     expect(
       parseSidekiqHealthcheck([
         'CMD-SHELL',
-        "if [ -e /tmp/unhealthy ]; then echo 'unhealthy: /tmp/unhealthy present'; exit 1; fi; ps aux | grep '[s]idekiq\\ 7' || false",
+        "if [ -e /tmp/unhealthy ]; then echo 'unhealthy: /tmp/unhealthy present'; exit 1; fi; ps aux | grep " +
+          "'[s]idekiq\\ 7' || false",
       ]),
     ).toEqual({ grep: '[s]idekiq\\ 7', major: 7 });
     expect(parseSidekiqHealthcheck(['CMD-SHELL', "ps aux | grep '[s]idekiq\\ [0-9]' || false"])).toEqual({
@@ -218,11 +235,13 @@ describe('parseSidekiqHealthcheck', () => {
     });
   });
 
-  it("reads 4.5.0's '[s]idekiq\\ [78]' as Sidekiq 7 or 8, so a booted Sidekiq 8 is not called stale (issue 16)", () => {
+  it("reads 4.5.0's '[s]idekiq\\ [78]' as Sidekiq 7 or 8, so a booted Sidekiq 8 is not called stale", () => {
     const check = parseSidekiqHealthcheck(['CMD-SHELL', "ps aux | grep '[s]idekiq\\ [78]' || false"]);
     expect(check).toEqual({ grep: '[s]idekiq\\ [78]', major: [7, 8] });
     const boot = (major: number) => ({
-      text: `2026-11-26T16:31:53.000Z pid=7 tid=1 INFO: Booting Sidekiq ${major}.0.9 with Sidekiq::RedisConnection::RedisAdapter options {}`,
+      text:
+        `2026-11-26T16:31:53.000Z pid=7 tid=1 INFO: Booting Sidekiq ${major}.0.9 with ` +
+        `Sidekiq::RedisConnection::RedisAdapter options {}`,
     });
     expect(summariseFindings([boot(8)], { sidekiqHealthcheck: check! }).map((f) => f.id)).not.toContain(
       STALE_SIDEKIQ_HEALTHCHECK_ID,
@@ -285,7 +304,9 @@ describe('summariseFindings', () => {
   it('says so when the booted Sidekiq is not what the health check greps for', () => {
     const boot = {
       at: at(0),
-      text: '2026-11-26T16:31:53.000Z pid=7 tid=1 INFO: Booting Sidekiq 7.3.9 with Sidekiq::RedisConnection::RedisAdapter options {}',
+      text:
+        '2026-11-26T16:31:53.000Z pid=7 tid=1 INFO: Booting Sidekiq 7.3.9 with ' +
+        'Sidekiq::RedisConnection::RedisAdapter options {}',
     };
     const stale = summariseFindings([boot], { sidekiqHealthcheck: { grep: '[s]idekiq\\ 6', major: 6 } });
     expect(stale.map((f) => f.id)).toEqual([STALE_SIDEKIQ_HEALTHCHECK_ID, 'sidekiq-booting']);

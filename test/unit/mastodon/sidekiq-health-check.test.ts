@@ -7,10 +7,10 @@ import {
   healthcheckCommand,
   healthcheckLine,
   parseHealthcheckGrep,
-  sidekiqMajorOf,
   type HealthcheckGrep,
   type LiveHeartbeat,
 } from '@/lib/mastodon/sidekiq-health-check';
+import { sidekiqMajorOf, type SidekiqGrepMajor } from '@/lib/mastodon/sidekiq-grep';
 import { parseMastodonVersion, type MastodonVersion } from '@/lib/mastodon/version';
 
 const v = (text: string) => parseMastodonVersion(text) as MastodonVersion;
@@ -36,7 +36,12 @@ function sidekiq(overrides: Partial<ContainerView> = {}): ContainerView {
 }
 
 const BEAT: LiveHeartbeat = { hostname: '5c1f0e2a9b7d', beatAgeSeconds: 3.2, version: '8.0.9' };
-const checks = (grep: HealthcheckGrep, id = ID) => new Map([[id, grep]]);
+const checks = (check: HealthcheckGrep, id = ID) => new Map([[id, check]]);
+const grep = (target: string, major: SidekiqGrepMajor): HealthcheckGrep => ({
+  kind: 'grep',
+  grep: `[s]idekiq\\ ${target}`,
+  major,
+});
 
 describe('the Sidekiq major per Mastodon version', () => {
   it.each([
@@ -68,24 +73,21 @@ describe('the corrected check', () => {
   });
 
   it('reads back as what it greps for', () => {
-    expect(parseHealthcheckGrep(['CMD-SHELL', healthcheckCommand(8)])).toEqual({ kind: 'major', major: 8 });
-    expect(parseHealthcheckGrep(['CMD-SHELL', healthcheckCommand('any')])).toEqual({ kind: 'any-major' });
+    expect(parseHealthcheckGrep(['CMD-SHELL', healthcheckCommand(8)])).toEqual(grep('8', 8));
+    expect(parseHealthcheckGrep(['CMD-SHELL', healthcheckCommand('any')])).toEqual(grep('[0-9]', 'any'));
   });
 });
 
 describe('parseHealthcheckGrep: Config.Healthcheck.Test', () => {
   it.each<[readonly string[] | undefined, HealthcheckGrep]>([
-    [['CMD-SHELL', "ps aux | grep '[s]idekiq 6' || false"], { kind: 'major', major: 6 }],
+    [['CMD-SHELL', "ps aux | grep '[s]idekiq 6' || false"], grep('6', 6)],
     // As `docker run --health-cmd` keeps it (no YAML): the backslash stays; grep reads `\ ` as a space.
-    [['CMD-SHELL', "ps aux | grep '[s]idekiq\\ 7' || false"], { kind: 'major', major: 7 }],
-    [
-      ['CMD-SHELL', "if [ -e /tmp/unhealthy ]; then exit 1; fi; ps aux | grep '[s]idekiq\\ 6' || false"],
-      { kind: 'major', major: 6 },
-    ],
-    [['CMD-SHELL', "ps aux | grep '[s]idekiq [0-9]' || false"], { kind: 'any-major' }],
-    // The official 4.5.0 compose file (issue 16): Sidekiq 7 or 8.
-    [['CMD-SHELL', "ps aux | grep '[s]idekiq\\ [78]' || false"], { kind: 'majors', majors: [7, 8] }],
-    [['CMD-SHELL', "ps aux | grep -E '[s]idekiq\\s\\d'"], { kind: 'any-major' }],
+    [['CMD-SHELL', "ps aux | grep '[s]idekiq\\ 7' || false"], grep('7', 7)],
+    [['CMD-SHELL', "if [ -e /tmp/unhealthy ]; then exit 1; fi; ps aux | grep '[s]idekiq\\ 6' || false"], grep('6', 6)],
+    [['CMD-SHELL', "ps aux | grep '[s]idekiq [0-9]' || false"], grep('[0-9]', 'any')],
+    // The official 4.5.0 compose file (mastodon/mastodon v4.5.0 docker-compose.yml): Sidekiq 7 or 8.
+    [['CMD-SHELL', "ps aux | grep '[s]idekiq\\ [78]' || false"], grep('[78]', [7, 8])],
+    [['CMD-SHELL', "ps aux | grep -E '[s]idekiq\\s\\d'"], grep('\\d', 'any')],
     [['CMD', 'pgrep', '-f', 'sidekiq'], { kind: 'other' }],
     [['NONE'], { kind: 'none' }],
     [[], { kind: 'none' }],
@@ -100,7 +102,7 @@ describe('diagnoseSidekiqHealth', () => {
     const [diagnosis, ...rest] = diagnoseSidekiqHealth({
       containers: [sidekiq()],
       heartbeats: [BEAT],
-      checks: checks({ kind: 'major', major: 6 }),
+      checks: checks(grep('6', 6)),
     });
     expect(rest).toEqual([]);
     expect(diagnosis).toMatchObject({
@@ -127,7 +129,7 @@ describe('diagnoseSidekiqHealth', () => {
     const [diagnosis] = diagnoseSidekiqHealth({
       containers: [sidekiq({ imageTag: 'v4.4.4' })],
       heartbeats: [BEAT],
-      checks: checks({ kind: 'major', major: 6 }),
+      checks: checks(grep('6', 6)),
     });
     expect(diagnosis?.fix?.line).toBe(healthcheckLine(7));
   });
@@ -147,7 +149,7 @@ describe('diagnoseSidekiqHealth', () => {
     const [diagnosis] = diagnoseSidekiqHealth({
       containers: [sidekiq({ imageTag: 'latest' })],
       heartbeats: [BEAT],
-      checks: checks({ kind: 'major', major: 7 }),
+      checks: checks(grep('7', 7)),
     });
     expect(diagnosis).toMatchObject({
       kind: 'stale_check',
@@ -162,7 +164,7 @@ describe('diagnoseSidekiqHealth', () => {
       containers: [sidekiq({ imageTag: 'latest' })],
       heartbeats: [{ hostname: 'x', beatAgeSeconds: 1 }],
       version: v('4.4.4'),
-      checks: checks({ kind: 'major', major: 6 }),
+      checks: checks(grep('6', 6)),
     });
     expect(diagnosis).toMatchObject({ kind: 'stale_check', imageSidekiqMajor: 7, fix: { line: healthcheckLine(7) } });
   });
@@ -186,7 +188,7 @@ describe('diagnoseSidekiqHealth', () => {
     const [diagnosis] = diagnoseSidekiqHealth({
       containers: [container],
       heartbeats: [BEAT],
-      checks: checks({ kind: 'major', major: 8 }),
+      checks: checks(grep('8', 8)),
     });
     expect(diagnosis).toMatchObject({ kind: 'check_fails_while_alive', certainty: 'confirmed', checkSidekiqMajor: 8 });
     expect(diagnosis?.fix).toBeUndefined();
@@ -207,15 +209,15 @@ describe('diagnoseSidekiqHealth', () => {
         ?.kind,
     ).toBe('check_fails_while_alive');
     expect(
-      diagnoseSidekiqHealth({ containers: [sidekiq()], heartbeats: [BEAT], checks: checks({ kind: 'any-major' }) })[0]
+      diagnoseSidekiqHealth({ containers: [sidekiq()], heartbeats: [BEAT], checks: checks(grep('[0-9]', 'any')) })[0]
         ?.kind,
     ).toBe('check_fails_while_alive');
   });
 
   it('says nothing without a live heartbeat: then Docker may well be right', () => {
-    expect(
-      diagnoseSidekiqHealth({ containers: [sidekiq()], heartbeats: [], checks: checks({ kind: 'major', major: 6 }) }),
-    ).toEqual([]);
+    expect(diagnoseSidekiqHealth({ containers: [sidekiq()], heartbeats: [], checks: checks(grep('6', 6)) })).toEqual(
+      [],
+    );
     expect(containersInDoubt([sidekiq()], [])).toEqual([]);
   });
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 
-import type { ContainerView } from '@/lib/docker/types';
 import {
   decideNamespace,
   epochToMs,
@@ -12,7 +11,7 @@ import {
   sidekiqWarnings,
   utcDay,
   type SidekiqProcess,
-} from '@/lib/mastodon/sidekiq';
+} from '@/lib/mastodon/sidekiq-report';
 import { parseMastodonVersion, type MastodonVersion } from '@/lib/mastodon/version';
 
 const v = (text: string) => parseMastodonVersion(text) as MastodonVersion;
@@ -122,7 +121,7 @@ describe('required queues and Mastodon’s process check', () => {
     expect(missingQueues(required, [])).toEqual(required);
   });
 
-  it('orders Mastodon’s queues by weight, others after by name, without duplicates (Sidekiq 6 repeats weighted queues)', () => {
+  it('orders queues by weight, others after by name, no duplicates (Sidekiq 6 repeats weighted queues)', () => {
     expect(orderQueues(['zz', 'scheduler', 'default', 'default', 'default', 'ingress', 'aa', 'push', 'fasp'])).toEqual([
       'default',
       'push',
