@@ -56,7 +56,7 @@ describe('DockerLogDecoder, multiplexed (no TTY)', () => {
     expect(feed(new DockerLogDecoder(false), multiplexed, [multiplexed.length])).toEqual(expected);
   });
 
-  it('gives the same lines however the chunks fall: inside a header, inside a payload, inside a UTF-8 character', () => {
+  it('gives the same lines however chunks fall: inside a header, a payload, a UTF-8 character', () => {
     const umlaut = multiplexed.indexOf(Buffer.from('ü'));
     const splits = [[3], [8], [9], [20, 40, 5], [umlaut + 1], [multiplexed.length - 2]];
     for (const sizes of splits) expect(feed(new DockerLogDecoder(false), multiplexed, sizes)).toEqual(expected);
