@@ -66,7 +66,7 @@ export const EXEC_PROGRAMS = {
   },
   /** The media fix (shared/reference/security.md §5.3). */
   chown: { runsAs: ['root'] },
-  /** The media folder's size, always under timeout(1) (lib/mastodon/storage.ts). */
+  /** The media folder's size, always under timeout(1) (lib/mastodon/storage/media-folder.ts). */
   du: { runsAs: ['image'] },
   /** The running version, when the instance API does not answer: only Mastodon's version.rb, nothing else. */
   cat: {

@@ -10,6 +10,7 @@ import { AppError } from '../errors';
 import type { JobProgress } from '../jobs/types';
 import { recentMediaErrors } from './media-log-evidence';
 import { MASTODON_MEDIA_PATH, MASTODON_MEDIA_PATHS, type MastodonMediaPath } from './media-path';
+import { objectStorageEnabledIn } from './object-storage';
 import {
   DEFAULT_MEDIA_OWNER,
   formatOwner,
@@ -93,8 +94,7 @@ async function findWeb(): Promise<WebTarget> {
   // docker inspect shows the declared destination (/mastodon/public/system through the image's symlink).
   const mount = (info.Mounts ?? []).find((m) => (MASTODON_MEDIA_PATHS as readonly string[]).includes(m.Destination));
   const path = MASTODON_MEDIA_PATHS.find((p) => p === mount?.Destination) ?? MASTODON_MEDIA_PATH;
-  // Only this one variable is read from the container's environment; the rest (secrets) stays here.
-  const s3Enabled = (info.Config?.Env ?? []).some((entry) => /^S3_ENABLED=true$/i.test(entry));
+  const s3Enabled = objectStorageEnabledIn(info.Config?.Env);
   const tty = info.Config?.Tty === true;
   return { view, path, ...(mount?.Source ? { hostPath: mount.Source } : {}), s3Enabled, tty };
 }

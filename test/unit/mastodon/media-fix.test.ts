@@ -154,6 +154,13 @@ describe('diagnoseMediaPermissions', () => {
     expect(evidence.log).toMatchObject({ at: '2025-03-01T10:00:00.500Z', count: 1 });
   });
 
+  it('takes S3_ENABLED exactly as Mastodon does: only "true" moves uploads to object storage', async () => {
+    state.env = ['S3_ENABLED=TRUE'];
+    expect((await diagnoseMediaPermissions()).evidence.s3Enabled).toBe(false);
+    state.env = ['S3_ENABLED=true'];
+    expect((await diagnoseMediaPermissions()).evidence.s3Enabled).toBe(true);
+  });
+
   it('reads the EACCES line from Docker frames: split by a stdout frame, after a daemon error frame', async () => {
     const frame = (stream: 1 | 2 | 3, text: string) => {
       const payload = Buffer.from(text);
