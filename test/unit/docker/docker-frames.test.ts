@@ -4,18 +4,12 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { DockerFrameReader, type DockerStreamPiece } from '@/lib/docker/log-decoder';
 
+import { dockerFrame as frame } from '../../support/docker-frame';
+
 /*
  * The framing shared by the log follow and exec (lib/docker/log-decoder.ts): payloads per stream, however
  * the chunks fall; and execInContainer reading its output through it.
  */
-
-function frame(stream: 1 | 2 | 3, text: string): Buffer {
-  const payload = Buffer.from(text, 'utf8');
-  const header = Buffer.alloc(8);
-  header[0] = stream;
-  header.writeUInt32BE(payload.length, 4);
-  return Buffer.concat([header, payload]);
-}
 
 /** Feeds the bytes in pieces of `size`, and joins consecutive payloads of one stream. */
 function read(reader: DockerFrameReader, bytes: Buffer, size: number): [string, string][] {

@@ -3,13 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DockerLogDecoder, sinceAfter, splitTimestamp } from '@/lib/docker/log-decoder';
 import type { LogLine } from '@/lib/docker/log-types';
 
-function frame(stream: 1 | 2 | 3, text: string | Buffer): Buffer {
-  const payload = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-  const header = Buffer.alloc(8);
-  header[0] = stream;
-  header.writeUInt32BE(payload.length, 4);
-  return Buffer.concat([header, payload]);
-}
+import { dockerFrame as frame } from '../../support/docker-frame';
 
 /** Feeds the bytes in pieces of the given sizes (the last piece takes the rest). */
 function feed(decoder: DockerLogDecoder, bytes: Buffer, sizes: number[]): LogLine[] {

@@ -4,6 +4,8 @@ import type { ExecOptions, ExecResult } from '@/lib/docker/exec';
 import type { ContainerView } from '@/lib/docker/types';
 import type { JobStep } from '@/lib/jobs/types';
 
+import { dockerFrame as frame } from '../../support/docker-frame';
+
 /*
  * The Docker side of the media fix with Docker replaced: which argv runs, as which user, with which timeout,
  * and that nothing privileged runs when the server's finding differs from what the page showed.
@@ -162,12 +164,6 @@ describe('diagnoseMediaPermissions', () => {
   });
 
   it('reads the EACCES line from Docker frames: split by a stdout frame, after a daemon error frame', async () => {
-    const frame = (stream: 1 | 2 | 3, text: string) => {
-      const payload = Buffer.from(text);
-      const header = Buffer.from([stream, 0, 0, 0, 0, 0, 0, 0]);
-      header.writeUInt32BE(payload.length, 4);
-      return Buffer.concat([header, payload]);
-    };
     state.log = Buffer.concat([
       frame(3, 'error from daemon in stream: log file rotated\n'),
       frame(2, '2025-03-01T10:00:00.5Z [x] Errno::EACCES (Permission denied @ dir_s_mkdir - /opt/mastodon/pub'),

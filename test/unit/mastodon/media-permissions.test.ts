@@ -5,18 +5,12 @@ import { decodeWholeLog, findMediaPermissionErrors, isMediaPermissionError } fro
 import { recordCounter } from '@/lib/mastodon/media-permissions';
 import { mediaVerdict, parseId, parseStatOutput, type MediaEvidence } from '@/lib/mastodon/media-verdict';
 
+import { dockerFrame as frame } from '../../support/docker-frame';
+
 const EACCES_LINE = '[0f6c] Errno::EACCES (Permission denied @ dir_s_mkdir - /opt/mastodon/public/system/accounts):';
 const ERROR_FIELD_LINE =
   '[0f6c] method=PATCH path=/api/v1/accounts/update_credentials status=500 ' +
   "error='Errno::EACCES: Permission denied @ dir_s_mkdir - /opt/mastodon/public/system/accounts' duration=41.72";
-
-function frame(stream: 1 | 2 | 3, text: string): Buffer {
-  const payload = Buffer.from(text, 'utf8');
-  const header = Buffer.alloc(8);
-  header[0] = stream;
-  header.writeUInt32BE(payload.length, 4);
-  return Buffer.concat([header, payload]);
-}
 
 function evidence(overrides: Partial<MediaEvidence> = {}): MediaEvidence {
   return {
