@@ -22,7 +22,7 @@ export interface ExecOptions {
   user?: string;
   timeoutMs?: number;
   maxOutputBytes?: number;
-  /** Called with each chunk of stdout as it arrives, for progress. */
+  /** Called with stdout as it arrives (whole UTF-8 characters, however the frames fall), for progress. */
   onStdout?: (chunk: string) => void;
   /** What the command is waiting for, for the timeout message. */
   waitingFor?: string;
