@@ -1,4 +1,4 @@
-import type { MediaDiagnosis } from '@/lib/mastodon/media-permissions';
+import type { MediaDiagnosis } from '@/lib/mastodon/media-verdict';
 import { Badge } from '@/components/ui/badge';
 import { STATUS_WORDS } from './fix-result';
 

@@ -1,4 +1,4 @@
-import type { MediaDiagnosis, MediaFixResult, MediaStatus } from '@/lib/mastodon/media-permissions';
+import type { MediaDiagnosis, MediaFixResult, MediaStatus } from '@/lib/mastodon/media-verdict';
 import type { Tone } from '@/components/containers/format';
 
 export const STATUS_WORDS: Record<MediaStatus, { word: string; tone: Tone }> = {

@@ -10,7 +10,7 @@ import { useJobs } from '@/components/jobs/use-jobs';
 import { ErrorBox } from '@/components/ui/error-box';
 import type { ErrorView } from '@/lib/errors';
 import type { JobView } from '@/lib/jobs/types';
-import type { MediaDiagnosis } from '@/lib/mastodon/media-permissions';
+import type { MediaDiagnosis } from '@/lib/mastodon/media-verdict';
 import { DiagnosisView } from './diagnosis-view';
 import { asFixResult } from './fix-result';
 
@@ -82,7 +82,10 @@ export function MediaPanel({
           testId="media-fix"
           job={job}
           showProgress={false}
-          confirmMessage={`Run "chown -R -h ${owner} -- ${evidence.path}" as root inside ${evidence.container}? Every file and folder under it will belong to ${owner}.`}
+          confirmMessage={
+            `Run "chown -R -h ${owner} -- ${evidence.path}" as root inside ${evidence.container}? ` +
+            `Every file and folder under it will belong to ${owner}.`
+          }
           note={
             <>
               Runs <code>chown -R</code> as root in {evidence.container}; may take minutes on a large media tree.

@@ -8,7 +8,9 @@ import { Badge } from '@/components/ui/badge';
 import { ErrorBox } from '@/components/ui/error-box';
 import { usePanel } from '@/components/ui/use-panel';
 import type { ErrorView } from '@/lib/errors';
-import type { DockerDiskUsage, HostDisk, MediaView } from '@/lib/mastodon/storage';
+import type { DockerDiskUsage } from '@/lib/mastodon/storage/docker-disk-usage';
+import type { HostDisk } from '@/lib/mastodon/storage/host-disk';
+import type { MediaView } from '@/lib/mastodon/storage/media-folder';
 import type { PanelResult } from '@/lib/panels/panel';
 import type { RedisMemoryPart, StoragePanelData } from '@/lib/panels/storage';
 

@@ -2,7 +2,9 @@ import 'server-only';
 
 import { z } from 'zod';
 
-import { fixMediaPermissions, MEDIA_PATHS, type MediaFixResult } from '../mastodon/media-permissions';
+import { MASTODON_MEDIA_PATHS } from '../mastodon/media-path';
+import { fixMediaPermissions } from '../mastodon/media-permissions';
+import type { MediaFixResult } from '../mastodon/media-verdict';
 import type { AdminActionSpec } from './admin-action';
 
 /**
@@ -16,7 +18,7 @@ export const fixMediaPermissionsSchema = z
       .string()
       .max(128)
       .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'Not a container name.'),
-    path: z.enum(MEDIA_PATHS, { message: 'Not a media folder path.' }),
+    path: z.enum(MASTODON_MEDIA_PATHS, { message: 'Not a media folder path.' }),
   })
   .strict();
 

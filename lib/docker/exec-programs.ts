@@ -71,7 +71,7 @@ export const EXEC_PROGRAMS = {
   },
   /** The media fix: `chown -R -h 991:991 -- <media path>` (lib/mastodon/media-permissions.ts). */
   chown: { runsAs: ['root'] },
-  /** The media folder's size, always under timeout(1) (lib/mastodon/storage.ts). */
+  /** The media folder's size, always under timeout(1) (lib/mastodon/storage/media-folder.ts). */
   du: { runsAs: ['image'] },
   /** The running version, when the instance API does not answer: only Mastodon's version.rb, nothing else. */
   cat: {

@@ -1,12 +1,13 @@
 import 'server-only';
 
-import { PassThrough } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 
 import { getConfig } from '../config';
 import { AppError } from '../errors';
 import { dockerCalls } from './client';
 import { dockerUnavailable } from './errors';
 import { execCommandRefusal, execCreateBody, type ExecArgv } from './exec-programs';
+import { DockerFrameReader } from './log-decoder';
 
 export interface ExecResult {
   exitCode: number;
@@ -21,7 +22,7 @@ export interface ExecOptions {
   user?: string;
   timeoutMs?: number;
   maxOutputBytes?: number;
-  /** Called with each chunk of stdout as it arrives, for progress. */
+  /** Called with stdout as it arrives (whole UTF-8 characters, however the frames fall), for progress. */
   onStdout?: (chunk: string) => void;
   /** What the command is waiting for, for the timeout message. */
   waitingFor?: string;
@@ -57,25 +58,26 @@ export async function execInContainer(
     throw dockerUnavailable(error, getConfig().docker);
   }
   const stream = await exec.start({ hijack: true, stdin: false });
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
+  // The exec has no TTY (execCreateBody), so its output arrives in Docker's frames.
+  const frames = new DockerFrameReader(false);
+  const progressText = new StringDecoder('utf8');
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   let bytes = 0;
   let truncated = false;
-  const collect = (target: Buffer[], onChunk?: (chunk: string) => void) => (chunk: Buffer) => {
-    onChunk?.(chunk.toString('utf8'));
-    if (bytes + chunk.length > maxOutputBytes) {
-      truncated = true;
-      return;
+  stream.on('data', (chunk: Buffer) => {
+    for (const { stream: name, payload } of frames.push(chunk)) {
+      if (name === 'stdout' && options.onStdout) options.onStdout(progressText.write(payload));
+      if (bytes + payload.length > maxOutputBytes) {
+        truncated = true;
+        continue;
+      }
+      bytes += payload.length;
+      (name === 'stdout' ? out : err).push(payload);
     }
-    bytes += chunk.length;
-    target.push(chunk);
-  };
-  stdout.on('data', collect(out, options.onStdout));
-  stderr.on('data', collect(err));
-  docker.modem.demuxStream(stream, stdout, stderr);
+  });
 
+  const waitingFor = options.waitingFor ?? `${argv.slice(0, 3).join(' ')} to finish`;
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -91,7 +93,7 @@ export async function execInContainer(
             new AppError(
               'timeout',
               `${argv[0]} did not finish`,
-              `Waited ${Math.round(timeoutMs / 1000)} s for ${options.waitingFor ?? `${argv.slice(0, 3).join(' ')} to finish`}.`,
+              `Waited ${Math.round(timeoutMs / 1000)} s for ${waitingFor}.`,
             ),
           );
         }, timeoutMs);

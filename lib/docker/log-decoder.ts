@@ -1,11 +1,18 @@
 import type { LogLine, LogStreamName } from './log-types';
 
 /**
- * Turns Docker's log bytes into lines, chunk by chunk. A container without a TTY sends frames (an
- * 8-byte header: stream, three zero bytes, big-endian length; then the payload), and a chunk may end
- * anywhere, even inside a header. A TTY container sends raw text, all of it "stdout". Lines are split
- * per stream (a frame may hold several lines or part of one) on bytes, so that a multi-byte character
- * cut by a chunk boundary is decoded whole.
+ * The one decoder of Docker's attach-style streams: container logs (lib/docker/logs.ts, the media
+ * diagnosis's log evidence) and exec output (lib/docker/exec.ts). A container or exec without a TTY sends
+ * frames (an 8-byte header: stream, three zero bytes, big-endian length; then the payload), and a chunk
+ * may end anywhere, even inside a header. With a TTY the bytes are raw text, all of it "stdout".
+ *
+ * Ours rather than docker-modem's `demuxStream`, everywhere: demuxStream reads stream 3 (an error from
+ * the daemon itself, Moby's stdcopy `Systemerr`) as "not multiplexed" and passes everything after it
+ * through as stdout, frames and all; it needs two PassThrough streams per call; and the log follow needs
+ * lines per stream with Docker's timestamps anyway. One framing loop (DockerFrameReader) serves both.
+ *
+ * DockerLogDecoder then splits lines per stream (a frame may hold several lines or part of one) on
+ * bytes, so that a multi-byte character cut by a chunk boundary is decoded whole.
  */
 
 const NEWLINE = 0x0a;
@@ -58,26 +65,23 @@ export function sinceAfter(ts: string): string | undefined {
   return `${total / 1_000_000_000n}.${(total % 1_000_000_000n).toString().padStart(9, '0')}`;
 }
 
-export class DockerLogDecoder {
-  private pending: Buffer = Buffer.alloc(0);
-  private readonly partial = new Map<LogStreamName, Buffer>();
-  private readonly cut = new Map<LogStreamName, LogLine>();
-  private raw: boolean;
-  private readonly maxLineBytes: number;
-  private readonly now: () => Date;
+export interface DockerStreamPiece {
+  stream: LogStreamName;
+  payload: Buffer;
+}
 
-  constructor(tty: boolean, options: DecoderOptions = {}) {
+/** Docker's stream framing only: payloads in order, each with its stream, however the chunks fall. */
+export class DockerFrameReader {
+  private pending: Buffer = Buffer.alloc(0);
+  private raw: boolean;
+
+  constructor(tty: boolean) {
     this.raw = tty;
-    this.maxLineBytes = options.maxLineBytes ?? 16 * 1024;
-    this.now = options.now ?? (() => new Date());
   }
 
-  push(chunk: Buffer): LogLine[] {
-    const lines: LogLine[] = [];
-    if (this.raw) {
-      this.take('stdout', chunk, lines);
-      return lines;
-    }
+  push(chunk: Buffer): DockerStreamPiece[] {
+    if (this.raw) return chunk.length === 0 ? [] : [{ stream: 'stdout', payload: chunk }];
+    const pieces: DockerStreamPiece[] = [];
     const buffer = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     let offset = 0;
     while (buffer.length - offset >= HEADER_BYTES) {
@@ -86,21 +90,45 @@ export class DockerLogDecoder {
         // Not a frame header: the stream is not multiplexed after all. Read the rest as text.
         this.raw = true;
         this.pending = Buffer.alloc(0);
-        this.take('stdout', buffer.subarray(offset), lines);
-        return lines;
+        pieces.push({ stream: 'stdout', payload: buffer.subarray(offset) });
+        return pieces;
       }
       const length = buffer.readUInt32BE(offset + 4);
       if (buffer.length - offset - HEADER_BYTES < length) break;
       // 1 stdout, 2 stderr, 3 an error from the daemon itself (stdcopy's Systemerr); 0 (stdin) cannot occur.
-      this.take(
-        kind === 1 || kind === 0 ? 'stdout' : 'stderr',
-        buffer.subarray(offset + HEADER_BYTES, offset + HEADER_BYTES + length),
-        lines,
-      );
+      const payload = buffer.subarray(offset + HEADER_BYTES, offset + HEADER_BYTES + length);
+      if (length > 0) pieces.push({ stream: kind === 1 || kind === 0 ? 'stdout' : 'stderr', payload });
       offset += HEADER_BYTES + length;
     }
     // Copied, so that a small remainder does not keep a large chunk alive.
     this.pending = Buffer.from(buffer.subarray(offset));
+    return pieces;
+  }
+
+  /** Bytes of a frame that never completed (the stream ended inside it); the reader starts afresh. */
+  end(): number {
+    const left = this.pending.length;
+    this.pending = Buffer.alloc(0);
+    return left;
+  }
+}
+
+export class DockerLogDecoder {
+  private readonly frames: DockerFrameReader;
+  private readonly partial = new Map<LogStreamName, Buffer>();
+  private readonly cut = new Map<LogStreamName, LogLine>();
+  private readonly maxLineBytes: number;
+  private readonly now: () => Date;
+
+  constructor(tty: boolean, options: DecoderOptions = {}) {
+    this.frames = new DockerFrameReader(tty);
+    this.maxLineBytes = options.maxLineBytes ?? 16 * 1024;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  push(chunk: Buffer): LogLine[] {
+    const lines: LogLine[] = [];
+    for (const { stream, payload } of this.frames.push(chunk)) this.take(stream, payload, lines);
     return lines;
   }
 
@@ -112,7 +140,7 @@ export class DockerLogDecoder {
     }
     this.partial.clear();
     this.cut.clear();
-    this.pending = Buffer.alloc(0);
+    this.frames.end();
     return lines;
   }
 

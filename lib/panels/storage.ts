@@ -1,18 +1,15 @@
 import 'server-only';
 
 import { getConfig } from '../config';
+import { readDatabaseSize, type DatabaseSize } from '../mastodon/storage/database-size';
+import { readHostDisk, type HostDisk } from '../mastodon/storage/host-disk';
+import { mediaFolderStatus, type MediaView } from '../mastodon/storage/media-folder';
 import {
   distinctRedisServers,
-  mediaFolderStatus,
-  readDatabaseSize,
-  readHostDisk,
   readRedisMemory,
-  type DatabaseSize,
-  type HostDisk,
-  type MediaView,
   type RedisMemory,
   type RedisServer,
-} from '../mastodon/storage';
+} from '../mastodon/storage/redis-memory';
 import { runPanel, type PanelResult } from './panel';
 
 export interface RedisMemoryPart extends RedisServer {
@@ -30,7 +27,10 @@ export interface StoragePanelData {
 const POSTGRES_PART_MS = 7_000;
 const REDIS_PART_MS = 6_000;
 
-/** Database size, Redis memory (per distinct server), host disk and the media folder. */
+/**
+ * Where Mastodon's bytes are: database size, Redis memory (per distinct server), the host's disk and the
+ * media folder, one file per measurement in lib/mastodon/storage/. Each reading stands alone.
+ */
 export function storagePanel(options: { nowMs?: number } = {}): Promise<PanelResult<StoragePanelData>> {
   const config = getConfig();
   // Influx: /ping then one query; then Docker's df when Telegraf has nothing.

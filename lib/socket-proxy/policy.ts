@@ -202,7 +202,8 @@ interface DiskUsageAnswer {
 /**
  * Docker's /system/df answer cut down to the project: its containers, the images they run and the volumes
  * they mount. The host's other projects stay unseen. LayersSize (all layers of all images) and the build cache
- * have no per-project part, so they are left out; lib/mastodon/storage.ts then adds up the project's images.
+ * have no per-project part, so they are left out; lib/mastodon/storage/docker-disk-usage.ts then adds up
+ * the project's images.
  */
 export function projectDiskUsage(
   answer: unknown,

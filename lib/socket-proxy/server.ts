@@ -45,7 +45,7 @@ const LOOKUP_ANSWER_LIMIT = 4 * 1024 * 1024;
 const EXEC_BODY_LIMIT = 64 * 1024;
 /** A host with thousands of images and volumes answers /system/df with megabytes; past this it is refused. */
 const DF_ANSWER_LIMIT = 32 * 1024 * 1024;
-/** /system/df walks every layer and volume: seconds on a large host (lib/mastodon/storage.ts). */
+/** /system/df walks every layer and volume: seconds on a large host (lib/mastodon/storage/docker-disk-usage.ts). */
 const DF_TIMEOUT_MS = 120_000;
 
 /**

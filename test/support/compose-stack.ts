@@ -1,8 +1,8 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { PassThrough } from 'node:stream';
 
 import Docker from 'dockerode';
 
+import { DockerFrameReader } from '../../lib/docker/log-decoder';
 import { parseYaml, type YamlMapping, type YamlValue } from '../../lib/mastodon/compose-yaml';
 import { readTestbed, type Testbed } from './testbed';
 
@@ -271,12 +271,13 @@ export async function execIn(
     AttachStdin: stdin !== undefined,
   });
   const stream = await exec.start({ hijack: true, stdin: stdin !== undefined });
-  // Docker's 8-byte stream frames, taken apart as lib/docker/exec.ts does.
-  const collected = new PassThrough();
-  let output = '';
-  collected.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  testbedDocker.modem.demuxStream(stream, collected, collected);
+  // Docker's 8-byte stream frames, taken apart as lib/docker/exec.ts does; stdout and stderr in one.
+  const frames = new DockerFrameReader(false);
+  const collected: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => {
+    for (const { payload } of frames.push(chunk)) collected.push(payload);
+  });
   if (stdin !== undefined) stream.end(stdin);
   await new Promise((resolve) => stream.on('end', resolve));
-  return { exitCode: (await exec.inspect()).ExitCode ?? -1, output };
+  return { exitCode: (await exec.inspect()).ExitCode ?? -1, output: Buffer.concat(collected).toString('utf8') };
 }

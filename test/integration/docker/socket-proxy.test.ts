@@ -3,13 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { execCreateBody, type ExecArgv } from '@/lib/docker/exec-programs';
+import { DockerFrameReader } from '@/lib/docker/log-decoder';
 import { createSocketProxy } from '@/lib/socket-proxy/server';
 import { readTestbed } from '../../support/testbed';
 
@@ -89,12 +89,18 @@ describe('the Docker socket proxy, in front of the real Docker daemon', () => {
   ): Promise<{ stdout: string; stderr: string; exitCode: number | null }> {
     const exec = await proxied.getContainer(container).exec(execCreateBody(argv, user));
     const stream = await exec.start({ hijack: true, stdin: false });
-    const output = { stdout: '', stderr: '' };
-    const stdout = new PassThrough().on('data', (chunk: Buffer) => (output.stdout += chunk.toString('utf8')));
-    const stderr = new PassThrough().on('data', (chunk: Buffer) => (output.stderr += chunk.toString('utf8')));
-    proxied.modem.demuxStream(stream, stdout, stderr);
+    // Taken apart by the dashboard's own frame reader, as lib/docker/exec.ts does.
+    const frames = new DockerFrameReader(false);
+    const output = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+    stream.on('data', (chunk: Buffer) => {
+      for (const { stream: name, payload } of frames.push(chunk)) output[name].push(payload);
+    });
     await new Promise((resolve) => stream.on('end', resolve));
-    return { ...output, exitCode: (await exec.inspect()).ExitCode };
+    return {
+      stdout: Buffer.concat(output.stdout).toString('utf8'),
+      stderr: Buffer.concat(output.stderr).toString('utf8'),
+      exitCode: (await exec.inspect()).ExitCode,
+    };
   }
 
   it(

@@ -5,14 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { loadConfig, setConfigForTesting } from '@/lib/config';
 import type { JobStep } from '@/lib/jobs/types';
-import { diagnoseMediaPermissions, fixMediaPermissions, type MediaFixResult } from '@/lib/mastodon/media-permissions';
+import { diagnoseMediaPermissions, fixMediaPermissions } from '@/lib/mastodon/media-permissions';
+import type { MediaFixResult } from '@/lib/mastodon/media-verdict';
 import { readTestbed } from '../../support/testbed';
 
 const run = promisify(execFile);
 const testbed = readTestbed();
 const WEB = `${testbed.project}-web-1`;
 const FOLDER = '/opt/mastodon/public/system';
-// Only this sub-folder is created (and removed) by the test; the folder itself is reset to the test bed's root:root 755.
+// Only this sub-folder is created (and removed) by the test; the folder itself is reset to the test
+// bed's root:root 755.
 const SCRATCH = `${FOLDER}/media-permissions-test`;
 const FILES = 300;
 
@@ -55,7 +57,7 @@ afterAll(async () => {
 });
 
 describe('the media folder of the test bed (root-owned, as Docker creates a bind mount)', () => {
-  it('is diagnosed as owned by 0:0 instead of 991:991, not writable, with the stand-in’s Errno::EACCES line', async () => {
+  it('is diagnosed as owned by 0:0, not 991:991, not writable, with the stand-in’s Errno::EACCES line', async () => {
     // The stand-in logs the error every 4 s while the folder is not writable; wait for one after the reset.
     let diagnosis = await diagnoseMediaPermissions();
     for (let i = 0; i < 15 && !diagnosis.evidence.log; i += 1) {
@@ -150,7 +152,7 @@ describe('the media folder of the test bed (root-owned, as Docker creates a bind
       expect(verdict.notes.join('\n')).toMatch(/predates the fix at/);
     });
 
-    it('stays fixed: the stand-in logs no new Errno::EACCES, and a fresh check (no fix time given) says ok', async () => {
+    it('stays fixed: the stand-in logs no new Errno::EACCES, and a fresh check (no fix time) says ok', async () => {
       // The stand-in would log the error every 4 s if it still could not write.
       await sleep(9_000);
       const later = await diagnoseMediaPermissions();

@@ -9,18 +9,20 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { loadConfig, setConfigForTesting } from '@/lib/config';
+import { readDatabaseSize } from '@/lib/mastodon/storage/database-size';
 import {
-  DISK_WINDOW_MS,
-  MEDIA_MAX_AGE_MS,
-  mediaFolderStatus,
-  readDatabaseSize,
-  readHostDisk,
-  redisMemoryFromInfo,
-  resetStorageCachesForTesting,
-  startMediaMeasurement,
+  resetDockerDiskUsageForTesting,
   summarizeDockerDf,
   type DockerDfAnswer,
-} from '@/lib/mastodon/storage';
+} from '@/lib/mastodon/storage/docker-disk-usage';
+import { DISK_WINDOW_MS, readHostDisk } from '@/lib/mastodon/storage/host-disk';
+import {
+  MEDIA_MAX_AGE_MS,
+  mediaFolderStatus,
+  resetMediaFolderForTesting,
+  startMediaMeasurement,
+} from '@/lib/mastodon/storage/media-folder';
+import { redisMemoryFromInfo } from '@/lib/mastodon/storage/redis-memory';
 import { resetInfluxSourceForTesting } from '@/lib/metrics/influx-source';
 import { storagePanel } from '@/lib/panels/storage';
 import { resetPostgresForTesting } from '@/lib/postgres/client';
@@ -59,7 +61,8 @@ async function configure(extra: Record<string, string> = {}, project = testbed.p
   await resetPostgresForTesting();
   await resetRedisForTesting();
   resetInfluxSourceForTesting();
-  resetStorageCachesForTesting();
+  resetMediaFolderForTesting();
+  resetDockerDiskUsageForTesting();
   setConfigForTesting(
     loadConfig({
       env: {
@@ -100,7 +103,8 @@ function seededLast(field: string, fromMs: number, toMs: number): { t: number; v
 afterAll(async () => {
   await resetPostgresForTesting();
   await resetRedisForTesting();
-  resetStorageCachesForTesting();
+  resetMediaFolderForTesting();
+  resetDockerDiskUsageForTesting();
   setConfigForTesting(undefined);
 });
 
@@ -175,7 +179,7 @@ describe('Redis memory', () => {
     expect(Math.abs(memory.data.usedBytes - after.usedBytes)).toBeLessThan(2 * 1024 * 1024);
   });
 
-  it('counts another db of the same server once, and a separate cache Redis apart: down alone, the rest stays', async () => {
+  it('counts another db of one server once, a separate cache Redis apart: down alone, the rest stays', async () => {
     await configure({
       SIDEKIQ_REDIS_URL: `${testbed.redisUrl.replace(/\/0$/, '')}/3`,
       CACHE_REDIS_URL: 'redis://127.0.0.1:1/0',
@@ -231,7 +235,8 @@ describe('host disk', () => {
   });
 
   it('takes the newest point inside the window, not a later one', async () => {
-    // 10 minutes after the start of the seeded host outage (anchor − 3 h … − 2 h 40): the newest reading is the one just before it.
+    // 10 minutes after the start of the seeded host outage (anchor − 3 h … − 2 h 40): the newest reading
+    // is the one just before it.
     const nowMs = model.anchorMs - 3 * 3_600_000 + 10 * 60_000;
     const used = seededLast('used', nowMs - DISK_WINDOW_MS, nowMs + 1);
     if (!used) throw new Error('the seed has no disk points before the outage');
@@ -355,7 +360,9 @@ describe('media folder', () => {
       name,
       'sh',
       '-c',
-      `dd if=/dev/zero of=${MEDIA}/a.bin bs=1024 count=2000 2>/dev/null && mkdir -p ${MEDIA}/accounts && dd if=/dev/zero of=${MEDIA}/accounts/b.bin bs=1024 count=1000 2>/dev/null && mkdir -m 700 ${MEDIA}/private && dd if=/dev/zero of=${MEDIA}/private/c.bin bs=1024 count=64 2>/dev/null`,
+      `dd if=/dev/zero of=${MEDIA}/a.bin bs=1024 count=2000 2>/dev/null && mkdir -p ${MEDIA}/accounts && ` +
+        `dd if=/dev/zero of=${MEDIA}/accounts/b.bin bs=1024 count=1000 2>/dev/null && ` +
+        `mkdir -m 700 ${MEDIA}/private && dd if=/dev/zero of=${MEDIA}/private/c.bin bs=1024 count=64 2>/dev/null`,
     );
     await configure({}, 'mdstor');
     await startMediaMeasurement();

@@ -3,13 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DockerLogDecoder, sinceAfter, splitTimestamp } from '@/lib/docker/log-decoder';
 import type { LogLine } from '@/lib/docker/log-types';
 
-function frame(stream: 1 | 2 | 3, text: string | Buffer): Buffer {
-  const payload = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-  const header = Buffer.alloc(8);
-  header[0] = stream;
-  header.writeUInt32BE(payload.length, 4);
-  return Buffer.concat([header, payload]);
-}
+import { dockerFrame as frame } from '../../support/docker-frame';
 
 /** Feeds the bytes in pieces of the given sizes (the last piece takes the rest). */
 function feed(decoder: DockerLogDecoder, bytes: Buffer, sizes: number[]): LogLine[] {
@@ -56,7 +50,7 @@ describe('DockerLogDecoder, multiplexed (no TTY)', () => {
     expect(feed(new DockerLogDecoder(false), multiplexed, [multiplexed.length])).toEqual(expected);
   });
 
-  it('gives the same lines however the chunks fall: inside a header, inside a payload, inside a UTF-8 character', () => {
+  it('gives the same lines however chunks fall: inside a header, a payload, a UTF-8 character', () => {
     const umlaut = multiplexed.indexOf(Buffer.from('ü'));
     const splits = [[3], [8], [9], [20, 40, 5], [umlaut + 1], [multiplexed.length - 2]];
     for (const sizes of splits) expect(feed(new DockerLogDecoder(false), multiplexed, sizes)).toEqual(expected);

@@ -4,6 +4,8 @@ import type { ExecOptions, ExecResult } from '@/lib/docker/exec';
 import type { ContainerView } from '@/lib/docker/types';
 import type { JobStep } from '@/lib/jobs/types';
 
+import { dockerFrame as frame } from '../../support/docker-frame';
+
 /*
  * The Docker side of the media fix with Docker replaced: which argv runs, as which user, with which timeout,
  * and that nothing privileged runs when the server's finding differs from what the page showed.
@@ -22,7 +24,7 @@ const state = vi.hoisted(() => ({
   uid: '991' as string | undefined,
   owner: '0:0',
   entries: 3,
-  log: '',
+  log: '' as string | Buffer,
 }));
 
 vi.mock('@/lib/config', () => ({
@@ -38,7 +40,7 @@ vi.mock('@/lib/docker/client', () => ({
   dockerCalls: () => ({
     getContainer: () => ({
       inspect: async () => ({ Mounts: state.mounts, Config: { Env: state.env } }),
-      logs: async () => Buffer.from(state.log),
+      logs: async () => (typeof state.log === 'string' ? Buffer.from(state.log) : state.log),
     }),
   }),
 }));
@@ -131,7 +133,7 @@ describe('diagnoseMediaPermissions', () => {
     expect(state.calls.filter((c) => c.argv[0] === 'id').every((c) => c.options.user === undefined)).toBe(true);
   });
 
-  it('falls back to /opt/mastodon/public/system without a media mount, and to 991:991 without a mastodon user', async () => {
+  it('falls back to /opt/mastodon/public/system without a mount, to 991:991 without a mastodon user', async () => {
     state.mounts = [{ Source: '/elsewhere', Destination: '/data' }];
     state.uid = undefined;
     const { evidence, verdict } = await diagnoseMediaPermissions();
@@ -147,10 +149,34 @@ describe('diagnoseMediaPermissions', () => {
   it('reads S3_ENABLED and the EACCES log line', async () => {
     state.env = ['S3_ENABLED=true'];
     state.log =
-      '2025-03-01T10:00:00.5Z [x] Errno::EACCES (Permission denied @ dir_s_mkdir - /opt/mastodon/public/system/accounts):\n';
+      '2025-03-01T10:00:00.5Z [x] Errno::EACCES ' +
+      '(Permission denied @ dir_s_mkdir - /opt/mastodon/public/system/accounts):\n';
     const { evidence } = await diagnoseMediaPermissions();
     expect(evidence.s3Enabled).toBe(true);
     expect(evidence.log).toMatchObject({ at: '2025-03-01T10:00:00.500Z', count: 1 });
+  });
+
+  it('takes S3_ENABLED exactly as Mastodon does: only "true" moves uploads to object storage', async () => {
+    state.env = ['S3_ENABLED=TRUE'];
+    expect((await diagnoseMediaPermissions()).evidence.s3Enabled).toBe(false);
+    state.env = ['S3_ENABLED=true'];
+    expect((await diagnoseMediaPermissions()).evidence.s3Enabled).toBe(true);
+  });
+
+  it('reads the EACCES line from Docker frames: split by a stdout frame, after a daemon error frame', async () => {
+    state.log = Buffer.concat([
+      frame(3, 'error from daemon in stream: log file rotated\n'),
+      frame(2, '2025-03-01T10:00:00.5Z [x] Errno::EACCES (Permission denied @ dir_s_mkdir - /opt/mastodon/pub'),
+      frame(1, '2025-03-01T10:00:00.6Z [y] method=GET path=/health status=200\n'),
+      frame(2, 'lic/system/accounts):\n'),
+    ]);
+    const { evidence } = await diagnoseMediaPermissions();
+    expect(evidence.log).toEqual({
+      line: '[x] Errno::EACCES (Permission denied @ dir_s_mkdir - /opt/mastodon/public/system/accounts):',
+      at: '2025-03-01T10:00:00.500Z',
+      count: 1,
+      searched: 3,
+    });
   });
 
   it('refuses a stopped web container, and a project without web, before any exec', async () => {
@@ -163,7 +189,7 @@ describe('diagnoseMediaPermissions', () => {
 });
 
 describe('fixMediaPermissions', () => {
-  it('runs exactly chown -R -h -c <uid>:<gid> -- <path> as root, after counting with find, and reports progress', async () => {
+  it('runs exactly chown -R -h -c <uid>:<gid> -- <path> as root, after counting with find, with progress', async () => {
     state.entries = 250;
     const steps: Omit<JobStep, 'at'>[] = [];
     const result = await fixMediaPermissions({

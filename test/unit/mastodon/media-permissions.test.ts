@@ -1,29 +1,16 @@
 import { describe, expect, it } from 'vitest';
 
 import { fixMediaPermissionsSchema } from '@/lib/actions/fix-media-permissions';
-import {
-  demuxDockerLog,
-  findMediaPermissionErrors,
-  isMediaPermissionError,
-  mediaVerdict,
-  parseId,
-  parseStatOutput,
-  parseTimestampedLine,
-  recordCounter,
-  type MediaEvidence,
-} from '@/lib/mastodon/media-permissions';
+import { decodeWholeLog, findMediaPermissionErrors, isMediaPermissionError } from '@/lib/mastodon/media-log-evidence';
+import { recordCounter } from '@/lib/mastodon/media-permissions';
+import { mediaVerdict, parseId, parseStatOutput, type MediaEvidence } from '@/lib/mastodon/media-verdict';
+
+import { dockerFrame as frame } from '../../support/docker-frame';
 
 const EACCES_LINE = '[0f6c] Errno::EACCES (Permission denied @ dir_s_mkdir - /opt/mastodon/public/system/accounts):';
 const ERROR_FIELD_LINE =
-  "[0f6c] method=PATCH path=/api/v1/accounts/update_credentials status=500 error='Errno::EACCES: Permission denied @ dir_s_mkdir - /opt/mastodon/public/system/accounts' duration=41.72";
-
-function frame(stream: 1 | 2, text: string): Buffer {
-  const payload = Buffer.from(text, 'utf8');
-  const header = Buffer.alloc(8);
-  header[0] = stream;
-  header.writeUInt32BE(payload.length, 4);
-  return Buffer.concat([header, payload]);
-}
+  '[0f6c] method=PATCH path=/api/v1/accounts/update_credentials status=500 ' +
+  "error='Errno::EACCES: Permission denied @ dir_s_mkdir - /opt/mastodon/public/system/accounts' duration=41.72";
 
 function evidence(overrides: Partial<MediaEvidence> = {}): MediaEvidence {
   return {
@@ -85,43 +72,56 @@ describe('parseId', () => {
   });
 });
 
-describe('demuxDockerLog', () => {
-  it('joins the payloads of stdout and stderr frames', () => {
-    const buffer = Buffer.concat([frame(1, 'a\n'), frame(2, 'b\n'), frame(1, 'c\n')]);
-    expect(demuxDockerLog(buffer)).toBe('a\nb\nc\n');
-  });
+/** A timestamped log as Docker sends it without a TTY: one stdout frame per line. */
+function framedLog(lines: string[]): Buffer {
+  return Buffer.concat(lines.map((line) => frame(1, `${line}\n`)));
+}
 
-  it('keeps multi-byte text split over frames intact', () => {
+describe('the media log, read with the one Docker stream decoder', () => {
+  it('reads stdout and stderr frames, and multi-byte text split over frames', () => {
     const bytes = Buffer.from('é\n', 'utf8');
-    const first = Buffer.concat([Buffer.from([1, 0, 0, 0, 0, 0, 0, 1]), bytes.subarray(0, 1)]);
-    const second = Buffer.concat([Buffer.from([1, 0, 0, 0, 0, 0, 0, 2]), bytes.subarray(1)]);
-    expect(demuxDockerLog(Buffer.concat([first, second]))).toBe('é\n');
+    const first = Buffer.concat([Buffer.from([2, 0, 0, 0, 0, 0, 0, 1]), bytes.subarray(0, 1)]);
+    const second = Buffer.concat([Buffer.from([2, 0, 0, 0, 0, 0, 0, 2]), bytes.subarray(1)]);
+    const lines = decodeWholeLog(Buffer.concat([frame(1, 'a\n'), first, second]), false);
+    expect(lines.map((l) => [l.stream, l.text])).toEqual([
+      ['stdout', 'a'],
+      ['stderr', 'é'],
+    ]);
   });
 
-  it('returns a TTY log (no frames) as it is', () => {
-    expect(demuxDockerLog(Buffer.from('2025-03-01T10:00:00Z plain\n'))).toBe('2025-03-01T10:00:00Z plain\n');
+  it('reads a TTY log (no frames) as text', () => {
+    expect(decodeWholeLog(Buffer.from('2025-03-01T10:00:00Z plain\n'), true)).toMatchObject([
+      { at: '2025-03-01T10:00:00.000Z', text: 'plain' },
+    ]);
   });
 
-  it('stops at a truncated frame', () => {
-    const full = frame(1, 'complete\n');
-    expect(demuxDockerLog(Buffer.concat([full, frame(1, 'cut off here').subarray(0, 10)]))).toBe('complete\ncu');
+  it('finds an EACCES line whose frames interleave with the other stream', () => {
+    const log = Buffer.concat([
+      frame(2, `2025-03-01T10:00:02.2Z ${EACCES_LINE.slice(0, 70)}`),
+      frame(1, '2025-03-01T10:00:02.3Z [b] method=GET path=/health status=200\n'),
+      frame(2, `${EACCES_LINE.slice(70)}\n`),
+    ]);
+    expect(findMediaPermissionErrors(decodeWholeLog(log, false))).toEqual({
+      line: EACCES_LINE,
+      at: '2025-03-01T10:00:02.200Z',
+      count: 1,
+      searched: 2,
+    });
+  });
+
+  it('reads the frames after a daemon error frame (stream 3) first', () => {
+    const log = Buffer.concat([
+      frame(3, 'error from daemon in stream: log file rotated\n'),
+      frame(2, `2025-03-01T10:00:02.2Z ${EACCES_LINE}\n`),
+    ]);
+    expect(findMediaPermissionErrors(decodeWholeLog(log, false))).toMatchObject({
+      line: EACCES_LINE,
+      at: '2025-03-01T10:00:02.200Z',
+    });
   });
 });
 
 describe('log line matching', () => {
-  it("splits Docker's nanosecond timestamp off", () => {
-    expect(parseTimestampedLine(`2025-03-01T10:00:04.123456789Z ${EACCES_LINE}`)).toEqual({
-      at: '2025-03-01T10:00:04.123Z',
-      text: EACCES_LINE,
-    });
-    expect(parseTimestampedLine('2025-03-01T10:00:04Z x')).toEqual({ at: '2025-03-01T10:00:04.000Z', text: 'x' });
-    expect(parseTimestampedLine('2025-03-01T12:00:04.5+02:00 x')).toEqual({
-      at: '2025-03-01T10:00:04.500Z',
-      text: 'x',
-    });
-    expect(parseTimestampedLine('no timestamp')).toEqual({ text: 'no timestamp' });
-  });
-
   it('matches EACCES only together with public/system', () => {
     expect(isMediaPermissionError(EACCES_LINE)).toBe(true);
     expect(isMediaPermissionError(ERROR_FIELD_LINE)).toBe(true);
@@ -139,9 +139,8 @@ describe('log line matching', () => {
       `2025-03-01T10:00:04.000000000Z [b] method=GET path=/health status=200`,
       `2025-03-01T10:00:06.300000000Z ${EACCES_LINE.replace('0f6c', '77aa')}\r`,
       `2025-03-01T10:00:08.000000000Z [c] method=GET path=/health status=200`,
-      '',
-    ].join('\n');
-    expect(findMediaPermissionErrors(log)).toEqual({
+    ];
+    expect(findMediaPermissionErrors(decodeWholeLog(framedLog(log), false))).toEqual({
       line: EACCES_LINE.replace('0f6c', '77aa'),
       at: '2025-03-01T10:00:06.300Z',
       count: 3,
@@ -150,13 +149,14 @@ describe('log line matching', () => {
   });
 
   it('finds nothing in a clean log', () => {
-    expect(findMediaPermissionErrors('2025-03-01T10:00:00Z [a] method=GET path=/health status=200\n')).toBeUndefined();
-    expect(findMediaPermissionErrors('')).toBeUndefined();
+    const clean = framedLog(['2025-03-01T10:00:00Z [a] method=GET path=/health status=200']);
+    expect(findMediaPermissionErrors(decodeWholeLog(clean, false))).toBeUndefined();
+    expect(findMediaPermissionErrors([])).toBeUndefined();
   });
 
   it('caps a very long line', () => {
     const long = `2025-03-01T10:00:00Z Errno::EACCES public/system ${'x'.repeat(2000)}`;
-    expect(findMediaPermissionErrors(long)?.line).toHaveLength(500);
+    expect(findMediaPermissionErrors(decodeWholeLog(framedLog([long]), false))?.line).toHaveLength(500);
   });
 });
 
@@ -172,7 +172,8 @@ describe('mediaVerdict', () => {
     expect(verdict.problems).toEqual([
       '/mastodon/public/system belongs to 0:0 (root:root), but Mastodon runs as 991:991.',
       'uid 991 cannot write to it (mode 755), so uploads fail.',
-      `Mastodon logged 12 Errno::EACCES lines in the last 1000 log lines; the newest, at 2025-03-01T10:30:00.000Z: ${EACCES_LINE}`,
+      'Mastodon logged 12 Errno::EACCES lines in the last 1000 log lines; ' +
+        `the newest, at 2025-03-01T10:30:00.000Z: ${EACCES_LINE}`,
     ]);
     expect(verdict.notes).toEqual([]);
   });
@@ -251,7 +252,8 @@ describe('mediaVerdict', () => {
     expect(verdict.problems[0]).toContain('(the default; the image has no mastodon user)');
     expect(verdict.notes).toEqual([
       expect.stringContaining('S3_ENABLED=true'),
-      '/mastodon/public/system is not a bind mount here: its content lives in the container and is lost when the container is recreated.',
+      '/mastodon/public/system is not a bind mount here: its content lives in the container ' +
+        'and is lost when the container is recreated.',
     ]);
   });
 });

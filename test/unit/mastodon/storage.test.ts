@@ -2,22 +2,18 @@ import { describe, expect, it } from 'vitest';
 
 import { formatAgo, shareOf } from '@/components/vitals/format';
 import { AppError } from '@/lib/errors';
+import { summarizeDockerDf } from '@/lib/mastodon/storage/docker-disk-usage';
+import { DISK_PATH, diskQueries, telegrafDiskFrom } from '@/lib/mastodon/storage/host-disk';
 import {
-  DISK_PATH,
   MEDIA_MAX_AGE_MS,
   MEDIA_RETRY_AFTER_MS,
-  diskQueries,
-  distinctRedisServers,
   mediaNeedsMeasuring,
   mediaView,
   parseDuOutput,
-  parseRedisInfo,
-  redisMemoryFromInfo,
-  summarizeDockerDf,
-  telegrafDiskFrom,
   type MediaCache,
   type MediaOutcome,
-} from '@/lib/mastodon/storage';
+} from '@/lib/mastodon/storage/media-folder';
+import { distinctRedisServers, parseRedisInfo, redisMemoryFromInfo } from '@/lib/mastodon/storage/redis-memory';
 import { buildInfluxqlStatement } from '@/lib/metrics/influxql';
 import type { RawSeries } from '@/lib/metrics/query-spec';
 
@@ -121,7 +117,8 @@ describe('parseDuOutput', () => {
       exitCode: 1,
       stdout: '2048\t/opt/mastodon/public/system\n',
       stderr:
-        "du: cannot read directory '/opt/mastodon/public/system/cache': Permission denied\ndu: cannot read directory '/opt/mastodon/public/system/x': Permission denied\n",
+        "du: cannot read directory '/opt/mastodon/public/system/cache': Permission denied\n" +
+        "du: cannot read directory '/opt/mastodon/public/system/x': Permission denied\n",
     });
     expect(reading.bytes).toBe(2048 * 1024);
     expect(reading.problems).toHaveLength(2);
