@@ -16,6 +16,7 @@ import {
   ROLE_MAX,
   type AccountFieldErrors,
 } from '@/lib/validations/accounts';
+import { defaultRoleName } from './default-role';
 import { OwnersList } from './owners-list';
 import { PasswordOnce } from './password-once';
 
@@ -27,14 +28,6 @@ interface Typed {
   role?: string;
   confirmed?: boolean;
   approve?: boolean;
-}
-
-function defaultRole(roles: RoleView[] | undefined): string {
-  if (!roles || roles.length === 0) return 'Owner';
-  return (
-    (roles.find((role) => role.name === 'Owner') ?? roles.find((role) => role.administrator) ?? roles[0])?.name ??
-    'Owner'
-  );
 }
 
 export function AccountsPanel({
@@ -133,7 +126,7 @@ export function AccountsPanel({
           <label>
             Role
             {roles && roles.length > 0 ? (
-              <select name="role" defaultValue={defaults.role ?? defaultRole(roles)} data-testid="role">
+              <select name="role" defaultValue={defaults.role ?? defaultRoleName(roles)} data-testid="role">
                 {roles.map((role) => (
                   <option key={role.id} value={role.name}>
                     {role.name}
@@ -142,7 +135,12 @@ export function AccountsPanel({
                 ))}
               </select>
             ) : (
-              <input name="role" defaultValue={defaults.role ?? 'Owner'} maxLength={ROLE_MAX} data-testid="role" />
+              <input
+                name="role"
+                defaultValue={defaults.role ?? defaultRoleName(roles)}
+                maxLength={ROLE_MAX}
+                data-testid="role"
+              />
             )}
             <FieldError errors={fieldErrors.role} />
           </label>

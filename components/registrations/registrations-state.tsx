@@ -100,7 +100,10 @@ export function RegistrationsState({ report }: { report: RegistrationsReport }) 
         <ErrorBox
           error={cache.error}
           testId="registrations-redis-error"
-          note="A change is still written to Postgres, but running Mastodon may serve the old mode for up to 10 minutes."
+          note={
+            'A change is still written to Postgres, ' +
+            'but running Mastodon may serve the old mode for up to 10 minutes.'
+          }
         />
       ) : null}
     </div>

@@ -87,7 +87,8 @@ function Owners({ owners }: { owners: OwnerSummary[] }) {
   if (owners.length === 0) {
     return (
       <span data-testid="people-owners-empty">
-        <Badge tone="warn">None</Badge> <span className="small">No user has the Owner role.</span>{' '}
+        <Badge tone="warn">None</Badge>{' '}
+        <span className="small">No user has a role with the administrator permission.</span>{' '}
         <a className="small" href="/accounts">
           create one
         </a>

@@ -1,11 +1,14 @@
 import 'server-only';
 
+import type pg from 'pg';
+
 import { getConfig } from '../config';
 import { listProjectContainers } from '../docker/containers';
 import { execInContainer } from '../docker/exec';
 import type { ContainerView } from '../docker/types';
 import { AppError } from '../errors';
 import { postgres } from '../postgres/client';
+import { postgresUnavailable, postgresWhere } from '../postgres/errors';
 import type { AccountFieldErrors, CreateAccountInput } from '../validations/accounts';
 import {
   buildApproveArgv,
@@ -16,6 +19,7 @@ import {
   reservedUsernameMessage,
 } from './tootctl';
 import { findAppContainer } from './app-container';
+import { ownerRoleCondition } from './owner-role';
 import { requireVersionOf } from './running-version';
 import type { MastodonVersion } from './version';
 import { isSupported, OLDEST_SUPPORTED, factsFor } from './version-facts';
@@ -76,36 +80,14 @@ export class AccountRejected extends AppError {
 
 const TOOTCTL_TIMEOUT_MS = 120_000;
 
-function databaseLabel(): string {
-  const target = getConfig().mastodon.postgres;
-  if (target.connectionString) {
-    try {
-      const url = new URL(target.connectionString);
-      return `${url.hostname}:${url.port || '5432'}${url.pathname}`;
-    } catch {
-      return 'DATABASE_URL';
-    }
-  }
-  return `${target.host}:${target.port}/${target.database}`;
-}
+type Queryable = Pick<pg.PoolClient, 'query'>;
 
-function databaseUnavailable(error: unknown): AppError {
-  const code = (error as { code?: string }).code;
-  const message = error instanceof Error ? error.message : String(error);
-  return new AppError(
-    'upstream_failed',
-    "Mastodon's database is not answering",
-    `${databaseLabel()}: ${code ? `${code}, ` : ''}${message}`,
-    "Check that the db container runs and that .env.production's DB_* settings (or DATABASE_URL) reach it from the dashboard.",
-  );
-}
-
-async function query<Row>(text: string, values: unknown[] = []): Promise<Row[]> {
+async function query<Row>(text: string, values: unknown[] = [], db: Queryable = postgres()): Promise<Row[]> {
   try {
-    const result = await postgres().query(text, values);
+    const result = await db.query(text, values);
     return result.rows as Row[];
   } catch (error) {
-    throw databaseUnavailable(error);
+    throw postgresUnavailable(error);
   }
 }
 
@@ -116,8 +98,8 @@ function isoTime(value: unknown): string {
 /** The roles an account can be given, highest first; the implicit "everyone" role (id -99, no name) is left out. */
 export async function listRoles(): Promise<RoleView[]> {
   const rows = await query<{ id: string; name: string; position: number; administrator: boolean }>(
-    `SELECT id::text AS id, name, position, (permissions & 1) = 1 AS administrator
-       FROM user_roles WHERE id <> -99 AND name <> '' ORDER BY position DESC, id`,
+    `SELECT r.id::text AS id, r.name, r.position, ${ownerRoleCondition('r')} AS administrator
+       FROM user_roles r WHERE r.id <> -99 AND r.name <> '' ORDER BY r.position DESC, r.id`,
   );
   return rows.map((row) => ({
     id: row.id,
@@ -127,8 +109,11 @@ export async function listRoles(): Promise<RoleView[]> {
   }));
 }
 
-/** Local users whose role has the administrator bit (mastodon.md §2.5 "Is there an Owner?"). */
-export async function listOwners(): Promise<OwnerView[]> {
+/**
+ * The Owners (lib/mastodon/owner-role.ts: users whose role has the administrator bit); `db` lets a caller
+ * (a test) read inside its own transaction.
+ */
+export async function listOwners(db: Queryable = postgres()): Promise<OwnerView[]> {
   const rows = await query<{
     username: string;
     email: string;
@@ -138,12 +123,15 @@ export async function listOwners(): Promise<OwnerView[]> {
     disabled: boolean;
     created_at: Date;
   }>(
-    `SELECT a.username, u.email, r.name AS role, u.confirmed_at IS NOT NULL AS confirmed, u.approved, u.disabled, u.created_at
+    `SELECT a.username, u.email, r.name AS role, u.confirmed_at IS NOT NULL AS confirmed, u.approved, u.disabled,
+            u.created_at
        FROM users u
        JOIN accounts a ON a.id = u.account_id AND a.domain IS NULL
        JOIN user_roles r ON r.id = u.role_id
-      WHERE (r.permissions & 1) = 1
+      WHERE ${ownerRoleCondition('r')}
       ORDER BY u.created_at, a.username`,
+    [],
+    db,
   );
   return rows.map((row) => ({
     username: row.username,
@@ -183,7 +171,8 @@ async function roleExists(name: string): Promise<boolean> {
 
 /**
  * Where tootctl runs: the project's running web container, else its running sidekiq (both images carry
- * tootctl; the separate streaming image of later releases does not). Found among the project's own containers by label only.
+ * tootctl; the separate streaming image of later releases does not). Found among the project's own containers
+ * by label only.
  */
 export async function resolveTootctlContainer(): Promise<ContainerView> {
   const containers = await listProjectContainers();
@@ -195,7 +184,8 @@ export async function resolveTootctlContainer(): Promise<ContainerView> {
     throw new AppError(
       'conflict',
       'Mastodon is not running',
-      `tootctl runs inside the web or sidekiq container of ${getConfig().composeProject}, and neither is running${seen.length ? `: ${seen.join(', ')}` : ''}.`,
+      `tootctl runs inside the web or sidekiq container of ${getConfig().composeProject}, ` +
+        `and neither is running${seen.length ? `: ${seen.join(', ')}` : ''}.`,
       'Start web (docker compose up -d web) and try again.',
     );
   }
@@ -209,7 +199,8 @@ export async function tootctlVersion(container: ContainerView): Promise<Mastodon
     throw new AppError(
       'conflict',
       'Mastodon version not supported',
-      `${container.name} runs Mastodon ${version.text}; account creation supports ${OLDEST_SUPPORTED} and later (user roles arrived then).`,
+      `${container.name} runs Mastodon ${version.text}; ` +
+        `account creation supports ${OLDEST_SUPPORTED} and later (user roles arrived then).`,
     );
   }
   return version;
@@ -221,7 +212,8 @@ function timeoutWithFix(error: unknown, username: string): unknown {
       'timeout',
       error.title,
       `${error.detail} The account may or may not have been created; its password was not received.`,
-      `Look for ${username} in the Owners list. If it exists, give it a new password with: tootctl accounts modify ${username} --reset-password`,
+      `Look for ${username} in the Owners list. ` +
+        `If it exists, give it a new password with: tootctl accounts modify ${username} --reset-password`,
     );
   }
   return error;
@@ -244,7 +236,8 @@ export async function createAccount(input: CreateAccountInput): Promise<CreatedA
   }
   if (!(await roleExists(input.role))) {
     const roles = (await listRoles()).map((role) => role.name);
-    const message = `No role is named "${input.role}" (names are case-sensitive). Roles: ${roles.join(', ') || 'none'}.`;
+    const message =
+      `No role is named "${input.role}" (names are case-sensitive). ` + `Roles: ${roles.join(', ') || 'none'}.`;
     throw new AccountRejected({ role: [message] }, message);
   }
 
@@ -266,7 +259,8 @@ export async function createAccount(input: CreateAccountInput): Promise<CreatedA
 
   const warnings: string[] = [];
   if (input.approve && factsFor(version).createApproval === 'modify-after') {
-    const approveFailed = `The account was created but not approved; run: tootctl accounts modify ${input.username} --approve`;
+    const approveFailed =
+      'The account was created but not approved; ' + `run: tootctl accounts modify ${input.username} --approve`;
     try {
       const approved = await execInContainer(container.id, buildApproveArgv(input.username), {
         timeoutMs: TOOTCTL_TIMEOUT_MS,
@@ -285,7 +279,8 @@ export async function createAccount(input: CreateAccountInput): Promise<CreatedA
     account = (await findLocalAccount(input.username)) ?? null;
     if (!account)
       warnings.push(
-        `tootctl reported success, but ${input.username} is not in the database the dashboard reads (${databaseLabel()}).`,
+        `tootctl reported success, but ${input.username} is not in the database ` +
+          `the dashboard reads (${postgresWhere()}).`,
       );
     owners = await listOwners();
   } catch (error) {

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { AppError } from '../errors';
 import { postgres } from '../postgres/client';
 import { postgresUnavailable } from '../postgres/errors';
+import { ownerRoleCondition } from './owner-role';
 import {
   REGISTRATION_MODE_LABELS,
   readRegistrationSettings,
@@ -14,7 +15,8 @@ import {
 } from './registrations';
 
 /**
- * People and moderation at a glance, counted exactly as Mastodon counts them (shared/reference/mastodon.md §6):
+ * People and moderation at a glance, counted exactly as Mastodon counts them (mastodon/mastodon v4.3.17
+ * app/presenters/instance_presenter.rb, app/models/user.rb, app/models/report.rb):
  * - users: InstancePresenter#user_count, `User.confirmed.joins(:account).merge(Account.without_suspended)`.
  *   The instance actor (accounts.id -99) has no users row, so the join already leaves it out.
  * - local posts: InstancePresenter#status_count, the sum of account_stats.statuses_count over local
@@ -22,7 +24,7 @@ import {
  *   has one; it never posts, so the figure is the same.
  * - pending sign-ups: `User.pending` (approved = false), as the admin dashboard counts them.
  * - open reports: `Report.unresolved` (action_taken_at IS NULL).
- * - Owners: users whose role is named 'Owner' (role names are case-sensitive in Mastodon).
+ * - Owners: users whose role holds the administrator bit (lib/mastodon/owner-role.ts says why not the name).
  */
 
 export interface OwnerSummary {
@@ -59,7 +61,7 @@ export const PEOPLE_SQL = `SELECT
      FROM users u
      JOIN accounts a ON a.id = u.account_id
      JOIN user_roles r ON r.id = u.role_id
-    WHERE r.name = 'Owner') AS owners`;
+    WHERE ${ownerRoleCondition('r')}) AS owners`;
 
 /** What PEOPLE_SQL returns: count() is bigint and sum() numeric, which pg hands over as strings. */
 export interface PeopleRow {

@@ -9,6 +9,17 @@ export function postgresWhere(): string {
   return target.connectionString ? 'DATABASE_URL' : `${target.host}:${target.port}/${target.database}`;
 }
 
+/** pg's own words for a server-side statement timeout, its client-side query timeout, and a slow connect. */
+const TIMEOUT_MESSAGE = new RegExp(
+  [
+    'statement timeout',
+    'query read timeout',
+    'timeout exceeded when trying to connect',
+    'Connection terminated due to connection timeout',
+  ].join('|'),
+  'i',
+);
+
 /**
  * Turns a failed Postgres call into what the admin needs: down (nothing answers, or too slow), or up but
  * refusing (password, unknown database, not Mastodon's schema), with where and the likely fix.
@@ -21,17 +32,13 @@ export function postgresUnavailable(error: unknown): AppError {
     /postgres(ql)?:\/\/\S+/g,
     'postgres://…',
   );
-  if (
-    code === '57014' ||
-    /statement timeout|query read timeout|timeout exceeded when trying to connect|Connection terminated due to connection timeout/i.test(
-      message,
-    )
-  ) {
+  if (code === '57014' || TIMEOUT_MESSAGE.test(message)) {
     return new AppError(
       'postgres_unreachable',
       "Mastodon's Postgres is not answering",
       `${where} did not answer in time (${message}).`,
-      'A long query or a lock may be blocking it: check the db container (docker compose logs db) and pg_stat_activity.',
+      'A long query or a lock may be blocking it: ' +
+        'check the db container (docker compose logs db) and pg_stat_activity.',
     );
   }
   // A host name that does not resolve is not a stopped database: in a container it means the dashboard
@@ -41,7 +48,8 @@ export function postgresUnavailable(error: unknown): AppError {
       'postgres_unreachable',
       "Mastodon's Postgres cannot be found",
       `${where}: the host name does not resolve here (${code}).`,
-      "In a container, the dashboard must join the compose project's internal_network, where db lives (deploy/compose.mastodash.yml does). On the host, DB_HOST must be an address, not db.",
+      "In a container, the dashboard must join the compose project's internal_network, where db lives " +
+        '(deploy/compose.mastodash.yml does). On the host, DB_HOST must be an address, not db.',
     );
   }
   if (
@@ -55,7 +63,8 @@ export function postgresUnavailable(error: unknown): AppError {
       'postgres_unreachable',
       "Mastodon's Postgres is down",
       `${where} refused or dropped the connection (${code ?? message}).`,
-      "Start the db container (docker compose up -d db). In a container, the dashboard must be on the compose project's internal network, and DB_HOST is db.",
+      'Start the db container (docker compose up -d db). ' +
+        "In a container, the dashboard must be on the compose project's internal network, and DB_HOST is db.",
     );
   }
   if (code === '28P01' || code === '28000') {

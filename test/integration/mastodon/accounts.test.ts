@@ -182,7 +182,7 @@ describe.each(TARGETS)('accounts on $project (Mastodon $version)', (target) => {
     expect(roles.find((role) => role.name === 'Owner')?.administrator).toBe(true);
   });
 
-  it('creates an Owner: a 32-hex password once, the account read back confirmed and approved, and listed as Owner', async () => {
+  it('creates an Owner: a 32-hex password once, read back confirmed and approved, listed as Owner', async () => {
     const output: string[] = [];
     for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
       vi.spyOn(console, method).mockImplementation(

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { loadConfig, setConfigForTesting } from '@/lib/config';
+import { listOwners } from '@/lib/mastodon/accounts';
 import { readPeopleCounts, type PeopleCounts } from '@/lib/mastodon/people';
 import { peoplePanel } from '@/lib/panels/people';
 import { resetPostgresForTesting } from '@/lib/postgres/client';
@@ -52,18 +53,21 @@ async function configure(project: string, extra: Record<string, string> = {}): P
 async function directCounts(db: pg.ClientBase): Promise<PeopleCounts> {
   const one = async (sql: string) => Number((await db.query(sql)).rows[0].n);
   const users = await one(
-    `SELECT count(*) AS n FROM users WHERE confirmed_at IS NOT NULL AND account_id IN (SELECT id FROM accounts WHERE suspended_at IS NULL)`,
+    `SELECT count(*) AS n FROM users
+      WHERE confirmed_at IS NOT NULL AND account_id IN (SELECT id FROM accounts WHERE suspended_at IS NULL)`,
   );
   const localPosts = await one(
-    `SELECT COALESCE(sum(statuses_count), 0) AS n FROM account_stats WHERE account_id IN (SELECT id FROM accounts WHERE domain IS NULL)`,
+    `SELECT COALESCE(sum(statuses_count), 0) AS n FROM account_stats
+      WHERE account_id IN (SELECT id FROM accounts WHERE domain IS NULL)`,
   );
   const pendingSignUps = await one(`SELECT count(*) AS n FROM users WHERE NOT approved`);
   const openReports = await one(`SELECT count(*) AS n FROM reports WHERE action_taken_at IS NULL`);
   const owners = (
     await db.query(
-      `SELECT a.username, u.confirmed_at IS NOT NULL AS confirmed, u.approved, u.disabled, a.suspended_at IS NOT NULL AS suspended
+      `SELECT a.username, u.confirmed_at IS NOT NULL AS confirmed, u.approved, u.disabled,
+              a.suspended_at IS NOT NULL AS suspended
          FROM users u, accounts a, user_roles r
-        WHERE a.id = u.account_id AND r.id = u.role_id AND r.name = 'Owner'
+        WHERE a.id = u.account_id AND r.id = u.role_id AND r.permissions % 2 = 1
         ORDER BY u.created_at, a.username`,
     )
   ).rows as PeopleCounts['owners'];
@@ -104,7 +108,8 @@ describe.each(TARGETS)('people in $project (Mastodon $version)', (target) => {
       async () => [await readPeopleCounts(db), await directCounts(db)] as const,
     );
     expect(ours).toEqual(direct);
-    // The seed (scripts/testbed/sql/seed.sql): alice is the Owner; erin waits for approval; two of three reports are open.
+    // The seed (scripts/testbed/sql/seed.sql): alice is the Owner; erin waits for approval;
+    // two of three reports are open.
     expect(ours.owners.find((owner) => owner.username === 'alice')).toEqual({
       username: 'alice',
       confirmed: true,
@@ -116,14 +121,15 @@ describe.each(TARGETS)('people in $project (Mastodon $version)', (target) => {
     expect(ours.localPosts).toBeGreaterThanOrEqual(120 + 42 + 7 + 1 + 13);
   });
 
-  it('follows added rows exactly: only confirmed, unsuspended users; only local posts; pending; open reports; Owners by role name', async () => {
+  it('follows added rows: confirmed unsuspended users, local posts, pending, open reports, Owners', async () => {
     await inSnapshot(db, async () => {
       const before = await readPeopleCounts(db);
       const stamp = `ppl${Date.now().toString(36)}`;
       const account = async (username: string, options: { domain?: string; suspended?: boolean } = {}) =>
         (
           await db.query(
-            `INSERT INTO accounts (username, domain, suspended_at, created_at, updated_at) VALUES ($1, $2, $3, now(), now()) RETURNING id`,
+            `INSERT INTO accounts (username, domain, suspended_at, created_at, updated_at)
+             VALUES ($1, $2, $3, now(), now()) RETURNING id`,
             [username, options.domain ?? null, options.suspended ? new Date() : null],
           )
         ).rows[0].id as string;
@@ -145,7 +151,8 @@ describe.each(TARGETS)('people in $project (Mastodon $version)', (target) => {
         );
       const stats = (accountId: string, statuses: number) =>
         db.query(
-          `INSERT INTO account_stats (account_id, statuses_count, created_at, updated_at) VALUES ($1, $2, now(), now())`,
+          `INSERT INTO account_stats (account_id, statuses_count, created_at, updated_at)
+           VALUES ($1, $2, now(), now())`,
           [accountId, statuses],
         );
 
@@ -166,7 +173,8 @@ describe.each(TARGETS)('people in $project (Mastodon $version)', (target) => {
       // One open report, one resolved.
       for (const resolved of [false, true]) {
         await db.query(
-          `INSERT INTO reports (account_id, target_account_id, action_taken_at, created_at, updated_at) VALUES ($1, $2, $3, now(), now())`,
+          `INSERT INTO reports (account_id, target_account_id, action_taken_at, created_at, updated_at)
+           VALUES ($1, $2, $3, now(), now())`,
           [owner, remote, resolved ? new Date() : null],
         );
       }
@@ -182,6 +190,43 @@ describe.each(TARGETS)('people in $project (Mastodon $version)', (target) => {
         { username: `${stamp}s`, confirmed: true, approved: true, disabled: false, suspended: true },
       ]);
       expect(after).toEqual(await directCounts(db));
+    });
+  });
+
+  it('Owners hold the administrator bit, whatever the role is named, on both pages', async () => {
+    await inSnapshot(db, async () => {
+      const stamp = `own${Date.now().toString(36)}`;
+      const role = async (name: string, permissions: number) =>
+        (
+          await db.query(
+            `INSERT INTO user_roles (name, permissions, position, created_at, updated_at)
+             VALUES ($1, $2, 500, now(), now()) RETURNING id`,
+            [name, permissions],
+          )
+        ).rows[0].id as string;
+      const person = async (username: string, roleId: string) => {
+        const accountId = (
+          await db.query(
+            `INSERT INTO accounts (username, created_at, updated_at) VALUES ($1, now(), now()) RETURNING id`,
+            [username],
+          )
+        ).rows[0].id as string;
+        await db.query(
+          `INSERT INTO users (email, account_id, confirmed_at, approved, role_id, created_at, updated_at)
+           VALUES ($1, $2, now(), true, $3, now(), now())`,
+          [`${username}@people.test`, accountId, roleId],
+        );
+      };
+      // A renamed Owner role (administrator bit, any name), and a powerless role that bears the name 'Owner'.
+      await person(`${stamp}root`, await role(`${stamp} Root`, 1));
+      await person(`${stamp}fake`, await role('Owner', 0));
+
+      const panelOwners = (await readPeopleCounts(db)).owners.map((owner) => owner.username);
+      const accountsOwners = (await listOwners(db)).map((owner) => owner.username);
+      expect(panelOwners).toContain(`${stamp}root`);
+      expect(panelOwners).not.toContain(`${stamp}fake`);
+      expect(panelOwners).toContain('alice');
+      expect(panelOwners).toEqual(accountsOwners);
     });
   });
 

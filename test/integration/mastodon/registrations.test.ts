@@ -5,6 +5,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { loadConfig, setConfigForTesting } from '@/lib/config';
+import { AppError } from '@/lib/errors';
 import { changeRegistrationMode, readRegistrationSettings } from '@/lib/mastodon/registrations';
 import { resetPostgresForTesting } from '@/lib/postgres/client';
 import { resetRedisForTesting } from '@/lib/redis/client';
@@ -68,7 +69,8 @@ async function restoreRows(db: pg.Client, snapshot: SettingsRow[], legacy: boole
   for (const row of ours) {
     if (legacy) {
       await db.query(
-        'INSERT INTO settings (id, var, value, thing_type, thing_id, created_at, updated_at) VALUES ($1, $2, $3, NULL, NULL, $4, $5)',
+        'INSERT INTO settings (id, var, value, thing_type, thing_id, created_at, updated_at) ' +
+          'VALUES ($1, $2, $3, NULL, NULL, $4, $5)',
         [row.id, row.var, row.value, row.created_at, row.updated_at],
       );
     } else {
@@ -168,7 +170,7 @@ describe('registrations on the 4.0–4.3 settings shape (mdtest, 4.3.17, mastodo
     expect(report.cache).toMatchObject({ ok: true, prefix: 'cache:' });
   });
 
-  it('changes the site-wide row, drops the Rails cache key, and leaves the per-user row and other keys alone', async () => {
+  it('changes the site-wide row, drops its cache key, leaves the per-user row and other keys', async () => {
     await configure(testbed.project);
     await redis.set(cacheKey('cache:', 'registrations_mode'), 'stale');
     await redis.set(cacheKey(`${NAMESPACE}_cache:`, 'registrations_mode'), 'other deployment');
@@ -257,11 +259,38 @@ describe('registrations on the 4.0–4.3 settings shape (mdtest, 4.3.17, mastodo
     await configure(testbed.project, { DB_PORT: '1', REDIS_PORT: '1' });
     const report = await readRegistrationSettings();
     expect(report.settings).toBeUndefined();
-    expect(report.postgresError).toMatchObject({ code: 'upstream_failed', title: "Mastodon's Postgres is down" });
-    expect(report.cache).toMatchObject({ ok: false, error: { title: "Mastodon's cache Redis is down" } });
+    expect(report.postgresError).toMatchObject({ code: 'postgres_unreachable', title: "Mastodon's Postgres is down" });
+    expect(report.cache).toMatchObject({
+      ok: false,
+      error: { code: 'redis_unreachable', title: "Mastodon's cache Redis is down" },
+    });
     await expect(changeRegistrationMode({ mode: 'open' })).rejects.toMatchObject({
       title: "Mastodon's Postgres is down",
     });
+  });
+
+  it('keeps a password in a URL that Postgres echoes out of the error', async () => {
+    // A startup option Postgres refuses comes back quoted in its error, so a URL in it reaches the message.
+    const secret = 'leaked-pw-42';
+    const echoed = `postgres://mastodon:${secret}@db.example:5432/mastodon`;
+    const url = new URL(testbed.pgUrl43);
+    url.searchParams.set('options', `-c TimeZone=${echoed}`);
+    await configure(testbed.project, { DATABASE_URL: url.toString() });
+
+    const report = await readRegistrationSettings();
+    expect(report.postgresError?.detail).toContain('TimeZone');
+    expect(JSON.stringify(report)).not.toContain(secret);
+
+    // The action wrapper audits `${title}: ${detail}` of the error thrown here.
+    const thrown = await changeRegistrationMode({ mode: 'open' }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(thrown).toBeInstanceOf(AppError);
+    const view = (thrown as AppError).toView();
+    expect(view.detail).toContain('TimeZone');
+    expect(JSON.stringify(view)).not.toContain(secret);
+    expect((thrown as AppError).message).not.toContain(secret);
   });
 });
 
@@ -292,7 +321,7 @@ describe('registrations on the 4.4+ settings shape (mdother, 4.4.4, mastodon_44)
     });
   });
 
-  it('inserts, then updates through ON CONFLICT (var), and drops the cache key under cache: even with REDIS_NAMESPACE', async () => {
+  it('inserts, then updates via ON CONFLICT (var); drops the key under cache: despite REDIS_NAMESPACE', async () => {
     await configure(testbed.otherProject, { REDIS_NAMESPACE: NAMESPACE });
     await redis.set(cacheKey('cache:', 'registrations_mode'), 'stale');
 

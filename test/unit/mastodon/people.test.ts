@@ -67,7 +67,7 @@ describe('PEOPLE_SQL', () => {
     expect(sql).toContain('WHERE a.domain IS NULL');
     expect(sql).toContain('WHERE approved = false');
     expect(sql).toContain('WHERE action_taken_at IS NULL');
-    expect(sql).toContain("WHERE r.name = 'Owner'");
+    expect(sql).toContain('WHERE (r.permissions & 1) = 1');
     expect(sql).not.toMatch(/FROM statuses/);
   });
 });

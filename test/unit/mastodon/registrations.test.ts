@@ -44,7 +44,7 @@ describe('interpretRegistrations: mode, stored or default', () => {
   it.each([
     ['4.0.2', 'open'],
     ['4.2.7', 'open'],
-    // issue 16: the backport of #29353 closes registrations by default from 4.2.8 (config/settings.yml).
+    // The backport of mastodon/mastodon#29353 closes registrations by default from 4.2.8 (config/settings.yml).
     ['4.2.8', 'none'],
     ['4.2.12', 'none'],
     ['4.3.0', 'none'],
@@ -161,7 +161,7 @@ describe('interpretRegistrations: overrides', () => {
     ).toEqual([]);
   });
 
-  it('warns of the hourly auto_close_registrations_scheduler from 4.2.8 (issue 16), and that v4.2 may have it', () => {
+  it('warns of the hourly auto_close_registrations_scheduler from 4.2.8, and that v4.2 may have it', () => {
     const on428 = interpretRegistrations({
       rows: { registrations_mode: '--- open\n' },
       version: v('4.2.8'),
