@@ -228,6 +228,9 @@ export function loadConfig({
 
   if (problems.length > 0) throw new ConfigError(problems);
 
+  const connections = resolveMastodonConnections(mastodonValues);
+  warnings.push(...connections.redisNotices);
+
   return {
     server: {
       host: host as string,
@@ -268,7 +271,7 @@ export function loadConfig({
     },
     metricsIntervalMs: (parsed.METRICS_INTERVAL_SECONDS as number) * 1000,
     mastodon: {
-      ...resolveMastodonConnections(mastodonValues),
+      ...connections,
       dir: mastodonDir,
       envFile,
       sources,
