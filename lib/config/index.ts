@@ -171,6 +171,13 @@ export function loadConfig({
     try {
       const parsedFile = parseEnvFile(readFile(envFile));
       parsedFile.values.forEach((value, key) => fileValues.set(key, value));
+      if (parsedFile.unterminatedQuote) {
+        const { line, key } = parsedFile.unterminatedQuote;
+        warnings.push(
+          `${envFile}: line ${line}: the quoted value of ${key} never closes. Compose refuses such a file ` +
+            `("unterminated quoted value"); the dashboard read the lines before it only.`,
+        );
+      }
       if (parsedFile.malformedLines.length > 0) {
         warnings.push(`${envFile}: ignored lines that are not KEY=value: ${parsedFile.malformedLines.join(', ')}`);
       }
