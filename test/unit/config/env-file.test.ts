@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { loadConfig } from '@/lib/config';
 import { parseEnvFile } from '@/lib/config/env-file';
 
 describe('parseEnvFile reads .env.production as Docker Compose v2 does', () => {
@@ -70,5 +71,17 @@ describe('parseEnvFile: quoted values over several lines', () => {
     expect(parsed.values.get('A')).toBe('1');
     expect(parsed.values.has('SECRET')).toBe(false);
     expect(parsed.values.has('B')).toBe(false);
+  });
+});
+
+describe('loadConfig names what it could not read in .env.production, never a value', () => {
+  it('warns of an unterminated quote by line and key, and of Redis keys Mastodon ignores', () => {
+    const file = 'LOCAL_DOMAIN=a.example\nSIDEKIQ_REDIS_PASSWORD=pw-secret\nDB_PASS="db-secret\n';
+    const config = loadConfig({ env: { MASTODON_DIR: '/m' }, cwd: '/', readFile: () => file });
+    const warnings = config.warnings.join('\n');
+    expect(warnings).toContain('line 3: the quoted value of DB_PASS never closes');
+    expect(warnings).toContain('SIDEKIQ_REDIS_PASSWORD without SIDEKIQ_REDIS_HOST');
+    expect(warnings).not.toMatch(/secret/);
+    expect(config.mastodon.localDomain).toBe('a.example');
   });
 });
