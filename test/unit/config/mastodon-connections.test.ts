@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { resolveMastodonConnections } from '@/lib/config/mastodon-connections';
 
-describe("Mastodon's own keys as Mastodon reads them (issue 16)", () => {
+describe("Mastodon's own keys as Mastodon reads them", () => {
   it('takes EMAIL_DOMAIN_WHITELIST, the older name Mastodon still reads, as the allowlist too', () => {
     expect(
       resolveMastodonConnections({ EMAIL_DOMAIN_WHITELIST: 'example.org' }).registrationOverrides.emailDomainAllowlist,
