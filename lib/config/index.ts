@@ -177,6 +177,13 @@ export function loadConfig({
     try {
       const parsedFile = parseEnvFile(readFile(envFile));
       parsedFile.values.forEach((value, key) => fileValues.set(key, value));
+      if (parsedFile.unterminatedQuote) {
+        const { line, key } = parsedFile.unterminatedQuote;
+        warnings.push(
+          `${envFile}: line ${line}: the quoted value of ${key} never closes. Compose refuses such a file ` +
+            `("unterminated quoted value"); the dashboard read the lines before it only.`,
+        );
+      }
       if (parsedFile.malformedLines.length > 0) {
         warnings.push(`${envFile}: ignored lines that are not KEY=value: ${parsedFile.malformedLines.join(', ')}`);
       }
@@ -237,6 +244,9 @@ export function loadConfig({
 
   if (problems.length > 0) throw new ConfigError(problems);
 
+  const connections = resolveMastodonConnections(mastodonValues);
+  warnings.push(...connections.redisNotices);
+
   return {
     server: {
       host: host as string,
@@ -277,7 +287,7 @@ export function loadConfig({
     },
     metricsIntervalMs: (parsed.METRICS_INTERVAL_SECONDS as number) * 1000,
     mastodon: {
-      ...resolveMastodonConnections(mastodonValues),
+      ...connections,
       dir: mastodonDir,
       envFile,
       sources,

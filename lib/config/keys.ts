@@ -62,7 +62,8 @@ export const DASHBOARD_KEYS = {
   },
   ACCEPT_CONNECTIONS_FROM: {
     description:
-      'Which peers may open a connection at all: any, or loopback plus gateway (the host, through a published port) and IP addresses. The image sets loopback,gateway.',
+      'Which peers may open a connection at all: any, or loopback plus gateway (the host, through a ' +
+      'published port) and IP addresses. The image sets loopback,gateway.',
     defaultValue: 'any',
     example: ACCEPTED_PEERS_EXAMPLE,
     schema: z.string().transform((value, context) => {
@@ -113,13 +114,15 @@ export const DASHBOARD_KEYS = {
   },
   MASTODON_WEB_URL: {
     description:
-      "Where the dashboard reaches Mastodon's web (Puma) for /health and /api/v2/instance, e.g. http://web:3000 inside the compose network. Unset: found from the web container (host network: its BIND and PORT; a published port; else its address on its network).",
+      "Where the dashboard reaches Mastodon's web (Puma) for /health and /api/v2/instance, e.g. " +
+      'http://web:3000 inside the compose network. Unset: found from the web container (host network: its BIND and PORT; a published port; else its address on its network).',
     example: 'MASTODON_WEB_URL=http://127.0.0.1:3000',
     schema: httpUrl.optional(),
   },
   MASTODON_STREAMING_URL: {
     description:
-      "Where the dashboard reaches Mastodon's streaming server for /api/v1/streaming/health, e.g. http://streaming:4000 inside the compose network. Unset: found from the streaming container, as for web.",
+      "Where the dashboard reaches Mastodon's streaming server for /api/v1/streaming/health, e.g. " +
+      'http://streaming:4000 inside the compose network. Unset: found from the streaming container, as for web.',
     example: 'MASTODON_STREAMING_URL=http://127.0.0.1:4000',
     schema: httpUrl.optional(),
   },
@@ -152,7 +155,8 @@ export const DASHBOARD_KEYS = {
   },
   INFLUX_QUERY_LANGUAGE: {
     description:
-      'auto picks Flux when INFLUX_BUCKET is set and the server speaks it (2.x, 1.8+), else InfluxQL over /query (1.x, 2.x through DBRP, 3 Core); influxql or flux forces one.',
+      'auto picks Flux when INFLUX_BUCKET is set and the server speaks it (2.x, 1.8+), else InfluxQL over ' +
+      '/query (1.x, 2.x through DBRP, 3 Core); influxql or flux forces one.',
     defaultValue: 'auto',
     example: 'INFLUX_QUERY_LANGUAGE=auto',
     schema: z.enum(['auto', 'influxql', 'flux'], { error: 'must be auto, influxql or flux' }),
@@ -165,7 +169,8 @@ export const DASHBOARD_KEYS = {
   },
   METRICS_INTERVAL_SECONDS: {
     description:
-      "Telegraf's collection interval: how often open graphs refresh, and how often the live Docker-stats sampler measures.",
+      "Telegraf's collection interval: how often open graphs refresh, and how often the live Docker-stats " +
+      'sampler measures.',
     defaultValue: '10',
     example: 'METRICS_INTERVAL_SECONDS=10',
     schema: wholeNumber(2, 600),
@@ -182,7 +187,8 @@ export const DASHBOARD_KEYS = {
   },
   DASHBOARD_PASSWORD_FILE: {
     description:
-      'File holding the admin password, or its scrypt hash (npm run -s hash-password prints one); wins over the others.',
+      'File holding the admin password, or its scrypt hash (npm run -s hash-password prints one); wins ' +
+      'over the others.',
     example: 'DASHBOARD_PASSWORD_FILE=/run/secrets/mastodash-password',
     schema: optionalString,
   },
@@ -242,7 +248,8 @@ export const DASHBOARD_KEYS = {
   },
   AUDIT_RETENTION_DAYS: {
     description:
-      'Audit records older than this many days are appended to a CSV file in DATA_DIR/audit-archive, then removed from the store (0 keeps them all in the store).',
+      'Audit records older than this many days are appended to a CSV file in DATA_DIR/audit-archive, then ' +
+      'removed from the store (0 keeps them all in the store).',
     defaultValue: '365',
     example: 'AUDIT_RETENTION_DAYS=365',
     schema: wholeNumber(0, 36_500),
@@ -283,13 +290,22 @@ export const MASTODON_KEYS = [
   'SIDEKIQ_REDIS_DB',
   'SIDEKIQ_REDIS_USER',
   'SIDEKIQ_REDIS_PASSWORD',
-  // Read by newer Mastodon releases (version-facts redisUserAndSentinel); recognised here, not yet followed (issue 17).
+  // Sentinel keys, per role, as mastodon/mastodon v4.3.0 lib/mastodon/redis_configuration.rb reads them.
   'REDIS_SENTINEL_MASTER',
   'REDIS_SENTINELS',
+  'REDIS_SENTINEL_PORT',
+  'REDIS_SENTINEL_USERNAME',
+  'REDIS_SENTINEL_PASSWORD',
   'CACHE_REDIS_SENTINEL_MASTER',
   'CACHE_REDIS_SENTINELS',
+  'CACHE_REDIS_SENTINEL_PORT',
+  'CACHE_REDIS_SENTINEL_USERNAME',
+  'CACHE_REDIS_SENTINEL_PASSWORD',
   'SIDEKIQ_REDIS_SENTINEL_MASTER',
   'SIDEKIQ_REDIS_SENTINELS',
+  'SIDEKIQ_REDIS_SENTINEL_PORT',
+  'SIDEKIQ_REDIS_SENTINEL_USERNAME',
+  'SIDEKIQ_REDIS_SENTINEL_PASSWORD',
   'SINGLE_USER_MODE',
   'DISABLE_AUTOMATIC_SWITCHING_TO_APPROVED_REGISTRATIONS',
   'EMAIL_DOMAIN_ALLOWLIST',
@@ -307,6 +323,9 @@ export const SECRET_MASTODON_KEYS: ReadonlySet<string> = new Set([
   'CACHE_REDIS_PASSWORD',
   'SIDEKIQ_REDIS_URL',
   'SIDEKIQ_REDIS_PASSWORD',
+  'REDIS_SENTINEL_PASSWORD',
+  'CACHE_REDIS_SENTINEL_PASSWORD',
+  'SIDEKIQ_REDIS_SENTINEL_PASSWORD',
   'EMAIL_DOMAIN_ALLOWLIST',
   'EMAIL_DOMAIN_WHITELIST',
 ]);

@@ -1,6 +1,6 @@
 import 'server-only';
 
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 
 import { getConfig, type RedisTarget } from '../config';
 
@@ -9,6 +9,31 @@ const LAST_ERRORS = Symbol.for('mastodash.redis.last-connection-errors');
 type ClientHolder = { [CLIENTS]?: Map<string, Redis>; [LAST_ERRORS]?: WeakMap<Redis, Error> };
 
 export type RedisRole = 'main' | 'cache' | 'sidekiq';
+
+/** One client per distinct endpoint: the URL, or the master's name and sentinels. */
+function clientKey(target: RedisTarget): string {
+  return target.sentinel ? `${target.url} ${JSON.stringify(target.sentinel)}` : target.url;
+}
+
+/**
+ * ioredis options for a target; a sentinel target asks its sentinels for the master, authenticating to the
+ * sentinels and to the master separately, as Mastodon's redis-client does.
+ */
+export function connectionOptions(target: RedisTarget): { url?: string; options: RedisOptions } {
+  if (!target.sentinel) return { url: target.url, options: {} };
+  const master = new URL(target.url);
+  return {
+    options: {
+      sentinels: target.sentinel.sentinels,
+      name: target.sentinel.name,
+      sentinelUsername: target.sentinel.username,
+      sentinelPassword: target.sentinel.password,
+      username: master.password ? decodeURIComponent(master.username) || undefined : undefined,
+      password: master.password ? decodeURIComponent(master.password) : undefined,
+      db: Number(master.pathname.replace(/^\//, '') || '0'),
+    },
+  };
+}
 
 function targetOf(role: RedisRole): RedisTarget {
   const { mastodon } = getConfig();
@@ -22,10 +47,13 @@ function targetOf(role: RedisRole): RedisTarget {
 export function redis(role: RedisRole = 'main'): Redis {
   const holder = globalThis as ClientHolder;
   holder[CLIENTS] ??= new Map();
-  const { url } = targetOf(role);
-  let client = holder[CLIENTS].get(url);
+  const target = targetOf(role);
+  const key = clientKey(target);
+  let client = holder[CLIENTS].get(key);
   if (!client) {
-    client = new Redis(url, {
+    const { url, options } = connectionOptions(target);
+    const common: RedisOptions = {
+      ...options,
       lazyConnect: true,
       connectTimeout: 3_000,
       commandTimeout: 5_000,
@@ -33,14 +61,15 @@ export function redis(role: RedisRole = 'main'): Redis {
       enableOfflineQueue: false,
       // Reconnect within 2 s of Redis's return, so its panels recover within seconds (a failed attempt is cheap).
       retryStrategy: (attempt) => Math.min(attempt * 250, 2_000),
-    });
+    };
+    client = url ? new Redis(url, common) : new Redis(common);
     // With the offline queue off, a command while disconnected fails with "Stream isn't writeable"; the
     // connection's own error (ENOTFOUND, ECONNREFUSED, …) is the cause worth showing, so it is kept.
     const lastErrors = (holder[LAST_ERRORS] ??= new WeakMap());
     const connected = client;
     connected.on('error', (error: Error) => lastErrors.set(connected, error));
     connected.on('ready', () => lastErrors.delete(connected));
-    holder[CLIENTS].set(url, client);
+    holder[CLIENTS].set(key, client);
   }
   return client;
 }
@@ -48,7 +77,7 @@ export function redis(role: RedisRole = 'main'): Redis {
 /** Why the client for that role last failed to connect, while it is not connected. */
 export function lastConnectionError(role: RedisRole = 'main'): Error | undefined {
   const holder = globalThis as ClientHolder;
-  const client = holder[CLIENTS]?.get(targetOf(role).url);
+  const client = holder[CLIENTS]?.get(clientKey(targetOf(role)));
   return client && client.status !== 'ready' ? holder[LAST_ERRORS]?.get(client) : undefined;
 }
 

@@ -43,13 +43,16 @@ export function redisUnavailable(error: unknown, role: RedisRole = 'main'): AppE
       'redis_unreachable',
       `${name} cannot be found`,
       `${label}: the host name does not resolve here (${message}).`,
-      `In a container, the dashboard must join the compose project's internal_network, where redis lives (deploy/compose.mastodash.yml does). On the host, ${ROLE_KEYS[role]} must name an address, not redis.`,
+      "In a container, the dashboard must join the compose project's internal_network, where redis lives " +
+        `(deploy/compose.mastodash.yml does). On the host, ${ROLE_KEYS[role]} must name an address, not redis.`,
     );
   }
   return new AppError(
     'redis_unreachable',
     `${name} is down`,
     `${label}: ${message}`,
-    `Start the redis container (docker compose up -d redis). In a container, the dashboard must be on the compose project's internal network; check ${ROLE_KEYS[role]} in .env.production.`,
+    'Start the redis container (docker compose up -d redis). ' +
+      "In a container, the dashboard must be on the compose project's internal network; " +
+      `check ${ROLE_KEYS[role]} in .env.production.`,
   );
 }
