@@ -3,10 +3,12 @@ import 'server-only';
 import { Redis, type RedisOptions } from 'ioredis';
 
 import { getConfig, type RedisTarget } from '../config';
+import { dropProcessSingleton, existingProcessSingleton, processSingleton } from '../process/singleton';
 
-const CLIENTS = Symbol.for('mastodash.redis.clients');
-const LAST_ERRORS = Symbol.for('mastodash.redis.last-connection-errors');
-type ClientHolder = { [CLIENTS]?: Map<string, Redis>; [LAST_ERRORS]?: WeakMap<Redis, Error> };
+const CLIENTS = 'redis.clients';
+const LAST_ERRORS = 'redis.last-connection-errors';
+const clients = (): Map<string, Redis> => processSingleton(CLIENTS, () => new Map<string, Redis>());
+const lastErrors = (): WeakMap<Redis, Error> => processSingleton(LAST_ERRORS, () => new WeakMap<Redis, Error>());
 
 export type RedisRole = 'main' | 'cache' | 'sidekiq';
 
@@ -45,11 +47,9 @@ function targetOf(role: RedisRole): RedisTarget {
  * Commands time out and are not queued while disconnected, so a Redis outage fails fast.
  */
 export function redis(role: RedisRole = 'main'): Redis {
-  const holder = globalThis as ClientHolder;
-  holder[CLIENTS] ??= new Map();
   const target = targetOf(role);
   const key = clientKey(target);
-  let client = holder[CLIENTS].get(key);
+  let client = clients().get(key);
   if (!client) {
     const { url, options } = connectionOptions(target);
     const common: RedisOptions = {
@@ -65,20 +65,19 @@ export function redis(role: RedisRole = 'main'): Redis {
     client = url ? new Redis(url, common) : new Redis(common);
     // With the offline queue off, a command while disconnected fails with "Stream isn't writeable"; the
     // connection's own error (ENOTFOUND, ECONNREFUSED, …) is the cause worth showing, so it is kept.
-    const lastErrors = (holder[LAST_ERRORS] ??= new WeakMap());
+    const errors = lastErrors();
     const connected = client;
-    connected.on('error', (error: Error) => lastErrors.set(connected, error));
-    connected.on('ready', () => lastErrors.delete(connected));
-    holder[CLIENTS].set(key, client);
+    connected.on('error', (error: Error) => errors.set(connected, error));
+    connected.on('ready', () => errors.delete(connected));
+    clients().set(key, client);
   }
   return client;
 }
 
 /** Why the client for that role last failed to connect, while it is not connected. */
 export function lastConnectionError(role: RedisRole = 'main'): Error | undefined {
-  const holder = globalThis as ClientHolder;
-  const client = holder[CLIENTS]?.get(clientKey(targetOf(role)));
-  return client && client.status !== 'ready' ? holder[LAST_ERRORS]?.get(client) : undefined;
+  const client = existingProcessSingleton<Map<string, Redis>>(CLIENTS)?.get(clientKey(targetOf(role)));
+  return client && client.status !== 'ready' ? lastErrors().get(client) : undefined;
 }
 
 /** Connects when needed (lazyConnect); call before the first command. */
@@ -90,7 +89,6 @@ export async function connectedRedis(role: RedisRole = 'main'): Promise<Redis> {
 
 /** For tests: close every client. */
 export async function resetRedisForTesting(): Promise<void> {
-  const holder = globalThis as ClientHolder;
-  for (const client of holder[CLIENTS]?.values() ?? []) client.disconnect();
-  holder[CLIENTS] = undefined;
+  for (const client of existingProcessSingleton<Map<string, Redis>>(CLIENTS)?.values() ?? []) client.disconnect();
+  dropProcessSingleton(CLIENTS);
 }

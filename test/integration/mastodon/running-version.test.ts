@@ -120,7 +120,10 @@ async function seen(id: string, state: ContainerView['state']): Promise<void> {
   }
 }
 
-/** Starts counting the execs of version.rb Docker runs in `containerId` (its events, so nothing in the product is trusted). */
+/**
+ * Starts counting the execs of version.rb Docker runs in `containerId`. It counts Docker's own events, so nothing
+ * in the product is trusted.
+ */
 async function countVersionRbExecs(containerId: string): Promise<() => Promise<number>> {
   const follower = await followContainer(containerId, []);
   return async () => {
