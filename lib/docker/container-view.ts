@@ -32,11 +32,12 @@ function toState(status: string | undefined): ContainerState {
   return (CONTAINER_STATES as readonly string[]).includes(status ?? '') ? (status as ContainerState) : 'dead';
 }
 
-function toHealth(status: string | undefined): HealthState {
+export function toHealth(status: string | undefined): HealthState {
   return (HEALTH_STATES as readonly string[]).includes(status ?? '') ? (status as HealthState) : 'none';
 }
 
-function publishedPorts(info: Docker.ContainerInspectInfo): PublishedPort[] {
+/** The published ports of `docker inspect`, by host port. */
+export function publishedPorts(info: Docker.ContainerInspectInfo): PublishedPort[] {
   const ports: PublishedPort[] = [];
   for (const [spec, bindings] of Object.entries(info.NetworkSettings?.Ports ?? {})) {
     const [containerPort = '0', protocol = 'tcp'] = spec.split('/');

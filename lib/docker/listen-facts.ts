@@ -1,7 +1,8 @@
 import type Docker from 'dockerode';
 
+import { publishedPorts, toHealth } from './container-view';
 import { COMPOSE_LABELS } from './labels';
-import { HEALTH_STATES, type HealthState, type PublishedPort } from './types';
+import type { HealthState, PublishedPort } from './types';
 
 /** The environment keys that say where Mastodon's web and streaming listen (puma.rb, streaming/index.js). */
 export const LISTEN_ENV_KEYS = ['PORT', 'BIND', 'SOCKET'] as const;
@@ -34,31 +35,18 @@ export function toListenFacts(info: Docker.ContainerInspectInfo): ListenFacts {
     // The last assignment wins, as in the process's environment.
     if ((LISTEN_ENV_KEYS as readonly string[]).includes(key)) env[key as ListenEnvKey] = entry.slice(equals + 1);
   }
-  const ports: PublishedPort[] = [];
-  for (const [spec, bindings] of Object.entries(info.NetworkSettings?.Ports ?? {})) {
-    const [containerPort = '0', protocol = 'tcp'] = spec.split('/');
-    for (const binding of bindings ?? []) {
-      ports.push({
-        hostIp: binding.HostIp,
-        hostPort: Number(binding.HostPort),
-        containerPort: Number(containerPort),
-        protocol,
-      });
-    }
-  }
   const networks = Object.entries(info.NetworkSettings?.Networks ?? {})
     .map(([name, network]) => ({ name, ip: network.IPAddress ?? '', aliases: network.Aliases ?? [] }))
     .sort((a, b) => a.name.localeCompare(b.name));
-  const health = (info.State.Health?.Status ?? 'none') as string;
   return {
     id: info.Id,
     name: info.Name.replace(/^\//, ''),
     service: info.Config?.Labels?.[COMPOSE_LABELS.service] ?? '',
     running: info.State.Running === true,
-    health: (HEALTH_STATES as readonly string[]).includes(health) ? (health as HealthState) : 'none',
+    health: toHealth(info.State.Health?.Status),
     networkMode: info.HostConfig?.NetworkMode ?? 'default',
     env,
-    ports,
+    ports: publishedPorts(info),
     networks,
   };
 }

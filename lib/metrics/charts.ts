@@ -147,7 +147,8 @@ export function pointsOf(raw: readonly RawSeries[], queryId: string): MetricPoin
   return raw.find((series) => series.queryId === queryId)?.points ?? [];
 }
 
-function chart(
+/** A chart as both sources (InfluxDB and the live sampler) hand it to the page. */
+export function chart(
   id: ChartId,
   title: string,
   unit: MetricUnit,

@@ -1,15 +1,6 @@
-import { CPU_PER_SERVICE_NOTE, MEMORY_PER_SERVICE_NOTE, newestPoint } from './charts';
+import { chart, CPU_PER_SERVICE_NOTE, MEMORY_PER_SERVICE_NOTE, newestPoint } from './charts';
 import type { LiveContainerSample, LiveSample } from './live-types';
-import type {
-  ChartId,
-  HeadlineView,
-  MetricChart,
-  MetricPoint,
-  MetricSeries,
-  MetricUnit,
-  MetricsNotice,
-  MetricsView,
-} from './types';
+import type { HeadlineView, MetricChart, MetricPoint, MetricSeries, MetricsNotice, MetricsView } from './types';
 
 /**
  * The live sampler's samples as the same charts and headline the InfluxDB path produces (same chart
@@ -70,16 +61,6 @@ function liveNotices(
 function seriesOf(key: string, label: string, points: MetricPoint[]): MetricSeries {
   const newest = newestPoint(points);
   return { key, label, points, ...(newest ? { lastSeenMs: newest[0] } : {}) };
-}
-
-function chart(
-  id: ChartId,
-  title: string,
-  unit: MetricUnit,
-  series: MetricSeries[],
-  notes: string[] = [],
-): MetricChart {
-  return { id, title, unit, series, notes };
 }
 
 function orderedServices(samples: readonly LiveSample[], order: readonly string[]): string[] {
