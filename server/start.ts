@@ -17,6 +17,7 @@ import { ConfigError, getConfig, type Config } from '../lib/config';
 import { describeAcceptedPeers } from '../lib/config/accepted-peers';
 import { AppError } from '../lib/errors';
 import { createPeerGuard, guardHttpServers } from '../lib/http/peer-guard';
+import { endLiveStreams } from '../lib/live/shutdown';
 import { store } from '../lib/store';
 
 function urlOf(config: Config): string {
@@ -71,6 +72,27 @@ function prepareState(config: Config): void {
   }
 }
 
+/** How long a stop may take once the event streams are ended, well inside Docker's 10 s stop timeout. */
+const SHUTDOWN_GRACE_MS = 5_000;
+
+/**
+ * Next's standalone server closes its HTTP server on SIGTERM and SIGINT and waits for every open response,
+ * and an event stream never ends by itself: with a tab open, `docker stop` waited out its timeout and
+ * killed the process. The streams end first (browsers reconnect to whatever serves the port next), and a
+ * request still open after the grace does not hold the stop.
+ */
+function endStreamsOnStop(): void {
+  for (const [signal, exitCode] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const) {
+    process.once(signal, () => {
+      endLiveStreams();
+      setTimeout(() => process.exit(exitCode), SHUTDOWN_GRACE_MS).unref();
+    });
+  }
+}
+
 function main(): void {
   let config;
   try {
@@ -117,6 +139,7 @@ function main(): void {
           : ''),
     );
   }
+  endStreamsOnStop();
   void import(pathToFileURL(standaloneServer).href);
 }
 

@@ -7,8 +7,9 @@ import type { JobProgress } from '../jobs/types';
 import { dockerCalls } from './client';
 import type { ContainerWatcher } from './container-watch';
 import { inspectProjectContainer } from './containers';
-import { followProjectEvents, type DockerEvent, type EventSubscription } from './events';
+import { followProjectEvents, type EventSubscription } from './events';
 import { recentLogLines } from './logs';
+import { judgeDeaths, type Death } from './restart-death';
 import type { ContainerView } from './types';
 
 export { resolveProjectContainer } from './containers';
@@ -29,69 +30,16 @@ function describe(view: ContainerView): string {
   return 'running (no health check)';
 }
 
-interface Death {
-  exitCode: number | undefined;
-  oom: boolean;
-}
-
-/**
- * Watches one container's own Docker events during a restart and reports the first time it dies after
- * the restart started it. A restart's own stop also ends in "die", so only a die that follows the
- * restart's "start" counts; "kill" (the restart stopping it) forgets what came before, and a die is only
- * judged once Docker confirmed the restart (its "restart" event, or the API call returning).
- */
+/** Follows one container's own Docker events during a restart and judges its deaths (restart-death.ts). */
 async function watchForDeath(
   container: ContainerView,
   onDeath: (death: Death) => void,
 ): Promise<{ subscription: EventSubscription; restarted: () => void }> {
-  let startSeen = false;
-  let oomSinceStart = false;
-  let confirmed = false;
-  let pending: Death | undefined;
-  let reported = false;
-  const report = (death: Death) => {
-    if (reported) return;
-    reported = true;
-    onDeath(death);
-  };
-  const onEvent = (event: DockerEvent) => {
-    if (event.Actor.ID !== container.id) return;
-    switch (event.Action) {
-      case 'kill':
-        if (!confirmed) {
-          startSeen = false;
-          pending = undefined;
-        }
-        break;
-      case 'start':
-        startSeen = true;
-        oomSinceStart = false;
-        break;
-      case 'oom':
-        oomSinceStart = true;
-        break;
-      case 'restart':
-        confirmed = true;
-        break;
-      case 'die': {
-        if (!startSeen) break;
-        const code = Number(event.Actor.Attributes?.exitCode);
-        pending = { exitCode: Number.isFinite(code) ? code : undefined, oom: oomSinceStart };
-        break;
-      }
-    }
-    if (confirmed && pending) report(pending);
-  };
-  const subscription = await followProjectEvents(getConfig().composeProject, onEvent, () => undefined, {
+  const judge = judgeDeaths(container.id, onDeath);
+  const subscription = await followProjectEvents(getConfig().composeProject, judge.onEvent, () => undefined, {
     container: container.id,
   });
-  return {
-    subscription,
-    restarted: () => {
-      confirmed = true;
-      if (pending) report(pending);
-    },
-  };
+  return { subscription, restarted: judge.restarted };
 }
 
 /** The failure of a container that died after its restart: exit code, OOMKilled and its last lines, redacted. */

@@ -2,6 +2,7 @@ import 'server-only';
 
 import { listRecentJobs } from '../jobs';
 import { processSingleton } from '../process/singleton';
+import { LIVE_STREAMS_SLOT } from './shutdown';
 import { liveTopics } from './index';
 import { followContainerLogs } from './log-follows';
 import { LiveStreams } from './streams';
@@ -30,5 +31,5 @@ export function subscribeTopic(key: LiveTopicKey, send: (message: unknown) => vo
 
 /** The process-wide stream registry (one, although Next may load this module in several bundles). */
 export function liveStreams(): LiveStreams {
-  return processSingleton('live.streams', () => new LiveStreams(subscribeTopic));
+  return processSingleton(LIVE_STREAMS_SLOT, () => new LiveStreams(subscribeTopic));
 }

@@ -16,6 +16,8 @@ export type TopicSubscribe = (key: LiveTopicKey, send: (message: unknown) => voi
 interface StreamEntry {
   owner: string;
   deliver: (envelope: LiveEnvelope) => void;
+  /** Ends the HTTP response that carries the stream. */
+  end: () => void;
   joined: Map<LiveTopicKey, () => void>;
 }
 
@@ -33,10 +35,18 @@ export class LiveStreams {
     return this.streams.size;
   }
 
-  /** Registers a stream for `owner` (the session) and joins its first topics; each starts with its snapshot. */
-  open(owner: string, deliver: (envelope: LiveEnvelope) => void, topics: readonly LiveTopicKey[]): OpenStream {
+  /**
+   * Registers a stream for `owner` (the session) and joins its first topics; each starts with its snapshot.
+   * `end` ends its response, for `endAll`.
+   */
+  open(
+    owner: string,
+    deliver: (envelope: LiveEnvelope) => void,
+    topics: readonly LiveTopicKey[],
+    end: () => void = () => undefined,
+  ): OpenStream {
     const id = randomUUID();
-    const entry: StreamEntry = { owner, deliver, joined: new Map() };
+    const entry: StreamEntry = { owner, deliver, end, joined: new Map() };
     this.streams.set(id, entry);
     for (const topic of topics) this.join(entry, topic);
     return { id, close: () => this.close(id) };
@@ -86,6 +96,17 @@ export class LiveStreams {
     this.streams.delete(id);
     for (const leave of entry.joined.values()) leave();
     entry.joined.clear();
+  }
+
+  /**
+   * Ends every stream's response, at shutdown: an event stream never finishes by itself, so the HTTP
+   * server's graceful close would wait for it until Docker's stop timeout kills the process. Browsers
+   * reconnect (the stream says `retry: 1000`) to whatever serves the port next.
+   */
+  endAll(): number {
+    const ends = [...this.streams.values()].map((entry) => entry.end);
+    for (const end of ends) end();
+    return ends.length;
   }
 
   private join(entry: StreamEntry, topic: LiveTopicKey): void {

@@ -44,7 +44,7 @@ export async function GET(request: Request): Promise<Response> {
       let named = false;
       const deliver = (envelope: LiveEnvelope) =>
         named ? event(topicKind(envelope.topic), envelope) : early.push(envelope);
-      const stream = liveStreams().open(session.idHash, deliver, topics.data);
+      const stream = liveStreams().open(session.idHash, deliver, topics.data, () => cleanup());
       write('retry: 1000\n\n');
       event('stream', { id: stream.id, topics: liveStreams().topicsOf(stream.id) } satisfies LiveStreamHello);
       named = true;
@@ -72,6 +72,9 @@ export async function GET(request: Request): Promise<Response> {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
       'X-Accel-Buffering': 'no',
+      // A stream ends only when it is over (logout, shutdown): its connection goes with it, instead of idling as
+      // a keep-alive socket that a graceful server close would wait for.
+      Connection: 'close',
     },
   });
 }
