@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -75,6 +75,8 @@ export interface SmtpReceiverOptions {
   port?: number;
   /** Neither offer nor accept STARTTLS (for the "always" case). */
   withoutStartTls?: boolean;
+  /** TLS from the first byte, as on port 465 (for SMTP_TLS / SMTP_SSL). */
+  implicitTls?: boolean;
 }
 
 export interface SmtpReceiver {
@@ -93,6 +95,7 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions): Promise<S
     cert: options.certificate.cert,
     authMethods: ['PLAIN', 'LOGIN'],
     ...(options.withoutStartTls ? { hideSTARTTLS: true, disabledCommands: ['STARTTLS'] } : {}),
+    secure: options.implicitTls ?? false,
     logger: false,
     onAuth(auth, _session, callback) {
       const accepted = auth.username === options.user && auth.password === options.password;
@@ -133,5 +136,45 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions): Promise<S
     messages,
     logins,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * A TCP server that never lets a conversation finish. Silent: it accepts and never greets. With `dripMs`: it
+ * greets, then answers EHLO with one more `250-` continuation line every `dripMs` and never the last one, so
+ * the connection is never idle and no greeting or socket timeout fires.
+ */
+export async function startSilentServer({ dripMs }: { dripMs?: number } = {}): Promise<{
+  port: number;
+  connections: () => number;
+  close: () => Promise<void>;
+}> {
+  const sockets = new Set<Socket>();
+  let accepted = 0;
+  const server = createServer((socket) => {
+    accepted++;
+    sockets.add(socket);
+    let drip: NodeJS.Timeout | undefined;
+    if (dripMs !== undefined) {
+      socket.write('220 slow.example ESMTP\r\n');
+      socket.once('data', () => {
+        drip = setInterval(() => socket.write('250-still thinking\r\n'), dripMs);
+      });
+    }
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearInterval(drip);
+      sockets.delete(socket);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    connections: () => accepted,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -7,6 +7,7 @@ import { alertChannels, deliverOnce } from '@/lib/alerts/channels';
 import { loadConfig, type Config, type EnvSource } from '@/lib/config';
 import {
   makeTestCertificate,
+  startSilentServer,
   startSmtpReceiver,
   type SmtpReceiver,
   type TestCertificate,
@@ -174,6 +175,43 @@ describe('alert e-mails through a real SMTP server', () => {
     expect(result).toMatchObject({ ok: false, reason: 'auth_refused' });
     expect(result.ok ? '' : result.detail).toMatch(/STARTTLS/);
     expect(receiver.logins).toEqual([]);
+  });
+
+  it('use TLS from the first byte with SMTP_TLS=true (a port 465 server)', async () => {
+    const implicit = await startSmtpReceiver({ user: USER, password: PASSWORD, certificate, implicitTls: true });
+    try {
+      expect(await send(configFor(implicit.port, { SMTP_TLS: 'true' }))).toMatchObject({ ok: true });
+      expect(implicit.messages.map((mail) => mail.secure)).toEqual([true]);
+      // Without SMTP_TLS the client speaks plain SMTP into the TLS port, and nothing is delivered.
+      expect(await send(configFor(implicit.port, { ALERT_TIMEOUT_SECONDS: '1' }))).toMatchObject({ ok: false });
+      expect(implicit.messages).toHaveLength(1);
+    } finally {
+      await implicit.close();
+    }
+  });
+
+  it('end an attempt on a server that never greets with reason timeout (ALERT_TIMEOUT_SECONDS)', async () => {
+    const silent = await startSilentServer();
+    try {
+      const result = await send(configFor(silent.port, { ALERT_TIMEOUT_SECONDS: '1' }));
+      // The server never answers: only the timeout can have ended the attempt.
+      expect(silent.connections()).toBe(1);
+      expect(result).toMatchObject({ ok: false, channel: 'email', reason: 'timeout' });
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('end an attempt on a server that talks but never finishes within ALERT_TIMEOUT_SECONDS', async () => {
+    const slow = await startSilentServer({ dripMs: 200 });
+    try {
+      const result = await send(configFor(slow.port, { ALERT_TIMEOUT_SECONDS: '1' }));
+      expect(slow.connections()).toBe(1);
+      expect(result).toMatchObject({ ok: false, channel: 'email', reason: 'timeout' });
+      expect(result.ok ? '' : result.detail).toBe(`127.0.0.1:${slow.port} did not finish within 1 s`);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('fail with reason unreachable when nothing listens', async () => {
