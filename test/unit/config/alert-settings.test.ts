@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 
 import { channelViews } from '@/lib/alerts/channels';
 import { smtpTransportOptions } from '@/lib/alerts/email';
-import { ConfigError, loadConfig, type EnvSource } from '@/lib/config';
+import { loadConfig, type EnvSource } from '@/lib/config';
+import { configProblems } from '@/test/support/config-problems';
 
 const SMTP_FILE = [
   'LOCAL_DOMAIN=social.example',
@@ -26,13 +27,7 @@ function load(env: EnvSource, file = SMTP_FILE, caFile?: { path: string; text: s
 }
 
 function problemsOf(env: EnvSource, file?: string): string[] {
-  try {
-    load(env, file);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.key}: ${p.message}`);
-    throw error;
-  }
-  return [];
+  return configProblems(() => load(env, file));
 }
 
 const WANT_MAIL = { ALERT_EMAIL_TO: 'admin@example.com, ops@example.com' };
