@@ -2,9 +2,10 @@ import type { MastodonValues } from './mastodon-connections';
 
 /**
  * The alert channels, resolved from ALERT_* and Mastodon's own SMTP_* keys. The SMTP settings follow what
- * Mastodon hands to the mail gem (mastodon/mastodon, via glitch-soc/mastodon tags): v4.5.15 config/email.yml
- * with lib/mastodon/email_configuration_helper.rb, and v4.3.17 config/environments/production.rb. They are
- * then expressed as nodemailer's options (lib/alerts/email.ts).
+ * Mastodon hands to the mail gem, as read in glitch-soc/mastodon's release tags: v4.5.15 and v4.4.22
+ * config/email.yml with lib/mastodon/email_configuration_helper.rb, and v4.3.17
+ * config/environments/production.rb (mail 2.8.1/2.9.0, net-smtp 0.5.1 in their Gemfile.lock). They are then
+ * expressed as nodemailer's options (lib/alerts/email.ts).
  */
 
 export type SmtpAuthMethod = 'PLAIN' | 'LOGIN' | 'CRAM-MD5';
@@ -64,9 +65,10 @@ const VERIFY_MODES = new Set(['none', 'peer']);
 const AUTH_METHODS: Record<string, SmtpAuthMethod> = { plain: 'PLAIN', login: 'LOGIN', cram_md5: 'CRAM-MD5' };
 
 /**
- * Mastodon v4.5.15 (email_configuration_helper.rb): SMTP_ENABLE_STARTTLS always / never (or false) / auto
- * decide; otherwise SMTP_TLS or SMTP_SSL mean implicit TLS, else SMTP_ENABLE_STARTTLS_AUTO (default true)
- * picks auto, `false` never. The mail gem lets tls/ssl win over any STARTTLS setting.
+ * Mastodon v4.5.15 (email_configuration_helper.rb): SMTP_ENABLE_STARTTLS always / never (or false, since
+ * v4.5.0; v4.4.22 and v4.3.17 treat false like any unknown value) / auto decide; otherwise SMTP_TLS or
+ * SMTP_SSL mean implicit TLS, else SMTP_ENABLE_STARTTLS_AUTO (default true) picks auto, `false` never. The
+ * mail gem lets tls/ssl win over any STARTTLS setting.
  */
 function security(values: MastodonValues, warnings: string[]): SmtpSecurity {
   if (values.SMTP_TLS === 'true' || values.SMTP_SSL === 'true') return 'implicit';
@@ -75,8 +77,8 @@ function security(values: MastodonValues, warnings: string[]): SmtpSecurity {
   if (starttls === 'never') return 'never';
   if (starttls === 'false') {
     warnings.push(
-      'SMTP_ENABLE_STARTTLS=false: Mastodon 4.4 and later read it as never (plain text), 4.3 as auto (STARTTLS ' +
-        'when offered). The alert e-mails follow 4.4+; write never or auto to make both agree.',
+      'SMTP_ENABLE_STARTTLS=false: Mastodon 4.5 reads it as never (plain text), 4.3 and 4.4 as auto (STARTTLS ' +
+        'when offered). The alert e-mails follow 4.5; write never or auto to make every release agree.',
     );
     return 'never';
   }
@@ -145,7 +147,16 @@ function resolveSmtp(
   }
   const user = values.SMTP_LOGIN;
   const password = values.SMTP_PASSWORD;
-  // net-smtp authenticates only when a user is given (SMTP#start: `authenticate ... if user`).
+  // The mail gem hands net-smtp 0.5.1 the auth type even without a user, and its do_start then raises
+  // "SMTP-AUTH requested but missing user name" before connecting. The alert e-mails go without AUTH
+  // instead, and say why Mastodon's own mail does not.
+  if (!user && authMethod) {
+    warnings.push(
+      `SMTP_LOGIN is empty while SMTP_AUTH_METHOD is ${authText}: Mastodon's mailer (net-smtp 0.5.1) refuses to ` +
+        'send ("SMTP-AUTH requested but missing user name"). Alert e-mails are sent without AUTH; for a relay ' +
+        'that needs no login, set SMTP_AUTH_METHOD=none in .env.production and restart web and sidekiq.',
+    );
+  }
   if (user && authMethod && !password) {
     problems.push({
       key: 'SMTP_PASSWORD',

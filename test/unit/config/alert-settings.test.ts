@@ -84,10 +84,10 @@ describe('alert settings', () => {
     expect(load({ ...WANT_MAIL, ...env }).alerts.email?.smtp.security).toBe(security);
   });
 
-  it('follow Mastodon 4.4+ for SMTP_ENABLE_STARTTLS=false and say that 4.3 differs', () => {
+  it('follow Mastodon 4.5 for SMTP_ENABLE_STARTTLS=false and say that 4.3 and 4.4 differ', () => {
     const { alerts, warnings } = load({ ...WANT_MAIL, SMTP_ENABLE_STARTTLS: 'false' });
     expect(alerts.email?.smtp.security).toBe('never');
-    expect(warnings.join('\n')).toMatch(/SMTP_ENABLE_STARTTLS=false.*4\.3 as auto/s);
+    expect(warnings.join('\n')).toMatch(/SMTP_ENABLE_STARTTLS=false.*4\.3 and 4\.4 as auto/s);
   });
 
   it('use Mastodon’s defaults: port 25 (net-smtp), plain auth, certificate checked, notifications@localhost', () => {
@@ -118,7 +118,16 @@ describe('alert settings', () => {
     });
     expect(load({ ...WANT_MAIL, SMTP_AUTH_METHOD: 'cram_md5' }).alerts.email?.smtp.auth?.method).toBe('CRAM-MD5');
     expect(load({ ...WANT_MAIL, SMTP_AUTH_METHOD: 'none' }).alerts.email?.smtp.auth).toBeUndefined();
-    expect(load(WANT_MAIL, 'SMTP_SERVER=relay').alerts.email?.smtp.auth).toBeUndefined();
+    expect(load(WANT_MAIL, 'SMTP_SERVER=relay\nSMTP_AUTH_METHOD=none').alerts.email?.smtp.auth).toBeUndefined();
+  });
+
+  it('send without AUTH when SMTP_LOGIN is empty, and say that Mastodon itself cannot send so', () => {
+    const relay = load(WANT_MAIL, 'SMTP_SERVER=relay');
+    expect(relay.alerts.email?.smtp.auth).toBeUndefined();
+    expect(relay.warnings).toEqual([
+      expect.stringMatching(/^SMTP_LOGIN is empty while SMTP_AUTH_METHOD is plain: .*SMTP_AUTH_METHOD=none/),
+    ]);
+    expect(load(WANT_MAIL, 'SMTP_SERVER=relay\nSMTP_AUTH_METHOD=none').warnings).toEqual([]);
   });
 
   it('use SMTP_CA_FILE when the dashboard can read it, and say so when it cannot', () => {
