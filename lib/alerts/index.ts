@@ -1,7 +1,7 @@
 import 'server-only';
 
 import { getConfig, type Config } from '../config';
-import { processSingleton } from '../process/singleton';
+import { dropProcessSingleton, existingProcessSingleton, processSingleton } from '../process/singleton';
 import { auditDelivery } from './audit-delivery';
 import { alertChannels, channelViews, deliverOnce, type AlertChannel, type ChannelView } from './channels';
 import type { ChannelKind, DeliveryResult } from './delivery';
@@ -69,6 +69,12 @@ export function alertQueue(): DeliveryQueue {
       record: auditDelivery,
     });
   });
+}
+
+/** At shutdown (and in tests): stops retrying; waiting messages resolve with their last failure. */
+export function stopAlertQueue(): void {
+  existingProcessSingleton<DeliveryQueue>('alertQueue')?.stop();
+  dropProcessSingleton('alertQueue');
 }
 
 /** Hands one message to every configured channel; each resolves on its own (delivered, or given up). */

@@ -362,7 +362,7 @@ export const MASTODON_KEYS = [
   'DISABLE_AUTOMATIC_SWITCHING_TO_APPROVED_REGISTRATIONS',
   'EMAIL_DOMAIN_ALLOWLIST',
   'EMAIL_DOMAIN_WHITELIST',
-  // Outgoing mail, for the alert e-mails: the keys of mastodon/mastodon v4.5.x config/email.yml (production).
+  // Outgoing mail, for the alert e-mails: the keys of config/email.yml (production) in glitch-soc/mastodon v4.5.15.
   'SMTP_SERVER',
   'SMTP_PORT',
   'SMTP_LOGIN',

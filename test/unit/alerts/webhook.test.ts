@@ -1,8 +1,16 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { configuredChannels, sendTestMessage, type AlertMessage } from '@/lib/alerts';
+import {
+  alertQueue,
+  alertsConfigured,
+  configuredChannels,
+  sendAlert,
+  sendTestMessage,
+  stopAlertQueue,
+  type AlertMessage,
+} from '@/lib/alerts';
 import { alertChannels, deliverOnce } from '@/lib/alerts/channels';
-import { loadConfig, type Config, type EnvSource } from '@/lib/config';
+import { loadConfig, setConfigForTesting, type Config, type EnvSource } from '@/lib/config';
 import { startWebhookReceiver, type WebhookReceiver } from '@/test/support/webhook-receiver';
 
 import { useTempStore } from '../audit/store';
@@ -190,5 +198,30 @@ describe('the webhook channel against a real HTTP receiver', () => {
       ok: false,
       reason: 'not_configured',
     });
+  });
+});
+
+describe('sendAlert through the process queue', () => {
+  afterEach(() => {
+    stopAlertQueue();
+    setConfigForTesting(undefined);
+  });
+
+  it('delivers to every configured channel, audited by the watcher’s actor, and counts it', async () => {
+    setConfigForTesting(configFor({ ALERT_WEBHOOK_FORMAT: 'ntfy' }));
+    expect(alertsConfigured()).toBe(true);
+    expect(await sendAlert(opened)).toEqual([{ ok: true, channel: 'webhook', durationMs: expect.any(Number) }]);
+    expect(receiver.requests.map((request) => request.headers.title)).toEqual([
+      'Warning: Mastodon cannot write the media folder',
+    ]);
+    expect(alertQueue().stats()).toMatchObject({ delivered: 1, pending: 0 });
+    expect(auditRows(temp.db)).toEqual([expect.objectContaining({ action: 'alert.sent', actor: 'alerts' })]);
+  });
+
+  it('sends nothing and reports no channel when none is configured', async () => {
+    setConfigForTesting(loadConfig({ env: {}, readFile: () => '' }));
+    expect(alertsConfigured()).toBe(false);
+    expect(await sendAlert(opened)).toEqual([]);
+    expect(receiver.requests).toEqual([]);
   });
 });
