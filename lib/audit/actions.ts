@@ -21,6 +21,8 @@ export const AUDIT_ACTIONS = [
   'auth.login_link_used',
   'auth.request_refused',
   'audit.pruned',
+  'alert.sent',
+  'alert.failed',
 ] as const;
 
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
@@ -46,6 +48,8 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'auth.login_link_used': 'Login link used',
   'auth.request_refused': 'Request refused',
   'audit.pruned': 'Old records archived and removed',
+  'alert.sent': 'Alert sent',
+  'alert.failed': 'Alert not delivered',
 };
 
 export const AUDIT_OUTCOME_LABELS: Record<AuditOutcome, string> = {

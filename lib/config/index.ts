@@ -6,11 +6,13 @@ import { isIP } from 'node:net';
 
 import { dropProcessSingleton, processSingleton } from '../process/singleton';
 import type { AcceptedPeers } from './accepted-peers';
+import { resolveAlertSettings, type AlertSettings } from './alert-channels';
 import { parseEnvFile } from './env-file';
 import { DASHBOARD_KEYS, MASTODON_KEYS, SECRET_MASTODON_KEYS, type DashboardKey, type MastodonKey } from './keys';
 import { resolveMastodonConnections, type MastodonConnections, type MastodonValues } from './mastodon-connections';
 
 export type { AcceptedPeers } from './accepted-peers';
+export type { AlertSettings, SmtpAuthMethod, SmtpSecurity, SmtpSettings } from './alert-channels';
 export type { MastodonConnections, PostgresTarget, RedisTarget } from './mastodon-connections';
 
 export type DockerEndpoint =
@@ -62,6 +64,8 @@ export interface Config {
     /** Which Mastodon keys came from .env.production and which from the environment (names only). */
     sources: Partial<Record<MastodonKey, 'env' | 'file'>>;
   };
+  /** The alert channels (e-mail through Mastodon's SMTP server, a webhook) and the watcher's timing. */
+  alerts: AlertSettings;
   /** Non-fatal remarks to print at start (never containing values of secret keys). */
   warnings: string[];
 }
@@ -242,6 +246,22 @@ export function loadConfig({
     }
   }
 
+  const alertResolution = resolveAlertSettings(
+    {
+      emailTo: parsed.ALERT_EMAIL_TO as string[] | undefined,
+      webhookUrl: parsed.ALERT_WEBHOOK_URL as string | undefined,
+      webhookFormat: parsed.ALERT_WEBHOOK_FORMAT as 'json' | 'ntfy',
+      intervalSeconds: parsed.ALERT_INTERVAL_SECONDS as number,
+      afterSeconds: parsed.ALERT_AFTER_SECONDS as number,
+      repeatHours: parsed.ALERT_REPEAT_HOURS as number,
+      timeoutSeconds: parsed.ALERT_TIMEOUT_SECONDS as number,
+    },
+    mastodonValues,
+    readFile,
+  );
+  problems.push(...alertResolution.problems);
+  warnings.push(...alertResolution.warnings);
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   const connections = resolveMastodonConnections(mastodonValues);
@@ -286,6 +306,7 @@ export function loadConfig({
       timeoutMs: parsed.INFLUX_TIMEOUT_MS as number,
     },
     metricsIntervalMs: (parsed.METRICS_INTERVAL_SECONDS as number) * 1000,
+    alerts: alertResolution.alerts,
     mastodon: {
       ...connections,
       dir: mastodonDir,

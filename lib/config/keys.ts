@@ -254,6 +254,58 @@ export const DASHBOARD_KEYS = {
     example: 'AUDIT_RETENTION_DAYS=365',
     schema: wholeNumber(0, 36_500),
   },
+  ALERT_EMAIL_TO: {
+    description:
+      "Where alert e-mails go (comma-separated addresses). They are sent through Mastodon's own SMTP server " +
+      '(SMTP_* from .env.production, or the environment).',
+    example: 'ALERT_EMAIL_TO=admin@example.com',
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[^\s@,<>]+@[^\s@,<>]+(\s*,\s*[^\s@,<>]+@[^\s@,<>]+)*$/, 'must be e-mail addresses separated by commas')
+      .transform((value) => value.split(',').map((address) => address.trim()))
+      .optional(),
+  },
+  ALERT_WEBHOOK_URL: {
+    description:
+      'A URL that receives each alert as an HTTP POST (ntfy, Gotify, a chat bridge). It may hold a token, so it is ' +
+      'shown as its origin only.',
+    example: 'ALERT_WEBHOOK_URL=https://ntfy.example.com/mastodon-alerts',
+    secret: true,
+    schema: httpUrl.optional(),
+  },
+  ALERT_WEBHOOK_FORMAT: {
+    description:
+      'json posts the documented JSON body (README, Alerts); ntfy posts plain text with ' +
+      "ntfy's Title and Priority headers.",
+    defaultValue: 'json',
+    example: 'ALERT_WEBHOOK_FORMAT=ntfy',
+    schema: z.enum(['json', 'ntfy'], { error: 'must be json or ntfy' }),
+  },
+  ALERT_INTERVAL_SECONDS: {
+    description: 'How often the alert watcher re-checks the polled problems, while a channel is configured.',
+    defaultValue: '60',
+    example: 'ALERT_INTERVAL_SECONDS=60',
+    schema: wholeNumber(10, 3600),
+  },
+  ALERT_AFTER_SECONDS: {
+    description: 'A problem must hold this long before it sends a message, so that blips send nothing.',
+    defaultValue: '120',
+    example: 'ALERT_AFTER_SECONDS=120',
+    schema: wholeNumber(0, 86_400),
+  },
+  ALERT_REPEAT_HOURS: {
+    description: 'A problem that stays sends at most one reminder this often (0: no reminders).',
+    defaultValue: '24',
+    example: 'ALERT_REPEAT_HOURS=24',
+    schema: wholeNumber(0, 8760),
+  },
+  ALERT_TIMEOUT_SECONDS: {
+    description: 'How long one delivery (a whole SMTP conversation, or one webhook request) may take before it fails.',
+    defaultValue: '10',
+    example: 'ALERT_TIMEOUT_SECONDS=10',
+    schema: wholeNumber(1, 120),
+  },
 } satisfies Record<string, ConfigKeySpec>;
 
 export type DashboardKey = keyof typeof DASHBOARD_KEYS;
@@ -310,6 +362,21 @@ export const MASTODON_KEYS = [
   'DISABLE_AUTOMATIC_SWITCHING_TO_APPROVED_REGISTRATIONS',
   'EMAIL_DOMAIN_ALLOWLIST',
   'EMAIL_DOMAIN_WHITELIST',
+  // Outgoing mail, for the alert e-mails: the keys of config/email.yml (production) in glitch-soc/mastodon v4.5.15.
+  'SMTP_SERVER',
+  'SMTP_PORT',
+  'SMTP_LOGIN',
+  'SMTP_PASSWORD',
+  'SMTP_FROM_ADDRESS',
+  'SMTP_DOMAIN',
+  'SMTP_AUTH_METHOD',
+  'SMTP_OPENSSL_VERIFY_MODE',
+  'SMTP_ENABLE_STARTTLS',
+  'SMTP_ENABLE_STARTTLS_AUTO',
+  'SMTP_TLS',
+  'SMTP_SSL',
+  'SMTP_CA_FILE',
+  'SMTP_DELIVERY_METHOD',
 ] as const;
 
 export type MastodonKey = (typeof MASTODON_KEYS)[number];
@@ -328,4 +395,5 @@ export const SECRET_MASTODON_KEYS: ReadonlySet<string> = new Set([
   'SIDEKIQ_REDIS_SENTINEL_PASSWORD',
   'EMAIL_DOMAIN_ALLOWLIST',
   'EMAIL_DOMAIN_WHITELIST',
+  'SMTP_PASSWORD',
 ]);

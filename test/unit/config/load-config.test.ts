@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { ConfigError, isLoopbackHost, loadConfig, type EnvSource } from '@/lib/config';
+import { configProblems } from '@/test/support/config-problems';
 
 const ENV_PRODUCTION = [
   'LOCAL_DOMAIN=social.example',
@@ -21,13 +22,7 @@ function load(env: EnvSource, file = ENV_PRODUCTION) {
 }
 
 function problemsOf(env: EnvSource, file?: string): string[] {
-  try {
-    load(env, file);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.key}: ${p.message}`);
-    throw error;
-  }
-  return [];
+  return configProblems(() => load(env, file));
 }
 
 describe('loadConfig', () => {

@@ -1,0 +1,106 @@
+import 'server-only';
+
+import type { AlertSettings, SmtpSecurity } from '../config';
+import { elapsedSince, type ChannelKind, type DeliveryResult } from './delivery';
+import { sendEmail, type EmailDelivery } from './email';
+import type { AlertMessage, AlertOrigin } from './messages';
+import { redactWebhookUrl, sendWebhook, type WebhookDelivery } from './webhook';
+
+/** The configured channels: what the watcher sends to, and what the Alerts page shows (secrets hidden). */
+
+export type AlertChannel = { kind: 'email'; delivery: EmailDelivery } | { kind: 'webhook'; delivery: WebhookDelivery };
+
+export function alertChannels(alerts: AlertSettings): AlertChannel[] {
+  const channels: AlertChannel[] = [];
+  if (alerts.email) {
+    channels.push({ kind: 'email', delivery: { ...alerts.email, timeoutMs: alerts.timeoutMs } });
+  }
+  if (alerts.webhook) {
+    channels.push({ kind: 'webhook', delivery: { ...alerts.webhook, timeoutMs: alerts.timeoutMs } });
+  }
+  return channels;
+}
+
+/** "ad…@example.com": enough to recognise the address in the audit log and journald, not to harvest it. */
+export function maskEmailAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at <= 0) return '…';
+  return `${address.slice(0, Math.min(2, at))}…${address.slice(at)}`;
+}
+
+/** Who a channel delivers to, fit for the audit log and logs. */
+export function channelTarget(channel: AlertChannel): string {
+  if (channel.kind === 'email') return `email ${channel.delivery.to.map(maskEmailAddress).join(', ')}`;
+  return `webhook ${redactWebhookUrl(channel.delivery.url)}`;
+}
+
+export interface ChannelView {
+  kind: ChannelKind;
+  /** "E-mail" or "Webhook (ntfy)". */
+  label: string;
+  /** Label and value pairs, none of them secret. */
+  facts: { label: string; value: string }[];
+}
+
+const SECURITY_WORDS: Record<SmtpSecurity, string> = {
+  implicit: 'TLS from the start (SMTP_TLS / SMTP_SSL)',
+  always: 'STARTTLS, required',
+  auto: 'STARTTLS when the server offers it',
+  never: 'none (plain text)',
+};
+
+/** For the Alerts page: every configured channel with its settings, the password and URL hidden. */
+export function channelViews(alerts: AlertSettings): ChannelView[] {
+  return alertChannels(alerts).map((channel): ChannelView => {
+    if (channel.kind === 'email') {
+      const { smtp, to } = channel.delivery;
+      return {
+        kind: 'email',
+        label: 'E-mail',
+        facts: [
+          { label: 'To', value: to.join(', ') },
+          { label: 'From', value: smtp.from },
+          { label: 'SMTP server', value: `${smtp.host}:${smtp.port}` },
+          { label: 'Encryption', value: SECURITY_WORDS[smtp.security] },
+          { label: 'Certificate check', value: smtp.verifyCertificate ? 'yes (peer)' : 'no (none)' },
+          {
+            label: 'Login',
+            value: smtp.auth ? `${smtp.auth.user} (${smtp.auth.method}, password set)` : 'none',
+          },
+        ],
+      };
+    }
+    const { url, format } = channel.delivery;
+    return {
+      kind: 'webhook',
+      label: `Webhook (${format})`,
+      facts: [
+        { label: 'URL', value: redactWebhookUrl(url) },
+        { label: 'Format', value: format === 'ntfy' ? 'ntfy: text with Title and Priority headers' : 'JSON' },
+      ],
+    };
+  });
+}
+
+/** One attempt on one channel. Never rejects, whatever a sender does. */
+export async function deliverOnce(
+  channel: AlertChannel,
+  message: AlertMessage,
+  origin: AlertOrigin,
+): Promise<DeliveryResult> {
+  const startedAt = performance.now();
+  try {
+    return channel.kind === 'email'
+      ? await sendEmail(channel.delivery, message, origin)
+      : await sendWebhook(channel.delivery, message, origin);
+  } catch (error) {
+    console.error(`[alerts] ${channelTarget(channel)}: unexpected error`, error);
+    return {
+      ok: false,
+      channel: channel.kind,
+      reason: 'failed',
+      detail: 'unexpected error; the dashboard log has it',
+      durationMs: elapsedSince(startedAt),
+    };
+  }
+}
