@@ -7,7 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 tb_require_root
 
 packages=(docker.io containerd runc tini postgresql-15 redis-server redis-tools influxdb chromium busybox-static
-  iproute2 curl ca-certificates debootstrap)
+  iproute2 curl ca-certificates openssl debootstrap)
 missing=()
 for pkg in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null || true)
