@@ -79,34 +79,8 @@ export function GraphsView({
       {shown ? <Notices notices={shown.notices} /> : null}
       {shown ? (
         <>
-          <h2 className="graphs-section">Host</h2>
-          <div className="chart-grid">
-            {HOST_CHARTS.map((id) => shown.charts.find((chart) => chart.id === id)).map((chart) =>
-              chart ? (
-                <MetricsChart
-                  key={chart.id}
-                  chart={chart}
-                  fromMs={shown.range.fromMs}
-                  toMs={shown.range.toMs}
-                  markers={[]}
-                />
-              ) : null,
-            )}
-          </div>
-          <h2 className="graphs-section">Services</h2>
-          <div className="chart-grid">
-            {SERVICE_CHARTS.map((id) => shown.charts.find((chart) => chart.id === id)).map((chart) =>
-              chart ? (
-                <MetricsChart
-                  key={chart.id}
-                  chart={chart}
-                  fromMs={shown.range.fromMs}
-                  toMs={shown.range.toMs}
-                  markers={shown.markers}
-                />
-              ) : null,
-            )}
-          </div>
+          <ChartSection title="Host" ids={HOST_CHARTS} view={shown} markers={[]} />
+          <ChartSection title="Services" ids={SERVICE_CHARTS} view={shown} markers={shown.markers} />
           {shown.markers.length > 0 ? (
             <div className="markers" data-testid="restart-markers">
               <h2 className="graphs-section">Restarts in this range (↻ on the service charts)</h2>
@@ -122,5 +96,39 @@ export function GraphsView({
         </>
       ) : null}
     </section>
+  );
+}
+
+/** One titled grid of charts; restart markers go on the service charts only. */
+function ChartSection({
+  title,
+  ids,
+  view,
+  markers,
+}: {
+  title: string;
+  ids: ChartId[];
+  view: MetricsView;
+  markers: MetricsView['markers'];
+}) {
+  return (
+    <>
+      <h2 className="graphs-section">{title}</h2>
+      <div className="chart-grid">
+        {ids
+          .map((id) => view.charts.find((chart) => chart.id === id))
+          .map((chart) =>
+            chart ? (
+              <MetricsChart
+                key={chart.id}
+                chart={chart}
+                fromMs={view.range.fromMs}
+                toMs={view.range.toMs}
+                markers={markers}
+              />
+            ) : null,
+          )}
+      </div>
+    </>
   );
 }
