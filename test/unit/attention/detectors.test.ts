@@ -21,6 +21,8 @@ import {
 import type { HostDisk } from '@/lib/mastodon/storage/host-disk';
 import type { HeadlineView } from '@/lib/metrics/types';
 
+import { rootOwnedMediaEvidence, RUNNING_STATE } from '../../support/fixtures';
+
 const NOW = Date.parse('2026-12-04T10:00:00.000Z');
 
 /** `docker inspect` as Docker 27 answers it, trimmed to what the view reads. */
@@ -34,20 +36,7 @@ function inspect(service: string, state: Record<string, unknown>, extra: Record<
       Image: 'ghcr.io/mastodon/mastodon:v4.3.17',
       Labels: { 'com.docker.compose.service': service, 'com.docker.compose.container-number': '1' },
     },
-    State: {
-      Status: 'running',
-      Running: true,
-      Paused: false,
-      Restarting: false,
-      OOMKilled: false,
-      Dead: false,
-      Pid: 42,
-      ExitCode: 0,
-      Error: '',
-      StartedAt: '2026-12-04T08:00:00.000Z',
-      FinishedAt: '0001-01-01T00:00:00Z',
-      ...state,
-    },
+    State: { ...RUNNING_STATE, StartedAt: '2026-12-04T08:00:00.000Z', ...state },
     NetworkSettings: { Ports: {} },
     ...extra,
   } as unknown as Docker.ContainerInspectInfo);
@@ -134,24 +123,17 @@ describe('containers detector', () => {
 });
 
 function mediaEvidence(overrides: Partial<MediaEvidence> = {}): MediaEvidence {
-  return {
-    container: 'mdtest-web-1',
-    path: '/mastodon/public/system',
-    hostPath: '/srv/mastodon/public/system',
-    expected: { uid: 991, gid: 991 },
-    expectedFrom: 'image',
+  return rootOwnedMediaEvidence({
     found: { uid: 0, gid: 0, user: 'root', group: 'root', mode: '755', changedAt: '2026-12-04T09:00:00.000Z' },
-    writable: false,
     log: {
       line: 'Errno::EACCES (Permission denied @ dir_s_mkdir - /opt/mastodon/public/system/accounts):',
       at: '2026-12-04T09:59:00.000Z',
       count: 3,
       searched: 1000,
     },
-    s3Enabled: false,
     checkedAt: '2026-12-04T10:00:00.000Z',
     ...overrides,
-  };
+  });
 }
 
 describe('media detector', () => {
