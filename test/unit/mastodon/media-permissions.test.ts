@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { fixMediaPermissionsSchema } from '@/lib/actions/fix-media-permissions';
 import { decodeWholeLog, findMediaPermissionErrors, isMediaPermissionError } from '@/lib/mastodon/media-log-evidence';
+import { recogniseLine } from '@/lib/mastodon/log-recognisers';
 import { recordCounter } from '@/lib/mastodon/media-permissions';
 import { mediaVerdict, parseId, parseStatOutput } from '@/lib/mastodon/media-verdict';
 
@@ -117,6 +118,17 @@ describe('log line matching', () => {
       false,
     );
     expect(isMediaPermissionError('GET /system/accounts/avatars/1.png status=200')).toBe(false);
+  });
+
+  it('agrees with the Logs page, line by line: both ask the same recogniser', () => {
+    const lines = [
+      EACCES_LINE,
+      ERROR_FIELD_LINE,
+      'GET /public/system/accounts/avatars/1.png raised Errno::EACCES in the proxy, retried',
+      'Errno::EACCESS public/system (a typo, not the error)',
+    ];
+    expect(lines.map(isMediaPermissionError)).toEqual(lines.map((line) => recogniseLine(line)?.id === 'media-eacces'));
+    expect(lines.map(isMediaPermissionError)).toEqual([true, true, false, false]);
   });
 
   it('keeps the newest matching line, its time and the count', () => {
