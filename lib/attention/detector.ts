@@ -5,7 +5,8 @@ import type { AttentionFinding, Severity } from './types';
 /**
  * When a detector must look again. `poll`: every `everyMs` (a watcher runs these every ALERT_INTERVAL_SECONDS,
  * the home page at most every `everyMs`). `docker-events`: whenever one of these Docker events names a container
- * of the project; its reading is the live containers topic, so running it costs no Docker call. `afterJobs` adds
+ * of the project (an event's action starts with the name: Docker sends `health_status: unhealthy`); its reading
+ * is the live containers topic, so running it costs no Docker call. `afterJobs` adds
  * a re-check as soon as a job of that kind ends (the media fix).
  */
 export type Recheck =
