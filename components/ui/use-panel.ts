@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 
 import { useVisibleInterval } from './use-visible-interval';
 import type { PanelResult } from '@/lib/panels/panel';
@@ -40,11 +40,18 @@ export function useRefreshingPanel<T>(
   isFailing: (result: PanelResult<T>) => boolean = showsFailure,
 ): { result: PanelResult<T>; refresh: () => Promise<void> } {
   const [result, setResult] = useState(initial);
+  // Requests can overlap (an event's refresh during the interval's): an older answer never replaces a newer one.
+  const order = useRef({ sent: 0, shown: 0 });
   const refresh = useCallback(async () => {
+    const sent = ++order.current.sent;
     try {
       const response = await fetch(path, { cache: 'no-store' });
       if (response.status === 401) return window.location.reload();
-      if (response.ok) setResult((await response.json()) as PanelResult<T>);
+      if (!response.ok) return;
+      const answer = (await response.json()) as PanelResult<T>;
+      if (sent < order.current.shown) return;
+      order.current.shown = sent;
+      setResult(answer);
     } catch {
       // The dashboard itself is unreachable (tunnel closed); keep what is shown and try again.
     }
