@@ -33,15 +33,17 @@ import type { AttentionReport } from './types';
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 
-/** The Sidekiq panel's reading, shared by the two detectors that need it within one run. */
+/** The Sidekiq panel's reading, shared by the two detectors that need it within one run (of one configuration). */
 function sharedSidekiq(): Promise<SidekiqPanelData> {
-  const slot = processSingleton<{ reading?: { promise: Promise<SidekiqPanelData>; atMs: number } }>(
+  const slot = processSingleton<{ reading?: { promise: Promise<SidekiqPanelData>; atMs: number; config: object } }>(
     'attention.sidekiq-reading',
     () => ({}),
   );
-  if (slot.reading && Date.now() - slot.reading.atMs < 5 * SECOND) return slot.reading.promise;
+  const config = getConfig();
+  const known = slot.reading;
+  if (known && known.config === config && Date.now() - known.atMs < 5 * SECOND) return known.promise;
   const promise = sidekiqPanel().then(panelData);
-  slot.reading = { promise, atMs: Date.now() };
+  slot.reading = { promise, atMs: Date.now(), config };
   promise.catch(() => {
     if (slot.reading?.promise === promise) slot.reading = undefined;
   });
