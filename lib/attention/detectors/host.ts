@@ -7,8 +7,12 @@ import type { Found } from '../detector';
 export const DISK_WARNING_PERCENT = 85;
 export const DISK_CRITICAL_PERCENT = 95;
 export const MEMORY_WARNING_PERCENT = 90;
-/** Telegraf writes every 10 s by default: this many intervals without a reading means it stopped. */
+/**
+ * Telegraf writes every 10 s by default: this many intervals without a reading means it stopped, but never less
+ * than TELEGRAF_STALE_MIN_MS, so that a late flush is not a problem.
+ */
 export const TELEGRAF_STALE_INTERVALS = 6;
+export const TELEGRAF_STALE_MIN_MS = 5 * 60_000;
 
 function gib(bytes: number): string {
   return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
@@ -43,7 +47,8 @@ export function memoryFindings(headline: HeadlineView, nowMs: number, intervalMs
   const findings: Found[] = [];
   const { ram, source } = headline;
   const from = source.kind === 'influx' ? 'Telegraf' : 'Docker (live)';
-  if (source.kind === 'influx' && ram.atMs !== undefined && nowMs - ram.atMs > TELEGRAF_STALE_INTERVALS * intervalMs) {
+  const staleAfterMs = Math.max(TELEGRAF_STALE_INTERVALS * intervalMs, TELEGRAF_STALE_MIN_MS);
+  if (source.kind === 'influx' && ram.atMs !== undefined && nowMs - ram.atMs > staleAfterMs) {
     findings.push({
       key: 'telegraf.stale',
       severity: 'warning',

@@ -1,5 +1,6 @@
 import { isSlow, SLOW_LATENCY_SECONDS } from '../../mastodon/sidekiq-latency';
 import type { SidekiqReport } from '../../mastodon/sidekiq-report';
+import { plural } from '../../mastodon/config-doctor/words';
 import type { Found } from '../detector';
 
 /**
@@ -27,7 +28,9 @@ export function sidekiqFindings(report: SidekiqReport): Found[] {
         title: 'No Sidekiq process is running',
         evidence:
           `No heartbeat in ${report.redis}` +
-          (report.goneProcesses > 0 ? `; ${report.goneProcesses} registered process(es) stopped beating.` : '.'),
+          (report.goneProcesses > 0
+            ? `; ${plural(report.goneProcesses, 'registered process', 'registered processes')} stopped beating.`
+            : '.'),
         detail: warning.message,
         fix: { kind: 'command', command: UP, where: 'in the Mastodon directory, after reading its log' },
       });

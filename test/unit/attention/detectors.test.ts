@@ -313,7 +313,8 @@ describe('host detectors', () => {
     expect(memoryFindings(headline(93.7, NOW, 'live'), NOW, 10_000)[0]!.evidence).toContain('Docker (live)');
   });
 
-  it('says when Telegraf stopped writing while InfluxDB answers', () => {
+  it('says when Telegraf stopped writing while InfluxDB answers, not after a late flush', () => {
+    expect(memoryFindings(headline(50, NOW - 4 * 60_000), NOW, 10_000)).toEqual([]);
     const [stale] = memoryFindings(headline(50, NOW - 15 * 60_000), NOW, 10_000);
     expect(stale).toMatchObject({ key: 'telegraf.stale', severity: 'warning' });
     expect(stale!.evidence).toContain('15 min ago');
