@@ -6,7 +6,7 @@ import { useJobs } from '@/components/jobs/use-jobs';
 import { useLiveTopic } from '@/components/live/use-live-topic';
 import { ErrorBox } from '@/components/ui/error-box';
 import { useRefreshingPanel } from '@/components/ui/use-panel';
-import type { AttentionReport } from '@/lib/attention/types';
+import type { AttentionFinding, AttentionReport } from '@/lib/attention/types';
 import type { JobView, JobsMessage } from '@/lib/jobs/types';
 import type { ContainersMessage } from '@/lib/live/messages';
 import type { PanelResult } from '@/lib/panels/panel';
@@ -18,6 +18,20 @@ import styles from './attention.module.css';
 const REFRESH_MS = 15_000;
 /** Docker events come in bursts (die, then restart, then health): one refresh after the burst. */
 const EVENT_SETTLE_MS = 400;
+
+/** "2 critical, 3 warnings, 1 info": the list may scroll, the count says how much there is. */
+function counts(findings: readonly AttentionFinding[]): string {
+  const of = (severity: AttentionFinding['severity']) => findings.filter((f) => f.severity === severity).length;
+  const parts = [
+    [of('critical'), 'critical', 'critical'],
+    [of('warning'), 'warning', 'warnings'],
+    [of('info'), 'info', 'info'],
+  ] as const;
+  return parts
+    .filter(([count]) => count > 0)
+    .map(([count, one, many]) => `${count} ${count === 1 ? one : many}`)
+    .join(', ');
+}
 
 function clock(iso: string): string {
   return `${iso.slice(11, 19)} UTC`;
@@ -62,7 +76,8 @@ export function AttentionPanel({
         <h2 id="attention-title">Needs attention</h2>
         {report && findings.length > 0 ? (
           <span className="muted small" data-testid="attention-checked">
-            checked <time dateTime={report.checkedAt}>{clock(report.checkedAt)}</time>
+            <span data-testid="attention-counts">{counts(findings)}</span> · checked{' '}
+            <time dateTime={report.checkedAt}>{clock(report.checkedAt)}</time>
           </span>
         ) : null}
       </header>
