@@ -44,6 +44,19 @@ test('at 1366×768 the list comes first and the memory headline is visible witho
   await page.screenshot({ path: 'e2e/artifacts/attention-1366x768.png' });
 });
 
+test('the root-owned media folder is critical, first, with the Fix ownership button', async ({ page }) => {
+  // Root-owned is the test bed's own state of the folder (Docker creates a missing bind mount as root).
+  await docker('exec', '-u', '0', `${project}-web-1`, 'chown', '0:0', '--', '/opt/mastodon/public/system');
+  const panel = await openHome(page);
+  const media = panel.locator('[data-testid="attention-item"][data-key="media.broken"]');
+  await expect(media).toHaveAttribute('data-severity', 'critical');
+  await expect(panel.getByTestId('attention-item').first()).toHaveAttribute('data-severity', 'critical');
+  await expect(media.getByTestId('attention-evidence')).toContainText('Errno::EACCES');
+  await expect(media.getByRole('button', { name: 'Fix ownership' })).toBeVisible();
+  await media.getByText('Details').click();
+  await expect(media).toContainText('belongs to 0:0 (root:root), but Mastodon runs as 991:991');
+});
+
 test('an unhealthy container appears in the list with its restart button and leaves it without a reload', async ({
   page,
 }) => {
