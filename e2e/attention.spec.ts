@@ -55,6 +55,14 @@ test('the root-owned media folder is critical, first, with the Fix ownership but
   await expect(media.getByRole('button', { name: 'Fix ownership' })).toBeVisible();
   await media.getByText('Details').click();
   await expect(media).toContainText('belongs to 0:0 (root:root), but Mastodon runs as 991:991');
+
+  // The Media page shows the same finding from the same detector function: the two pages cannot disagree.
+  const title = await media.locator('strong').first().textContent();
+  await page.goto('/media');
+  const same = page.locator('[data-testid="media-findings"] [data-key="media.broken"]');
+  await expect(same).toHaveAttribute('data-severity', 'critical');
+  await expect(same.locator('strong').first()).toHaveText(title ?? '');
+  await expect(page.getByTestId('media-fix')).toBeEnabled();
 });
 
 test('an unhealthy container appears in the list with its restart button and leaves it without a reload', async ({
