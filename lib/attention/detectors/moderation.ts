@@ -21,26 +21,26 @@ export function moderationFindings(
   counts: Pick<PeopleCounts, 'pendingSignUps' | 'openReports'>,
   localDomain?: string,
 ): Found[] {
-  const admin = (path: string) => (localDomain ? `https://${localDomain}${path}` : undefined);
+  // Mastodon's admin pages when its domain is known, else the home page's people panel.
+  const admin = (path: string) => (localDomain ? `https://${localDomain}${path}` : '/#people-title');
+  const label = localDomain ? 'Review in Mastodon' : 'People and moderation';
   const findings: Found[] = [];
   if (counts.pendingSignUps > 0) {
-    const href = admin('/admin/accounts?status=pending');
     findings.push({
       key: 'people.pending-sign-ups',
       severity: 'info',
       title: `${counts.pendingSignUps} sign-up${counts.pendingSignUps === 1 ? '' : 's'} waiting for approval`,
       evidence: 'Users with approved = false (what Mastodon lists as pending).',
-      ...(href ? { fix: { kind: 'link', href, label: 'Review in Mastodon' } } : {}),
+      fix: { kind: 'link', href: admin('/admin/accounts?status=pending'), label },
     });
   }
   if (counts.openReports > 0) {
-    const href = admin('/admin/reports');
     findings.push({
       key: 'people.open-reports',
       severity: 'info',
       title: `${counts.openReports} open report${counts.openReports === 1 ? '' : 's'}`,
       evidence: 'Reports no moderator has resolved yet.',
-      ...(href ? { fix: { kind: 'link', href, label: 'Review in Mastodon' } } : {}),
+      fix: { kind: 'link', href: admin('/admin/reports'), label },
     });
   }
   return findings;

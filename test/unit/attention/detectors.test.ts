@@ -352,5 +352,10 @@ describe('config and moderation detectors', () => {
       ],
     ]);
     expect(moderationFindings({ pendingSignUps: 0, openReports: 0 })).toEqual([]);
+    expect(moderationFindings({ pendingSignUps: 0, openReports: 4 })[0]!.fix).toEqual({
+      kind: 'link',
+      href: '/#people-title',
+      label: 'People and moderation',
+    });
   });
 });
