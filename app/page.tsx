@@ -1,5 +1,7 @@
 import { Suspense } from 'react';
 
+import { AttentionLoading } from '@/components/attention/attention-panel';
+import { AttentionSection } from '@/components/attention/attention-section';
 import { LiveContainers } from '@/components/containers/live-containers';
 import { HeadlineLoading, HeadlineSection } from '@/components/metrics/headline-section';
 import { ConfigDoctor, VitalSigns } from '@/components/vitals/sections';
@@ -17,6 +19,9 @@ export default async function HomePage() {
   return (
     <>
       <h1 className="visually-hidden">{project} at a glance</h1>
+      <Suspense fallback={<AttentionLoading />}>
+        <AttentionSection />
+      </Suspense>
       <Suspense fallback={<HeadlineLoading />}>
         <HeadlineSection />
       </Suspense>

@@ -3,15 +3,16 @@
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef } from 'react';
 
-import { fixMediaPermissionsAction } from '@/app/media/actions';
-import { JobButton } from '@/components/jobs/job-button';
 import { JobProgress } from '@/components/jobs/job-progress';
 import { useJobs } from '@/components/jobs/use-jobs';
+import { AttentionItem, AttentionList } from '@/components/attention/attention-item';
 import { ErrorBox } from '@/components/ui/error-box';
+import type { AttentionFinding } from '@/lib/attention/types';
 import type { ErrorView } from '@/lib/errors';
 import type { JobView } from '@/lib/jobs/types';
 import type { MediaDiagnosis } from '@/lib/mastodon/media-verdict';
 import { DiagnosisView } from './diagnosis-view';
+import { FixOwnershipButton } from './fix-ownership-button';
 import { asFixResult } from './fix-result';
 
 const KIND = 'media.permissions_fixed';
@@ -25,10 +26,13 @@ function latestFix(jobs: Iterable<JobView>): JobView | undefined {
 /** The media folder panel: the diagnosis, the "Fix ownership" job with its progress, and the re-check it ends with. */
 export function MediaPanel({
   diagnosis,
+  findings,
   error,
   initialJobs,
 }: {
   diagnosis?: MediaDiagnosis;
+  /** What the home page's "Needs attention" list says of this diagnosis (the same detector function). */
+  findings: AttentionFinding[];
   error?: ErrorView;
   initialJobs: JobView[];
 }) {
@@ -71,21 +75,22 @@ export function MediaPanel({
         Mastodon&apos;s user (uid 991 in the official image); Docker creates a missing bind-mount folder as root.
       </p>
       {error ? <ErrorBox error={error} testId="media-error" /> : null}
+      {findings.length > 0 ? (
+        <AttentionList testId="media-findings">
+          {findings.map((finding) => (
+            <AttentionItem key={finding.key} finding={finding} jobs={[]} showFix={false} />
+          ))}
+        </AttentionList>
+      ) : null}
       {diagnosis ? <DiagnosisView diagnosis={diagnosis} testId="media-diagnosis" /> : null}
 
       {diagnosis && evidence && (diagnosis.verdict.fixHelps || running) ? (
-        <JobButton
-          action={fixMediaPermissionsAction}
-          fields={{ container: evidence.container, path: evidence.path }}
-          label="Fix ownership"
-          busyLabel="Fixing ownership…"
-          testId="media-fix"
+        <FixOwnershipButton
+          container={evidence.container}
+          path={evidence.path}
+          owner={owner}
           job={job}
           showProgress={false}
-          confirmMessage={
-            `Run "chown -R -h ${owner} -- ${evidence.path}" as root inside ${evidence.container}? ` +
-            `Every file and folder under it will belong to ${owner}.`
-          }
           note={
             <>
               Runs <code>chown -R</code> as root in {evidence.container}; may take minutes on a large media tree.

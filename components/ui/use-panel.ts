@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 
 import { useVisibleInterval } from './use-visible-interval';
 import type { PanelResult } from '@/lib/panels/panel';
@@ -26,16 +26,36 @@ export function usePanel<T>(
   intervalMs = 10_000,
   isFailing: (result: PanelResult<T>) => boolean = showsFailure,
 ): PanelResult<T> {
+  return useRefreshingPanel(`/api/panels/${name}`, initial, intervalMs, isFailing).result;
+}
+
+/**
+ * usePanel for any path that answers a PanelResult, with its `refresh` for views that also ask again when
+ * something happens (a Docker event on the live stream, a job's end).
+ */
+export function useRefreshingPanel<T>(
+  path: string,
+  initial: PanelResult<T>,
+  intervalMs = 10_000,
+  isFailing: (result: PanelResult<T>) => boolean = showsFailure,
+): { result: PanelResult<T>; refresh: () => Promise<void> } {
   const [result, setResult] = useState(initial);
+  // Requests can overlap (an event's refresh during the interval's): an older answer never replaces a newer one.
+  const order = useRef({ sent: 0, shown: 0 });
   const refresh = useCallback(async () => {
+    const sent = ++order.current.sent;
     try {
-      const response = await fetch(`/api/panels/${name}`, { cache: 'no-store' });
+      const response = await fetch(path, { cache: 'no-store' });
       if (response.status === 401) return window.location.reload();
-      if (response.ok) setResult((await response.json()) as PanelResult<T>);
+      if (!response.ok) return;
+      const answer = (await response.json()) as PanelResult<T>;
+      if (sent < order.current.shown) return;
+      order.current.shown = sent;
+      setResult(answer);
     } catch {
       // The dashboard itself is unreachable (tunnel closed); keep what is shown and try again.
     }
-  }, [name]);
+  }, [path]);
   useVisibleInterval(refresh, isFailing(result) ? Math.min(intervalMs, FAILING_PANEL_RETRY_MS) : intervalMs);
-  return result;
+  return { result, refresh };
 }

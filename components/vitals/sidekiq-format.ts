@@ -1,7 +1,6 @@
 import { formatDuration } from '@/components/containers/format';
 
-/** A queue's latency over which the panel flags it: Mastodon's jobs normally start within seconds. */
-export const SLOW_LATENCY_SECONDS = 60;
+export { isSlow, SLOW_LATENCY_SECONDS } from '@/lib/mastodon/sidekiq-latency';
 
 /**
  * "—" for an empty queue, "0.4 s" / "4.2 s" below ten seconds, then the two largest units ("1 min 35 s", "3 h 2 min").
@@ -15,8 +14,4 @@ export function formatLatency(seconds: number | null): string {
 export function formatAge(seconds: number | undefined): string {
   if (seconds === undefined) return 'unknown';
   return seconds < 1 ? 'just now' : `${formatDuration(seconds * 1000)} ago`;
-}
-
-export function isSlow(seconds: number | null): boolean {
-  return seconds !== null && seconds > SLOW_LATENCY_SECONDS;
 }

@@ -35,9 +35,12 @@ function anyOf(...patterns: RegExp[]): RegExp {
   return new RegExp(patterns.map((pattern) => `(?:${pattern.source})`).join('|'));
 }
 
+/** The recogniser of the media folder's EACCES, which the media diagnosis searches the log with. */
+export const MEDIA_EACCES_ID = 'media-eacces';
+
 export const LOG_RECOGNISERS: readonly LogRecogniser[] = [
   {
-    id: 'media-eacces',
+    id: MEDIA_EACCES_ID,
     title: 'Media folder not writable',
     pattern: /Errno::EACCES\b.*\bpublic\/system\b/,
     diagnosis:

@@ -5,6 +5,7 @@ import { dockerCalls } from '../docker/client';
 import { dockerUnavailable } from '../docker/errors';
 import { DockerLogDecoder } from '../docker/log-decoder';
 import type { LogLine } from '../docker/log-types';
+import { MEDIA_EACCES_ID, recogniseLine } from './log-recognisers';
 import type { LogEvidence } from './media-verdict';
 
 /**
@@ -17,9 +18,12 @@ import type { LogEvidence } from './media-verdict';
 const LOG_TAIL = 1000;
 const MAX_LOG_LINE = 500;
 
-/** Paperclip's upload failure: `Errno::EACCES` naming a path under public/system. */
+/**
+ * Paperclip's upload failure: `Errno::EACCES` naming a path under public/system. The Logs page's recogniser of
+ * the same problem decides it, so the log view, the Media page and "Needs attention" see the same lines.
+ */
 export function isMediaPermissionError(text: string): boolean {
-  return text.includes('Errno::EACCES') && text.includes('public/system');
+  return recogniseLine(text)?.id === MEDIA_EACCES_ID;
 }
 
 /** The newest media EACCES line among decoded log lines, with its time and how many there were. */

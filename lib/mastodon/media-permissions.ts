@@ -7,7 +7,7 @@ import { dockerUnavailable } from '../docker/errors';
 import { execInContainer } from '../docker/exec';
 import type { ContainerView } from '../docker/types';
 import { AppError } from '../errors';
-import type { JobProgress } from '../jobs/types';
+import type { JobProgress, JobView } from '../jobs/types';
 import { recentMediaErrors } from './media-log-evidence';
 import { MASTODON_MEDIA_PATH, MASTODON_MEDIA_PATHS, type MastodonMediaPath } from './media-path';
 import { objectStorageEnabledIn } from './object-storage';
@@ -164,6 +164,23 @@ async function collectEvidence(web: WebTarget): Promise<MediaEvidence> {
     s3Enabled: web.s3Enabled,
     checkedAt: new Date().toISOString(),
   };
+}
+
+/** The job kind of the ownership fix (its audit action). */
+export const MEDIA_FIX_JOB = 'media.permissions_fixed';
+
+/**
+ * When the newest successful ownership fix ended: log lines older than it predate the fix. The Media page and
+ * the "Needs attention" detector both pass it to the diagnosis, so they judge the same lines alike.
+ */
+export function lastMediaFixAt(jobs: readonly JobView[]): string | undefined {
+  return jobs
+    .filter(
+      (job) => job.kind === MEDIA_FIX_JOB && job.status === 'succeeded' && typeof job.result?.fixedAt === 'string',
+    )
+    .map((job) => job.result!.fixedAt as string)
+    .sort()
+    .at(-1);
 }
 
 /** Checks the media folder of the project's web container and says what is wrong, with the evidence. */

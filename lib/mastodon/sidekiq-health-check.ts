@@ -105,7 +105,7 @@ function isSidekiqService(container: ContainerView): boolean {
   return /sidekiq/i.test(container.service);
 }
 
-function unhealthySidekiqs(containers: readonly ContainerView[]): ContainerView[] {
+export function unhealthySidekiqs(containers: readonly ContainerView[]): ContainerView[] {
   return containers.filter((c) => isSidekiqService(c) && c.state === 'running' && c.health === 'unhealthy');
 }
 

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { splitImageReference, toContainerView } from '@/lib/docker/container-view';
 import { groupByService } from '@/lib/docker/grouping';
 
+import { RUNNING_STATE } from '../../support/fixtures';
+
 describe('splitImageReference', () => {
   it.each([
     ['ghcr.io/mastodon/mastodon:v4.3.17', 'ghcr.io/mastodon/mastodon', 'v4.3.17'],
@@ -35,17 +37,8 @@ function inspect(overrides: { State?: StateOverrides } = {}) {
       Env: ['SECRET_KEY_BASE=very-secret', 'DB_PASS=also-secret'],
     },
     State: {
-      Status: 'running',
-      Running: true,
-      Paused: false,
-      Restarting: false,
-      OOMKilled: false,
-      Dead: false,
-      Pid: 42,
-      ExitCode: 0,
-      Error: '',
+      ...RUNNING_STATE,
       StartedAt: '2026-11-26T10:00:00.123Z',
-      FinishedAt: '0001-01-01T00:00:00Z',
       Health: {
         Status: 'unhealthy',
         FailingStreak: 3,

@@ -2,30 +2,19 @@ import { describe, expect, it } from 'vitest';
 
 import { fixMediaPermissionsSchema } from '@/lib/actions/fix-media-permissions';
 import { decodeWholeLog, findMediaPermissionErrors, isMediaPermissionError } from '@/lib/mastodon/media-log-evidence';
+import { recogniseLine } from '@/lib/mastodon/log-recognisers';
 import { recordCounter } from '@/lib/mastodon/media-permissions';
-import { mediaVerdict, parseId, parseStatOutput, type MediaEvidence } from '@/lib/mastodon/media-verdict';
+import { mediaVerdict, parseId, parseStatOutput } from '@/lib/mastodon/media-verdict';
 
 import { dockerFrame as frame } from '../../support/docker-frame';
+import { rootOwnedMediaEvidence } from '../../support/fixtures';
 
 const EACCES_LINE = '[0f6c] Errno::EACCES (Permission denied @ dir_s_mkdir - /opt/mastodon/public/system/accounts):';
 const ERROR_FIELD_LINE =
   '[0f6c] method=PATCH path=/api/v1/accounts/update_credentials status=500 ' +
   "error='Errno::EACCES: Permission denied @ dir_s_mkdir - /opt/mastodon/public/system/accounts' duration=41.72";
 
-function evidence(overrides: Partial<MediaEvidence> = {}): MediaEvidence {
-  return {
-    container: 'mdtest-web-1',
-    path: '/mastodon/public/system',
-    hostPath: '/srv/mastodon/public/system',
-    expected: { uid: 991, gid: 991 },
-    expectedFrom: 'image',
-    found: { uid: 0, gid: 0, user: 'root', group: 'root', mode: '755', changedAt: '2025-03-01T10:00:00.000Z' },
-    writable: false,
-    s3Enabled: false,
-    checkedAt: '2025-03-01T12:00:00.000Z',
-    ...overrides,
-  };
-}
+const evidence = rootOwnedMediaEvidence;
 
 const fixedStat = {
   uid: 991,
@@ -129,6 +118,17 @@ describe('log line matching', () => {
       false,
     );
     expect(isMediaPermissionError('GET /system/accounts/avatars/1.png status=200')).toBe(false);
+  });
+
+  it('agrees with the Logs page, line by line: both ask the same recogniser', () => {
+    const lines = [
+      EACCES_LINE,
+      ERROR_FIELD_LINE,
+      'GET /public/system/accounts/avatars/1.png raised Errno::EACCES in the proxy, retried',
+      'Errno::EACCESS public/system (a typo, not the error)',
+    ];
+    expect(lines.map(isMediaPermissionError)).toEqual(lines.map((line) => recogniseLine(line)?.id === 'media-eacces'));
+    expect(lines.map(isMediaPermissionError)).toEqual([true, true, false, false]);
   });
 
   it('keeps the newest matching line, its time and the count', () => {

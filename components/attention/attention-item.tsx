@@ -1,0 +1,115 @@
+'use client';
+
+import type { ReactNode } from 'react';
+
+import { RestartButton } from '@/components/containers/restart-button';
+import { FixOwnershipButton } from '@/components/media/fix-ownership-button';
+import { Badge } from '@/components/ui/badge';
+import type { Tone } from '@/components/containers/format';
+import type { AttentionFinding, AttentionFix, Severity } from '@/lib/attention/types';
+import type { JobView } from '@/lib/jobs/types';
+
+import styles from './attention.module.css';
+
+const SEVERITY_BADGE: Record<Severity, { tone: Tone; word: string }> = {
+  critical: { tone: 'bad', word: 'Critical' },
+  warning: { tone: 'warn', word: 'Warning' },
+  info: { tone: 'neutral', word: 'Info' },
+};
+
+/** The newest job of a kind on a target: the button shows its progress. */
+export function latestJob(jobs: Iterable<JobView>, kind: string, target: string): JobView | undefined {
+  let latest: JobView | undefined;
+  for (const job of jobs)
+    if (job.kind === kind && job.target === target && (!latest || latest.startedAt < job.startedAt)) latest = job;
+  return latest;
+}
+
+function Fix({ fix, jobs }: { fix: AttentionFix; jobs: Iterable<JobView> }) {
+  switch (fix.kind) {
+    case 'restart':
+      return (
+        <RestartButton
+          name={fix.container}
+          service={fix.service}
+          job={latestJob(jobs, 'container.restarted', fix.container)}
+        />
+      );
+    case 'media-ownership':
+      return (
+        <FixOwnershipButton
+          container={fix.container}
+          path={fix.path}
+          owner={fix.owner}
+          job={latestJob(jobs, 'media.permissions_fixed', `${fix.container}:${fix.path}`)}
+          showProgress
+          testId="attention-media-fix"
+        />
+      );
+    case 'command':
+      return (
+        <span className={styles.command}>
+          <code className="mono" data-testid="attention-command">
+            {fix.command}
+          </code>{' '}
+          <span className="muted small">{fix.where}</span>
+        </span>
+      );
+    case 'link':
+      return (
+        <a href={fix.href} className="small" data-testid="attention-link">
+          {fix.label}
+        </a>
+      );
+  }
+}
+
+/** The list the findings sit in (bounded in height, so the page below stays in view). */
+export function AttentionList({ children, testId }: { children: ReactNode; testId: string }) {
+  return (
+    <ul className={styles.list} data-testid={testId}>
+      {children}
+    </ul>
+  );
+}
+
+/** One finding: severity, title, the line of evidence, its fix, and longer detail folded away. */
+export function AttentionItem({
+  finding,
+  jobs,
+  showFix = true,
+}: {
+  finding: AttentionFinding;
+  jobs: Iterable<JobView>;
+  /** False where the page shows the same fix itself (the Media page's own button). */
+  showFix?: boolean;
+}) {
+  const badge = SEVERITY_BADGE[finding.severity];
+  return (
+    <li
+      className={styles.item}
+      data-testid="attention-item"
+      data-key={finding.key}
+      data-severity={finding.severity}
+      data-detector={finding.detector}
+    >
+      <div className={styles.line}>
+        <Badge tone={badge.tone}>{badge.word}</Badge> <strong>{finding.title}</strong>{' '}
+        <span className={styles.evidence} data-testid="attention-evidence">
+          {finding.evidence}
+        </span>
+      </div>
+      {finding.fix && showFix ? (
+        <div className={styles.fix} data-testid="attention-fix" data-fix={finding.fix.kind}>
+          <Fix fix={finding.fix} jobs={jobs} />
+        </div>
+      ) : null}
+      {finding.detail ? (
+        <details className={styles.detail}>
+          <summary>Details</summary>
+          <p>{finding.detail}</p>
+        </details>
+      ) : null}
+    </li>
+  );
+}

@@ -1,0 +1,113 @@
+'use client';
+
+import { useCallback, useEffect, useRef } from 'react';
+
+import { useJobs } from '@/components/jobs/use-jobs';
+import { useLiveTopic } from '@/components/live/use-live-topic';
+import { ErrorBox } from '@/components/ui/error-box';
+import { useRefreshingPanel } from '@/components/ui/use-panel';
+import type { AttentionFinding, AttentionReport } from '@/lib/attention/types';
+import type { JobView, JobsMessage } from '@/lib/jobs/types';
+import type { ContainersMessage } from '@/lib/live/messages';
+import type { PanelResult } from '@/lib/panels/panel';
+
+import { AttentionItem, AttentionList } from './attention-item';
+import styles from './attention.module.css';
+
+/** How often the list asks again without an event; polled detectors answer from their last check in between. */
+const REFRESH_MS = 15_000;
+/** Docker events come in bursts (die, then restart, then health): one refresh after the burst. */
+const EVENT_SETTLE_MS = 400;
+
+/** "2 critical, 3 warnings, 1 info": the list may scroll, the count says how much there is. */
+function counts(findings: readonly AttentionFinding[]): string {
+  const of = (severity: AttentionFinding['severity']) => findings.filter((f) => f.severity === severity).length;
+  const parts = [
+    [of('critical'), 'critical', 'critical'],
+    [of('warning'), 'warning', 'warnings'],
+    [of('info'), 'info', 'info'],
+  ] as const;
+  return parts
+    .filter(([count]) => count > 0)
+    .map(([count, one, many]) => `${count} ${count === 1 ? one : many}`)
+    .join(', ');
+}
+
+function clock(iso: string): string {
+  return `${iso.slice(11, 19)} UTC`;
+}
+
+/**
+ * "Needs attention": the registry's findings, most severe first, each with its evidence and its fix. It asks
+ * again every REFRESH_MS and whenever the tab's one event stream reports a container change or a job's end, so
+ * a fixed problem leaves the list without a reload.
+ */
+export function AttentionPanel({
+  initial,
+  initialJobs,
+}: {
+  initial: PanelResult<AttentionReport>;
+  initialJobs: JobView[];
+}) {
+  const { result, refresh } = useRefreshingPanel('/api/attention', initial, REFRESH_MS);
+  const jobs = useJobs(initialJobs);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const soon = useCallback(() => {
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => void refresh(), EVENT_SETTLE_MS);
+  }, [refresh]);
+  useEffect(() => () => clearTimeout(timer.current), []);
+
+  useLiveTopic<ContainersMessage>('containers', soon);
+  useLiveTopic<JobsMessage>('jobs', (message) => {
+    if (message.job.status !== 'running') soon();
+  });
+
+  const report = result.ok ? result.data : undefined;
+  const findings = report?.findings ?? [];
+  return (
+    <section
+      className={`panel ${styles.panel}`}
+      aria-labelledby="attention-title"
+      data-testid="attention-panel"
+      data-count={findings.length}
+    >
+      <header className="panel-head">
+        <h2 id="attention-title">Needs attention</h2>
+        {report && findings.length > 0 ? (
+          <span className="muted small" data-testid="attention-checked">
+            <span data-testid="attention-counts">{counts(findings)}</span> · checked{' '}
+            <time dateTime={report.checkedAt}>{clock(report.checkedAt)}</time>
+          </span>
+        ) : null}
+      </header>
+      {result.ok ? null : <ErrorBox error={result.error} testId="attention-error" />}
+      {report && findings.length === 0 ? (
+        <p className={styles.clear} data-testid="attention-clear">
+          All clear <span className="muted small">(last check {clock(report.checkedAt)})</span>
+        </p>
+      ) : null}
+      {findings.length > 0 ? (
+        <AttentionList testId="attention-list">
+          {findings.map((finding) => (
+            <AttentionItem key={finding.key} finding={finding} jobs={jobs.values()} />
+          ))}
+        </AttentionList>
+      ) : null}
+      <noscript>
+        <p className="muted small">Without JavaScript, reload the page to check again.</p>
+      </noscript>
+    </section>
+  );
+}
+
+export function AttentionLoading() {
+  return (
+    <section className={`panel ${styles.panel}`} aria-busy="true" data-testid="attention-loading">
+      <header className="panel-head">
+        <h2>Needs attention</h2>
+        <span className="muted small">Checking…</span>
+      </header>
+    </section>
+  );
+}

@@ -1,0 +1,44 @@
+/**
+ * What the "Needs attention" list shows, shared by the server and the browser (types only, no server code): a
+ * finding is one problem with one line of evidence and its fix.
+ */
+
+export const SEVERITIES = ['critical', 'warning', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/**
+ * The fix of a finding: the dashboard's own button where one exists (a restart, the media ownership fix), else
+ * the exact command to run or a page to open.
+ */
+export type AttentionFix =
+  | { kind: 'restart'; container: string; service: string }
+  | { kind: 'media-ownership'; container: string; path: string; owner: string }
+  | { kind: 'command'; command: string; where: string }
+  | { kind: 'link'; href: string; label: string };
+
+export interface AttentionFinding {
+  /** Stable while the problem lasts (`container.exited:mdtest-web-1`): what a watcher keys its timers on. */
+  key: string;
+  /** The detector that found it. */
+  detector: string;
+  severity: Severity;
+  title: string;
+  /** One line: what was seen, and where. */
+  evidence: string;
+  /** Longer detail, folded away on the page. */
+  detail?: string;
+  fix?: AttentionFix;
+}
+
+export interface AttentionReport {
+  /** When the detectors last ran (ISO); "All clear" shows it. */
+  checkedAt: string;
+  /** Most severe first; within a severity, in the registry's order. */
+  findings: AttentionFinding[];
+  /** Detector ids that ran and found nothing, for "All clear" and the tests. */
+  clear: string[];
+}
+
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
