@@ -23,7 +23,9 @@ HEALTH_GUARD="if [ -e /tmp/unhealthy ]; then echo 'unhealthy: /tmp/unhealthy pre
 
 ver_ge() { [[ $(printf '%s\n%s\n' "$1" "$2" | sort -V | head -n1) == "$2" ]]; }
 
-# Streaming listens on the web port plus this (34000 for 33000).
+# Streaming listens on the web port plus this (24000 for 23000). Both stay below Linux's ephemeral range
+# (32768-60999 by default): a port in it can be taken at any moment by the local end of an outgoing connection,
+# and a stand-in web that cannot bind restarts forever and never turns healthy.
 STREAMING_PORT_OFFSET=1000
 
 # Stable, distinct web port per project: recorded in the project directory on first use.
@@ -34,13 +36,14 @@ web_port_of() {
     return
   fi
   case $name in
-    "$TB_PROJECT") port=33000 ;;
-    "$TB_OTHER_PROJECT") port=33001 ;;
+    "$TB_PROJECT") port=23000 ;;
+    "$TB_OTHER_PROJECT") port=23001 ;;
     *)
-      port=33002
+      port=23002
       # host-env: a PORT an admin would pick, near the official 3000 but not it.
       if [[ $shape == host-env ]]; then port=3300; fi
-      while cat "$TESTBED_ROOT"/projects/*/web.port 2>/dev/null | grep -qx "$port" || tb_port_in_use "$port"; do
+      while cat "$TESTBED_ROOT"/projects/*/web.port 2>/dev/null | grep -qx "$port" || tb_port_in_use "$port" ||
+        tb_port_in_use $((port + STREAMING_PORT_OFFSET)); do
         port=$((port + 1))
       done
       ;;
@@ -416,7 +419,16 @@ wait_healthy() {
     statuses=$(tb_docker inspect -f '{{.State.Health.Status}}' "${names[@]}" 2>/dev/null) || return 1
     [[ $(grep -cx healthy <<<"$statuses") -eq ${#names[@]} ]]
   }
-  tb_wait_for "the containers of project $name (${names[*]}) to be healthy" "$timeout" all_healthy
+  if ! (tb_wait_for "the containers of project $name (${names[*]}) to be healthy" "$timeout" all_healthy); then
+    # Say which container is stuck and what its health check last printed, so a failed run explains itself.
+    local container
+    for container in "${names[@]}"; do
+      tb_docker inspect -f "$container: {{.State.Status}} (restarts {{.RestartCount}}), health {{if .State.Health}}\
+{{.State.Health.Status}}: {{range .State.Health.Log}}{{.Output}}{{end}}{{end}}" "$container" 2>&1 | tail -c 600 >&2 || true
+      tb_docker logs --tail 5 "$container" 2>&1 | sed "s/^/  $container| /" >&2 || true
+    done
+    exit 1
+  fi
 }
 
 [[ $# -ge 2 ]] || usage
@@ -427,7 +439,7 @@ if [[ $action == compose-file ]]; then
   [[ ${1:-} == --version && -n ${2:-} ]] || usage
   database=''
   version_details "$2"
-  compose_file "$name" "$2" 33000
+  compose_file "$name" "$2" 23000
   exit 0
 fi
 tb_dockerd_answers || tb_die "the test bed's dockerd does not answer on $TB_DOCKER_SOCK; run bash scripts/testbed/up.sh"
