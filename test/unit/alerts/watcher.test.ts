@@ -2,10 +2,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 
 import { auditDelivery, DeliveryQueue, type AlertMessage } from '@/lib/alerts';
 import { alertChannels, deliverOnce } from '@/lib/alerts/channels';
-import { AlertWatcher } from '@/lib/alerts/watcher';
+import { ALERT_WATCHER_SLOT } from '@/lib/alerts/shutdown';
+import { AlertWatcher, startAlertWatcher } from '@/lib/alerts/watcher';
 import type { Detector, Found } from '@/lib/attention/detector';
 import { runDetectors } from '@/lib/attention/run';
 import { loadConfig } from '@/lib/config';
+import { existingProcessSingleton } from '@/lib/process/singleton';
 import {
   makeTestCertificate,
   startSmtpReceiver,
@@ -206,5 +208,15 @@ describe('AlertWatcher on the real channels', () => {
     expect(calls).toBe(2);
     expect([...watcher.state.problems.keys()]).toEqual(['container.stopped:mdtest-web-1']);
     stop();
+  });
+
+  it('does not start without a channel: no watcher, no Docker event stream', () => {
+    const config = loadConfig({
+      env: { MASTODON_DIR: '/srv/mastodon' },
+      readFile: () => 'LOCAL_DOMAIN=social.example',
+    });
+    expect(startAlertWatcher(config)).toBe(false);
+    expect(existingProcessSingleton(ALERT_WATCHER_SLOT)).toBeUndefined();
+    expect(existingProcessSingleton('live.topics')).toBeUndefined();
   });
 });
