@@ -5,13 +5,16 @@ import { cpSync, existsSync, mkdirSync } from 'node:fs';
 
 import { build } from 'esbuild';
 
+import nextConfig from '../next.config.js';
+
 await build({
   entryPoints: { start: 'server/start.ts', cli: 'server/cli.ts', 'socket-proxy': 'server/socket-proxy.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   bundle: true,
-  // Native modules load from node_modules (in the image: the standalone output's node_modules).
-  external: ['better-sqlite3'],
+  // Native modules load from node_modules (in the image: the standalone output's node_modules), and so do the
+  // backends' clients Next keeps external (the alert watcher's detectors reach them from the launcher).
+  external: ['better-sqlite3', ...nextConfig.serverExternalPackages],
   platform: 'node',
   format: 'esm',
   target: 'node20',

@@ -8,6 +8,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+import { alertsConfigured } from '../lib/alerts';
+import { stopAlertWatcher } from '../lib/alerts/shutdown';
 import { markInterruptedRecords } from '../lib/audit';
 import { scheduleAuditRetention } from '../lib/audit/retention';
 import { markInterruptedJobs } from '../lib/jobs';
@@ -88,6 +90,7 @@ function endStreamsOnStop(): void {
   ] as const) {
     process.once(signal, () => {
       endLiveStreams();
+      stopAlertWatcher();
       setTimeout(() => process.exit(exitCode), SHUTDOWN_GRACE_MS).unref();
     });
   }
@@ -141,6 +144,13 @@ function main(): void {
   }
   endStreamsOnStop();
   void import(pathToFileURL(standaloneServer).href);
+  // Without a channel nothing runs in the background, and the watcher's code (the detectors) is not even loaded.
+  if (alertsConfigured(config)) {
+    void import('../lib/alerts/watcher').then(({ startAlertWatcher }) => {
+      startAlertWatcher(config);
+      console.log(`Mastodash: alert watcher on, checking every ${config.alerts.intervalMs / 1_000} s`);
+    });
+  }
 }
 
 main();

@@ -198,9 +198,10 @@ function lastFinishedJob(kinds: readonly string[]): string | undefined {
 }
 
 /**
- * Every detector, with the process's memory of earlier runs: a polled detector checked within its interval is
- * not asked again, so many browsers (and a watcher) share one check.
+ * Every detector (or the given ones: the alert watcher re-runs only the Docker-event ones on an event), with the
+ * process's memory of earlier runs: a polled detector checked within its interval is not asked again, so many
+ * browsers and the watcher share one check.
  */
-export function checkAttention(): Promise<AttentionReport> {
-  return runDetectors(DETECTORS, { memory: processMemory(), lastFinishedJob });
+export function checkAttention(detectors: readonly Detector[] = DETECTORS): Promise<AttentionReport> {
+  return runDetectors(detectors, { memory: processMemory(), lastFinishedJob });
 }

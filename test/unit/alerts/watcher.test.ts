@@ -1,0 +1,222 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { auditDelivery, DeliveryQueue, type AlertMessage } from '@/lib/alerts';
+import { alertChannels, deliverOnce } from '@/lib/alerts/channels';
+import { ALERT_WATCHER_SLOT } from '@/lib/alerts/shutdown';
+import { AlertWatcher, startAlertWatcher } from '@/lib/alerts/watcher';
+import type { Detector, Found } from '@/lib/attention/detector';
+import { runDetectors } from '@/lib/attention/run';
+import { loadConfig } from '@/lib/config';
+import { existingProcessSingleton } from '@/lib/process/singleton';
+import {
+  makeTestCertificate,
+  startSmtpReceiver,
+  type SmtpReceiver,
+  type TestCertificate,
+} from '@/test/support/smtp-receiver';
+import { startWebhookReceiver, type WebhookReceiver } from '@/test/support/webhook-receiver';
+
+import { useTempStore } from '../audit/store';
+import { auditRows } from './secrets-watch';
+
+/**
+ * The watcher's decisions through the real channel path: detectors run by the registry's runner, the state
+ * machine on an injected clock, the delivery queue, nodemailer to a real SMTP server (STARTTLS, AUTH) and fetch
+ * to a real HTTP receiver, each attempt audited.
+ */
+
+const USER = 'mastodon@social.example';
+const PASSWORD = 'smtp-S3cret-w4tch';
+const AFTER_SECONDS = 120;
+
+let certificate: TestCertificate;
+let smtp: SmtpReceiver;
+let webhook: WebhookReceiver;
+let temp: ReturnType<typeof useTempStore>;
+
+beforeAll(async () => {
+  certificate = makeTestCertificate();
+  smtp = await startSmtpReceiver({ user: USER, password: PASSWORD, certificate });
+  webhook = await startWebhookReceiver();
+});
+
+afterAll(async () => {
+  await smtp.close();
+  await webhook.close();
+  certificate.cleanup();
+});
+
+beforeEach(() => {
+  temp = useTempStore();
+  smtp.messages.length = 0;
+  webhook.requests.length = 0;
+});
+
+afterEach(() => temp.cleanup());
+
+function channelsConfig() {
+  const file = [
+    'LOCAL_DOMAIN=social.example',
+    'SMTP_SERVER=127.0.0.1',
+    `SMTP_PORT=${smtp.port}`,
+    `SMTP_LOGIN=${USER}`,
+    `SMTP_PASSWORD="${PASSWORD}"`,
+    'SMTP_FROM_ADDRESS="Mastodon <notifications@social.example>"',
+    `SMTP_CA_FILE=${certificate.certFile}`,
+  ].join('\n');
+  return loadConfig({
+    env: {
+      MASTODON_DIR: '/srv/mastodon',
+      ALERT_EMAIL_TO: 'admin@example.com',
+      ALERT_WEBHOOK_URL: `${webhook.url}/mastodon-alerts`,
+      ALERT_AFTER_SECONDS: String(AFTER_SECONDS),
+      ALERT_TIMEOUT_SECONDS: '5',
+    },
+    readFile: (path) => (path.endsWith('.env.production') ? file : certificate.cert),
+  });
+}
+
+/** A containers detector whose answer the test sets, as Docker's would change. */
+function containersDetector(answer: { findings: Found[] }): Detector {
+  return {
+    id: 'containers',
+    subject: 'the containers',
+    severity: 'critical',
+    reads: 'the test',
+    recheck: { kind: 'docker-events', events: ['die', 'start'] },
+    timeoutMs: 1_000,
+    detect: () => Promise.resolve(answer.findings),
+  };
+}
+
+const webStopped: Found = {
+  key: 'container.stopped:mdtest-web-1',
+  title: 'web is stopped',
+  evidence: 'docker inspect: exited (0)',
+  fix: { kind: 'restart', container: 'mdtest-web-1', service: 'web' },
+};
+
+function watcherOnRealChannels(answer: { findings: Found[] }, clock: { nowMs: number }) {
+  const config = channelsConfig();
+  const origin = { instance: config.mastodon.localDomain };
+  const queue = new DeliveryQueue({
+    deliver: (channel, message) => deliverOnce(channel, message, origin),
+    record: auditDelivery,
+  });
+  const deliveries: Promise<unknown>[] = [];
+  const send = (message: AlertMessage) => {
+    for (const channel of alertChannels(config.alerts)) deliveries.push(queue.enqueue(channel, message));
+  };
+  const detectors = [containersDetector(answer)];
+  const watcher = new AlertWatcher({
+    detectors,
+    check: (batch) => runDetectors(batch, { nowMs: clock.nowMs }),
+    send,
+    timing: config.alerts,
+    now: () => clock.nowMs,
+  });
+  return { watcher, delivered: () => Promise.all(deliveries), stop: () => queue.stop() };
+}
+
+function webhookKinds(): string[] {
+  return webhook.requests.map((request) => {
+    const body = JSON.parse(request.body) as { kind: string; problem: { id: string } | null };
+    return `${body.kind}:${body.problem?.id}`;
+  });
+}
+
+describe('AlertWatcher on the real channels', () => {
+  it('sends exactly one mail and one webhook for a problem held past ALERT_AFTER_SECONDS, and one of each at its end', async () => {
+    const answer = { findings: [webStopped] };
+    const clock = { nowMs: Date.parse('2026-12-04T10:00:00Z') };
+    const { watcher, delivered, stop } = watcherOnRealChannels(answer, clock);
+
+    await watcher.checkOnContainerEvent();
+    // Checked 30, 60 and 90 s after the stop: not held long enough yet.
+    for (let check = 0; check < 3; check++) {
+      clock.nowMs += 30_000;
+      await watcher.checkAll();
+    }
+    await delivered();
+    expect(smtp.messages).toEqual([]);
+    expect(webhook.requests).toEqual([]);
+
+    clock.nowMs += 30_000; // 120 s after the stop
+    await watcher.checkAll();
+    clock.nowMs += 60_000;
+    await watcher.checkAll();
+    await watcher.checkOnContainerEvent();
+    await delivered();
+    expect(smtp.messages.map((mail) => mail.subject)).toEqual([
+      '[Mastodash] Critical: web is stopped (social.example)',
+    ]);
+    expect(smtp.messages[0]?.text).toContain('Fix: Restart web (mdtest-web-1) on the Containers page.');
+    expect(webhookKinds()).toEqual(['opened:container.stopped:mdtest-web-1']);
+
+    answer.findings = [];
+    clock.nowMs += 60_000;
+    await watcher.checkOnContainerEvent();
+    clock.nowMs += 60_000;
+    await watcher.checkAll();
+    await delivered();
+    expect(smtp.messages.map((mail) => mail.subject)).toEqual([
+      '[Mastodash] Critical: web is stopped (social.example)',
+      '[Mastodash] Recovered: web is stopped (social.example)',
+    ]);
+    expect(webhookKinds()).toEqual([
+      'opened:container.stopped:mdtest-web-1',
+      'recovered:container.stopped:mdtest-web-1',
+    ]);
+    expect(auditRows(temp.db).map((row) => row.action)).toEqual([
+      'alert.sent',
+      'alert.sent',
+      'alert.sent',
+      'alert.sent',
+    ]);
+    stop();
+  });
+
+  it('sends nothing for a stop shorter than ALERT_AFTER_SECONDS', async () => {
+    const answer = { findings: [webStopped] };
+    const clock = { nowMs: Date.parse('2026-12-04T10:00:00Z') };
+    const { watcher, delivered, stop } = watcherOnRealChannels(answer, clock);
+    await watcher.checkOnContainerEvent();
+    clock.nowMs += 60_000;
+    await watcher.checkAll();
+    answer.findings = [];
+    clock.nowMs += 10_000;
+    await watcher.checkOnContainerEvent();
+    clock.nowMs += 600_000;
+    await watcher.checkAll();
+    await delivered();
+    expect(smtp.messages).toEqual([]);
+    expect(webhook.requests).toEqual([]);
+    stop();
+  });
+
+  it('runs the checks asked while one runs once, after it (one at a time, so the timing sees them in order)', async () => {
+    let calls = 0;
+    const answer = {
+      get findings() {
+        calls++;
+        return [webStopped];
+      },
+    };
+    const clock = { nowMs: 0 };
+    const { watcher, stop } = watcherOnRealChannels(answer, clock);
+    await Promise.all([watcher.checkAll(), watcher.checkOnContainerEvent(), watcher.checkAll()]);
+    expect(calls).toBe(2);
+    expect([...watcher.state.problems.keys()]).toEqual(['container.stopped:mdtest-web-1']);
+    stop();
+  });
+
+  it('does not start without a channel: no watcher, no Docker event stream', () => {
+    const config = loadConfig({
+      env: { MASTODON_DIR: '/srv/mastodon' },
+      readFile: () => 'LOCAL_DOMAIN=social.example',
+    });
+    expect(startAlertWatcher(config)).toBe(false);
+    expect(existingProcessSingleton(ALERT_WATCHER_SLOT)).toBeUndefined();
+    expect(existingProcessSingleton('live.topics')).toBeUndefined();
+  });
+});
