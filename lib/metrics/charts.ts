@@ -94,6 +94,8 @@ export function headlineTrendQueries(containers: ContainerSelector): SeriesQuery
     },
     { id: 'load1', measurement: 'system', field: 'load1', transform: 'mean', where: [] },
     { id: 'svc_mem', measurement: 'docker_container_mem', field: 'usage', transform: 'mean', where: [], containers },
+    // Telegraf's swap input (on in its default config): `in` counts bytes swapped in since boot.
+    { id: 'swap_in_rate', measurement: 'swap', field: 'in', transform: 'rate', where: [] },
   ];
 }
 

@@ -18,7 +18,15 @@ import { buildFluxQuery, parseFluxCsv } from './flux';
 import { buildInfluxqlStatement, parseInfluxqlResponse } from './influxql';
 import { hostQueries } from './charts';
 import type { ContainerSelector, QueryWindow, RawSeries, SeriesQuery } from './query-spec';
-import type { HeadlineView, MetricChart, MetricsNotice, MetricsRangeView, MetricsSourceView } from './types';
+import type {
+  HeadlineFigure,
+  HeadlineView,
+  MetricChart,
+  MetricPoint,
+  MetricsNotice,
+  MetricsRangeView,
+  MetricsSourceView,
+} from './types';
 
 type InfluxConfig = Config['influx'];
 export type QueryLanguage = 'influxql' | 'flux';
@@ -214,6 +222,21 @@ export async function loadInfluxGraphs(
 
 const HOUR_MS = 3_600_000;
 const TREND_INTERVAL_MS = 60_000;
+/** Swap-in is judged over this many of the newest one-minute buckets: one busy minute is not "swapping hard". */
+export const SWAP_IN_WINDOW_BUCKETS = 5;
+
+/**
+ * The mean swap-in rate over the newest complete buckets that have one, or undefined with fewer than three. The
+ * bucket still filling is left out: its mean lags, so its rate reads low.
+ */
+function recentSwapIn(trend: readonly MetricPoint[], toMs: number): HeadlineFigure | undefined {
+  const recent = trend
+    .filter((point): point is [number, number] => point[1] !== null && point[0] + TREND_INTERVAL_MS <= toMs)
+    .slice(-SWAP_IN_WINDOW_BUCKETS);
+  if (recent.length < 3) return undefined;
+  const value = recent.reduce((sum, [, rate]) => sum + rate, 0) / recent.length;
+  return { value, atMs: recent[recent.length - 1]![0], trend: [...trend] };
+}
 
 /** The headline from InfluxDB: the newest values of the last hour, and one-minute trends behind them. */
 export async function loadInfluxHeadline(
@@ -243,6 +266,7 @@ export async function loadInfluxHeadline(
       biggest = { service, value: newest[1], atMs: newest[0], trend: trendByService.get(service) ?? [] };
     }
   }
+  const swapIn = recentSwapIn(pointsOf(all, 'swap_in_rate'), toMs);
   const notices: MetricsNotice[] = by === 'name' ? [{ level: 'warning', text: LABELS_MISSING_NOTICE }] : [];
   return {
     source: sourceView(connection),
@@ -256,6 +280,7 @@ export async function loadInfluxHeadline(
     cpu: { value: idle ? 100 - idle[1] : null, ...(idle ? { atMs: idle[0] } : {}), trend: pointsOf(all, 'cpu_busy') },
     load: { value: load?.[1] ?? null, ...(load ? { atMs: load[0] } : {}), trend: pointsOf(all, 'load1') },
     biggest,
+    ...(swapIn ? { swapIn } : {}),
     notices,
   };
 }

@@ -80,6 +80,11 @@ export interface HeadlineView {
   cpu: HeadlineFigure;
   load: HeadlineFigure;
   biggest: (HeadlineFigure & { service: string }) | null;
+  /**
+   * Bytes swapped in per second, averaged over the last few minutes (Telegraf's swap input); absent when nothing
+   * reports it (no swap input, or the live sampler).
+   */
+  swapIn?: HeadlineFigure;
   notices: MetricsNotice[];
   influxError?: ErrorView;
   /** How often the browser should ask again; Telegraf's interval when absent. */

@@ -8,6 +8,11 @@ export const DISK_WARNING_PERCENT = 85;
 export const DISK_CRITICAL_PERCENT = 95;
 export const MEMORY_WARNING_PERCENT = 90;
 /**
+ * Swapped-out pages that stay out cost nothing; pages read back in are what makes a host crawl. A few pages a second
+ * is background noise; 1 MiB/s (256 pages of 4 KiB) held for minutes means the working set no longer fits in RAM.
+ */
+export const SWAP_IN_HARD_BYTES_PER_SECOND = 1024 ** 2;
+/**
  * Telegraf writes every 10 s by default: this many intervals without a reading means it stopped, but never less
  * than TELEGRAF_STALE_MIN_MS, so that a late flush is not a problem.
  */
@@ -77,6 +82,21 @@ export function memoryFindings(headline: HeadlineView, nowMs: number, intervalMs
       title: `Memory is ${Math.round(ram.value)} % used`,
       evidence: `Over ${MEMORY_WARNING_PERCENT} %${used} (${from})${biggest}.`,
       detail: 'Near the limit the kernel kills the largest process (OOMKilled); Sidekiq and web are the usual ones.',
+      fix: { kind: 'link', href: '/graphs', label: 'Graphs' },
+    });
+  }
+  const swapIn = headline.swapIn?.value;
+  if (swapIn !== undefined && swapIn !== null && swapIn >= SWAP_IN_HARD_BYTES_PER_SECOND) {
+    findings.push({
+      key: 'host.swapping',
+      severity: 'warning',
+      title: 'The host is swapping hard',
+      evidence:
+        `${(swapIn / 1024 ** 2).toFixed(1)} MiB/s read back from swap on average over the last minutes ` +
+        `(Telegraf's swap input; RAM ${ram.value === null ? 'unknown' : `${Math.round(ram.value)} % used`}).`,
+      detail:
+        'Pages are read back from disk as fast as they are pushed out: every request waits on the disk. ' +
+        'Lower WEB_CONCURRENCY or Sidekiq threads (-c), or add RAM.',
       fix: { kind: 'link', href: '/graphs', label: 'Graphs' },
     });
   }

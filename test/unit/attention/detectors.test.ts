@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 
 import { containerFindings, hasUnhealthySidekiq } from '@/lib/attention/detectors/containers';
-import { diskFindings, memoryFindings } from '@/lib/attention/detectors/host';
+import { SWAP_IN_HARD_BYTES_PER_SECOND, diskFindings, memoryFindings } from '@/lib/attention/detectors/host';
 import { migrationFindings, serviceFindings } from '@/lib/attention/detectors/mastodon-health';
 import { mediaFindings } from '@/lib/attention/detectors/media';
 import { doctorFindings, moderationFindings } from '@/lib/attention/detectors/moderation';
@@ -311,6 +311,21 @@ describe('host detectors', () => {
       title: 'Memory is 94 % used',
     });
     expect(memoryFindings(headline(93.7, NOW, 'live'), NOW, 10_000)[0]!.evidence).toContain('Docker (live)');
+  });
+
+  it('warns when the host reads back from swap at 1 MiB/s or more, not when swap only holds pages', () => {
+    const swapping = (bytesPerSecond: number | null): HeadlineView => ({
+      ...headline(70, NOW),
+      swapIn: { value: bytesPerSecond, atMs: NOW, trend: [] },
+    });
+    expect(memoryFindings(headline(70, NOW), NOW, 10_000)).toEqual([]);
+    expect(memoryFindings(swapping(0), NOW, 10_000)).toEqual([]);
+    expect(memoryFindings(swapping(SWAP_IN_HARD_BYTES_PER_SECOND - 1), NOW, 10_000)).toEqual([]);
+    const [found] = memoryFindings(swapping(3 * 1024 ** 2), NOW, 10_000);
+    expect(found).toMatchObject({ key: 'host.swapping', severity: 'warning', title: 'The host is swapping hard' });
+    expect(found!.evidence).toBe(
+      "3.0 MiB/s read back from swap on average over the last minutes (Telegraf's swap input; RAM 70 % used).",
+    );
   });
 
   it('says when Telegraf stopped writing while InfluxDB answers, not after a late flush', () => {
