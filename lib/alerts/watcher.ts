@@ -105,6 +105,9 @@ export function startAlertWatcher(config: Config = getConfig()): boolean {
       settle = setTimeout(() => watcher.checkOnContainerEvent().catch(logFailure), EVENT_SETTLE_MS);
       settle.unref();
     });
+    // Without InfluxDB the memory detector reads the live sampler, which samples only while someone listens: the
+    // watcher listens, so that RAM is judged while no page is open.
+    const leaveMetrics = config.influx.url ? undefined : liveTopics().metrics.subscribe(() => undefined);
     const timer = setInterval(() => watcher.checkAll().catch(logFailure), config.alerts.intervalMs);
     timer.unref();
     watcher.checkAll().catch(logFailure);
@@ -114,6 +117,7 @@ export function startAlertWatcher(config: Config = getConfig()): boolean {
         clearInterval(timer);
         clearTimeout(settle);
         leaveContainers();
+        leaveMetrics?.();
         watcher.stop();
         stopAlertQueue();
         dropProcessSingleton(ALERT_WATCHER_SLOT);

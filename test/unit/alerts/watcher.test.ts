@@ -2,11 +2,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 
 import { auditDelivery, DeliveryQueue, type AlertMessage } from '@/lib/alerts';
 import { alertChannels, deliverOnce } from '@/lib/alerts/channels';
-import { ALERT_WATCHER_SLOT } from '@/lib/alerts/shutdown';
+import { ALERT_WATCHER_SLOT, stopAlertWatcher } from '@/lib/alerts/shutdown';
 import { AlertWatcher, startAlertWatcher } from '@/lib/alerts/watcher';
 import type { Detector, Found } from '@/lib/attention/detector';
 import { runDetectors } from '@/lib/attention/run';
 import { loadConfig } from '@/lib/config';
+import { liveTopics } from '@/lib/live';
 import { existingProcessSingleton } from '@/lib/process/singleton';
 import {
   makeTestCertificate,
@@ -218,5 +219,28 @@ describe('AlertWatcher on the real channels', () => {
     expect(startAlertWatcher(config)).toBe(false);
     expect(existingProcessSingleton(ALERT_WATCHER_SLOT)).toBeUndefined();
     expect(existingProcessSingleton('live.topics')).toBeUndefined();
+  });
+
+  it.each([
+    ['without InfluxDB, holds the live sampler so memory is judged with no page open', {}, 1],
+    ['with InfluxDB, leaves memory to Telegraf and starts no sampler', { INFLUX_URL: 'http://127.0.0.1:9' }, 0],
+  ] as const)('with a channel %s', (_, influx, metricsListeners) => {
+    const config = loadConfig({
+      env: {
+        MASTODON_DIR: '/srv/mastodon',
+        DOCKER_HOST: 'unix:///nonexistent/docker.sock',
+        ALERT_WEBHOOK_URL: webhook.url,
+        ...influx,
+      },
+      readFile: () => 'LOCAL_DOMAIN=social.example',
+    });
+    expect(startAlertWatcher(config)).toBe(true);
+    try {
+      expect(liveTopics().containers.listenerCount).toBeGreaterThanOrEqual(1);
+      expect(liveTopics().metrics.listenerCount).toBe(metricsListeners);
+    } finally {
+      stopAlertWatcher();
+    }
+    expect(liveTopics().metrics.listenerCount).toBe(0);
   });
 });
