@@ -1,7 +1,7 @@
-import { formatAuditTime } from '@/components/audit/format';
+import { auditHref, formatAuditTime } from '@/components/audit/format';
 import { Badge } from '@/components/ui/badge';
 import { ErrorBox } from '@/components/ui/error-box';
-import type { AlertsOverview } from '@/lib/alerts/overview';
+import { HISTORY_LIMIT, type AlertsOverview } from '@/lib/alerts/overview';
 
 import styles from './alerts.module.css';
 
@@ -21,6 +21,11 @@ export function AlertHistory({ overview }: { overview: AlertsOverview }) {
   return (
     <section aria-labelledby="alert-history-title" data-testid="alert-history">
       <h2 id="alert-history-title">History</h2>
+      <p className="muted small">
+        The newest {HISTORY_LIMIT} attempts, each one message on one channel. All of them in the audit log:{' '}
+        <a href={auditHref({ action: 'alert.sent' })}>sent</a>,{' '}
+        <a href={auditHref({ action: 'alert.failed' })}>failed</a>.
+      </p>
       {queue ? <QueueLine queue={queue} /> : null}
       {!history.ok ? (
         <ErrorBox error={history.error} testId="alert-history-error" />
@@ -48,7 +53,7 @@ export function AlertHistory({ overview }: { overview: AlertsOverview }) {
                 data-delivered={entry.delivered}
               >
                 <td className="mono">
-                  <a href={`/audit#audit-${entry.id}`}>{formatAuditTime(entry.at)}</a>
+                  <a href={`${auditHref({ beforeId: entry.id + 1 })}#audit-${entry.id}`}>{formatAuditTime(entry.at)}</a>
                 </td>
                 <td>
                   {entry.target ?? entry.channel}

@@ -100,6 +100,9 @@ describe('the Alerts page: history', () => {
     expect(text).toContain('Nothing answered');
     expect(text).toContain('127.0.0.1:2525: connect ECONNREFUSED');
     expect(text).toContain('tried again after 60 s');
+    // The record's own row on the audit page, whatever its age.
+    expect(text).toContain('href="/audit?beforeId=8#audit-7"');
+    expect(text).toContain('href="/audit?action=alert.failed"');
   });
 
   it('shows an audit log it cannot read as an error, not as an empty history', () => {
