@@ -18,7 +18,7 @@ export type { AlertMessage, AlertOrigin, AlertProblem, AlertSeverity } from './m
 export type { ChannelKind, DeliveryFailureReason, DeliveryResult } from './delivery';
 export { DELIVERY_FAILURE_LABELS, DELIVERY_FAILURE_REASONS } from './delivery';
 export type { AlertChannel, ChannelView } from './channels';
-export { alertChannels, maskWebhookUrl } from './channels';
+export { alertChannels } from './channels';
 export type { DeliveryQueueStats } from './queue';
 export { DeliveryQueue } from './queue';
 export { auditDelivery, ALERT_WATCHER_ACTOR } from './audit-delivery';
