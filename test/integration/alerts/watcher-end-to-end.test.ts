@@ -1,6 +1,4 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { promisify } from 'node:util';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +13,7 @@ import {
   type SmtpReceiver,
   type TestCertificate,
 } from '../../support/smtp-receiver';
-import { readTestbed } from '../../support/testbed';
+import { ownProjectEnv, readTestbed } from '../../support/testbed';
 import { waitFor } from '../../support/wait';
 import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver';
 
@@ -28,7 +26,6 @@ import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhoo
 const run = promisify(execFile);
 const testbed = readTestbed();
 const PROJECT = 'mds25e';
-const DIR = path.join(path.dirname(testbed.mastodonDir), PROJECT);
 const WEB = `${PROJECT}-web-1`;
 const MEDIA_FOLDER = '/opt/mastodon/public/system';
 const WEB_STOPPED = `container.stopped:${WEB}`;
@@ -154,14 +151,8 @@ beforeAll(async () => {
   // As Docker creates a missing bind-mount source: root's; the stand-in web then logs Errno::EACCES.
   await docker('exec', '-u', '0', WEB, 'chown', '0:0', '--', MEDIA_FOLDER);
   await docker('exec', '-u', '0', WEB, 'chmod', '755', '--', MEDIA_FOLDER);
-  const webPort = Number(readFileSync(path.join(DIR, 'web.port'), 'utf8').trim());
   server = await startServer({
-    COMPOSE_PROJECT: PROJECT,
-    MASTODON_DIR: DIR,
-    MASTODON_WEB_URL: `http://127.0.0.1:${webPort}`,
-    MASTODON_STREAMING_URL: `http://127.0.0.1:${webPort + 1000}`,
-    INFLUX_URL: testbed.influxUrl,
-    INFLUX_TOKEN: testbed.influxReader,
+    ...ownProjectEnv(testbed, PROJECT),
     DASHBOARD_PASSWORD: 'alerts-e2e-password-long-enough',
     ALERT_EMAIL_TO: 'admin@mds25e.example',
     ALERT_WEBHOOK_URL: `${webhook.url}/hooks/mds25e-secret-topic`,
