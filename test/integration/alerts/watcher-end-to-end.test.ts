@@ -283,11 +283,12 @@ describe('the alert watcher through the production launcher', () => {
     // The receiver comes back on the same port; web starts meanwhile, so its recovery waits behind the alert.
     const back = await openSmtp(smtpPort);
     await docker('start', WEB);
-    await waitFor('the alert and its recovery by mail', () => (back.messages.length >= 2 ? true : undefined), 40_000);
+    const webMails = () => back.messages.filter((one) => one.text.includes(`Problem id: ${WEB_STOPPED}.`));
+    await waitFor('the alert and its recovery by mail', () => (webMails().length >= 2 ? true : undefined), 40_000);
     // Not before the back-off step.
     expect(Date.now() - failedAt).toBeGreaterThanOrEqual((FIRST_RETRY_S - 1) * 1_000);
     // In order, each once: a recovery never overtakes its alert.
-    expect(back.messages.map((one) => one.subject)).toEqual([
+    expect(webMails().map((one) => one.subject)).toEqual([
       '[Mastodash] Critical: web is exited (mds25e.example)',
       '[Mastodash] Recovered: web is exited (mds25e.example)',
     ]);
@@ -313,63 +314,57 @@ describe('the alert watcher through the production launcher', () => {
       mails: ['opened', 'recovered'],
       hooks: ['opened', 'recovered', 'recovered'],
     });
-    const everything = JSON.stringify(auditRows(server.dataDir));
+    // No secret in any audit record or printed line; the watcher's loop never failed.
+    const everything = JSON.stringify(auditRows(server.dataDir)) + server.output();
     expect(everything).not.toContain(SMTP_PASSWORD);
     expect(everything).not.toContain('mds25e-secret-topic');
+    expect(server.output()).not.toContain('[alerts watcher]');
   });
 
   it('a stopped web sends one mail and one webhook in time, naming the container and its fix; start: one recovery', async () => {
     const before = { mails: mails().length, hooks: hooks().length };
-    const since = (list: Received[], count: number) => list.slice(count).filter(about(WEB_STOPPED));
+    // The project's own problems; Sidekiq, disk and memory read the test bed's shared backends, which others move.
+    const ownProblem = new RegExp(`${PROJECT}|^(service|media|migrations)\\.`);
+    const ours = <T extends Received>(list: T[], count: number) =>
+      list.slice(count).filter((one) => ownProblem.test(one.problem));
     await docker('stop', '--timeout', '1', WEB);
     const stoppedAt = Date.now();
-    const mail = await waitFor('the web alert by mail', () => since(mails(), before.mails)[0], WITHIN_MS);
-    const hook = await waitFor('the web alert by webhook', () => since(hooks(), before.hooks)[0], WITHIN_MS);
+    const mail = await waitFor('the web alert by mail', () => ours(mails(), before.mails)[0], WITHIN_MS);
+    const hook = await waitFor('the web alert by webhook', () => ours(hooks(), before.hooks)[0], WITHIN_MS);
     expect(mail.at - stoppedAt).toBeLessThanOrEqual(WITHIN_MS);
     expect(hook.at - stoppedAt).toBeLessThanOrEqual(WITHIN_MS);
     // Not before ALERT_AFTER_SECONDS: the hold is what keeps blips quiet.
     expect(mail.at - stoppedAt).toBeGreaterThanOrEqual(AFTER_S * 1_000);
 
     const fix = `Restart web (${WEB}) on the Containers page.`;
-    const newMail = mails()[before.mails]!;
-    expect(newMail).toMatchObject({ kind: 'opened', problem: WEB_STOPPED });
-    expect(newMail.subject).toBe('[Mastodash] Critical: web is exited (mds25e.example)');
-    expect(newMail.text).toContain(`Fix: ${fix}`);
-    const newHook = hooks()[before.hooks]!;
-    expect(newHook.body).toMatchObject({ kind: 'opened', problem: { id: WEB_STOPPED, fix } });
-    expect(newHook.body.text).toContain(WEB);
+    expect(mail).toMatchObject({ kind: 'opened', problem: WEB_STOPPED });
+    expect(mail.subject).toBe('[Mastodash] Critical: web is exited (mds25e.example)');
+    expect(mail.text).toContain(`Fix: ${fix}`);
+    expect(hook.body).toMatchObject({ kind: 'opened', problem: { id: WEB_STOPPED, fix } });
+    expect(hook.body.text).toContain(WEB);
 
     await docker('start', WEB);
     const startedAt = Date.now();
     // A start is a Docker event: the container detector looks again within a second, no interval needed.
     await waitFor(
       'the recovery on both channels',
-      () => (since(mails(), before.mails).length >= 2 && since(hooks(), before.hooks).length >= 2 ? true : undefined),
+      () => (ours(mails(), before.mails).length >= 2 && ours(hooks(), before.hooks).length >= 2 ? true : undefined),
       MARGIN_MS,
     );
     expect(Date.now() - startedAt).toBeLessThanOrEqual(MARGIN_MS);
 
-    // A stop shorter than ALERT_AFTER_SECONDS sends nothing; and nothing more arrives for the first stop.
+    // A stop shorter than ALERT_AFTER_SECONDS sends nothing; and nothing more arrives for the first stop, nor for
+    // anything else of the project (web down makes no second problem).
     await docker('stop', '--timeout', '1', WEB);
     await sleep(2_000);
     await docker('start', WEB);
     await sleep(WITHIN_MS);
-    expect(
-      mails()
-        .slice(before.mails)
-        .map((one) => [one.kind, one.problem]),
-    ).toEqual([
+    const expected = [
       ['opened', WEB_STOPPED],
       ['recovered', WEB_STOPPED],
-    ]);
-    expect(
-      hooks()
-        .slice(before.hooks)
-        .map((one) => [one.kind, one.problem]),
-    ).toEqual([
-      ['opened', WEB_STOPPED],
-      ['recovered', WEB_STOPPED],
-    ]);
-    expect(mails().at(-1)!.subject).toBe('[Mastodash] Recovered: web is exited (mds25e.example)');
+    ];
+    expect(ours(mails(), before.mails).map((one) => [one.kind, one.problem])).toEqual(expected);
+    expect(ours(hooks(), before.hooks).map((one) => [one.kind, one.problem])).toEqual(expected);
+    expect(ours(mails(), before.mails)[1]!.subject).toBe('[Mastodash] Recovered: web is exited (mds25e.example)');
   });
 });
