@@ -6,9 +6,9 @@ import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
 import pg from 'pg';
 
-import { plantSession } from '../test/support/next-build';
 import { startServer, type RunningServer } from '../test/support/server';
 import { testbed } from './support/docker';
+import { signIn } from './support/session';
 
 /**
  * Account creation with the default form (Owner, confirmed, approved) on the releases issue 16 found the
@@ -111,17 +111,7 @@ for (const target of TARGETS) {
         MASTODON_DIR: path.join(path.dirname(testbed.mastodonDir), target.project),
         DATABASE_URL: databaseUrl,
       });
-      const { cookie } = plantSession(server.dataDir);
-      await context.addCookies([
-        {
-          name: 'mastodash_session',
-          value: cookie.split('=')[1]!,
-          domain: '127.0.0.1',
-          path: '/',
-          httpOnly: true,
-          sameSite: 'Strict',
-        },
-      ]);
+      await signIn(context, server.dataDir);
       const page = await context.newPage();
 
       if (target.version === '4.2.8') {

@@ -3,10 +3,11 @@ import { promisify } from 'node:util';
 
 import { expect, test, type Page } from '@playwright/test';
 
-import { openServerStore, plantSession } from '../test/support/next-build';
+import { openServerStore } from '../test/support/next-build';
 import { startServer } from '../test/support/server';
 import { E2E_DATA_DIR, E2E_PASSWORD, E2E_PORT } from '../playwright.config';
 import { testbed, waitForHealth } from './support/docker';
+import { signIn } from './support/session';
 
 const run = promisify(execFile);
 const anonymous = { cookies: [], origins: [] };
@@ -129,18 +130,8 @@ test.describe('login', () => {
 });
 
 test('a restart without a recent login asks for the password, then continues the restart', async ({ browser }) => {
-  const { cookie } = plantSession(E2E_DATA_DIR, { authenticatedAgoMs: 11 * 60_000 });
   const context = await browser.newContext({ storageState: anonymous });
-  await context.addCookies([
-    {
-      name: 'mastodash_session',
-      value: cookie.split('=')[1]!,
-      domain: '127.0.0.1',
-      path: '/',
-      httpOnly: true,
-      sameSite: 'Strict',
-    },
-  ]);
+  await signIn(context, E2E_DATA_DIR, { authenticatedAgoMs: 11 * 60_000 });
   const page = await context.newPage();
   await page.goto(`http://127.0.0.1:${E2E_PORT}/`);
   const web = page.getByTestId(`container-${testbed.project}-web-1`);

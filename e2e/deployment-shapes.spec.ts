@@ -2,10 +2,10 @@ import path from 'node:path';
 
 import { expect, test } from '@playwright/test';
 
-import { plantSession } from '../test/support/next-build';
 import { startServer, type RunningServer } from '../test/support/server';
 import { readTestbedShapes } from '../test/support/testbed';
 import { testbed } from './support/docker';
+import { signIn } from './support/session';
 
 /**
  * The home page of a second server that watches mdhostenv (web on 127.0.0.1:3300, streaming on :4300, host
@@ -31,18 +31,8 @@ test.afterAll(async () => {
 test('with its own PORT and BIND, the Mastodon panel shows web and streaming answering, and where they are', async ({
   browser,
 }) => {
-  const { cookie } = plantSession(server.dataDir);
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
-  await context.addCookies([
-    {
-      name: 'mastodash_session',
-      value: cookie.split('=')[1]!,
-      domain: '127.0.0.1',
-      path: '/',
-      httpOnly: true,
-      sameSite: 'Strict',
-    },
-  ]);
+  await signIn(context, server.dataDir);
   const page = await context.newPage();
   await page.goto(`${server.origin}/`);
   const web = page.getByTestId('health-web');

@@ -1,8 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
 
-import { plantSession } from '../test/support/next-build';
 import { E2E_DATA_DIR, E2E_PASSWORD, E2E_PORT } from '../playwright.config';
 import { docker, testbed, waitForHealth } from './support/docker';
+import { signIn } from './support/session';
 
 /**
  * Forms work as plain HTML form posts (JavaScript off, or a submit before the page's scripts have run), and a
@@ -83,18 +83,8 @@ test.describe('with JavaScript off', () => {
 
   test('creating an account and saving the registration mode work as plain form posts', async ({ browser }) => {
     test.setTimeout(120_000);
-    const { cookie } = plantSession(E2E_DATA_DIR);
     const context = await browser.newContext({ javaScriptEnabled: false, storageState: anonymous });
-    await context.addCookies([
-      {
-        name: 'mastodash_session',
-        value: cookie.split('=')[1]!,
-        domain: '127.0.0.1',
-        path: '/',
-        httpOnly: true,
-        sameSite: 'Strict',
-      },
-    ]);
+    await signIn(context, E2E_DATA_DIR);
     const page = await context.newPage();
 
     const username = `nojs${Date.now() % 100000}`;
@@ -116,18 +106,8 @@ test.describe('with JavaScript off', () => {
 
   test('a restart without a recent login asks for the password in the page, then restarts', async ({ browser }) => {
     test.setTimeout(120_000);
-    const { cookie } = plantSession(E2E_DATA_DIR, { authenticatedAgoMs: 11 * 60_000 });
     const context = await browser.newContext({ javaScriptEnabled: false, storageState: anonymous });
-    await context.addCookies([
-      {
-        name: 'mastodash_session',
-        value: cookie.split('=')[1]!,
-        domain: '127.0.0.1',
-        path: '/',
-        httpOnly: true,
-        sameSite: 'Strict',
-      },
-    ]);
+    await signIn(context, E2E_DATA_DIR, { authenticatedAgoMs: 11 * 60_000 });
     const page = await context.newPage();
     await page.goto(`${DASHBOARD}/`);
     const card = page.getByTestId(`container-${TARGET}`);
@@ -159,18 +139,8 @@ test.describe('with JavaScript off', () => {
   });
 
   test('a restart that needs a confirmation asks for it with a checkbox', async ({ browser }) => {
-    const { cookie } = plantSession(E2E_DATA_DIR);
     const context = await browser.newContext({ javaScriptEnabled: false, storageState: anonymous });
-    await context.addCookies([
-      {
-        name: 'mastodash_session',
-        value: cookie.split('=')[1]!,
-        domain: '127.0.0.1',
-        path: '/',
-        httpOnly: true,
-        sameSite: 'Strict',
-      },
-    ]);
+    await signIn(context, E2E_DATA_DIR);
     const page = await context.newPage();
     await page.goto(`${DASHBOARD}/`);
     const name = `${testbed.project}-db-1`;

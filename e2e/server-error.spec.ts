@@ -1,7 +1,8 @@
 import { expect, test } from '@playwright/test';
 
-import { openServerStore, plantSession } from '../test/support/next-build';
+import { openServerStore } from '../test/support/next-build';
 import { startServer, type RunningServer } from '../test/support/server';
+import { signIn } from './support/session';
 
 /**
  * A real failure while rendering: a second server whose session store loses its sessions table under it
@@ -15,10 +16,7 @@ test('a failing render shows the digest and a retry, not the error', async ({ br
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   try {
     server = await startServer({ DASHBOARD_PASSWORD: 'server-error-e2e-password' });
-    const { cookie } = plantSession(server.dataDir);
-    await context.addCookies([
-      { name: 'mastodash_session', value: cookie.split('=')[1]!, domain: '127.0.0.1', path: '/', httpOnly: true },
-    ]);
+    await signIn(context, server.dataDir);
     const store = openServerStore(server.dataDir);
     try {
       store.exec('DROP TABLE sessions');

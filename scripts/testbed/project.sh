@@ -39,7 +39,7 @@ STREAMING_PORT_OFFSET=1000
 
 # Stable, distinct web port per project: recorded in the project directory on first use.
 web_port_of() {
-  local name=$1 dir=$TESTBED_ROOT/projects/$1 port
+  local name=$1 dir=$TESTBED_ROOT/projects/$1 port port_lock
   if [[ -f $dir/web.port ]]; then
     cat "$dir/web.port"
     return
@@ -51,10 +51,19 @@ web_port_of() {
       port=23002
       # host-env: a PORT an admin would pick, near the official 3000 but not it.
       if [[ $shape == host-env ]]; then port=3300; fi
-      while cat "$TESTBED_ROOT"/projects/*/web.port 2>/dev/null | grep -qx "$port" || tb_port_in_use "$port" ||
+      # Projects come up in parallel (tests on a shared test bed): one allocation at a time. grep reads the files
+      # itself: `cat | grep` under pipefail failed whenever a project directory vanished mid-read, and the port in
+      # use looked free.
+      exec {port_lock}>"$TESTBED_ROOT/projects/.web-ports.lock"
+      flock "$port_lock"
+      while grep -qsx "$port" "$TESTBED_ROOT"/projects/*/web.port || tb_port_in_use "$port" ||
         tb_port_in_use $((port + STREAMING_PORT_OFFSET)); do
         port=$((port + 1))
       done
+      echo "$port" >"$dir/web.port"
+      exec {port_lock}>&-
+      echo "$port"
+      return
       ;;
   esac
   echo "$port" >"$dir/web.port"
