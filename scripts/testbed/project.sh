@@ -57,7 +57,7 @@ web_port_of() {
       exec {port_lock}>"$TESTBED_ROOT/projects/.web-ports.lock"
       flock "$port_lock"
       while grep -qsx "$port" "$TESTBED_ROOT"/projects/*/web.port || tb_port_in_use "$port" ||
-        tb_port_in_use $((port + STREAMING_PORT_OFFSET)); do
+        tb_port_in_use $((port + STREAMING_PORT_OFFSET)) || tb_port_in_use $((port + REAL_DB_PORT_OFFSET)); do
         port=$((port + 1))
       done
       echo "$port" >"$dir/web.port"
