@@ -157,13 +157,14 @@ compose_file() {
     shm_size: 256mb
     # Mastodash test bed: a real Postgres 15 on 127.0.0.1:$((port + REAL_DB_PORT_OFFSET)) (see .env.production).
     network_mode: host
-    command: ['postgres', '-p', '$((port + REAL_DB_PORT_OFFSET))', '-c', 'listen_addresses=127.0.0.1']
+    command: ['postgres', '-c', 'listen_addresses=127.0.0.1']
     healthcheck:
-      test: ['CMD', 'pg_isready', '-U', 'postgres', '-h', '127.0.0.1', '-p', '$((port + REAL_DB_PORT_OFFSET))']
+      test: ['CMD', 'pg_isready', '-U', 'postgres']
     volumes:
       - ./postgres15:/var/lib/postgresql/data
     environment:
-      - 'POSTGRES_HOST_AUTH_METHOD=trust'"
+      - 'POSTGRES_HOST_AUTH_METHOD=trust'
+      - 'PGPORT=$((port + REAL_DB_PORT_OFFSET))'"
   else
     db_service="  db:
     restart: always
@@ -270,10 +271,12 @@ service_args() {
         local db_port=$((port + REAL_DB_PORT_OFFSET))
         image_ref=postgres:15-bookworm
         # --stop-signal: the official image's STOPSIGNAL (fast shutdown), which docker import cannot set.
+        # PGPORT, not -p: the server and every client run inside the container (pg_isready, a backup's pg_dump)
+        # then agree on the port, as they agree on 5432 in the official deployment's own network namespace.
         run_args+=(--network host --stop-signal SIGINT --shm-size 256m -e POSTGRES_HOST_AUTH_METHOD=trust
-          -v "$dir/postgres15:/var/lib/postgresql/data"
-          --health-cmd "$HEALTH_GUARD pg_isready -U postgres -h 127.0.0.1 -p $db_port")
-        cmd_args=(postgres -p "$db_port" -c listen_addresses=127.0.0.1)
+          -e "PGPORT=$db_port" -v "$dir/postgres15:/var/lib/postgresql/data"
+          --health-cmd "$HEALTH_GUARD pg_isready -U postgres")
+        cmd_args=(postgres -c listen_addresses=127.0.0.1)
         return
       fi
       image_ref=postgres:14-alpine
