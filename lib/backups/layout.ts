@@ -55,5 +55,7 @@ export interface BackupRecord {
   durationMs: number;
   mastodonVersion: string | null;
   files: BackupFileRecord[];
+  /** Rows of Mastodon's main tables just before the dump started: what a restore is counted against. */
+  liveCountsBeforeDump?: Record<string, number>;
   verification: { state: VerificationState; detail?: string; at?: string };
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,7 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { backupName } from '@/lib/backups/layout';
 import { pgDumpArgv, pgRestoreArgv, scratchDatabaseName } from '@/lib/backups/pg-commands';
-import { checkBackupIntegrity } from '@/lib/backups/store';
+import { checkBackupIntegrity, listBackups } from '@/lib/backups/store';
+import { takeBackup, type BackupSource } from '@/lib/backups/take';
+import { countTables, verifyBackup } from '@/lib/backups/verify';
+import { AppError } from '@/lib/errors';
 import { PartialBackup } from '@/lib/backups/writer';
 import { loadConfig, setConfigForTesting } from '@/lib/config';
 import { execStreaming } from '@/lib/docker/exec';
@@ -144,5 +147,134 @@ describe('pg_dump and pg_restore in the db container, through the socket proxy',
       await admin.query(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`);
       await admin.end();
     }
+  });
+});
+
+describe('a backup taken and verified as the dashboard runs them', () => {
+  const steps: string[] = [];
+  const progress = (update: { step: string }) => void steps.push(update.step);
+  const connectAs = (user: string) => async (database: string) => {
+    const connection = new pg.Client({ host: '127.0.0.1', port: dbPort, user, database });
+    await connection.connect();
+    return connection;
+  };
+  const source = (): BackupSource => ({
+    dbContainerId,
+    dbUser: 'postgres',
+    dbName: 'mastodon_production',
+    envFile: `/var/lib/mastodash-testbed/projects/${PROJECT}/.env.production`,
+    composeFile: `/var/lib/mastodash-testbed/projects/${PROJECT}/docker-compose.yml`,
+    mastodonVersion: '4.3.17',
+  });
+  const scratchDatabases = async () => {
+    const admin = client('postgres');
+    await admin.connect();
+    try {
+      const { rows } = await admin.query<{ datname: string }>(
+        "SELECT datname FROM pg_database WHERE datname LIKE 'mastodash_verify_%'",
+      );
+      return rows.map((row) => row.datname);
+    } finally {
+      await admin.end();
+    }
+  };
+
+  it('takes the dump and both files, restores it, counts the same rows (one written meanwhile), drops the scratch', async () => {
+    const backupDir = path.join(dir, 'verified');
+    const record = await takeBackup(source(), backupDir, {
+      trigger: 'manual',
+      progress,
+      timeoutMs: 120_000,
+      countLive: () => countTables(connectAs('postgres'), 'mastodon_production'),
+    });
+    expect(record.files.map((file) => file.file)).toEqual(['mastodon.dump', 'env.production', 'docker-compose.yml']);
+    expect(record.liveCountsBeforeDump).toEqual(await counts('mastodon_production'));
+
+    // A status written after the dump: the live count grows, the restore holds one fewer, and that is right.
+    const live = client('mastodon_production');
+    await live.connect();
+    await live.query(
+      "INSERT INTO statuses (text, local, account_id, created_at, updated_at) SELECT 'after the dump', true, id, now(), now() FROM accounts WHERE domain IS NULL LIMIT 1",
+    );
+    await live.end();
+
+    const outcome = await verifyBackup(source(), backupDir, record, {
+      connect: connectAs('postgres'),
+      liveDatabase: 'mastodon_production',
+      progress,
+      timeoutMs: 120_000,
+    });
+    expect(outcome.state).toBe('verified');
+    expect(outcome.detail).toMatch(
+      /^Restored into mastodash_verify_\d{8}t\d{6}: 13 accounts, 7 users, \d+ statuses, 57 media_attachments\.$/,
+    );
+    const [listed] = await listBackups(backupDir);
+    expect(listed?.record?.verification).toMatchObject({ state: 'verified' });
+    expect(await scratchDatabases()).toEqual([]);
+    expect(steps).toEqual(
+      expect.arrayContaining([
+        'Dumping the database',
+        'Restoring into the scratch database',
+        'Dropping the scratch database',
+      ]),
+    );
+  });
+
+  it('says "not verified" when the role may not create databases, and changes nothing else', async () => {
+    const admin = client('postgres');
+    await admin.connect();
+    await admin.query('DROP ROLE IF EXISTS mastodash_nocreate');
+    await admin.query('CREATE ROLE mastodash_nocreate LOGIN NOCREATEDB');
+    await admin.end();
+    const backupDir = path.join(dir, 'nocreate');
+    const record = await takeBackup(source(), backupDir, { trigger: 'schedule', progress, timeoutMs: 120_000 });
+    const outcome = await verifyBackup({ ...source(), dbUser: 'mastodash_nocreate' }, backupDir, record, {
+      connect: connectAs('mastodash_nocreate'),
+      liveDatabase: 'mastodon_production',
+      progress,
+      timeoutMs: 60_000,
+    });
+    expect(outcome).toEqual({
+      state: 'not_verified',
+      detail:
+        'The database role mastodash_nocreate may not create databases, so the backup could not be restored to check it. Give the role CREATEDB, or check a restore by hand.',
+    });
+    expect((await listBackups(backupDir))[0]?.record?.verification.state).toBe('not_verified');
+    expect(await scratchDatabases()).toEqual([]);
+  });
+
+  it('fails verification of a dump changed on disk, before restoring anything', async () => {
+    const backupDir = path.join(dir, 'corrupt');
+    const record = await takeBackup(source(), backupDir, { trigger: 'manual', progress, timeoutMs: 120_000 });
+    const dumpPath = path.join(backupDir, record.name, 'mastodon.dump');
+    const bytes = readFileSync(dumpPath);
+    bytes[bytes.length - 100] = bytes[bytes.length - 100]! ^ 0xff;
+    writeFileSync(dumpPath, bytes);
+    const outcome = await verifyBackup(source(), backupDir, record, {
+      connect: connectAs('postgres'),
+      liveDatabase: 'mastodon_production',
+      progress,
+      timeoutMs: 60_000,
+    });
+    expect(outcome).toEqual({
+      state: 'failed',
+      detail:
+        'The backup is damaged: mastodon.dump does not match its checksum: its bytes changed after the backup was written.',
+    });
+  });
+
+  it('fails a backup whose pg_dump fails with pg_dump’s own words, and leaves no partial directory', async () => {
+    const backupDir = path.join(dir, 'failing');
+    const error = await takeBackup({ ...source(), dbName: 'no_such_database' }, backupDir, {
+      trigger: 'manual',
+      progress,
+      timeoutMs: 60_000,
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).title).toBe('pg_dump failed');
+    expect((error as AppError).detail).toMatch(
+      /^pg_dump exited with code 1: .*database "no_such_database" does not exist/,
+    );
+    expect(readdirSync(backupDir)).toEqual([]);
   });
 });
