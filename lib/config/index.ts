@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isIP } from 'node:net';
 
-import type { BackupSchedule } from '../backups/schedule';
+import type { BackupSchedule } from './backup-schedule';
 import { dropProcessSingleton, processSingleton } from '../process/singleton';
 import type { AcceptedPeers } from './accepted-peers';
 import { resolveAlertSettings, type AlertSettings } from './alert-channels';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { parseBackupSchedule } from '../backups/schedule';
+import { parseBackupSchedule } from './backup-schedule';
 import { ACCEPTED_PEERS_EXAMPLE, parseAcceptedPeers } from './accepted-peers';
 
 /**

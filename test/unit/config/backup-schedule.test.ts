@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { BadScheduleError, nextBackupAt, parseBackupSchedule } from '@/lib/backups/schedule';
+import { BadScheduleError, nextBackupAt, parseBackupSchedule } from '@/lib/config/backup-schedule';
 
 describe('BACKUP_SCHEDULE', () => {
   it('reads a time of day as every day at that time, in the server time zone', () => {
