@@ -41,23 +41,3 @@ export async function resetPostgresForTesting(): Promise<void> {
   dropProcessSingleton('postgres.pool');
   await pool?.end();
 }
-
-/**
- * A single connection to another database of Mastodon's Postgres server, as the same role (a backup's scratch
- * database, or `postgres` to create and drop it). The caller ends it. No statement timeout: a restore check counts
- * whole tables.
- */
-export async function connectToDatabase(database: string): Promise<pg.Client> {
-  const target = getConfig().mastodon.postgres;
-  let settings: pg.ClientConfig;
-  if (target.connectionString) {
-    const url = new URL(target.connectionString);
-    url.pathname = `/${encodeURIComponent(database)}`;
-    settings = { connectionString: url.toString() };
-  } else {
-    settings = { host: target.host, port: target.port, database, user: target.user, password: target.password };
-  }
-  const client = new pg.Client({ ...settings, connectionTimeoutMillis: 3_000, application_name: 'mastodash' });
-  await client.connect();
-  return client;
-}
