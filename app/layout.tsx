@@ -26,6 +26,7 @@ const NAV_LINKS = [
   ['/accounts', 'Accounts'],
   ['/media', 'Media'],
   ['/registrations', 'Registrations'],
+  ['/alerts', 'Alerts'],
   ['/audit', 'Audit log'],
 ] as const;
 
@@ -63,8 +64,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             <noscript>
               <p className="muted small" data-testid="noscript-note">
                 JavaScript is off. Logging in and out, restarts, creating accounts, the ownership fix, the registration
-                mode and the audit filter work as plain forms; live updates, the panels that load after the page, the
-                graphs and the log follow need JavaScript (reload the page to see the present).
+                mode, the test message on the Alerts page and the audit filter work as plain forms; live updates, the
+                panels that load after the page, the graphs and the log follow need JavaScript (reload the page to see
+                the present).
               </p>
             </noscript>
           ) : null}

@@ -24,6 +24,7 @@ const PAGES: { path: string; ready: (page: Page) => Promise<void> }[] = [
   { path: '/accounts', ready: (page) => expect(page.getByTestId('create-account')).toBeVisible() },
   { path: '/media', ready: (page) => expect(page.getByTestId('media-owner-expected')).toBeVisible() },
   { path: '/registrations', ready: (page) => expect(page.getByTestId('registrations-form')).toBeVisible() },
+  { path: '/alerts', ready: (page) => expect(page.getByTestId('alert-history')).toBeVisible() },
   { path: '/audit', ready: (page) => expect(page.getByTestId('audit-summary')).toBeVisible() },
   { path: '/login', ready: (page) => expect(page.getByRole('button', { name: 'Log in' })).toBeVisible() },
 ];

@@ -5,17 +5,11 @@ import type { ReactNode } from 'react';
 import { RestartButton } from '@/components/containers/restart-button';
 import { FixOwnershipButton } from '@/components/media/fix-ownership-button';
 import { Badge } from '@/components/ui/badge';
-import type { Tone } from '@/components/containers/format';
-import type { AttentionFinding, AttentionFix, Severity } from '@/lib/attention/types';
+import type { AttentionFinding, AttentionFix } from '@/lib/attention/types';
 import type { JobView } from '@/lib/jobs/types';
 
 import styles from './attention.module.css';
-
-const SEVERITY_BADGE: Record<Severity, { tone: Tone; word: string }> = {
-  critical: { tone: 'bad', word: 'Critical' },
-  warning: { tone: 'warn', word: 'Warning' },
-  info: { tone: 'neutral', word: 'Info' },
-};
+import { SEVERITY_BADGE } from './severity';
 
 /** The newest job of a kind on a target: the button shows its progress. */
 export function latestJob(jobs: Iterable<JobView>, kind: string, target: string): JobView | undefined {

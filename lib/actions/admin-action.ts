@@ -52,6 +52,11 @@ export interface AdminActionSpec<Schema extends z.ZodType, Data> {
     input: z.infer<Schema>,
     context: { session: SessionContext; auditId: number; progress: JobProgress },
   ) => Promise<Data>;
+  /**
+   * For a handler whose answer can be a failure it shows rather than throws (a test message the receiver
+   * refused): the audit outcome's error, or undefined when it succeeded. The answer reaches the page either way.
+   */
+  failureOf?: (data: Data) => string | undefined;
 }
 
 interface Running {
@@ -204,7 +209,12 @@ async function execute<Schema extends z.ZodType, Data>(
   const startedAt = Date.now();
   try {
     const data = await spec.run(begun.input, { session: begun.session, auditId: begun.auditId, progress });
-    auditFinish(begun.auditId, { outcome: 'succeeded', durationMs: Date.now() - startedAt });
+    const failure = spec.failureOf?.(data);
+    auditFinish(begun.auditId, {
+      outcome: failure === undefined ? 'succeeded' : 'failed',
+      ...(failure === undefined ? {} : { error: failure }),
+      durationMs: Date.now() - startedAt,
+    });
     return { ok: true, data };
   } catch (error) {
     const view = toErrorView(error);

@@ -34,6 +34,32 @@ export function channelTarget(channel: AlertChannel): string {
   return `webhook ${redactWebhookUrl(channel.delivery.url)}`;
 }
 
+const MASK = '•••';
+/** A query name shown as it is: a word, no digits (a token used as a bare name has them). */
+const PLAIN_QUERY_NAME = /^[A-Za-z_][A-Za-z_-]{0,23}$/;
+
+/**
+ * The webhook URL as the Alerts page shows it: scheme, host and port as they are, so the admin recognises the
+ * receiver; credentials, the path (ntfy's topic is its password, Slack and Discord keep their token there) and
+ * query values masked, plain query names kept (`?token=•••`). The audit and the logs keep the origin only.
+ */
+export function maskWebhookUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return '(not a URL)';
+  }
+  const credentials = parsed.username !== '' || parsed.password !== '' ? `${MASK}@` : '';
+  const path = parsed.pathname === '/' ? '/' : `/${MASK}`;
+  const query = [...parsed.searchParams.entries()].map(([name, value]) =>
+    value !== '' && PLAIN_QUERY_NAME.test(name) ? `${name}=${MASK}` : MASK,
+  );
+  const search = parsed.search === '' ? '' : `?${query.join('&')}`;
+  const fragment = parsed.hash === '' ? '' : `#${MASK}`;
+  return `${parsed.protocol}//${credentials}${parsed.host}${path}${search}${fragment}`;
+}
+
 export interface ChannelView {
   kind: ChannelKind;
   /** "E-mail" or "Webhook (ntfy)". */
@@ -75,7 +101,7 @@ export function channelViews(alerts: AlertSettings): ChannelView[] {
       kind: 'webhook',
       label: `Webhook (${format})`,
       facts: [
-        { label: 'URL', value: redactWebhookUrl(url) },
+        { label: 'URL', value: maskWebhookUrl(url) },
         { label: 'Format', value: format === 'ntfy' ? 'ntfy: text with Title and Priority headers' : 'JSON' },
       ],
     };

@@ -6,7 +6,8 @@ import { auditDelivery } from './audit-delivery';
 import { alertChannels, channelViews, deliverOnce, type AlertChannel, type ChannelView } from './channels';
 import type { ChannelKind, DeliveryResult } from './delivery';
 import type { AlertMessage, AlertOrigin } from './messages';
-import { DeliveryQueue } from './queue';
+import { DeliveryQueue, type DeliveryQueueStats } from './queue';
+import { ALERT_WATCHER_SLOT } from './shutdown';
 
 /**
  * The alert channels as the watcher and the Alerts page call them (docs/design.md, "Alerts"). Every function
@@ -17,6 +18,7 @@ export type { AlertMessage, AlertOrigin, AlertProblem, AlertSeverity } from './m
 export type { ChannelKind, DeliveryFailureReason, DeliveryResult } from './delivery';
 export { DELIVERY_FAILURE_LABELS, DELIVERY_FAILURE_REASONS } from './delivery';
 export type { AlertChannel, ChannelView } from './channels';
+export { alertChannels } from './channels';
 export type { DeliveryQueueStats } from './queue';
 export { DeliveryQueue } from './queue';
 export { auditDelivery, ALERT_WATCHER_ACTOR } from './audit-delivery';
@@ -69,6 +71,16 @@ export function alertQueue(): DeliveryQueue {
       record: auditDelivery,
     });
   });
+}
+
+/** The queue's counts, without making a queue: undefined while nothing was queued in this process. */
+export function alertQueueStats(): DeliveryQueueStats | undefined {
+  return existingProcessSingleton<DeliveryQueue>('alertQueue')?.stats();
+}
+
+/** Whether the watcher runs in this process (the launcher starts it when a channel is configured). */
+export function alertWatcherRunning(): boolean {
+  return existingProcessSingleton(ALERT_WATCHER_SLOT) !== undefined;
 }
 
 /** At shutdown (and in tests): stops retrying; waiting messages resolve with their last failure. */

@@ -65,11 +65,10 @@ export class AlertWatcher {
       const report = await this.deps.check(batch);
       if (this.stopped) return;
       const nowMs = this.deps.now?.() ?? Date.now();
-      const messages = observe(
-        this.state,
-        { nowMs, detectors: batch.map((detector) => detector.id), findings: report.findings },
-        this.deps.timing,
-      );
+      // A detector that did not look (no running web for the media check) ends none of its problems.
+      const notLooked = new Set(report.notLooked);
+      const looked = batch.map((detector) => detector.id).filter((id) => !notLooked.has(id));
+      const messages = observe(this.state, { nowMs, detectors: looked, findings: report.findings }, this.deps.timing);
       for (const message of messages) this.deps.send(message);
     }
   }

@@ -13,6 +13,14 @@ export type Recheck =
   | { kind: 'poll'; everyMs: number; afterJobs?: readonly string[] }
   | { kind: 'docker-events'; events: readonly string[] };
 
+/**
+ * What a detector answers when it cannot look because of a problem another detector already reports (no running
+ * web: the containers detector names it, with its exit code). The page shows nothing for it, as for "nothing
+ * found", but it is not that: the alert watcher ends none of the detector's problems on it (a stopped web is not
+ * a fixed media folder), and the run is not remembered.
+ */
+export const NOT_LOOKED = Symbol('not looked');
+
 /** A finding before the registry stamps its detector on it. */
 export type Found = Omit<AttentionFinding, 'detector' | 'severity'> & { severity?: Severity };
 
@@ -28,7 +36,7 @@ export interface Detector {
   /** Bounds the check; past it the registry reports "not answering" and the other detectors are unaffected. */
   timeoutMs: number;
   /** Finds the problems now. Throwing (or a backend that is down) becomes a finding of its own, never "all clear". */
-  detect(): Promise<Found[]>;
+  detect(): Promise<Found[] | typeof NOT_LOOKED>;
 }
 
 /** The data of a panel result, or its failure thrown as it was (the registry turns it into a finding). */

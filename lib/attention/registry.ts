@@ -13,7 +13,7 @@ import { readHostDisk } from '../mastodon/storage/host-disk';
 import { processSingleton } from '../process/singleton';
 import { headlinePanel } from '../panels/metrics';
 import { sidekiqPanel, type SidekiqPanelData } from '../panels/sidekiq';
-import { panelData, type Detector } from './detector';
+import { NOT_LOOKED, panelData, type Detector } from './detector';
 import { containerFindings, hasUnhealthySidekiq } from './detectors/containers';
 import { serviceFindings, migrationFindings } from './detectors/mastodon-health';
 import { MEDIA_DETECTOR, mediaFindings } from './detectors/media';
@@ -87,7 +87,7 @@ export const DETECTORS: readonly Detector[] = [
         return mediaFindings(await diagnoseMediaPermissions(fixedAt ? { fixedAt } : {}));
       } catch (error) {
         // No running web: the containers detector already says so, with its exit code.
-        if (error instanceof AppError && (error.code === 'conflict' || error.code === 'not_found')) return [];
+        if (error instanceof AppError && (error.code === 'conflict' || error.code === 'not_found')) return NOT_LOOKED;
         throw error;
       }
     },

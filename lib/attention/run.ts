@@ -1,5 +1,5 @@
 import { AppError } from '../errors';
-import { uncheckedFinding, uncheckedKey, type Detector } from './detector';
+import { NOT_LOOKED, uncheckedFinding, uncheckedKey, type Detector } from './detector';
 import { severityRank, type AttentionFinding, type AttentionReport } from './types';
 
 /**
@@ -60,12 +60,18 @@ function stillFresh(detector: Detector, memory: DetectorMemory, options: RunOpti
 }
 
 export async function runDetector(detector: Detector): Promise<AttentionFinding[]> {
+  const found = await lookOnce(detector);
+  return found === NOT_LOOKED ? [] : found;
+}
+
+async function lookOnce(detector: Detector): Promise<AttentionFinding[] | typeof NOT_LOOKED> {
   try {
     // Called inside the try: a detector that throws before its first await is caught like any other.
     const found = await withTimeout(
       Promise.resolve().then(() => detector.detect()),
       detector,
     );
+    if (found === NOT_LOOKED) return NOT_LOOKED;
     return found.map((finding) => ({
       ...finding,
       detector: detector.id,
@@ -101,19 +107,30 @@ export async function runDetectors(detectors: readonly Detector[], options: RunO
       if (stillFresh(detector, memory, options, nowMs)) return memory.last.get(detector.id)!.findings;
       const kinds = detector.recheck.kind === 'poll' ? detector.recheck.afterJobs : undefined;
       const jobsSeen = kinds && kinds.length > 0 ? options.lastFinishedJob?.(kinds) : undefined;
-      const findings = await runDetector(detector);
+      const found = await lookOnce(detector);
       // A check that could not look is not remembered: the next run asks again, so a backend's return shows at once.
-      if (findings.some((finding) => finding.key === uncheckedKey(detector))) memory.last.delete(detector.id);
-      else memory.last.set(detector.id, { atMs: nowMs, findings, jobsSeen });
-      return findings;
+      if (found === NOT_LOOKED || found.some((finding) => finding.key === uncheckedKey(detector))) {
+        memory.last.delete(detector.id);
+      } else {
+        memory.last.set(detector.id, { atMs: nowMs, findings: found, jobsSeen });
+      }
+      return found;
     }),
   );
+  const looked = (index: number) => results[index] !== NOT_LOOKED;
+  const notLooked = detectors.filter((_, index) => !looked(index)).map((detector) => detector.id);
   return {
     checkedAt: new Date(nowMs).toISOString(),
     findings: orderFindings(
-      results.flat(),
+      results.flatMap((found) => (found === NOT_LOOKED ? [] : found)),
       detectors.map((detector) => detector.id),
     ),
-    clear: detectors.filter((_, index) => results[index]!.length === 0).map((detector) => detector.id),
+    clear: detectors
+      .filter((_, index) => {
+        const found = results[index];
+        return found !== NOT_LOOKED && found?.length === 0;
+      })
+      .map((detector) => detector.id),
+    ...(notLooked.length > 0 ? { notLooked } : {}),
   };
 }

@@ -37,6 +37,8 @@ export interface AttentionReport {
   findings: AttentionFinding[];
   /** Detector ids that ran and found nothing, for "All clear" and the tests. */
   clear: string[];
+  /** Detector ids that answered NOT_LOOKED (lib/attention/detector.ts): neither clear nor a finding. */
+  notLooked?: string[];
 }
 
 export function severityRank(severity: Severity): number {

@@ -23,6 +23,7 @@ export const AUDIT_ACTIONS = [
   'audit.pruned',
   'alert.sent',
   'alert.failed',
+  'alert.test',
 ] as const;
 
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
@@ -50,6 +51,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'audit.pruned': 'Old records archived and removed',
   'alert.sent': 'Alert sent',
   'alert.failed': 'Alert not delivered',
+  'alert.test': 'Test message requested',
 };
 
 export const AUDIT_OUTCOME_LABELS: Record<AuditOutcome, string> = {

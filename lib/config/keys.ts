@@ -302,8 +302,8 @@ export const DASHBOARD_KEYS = {
   },
   ALERT_WEBHOOK_URL: {
     description:
-      'A URL that receives each alert as an HTTP POST (ntfy, Gotify, a chat bridge). It may hold a token, so it is ' +
-      'shown as its origin only.',
+      'A URL that receives each alert as an HTTP POST (ntfy, Gotify, a chat bridge). It may hold a token: the Alerts ' +
+      'page masks its path, credentials and query values, logs and the audit keep its origin only.',
     example: 'ALERT_WEBHOOK_URL=https://ntfy.example.com/mastodon-alerts',
     secret: true,
     schema: httpUrl.optional(),

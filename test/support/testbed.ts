@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { promisify } from 'node:util';
 
 /** Where `scripts/testbed/up.sh` writes the connection settings of the services it started. */
@@ -64,6 +65,23 @@ export function testbedBackendsEnv(testbed: Testbed): Record<string, string> {
   return {
     MASTODON_WEB_URL: `http://127.0.0.1:${testbed.webPort}`,
     MASTODON_STREAMING_URL: `http://127.0.0.1:${testbed.webPort + 1000}`,
+    INFLUX_URL: testbed.influxUrl,
+    INFLUX_TOKEN: testbed.influxReader,
+  };
+}
+
+/**
+ * The dashboard's settings for a compose project a test started for itself (`scripts/testbed/project.sh up NAME`):
+ * its directory, its web and streaming stand-ins' ports (`web.port`), and the test bed's InfluxDB.
+ */
+export function ownProjectEnv(testbed: Testbed, project: string): Record<string, string> {
+  const dir = path.join(path.dirname(testbed.mastodonDir), project);
+  const webPort = Number(readFileSync(path.join(dir, 'web.port'), 'utf8').trim());
+  return {
+    COMPOSE_PROJECT: project,
+    MASTODON_DIR: dir,
+    MASTODON_WEB_URL: `http://127.0.0.1:${webPort}`,
+    MASTODON_STREAMING_URL: `http://127.0.0.1:${webPort + 1000}`,
     INFLUX_URL: testbed.influxUrl,
     INFLUX_TOKEN: testbed.influxReader,
   };

@@ -1,7 +1,7 @@
 import type { MigrationState, ServiceProbe } from '../../mastodon/health';
 import type { HealthState } from '../../docker/types';
 import { plural } from '../../mastodon/config-doctor/words';
-import type { Found } from '../detector';
+import { NOT_LOOKED, type Found } from '../detector';
 
 /**
  * Web or streaming not answering while Docker runs them, and pending migrations, from the health panel's
@@ -41,10 +41,10 @@ export function serviceFindings(
   ];
 }
 
-export function migrationFindings(state: MigrationState): Found[] {
+export function migrationFindings(state: MigrationState): Found[] | typeof NOT_LOOKED {
   if (!state.ok) {
     // No running web or sidekiq to list the files from: the containers detector already says so.
-    if (state.error.code === 'not_found') return [];
+    if (state.error.code === 'not_found') return NOT_LOOKED;
     return [
       {
         key: 'migrations.unchecked',

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -14,7 +14,7 @@ import { loadConfig, setConfigForTesting } from '@/lib/config';
 import { diagnoseMediaPermissions } from '@/lib/mastodon/media-permissions';
 import { resetPostgresForTesting } from '@/lib/postgres/client';
 import { openStore, setStoreForTesting, type Store } from '@/lib/store';
-import { readTestbed } from '../../support/testbed';
+import { ownProjectEnv, readTestbed } from '../../support/testbed';
 
 /**
  * The registry against a compose project of its own (scripts/testbed/project.sh), so that stopping its containers
@@ -24,7 +24,6 @@ import { readTestbed } from '../../support/testbed';
 const run = promisify(execFile);
 const testbed = readTestbed();
 const PROJECT = 'mdattn';
-const DIR = path.join(path.dirname(testbed.mastodonDir), PROJECT);
 const WEB = `${PROJECT}-web-1`;
 const STREAMING = `${PROJECT}-streaming-1`;
 const FOLDER = '/opt/mastodon/public/system';
@@ -36,20 +35,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function useConfig(extra: Record<string, string> = {}): Promise<void> {
   await resetPostgresForTesting();
-  const webPort = Number(readFileSync(path.join(DIR, 'web.port'), 'utf8').trim());
   setConfigForTesting(
-    loadConfig({
-      env: {
-        DOCKER_HOST: testbed.dockerHost,
-        COMPOSE_PROJECT: PROJECT,
-        MASTODON_DIR: DIR,
-        MASTODON_WEB_URL: `http://127.0.0.1:${webPort}`,
-        MASTODON_STREAMING_URL: `http://127.0.0.1:${webPort + 1000}`,
-        INFLUX_URL: testbed.influxUrl,
-        INFLUX_TOKEN: testbed.influxReader,
-        ...extra,
-      },
-    }),
+    loadConfig({ env: { DOCKER_HOST: testbed.dockerHost, ...ownProjectEnv(testbed, PROJECT), ...extra } }),
   );
 }
 

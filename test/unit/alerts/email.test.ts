@@ -1,5 +1,3 @@
-import { createServer, type AddressInfo } from 'node:net';
-
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { auditDelivery, DeliveryQueue, sendTestMessage, type AlertMessage } from '@/lib/alerts';
@@ -12,6 +10,7 @@ import {
   type SmtpReceiver,
   type TestCertificate,
 } from '@/test/support/smtp-receiver';
+import { freePort } from '@/test/support/ports';
 import { waitFor } from '@/test/support/wait';
 
 import { useTempStore } from '../audit/store';
@@ -83,14 +82,6 @@ const opened: AlertMessage = {
 function send(config: Config, message: AlertMessage = opened) {
   const [channel] = alertChannels(config.alerts);
   return deliverOnce(channel!, message, { instance: config.mastodon.localDomain });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('alert e-mails through a real SMTP server', () => {

@@ -4,7 +4,7 @@ import { auditDelivery, DeliveryQueue, type AlertMessage } from '@/lib/alerts';
 import { alertChannels, deliverOnce } from '@/lib/alerts/channels';
 import { ALERT_WATCHER_SLOT, stopAlertWatcher } from '@/lib/alerts/shutdown';
 import { AlertWatcher, startAlertWatcher } from '@/lib/alerts/watcher';
-import type { Detector, Found } from '@/lib/attention/detector';
+import { NOT_LOOKED, type Detector, type Found } from '@/lib/attention/detector';
 import { runDetectors } from '@/lib/attention/run';
 import { loadConfig } from '@/lib/config';
 import { liveTopics } from '@/lib/live';
@@ -193,6 +193,44 @@ describe('AlertWatcher on the real channels', () => {
     expect(smtp.messages).toEqual([]);
     expect(webhook.requests).toEqual([]);
     stop();
+  });
+
+  it('keeps a problem open while its detector cannot look (web stopped: no media check), recovers it once it looks', async () => {
+    const answer: { media: Found[] | typeof NOT_LOOKED } = {
+      media: [{ key: 'media.broken', severity: 'critical', title: 'Uploads fail', evidence: 'Errno::EACCES' }],
+    };
+    const media: Detector = {
+      id: 'media',
+      subject: 'the media folder',
+      severity: 'critical',
+      reads: 'the test',
+      recheck: { kind: 'poll', everyMs: 1 },
+      timeoutMs: 1_000,
+      detect: () => Promise.resolve(answer.media),
+    };
+    const sent: AlertMessage[] = [];
+    const clock = { nowMs: 0 };
+    const watcher = new AlertWatcher({
+      detectors: [media],
+      check: (batch) => runDetectors(batch, { nowMs: clock.nowMs }),
+      send: (message) => sent.push(message),
+      timing: { afterMs: 60_000, repeatMs: 0 },
+      now: () => clock.nowMs,
+    });
+    const kinds = () =>
+      sent.map((message) => (message.kind === 'test' ? 'test' : `${message.kind}:${message.problem.id}`));
+    await watcher.checkAll();
+    clock.nowMs = 60_000;
+    await watcher.checkAll();
+    expect(kinds()).toEqual(['opened:media.broken']);
+
+    answer.media = NOT_LOOKED;
+    for (clock.nowMs = 120_000; clock.nowMs <= 600_000; clock.nowMs += 60_000) await watcher.checkAll();
+    expect(kinds()).toEqual(['opened:media.broken']);
+
+    answer.media = [];
+    await watcher.checkAll();
+    expect(kinds()).toEqual(['opened:media.broken', 'recovered:media.broken']);
   });
 
   it('runs the checks asked while one runs once, after it (one at a time, so the timing sees them in order)', async () => {

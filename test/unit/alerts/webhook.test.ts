@@ -142,7 +142,7 @@ describe('the webhook channel against a real HTTP receiver', () => {
     );
   });
 
-  it('sends user:password from the URL as Basic auth, and shows and audits the URL as its origin only', async () => {
+  it('sends user:password from the URL as Basic auth, shows the URL masked and audits its origin only', async () => {
     const config = configFor({
       ALERT_WEBHOOK_URL: `http://alerts:${TOKEN_PASSWORD}@127.0.0.1:${receiver.port}/${TOPIC}`,
     });
@@ -151,7 +151,10 @@ describe('the webhook channel against a real HTTP receiver', () => {
     const expected = `Basic ${Buffer.from(`alerts:${TOKEN_PASSWORD}`).toString('base64')}`;
     expect(receiver.requests[0]?.headers.authorization).toBe(expected);
     expect(receiver.requests[0]?.path).toBe(`/${TOPIC}`);
-    expect(configuredChannels(config)[0]?.facts).toContainEqual({ label: 'URL', value: `${receiver.url}/…` });
+    expect(configuredChannels(config)[0]?.facts).toContainEqual({
+      label: 'URL',
+      value: `http://•••@127.0.0.1:${receiver.port}/•••`,
+    });
     const [row] = auditRows(temp.db);
     expect(row).toMatchObject({
       action: 'alert.sent',

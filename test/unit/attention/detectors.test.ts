@@ -3,11 +3,13 @@ import { describe, expect, it } from 'vitest';
 
 import { containerFindings, hasUnhealthySidekiq } from '@/lib/attention/detectors/containers';
 import { SWAP_IN_HARD_BYTES_PER_SECOND, diskFindings, memoryFindings } from '@/lib/attention/detectors/host';
+import { NOT_LOOKED } from '@/lib/attention/detector';
 import { migrationFindings, serviceFindings } from '@/lib/attention/detectors/mastodon-health';
 import { mediaFindings } from '@/lib/attention/detectors/media';
 import { doctorFindings, moderationFindings } from '@/lib/attention/detectors/moderation';
 import { deadSetFindings, rememberDeadSet, sidekiqFindings } from '@/lib/attention/detectors/sidekiq';
 import { toContainerView } from '@/lib/docker/container-view';
+import { AppError, toErrorView } from '@/lib/errors';
 import type { ServiceProbe } from '@/lib/mastodon/health';
 import { mediaVerdict, type MediaEvidence } from '@/lib/mastodon/media-verdict';
 import { diagnoseSidekiqHealth, parseHealthcheckGrep } from '@/lib/mastodon/sidekiq-health-check';
@@ -204,11 +206,17 @@ describe('mastodon detector', () => {
       postDeployPending: ['20241022214312'],
       container: 'mdtest-web-1',
     });
+    if (findings === NOT_LOOKED) throw new Error('the state was read, so the detector looked');
     expect(findings.map((f) => [f.key, f.severity, f.fix?.kind])).toEqual([
       ['migrations.pending', 'warning', 'command'],
       ['migrations.post-deploy-pending', 'info', 'command'],
     ]);
     expect(findings[0]!.title).toBe('1 database migration pending');
+  });
+
+  it('without a running web or sidekiq says it did not look (the containers detector says why), not "none pending"', () => {
+    const error = toErrorView(new AppError('not_found', 'Cannot list migrations', 'No running web or sidekiq.'));
+    expect(migrationFindings({ ok: false, error })).toBe(NOT_LOOKED);
   });
 });
 

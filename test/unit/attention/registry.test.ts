@@ -1,12 +1,16 @@
 import { describe, expect, it, vi } from 'vitest';
 
-import type { Detector, Found } from '@/lib/attention/detector';
+import { NOT_LOOKED, type Detector, type Found } from '@/lib/attention/detector';
 import { newDetectorMemory, orderFindings, runDetectors } from '@/lib/attention/run';
 import { DETECTORS } from '@/lib/attention/registry';
 import type { AttentionFinding } from '@/lib/attention/types';
 import { AppError } from '@/lib/errors';
 
-function detector(id: string, detect: () => Promise<Found[]>, overrides: Partial<Detector> = {}): Detector {
+function detector(
+  id: string,
+  detect: () => Promise<Found[] | typeof NOT_LOOKED>,
+  overrides: Partial<Detector> = {},
+): Detector {
   return {
     id,
     subject: `the ${id}`,
@@ -144,6 +148,31 @@ describe('runDetectors', () => {
     redisUp = true;
     expect((await runDetectors(detectors, { nowMs: 1_000, memory })).findings).toEqual([]);
     expect(containers).toBe(2);
+  });
+
+  it('lists a detector that did not look (another detector says why) apart: no finding, not clear, not remembered', async () => {
+    const memory = newDetectorMemory();
+    let webRuns = true;
+    let asked = 0;
+    const media = detector('media', async () => {
+      asked += 1;
+      return webRuns ? [found('media.broken', 'critical')] : NOT_LOOKED;
+    });
+    expect(await runDetectors([media], { nowMs: 0, memory })).toMatchObject({ clear: [] });
+    webRuns = false;
+    // Past its interval, so it looks again, and cannot.
+    const report = await runDetectors([media], { nowMs: 60_000, memory });
+    expect(report).toEqual({
+      checkedAt: new Date(60_000).toISOString(),
+      findings: [],
+      clear: [],
+      notLooked: ['media'],
+    });
+    // Within its interval: not answered from memory, since it did not look.
+    await runDetectors([media], { nowMs: 61_000, memory });
+    expect(asked).toBe(3);
+    webRuns = true;
+    expect((await runDetectors([media], { nowMs: 62_000, memory })).notLooked).toBeUndefined();
   });
 });
 

@@ -223,6 +223,6 @@ describe('alert settings', () => {
       label: 'Login',
       value: 'postmaster@social.example (PLAIN, password set)',
     });
-    expect(views[1]?.facts).toContainEqual({ label: 'URL', value: 'https://ntfy.example.net/…' });
+    expect(views[1]?.facts).toContainEqual({ label: 'URL', value: 'https://•••@ntfy.example.net/•••?auth=•••' });
   });
 });

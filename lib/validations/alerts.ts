@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+/** "Send a test message": which channel. Shared by the form and the server action. */
+export const testAlertSchema = z
+  .object({
+    channel: z.enum(['email', 'webhook'], { error: 'Choose the e-mail or the webhook channel' }),
+  })
+  .strict();
+
+export type TestAlertInput = z.infer<typeof testAlertSchema>;
+
+export function testAlertFormInput(form: FormData): unknown {
+  return { channel: form.get('channel') };
+}

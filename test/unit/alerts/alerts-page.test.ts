@@ -1,0 +1,219 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+
+import { channelViews, maskWebhookUrl } from '@/lib/alerts/channels';
+import {
+  alertHistory,
+  describeDelivery,
+  readAlertsOverview,
+  sendTestMessageFor,
+  type DeliveryOutcomeView,
+} from '@/lib/alerts/overview';
+import { loadConfig, type Config, type EnvSource } from '@/lib/config';
+import {
+  makeTestCertificate,
+  startSmtpReceiver,
+  type SmtpReceiver,
+  type TestCertificate,
+} from '@/test/support/smtp-receiver';
+import { freePort } from '@/test/support/ports';
+import { startWebhookReceiver, type WebhookReceiver } from '@/test/support/webhook-receiver';
+
+import { useTempStore } from '../audit/store';
+import { everywhere, watchOutput } from './secrets-watch';
+
+describe('maskWebhookUrl: the webhook URL as the Alerts page shows it', () => {
+  it('masks an ntfy topic (the topic is its password) and keeps host and port', () => {
+    expect(maskWebhookUrl('https://ntfy.example.net/mastodon-alerts-tk9Qz7w')).toBe('https://ntfy.example.net/•••');
+    expect(maskWebhookUrl('http://127.0.0.1:8080/alerts')).toBe('http://127.0.0.1:8080/•••');
+    expect(maskWebhookUrl('https://ntfy.example.net/')).toBe('https://ntfy.example.net/');
+  });
+
+  it('masks user and password, and an access token used as the user alone', () => {
+    expect(maskWebhookUrl('https://bot:hunter2@ntfy.example.net/topic')).toBe('https://•••@ntfy.example.net/•••');
+    expect(maskWebhookUrl('https://:tk_AbC123@ntfy.example.net/')).toBe('https://•••@ntfy.example.net/');
+    expect(maskWebhookUrl('https://tk_AbC123@ntfy.example.net/')).toBe('https://•••@ntfy.example.net/');
+  });
+
+  it('keeps plain query names and masks every value (?token=)', () => {
+    expect(maskWebhookUrl('https://gotify.example.net/message?token=AbC.123-x')).toBe(
+      'https://gotify.example.net/•••?token=•••',
+    );
+    expect(maskWebhookUrl('https://bridge.example/hook?auth=abc&priority=high')).toBe(
+      'https://bridge.example/•••?auth=•••&priority=•••',
+    );
+  });
+
+  it('masks a query name that looks like a token, or one without a value, and a fragment', () => {
+    expect(maskWebhookUrl('https://hooks.example/x?tk_9f8e7d6c')).toBe('https://hooks.example/•••?•••');
+    expect(maskWebhookUrl('https://hooks.example/x?k7Gq2=1')).toBe('https://hooks.example/•••?•••');
+    expect(maskWebhookUrl('https://hooks.example/x#s3cret')).toBe('https://hooks.example/•••#•••');
+  });
+
+  it('masks the token in the path of Slack and Discord webhooks', () => {
+    const slack = 'https://hooks.slack.com/services/T000A/B000B/XXXXsecretXXXX';
+    const discord = 'https://discord.com/api/webhooks/1234567/AbCdEf-token_value';
+    expect(maskWebhookUrl(slack)).toBe('https://hooks.slack.com/•••');
+    expect(maskWebhookUrl(discord)).toBe('https://discord.com/•••');
+  });
+
+  it('says "not a URL" rather than echoing what it cannot parse', () => {
+    expect(maskWebhookUrl('not a url with s3cret')).toBe('(not a URL)');
+  });
+
+  it('is what the channel view shows, and no secret is left in the view', () => {
+    const config = loadConfig({
+      env: {
+        ALERT_WEBHOOK_URL: 'https://u:pw-S3cret@ntfy.example.net/topic-S3cret?token=tok-S3cret',
+        ALERT_WEBHOOK_FORMAT: 'ntfy',
+      },
+      readFile: () => '',
+    });
+    const views = channelViews(config.alerts);
+    expect(views[0]?.facts).toContainEqual({ label: 'URL', value: 'https://•••@ntfy.example.net/•••?token=•••' });
+    expect(JSON.stringify(views)).not.toMatch(/S3cret|pw-|tok-/);
+  });
+});
+
+describe('describeDelivery: a result in plain words', () => {
+  const failure = (fields: Partial<Extract<Parameters<typeof describeDelivery>[0], { ok: false }>>) =>
+    ({ ok: false, channel: 'email', reason: 'failed', detail: 'the detail', durationMs: 5, ...fields }) as const;
+
+  it('says delivered, with the time it took', () => {
+    expect(describeDelivery({ ok: true, channel: 'webhook', durationMs: 42 }, 'x:1', 10_000)).toEqual({
+      channel: 'webhook',
+      ok: true,
+      headline: 'Delivered in 42 ms.',
+    });
+  });
+
+  it('names a refused login, the host and port it could not reach, the HTTP status and the timeout', () => {
+    const words = (result: ReturnType<typeof failure>, timeoutMs = 10_000): DeliveryOutcomeView =>
+      describeDelivery(result, 'smtp.example.net:587', timeoutMs);
+    expect(words(failure({ reason: 'auth_refused' })).headline).toBe('The SMTP server refused the login.');
+    expect(words(failure({ reason: 'unreachable' })).headline).toBe('Could not connect to smtp.example.net:587.');
+    expect(words(failure({ channel: 'webhook', reason: 'refused_by_webhook', status: 403 })).headline).toBe(
+      'The webhook answered HTTP 403.',
+    );
+    expect(words(failure({ reason: 'timeout' }), 3000).headline).toBe(
+      'No answer: timed out after 3 s (ALERT_TIMEOUT_SECONDS).',
+    );
+    const tls = words(failure({ reason: 'tls' }));
+    expect(tls).toMatchObject({ ok: false, reason: 'tls', detail: 'the detail' });
+    expect(tls.fix).toContain('SMTP_OPENSSL_VERIFY_MODE');
+  });
+});
+
+describe('the Alerts page’s data against real receivers', () => {
+  const USER = 'mastodon@social.example';
+  const PASSWORD = 'smtp-PagePass-7c2d';
+  const TOPIC = 'alerts-topic-Zq81xw';
+  let certificate: TestCertificate;
+  let smtp: SmtpReceiver;
+  let webhook: WebhookReceiver;
+  let closedPort: number;
+  let temp: ReturnType<typeof useTempStore>;
+  let output: ReturnType<typeof watchOutput>;
+
+  beforeAll(async () => {
+    certificate = makeTestCertificate();
+    smtp = await startSmtpReceiver({ user: USER, password: PASSWORD, certificate });
+    webhook = await startWebhookReceiver();
+    closedPort = await freePort();
+  });
+
+  afterAll(async () => {
+    await smtp.close();
+    await webhook.close();
+    certificate.cleanup();
+  });
+
+  beforeEach(() => {
+    temp = useTempStore();
+    output = watchOutput();
+    smtp.messages.length = 0;
+    webhook.requests.length = 0;
+    webhook.behave({ answer: 200 });
+  });
+
+  afterEach(() => {
+    const seen = everywhere(temp.db, output);
+    expect(seen).not.toContain(PASSWORD);
+    expect(seen).not.toContain(TOPIC);
+    vi.restoreAllMocks();
+    temp.cleanup();
+  });
+
+  function configFor(env: EnvSource = {}): Config {
+    return loadConfig({
+      env: {
+        ALERT_EMAIL_TO: 'admin@example.com',
+        ALERT_WEBHOOK_URL: `${webhook.url}/${TOPIC}?token=${TOPIC}`,
+        ALERT_TIMEOUT_SECONDS: '2',
+        SMTP_SERVER: '127.0.0.1',
+        SMTP_PORT: String(smtp.port),
+        SMTP_LOGIN: USER,
+        SMTP_PASSWORD: PASSWORD,
+        SMTP_OPENSSL_VERIFY_MODE: 'none',
+        ...env,
+      },
+      readFile: () => '',
+    });
+  }
+
+  const by = { actor: 'admin', session: 'sess-ref' };
+
+  it('delivers a test message on each channel and shows both in the history, newest first', async () => {
+    const config = configFor();
+    expect(await sendTestMessageFor('email', by, config)).toMatchObject({ ok: true, channel: 'email' });
+    expect(await sendTestMessageFor('webhook', by, config)).toMatchObject({ ok: true, channel: 'webhook' });
+    expect(smtp.messages.map((mail) => mail.subject)).toEqual([expect.stringContaining('Test message from Mastodash')]);
+    expect(webhook.requests).toHaveLength(1);
+
+    const history = alertHistory();
+    expect(history.map((entry) => [entry.channel, entry.message, entry.delivered, entry.actor])).toEqual([
+      ['webhook', 'test', true, 'admin'],
+      ['email', 'test', true, 'admin'],
+    ]);
+    expect(history[0]!.target).toBe(`webhook ${webhook.url}/…`);
+  });
+
+  it('says the login was refused for a wrong SMTP password, and the history says so too', async () => {
+    const outcome = await sendTestMessageFor('email', by, configFor({ SMTP_PASSWORD: 'wrong-password-here' }));
+    expect(outcome).toMatchObject({
+      ok: false,
+      reason: 'auth_refused',
+      headline: 'The SMTP server refused the login.',
+    });
+    expect(smtp.messages).toEqual([]);
+    const [entry] = alertHistory();
+    expect(entry).toMatchObject({ delivered: false, reason: 'The SMTP server refused the login', message: 'test' });
+  });
+
+  it('names host and port when nothing listens there', async () => {
+    const outcome = await sendTestMessageFor('email', by, configFor({ SMTP_PORT: String(closedPort) }));
+    expect(outcome).toMatchObject({ ok: false, reason: 'unreachable' });
+    expect(outcome.headline).toBe(`Could not connect to 127.0.0.1:${closedPort}.`);
+  });
+
+  it('gives a refusing webhook’s status, and bounds a hanging one by ALERT_TIMEOUT_SECONDS', async () => {
+    webhook.behave({ answer: 403, body: `forbidden: topic ${TOPIC}` });
+    const refused = await sendTestMessageFor('webhook', by, configFor());
+    expect(refused).toMatchObject({ ok: false, headline: 'The webhook answered HTTP 403.' });
+    expect(refused.detail).not.toContain(TOPIC);
+
+    webhook.behave({ hang: true });
+    const startedAt = Date.now();
+    const hung = await sendTestMessageFor('webhook', by, configFor({ ALERT_TIMEOUT_SECONDS: '1' }));
+    expect(hung).toMatchObject({ ok: false, reason: 'timeout' });
+    expect(hung.headline).toBe('No answer: timed out after 1 s (ALERT_TIMEOUT_SECONDS).');
+    expect(Date.now() - startedAt).toBeLessThan(5000);
+  });
+
+  it('without a channel: no channels, the watcher off, no problems, and a test says "not configured"', async () => {
+    const config = loadConfig({ env: {}, readFile: () => '' });
+    const overview = readAlertsOverview(config);
+    expect(overview).toMatchObject({ channels: [], problems: [], watcher: { running: false } });
+    expect(overview.history).toEqual({ ok: true, entries: [] });
+    expect(await sendTestMessageFor('email', by, config)).toMatchObject({ ok: false, reason: 'not_configured' });
+  });
+});
