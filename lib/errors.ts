@@ -24,6 +24,9 @@ export const ERROR_CODES = [
   'redis_refused',
   'mastodon_unreachable',
   'upstream_failed',
+  'disk_full',
+  'not_writable',
+  'checksum_mismatch',
   'internal',
 ] as const;
 

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isIP } from 'node:net';
 
+import type { BackupSchedule } from './backup-schedule';
 import { dropProcessSingleton, processSingleton } from '../process/singleton';
 import type { AcceptedPeers } from './accepted-peers';
 import { resolveAlertSettings, type AlertSettings } from './alert-channels';
@@ -66,6 +67,8 @@ export interface Config {
   };
   /** The alert channels (e-mail through Mastodon's SMTP server, a webhook) and the watcher's timing. */
   alerts: AlertSettings;
+  /** Backups (lib/backups): where they go, how many stay, and when they run. */
+  backups: { dir: string; keep: number; schedule: BackupSchedule };
   /** Non-fatal remarks to print at start (never containing values of secret keys). */
   warnings: string[];
 }
@@ -295,6 +298,14 @@ export function loadConfig({
       loginLinkMs: (parsed.LOGIN_LINK_MINUTES as number) * 60_000,
     },
     audit: { retentionDays: parsed.AUDIT_RETENTION_DAYS as number },
+    backups: {
+      dir: path.resolve(
+        cwd,
+        (parsed.BACKUP_DIR as string | undefined) ?? path.join(parsed.DATA_DIR as string, 'backups'),
+      ),
+      keep: parsed.BACKUP_KEEP as number,
+      schedule: parsed.BACKUP_SCHEDULE as BackupSchedule,
+    },
     allowedHosts: (parsed.ALLOWED_HOSTS as string[] | undefined) ?? [],
     influx: {
       url: parsed.INFLUX_URL as string | undefined,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { parseBackupSchedule } from './backup-schedule';
 import { ACCEPTED_PEERS_EXAMPLE, parseAcceptedPeers } from './accepted-peers';
 
 /**
@@ -253,6 +254,39 @@ export const DASHBOARD_KEYS = {
     defaultValue: '365',
     example: 'AUDIT_RETENTION_DAYS=365',
     schema: wholeNumber(0, 36_500),
+  },
+  BACKUP_DIR: {
+    description:
+      'Where backups are written (one folder each: the database dump, .env.production, the compose file, their ' +
+      'checksums). They hold every secret of the instance: keep the folder private. Default: DATA_DIR/backups.',
+    example: 'BACKUP_DIR=/var/backups/mastodon',
+    schema: z.string().trim().min(1, 'must not be empty').optional(),
+  },
+  BACKUP_KEEP: {
+    description:
+      'How many backups are kept; older ones are removed after each good backup, never to make room. The newest ' +
+      'verified backup is always kept.',
+    defaultValue: '7',
+    example: 'BACKUP_KEEP=7',
+    schema: wholeNumber(1, 1000),
+  },
+  BACKUP_SCHEDULE: {
+    description:
+      "When backups run: a time of day in the server's time zone (03:30), a five-field cron expression " +
+      '(30 3 * * *), or off.',
+    defaultValue: '03:30',
+    example: 'BACKUP_SCHEDULE=03:30',
+    schema: z
+      .string()
+      .trim()
+      .transform((text, context) => {
+        try {
+          return parseBackupSchedule(text);
+        } catch (error) {
+          context.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
   },
   ALERT_EMAIL_TO: {
     description:

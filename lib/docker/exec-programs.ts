@@ -6,14 +6,22 @@
  * because the proxy's bundle uses it too.
  */
 
-/** The compose services the dashboard runs commands in (Mastodon's app containers, as its compose file names them). */
-export const EXEC_SERVICES = ['web', 'sidekiq'] as const;
+/** Mastodon's app containers, as its compose file names them: tootctl and the media checks run in these. */
+export const APP_SERVICES = ['web', 'sidekiq'] as const;
+
+/** Every compose service the dashboard runs a command in: the app containers, and db for backups. */
+export const EXEC_SERVICES = [...APP_SERVICES, 'db'] as const;
+export type ExecService = (typeof EXEC_SERVICES)[number];
 
 /** Who a program runs as: the image's user (no `User` sent), root (`0`), or a numeric `uid:gid`. */
 type RunsAs = 'image' | 'root' | 'uid:gid';
 
 interface ExecProgram {
+  /** The services whose containers it runs in. */
+  services: readonly ExecService[];
   runsAs: readonly RunsAs[];
+  /** Whether the dashboard feeds it stdin (AttachStdin): only pg_restore, with a backup file. */
+  stdin?: true;
   /** Why these arguments are refused, when they are (for the programs whose arguments could run something else). */
   refuseArgs?: (args: readonly string[]) => string | undefined;
 }
@@ -22,6 +30,19 @@ interface ExecProgram {
  * Mastodon's version file in its image, the one file the dashboard reads with cat (lib/mastodon/running-version.ts).
  */
 export const MASTODON_VERSION_RB = '/opt/mastodon/lib/mastodon/version.rb';
+
+/**
+ * A database or role name for pg_dump and pg_restore: no '=', ':' or '/', so that it can never be read as a
+ * connection string (which could point the tool at another server), and no leading '-'.
+ */
+const PG_NAME = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}';
+/** The scratch databases verification restores into (lib/backups): the only ones pg_restore may write. */
+export const VERIFY_DATABASE = 'mastodash_verify_\\d{8}t\\d{6}';
+
+/** True when there are as many arguments as patterns and each matches its own, whole. */
+function argumentsAre(args: readonly string[], patterns: readonly string[]): boolean {
+  return args.length === patterns.length && patterns.every((pattern, i) => new RegExp(`^${pattern}$`).test(args[i]!));
+}
 
 // find can run programs and write files by itself; the dashboard only ever counts with -print0.
 const FIND_ACTIONS = new Set([
@@ -42,6 +63,7 @@ export const EXEC_PROGRAMS = {
    * nothing else of tootctl.
    */
   tootctl: {
+    services: APP_SERVICES,
     runsAs: ['image'],
     refuseArgs: (args) => {
       const [group, command, , ...options] = args;
@@ -54,15 +76,16 @@ export const EXEC_PROGRAMS = {
     },
   },
   /** The migration files in the image (lib/mastodon/health.ts). */
-  ls: { runsAs: ['image'] },
+  ls: { services: APP_SERVICES, runsAs: ['image'] },
   /** Mastodon's uid and gid in the image (lib/mastodon/media-permissions.ts). */
-  id: { runsAs: ['image'] },
+  id: { services: APP_SERVICES, runsAs: ['image'] },
   /** The media folder's owner and mode, as root so that an unreadable folder is still described. */
-  stat: { runsAs: ['root'] },
+  stat: { services: APP_SERVICES, runsAs: ['root'] },
   /** Whether Mastodon's uid:gid may write the media folder. */
-  test: { runsAs: ['uid:gid'] },
+  test: { services: APP_SERVICES, runsAs: ['uid:gid'] },
   /** Counting what the media fix would change. */
   find: {
+    services: APP_SERVICES,
     runsAs: ['root'],
     refuseArgs: (args) => {
       const action = args.find((arg) => FIND_ACTIONS.has(arg));
@@ -70,20 +93,48 @@ export const EXEC_PROGRAMS = {
     },
   },
   /** The media fix: `chown -R -h 991:991 -- <media path>` (lib/mastodon/media-permissions.ts). */
-  chown: { runsAs: ['root'] },
+  chown: { services: APP_SERVICES, runsAs: ['root'] },
   /** The media folder's size, always under timeout(1) (lib/mastodon/storage/media-folder.ts). */
-  du: { runsAs: ['image'] },
+  du: { services: APP_SERVICES, runsAs: ['image'] },
   /** The running version, when the instance API does not answer: only Mastodon's version.rb, nothing else. */
   cat: {
+    services: APP_SERVICES,
     runsAs: ['image'],
     refuseArgs: (args) =>
       args.length === 1 && args[0] === MASTODON_VERSION_RB ? undefined : `cat is only run on ${MASTODON_VERSION_RB}`,
   },
   timeout: {
+    services: APP_SERVICES,
     runsAs: ['image'],
     // timeout runs its argument: allowed only around du, the one program the dashboard runs under it.
     refuseArgs: (args) =>
       /^\d{1,6}$/.test(args[0] ?? '') && args[1] === 'du' ? undefined : 'timeout is only run as timeout <seconds> du …',
+  },
+  /** A backup: the database in custom format on stdout (lib/backups), always these four options. */
+  pg_dump: {
+    services: ['db'],
+    runsAs: ['image'],
+    refuseArgs: (args) =>
+      argumentsAre(args, ['--format=custom', '--no-password', `--username=${PG_NAME}`, `--dbname=${PG_NAME}`])
+        ? undefined
+        : 'pg_dump is only run as pg_dump --format=custom --no-password --username=<name> --dbname=<name>',
+  },
+  /** A backup's verification: the file on stdin, restored into a scratch database and nowhere else. */
+  pg_restore: {
+    services: ['db'],
+    runsAs: ['image'],
+    stdin: true,
+    refuseArgs: (args) =>
+      argumentsAre(args, [
+        '--no-password',
+        '--no-owner',
+        '--no-privileges',
+        '--exit-on-error',
+        `--username=${PG_NAME}`,
+        `--dbname=${VERIFY_DATABASE}`,
+      ])
+        ? undefined
+        : 'pg_restore is only run into a scratch database mastodash_verify_<time>, reading the backup on stdin',
   },
 } as const satisfies Record<string, ExecProgram>;
 
@@ -102,8 +153,15 @@ function runsAsOf(user: string | undefined): RunsAs | undefined {
   return /^\d{1,10}:\d{1,10}$/.test(user) ? 'uid:gid' : undefined;
 }
 
-/** Why this command (program, arguments, user) is not one the dashboard runs; undefined when it is. */
-export function execCommandRefusal(cmd: readonly string[], user: string | undefined): string | undefined {
+/**
+ * Why this command (program, arguments, user) is not one the dashboard runs; undefined when it is. With `service`,
+ * also whether the program runs in that service's containers (the socket proxy always knows it).
+ */
+export function execCommandRefusal(
+  cmd: readonly string[],
+  user: string | undefined,
+  service?: string,
+): string | undefined {
   const [program, ...args] = cmd;
   if (program === undefined || !isExecProgram(program)) {
     return (
@@ -112,6 +170,9 @@ export function execCommandRefusal(cmd: readonly string[], user: string | undefi
     );
   }
   const spec: ExecProgram = EXEC_PROGRAMS[program];
+  if (service !== undefined && !(spec.services as readonly string[]).includes(service)) {
+    return `the dashboard runs ${program} only in ${spec.services.join(' and ')}, not in ${service}`;
+  }
   const runsAs = runsAsOf(user);
   if (runsAs === undefined || !spec.runsAs.includes(runsAs)) {
     const who = user === undefined ? "the image's user" : `user ${JSON.stringify(user)}`;
@@ -123,6 +184,7 @@ export function execCommandRefusal(cmd: readonly string[], user: string | undefi
 /** The exec-create body the dashboard sends (POST /containers/{id}/exec), the only shape the proxy accepts. */
 export interface ExecCreateBody {
   Cmd: string[];
+  AttachStdin?: true;
   AttachStdout: true;
   AttachStderr: true;
   Tty: false;
@@ -130,8 +192,10 @@ export interface ExecCreateBody {
 }
 
 export function execCreateBody(argv: ExecArgv, user?: string): ExecCreateBody {
+  const spec: ExecProgram = EXEC_PROGRAMS[argv[0]];
   return {
     Cmd: [...argv],
+    ...(spec.stdin ? { AttachStdin: true as const } : {}),
     AttachStdout: true,
     AttachStderr: true,
     Tty: false,
@@ -139,10 +203,13 @@ export function execCreateBody(argv: ExecArgv, user?: string): ExecCreateBody {
   };
 }
 
-const BODY_KEYS = new Set(['Cmd', 'AttachStdout', 'AttachStderr', 'Tty', 'User']);
+const BODY_KEYS = new Set(['Cmd', 'AttachStdin', 'AttachStdout', 'AttachStderr', 'Tty', 'User']);
 
-/** Why an exec-create body is not one the dashboard sends; undefined when it is. `body` is the parsed JSON. */
-export function execCreateRefusal(body: unknown): string | undefined {
+/**
+ * Why an exec-create body is not one the dashboard sends into a container of `service`; undefined when it is.
+ * `body` is the parsed JSON.
+ */
+export function execCreateRefusal(body: unknown, service: string | null): string | undefined {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'the exec body is not a JSON object';
   const fields = body as Record<string, unknown>;
   if (fields.Privileged !== undefined && fields.Privileged !== false) return 'a privileged exec is refused';
@@ -156,5 +223,12 @@ export function execCreateRefusal(body: unknown): string | undefined {
     return 'Cmd must be a non-empty list of strings';
   }
   if (fields.User !== undefined && typeof fields.User !== 'string') return 'User must be a string';
-  return execCommandRefusal(cmd, fields.User as string | undefined);
+  const refusal = execCommandRefusal(cmd, fields.User as string | undefined, service ?? '(no compose service)');
+  if (refusal !== undefined) return refusal;
+  const takesStdin = (EXEC_PROGRAMS[cmd[0] as ExecProgramName] as ExecProgram).stdin === true;
+  if (fields.AttachStdin !== undefined && !(takesStdin && fields.AttachStdin === true)) {
+    return `the dashboard never feeds ${cmd[0]} stdin`;
+  }
+  if (takesStdin && fields.AttachStdin !== true) return `the dashboard always feeds ${cmd[0]} its stdin`;
+  return undefined;
 }

@@ -1,6 +1,10 @@
 import 'server-only';
 
+import type { Duplex, Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
+
+import type { Exec } from 'dockerode';
 
 import { getConfig } from '../config';
 import { AppError } from '../errors';
@@ -33,20 +37,19 @@ export interface ExecOptions {
  * exec-programs.ts: nothing is ever parsed by a shell, and the caller's validation keeps user values from
  * starting with '-'. A command the socket proxy would refuse is refused here first, with the same reason.
  */
-export async function execInContainer(
+/** Creates the exec after the same check the socket proxy makes, and starts it with its output hijacked. */
+async function startExec(
   containerId: string,
   argv: ExecArgv,
-  options: ExecOptions = {},
-): Promise<ExecResult> {
-  const refusal = execCommandRefusal(argv, options.user);
+  user: string | undefined,
+  withStdin: boolean,
+): Promise<{ exec: Exec; stream: Duplex }> {
+  const refusal = execCommandRefusal(argv, user);
   if (refusal !== undefined)
     throw new AppError('invalid_input', 'Command refused', `${argv[0]} was not run: ${refusal}.`);
-  const timeoutMs = options.timeoutMs ?? 60_000;
-  const maxOutputBytes = options.maxOutputBytes ?? 256 * 1024;
-  const docker = dockerCalls();
   let exec;
   try {
-    exec = await docker.getContainer(containerId).exec(execCreateBody(argv, options.user));
+    exec = await dockerCalls().getContainer(containerId).exec(execCreateBody(argv, user));
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 409) {
       throw new AppError(
@@ -57,7 +60,18 @@ export async function execInContainer(
     }
     throw dockerUnavailable(error, getConfig().docker);
   }
-  const stream = await exec.start({ hijack: true, stdin: false });
+  const stream = (await exec.start({ hijack: true, stdin: withStdin })) as Duplex;
+  return { exec, stream };
+}
+
+export async function execInContainer(
+  containerId: string,
+  argv: ExecArgv,
+  options: ExecOptions = {},
+): Promise<ExecResult> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const maxOutputBytes = options.maxOutputBytes ?? 256 * 1024;
+  const { exec, stream } = await startExec(containerId, argv, options.user, false);
   // The exec has no TTY (execCreateBody), so its output arrives in Docker's frames.
   const frames = new DockerFrameReader(false);
   const progressText = new StringDecoder('utf8');
@@ -110,4 +124,71 @@ export async function execInContainer(
     stderr: Buffer.concat(err).toString('utf8'),
     truncated,
   };
+}
+
+export interface StreamingExecOptions {
+  /** Where stdout goes, with backpressure: Docker's output waits while it is full. */
+  stdout: Writable;
+  /** What the program reads on stdin (only programs exec-programs.ts lets take it); closed at its end. */
+  stdin?: Readable;
+  /** The longest the whole run may take. */
+  timeoutMs: number;
+  /** stderr kept for the result (the end of it, when longer). */
+  maxStderrBytes?: number;
+}
+
+/**
+ * Runs a command whose output is data, not text: a backup's pg_dump into its file, pg_restore fed from one.
+ * stdout is written to `options.stdout` as it arrives, pausing Docker's stream while the writer is full, so a
+ * dump of any size passes through a fixed amount of memory.
+ */
+export async function execStreaming(
+  containerId: string,
+  argv: ExecArgv,
+  options: StreamingExecOptions,
+): Promise<{ exitCode: number; stderr: string }> {
+  const { exec, stream } = await startExec(containerId, argv, undefined, options.stdin !== undefined);
+  const frames = new DockerFrameReader(false);
+  const maxStderrBytes = options.maxStderrBytes ?? 64 * 1024;
+  let stderr = Buffer.alloc(0);
+  const output = (async () => {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      for (const { stream: name, payload } of frames.push(chunk)) {
+        if (name === 'stdout') {
+          if (!options.stdout.write(payload)) {
+            await new Promise<void>((resolve, reject) => {
+              options.stdout.once('drain', resolve);
+              options.stdout.once('error', reject);
+            });
+          }
+        } else {
+          stderr = Buffer.concat([stderr, payload]).subarray(-maxStderrBytes);
+        }
+      }
+    }
+  })();
+  // The write side ends with stdin (a half-close), which is how the program sees its end of input.
+  const input = options.stdin ? pipeline(options.stdin, stream, { end: true }) : Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      Promise.all([output, input]),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          stream.destroy();
+          reject(
+            new AppError(
+              'timeout',
+              `${argv[0]} did not finish`,
+              `Waited ${Math.round(options.timeoutMs / 1000)} s for ${argv[0]}.`,
+            ),
+          );
+        }, options.timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+  const { ExitCode } = await exec.inspect();
+  return { exitCode: ExitCode ?? -1, stderr: stderr.toString('utf8') };
 }

@@ -1,11 +1,11 @@
-import { EXEC_SERVICES } from '../docker/exec-programs';
+import { APP_SERVICES } from '../docker/exec-programs';
 import type { ContainerView } from '../docker/types';
 
 /**
  * Mastodon's app container among the project's own: web, else sidekiq (both images carry tootctl and
  * name the Mastodon version in their tag; the separate streaming image of later releases does
- * neither). Lowest compose number first. These are EXEC_SERVICES, the only services the socket proxy
- * lets the dashboard run commands in.
+ * neither). Lowest compose number first. These are APP_SERVICES, the services the socket proxy lets the
+ * dashboard run Mastodon's commands in.
  */
 export function findAppContainer(
   containers: readonly ContainerView[],
@@ -15,7 +15,7 @@ export function findAppContainer(
     containers
       .filter((c) => c.service === service && (!options.running || c.state === 'running'))
       .sort((a, b) => a.containerNumber - b.containerNumber)[0];
-  for (const service of EXEC_SERVICES) {
+  for (const service of APP_SERVICES) {
     const found = pick(service);
     if (found) return found;
   }

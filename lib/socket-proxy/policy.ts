@@ -182,7 +182,8 @@ export function containerCallRefusal(
     return `container ${ref} may only be inspected: ${facts.guarded}`;
   if (action === 'exec' && !(EXEC_SERVICES as readonly string[]).includes(facts.service ?? '')) {
     const which = facts.service ? `the service ${facts.service}` : 'no compose service';
-    return `the dashboard runs commands only in the services ${EXEC_SERVICES.join(' and ')}, and ${ref} is ${which}`;
+    const services = `${EXEC_SERVICES.slice(0, -1).join(', ')} and ${EXEC_SERVICES.at(-1)}`;
+    return `the dashboard runs commands only in the services ${services}, and ${ref} is ${which}`;
   }
   return undefined;
 }

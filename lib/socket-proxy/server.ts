@@ -112,12 +112,15 @@ export function createSocketProxy(options: SocketProxyOptions): http.Server {
     return facts;
   }
 
-  /** The container's full id when `action` is allowed on it, else the refusal to send. */
-  async function allowedContainer(ref: string, action: string): Promise<{ id: string } | Refusal> {
+  /** The container's full id and service when `action` is allowed on it, else the refusal to send. */
+  async function allowedContainer(
+    ref: string,
+    action: string,
+  ): Promise<{ id: string; service: string | null } | Refusal> {
     const facts = await factsOf(ref);
     if ('status' in facts) return facts;
     const refusal = containerCallRefusal(facts, action, ref, options.project);
-    return refusal === undefined ? { id: facts.id } : { status: 403, message: refusal };
+    return refusal === undefined ? { id: facts.id, service: facts.service } : { status: 403, message: refusal };
   }
 
   /** Where to send an allowed call, or why not to. `body` is the request's body when it was read ahead (exec). */
@@ -141,7 +144,7 @@ export function createSocketProxy(options: SocketProxyOptions): http.Server {
         if (decision.action !== 'exec') return { path };
         if (body === undefined) return { status: 403, message: 'an exec needs a body' };
         if ('status' in body) return body;
-        const refusal = execBodyRefusal(body);
+        const refusal = execBodyRefusal(body, container.service);
         return refusal === undefined ? { path, body } : { status: 403, message: refusal };
       }
       case 'exec': {
@@ -329,7 +332,7 @@ function bodyFramingRefusal(headers: IncomingHttpHeaders, limit: number): Refusa
  * compact JSON that dockerode writes passes, so that Docker's decoder (which also takes keys in any case and
  * the last of two equal keys) reads exactly what was checked here.
  */
-function execBodyRefusal(body: Buffer): string | undefined {
+function execBodyRefusal(body: Buffer, service: string | null): string | undefined {
   const text = body.toString('utf8');
   let parsed: unknown;
   try {
@@ -338,7 +341,7 @@ function execBodyRefusal(body: Buffer): string | undefined {
     return 'the exec body is not JSON';
   }
   return (
-    execCreateRefusal(parsed) ??
+    execCreateRefusal(parsed, service) ??
     (JSON.stringify(parsed) === text ? undefined : 'the exec body is not compact JSON as the dashboard writes it')
   );
 }

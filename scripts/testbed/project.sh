@@ -6,6 +6,11 @@
 #                                          deployment layout (README.md, "Deployment shapes"), remembered like the version;
 #                                          --database names a database of the project's own (created by the caller)
 #                                          instead of the shared mastodon_43/mastodon_44, and is remembered too
+#                                          --db real runs a real Postgres 15 as the db service (postgres:15-bookworm,
+#                                          host network, 127.0.0.1:<web port + 2000>) holding the project's
+#                                          mastodon_production as the official compose file sets it up (user postgres,
+#                                          trust), seeded like the shared databases; web, sidekiq and the dashboard
+#                                          use it through .env.production. Remembered like the shape. standin shape only.
 #   project.sh down NAME                   remove the containers and networks (the project directory stays, as with
 #                                          compose down)
 #   project.sh wait-healthy NAME [SECS]    wait until the five containers report healthy
@@ -16,12 +21,16 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 tb_require_root
 
-usage() { tb_die "usage: project.sh up NAME [--version X.Y.Z] [--shape standin|host-env|bridge] [--database DB] | down NAME | wait-healthy NAME [SECONDS] | compose-file NAME --version X.Y.Z"; }
+usage() { tb_die "usage: project.sh up NAME [--version X.Y.Z] [--shape standin|host-env|bridge] [--database DB] [--db standin|real] | down NAME | wait-healthy NAME [SECONDS] | compose-file NAME --version X.Y.Z"; }
 
 SERVICES=(db redis web streaming sidekiq)
 HEALTH_GUARD="if [ -e /tmp/unhealthy ]; then echo 'unhealthy: /tmp/unhealthy present'; exit 1; fi;"
 
 ver_ge() { [[ $(printf '%s\n%s\n' "$1" "$2" | sort -V | head -n1) == "$2" ]]; }
+
+# A real db service (--db real) listens on the web port plus this (25002 for 23002).
+REAL_DB_PORT_OFFSET=2000
+REAL_DB_NAME=mastodon_production
 
 # Streaming listens on the web port plus this (24000 for 23000). Both stay below Linux's ephemeral range
 # (32768-60999 by default): a port in it can be taken at any moment by the local end of an outgoing connection,
@@ -48,7 +57,7 @@ web_port_of() {
       exec {port_lock}>"$TESTBED_ROOT/projects/.web-ports.lock"
       flock "$port_lock"
       while grep -qsx "$port" "$TESTBED_ROOT"/projects/*/web.port || tb_port_in_use "$port" ||
-        tb_port_in_use $((port + STREAMING_PORT_OFFSET)); do
+        tb_port_in_use $((port + STREAMING_PORT_OFFSET)) || tb_port_in_use $((port + REAL_DB_PORT_OFFSET)); do
         port=$((port + 1))
       done
       echo "$port" >"$dir/web.port"
@@ -80,10 +89,18 @@ write_env_file() {
       echo "ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY=$(dummy_hex "$name/ar_primary" 32)"
     fi
     echo "DB_HOST=127.0.0.1"
-    echo "DB_PORT=$TB_PG_PORT"
-    echo "DB_NAME=$db_name"
-    echo "DB_USER=$TB_DB_USER"
-    echo "DB_PASS=$TB_DB_PASS"
+    if [[ ${db_kind:-standin} == real ]]; then
+      # The official compose file's database: user postgres without a password (POSTGRES_HOST_AUTH_METHOD=trust).
+      echo "DB_PORT=$((port + REAL_DB_PORT_OFFSET))"
+      echo "DB_NAME=$REAL_DB_NAME"
+      echo "DB_USER=postgres"
+      echo "DB_PASS="
+    else
+      echo "DB_PORT=$TB_PG_PORT"
+      echo "DB_NAME=$db_name"
+      echo "DB_USER=$TB_DB_USER"
+      echo "DB_PASS=$TB_DB_PASS"
+    fi
     echo "REDIS_HOST=127.0.0.1"
     echo "REDIS_PORT=$TB_REDIS_PORT"
     echo "REDIS_PASSWORD=$TB_REDIS_PASS"
@@ -132,7 +149,35 @@ version_details() {
 # bridge, so web and sidekiq use the host network (tootctl reaches Postgres on 127.0.0.1), streaming too (so that
 # the dashboard can probe its health on 127.0.0.1), and the rest none.
 compose_file() {
-  local name=$1 version=$2 port=$3 build_line='    # build: .'
+  local name=$1 version=$2 port=$3 build_line='    # build: .' db_service
+  if [[ ${db_kind:-standin} == real ]]; then
+    db_service="  db:
+    restart: always
+    image: postgres:15-bookworm
+    shm_size: 256mb
+    # Mastodash test bed: a real Postgres 15 on 127.0.0.1:$((port + REAL_DB_PORT_OFFSET)) (see .env.production).
+    network_mode: host
+    command: ['postgres', '-c', 'listen_addresses=127.0.0.1']
+    healthcheck:
+      test: ['CMD', 'pg_isready', '-U', 'postgres']
+    volumes:
+      - ./postgres15:/var/lib/postgresql/data
+    environment:
+      - 'POSTGRES_HOST_AUTH_METHOD=trust'
+      - 'PGPORT=$((port + REAL_DB_PORT_OFFSET))'"
+  else
+    db_service="  db:
+    restart: always
+    image: postgres:14-alpine
+    shm_size: 256mb
+    network_mode: none
+    healthcheck:
+      test: ['CMD', 'pg_isready', '-U', 'postgres']
+    volumes:
+      - ./postgres14:/var/lib/postgresql/data
+    environment:
+      - 'POSTGRES_HOST_AUTH_METHOD=trust'"
+  fi
   if ! ver_ge "$version" 4.3.0; then build_line='    build: .'; fi
   if ! ver_ge "$version" 4.3.0 && ! ver_ge "$version" 4.1.0; then echo "version: '3'"; fi
   cat <<EOF
@@ -144,17 +189,7 @@ compose_file() {
 # bed's (127.0.0.1:$TB_PG_PORT and :$TB_REDIS_PORT, see .env.production); db and redis are stand-ins.
 
 services:
-  db:
-    restart: always
-    image: postgres:14-alpine
-    shm_size: 256mb
-    network_mode: none
-    healthcheck:
-      test: ['CMD', 'pg_isready', '-U', 'postgres']
-    volumes:
-      - ./postgres14:/var/lib/postgresql/data
-    environment:
-      - 'POSTGRES_HOST_AUTH_METHOD=trust'
+$db_service
 
   redis:
     restart: always
@@ -232,6 +267,18 @@ service_args() {
   esac
   case $svc in
     db)
+      if [[ $db_kind == real ]]; then
+        local db_port=$((port + REAL_DB_PORT_OFFSET))
+        image_ref=postgres:15-bookworm
+        # --stop-signal: the official image's STOPSIGNAL (fast shutdown), which docker import cannot set.
+        # PGPORT, not -p: the server and every client run inside the container (pg_isready, a backup's pg_dump)
+        # then agree on the port, as they agree on 5432 in the official deployment's own network namespace.
+        run_args+=(--network host --stop-signal SIGINT --shm-size 256m -e POSTGRES_HOST_AUTH_METHOD=trust
+          -e "PGPORT=$db_port" -v "$dir/postgres15:/var/lib/postgresql/data"
+          --health-cmd "$HEALTH_GUARD pg_isready -U postgres")
+        cmd_args=(postgres -c listen_addresses=127.0.0.1)
+        return
+      fi
       image_ref=postgres:14-alpine
       net=(--network none)
       [[ $shape == bridge ]] && net=(--network "${name}_internal_network" --network-alias db)
@@ -333,7 +380,7 @@ container_state() { tb_docker inspect -f "$1" "$2" 2>/dev/null || true; }
 project_up() {
   local name=$1 version=$2
   dir=$TESTBED_ROOT/projects/$name
-  mkdir -p "$dir/postgres14" "$dir/redis"
+  mkdir -p "$dir/postgres14" "$dir/postgres15" "$dir/redis"
   # Docker creates a missing bind-mount source as root:root 755; reproduce that (and reset a test's chown).
   install -d -o 0 -g 0 -m 0755 "$dir/public/system"
   chown 0:0 "$dir/public/system"
@@ -342,6 +389,7 @@ project_up() {
   echo "$version" >"$dir/version"
   echo "$shape" >"$dir/shape"
   if [[ -n $database ]]; then echo "$database" >"$dir/database"; else rm -f "$dir/database"; fi
+  echo "$db_kind" >"$dir/db"
   version_details "$version"
   write_env_file "$name" "$version" "$dir/.env.production"
   if [[ $shape == standin ]]; then
@@ -401,6 +449,26 @@ project_up() {
   done
 }
 
+# seed_real_db NAME VERSION: once the db container answers, creates mastodon_production in it (owned by postgres, as
+# `rails db:setup` leaves it in the official compose deployment) and loads the test bed's schema and seed. Skipped when
+# the database exists: the data directory outlives `down`, as a compose volume does.
+seed_real_db() {
+  local name=$1 version=$2 db_port=$((port + REAL_DB_PORT_OFFSET)) shape_sql=44 migrations
+  real_db_answers() { "$TB_PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$db_port" -U postgres; }
+  tb_wait_for "the real Postgres of project $name on 127.0.0.1:$db_port" 60 real_db_answers
+  local psql=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$db_port" -U postgres)
+  if [[ $("${psql[@]}" -At -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$REAL_DB_NAME'") == 1 ]]; then
+    return
+  fi
+  ver_ge "$version" 4.4.0 || shape_sql=43
+  migrations=$(grep -v '^[[:space:]]*$' "$TESTBED_SCRIPTS/sql/migration-files.txt" | sed '$d' | cut -d_ -f1 | paste -sd,)
+  tb_log "$name-db-1: creating $REAL_DB_NAME and loading the test bed's schema and seed"
+  "${psql[@]}" -d postgres -c "CREATE DATABASE $REAL_DB_NAME ENCODING 'UTF8' TEMPLATE template0"
+  cat "$TESTBED_SCRIPTS/sql/schema.sql" "$TESTBED_SCRIPTS/sql/settings-$shape_sql.sql" "$TESTBED_SCRIPTS/sql/seed.sql" \
+    "$TESTBED_SCRIPTS/sql/seed-settings-$shape_sql.sql" |
+    "${psql[@]}" -d "$REAL_DB_NAME" -v local_domain="$name.example" -v shape="$shape_sql" -v migrations="$migrations"
+}
+
 project_containers() { tb_docker ps -aq --filter "label=com.docker.compose.project=$1"; }
 
 project_down() {
@@ -454,9 +522,13 @@ fi
 tb_dockerd_answers || tb_die "the test bed's dockerd does not answer on $TB_DOCKER_SOCK; run bash scripts/testbed/up.sh"
 case $action in
   up)
-    version='' shape='' database=''
+    version='' shape='' database='' db_kind=''
     while [[ $# -gt 0 ]]; do
       case $1 in
+        --db)
+          db_kind=${2:-}
+          shift 2 || usage
+          ;;
         --database)
           database=${2:-}
           shift 2 || usage
@@ -481,7 +553,12 @@ case $action in
     if [[ -z $database ]]; then database=$(cat "$TESTBED_ROOT/projects/$name/database" 2>/dev/null || true); fi
     [[ $shape == standin || $shape == host-env || $shape == bridge ]] || tb_die "unknown shape '$shape'; known: standin host-env bridge"
     if [[ $shape != standin ]] && ! ver_ge "$version" 4.3.0; then tb_die "shape $shape follows the 4.3+ compose file; use --version 4.3.17 or later"; fi
+    if [[ -z $db_kind ]]; then db_kind=$(cat "$TESTBED_ROOT/projects/$name/db" 2>/dev/null || echo standin); fi
+    [[ $db_kind == standin || $db_kind == real ]] || tb_die "unknown --db '$db_kind'; known: standin real"
+    if [[ $db_kind == real && $shape != standin ]]; then tb_die "--db real runs on the standin shape only"; fi
+    if [[ $db_kind == real && -n $database ]]; then tb_die "--db real holds its own mastodon_production; drop --database"; fi
     project_up "$name" "$version"
+    if [[ $db_kind == real ]]; then seed_real_db "$name" "$version"; fi
     ;;
   down) project_down "$name" ;;
   wait-healthy) wait_healthy "$name" "${1:-90}" ;;

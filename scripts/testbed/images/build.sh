@@ -197,6 +197,40 @@ import_image "$BUILD_DIR/postgres" postgres:14-alpine \
   "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" "ENV PG_MAJOR=14" "ENV PG_VERSION=14.13" \
   "ENV PGDATA=/var/lib/postgresql/data" 'ENTRYPOINT ["docker-entrypoint.sh"]' 'CMD ["postgres"]' "EXPOSE 5432"
 
+# postgres:15-bookworm: a REAL Postgres for the projects started with `project.sh up --db real` (backups run
+# pg_dump and pg_restore inside it, as on a compose deployment): Debian's PostgreSQL 15 binaries from the host's
+# postgresql-15 package with their libraries, its share files, the system time zones, and an entrypoint that
+# follows the official image's documented interface (images/postgres/docker-entrypoint.sh).
+# docker import takes no STOPSIGNAL: project.sh passes the official image's SIGINT (fast shutdown) with --stop-signal.
+make_base "$BUILD_DIR/postgres-real"
+echo 'postgres:x:999:999:PostgreSQL:/var/lib/postgresql:/bin/sh' >>"$BUILD_DIR/postgres-real/etc/passwd"
+echo 'postgres:x:999:' >>"$BUILD_DIR/postgres-real/etc/group"
+pg_lib=$(dirname "$TB_PG_BIN")
+for f in "$TB_PG_BIN"/*; do
+  copy_with_libs "$BUILD_DIR/postgres-real" "$f" "$f"
+  ln -sf "$f" "$BUILD_DIR/postgres-real/usr/local/bin/$(basename "$f")"
+done
+# Not llvmjit.so: it pulls in all of LLVM (~100 MB) for JIT, which the server then simply does without.
+for f in "$pg_lib"/lib/*.so; do
+  [[ $(basename "$f") == llvmjit* ]] || copy_with_libs "$BUILD_DIR/postgres-real" "$f" "$f"
+done
+mkdir -p "$BUILD_DIR/postgres-real/usr/share/postgresql" "$BUILD_DIR/postgres-real/usr/share/zoneinfo"
+cp -a "/usr/share/postgresql/$(basename "$pg_lib")" "$BUILD_DIR/postgres-real/usr/share/postgresql/"
+cp -a /usr/share/zoneinfo/. "$BUILD_DIR/postgres-real/usr/share/zoneinfo/"
+# C.UTF-8, the locale initdb is given (Debian ships it compiled in libc-bin; glibc does not build it in).
+mkdir -p "$BUILD_DIR/postgres-real/usr/lib/locale"
+cp -a /usr/lib/locale/C.utf8 "$BUILD_DIR/postgres-real/usr/lib/locale/"
+install -d -o 999 -g 999 -m 0700 "$BUILD_DIR/postgres-real/var/lib/postgresql/data"
+install -d -o 999 -g 999 -m 2775 "$BUILD_DIR/postgres-real/var/run/postgresql"
+install -m 0755 "$IMAGES_DIR/postgres/docker-entrypoint.sh" "$BUILD_DIR/postgres-real/usr/local/bin/docker-entrypoint.sh"
+# util-linux's setpriv drops to the postgres user (busybox's cannot change uids; the official image uses gosu).
+copy_with_libs "$BUILD_DIR/postgres-real" "$(command -v setpriv)" /usr/bin/setpriv
+pg_full_version=$("$TB_PG_BIN/postgres" --version | awk '{ print $3 }')
+import_image "$BUILD_DIR/postgres-real" postgres:15-bookworm \
+  "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" "ENV PG_MAJOR=15" \
+  "ENV PG_VERSION=$pg_full_version" "ENV PGDATA=/var/lib/postgresql/data" \
+  'ENTRYPOINT ["docker-entrypoint.sh"]' 'CMD ["postgres"]' "EXPOSE 5432"
+
 make_base "$BUILD_DIR/redis"
 echo 'redis:x:999:1000:Linux User,,,:/home/redis:/sbin/nologin' >>"$BUILD_DIR/redis/etc/passwd"
 echo 'redis:x:1000:redis' >>"$BUILD_DIR/redis/etc/group"

@@ -138,6 +138,69 @@ CREATE TABLE appeals (
 CREATE INDEX index_appeals_on_account_id ON appeals (account_id);
 CREATE UNIQUE INDEX index_appeals_on_account_warning_id ON appeals (account_warning_id);
 
+-- statuses and media_attachments as in Mastodon v4.3.17's db/schema.rb (glitch-soc/mastodon at that tag, without
+-- glitch-soc's own local_only and content_type columns). Backups compare their row counts after a test restore;
+-- `tootctl media remove` clears the cached files of remote media_attachments.
+CREATE SEQUENCE statuses_id_seq;
+
+CREATE TABLE statuses (
+  id bigint NOT NULL DEFAULT timestamp_id('statuses') PRIMARY KEY,
+  uri character varying,
+  text text NOT NULL DEFAULT '',
+  created_at timestamp without time zone NOT NULL,
+  updated_at timestamp without time zone NOT NULL,
+  in_reply_to_id bigint,
+  reblog_of_id bigint,
+  url character varying,
+  sensitive boolean NOT NULL DEFAULT false,
+  visibility integer NOT NULL DEFAULT 0,
+  spoiler_text text NOT NULL DEFAULT '',
+  reply boolean NOT NULL DEFAULT false,
+  language character varying,
+  conversation_id bigint,
+  local boolean,
+  account_id bigint NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+  application_id bigint,
+  in_reply_to_account_id bigint,
+  poll_id bigint,
+  deleted_at timestamp without time zone,
+  edited_at timestamp without time zone,
+  trendable boolean,
+  ordered_media_attachment_ids bigint[]
+);
+CREATE INDEX index_statuses_on_account_id ON statuses (account_id);
+CREATE UNIQUE INDEX index_statuses_on_uri ON statuses (uri text_pattern_ops) WHERE uri IS NOT NULL;
+
+CREATE SEQUENCE media_attachments_id_seq;
+
+CREATE TABLE media_attachments (
+  id bigint NOT NULL DEFAULT timestamp_id('media_attachments') PRIMARY KEY,
+  status_id bigint REFERENCES statuses (id) ON DELETE SET NULL,
+  file_file_name character varying,
+  file_content_type character varying,
+  file_file_size integer,
+  file_updated_at timestamp without time zone,
+  remote_url character varying NOT NULL DEFAULT '',
+  created_at timestamp without time zone NOT NULL,
+  updated_at timestamp without time zone NOT NULL,
+  shortcode character varying,
+  type integer NOT NULL DEFAULT 0,
+  file_meta json,
+  account_id bigint REFERENCES accounts (id) ON DELETE SET NULL,
+  description text,
+  scheduled_status_id bigint,
+  blurhash character varying,
+  processing integer,
+  file_storage_schema_version integer,
+  thumbnail_file_name character varying,
+  thumbnail_content_type character varying,
+  thumbnail_file_size integer,
+  thumbnail_updated_at timestamp without time zone,
+  thumbnail_remote_url character varying
+);
+CREATE INDEX index_media_attachments_on_account_id_and_status_id ON media_attachments (account_id, status_id DESC);
+CREATE INDEX index_media_attachments_on_status_id ON media_attachments (status_id);
+
 CREATE TABLE schema_migrations (
   version character varying NOT NULL PRIMARY KEY
 );

@@ -59,6 +59,27 @@ FROM (VALUES
 ) AS v(username, domain, statuses, following, followers)
 JOIN accounts a ON a.username = v.username AND a.domain IS NOT DISTINCT FROM v.domain;
 
+-- Statuses: as many local ones as account_stats says for the local people, and 40 cached from remote accounts.
+INSERT INTO statuses (uri, url, text, local, account_id, visibility, language, created_at, updated_at)
+SELECT CASE WHEN a.domain IS NULL THEN NULL ELSE 'https://' || a.domain || '/statuses/' || n END,
+       CASE WHEN a.domain IS NULL THEN NULL ELSE 'https://' || a.domain || '/@' || a.username || '/' || n END,
+       'Status ' || n || ' of ' || a.username, a.domain IS NULL, a.id, 0, 'en',
+       now() - (n || ' hours')::interval, now() - (n || ' hours')::interval
+FROM accounts a
+JOIN account_stats s ON s.account_id = a.id
+CROSS JOIN LATERAL generate_series(1, CASE WHEN a.domain IS NULL THEN s.statuses_count ELSE 10 END) AS n
+WHERE a.domain IS NULL OR a.username IN ('Gargron', 'newsbot', 'spammer', 'loud');
+
+-- Media: one upload on every fifth local status, and cached remote media on every second remote one (remote_url
+-- set, as `tootctl media remove` finds them).
+INSERT INTO media_attachments (status_id, account_id, file_file_name, file_content_type, file_file_size, remote_url,
+                               type, created_at, updated_at)
+SELECT st.id, st.account_id, md5(st.id::text) || '.png', 'image/png', 40000 + (st.id % 1000)::integer,
+       CASE WHEN st.local THEN '' ELSE 'https://files.example/' || md5(st.id::text) || '.png' END,
+       0, st.created_at, st.created_at
+FROM (SELECT s.*, row_number() OVER (ORDER BY s.created_at, s.id) AS position FROM statuses s) st
+WHERE (st.local AND st.position % 5 = 0) OR (NOT st.local AND st.position % 2 = 0);
+
 -- Two open reports (action_taken_at NULL) and one resolved.
 INSERT INTO reports (account_id, target_account_id, comment, category, action_taken_at, action_taken_by_account_id, created_at, updated_at)
 SELECT reporter.id, target.id, v.comment, v.category,

@@ -136,10 +136,10 @@ describe('the Docker socket proxy, in front of the real Docker daemon', () => {
       'the dashboard never sends Env in an exec',
     ],
     [
-      'an exec into db',
+      'an app container’s command into db',
       'db',
       execCreateBody(['id']),
-      'the dashboard runs commands only in the services web and sidekiq',
+      'the dashboard runs id only in web and sidekiq, not in db',
     ],
   ])('refuses %s with a reason, and no exec reaches Docker', async (_, service, body, reason) => {
     const name = `${testbed.project}-${service}-1`;

@@ -309,10 +309,10 @@ describe('the image’s socket proxy contains a dashboard taken over', () => {
       'the dashboard never sends Env in an exec',
     ],
     [
-      'an exec into db',
+      'an app container’s command into db',
       'db',
       execCreateBody(['id']),
-      'the dashboard runs commands only in the services web and sidekiq',
+      'the dashboard runs id only in web and sidekiq, not in db',
     ],
     [
       'an exec into the proxy’s container',
@@ -398,7 +398,7 @@ describe('the image’s socket proxy contains a dashboard taken over', () => {
         .logs({ stdout: true, stderr: true })
     ).toString('utf8');
     expect(logs).toContain(
-      `refused POST /containers/${name('db')}/exec: the dashboard runs commands only in the services web and sidekiq`,
+      `refused POST /containers/${name('db')}/exec: the dashboard runs id only in web and sidekiq, not in db`,
     );
     expect(logs).toContain(`refused POST /containers/${name('web')}/exec: a privileged exec is refused`);
   });

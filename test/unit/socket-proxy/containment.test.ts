@@ -6,7 +6,9 @@ import {
   execCreateRefusal,
   EXEC_PROGRAMS,
   type ExecArgv,
+  type ExecService,
 } from '@/lib/docker/exec-programs';
+import { pgDumpArgv, pgRestoreArgv, scratchDatabaseName } from '@/lib/backups/pg-commands';
 import { VERSION_RB_PATH, VERSION_RB_PROGRAM } from '@/lib/mastodon/running-version';
 import { buildApproveArgv, buildCreateAccountArgv } from '@/lib/mastodon/tootctl';
 import { parseMastodonVersion } from '@/lib/mastodon/version';
@@ -28,20 +30,21 @@ const socketBind = {
  * Every command the dashboard runs
  * (lib/mastodon/{accounts,tootctl,health,media-permissions,storage}.ts), with its user.
  */
-const DASHBOARD_COMMANDS: [ExecArgv, string | undefined][] = [
+const DASHBOARD_COMMANDS: [ExecArgv, string | undefined, ExecService][] = [
   [
     buildCreateAccountArgv(
       { username: 'alice', email: 'alice@example.org', role: 'Owner', confirmed: true, approve: true },
       parseMastodonVersion('v4.3.17')!,
     ),
     undefined,
+    'web',
   ],
-  [buildApproveArgv('alice'), undefined],
-  [['ls', '-1', '/opt/mastodon/db/migrate'], undefined],
-  [['id', '-u', 'mastodon'], undefined],
-  [['id', '-g', 'mastodon'], undefined],
-  [['stat', '-c', '%u:%g %a %U:%G %Z', '--', '/opt/mastodon/public/system'], '0'],
-  [['test', '-w', '/opt/mastodon/public/system'], '991:991'],
+  [buildApproveArgv('alice'), undefined, 'sidekiq'],
+  [['ls', '-1', '/opt/mastodon/db/migrate'], undefined, 'web'],
+  [['id', '-u', 'mastodon'], undefined, 'web'],
+  [['id', '-g', 'mastodon'], undefined, 'web'],
+  [['stat', '-c', '%u:%g %a %U:%G %Z', '--', '/opt/mastodon/public/system'], '0', 'web'],
+  [['test', '-w', '/opt/mastodon/public/system'], '991:991', 'web'],
   [
     [
       'find',
@@ -59,18 +62,21 @@ const DASHBOARD_COMMANDS: [ExecArgv, string | undefined][] = [
       '-print0',
     ],
     '0',
+    'web',
   ],
-  [['chown', '-R', '-h', '-c', '991:991', '--', '/opt/mastodon/public/system'], '0'],
-  [['timeout', '1800', 'du', '-sk', '/opt/mastodon/public/system'], undefined],
-  [[VERSION_RB_PROGRAM, VERSION_RB_PATH], undefined],
+  [['chown', '-R', '-h', '-c', '991:991', '--', '/opt/mastodon/public/system'], '0', 'web'],
+  [['timeout', '1800', 'du', '-sk', '/opt/mastodon/public/system'], undefined, 'web'],
+  [[VERSION_RB_PROGRAM, VERSION_RB_PATH], undefined, 'web'],
+  [pgDumpArgv('postgres', 'mastodon_production'), undefined, 'db'],
+  [pgRestoreArgv('postgres', scratchDatabaseName(new Date('2026-12-04T03:30:00Z'))), undefined, 'db'],
 ];
 
 describe('the exec body the socket proxy accepts', () => {
   it.each(DASHBOARD_COMMANDS)(
-    'lets the dashboard’s own %j (user %s) through, in the exact body dockerode sends',
-    (argv, user) => {
-      expect(execCommandRefusal(argv, user)).toBeUndefined();
-      expect(execCreateRefusal(JSON.parse(JSON.stringify(execCreateBody(argv, user))))).toBeUndefined();
+    'lets the dashboard’s own %j (user %s, in %s) through, in the exact body dockerode sends',
+    (argv, user, service) => {
+      expect(execCommandRefusal(argv, user, service)).toBeUndefined();
+      expect(execCreateRefusal(JSON.parse(JSON.stringify(execCreateBody(argv, user))), service)).toBeUndefined();
     },
   );
 
@@ -95,7 +101,7 @@ describe('the exec body the socket proxy accepts', () => {
     ['a Cmd that is a string', { ...base, Cmd: 'id' }, 'Cmd must be a non-empty list of strings'],
     ['Env', { ...base, Env: ['LD_PRELOAD=/tmp/x.so'] }, 'the dashboard never sends Env in an exec'],
     ['WorkingDir', { ...base, WorkingDir: '/' }, 'the dashboard never sends WorkingDir in an exec'],
-    ['AttachStdin', { ...base, AttachStdin: true }, 'the dashboard never sends AttachStdin in an exec'],
+    ['AttachStdin', { ...base, AttachStdin: true }, 'the dashboard never feeds id stdin'],
     [
       'a lower-case key (Docker matches keys in any case)',
       { ...base, privileged: true },
@@ -150,7 +156,49 @@ describe('the exec body the socket proxy accepts', () => {
     ],
     ['not an object', ['id'], 'the exec body is not a JSON object'],
   ])('refuses %s', (_, body, reason) => {
-    expect(execCreateRefusal(body)).toContain(reason);
+    expect(execCreateRefusal(body, 'web')).toContain(reason);
+  });
+
+  const dump = { ...base, Cmd: [...pgDumpArgv('postgres', 'mastodon_production')] };
+  const restore = {
+    ...base,
+    AttachStdin: true,
+    Cmd: [...pgRestoreArgv('postgres', 'mastodash_verify_20261204t033000')],
+  };
+  it.each([
+    ['pg_dump in web', dump, 'web', 'the dashboard runs pg_dump only in db, not in web'],
+    ['tootctl in db', { ...base, Cmd: ['tootctl', 'accounts', 'create', 'x'] }, 'db', 'only in web and sidekiq'],
+    ['id in db', base, 'db', 'the dashboard runs id only in web and sidekiq, not in db'],
+    ['an exec in a container of no service', base, null, 'not in (no compose service)'],
+    [
+      'pg_dump of a connection string (another server)',
+      { ...dump, Cmd: ['pg_dump', '--format=custom', '--no-password', '--username=postgres', '--dbname=host=evil'] },
+      'db',
+      'pg_dump is only run as pg_dump --format=custom',
+    ],
+    [
+      'pg_dump writing a file',
+      { ...dump, Cmd: [...dump.Cmd, '--file=/var/lib/postgresql/data/postgresql.conf'] },
+      'db',
+      'pg_dump is only run as',
+    ],
+    [
+      'pg_restore into the live database',
+      { ...restore, Cmd: [...pgRestoreArgv('postgres', 'mastodon_production')] },
+      'db',
+      'pg_restore is only run into a scratch database',
+    ],
+    [
+      'pg_restore with --clean (drops objects first)',
+      { ...restore, Cmd: [...restore.Cmd, '--clean'] },
+      'db',
+      'pg_restore is only run into a scratch database',
+    ],
+    ['pg_restore without its stdin', { ...restore, AttachStdin: undefined }, 'db', 'always feeds pg_restore its stdin'],
+    ['stdin for pg_dump', { ...dump, AttachStdin: true }, 'db', 'the dashboard never feeds pg_dump stdin'],
+    ['pg_restore as root', { ...restore, User: '0' }, 'db', 'the dashboard never runs pg_restore as user "0"'],
+  ] as const)('refuses %s', (_, body, service, reason) => {
+    expect(execCreateRefusal(JSON.parse(JSON.stringify(body)), service)).toContain(reason);
   });
 });
 
@@ -186,13 +234,11 @@ describe('the containers the socket proxy guards', () => {
     },
   );
 
-  it('runs commands only in web and sidekiq: exec into db or redis is refused, restart and logs of db are not', () => {
+  it('runs commands only in web, sidekiq and db (each program in its own): exec into redis is refused', () => {
     const db = containerFacts(inspect(service('db')));
-    expect(containerCallRefusal(db, 'exec', 'mastodon-db-1', PROJECT)).toBe(
-      'the dashboard runs commands only in the services web and sidekiq, and mastodon-db-1 is the service db',
-    );
-    expect(containerCallRefusal(containerFacts(inspect(service('redis'))), 'exec', 'r', PROJECT)).toContain(
-      'is the service redis',
+    expect(containerCallRefusal(db, 'exec', 'mastodon-db-1', PROJECT)).toBeUndefined();
+    expect(containerCallRefusal(containerFacts(inspect(service('redis'))), 'exec', 'mastodon-redis-1', PROJECT)).toBe(
+      'the dashboard runs commands only in the services web, sidekiq and db, and mastodon-redis-1 is the service redis',
     );
     expect(containerCallRefusal(db, 'restart', 'mastodon-db-1', PROJECT)).toBeUndefined();
     expect(containerCallRefusal(db, 'logs', 'mastodon-db-1', PROJECT)).toBeUndefined();

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { execCreateBody } from '@/lib/docker/exec-programs';
+import { pgDumpArgv, pgRestoreArgv } from '@/lib/backups/pg-commands';
 import { createSocketProxy } from '@/lib/socket-proxy/server';
 
 /**
@@ -20,13 +21,14 @@ const labels = (service: string) => ({ 'com.docker.compose.project': PROJECT, 'c
 const CONTAINERS: Record<string, unknown> = {
   'mastodon-web-1': { Id: id('a'), Config: { Labels: labels('web') }, Mounts: [] },
   'mastodon-db-1': { Id: id('b'), Config: { Labels: labels('db') }, Mounts: [] },
+  'mastodon-redis-1': { Id: id('d'), Config: { Labels: labels('redis') }, Mounts: [] },
   'mastodon-mastodash-socket-proxy-1': {
     Id: id('c'),
     Config: { Labels: labels('mastodash-socket-proxy') },
     Mounts: [{ Type: 'bind', Source: '/var/run/docker.sock', Destination: '/var/run/docker.sock' }],
   },
 };
-const EXECS: Record<string, string> = { [id('1')]: id('a'), [id('2')]: id('b') };
+const EXECS: Record<string, string> = { [id('1')]: id('a'), [id('2')]: id('b'), [id('3')]: id('d') };
 const DF = {
   LayersSize: 123,
   Images: [
@@ -136,6 +138,21 @@ describe('the socket proxy’s forwarding, in front of a fake Docker', () => {
   const execs = () => received.filter((r) => r.method === 'POST' && r.url.endsWith('/exec'));
   const dashboardBody = JSON.stringify(execCreateBody(['id', '-u', 'mastodon']));
 
+  it('forwards a backup’s pg_dump into db, and its pg_restore with stdin, and nothing else of theirs into web', async () => {
+    const dump = JSON.stringify(execCreateBody(pgDumpArgv('postgres', 'mastodon_production')));
+    expect((await call('POST', '/v1.41/containers/mastodon-db-1/exec', dump)).status).toBe(201);
+    const restore = JSON.stringify(execCreateBody(pgRestoreArgv('postgres', 'mastodash_verify_20261204t033000')));
+    expect(JSON.parse(restore)).toMatchObject({ AttachStdin: true });
+    expect((await call('POST', '/v1.41/containers/mastodon-db-1/exec', restore)).status).toBe(201);
+    const intoWeb = await call('POST', '/v1.41/containers/mastodon-web-1/exec', dump);
+    expect(intoWeb.status).toBe(403);
+    expect((intoWeb.json as { message: string }).message).toContain('runs pg_dump only in db, not in web');
+    expect(execs().map((r) => r.url)).toEqual([
+      `/v1.41/containers/${id('b')}/exec`,
+      `/v1.41/containers/${id('b')}/exec`,
+    ]);
+  });
+
   it('forwards the dashboard’s exec body byte for byte, to the container’s full id', async () => {
     const answer = await call('POST', '/v1.41/containers/mastodon-web-1/exec', dashboardBody);
     expect(answer).toEqual({ status: 201, json: { Id: id('1') } });
@@ -184,10 +201,16 @@ describe('the socket proxy’s forwarding, in front of a fake Docker', () => {
     ],
     ['a body that is not JSON', 'mastodon-web-1', '{"Cmd":', 'the exec body is not JSON'],
     [
-      'an exec into db',
+      'one of the app containers’ commands into db',
       'mastodon-db-1',
       dashboardBody,
-      'the dashboard runs commands only in the services web and sidekiq, and mastodon-db-1 is the service db',
+      'the dashboard runs id only in web and sidekiq, not in db',
+    ],
+    [
+      'an exec into redis',
+      'mastodon-redis-1',
+      dashboardBody,
+      'the dashboard runs commands only in the services web, sidekiq and db, and mastodon-redis-1 is the service redis',
     ],
     [
       'an exec into the proxy’s own container',
@@ -232,16 +255,18 @@ describe('the socket proxy’s forwarding, in front of a fake Docker', () => {
     expect(execs()).toHaveLength(0);
   });
 
-  it('starts an exec of web, and refuses to start or read one of db', async () => {
+  it('starts an exec of web and of db, and refuses to start or read one of redis', async () => {
     expect((await call('POST', `/v1.41/exec/${id('1')}/start`, '{"Detach":false,"Tty":false}')).status).toBe(200);
-    const db = await call('POST', `/v1.41/exec/${id('2')}/start`, '{"Detach":false,"Tty":false}');
-    expect(db.status).toBe(403);
-    expect((db.json as { message: string }).message).toContain(
-      'the dashboard runs commands only in the services web and sidekiq',
+    expect((await call('POST', `/v1.41/exec/${id('2')}/start`, '{"Detach":false,"Tty":false}')).status).toBe(200);
+    const redis = await call('POST', `/v1.41/exec/${id('3')}/start`, '{"Detach":false,"Tty":false}');
+    expect(redis.status).toBe(403);
+    expect((redis.json as { message: string }).message).toContain(
+      'the dashboard runs commands only in the services web, sidekiq and db',
     );
-    expect((await call('GET', `/v1.41/exec/${id('2')}/json`)).status).toBe(403);
+    expect((await call('GET', `/v1.41/exec/${id('3')}/json`)).status).toBe(403);
     expect(received.filter((r) => r.url.endsWith('/start')).map((r) => r.url)).toEqual([
       `/v1.41/exec/${id('1')}/start`,
+      `/v1.41/exec/${id('2')}/start`,
     ]);
   });
 

@@ -1,0 +1,139 @@
+import 'server-only';
+
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+import { AppError } from '../errors';
+import {
+  BACKUP_FILES,
+  CHECKSUM_FILE,
+  PARTIAL_PREFIX,
+  RECORD_FILE,
+  type BackupFileRecord,
+  type BackupPart,
+  type BackupRecord,
+} from './layout';
+
+/** Backups hold .env.production's secrets: only the dashboard's user may read them. */
+const PRIVATE_FILE = 0o600;
+const PRIVATE_DIR = 0o700;
+
+/** A file-system failure while writing a backup, named for the admin. Anything unexpected passes through. */
+export function backupWriteError(error: unknown, where: string): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT' && where.endsWith('(create)')) {
+    // mkdir -p answers ENOENT when a parent cannot be made (on a read-only mount, for one).
+    return backupWriteError(Object.assign(new Error(), { code: 'EACCES' }), where);
+  }
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new AppError(
+      'disk_full',
+      'The disk is full',
+      `Writing ${where} failed: no space left on the device. The partial backup was removed; older backups were ` +
+        'left as they are.',
+      'Free space on that disk (the storage panel shows what uses it), or point BACKUP_DIR at a larger one.',
+    );
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return new AppError(
+      'not_writable',
+      'The backup folder cannot be written',
+      `Writing ${where} failed (${code}).`,
+      'Make BACKUP_DIR writable by the dashboard (in the image: uid 1000), or point it at a folder that is.',
+    );
+  }
+  return error;
+}
+
+async function syncPath(target: string): Promise<void> {
+  const handle = await open(target, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * One backup being written: files go into BACKUP_DIR/.partial-<name>, each fsynced with its sha256 taken on the
+ * way; `commit` writes SHA256SUMS and backup.json, then renames the directory into place and fsyncs BACKUP_DIR.
+ * `abort` removes the partial directory and nothing else.
+ */
+export class PartialBackup {
+  private readonly files: BackupFileRecord[] = [];
+
+  private constructor(
+    readonly backupDir: string,
+    readonly name: string,
+    readonly partialPath: string,
+  ) {}
+
+  static async open(backupDir: string, name: string): Promise<PartialBackup> {
+    const partialPath = path.join(backupDir, `${PARTIAL_PREFIX}${name}`);
+    try {
+      await mkdir(backupDir, { recursive: true, mode: PRIVATE_DIR });
+    } catch (error) {
+      throw backupWriteError(error, `${backupDir} (create)`);
+    }
+    try {
+      await mkdir(partialPath, { mode: PRIVATE_DIR });
+    } catch (error) {
+      throw backupWriteError(error, backupDir);
+    }
+    return new PartialBackup(backupDir, name, partialPath);
+  }
+
+  /** Streams one part into its file. Returns its size and sha256. */
+  async addPart(part: BackupPart, source: Readable): Promise<BackupFileRecord> {
+    const file = BACKUP_FILES[part];
+    const target = path.join(this.partialPath, file);
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const tap = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        callback(null, chunk);
+      },
+    });
+    try {
+      // flush: fsync before close, so a committed backup survives a power cut.
+      await pipeline(source, tap, createWriteStream(target, { flags: 'wx', mode: PRIVATE_FILE, flush: true }));
+    } catch (error) {
+      throw backupWriteError(error, file);
+    }
+    const record: BackupFileRecord = { part, file, bytes, sha256: hash.digest('hex') };
+    this.files.push(record);
+    return record;
+  }
+
+  get parts(): readonly BackupFileRecord[] {
+    return this.files;
+  }
+
+  async commit(record: Omit<BackupRecord, 'files' | 'name'>): Promise<BackupRecord> {
+    const complete: BackupRecord = { ...record, name: this.name, files: [...this.files] };
+    const sums = this.files.map((file) => `${file.sha256}  ${file.file}\n`).join('');
+    try {
+      await writeFile(path.join(this.partialPath, CHECKSUM_FILE), sums, { mode: PRIVATE_FILE, flush: true });
+      await writeFile(path.join(this.partialPath, RECORD_FILE), `${JSON.stringify(complete, null, 2)}\n`, {
+        mode: PRIVATE_FILE,
+        flush: true,
+      });
+      await syncPath(this.partialPath);
+      await rename(this.partialPath, path.join(this.backupDir, this.name));
+      await syncPath(this.backupDir);
+    } catch (error) {
+      throw backupWriteError(error, this.name);
+    }
+    return complete;
+  }
+
+  async abort(): Promise<void> {
+    await rm(this.partialPath, { recursive: true, force: true });
+  }
+}
