@@ -64,6 +64,34 @@ async function startExec(
   return { exec, stream };
 }
 
+/** Waits for `work`; past the timeout it cuts the exec's stream and fails with what it was waiting for. */
+async function finishWithin(
+  work: Promise<unknown>,
+  stream: Duplex,
+  limit: { program: string; timeoutMs: number; waitingFor: string },
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          stream.destroy();
+          reject(
+            new AppError(
+              'timeout',
+              `${limit.program} did not finish`,
+              `Waited ${Math.round(limit.timeoutMs / 1000)} s for ${limit.waitingFor}.`,
+            ),
+          );
+        }, limit.timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function execInContainer(
   containerId: string,
   argv: ExecArgv,
@@ -92,30 +120,15 @@ export async function execInContainer(
   });
 
   const waitingFor = options.waitingFor ?? `${argv.slice(0, 3).join(' ')} to finish`;
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      new Promise<void>((resolve, reject) => {
-        stream.on('end', () => resolve());
-        stream.on('close', () => resolve());
-        stream.on('error', reject);
-      }),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          stream.destroy();
-          reject(
-            new AppError(
-              'timeout',
-              `${argv[0]} did not finish`,
-              `Waited ${Math.round(timeoutMs / 1000)} s for ${waitingFor}.`,
-            ),
-          );
-        }, timeoutMs);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+  await finishWithin(
+    new Promise<void>((resolve, reject) => {
+      stream.on('end', () => resolve());
+      stream.on('close', () => resolve());
+      stream.on('error', reject);
+    }),
+    stream,
+    { program: argv[0], timeoutMs, waitingFor },
+  );
   // Inspecting before the stream has ended reports Running: true and no exit code.
   const { ExitCode } = await exec.inspect();
   return {
@@ -169,26 +182,11 @@ export async function execStreaming(
   })();
   // The write side ends with stdin (a half-close), which is how the program sees its end of input.
   const input = options.stdin ? pipeline(options.stdin, stream, { end: true }) : Promise.resolve();
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      Promise.all([output, input]),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          stream.destroy();
-          reject(
-            new AppError(
-              'timeout',
-              `${argv[0]} did not finish`,
-              `Waited ${Math.round(options.timeoutMs / 1000)} s for ${argv[0]}.`,
-            ),
-          );
-        }, options.timeoutMs);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+  await finishWithin(Promise.all([output, input]), stream, {
+    program: argv[0],
+    timeoutMs: options.timeoutMs,
+    waitingFor: `${argv[0]} to finish`,
+  });
   const { ExitCode } = await exec.inspect();
   return { exitCode: ExitCode ?? -1, stderr: stderr.toString('utf8') };
 }
