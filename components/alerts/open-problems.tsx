@@ -3,6 +3,8 @@ import { SEVERITY_BADGE } from '@/components/attention/severity';
 import { Badge } from '@/components/ui/badge';
 import type { AlertsOverview } from '@/lib/alerts/overview';
 
+import { formatDuration } from '@/components/containers/format';
+
 import styles from './alerts.module.css';
 
 function WatcherState({ configured, watcher }: { configured: boolean; watcher: AlertsOverview['watcher'] }) {
@@ -24,8 +26,8 @@ function WatcherState({ configured, watcher }: { configured: boolean; watcher: A
   }
   return (
     <p className="muted small" data-testid="watcher-on">
-      The watcher checks every {watcher.intervalSeconds} s; a problem that holds {watcher.afterSeconds} s sends a
-      message, its end a recovery
+      The watcher checks every {formatDuration(watcher.intervalSeconds * 1000)}; a problem that holds{' '}
+      {formatDuration(watcher.afterSeconds * 1000)} sends a message, its end a recovery
       {watcher.repeatHours > 0 ? `, and a reminder at most every ${watcher.repeatHours} h while it stays` : ''}.
     </p>
   );
