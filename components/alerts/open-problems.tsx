@@ -1,9 +1,8 @@
 import { formatAuditTime } from '@/components/audit/format';
 import { SEVERITY_BADGE } from '@/components/attention/severity';
+import { formatDuration } from '@/components/containers/format';
 import { Badge } from '@/components/ui/badge';
 import type { AlertsOverview } from '@/lib/alerts/overview';
-
-import { formatDuration } from '@/components/containers/format';
 
 import styles from './alerts.module.css';
 
