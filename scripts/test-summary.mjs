@@ -9,9 +9,15 @@ const [vitestReport, playwrightReport] = process.argv.slice(2);
 if (vitestReport && existsSync(vitestReport)) {
   const report = JSON.parse(readFileSync(vitestReport, 'utf8'));
   passed += report.numPassedTests ?? 0;
-  failed += (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0);
+  // A file that failed with no failed test of its own (an import error, a failing beforeAll) counts once; a file
+  // whose tests failed is already counted by them.
+  const brokenFiles = (report.testResults ?? []).filter(
+    (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((test) => test.status === 'failed'),
+  ).length;
+  failed += (report.numFailedTests ?? 0) + brokenFiles;
   skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-  console.log(`vitest: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
+  const broken = brokenFiles > 0 ? `, ${brokenFiles} test files failed before their tests ran` : '';
+  console.log(`vitest: ${report.numPassedTests} passed, ${report.numFailedTests} failed${broken}`);
 } else {
   failed += 1;
   console.log(`vitest: no report at ${vitestReport}`);
