@@ -126,7 +126,9 @@ test('right credentials: the test message really arrives by mail and webhook, th
     await expect(email).toContainText('STARTTLS when the server offers it');
     await expect(page.getByTestId('channel-webhook')).toContainText(`${accepting.url}/•••?token=•••`);
     // The launcher started the watcher, and with a day's hold it has announced nothing.
-    await expect(page.getByTestId('watcher-on')).toContainText('every 3600 s');
+    await expect(page.getByTestId('watcher-on')).toContainText(
+      'checks every 1 h; a problem that holds 1 d sends a message',
+    );
     await expect(page.getByTestId('no-open-problems')).toBeVisible();
 
     const mailsBefore = smtp.messages.length;
