@@ -48,16 +48,22 @@ export interface AdminActionSpec<Schema extends z.ZodType, Data> {
   lockKeys?: (input: z.infer<Schema>) => Promise<string[]>;
   /** What the audit log may keep of the input; secrets are additionally redacted by lib/audit. */
   auditParams?: (input: z.infer<Schema>) => Record<string, unknown>;
-  run: (
-    input: z.infer<Schema>,
-    context: { session: SessionContext; auditId: number; progress: JobProgress },
-  ) => Promise<Data>;
+  run: (input: z.infer<Schema>, context: { actor: Actor; auditId: number; progress: JobProgress }) => Promise<Data>;
   /**
    * For a handler whose answer can be a failure it shows rather than throws (a test message the receiver
    * refused): the audit outcome's error, or undefined when it succeeded. The answer reaches the page either way.
    */
   failureOf?: (data: Data) => string | undefined;
 }
+
+/** Who started an action: a signed-in admin (with the session it came from), or the dashboard's own schedule. */
+export interface Actor {
+  username: string;
+  sessionRef?: string;
+}
+
+/** The audit actor of what the schedule starts: no session, but never mistaken for a person. */
+export const SCHEDULE_ACTOR: Actor = { username: 'mastodash (schedule)' };
 
 interface Running {
   target: string;
@@ -72,7 +78,7 @@ function runningMap(): Map<string, Running> {
 
 type Begun<Schema extends z.ZodType> =
   | { ok: false; result: Extract<ActionResult<never>, { ok: false }> }
-  | { ok: true; input: z.infer<Schema>; session: SessionContext; auditId: number; lockKeys: string[] };
+  | { ok: true; input: z.infer<Schema>; actor: Actor; auditId: number; lockKeys: string[] };
 
 async function lockKeysOf<Schema extends z.ZodType, Data>(
   spec: AdminActionSpec<Schema, Data>,
@@ -147,7 +153,16 @@ async function begin<Schema extends z.ZodType, Data>(
   } catch (error) {
     return { ok: false, result: { ok: false, error: toErrorView(error) } };
   }
-  const parsed = spec.schema.safeParse(call.input);
+  return validateClaimAudit(spec, call.input, { username: session.username, sessionRef: session.sessionRef });
+}
+
+/** Validation, the lock and the "started" record: the part every caller shares, a browser's or the schedule's. */
+async function validateClaimAudit<Schema extends z.ZodType, Data>(
+  spec: AdminActionSpec<Schema, Data>,
+  rawInput: unknown,
+  actor: Actor,
+): Promise<Begun<Schema>> {
+  const parsed = spec.schema.safeParse(rawInput);
   if (!parsed.success) {
     const flattened = (parsed.error as z.ZodError).flatten();
     return {
@@ -186,14 +201,14 @@ async function begin<Schema extends z.ZodType, Data>(
   claim(lockKeys, { target, auditId: -1 });
   try {
     const auditId = auditStart({
-      actor: session.username,
-      session: session.sessionRef,
+      actor: actor.username,
+      ...(actor.sessionRef === undefined ? {} : { session: actor.sessionRef }),
       action: spec.action,
       target,
       params: spec.auditParams?.(input) ?? {},
     });
     claim(lockKeys, { target, auditId });
-    return { ok: true, input, session, auditId, lockKeys };
+    return { ok: true, input, actor, auditId, lockKeys };
   } catch (error) {
     // Fail closed: without its "started" record, the privileged call does not happen.
     release(lockKeys);
@@ -208,7 +223,7 @@ async function execute<Schema extends z.ZodType, Data>(
 ): Promise<{ ok: true; data: Data } | { ok: false; error: ErrorView }> {
   const startedAt = Date.now();
   try {
-    const data = await spec.run(begun.input, { session: begun.session, auditId: begun.auditId, progress });
+    const data = await spec.run(begun.input, { actor: begun.actor, auditId: begun.auditId, progress });
     const failure = spec.failureOf?.(data);
     auditFinish(begun.auditId, {
       outcome: failure === undefined ? 'succeeded' : 'failed',
@@ -249,7 +264,26 @@ export async function runAdminJob<Schema extends z.ZodType, Data extends Record<
   spec: AdminActionSpec<Schema, Data>,
   call: ActionCall,
 ): Promise<ActionResult<{ jobId: string }>> {
-  const begun = await begin(spec, call);
+  return startJob(spec, await begin(spec, call));
+}
+
+/**
+ * What the dashboard starts by itself (the backup schedule): no browser, so no session and no Host/Origin to
+ * check, but the same validation, the same lock (a scheduled run and a click exclude each other), the same
+ * audit and the same job record.
+ */
+export async function runScheduledJob<Schema extends z.ZodType, Data extends Record<string, unknown>>(
+  spec: AdminActionSpec<Schema, Data>,
+  input: z.input<Schema>,
+): Promise<ActionResult<{ jobId: string }>> {
+  return startJob(spec, await validateClaimAudit(spec, input, SCHEDULE_ACTOR));
+}
+
+/** The job for a begun action: answers at once with its id, and records the outcome when the handler ends. */
+function startJob<Schema extends z.ZodType, Data extends Record<string, unknown>>(
+  spec: AdminActionSpec<Schema, Data>,
+  begun: Begun<Schema>,
+): ActionResult<{ jobId: string }> {
   if (!begun.ok) return begun.result;
   const job = createJob(spec.action, spec.target(begun.input), begun.auditId);
   claim(begun.lockKeys, { target: job.target, auditId: begun.auditId, jobId: job.id });

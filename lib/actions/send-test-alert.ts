@@ -15,7 +15,6 @@ export const sendTestAlertSpec: AdminActionSpec<typeof testAlertSchema, Delivery
   recentLogin: false,
   target: (input) => `alert channel ${input.channel}`,
   auditParams: (input) => ({ channel: input.channel }),
-  run: (input, { session }) =>
-    sendTestMessageFor(input.channel, { actor: session.username, session: session.sessionRef }),
+  run: (input, { actor }) => sendTestMessageFor(input.channel, { actor: actor.username, session: actor.sessionRef }),
   failureOf: (outcome) => (outcome.ok ? undefined : `${outcome.headline} ${outcome.detail ?? ''}`.trim()),
 };

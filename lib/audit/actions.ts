@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS = [
   'alert.sent',
   'alert.failed',
   'alert.test',
+  'backup.created',
 ] as const;
 
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
@@ -52,6 +53,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'alert.sent': 'Alert sent',
   'alert.failed': 'Alert not delivered',
   'alert.test': 'Test message requested',
+  'backup.created': 'Backup taken',
 };
 
 export const AUDIT_OUTCOME_LABELS: Record<AuditOutcome, string> = {

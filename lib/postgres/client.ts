@@ -41,3 +41,24 @@ export async function resetPostgresForTesting(): Promise<void> {
   dropProcessSingleton('postgres.pool');
   await pool?.end();
 }
+
+/**
+ * One connection, as the dashboard's role, to another database of Mastodon's server (a backup's scratch
+ * database, or the live one for long counts outside the pool's statement timeout). The caller ends it.
+ */
+export async function connectToDatabase(database: string): Promise<pg.Client> {
+  const target = getConfig().mastodon.postgres;
+  let settings: pg.ClientConfig;
+  if (target.connectionString) {
+    const url = new URL(target.connectionString);
+    url.pathname = `/${encodeURIComponent(database)}`;
+    settings = { connectionString: url.toString() };
+  } else {
+    settings = { host: target.host, port: target.port, user: target.user, password: target.password, database };
+  }
+  const client = new pg.Client({ ...settings, connectionTimeoutMillis: 5_000, application_name: 'mastodash' });
+  // A connection that drops between queries must not crash the process; the query in flight fails instead.
+  client.on('error', (error) => console.error('[postgres] connection error:', error.message));
+  await client.connect();
+  return client;
+}

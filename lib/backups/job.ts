@@ -1,0 +1,129 @@
+import 'server-only';
+
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+
+import { getConfig } from '../config';
+import { listProjectContainers } from '../docker/containers';
+import { AppError } from '../errors';
+import type { JobProgress } from '../jobs';
+import { COMPOSE_FILE_NAMES } from '../mastodon/config-files';
+import { readRunningVersion } from '../mastodon/running-version';
+import { connectToDatabase } from '../postgres/client';
+import type { BackupRecord } from './layout';
+import { backupsToPrune, listBackups, removeBackups } from './store';
+import { takeBackup, type BackupSource } from './take';
+import { countTables, verifyBackup, type Verification } from './verify';
+
+/** pg_dump of a small instance takes seconds; a large one minutes. Past this it is abandoned. */
+export const DUMP_TIMEOUT_MS = 2 * 3_600_000;
+export const RESTORE_TIMEOUT_MS = 2 * 3_600_000;
+
+/** What a backup job answers with: a summary, no secret (the job record is shown to the browser). */
+export interface BackupJobResult extends Record<string, unknown> {
+  name: string;
+  bytes: number;
+  durationMs: number;
+  verification: Verification['state'];
+  verificationDetail?: string;
+  pruned: string[];
+}
+
+/** The role and database Mastodon uses, as .env.production names them (DATABASE_URL wins, as in Rails). */
+function mastodonDatabase(): { dbUser: string; dbName: string } {
+  const target = getConfig().mastodon.postgres;
+  if (target.connectionString) {
+    const url = new URL(target.connectionString);
+    const dbName = decodeURIComponent(url.pathname.replace(/^\//, ''));
+    return { dbUser: decodeURIComponent(url.username) || target.user, dbName: dbName || target.database };
+  }
+  return { dbUser: target.user, dbName: target.database };
+}
+
+/** The compose file Docker Compose itself would pick in `dir` (its names in its order of preference). */
+async function composeFileIn(dir: string): Promise<string | undefined> {
+  for (const name of COMPOSE_FILE_NAMES) {
+    const file = path.join(dir, name);
+    if (
+      await access(file).then(
+        () => true,
+        () => false,
+      )
+    )
+      return file;
+  }
+  return undefined;
+}
+
+/** The compose project's running db service and the files a backup copies beside the dump. */
+async function backupSource(): Promise<BackupSource> {
+  const containers = await listProjectContainers();
+  const db = containers.find((container) => container.service === 'db' && container.state === 'running');
+  if (!db) {
+    const stopped = containers.some((container) => container.service === 'db');
+    throw new AppError(
+      'not_found',
+      stopped ? 'The db service is not running' : 'There is no db service',
+      stopped
+        ? 'The backup runs pg_dump inside the db container, and it is not running.'
+        : 'The backup runs pg_dump inside the compose project’s db service, and this project has none.',
+      stopped ? 'Start the db service, then back up again.' : undefined,
+    );
+  }
+  const config = getConfig();
+  const version = await readRunningVersion();
+  const dir = config.mastodon.dir;
+  const composeFile = dir === undefined ? undefined : await composeFileIn(dir);
+  return {
+    dbContainerId: db.id,
+    ...mastodonDatabase(),
+    ...(dir === undefined
+      ? {}
+      : {
+          envFile: config.mastodon.envFile ?? path.join(dir, '.env.production'),
+          ...(composeFile ? { composeFile } : {}),
+        }),
+    mastodonVersion: version.version?.text ?? null,
+  };
+}
+
+/**
+ * One backup, from start to end: the dump and the two files, the restore into a scratch database that proves it,
+ * then retention. Retention runs only after a backup that did not fail its verification, and never to make room.
+ */
+export async function runBackup(trigger: BackupRecord['trigger'], progress: JobProgress): Promise<BackupJobResult> {
+  const { backups } = getConfig();
+  const source = await backupSource();
+  const record = await takeBackup(source, backups.dir, {
+    trigger,
+    progress,
+    timeoutMs: DUMP_TIMEOUT_MS,
+    countLive: () => countTables(connectToDatabase, source.dbName),
+  });
+  const verification = await verifyBackup(source, backups.dir, record, {
+    connect: connectToDatabase,
+    liveDatabase: source.dbName,
+    progress,
+    timeoutMs: RESTORE_TIMEOUT_MS,
+  });
+  progress({
+    step: verification.state === 'verified' ? 'Verified' : 'Not verified',
+    ...(verification.detail ? { detail: verification.detail } : {}),
+  });
+  let pruned: string[] = [];
+  if (verification.state !== 'failed') {
+    pruned = backupsToPrune(await listBackups(backups.dir), backups.keep);
+    if (pruned.length > 0) {
+      await removeBackups(backups.dir, pruned);
+      progress({ step: 'Older backups removed', detail: pruned.join(', ') });
+    }
+  }
+  return {
+    name: record.name,
+    bytes: record.files.reduce((sum, file) => sum + file.bytes, 0),
+    durationMs: record.durationMs,
+    verification: verification.state,
+    ...(verification.detail ? { verificationDetail: verification.detail } : {}),
+    pruned,
+  };
+}
