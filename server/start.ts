@@ -83,6 +83,9 @@ const SHUTDOWN_GRACE_MS = 5_000;
  * killed the process. The streams end first (browsers reconnect to whatever serves the port next), and a
  * request still open after the grace does not hold the stop.
  */
+/** Set once the backup schedule is loaded, so that a shutdown starts no new backup in its grace period. */
+let stopBackupScheduleOnExit: (() => void) | undefined;
+
 function endStreamsOnStop(): void {
   for (const [signal, exitCode] of [
     ['SIGTERM', 143],
@@ -91,6 +94,7 @@ function endStreamsOnStop(): void {
     process.once(signal, () => {
       endLiveStreams();
       stopAlertWatcher();
+      stopBackupScheduleOnExit?.();
       setTimeout(() => process.exit(exitCode), SHUTDOWN_GRACE_MS).unref();
     });
   }
@@ -144,6 +148,17 @@ function main(): void {
   }
   endStreamsOnStop();
   void import(pathToFileURL(standaloneServer).href);
+  void import('../lib/backups/schedule').then(async ({ startBackupSchedule, stopBackupSchedule }) => {
+    stopBackupScheduleOnExit = stopBackupSchedule;
+    const schedule = await startBackupSchedule(config);
+    if (schedule.state === 'on') {
+      console.log(
+        `Mastodash: backups on schedule "${schedule.pattern}" into ${config.backups.dir}, next ${schedule.nextAt}`,
+      );
+    } else if (schedule.state === 'off') {
+      console.log('Mastodash: scheduled backups are off (BACKUP_SCHEDULE=off)');
+    }
+  });
   // Without a channel nothing runs in the background, and the watcher's code (the detectors) is not even loaded.
   if (alertsConfigured(config)) {
     void import('../lib/alerts/watcher').then(({ startAlertWatcher }) => {

@@ -3,7 +3,7 @@ import 'server-only';
 import { z } from 'zod';
 
 import { runBackup, type BackupJobResult } from '../backups/job';
-import type { AdminActionSpec } from './admin-action';
+import type { AdminActionSpec } from './action-runner';
 
 /** "Back up now" and the schedule take no input; the schedule says so, so that the audit tells them apart. */
 export const backUpSchema = z.object({ trigger: z.enum(['manual', 'schedule']).default('manual') }).strict();

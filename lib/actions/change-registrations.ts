@@ -6,7 +6,7 @@ import {
   type ChangeRegistrationsResult,
 } from '../mastodon/registrations';
 import { changeRegistrationsSchema } from '../validations/registrations';
-import type { AdminActionSpec } from './admin-action';
+import type { AdminActionSpec } from './action-runner';
 
 export const changeRegistrationsSpec: AdminActionSpec<typeof changeRegistrationsSchema, ChangeRegistrationsResult> = {
   action: 'registrations.changed',

@@ -2,7 +2,7 @@ import 'server-only';
 
 import { AccountRejected, createAccount, type CreatedAccount } from '../mastodon/accounts';
 import { createAccountSchema, type AccountFieldErrors } from '../validations/accounts';
-import type { AdminActionSpec } from './admin-action';
+import type { AdminActionSpec } from './action-runner';
 
 export type CreateAccountSpec = AdminActionSpec<typeof createAccountSchema, CreatedAccount>;
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { MASTODON_MEDIA_PATHS } from '../mastodon/media-path';
 import { fixMediaPermissions } from '../mastodon/media-permissions';
 import type { MediaFixResult } from '../mastodon/media-verdict';
-import type { AdminActionSpec } from './admin-action';
+import type { AdminActionSpec } from './action-runner';
 
 /**
  * The browser sends back what the page showed (container and path) only so that the lock and the audit

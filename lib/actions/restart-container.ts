@@ -6,7 +6,7 @@ import type { ContainerView } from '../docker/types';
 import { AppError } from '../errors';
 import { watchProjectContainers } from '../live';
 import { restartContainerSchema, restartMastodonSchema } from '../validations/containers';
-import type { AdminActionSpec } from './admin-action';
+import type { AdminActionSpec } from './action-runner';
 
 type RestartResult = { containers: { name: string; startedAt?: string; health: string }[] };
 

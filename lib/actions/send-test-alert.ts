@@ -2,7 +2,7 @@ import 'server-only';
 
 import { sendTestMessageFor, type DeliveryOutcomeView } from '../alerts/overview';
 import { testAlertSchema } from '../validations/alerts';
-import type { AdminActionSpec } from './admin-action';
+import type { AdminActionSpec } from './action-runner';
 
 /**
  * The admin asks for a test message on one channel. This record (`alert.test`) says who asked and how it ended;

@@ -22,11 +22,14 @@ import {
 const PRIVATE_FILE = 0o600;
 const PRIVATE_DIR = 0o700;
 
-/** A file-system failure while writing a backup, named for the admin. Anything unexpected passes through. */
-export function backupWriteError(error: unknown, where: string): unknown {
+/**
+ * A file-system failure while writing a backup, named for the admin. Anything unexpected passes through.
+ * `creating` marks the mkdir -p of BACKUP_DIR, which answers ENOENT when a parent cannot be made (on a read-only
+ * mount, for one): that is a folder that cannot be written, not a missing file.
+ */
+export function backupWriteError(error: unknown, where: string, options: { creating?: boolean } = {}): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT' && where.endsWith('(create)')) {
-    // mkdir -p answers ENOENT when a parent cannot be made (on a read-only mount, for one).
+  if (code === 'ENOENT' && options.creating) {
     return backupWriteError(Object.assign(new Error(), { code: 'EACCES' }), where);
   }
   if (code === 'ENOSPC' || code === 'EDQUOT') {
@@ -59,6 +62,27 @@ async function syncPath(target: string): Promise<void> {
 }
 
 /**
+ * Whether a backup could be written into `backupDir` now: the folder made if missing, and a file created, fsynced
+ * and removed in it. The schedule asks before each run, so that a folder that went read-only stops it with the
+ * reason instead of failing every night.
+ */
+export async function probeBackupDir(backupDir: string): Promise<void> {
+  try {
+    await mkdir(backupDir, { recursive: true, mode: PRIVATE_DIR });
+  } catch (error) {
+    throw backupWriteError(error, backupDir, { creating: true });
+  }
+  const probe = path.join(backupDir, `.probe-${process.pid}`);
+  try {
+    await writeFile(probe, '', { mode: PRIVATE_FILE, flush: true });
+  } catch (error) {
+    throw backupWriteError(error, backupDir);
+  } finally {
+    await rm(probe, { force: true }).catch(() => undefined);
+  }
+}
+
+/**
  * One backup being written: files go into BACKUP_DIR/.partial-<name>, each fsynced with its sha256 taken on the
  * way; `commit` writes SHA256SUMS and backup.json, then renames the directory into place and fsyncs BACKUP_DIR.
  * `abort` removes the partial directory and nothing else.
@@ -77,7 +101,7 @@ export class PartialBackup {
     try {
       await mkdir(backupDir, { recursive: true, mode: PRIVATE_DIR });
     } catch (error) {
-      throw backupWriteError(error, `${backupDir} (create)`);
+      throw backupWriteError(error, backupDir, { creating: true });
     }
     try {
       await mkdir(partialPath, { mode: PRIVATE_DIR });

@@ -91,6 +91,6 @@ describe('a BACKUP_DIR that cannot be written', () => {
     const wanted = path.join(readOnly, 'mastodash', 'backups');
     const error = await PartialBackup.open(wanted, 'x').catch((caught: unknown) => caught);
     expect((error as AppError).code).toBe('not_writable');
-    expect((error as AppError).detail).toBe(`Writing ${wanted} (create) failed (EACCES).`);
+    expect((error as AppError).detail).toBe(`Writing ${wanted} failed (EACCES).`);
   });
 });
