@@ -42,8 +42,8 @@ function Breakdown({ result, nowMs }: { result: PanelResult<MediaView>; nowMs: n
       return (
         <>
           <p data-testid="media-breakdown-total" data-bytes={media.bytes} suppressHydrationWarning>
-            <strong>{formatBytes(media.bytes)}</strong> in total, measured {formatAgo(media.measuredAtMs, nowMs)} in{' '}
-            {media.container}
+            <strong>{formatBytes(media.bytes)}</strong> in total,{' '}
+            {`measured ${formatAgo(media.measuredAtMs, nowMs)} in ${media.container}`}
             {media.refreshing ? ', measuring again…' : ''}
           </p>
           <MediaBreakdownTable breakdown={media.breakdown} totalBytes={media.bytes} />

@@ -119,7 +119,7 @@ export const EXEC_PROGRAMS = {
   timeout: {
     services: APP_SERVICES,
     runsAs: ['image'],
-    // timeout runs its argument: allowed only around du, the one program the dashboard runs under it, with du's own rules.
+    // timeout runs its argument: allowed only around du, the one program the dashboard runs under it, on du's terms.
     refuseArgs: (args) =>
       /^\d{1,6}$/.test(args[0] ?? '') && args[1] === 'du'
         ? duRefusal(args.slice(2))

@@ -11,7 +11,7 @@ import { factsFor, firstReleaseWith } from './version-facts';
  * defaults as Ruby prints them, so it is matched with a glob, never computed. Pure.
  */
 
-/** Whether REDIS_NAMESPACE prefixes the cache (version-facts redisNamespace); an unknown version is judged by the schema. */
+/** Whether REDIS_NAMESPACE prefixes the cache (version-facts redisNamespace); an unknown version: by the schema. */
 function namespaceHonoured(version: RunningVersion, schema: SettingsSchema): boolean {
   if (version.version) return factsFor(version.version).redisNamespace === 'honoured';
   // The var-unique shape exists only from the release that introduced it, which settles the namespace question.

@@ -27,7 +27,7 @@ export const changeRetentionSchema = z
 
 export type ChangeRetentionInput = z.infer<typeof changeRetentionSchema>;
 
-/** The form's fields as the schema's input: days as a number (an empty field stays missing), a checkbox as a boolean. */
+/** The form's fields as the schema's input: days as a number (an empty field stays missing), the checkbox a boolean. */
 export function retentionFormInput(form: FormData): unknown {
   const days = form.get('days');
   return {

@@ -1,7 +1,8 @@
 /**
  * Mastodon's content retention settings (Administration → Server settings → Content retention) as data: what each
  * means, its default, and what a stored row does. Pure and free of server-only: the form's schema and the page's
- * component share it; settings.ts reads the rows. Read in the releases (glitch-soc/mastodon, which carries mastodon/mastodon's tags):
+ * component share it; settings.ts reads the rows. Read in the releases (glitch-soc/mastodon, which carries
+ * mastodon/mastodon's tags):
  * - the keys: v4.3.17 app/models/form/admin_settings.rb `INTEGER_KEYS` (the same three in v4.4.0, v4.5.0, v4.6.5);
  * - the defaults: v4.3.17 config/settings.yml has only `backups_retention_period: 7` (also v4.4.0–v4.6.5); the
  *   other two have no default, so without a row they are nil;

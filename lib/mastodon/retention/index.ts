@@ -59,7 +59,8 @@ export async function changeRetentionSetting(input: ChangeRetentionInput): Promi
         throw new AppError(
           'conflict',
           'The setting changed meanwhile',
-          `The page showed ${input.from}, but ${input.setting} is now ${retentionStateKey(stored)}. Nothing was written.`,
+          `The page showed ${input.from}, but ${input.setting} is now ${retentionStateKey(stored)}. ` +
+            'Nothing was written.',
           'Reload the page, check the new value, and choose again.',
         );
       }
