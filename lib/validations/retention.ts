@@ -1,16 +1,25 @@
 import { z } from 'zod';
 
-import { RETENTION_MAX_DAYS, RETENTION_VARS } from '../mastodon/retention/facts';
+/**
+ * Mastodon's three retention settings and the page's longest period, as lib/mastodon/retention/facts.ts names them
+ * (validations imports nothing of lib/mastodon; test/unit/mastodon/retention.test.ts holds the two equal).
+ */
+export const RETENTION_SETTING_NAMES = [
+  'media_cache_retention_period',
+  'content_cache_retention_period',
+  'backups_retention_period',
+] as const;
+export const RETENTION_DAYS_LIMIT = 3650;
 
 /** Shared by the form and the server action. */
 export const changeRetentionSchema = z
   .object({
-    setting: z.enum(RETENTION_VARS, { error: 'Reload the page and try again' }),
+    setting: z.enum(RETENTION_SETTING_NAMES, { error: 'Reload the page and try again' }),
     days: z
       .number({ error: 'Enter a whole number of days' })
       .int({ error: 'Enter a whole number of days' })
       .min(1, { error: 'At least 1 day' })
-      .max(RETENTION_MAX_DAYS, { error: `At most ${RETENTION_MAX_DAYS} days` }),
+      .max(RETENTION_DAYS_LIMIT, { error: `At most ${RETENTION_DAYS_LIMIT} days` }),
     /**
      * The state the page showed (`default`, `off` or the days, retentionStateKey): the server writes nothing when
      * the stored state differs, so the audit's "from" is the value really replaced.

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
 
-import { RETENTION_FACTS, RETENTION_VARS, retentionStateKey } from '@/lib/mastodon/retention/facts';
+import { RETENTION_FACTS, RETENTION_MAX_DAYS, RETENTION_VARS, retentionStateKey } from '@/lib/mastodon/retention/facts';
 import { interpretRetention, interpretRetentionRows } from '@/lib/mastodon/retention/settings';
 import { cacheKeyPrefix, settingsCachePatterns } from '@/lib/mastodon/settings-cache-keys';
 import { parseMastodonVersion } from '@/lib/mastodon/version';
 import type { RunningVersion } from '@/lib/mastodon/running-version';
-import { changeRetentionSchema, retentionFormInput } from '@/lib/validations/retention';
+import {
+  changeRetentionSchema,
+  RETENTION_DAYS_LIMIT,
+  RETENTION_SETTING_NAMES,
+  retentionFormInput,
+} from '@/lib/validations/retention';
 
 const version = (text: string): RunningVersion => ({ version: parseMastodonVersion(text)!, source: 'test' });
 
@@ -87,6 +92,11 @@ describe('the change’s schema', () => {
     for (const [key, value] of Object.entries(fields)) data.set(key, value);
     return retentionFormInput(data);
   };
+
+  it('names the same settings and limit as the facts the page shows', () => {
+    expect(RETENTION_SETTING_NAMES).toEqual(RETENTION_VARS);
+    expect(RETENTION_DAYS_LIMIT).toBe(RETENTION_MAX_DAYS);
+  });
 
   it('takes the one-click form as the server gets it', () => {
     expect(
