@@ -102,8 +102,8 @@ export function RetentionSettingRow({ initial }: { initial: RetentionSetting }) 
         <div role="status" data-testid={`retention-${name}-done`}>
           <p className="action-ok">
             Saved (audit record #{result.auditId}):{' '}
-            {result.data.rowsWritten.map((row) => `${row.how} ${row.value.trim()}`)}. The value above is read back from
-            Postgres; Mastodon’s daily vacuum (in sidekiq) applies it.
+            {result.data.rowsWritten.map((row) => `row ${row.how}, stored ${JSON.stringify(row.value)}`).join('; ')}.
+            The value above is read back from Postgres; Mastodon’s daily vacuum (in sidekiq) applies it.
           </p>
           {'error' in result.data.cache ? (
             <ErrorBox
