@@ -83,7 +83,12 @@ describe('the media folder broken down (retention-a, du in its web container)', 
       // Random bytes: a file of zeros could be stored sparse by some file systems.
       writeFileSync(path.join(MEDIA_ON_HOST, file), randomBytes(bytes), { mode: 0o644 });
     }
-    await configure({ COMPOSE_PROJECT: PROJECT, MASTODON_DIR: path.join(projectsDir, PROJECT) });
+    // A generous Docker timeout: on the shared test machine under load a listing took over the default 5 s.
+    await configure({
+      COMPOSE_PROJECT: PROJECT,
+      MASTODON_DIR: path.join(projectsDir, PROJECT),
+      DOCKER_TIMEOUT_MS: '30000',
+    });
   });
 
   afterAll(() => {
