@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import pg from 'pg';
 
@@ -70,6 +71,16 @@ test('shows where the media space goes, and sets the media cache period by one c
   await expect(page.getByTestId('retention-backups_retention_period-value')).toHaveText(
     '7 days (Mastodon’s default; not set)',
   );
+  // The section passes the same axe rules as every page (e2e/a11y.spec.ts), in both themes.
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const axe = await new AxeBuilder({ page })
+      .include('[data-testid="media-storage"]')
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+      .analyze();
+    expect(axe.violations.map((violation) => `${colorScheme}: ${violation.id}: ${violation.help}`)).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
   // The remote content period is offered, never preselected: an empty field and an unticked confirmation.
   await expect(page.getByTestId('retention-content_cache_retention_period-days')).toHaveValue('');
   await expect(page.getByTestId('retention-content_cache_retention_period-understood')).not.toBeChecked();
