@@ -1,9 +1,12 @@
 import { MediaPanel } from '@/components/media/media-panel';
+import { MediaStorageSection } from '@/components/media/media-storage-section';
 import { requireSession } from '@/lib/auth/guard';
 import { listRecentJobs } from '@/lib/jobs';
 import { mediaFindings } from '@/lib/attention/detectors/media';
 import { diagnoseMediaPermissions, lastMediaFixAt, MEDIA_FIX_JOB } from '@/lib/mastodon/media-permissions';
+import { readRetentionSettings } from '@/lib/mastodon/retention';
 import { runPanel } from '@/lib/panels/panel';
+import { mediaFolderPanel } from '@/lib/panels/storage';
 
 // Always checked per request: the point of the page is the folder's state now.
 export const dynamic = 'force-dynamic';
@@ -13,15 +16,20 @@ export default async function MediaPage() {
   const jobs = listRecentJobs().filter((job) => job.kind === MEDIA_FIX_JOB);
   // A fix that just ended is the reference time for old log lines (they predate it).
   const fixedAt = lastMediaFixAt(jobs);
-  const diagnosis = await runPanel('The media folder check', 20_000, () =>
-    diagnoseMediaPermissions(fixedAt ? { fixedAt } : {}),
-  );
+  const [diagnosis, media, retention] = await Promise.all([
+    runPanel('The media folder check', 20_000, () => diagnoseMediaPermissions(fixedAt ? { fixedAt } : {})),
+    mediaFolderPanel(),
+    readRetentionSettings(),
+  ]);
   return (
-    <MediaPanel
-      diagnosis={diagnosis.ok ? diagnosis.data : undefined}
-      findings={diagnosis.ok ? mediaFindings(diagnosis.data) : []}
-      error={diagnosis.ok ? undefined : diagnosis.error}
-      initialJobs={jobs}
-    />
+    <>
+      <MediaPanel
+        diagnosis={diagnosis.ok ? diagnosis.data : undefined}
+        findings={diagnosis.ok ? mediaFindings(diagnosis.data) : []}
+        error={diagnosis.ok ? undefined : diagnosis.error}
+        initialJobs={jobs}
+      />
+      <MediaStorageSection initialMedia={media} retention={retention} />
+    </>
   );
 }

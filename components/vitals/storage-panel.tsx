@@ -3,6 +3,7 @@
 import { useState } from 'react';
 
 import { useNow } from '@/components/containers/use-now';
+import { MediaBreakdownTable } from '@/components/media/media-breakdown';
 import { formatBytes, formatPercent } from '@/components/metrics/format';
 import { Badge } from '@/components/ui/badge';
 import { ErrorBox } from '@/components/ui/error-box';
@@ -66,6 +67,7 @@ function Media({ media, nowMs }: { media: MediaView; nowMs: number }) {
           <span className={figures.figureDetail} data-testid="storage-media-age" suppressHydrationWarning>
             {`measured ${formatAgo(media.measuredAtMs, nowMs)}${media.refreshing ? ', measuring again…' : ''}`}
           </span>
+          <MediaBreakdownTable breakdown={media.breakdown} totalBytes={media.bytes} compact />
           {media.unreadable > 0 ? (
             <span className={figures.figureProblem}>
               {`At least this much: du could not read` +
@@ -85,7 +87,7 @@ function Media({ media, nowMs }: { media: MediaView; nowMs: number }) {
         <>
           <span className={figures.figureValue}>Object storage</span>
           <span className={figures.figureDetail}>
-            S3_ENABLED=true: uploads are stored in the bucket, not on this server.
+            S3_ENABLED=true: uploads are stored in the bucket, not on this server; the folder is not used.
           </span>
         </>
       ) : (

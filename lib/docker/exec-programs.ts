@@ -39,6 +39,19 @@ const PG_NAME = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}';
 /** The scratch databases verification restores into (lib/backups): the only ones pg_restore may write. */
 export const VERIFY_DATABASE = 'mastodash_verify_\\d{8}t\\d{6}';
 
+/**
+ * The media folder in the image by either name (lib/mastodon/media-path.ts), optionally a folder inside it: what du
+ * may measure. No `..` segment, so that it cannot climb out.
+ */
+const MEDIA_FOLDER = '/(?:opt/)?mastodon/public/system(?:/(?!\\.\\.(?:/|$))[A-Za-z0-9_.-]+)*';
+
+/** du only measures the media folder: its parts (`-k -d 1`, the storage panel) or a total (`-sk`). */
+function duRefusal(args: readonly string[]): string | undefined {
+  return argumentsAre(args, ['-k', '-d', '1', MEDIA_FOLDER]) || argumentsAre(args, ['-sk', MEDIA_FOLDER])
+    ? undefined
+    : 'du is only run as du -k -d 1 <media folder> or du -sk <media folder>';
+}
+
 /** True when there are as many arguments as patterns and each matches its own, whole. */
 function argumentsAre(args: readonly string[], patterns: readonly string[]): boolean {
   return args.length === patterns.length && patterns.every((pattern, i) => new RegExp(`^${pattern}$`).test(args[i]!));
@@ -94,8 +107,8 @@ export const EXEC_PROGRAMS = {
   },
   /** The media fix: `chown -R -h 991:991 -- <media path>` (lib/mastodon/media-permissions.ts). */
   chown: { services: APP_SERVICES, runsAs: ['root'] },
-  /** The media folder's size, always under timeout(1) (lib/mastodon/storage/media-folder.ts). */
-  du: { services: APP_SERVICES, runsAs: ['image'] },
+  /** The media folder's size and parts, always under timeout(1) (lib/mastodon/storage/media-folder.ts). */
+  du: { services: APP_SERVICES, runsAs: ['image'], refuseArgs: duRefusal },
   /** The running version, when the instance API does not answer: only Mastodon's version.rb, nothing else. */
   cat: {
     services: APP_SERVICES,
@@ -106,9 +119,11 @@ export const EXEC_PROGRAMS = {
   timeout: {
     services: APP_SERVICES,
     runsAs: ['image'],
-    // timeout runs its argument: allowed only around du, the one program the dashboard runs under it.
+    // timeout runs its argument: allowed only around du, the one program the dashboard runs under it, on du's terms.
     refuseArgs: (args) =>
-      /^\d{1,6}$/.test(args[0] ?? '') && args[1] === 'du' ? undefined : 'timeout is only run as timeout <seconds> du …',
+      /^\d{1,6}$/.test(args[0] ?? '') && args[1] === 'du'
+        ? duRefusal(args.slice(2))
+        : 'timeout is only run as timeout <seconds> du …',
   },
   /** A backup: the database in custom format on stdout (lib/backups), always these four options. */
   pg_dump: {

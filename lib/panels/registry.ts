@@ -6,7 +6,7 @@ import { headlinePanel } from './metrics';
 import type { PanelResult } from './panel';
 import { peoplePanel } from './people';
 import { sidekiqPanel } from './sidekiq';
-import { storagePanel } from './storage';
+import { mediaFolderPanel, storagePanel } from './storage';
 
 /**
  * The panels a browser may refresh by name (/api/panels/<name>). Each entry is the same function the
@@ -18,6 +18,7 @@ const PANELS: Readonly<Record<string, () => Promise<PanelResult<unknown>>>> = {
   sidekiq: sidekiqPanel,
   people: peoplePanel,
   storage: storagePanel,
+  'media-folder': mediaFolderPanel,
   doctor: doctorPanel,
 };
 

@@ -59,3 +59,11 @@ export function storagePanel(options: { nowMs?: number } = {}): Promise<PanelRes
     };
   });
 }
+
+/**
+ * The media folder alone (the Media page's breakdown): the last measurement, starting one when due. It never waits
+ * for du, so it answers at once.
+ */
+export function mediaFolderPanel(options: { nowMs?: number } = {}): Promise<PanelResult<MediaView>> {
+  return runPanel('Media folder', 1_000, async () => mediaFolderStatus(options.nowMs ?? Date.now()));
+}

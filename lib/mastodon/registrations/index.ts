@@ -41,7 +41,8 @@ import {
  */
 
 export * from './settings';
-export { detectSettingsSchema, type RowWritten } from './postgres';
+export { detectSettingsSchema } from '../settings-table';
+export type { RowWritten } from './postgres';
 export { SECOND_PASS_DELAY_MS, type CacheState } from './redis';
 
 export interface RegistrationsReport {

@@ -1,5 +1,7 @@
 import 'server-only';
 
+import type { SettingsSchema } from '../settings-table';
+import { redisGlobEscape, settingsCachePatterns } from '../settings-cache-keys';
 import { parseYamlScalar, type YamlParseResult } from '../settings-yaml';
 import { parseMastodonVersion } from '../version';
 import type { RunningVersion } from '../running-version';
@@ -23,8 +25,8 @@ export const REGISTRATION_MODE_LABELS: Record<RegistrationsMode, string> = {
 export const REGISTRATION_VARS = ['registrations_mode', 'require_invite_text', 'closed_registrations_message'] as const;
 export type RegistrationVar = (typeof REGISTRATION_VARS)[number];
 
-/** `thing-columns` (site-wide rows have thing_type and thing_id NULL) or `var-unique`: version-facts settingsShape. */
-export type SettingsSchema = 'thing-columns' | 'var-unique';
+export type { SettingsSchema } from '../settings-table';
+export { cacheKeyPrefix } from '../settings-cache-keys';
 
 /** Which Mastodon version runs, and where that was read (lib/mastodon/running-version.ts). */
 export type VersionInfo = RunningVersion;
@@ -107,13 +109,12 @@ function describeParsed(parsed: YamlParseResult): string {
 export function knownTraits(
   version: VersionInfo,
   schema: SettingsSchema,
-): { defaultMode?: Decided<RegistrationsMode>; autoSwitch?: Decided<boolean>; namespaced?: boolean } {
+): { defaultMode?: Decided<RegistrationsMode>; autoSwitch?: Decided<boolean> } {
   if (version.version) {
     const facts = factsFor(version.version);
     return {
       defaultMode: facts.defaultRegistrationsMode,
       autoSwitch: facts.autoSwitchToApproved,
-      namespaced: facts.redisNamespace === 'honoured',
     };
   }
   const varUniqueFrom = parseMastodonVersion(firstReleaseWith('settingsShape', 'var-unique') ?? '');
@@ -122,10 +123,9 @@ export function knownTraits(
     return {
       defaultMode: facts.defaultRegistrationsMode,
       autoSwitch: facts.autoSwitchToApproved,
-      namespaced: facts.redisNamespace === 'honoured',
     };
   }
-  return { namespaced: true };
+  return {};
 }
 
 function modeDefaultText(): string {
@@ -266,28 +266,9 @@ export function interpretRegistrations(input: {
   };
 }
 
-/** Redis glob characters in a namespace are matched literally. */
-function globEscape(text: string): string {
-  return text.replace(/[*?[\]\\]/g, '\\$&');
-}
-
-/**
- * The Rails cache's key prefix: `cache:`, or `<REDIS_NAMESPACE>_cache:` where the version honours a namespace
- * (version-facts redisNamespace; later releases hard-code `cache`). An unknown version is judged by the schema.
- */
-export function cacheKeyPrefix(input: {
-  version: VersionInfo;
-  schema: SettingsSchema;
-  redisNamespace?: string;
-}): string {
-  const { namespaced } = knownTraits(input.version, input.schema);
-  return input.redisNamespace && namespaced ? `${input.redisNamespace}_cache:` : 'cache:';
-}
-
 /** SCAN patterns for the cached settings and the rendered /api/v1|v2/instance answers. */
 export function cachePatterns(prefix: string, vars: readonly RegistrationVar[]): string[] {
-  const escaped = globEscape(prefix);
-  return [...vars.map((name) => `${escaped}rails_settings_cached/*/${name}`), `${escaped}api/v*/instances/show*`];
+  return [...settingsCachePatterns(prefix, vars), `${redisGlobEscape(prefix)}api/v*/instances/show*`];
 }
 
 /** How a state is named in a change's `from`: the mode, 'unrecognised' for a stored odd value, 'unknown' for an

@@ -10,11 +10,12 @@ import { dropProcessSingleton, processSingleton } from '../../process/singleton'
 import { findAppContainer } from '../app-container';
 import { MASTODON_MEDIA_PATH } from '../media-path';
 import { objectStorageEnabledIn } from '../object-storage';
+import { mediaBreakdown, readDuLines, type MediaBreakdown } from './media-breakdown';
 
 /**
- * The size of the media folder, measured with du inside the web container. That can take minutes on a
- * large instance, so it runs in the background, one at a time, and the page shows the last measurement
- * and its age.
+ * The size of the media folder and of its parts (media-breakdown.ts), measured with one du inside the web
+ * container. That can take minutes on a large instance, so it runs in the background, one at a time, and the
+ * page shows the last measurement and its age.
  */
 
 /** A measurement older than this is repeated (in the background; the old one is shown meanwhile). */
@@ -26,22 +27,28 @@ export const MEDIA_DU_TIMEOUT_MS = 30 * 60_000;
 
 export interface DuReading {
   bytes: number;
+  breakdown: MediaBreakdown;
   /** Lines du printed on stderr (folders it could not read): the size is then a lower bound. */
   problems: string[];
 }
 
+/** The one du the measurement runs (GNU and BusyBox both take -k and -d N, and print the same lines). */
+export const MEDIA_DU_ARGS = ['-k', '-d', '1', MASTODON_MEDIA_PATH] as const;
+
 /**
- * Parses `du -sk PATH` (GNU or BusyBox): "<KiB>\t<path>". du exits 1 when it could not read some
- * folders but still prints the total; only a missing total is a failure.
+ * Parses `du -k -d 1 PATH` (GNU or BusyBox): "<KiB>\t<path>" per folder of depth 1, then PATH's own line. du exits
+ * 1 when it could not read some folders but still prints the totals; only a missing total is a failure.
  */
-export function parseDuOutput(result: { exitCode: number; stdout: string; stderr: string }): DuReading {
-  const line = result.stdout.split('\n').find((entry) => entry.trim() !== '');
-  const match = line ? /^(\d+)\s+(.+)$/.exec(line.trim()) : null;
+export function parseDuOutput(
+  result: { exitCode: number; stdout: string; stderr: string },
+  root: string = MASTODON_MEDIA_PATH,
+): DuReading {
+  const lines = readDuLines(result.stdout, root);
   const problems = result.stderr
     .split('\n')
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
-  if (!match) {
+  if (lines.totalBytes === undefined) {
     const said = (problems[0] ?? result.stdout.trim()).slice(0, 300);
     if (/no such file|not found/i.test(said)) {
       throw new AppError(
@@ -57,13 +64,14 @@ export function parseDuOutput(result: { exitCode: number; stdout: string; stderr
       `du exited with ${result.exitCode}${said ? `: ${said}` : ' and printed nothing'}.`,
     );
   }
-  return { bytes: Number(match[1]) * 1024, problems };
+  return { bytes: lines.totalBytes, breakdown: mediaBreakdown(lines.totalBytes, lines.children), problems };
 }
 
 export type MediaOutcome =
   | {
       kind: 'size';
       bytes: number;
+      breakdown: MediaBreakdown;
       atMs: number;
       durationMs: number;
       container: string;
@@ -106,6 +114,8 @@ export type MediaView =
   | {
       state: 'measured';
       bytes: number;
+      /** The named folders and the rest (media-breakdown.ts). */
+      breakdown: MediaBreakdown;
       measuredAtMs: number;
       durationMs: number;
       container: string;
@@ -133,6 +143,7 @@ export function mediaView(
     return {
       state: 'measured',
       bytes: last.bytes,
+      breakdown: last.breakdown,
       measuredAtMs: last.atMs,
       durationMs: last.durationMs,
       container: last.container,
@@ -194,11 +205,11 @@ async function measureOnce(): Promise<MediaOutcome> {
   // does, so an abandoned du never keeps walking the disk next to the next one.
   const result = await execInContainer(
     container.id,
-    ['timeout', String(MEDIA_DU_TIMEOUT_MS / 1000), 'du', '-sk', MASTODON_MEDIA_PATH],
+    ['timeout', String(MEDIA_DU_TIMEOUT_MS / 1000), 'du', ...MEDIA_DU_ARGS],
     {
       timeoutMs: MEDIA_DU_TIMEOUT_MS + 30_000,
       maxOutputBytes: 1024 * 1024,
-      waitingFor: `du -sk ${MASTODON_MEDIA_PATH} in ${container.name}`,
+      waitingFor: `du ${MEDIA_DU_ARGS.join(' ')} in ${container.name}`,
     },
   );
   if (result.exitCode === 124 || result.exitCode === 143) {
@@ -215,6 +226,7 @@ async function measureOnce(): Promise<MediaOutcome> {
   return {
     kind: 'size',
     bytes: reading.bytes,
+    breakdown: reading.breakdown,
     atMs: finishedMs,
     durationMs: finishedMs - startedMs,
     container: container.name,

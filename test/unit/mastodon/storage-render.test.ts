@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import { formatUntil } from '@/components/vitals/format';
 import { StoragePanel } from '@/components/vitals/storage-panel';
+import { mediaBreakdown } from '@/lib/mastodon/storage/media-breakdown';
 import type { PanelResult } from '@/lib/panels/panel';
 import type { StoragePanelData } from '@/lib/panels/storage';
 
@@ -43,6 +44,15 @@ const BASE: StoragePanelData = {
   media: {
     state: 'measured',
     bytes: 42 * GIB,
+    breakdown: mediaBreakdown(
+      42 * GIB,
+      new Map([
+        ['cache', 40 * GIB],
+        ['media_attachments', 1 * GIB],
+        ['accounts', 512 * MIB],
+        ['site_uploads', 256 * MIB],
+      ]),
+    ),
     measuredAtMs: Date.now() - 12 * 60_000 - 5_000,
     durationMs: 900,
     container: 'mastodon-web-1',
@@ -57,6 +67,10 @@ describe('StoragePanel (server render)', () => {
     expect(html).toMatch(/data-testid="storage-database" data-bytes="3758096384">.*3\.5 GiB/);
     expect(html).toMatch(/data-testid="storage-media" data-state="measured" data-bytes="45097156608">.*42\.0 GiB/);
     expect(html).toContain('measured 12 min ago');
+    // The breakdown: each named folder with its size and share; the rest (site_uploads/ and loose files) last.
+    expect(html).toMatch(/data-testid="media-part-cache" data-bytes="42949672960">.*cache\/.*40\.0 GiB.*95\.2 %/);
+    expect(html).toMatch(/data-testid="media-part-preview_cards" data-bytes="0".*none.*0\.0 %/);
+    expect(html).toMatch(/data-testid="media-part-rest" data-bytes="536870912">.*the rest.*512 MiB/);
     expect(html).toMatch(/data-testid="storage-disk" data-source="telegraf".*84\.2 %.*used.*120\.0 GiB of 150\.0 GiB/);
     expect(html).toMatch(/data-roles="main sidekiq cache" data-bytes="209715200">.*200 MiB.*limit none/);
   });

@@ -4,6 +4,7 @@ import { formatAgo, shareOf } from '@/components/vitals/format';
 import { AppError } from '@/lib/errors';
 import { summarizeDockerDf } from '@/lib/mastodon/storage/docker-disk-usage';
 import { DISK_PATH, diskQueries, telegrafDiskFrom } from '@/lib/mastodon/storage/host-disk';
+import { mediaBreakdown } from '@/lib/mastodon/storage/media-breakdown';
 import {
   MEDIA_MAX_AGE_MS,
   MEDIA_RETRY_AFTER_MS,
@@ -18,6 +19,7 @@ import { buildInfluxqlStatement } from '@/lib/metrics/influxql';
 import type { RawSeries } from '@/lib/metrics/query-spec';
 
 const MIB = 1024 * 1024;
+const EMPTY_BREAKDOWN = mediaBreakdown(0, new Map());
 const GIB = 1024 * MIB;
 
 // Redis 7's INFO memory, abridged, with its CRLF line ends.
@@ -105,6 +107,7 @@ describe('parseDuOutput', () => {
   it('reads BusyBox and GNU du -sk output as bytes', () => {
     expect(parseDuOutput({ exitCode: 0, stdout: '4\t/opt/mastodon/public/system\n', stderr: '' })).toEqual({
       bytes: 4096,
+      breakdown: mediaBreakdown(4096, new Map()),
       problems: [],
     });
     expect(parseDuOutput({ exitCode: 0, stdout: '123456789\t/opt/mastodon/public/system\n', stderr: '' }).bytes).toBe(
@@ -152,6 +155,7 @@ describe('media cache freshness', () => {
   const size = (atMs: number): MediaOutcome => ({
     kind: 'size',
     bytes: 5 * GIB,
+    breakdown: EMPTY_BREAKDOWN,
     atMs,
     durationMs: 1200,
     container: 'mastodon-web-1',
@@ -202,6 +206,7 @@ describe('mediaView', () => {
     const last: MediaCache['last'] = {
       kind: 'size',
       bytes: 42,
+      breakdown: EMPTY_BREAKDOWN,
       atMs: NOW - 7 * 3_600_000,
       durationMs: 900,
       container: 'web',
@@ -210,6 +215,7 @@ describe('mediaView', () => {
     expect(mediaView({ last, running })).toEqual({
       state: 'measured',
       bytes: 42,
+      breakdown: EMPTY_BREAKDOWN,
       measuredAtMs: NOW - 7 * 3_600_000,
       durationMs: 900,
       container: 'web',
@@ -222,6 +228,7 @@ describe('mediaView', () => {
     const last: MediaCache['last'] = {
       kind: 'size',
       bytes: 42,
+      breakdown: EMPTY_BREAKDOWN,
       atMs: NOW - 1000,
       durationMs: 900,
       container: 'web',

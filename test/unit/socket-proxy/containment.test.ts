@@ -10,6 +10,7 @@ import {
 } from '@/lib/docker/exec-programs';
 import { pgDumpArgv, pgRestoreArgv, scratchDatabaseName } from '@/lib/backups/pg-commands';
 import { VERSION_RB_PATH, VERSION_RB_PROGRAM } from '@/lib/mastodon/running-version';
+import { MEDIA_DU_ARGS } from '@/lib/mastodon/storage/media-folder';
 import { buildApproveArgv, buildCreateAccountArgv } from '@/lib/mastodon/tootctl';
 import { parseMastodonVersion } from '@/lib/mastodon/version';
 import { containerCallRefusal, containerFacts, mountsDockerSocket, projectDiskUsage } from '@/lib/socket-proxy/policy';
@@ -66,6 +67,8 @@ const DASHBOARD_COMMANDS: [ExecArgv, string | undefined, ExecService][] = [
   ],
   [['chown', '-R', '-h', '-c', '991:991', '--', '/opt/mastodon/public/system'], '0', 'web'],
   [['timeout', '1800', 'du', '-sk', '/opt/mastodon/public/system'], undefined, 'web'],
+  [['timeout', '1800', 'du', ...MEDIA_DU_ARGS], undefined, 'web'],
+  [['du', '-sk', '/mastodon/public/system/cache'], undefined, 'sidekiq'],
   [[VERSION_RB_PROGRAM, VERSION_RB_PATH], undefined, 'web'],
   [pgDumpArgv('postgres', 'mastodon_production'), undefined, 'db'],
   [pgRestoreArgv('postgres', scratchDatabaseName(new Date('2026-12-04T03:30:00Z'))), undefined, 'db'],
@@ -153,6 +156,26 @@ describe('the exec body the socket proxy accepts', () => {
       'timeout around a shell',
       { ...base, Cmd: ['timeout', '5', 'sh', '-c', 'id'] },
       'timeout is only run as timeout <seconds> du',
+    ],
+    [
+      'du outside the media folder',
+      { ...base, Cmd: ['du', '-sk', '/opt/mastodon/.env.production'] },
+      'du is only run as du -k -d 1 <media folder>',
+    ],
+    [
+      'du climbing out of the media folder',
+      { ...base, Cmd: ['du', '-sk', '/opt/mastodon/public/system/../../config'] },
+      'du is only run as',
+    ],
+    [
+      'du with other options (-a lists every file name)',
+      { ...base, Cmd: ['du', '-a', '/opt/mastodon/public/system'] },
+      'du is only run as',
+    ],
+    [
+      'timeout around du of another folder',
+      { ...base, Cmd: ['timeout', '5', 'du', '-k', '-d', '1', '/'] },
+      'du is only run as',
     ],
     ['not an object', ['id'], 'the exec body is not a JSON object'],
   ])('refuses %s', (_, body, reason) => {

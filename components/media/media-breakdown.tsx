@@ -1,0 +1,63 @@
+import { formatBytes, formatPercent } from '@/components/metrics/format';
+import { MEDIA_PART_LABELS, shareOfMedia, type MediaBreakdown } from '@/lib/mastodon/storage/media-breakdown';
+
+import styles from './media-breakdown.module.css';
+
+function Share({ bytes, total }: { bytes: number; total: number }) {
+  const share = shareOfMedia(bytes, total);
+  return (
+    <td className={styles.share}>
+      {formatPercent(share)}
+      <span className={styles.shareBar} aria-hidden="true">
+        <span className={styles.shareFill} style={{ width: `${Math.min(100, share)}%` }} />
+      </span>
+    </td>
+  );
+}
+
+/**
+ * The media folder by part: the named folders, then the rest with its largest other folders. `compact` leaves out
+ * what each folder holds (the home page's storage panel).
+ */
+export function MediaBreakdownTable({
+  breakdown,
+  totalBytes,
+  compact = false,
+}: {
+  breakdown: MediaBreakdown;
+  totalBytes: number;
+  compact?: boolean;
+}) {
+  const others = breakdown.rest.folders.map((folder) => `${folder.name}/ ${formatBytes(folder.bytes)}`).join(', ');
+  return (
+    <table className={styles.table} data-testid="media-breakdown">
+      <tbody>
+        {breakdown.parts.map((part) => (
+          <tr
+            key={part.name}
+            data-testid={`media-part-${part.name}`}
+            data-bytes={part.bytes}
+            className={part.present ? undefined : styles.absent}
+          >
+            <th scope="row">
+              <code>{MEDIA_PART_LABELS[part.name].label}</code>
+              {compact ? null : <div className={styles.holds}>{MEDIA_PART_LABELS[part.name].holds}</div>}
+            </th>
+            <td className={styles.size}>{part.present ? formatBytes(part.bytes) : 'none'}</td>
+            <Share bytes={part.bytes} total={totalBytes} />
+          </tr>
+        ))}
+        <tr data-testid="media-part-rest" data-bytes={breakdown.rest.bytes}>
+          <th scope="row">
+            the rest
+            {compact ? null : (
+              <div className={styles.holds}>{others ? `other folders: ${others}; and loose files` : 'loose files'}</div>
+            )}
+          </th>
+          <td className={styles.size}>{formatBytes(breakdown.rest.bytes)}</td>
+          <Share bytes={breakdown.rest.bytes} total={totalBytes} />
+        </tr>
+      </tbody>
+    </table>
+  );
+}
