@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
@@ -14,12 +16,13 @@ import { testbed } from './support/docker';
 import { signIn } from './support/session';
 
 /**
- * The Media page of a second server that watches retention-a (a 4.3.17 stand-in started with
- * `project.sh up retention-a --version 4.3.17 --database retention_a`), on a database of this spec's own
+ * The Media page of a second server that watches a project of this spec's own (a 4.3.17 stand-in), on a database of
+ * this spec's own
  * (retention_e2e, made as mastodon_43 is) and the Rails cache in Redis db 12, so no other suite's rows or keys are
  * touched. The e2e server keeps watching mdtest.
  */
-const PROJECT = 'retention-a';
+const run = promisify(execFile);
+const PROJECT = `mdrete${Date.now().toString(36).slice(-4)}`;
 const DATABASE = 'retention_e2e';
 const MEDIA_ON_HOST = path.join(path.dirname(testbed.mastodonDir), PROJECT, 'public/system');
 const CACHE_BYTES = 2 * 1024 * 1024;
@@ -31,6 +34,9 @@ function emptyMediaFolder(): void {
 }
 
 test.beforeAll(async () => {
+  test.setTimeout(300_000);
+  await run('bash', ['scripts/testbed/project.sh', 'up', PROJECT, '--version', '4.3.17'], { timeout: 240_000 });
+  await run('bash', ['scripts/testbed/project.sh', 'wait-healthy', PROJECT, '120'], { timeout: 180_000 });
   createOwnMastodonDatabase(DATABASE, '43');
   emptyMediaFolder();
   const remote = path.join(MEDIA_ON_HOST, 'cache/media_attachments/files/109/000/001/original');
@@ -46,8 +52,9 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await server?.stop();
-  emptyMediaFolder();
   dropOwnMastodonDatabase(DATABASE);
+  await run('bash', ['scripts/testbed/project.sh', 'down', PROJECT]).catch(() => undefined);
+  rmSync(path.dirname(MEDIA_ON_HOST), { recursive: true, force: true });
 });
 
 test('shows where the media space goes, and sets the media cache period by one click', async ({ browser }) => {
@@ -56,7 +63,7 @@ test('shows where the media space goes, and sets the media cache period by one c
   const page = await context.newPage();
   await page.goto(`${server.origin}/media`);
 
-  // The breakdown arrives once du has run in retention-a-web-1 (the section asks every 5 s meanwhile).
+  // The breakdown arrives once du has run in the project's web container (the section asks every 5 s meanwhile).
   const cache = page.getByTestId('media-part-cache');
   await expect(cache).toBeVisible({ timeout: 30_000 });
   expect(Number(await cache.getAttribute('data-bytes'))).toBeGreaterThanOrEqual(CACHE_BYTES);

@@ -2,7 +2,7 @@ import 'server-only';
 
 import { changeRetentionSetting, type ChangeRetentionResult } from '../mastodon/retention';
 import { changeRetentionSchema } from '../validations/retention';
-import type { AdminActionSpec } from './admin-action';
+import type { AdminActionSpec } from './action-runner';
 
 export const changeRetentionSpec: AdminActionSpec<typeof changeRetentionSchema, ChangeRetentionResult> = {
   action: 'settings.retention_changed',

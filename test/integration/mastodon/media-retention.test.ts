@@ -24,18 +24,17 @@ import { readTestbed } from '../../support/testbed';
 
 /**
  * The media breakdown and the retention settings against the real test bed.
- * - The breakdown: project retention-a (Mastodon 4.3.17 stand-in, started by
- *   `project.sh up retention-a --version 4.3.17 --database retention_a`), files of known sizes written into its media
- *   folder on the host, measured by the dashboard's du inside its web container.
+ * - The breakdown: a project of this file's own (Mastodon 4.3.17 stand-in, `project.sh up`), files of known sizes
+ *   written into its media folder on the host, measured by the dashboard's du inside its web container.
  * - The settings: databases of this file's own (retention_it43 with the thing columns, retention_it44 with the unique
  *   var, made as the shared ones are), so the suites that snapshot mastodon_43/44 never see these rows; the Rails
- *   cache in Redis db 11, which no other suite uses. The version comes from retention-a (4.3.17) and mdother (4.4.4,
+ *   cache in Redis db 11, which no other suite uses. The version comes from that project (4.3.17) and mdother (4.4.4,
  *   read only).
  */
 const run = promisify(execFile);
 const testbed = readTestbed();
 const projectsDir = path.dirname(testbed.mastodonDir);
-const PROJECT = 'retention-a';
+const PROJECT = `mdret${Date.now().toString(36).slice(-4)}`;
 const MEDIA_ON_HOST = path.join(projectsDir, PROJECT, 'public/system');
 const MEDIA = '/opt/mastodon/public/system';
 const KIB = 1024;
@@ -57,14 +56,21 @@ async function configure(env: Record<string, string>): Promise<void> {
   setConfigForTesting(loadConfig({ env: { DOCKER_HOST: testbed.dockerHost, ...env } }));
 }
 
+beforeAll(async () => {
+  await run('bash', ['scripts/testbed/project.sh', 'up', PROJECT, '--version', '4.3.17'], { timeout: 240_000 });
+  await run('bash', ['scripts/testbed/project.sh', 'wait-healthy', PROJECT, '120'], { timeout: 240_000 });
+}, 300_000);
+
 afterAll(async () => {
+  await run('bash', ['scripts/testbed/project.sh', 'down', PROJECT]).catch(() => undefined);
+  rmSync(path.join(projectsDir, PROJECT), { recursive: true, force: true });
   await resetPostgresForTesting();
   await resetRedisForTesting();
   resetMediaFolderForTesting();
   setConfigForTesting(undefined);
 });
 
-describe('the media folder broken down (retention-a, du in its web container)', () => {
+describe('the media folder broken down (du in the web container of a project of its own)', () => {
   const files: [string, number][] = [
     ['cache/media_attachments/files/109/000/001/original/a.jpg', 3 * MIB],
     ['cache/accounts/avatars/109/000/002/original/b.png', 512 * KIB],
