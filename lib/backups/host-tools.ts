@@ -84,6 +84,7 @@ interface RunOptions {
 
 /** Waits until `stream` takes writes again; fails when it errs or is closed (its file failed) instead. */
 function drained(stream: Writable): Promise<void> {
+  if (stream.destroyed) return Promise.reject(new Error('the output was closed before the program finished'));
   return new Promise<void>((resolve, reject) => {
     const finish = (error?: Error) => {
       stream.off('drain', onDrain).off('error', onError).off('close', onClose);

@@ -155,6 +155,25 @@ describe('running the programs without a shell', () => {
     expect(environment).not.toMatch(/^DASHBOARD_|^DATABASE_URL=|^DB_PASS=/m);
   });
 
+  it('stops the program and fails with the writer’s own error when the writer fails (a full disk)', async () => {
+    let written = 0;
+    const failing = new Writable({
+      highWaterMark: 16 * 1024,
+      write(chunk: Buffer, _encoding, callback) {
+        written += chunk.length;
+        callback(written > 256 * 1024 ? Object.assign(new Error('no space left'), { code: 'ENOSPC' }) : undefined);
+      },
+    });
+    failing.on('error', () => undefined);
+    const error = await runProgram(pgDumpArgv('mastodon', 'mastodon_production'), {
+      env: env(),
+      stdout: failing,
+      timeoutMs: 20_000,
+    }).catch((caught: unknown) => caught);
+    expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
+    expect(written).toBeLessThan(3 * 1024 * 1024);
+  });
+
   it('feeds pg_restore the file on stdin', async () => {
     const run = await runProgram(pgRestoreArgv('mastodon', 'mastodash_verify_20261204t033000'), {
       env: env(),
