@@ -37,6 +37,21 @@ ENV NODE_ENV=production \
     PORT=3001 \
     DATA_DIR=/data \
     MASTODON_DIR=/mastodon
+# pg_dump and pg_restore, for backups of a Postgres that is not a compose service (lib/backups/host-tools.ts):
+# Debian's PostgreSQL 15 client, its two programs only. The package itself would bring pg_wrapper and with it perl
+# (about 50 MB); libpq5 comes through apt, so its libraries stay under apt's care. apt-get clean: a base without the
+# official image's docker-clean setting would otherwise keep apt's caches (76 MB) in this layer.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpq5 \
+ && cd /tmp \
+ && apt-get download postgresql-client-15 \
+ && dpkg-deb --fsys-tarfile postgresql-client-15_*.deb \
+    | tar -x -C / ./usr/lib/postgresql/15/bin/pg_dump ./usr/lib/postgresql/15/bin/pg_restore \
+ && ln -s /usr/lib/postgresql/15/bin/pg_dump /usr/lib/postgresql/15/bin/pg_restore /usr/local/bin/ \
+ && rm -f /tmp/postgresql-client-15_*.deb \
+ && apt-get clean \
+ && rm -rf /var/lib/apt/lists/* \
+ && pg_dump --version && pg_restore --version
 COPY --from=build /app/.next/standalone ./
 COPY --from=build /app/dist ./dist
 # /run/mastodash-proxy: where the socket proxy's volume is mounted (a new volume takes this owner).

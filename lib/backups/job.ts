@@ -5,12 +5,17 @@ import path from 'node:path';
 
 import { getConfig } from '../config';
 import { listProjectContainers } from '../docker/containers';
+import type { ContainerView } from '../docker/types';
 import { AppError } from '../errors';
 import type { JobProgress } from '../jobs';
 import { COMPOSE_FILE_NAMES } from '../mastodon/config-files';
 import { readRunningVersion } from '../mastodon/running-version';
 import { connectToDatabase } from '../postgres/client';
+import { connectedRedis } from '../redis/client';
 import type { BackupRecord } from './layout';
+import { hostTools } from './host-tools';
+import { containerTools } from './postgres-tools';
+import { redisDumpFromContainer, type RedisDumpSource } from './redis-dump';
 import { backupsToPrune, listBackups, removeBackups } from './store';
 import { takeBackup, type BackupSource } from './take';
 import { countTables, verifyBackup, type Verification } from './verify';
@@ -55,28 +60,44 @@ async function composeFileIn(dir: string): Promise<string | undefined> {
   return undefined;
 }
 
-/** The compose project's running db service and the files a backup copies beside the dump. */
+/** BACKUP_REDIS: the running redis service's dump.rdb, after a BGSAVE through the dashboard's Redis connection. */
+function redisDumpSource(containers: readonly ContainerView[]): RedisDumpSource {
+  const container = containers.find((candidate) => candidate.service === 'redis' && candidate.state === 'running');
+  if (!container) {
+    throw new AppError(
+      'not_found',
+      'There is no running redis service',
+      'BACKUP_REDIS is on, and the backup copies dump.rdb from the compose project’s redis service.',
+      'Start the redis service, or set BACKUP_REDIS=false.',
+    );
+  }
+  return redisDumpFromContainer(container.id, () => connectedRedis('main'));
+}
+
+/**
+ * Where the backup's pg_dump runs and the files it copies beside the dump: the compose project's running db service,
+ * or, when the project has no db service at all (an external Postgres), the dashboard's own pg_dump.
+ */
 async function backupSource(): Promise<BackupSource> {
   const containers = await listProjectContainers();
   const db = containers.find((container) => container.service === 'db' && container.state === 'running');
-  if (!db) {
-    const stopped = containers.some((container) => container.service === 'db');
+  if (!db && containers.some((container) => container.service === 'db')) {
     throw new AppError(
       'not_found',
-      stopped ? 'The db service is not running' : 'There is no db service',
-      stopped
-        ? 'The backup runs pg_dump inside the db container, and it is not running.'
-        : 'The backup runs pg_dump inside the compose project’s db service, and this project has none.',
-      stopped ? 'Start the db service, then back up again.' : undefined,
+      'The db service is not running',
+      'The backup runs pg_dump inside the db container, and it is not running.',
+      'Start the db service, then back up again.',
     );
   }
   const config = getConfig();
+  const redis = config.backups.redis ? redisDumpSource(containers) : undefined;
   const version = await readRunningVersion();
   const dir = config.mastodon.dir;
   const composeFile = dir === undefined ? undefined : await composeFileIn(dir);
   return {
-    dbContainerId: db.id,
+    tools: db ? containerTools(db.id) : hostTools(config.mastodon.postgres, { connect: connectToDatabase }),
     ...mastodonDatabase(),
+    ...(redis ? { redis } : {}),
     ...(dir === undefined
       ? {}
       : {

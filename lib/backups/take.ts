@@ -4,20 +4,25 @@ import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { PassThrough } from 'node:stream';
 
-import { execStreaming } from '../docker/exec';
 import { AppError } from '../errors';
 import type { JobProgress } from '../jobs';
 import { backupName, type BackupPart, type BackupRecord } from './layout';
-import { pgDumpArgv } from './pg-commands';
+import type { PostgresTools } from './postgres-tools';
+import type { RedisDumpSource } from './redis-dump';
 import { PartialBackup } from './writer';
 
-/** What a backup is taken from: the db container, Mastodon's database role and name, and its two files. */
+/**
+ * What a backup is taken from: where pg_dump and pg_restore run (the db container, or the dashboard's side for an
+ * external Postgres), Mastodon's database role and name, and its two files.
+ */
 export interface BackupSource {
-  dbContainerId: string;
+  tools: PostgresTools;
   dbUser: string;
   dbName: string;
   envFile?: string;
   composeFile?: string;
+  /** Redis's dump.rdb, when BACKUP_REDIS asks for it. */
+  redis?: RedisDumpSource;
   mastodonVersion: string | null;
 }
 
@@ -49,25 +54,46 @@ function lastLine(text: string): string {
   );
 }
 
+/** BGSAVE, then dump.rdb streamed into the backup beside the database's dump. */
+async function addRedisDump(partial: PartialBackup, redis: RedisDumpSource, options: TakeOptions): Promise<void> {
+  options.progress({ step: 'Saving Redis', detail: 'BGSAVE' });
+  await redis.snapshot(options.timeoutMs);
+  const rdb = new PassThrough();
+  const written = partial.addPart('redis', rdb);
+  const copying = redis.copy(rdb, options.timeoutMs).finally(() => rdb.end());
+  const [copied, file] = await Promise.all([copying, written]);
+  if (copied.exitCode !== 0) {
+    throw new AppError(
+      'upstream_failed',
+      'Redis’s dump.rdb could not be read',
+      `cat of ${redis.where} exited with code ${copied.exitCode}: ${lastLine(copied.stderr)}`,
+      'Redis writes it to /data/dump.rdb in the official image, where Mastodon’s compose file mounts ./redis. ' +
+        'Set BACKUP_REDIS=false to back up without it.',
+    );
+  }
+  options.progress({ step: 'Redis saved', detail: `${file.bytes} bytes` });
+}
+
 /**
- * Takes one backup into `backupDir`: pg_dump in the db container (its pg_dump always matches its server),
- * streamed into the writer, then .env.production and the compose file. Anything that fails removes the partial
- * directory and leaves every earlier backup as it was.
+ * Takes one backup into `backupDir`: pg_dump where `source.tools` runs it (after its checks, before anything is
+ * written), streamed into the writer, then .env.production and the compose file. Anything that fails removes the
+ * partial directory and leaves every earlier backup as it was.
  */
 export async function takeBackup(source: BackupSource, backupDir: string, options: TakeOptions): Promise<BackupRecord> {
   const now = options.now ?? (() => new Date());
+  await source.tools.prepare(source.dbName);
   const startedAt = now();
   const partial = await PartialBackup.open(backupDir, backupName(startedAt, source.mastodonVersion));
   try {
     const liveCountsBeforeDump = await options.countLive?.();
-    options.progress({ step: 'Dumping the database', detail: `pg_dump of ${source.dbName} in the db container` });
+    options.progress({ step: 'Dumping the database', detail: `pg_dump of ${source.dbName} ${source.tools.where}` });
     const dump = new PassThrough();
     const written = partial.addPart('database', dump);
-    const dumped = await execStreaming(source.dbContainerId, pgDumpArgv(source.dbUser, source.dbName), {
-      stdout: dump,
-      timeoutMs: options.timeoutMs,
-    }).finally(() => dump.end());
-    const file = await written;
+    const dumping = source.tools
+      .dump({ user: source.dbUser, database: source.dbName }, dump, options.timeoutMs)
+      .finally(() => dump.end());
+    // Together, so that a writer that fails (a full disk) fails the backup at once, with its own error.
+    const [dumped, file] = await Promise.all([dumping, written]);
     if (dumped.exitCode !== 0) {
       throw new AppError(
         'upstream_failed',
@@ -83,6 +109,7 @@ export async function takeBackup(source: BackupSource, backupDir: string, option
     for (const [part, path] of files) {
       if (path !== undefined && (await readable(path))) await partial.addPart(part, createReadStream(path));
     }
+    if (source.redis) await addRedisDump(partial, source.redis, options);
     const finishedAt = now();
     const record = await partial.commit({
       format: 1,

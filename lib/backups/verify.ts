@@ -2,15 +2,13 @@ import 'server-only';
 
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 
 import type pg from 'pg';
 
-import { execStreaming } from '../docker/exec';
 import { AppError } from '../errors';
 import type { JobProgress } from '../jobs';
 import { BACKUP_FILES, type BackupRecord } from './layout';
-import { pgRestoreArgv, scratchDatabaseName } from './pg-commands';
+import { scratchDatabaseName } from './pg-commands';
 import { checkBackupIntegrity, recordVerification } from './store';
 import type { BackupSource } from './take';
 
@@ -65,7 +63,7 @@ export function countMismatches(restored: TableCounts, before: TableCounts, afte
 }
 
 /**
- * Proves a backup restores: its checksums, then `pg_restore` in the db container into a scratch database
+ * Proves a backup restores: its checksums, then `pg_restore` (where `source.tools` runs it) into a scratch database
  * `mastodash_verify_<time>` on the same server, the rows of Mastodon's main tables counted against the live
  * database, and the scratch database dropped whatever happened. The outcome is written into backup.json.
  */
@@ -115,11 +113,11 @@ async function verifyOnce(
     const before =
       (record.liveCountsBeforeDump as TableCounts | undefined) ?? (await countTables(deps.connect, deps.liveDatabase));
     deps.progress({ step: 'Restoring into the scratch database', detail: scratch });
-    const restored = await execStreaming(source.dbContainerId, pgRestoreArgv(source.dbUser, scratch), {
-      stdin: createReadStream(path.join(backupDir, record.name, BACKUP_FILES.database)),
-      stdout: new PassThrough().resume(),
-      timeoutMs: deps.timeoutMs,
-    });
+    const restored = await source.tools.restore(
+      { user: source.dbUser, database: scratch },
+      createReadStream(path.join(backupDir, record.name, BACKUP_FILES.database)),
+      deps.timeoutMs,
+    );
     if (restored.exitCode !== 0) {
       const message = restored.stderr.trim().split('\n').at(-1) ?? 'no message';
       return { state: 'failed', detail: `pg_restore exited with code ${restored.exitCode}: ${message}` };

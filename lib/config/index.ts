@@ -68,7 +68,7 @@ export interface Config {
   /** The alert channels (e-mail through Mastodon's SMTP server, a webhook) and the watcher's timing. */
   alerts: AlertSettings;
   /** Backups (lib/backups): where they go, how many stay, and when they run. */
-  backups: { dir: string; keep: number; schedule: BackupSchedule };
+  backups: { dir: string; keep: number; schedule: BackupSchedule; redis: boolean };
   /** Non-fatal remarks to print at start (never containing values of secret keys). */
   warnings: string[];
 }
@@ -305,6 +305,7 @@ export function loadConfig({
       ),
       keep: parsed.BACKUP_KEEP as number,
       schedule: parsed.BACKUP_SCHEDULE as BackupSchedule,
+      redis: parsed.BACKUP_REDIS as boolean,
     },
     allowedHosts: (parsed.ALLOWED_HOSTS as string[] | undefined) ?? [],
     influx: {

@@ -270,6 +270,15 @@ export const DASHBOARD_KEYS = {
     example: 'BACKUP_KEEP=7',
     schema: wholeNumber(1, 1000),
   },
+  BACKUP_REDIS: {
+    description:
+      "Whether a backup also holds Redis's dump.rdb: a BGSAVE through Mastodon's Redis, then /data/dump.rdb " +
+      'copied from the redis service. Mastodon rebuilds its home feeds; the Sidekiq jobs still queued, scheduled or ' +
+      'retrying are what is lost without it.',
+    defaultValue: 'false',
+    example: 'BACKUP_REDIS=true',
+    schema: booleanFromEnv,
+  },
   BACKUP_SCHEDULE: {
     description:
       "When backups run: a time of day in the server's time zone (03:30), a five-field cron expression " +

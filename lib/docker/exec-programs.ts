@@ -9,8 +9,8 @@
 /** Mastodon's app containers, as its compose file names them: tootctl and the media checks run in these. */
 export const APP_SERVICES = ['web', 'sidekiq'] as const;
 
-/** Every compose service the dashboard runs a command in: the app containers, and db for backups. */
-export const EXEC_SERVICES = [...APP_SERVICES, 'db'] as const;
+/** Every compose service the dashboard runs a command in: the app containers, and db and redis for backups. */
+export const EXEC_SERVICES = [...APP_SERVICES, 'db', 'redis'] as const;
 export type ExecService = (typeof EXEC_SERVICES)[number];
 
 /** Who a program runs as: the image's user (no `User` sent), root (`0`), or a numeric `uid:gid`. */
@@ -22,14 +22,29 @@ interface ExecProgram {
   runsAs: readonly RunsAs[];
   /** Whether the dashboard feeds it stdin (AttachStdin): only pg_restore, with a backup file. */
   stdin?: true;
-  /** Why these arguments are refused, when they are (for the programs whose arguments could run something else). */
-  refuseArgs?: (args: readonly string[]) => string | undefined;
+  /**
+   * Why these arguments are refused, when they are (for the programs whose arguments could run something else).
+   * `service` is the container's, when known (the socket proxy always knows it).
+   */
+  refuseArgs?: (args: readonly string[], service: string | undefined) => string | undefined;
 }
 
 /**
  * Mastodon's version file in its image, the one file the dashboard reads with cat (lib/mastodon/running-version.ts).
  */
 export const MASTODON_VERSION_RB = '/opt/mastodon/lib/mastodon/version.rb';
+
+/**
+ * Redis's snapshot in the official redis image (WORKDIR /data, the default dbfilename dump.rdb; Mastodon's
+ * docker-compose.yml mounts ./redis there): the one file a backup reads from the redis container (lib/backups).
+ */
+export const REDIS_DUMP_RDB = '/data/dump.rdb';
+
+/** Which file cat may read in which services: each file only where it lives. */
+const CAT_FILES: Record<string, readonly string[]> = {
+  [MASTODON_VERSION_RB]: APP_SERVICES,
+  [REDIS_DUMP_RDB]: ['redis'],
+};
 
 /**
  * A database or role name for pg_dump and pg_restore: no '=', ':' or '/', so that it can never be read as a
@@ -109,12 +124,21 @@ export const EXEC_PROGRAMS = {
   chown: { services: APP_SERVICES, runsAs: ['root'] },
   /** The media folder's size and parts, always under timeout(1) (lib/mastodon/storage/media-folder.ts). */
   du: { services: APP_SERVICES, runsAs: ['image'], refuseArgs: duRefusal },
-  /** The running version, when the instance API does not answer: only Mastodon's version.rb, nothing else. */
+  /**
+   * The running version, when the instance API does not answer: only Mastodon's version.rb, in web and sidekiq; and a
+   * backup's copy of Redis's snapshot, only /data/dump.rdb, in redis. Nothing else.
+   */
   cat: {
-    services: APP_SERVICES,
+    services: [...APP_SERVICES, 'redis'],
     runsAs: ['image'],
-    refuseArgs: (args) =>
-      args.length === 1 && args[0] === MASTODON_VERSION_RB ? undefined : `cat is only run on ${MASTODON_VERSION_RB}`,
+    refuseArgs: (args, service) => {
+      const file = args.length === 1 ? args[0]! : '';
+      const where = Object.hasOwn(CAT_FILES, file) ? CAT_FILES[file] : undefined;
+      if (where === undefined) return `cat is only run on ${MASTODON_VERSION_RB} or ${REDIS_DUMP_RDB}`;
+      return service === undefined || where.includes(service)
+        ? undefined
+        : `cat of ${args[0]} is only run in ${where.join(' and ')}, not in ${service}`;
+    },
   },
   timeout: {
     services: APP_SERVICES,
@@ -193,7 +217,7 @@ export function execCommandRefusal(
     const who = user === undefined ? "the image's user" : `user ${JSON.stringify(user)}`;
     return `the dashboard never runs ${program} as ${who}`;
   }
-  return spec.refuseArgs?.(args);
+  return spec.refuseArgs?.(args, service);
 }
 
 /** The exec-create body the dashboard sends (POST /containers/{id}/exec), the only shape the proxy accepts. */

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { backupName } from '@/lib/backups/layout';
 import { pgDumpArgv, pgRestoreArgv, scratchDatabaseName } from '@/lib/backups/pg-commands';
+import { containerTools } from '@/lib/backups/postgres-tools';
 import { checkBackupIntegrity, listBackups } from '@/lib/backups/store';
 import { takeBackup, type BackupSource } from '@/lib/backups/take';
 import { countTables, verifyBackup } from '@/lib/backups/verify';
@@ -159,7 +160,7 @@ describe('a backup taken and verified as the dashboard runs them', () => {
     return connection;
   };
   const source = (): BackupSource => ({
-    dbContainerId,
+    tools: containerTools(dbContainerId),
     dbUser: 'postgres',
     dbName: 'mastodon_production',
     envFile: `/var/lib/mastodash-testbed/projects/${PROJECT}/.env.production`,

@@ -150,7 +150,7 @@ describe('the exec body the socket proxy accepts', () => {
     [
       'cat of another file',
       { ...base, Cmd: ['cat', '/opt/mastodon/.env.production'] },
-      'cat is only run on /opt/mastodon/lib/mastodon/version.rb',
+      'cat is only run on /opt/mastodon/lib/mastodon/version.rb or /data/dump.rdb',
     ],
     [
       'timeout around a shell',
@@ -220,6 +220,21 @@ describe('the exec body the socket proxy accepts', () => {
     ['pg_restore without its stdin', { ...restore, AttachStdin: undefined }, 'db', 'always feeds pg_restore its stdin'],
     ['stdin for pg_dump', { ...dump, AttachStdin: true }, 'db', 'the dashboard never feeds pg_dump stdin'],
     ['pg_restore as root', { ...restore, User: '0' }, 'db', 'the dashboard never runs pg_restore as user "0"'],
+    [
+      'cat of Redis’s dump.rdb in web',
+      { ...base, Cmd: ['cat', '/data/dump.rdb'] },
+      'web',
+      'cat of /data/dump.rdb is only run in redis, not in web',
+    ],
+    [
+      'cat of Mastodon’s version.rb in redis',
+      { ...base, Cmd: ['cat', '/opt/mastodon/lib/mastodon/version.rb'] },
+      'redis',
+      'is only run in web and sidekiq, not in redis',
+    ],
+    ['cat of two files in redis', { ...base, Cmd: ['cat', '/data/dump.rdb', '/etc/shadow'] }, 'redis', 'cat is only'],
+    ['cat of dump.rdb as root', { ...base, Cmd: ['cat', '/data/dump.rdb'], User: '0' }, 'redis', 'never runs cat as'],
+    ['id in redis', base, 'redis', 'the dashboard runs id only in web and sidekiq, not in redis'],
   ] as const)('refuses %s', (_, body, service, reason) => {
     expect(execCreateRefusal(JSON.parse(JSON.stringify(body)), service)).toContain(reason);
   });
@@ -257,15 +272,18 @@ describe('the containers the socket proxy guards', () => {
     },
   );
 
-  it('runs commands only in web, sidekiq and db (each program in its own): exec into redis is refused', () => {
+  it('runs commands only in web, sidekiq, db and redis (each program in its own): exec into streaming is refused', () => {
     const db = containerFacts(inspect(service('db')));
     expect(containerCallRefusal(db, 'exec', 'mastodon-db-1', PROJECT)).toBeUndefined();
-    expect(containerCallRefusal(containerFacts(inspect(service('redis'))), 'exec', 'mastodon-redis-1', PROJECT)).toBe(
-      'the dashboard runs commands only in the services web, sidekiq and db, and mastodon-redis-1 is the service redis',
+    expect(
+      containerCallRefusal(containerFacts(inspect(service('streaming'))), 'exec', 'mastodon-streaming-1', PROJECT),
+    ).toBe(
+      'the dashboard runs commands only in the services web, sidekiq, db and redis, and mastodon-streaming-1 is the ' +
+        'service streaming',
     );
     expect(containerCallRefusal(db, 'restart', 'mastodon-db-1', PROJECT)).toBeUndefined();
     expect(containerCallRefusal(db, 'logs', 'mastodon-db-1', PROJECT)).toBeUndefined();
-    for (const name of ['web', 'sidekiq'])
+    for (const name of ['web', 'sidekiq', 'redis'])
       expect(containerCallRefusal(containerFacts(inspect(service(name))), 'exec', name, PROJECT)).toBeUndefined();
   });
 

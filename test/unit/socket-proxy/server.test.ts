@@ -5,7 +5,7 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { execCreateBody } from '@/lib/docker/exec-programs';
+import { MASTODON_VERSION_RB, REDIS_DUMP_RDB, execCreateBody } from '@/lib/docker/exec-programs';
 import { pgDumpArgv, pgRestoreArgv } from '@/lib/backups/pg-commands';
 import { createSocketProxy } from '@/lib/socket-proxy/server';
 
@@ -21,7 +21,8 @@ const labels = (service: string) => ({ 'com.docker.compose.project': PROJECT, 'c
 const CONTAINERS: Record<string, unknown> = {
   'mastodon-web-1': { Id: id('a'), Config: { Labels: labels('web') }, Mounts: [] },
   'mastodon-db-1': { Id: id('b'), Config: { Labels: labels('db') }, Mounts: [] },
-  'mastodon-redis-1': { Id: id('d'), Config: { Labels: labels('redis') }, Mounts: [] },
+  'mastodon-streaming-1': { Id: id('d'), Config: { Labels: labels('streaming') }, Mounts: [] },
+  'mastodon-redis-1': { Id: id('e'), Config: { Labels: labels('redis') }, Mounts: [] },
   'mastodon-mastodash-socket-proxy-1': {
     Id: id('c'),
     Config: { Labels: labels('mastodash-socket-proxy') },
@@ -153,6 +154,23 @@ describe('the socket proxy’s forwarding, in front of a fake Docker', () => {
     ]);
   });
 
+  it('forwards a backup’s cat of /data/dump.rdb into redis, and no other command there, nor that one elsewhere', async () => {
+    const copy = JSON.stringify(execCreateBody(['cat', REDIS_DUMP_RDB]));
+    expect((await call('POST', '/v1.41/containers/mastodon-redis-1/exec', copy)).status).toBe(201);
+    const refusals = [
+      ['mastodon-redis-1', JSON.stringify(execCreateBody(['cat', MASTODON_VERSION_RB])), 'only run in web and sidekiq'],
+      ['mastodon-redis-1', JSON.stringify(execCreateBody(['cat', '/data/appendonly.aof'])), 'cat is only run on'],
+      ['mastodon-redis-1', dashboardBody, 'the dashboard runs id only in web and sidekiq, not in redis'],
+      ['mastodon-web-1', copy, `cat of ${REDIS_DUMP_RDB} is only run in redis, not in web`],
+    ] as const;
+    for (const [container, body, reason] of refusals) {
+      const answer = await call('POST', `/v1.41/containers/${container}/exec`, body);
+      expect(answer.status).toBe(403);
+      expect((answer.json as { message: string }).message).toContain(reason);
+    }
+    expect(execs().map((r) => r.url)).toEqual([`/v1.41/containers/${id('e')}/exec`]);
+  });
+
   it('forwards the dashboard’s exec body byte for byte, to the container’s full id', async () => {
     const answer = await call('POST', '/v1.41/containers/mastodon-web-1/exec', dashboardBody);
     expect(answer).toEqual({ status: 201, json: { Id: id('1') } });
@@ -207,10 +225,10 @@ describe('the socket proxy’s forwarding, in front of a fake Docker', () => {
       'the dashboard runs id only in web and sidekiq, not in db',
     ],
     [
-      'an exec into redis',
-      'mastodon-redis-1',
+      'an exec into streaming',
+      'mastodon-streaming-1',
       dashboardBody,
-      'the dashboard runs commands only in the services web, sidekiq and db, and mastodon-redis-1 is the service redis',
+      'the dashboard runs commands only in the services web, sidekiq, db and redis, and mastodon-streaming-1 is the service streaming',
     ],
     [
       'an exec into the proxy’s own container',
@@ -255,13 +273,13 @@ describe('the socket proxy’s forwarding, in front of a fake Docker', () => {
     expect(execs()).toHaveLength(0);
   });
 
-  it('starts an exec of web and of db, and refuses to start or read one of redis', async () => {
+  it('starts an exec of web and of db, and refuses to start or read one of streaming', async () => {
     expect((await call('POST', `/v1.41/exec/${id('1')}/start`, '{"Detach":false,"Tty":false}')).status).toBe(200);
     expect((await call('POST', `/v1.41/exec/${id('2')}/start`, '{"Detach":false,"Tty":false}')).status).toBe(200);
-    const redis = await call('POST', `/v1.41/exec/${id('3')}/start`, '{"Detach":false,"Tty":false}');
-    expect(redis.status).toBe(403);
-    expect((redis.json as { message: string }).message).toContain(
-      'the dashboard runs commands only in the services web, sidekiq and db',
+    const streaming = await call('POST', `/v1.41/exec/${id('3')}/start`, '{"Detach":false,"Tty":false}');
+    expect(streaming.status).toBe(403);
+    expect((streaming.json as { message: string }).message).toContain(
+      'the dashboard runs commands only in the services web, sidekiq, db and redis',
     );
     expect((await call('GET', `/v1.41/exec/${id('3')}/json`)).status).toBe(403);
     expect(received.filter((r) => r.url.endsWith('/start')).map((r) => r.url)).toEqual([
