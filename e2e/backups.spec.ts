@@ -127,7 +127,11 @@ test('downloading the dump asks for the password, then streams the file that SHA
     rmSync(saved, { force: true });
   }
   await expect
-    .poll(() => auditRows(server.dataDir).filter((row) => row.action === 'backup.downloaded').map((row) => row.outcome))
+    .poll(() =>
+      auditRows(server.dataDir)
+        .filter((row) => row.action === 'backup.downloaded')
+        .map((row) => row.outcome),
+    )
     .toEqual(['succeeded']);
   expect(auditRows(server.dataDir).some((row) => row.action === 'auth.reauthenticated')).toBe(true);
 });

@@ -175,8 +175,8 @@ export function BackupsPanel({ overview }: { overview: BackupsOverview }) {
         <div>
           <dt>Kept</dt>
           <dd>
-            the newest {overview.keep} (BACKUP_KEEP), and always the newest verified one; older ones are removed after
-            a good backup, never to make room
+            the newest {overview.keep} (BACKUP_KEEP), and always the newest verified one; older ones are removed after a
+            good backup, never to make room
           </dd>
         </div>
       </dl>
@@ -188,7 +188,8 @@ export function BackupsPanel({ overview }: { overview: BackupsOverview }) {
           {overview.failedAttempts.map((attempt) => (
             <li key={attempt.auditId}>
               <Badge tone="bad">{attempt.outcome === 'interrupted' ? 'Interrupted' : 'Failed'}</Badge>{' '}
-              <LocalTime iso={attempt.startedAt} nowMs={nowMs} />: {attempt.error ?? 'the dashboard stopped while it ran'}{' '}
+              <LocalTime iso={attempt.startedAt} nowMs={nowMs} />:{' '}
+              {attempt.error ?? 'the dashboard stopped while it ran'}{' '}
               <a href={`/audit?action=backup.created`} className="small">
                 audit #{attempt.auditId}
               </a>

@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { useActionState, useEffect } from 'react';
 
 import { confirmDownloadAction } from '@/app/backups/actions';
@@ -35,7 +36,7 @@ export function ConfirmDownload({
           </a>
         </p>
         <p className="small">
-          <a href="/backups">Back to Backups</a>
+          <Link href="/backups">Back to Backups</Link>
         </p>
       </div>
     );
@@ -52,10 +53,12 @@ export function ConfirmDownload({
       <label>
         Password
         <input name="password" type="password" autoComplete="current-password" autoFocus required maxLength={1024} />
-        <FieldError errors={answer && !answer.ok ? (answer.fieldErrors?.password ?? [answer.error.title]) : undefined} />
+        <FieldError
+          errors={answer && !answer.ok ? (answer.fieldErrors?.password ?? [answer.error.title]) : undefined}
+        />
       </label>
       <div className="dialog-buttons">
-        <a href="/backups">Cancel</a>
+        <Link href="/backups">Cancel</Link>
         <button type="submit" disabled={pending} data-testid="download-confirm-submit">
           {pending ? 'Checking…' : 'Confirm and download'}
         </button>

@@ -31,8 +31,9 @@ export function MediaSection({ media, nowMs }: { media: BackupsOverview['media']
     <div data-testid="backup-media">
       <h2>The media folder</h2>
       <p className="small">
-        Uploads (<code>public/system</code>) are not part of a backup. Size: <MediaSize view={media.view} nowMs={nowMs} />.
-        To keep a copy beside the backups, run on the server (as root, or the user that owns the folder):
+        Uploads (<code>public/system</code>) are not part of a backup. Size:{' '}
+        <MediaSize view={media.view} nowMs={nowMs} />. To keep a copy beside the backups, run on the server (as root, or
+        the user that owns the folder):
       </p>
       <pre className={styles.command} tabIndex={0} data-testid="media-command">
         <code>{media.command}</code>

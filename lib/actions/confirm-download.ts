@@ -6,8 +6,7 @@ import { toErrorView, type ErrorView } from '../errors';
 import { backupFileHref, backupFileSchema } from '../validations/backups';
 
 export type ConfirmDownloadAnswer =
-  | { ok: true; href: string }
-  | { ok: false; error: ErrorView; fieldErrors?: Partial<Record<string, string[]>> };
+  { ok: true; href: string } | { ok: false; error: ErrorView; fieldErrors?: Partial<Record<string, string[]>> };
 
 /**
  * The password prompt before a backup download. It changes nothing but the session's login time, which

@@ -42,10 +42,7 @@ async function readRecord(backupDir: string, name: string): Promise<BackupRecord
  * A web stream over a Node file stream that reads only when the response wants more (`pull`), so a slow download
  * holds one chunk in memory, not the file. `settled` is told once: the whole file was sent, or how far it got.
  */
-function pullStream(
-  handle: FileHandle,
-  settled: (sent: number, error?: string) => void,
-): ReadableStream<Uint8Array> {
+function pullStream(handle: FileHandle, settled: (sent: number, error?: string) => void): ReadableStream<Uint8Array> {
   const source = handle.createReadStream({ highWaterMark: 256 * 1024 });
   const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let sent = 0;

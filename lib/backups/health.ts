@@ -5,10 +5,17 @@ import path from 'node:path';
 
 import { listAudit } from '../audit';
 import { getConfig } from '../config';
+import { AppError } from '../errors';
 import { listProjectContainers } from '../docker/containers';
 import { projectContainerMounts, type MountView } from '../docker/mounts';
 import { listBackups } from './store';
-import { backupStatus, type BackupAttempt, type BackupDiskPlacement, type BackupStatus } from './status';
+import {
+  backupStatus,
+  VERIFIED_BACKUP_MAX_AGE_MS,
+  type BackupAttempt,
+  type BackupDiskPlacement,
+  type BackupStatus,
+} from './status';
 
 /**
  * The readings behind the backup detectors and the home page's line: BACKUP_DIR's records, the audit log's last
@@ -27,7 +34,18 @@ export function lastBackupAttempt(): BackupAttempt | undefined {
 }
 
 export async function readBackupStatus(backupDir = getConfig().backups.dir): Promise<BackupStatus> {
-  return backupStatus(await listBackups(backupDir), lastBackupAttempt());
+  let backups;
+  try {
+    backups = await listBackups(backupDir);
+  } catch (error) {
+    throw new AppError(
+      'upstream_failed',
+      'BACKUP_DIR cannot be read',
+      `${backupDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+      'Make BACKUP_DIR a folder the dashboard may read and write (in the image: uid 1000).',
+    );
+  }
+  return backupStatus(backups, lastBackupAttempt());
 }
 
 /** Where Postgres keeps its data in the official images (postgres:18 moved the mount point up one level). */
@@ -88,4 +106,21 @@ export async function backupDiskPlacement(backupDir = getConfig().backups.dir): 
   }
   if (backupDevice !== dataDevice) return { state: 'different' };
   return { state: 'same', backupDir, dataPath: data.source, device: formatDevice(dataDevice) };
+}
+
+/** The home page's line: how old the last verified backup is ("5 h ago" is formatted by the page). */
+export type LastBackupLine =
+  | { state: 'recent' | 'old'; verifiedAtMs: number; nowMs: number }
+  | { state: 'none'; any: boolean }
+  | { state: 'unknown' };
+
+export async function readLastBackupLine(nowMs = Date.now()): Promise<LastBackupLine> {
+  try {
+    const status = await readBackupStatus();
+    if (!status.lastVerified) return { state: 'none', any: status.count > 0 };
+    const verifiedAtMs = Date.parse(status.lastVerified.startedAt);
+    return { state: nowMs - verifiedAtMs > VERIFIED_BACKUP_MAX_AGE_MS ? 'old' : 'recent', verifiedAtMs, nowMs };
+  } catch {
+    return { state: 'unknown' };
+  }
 }

@@ -27,6 +27,7 @@ export interface RestoreStep {
   command: string;
 }
 
+const UNKNOWN_MASTODON_DIR = '<the Mastodon directory, where docker-compose.yml is>';
 const SAFE = /^[A-Za-z0-9_./:=@%+-]+$/;
 
 /** A word as a POSIX shell reads it literally: as is when nothing in it is special, else in single quotes. */
@@ -52,7 +53,7 @@ export function restoreCommands(input: RestoreInput): RestoreStep[] {
     },
     {
       what: 'Go to the Mastodon directory',
-      command: `cd ${input.mastodonDir ? q(input.mastodonDir) : '<the Mastodon directory, where docker-compose.yml is>'}`,
+      command: `cd ${input.mastodonDir ? q(input.mastodonDir) : UNKNOWN_MASTODON_DIR}`,
     },
     { what: 'Stop everything that writes to the database', command: `${compose} stop ${services}` },
     {
@@ -94,7 +95,8 @@ export interface MediaCopyInput {
 export function mediaCopyCommand(input: MediaCopyInput): string {
   const source = input.mediaHostPath ?? '<the Mastodon directory>/public/system';
   const quotedSource = input.mediaHostPath ? shellQuote(`${source.replace(/\/+$/, '')}/`) : `${source}/`;
-  return `rsync -a --delete --exclude cache/ ${quotedSource} ${shellQuote(`${input.destination.replace(/\/+$/, '')}/`)}`;
+  const destination = shellQuote(`${input.destination.replace(/\/+$/, '')}/`);
+  return `rsync -a --delete --exclude cache/ ${quotedSource} ${destination}`;
 }
 
 /**

@@ -12,7 +12,10 @@ export const DOWNLOADABLE_FILES = [...Object.values(BACKUP_FILES), CHECKSUM_FILE
  */
 export const backupFileSchema = z
   .object({
-    backup: z.string().max(100).refine((name) => parseBackupName(name) !== null, 'Not a backup’s name'),
+    backup: z
+      .string()
+      .max(100)
+      .refine((name) => parseBackupName(name) !== null, 'Not a backup’s name'),
     file: z.enum(DOWNLOADABLE_FILES, { error: 'Not a file of a backup' }),
   })
   .strict();

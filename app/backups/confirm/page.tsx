@@ -1,3 +1,5 @@
+import Link from 'next/link';
+
 import { ConfirmDownload } from '@/components/backups/confirm-download';
 import { requireSession } from '@/lib/auth/guard';
 import { backupFileHref, backupFileSchema } from '@/lib/validations/backups';
@@ -25,7 +27,7 @@ export default async function ConfirmDownloadPage({
         />
       ) : (
         <p role="alert">
-          This link names no backup file. Go back to <a href="/backups">Backups</a>.
+          This link names no backup file. Go back to <Link href="/backups">Backups</Link>.
         </p>
       )}
     </section>

@@ -40,11 +40,15 @@ export function backupFindings(
         : status.lastVerified
           ? `No verified backup for ${hoursAgo(status.lastVerified.startedAt, nowMs).replace(/ ago$/, '')}`
           : 'No verified backup yet';
+    const verified = status.lastVerified ? `from ${hoursAgo(status.lastVerified.startedAt, nowMs)}` : 'none';
+    const newer =
+      newest && newest.name !== status.lastVerified?.name
+        ? `; the newest, ${hoursAgo(newest.startedAt, nowMs)}, is ${newest.state.replace('_', ' ')}`
+        : '';
     const evidence =
       status.count === 0
         ? `${options.backupDir} holds no backup.${schedule}`
-        : `The last verified backup is ${status.lastVerified ? `from ${hoursAgo(status.lastVerified.startedAt, nowMs)}` : 'none'}` +
-          `${newest && newest.name !== status.lastVerified?.name ? `; the newest, ${hoursAgo(newest.startedAt, nowMs)}, is ${newest.state.replace('_', ' ')}` : ''}.${schedule}`;
+        : `The last verified backup is ${verified}${newer}.${schedule}`;
     findings.push({
       key: 'backup.no-recent-verified',
       title,

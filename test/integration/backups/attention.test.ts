@@ -106,7 +106,12 @@ describe('the backups detector on a real BACKUP_DIR', () => {
     const backupDir = path.join(root, 'failing');
     useConfig(backupDir);
     await writeBackup(backupDir, 2, 'verified');
-    const id = auditStart({ actor: 'admin', action: 'backup.created', target: 'database', params: { trigger: 'manual' } });
+    const id = auditStart({
+      actor: 'admin',
+      action: 'backup.created',
+      target: 'database',
+      params: { trigger: 'manual' },
+    });
     auditFinish(id, { outcome: 'failed', error: 'The disk is full: Writing mastodon.dump failed', durationMs: 10 });
     const found = await runDetector(detector('backups'));
     expect(found.map((finding) => [finding.key, finding.title])).toEqual([
@@ -124,6 +129,7 @@ describe('the backups detector on a real BACKUP_DIR', () => {
     expect(found.map((finding) => [finding.key, finding.title])).toEqual([
       ['backups.unchecked', 'Cannot check the backups'],
     ]);
+    expect(found[0]?.evidence).toBe(`BACKUP_DIR cannot be read: ${backupDir}: ENOTDIR.`);
   });
 });
 
@@ -156,7 +162,11 @@ describe('the backup-disk detector against the db container of a real Postgres',
   it('answers "not known" for a project without a db service, and finds nothing', async () => {
     setConfigForTesting(
       loadConfig({
-        env: { DATA_DIR: path.join(root, 'none-data'), DOCKER_HOST: testbed.dockerHost, COMPOSE_PROJECT: 'backupspage-none' },
+        env: {
+          DATA_DIR: path.join(root, 'none-data'),
+          DOCKER_HOST: testbed.dockerHost,
+          COMPOSE_PROJECT: 'backupspage-none',
+        },
       }),
     );
     expect(await backupDiskPlacement()).toEqual({ state: 'unknown', why: 'the project has no db service' });
@@ -182,8 +192,8 @@ describe('the alert watcher', () => {
     expect(sent).toEqual([]);
     nowMs += 61_000;
     await watcher.checkAll();
-    expect(sent.map((message) => (message.kind === 'test' ? message.kind : [message.kind, message.problem.title]))).toEqual([
-      ['opened', 'The last backup failed its verification'],
-    ]);
+    expect(
+      sent.map((message) => (message.kind === 'test' ? message.kind : [message.kind, message.problem.title])),
+    ).toEqual([['opened', 'The last backup failed its verification']]);
   });
 });

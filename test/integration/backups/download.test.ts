@@ -42,7 +42,12 @@ function rssKiB(pid: number): number {
 function open(pathname: string, headers: Record<string, string>): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: server.port, path: pathname, headers: { host: `127.0.0.1:${server.port}`, ...headers } },
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        path: pathname,
+        headers: { host: `127.0.0.1:${server.port}`, ...headers },
+      },
       resolve,
     );
     req.on('error', reject);

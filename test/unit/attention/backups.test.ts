@@ -6,7 +6,12 @@ import { backupStatus, type BackupAttempt } from '@/lib/backups/status';
 
 const HOUR = 3_600_000;
 const NOW = Date.parse('2026-12-05T12:00:00Z');
-const OPTIONS = { nowMs: NOW, watchingSinceMs: NOW - 30 * 24 * HOUR, scheduleOff: false, backupDir: '/var/backups/mastodon' };
+const OPTIONS = {
+  nowMs: NOW,
+  watchingSinceMs: NOW - 30 * 24 * HOUR,
+  scheduleOff: false,
+  backupDir: '/var/backups/mastodon',
+};
 
 function record(hoursAgo: number, state: VerificationState, detail?: string): { name: string; record: BackupRecord } {
   const startedAt = new Date(NOW - hoursAgo * HOUR).toISOString();
@@ -37,7 +42,10 @@ describe('no verified backup for 26 hours', () => {
   });
 
   it('warns with a verified backup 27 h old, and names the newer one that is not verified', () => {
-    const found = findings([record(2, 'not_verified', 'The database role x may not create databases…'), record(27, 'verified')]);
+    const found = findings([
+      record(2, 'not_verified', 'The database role x may not create databases…'),
+      record(27, 'verified'),
+    ]);
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({
       key: 'backup.no-recent-verified',
@@ -87,12 +95,17 @@ describe('the last backup failed', () => {
   });
 
   it('finds an interrupted run', () => {
-    const found = findings([record(5, 'verified')], { outcome: 'interrupted', startedAt: new Date(NOW - HOUR).toISOString() });
+    const found = findings([record(5, 'verified')], {
+      outcome: 'interrupted',
+      startedAt: new Date(NOW - HOUR).toISOString(),
+    });
     expect(found[0]?.evidence).toContain('interrupted');
   });
 
   it('ignores a failed run older than the newest backup: a later one succeeded', () => {
-    expect(findings([record(1, 'verified')], { outcome: 'failed', startedAt: new Date(NOW - 5 * HOUR).toISOString() })).toEqual([]);
+    expect(
+      findings([record(1, 'verified')], { outcome: 'failed', startedAt: new Date(NOW - 5 * HOUR).toISOString() }),
+    ).toEqual([]);
   });
 
   it('finds a newest backup whose verification failed, next to the 26 h warning when it is the only one', () => {
@@ -117,7 +130,7 @@ describe('BACKUP_DIR on the database’s disk', () => {
     });
     expect(found).toMatchObject({ key: 'backup.same-disk', severity: 'info', fix: { href: '/backups' } });
     expect(found?.evidence).toBe(
-      'BACKUP_DIR (/var/backups/m) and the db service's data (/home/mastodon/live/postgres14) are on one file system (device 259:1).',
+      "BACKUP_DIR (/var/backups/m) and the db service's data (/home/mastodon/live/postgres14) are on one file system (device 259:1).",
     );
   });
 });

@@ -23,7 +23,12 @@ export async function GET(request: Request, { params }: { params: Promise<{ name
   if (session instanceof Response) return session;
   const site = request.headers.get('sec-fetch-site');
   if (site !== null && site !== 'same-origin' && site !== 'none') {
-    return refuse(403, 'forbidden', 'Request refused', `Sec-Fetch-Site ${site}: a download must start on this dashboard.`);
+    return refuse(
+      403,
+      'forbidden',
+      'Request refused',
+      `Sec-Fetch-Site ${site}: a download must start on this dashboard.`,
+    );
   }
   const { name, file } = await params;
   const parsed = backupFileSchema.safeParse({ backup: name, file });
