@@ -125,9 +125,9 @@ export function BackupsPanel({ overview }: { overview: BackupsOverview }) {
         <h1 id="backups-title">Backups</h1>
       </div>
       <p className="muted small">
-        Each backup holds the database (<code>pg_dump -Fc</code>, run in the db container), <code>.env.production</code>{' '}
-        and the compose file, with their checksums. It is then restored into a scratch database and its rows counted:
-        that is what “verified” means. The media folder is not copied (see below).
+        Each backup holds the database (<code>pg_dump -Fc</code> in the db container), <code>.env.production</code> and
+        the compose file, with their checksums. It is then restored into a scratch database and its rows counted: that
+        is what “verified” means. The media folder is not copied (see below).
       </p>
       <JobButton
         action={backUpNowAction}
