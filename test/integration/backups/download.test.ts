@@ -154,7 +154,9 @@ describe('the download itself', () => {
     const before = rssKiB(server.process.pid!);
     const response = await open(dumpPath(), { cookie: recentCookie, 'sec-fetch-site': 'same-origin' });
     expect(response.statusCode).toBe(200);
-    expect(response.headers['content-length']).toBe(String(DUMP_MIB * 1024 * 1024));
+    // Next 16 drops a route handler's Content-Length (next/dist/server/send-response.js, FORBIDDEN_HEADERS): the
+    // body goes chunked. When that changes, the route's header comes through and this line must change with it.
+    expect([response.headers['content-length'], response.headers['transfer-encoding']]).toEqual([undefined, 'chunked']);
     expect(response.headers['content-disposition']).toBe('attachment; filename="mastodon.dump"');
     expect(response.headers['content-type']).toBe('application/octet-stream');
     expect(response.headers['cache-control']).toBe('no-store');

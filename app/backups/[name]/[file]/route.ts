@@ -45,6 +45,8 @@ export async function GET(request: Request, { params }: { params: Promise<{ name
       headers: {
         ...NO_STORE,
         'Content-Type': 'application/octet-stream',
+        // Next 16 drops this header from route handlers (next/dist/server/send-response.js, FORBIDDEN_HEADERS) and
+        // sends the body chunked; set anyway, for the day it passes it through. SHA256SUMS proves a copy complete.
         'Content-Length': String(download.bytes),
         // The file names are fixed (mastodon.dump, SHA256SUMS, …): sha256sum -c finds them under these names.
         'Content-Disposition': `attachment; filename="${download.file}"`,
