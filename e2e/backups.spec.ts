@@ -61,6 +61,10 @@ test('Back up now shows the job, refuses a second start while it runs, and lists
   await expect(page.getByRole('heading', { name: 'Backups', level: 1 })).toBeVisible();
   await expect(page.getByTestId('backups-empty')).toBeVisible();
   await expect(page.getByTestId('backup-dir')).toContainText(backupDir);
+  // BACKUP_SCHEDULE's default, 03:30 server time, and when it fires next.
+  await expect(page.getByTestId('backup-schedule')).toHaveText(
+    /^03:30 \(.+, the server’s time\); next: .+ \((in \d.*|soon)\)$/,
+  );
 
   await page.getByTestId('backup-now').click();
   const job = page.getByTestId('backup-job').getByTestId('job');

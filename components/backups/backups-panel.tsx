@@ -12,7 +12,7 @@ import { useJobs } from '@/components/jobs/use-jobs';
 import { formatBytes } from '@/components/metrics/format';
 import { Badge } from '@/components/ui/badge';
 import { ErrorBox } from '@/components/ui/error-box';
-import { formatAgo } from '@/components/vitals/format';
+import { formatAgo, formatUntil } from '@/components/vitals/format';
 import type { BackupItem, BackupsOverview } from '@/lib/backups/overview';
 import type { JobView } from '@/lib/jobs/types';
 import { backupFileHref } from '@/lib/validations/backups';
@@ -34,11 +34,12 @@ function latest(jobs: Iterable<JobView>): JobView | undefined {
   return found;
 }
 
-/** A time in the browser's own zone, with how long ago it was. */
+/** A time in the browser's own zone, with how long ago it was (or how soon it comes). */
 export function LocalTime({ iso, nowMs }: { iso: string; nowMs: number }) {
+  const ms = Date.parse(iso);
   return (
     <time dateTime={iso} suppressHydrationWarning>
-      {`${new Date(iso).toLocaleString()} (${formatAgo(Date.parse(iso), nowMs)})`}
+      {`${new Date(iso).toLocaleString()} (${ms > nowMs ? formatUntil(ms, nowMs) : formatAgo(ms, nowMs)})`}
     </time>
   );
 }
@@ -181,7 +182,7 @@ export function BackupsPanel({ overview }: { overview: BackupsOverview }) {
         </div>
       </dl>
 
-      <h2>Backups ({overview.backups.length})</h2>
+      <h2>Kept backups ({overview.backups.length})</h2>
       {overview.listError ? <ErrorBox error={overview.listError} testId="backups-error" /> : null}
       {overview.failedAttempts.length > 0 ? (
         <ul className={styles.failures} data-testid="backup-failures">
