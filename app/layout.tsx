@@ -26,6 +26,7 @@ const NAV_LINKS = [
   ['/accounts', 'Accounts'],
   ['/media', 'Media'],
   ['/registrations', 'Registrations'],
+  ['/backups', 'Backups'],
   ['/alerts', 'Alerts'],
   ['/audit', 'Audit log'],
 ] as const;

@@ -2,6 +2,7 @@ import { Suspense } from 'react';
 
 import { AttentionLoading } from '@/components/attention/attention-panel';
 import { AttentionSection } from '@/components/attention/attention-section';
+import { LastBackupLine } from '@/components/backups/last-backup-line';
 import { LiveContainers } from '@/components/containers/live-containers';
 import { HeadlineLoading, HeadlineSection } from '@/components/metrics/headline-section';
 import { ConfigDoctor, VitalSigns } from '@/components/vitals/sections';
@@ -21,6 +22,9 @@ export default async function HomePage() {
       <h1 className="visually-hidden">{project} at a glance</h1>
       <Suspense fallback={<AttentionLoading />}>
         <AttentionSection />
+      </Suspense>
+      <Suspense fallback={null}>
+        <LastBackupLine />
       </Suspense>
       <Suspense fallback={<HeadlineLoading />}>
         <HeadlineSection />

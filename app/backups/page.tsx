@@ -1,14 +1,10 @@
-import { BackUpNowButton } from '@/components/backups/back-up-now-button';
+import { BackupsPanel } from '@/components/backups/backups-panel';
 import { requireSession } from '@/lib/auth/guard';
+import { readBackupsOverview } from '@/lib/backups/overview';
 
 export const dynamic = 'force-dynamic';
 
 export default async function BackupsPage() {
   await requireSession();
-  return (
-    <section className="panel backups" aria-labelledby="backups-title">
-      <h1 id="backups-title">Backups</h1>
-      <BackUpNowButton />
-    </section>
-  );
+  return <BackupsPanel overview={await readBackupsOverview()} />;
 }

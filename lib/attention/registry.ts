@@ -14,6 +14,8 @@ import { processSingleton } from '../process/singleton';
 import { headlinePanel } from '../panels/metrics';
 import { sidekiqPanel, type SidekiqPanelData } from '../panels/sidekiq';
 import { NOT_LOOKED, panelData, type Detector } from './detector';
+import { backupDiskPlacement, readBackupStatus } from '../backups/health';
+import { BACKUP_JOB, BACKUPS_DETECTOR, backupDiskFindings, backupFindings } from './detectors/backups';
 import { containerFindings, hasUnhealthySidekiq } from './detectors/containers';
 import { serviceFindings, migrationFindings } from './detectors/mastodon-health';
 import { MEDIA_DETECTOR, mediaFindings } from './detectors/media';
@@ -166,6 +168,40 @@ export const DETECTORS: readonly Detector[] = [
     timeoutMs: 15 * SECOND,
     async detect() {
       return doctorFindings(diagnoseConfig((await readMastodonConfigFiles()).input));
+    },
+  },
+  {
+    id: BACKUPS_DETECTOR,
+    subject: 'the backups',
+    severity: 'warning',
+    reads: "BACKUP_DIR: each backup's backup.json; the audit log: the last backup run",
+    recheck: { kind: 'poll', everyMs: 5 * MINUTE, afterJobs: [BACKUP_JOB] },
+    timeoutMs: 10 * SECOND,
+    async detect() {
+      const { backups } = getConfig();
+      return backupFindings(await readBackupStatus(backups.dir), {
+        nowMs: Date.now(),
+        watchingSinceMs: Date.now() - process.uptime() * 1000,
+        scheduleOff: backups.schedule.kind === 'off',
+        backupDir: backups.dir,
+      });
+    },
+  },
+  {
+    id: 'backup-disk',
+    subject: 'where backups are stored',
+    severity: 'info',
+    reads: "Docker: the db container's data mount; the file system: the device of BACKUP_DIR and of that mount",
+    recheck: { kind: 'poll', everyMs: 30 * MINUTE },
+    timeoutMs: 10 * SECOND,
+    async detect() {
+      try {
+        return backupDiskFindings(await backupDiskPlacement());
+      } catch (error) {
+        // Docker does not answer: the containers detector says so; where the data lives is then not known.
+        if (error instanceof AppError) return NOT_LOOKED;
+        throw error;
+      }
     },
   },
   {

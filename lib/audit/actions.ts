@@ -26,6 +26,7 @@ export const AUDIT_ACTIONS = [
   'alert.failed',
   'alert.test',
   'backup.created',
+  'backup.downloaded',
 ] as const;
 
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
@@ -56,6 +57,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'alert.failed': 'Alert not delivered',
   'alert.test': 'Test message requested',
   'backup.created': 'Backup taken',
+  'backup.downloaded': 'Backup file downloaded',
 };
 
 export const AUDIT_OUTCOME_LABELS: Record<AuditOutcome, string> = {

@@ -16,6 +16,7 @@ import type { BackupRecord } from './layout';
 import { hostTools } from './host-tools';
 import { containerTools } from './postgres-tools';
 import { redisDumpFromContainer, type RedisDumpSource } from './redis-dump';
+import { mastodonDatabase } from './database';
 import { backupsToPrune, listBackups, removeBackups } from './store';
 import { takeBackup, type BackupSource } from './take';
 import { countTables, verifyBackup, type Verification } from './verify';
@@ -32,17 +33,6 @@ export interface BackupJobResult extends Record<string, unknown> {
   verification: Verification['state'];
   verificationDetail?: string;
   pruned: string[];
-}
-
-/** The role and database Mastodon uses, as .env.production names them (DATABASE_URL wins, as in Rails). */
-function mastodonDatabase(): { dbUser: string; dbName: string } {
-  const target = getConfig().mastodon.postgres;
-  if (target.connectionString) {
-    const url = new URL(target.connectionString);
-    const dbName = decodeURIComponent(url.pathname.replace(/^\//, ''));
-    return { dbUser: decodeURIComponent(url.username) || target.user, dbName: dbName || target.database };
-  }
-  return { dbUser: target.user, dbName: target.database };
 }
 
 /** The compose file Docker Compose itself would pick in `dir` (its names in its order of preference). */

@@ -212,6 +212,8 @@ describe('the registry', () => {
       'disk',
       'memory',
       'config',
+      'backups',
+      'backup-disk',
       'moderation',
     ]);
   });
