@@ -2,6 +2,8 @@
 
 import { actionCall, runAdminJob } from '@/lib/actions/admin-action';
 import { fixMediaPermissionsSpec } from '@/lib/actions/fix-media-permissions';
+import { runCleanupSpec } from '@/lib/actions/run-cleanup';
+import { cleanupFormInput } from '@/lib/validations/cleanup';
 
 /** Starts the ownership fix as a job; the answer carries its id, progress follows on the event stream's jobs topic. */
 export async function fixMediaPermissionsAction(first: unknown, form?: FormData) {
@@ -9,4 +11,9 @@ export async function fixMediaPermissionsAction(first: unknown, form?: FormData)
     fixMediaPermissionsSpec,
     actionCall(first, form, (fields) => ({ container: fields.get('container'), path: fields.get('path') })),
   );
+}
+
+/** Starts a cleanup job (or its dry run); one at a time across all of them. */
+export async function runCleanupAction(first: unknown, form?: FormData) {
+  return runAdminJob(runCleanupSpec, actionCall(first, form, cleanupFormInput));
 }

@@ -1,0 +1,31 @@
+import 'server-only';
+
+import { CLEANUP_COMMANDS } from '../mastodon/cleanup/commands';
+import { runCleanup, type CleanupResult } from '../mastodon/cleanup/run';
+import { cleanupSchema } from '../validations/cleanup';
+import type { AdminActionSpec } from './admin-action';
+
+/**
+ * One lock for every cleanup job, dry runs included: each walks the media folder (or the database's media rows)
+ * and deletes as it goes, and two at once would race for the same files and share the disk's bandwidth with
+ * Mastodon twice over.
+ */
+export const CLEANUP_LOCK = 'mastodon.cleanup';
+
+/** The job kind (jobs.kind) of every cleanup job: the audit action, as runAdminJob names jobs. */
+export const CLEANUP_JOB_KIND = 'media.cleaned_up';
+
+/**
+ * The "Free disk space" jobs. A real run deletes files for good, so it needs a recent login; the dry run takes the
+ * same path (one action, one schema), so that what the page offers after it is exactly what was previewed. What was
+ * freed is in the job's result (jobs.audit_id links it): the audit keeps the input, recorded before the run.
+ */
+export const runCleanupSpec: AdminActionSpec<typeof cleanupSchema, CleanupResult> = {
+  action: CLEANUP_JOB_KIND,
+  schema: cleanupSchema,
+  recentLogin: true,
+  target: (input) => CLEANUP_COMMANDS[input.job].command,
+  lockKeys: async () => [CLEANUP_LOCK],
+  auditParams: (input) => ({ ...input }),
+  run: (input, { progress }) => runCleanup(input, progress),
+};
