@@ -1,6 +1,8 @@
+import { FreeDiskSpace } from '@/components/media/free-disk-space';
 import { MediaPanel } from '@/components/media/media-panel';
 import { requireSession } from '@/lib/auth/guard';
 import { listRecentJobs } from '@/lib/jobs';
+import { CLEANUP_JOB_KIND } from '@/lib/mastodon/cleanup/labels';
 import { mediaFindings } from '@/lib/attention/detectors/media';
 import { diagnoseMediaPermissions, lastMediaFixAt, MEDIA_FIX_JOB } from '@/lib/mastodon/media-permissions';
 import { runPanel } from '@/lib/panels/panel';
@@ -17,11 +19,14 @@ export default async function MediaPage() {
     diagnoseMediaPermissions(fixedAt ? { fixedAt } : {}),
   );
   return (
-    <MediaPanel
-      diagnosis={diagnosis.ok ? diagnosis.data : undefined}
-      findings={diagnosis.ok ? mediaFindings(diagnosis.data) : []}
-      error={diagnosis.ok ? undefined : diagnosis.error}
-      initialJobs={jobs}
-    />
+    <>
+      <MediaPanel
+        diagnosis={diagnosis.ok ? diagnosis.data : undefined}
+        findings={diagnosis.ok ? mediaFindings(diagnosis.data) : []}
+        error={diagnosis.ok ? undefined : diagnosis.error}
+        initialJobs={jobs}
+      />
+      <FreeDiskSpace initialJobs={listRecentJobs(24 * 60 * 60_000).filter((job) => job.kind === CLEANUP_JOB_KIND)} />
+    </>
   );
 }

@@ -1,6 +1,6 @@
 import 'server-only';
 
-import { CLEANUP_COMMANDS } from '../mastodon/cleanup/commands';
+import { CLEANUP_COMMANDS, CLEANUP_JOB_KIND } from '../mastodon/cleanup/labels';
 import { runCleanup, type CleanupResult } from '../mastodon/cleanup/run';
 import { cleanupSchema } from '../validations/cleanup';
 import type { AdminActionSpec } from './admin-action';
@@ -11,9 +11,6 @@ import type { AdminActionSpec } from './admin-action';
  * Mastodon twice over.
  */
 export const CLEANUP_LOCK = 'mastodon.cleanup';
-
-/** The job kind (jobs.kind) of every cleanup job: the audit action, as runAdminJob names jobs. */
-export const CLEANUP_JOB_KIND = 'media.cleaned_up';
 
 /**
  * The "Free disk space" jobs. A real run deletes files for good, so it needs a recent login; the dry run takes the

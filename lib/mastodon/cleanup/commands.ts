@@ -1,8 +1,10 @@
 import type { ExecArgv } from '../../docker/exec-programs';
 import { AppError } from '../../errors';
-import type { CleanupInput, CleanupJobName } from '../../validations/cleanup';
+import type { CleanupInput } from '../../validations/cleanup';
 import type { MastodonVersion } from '../version';
 import { factsFor, MINOR_FACTS, type MediaRemoveOption } from '../version-facts';
+
+export { CLEANUP_COMMANDS } from './labels';
 
 /**
  * The three tootctl cleanup commands as argv, built from validated input only (mastodon/mastodon
@@ -10,33 +12,6 @@ import { factsFor, MINOR_FACTS, type MediaRemoveOption } from '../version-facts'
  * them is run.ts's business. Options are always one token (`--days=7`), never --verbose (one line per item), and
  * the defaults of --concurrency (5 threads) stand.
  */
-
-export interface CleanupCommand {
-  /** What the page calls it. */
-  title: string;
-  /** The command without options, as the admin would type it. */
-  command: string;
-  /** What its summary counts. */
-  counts: string;
-}
-
-export const CLEANUP_COMMANDS: Record<CleanupJobName, CleanupCommand> = {
-  'media-remove': {
-    title: 'Cached media from other servers',
-    command: 'tootctl media remove',
-    counts: 'media attachments',
-  },
-  'preview-cards-remove': {
-    title: 'Link preview images',
-    command: 'tootctl preview_cards remove',
-    counts: 'preview cards',
-  },
-  'media-remove-orphans': {
-    title: 'Files no post or account uses (orphans)',
-    command: 'tootctl media remove-orphans',
-    counts: 'orphans',
-  },
-};
 
 const TARGET_OPTION = { 'avatars-and-headers': 'prune-profiles', headers: 'remove-headers' } as const;
 
