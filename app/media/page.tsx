@@ -1,7 +1,9 @@
+import { FreeDiskSpace } from '@/components/media/free-disk-space';
 import { MediaPanel } from '@/components/media/media-panel';
 import { MediaStorageSection } from '@/components/media/media-storage-section';
 import { requireSession } from '@/lib/auth/guard';
 import { listRecentJobs } from '@/lib/jobs';
+import { CLEANUP_JOB_KIND } from '@/lib/mastodon/cleanup/labels';
 import { mediaFindings } from '@/lib/attention/detectors/media';
 import { diagnoseMediaPermissions, lastMediaFixAt, MEDIA_FIX_JOB } from '@/lib/mastodon/media-permissions';
 import { readRetentionSettings } from '@/lib/mastodon/retention';
@@ -30,6 +32,7 @@ export default async function MediaPage() {
         initialJobs={jobs}
       />
       <MediaStorageSection initialMedia={media} retention={retention} />
+      <FreeDiskSpace initialJobs={listRecentJobs(24 * 60 * 60_000).filter((job) => job.kind === CLEANUP_JOB_KIND)} />
     </>
   );
 }

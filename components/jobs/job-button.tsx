@@ -29,6 +29,8 @@ export function JobButton({
   confirmMessage,
   note,
   secondary = false,
+  disabled = false,
+  children,
 }: {
   action: (previous: JobAnswer, form: FormData) => Promise<JobAnswer>;
   /** The action's input, sent as hidden fields. */
@@ -42,6 +44,10 @@ export function JobButton({
   confirmMessage?: string;
   note?: ReactNode;
   secondary?: boolean;
+  /** Held back by the caller (another job of the same lock runs). */
+  disabled?: boolean;
+  /** Visible inputs of the action, sent with the hidden fields. */
+  children?: ReactNode;
 }) {
   const [answer, submit, pending] = useActionState(action, null);
   const [cancelled, setCancelled] = useState<JobAnswer>(null);
@@ -64,8 +70,14 @@ export function JobButton({
       {Object.entries(fields).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
+      {children}
       <div className="action-row">
-        <button type="submit" className={secondary ? 'secondary' : undefined} disabled={busy} data-testid={testId}>
+        <button
+          type="submit"
+          className={secondary ? 'secondary' : undefined}
+          disabled={busy || disabled}
+          data-testid={testId}
+        >
           {busy ? busyLabel : label}
         </button>
         {confirmMessage && !scripted ? (

@@ -32,7 +32,11 @@ export function JobProgress({ job }: { job: JobView }) {
               {new Date(step.at).toLocaleTimeString()}
             </time>{' '}
             {step.step}
-            {step.total !== undefined ? ` (${step.done ?? 0} of ${step.total})` : ''}
+            {step.total === undefined
+              ? ''
+              : step.unit === '%'
+                ? ` (${step.done ?? 0} %)`
+                : ` (${step.done ?? 0} of ${step.total})`}
             {step.detail ? <span className="muted"> · {step.detail}</span> : null}
           </li>
         ))}

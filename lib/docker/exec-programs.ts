@@ -85,10 +85,27 @@ const FIND_ACTIONS = new Set([
   '-fls',
 ]);
 
+/**
+ * tootctl's cleanup commands with the only options the dashboard sends (lib/mastodon/cleanup/commands.ts): whole
+ * days, the dry run, and what `media remove` removes. Each option at most once.
+ */
+const TOOTCTL_CLEANUP: Record<string, RegExp> = {
+  'media remove': /^--(?:days=\d{1,4}|prune-profiles|remove-headers|include-follows|dry-run)$/,
+  'preview_cards remove': /^--(?:days=\d{1,4}|dry-run)$/,
+  'media remove-orphans': /^--dry-run$/,
+};
+
+function isTootctlCleanup(args: readonly string[]): boolean {
+  const [group, command, ...options] = args;
+  const allowed = TOOTCTL_CLEANUP[`${group} ${command}`];
+  if (allowed === undefined || !options.every((option) => allowed.test(option))) return false;
+  return new Set(options.map((option) => option.split('=')[0])).size === options.length;
+}
+
 export const EXEC_PROGRAMS = {
   /**
-   * `tootctl accounts create` and `accounts modify <name> --approve` (lib/mastodon/tootctl.ts),
-   * nothing else of tootctl.
+   * `tootctl accounts create` and `accounts modify <name> --approve` (lib/mastodon/tootctl.ts), and the cleanup
+   * commands `media remove`, `media remove-orphans` and `preview_cards remove`; nothing else of tootctl.
    */
   tootctl: {
     services: APP_SERVICES,
@@ -98,9 +115,10 @@ export const EXEC_PROGRAMS = {
       const create = group === 'accounts' && command === 'create';
       const approve =
         group === 'accounts' && command === 'modify' && options.length === 1 && options[0] === '--approve';
-      return create || approve
+      return create || approve || isTootctlCleanup(args)
         ? undefined
-        : 'the dashboard runs only tootctl accounts create and tootctl accounts modify <name> --approve';
+        : 'the dashboard runs only tootctl accounts create, tootctl accounts modify <name> --approve, and' +
+            ' tootctl media remove, media remove-orphans and preview_cards remove with the options of its cleanup jobs';
     },
   },
   /** The migration files in the image (lib/mastodon/health.ts). */

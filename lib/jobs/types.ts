@@ -7,6 +7,8 @@ export interface JobStep {
   detail?: string;
   done?: number;
   total?: number;
+  /** '%' when done is a percentage of total (100), for what cannot be counted in items. */
+  unit?: '%';
 }
 
 export type JobStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';

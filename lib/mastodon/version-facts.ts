@@ -16,6 +16,7 @@ import type { MastodonVersion } from './version';
 /** The release commits read, by version. */
 export const RELEASES = {
   '4.0.2': { repository: 'MozillaSocial/mastodon', commit: '03b0f3ac83edfc46d304bfca1539ca6000e36fc3' },
+  '4.1.0': { repository: 'MozillaSocial/mastodon', commit: '70c0d754a6e0ceff80ee2853dbfb351da9fab2cd' },
   '4.1.9': { repository: 'MozillaSocial/mastodon', commit: 'e4c0aaf6264907de2efd46924946d2281d80e3d4' },
   '4.2.0': { repository: 'MozillaSocial/mastodon', commit: '4fcc026f0f1b12a9de21a3af33375a9c8867dd55' },
   '4.2.7': { repository: 'MozillaSocial/mastodon', commit: '0e4e98fad1e21e4f356b3a71eef3fca79890105c' },
@@ -71,6 +72,10 @@ const RESERVED_FROM_4_4 = [
   'moderators',
 ] as const;
 
+/** The options of `tootctl media remove`, without the leading `--`. */
+export type MediaRemoveOption =
+  'days' | 'prune-profiles' | 'remove-headers' | 'include-follows' | 'concurrency' | 'verbose' | 'dry-run';
+
 function fact<T>(steps: readonly Step<T>[]): readonly Step<T>[] {
   return steps;
 }
@@ -100,6 +105,29 @@ export const MINOR_FACTS = {
   tootctlErrorStream: fact<'stdout' | 'stderr'>([
     { from: '4.0.0', value: 'stdout', read: { release: '4.2.12', path: 'lib/mastodon/cli/accounts.rb' } },
     { from: '4.3.0', value: 'stderr', read: { release: '4.3.0', path: 'lib/mastodon/cli/base.rb' } },
+  ]),
+  /**
+   * The options `tootctl media remove` declares; Thor takes any other for an argument and fails the arity check.
+   * --prune-profiles, --remove-headers and --include-follows arrive in 4.1, which also drops --verbose (back in 4.3).
+   * `preview_cards remove` (--days, --concurrency, --verbose, --dry-run, --link) and `media remove-orphans`
+   * (--start-after, --prefix, --fix-permissions, --dry-run) are the same in every supported release.
+   */
+  mediaRemoveOptions: fact<readonly MediaRemoveOption[]>([
+    {
+      from: '4.0.0',
+      value: ['days', 'concurrency', 'verbose', 'dry-run'],
+      read: { release: '4.0.2', path: 'lib/mastodon/media_cli.rb' },
+    },
+    {
+      from: '4.1.0',
+      value: ['days', 'prune-profiles', 'remove-headers', 'include-follows', 'concurrency', 'dry-run'],
+      read: { release: '4.1.0', path: 'lib/mastodon/media_cli.rb' },
+    },
+    {
+      from: '4.3.0',
+      value: ['days', 'prune-profiles', 'remove-headers', 'include-follows', 'concurrency', 'verbose', 'dry-run'],
+      read: { release: '4.3.0', path: 'lib/mastodon/cli/media.rb' },
+    },
   ]),
   /** The settings table: thing_type/thing_id columns up to 4.3, a unique index on var from 4.4. */
   settingsShape: fact<'thing-columns' | 'var-unique'>([

@@ -11,6 +11,7 @@ import {
 import { pgDumpArgv, pgRestoreArgv, scratchDatabaseName } from '@/lib/backups/pg-commands';
 import { VERSION_RB_PATH, VERSION_RB_PROGRAM } from '@/lib/mastodon/running-version';
 import { MEDIA_DU_ARGS } from '@/lib/mastodon/storage/media-folder';
+import { buildCleanupArgv } from '@/lib/mastodon/cleanup/commands';
 import { buildApproveArgv, buildCreateAccountArgv } from '@/lib/mastodon/tootctl';
 import { parseMastodonVersion } from '@/lib/mastodon/version';
 import { containerCallRefusal, containerFacts, mountsDockerSocket, projectDiskUsage } from '@/lib/socket-proxy/policy';
@@ -41,6 +42,32 @@ const DASHBOARD_COMMANDS: [ExecArgv, string | undefined, ExecService][] = [
     'web',
   ],
   [buildApproveArgv('alice'), undefined, 'sidekiq'],
+  [
+    buildCleanupArgv(
+      { job: 'media-remove', days: 3650, remove: 'avatars-and-headers', includeFollows: true, dryRun: true },
+      parseMastodonVersion('v4.3.17')!,
+    ),
+    undefined,
+    'web',
+  ],
+  [
+    buildCleanupArgv(
+      { job: 'media-remove', days: 7, remove: 'headers', includeFollows: false, dryRun: false },
+      parseMastodonVersion('v4.3.17')!,
+    ),
+    undefined,
+    'sidekiq',
+  ],
+  [
+    buildCleanupArgv({ job: 'preview-cards-remove', days: 180, dryRun: true }, parseMastodonVersion('v4.3.17')!),
+    undefined,
+    'web',
+  ],
+  [
+    buildCleanupArgv({ job: 'media-remove-orphans', dryRun: false }, parseMastodonVersion('v4.3.17')!),
+    undefined,
+    'web',
+  ],
   [['ls', '-1', '/opt/mastodon/db/migrate'], undefined, 'web'],
   [['id', '-u', 'mastodon'], undefined, 'web'],
   [['id', '-g', 'mastodon'], undefined, 'web'],
@@ -145,6 +172,31 @@ describe('the exec body the socket proxy accepts', () => {
     [
       'tootctl accounts modify with another option',
       { ...base, Cmd: ['tootctl', 'accounts', 'modify', 'alice', '--reset-password'] },
+      'the dashboard runs only tootctl accounts create',
+    ],
+    [
+      'tootctl media remove with an option of its own (a prefix, a verbose log)',
+      { ...base, Cmd: ['tootctl', 'media', 'remove', '--days=7', '--verbose'] },
+      'the dashboard runs only tootctl accounts create',
+    ],
+    [
+      'tootctl media remove-orphans under another prefix',
+      { ...base, Cmd: ['tootctl', 'media', 'remove-orphans', '--prefix=../../etc'] },
+      'the dashboard runs only tootctl accounts create',
+    ],
+    [
+      'tootctl media remove with --days given twice',
+      { ...base, Cmd: ['tootctl', 'media', 'remove', '--days=7', '--days=1'] },
+      'the dashboard runs only tootctl accounts create',
+    ],
+    [
+      'tootctl media remove with days that are not a whole number',
+      { ...base, Cmd: ['tootctl', 'media', 'remove', '--days=-1'] },
+      'the dashboard runs only tootctl accounts create',
+    ],
+    [
+      'tootctl media refresh (downloads media)',
+      { ...base, Cmd: ['tootctl', 'media', 'refresh', '--days=7'] },
       'the dashboard runs only tootctl accounts create',
     ],
     [
