@@ -148,9 +148,13 @@ function main(): void {
   }
   endStreamsOnStop();
   void import(pathToFileURL(standaloneServer).href);
-  void import('../lib/backups/schedule').then(async ({ startBackupSchedule, stopBackupSchedule }) => {
+  void Promise.all([
+    import('../lib/backups/schedule'),
+    import('../lib/actions/action-runner'),
+    import('../lib/actions/back-up-now'),
+  ]).then(async ([{ startBackupSchedule, stopBackupSchedule }, { runScheduledJob }, { backUpSpec }]) => {
     stopBackupScheduleOnExit = stopBackupSchedule;
-    const schedule = await startBackupSchedule(config);
+    const schedule = await startBackupSchedule(config, () => runScheduledJob(backUpSpec, { trigger: 'schedule' }));
     if (schedule.state === 'on') {
       console.log(
         `Mastodash: backups on schedule "${schedule.pattern}" into ${config.backups.dir}, next ${schedule.nextAt}`,

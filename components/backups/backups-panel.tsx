@@ -149,6 +149,12 @@ export function BackupsPanel({ overview }: { overview: BackupsOverview }) {
         <div>
           <dt>Schedule</dt>
           <dd data-testid="backup-schedule">
+            {schedule.stopped ? (
+              <p className="error-box" role="alert" data-testid="backup-schedule-stopped">
+                The schedule stopped <LocalTime iso={schedule.stopped.at} nowMs={nowMs} />: {schedule.stopped.reason}
+                {schedule.stopped.fix ? ` ${schedule.stopped.fix}` : ''} Restart the dashboard once that is fixed.
+              </p>
+            ) : null}
             {schedule.text === 'off' ? (
               'Off (BACKUP_SCHEDULE=off): backups run only when you press Back up now.'
             ) : (

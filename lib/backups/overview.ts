@@ -5,6 +5,7 @@ import path from 'node:path';
 import { listAudit } from '../audit';
 import { getConfig } from '../config';
 import { nextBackupAt } from '../config/backup-schedule';
+import { backupScheduleState } from './schedule';
 import { listProjectContainers } from '../docker/containers';
 import { ownContainerMounts, projectContainerMounts, type MountView } from '../docker/mounts';
 import type { ContainerView } from '../docker/types';
@@ -46,7 +47,13 @@ export interface BackupsOverview {
   /** BACKUP_DIR as the host sees it; null when it exists only inside the dashboard's container. */
   dirOnHost: string | null;
   keep: number;
-  schedule: { text: string; nextAt: string | null; timeZone: string };
+  schedule: {
+    text: string;
+    nextAt: string | null;
+    timeZone: string;
+    /** Set when the launcher stopped the schedule (a BACKUP_DIR it cannot write): why, and what to do. */
+    stopped?: { reason: string; fix?: string; at: string };
+  };
   backups: BackupItem[];
   listError?: ErrorView;
   failedAttempts: FailedAttempt[];
@@ -92,6 +99,14 @@ function failedAttempts(oldestKept: string | undefined): FailedAttempt[] {
       error: record.error,
       trigger: typeof record.params.trigger === 'string' ? record.params.trigger : 'manual',
     }));
+}
+
+function scheduleStopped(): { stopped?: { reason: string; fix?: string; at: string } } {
+  const running = backupScheduleState();
+  if (running.state !== 'stopped') return {};
+  return {
+    stopped: { reason: running.reason, ...(running.fix ? { fix: running.fix } : {}), at: running.stoppedAt },
+  };
 }
 
 export async function readBackupsOverview(nowMs = Date.now()): Promise<BackupsOverview> {
@@ -152,6 +167,7 @@ export async function readBackupsOverview(nowMs = Date.now()): Promise<BackupsOv
       text: schedule.kind === 'off' ? 'off' : schedule.text,
       nextAt: nextBackupAt(schedule, new Date(nowMs))?.toISOString() ?? null,
       timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      ...scheduleStopped(),
     },
     backups,
     ...(listed.ok ? {} : { listError: listed.error }),

@@ -2,10 +2,8 @@ import 'server-only';
 
 import { Cron } from 'croner';
 
-import { runScheduledJob } from '../actions/action-runner';
-import { backUpSpec } from '../actions/back-up-now';
 import type { Config } from '../config';
-import { AppError } from '../errors';
+import { AppError, type ErrorView } from '../errors';
 import { getJob, onJobChange } from '../jobs';
 import { existingProcessSingleton, processSingleton } from '../process/singleton';
 import { removePartialBackups } from './store';
@@ -26,6 +24,14 @@ export interface ScheduledRun {
   outcome: 'started' | 'skipped' | 'succeeded' | 'failed';
   detail?: string;
 }
+
+/**
+ * Starts one scheduled backup job: `runScheduledJob(backUpSpec, …)` from lib/actions, handed in by the launcher so
+ * that this folder does not import the actions that import it.
+ */
+export type StartScheduledBackup = () => Promise<
+  { ok: true; data: { jobId: string } } | { ok: false; error: ErrorView }
+>;
 
 interface ScheduleSlot {
   cron: Cron | null;
@@ -89,14 +95,19 @@ function followJob(slot: ScheduleSlot, pattern: string, jobId: string): void {
   if (settle()) unsubscribe();
 }
 
-async function runOnce(slot: ScheduleSlot, config: Config, pattern: string): Promise<void> {
+async function runOnce(
+  slot: ScheduleSlot,
+  config: Config,
+  pattern: string,
+  startBackup: StartScheduledBackup,
+): Promise<void> {
   try {
     await probeBackupDir(config.backups.dir);
   } catch (error) {
     if (error instanceof AppError) return stop(slot, pattern, error);
     throw error;
   }
-  const started = await runScheduledJob(backUpSpec, { trigger: 'schedule' });
+  const started = await startBackup();
   if (!started.ok) {
     // A click got there first ("already running"): that backup serves for this run.
     noteRun(slot, { at: new Date().toISOString(), outcome: 'skipped', detail: started.error.detail });
@@ -111,7 +122,10 @@ async function runOnce(slot: ScheduleSlot, config: Config, pattern: string): Pro
  * At start-up: clears what a killed backup left (its audit record is already marked interrupted by the launcher),
  * checks BACKUP_DIR, and starts the schedule unless it is off or the folder cannot be written.
  */
-export async function startBackupSchedule(config: Config): Promise<BackupScheduleState> {
+export async function startBackupSchedule(
+  config: Config,
+  startBackup: StartScheduledBackup,
+): Promise<BackupScheduleState> {
   const slot = processSingleton<ScheduleSlot>(SLOT, () => ({ cron: null, state: { state: 'off' } }));
   slot.cron?.stop();
   slot.cron = null;
@@ -139,7 +153,7 @@ export async function startBackupSchedule(config: Config): Promise<BackupSchedul
     return slot.state;
   }
   // protect: a run still going when the next is due is not started twice (the action lock would refuse it anyway).
-  slot.cron = new Cron(schedule.pattern, { protect: true }, () => runOnce(slot, config, schedule.text));
+  slot.cron = new Cron(schedule.pattern, { protect: true }, () => runOnce(slot, config, schedule.text, startBackup));
   slot.state = { state: 'on', pattern: schedule.text, nextAt: slot.cron.nextRun()?.toISOString() ?? null };
   return slot.state;
 }

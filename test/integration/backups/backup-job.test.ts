@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackupRecord } from '@/lib/backups/layout';
 import { auditRows, callAction, plantSession } from '../../support/next-build';
 import { finishedJob, jobIdOf, readJob } from '../../support/jobs';
-import { startServer, type RunningServer } from '../../support/server';
+import { rawRequest, startServer, type RunningServer } from '../../support/server';
 import { waitFor } from '../../support/wait';
 
 /**
@@ -251,6 +251,10 @@ describe('a BACKUP_DIR that cannot be written', () => {
       15_000,
     );
     const { cookie } = plantSession(running.dataDir);
+    const page = await rawRequest(running.port, { path: '/backups', headers: { cookie } });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('data-testid="backup-schedule-stopped"');
+    expect(page.body).toContain('The backup folder cannot be written');
     const answer = await callAction(running.port, 'backUpNowAction', [{}], { cookie });
     expect(answer.status).toBe(200);
     const job = await finishedJob(running.dataDir, jobIdOf(answer.body), 60_000);
