@@ -1,14 +1,12 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
-import { useEffect, useRef } from 'react';
-
 import { backUpNowAction } from '@/app/backups/actions';
 import { formatDuration } from '@/components/containers/format';
 import { useNow } from '@/components/containers/use-now';
 import { JobButton } from '@/components/jobs/job-button';
 import { JobProgress } from '@/components/jobs/job-progress';
 import { useJobs } from '@/components/jobs/use-jobs';
+import { useRefreshWhenJobEnds } from '@/components/jobs/use-refresh-when-job-ends';
 import { formatBytes } from '@/components/metrics/format';
 import { Badge } from '@/components/ui/badge';
 import { ErrorBox } from '@/components/ui/error-box';
@@ -107,18 +105,9 @@ function BackupRow({ item, nowMs }: { item: BackupItem; nowMs: number }) {
 }
 
 export function BackupsPanel({ overview }: { overview: BackupsOverview }) {
-  const router = useRouter();
   const nowMs = useNow(30_000);
   const job = latest(useJobs(overview.jobs).values());
-  // When a backup this page watched ends, the list is read again so that the new backup shows.
-  const watched = useRef(job?.status === 'running' ? job.id : undefined);
-  useEffect(() => {
-    if (job?.status === 'running') watched.current = job.id;
-    else if (job && watched.current === job.id) {
-      watched.current = undefined;
-      router.refresh();
-    }
-  }, [job, router]);
+  useRefreshWhenJobEnds(job);
   const { schedule } = overview;
   return (
     <section className="panel" aria-labelledby="backups-title">

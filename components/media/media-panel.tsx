@@ -1,10 +1,10 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useEffect, useRef } from 'react';
 
 import { JobProgress } from '@/components/jobs/job-progress';
 import { useJobs } from '@/components/jobs/use-jobs';
+import { useRefreshWhenJobEnds } from '@/components/jobs/use-refresh-when-job-ends';
 import { AttentionItem, AttentionList } from '@/components/attention/attention-item';
 import { ErrorBox } from '@/components/ui/error-box';
 import type { AttentionFinding } from '@/lib/attention/types';
@@ -41,15 +41,7 @@ export function MediaPanel({
   const running = job?.status === 'running';
   const fixed = job?.status === 'succeeded' ? asFixResult(job.result) : undefined;
 
-  // When a job this page watched ends, the page's own diagnosis is re-read so both agree.
-  const watched = useRef(job?.status === 'running' ? job.id : undefined);
-  useEffect(() => {
-    if (job?.status === 'running') watched.current = job.id;
-    else if (job && watched.current === job.id) {
-      watched.current = undefined;
-      router.refresh();
-    }
-  }, [job, router]);
+  useRefreshWhenJobEnds(job);
 
   const evidence = diagnosis?.evidence;
   const owner = evidence ? `${evidence.expected.uid}:${evidence.expected.gid}` : '';

@@ -1,12 +1,10 @@
 'use client';
 
-import { useState } from 'react';
-
 import { formatAgo } from '@/components/vitals/format';
 import { useNow } from '@/components/containers/use-now';
 import { formatBytes } from '@/components/metrics/format';
 import { ErrorBox } from '@/components/ui/error-box';
-import { usePanel } from '@/components/ui/use-panel';
+import { usePanelWhileMeasuring } from '@/components/ui/use-panel';
 import type { RetentionReport } from '@/lib/mastodon/retention';
 import type { MediaView } from '@/lib/mastodon/storage/media-folder';
 import type { PanelResult } from '@/lib/panels/panel';
@@ -74,10 +72,7 @@ export function MediaStorageSection({
   initialMedia: PanelResult<MediaView>;
   retention: RetentionReport;
 }) {
-  // Ask often while du runs, so that its result shows within seconds; otherwise once a minute.
-  const [fast, setFast] = useState(() => measuring(initialMedia));
-  const media = usePanel('media-folder', initialMedia, fast ? 5_000 : 60_000);
-  if (measuring(media) !== fast) setFast(!fast);
+  const media = usePanelWhileMeasuring('media-folder', initialMedia, measuring);
   const nowMs = useNow(30_000);
   return (
     <section className="panel" aria-labelledby="media-storage-heading" data-testid="media-storage">

@@ -59,3 +59,20 @@ export function useRefreshingPanel<T>(
   useVisibleInterval(refresh, isFailing(result) ? Math.min(intervalMs, FAILING_PANEL_RETRY_MS) : intervalMs);
   return { result, refresh };
 }
+
+/**
+ * usePanel for a panel whose data is measured in the background (du over the media folder): it asks every
+ * `busyMs` while `busy` says the measurement runs, so its result shows within seconds, and every `idleMs` after.
+ */
+export function usePanelWhileMeasuring<T>(
+  name: string,
+  initial: PanelResult<T>,
+  busy: (result: PanelResult<T>) => boolean,
+  busyMs = 5_000,
+  idleMs = 60_000,
+): PanelResult<T> {
+  const [fast, setFast] = useState(() => busy(initial));
+  const result = usePanel(name, initial, fast ? busyMs : idleMs);
+  if (busy(result) !== fast) setFast(!fast);
+  return result;
+}

@@ -1,13 +1,11 @@
 'use client';
 
-import { useState } from 'react';
-
 import { useNow } from '@/components/containers/use-now';
 import { MediaBreakdownTable } from '@/components/media/media-breakdown';
 import { formatBytes, formatPercent } from '@/components/metrics/format';
 import { Badge } from '@/components/ui/badge';
 import { ErrorBox } from '@/components/ui/error-box';
-import { usePanel } from '@/components/ui/use-panel';
+import { usePanelWhileMeasuring } from '@/components/ui/use-panel';
 import type { ErrorView } from '@/lib/errors';
 import type { DockerDiskUsage } from '@/lib/mastodon/storage/docker-disk-usage';
 import type { HostDisk } from '@/lib/mastodon/storage/host-disk';
@@ -221,10 +219,7 @@ function measuring(result: PanelResult<StoragePanelData>): boolean {
 
 /** Database size, media folder, host disk and Redis memory; each part fails alone. */
 export function StoragePanel({ initial }: { initial: PanelResult<StoragePanelData> }) {
-  // Ask often while du runs, so that its result shows within seconds; otherwise once a minute.
-  const [fast, setFast] = useState(() => measuring(initial));
-  const result = usePanel('storage', initial, fast ? 5_000 : 60_000);
-  if (measuring(result) !== fast) setFast(!fast);
+  const result = usePanelWhileMeasuring('storage', initial, measuring);
   const nowMs = useNow(30_000);
   return (
     <section className="panel" aria-labelledby="storage-title" data-testid="storage-panel">

@@ -11,6 +11,7 @@ import type { BackupRecord } from '@/lib/backups/layout';
 import { auditRows, callAction, plantSession } from '../../support/next-build';
 import { finishedJob, jobIdOf, readJob } from '../../support/jobs';
 import { rawRequest, startServer, type RunningServer } from '../../support/server';
+import { countMastodonRows } from '../../support/postgres';
 import { waitFor } from '../../support/wait';
 
 /**
@@ -21,7 +22,6 @@ import { waitFor } from '../../support/wait';
 const run = promisify(execFile);
 const PROJECT = `mdbj${Date.now().toString(36).slice(-4)}`;
 const PROJECT_DIR = `/var/lib/mastodash-testbed/projects/${PROJECT}`;
-const TABLES = ['accounts', 'users', 'statuses', 'media_attachments'] as const;
 const PASSWORD_ENV = { DASHBOARD_PASSWORD: 'backup-job-password-long' };
 
 let root: string;
@@ -33,18 +33,8 @@ function client(database: string): pg.Client {
   return new pg.Client({ host: '127.0.0.1', port: dbPort, user: 'postgres', database });
 }
 
-async function counts(database: string): Promise<Record<string, number>> {
-  const db = client(database);
-  await db.connect();
-  try {
-    const result: Record<string, number> = {};
-    for (const table of TABLES) {
-      result[table] = Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n);
-    }
-    return result;
-  } finally {
-    await db.end();
-  }
+function counts(database: string): Promise<Record<string, number>> {
+  return countMastodonRows({ host: '127.0.0.1', port: dbPort, user: 'postgres', database });
 }
 
 /** What BACKUP_DIR holds, partial directories included (a missing folder holds nothing). */

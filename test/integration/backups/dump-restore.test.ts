@@ -20,6 +20,7 @@ import { PartialBackup } from '@/lib/backups/writer';
 import { loadConfig, setConfigForTesting } from '@/lib/config';
 import { execStreaming } from '@/lib/docker/exec';
 import { createSocketProxy } from '@/lib/socket-proxy/server';
+import { countMastodonRows } from '@/test/support/postgres';
 import { readTestbed } from '@/test/support/testbed';
 
 /**
@@ -30,7 +31,6 @@ import { readTestbed } from '@/test/support/testbed';
 const run = promisify(execFile);
 const testbed = readTestbed();
 const PROJECT = `mdbk${Date.now().toString(36).slice(-4)}`;
-const TABLES = ['accounts', 'users', 'statuses', 'media_attachments'] as const;
 
 let dir: string;
 let proxy: Server;
@@ -41,18 +41,8 @@ function client(database: string): pg.Client {
   return new pg.Client({ host: '127.0.0.1', port: dbPort, user: 'postgres', database });
 }
 
-async function counts(database: string): Promise<Record<string, number>> {
-  const db = client(database);
-  await db.connect();
-  try {
-    const result: Record<string, number> = {};
-    for (const table of TABLES) {
-      result[table] = Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n);
-    }
-    return result;
-  } finally {
-    await db.end();
-  }
+function counts(database: string): Promise<Record<string, number>> {
+  return countMastodonRows({ host: '127.0.0.1', port: dbPort, user: 'postgres', database });
 }
 
 beforeAll(async () => {

@@ -21,6 +21,7 @@ import { AppError } from '@/lib/errors';
 import { connectToDatabase } from '@/lib/postgres/client';
 import { connectedRedis, resetRedisForTesting } from '@/lib/redis/client';
 import { createSocketProxy } from '@/lib/socket-proxy/server';
+import { countMastodonRows, withPostgres } from '@/test/support/postgres';
 import { readTestbed } from '@/test/support/testbed';
 
 /**
@@ -36,7 +37,6 @@ const ROLE = `externalpg_${SUFFIX}`;
 const DATABASE = `externalpg_${SUFFIX}`;
 // Characters a URL or a shell would trip over: the password goes to pg_dump in its environment only.
 const PASSWORD = `pw:${SUFFIX}/@ 'x"`;
-const TABLES = ['accounts', 'users', 'statuses', 'media_attachments'] as const;
 const SQL = path.resolve('scripts/testbed/sql');
 const SUPERUSER = { host: '/run/mastodash-testbed', port: 55432, user: 'postgres' };
 const dockerEnv = { ...process.env, DOCKER_HOST: testbed.dockerHost };
@@ -46,24 +46,12 @@ let backupDir: string;
 let proxy: Server;
 let proxySocket: string;
 
-async function asSuperuser<T>(database: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ ...SUPERUSER, database });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
+function asSuperuser<T>(database: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  return withPostgres({ ...SUPERUSER, database }, work);
 }
 
-async function counts(database: string): Promise<Record<string, number>> {
-  return asSuperuser(database, async (client) => {
-    const result: Record<string, number> = {};
-    for (const table of TABLES) {
-      result[table] = Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n);
-    }
-    return result;
-  });
+function counts(database: string): Promise<Record<string, number>> {
+  return countMastodonRows({ ...SUPERUSER, database });
 }
 
 async function databasesLike(pattern: string): Promise<string[]> {

@@ -15,22 +15,7 @@ import { openStore, setStoreForTesting, type Store } from '@/lib/store';
 import { followDockerEvents, untilFollowing, type DockerEventFollower } from '../../support/docker-events';
 import { readTestbed } from '../../support/testbed';
 
-// The session guard reads Next's request headers and cookies, which only exist inside a request. Here it
-// answers as for a freshly logged-in admin; everything after it (validation, lock, audit, tootctl) is real.
-vi.mock('@/lib/auth/guard', () => {
-  const session = {
-    username: 'admin',
-    sessionRef: 's:test',
-    idHash: 'test',
-    authenticatedAt: Date.now(),
-    recentlyAuthenticated: true,
-  };
-  return {
-    requireActionSession: async () => session,
-    requireSession: async () => session,
-    currentSession: async () => session,
-  };
-});
+vi.mock('@/lib/auth/guard', () => import('../../support/signed-in-guard'));
 
 const run = promisify(execFile);
 const testbed = readTestbed();

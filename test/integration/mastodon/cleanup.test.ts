@@ -15,22 +15,7 @@ import { createSocketProxy } from '@/lib/socket-proxy/server';
 import { openStore, setStoreForTesting, type Store } from '@/lib/store';
 import { ownProjectEnv, readTestbed } from '../../support/testbed';
 
-// The session guard reads Next's request headers and cookies, which only exist inside a request. Here it answers as
-// for a freshly logged-in admin; everything after it (validation, the lock, audit, the job, tootctl) is real.
-vi.mock('@/lib/auth/guard', () => {
-  const session = {
-    username: 'admin',
-    sessionRef: 's:test',
-    idHash: 'test',
-    authenticatedAt: Date.now(),
-    recentlyAuthenticated: true,
-  };
-  return {
-    requireActionSession: async () => session,
-    requireSession: async () => session,
-    currentSession: async () => session,
-  };
-});
+vi.mock('@/lib/auth/guard', () => import('../../support/signed-in-guard'));
 
 /**
  * The cleanup jobs against a compose project of their own (scripts/testbed/project.sh, Mastodon 4.3.17), through
