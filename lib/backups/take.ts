@@ -1,8 +1,7 @@
 import 'server-only';
 
-import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
-import { PassThrough } from 'node:stream';
+import { open } from 'node:fs/promises';
+import { PassThrough, type Readable } from 'node:stream';
 
 import { AppError } from '../errors';
 import type { JobProgress } from '../jobs';
@@ -36,11 +35,15 @@ export interface TakeOptions {
   now?: () => Date;
 }
 
-async function readable(file: string): Promise<boolean> {
-  return access(file).then(
-    () => true,
-    () => false,
-  );
+/** The file as a stream, or undefined when it is not there (a deployment without a compose file beside it). */
+async function openIfPresent(file: string): Promise<Readable | undefined> {
+  try {
+    // One open: the file read is the file found (no check first and a second open later).
+    return (await open(file, 'r')).createReadStream();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }
 
 /** The last line pg_dump wrote to stderr: its own statement of what went wrong. */
@@ -107,7 +110,8 @@ export async function takeBackup(source: BackupSource, backupDir: string, option
       ['compose', source.composeFile],
     ];
     for (const [part, path] of files) {
-      if (path !== undefined && (await readable(path))) await partial.addPart(part, createReadStream(path));
+      const stream = path === undefined ? undefined : await openIfPresent(path);
+      if (stream) await partial.addPart(part, stream);
     }
     if (source.redis) await addRedisDump(partial, source.redis, options);
     const finishedAt = now();
