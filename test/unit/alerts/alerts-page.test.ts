@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { channelViews, maskWebhookUrl } from '@/lib/alerts/channels';
 import {
@@ -9,14 +9,8 @@ import {
   type DeliveryOutcomeView,
 } from '@/lib/alerts/overview';
 import { loadConfig, type Config, type EnvSource } from '@/lib/config';
-import {
-  makeTestCertificate,
-  startSmtpReceiver,
-  type SmtpReceiver,
-  type TestCertificate,
-} from '@/test/support/smtp-receiver';
+import { setUpAlertReceivers } from '@/test/support/alert-receivers';
 import { freePort } from '@/test/support/ports';
-import { startWebhookReceiver, type WebhookReceiver } from '@/test/support/webhook-receiver';
 
 import { useTempStore } from '../audit/store';
 import { everywhere, watchOutput } from './secrets-watch';
@@ -107,32 +101,18 @@ describe('the Alerts page’s data against real receivers', () => {
   const USER = 'mastodon@social.example';
   const PASSWORD = 'smtp-PagePass-7c2d';
   const TOPIC = 'alerts-topic-Zq81xw';
-  let certificate: TestCertificate;
-  let smtp: SmtpReceiver;
-  let webhook: WebhookReceiver;
+  const receivers = setUpAlertReceivers({ user: USER, password: PASSWORD });
   let closedPort: number;
   let temp: ReturnType<typeof useTempStore>;
   let output: ReturnType<typeof watchOutput>;
 
   beforeAll(async () => {
-    certificate = makeTestCertificate();
-    smtp = await startSmtpReceiver({ user: USER, password: PASSWORD, certificate });
-    webhook = await startWebhookReceiver();
     closedPort = await freePort();
-  });
-
-  afterAll(async () => {
-    await smtp.close();
-    await webhook.close();
-    certificate.cleanup();
   });
 
   beforeEach(() => {
     temp = useTempStore();
     output = watchOutput();
-    smtp.messages.length = 0;
-    webhook.requests.length = 0;
-    webhook.behave({ answer: 200 });
   });
 
   afterEach(() => {
@@ -147,10 +127,10 @@ describe('the Alerts page’s data against real receivers', () => {
     return loadConfig({
       env: {
         ALERT_EMAIL_TO: 'admin@example.com',
-        ALERT_WEBHOOK_URL: `${webhook.url}/${TOPIC}?token=${TOPIC}`,
+        ALERT_WEBHOOK_URL: `${receivers.webhook.url}/${TOPIC}?token=${TOPIC}`,
         ALERT_TIMEOUT_SECONDS: '2',
         SMTP_SERVER: '127.0.0.1',
-        SMTP_PORT: String(smtp.port),
+        SMTP_PORT: String(receivers.smtp.port),
         SMTP_LOGIN: USER,
         SMTP_PASSWORD: PASSWORD,
         SMTP_OPENSSL_VERIFY_MODE: 'none',
@@ -166,15 +146,17 @@ describe('the Alerts page’s data against real receivers', () => {
     const config = configFor();
     expect(await sendTestMessageFor('email', by, config)).toMatchObject({ ok: true, channel: 'email' });
     expect(await sendTestMessageFor('webhook', by, config)).toMatchObject({ ok: true, channel: 'webhook' });
-    expect(smtp.messages.map((mail) => mail.subject)).toEqual([expect.stringContaining('Test message from Mastodash')]);
-    expect(webhook.requests).toHaveLength(1);
+    expect(receivers.smtp.messages.map((mail) => mail.subject)).toEqual([
+      expect.stringContaining('Test message from Mastodash'),
+    ]);
+    expect(receivers.webhook.requests).toHaveLength(1);
 
     const history = alertHistory();
     expect(history.map((entry) => [entry.channel, entry.message, entry.delivered, entry.actor])).toEqual([
       ['webhook', 'test', true, 'admin'],
       ['email', 'test', true, 'admin'],
     ]);
-    expect(history[0]!.target).toBe(`webhook ${webhook.url}/…`);
+    expect(history[0]!.target).toBe(`webhook ${receivers.webhook.url}/…`);
   });
 
   it('says the login was refused for a wrong SMTP password, and the history says so too', async () => {
@@ -184,7 +166,7 @@ describe('the Alerts page’s data against real receivers', () => {
       reason: 'auth_refused',
       headline: 'The SMTP server refused the login.',
     });
-    expect(smtp.messages).toEqual([]);
+    expect(receivers.smtp.messages).toEqual([]);
     const [entry] = alertHistory();
     expect(entry).toMatchObject({ delivered: false, reason: 'The SMTP server refused the login', message: 'test' });
   });
@@ -196,12 +178,12 @@ describe('the Alerts page’s data against real receivers', () => {
   });
 
   it('gives a refusing webhook’s status, and bounds a hanging one by ALERT_TIMEOUT_SECONDS', async () => {
-    webhook.behave({ answer: 403, body: `forbidden: topic ${TOPIC}` });
+    receivers.webhook.behave({ answer: 403, body: `forbidden: topic ${TOPIC}` });
     const refused = await sendTestMessageFor('webhook', by, configFor());
     expect(refused).toMatchObject({ ok: false, headline: 'The webhook answered HTTP 403.' });
     expect(refused.detail).not.toContain(TOPIC);
 
-    webhook.behave({ hang: true });
+    receivers.webhook.behave({ hang: true });
     const startedAt = Date.now();
     const hung = await sendTestMessageFor('webhook', by, configFor({ ALERT_TIMEOUT_SECONDS: '1' }));
     expect(hung).toMatchObject({ ok: false, reason: 'timeout' });

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { auditDelivery, DeliveryQueue, type AlertMessage } from '@/lib/alerts';
 import { alertChannels, deliverOnce } from '@/lib/alerts/channels';
@@ -9,13 +9,7 @@ import { runDetectors } from '@/lib/attention/run';
 import { loadConfig } from '@/lib/config';
 import { liveTopics } from '@/lib/live';
 import { existingProcessSingleton } from '@/lib/process/singleton';
-import {
-  makeTestCertificate,
-  startSmtpReceiver,
-  type SmtpReceiver,
-  type TestCertificate,
-} from '@/test/support/smtp-receiver';
-import { startWebhookReceiver, type WebhookReceiver } from '@/test/support/webhook-receiver';
+import { setUpAlertReceivers } from '@/test/support/alert-receivers';
 
 import { useTempStore } from '../audit/store';
 import { auditRows } from './secrets-watch';
@@ -30,27 +24,11 @@ const USER = 'mastodon@social.example';
 const PASSWORD = 'smtp-S3cret-w4tch';
 const AFTER_SECONDS = 120;
 
-let certificate: TestCertificate;
-let smtp: SmtpReceiver;
-let webhook: WebhookReceiver;
+const receivers = setUpAlertReceivers({ user: USER, password: PASSWORD });
 let temp: ReturnType<typeof useTempStore>;
-
-beforeAll(async () => {
-  certificate = makeTestCertificate();
-  smtp = await startSmtpReceiver({ user: USER, password: PASSWORD, certificate });
-  webhook = await startWebhookReceiver();
-});
-
-afterAll(async () => {
-  await smtp.close();
-  await webhook.close();
-  certificate.cleanup();
-});
 
 beforeEach(() => {
   temp = useTempStore();
-  smtp.messages.length = 0;
-  webhook.requests.length = 0;
 });
 
 afterEach(() => temp.cleanup());
@@ -59,21 +37,21 @@ function channelsConfig() {
   const file = [
     'LOCAL_DOMAIN=social.example',
     'SMTP_SERVER=127.0.0.1',
-    `SMTP_PORT=${smtp.port}`,
+    `SMTP_PORT=${receivers.smtp.port}`,
     `SMTP_LOGIN=${USER}`,
     `SMTP_PASSWORD="${PASSWORD}"`,
     'SMTP_FROM_ADDRESS="Mastodon <notifications@social.example>"',
-    `SMTP_CA_FILE=${certificate.certFile}`,
+    `SMTP_CA_FILE=${receivers.certificate.certFile}`,
   ].join('\n');
   return loadConfig({
     env: {
       MASTODON_DIR: '/srv/mastodon',
       ALERT_EMAIL_TO: 'admin@example.com',
-      ALERT_WEBHOOK_URL: `${webhook.url}/mastodon-alerts`,
+      ALERT_WEBHOOK_URL: `${receivers.webhook.url}/mastodon-alerts`,
       ALERT_AFTER_SECONDS: String(AFTER_SECONDS),
       ALERT_TIMEOUT_SECONDS: '5',
     },
-    readFile: (path) => (path.endsWith('.env.production') ? file : certificate.cert),
+    readFile: (path) => (path.endsWith('.env.production') ? file : receivers.certificate.cert),
   });
 }
 
@@ -120,7 +98,7 @@ function watcherOnRealChannels(answer: { findings: Found[] }, clock: { nowMs: nu
 }
 
 function webhookKinds(): string[] {
-  return webhook.requests.map((request) => {
+  return receivers.webhook.requests.map((request) => {
     const body = JSON.parse(request.body) as { kind: string; problem: { id: string } | null };
     return `${body.kind}:${body.problem?.id}`;
   });
@@ -139,8 +117,8 @@ describe('AlertWatcher on the real channels', () => {
       await watcher.checkAll();
     }
     await delivered();
-    expect(smtp.messages).toEqual([]);
-    expect(webhook.requests).toEqual([]);
+    expect(receivers.smtp.messages).toEqual([]);
+    expect(receivers.webhook.requests).toEqual([]);
 
     clock.nowMs += 30_000; // 120 s after the stop
     await watcher.checkAll();
@@ -148,10 +126,10 @@ describe('AlertWatcher on the real channels', () => {
     await watcher.checkAll();
     await watcher.checkOnContainerEvent();
     await delivered();
-    expect(smtp.messages.map((mail) => mail.subject)).toEqual([
+    expect(receivers.smtp.messages.map((mail) => mail.subject)).toEqual([
       '[Mastodash] Critical: web is stopped (social.example)',
     ]);
-    expect(smtp.messages[0]?.text).toContain('Fix: Restart web (mdtest-web-1) on the Containers page.');
+    expect(receivers.smtp.messages[0]?.text).toContain('Fix: Restart web (mdtest-web-1) on the Containers page.');
     expect(webhookKinds()).toEqual(['opened:container.stopped:mdtest-web-1']);
 
     answer.findings = [];
@@ -160,7 +138,7 @@ describe('AlertWatcher on the real channels', () => {
     clock.nowMs += 60_000;
     await watcher.checkAll();
     await delivered();
-    expect(smtp.messages.map((mail) => mail.subject)).toEqual([
+    expect(receivers.smtp.messages.map((mail) => mail.subject)).toEqual([
       '[Mastodash] Critical: web is stopped (social.example)',
       '[Mastodash] Recovered: web is stopped (social.example)',
     ]);
@@ -190,8 +168,8 @@ describe('AlertWatcher on the real channels', () => {
     clock.nowMs += 600_000;
     await watcher.checkAll();
     await delivered();
-    expect(smtp.messages).toEqual([]);
-    expect(webhook.requests).toEqual([]);
+    expect(receivers.smtp.messages).toEqual([]);
+    expect(receivers.webhook.requests).toEqual([]);
     stop();
   });
 
@@ -267,7 +245,7 @@ describe('AlertWatcher on the real channels', () => {
       env: {
         MASTODON_DIR: '/srv/mastodon',
         DOCKER_HOST: 'unix:///nonexistent/docker.sock',
-        ALERT_WEBHOOK_URL: webhook.url,
+        ALERT_WEBHOOK_URL: receivers.webhook.url,
         ...influx,
       },
       readFile: () => 'LOCAL_DOMAIN=social.example',
