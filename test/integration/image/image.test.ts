@@ -11,6 +11,8 @@ import { VERSION_RB_PATH, VERSION_RB_PROGRAM } from '@/lib/mastodon/running-vers
 import { buildApproveArgv, buildCreateAccountArgv } from '@/lib/mastodon/tootctl';
 import { parseMastodonVersion } from '@/lib/mastodon/version';
 
+import { MASTODON_MEDIA_PATH } from '@/lib/mastodon/media-path';
+import { MEDIA_DU_ARGS } from '@/lib/mastodon/storage/media-folder';
 import {
   execIn,
   readComposeServices,
@@ -264,7 +266,8 @@ describe('the image’s socket proxy contains a dashboard taken over', () => {
   }
 
   it('lets every exec the dashboard makes through to web, as the dashboard sends it', async () => {
-    const media = '/tmp/media-s22a';
+    // Inside the media folder, which the allow-list holds du to (mkdir -p makes the folder in this bare container).
+    const media = `${MASTODON_MEDIA_PATH}/s22a`;
     expect((await execIn(name('web'), ['mkdir', '-p', media])).exitCode).toBe(0);
     const version = parseMastodonVersion('v4.3.17')!;
     const commands: [ExecArgv, string | undefined][] = [
@@ -276,7 +279,8 @@ describe('the image’s socket proxy contains a dashboard taken over', () => {
       [['chown', '-R', '-h', '-c', '991:991', '--', media], '0'],
       // After the chown, so that Mastodon's uid may write there and test answers 0.
       [['test', '-w', media], '991:991'],
-      [['timeout', '60', 'du', '-sk', media], undefined],
+      // du only ever measures the media folder (the allow-list holds it to that): the storage panel's own command.
+      [['timeout', '60', 'du', ...MEDIA_DU_ARGS], undefined],
       // Without a network here tootctl cannot reach a database: what counts is that the proxy lets it run.
       [
         buildCreateAccountArgv(
