@@ -21,7 +21,10 @@ export const STAY_UP = 'touch /tmp/started; exec sleep 100000';
  */
 export function crashOnRestart(death: 'oom' | 'exit137'): string {
   const lines = Array.from({ length: 11 }, (_, i) => `echo "streaming boot line ${i + 1}"`).join('; ');
-  const die = death === 'oom' ? 'x=$(head -c 80000000 /dev/zero | tr "\\0" a)' : 'exit 137';
+  // awk doubles a string until the memory limit kills it: over 8 MiB within microseconds, so the OOM kill comes
+  // before the health check can fail under a loaded machine (a copy through a pipe took seconds there). exec makes
+  // it the container's main process, so its death is the container's.
+  const die = death === 'oom' ? `exec awk 'BEGIN { s = "a"; while (1) s = s s }'` : 'exit 137';
   return (
     `if [ -e /tmp/started ]; then if [ ! -e /tmp/crashed ]; then touch /tmp/crashed;` +
     ` ${lines}; echo "${CRASH_SECRET}"; fi; ${die}; fi; ${STAY_UP}`
