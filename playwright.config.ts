@@ -8,6 +8,11 @@ export const E2E_PORT = Number(process.env.E2E_PORT ?? 3101);
 /** The e2e server's own state; wiped at every start so that each run begins without sessions or locks. */
 export const E2E_DATA_DIR = `/tmp/mastodash-e2e-data-${E2E_PORT}`;
 export const E2E_PASSWORD = 'e2e-admin-password-long';
+/**
+ * How recent a login must be for restarts and other changes. The admin session from login.setup.ts serves the whole
+ * run, which takes longer than the default 10 minutes; tests of the password prompt plant an older login.
+ */
+export const E2E_REAUTH_MINUTES = 120;
 export const ADMIN_STATE = 'e2e/artifacts/admin-session.json';
 
 export default defineConfig({
@@ -68,6 +73,7 @@ export default defineConfig({
       METRICS_INTERVAL_SECONDS: '3',
       DATA_DIR: E2E_DATA_DIR,
       DASHBOARD_PASSWORD: E2E_PASSWORD,
+      REAUTH_MINUTES: String(E2E_REAUTH_MINUTES),
       NEXT_TELEMETRY_DISABLED: '1',
     },
   },

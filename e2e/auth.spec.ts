@@ -5,7 +5,7 @@ import { expect, test, type Page } from '@playwright/test';
 
 import { openServerStore } from '../test/support/next-build';
 import { startServer } from '../test/support/server';
-import { E2E_DATA_DIR, E2E_PASSWORD, E2E_PORT } from '../playwright.config';
+import { E2E_DATA_DIR, E2E_REAUTH_MINUTES, E2E_PASSWORD, E2E_PORT } from '../playwright.config';
 import { testbed, waitForHealth } from './support/docker';
 import { signIn } from './support/session';
 
@@ -131,7 +131,7 @@ test.describe('login', () => {
 
 test('a restart without a recent login asks for the password, then continues the restart', async ({ browser }) => {
   const context = await browser.newContext({ storageState: anonymous });
-  await signIn(context, E2E_DATA_DIR, { authenticatedAgoMs: 11 * 60_000 });
+  await signIn(context, E2E_DATA_DIR, { authenticatedAgoMs: (E2E_REAUTH_MINUTES + 1) * 60_000 });
   const page = await context.newPage();
   await page.goto(`http://127.0.0.1:${E2E_PORT}/`);
   const web = page.getByTestId(`container-${testbed.project}-web-1`);

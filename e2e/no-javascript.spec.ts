@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 
-import { E2E_DATA_DIR, E2E_PASSWORD, E2E_PORT } from '../playwright.config';
+import { E2E_DATA_DIR, E2E_REAUTH_MINUTES, E2E_PASSWORD, E2E_PORT } from '../playwright.config';
 import { docker, testbed, waitForHealth } from './support/docker';
 import { signIn } from './support/session';
 
@@ -107,7 +107,7 @@ test.describe('with JavaScript off', () => {
   test('a restart without a recent login asks for the password in the page, then restarts', async ({ browser }) => {
     test.setTimeout(120_000);
     const context = await browser.newContext({ javaScriptEnabled: false, storageState: anonymous });
-    await signIn(context, E2E_DATA_DIR, { authenticatedAgoMs: 11 * 60_000 });
+    await signIn(context, E2E_DATA_DIR, { authenticatedAgoMs: (E2E_REAUTH_MINUTES + 1) * 60_000 });
     const page = await context.newPage();
     await page.goto(`${DASHBOARD}/`);
     const card = page.getByTestId(`container-${TARGET}`);
