@@ -30,8 +30,9 @@ export function MediaBreakdownTable({
 }) {
   const others = breakdown.rest.folders.map((folder) => `${folder.name}/ ${formatBytes(folder.bytes)}`).join(', ');
   return (
-    // The wrapper scrolls, not the page: the home page's figure tile is narrower than the table on a phone.
-    <div className={styles.scroll}>
+    // The wrapper scrolls, not the page: the home page's figure tile can be narrower than the table. A region that
+    // scrolls must take the keyboard focus, so that it can be scrolled without a mouse.
+    <div className={styles.scroll} tabIndex={0} role="region" aria-label="The media folder by part">
       <table className={styles.table} data-testid="media-breakdown">
         <tbody>
           {breakdown.parts.map((part) => (
