@@ -10,6 +10,7 @@ import { listProjectContainers } from '../docker/containers';
 import { projectContainerMounts, type MountView } from '../docker/mounts';
 import { listBackups } from './store';
 import {
+  BACKUP_JOB,
   backupStatus,
   VERIFIED_BACKUP_MAX_AGE_MS,
   type BackupAttempt,
@@ -24,7 +25,7 @@ import {
 
 /** The newest finished backup run in the audit log (a dump that failed leaves no folder, only this). */
 export function lastBackupAttempt(): BackupAttempt | undefined {
-  const record = listAudit({ action: 'backup.created', limit: 20 }).find((entry) => !entry.running);
+  const record = listAudit({ action: BACKUP_JOB, limit: 20 }).find((entry) => !entry.running);
   if (!record || record.outcome === 'started' || record.outcome === 'refused') return undefined;
   return {
     outcome: record.outcome,

@@ -88,7 +88,7 @@ function mediaMount(mounts: readonly MountView[] | undefined): string | null {
 }
 
 function failedAttempts(oldestKept: string | undefined): FailedAttempt[] {
-  return listAudit({ action: 'backup.created', limit: 50 })
+  return listAudit({ action: BACKUP_JOB, limit: 50 })
     .filter((record) => record.outcome === 'failed' || record.outcome === 'interrupted')
     .filter((record) => !oldestKept || record.startedAt >= oldestKept)
     .slice(0, 10)
