@@ -1,4 +1,8 @@
 // @ts-check
+const createNextIntlPlugin = require('next-intl/plugin');
+
+// The language comes from a cookie or Accept-Language, not from the URL (lib/i18n/request.ts).
+const withNextIntl = createNextIntlPlugin('./lib/i18n/request.ts');
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -10,4 +14,4 @@ const nextConfig = {
   serverExternalPackages: ['dockerode', 'docker-modem', 'ssh2', 'cpu-features', 'pg', 'ioredis'],
 };
 
-module.exports = nextConfig;
+module.exports = withNextIntl(nextConfig);

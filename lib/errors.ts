@@ -1,3 +1,6 @@
+import { inEnglish } from './i18n/english';
+import { text, type Text } from './i18n/text';
+
 /** The closed set of error codes the dashboard reports, to the browser and in the audit log. */
 export const ERROR_CODES = [
   'unauthorized',
@@ -32,12 +35,22 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-/** What a panel or action shows when it fails: a title, the cause, and what the admin can do. */
+/**
+ * The words of an error: a Text the page renders in the reader's language. A plain string is English only and is
+ * being replaced, module by module (issue 20); new code passes a Text.
+ */
+export type ErrorText = Text | string;
+
+/**
+ * What a panel or action shows when it fails: a title, the cause, and what the admin can do. The texts travel
+ * as Texts and are rendered where they are shown (ErrorBox), so the browser gets no English sentence to show a
+ * German reader.
+ */
 export interface ErrorView {
   code: ErrorCode;
-  title: string;
-  detail: string;
-  fix?: string;
+  title: ErrorText;
+  detail: ErrorText;
+  fix?: ErrorText;
   /** The last lines a failed container wrote (secrets redacted), when they explain the failure. */
   logLines?: string[];
 }
@@ -45,12 +58,13 @@ export interface ErrorView {
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
-    readonly title: string,
-    readonly detail: string,
-    readonly fix?: string,
+    readonly title: ErrorText,
+    readonly detail: ErrorText,
+    readonly fix?: ErrorText,
     readonly logLines?: string[],
   ) {
-    super(`${title}: ${detail}`);
+    // The message is for the server's log, which stays English.
+    super(`${inEnglish(title)}: ${inEnglish(detail)}`);
     this.name = 'AppError';
   }
 
@@ -68,5 +82,5 @@ export class AppError extends Error {
 export function toErrorView(error: unknown): ErrorView {
   if (error instanceof AppError) return error.toView();
   // Unexpected errors are logged on the server; the browser gets no internals.
-  return { code: 'internal', title: 'Unexpected error', detail: 'The server logged the details.' };
+  return { code: 'internal', title: text('errors.internal.title'), detail: text('errors.internal.detail') };
 }

@@ -18,6 +18,7 @@ import { backupFileHref } from '@/lib/validations/backups';
 import { MediaSection } from './media-section';
 import { RestoreCommands } from './restore-commands';
 import styles from './backups.module.css';
+import { TranslatedText } from '@/components/i18n/translated-text';
 
 const VERIFICATION: Record<string, { word: string; tone: 'good' | 'warn' | 'bad' | 'neutral' }> = {
   verified: { word: 'Verified', tone: 'good' },
@@ -140,7 +141,8 @@ export function BackupsPanel({ overview }: { overview: BackupsOverview }) {
           <dd data-testid="backup-schedule">
             {schedule.stopped ? (
               <p className="error-box" role="alert" data-testid="backup-schedule-stopped">
-                The schedule stopped <LocalTime iso={schedule.stopped.at} nowMs={nowMs} />: {schedule.stopped.reason}
+                The schedule stopped <LocalTime iso={schedule.stopped.at} nowMs={nowMs} />:{' '}
+                <TranslatedText text={schedule.stopped.reason} />
                 {schedule.stopped.fix ? ` ${schedule.stopped.fix}` : ''} Restart the dashboard once that is fixed.
               </p>
             ) : null}
@@ -214,8 +216,8 @@ export function BackupsPanel({ overview }: { overview: BackupsOverview }) {
       </p>
       {overview.deploymentError ? (
         <p className="small" role="alert">
-          Docker did not answer ({overview.deploymentError.title}): the service names are the usual ones, not read from
-          the project.
+          Docker did not answer (<TranslatedText text={overview.deploymentError.title} />
+          ): the service names are the usual ones, not read from the project.
         </p>
       ) : null}
 

@@ -3,6 +3,7 @@ import { formatAgo } from '@/components/vitals/format';
 import type { BackupsOverview } from '@/lib/backups/overview';
 
 import styles from './backups.module.css';
+import { TranslatedText } from '@/components/i18n/translated-text';
 
 function MediaSize({ view, nowMs }: { view: BackupsOverview['media']['view']; nowMs: number }) {
   switch (view.state) {
@@ -19,7 +20,7 @@ function MediaSize({ view, nowMs }: { view: BackupsOverview['media']['view']; no
     default:
       return (
         <span data-testid="media-size">
-          not known: {view.error.title}. {view.error.detail}
+          not known: <TranslatedText text={view.error.title} />. <TranslatedText text={view.error.detail} />
         </span>
       );
   }

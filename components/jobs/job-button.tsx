@@ -6,6 +6,7 @@ import { ReauthDialog } from '@/components/auth/reauth-dialog';
 import type { ActionResult } from '@/lib/actions/result';
 import type { JobView } from '@/lib/jobs/types';
 import { JobProgress } from './job-progress';
+import { TranslatedText } from '@/components/i18n/translated-text';
 
 type JobAnswer = ActionResult<{ jobId: string }> | null;
 
@@ -88,7 +89,7 @@ export function JobButton({
         {note ? <span className="muted small">{note}</span> : null}
         {refusal && !askingPassword ? (
           <span className="action-failed" role="alert" data-testid={`${testId}-refused`}>
-            {refusal.error.title}: {refusal.error.detail}
+            <TranslatedText text={refusal.error.title} />: <TranslatedText text={refusal.error.detail} />
           </span>
         ) : null}
       </div>

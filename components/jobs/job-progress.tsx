@@ -2,6 +2,7 @@
 
 import type { JobView } from '@/lib/jobs/types';
 import { Badge } from '@/components/ui/badge';
+import { TranslatedText } from '@/components/i18n/translated-text';
 
 const STATUS: Record<JobView['status'], { word: string; tone: 'good' | 'warn' | 'bad' }> = {
   running: { word: 'Running', tone: 'warn' },
@@ -44,9 +45,16 @@ export function JobProgress({ job }: { job: JobView }) {
       {job.error ? (
         <div className="job-error" role="alert">
           <p>
-            <strong>{job.error.title}:</strong> {job.error.detail}
+            <strong>
+              <TranslatedText text={job.error.title} />:
+            </strong>{' '}
+            <TranslatedText text={job.error.detail} />
           </p>
-          {job.error.fix ? <p className="small">{job.error.fix}</p> : null}
+          {job.error.fix ? (
+            <p className="small">
+              <TranslatedText text={job.error.fix} />
+            </p>
+          ) : null}
           {job.error.logLines && job.error.logLines.length > 0 ? (
             <>
               <p className="muted small">Its last log lines:</p>

@@ -15,6 +15,7 @@ import { formatCount } from './format';
 import { formatAge, formatLatency, isSlow, SLOW_LATENCY_SECONDS } from './sidekiq-format';
 import styles from './sidekiq-panel.module.css';
 import figures from './vitals.module.css';
+import { TranslatedText } from '@/components/i18n/translated-text';
 
 function CopyBlock({ text, label, testId }: { text: string; label: string; testId: string }) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
@@ -306,8 +307,8 @@ export function SidekiqPanel({
           <Warnings warnings={data.report.warnings} />
           {data.dockerError ? (
             <p className="muted small" data-testid="sidekiq-docker-note">
-              {data.dockerError.title}: the Mastodon version is unknown and Docker’s health checks are not compared with
-              Redis.
+              <TranslatedText text={data.dockerError.title} />: the Mastodon version is unknown and Docker’s health
+              checks are not compared with Redis.
             </p>
           ) : !data.version.version ? (
             <p className="muted small" data-testid="sidekiq-version-note">

@@ -1,6 +1,7 @@
 import { AppError, toErrorView, type ErrorView } from '../errors';
 import type { PanelResult } from '../panels/panel';
 import type { AttentionFinding, Severity } from './types';
+import { inEnglish } from '../i18n/english';
 
 /**
  * When a detector must look again. `poll`: every `everyMs` (a watcher runs these every ALERT_INTERVAL_SECONDS,
@@ -61,7 +62,7 @@ export function uncheckedFinding(detector: Detector, error: unknown): AttentionF
     detector: detector.id,
     severity: 'warning',
     title: `Cannot check ${detector.subject}`,
-    evidence: `${view.title}: ${view.detail}`,
-    ...(view.fix ? { detail: view.fix } : {}),
+    evidence: `${inEnglish(view.title)}: ${inEnglish(view.detail)}`,
+    ...(view.fix ? { detail: inEnglish(view.fix) } : {}),
   };
 }

@@ -9,7 +9,8 @@ import { backupScheduleState } from './schedule';
 import { listProjectContainers } from '../docker/containers';
 import { ownContainerMounts, projectContainerMounts, type MountView } from '../docker/mounts';
 import type { ContainerView } from '../docker/types';
-import { toErrorView, type ErrorView } from '../errors';
+import { toErrorView, type ErrorText, type ErrorView } from '../errors';
+import type { Text } from '../i18n/text';
 import { listRecentJobs } from '../jobs';
 import type { JobView } from '../jobs/types';
 import { MASTODON_MEDIA_PATHS } from '../mastodon/media-path';
@@ -52,7 +53,7 @@ export interface BackupsOverview {
     nextAt: string | null;
     timeZone: string;
     /** Set when the launcher stopped the schedule (a BACKUP_DIR it cannot write): why, and what to do. */
-    stopped?: { reason: string; fix?: string; at: string };
+    stopped?: { reason: Text; fix?: ErrorText; at: string };
   };
   backups: BackupItem[];
   listError?: ErrorView;
@@ -101,7 +102,7 @@ function failedAttempts(oldestKept: string | undefined): FailedAttempt[] {
     }));
 }
 
-function scheduleStopped(): { stopped?: { reason: string; fix?: string; at: string } } {
+function scheduleStopped(): { stopped?: { reason: Text; fix?: ErrorText; at: string } } {
   const running = backupScheduleState();
   if (running.state !== 'stopped') return {};
   return {

@@ -3,11 +3,13 @@ import 'server-only';
 import { Cron } from 'croner';
 
 import type { Config } from '../config';
-import { AppError, type ErrorView } from '../errors';
+import { AppError, type ErrorText, type ErrorView } from '../errors';
 import { getJob, onJobChange } from '../jobs';
 import { existingProcessSingleton, processSingleton } from '../process/singleton';
 import { removePartialBackups } from './store';
 import { probeBackupDir } from './writer';
+import { inEnglish } from '../i18n/english';
+import { text, type Text } from '../i18n/text';
 
 /**
  * BACKUP_SCHEDULE, run by the launcher in the dashboard's process. A run is the same job as "Back up now" (same
@@ -17,7 +19,7 @@ import { probeBackupDir } from './writer';
 export type BackupScheduleState =
   | { state: 'off' }
   | { state: 'on'; pattern: string; nextAt: string | null; lastRun?: ScheduledRun }
-  | { state: 'stopped'; pattern: string; reason: string; fix?: string; stoppedAt: string };
+  | { state: 'stopped'; pattern: string; reason: Text; fix?: ErrorText; stoppedAt: string };
 
 export interface ScheduledRun {
   at: string;
@@ -55,12 +57,13 @@ function stop(slot: ScheduleSlot, pattern: string, error: AppError): void {
   slot.state = {
     state: 'stopped',
     pattern,
-    reason: `${error.title}: ${error.detail}`,
+    reason: text('errors.joined', { title: error.title, detail: error.detail }),
     ...(error.fix ? { fix: error.fix } : {}),
     stoppedAt: new Date().toISOString(),
   };
   console.error(
-    `[backups] the schedule stopped: ${error.title}. ${error.detail}${error.fix ? ` ${error.fix}` : ''}` +
+    `[backups] the schedule stopped: ${inEnglish(error.title)}. ${inEnglish(error.detail)}` +
+      (error.fix ? ` ${inEnglish(error.fix)}` : '') +
       ' The dashboard keeps running; restart it once the folder is fixed.',
   );
 }
@@ -110,8 +113,10 @@ async function runOnce(
   const started = await startBackup();
   if (!started.ok) {
     // A click got there first ("already running"): that backup serves for this run.
-    noteRun(slot, { at: new Date().toISOString(), outcome: 'skipped', detail: started.error.detail });
-    console.warn(`[backups] scheduled backup skipped: ${started.error.title}. ${started.error.detail}`);
+    noteRun(slot, { at: new Date().toISOString(), outcome: 'skipped', detail: inEnglish(started.error.detail) });
+    console.warn(
+      `[backups] scheduled backup skipped: ${inEnglish(started.error.title)}. ${inEnglish(started.error.detail)}`,
+    );
     return;
   }
   noteRun(slot, { at: new Date().toISOString(), outcome: 'started' });

@@ -15,6 +15,7 @@ import { postgres } from '../postgres/client';
 import { postgresUnavailable } from '../postgres/errors';
 import { findAppContainer } from './app-container';
 import { discoverAddress, PROBED_SERVICES, type ProbedService, type ServiceAddress } from './service-address';
+import { inEnglish } from '../i18n/english';
 
 /**
  * Mastodon's own liveness answers: web's /health and streaming's /api/v1/streaming/health, the URLs of the
@@ -169,7 +170,7 @@ export async function locateService(service: ProbedService): Promise<Located> {
     const [facts, own] = await Promise.all([container ? listenFactsOf(container) : undefined, ownContainer()]);
     return { address: discoverAddress(service, facts, own), ...(container ? { container } : {}) };
   } catch (error) {
-    return { address: fallback(toErrorView(error).title), ...(container ? { container } : {}) };
+    return { address: fallback(inEnglish(toErrorView(error).title)), ...(container ? { container } : {}) };
   }
 }
 

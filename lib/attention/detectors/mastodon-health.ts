@@ -2,6 +2,7 @@ import type { MigrationState, ServiceProbe } from '../../mastodon/health';
 import type { HealthState } from '../../docker/types';
 import { plural } from '../../mastodon/config-doctor/words';
 import { NOT_LOOKED, type Found } from '../detector';
+import { inEnglish } from '../../i18n/english';
 
 /**
  * Web or streaming not answering while Docker runs them, and pending migrations, from the health panel's
@@ -50,8 +51,8 @@ export function migrationFindings(state: MigrationState): Found[] | typeof NOT_L
         key: 'migrations.unchecked',
         severity: 'warning',
         title: 'Cannot check for pending migrations',
-        evidence: `${state.error.title}: ${state.error.detail}`,
-        ...(state.error.fix ? { detail: state.error.fix } : {}),
+        evidence: `${inEnglish(state.error.title)}: ${inEnglish(state.error.detail)}`,
+        ...(state.error.fix ? { detail: inEnglish(state.error.fix) } : {}),
       },
     ];
   }
