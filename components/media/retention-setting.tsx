@@ -28,7 +28,9 @@ function describeValue(t: T, setting: RetentionSetting): string {
 }
 
 function describeRows(t: T, rows: readonly { how: string; value: string }[]): string {
-  return rows.map((row) => t('row', { how: row.how, value: JSON.stringify(row.value) })).join('; ');
+  return rows
+    .map((row) => t(row.how === 'inserted' ? 'rowInserted' : 'rowUpdated', { value: JSON.stringify(row.value) }))
+    .join('; ');
 }
 
 /**
