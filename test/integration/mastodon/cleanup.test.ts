@@ -1,3 +1,4 @@
+import { inEnglish } from '@/lib/i18n/english';
 import { execFile } from 'node:child_process';
 import { chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -81,7 +82,7 @@ async function finished(id: string): Promise<JobView> {
 
 async function startJob(input: Record<string, unknown>): Promise<string> {
   const answer = await runCleanupAction(input);
-  if (!answer.ok) throw new Error(`${answer.error.title}: ${answer.error.detail}`);
+  if (!answer.ok) throw new Error(`${inEnglish(answer.error.title)}: ${inEnglish(answer.error.detail)}`);
   return answer.data.jobId;
 }
 
