@@ -1,4 +1,3 @@
-import { inEnglish } from '@/lib/i18n/english';
 import { execFile } from 'node:child_process';
 import { chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -8,6 +7,7 @@ import { promisify } from 'node:util';
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
+import { inEnglish } from '@/lib/i18n/english';
 import { runCleanupAction } from '@/app/media/actions';
 import { loadConfig, setConfigForTesting } from '@/lib/config';
 import { getJob, type JobView } from '@/lib/jobs';
