@@ -19,11 +19,14 @@ const line = (bytes: number) => ({ count: 1, active: 1, bytes, reclaimableBytes:
 function render(data: StoragePanelData): string {
   // The media breakdown inside is translated: render it in English, as the page does without a German reader.
   return renderToString(
-    createElement(
-      NextIntlClientProvider,
-      { locale: 'en', messages: MESSAGES.en, timeZone: 'UTC' },
-      createElement(StoragePanel, { initial: { ok: true, at: AT, data } satisfies PanelResult<StoragePanelData> }),
-    ),
+    createElement(NextIntlClientProvider, {
+      locale: 'en',
+      messages: MESSAGES.en,
+      timeZone: 'UTC',
+      children: createElement(StoragePanel, {
+        initial: { ok: true, at: AT, data } satisfies PanelResult<StoragePanelData>,
+      }),
+    }),
   );
 }
 
