@@ -1,24 +1,29 @@
+import { useLocale, useTranslations } from 'next-intl';
+
 import type { MediaDiagnosis } from '@/lib/mastodon/media-verdict';
 import { Badge } from '@/components/ui/badge';
-import { STATUS_WORDS } from './fix-result';
+import { formatFor } from '@/lib/i18n/format';
+import { STATUS_TONES } from './fix-result';
 
 function Time({ iso }: { iso: string }) {
+  const format = formatFor(useLocale());
   return (
     <time dateTime={iso} suppressHydrationWarning>
-      {new Date(iso).toLocaleString()}
+      {format.dateTime(new Date(iso), { seconds: true })}
     </time>
   );
 }
 
 /** What is wrong with the media folder and the evidence: owner found and expected, mode, the probe, the log line. */
 export function DiagnosisView({ diagnosis, testId }: { diagnosis: MediaDiagnosis; testId?: string }) {
+  const t = useTranslations('media.diagnosis');
+  const tStatus = useTranslations('media.status');
   const { evidence, verdict } = diagnosis;
-  const status = STATUS_WORDS[verdict.status];
   const ownerNames = `${evidence.found.user}:${evidence.found.group}`;
   return (
     <div className={`media-diagnosis media-${verdict.status}`} data-testid={testId} data-status={verdict.status}>
       <div className="media-verdict">
-        <Badge tone={status.tone}>{status.word}</Badge>
+        <Badge tone={STATUS_TONES[verdict.status]}>{tStatus(verdict.status)}</Badge>
         <strong>{verdict.title}</strong>
       </div>
       {verdict.problems.length > 0 ? (
@@ -29,53 +34,52 @@ export function DiagnosisView({ diagnosis, testId }: { diagnosis: MediaDiagnosis
         </ul>
       ) : null}
       <dl className="facts media-facts">
-        <dt>Container</dt>
+        <dt>{t('container')}</dt>
         <dd className="mono">{evidence.container}</dd>
-        <dt>Folder</dt>
+        <dt>{t('folder')}</dt>
         <dd>
           <span className="mono">{evidence.path}</span>
           {evidence.hostPath ? (
             <span className="muted">
               {' '}
-              · on the host: <span className="mono">{evidence.hostPath}</span>
+              {t('onHost')} <span className="mono">{evidence.hostPath}</span>
             </span>
           ) : null}
         </dd>
-        <dt>Owner found</dt>
+        <dt>{t('ownerFound')}</dt>
         <dd className="mono" data-testid="media-owner-found">
           {evidence.found.uid}:{evidence.found.gid}
           {ownerNames !== `${evidence.found.uid}:${evidence.found.gid}` ? ` (${ownerNames})` : ''}
         </dd>
-        <dt>Expected</dt>
+        <dt>{t('expected')}</dt>
         <dd>
           <span className="mono" data-testid="media-owner-expected">
             {evidence.expected.uid}:{evidence.expected.gid}
           </span>{' '}
-          <span className="muted">
-            {evidence.expectedFrom === 'image'
-              ? "(the image's mastodon user)"
-              : '(default; the image has no mastodon user)'}
-          </span>
+          <span className="muted">{evidence.expectedFrom === 'image' ? t('expectedImage') : t('expectedDefault')}</span>
         </dd>
-        <dt>Mode</dt>
+        <dt>{t('mode')}</dt>
         <dd className="mono">{evidence.found.mode}</dd>
-        <dt>Writable by Mastodon</dt>
+        <dt>{t('writable')}</dt>
         <dd data-testid="media-writable">
-          {evidence.writable ? `yes (uid ${evidence.expected.uid})` : `no (uid ${evidence.expected.uid})`}
+          {evidence.writable
+            ? t('writableYes', { uid: evidence.expected.uid })
+            : t('writableNo', { uid: evidence.expected.uid })}
         </dd>
-        <dt>Folder last changed</dt>
+        <dt>{t('changed')}</dt>
         <dd>
           <Time iso={evidence.found.changedAt} />
         </dd>
-        <dt>Errno::EACCES in the log</dt>
+        <dt>{t('log')}</dt>
         <dd data-testid="media-log">
           {evidence.log ? (
             <>
-              {evidence.log.count} of the last {evidence.log.searched} lines; newest at <Time iso={evidence.log.at} />
+              {t('logSeen', { count: evidence.log.count, searched: evidence.log.searched })}{' '}
+              <Time iso={evidence.log.at} />
               <pre className="output-block">{evidence.log.line}</pre>
             </>
           ) : (
-            <span className="muted">none in the recent log</span>
+            <span className="muted">{t('logNone')}</span>
           )}
         </dd>
       </dl>
@@ -87,7 +91,7 @@ export function DiagnosisView({ diagnosis, testId }: { diagnosis: MediaDiagnosis
         </ul>
       ) : null}
       <p className="muted small">
-        Checked <Time iso={evidence.checkedAt} />.
+        {t('checked')} <Time iso={evidence.checkedAt} />.
       </p>
     </div>
   );

@@ -1,6 +1,7 @@
 'use client';
 
 import type { ReactNode } from 'react';
+import { useTranslations } from 'next-intl';
 
 import { fixMediaPermissionsAction } from '@/app/media/actions';
 import { JobButton } from '@/components/jobs/job-button';
@@ -24,19 +25,17 @@ export function FixOwnershipButton({
   note?: ReactNode;
   testId?: string;
 }) {
+  const t = useTranslations('media.fixButton');
   return (
     <JobButton
       action={fixMediaPermissionsAction}
       fields={{ container, path }}
-      label="Fix ownership"
-      busyLabel="Fixing ownership…"
+      label={t('label')}
+      busyLabel={t('busy')}
       testId={testId}
       job={job}
       showProgress={showProgress}
-      confirmMessage={
-        `Run "chown -R -h ${owner} -- ${path}" as root inside ${container}? ` +
-        `Every file and folder under it will belong to ${owner}.`
-      }
+      confirmMessage={t('confirm', { owner, path, container })}
       note={note}
     />
   );

@@ -1,10 +1,11 @@
 import type { MediaDiagnosis, MediaFixResult, MediaStatus } from '@/lib/mastodon/media-verdict';
 import type { Tone } from '@/components/containers/format';
 
-export const STATUS_WORDS: Record<MediaStatus, { word: string; tone: Tone }> = {
-  ok: { word: 'OK', tone: 'good' },
-  warning: { word: 'Check', tone: 'warn' },
-  broken: { word: 'Broken', tone: 'bad' },
+/** The badge of each status; its word is `media.status.<status>`. */
+export const STATUS_TONES: Record<MediaStatus, Tone> = {
+  ok: 'good',
+  warning: 'warn',
+  broken: 'bad',
 };
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,6 +1,6 @@
 'use client';
 
-import type { ReactNode } from 'react';
+import { useTranslations } from 'next-intl';
 
 import { runCleanupAction } from '@/app/media/actions';
 import { JobButton } from '@/components/jobs/job-button';
@@ -18,26 +18,14 @@ import {
   type CleanupJobName,
 } from '@/lib/validations/cleanup';
 
-const EXPLAINED: Record<CleanupJobName, ReactNode> = {
-  'media-remove': (
-    <>
-      Copies of images and videos from other servers, older than the days given. Mastodon fetches them again when
-      someone opens the post. With avatars and headers, it removes those of remote accounts not seen for that long.
-    </>
-  ),
-  'preview-cards-remove': (
-    <>
-      Thumbnails of link previews not updated for the days given. A link posted again within two weeks gets no new
-      preview, so keep at least 14 days.
-    </>
-  ),
-  'media-remove-orphans': (
-    <>
-      Files in the media folder that no attachment, avatar, emoji or preview belongs to. It reads every file, so it is
-      slow on a large folder.
-    </>
-  ),
-};
+/** tootctl's own options, shown as typed (they are commands, not words). */
+const OPTIONS = {
+  pruneProfiles: '--prune-profiles',
+  removeHeaders: '--remove-headers',
+  includeFollows: '--include-follows',
+} as const;
+
+type T = ReturnType<typeof useTranslations<'media.cleanup'>>;
 
 function resultOf(job: JobView | undefined): CleanupResult | undefined {
   return job?.status === 'succeeded' ? (job.result as CleanupResult | undefined) : undefined;
@@ -54,21 +42,23 @@ function realRunFields(input: CleanupInput): Record<string, string> {
   return fields;
 }
 
-function describeRun(input: CleanupInput): string {
+function describeRun(t: T, input: CleanupInput): string {
   const parts: string[] = [];
-  if (input.job === 'media-remove' || input.job === 'preview-cards-remove') parts.push(`older than ${input.days} days`);
+  if (input.job === 'media-remove' || input.job === 'preview-cards-remove')
+    parts.push(t('olderThanDays', { days: input.days }));
   if (input.job === 'media-remove' && input.remove !== 'attachments')
-    parts.push(input.remove === 'headers' ? 'headers only' : 'avatars and headers');
-  if (input.job === 'media-remove' && input.includeFollows) parts.push('followed accounts too');
+    parts.push(input.remove === 'headers' ? t('headersOnly') : t('avatarsHeaders'));
+  if (input.job === 'media-remove' && input.includeFollows) parts.push(t('followedToo'));
   return parts.join(', ');
 }
 
 function Options({ job }: { job: CleanupJobName }) {
+  const t = useTranslations('media.cleanup');
   if (job === 'media-remove-orphans') return null;
   return (
     <div className="cleanup-options">
       <label>
-        Older than{' '}
+        {t('olderThan')}{' '}
         <input
           type="number"
           name="days"
@@ -79,24 +69,23 @@ function Options({ job }: { job: CleanupJobName }) {
           defaultValue={DEFAULT_DAYS[job]}
           data-testid={`cleanup-${job}-days`}
         />{' '}
-        days
+        {t('days')}
       </label>
       {job === 'media-remove' ? (
         <fieldset>
-          <legend className="small">Remove</legend>
+          <legend className="small">{t('removeLegend')}</legend>
           <label>
-            <input type="radio" name="remove" value="attachments" defaultChecked /> media attachments
+            <input type="radio" name="remove" value="attachments" defaultChecked /> {t('attachments')}
           </label>
           <label>
-            <input type="radio" name="remove" value="avatars-and-headers" /> avatars and headers{' '}
-            <code>--prune-profiles</code>
+            <input type="radio" name="remove" value="avatars-and-headers" /> {t('avatarsHeaders')}{' '}
+            <code>{OPTIONS.pruneProfiles}</code>
           </label>
           <label>
-            <input type="radio" name="remove" value="headers" /> headers only <code>--remove-headers</code>
+            <input type="radio" name="remove" value="headers" /> {t('headersOnly')} <code>{OPTIONS.removeHeaders}</code>
           </label>
           <label>
-            <input type="checkbox" name="includeFollows" /> with avatars or headers: also accounts someone here follows
-            or is followed by <code>--include-follows</code>
+            <input type="checkbox" name="includeFollows" /> {t('includeFollows')} <code>{OPTIONS.includeFollows}</code>
           </label>
         </fieldset>
       ) : null}
@@ -105,26 +94,27 @@ function Options({ job }: { job: CleanupJobName }) {
 }
 
 function CleanupJob({ job, latest, blocked }: { job: CleanupJobName; latest?: JobView; blocked: boolean }) {
+  const t = useTranslations('media.cleanup');
   const spec = CLEANUP_COMMANDS[job];
   const result = resultOf(latest);
   const testId = `cleanup-${job}`;
   return (
     <div className="cleanup-job" data-testid={testId}>
       <h3>
-        {spec.title} <code className="small">{spec.command}</code>
+        {t(`jobs.${job}.title`)} <code className="small">{spec.command}</code>
       </h3>
-      <p className="muted small">{EXPLAINED[job]}</p>
+      <p className="muted small">{t(`jobs.${job}.explained`)}</p>
       <JobButton
         action={runCleanupAction}
         fields={{ job, dryRun: 'true' }}
-        label="Preview (dry run)"
-        busyLabel="Running…"
+        label={t('preview')}
+        busyLabel={t('running')}
         testId={`${testId}-preview`}
         job={latest}
         showProgress={false}
         disabled={blocked}
         secondary
-        note={blocked ? 'Another cleanup is running.' : 'Deletes nothing; says what the run would free.'}
+        note={blocked ? t('blocked') : t('dryNote')}
       >
         <Options job={job} />
       </JobButton>
@@ -132,32 +122,40 @@ function CleanupJob({ job, latest, blocked }: { job: CleanupJobName; latest?: Jo
       {result?.dryRun ? (
         <div className="cleanup-result" role="status" data-testid={`${testId}-announced`}>
           <p>
-            Would free <strong>approx. {result.sizeText}</strong> ({result.count} {result.counted}
-            {describeRun(result.input) ? `, ${describeRun(result.input)}` : ''}).
+            {t.rich('wouldFree', {
+              size: result.sizeText,
+              counted: t(`jobs.${result.input.job}.counted`, { count: result.count }),
+              details: describeRun(t, result.input) ? `, ${describeRun(t, result.input)}` : '',
+              strong: (chunks) => <strong>{chunks}</strong>,
+            })}
           </p>
           <JobButton
             action={runCleanupAction}
             fields={realRunFields(result.input)}
-            label="Remove"
-            busyLabel="Removing…"
+            label={t('remove')}
+            busyLabel={t('removing')}
             testId={`${testId}-remove`}
             showProgress={false}
             disabled={blocked}
-            confirmMessage={
-              `Run "${result.command.replace(' --dry-run', '')}" in ${result.container}?` +
-              ' The files are deleted for good.'
-            }
+            confirmMessage={t('confirmRemove', {
+              command: result.command.replace(' --dry-run', ''),
+              container: result.container,
+            })}
           />
         </div>
       ) : null}
       {result && !result.dryRun ? (
         <p className="cleanup-result action-ok" role="status" data-testid={`${testId}-freed`}>
-          Freed <strong>approx. {result.sizeText}</strong> ({result.count} {result.counted}).
+          {t.rich('freed', {
+            size: result.sizeText,
+            counted: t(`jobs.${result.input.job}.counted`, { count: result.count }),
+            strong: (chunks) => <strong>{chunks}</strong>,
+          })}
         </p>
       ) : null}
       {result && result.errorCount > 0 ? (
         <div className="media-warning" data-testid={`${testId}-errors`}>
-          <p>tootctl could not remove {result.errorCount} of them:</p>
+          <p>{t('errors', { count: result.errorCount })}</p>
           <ul className="small">
             {result.errors.map((line) => (
               <li key={line}>{line}</li>
@@ -178,17 +176,13 @@ export function FreeDiskSpace({ initialJobs }: { initialJobs: JobView[] }) {
     .filter((job) => job.kind === CLEANUP_JOB_KIND)
     .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   const running = jobs.find((job) => job.status === 'running');
+  const t = useTranslations('media.cleanup');
   return (
     <section className="panel free-disk-space" aria-labelledby="free-disk-space-heading" data-testid="free-disk-space">
       <div className="panel-head">
-        <h2 id="free-disk-space-heading">Free disk space</h2>
+        <h2 id="free-disk-space-heading">{t('heading')}</h2>
       </div>
-      <p className="muted">
-        Mastodon&apos;s own cleanup commands, run in the web container (sidekiq when web is down). A dry run comes
-        first: <code>--dry-run</code> deletes nothing and announces what the run would free, which is then offered.
-        Sizes are tootctl&apos;s own estimate: it counts the original and the thumbnail of each attachment, so the disk
-        usually gains a little more.
-      </p>
+      <p className="muted">{t.rich('intro', { code: (chunks) => <code>{chunks}</code> })}</p>
       {CLEANUP_JOBS.map((job) => {
         const command = CLEANUP_COMMANDS[job].command;
         return (

@@ -1,6 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
+import { useTranslations } from 'next-intl';
 
 import { JobProgress } from '@/components/jobs/job-progress';
 import { useJobs } from '@/components/jobs/use-jobs';
@@ -36,6 +37,7 @@ export function MediaPanel({
   error?: ErrorView;
   initialJobs: JobView[];
 }) {
+  const t = useTranslations('media.panel');
   const router = useRouter();
   const job = latestFix(useJobs(initialJobs).values());
   const running = job?.status === 'running';
@@ -49,23 +51,20 @@ export function MediaPanel({
   return (
     <section className="panel media" aria-labelledby="media-heading">
       <div className="panel-head">
-        <h1 id="media-heading">Media folder permissions</h1>
+        <h1 id="media-heading">{t('heading')}</h1>
         <button
           type="button"
           className="secondary small-button"
           onClick={() => router.refresh()}
           data-testid="media-recheck"
         >
-          Check again
+          {t('checkAgain')}
         </button>
         <noscript>
-          <span className="muted small">Without JavaScript, reload the page to check again.</span>
+          <span className="muted small">{t('noscript')}</span>
         </noscript>
       </div>
-      <p className="muted">
-        Uploads fail with <code>Errno::EACCES … public/system</code> when the media folder is not owned by
-        Mastodon&apos;s user (uid 991 in the official image); Docker creates a missing bind-mount folder as root.
-      </p>
+      <p className="muted">{t.rich('intro', { code: (chunks) => <code>{chunks}</code> })}</p>
       {error ? <ErrorBox error={error} testId="media-error" /> : null}
       {findings.length > 0 ? (
         <AttentionList testId="media-findings">
@@ -83,25 +82,25 @@ export function MediaPanel({
           owner={owner}
           job={job}
           showProgress={false}
-          note={
-            <>
-              Runs <code>chown -R</code> as root in {evidence.container}; may take minutes on a large media tree.
-            </>
-          }
+          note={t.rich('fixNote', { container: evidence.container, code: (chunks) => <code>{chunks}</code> })}
         />
       ) : null}
 
       {job ? (
         <div className="media-job">
-          <h2>Ownership fix</h2>
+          <h2>{t('fixHeading')}</h2>
           <JobProgress job={job} />
           {fixed ? (
             <div className="media-fixed" data-testid="media-fix-result">
               <p>
-                Changed {fixed.filesChanged} of {fixed.entriesToChange} entries from {fixed.ownerBefore} to{' '}
-                {fixed.owner}. Mastodon does not need a restart: it writes to the folder again with the next upload.
+                {t('fixed', {
+                  changed: fixed.filesChanged,
+                  total: fixed.entriesToChange,
+                  before: fixed.ownerBefore,
+                  owner: fixed.owner,
+                })}
               </p>
-              <h3>Check after the fix</h3>
+              <h3>{t('afterHeading')}</h3>
               <DiagnosisView diagnosis={fixed.after} testId="media-after" />
             </div>
           ) : null}

@@ -1,8 +1,9 @@
 'use client';
 
-import { formatAgo } from '@/components/vitals/format';
+import { useTranslations } from 'next-intl';
+
 import { useNow } from '@/components/containers/use-now';
-import { formatBytes } from '@/components/metrics/format';
+import { useFormat } from '@/components/i18n/use-format';
 import { ErrorBox } from '@/components/ui/error-box';
 import { usePanelWhileMeasuring } from '@/components/ui/use-panel';
 import type { RetentionReport } from '@/lib/mastodon/retention';
@@ -18,46 +19,47 @@ function measuring(result: PanelResult<MediaView>): boolean {
 }
 
 function Breakdown({ result, nowMs }: { result: PanelResult<MediaView>; nowMs: number }) {
+  const t = useTranslations('media.storage');
+  const format = useFormat();
   if (!result.ok) return <ErrorBox error={result.error} testId="media-breakdown-error" />;
   const media = result.data;
   switch (media.state) {
     case 'measuring':
       return (
         <p className="muted" data-testid="media-breakdown-measuring">
-          Measuring: du runs in the background inside web; this can take minutes on a large folder.
+          {t('measuring')}
         </p>
       );
     case 'object-storage':
-      return (
-        <p data-testid="media-breakdown-object-storage">
-          S3_ENABLED=true in {media.container}: uploads are stored in the bucket, and the media folder on this server is
-          not used. The retention settings below still apply to what the bucket holds.
-        </p>
-      );
+      return <p data-testid="media-breakdown-object-storage">{t('objectStorage', { container: media.container })}</p>;
     case 'failed':
       return <ErrorBox error={media.error} testId="media-breakdown-error" />;
-    case 'measured':
+    case 'measured': {
+      const ageMs = nowMs - media.measuredAtMs;
+      // Whole minutes: a measurement hours old does not need its seconds.
+      const ago =
+        ageMs < 60_000 ? t('justNow') : t('ago', { duration: format.duration(Math.floor(ageMs / 60_000) * 60_000) });
       return (
         <>
           <p data-testid="media-breakdown-total" data-bytes={media.bytes} suppressHydrationWarning>
-            <strong>{formatBytes(media.bytes)}</strong> in total,{' '}
-            {`measured ${formatAgo(media.measuredAtMs, nowMs)} in ${media.container}`}
-            {media.refreshing ? ', measuring again…' : ''}
+            {t.rich('total', {
+              size: format.bytes(media.bytes),
+              ago,
+              container: media.container,
+              strong: (chunks) => <strong>{chunks}</strong>,
+            })}
+            {media.refreshing ? t('refreshing') : ''}
           </p>
           <MediaBreakdownTable breakdown={media.breakdown} totalBytes={media.bytes} />
           {media.unreadable > 0 ? (
             <p className="action-failed">
-              At least this much: du could not read {media.unreadable} folder{media.unreadable === 1 ? '' : 's'} (
-              {media.problem ?? ''}).
+              {t('unreadable', { count: media.unreadable, problem: media.problem ?? '' })}
             </p>
           ) : null}
-          <p className="muted small">
-            Remote media fetched before Mastodon 3.2 stays in media_attachments/ and accounts/ until{' '}
-            <code>tootctl upgrade storage-schema</code> moves it under cache/; on such an old instance those lines
-            include some remote media.
-          </p>
+          <p className="muted small">{t.rich('oldInstance', { code: (chunks) => <code>{chunks}</code> })}</p>
         </>
       );
+    }
   }
 }
 
@@ -74,18 +76,15 @@ export function MediaStorageSection({
 }) {
   const media = usePanelWhileMeasuring('media-folder', initialMedia, measuring);
   const nowMs = useNow(30_000);
+  const t = useTranslations('media.storage');
   return (
     <section className="panel" aria-labelledby="media-storage-heading" data-testid="media-storage">
       <div className="panel-head">
-        <h2 id="media-storage-heading">Where the space goes</h2>
+        <h2 id="media-storage-heading">{t('heading')}</h2>
       </div>
       <Breakdown result={media} nowMs={nowMs} />
-      <h3>Mastodon&apos;s retention settings</h3>
-      <p className="muted small">
-        Mastodon deletes by itself what these periods allow, once a day (its vacuum job in sidekiq). They are the same
-        settings as Administration → Server settings → Content retention; changes are written to the settings table and
-        its cached copy is dropped, so the next run uses them.
-      </p>
+      <h3>{t('retentionHeading')}</h3>
+      <p className="muted small">{t('retentionIntro')}</p>
       {retention.ok ? (
         <div className={styles.settings}>
           {retention.settings.map((setting) => (

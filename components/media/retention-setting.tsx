@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState, useState } from 'react';
+import { useTranslations } from 'next-intl';
 
 import { changeRetentionAction } from '@/app/media/actions';
 import { ReauthDialog } from '@/components/auth/reauth-dialog';
@@ -15,13 +16,21 @@ import {
 
 import styles from './media-breakdown.module.css';
 
-function describeValue(setting: RetentionSetting): string {
+type T = ReturnType<typeof useTranslations<'media.retention'>>;
+
+function describeValue(t: T, setting: RetentionSetting): string {
   if (setting.days !== undefined) {
-    const days = `${setting.days} day${setting.days === 1 ? '' : 's'}`;
-    return setting.source === 'default' ? `${days} (Mastodon’s default; not set)` : days;
+    const days = t('value.days', { days: setting.days });
+    return setting.source === 'default' ? t('value.default', { days }) : days;
   }
-  if (setting.ignored) return `Never deleted: the stored value is ${setting.ignored}, which Mastodon does not apply`;
-  return 'Never deleted (not set; Mastodon’s default)';
+  if (setting.ignored) return t('value.ignored', { value: setting.ignored });
+  return t('value.never');
+}
+
+function describeRows(t: T, rows: readonly { how: string; value: string }[]): string {
+  return rows
+    .map((row) => t(row.how === 'inserted' ? 'rowInserted' : 'rowUpdated', { value: JSON.stringify(row.value) }))
+    .join('; ');
 }
 
 /**
@@ -30,6 +39,7 @@ function describeValue(setting: RetentionSetting): string {
  * with an empty field and a required confirmation: it deletes other servers' posts for good.
  */
 export function RetentionSettingRow({ initial }: { initial: RetentionSetting }) {
+  const t = useTranslations('media.retention');
   type Answer = Awaited<ReturnType<typeof changeRetentionAction>> | null;
   const [result, submit, pending] = useActionState<Answer, FormData>(changeRetentionAction, null);
   const [cancelled, setCancelled] = useState<Answer>(null);
@@ -48,14 +58,14 @@ export function RetentionSettingRow({ initial }: { initial: RetentionSetting }) 
       data-state={retentionStateKey(setting)}
     >
       <div className={styles.settingHead}>
-        <strong>{facts.label}</strong>
+        <strong>{t(`facts.${name}.label`)}</strong>
         <code className="small">{name}</code>
-        {facts.danger ? <span className="badge badge-bad">Danger zone</span> : null}
+        {facts.danger ? <span className="badge badge-bad">{t('dangerZone')}</span> : null}
       </div>
       <p className={styles.value} data-testid={`retention-${name}-value`}>
-        {describeValue(setting)}
+        {describeValue(t, setting)}
       </p>
-      <p className="muted small">{facts.meaning}</p>
+      <p className="muted small">{t(`facts.${name}.meaning`)}</p>
       {setting.days === undefined ? (
         <form action={submit} className={styles.setForm} data-testid={`retention-${name}-form`}>
           <input type="hidden" name="setting" value={name} />
@@ -64,13 +74,13 @@ export function RetentionSettingRow({ initial }: { initial: RetentionSetting }) 
             <>
               <input type="hidden" name="days" value={facts.suggestedDays} />
               <button type="submit" disabled={pending} data-testid={`retention-${name}-set`}>
-                {pending ? 'Saving…' : `Set to ${facts.suggestedDays} days`}
+                {pending ? t('saving') : t('setTo', { days: facts.suggestedDays })}
               </button>
             </>
           ) : (
             <>
               <label>
-                Delete remote posts older than{' '}
+                {t('deleteOlder')}{' '}
                 <input
                   className={styles.days}
                   type="number"
@@ -80,14 +90,14 @@ export function RetentionSettingRow({ initial }: { initial: RetentionSetting }) 
                   required
                   data-testid={`retention-${name}-days`}
                 />{' '}
-                days
+                {t('days')}
               </label>
               <label>
-                <input type="checkbox" name="understood" required data-testid={`retention-${name}-understood`} /> I
-                understand that remote posts, bookmarked and favourited ones included, are deleted for good
+                <input type="checkbox" name="understood" required data-testid={`retention-${name}-understood`} />{' '}
+                {t('understood')}
               </label>
               <button type="submit" disabled={pending} data-testid={`retention-${name}-set`}>
-                {pending ? 'Saving…' : 'Set'}
+                {pending ? t('saving') : t('set')}
               </button>
             </>
           )}
@@ -101,20 +111,15 @@ export function RetentionSettingRow({ initial }: { initial: RetentionSetting }) 
       {result?.ok ? (
         <div role="status" data-testid={`retention-${name}-done`}>
           <p className="action-ok">
-            Saved (audit record #{result.auditId}):{' '}
-            {result.data.rowsWritten.map((row) => `row ${row.how}, stored ${JSON.stringify(row.value)}`).join('; ')}.
-            The value above is read back from Postgres; Mastodon’s daily vacuum (in sidekiq) applies it.
+            {t('saved', { id: result.auditId, rows: describeRows(t, result.data.rowsWritten) })}
           </p>
           {'error' in result.data.cache ? (
-            <ErrorBox
-              error={result.data.cache.error}
-              note="Mastodon may read the old value from its cache for up to 10 minutes."
-            />
+            <ErrorBox error={result.data.cache.error} note={t('cacheNote')} />
           ) : (
             <p className="small muted">
-              Cached copies removed:{' '}
+              {t('cacheRemoved')}{' '}
               {[...result.data.cache.removedFirst, ...result.data.cache.removedSecond].length === 0
-                ? 'none were cached'
+                ? t('noneCached')
                 : [...result.data.cache.removedFirst, ...result.data.cache.removedSecond].join(', ')}
             </p>
           )}

@@ -2,6 +2,8 @@ import 'server-only';
 
 import { z } from 'zod';
 
+import { encodeText, text } from '../i18n/text';
+
 import { MASTODON_MEDIA_PATHS } from '../mastodon/media-path';
 import { fixMediaPermissions } from '../mastodon/media-permissions';
 import type { MediaFixResult } from '../mastodon/media-verdict';
@@ -17,8 +19,8 @@ export const fixMediaPermissionsSchema = z
     container: z
       .string()
       .max(128)
-      .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'Not a container name.'),
-    path: z.enum(MASTODON_MEDIA_PATHS, { message: 'Not a media folder path.' }),
+      .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, encodeText(text('media.fields.container'))),
+    path: z.enum(MASTODON_MEDIA_PATHS, { message: encodeText(text('media.fields.path')) }),
   })
   .strict();
 

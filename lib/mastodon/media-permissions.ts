@@ -4,6 +4,7 @@ import { getConfig } from '../config';
 import { dockerCalls } from '../docker/client';
 import { listProjectContainers } from '../docker/containers';
 import { dockerUnavailable } from '../docker/errors';
+import { text } from '../i18n/text';
 import { execInContainer } from '../docker/exec';
 import type { ContainerView } from '../docker/types';
 import { AppError } from '../errors';
@@ -70,19 +71,14 @@ async function findWeb(): Promise<WebTarget> {
     );
   const view = webs[0];
   if (!view) {
-    throw new AppError(
-      'not_found',
-      'No web container',
-      `The compose project ${project} has no container of the service web.`,
-    );
+    throw new AppError('not_found', text('media.errors.noWeb.title'), text('media.errors.noWeb.detail', { project }));
   }
   if (view.state !== 'running') {
     throw new AppError(
       'conflict',
-      'web is not running',
-      `${view.name} is ${view.state}; the media folder is checked and fixed inside the running web container.`,
-      'Start it (docker compose up -d web), or on the host run: chown -R 991:991 public/system ' +
-        'in the Mastodon directory.',
+      text('media.errors.webStopped.title'),
+      text('media.errors.webStopped.detail', { name: view.name, state: view.state }),
+      text('media.errors.webStopped.fix'),
     );
   }
   let info;
@@ -121,8 +117,8 @@ async function statFolder(containerId: string, path: MastodonMediaPath): Promise
   if (result.exitCode !== 0) {
     throw new AppError(
       'upstream_failed',
-      'Cannot read the media folder',
-      `stat ${path} failed: ${(result.stderr || result.stdout).trim().slice(0, 300)}`,
+      text('media.errors.statFailed.title'),
+      text('media.errors.statFailed.detail', { path, output: (result.stderr || result.stdout).trim().slice(0, 300) }),
     );
   }
   return parseStatOutput(result.stdout);
@@ -139,8 +135,12 @@ async function probeWritable(containerId: string, path: MastodonMediaPath, owner
   if (result.exitCode === 1) return false;
   throw new AppError(
     'upstream_failed',
-    'Cannot probe the media folder',
-    `test -w ${path} exited with ${result.exitCode}: ${result.stderr.trim().slice(0, 300)}`,
+    text('media.errors.probeFailed.title'),
+    text('media.errors.probeFailed.detail', {
+      path,
+      code: String(result.exitCode),
+      output: result.stderr.trim().slice(0, 300),
+    }),
   );
 }
 
@@ -224,10 +224,12 @@ export async function fixMediaPermissions(
   if (options.expect && (options.expect.container !== web.view.name || options.expect.path !== web.path)) {
     throw new AppError(
       'conflict',
-      'The media folder changed',
-      `The page showed ${options.expect.container}:${options.expect.path}, ` +
-        `but the web container is now ${web.view.name}:${web.path}. Nothing was changed.`,
-      'Reload the page and check again.',
+      text('media.errors.folderChanged.title'),
+      text('media.errors.folderChanged.detail', {
+        shown: `${options.expect.container}:${options.expect.path}`,
+        now: `${web.view.name}:${web.path}`,
+      }),
+      text('media.errors.folderChanged.fix'),
     );
   }
   const before = await collectEvidence(web);
@@ -266,8 +268,12 @@ export async function fixMediaPermissions(
   if (count.exitCode !== 0) {
     throw new AppError(
       'upstream_failed',
-      'Cannot count the media files',
-      `find ${path} exited with ${count.exitCode}: ${count.stderr.trim().slice(0, 300)}. Nothing was changed.`,
+      text('media.errors.countFailed.title'),
+      text('media.errors.countFailed.detail', {
+        path,
+        code: String(count.exitCode),
+        output: count.stderr.trim().slice(0, 300),
+      }),
     );
   }
   const total = counter.count();
@@ -292,10 +298,14 @@ export async function fixMediaPermissions(
   if (chown.exitCode !== 0) {
     throw new AppError(
       'upstream_failed',
-      'chown did not finish cleanly',
-      `chown -R exited with ${chown.exitCode} after changing ${filesChanged} of ${total} entries: ` +
-        chown.stderr.trim().slice(0, 400),
-      'Check again to see what is still wrong; a read-only or network file system may refuse chown.',
+      text('media.errors.chownFailed.title'),
+      text('media.errors.chownFailed.detail', {
+        code: String(chown.exitCode),
+        changed: String(filesChanged),
+        total: String(total),
+        output: chown.stderr.trim().slice(0, 400),
+      }),
+      text('media.errors.chownFailed.fix'),
     );
   }
   const fixedAt = new Date().toISOString();

@@ -1,6 +1,7 @@
 import 'server-only';
 
 import { AppError } from '../errors';
+import { text as textOf } from '../i18n/text';
 import type { MastodonMediaPath } from './media-path';
 
 /**
@@ -91,7 +92,11 @@ export type MediaFixResult = {
 export function parseStatOutput(text: string): FolderStat {
   const match = /^(\d+):(\d+) ([0-7]{3,4}) (\S+):(\S+) (\d+)$/.exec(text.trim());
   if (!match)
-    throw new AppError('upstream_failed', 'Unexpected stat output', `stat printed "${text.trim().slice(0, 200)}".`);
+    throw new AppError(
+      'upstream_failed',
+      textOf('media.errors.statUnexpected.title'),
+      textOf('media.errors.statUnexpected.detail', { output: text.trim().slice(0, 200) }),
+    );
   return {
     uid: Number(match[1]),
     gid: Number(match[2]),

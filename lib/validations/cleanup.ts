@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { encodeText, text } from '../i18n/text';
+
 /**
  * The "Free disk space" jobs' input, shared by the Media page's forms and the server action. Each job is one tootctl
  * command whose argv lib/mastodon/cleanup/commands.ts builds from this input alone. Days are whole numbers: the
@@ -25,13 +27,13 @@ export const DEFAULT_DAYS = { 'media-remove': 7, 'preview-cards-remove': 180 } a
 export const MEDIA_REMOVE_TARGETS = ['attachments', 'avatars-and-headers', 'headers'] as const;
 export type MediaRemoveTarget = (typeof MEDIA_REMOVE_TARGETS)[number];
 
-const DAYS_MESSAGE = `Enter a whole number of days from ${DAYS_MIN} to ${DAYS_MAX}`;
+const DAYS_MESSAGE = encodeText(text('media.fields.daysRange', { min: DAYS_MIN, max: DAYS_MAX }));
 const days = z
   .number({ error: DAYS_MESSAGE })
   .int(DAYS_MESSAGE)
   .min(DAYS_MIN, DAYS_MESSAGE)
   .max(DAYS_MAX, DAYS_MESSAGE);
-const dryRun = z.boolean({ error: 'Choose the dry run or the real run' });
+const dryRun = z.boolean({ error: encodeText(text('media.fields.dryRun')) });
 
 export const cleanupSchema = z
   .discriminatedUnion(
@@ -41,16 +43,16 @@ export const cleanupSchema = z
         .object({
           job: z.literal('media-remove'),
           days,
-          remove: z.enum(MEDIA_REMOVE_TARGETS, { error: 'Choose what to remove' }),
+          remove: z.enum(MEDIA_REMOVE_TARGETS, { error: encodeText(text('media.fields.remove')) }),
           /** --include-follows: also accounts someone here follows or is followed by. */
-          includeFollows: z.boolean({ error: 'Must be checked or not' }),
+          includeFollows: z.boolean({ error: encodeText(text('media.fields.checkbox')) }),
           dryRun,
         })
         .strict(),
       z.object({ job: z.literal('preview-cards-remove'), days, dryRun }).strict(),
       z.object({ job: z.literal('media-remove-orphans'), dryRun }).strict(),
     ],
-    { error: 'Choose one of the cleanup jobs' },
+    { error: encodeText(text('media.fields.job')) },
   )
   .superRefine((input, ctx) => {
     // tootctl's own rule (lib/mastodon/cli/media.rb): refused before it runs, so that the page can say it.
@@ -58,7 +60,7 @@ export const cleanupSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['includeFollows'],
-        message: 'Including followed accounts applies only to avatars and headers',
+        message: encodeText(text('media.fields.includeFollows')),
       });
     }
   });

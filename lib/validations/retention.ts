@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { encodeText, text } from '../i18n/text';
+
 /**
  * Mastodon's three retention settings and the page's longest period, as lib/mastodon/retention/facts.ts names them
  * (validations imports nothing of lib/mastodon; test/unit/mastodon/retention.test.ts holds the two equal).
@@ -14,24 +16,24 @@ export const RETENTION_DAYS_LIMIT = 3650;
 /** Shared by the form and the server action. */
 export const changeRetentionSchema = z
   .object({
-    setting: z.enum(RETENTION_SETTING_NAMES, { error: 'Reload the page and try again' }),
+    setting: z.enum(RETENTION_SETTING_NAMES, { error: encodeText(text('media.fields.reload')) }),
     days: z
-      .number({ error: 'Enter a whole number of days' })
-      .int({ error: 'Enter a whole number of days' })
-      .min(1, { error: 'At least 1 day' })
-      .max(RETENTION_DAYS_LIMIT, { error: `At most ${RETENTION_DAYS_LIMIT} days` }),
+      .number({ error: encodeText(text('media.fields.wholeDays')) })
+      .int({ error: encodeText(text('media.fields.wholeDays')) })
+      .min(1, { error: encodeText(text('media.fields.atLeastOneDay')) })
+      .max(RETENTION_DAYS_LIMIT, { error: encodeText(text('media.fields.atMostDays', { max: RETENTION_DAYS_LIMIT })) }),
     /**
      * The state the page showed (`default`, `off` or the days, retentionStateKey): the server writes nothing when
      * the stored state differs, so the audit's "from" is the value really replaced.
      */
-    from: z.string().regex(/^(?:default|off|\d{1,9})$/, { error: 'Reload the page and try again' }),
+    from: z.string().regex(/^(?:default|off|\d{1,9})$/, { error: encodeText(text('media.fields.reload')) }),
     /** Required for the remote content period, which deletes other servers' posts for good. */
     understood: z.boolean().optional(),
   })
   .strict()
   .refine((input) => input.setting !== 'content_cache_retention_period' || input.understood === true, {
     path: ['understood'],
-    error: 'Confirm that remote posts will be deleted, bookmarks and favourites included',
+    error: encodeText(text('media.fields.understood')),
   });
 
 export type ChangeRetentionInput = z.infer<typeof changeRetentionSchema>;

@@ -1,5 +1,6 @@
 import type { ExecArgv } from '../../docker/exec-programs';
 import { AppError } from '../../errors';
+import { text } from '../../i18n/text';
 import type { CleanupInput } from '../../validations/cleanup';
 import type { MastodonVersion } from '../version';
 import { factsFor, MINOR_FACTS, type MediaRemoveOption } from '../version-facts';
@@ -24,10 +25,13 @@ function requireOption(option: MediaRemoveOption, version: MastodonVersion): voi
   if (factsFor(version).mediaRemoveOptions.includes(option)) return;
   throw new AppError(
     'conflict',
-    'Not in this Mastodon version',
-    `tootctl media remove of Mastodon ${version.text} has no --${option}; it arrived in ` +
-      `${firstReleaseWithOption(option)}. Nothing was run.`,
-    'Remove cached media attachments instead, or upgrade Mastodon.',
+    text('media.errors.optionMissing.title'),
+    text('media.errors.optionMissing.detail', {
+      version: version.text,
+      option,
+      since: firstReleaseWithOption(option),
+    }),
+    text('media.errors.optionMissing.fix'),
   );
 }
 

@@ -2,6 +2,7 @@ import 'server-only';
 
 import { execInContainer } from '../../docker/exec';
 import { AppError } from '../../errors';
+import { text } from '../../i18n/text';
 import type { JobProgress, JobStep } from '../../jobs/types';
 import type { CleanupInput, CleanupJobName } from '../../validations/cleanup';
 import { resolveTootctlContainer } from '../accounts';
@@ -83,8 +84,12 @@ export async function runCleanup(input: CleanupInput, progress: JobProgress): Pr
   if (!isSupported(version)) {
     throw new AppError(
       'conflict',
-      'Mastodon version not supported',
-      `${container.name} runs Mastodon ${version.text}; the cleanup jobs support ${OLDEST_SUPPORTED} and later.`,
+      text('media.errors.versionUnsupported.title'),
+      text('media.errors.versionUnsupported.detail', {
+        container: container.name,
+        version: version.text,
+        oldest: OLDEST_SUPPORTED,
+      }),
     );
   }
   const argv = buildCleanupArgv(input, version);
@@ -110,8 +115,8 @@ export async function runCleanup(input: CleanupInput, progress: JobProgress): Pr
       throw new AppError(
         'timeout',
         error.title,
-        `${error.detail} tootctl may still be running in ${container.name}.`,
-        `Look for it with: docker compose top ${container.service}`,
+        text('media.errors.cleanupTimeout.detail', { detail: error.detail, container: container.name }),
+        text('media.errors.cleanupTimeout.fix', { service: container.service }),
       );
     }
     throw error;
@@ -122,17 +127,19 @@ export async function runCleanup(input: CleanupInput, progress: JobProgress): Pr
   if (output.exitCode !== 0) {
     throw new AppError(
       'upstream_failed',
-      `${spec.command} failed`,
-      `It exited with ${output.exitCode}: ${failureText(state, output.stdout, output.stderr, onStderr)}`,
+      text('media.errors.cleanupFailed.title', { command: spec.command }),
+      text('media.errors.cleanupFailed.detail', {
+        code: String(output.exitCode),
+        output: failureText(state, output.stdout, output.stderr, onStderr),
+      }),
     );
   }
   const summary = state.summary;
   if (!summary) {
     throw new AppError(
       'upstream_failed',
-      `${spec.command} printed no summary`,
-      `It ended without its "Removed …" line, so what it freed is not known: ` +
-        failureText(state, output.stdout, output.stderr, onStderr),
+      text('media.errors.noSummary.title', { command: spec.command }),
+      text('media.errors.noSummary.detail', { output: failureText(state, output.stdout, output.stderr, onStderr) }),
     );
   }
   const verb = input.dryRun ? 'Would free' : 'Freed';

@@ -2,6 +2,7 @@ import 'server-only';
 
 import { getConfig } from '../../config';
 import { AppError, type ErrorView } from '../../errors';
+import { text } from '../../i18n/text';
 import { readRunningVersion } from '../running-version';
 import { deleteCachedSettings, type CacheDeletion } from '../settings-cache';
 import { cacheKeyPrefix, settingsCachePatterns } from '../settings-cache-keys';
@@ -58,10 +59,13 @@ export async function changeRetentionSetting(input: ChangeRetentionInput): Promi
       if (retentionStateKey(stored) !== input.from) {
         throw new AppError(
           'conflict',
-          'The setting changed meanwhile',
-          `The page showed ${input.from}, but ${input.setting} is now ${retentionStateKey(stored)}. ` +
-            'Nothing was written.',
-          'Reload the page, check the new value, and choose again.',
+          text('media.errors.retentionChanged.title'),
+          text('media.errors.retentionChanged.detail', {
+            shown: input.from,
+            setting: input.setting,
+            now: retentionStateKey(stored),
+          }),
+          text('media.errors.retentionChanged.fix'),
         );
       }
       return stored;

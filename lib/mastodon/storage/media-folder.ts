@@ -6,6 +6,7 @@ import { listProjectContainers } from '../../docker/containers';
 import { dockerUnavailable } from '../../docker/errors';
 import { execInContainer } from '../../docker/exec';
 import { AppError, toErrorView, type ErrorView } from '../../errors';
+import { text } from '../../i18n/text';
 import { dropProcessSingleton, processSingleton } from '../../process/singleton';
 import { findAppContainer } from '../app-container';
 import { MASTODON_MEDIA_PATH } from '../media-path';
@@ -53,15 +54,17 @@ export function parseDuOutput(
     if (/no such file|not found/i.test(said)) {
       throw new AppError(
         'not_found',
-        'No media folder in the web container',
-        `${MASTODON_MEDIA_PATH} does not exist there (${said}).`,
-        "Check the web service's volume ./public/system:/mastodon/public/system in docker-compose.yml.",
+        text('media.errors.noMediaFolder.title'),
+        text('media.errors.noMediaFolder.detail', { path: MASTODON_MEDIA_PATH, output: said }),
+        text('media.errors.noMediaFolder.fix'),
       );
     }
     throw new AppError(
       'upstream_failed',
-      'du did not measure the media folder',
-      `du exited with ${result.exitCode}${said ? `: ${said}` : ' and printed nothing'}.`,
+      text('media.errors.duFailed.title'),
+      said
+        ? text('media.errors.duFailed.detail', { code: String(result.exitCode), output: said })
+        : text('media.errors.duFailed.detailSilent', { code: String(result.exitCode) }),
     );
   }
   return { bytes: lines.totalBytes, breakdown: mediaBreakdown(lines.totalBytes, lines.children), problems };
@@ -192,10 +195,9 @@ async function measureOnce(): Promise<MediaOutcome> {
   if (!container) {
     throw new AppError(
       'conflict',
-      'web is not running',
-      'The media folder is measured inside the running web (or sidekiq) container of ' +
-        `${getConfig().composeProject}, and none is running.`,
-      'Start Mastodon (docker compose up -d); the next measurement follows within minutes.',
+      text('media.errors.appStopped.title'),
+      text('media.errors.appStopped.detail', { project: getConfig().composeProject }),
+      text('media.errors.appStopped.fix'),
     );
   }
   const startedMs = Date.now();
@@ -215,10 +217,13 @@ async function measureOnce(): Promise<MediaOutcome> {
   if (result.exitCode === 124 || result.exitCode === 143) {
     throw new AppError(
       'timeout',
-      'du did not finish',
-      `Measuring ${MASTODON_MEDIA_PATH} in ${container.name} took longer than ` +
-        `${MEDIA_DU_TIMEOUT_MS / 60_000} min and was stopped.`,
-      'The disk may be very slow or the folder huge; check the host with du -sh on the bind mount (public/system).',
+      text('media.errors.duTimeout.title'),
+      text('media.errors.duTimeout.detail', {
+        path: MASTODON_MEDIA_PATH,
+        container: container.name,
+        minutes: String(MEDIA_DU_TIMEOUT_MS / 60_000),
+      }),
+      text('media.errors.duTimeout.fix'),
     );
   }
   const reading = parseDuOutput(result);

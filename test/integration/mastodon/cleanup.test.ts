@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
+import { inEnglish } from '@/lib/i18n/english';
 import { runCleanupAction } from '@/app/media/actions';
 import { loadConfig, setConfigForTesting } from '@/lib/config';
 import { getJob, type JobView } from '@/lib/jobs';
@@ -81,7 +82,7 @@ async function finished(id: string): Promise<JobView> {
 
 async function startJob(input: Record<string, unknown>): Promise<string> {
   const answer = await runCleanupAction(input);
-  if (!answer.ok) throw new Error(`${answer.error.title}: ${answer.error.detail}`);
+  if (!answer.ok) throw new Error(`${inEnglish(answer.error.title)}: ${inEnglish(answer.error.detail)}`);
   return answer.data.jobId;
 }
 

@@ -91,7 +91,7 @@ describe('the media folder of the test bed (root-owned, as Docker creates a bind
       fixMediaPermissions({ expect: { container: `${testbed.project}-sidekiq-1`, path: '/mastodon/public/system' } }),
     ).rejects.toMatchObject({
       code: 'conflict',
-      title: 'The media folder changed',
+      title: { key: 'media.errors.folderChanged.title' },
     });
     await expect(fixMediaPermissions({ expect: { container: WEB, path: FOLDER } })).rejects.toMatchObject({
       code: 'conflict',

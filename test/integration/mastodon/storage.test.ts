@@ -413,7 +413,7 @@ describe('media folder', () => {
     const failed = mediaFolderStatus();
     expect(failed).toMatchObject({
       state: 'failed',
-      error: { code: 'conflict', title: 'web is not running' },
+      error: { code: 'conflict', title: { key: 'media.errors.appStopped.title' } },
       refreshing: false,
     });
   });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
+import type { AppError } from '@/lib/errors';
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText } from '@/lib/i18n/text';
+
 import { execCommandRefusal } from '@/lib/docker/exec-programs';
 import { buildCleanupArgv } from '@/lib/mastodon/cleanup/commands';
 import { CleanupOutputReader, parseHumanSize, parseSummaryLine } from '@/lib/mastodon/cleanup/output';
@@ -174,11 +178,20 @@ describe('the cleanup commands as argv', () => {
   });
 
   it('refuses avatars and headers on 4.0, whose media remove has no such option (the table says since when)', () => {
-    expect(() => buildCleanupArgv(media({ remove: 'headers' }), v('4.0.2'))).toThrow(
-      expect.objectContaining({
-        code: 'conflict',
-        detail: 'tootctl media remove of Mastodon 4.0.2 has no --remove-headers; it arrived in 4.1.0. Nothing was run.',
-      }),
+    let refusal: unknown;
+    try {
+      buildCleanupArgv(media({ remove: 'headers' }), v('4.0.2'));
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toMatchObject({ code: 'conflict' });
+    const { detail } = refusal as AppError;
+    expect(inEnglish(detail)).toBe(
+      'tootctl media remove of Mastodon 4.0.2 has no --remove-headers; it arrived in 4.1.0. Nothing was run.',
+    );
+    expect(renderText(translatorFor('de'), detail)).toBe(
+      'tootctl media remove von Mastodon 4.0.2 kennt --remove-headers nicht; die Option kam mit 4.1.0. ' +
+        'Nichts wurde ausgeführt.',
     );
   });
 });

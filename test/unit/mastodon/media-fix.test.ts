@@ -1,4 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AppError } from '@/lib/errors';
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText } from '@/lib/i18n/text';
 
 import type { ExecOptions, ExecResult } from '@/lib/docker/exec';
 import type { ContainerView } from '@/lib/docker/types';
@@ -181,7 +184,14 @@ describe('diagnoseMediaPermissions', () => {
 
   it('refuses a stopped web container, and a project without web, before any exec', async () => {
     state.containers = [web({ state: 'exited' })];
-    await expect(diagnoseMediaPermissions()).rejects.toMatchObject({ code: 'conflict', title: 'web is not running' });
+    const stopped: unknown = await diagnoseMediaPermissions().catch((error: unknown) => error);
+    expect(stopped).toMatchObject({ code: 'conflict' });
+    const { title, detail } = stopped as AppError;
+    expect(inEnglish(title)).toBe('web is not running');
+    expect(renderText(translatorFor('de'), title)).toBe('web läuft nicht');
+    expect(renderText(translatorFor('de'), detail)).toBe(
+      'demo-web-1 ist exited; der Medienordner wird im laufenden web-Container geprüft und korrigiert.',
+    );
     state.containers = [web({ service: 'sidekiq', name: 'demo-sidekiq-1' })];
     await expect(diagnoseMediaPermissions()).rejects.toMatchObject({ code: 'not_found' });
     expect(state.calls).toEqual([]);

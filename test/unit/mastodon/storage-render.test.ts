@@ -1,6 +1,9 @@
 import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { NextIntlClientProvider } from 'next-intl';
+
+import { MESSAGES } from '@/lib/i18n/catalog';
 
 import { formatUntil } from '@/components/vitals/format';
 import { StoragePanel } from '@/components/vitals/storage-panel';
@@ -14,8 +17,16 @@ const GIB = 1024 * MIB;
 const line = (bytes: number) => ({ count: 1, active: 1, bytes, reclaimableBytes: 0 });
 
 function render(data: StoragePanelData): string {
+  // The media breakdown inside is translated: render it in English, as the page does without a German reader.
   return renderToString(
-    createElement(StoragePanel, { initial: { ok: true, at: AT, data } satisfies PanelResult<StoragePanelData> }),
+    createElement(NextIntlClientProvider, {
+      locale: 'en',
+      messages: MESSAGES.en,
+      timeZone: 'UTC',
+      children: createElement(StoragePanel, {
+        initial: { ok: true, at: AT, data } satisfies PanelResult<StoragePanelData>,
+      }),
+    }),
   );
 }
 
