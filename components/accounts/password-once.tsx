@@ -3,6 +3,7 @@
 import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 
+import { TranslatedText } from '@/components/i18n/translated-text';
 import { Badge } from '@/components/ui/badge';
 import type { CreatedAccount } from '@/lib/mastodon/accounts';
 
@@ -67,8 +68,8 @@ export function PasswordOnce({ created, onDismiss }: { created: CreatedAccount; 
         {t('createdWith', { container: created.container, version: created.version })}
       </p>
       {created.warnings.map((warning) => (
-        <p key={warning} className="password-note" data-testid="create-warning">
-          {warning}
+        <p key={JSON.stringify(warning)} className="password-note" data-testid="create-warning">
+          <TranslatedText text={warning} />
         </p>
       ))}
       <button type="button" className="secondary" onClick={onDismiss} data-testid="dismiss-password">
