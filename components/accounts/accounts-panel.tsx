@@ -142,13 +142,7 @@ export function AccountsPanel({
             )}
             <FieldError errors={fieldErrors.role} />
           </label>
-          {rolesError ? (
-            <ErrorBox
-              error={rolesError}
-              testId="roles-error"
-              note={t('rolesErrorNote')}
-            />
-          ) : null}
+          {rolesError ? <ErrorBox error={rolesError} testId="roles-error" note={t('rolesErrorNote')} /> : null}
           <label className="checkbox">
             <input
               type="checkbox"

@@ -21,7 +21,9 @@ export function OwnersList({ owners }: { owners: OwnerView[] }) {
           <span className="muted small">{owner.email}</span>
           <span className="badges">
             <Badge tone="neutral">{owner.role}</Badge>
-            <Badge tone={owner.confirmed ? 'good' : 'warn'}>{owner.confirmed ? t('confirmed') : t('unconfirmed')}</Badge>
+            <Badge tone={owner.confirmed ? 'good' : 'warn'}>
+              {owner.confirmed ? t('confirmed') : t('unconfirmed')}
+            </Badge>
             <Badge tone={owner.approved ? 'good' : 'warn'}>{owner.approved ? t('approved') : t('pending')}</Badge>
             {owner.disabled ? <Badge tone="bad">{t('disabled')}</Badge> : null}
           </span>

@@ -43,9 +43,7 @@ export function PasswordOnce({ created, onDismiss }: { created: CreatedAccount; 
       <noscript>
         <p className="muted small">{t('noscript')}</p>
       </noscript>
-      {copy === 'failed' ? (
-        <p className="field-error">{t('clipboardFailed')}</p>
-      ) : null}
+      {copy === 'failed' ? <p className="field-error">{t('clipboardFailed')}</p> : null}
       {account ? (
         <dl className="facts" data-testid="created-account">
           <dt>{t('role')}</dt>
@@ -64,9 +62,7 @@ export function PasswordOnce({ created, onDismiss }: { created: CreatedAccount; 
           </dd>
         </dl>
       ) : null}
-      <p className="muted small">
-        {t('createdWith', { container: created.container, version: created.version })}
-      </p>
+      <p className="muted small">{t('createdWith', { container: created.container, version: created.version })}</p>
       {created.warnings.map((warning) => (
         <p key={JSON.stringify(warning)} className="password-note" data-testid="create-warning">
           <TranslatedText text={warning} />

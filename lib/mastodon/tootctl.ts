@@ -33,11 +33,16 @@ function reservedNames(names: readonly string[]): Text | string {
 }
 
 /** Several Texts as one, separated by "; " (built from the end, so each is rendered in the reader's language). */
-function joinTexts(parts: readonly (Text | string)[], key: 'accounts.tootctl.joinedBySemicolon' | 'accounts.tootctl.joinedBySpace'): Text | string {
-  return parts.reduceRight<Text | string | undefined>(
-    (rest, first) => (rest === undefined ? first : text(key, { first, rest })),
-    undefined,
-  ) ?? '';
+function joinTexts(
+  parts: readonly (Text | string)[],
+  key: 'accounts.tootctl.joinedBySemicolon' | 'accounts.tootctl.joinedBySpace',
+): Text | string {
+  return (
+    parts.reduceRight<Text | string | undefined>(
+      (rest, first) => (rest === undefined ? first : text(key, { first, rest })),
+      undefined,
+    ) ?? ''
+  );
 }
 
 /** What the patch release decides, range by range (as version-facts describeUndecided, in Texts). */
@@ -50,7 +55,10 @@ function undecidedNames(fact: Decided<readonly string[]>, version: MastodonVersi
     if (next === undefined) return text('accounts.tootctl.rangeOnward', { from, names: reservedNames(value) });
     const [major, minor, patch] = next.split('.').map(Number);
     const until = `${major}.${minor}.${(patch ?? 1) - 1}`;
-    return text('accounts.tootctl.range', { range: from === until ? from : `${from}–${until}`, names: reservedNames(value) });
+    return text('accounts.tootctl.range', {
+      range: from === until ? from : `${from}–${until}`,
+      names: reservedNames(value),
+    });
   });
   return joinTexts(parts, 'accounts.tootctl.joinedBySemicolon');
 }

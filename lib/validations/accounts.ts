@@ -83,10 +83,8 @@ export const emailSchema = z
     const badLocal = firstBadCharacter(local, /^[a-z0-9._%+-]$/);
     if (badLocal !== undefined)
       return fail(issue('accounts.fields.emailLocalCharacter', { character: describeCharacter(badLocal) }));
-    if (!LOCAL_PART.test(local))
-      return fail(issue('accounts.fields.emailLocalDots'));
-    if (!DOMAIN.test(domain))
-      return fail(issue('accounts.fields.emailDomain'));
+    if (!LOCAL_PART.test(local)) return fail(issue('accounts.fields.emailLocalDots'));
+    if (!DOMAIN.test(domain)) return fail(issue('accounts.fields.emailDomain'));
   })
   // Devise stores addresses lower-cased (case_insensitive_keys), and so does tootctl.
   .transform((value) => value.toLowerCase());
