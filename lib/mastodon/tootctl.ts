@@ -4,7 +4,8 @@ import type { ExecArgv } from '../docker/exec-programs';
 import { encodeText, text, type Text } from '../i18n/text';
 import type { AccountFieldErrors, CreateAccountInput } from '../validations/accounts';
 import type { MastodonVersion } from './version';
-import { type Decided, factsFor, firstReleaseWith } from './version-facts';
+import { describeUndecidedText, joinTexts } from './undecided-text';
+import { factsFor, firstReleaseWith } from './version-facts';
 
 /**
  * `tootctl accounts create` as argv, and what it printed as a result (mastodon/mastodon v4.3.0
@@ -32,48 +33,17 @@ function reservedNames(names: readonly string[]): Text | string {
   return names.length > 0 ? names.join(', ') : text('accounts.tootctl.reservedNone');
 }
 
-/** Several Texts as one, separated by "; " (built from the end, so each is rendered in the reader's language). */
-function joinTexts(
-  parts: readonly (Text | string)[],
-  key: 'accounts.tootctl.joinedBySemicolon' | 'accounts.tootctl.joinedBySpace',
-): Text | string {
-  return (
-    parts.reduceRight<Text | string | undefined>(
-      (rest, first) => (rest === undefined ? first : text(key, { first, rest })),
-      undefined,
-    ) ?? ''
-  );
-}
-
-/** What the patch release decides, range by range (as version-facts describeUndecided, in Texts). */
-function undecidedNames(fact: Decided<readonly string[]>, version: MastodonVersion): Text | string {
-  if (fact.known) return reservedNames(fact.value);
-  const bounds = [`${version.major}.${version.minor}.0`, ...fact.changesAt];
-  const parts = fact.either.map((value, index) => {
-    const from = bounds[index]!;
-    const next = bounds[index + 1];
-    if (next === undefined) return text('accounts.tootctl.rangeOnward', { from, names: reservedNames(value) });
-    const [major, minor, patch] = next.split('.').map(Number);
-    const until = `${major}.${minor}.${(patch ?? 1) - 1}`;
-    return text('accounts.tootctl.range', {
-      range: from === until ? from : `${from}–${until}`,
-      names: reservedNames(value),
-    });
-  });
-  return joinTexts(parts, 'accounts.tootctl.joinedBySemicolon');
-}
-
 /**
  * Why a reserved name is refused, for this version (version-facts reservedUsernames: later releases
  * bypass the list for the CLI).
  */
 export function reservedUsernameMessage(version: MastodonVersion): Text {
   const reserved = factsFor(version).reservedUsernames;
-  const before = firstReleaseWith('reservedUsernames', []);
+  const before = firstReleaseWith('reservedUsernames', []) ?? '';
   if (!reserved.known)
     return text('accounts.tootctl.reservedUndecided', {
       version: version.text,
-      decided: undecidedNames(reserved, version),
+      decided: describeUndecidedText(reserved, version, reservedNames),
       before,
     });
   if (reserved.value.length === 0) return text('accounts.tootctl.reserved', { version: version.text, before });
