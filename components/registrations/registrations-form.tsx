@@ -104,10 +104,7 @@ export function RegistrationsPanel({ initial }: { initial: RegistrationsReport }
             ))}
           </ul>
           {'error' in result.data.cache ? (
-            <ErrorBox
-              error={result.data.cache.error}
-              note={t('form.cacheNote')}
-            />
+            <ErrorBox error={result.data.cache.error} note={t('form.cacheNote')} />
           ) : (
             <p className="small" data-testid="registrations-cache-removed">
               {t('form.cacheRemoved', { prefix: result.data.cache.prefix })}{' '}

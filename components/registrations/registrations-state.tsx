@@ -18,11 +18,7 @@ export function RegistrationsState({ report }: { report: RegistrationsReport }) 
   return (
     <div className="registrations-state" data-testid="registrations-state">
       {report.postgresError ? (
-        <ErrorBox
-          error={report.postgresError}
-          testId="registrations-postgres-error"
-          note={t('state.postgresNote')}
-        />
+        <ErrorBox error={report.postgresError} testId="registrations-postgres-error" note={t('state.postgresNote')} />
       ) : null}
       {settings ? (
         <dl className="registrations-facts">
@@ -105,20 +101,14 @@ export function RegistrationsState({ report }: { report: RegistrationsReport }) 
               className={`registrations-override registrations-override-${override.tone}`}
               data-code={override.code}
             >
-              <Badge tone={override.tone}>
-                {t(`state.badges.${override.tone}`)}
-              </Badge>{' '}
+              <Badge tone={override.tone}>{t(`state.badges.${override.tone}`)}</Badge>{' '}
               <TranslatedText text={override.text} />
             </li>
           ))}
         </ul>
       ) : null}
       {cache && !cache.ok ? (
-        <ErrorBox
-          error={cache.error}
-          testId="registrations-redis-error"
-          note={t('state.redisNote')}
-        />
+        <ErrorBox error={cache.error} testId="registrations-redis-error" note={t('state.redisNote')} />
       ) : null}
     </div>
   );

@@ -7,10 +7,12 @@ export function joinTexts(
   parts: readonly (Text | string)[],
   key: 'accounts.tootctl.joinedBySemicolon' | 'accounts.tootctl.joinedBySpace',
 ): Text | string {
-  return parts.reduceRight<Text | string | undefined>(
-    (rest, first) => (rest === undefined ? first : text(key, { first, rest })),
-    undefined,
-  ) ?? '';
+  return (
+    parts.reduceRight<Text | string | undefined>(
+      (rest, first) => (rest === undefined ? first : text(key, { first, rest })),
+      undefined,
+    ) ?? ''
+  );
 }
 
 /**

@@ -19,7 +19,9 @@ export const changeRegistrationsSchema = z
      * "from" is the value that was really replaced.
      */
     from: z
-      .enum(['open', 'approved', 'none', 'unrecognised', 'unknown'], { error: encodeText(text('registrations.fields.from')) })
+      .enum(['open', 'approved', 'none', 'unrecognised', 'unknown'], {
+        error: encodeText(text('registrations.fields.from')),
+      })
       .optional(),
   })
   .strict();

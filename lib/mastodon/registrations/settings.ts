@@ -112,7 +112,11 @@ function describeParsed(parsed: YamlParseResult): Text {
 }
 
 /** An override, with its English words for the readers that are not translated yet. */
-function override(code: RegistrationOverride['code'], tone: RegistrationOverride['tone'], words: Text): RegistrationOverride {
+function override(
+  code: RegistrationOverride['code'],
+  tone: RegistrationOverride['tone'],
+  words: Text,
+): RegistrationOverride {
   return { code, tone, message: inEnglish(words), text: words };
 }
 
@@ -203,7 +207,12 @@ export function interpretText(raw: string | undefined): TextState {
       value: String(parsed.value),
       note: text('registrations.notes.storedAs', { value: describeParsed(parsed) }),
     };
-  return { source: 'stored', raw, value: '', note: text('registrations.notes.storedValue', { value: describeParsed(parsed) }) };
+  return {
+    source: 'stored',
+    raw,
+    value: '',
+    note: text('registrations.notes.storedValue', { value: describeParsed(parsed) }),
+  };
 }
 
 /** Puts the rows, the version and the environment together; pure, so every case is a unit test. */
@@ -221,7 +230,11 @@ export function interpretRegistrations(input: {
   }
   if (mode.unrecognisedText) {
     overrides.push(
-      override('unrecognised_mode', 'warn', text('registrations.overrides.unrecognised', { value: mode.unrecognisedText })),
+      override(
+        'unrecognised_mode',
+        'warn',
+        text('registrations.overrides.unrecognised', { value: mode.unrecognisedText }),
+      ),
     );
   }
   const { autoSwitch } = knownTraits(version, schema);
@@ -238,15 +251,23 @@ export function interpretRegistrations(input: {
       // Older releases have no automatic switch.
     } else if (disabledBy) {
       overrides.push(
-        override('auto_switch_disabled', 'neutral', text('registrations.overrides.autoSwitchDisabled', { rule, disabledBy })),
+        override(
+          'auto_switch_disabled',
+          'neutral',
+          text('registrations.overrides.autoSwitchDisabled', { rule, disabledBy }),
+        ),
       );
     } else if (autoSwitch?.known) {
-      overrides.push(override('auto_switch_to_approved', 'warn', text('registrations.overrides.autoSwitchOn', { rule })));
+      overrides.push(
+        override('auto_switch_to_approved', 'warn', text('registrations.overrides.autoSwitchOn', { rule })),
+      );
     } else {
       const why = version.version
         ? text('registrations.overrides.noPatch', { source: version.source })
         : text('registrations.overrides.versionUnknown');
-      overrides.push(override('auto_switch_maybe', 'warn', text('registrations.overrides.autoSwitchMaybe', { rule, why })));
+      overrides.push(
+        override('auto_switch_maybe', 'warn', text('registrations.overrides.autoSwitchMaybe', { rule, why })),
+      );
     }
   }
   const effective = env.singleUserMode
