@@ -1,3 +1,5 @@
+import { getTranslations } from 'next-intl/server';
+
 import { RegistrationsPanel } from '@/components/registrations/registrations-form';
 import { requireSession } from '@/lib/auth/guard';
 import { readRegistrationSettings } from '@/lib/mastodon/registrations';
@@ -6,14 +8,13 @@ export const dynamic = 'force-dynamic';
 
 export default async function RegistrationsPage() {
   await requireSession();
-  const report = await readRegistrationSettings();
+  const [report, t] = await Promise.all([readRegistrationSettings(), getTranslations('registrations.page')]);
   return (
     <section className="panel registrations" aria-labelledby="registrations-title">
-      <h1 id="registrations-title">Registrations</h1>
-      <p className="muted small">
-        Who can create an account on this server. Changes are written to Mastodon&apos;s settings table and its cached
-        copy is dropped, so the running Mastodon uses the new mode at once.
-      </p>
+      <h1 id="registrations-title" data-testid="registrations-title">
+        {t('title')}
+      </h1>
+      <p className="muted small">{t('intro')}</p>
       <RegistrationsPanel initial={report} />
     </section>
   );

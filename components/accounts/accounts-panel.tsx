@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useActionState, useState, type FormEvent } from 'react';
 
 import { createAccountAction } from '@/app/accounts/actions';
@@ -43,6 +44,7 @@ export function AccountsPanel({
 }) {
   // The form posts to the server action directly, so it works as a plain HTML form too. The created account
   // and its password live in the action's answer only; "I have stored it" hides it, the next answer replaces it.
+  const t = useTranslations('accounts.page');
   const [answer, submit, pending] = useActionState<Answer, FormData>(createAccountAction, null);
   const [hidden, setHidden] = useState<Answer>(null);
   const [clientErrors, setClientErrors] = useState<AccountFieldErrors>();
@@ -82,12 +84,9 @@ export function AccountsPanel({
     <div className="accounts">
       <section className="panel" aria-labelledby="create-account-title">
         <div className="panel-head">
-          <h1 id="create-account-title">Create an account</h1>
+          <h1 id="create-account-title">{t('title')}</h1>
         </div>
-        <p className="muted small">
-          Runs <code>tootctl accounts create</code> in the web container (sidekiq when web is not running). Mastodon
-          generates the password.
-        </p>
+        <p className="muted small">{t.rich('intro', { code: (chunks) => <code>{chunks}</code> })}</p>
         {created ? <PasswordOnce created={created} onDismiss={() => setHidden(answer)} /> : null}
         <form
           action={submit}
@@ -97,21 +96,21 @@ export function AccountsPanel({
           data-testid="create-account-form"
         >
           <label>
-            Username
+            {t('username')}
             <input
               name="username"
               autoComplete="off"
               spellCheck={false}
               maxLength={64}
-              placeholder="e.g. alice"
+              placeholder={t('usernamePlaceholder')}
               defaultValue={defaults.username}
               data-testid="username"
             />
-            <span className="muted small">Letters a–z, digits and _; at most 30 characters.</span>
+            <span className="muted small">{t('usernameHint')}</span>
             <FieldError errors={fieldErrors.username} />
           </label>
           <label>
-            Email
+            {t('email')}
             <input
               name="email"
               type="email"
@@ -124,13 +123,12 @@ export function AccountsPanel({
             <FieldError errors={fieldErrors.email} />
           </label>
           <label>
-            Role
+            {t('role')}
             {roles && roles.length > 0 ? (
               <select name="role" defaultValue={defaults.role ?? defaultRoleName(roles)} data-testid="role">
                 {roles.map((role) => (
                   <option key={role.id} value={role.name}>
-                    {role.name}
-                    {role.administrator ? ' (administrator)' : ''}
+                    {role.administrator ? t('roleAdministrator', { role: role.name }) : role.name}
                   </option>
                 ))}
               </select>
@@ -144,13 +142,7 @@ export function AccountsPanel({
             )}
             <FieldError errors={fieldErrors.role} />
           </label>
-          {rolesError ? (
-            <ErrorBox
-              error={rolesError}
-              testId="roles-error"
-              note="The roles could not be read; type the role's exact name (case-sensitive)."
-            />
-          ) : null}
+          {rolesError ? <ErrorBox error={rolesError} testId="roles-error" note={t('rolesErrorNote')} /> : null}
           <label className="checkbox">
             <input
               type="checkbox"
@@ -158,16 +150,16 @@ export function AccountsPanel({
               defaultChecked={defaults.confirmed ?? true}
               data-testid="confirmed"
             />
-            Email confirmed (no confirmation mail is needed)
+            {t('confirmed')}
           </label>
           <label className="checkbox">
             <input type="checkbox" name="approve" defaultChecked={defaults.approve ?? true} data-testid="approve" />
-            Approved (can log in even when registrations need approval)
+            {t('approve')}
           </label>
           {generalError ? <ErrorBox error={generalError} testId="create-error" /> : null}
           <div>
             <button type="submit" disabled={pending} data-testid="create-account">
-              {pending ? 'Creating… (tootctl can take a minute)' : 'Create account'}
+              {pending ? t('creating') : t('create')}
             </button>
           </div>
           {refusal && askingPassword ? (
@@ -178,7 +170,7 @@ export function AccountsPanel({
 
       <section className="panel" aria-labelledby="owners-title">
         <div className="panel-head">
-          <h2 id="owners-title">Owners</h2>
+          <h2 id="owners-title">{t('ownersTitle')}</h2>
         </div>
         {owners ? <OwnersList owners={owners} /> : null}
         {!owners && ownersError ? <ErrorBox error={ownersError} testId="owners-error" /> : null}

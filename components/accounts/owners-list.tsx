@@ -1,12 +1,15 @@
+import { useTranslations } from 'next-intl';
+
 import { Badge } from '@/components/ui/badge';
 import type { OwnerView } from '@/lib/mastodon/accounts';
 
 /** Local users whose role carries the administrator permission. */
 export function OwnersList({ owners }: { owners: OwnerView[] }) {
+  const t = useTranslations('accounts.owners');
   if (owners.length === 0) {
     return (
       <p className="empty" data-testid="owners-empty">
-        No account has a role with the administrator permission yet. Create one above.
+        {t('empty')}
       </p>
     );
   }
@@ -18,9 +21,11 @@ export function OwnersList({ owners }: { owners: OwnerView[] }) {
           <span className="muted small">{owner.email}</span>
           <span className="badges">
             <Badge tone="neutral">{owner.role}</Badge>
-            <Badge tone={owner.confirmed ? 'good' : 'warn'}>{owner.confirmed ? 'Confirmed' : 'Unconfirmed'}</Badge>
-            <Badge tone={owner.approved ? 'good' : 'warn'}>{owner.approved ? 'Approved' : 'Pending approval'}</Badge>
-            {owner.disabled ? <Badge tone="bad">Disabled</Badge> : null}
+            <Badge tone={owner.confirmed ? 'good' : 'warn'}>
+              {owner.confirmed ? t('confirmed') : t('unconfirmed')}
+            </Badge>
+            <Badge tone={owner.approved ? 'good' : 'warn'}>{owner.approved ? t('approved') : t('pending')}</Badge>
+            {owner.disabled ? <Badge tone="bad">{t('disabled')}</Badge> : null}
           </span>
         </li>
       ))}

@@ -1,7 +1,9 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 
+import { TranslatedText } from '@/components/i18n/translated-text';
 import { Badge } from '@/components/ui/badge';
 import type { CreatedAccount } from '@/lib/mastodon/accounts';
 
@@ -10,6 +12,7 @@ import type { CreatedAccount } from '@/lib/mastodon/accounts';
  * so a reload or "I have stored it" makes it gone for good.
  */
 export function PasswordOnce({ created, onDismiss }: { created: CreatedAccount; onDismiss: () => void }) {
+  const t = useTranslations('accounts.passwordOnce');
   const [copy, setCopy] = useState<'idle' | 'copied' | 'failed'>('idle');
   const copyPassword = async () => {
     try {
@@ -23,55 +26,50 @@ export function PasswordOnce({ created, onDismiss }: { created: CreatedAccount; 
   const account = created.account;
   return (
     <section className="password-once" aria-labelledby="password-once-title" data-testid="password-once">
-      <h2 id="password-once-title">Account created: @{account?.username ?? ''}</h2>
-      <p className="password-warning" role="alert">
-        <strong>Store it now:</strong> the password is shown only once and cannot be shown again.
+      <h2 id="password-once-title" data-testid="password-once-title">
+        {t('title', { username: account?.username ?? '' })}
+      </h2>
+      <p className="password-warning" role="alert" data-testid="password-warning">
+        {t.rich('warning', { strong: (chunks) => <strong>{chunks}</strong> })}
       </p>
       <div className="password-row">
         <code className="password-value" data-testid="generated-password">
           {created.password}
         </code>
         <button type="button" onClick={() => void copyPassword()} data-testid="copy-password">
-          {copy === 'copied' ? 'Copied' : 'Copy'}
+          {copy === 'copied' ? t('copied') : t('copy')}
         </button>
       </div>
       <noscript>
-        <p className="muted small">
-          Copy needs JavaScript: select the password and copy it by hand. Leaving or reloading this page removes it.
-        </p>
+        <p className="muted small">{t('noscript')}</p>
       </noscript>
-      {copy === 'failed' ? (
-        <p className="field-error">The browser refused the clipboard; select the password and copy it by hand.</p>
-      ) : null}
+      {copy === 'failed' ? <p className="field-error">{t('clipboardFailed')}</p> : null}
       {account ? (
         <dl className="facts" data-testid="created-account">
-          <dt>Role</dt>
-          <dd>{account.role ?? '(none)'}</dd>
-          <dt>Email confirmed</dt>
+          <dt>{t('role')}</dt>
+          <dd>{account.role ?? t('noRole')}</dd>
+          <dt>{t('emailConfirmed')}</dt>
           <dd>
             <Badge tone={account.confirmed ? 'good' : 'warn'}>
-              {account.confirmed ? 'Confirmed' : 'Not confirmed'}
+              {account.confirmed ? t('confirmed') : t('notConfirmed')}
             </Badge>
           </dd>
-          <dt>Approved</dt>
+          <dt>{t('approved')}</dt>
           <dd>
             <Badge tone={account.approved ? 'good' : 'warn'}>
-              {account.approved ? 'Approved' : 'Pending approval'}
+              {account.approved ? t('approvedBadge') : t('pending')}
             </Badge>
           </dd>
         </dl>
       ) : null}
-      <p className="muted small">
-        Created with tootctl in {created.container} (Mastodon {created.version}). Log in with the email address and this
-        password.
-      </p>
+      <p className="muted small">{t('createdWith', { container: created.container, version: created.version })}</p>
       {created.warnings.map((warning) => (
-        <p key={warning} className="password-note" data-testid="create-warning">
-          {warning}
+        <p key={JSON.stringify(warning)} className="password-note" data-testid="create-warning">
+          <TranslatedText text={warning} />
         </p>
       ))}
       <button type="button" className="secondary" onClick={onDismiss} data-testid="dismiss-password">
-        I have stored it
+        {t('dismiss')}
       </button>
     </section>
   );

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useActionState, useState, useSyncExternalStore } from 'react';
 
 import { changeRegistrationsAction } from '@/app/registrations/actions';
@@ -9,11 +10,7 @@ import { FieldError } from '@/components/ui/field-error';
 import type { RegistrationsMode, RegistrationsReport } from '@/lib/mastodon/registrations';
 import { RegistrationsState } from './registrations-state';
 
-const CHOICES: { mode: RegistrationsMode; label: string; explanation: string }[] = [
-  { mode: 'open', label: 'Open', explanation: 'Anyone can sign up and use the account at once.' },
-  { mode: 'approved', label: 'Approval required', explanation: 'Anyone can apply; a moderator approves each account.' },
-  { mode: 'none', label: 'Closed', explanation: 'Nobody can sign up; invites still work if enabled.' },
-];
+const CHOICES: readonly RegistrationsMode[] = ['open', 'approved', 'none'];
 
 type FromKey = RegistrationsMode | 'unrecognised' | 'unknown';
 
@@ -31,6 +28,7 @@ const subscribeToNothing = () => () => undefined;
  */
 export function RegistrationsPanel({ initial }: { initial: RegistrationsReport }) {
   type Answer = Awaited<ReturnType<typeof changeRegistrationsAction>> | null;
+  const t = useTranslations('registrations');
   const [result, submit, pending] = useActionState<Answer, FormData>(changeRegistrationsAction, null);
   const [cancelled, setCancelled] = useState<Answer>(null);
   const report = result?.ok ? result.data.after : initial;
@@ -52,19 +50,20 @@ export function RegistrationsPanel({ initial }: { initial: RegistrationsReport }
       <form className="form registrations-form" action={submit} data-testid="registrations-form">
         <input type="hidden" name="from" value={fromKey(report)} />
         <fieldset disabled={!report.settings || pending}>
-          <legend>Change the registration mode</legend>
+          <legend>{t('form.legend')}</legend>
           {CHOICES.map((choice) => (
-            <label key={choice.mode} className="registrations-choice">
+            <label key={choice} className="registrations-choice">
               <input
                 type="radio"
                 name="mode"
-                value={choice.mode}
-                checked={mode === choice.mode}
-                onChange={() => setMode(choice.mode)}
+                value={choice}
+                checked={mode === choice}
+                onChange={() => setMode(choice)}
+                data-testid={`registrations-choice-${choice}`}
               />
               <span>
-                <strong>{choice.label}</strong>
-                <span className="muted small"> {choice.explanation}</span>
+                <strong>{t(`modes.${choice}`)}</strong>
+                <span className="muted small"> {t(`form.explanations.${choice}`)}</span>
               </span>
             </label>
           ))}
@@ -78,14 +77,14 @@ export function RegistrationsPanel({ initial }: { initial: RegistrationsReport }
               onChange={(event) => setRequireReason(event.target.checked)}
             />
             <span>
-              <strong>Require a reason to join</strong>
-              <span className="muted small"> Only with approval required; left as it is for the other modes.</span>
+              <strong>{t('form.requireReason')}</strong>
+              <span className="muted small"> {t('form.requireReasonHint')}</span>
             </span>
           </label>
           <FieldError errors={errors?.requireReason ?? errors?.from} />
           <div>
             <button type="submit" data-testid="registrations-submit">
-              {pending ? 'Saving…' : 'Save'}
+              {pending ? t('form.saving') : t('form.save')}
             </button>
           </div>
         </fieldset>
@@ -96,26 +95,21 @@ export function RegistrationsPanel({ initial }: { initial: RegistrationsReport }
       {refusal && !askingPassword ? <ErrorBox error={refusal.error} testId="registrations-error" /> : null}
       {result?.ok ? (
         <div className="registrations-done" role="status" data-testid="registrations-done">
-          <p className="action-ok">
-            Saved (audit record #{result.auditId}). The state above is read back from Postgres.
-          </p>
+          <p className="action-ok">{t('form.saved', { auditId: String(result.auditId) })}</p>
           <ul className="small">
             {result.data.rowsWritten.map((row) => (
               <li key={row.var}>
-                {row.var}: {row.how} <code>{JSON.stringify(row.value)}</code>
+                {row.var}: {t(`form.rowWritten.${row.how}`)} <code>{JSON.stringify(row.value)}</code>
               </li>
             ))}
           </ul>
           {'error' in result.data.cache ? (
-            <ErrorBox
-              error={result.data.cache.error}
-              note="Running Mastodon may serve the old mode for up to 10 minutes."
-            />
+            <ErrorBox error={result.data.cache.error} note={t('form.cacheNote')} />
           ) : (
             <p className="small" data-testid="registrations-cache-removed">
-              Cache keys removed ({result.data.cache.prefix}…):{' '}
+              {t('form.cacheRemoved', { prefix: result.data.cache.prefix })}{' '}
               {[...result.data.cache.removedFirst, ...result.data.cache.removedSecond].length === 0
-                ? 'none were cached'
+                ? t('form.noneCached')
                 : [...result.data.cache.removedFirst, ...result.data.cache.removedSecond].map((key) => (
                     <code key={key} className="registrations-key">
                       {key}

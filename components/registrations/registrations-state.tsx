@@ -1,81 +1,94 @@
+import { useTranslations } from 'next-intl';
+
+import { TranslatedText } from '@/components/i18n/translated-text';
 import { RunningVersionText } from '@/components/mastodon/running-version';
 import { Badge } from '@/components/ui/badge';
 import { ErrorBox } from '@/components/ui/error-box';
+import { renderText } from '@/lib/i18n/text';
 import type { RegistrationsReport } from '@/lib/mastodon/registrations';
 import { since } from '@/lib/mastodon/version-facts';
 
-const MODE_WORDS = { open: 'Open', approved: 'Approval required', none: 'Closed' } as const;
-const EFFECTIVE = {
-  open: { tone: 'good', text: 'Anyone can sign up' },
-  approved: { tone: 'warn', text: 'Sign-ups wait for approval' },
-  closed: { tone: 'neutral', text: 'Nobody can sign up' },
-  unknown: { tone: 'neutral', text: 'Unknown' },
-} as const;
+const EFFECTIVE_TONE = { open: 'good', approved: 'warn', closed: 'neutral', unknown: 'neutral' } as const;
 
 /** The registration settings as read from Postgres, with the overrides that change what they mean. */
 export function RegistrationsState({ report }: { report: RegistrationsReport }) {
   const { settings, version, cache } = report;
+  const t = useTranslations('registrations');
+  const tAll = useTranslations();
   return (
     <div className="registrations-state" data-testid="registrations-state">
       {report.postgresError ? (
-        <ErrorBox
-          error={report.postgresError}
-          testId="registrations-postgres-error"
-          note="The mode cannot be read or changed until Postgres answers."
-        />
+        <ErrorBox error={report.postgresError} testId="registrations-postgres-error" note={t('state.postgresNote')} />
       ) : null}
       {settings ? (
         <dl className="registrations-facts">
-          <dt>Registration mode</dt>
+          <dt>{t('state.mode')}</dt>
           <dd data-testid="registrations-mode" data-mode={settings.mode.mode ?? 'unknown'}>
             {settings.mode.mode ? (
-              <strong>{MODE_WORDS[settings.mode.mode]}</strong>
+              <strong>{t(`modes.${settings.mode.mode}`)}</strong>
             ) : settings.mode.unrecognised ? (
-              <strong>Unrecognised value</strong>
+              <strong>{t('state.unrecognisedValue')}</strong>
             ) : (
-              <strong>Unknown</strong>
+              <strong>{t('state.unknown')}</strong>
             )}{' '}
             <span className="muted" data-testid="registrations-source">
-              {settings.mode.source === 'stored' ? '(stored setting)' : '(default: no setting stored)'}
+              {settings.mode.source === 'stored' ? t('state.sourceStored') : t('state.sourceDefault')}
             </span>
-            {settings.mode.unrecognised ? <div className="small">Stored: {settings.mode.unrecognised}</div> : null}
-            {settings.mode.defaultUnknown ? <div className="small">{settings.mode.defaultUnknown}</div> : null}
+            {settings.mode.unrecognisedText ? (
+              <div className="small">
+                {t('state.storedRaw', { value: renderText(tAll, settings.mode.unrecognisedText) })}
+              </div>
+            ) : null}
+            {settings.mode.defaultUnknown ? (
+              <div className="small">
+                <TranslatedText text={settings.mode.defaultUnknown} />
+              </div>
+            ) : null}
           </dd>
-          <dt>What visitors get</dt>
+          <dt>{t('state.visitorsGet')}</dt>
           <dd>
-            <Badge tone={EFFECTIVE[settings.effective].tone} testId="registrations-effective">
-              {EFFECTIVE[settings.effective].text}
+            <Badge tone={EFFECTIVE_TONE[settings.effective]} testId="registrations-effective">
+              {t(`state.effective.${settings.effective}`)}
             </Badge>
           </dd>
-          <dt>Require a reason to join</dt>
+          <dt>{t('state.requireReason')}</dt>
           <dd data-testid="registrations-require-reason">
-            {settings.requireInviteText.value ? 'Yes' : 'No'}{' '}
+            {settings.requireInviteText.value ? t('state.yes') : t('state.no')}{' '}
             <span className="muted">
-              ({settings.requireInviteText.source === 'stored' ? 'stored' : 'default'}
-              {settings.mode.mode === 'approved' ? '' : '; only matters when approval is required'})
+              {settings.mode.mode === 'approved'
+                ? settings.requireInviteText.source === 'stored'
+                  ? t('state.reasonStored')
+                  : t('state.reasonDefault')
+                : settings.requireInviteText.source === 'stored'
+                  ? t('state.reasonStoredOnlyApproved')
+                  : t('state.reasonDefaultOnlyApproved')}
             </span>
-            {settings.requireInviteText.note ? <div className="small">{settings.requireInviteText.note}</div> : null}
+            {settings.requireInviteText.note ? (
+              <div className="small">
+                <TranslatedText text={settings.requireInviteText.note} />
+              </div>
+            ) : null}
           </dd>
-          <dt>Closed-registrations message</dt>
+          <dt>{t('state.closedMessage')}</dt>
           <dd data-testid="registrations-message">
             {settings.closedRegistrationsMessage.value ? (
               <pre className="registrations-message">{settings.closedRegistrationsMessage.value}</pre>
             ) : (
-              <span className="muted">none</span>
+              <span className="muted">{t('state.noMessage')}</span>
             )}
             {settings.closedRegistrationsMessage.note ? (
-              <div className="small">{settings.closedRegistrationsMessage.note}</div>
+              <div className="small">
+                <TranslatedText text={settings.closedRegistrationsMessage.note} />
+              </div>
             ) : null}
           </dd>
-          <dt>Mastodon version</dt>
+          <dt>{t('state.version')}</dt>
           <dd>
             <RunningVersionText running={version} testId="registrations-version" />{' '}
             <span className="muted">
-              (settings table:{' '}
               {settings.schema === 'thing-columns'
-                ? `the shape before ${since('settingsShape', 'var-unique')}`
-                : `the ${since('settingsShape', 'var-unique')}+ shape`}
-              )
+                ? t('state.schemaBefore', { release: since('settingsShape', 'var-unique') })
+                : t('state.schemaSince', { release: since('settingsShape', 'var-unique') })}
             </span>
           </dd>
         </dl>
@@ -88,23 +101,14 @@ export function RegistrationsState({ report }: { report: RegistrationsReport }) 
               className={`registrations-override registrations-override-${override.tone}`}
               data-code={override.code}
             >
-              <Badge tone={override.tone}>
-                {override.tone === 'neutral' ? 'Note' : override.tone === 'bad' ? 'Override' : 'Warning'}
-              </Badge>{' '}
-              {override.message}
+              <Badge tone={override.tone}>{t(`state.badges.${override.tone}`)}</Badge>{' '}
+              <TranslatedText text={override.text} />
             </li>
           ))}
         </ul>
       ) : null}
       {cache && !cache.ok ? (
-        <ErrorBox
-          error={cache.error}
-          testId="registrations-redis-error"
-          note={
-            'A change is still written to Postgres, ' +
-            'but running Mastodon may serve the old mode for up to 10 minutes.'
-          }
-        />
+        <ErrorBox error={cache.error} testId="registrations-redis-error" note={t('state.redisNote')} />
       ) : null}
     </div>
   );

@@ -6,7 +6,8 @@ import { getConfig } from '../config';
 import { listProjectContainers } from '../docker/containers';
 import { execInContainer } from '../docker/exec';
 import type { ContainerView } from '../docker/types';
-import { AppError } from '../errors';
+import { AppError, type ErrorText } from '../errors';
+import { encodeText, text, type Text } from '../i18n/text';
 import { postgres } from '../postgres/client';
 import { postgresUnavailable, postgresWhere } from '../postgres/errors';
 import type { AccountFieldErrors, CreateAccountInput } from '../validations/accounts';
@@ -64,16 +65,17 @@ export interface CreatedAccount {
   owners: OwnerView[];
   container: string;
   version: string;
-  warnings: string[];
+  /** What went wrong after the password was printed, in the reader's language. */
+  warnings: Text[];
 }
 
 /** Mastodon refused the input; the errors belong next to the form's fields. */
 export class AccountRejected extends AppError {
   constructor(
     readonly fieldErrors: AccountFieldErrors,
-    detail: string,
+    detail: ErrorText,
   ) {
-    super('invalid_input', 'Mastodon refused the account', detail);
+    super('invalid_input', text('accounts.errors.refused.title'), detail);
     this.name = 'AccountRejected';
   }
 }
@@ -181,12 +183,14 @@ export async function resolveTootctlContainer(): Promise<ContainerView> {
     const seen = containers
       .filter((c) => c.service === 'web' || c.service === 'sidekiq')
       .map((c) => `${c.name} (${c.state})`);
+    const project = getConfig().composeProject;
     throw new AppError(
       'conflict',
-      'Mastodon is not running',
-      `tootctl runs inside the web or sidekiq container of ${getConfig().composeProject}, ` +
-        `and neither is running${seen.length ? `: ${seen.join(', ')}` : ''}.`,
-      'Start web (docker compose up -d web) and try again.',
+      text('accounts.errors.notRunning.title'),
+      seen.length
+        ? text('accounts.errors.notRunning.detailSeen', { project, seen: seen.join(', ') })
+        : text('accounts.errors.notRunning.detail', { project }),
+      text('accounts.errors.notRunning.fix'),
     );
   }
   return found;
@@ -198,9 +202,12 @@ export async function tootctlVersion(container: ContainerView): Promise<Mastodon
   if (!isSupported(version)) {
     throw new AppError(
       'conflict',
-      'Mastodon version not supported',
-      `${container.name} runs Mastodon ${version.text}; ` +
-        `account creation supports ${OLDEST_SUPPORTED} and later (user roles arrived then).`,
+      text('accounts.errors.unsupported.title'),
+      text('accounts.errors.unsupported.detail', {
+        container: container.name,
+        version: version.text,
+        oldest: OLDEST_SUPPORTED,
+      }),
     );
   }
   return version;
@@ -211,9 +218,8 @@ function timeoutWithFix(error: unknown, username: string): unknown {
     return new AppError(
       'timeout',
       error.title,
-      `${error.detail} The account may or may not have been created; its password was not received.`,
-      `Look for ${username} in the Owners list. ` +
-        `If it exists, give it a new password with: tootctl accounts modify ${username} --reset-password`,
+      text('accounts.errors.timeout.detail', { detail: error.detail }),
+      text('accounts.errors.timeout.fix', { username }),
     );
   }
   return error;
@@ -230,15 +236,16 @@ export async function createAccount(input: CreateAccountInput): Promise<CreatedA
   const version = await tootctlVersion(container);
   if (isReservedUsername(input.username, version)) {
     throw new AccountRejected(
-      { username: [reservedUsernameMessage(version)] },
-      `${input.username} is reserved on Mastodon ${version.text}.`,
+      { username: [encodeText(reservedUsernameMessage(version))] },
+      text('accounts.errors.reserved', { username: input.username, version: version.text }),
     );
   }
   if (!(await roleExists(input.role))) {
     const roles = (await listRoles()).map((role) => role.name);
-    const message =
-      `No role is named "${input.role}" (names are case-sensitive). ` + `Roles: ${roles.join(', ') || 'none'}.`;
-    throw new AccountRejected({ role: [message] }, message);
+    const message = roles.length
+      ? text('accounts.errors.noSuchRole', { role: input.role, roles: roles.join(', ') })
+      : text('accounts.errors.noSuchRoleNoRoles', { role: input.role });
+    throw new AccountRejected({ role: [encodeText(message)] }, message);
   }
 
   const argv = buildCreateAccountArgv(input, version);
@@ -254,22 +261,22 @@ export async function createAccount(input: CreateAccountInput): Promise<CreatedA
   const outcome = parseCreateAccountOutput(output, version);
   if (!outcome.ok) {
     if (Object.keys(outcome.fieldErrors).length > 0) throw new AccountRejected(outcome.fieldErrors, outcome.message);
-    throw new AppError('upstream_failed', 'tootctl accounts create failed', outcome.message);
+    throw new AppError('upstream_failed', text('accounts.errors.createFailed.title'), outcome.message);
   }
 
-  const warnings: string[] = [];
+  const warnings: Text[] = [];
   if (input.approve && factsFor(version).createApproval === 'modify-after') {
-    const approveFailed =
-      'The account was created but not approved; ' + `run: tootctl accounts modify ${input.username} --approve`;
+    const approveFailed = (reason: ErrorText) =>
+      text('accounts.warnings.notApproved', { username: input.username, reason });
     try {
       const approved = await execInContainer(container.id, buildApproveArgv(input.username), {
         timeoutMs: TOOTCTL_TIMEOUT_MS,
         waitingFor: `tootctl accounts modify --approve in ${container.name}`,
       });
       const result = parseModifyOutput(approved);
-      if (!result.ok) warnings.push(`${approveFailed} (${result.message})`);
+      if (!result.ok) warnings.push(approveFailed(result.message));
     } catch (error) {
-      warnings.push(`${approveFailed} (${error instanceof AppError ? error.detail : 'the command failed'})`);
+      warnings.push(approveFailed(error instanceof AppError ? error.detail : text('accounts.warnings.commandFailed')));
     }
   }
 
@@ -278,14 +285,13 @@ export async function createAccount(input: CreateAccountInput): Promise<CreatedA
   try {
     account = (await findLocalAccount(input.username)) ?? null;
     if (!account)
-      warnings.push(
-        `tootctl reported success, but ${input.username} is not in the database ` +
-          `the dashboard reads (${postgresWhere()}).`,
-      );
+      warnings.push(text('accounts.warnings.notFound', { username: input.username, where: postgresWhere() }));
     owners = await listOwners();
   } catch (error) {
     warnings.push(
-      `The account could not be read back: ${error instanceof AppError ? error.detail : 'database error'}.`,
+      text('accounts.warnings.notReadBack', {
+        reason: error instanceof AppError ? error.detail : text('accounts.warnings.databaseError'),
+      }),
     );
   }
   return { password: outcome.password, account, owners, container: container.name, version: version.text, warnings };

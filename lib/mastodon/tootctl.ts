@@ -1,9 +1,11 @@
 import 'server-only';
 
 import type { ExecArgv } from '../docker/exec-programs';
+import { encodeText, text, type Text } from '../i18n/text';
 import type { AccountFieldErrors, CreateAccountInput } from '../validations/accounts';
 import type { MastodonVersion } from './version';
-import { describeUndecided, factsFor, firstReleaseWith } from './version-facts';
+import { describeUndecidedText, joinTexts } from './undecided-text';
+import { factsFor, firstReleaseWith } from './version-facts';
 
 /**
  * `tootctl accounts create` as argv, and what it printed as a result (mastodon/mastodon v4.3.0
@@ -26,23 +28,30 @@ export function buildApproveArgv(username: string): ExecArgv {
   return ['tootctl', 'accounts', 'modify', username, '--approve'];
 }
 
+/** Names joined with ", ", or Mastodon's "none" when the CLI skips the check. */
+function reservedNames(names: readonly string[]): Text | string {
+  return names.length > 0 ? names.join(', ') : text('accounts.tootctl.reservedNone');
+}
+
 /**
  * Why a reserved name is refused, for this version (version-facts reservedUsernames: later releases
  * bypass the list for the CLI).
  */
-export function reservedUsernameMessage(version: MastodonVersion): string {
+export function reservedUsernameMessage(version: MastodonVersion): Text {
   const reserved = factsFor(version).reservedUsernames;
-  const list = (names: readonly string[]) => (names.length > 0 ? names.join(', ') : 'none: the CLI skips the check');
-  const which = reserved.known
-    ? reserved.value.length > 0
-      ? ` (${list(reserved.value)})`
-      : ''
-    : ` (the patch release decides: ${describeUndecided(reserved, version, list)})`;
-  return (
-    `Mastodon ${version.text} reserves this username${which}, and tootctl accounts create` +
-    ` refuses reserved names before ` +
-    `${firstReleaseWith('reservedUsernames', [])}. Choose another username for the account, for example your own name.`
-  );
+  const before = firstReleaseWith('reservedUsernames', []) ?? '';
+  if (!reserved.known)
+    return text('accounts.tootctl.reservedUndecided', {
+      version: version.text,
+      decided: describeUndecidedText(reserved, version, reservedNames),
+      before,
+    });
+  if (reserved.value.length === 0) return text('accounts.tootctl.reserved', { version: version.text, before });
+  return text('accounts.tootctl.reservedListed', {
+    version: version.text,
+    names: reservedNames(reserved.value),
+    before,
+  });
 }
 
 /**
@@ -61,7 +70,7 @@ export interface TootctlOutput {
 }
 
 export type CreateAccountOutcome =
-  { ok: true; password: string } | { ok: false; fieldErrors: AccountFieldErrors; message: string };
+  { ok: true; password: string } | { ok: false; fieldErrors: AccountFieldErrors; message: Text | string };
 
 const PASSWORD_LINE = /^New password: ([0-9a-f]{32})$/m;
 const FAILURE_BLOCK = /^Failure\/Error: ([^\n]+)\n[ \t]+([^\n]+)$/gm;
@@ -81,62 +90,63 @@ const HUMAN_TYPES: readonly [RegExp, string][] = [
   [/^(?:is unreachable|does not seem to exist|could not be resolved)/, 'unreachable'],
 ];
 
-function errorType(text: string, localised: boolean): string {
-  const trimmed = text.trim();
+function errorType(message: string, localised: boolean): string {
+  const trimmed = message.trim();
   if (localised) for (const [pattern, type] of HUMAN_TYPES) if (pattern.test(trimmed)) return type;
   return trimmed;
 }
 
-function inLocale(raw: string, localised: boolean): string {
-  return localised ? `${raw.trim()} (in the server's DEFAULT_LOCALE)` : raw.trim();
+function inLocale(raw: string, localised: boolean): Text | string {
+  return localised ? text('accounts.tootctl.inDefaultLocale', { message: raw.trim() }) : raw.trim();
 }
 
-function usernameMessage(type: string, raw: string, version: MastodonVersion): string {
+function usernameMessage(type: string, raw: Text | string, version: MastodonVersion): Text {
   switch (type) {
     case 'taken':
-      return 'This username is already taken on this server (Mastodon compares usernames without regard to case).';
+      return text('accounts.tootctl.usernameTaken');
     case 'reserved':
       return reservedUsernameMessage(version);
     case 'invalid':
-      return 'Mastodon refused the username: letters a–z, digits and _ only.';
+      return text('accounts.tootctl.usernameInvalid');
     case 'too_long':
-      return 'Mastodon refused the username: at most 30 characters.';
+      return text('accounts.tootctl.usernameTooLong');
     case 'blank':
-      return 'Enter a username.';
+      return text('accounts.tootctl.usernameBlank');
     default:
-      return `Mastodon refused the username: ${raw.trim()}`;
+      return text('accounts.tootctl.usernameRefused', { message: raw });
   }
 }
 
-function emailMessage(type: string, raw: string): string {
+function emailMessage(type: string, raw: Text | string): Text {
   switch (type) {
     case 'taken':
-      return 'An account with this email address already exists on this server.';
+      return text('accounts.tootctl.emailTaken');
     case 'invalid':
-      return 'Mastodon says this email address is not valid.';
+      return text('accounts.tootctl.emailInvalid');
     case 'blocked':
-      return 'The email domain is blocked on this server (Moderation › Email domain blocks).';
+      return text('accounts.tootctl.emailBlocked');
     case 'unreachable':
-      return (
-        'Mastodon found no mail server for this domain (its MX lookup from inside the container failed); check' +
-        " the domain, or the container's DNS."
-      );
+      return text('accounts.tootctl.emailUnreachable');
     case 'blank':
-      return 'Enter an email address.';
+      return text('accounts.tootctl.emailBlank');
     default:
-      return `Mastodon refused the email address: ${raw.trim()}`;
+      return text('accounts.tootctl.emailRefused', { message: raw });
   }
 }
 
 /** The failure text for the page: no password is ever in it (tootctl prints one only on success), but be sure. */
-function safeOutput(text: string): string {
-  const cleaned = text.replace(/New password:[^\n]*/g, 'New password: [hidden]').trim();
+function safeOutput(output: string): string {
+  const cleaned = output.replace(/New password:[^\n]*/g, 'New password: [hidden]').trim();
   return cleaned.length > MAX_MESSAGE ? `${cleaned.slice(0, MAX_MESSAGE)}…` : cleaned;
 }
 
-function add(errors: AccountFieldErrors, field: keyof AccountFieldErrors, message: string): void {
+/** Field errors travel as encoded Texts, like the zod schema's (FieldError renders them). */
+function add(errors: AccountFieldErrors, field: keyof AccountFieldErrors, message: Text, all: Text[]): void {
   const list = (errors[field] ??= []);
-  if (!list.includes(message)) list.push(message);
+  const encoded = encodeText(message);
+  if (list.includes(encoded)) return;
+  list.push(encoded);
+  all.push(message);
 }
 
 /**
@@ -157,40 +167,49 @@ export function parseCreateAccountOutput(output: TootctlOutput, version: Mastodo
     return {
       ok: false,
       fieldErrors: {},
-      message: `tootctl finished without printing a new password${firstLine ? `: ${safeOutput(firstLine)}` : ''}.`,
+      message: firstLine
+        ? text('accounts.tootctl.noPasswordSaid', { output: safeOutput(firstLine) })
+        : text('accounts.tootctl.noPassword'),
     };
   }
 
-  const text = onStderr ? `${output.stderr}\n${output.stdout}` : `${output.stdout}\n${output.stderr}`;
+  const printed = onStderr ? `${output.stderr}\n${output.stdout}` : `${output.stdout}\n${output.stderr}`;
   const fieldErrors: AccountFieldErrors = {};
+  const messages: Text[] = [];
   const general: string[] = [];
-  for (const match of text.matchAll(FAILURE_BLOCK)) {
+  for (const match of printed.matchAll(FAILURE_BLOCK)) {
     const attribute = (match[1] ?? '').trim();
     const raw = match[2] ?? '';
     const type = errorType(raw, localised);
     const shownRaw = inLocale(raw, localised);
     if (attribute === 'account.username' || attribute === 'username')
-      add(fieldErrors, 'username', usernameMessage(type, shownRaw, version));
-    else if (attribute === 'email') add(fieldErrors, 'email', emailMessage(type, shownRaw));
+      add(fieldErrors, 'username', usernameMessage(type, shownRaw, version), messages);
+    else if (attribute === 'email') add(fieldErrors, 'email', emailMessage(type, shownRaw), messages);
     else general.push(`${attribute} ${raw.trim()}`);
   }
-  if (text.includes(ROLE_NOT_FOUND)) {
-    add(fieldErrors, 'role', 'Mastodon has no role with this name (role names are case-sensitive).');
+  if (printed.includes(ROLE_NOT_FOUND)) {
+    add(fieldErrors, 'role', text('accounts.tootctl.roleNotFound'), messages);
   }
-  const fields = Object.values(fieldErrors).flat();
-  if (fields.length > 0 && general.length === 0) return { ok: false, fieldErrors, message: fields.join(' ') };
-  const shown = safeOutput(text) || '(no output)';
+  if (messages.length > 0 && general.length === 0)
+    return { ok: false, fieldErrors, message: joinTexts(messages, 'accounts.tootctl.joinedBySpace') };
+  const shown = safeOutput(printed);
   return {
     ok: false,
     fieldErrors,
-    message:
-      `tootctl accounts create failed with exit code` +
-      ` ${output.exitCode}: ${general.length > 0 ? general.join('; ') : shown}`,
+    message: text('accounts.tootctl.failed', {
+      exitCode: String(output.exitCode),
+      output: general.length > 0 ? general.join('; ') : shown || text('accounts.tootctl.noOutput'),
+    }),
   };
 }
 
 /** Reads `tootctl accounts modify USERNAME --approve`: `OK` and exit 0, or the error it printed. */
-export function parseModifyOutput(output: TootctlOutput): { ok: true } | { ok: false; message: string } {
+export function parseModifyOutput(output: TootctlOutput): { ok: true } | { ok: false; message: Text | string } {
   if (output.exitCode === 0 && /^OK$/m.test(output.stdout)) return { ok: true };
-  return { ok: false, message: safeOutput(`${output.stderr}\n${output.stdout}`) || `exit code ${output.exitCode}` };
+  return {
+    ok: false,
+    message:
+      safeOutput(`${output.stderr}\n${output.stdout}`) ||
+      text('accounts.tootctl.exitCode', { exitCode: String(output.exitCode) }),
+  };
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { encodeText, text, type Text } from '../i18n/text';
+
 /**
  * The account form's input, shared by the browser form and the server action. It reproduces Mastodon's
  * rules for a local account (mastodon/mastodon v4.3.0 app/models/account.rb: `[a-z0-9_]`, at most 30) and adds one
@@ -16,14 +18,20 @@ export const ROLE_MAX = 64;
 // bidi overrides) that make two different strings look alike.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/;
 
-function describeCharacter(character: string): string {
+/** The character and its U+ code, as a Text for the field error (accounts.characters.*). */
+export function describeCharacter(character: string): Text {
   const code = character.codePointAt(0) ?? 0;
   const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-  if (character === '\n' || character === '\r') return `a line break (${hex})`;
-  if (CONTROL.test(character)) return `an invisible control character (${hex})`;
-  if (/\s/.test(character)) return `a space (${hex})`;
-  if (code > 0x7f) return `"${character}" (${hex}), which is not a Latin letter a–z even if it looks like one`;
-  return `"${character}"`;
+  if (character === '\n' || character === '\r') return text('accounts.characters.lineBreak', { code: hex });
+  if (CONTROL.test(character)) return text('accounts.characters.control', { code: hex });
+  if (/\s/.test(character)) return text('accounts.characters.space', { code: hex });
+  if (code > 0x7f) return text('accounts.characters.notLatin', { character, code: hex });
+  return text('accounts.characters.plain', { character });
+}
+
+/** A zod message in the reader's language (FieldError decodes it). */
+function issue(key: Parameters<typeof text>[0], values?: Parameters<typeof text>[1]): string {
+  return encodeText(text(key, values));
 }
 
 function firstBadCharacter(value: string, allowed: RegExp): string | undefined {
@@ -36,17 +44,17 @@ function firstBadCharacter(value: string, allowed: RegExp): string | undefined {
  * checked before lower-casing, because toLowerCase() folds some look-alikes (the Kelvin sign K) into ASCII.
  */
 export const usernameSchema = z
-  .string({ error: 'Enter a username' })
+  .string({ error: issue('accounts.fields.usernameRequired') })
   .trim()
   .superRefine((value, ctx) => {
     const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
-    if (value.length === 0) return fail('Enter a username');
-    if (value.startsWith('-')) return fail("A username cannot start with '-'; use letters a–z, digits and _ only");
+    if (value.length === 0) return fail(issue('accounts.fields.usernameRequired'));
+    if (value.startsWith('-')) return fail(issue('accounts.fields.usernameDash'));
     const bad = firstBadCharacter(value, /^[A-Za-z0-9_]$/);
     if (bad !== undefined)
-      return fail(`A username may contain only letters a–z, digits and _; it contains ${describeCharacter(bad)}`);
+      return fail(issue('accounts.fields.usernameCharacter', { character: describeCharacter(bad) }));
     if (value.length > USERNAME_MAX)
-      return fail(`A username has at most ${USERNAME_MAX} characters (this one has ${value.length})`);
+      return fail(issue('accounts.fields.usernameTooLong', { max: USERNAME_MAX, length: value.length }));
   })
   .transform((value) => value.toLowerCase());
 
@@ -57,30 +65,26 @@ const LOCAL_PART = /^[a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*$/;
 const DOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 export const emailSchema = z
-  .string({ error: 'Enter an email address' })
+  .string({ error: issue('accounts.fields.emailRequired') })
   .trim()
   .superRefine((value, ctx) => {
     const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
-    if (value.length === 0) return fail('Enter an email address');
+    if (value.length === 0) return fail(issue('accounts.fields.emailRequired'));
     if (value.length > EMAIL_MAX)
-      return fail(`An email address has at most ${EMAIL_MAX} characters (this one has ${value.length})`);
-    if (/\s/.test(value)) return fail('An email address cannot contain spaces or line breaks');
-    if (CONTROL.test(value)) return fail('An email address cannot contain control or invisible characters');
-    if (value.startsWith('-')) return fail("An email address cannot start with '-'");
+      return fail(issue('accounts.fields.emailTooLong', { max: EMAIL_MAX, length: value.length }));
+    if (/\s/.test(value)) return fail(issue('accounts.fields.emailSpace'));
+    if (CONTROL.test(value)) return fail(issue('accounts.fields.emailControl'));
+    if (value.startsWith('-')) return fail(issue('accounts.fields.emailDash'));
     const at = value.lastIndexOf('@');
-    if (at < 0 || value.indexOf('@') !== at) return fail('An email address has exactly one @, as in name@example.org');
+    if (at < 0 || value.indexOf('@') !== at) return fail(issue('accounts.fields.emailOneAt'));
     const local = value.slice(0, at).toLowerCase();
     const domain = value.slice(at + 1).toLowerCase();
-    if (local.length === 0 || local.length > 64) return fail('The part before the @ must have 1 to 64 characters');
+    if (local.length === 0 || local.length > 64) return fail(issue('accounts.fields.emailLocalLength'));
     const badLocal = firstBadCharacter(local, /^[a-z0-9._%+-]$/);
     if (badLocal !== undefined)
-      return fail(`Before the @ use letters, digits and . _ % + - only; found ${describeCharacter(badLocal)}`);
-    if (!LOCAL_PART.test(local))
-      return fail('The part before the @ cannot start or end with a dot or contain two dots in a row');
-    if (!DOMAIN.test(domain))
-      return fail(
-        'After the @ give a domain such as example.org (letters, digits, - and dots, with a top-level domain)',
-      );
+      return fail(issue('accounts.fields.emailLocalCharacter', { character: describeCharacter(badLocal) }));
+    if (!LOCAL_PART.test(local)) return fail(issue('accounts.fields.emailLocalDots'));
+    if (!DOMAIN.test(domain)) return fail(issue('accounts.fields.emailDomain'));
   })
   // Devise stores addresses lower-cased (case_insensitive_keys), and so does tootctl.
   .transform((value) => value.toLowerCase());
@@ -88,12 +92,12 @@ export const emailSchema = z
 /**
  * A role name as stored in user_roles.name; whether it exists (case-sensitive, like Mastodon) is checked on the server.
  */
-export const roleSchema = z.string({ error: 'Choose a role' }).superRefine((value, ctx) => {
+export const roleSchema = z.string({ error: issue('accounts.fields.roleRequired') }).superRefine((value, ctx) => {
   const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
-  if (value.trim().length === 0) return fail('Choose a role');
-  if (value.length > ROLE_MAX) return fail(`A role name has at most ${ROLE_MAX} characters`);
-  if (CONTROL.test(value)) return fail('A role name cannot contain control or invisible characters');
-  if (value.startsWith('-')) return fail("A role name cannot start with '-'");
+  if (value.trim().length === 0) return fail(issue('accounts.fields.roleRequired'));
+  if (value.length > ROLE_MAX) return fail(issue('accounts.fields.roleTooLong', { max: ROLE_MAX }));
+  if (CONTROL.test(value)) return fail(issue('accounts.fields.roleControl'));
+  if (value.startsWith('-')) return fail(issue('accounts.fields.roleDash'));
 });
 
 export const createAccountSchema = z
@@ -101,8 +105,8 @@ export const createAccountSchema = z
     username: usernameSchema,
     email: emailSchema,
     role: roleSchema,
-    confirmed: z.boolean({ error: 'Confirmed is a yes/no choice' }).default(true),
-    approve: z.boolean({ error: 'Approve is a yes/no choice' }).default(true),
+    confirmed: z.boolean({ error: issue('accounts.fields.confirmedChoice') }).default(true),
+    approve: z.boolean({ error: issue('accounts.fields.approveChoice') }).default(true),
   })
   .strict();
 

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 
+import { encodeText, text } from '../i18n/text';
+
 /** The three values Mastodon knows (Form::AdminSettings::REGISTRATION_MODES); "Closed" is stored as none. */
 export const registrationModeSchema = z.enum(['open', 'approved', 'none'], {
-  error: 'Choose open, approval required or closed',
+  error: encodeText(text('registrations.fields.mode')),
 });
 
 /** Shared by the form and the server action. */
@@ -10,14 +12,16 @@ export const changeRegistrationsSchema = z
   .object({
     mode: registrationModeSchema,
     /** "Require a reason to join" (require_invite_text); written only together with approved. */
-    requireReason: z.boolean({ error: 'Must be checked or not' }).optional(),
+    requireReason: z.boolean({ error: encodeText(text('registrations.fields.requireReason')) }).optional(),
     /**
      * The mode the page showed ('default-unknown' when it could not tell). The server refuses the change
      * when the stored mode differs (changed meanwhile, e.g. by Mastodon's automatic switch), so the audit's
      * "from" is the value that was really replaced.
      */
     from: z
-      .enum(['open', 'approved', 'none', 'unrecognised', 'unknown'], { error: 'Reload the page and try again' })
+      .enum(['open', 'approved', 'none', 'unrecognised', 'unknown'], {
+        error: encodeText(text('registrations.fields.from')),
+      })
       .optional(),
   })
   .strict();

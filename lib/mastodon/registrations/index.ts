@@ -2,6 +2,7 @@ import 'server-only';
 
 import { getConfig } from '../../config';
 import { AppError, type ErrorView } from '../../errors';
+import { text } from '../../i18n/text';
 import { postgresUnavailable } from '../../postgres/errors';
 import { writeYamlScalar } from '../settings-yaml';
 import { readRunningVersion } from '../running-version';
@@ -123,9 +124,9 @@ export async function changeRegistrationMode(input: ChangeRegistrationsInput): P
     if (input.from !== undefined && modeKey(stored.mode) !== input.from) {
       throw new AppError(
         'conflict',
-        'The mode changed meanwhile',
-        `The page showed ${input.from}, but the stored mode is now ${modeKey(stored.mode)}. Nothing was written.`,
-        'Reload the page, check the new state, and choose again.',
+        text('registrations.errors.modeChanged.title'),
+        text('registrations.errors.modeChanged.detail', { from: input.from, now: modeKey(stored.mode) }),
+        text('registrations.errors.modeChanged.fix'),
       );
     }
     return stored;

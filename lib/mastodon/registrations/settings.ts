@@ -5,7 +5,10 @@ import { redisGlobEscape, settingsCachePatterns } from '../settings-cache-keys';
 import { parseYamlScalar, type YamlParseResult } from '../settings-yaml';
 import { parseMastodonVersion } from '../version';
 import type { RunningVersion } from '../running-version';
-import { describeUndecided, factsFor, firstReleaseWith, type Decided } from '../version-facts';
+import { inEnglish } from '../../i18n/english';
+import { text, type Text } from '../../i18n/text';
+import { describeUndecidedText } from '../undecided-text';
+import { factsFor, firstReleaseWith, type Decided } from '../version-facts';
 
 /**
  * The registration settings as data: their shapes, and what a stored row means for the running version and
@@ -16,6 +19,7 @@ import { describeUndecided, factsFor, firstReleaseWith, type Decided } from '../
 export const REGISTRATION_MODES = ['open', 'approved', 'none'] as const;
 export type RegistrationsMode = (typeof REGISTRATION_MODES)[number];
 
+/** English labels (the home page's people panel); pages in the reader's language use registrations.modes.*. */
 export const REGISTRATION_MODE_LABELS: Record<RegistrationsMode, string> = {
   open: 'Open',
   approved: 'Approval required',
@@ -40,29 +44,33 @@ export interface StoredSetting {
 export interface ModeState extends StoredSetting {
   /** One of the three modes; undefined when the stored value is not one of them, or the default is unknown. */
   mode?: RegistrationsMode;
-  /** A stored value that is not open, approved or none, described as found. */
+  /** A stored value that is not open, approved or none, described as found (English; see unrecognisedText). */
   unrecognised?: string;
+  /** The same description in the reader's language. */
+  unrecognisedText?: Text;
   /** Why the default is not known, when there is no row and the version is unknown. */
-  defaultUnknown?: string;
+  defaultUnknown?: Text;
 }
 
 export interface FlagState extends StoredSetting {
   /** As Ruby tests it: anything but false and nil counts as true. */
   value: boolean;
   /** Set when the stored value is not a plain boolean (e.g. the string 'false', which Ruby treats as true). */
-  note?: string;
+  note?: Text;
 }
 
 export interface TextState extends StoredSetting {
   value: string;
-  note?: string;
+  note?: Text;
 }
 
 export interface RegistrationOverride {
   code:
     'single_user_mode' | 'auto_switch_to_approved' | 'auto_switch_disabled' | 'auto_switch_maybe' | 'unrecognised_mode';
   tone: 'bad' | 'warn' | 'neutral';
+  /** In English (the home page's people panel reads it); `text` is the same in the reader's language. */
   message: string;
+  text: Text;
 }
 
 export interface RegistrationSettings {
@@ -85,20 +93,31 @@ export interface RegistrationOverridesEnv {
 
 // ---- pure logic ----------------------------------------------------------------------------------
 
-function describeParsed(parsed: YamlParseResult): string {
-  if (!parsed.ok) return `not readable as YAML (${parsed.problem})`;
+function describeParsed(parsed: YamlParseResult): Text {
+  if (!parsed.ok) return text('registrations.stored.notYaml', { problem: parsed.problem });
   switch (parsed.tag) {
     case 'str':
-      return `the text ${JSON.stringify(parsed.value)}`;
+      return text('registrations.stored.text', { value: JSON.stringify(parsed.value) });
     case 'symbol':
-      return `the Ruby symbol :${parsed.value}, which never equals a mode`;
+      return text('registrations.stored.symbol', { value: parsed.value });
     case 'null':
-      return 'nil';
+      return text('registrations.stored.nil');
     case 'timestamp':
-      return `the date ${parsed.value}, which Mastodon refuses to load`;
+      return text('registrations.stored.date', { value: parsed.value });
     default:
-      return `the ${parsed.tag === 'bool' ? 'boolean' : 'number'} ${String(parsed.value)}`;
+      return parsed.tag === 'bool'
+        ? text('registrations.stored.boolean', { value: String(parsed.value) })
+        : text('registrations.stored.number', { value: String(parsed.value) });
   }
+}
+
+/** An override, with its English words for the readers that are not translated yet. */
+function override(
+  code: RegistrationOverride['code'],
+  tone: RegistrationOverride['tone'],
+  words: Text,
+): RegistrationOverride {
+  return { code, tone, message: inEnglish(words), text: words };
 }
 
 /**
@@ -128,12 +147,7 @@ export function knownTraits(
   return {};
 }
 
-function modeDefaultText(): string {
-  const closedFrom = firstReleaseWith('defaultRegistrationsMode', 'none');
-  return `open before ${closedFrom}, closed from ${closedFrom} on`;
-}
-
-const lowerCaseLabel = (mode: RegistrationsMode) => REGISTRATION_MODE_LABELS[mode].toLowerCase();
+const modeWord = (mode: RegistrationsMode) => text(`registrations.lowerCaseModes.${mode}`);
 
 export function interpretMode(raw: string | undefined, version: VersionInfo, schema: SettingsSchema): ModeState {
   if (raw === undefined) {
@@ -142,25 +156,27 @@ export function interpretMode(raw: string | undefined, version: VersionInfo, sch
     if (defaultMode && version.version) {
       return {
         source: 'default',
-        defaultUnknown:
-          "No row is stored, so the version's default applies, " +
-          `and it changed within ${version.version.major}.${version.version.minor} ` +
-          `(${describeUndecided(defaultMode, version.version, lowerCaseLabel)}). ` +
-          `${version.source} names no patch release, so either may apply; choose a mode below to store one.`,
+        defaultUnknown: text('registrations.defaults.undecided', {
+          minor: `${version.version.major}.${version.version.minor}`,
+          decided: describeUndecidedText(defaultMode, version.version, modeWord),
+          source: version.source,
+        }),
       };
     }
     return {
       source: 'default',
-      defaultUnknown:
-        `No row is stored, so the version's default applies: ${modeDefaultText()}. ` +
-        `The version is unknown (${version.version ? '' : version.problem}).`,
+      defaultUnknown: text('registrations.defaults.unknown', {
+        closedFrom: firstReleaseWith('defaultRegistrationsMode', 'none') ?? '',
+        problem: version.version ? '' : version.problem,
+      }),
     };
   }
   const parsed = parseYamlScalar(raw);
   if (parsed.ok && parsed.tag === 'str' && (REGISTRATION_MODES as readonly string[]).includes(parsed.value)) {
     return { source: 'stored', raw, mode: parsed.value as RegistrationsMode };
   }
-  return { source: 'stored', raw, unrecognised: describeParsed(parsed) };
+  const described = describeParsed(parsed);
+  return { source: 'stored', raw, unrecognised: inEnglish(described), unrecognisedText: described };
 }
 
 export function interpretFlag(raw: string | undefined): FlagState {
@@ -168,14 +184,14 @@ export function interpretFlag(raw: string | undefined): FlagState {
   const parsed = parseYamlScalar(raw);
   if (parsed.ok && parsed.tag === 'bool') return { source: 'stored', raw, value: parsed.value };
   if (parsed.ok && parsed.tag === 'null')
-    return { source: 'stored', raw, value: false, note: 'Stored as nil, which counts as false.' };
+    return { source: 'stored', raw, value: false, note: text('registrations.notes.nil') };
   return {
     source: 'stored',
     raw,
     value: parsed.ok,
     note: parsed.ok
-      ? `Stored as ${describeParsed(parsed)}, not a boolean; Ruby counts it as true.`
-      : `Stored value is ${describeParsed(parsed)}; Mastodon may fail to load it.`,
+      ? text('registrations.notes.notBoolean', { value: describeParsed(parsed) })
+      : text('registrations.notes.unreadableFlag', { value: describeParsed(parsed) }),
   };
 }
 
@@ -185,8 +201,18 @@ export function interpretText(raw: string | undefined): TextState {
   if (parsed.ok && parsed.tag === 'str') return { source: 'stored', raw, value: parsed.value };
   if (parsed.ok && parsed.tag === 'null') return { source: 'stored', raw, value: '' };
   if (parsed.ok)
-    return { source: 'stored', raw, value: String(parsed.value), note: `Stored as ${describeParsed(parsed)}.` };
-  return { source: 'stored', raw, value: '', note: `Stored value is ${describeParsed(parsed)}.` };
+    return {
+      source: 'stored',
+      raw,
+      value: String(parsed.value),
+      note: text('registrations.notes.storedAs', { value: describeParsed(parsed) }),
+    };
+  return {
+    source: 'stored',
+    raw,
+    value: '',
+    note: text('registrations.notes.storedValue', { value: describeParsed(parsed) }),
+  };
 }
 
 /** Puts the rows, the version and the environment together; pure, so every case is a unit test. */
@@ -200,50 +226,48 @@ export function interpretRegistrations(input: {
   const mode = interpretMode(rows.registrations_mode, version, schema);
   const overrides: RegistrationOverride[] = [];
   if (env.singleUserMode) {
-    overrides.push({
-      code: 'single_user_mode',
-      tone: 'bad',
-      message: 'SINGLE_USER_MODE=true in .env.production: registrations are disabled whatever this setting says.',
-    });
+    overrides.push(override('single_user_mode', 'bad', text('registrations.overrides.singleUserMode')));
   }
-  if (mode.unrecognised) {
-    overrides.push({
-      code: 'unrecognised_mode',
-      tone: 'warn',
-      message:
-        `The stored registrations_mode is ${mode.unrecognised}, not open, approved or none. ` +
-        "Mastodon compares with == 'open' and != 'none', " +
-        'so sign-ups stay enabled but are not approved automatically. Choose a mode below to store a valid one.',
-    });
+  if (mode.unrecognisedText) {
+    overrides.push(
+      override(
+        'unrecognised_mode',
+        'warn',
+        text('registrations.overrides.unrecognised', { value: mode.unrecognisedText }),
+      ),
+    );
   }
   const { autoSwitch } = knownTraits(version, schema);
   if (mode.mode === 'open' && !env.singleUserMode) {
     const disabledBy = env.autoApprovedSwitchDisabled
       ? 'DISABLE_AUTOMATIC_SWITCHING_TO_APPROVED_REGISTRATIONS=true'
       : env.emailDomainAllowlist
-        ? 'the e-mail domain allowlist (EMAIL_DOMAIN_ALLOWLIST or EMAIL_DOMAIN_WHITELIST) being set'
+        ? text('registrations.overrides.allowlist')
         : undefined;
-    const rule =
-      `From Mastodon ${firstReleaseWith('autoSwitchToApproved', true)} on, ` +
-      'an hourly job (auto_close_registrations_scheduler) switches open registrations ' +
-      'to approval-required when no moderator has signed in for about a week, and emails the admins.';
+    const rule = text('registrations.overrides.autoSwitchRule', {
+      since: firstReleaseWith('autoSwitchToApproved', true) ?? '',
+    });
     if (autoSwitch?.known && !autoSwitch.value) {
       // Older releases have no automatic switch.
     } else if (disabledBy) {
-      overrides.push({
-        code: 'auto_switch_disabled',
-        tone: 'neutral',
-        message: `${rule} Disabled here by ${disabledBy}.`,
-      });
+      overrides.push(
+        override(
+          'auto_switch_disabled',
+          'neutral',
+          text('registrations.overrides.autoSwitchDisabled', { rule, disabledBy }),
+        ),
+      );
     } else if (autoSwitch?.known) {
-      overrides.push({
-        code: 'auto_switch_to_approved',
-        tone: 'warn',
-        message: `${rule} Set DISABLE_AUTOMATIC_SWITCHING_TO_APPROVED_REGISTRATIONS=true to keep them open.`,
-      });
+      overrides.push(
+        override('auto_switch_to_approved', 'warn', text('registrations.overrides.autoSwitchOn', { rule })),
+      );
     } else {
-      const why = version.version ? `${version.source} names no patch release` : 'The version is unknown';
-      overrides.push({ code: 'auto_switch_maybe', tone: 'warn', message: `${rule} ${why}, so this may apply.` });
+      const why = version.version
+        ? text('registrations.overrides.noPatch', { source: version.source })
+        : text('registrations.overrides.versionUnknown');
+      overrides.push(
+        override('auto_switch_maybe', 'warn', text('registrations.overrides.autoSwitchMaybe', { rule, why })),
+      );
     }
   }
   const effective = env.singleUserMode

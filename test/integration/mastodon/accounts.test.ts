@@ -8,7 +8,10 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { createAccountAction } from '@/app/accounts/actions';
+import type { ActionResult } from '@/lib/actions/result';
 import { loadConfig, setConfigForTesting } from '@/lib/config';
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { decodeText, renderText } from '@/lib/i18n/text';
 import { listOwners, listRoles, findLocalAccount } from '@/lib/mastodon/accounts';
 import { resetPostgresForTesting } from '@/lib/postgres/client';
 import { openStore, setStoreForTesting, type Store } from '@/lib/store';
@@ -16,6 +19,19 @@ import { followDockerEvents, untilFollowing, type DockerEventFollower } from '..
 import { readTestbed } from '../../support/testbed';
 
 vi.mock('@/lib/auth/guard', () => import('../../support/signed-in-guard'));
+
+/** The field errors (encoded Texts, as the form receives them) in English, or in German. */
+function inWords<T>(result: ActionResult<T>, locale: 'en' | 'de' = 'en'): ActionResult<T> {
+  if (result.ok || !result.fieldErrors) return result;
+  const render = (error: string) =>
+    locale === 'en' ? inEnglish(decodeText(error)) : renderText(translatorFor(locale), decodeText(error));
+  return {
+    ...result,
+    fieldErrors: Object.fromEntries(
+      Object.entries(result.fieldErrors).map(([field, errors]) => [field, errors?.map(render)]),
+    ),
+  };
+}
 
 const run = promisify(execFile);
 const testbed = readTestbed();
@@ -237,10 +253,13 @@ describe.each(TARGETS)('accounts on $project (Mastodon $version)', (target) => {
       confirmed: true,
       approve: true,
     });
-    expect(result).toMatchObject({
+    expect(inWords(result)).toMatchObject({
       ok: false,
       error: { code: 'invalid_input' },
       fieldErrors: { username: [expect.stringMatching(/already taken/)] },
+    });
+    expect(inWords(result, 'de')).toMatchObject({
+      fieldErrors: { username: [expect.stringMatching(/^Dieser Profilname ist auf diesem Server bereits vergeben/)] },
     });
     if (!result.ok) expect(result.fieldErrors?.email).toBeUndefined();
   });
@@ -255,7 +274,13 @@ describe.each(TARGETS)('accounts on $project (Mastodon $version)', (target) => {
       confirmed: true,
       approve: true,
     });
-    expect(result).toMatchObject({ ok: false, fieldErrors: { email: [expect.stringMatching(/already exists/)] } });
+    expect(inWords(result)).toMatchObject({
+      ok: false,
+      fieldErrors: { email: [expect.stringMatching(/already exists/)] },
+    });
+    expect(inWords(result, 'de')).toMatchObject({
+      fieldErrors: { email: ['Auf diesem Server gibt es bereits ein Konto mit dieser E-Mail-Adresse.'] },
+    });
     expect(await findLocalAccount(other)).toBeUndefined();
   });
 
@@ -269,9 +294,12 @@ describe.each(TARGETS)('accounts on $project (Mastodon $version)', (target) => {
       confirmed: true,
       approve: true,
     });
-    expect(result).toMatchObject({
+    expect(inWords(result)).toMatchObject({
       ok: false,
       fieldErrors: { role: [expect.stringMatching(/No role is named "owner".*Owner, Admin, Moderator/)] },
+    });
+    expect(inWords(result, 'de')).toMatchObject({
+      fieldErrors: { role: [expect.stringMatching(/^Es gibt keine Rolle namens „owner“.*Owner, Admin, Moderator/)] },
     });
     expect(await findLocalAccount(other)).toBeUndefined();
   });
@@ -305,9 +333,14 @@ describe.each(TARGETS)('accounts on $project (Mastodon $version)', (target) => {
         approve: true,
       });
       const until = Date.now() + 1000;
-      expect(result).toMatchObject({
+      expect(inWords(result)).toMatchObject({
         ok: false,
         fieldErrors: { username: [expect.stringContaining(`Mastodon ${target.version} reserves this username`)] },
+      });
+      expect(inWords(result, 'de')).toMatchObject({
+        fieldErrors: {
+          username: [expect.stringContaining(`Mastodon ${target.version} reserviert diesen Profilnamen`)],
+        },
       });
       await new Promise((resolve) => setTimeout(resolve, 1100));
       expect(await execsBetween(target.project, since, until, !target.extra)).toEqual([]);
@@ -390,7 +423,7 @@ describe('hostile input against Mastodon 4.2.0 (mdv42, used by no one else)', ()
       expect(result.ok, label).toBe(false);
       if (result.ok) continue;
       expect(result.error.code, label).toBe('invalid_input');
-      if (field) expect(result.fieldErrors?.[field]?.[0], label).toMatch(/\S/);
+      if (field) expect(inEnglish(decodeText(result.fieldErrors?.[field]?.[0] ?? '')), label).toMatch(/\S/);
       else expect(result.error.detail, label).toMatch(/Unrecognized key/i);
     }
     for (const body of [null, 'username=alice', 42, []]) {

@@ -10,8 +10,13 @@ import {
   type RegistrationOverridesEnv,
   type VersionInfo,
 } from '@/lib/mastodon/registrations';
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText, type Text } from '@/lib/i18n/text';
 import { parseMastodonVersion, type MastodonVersion } from '@/lib/mastodon/version';
 import { changeRegistrationsSchema } from '@/lib/validations/registrations';
+
+const german = (message: Text | undefined) => (message ? renderText(translatorFor('de'), message) : '');
+const english = (message: Text | undefined) => (message ? inEnglish(message) : '');
 
 const v = (text: string): VersionInfo => ({ version: parseMastodonVersion(text) as MastodonVersion, source: 'web' });
 const UNKNOWN: VersionInfo = { problem: 'the image tag "latest" names no version' };
@@ -59,8 +64,9 @@ describe('interpretRegistrations: mode, stored or default', () => {
   it('says the default is unknown when the version is, on the 4.0–4.3 shape', () => {
     const state = interpretRegistrations({ rows: {}, version: UNKNOWN, schema: 'thing-columns', env: ENV });
     expect(state.mode.mode).toBeUndefined();
-    expect(state.mode.defaultUnknown).toContain('open before 4.2.8, closed from 4.2.8 on');
-    expect(state.mode.defaultUnknown).toContain('latest');
+    expect(english(state.mode.defaultUnknown)).toContain('open before 4.2.8, closed from 4.2.8 on');
+    expect(english(state.mode.defaultUnknown)).toContain('latest');
+    expect(german(state.mode.defaultUnknown)).toContain('offen vor 4.2.8, geschlossen ab 4.2.8');
     expect(state.effective).toBe('unknown');
     expect(modeKey(state.mode)).toBe('unknown');
   });
@@ -76,8 +82,12 @@ describe('interpretRegistrations: mode, stored or default', () => {
       env: ENV,
     });
     expect(state.mode.mode).toBeUndefined();
-    expect(state.mode.defaultUnknown).toContain('4.2.0–4.2.7: open; 4.2.8 and later: closed');
-    expect(state.mode.defaultUnknown).toContain('names no patch release');
+    expect(english(state.mode.defaultUnknown)).toContain('4.2.0–4.2.7: open; 4.2.8 and later: closed');
+    expect(english(state.mode.defaultUnknown)).toContain('names no patch release');
+    expect(german(state.mode.defaultUnknown)).toContain(
+      '4.2.0–4.2.7: alle können sich registrieren; ab 4.2.8: niemand darf sich registrieren',
+    );
+    expect(german(state.mode.defaultUnknown)).toContain('nennt kein Patch-Release');
     expect(state.effective).toBe('unknown');
   });
 
@@ -175,6 +185,8 @@ describe('interpretRegistrations: overrides', () => {
         message: expect.stringContaining('From Mastodon 4.2.8 on, an hourly job'),
       }),
     ]);
+    expect(inEnglish(on428.overrides[0]!.text)).toBe(on428.overrides[0]!.message);
+    expect(german(on428.overrides[0]!.text)).toMatch(/^Ab Mastodon 4\.2\.8 stellt ein stündlicher Job/);
     const onV42 = interpretRegistrations({
       rows: { registrations_mode: '--- open\n' },
       version: v('v4.2'),
@@ -221,17 +233,20 @@ describe('require_invite_text and closed_registrations_message', () => {
     expect(interpretFlag(undefined)).toEqual({ source: 'default', value: false });
     expect(interpretFlag('--- true\n')).toEqual({ source: 'stored', raw: '--- true\n', value: true });
     expect(interpretFlag('--- false')).toMatchObject({ value: false });
-    expect(interpretFlag("--- 'false'\n")).toMatchObject({
-      value: true,
-      note: expect.stringContaining('Ruby counts it as true'),
-    });
+    const quoted = interpretFlag("--- 'false'\n");
+    expect(quoted.value).toBe(true);
+    expect(english(quoted.note)).toContain('Ruby counts it as true');
+    expect(german(quoted.note)).toBe('Gespeichert als Text "false", kein Wahrheitswert; Ruby wertet das als true.');
     expect(interpretFlag('--- \n')).toMatchObject({ value: false });
   });
 
   it('reads the message, multi-line included', () => {
     expect(interpretText(undefined)).toEqual({ source: 'default', value: '' });
     expect(interpretText('--- |-\n  <p>Closed.</p>\n  <p>Ask us.</p>\n').value).toBe('<p>Closed.</p>\n<p>Ask us.</p>');
-    expect(interpretText('--- 42\n')).toMatchObject({ value: '42', note: expect.stringContaining('number') });
+    const number = interpretText('--- 42\n');
+    expect(number.value).toBe('42');
+    expect(english(number.note)).toContain('number');
+    expect(german(number.note)).toBe('Gespeichert als Zahl 42.');
   });
 });
 

@@ -4,12 +4,32 @@ import {
   buildApproveArgv,
   buildCreateAccountArgv,
   isReservedUsername,
-  parseCreateAccountOutput,
-  parseModifyOutput,
+  parseCreateAccountOutput as parseOutput,
+  parseModifyOutput as parseModify,
   reservedUsernameMessage,
 } from '@/lib/mastodon/tootctl';
 import { parseMastodonVersion, type MastodonVersion } from '@/lib/mastodon/version';
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { decodeText, renderText } from '@/lib/i18n/text';
 import { factsFor } from '@/lib/mastodon/version-facts';
+
+/** The outcome with its Texts (field errors are encoded, as zod's) rendered in English, as the tests compare them. */
+function parseCreateAccountOutput(...args: Parameters<typeof parseOutput>) {
+  const outcome = parseOutput(...args);
+  if (outcome.ok) return outcome;
+  const fieldErrors = Object.fromEntries(
+    Object.entries(outcome.fieldErrors).map(([field, errors]) => [
+      field,
+      errors?.map((error) => inEnglish(decodeText(error))),
+    ]),
+  );
+  return { ...outcome, fieldErrors, message: inEnglish(outcome.message) };
+}
+
+function parseModifyOutput(...args: Parameters<typeof parseModify>) {
+  const outcome = parseModify(...args);
+  return outcome.ok ? outcome : { ...outcome, message: inEnglish(outcome.message) };
+}
 
 function v(text: string): MastodonVersion {
   const version = parseMastodonVersion(text);
@@ -89,10 +109,10 @@ describe('reserved usernames per version', () => {
   });
 
   it('explains it with the version', () => {
-    expect(reservedUsernameMessage(V43)).toMatch(
+    expect(inEnglish(reservedUsernameMessage(V43))).toMatch(
       /^Mastodon 4\.3\.17 reserves this username \(admin, support, .*before 4\.4\.4/,
     );
-    expect(reservedUsernameMessage(v('v4.4'))).toContain('the patch release decides: 4.4.0–4.4.3: admin,');
+    expect(inEnglish(reservedUsernameMessage(v('v4.4')))).toContain('the patch release decides: 4.4.0–4.4.3: admin,');
   });
 
   it('leaves a reserved name to tootctl when the patch release decides and is unknown (v4.4)', () => {
@@ -322,6 +342,28 @@ describe('parseCreateAccountOutput: 4.0 and 4.1 human messages (errors.to_h, in 
       V40,
     );
     expect(outcome).toMatchObject({ fieldErrors: { email: [expect.any(String)], username: [expect.any(String)] } });
+  });
+});
+
+describe('the texts in German', () => {
+  it('explains a reserved name and a taken username in German', () => {
+    const de = translatorFor('de');
+    expect(renderText(de, reservedUsernameMessage(V43))).toMatch(
+      /^Mastodon 4\.3\.17 reserviert diesen Profilnamen \(admin, support, .*vor 4\.4\.4 ab\./,
+    );
+    expect(renderText(de, reservedUsernameMessage(v('v4.4')))).toContain(
+      'das hängt vom Patch-Release ab: 4.4.0–4.4.3: admin,',
+    );
+    expect(renderText(de, reservedUsernameMessage(v('v4.4')))).toContain(
+      'ab 4.4.4: keine: die CLI überspringt die Prüfung',
+    );
+    const outcome = parseOutput(failed(V43, 'Failure/Error: account.username\n    taken\n'), V43);
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(renderText(de, decodeText(outcome.fieldErrors.username?.[0] ?? ''))).toBe(
+      'Dieser Profilname ist auf diesem Server bereits vergeben (Mastodon unterscheidet bei Profilnamen nicht ' +
+        'zwischen Groß- und Kleinschreibung).',
+    );
   });
 });
 

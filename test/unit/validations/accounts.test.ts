@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { decodeText, renderText } from '@/lib/i18n/text';
 import { createAccountSchema } from '@/lib/validations/accounts';
 
 const GOOD = { username: 'alice_2', email: 'alice@example.org', role: 'Owner', confirmed: true, approve: true };
@@ -105,9 +107,40 @@ describe('createAccountSchema', () => {
     if (result.success) return;
     const errors = result.error.flatten().fieldErrors as Partial<Record<Field, string[]>>;
     expect(errors[field]?.length).toBe(1);
-    expect(errors[field]?.[0]).toMatch(message);
+    expect(inEnglish(decodeText(errors[field]?.[0] ?? ''))).toMatch(message);
     // Only the hostile field is blamed.
     expect(Object.keys(errors)).toEqual([field]);
+  });
+
+  it('writes its messages as Texts, which read in German too', () => {
+    const german = (field: Field, value: unknown) => {
+      const result = createAccountSchema.safeParse({ ...GOOD, [field]: value });
+      const errors = result.success ? {} : (result.error.flatten().fieldErrors as Partial<Record<Field, string[]>>);
+      return renderText(translatorFor('de'), decodeText(errors[field]?.[0] ?? ''));
+    };
+    expect(german('username', 'bob;id')).toBe(
+      'Ein Profilname darf nur Buchstaben a–z, Ziffern und _ enthalten; er enthält „;“',
+    );
+    expect(german('username', '\u0430dmin')).toBe(
+      'Ein Profilname darf nur Buchstaben a–z, Ziffern und _ enthalten; er enthält „\u0430“ (U+0430); ' +
+        'das ist kein lateinischer Buchstabe a–z, auch wenn es so aussieht',
+    );
+    expect(german('username', 'bob\nrm')).toMatch(/einen Zeilenumbruch \(U\+000A\)$/);
+    expect(german('username', 'a'.repeat(31))).toBe('Ein Profilname hat höchstens 30 Zeichen (dieser hat 31)');
+    expect(german('username', '')).toBe('Gib einen Profilnamen ein');
+    expect(german('username', '--role=Owner')).toBe(
+      'Ein Profilname darf nicht mit „-“ beginnen; verwende nur Buchstaben a–z, Ziffern und _',
+    );
+    expect(german('email', 'alice.example.org')).toBe(
+      'Eine E-Mail-Adresse enthält genau ein @, wie in name@example.org',
+    );
+    expect(german('email', 'a;b@example.org')).toBe(
+      'Verwende vor dem @ nur Buchstaben, Ziffern und . _ % + -; gefunden: „;“',
+    );
+    expect(german('role', '')).toBe('Wähle eine Rolle');
+    for (const [label, field, value] of HOSTILE_INPUTS) {
+      expect(german(field, value), label).not.toMatch(/\b(?:the|cannot|only|Enter|Choose)\b|\u0000/);
+    }
   });
 
   it('rejects unknown fields (no extra option can be smuggled in)', () => {
