@@ -42,7 +42,20 @@ describe('alert settings', () => {
       afterMs: 120_000,
       repeatMs: 24 * 3_600_000,
       timeoutMs: 10_000,
+      locale: 'en',
     });
+  });
+
+  it("write in Mastodon's DEFAULT_LOCALE unless ALERT_LOCALE says otherwise", () => {
+    expect(load({}, `${SMTP_FILE}\nDEFAULT_LOCALE=de`).alerts.locale).toBe('de');
+    expect(load({}, `${SMTP_FILE}\nDEFAULT_LOCALE=de-AT`).alerts.locale).toBe('de');
+    expect(load({ DEFAULT_LOCALE: 'de' }).alerts.locale).toBe('de');
+    expect(load({ ALERT_LOCALE: 'en' }, `${SMTP_FILE}\nDEFAULT_LOCALE=de`).alerts.locale).toBe('en');
+    expect(load({ ALERT_LOCALE: 'de' }).alerts.locale).toBe('de');
+    // A language the dashboard does not speak, or none: English.
+    expect(load({}, `${SMTP_FILE}\nDEFAULT_LOCALE=fr`).alerts.locale).toBe('en');
+    expect(load({}).alerts.locale).toBe('en');
+    expect(problemsOf({ ALERT_LOCALE: 'fr' })).toEqual(['ALERT_LOCALE: must be en or de']);
   });
 
   it("take the SMTP server from Mastodon's .env.production as Mastodon does", () => {
