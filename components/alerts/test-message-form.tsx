@@ -31,9 +31,7 @@ function Outcome({ outcome, auditId }: { outcome: DeliveryOutcomeView; auditId: 
         <span className="muted small">{t('auditRecord', { id: String(auditId) })}</span>
       </p>
       {outcome.detail ? <p className="small mono">{outcome.detail}</p> : null}
-      {outcome.fix ? (
-        <p className="small">{t('check', { fix: renderText(translate, outcome.fix) })}</p>
-      ) : null}
+      {outcome.fix ? <p className="small">{t('check', { fix: renderText(translate, outcome.fix) })}</p> : null}
     </div>
   );
 }

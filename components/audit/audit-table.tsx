@@ -115,14 +115,20 @@ export function AuditTable({ records }: { records: AuditRecordView[] }) {
               </Cell>
               <Cell label={labels.by}>
                 {record.actor ?? <span className="muted">—</span>}
-                {record.session ? <span className="muted audit-session">{t('session', { session: record.session })}</span> : null}
+                {record.session ? (
+                  <span className="muted audit-session">{t('session', { session: record.session })}</span>
+                ) : null}
               </Cell>
               <Cell label={labels.outcome}>
                 <OutcomeBadge record={record} />
                 {record.error ? <p className="audit-error">{record.error}</p> : null}
               </Cell>
               <Cell label={labels.duration} empty={!record.running && record.durationMs === null}>
-                {record.running ? <span className="muted">{t('running')}</span> : formatDurationMs(record.durationMs, format)}
+                {record.running ? (
+                  <span className="muted">{t('running')}</span>
+                ) : (
+                  formatDurationMs(record.durationMs, format)
+                )}
               </Cell>
               <Cell label={labels.parameters} empty={Object.keys(record.params).length === 0}>
                 <Params params={record.params} />

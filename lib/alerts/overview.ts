@@ -57,7 +57,11 @@ export function describeDelivery(
   timeoutMs: number,
 ): DeliveryOutcomeView {
   if (result.ok) {
-    return { channel: result.channel, ok: true, headline: text('alerts.delivery.delivered', { ms: result.durationMs }) };
+    return {
+      channel: result.channel,
+      ok: true,
+      headline: text('alerts.delivery.delivered', { ms: result.durationMs }),
+    };
   }
   const label = DELIVERY_FAILURE_LABELS[result.reason];
   const sentence = text('alerts.delivery.sentence', { title: label.title });
@@ -142,7 +146,9 @@ export function historyEntry(record: AuditRecordView): AlertHistoryEntry {
     delivered,
     ...(delivered
       ? {}
-      : { reason: isReason(reason) ? DELIVERY_FAILURE_LABELS[reason].title : (reason ?? text('alerts.history.failed')) }),
+      : {
+          reason: isReason(reason) ? DELIVERY_FAILURE_LABELS[reason].title : (reason ?? text('alerts.history.failed')),
+        }),
     ...(record.error === null ? {} : { detail: record.error }),
     ...(retryInSeconds === undefined ? {} : { retryInSeconds }),
   };

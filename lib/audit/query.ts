@@ -27,12 +27,16 @@ const shown = (input: unknown) => JSON.stringify(String(input).slice(0, 60));
 export const auditQuerySchema = z.object({
   action: queryValue('action').pipe(
     z
-      .enum(AUDIT_ACTIONS, { error: (issue) => encodeText(text('audit.query.unknownAction', { value: shown(issue.input) })) })
+      .enum(AUDIT_ACTIONS, {
+        error: (issue) => encodeText(text('audit.query.unknownAction', { value: shown(issue.input) })),
+      })
       .optional(),
   ),
   outcome: queryValue('outcome').pipe(
     z
-      .enum(AUDIT_OUTCOMES, { error: (issue) => encodeText(text('audit.query.unknownOutcome', { value: shown(issue.input) })) })
+      .enum(AUDIT_OUTCOMES, {
+        error: (issue) => encodeText(text('audit.query.unknownOutcome', { value: shown(issue.input) })),
+      })
       .optional(),
   ),
   beforeId: queryValue('beforeId').pipe(

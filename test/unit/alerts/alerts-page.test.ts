@@ -89,7 +89,9 @@ describe('describeDelivery: a result in plain words', () => {
     const words = (result: ReturnType<typeof failure>, timeoutMs = 10_000): DeliveryOutcomeView =>
       describeDelivery(result, 'smtp.example.net:587', timeoutMs);
     expect(inEnglish(words(failure({ reason: 'auth_refused' })).headline)).toBe('The SMTP server refused the login.');
-    expect(inEnglish(words(failure({ reason: 'unreachable' })).headline)).toBe('Could not connect to smtp.example.net:587.');
+    expect(inEnglish(words(failure({ reason: 'unreachable' })).headline)).toBe(
+      'Could not connect to smtp.example.net:587.',
+    );
     expect(inEnglish(words(failure({ channel: 'webhook', reason: 'refused_by_webhook', status: 403 })).headline)).toBe(
       'The webhook answered HTTP 403.',
     );

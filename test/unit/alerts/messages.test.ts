@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
 import { alertOrigin } from '@/lib/alerts';
-import { renderEmail, renderNtfy, renderWebhookJson, type AlertMessage, type AlertProblem } from '@/lib/alerts/messages';
+import {
+  renderEmail,
+  renderNtfy,
+  renderWebhookJson,
+  type AlertMessage,
+  type AlertProblem,
+} from '@/lib/alerts/messages';
 import { fixInWords } from '@/lib/alerts/watch-decisions';
 import { loadConfig } from '@/lib/config';
 import { formatFor } from '@/lib/i18n/format';
@@ -63,7 +69,10 @@ describe('alert messages in the admin’s language', () => {
 
     const reminder = renderEmail({ kind: 'reminder', problem: { ...problem, severity: 'warning' }, at: AT }, origin);
     expect(reminder.subject).toBe('[Mastodash] Weiterhin Warnung: web exited (code 1) (social.example)');
-    const recovered = renderEmail({ kind: 'recovered', problem, endedAt: new Date('2026-12-04T12:04:41Z'), at: AT }, origin);
+    const recovered = renderEmail(
+      { kind: 'recovered', problem, endedAt: new Date('2026-12-04T12:04:41Z'), at: AT },
+      origin,
+    );
     expect(recovered.subject).toBe('[Mastodash] Behoben: web exited (code 1) (social.example)');
     expect(recovered.text).toContain(', nach 2 Std. 5 Min.');
     const test = renderEmail({ kind: 'test', at: AT }, origin);

@@ -70,19 +70,21 @@ describe('AuditTable', () => {
 
   it('shows outcomes as words, and marks failed and interrupted rows', () => {
     const html = renderToStaticMarkup(
-      inLocale(createElement(AuditTable, {
-        records: [
-          {
-            ...base,
-            id: 3,
-            outcome: 'interrupted',
-            error: 'The dashboard stopped while this ran (crash, kill or restart).',
-            durationMs: null,
-          },
-          { ...base, id: 2, outcome: 'failed', error: 'Docker is down' },
-          base,
-        ],
-      })),
+      inLocale(
+        createElement(AuditTable, {
+          records: [
+            {
+              ...base,
+              id: 3,
+              outcome: 'interrupted',
+              error: 'The dashboard stopped while this ran (crash, kill or restart).',
+              durationMs: null,
+            },
+            { ...base, id: 2, outcome: 'failed', error: 'Docker is down' },
+            base,
+          ],
+        }),
+      ),
     );
     expect(html).toContain('Container restarted');
     expect(html).toContain('session ab12cd34ef');
