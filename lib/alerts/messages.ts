@@ -78,8 +78,7 @@ function titleOf(message: AlertMessage, origin: AlertOrigin, words: Words): stri
     switch (message.kind) {
       case 'opened':
       case 'reminder':
-        return t(`alertMessages.title.${message.kind}`, {
-          severity: message.problem.severity,
+        return t(`alertMessages.title.${message.kind}.${message.problem.severity}`, {
           title: words.render(message.problem.title),
         });
       case 'recovered':
@@ -115,7 +114,10 @@ function textOf(message: AlertMessage, origin: AlertOrigin, words: Words): strin
     lines.push(t('alertMessages.body.since', { at: words.moment(problem.since), lasted }));
     if (problem.fix) lines.push(t('alertMessages.body.fix', { fix: words.render(problem.fix) }));
   }
-  lines.push('', t('alertMessages.body.footer', { severity: problem.severity, id: problem.id }));
+  lines.push(
+    '',
+    t('alertMessages.body.footer', { severity: t(`alertMessages.severity.${problem.severity}`), id: problem.id }),
+  );
   return lines.join('\n');
 }
 

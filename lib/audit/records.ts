@@ -95,7 +95,7 @@ export function unavailable(verb: 'written' | 'read', error: unknown): AppError 
   console.error(`[audit] the audit log cannot be ${verb}: ${inEnglish(detail)}`);
   return new AppError(
     'audit_unavailable',
-    text('audit.errors.unavailable.title', { verb }),
+    text(verb === 'written' ? 'audit.errors.unavailable.titleWritten' : 'audit.errors.unavailable.titleRead'),
     detail,
     text('audit.errors.unavailable.fix'),
   );

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { channelViews } from '@/lib/alerts/channels';
 import { smtpTransportOptions } from '@/lib/alerts/email';
 import { loadConfig, type EnvSource } from '@/lib/config';
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText } from '@/lib/i18n/text';
 import { configProblems } from '@/test/support/config-problems';
 
 const SMTP_FILE = [
@@ -230,12 +232,20 @@ describe('alert settings', () => {
     for (const secret of ['file-secret-77', 'hunter2', 'tk_topic-secret', 'auth=abc', 'bot']) {
       expect(shown).not.toContain(secret);
     }
-    expect(views.map((view) => view.label)).toEqual(['E-mail', 'Webhook (ntfy)']);
-    expect(views[0]?.facts).toContainEqual({ label: 'SMTP server', value: 'smtp.mailgun.org:587' });
-    expect(views[0]?.facts).toContainEqual({
-      label: 'Login',
-      value: 'postmaster@social.example (PLAIN, password set)',
+    const facts = (index: number, render = inEnglish) =>
+      views[index]?.facts.map((fact) => ({ label: render(fact.label), value: render(fact.value) }));
+    expect(views.map((view) => inEnglish(view.label))).toEqual(['E-mail', 'Webhook (ntfy)']);
+    expect(facts(0)).toContainEqual({ label: 'SMTP server', value: 'smtp.mailgun.org:587' });
+    expect(facts(0)).toContainEqual({ label: 'Login', value: 'postmaster@social.example (PLAIN, password set)' });
+    expect(facts(1)).toContainEqual({ label: 'URL', value: 'https://•••@ntfy.example.net/•••?auth=•••' });
+    const german = (message: Parameters<typeof inEnglish>[0]) => renderText(translatorFor('de'), message);
+    expect(facts(0, german)).toContainEqual({
+      label: 'Anmeldung',
+      value: 'postmaster@social.example (PLAIN, Passwort gesetzt)',
     });
-    expect(views[1]?.facts).toContainEqual({ label: 'URL', value: 'https://•••@ntfy.example.net/•••?auth=•••' });
+    expect(facts(0, german)).toContainEqual({
+      label: 'Verschlüsselung',
+      value: 'STARTTLS, wenn der Server es anbietet',
+    });
   });
 });
