@@ -1,3 +1,5 @@
+import { getTranslations } from 'next-intl/server';
+
 import { AuditFilters } from '@/components/audit/audit-filters';
 import { AuditTable } from '@/components/audit/audit-table';
 import { auditHref } from '@/components/audit/format';
@@ -5,6 +7,8 @@ import { ErrorBox } from '@/components/ui/error-box';
 import { listAudit, parseAuditQuery, type AuditRecordView } from '@/lib/audit';
 import { requireSession } from '@/lib/auth/guard';
 import { AppError, toErrorView, type ErrorView } from '@/lib/errors';
+import { getTranslate } from '@/lib/i18n/server';
+import { renderText, text } from '@/lib/i18n/text';
 
 export const dynamic = 'force-dynamic';
 
@@ -16,6 +20,8 @@ export default async function AuditPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   await requireSession();
+  const t = await getTranslations('audit.page');
+  const translate = await getTranslate();
   const query = parseAuditQuery(await searchParams);
   const filter = query.ok ? query.filter : {};
   const kept = { action: filter.action, outcome: filter.outcome };
@@ -38,16 +44,12 @@ export default async function AuditPage({
   return (
     <section className="panel audit" aria-labelledby="audit-title">
       <div className="panel-head">
-        <h1 id="audit-title">Audit log</h1>
+        <h1 id="audit-title">{t('title')}</h1>
         <a href={auditHref(kept, '/audit/export')} className="audit-export" data-testid="audit-export">
-          Export CSV
+          {t('export')}
         </a>
       </div>
-      <p className="muted small">
-        Every action and login, newest first. Records are never changed afterwards (repeated failed logins are counted
-        in one row per 5 minutes), and secrets are removed before anything is written. Records older than the retention
-        period move to a CSV archive file on the server, and that move is recorded here.
-      </p>
+      <p className="muted small">{t('intro')}</p>
       <AuditFilters filter={filter} />
       {query.ok ? null : (
         <>
@@ -55,13 +57,14 @@ export default async function AuditPage({
             testId="audit-query-error"
             error={{
               code: 'invalid_input',
-              title: 'This filter cannot be used',
-              detail: query.problems.join(' '),
-              fix: 'Choose an action and an outcome from the lists above.',
+              title: text('audit.query.title'),
+              // Each problem in the reader's language, joined as one detail.
+              detail: query.problems.map((problem) => renderText(translate, problem)).join(' '),
+              fix: text('audit.query.fix'),
             }}
           />
           <p>
-            <a href="/audit">Show the whole audit log</a>
+            <a href="/audit">{t('showAll')}</a>
           </p>
         </>
       )}
@@ -70,26 +73,26 @@ export default async function AuditPage({
         shown.length > 0 ? (
           <>
             <p className="summary" data-testid="audit-summary">
-              {shown.length} record{shown.length === 1 ? '' : 's'}
-              {filtered ? ' matching the filter' : ''}
-              {filter.beforeId !== undefined ? `, older than #${filter.beforeId}` : ''}
+              {t('summary', {
+                count: shown.length,
+                filtered: filtered ? 'yes' : 'no',
+                before: filter.beforeId === undefined ? 'none' : String(filter.beforeId),
+              })}
             </p>
             <AuditTable records={shown} />
           </>
         ) : (
-          <p className="empty">
-            {filtered || filter.beforeId !== undefined
-              ? 'No records match this filter.'
-              : 'Nothing has been recorded yet.'}
+          <p className="empty" data-testid="audit-empty">
+            {filtered || filter.beforeId !== undefined ? t('noMatch') : t('nothingYet')}
           </p>
         )
       ) : null}
       {filter.beforeId !== undefined || (records.length > PAGE_SIZE && oldest) ? (
-        <nav className="audit-pages" aria-label="Pages of the audit log">
-          {filter.beforeId !== undefined ? <a href={auditHref(kept)}>Newest records</a> : null}
+        <nav className="audit-pages" aria-label={t('pages')}>
+          {filter.beforeId !== undefined ? <a href={auditHref(kept)}>{t('newest')}</a> : null}
           {records.length > PAGE_SIZE && oldest ? (
             <a href={auditHref({ ...kept, beforeId: oldest.id })} data-testid="audit-older">
-              Load older
+              {t('older')}
             </a>
           ) : null}
         </nav>

@@ -1,46 +1,64 @@
+import { useTranslations } from 'next-intl';
+
 import { auditHref, formatAuditTime } from '@/components/audit/format';
+import { TranslatedText } from '@/components/i18n/translated-text';
 import { Badge } from '@/components/ui/badge';
 import { ErrorBox } from '@/components/ui/error-box';
 import { HISTORY_LIMIT, type AlertsOverview } from '@/lib/alerts/overview';
 
 import styles from './alerts.module.css';
 
+const MESSAGE_KINDS = ['opened', 'reminder', 'recovered', 'test'] as const;
+
+function isMessageKind(value: string): value is (typeof MESSAGE_KINDS)[number] {
+  return (MESSAGE_KINDS as readonly string[]).includes(value);
+}
+
 function QueueLine({ queue }: { queue: NonNullable<AlertsOverview['queue']> }) {
+  const t = useTranslations('alerts.history');
   return (
     <p className="muted small" data-testid="alert-queue">
-      The watcher&apos;s queue since the dashboard started: {queue.delivered} delivered
-      {` (${queue.deliveredAfterRetry} after a retry), ${queue.failedAttempts} failed attempts, `}
-      {`${queue.pending} waiting, ${queue.abandoned} given up, ${queue.dropped} dropped from a full queue.`}
+      {t('queue', {
+        delivered: queue.delivered,
+        afterRetry: queue.deliveredAfterRetry,
+        failedAttempts: queue.failedAttempts,
+        pending: queue.pending,
+        abandoned: queue.abandoned,
+        dropped: queue.dropped,
+      })}
     </p>
   );
 }
 
 /** The newest alert.sent and alert.failed records of the audit log: each one delivery attempt on one channel. */
 export function AlertHistory({ overview }: { overview: AlertsOverview }) {
+  const t = useTranslations('alerts.history');
   const { history, queue } = overview;
   return (
     <section aria-labelledby="alert-history-title" data-testid="alert-history">
-      <h2 id="alert-history-title">History</h2>
+      <h2 id="alert-history-title">{t('title')}</h2>
       <p className="muted small">
-        The newest {HISTORY_LIMIT} attempts, each one message on one channel. All of them in the audit log:{' '}
-        <a href={auditHref({ action: 'alert.sent' })}>sent</a>,{' '}
-        <a href={auditHref({ action: 'alert.failed' })}>failed</a>.
+        {t.rich('intro', {
+          limit: HISTORY_LIMIT,
+          sent: (chunks) => <a href={auditHref({ action: 'alert.sent' })}>{chunks}</a>,
+          failed: (chunks) => <a href={auditHref({ action: 'alert.failed' })}>{chunks}</a>,
+        })}
       </p>
       {queue ? <QueueLine queue={queue} /> : null}
       {!history.ok ? (
         <ErrorBox error={history.error} testId="alert-history-error" />
       ) : history.entries.length === 0 ? (
         <p className="empty" data-testid="alert-history-empty">
-          No message was sent or tried yet.
+          {t('empty')}
         </p>
       ) : (
         <table className={styles.history}>
           <thead>
             <tr>
-              <th scope="col">When</th>
-              <th scope="col">Channel</th>
-              <th scope="col">Message</th>
-              <th scope="col">Outcome</th>
+              <th scope="col">{t('when')}</th>
+              <th scope="col">{t('channel')}</th>
+              <th scope="col">{t('message')}</th>
+              <th scope="col">{t('outcome')}</th>
             </tr>
           </thead>
           <tbody>
@@ -57,25 +75,29 @@ export function AlertHistory({ overview }: { overview: AlertsOverview }) {
                 </td>
                 <td>
                   {entry.target ?? entry.channel}
-                  {entry.actor && entry.actor !== 'alerts' ? <div className="muted small">by {entry.actor}</div> : null}
+                  {entry.actor && entry.actor !== 'alerts' ? (
+                    <div className="muted small">{t('by', { actor: entry.actor })}</div>
+                  ) : null}
                 </td>
                 <td>
-                  {entry.message}
+                  {isMessageKind(entry.message) ? t(`kinds.${entry.message}`) : entry.message}
                   {entry.problem ? <div className="mono small">{entry.problem}</div> : null}
                   {entry.attempt !== undefined && entry.attempt > 1 ? (
-                    <div className="muted small">attempt {entry.attempt}</div>
+                    <div className="muted small">{t('attempt', { attempt: entry.attempt })}</div>
                   ) : null}
                 </td>
                 <td>
                   {entry.delivered ? (
-                    <Badge tone="good">Delivered</Badge>
+                    <Badge tone="good">{t('delivered')}</Badge>
                   ) : (
                     <>
-                      <Badge tone="bad">Not delivered</Badge>
-                      <div className="small">{entry.reason ?? 'failed'}</div>
+                      <Badge tone="bad">{t('notDelivered')}</Badge>
+                      <div className="small">
+                        {entry.reason === undefined ? t('failed') : <TranslatedText text={entry.reason} />}
+                      </div>
                       {entry.detail ? <div className="small mono">{entry.detail}</div> : null}
                       {entry.retryInSeconds !== undefined ? (
-                        <div className="muted small">tried again after {entry.retryInSeconds} s</div>
+                        <div className="muted small">{t('retried', { seconds: entry.retryInSeconds })}</div>
                       ) : null}
                     </>
                   )}

@@ -1,16 +1,21 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useActionState } from 'react';
 
 import { sendTestAlertAction } from '@/app/alerts/actions';
+import { TranslatedText } from '@/components/i18n/translated-text';
 import { ErrorBox } from '@/components/ui/error-box';
 import type { DeliveryOutcomeView } from '@/lib/alerts/overview';
+import { renderText } from '@/lib/i18n/text';
 
 import styles from './alerts.module.css';
 
 type Answer = Awaited<ReturnType<typeof sendTestAlertAction>> | null;
 
 function Outcome({ outcome, auditId }: { outcome: DeliveryOutcomeView; auditId: number }) {
+  const t = useTranslations('alerts.test');
+  const translate = useTranslations();
   return (
     <div
       className={styles.outcome}
@@ -20,10 +25,13 @@ function Outcome({ outcome, auditId }: { outcome: DeliveryOutcomeView; auditId: 
       data-reason={outcome.reason ?? 'delivered'}
     >
       <p className={outcome.ok ? 'action-ok' : 'action-failed'}>
-        <strong>{outcome.headline}</strong> <span className="muted small">(audit record #{auditId})</span>
+        <strong>
+          <TranslatedText text={outcome.headline} />
+        </strong>{' '}
+        <span className="muted small">{t('auditRecord', { id: String(auditId) })}</span>
       </p>
       {outcome.detail ? <p className="small mono">{outcome.detail}</p> : null}
-      {outcome.fix ? <p className="small">Check: {outcome.fix}</p> : null}
+      {outcome.fix ? <p className="small">{t('check', { fix: renderText(translate, outcome.fix) })}</p> : null}
     </div>
   );
 }
@@ -33,12 +41,13 @@ function Outcome({ outcome, auditId }: { outcome: DeliveryOutcomeView; auditId: 
  * works before the page's scripts run and without them (docs/design.md, "Forms work as plain posts").
  */
 export function TestMessageForm({ channel }: { channel: DeliveryOutcomeView['channel'] }) {
+  const t = useTranslations('alerts.test');
   const [result, submit, pending] = useActionState<Answer, FormData>(sendTestAlertAction, null);
   return (
     <form action={submit} className={styles.testForm} data-testid={`test-form-${channel}`}>
       <input type="hidden" name="channel" value={channel} />
       <button type="submit" disabled={pending} data-testid={`send-test-${channel}`}>
-        {pending ? 'Sending…' : 'Send a test message'}
+        {pending ? t('sending') : t('send')}
       </button>
       {result?.ok ? <Outcome outcome={result.data} auditId={result.auditId} /> : null}
       {result && !result.ok ? <ErrorBox error={result.error} testId={`test-error-${channel}`} /> : null}

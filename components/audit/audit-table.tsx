@@ -1,16 +1,19 @@
+import { useLocale, useTranslations } from 'next-intl';
 import type { ReactNode } from 'react';
 
+import { TranslatedText } from '@/components/i18n/translated-text';
 import { auditActionSchema, type AuditRecordView } from '@/lib/audit';
-import { AUDIT_ACTION_LABELS } from '@/lib/audit/actions';
+import { formatFor } from '@/lib/i18n/format';
 
 import { formatAuditTime, formatDurationMs, formatRepeat, paramEntries } from './format';
 import { OutcomeBadge } from './outcome-badge';
 
 function ActionName({ action }: { action: string }) {
+  const t = useTranslations('audit.actions');
   const known = auditActionSchema.safeParse(action);
   return (
     <>
-      {known.success ? AUDIT_ACTION_LABELS[known.data] : action}
+      {known.success ? t(known.data) : action}
       <span className="mono muted audit-code">{action}</span>
     </>
   );
@@ -54,17 +57,28 @@ function Params({ params }: { params: AuditRecordView['params'] }) {
 
 /** Newest first. On narrow screens each row becomes a card (see the audit section of globals.css). */
 export function AuditTable({ records }: { records: AuditRecordView[] }) {
+  const t = useTranslations('audit.table');
+  const format = formatFor(useLocale());
+  const labels = {
+    when: t('when'),
+    action: t('action'),
+    target: t('target'),
+    by: t('by'),
+    outcome: t('outcome'),
+    duration: t('duration'),
+    parameters: t('parameters'),
+  };
   return (
     <table className="audit-table" data-testid="audit-table">
       <thead>
         <tr>
-          <th scope="col">When</th>
-          <th scope="col">Action</th>
-          <th scope="col">Target</th>
-          <th scope="col">By</th>
-          <th scope="col">Outcome</th>
-          <th scope="col">Duration</th>
-          <th scope="col">Parameters</th>
+          <th scope="col">{labels.when}</th>
+          <th scope="col">{labels.action}</th>
+          <th scope="col">{labels.target}</th>
+          <th scope="col">{labels.by}</th>
+          <th scope="col">{labels.outcome}</th>
+          <th scope="col">{labels.duration}</th>
+          <th scope="col">{labels.parameters}</th>
         </tr>
       </thead>
       <tbody>
@@ -82,35 +96,41 @@ export function AuditTable({ records }: { records: AuditRecordView[] }) {
               data-testid="audit-record"
               data-outcome={record.running ? 'running' : record.outcome}
             >
-              <Cell label="When">
+              <Cell label={labels.when}>
                 <time dateTime={record.startedAt} title={record.startedAt}>
                   {formatAuditTime(record.startedAt)}
                 </time>
                 <span className="muted audit-id">#{record.id}</span>
               </Cell>
-              <Cell label="Action">
+              <Cell label={labels.action}>
                 <ActionName action={record.action} />
                 {repeat ? (
                   <span className="audit-repeat" data-testid="audit-repeat">
-                    {repeat}
+                    <TranslatedText text={repeat} />
                   </span>
                 ) : null}
               </Cell>
-              <Cell label="Target" className="mono" empty={record.target === null}>
+              <Cell label={labels.target} className="mono" empty={record.target === null}>
                 {record.target ?? <span className="muted">—</span>}
               </Cell>
-              <Cell label="By">
+              <Cell label={labels.by}>
                 {record.actor ?? <span className="muted">—</span>}
-                {record.session ? <span className="muted audit-session">session {record.session}</span> : null}
+                {record.session ? (
+                  <span className="muted audit-session">{t('session', { session: record.session })}</span>
+                ) : null}
               </Cell>
-              <Cell label="Outcome">
+              <Cell label={labels.outcome}>
                 <OutcomeBadge record={record} />
                 {record.error ? <p className="audit-error">{record.error}</p> : null}
               </Cell>
-              <Cell label="Duration" empty={!record.running && record.durationMs === null}>
-                {record.running ? <span className="muted">running</span> : formatDurationMs(record.durationMs)}
+              <Cell label={labels.duration} empty={!record.running && record.durationMs === null}>
+                {record.running ? (
+                  <span className="muted">{t('running')}</span>
+                ) : (
+                  formatDurationMs(record.durationMs, format)
+                )}
               </Cell>
-              <Cell label="Parameters" empty={Object.keys(record.params).length === 0}>
+              <Cell label={labels.parameters} empty={Object.keys(record.params).length === 0}>
                 <Params params={record.params} />
               </Cell>
             </tr>

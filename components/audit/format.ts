@@ -1,20 +1,24 @@
-import { formatDuration, type Tone } from '@/components/containers/format';
+import type { Tone } from '@/components/containers/format';
 import type { AuditFilter, AuditRecordView, JsonObject } from '@/lib/audit';
+import { formatFor, type Format } from '@/lib/i18n/format';
+import { text, type Text } from '@/lib/i18n/text';
 
 /** The outcome as the page shows it: a word and a tone (the badge adds a shape), never colour alone. */
-export function outcomeDisplay(record: Pick<AuditRecordView, 'outcome' | 'running'>): { word: string; tone: Tone } {
+export function outcomeDisplay(record: Pick<AuditRecordView, 'outcome' | 'running'>): { word: Text; tone: Tone } {
   switch (record.outcome) {
     case 'started':
       // A 'started' record of an earlier run can only have been cut short, even before start-up marks it.
-      return record.running ? { word: 'Running', tone: 'warn' } : { word: 'Interrupted', tone: 'bad' };
+      return record.running
+        ? { word: text('audit.outcomes.running'), tone: 'warn' }
+        : { word: text('audit.outcomes.interrupted'), tone: 'bad' };
     case 'succeeded':
-      return { word: 'Succeeded', tone: 'good' };
+      return { word: text('audit.outcomes.succeeded'), tone: 'good' };
     case 'failed':
-      return { word: 'Failed', tone: 'bad' };
+      return { word: text('audit.outcomes.failed'), tone: 'bad' };
     case 'refused':
-      return { word: 'Refused', tone: 'warn' };
+      return { word: text('audit.outcomes.refused'), tone: 'warn' };
     case 'interrupted':
-      return { word: 'Interrupted', tone: 'bad' };
+      return { word: text('audit.outcomes.interrupted'), tone: 'bad' };
   }
 }
 
@@ -27,19 +31,20 @@ export function formatAuditTime(iso: string): string {
  * For a counted row (repeated failures collapsed into one): "× 240 between 10:02:13 and 10:06:58 UTC",
  * with the date once when both ends share it. Undefined for a single record.
  */
-export function formatRepeat(record: Pick<AuditRecordView, 'count' | 'startedAt' | 'finishedAt'>): string | undefined {
+export function formatRepeat(record: Pick<AuditRecordView, 'count' | 'startedAt' | 'finishedAt'>): Text | undefined {
   if (record.count <= 1) return undefined;
   const first = formatAuditTime(record.startedAt);
   const last = formatAuditTime(record.finishedAt ?? record.startedAt);
   const lastShown = first.slice(0, 10) === last.slice(0, 10) ? last.slice(11) : last;
-  return `× ${record.count} between ${first.slice(0, 19)} and ${lastShown}`;
+  return text('audit.table.repeat', { count: record.count, first: first.slice(0, 19), last: lastShown });
 }
 
-export function formatDurationMs(ms: number | null): string {
+/** `340 ms`, `12.3 s` / `12,3 s`, then the two largest units. */
+export function formatDurationMs(ms: number | null, format: Format = formatFor('en')): string {
   if (ms === null) return '—';
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  return formatDuration(ms);
+  if (ms < 1000) return `${format.number(ms)} ms`;
+  if (ms < 60_000) return `${format.fixed(ms / 1000, 1)} s`;
+  return format.duration(ms);
 }
 
 /** Parameters as short `key → text` pairs; nested values as compact JSON. */

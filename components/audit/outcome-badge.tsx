@@ -1,3 +1,4 @@
+import { TranslatedText } from '@/components/i18n/translated-text';
 import { Badge } from '@/components/ui/badge';
 import type { AuditRecordView } from '@/lib/audit';
 
@@ -7,7 +8,7 @@ export function OutcomeBadge({ record }: { record: Pick<AuditRecordView, 'outcom
   const { word, tone } = outcomeDisplay(record);
   return (
     <Badge tone={tone} testId="audit-outcome">
-      {word}
+      <TranslatedText text={word} />
     </Badge>
   );
 }

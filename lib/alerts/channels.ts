@@ -1,6 +1,7 @@
 import 'server-only';
 
 import type { AlertSettings, SmtpSecurity } from '../config';
+import { text, type Text } from '../i18n/text';
 import { elapsedSince, type ChannelKind, type DeliveryResult } from './delivery';
 import { sendEmail, type EmailDelivery } from './email';
 import type { AlertMessage, AlertOrigin } from './messages';
@@ -63,16 +64,31 @@ export function maskWebhookUrl(url: string): string {
 export interface ChannelView {
   kind: ChannelKind;
   /** "E-mail" or "Webhook (ntfy)". */
-  label: string;
-  /** Label and value pairs, none of them secret. */
-  facts: { label: string; value: string }[];
+  label: Text;
+  /** Label and value pairs, none of them secret; `id` keys the row. */
+  facts: { id: string; label: Text; value: Text | string }[];
 }
 
-const SECURITY_WORDS: Record<SmtpSecurity, string> = {
-  implicit: 'TLS from the start (SMTP_TLS / SMTP_SSL)',
-  always: 'STARTTLS, required',
-  auto: 'STARTTLS when the server offers it',
-  never: 'none (plain text)',
+const SECURITY_WORDS: Record<SmtpSecurity, Text> = {
+  implicit: text('alerts.channels.security.implicit'),
+  always: text('alerts.channels.security.always'),
+  auto: text('alerts.channels.security.auto'),
+  never: text('alerts.channels.security.never'),
+};
+
+function fact(id: keyof typeof FACT_LABELS, value: Text | string): ChannelView['facts'][number] {
+  return { id, label: FACT_LABELS[id], value };
+}
+
+const FACT_LABELS = {
+  to: text('alerts.channels.facts.to'),
+  from: text('alerts.channels.facts.from'),
+  smtpServer: text('alerts.channels.facts.smtpServer'),
+  encryption: text('alerts.channels.facts.encryption'),
+  certificateCheck: text('alerts.channels.facts.certificateCheck'),
+  login: text('alerts.channels.facts.login'),
+  url: text('alerts.channels.facts.url'),
+  format: text('alerts.channels.facts.format'),
 };
 
 /** For the Alerts page: every configured channel with its settings, the password and URL hidden. */
@@ -82,27 +98,32 @@ export function channelViews(alerts: AlertSettings): ChannelView[] {
       const { smtp, to } = channel.delivery;
       return {
         kind: 'email',
-        label: 'E-mail',
+        label: text('alerts.channels.email'),
         facts: [
-          { label: 'To', value: to.join(', ') },
-          { label: 'From', value: smtp.from },
-          { label: 'SMTP server', value: `${smtp.host}:${smtp.port}` },
-          { label: 'Encryption', value: SECURITY_WORDS[smtp.security] },
-          { label: 'Certificate check', value: smtp.verifyCertificate ? 'yes (peer)' : 'no (none)' },
-          {
-            label: 'Login',
-            value: smtp.auth ? `${smtp.auth.user} (${smtp.auth.method}, password set)` : 'none',
-          },
+          fact('to', to.join(', ')),
+          fact('from', smtp.from),
+          fact('smtpServer', `${smtp.host}:${smtp.port}`),
+          fact('encryption', SECURITY_WORDS[smtp.security]),
+          fact(
+            'certificateCheck',
+            text(smtp.verifyCertificate ? 'alerts.channels.certificate.yes' : 'alerts.channels.certificate.no'),
+          ),
+          fact(
+            'login',
+            smtp.auth
+              ? text('alerts.channels.loginSet', { user: smtp.auth.user, method: smtp.auth.method })
+              : text('alerts.channels.loginNone'),
+          ),
         ],
       };
     }
     const { url, format } = channel.delivery;
     return {
       kind: 'webhook',
-      label: `Webhook (${format})`,
+      label: text('alerts.channels.webhook', { format }),
       facts: [
-        { label: 'URL', value: maskWebhookUrl(url) },
-        { label: 'Format', value: format === 'ntfy' ? 'ntfy: text with Title and Priority headers' : 'JSON' },
+        fact('url', maskWebhookUrl(url)),
+        fact('format', text(format === 'ntfy' ? 'alerts.channels.formatNtfy' : 'alerts.channels.formatJson')),
       ],
     };
   });

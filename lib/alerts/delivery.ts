@@ -1,5 +1,7 @@
 import 'server-only';
 
+import { text, type Text } from '../i18n/text';
+
 /**
  * The outcome of one delivery attempt. Senders never throw: every failure is one of these reasons, with a
  * detail that names the server's answer (redacted) and a fix the Alerts page can show.
@@ -43,45 +45,16 @@ export type DeliveryResult =
 
 export type DeliveryFailure = Extract<DeliveryResult, { ok: false }>;
 
-/** Words for the Alerts page: what the reason means, and what to check. */
-export const DELIVERY_FAILURE_LABELS: Record<DeliveryFailureReason, { title: string; fix: string }> = {
-  not_configured: {
-    title: 'This channel is not configured',
-    fix: "Set ALERT_EMAIL_TO (e-mail through Mastodon's SMTP server) or ALERT_WEBHOOK_URL, then restart the dashboard.",
-  },
-  auth_refused: {
-    title: 'The SMTP server refused the login',
-    fix:
-      "Check SMTP_LOGIN, SMTP_PASSWORD and SMTP_AUTH_METHOD in Mastodon's .env.production " +
-      "(Mastodon's own mail fails too).",
-  },
-  unreachable: {
-    title: 'Nothing answered',
-    fix: 'Check the host and port (SMTP_SERVER, SMTP_PORT or ALERT_WEBHOOK_URL), and that this server may reach them.',
-  },
-  tls: {
-    title: 'The secure connection failed',
-    fix:
-      "Check that the server's certificate is valid for its name; SMTP_OPENSSL_VERIFY_MODE, SMTP_ENABLE_STARTTLS, " +
-      'SMTP_TLS and SMTP_CA_FILE say how Mastodon connects.',
-  },
-  refused_by_server: {
-    title: 'The SMTP server refused the message',
-    fix: 'Check that SMTP_FROM_ADDRESS may send through this server and that ALERT_EMAIL_TO is a valid address.',
-  },
-  refused_by_webhook: {
-    title: 'The webhook refused the message',
-    fix: 'Check ALERT_WEBHOOK_URL (topic, token) and ALERT_WEBHOOK_FORMAT; the status says what the receiver disliked.',
-  },
-  timeout: {
-    title: 'No answer in time',
-    fix: 'The receiver accepted the connection but did not finish within ALERT_TIMEOUT_SECONDS.',
-  },
-  failed: {
-    title: 'The delivery failed',
-    fix: 'The detail says what the receiver answered; the dashboard log has the same line.',
-  },
-};
+/** Words for the Alerts page: what the reason means, and what to check (alerts.delivery.reasons.*). */
+export const DELIVERY_FAILURE_LABELS: Record<DeliveryFailureReason, { title: Text; fix: Text }> = Object.fromEntries(
+  DELIVERY_FAILURE_REASONS.map((reason) => [
+    reason,
+    {
+      title: text(`alerts.delivery.reasons.${reason}.title`),
+      fix: text(`alerts.delivery.reasons.${reason}.fix`),
+    },
+  ]),
+) as Record<DeliveryFailureReason, { title: Text; fix: Text }>;
 
 export function elapsedSince(startedAt: number): number {
   return Math.max(0, Math.round(performance.now() - startedAt));

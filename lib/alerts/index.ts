@@ -24,7 +24,7 @@ export { DeliveryQueue } from './queue';
 export { auditDelivery, ALERT_WATCHER_ACTOR } from './audit-delivery';
 
 export function alertOrigin(config: Config = getConfig()): AlertOrigin {
-  return { instance: config.mastodon.localDomain };
+  return { instance: config.mastodon.localDomain, locale: config.alerts.locale };
 }
 
 /** True when at least one channel is configured: the watcher runs only then. */

@@ -6,6 +6,11 @@ import 'server-only';
  * (docs.ntfy.sh/publish: "Message title", "Message priority", "Tags & emojis").
  */
 
+import { translatorFor } from '../i18n/english';
+import { formatFor } from '../i18n/format';
+import { FALLBACK_LOCALE, type Locale } from '../i18n/locales';
+import { renderText, type Text, type Translate } from '../i18n/text';
+
 export type AlertSeverity = 'critical' | 'warning' | 'info';
 
 /** A problem as the watcher hands it over: what the detector found, in words, and its fix. */
@@ -13,12 +18,12 @@ export interface AlertProblem {
   /** Stable per problem (detector id and subject), so a receiver can pair a recovery with its opening. */
   id: string;
   severity: AlertSeverity;
-  /** One line: "web exited (code 1)". */
-  title: string;
+  /** One line: "web exited (code 1)". A Text, or a finding's legacy English string. */
+  title: Text | string;
   /** One line of evidence: what was read, and when. */
-  evidence: string;
+  evidence: Text | string;
   /** The button to press or the exact command to run. */
-  fix?: string;
+  fix?: Text | string;
   since: Date;
 }
 
@@ -29,60 +34,96 @@ export type AlertMessage =
 
 export type AlertKind = AlertMessage['kind'];
 
-/** Where the message comes from: Mastodon's LOCAL_DOMAIN, when known. */
+/** Where the message comes from (Mastodon's LOCAL_DOMAIN, when known), and the language it is written in. */
 export interface AlertOrigin {
   instance?: string;
+  /** ALERT_LOCALE (default: Mastodon's DEFAULT_LOCALE); English when absent. */
+  locale?: Locale;
 }
 
-const SEVERITY_WORD: Record<AlertSeverity, string> = { critical: 'Critical', warning: 'Warning', info: 'Info' };
+/** The words of one language: its translator and its formats. */
+interface Words {
+  locale: Locale;
+  t: Translate;
+  render(message: Text | string): string;
+  /** A moment: English keeps the ISO time its receivers may already parse; German reads `4. Dez. 2026, 08:17:05`. */
+  moment(date: Date): string;
+  /** Whole minutes: `5 min`, `2 h 5 min` / `5 Min.`, `2 Std. 5 Min.`. */
+  lasted(ms: number): string;
+}
 
-function instanceSuffix(origin: AlertOrigin): string {
-  return origin.instance ? ` (${origin.instance})` : '';
+function wordsOf(origin: AlertOrigin): Words {
+  const locale = origin.locale ?? FALLBACK_LOCALE;
+  const t = translatorFor(locale);
+  const format = formatFor(locale);
+  return {
+    locale,
+    t,
+    render: (message) => renderText(t, message),
+    moment: (date) => (locale === 'en' ? date.toISOString() : format.dateTime(date, { seconds: true })),
+    lasted(ms) {
+      const total = Math.max(0, Math.round(ms / 60_000));
+      if (total < 60) return t('alertMessages.duration.minutes', { minutes: format.number(total) });
+      const hours = format.number(Math.floor(total / 60));
+      return total % 60 === 0
+        ? t('alertMessages.duration.hours', { hours })
+        : t('alertMessages.duration.hoursMinutes', { hours, minutes: format.number(total % 60) });
+    },
+  };
+}
+
+function titleOf(message: AlertMessage, origin: AlertOrigin, words: Words): string {
+  const { t } = words;
+  const bare = ((): string => {
+    switch (message.kind) {
+      case 'opened':
+      case 'reminder':
+        return t(`alertMessages.title.${message.kind}.${message.problem.severity}`, {
+          title: words.render(message.problem.title),
+        });
+      case 'recovered':
+        return t('alertMessages.title.recovered', { title: words.render(message.problem.title) });
+      case 'test':
+        return t('alertMessages.title.test');
+    }
+  })();
+  return origin.instance ? t('alertMessages.title.withInstance', { title: bare, instance: origin.instance }) : bare;
 }
 
 /** The one-line title: the e-mail's subject after its tag, ntfy's Title, the JSON body's `title`. */
 export function alertTitle(message: AlertMessage, origin: AlertOrigin): string {
-  const where = instanceSuffix(origin);
-  switch (message.kind) {
-    case 'opened':
-      return `${SEVERITY_WORD[message.problem.severity]}: ${message.problem.title}${where}`;
-    case 'reminder':
-      return `Still ${SEVERITY_WORD[message.problem.severity].toLowerCase()}: ${message.problem.title}${where}`;
-    case 'recovered':
-      return `Recovered: ${message.problem.title}${where}`;
-    case 'test':
-      return `Test message from Mastodash${where}`;
-  }
+  return titleOf(message, origin, wordsOf(origin));
 }
 
-function durationWords(ms: number): string {
-  const minutes = Math.max(0, Math.round(ms / 60_000));
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+function textOf(message: AlertMessage, origin: AlertOrigin, words: Words): string {
+  const { t } = words;
+  if (message.kind === 'test') {
+    return t('alertMessages.body.test', { instance: origin.instance ?? 'none', at: words.moment(message.at) });
+  }
+  const { problem } = message;
+  const lines = [
+    words.render(problem.title),
+    '',
+    t('alertMessages.body.evidence', { evidence: words.render(problem.evidence) }),
+  ];
+  if (message.kind === 'recovered') {
+    const lasted = words.lasted(message.endedAt.getTime() - problem.since.getTime());
+    lines.push(t('alertMessages.body.ended', { at: words.moment(message.endedAt), lasted }));
+  } else {
+    const lasted = words.lasted(message.at.getTime() - problem.since.getTime());
+    lines.push(t('alertMessages.body.since', { at: words.moment(problem.since), lasted }));
+    if (problem.fix) lines.push(t('alertMessages.body.fix', { fix: words.render(problem.fix) }));
+  }
+  lines.push(
+    '',
+    t('alertMessages.body.footer', { severity: t(`alertMessages.severity.${problem.severity}`), id: problem.id }),
+  );
+  return lines.join('\n');
 }
 
 /** The plain text body: the e-mail's text and ntfy's message. */
 export function alertText(message: AlertMessage, origin: AlertOrigin): string {
-  if (message.kind === 'test') {
-    return (
-      `This is a test message from Mastodash${instanceSuffix(origin)}, sent at ${message.at.toISOString()}.\n` +
-      'If you read it, alerts reach you on this channel.'
-    );
-  }
-  const { problem } = message;
-  const lines = [problem.title, '', `Evidence: ${problem.evidence}`];
-  if (message.kind === 'recovered') {
-    const lasted = durationWords(message.endedAt.getTime() - problem.since.getTime());
-    lines.push(`Ended at ${message.endedAt.toISOString()}, after ${lasted}.`);
-  } else {
-    lines.push(
-      `Since ${problem.since.toISOString()} (${durationWords(message.at.getTime() - problem.since.getTime())}).`,
-    );
-    if (problem.fix) lines.push(`Fix: ${problem.fix}`);
-  }
-  lines.push('', `Severity: ${problem.severity}. Problem id: ${problem.id}.`);
-  return lines.join('\n');
+  return textOf(message, origin, wordsOf(origin));
 }
 
 export interface RenderedEmail {
@@ -91,7 +132,11 @@ export interface RenderedEmail {
 }
 
 export function renderEmail(message: AlertMessage, origin: AlertOrigin): RenderedEmail {
-  return { subject: `[Mastodash] ${alertTitle(message, origin)}`, text: alertText(message, origin) };
+  const words = wordsOf(origin);
+  return {
+    subject: words.t('alertMessages.subject', { title: titleOf(message, origin, words) }),
+    text: textOf(message, origin, words),
+  };
 }
 
 /** The JSON body, version 1 (README, "Alerts"): add fields freely, never change or drop one. */
@@ -105,6 +150,7 @@ export interface WebhookJsonBody {
   problem: {
     id: string;
     severity: AlertSeverity;
+    /** In the message's language, like `title` and `text`. */
     title: string;
     evidence: string;
     fix: string | null;
@@ -114,11 +160,12 @@ export interface WebhookJsonBody {
 }
 
 export function renderWebhookJson(message: AlertMessage, origin: AlertOrigin): WebhookJsonBody {
+  const words = wordsOf(origin);
   return {
     version: 1,
     kind: message.kind,
-    title: alertTitle(message, origin),
-    text: alertText(message, origin),
+    title: titleOf(message, origin, words),
+    text: textOf(message, origin, words),
     instance: origin.instance ?? null,
     sentAt: message.at.toISOString(),
     problem:
@@ -127,9 +174,9 @@ export function renderWebhookJson(message: AlertMessage, origin: AlertOrigin): W
         : {
             id: message.problem.id,
             severity: message.problem.severity,
-            title: message.problem.title,
-            evidence: message.problem.evidence,
-            fix: message.problem.fix ?? null,
+            title: words.render(message.problem.title),
+            evidence: words.render(message.problem.evidence),
+            fix: message.problem.fix === undefined ? null : words.render(message.problem.fix),
             since: message.problem.since.toISOString(),
             endedAt: message.kind === 'recovered' ? message.endedAt.toISOString() : null,
           },

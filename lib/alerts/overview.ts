@@ -3,6 +3,7 @@ import 'server-only';
 import { listAudit, type AuditRecordView, type JsonObject } from '../audit';
 import { getConfig, type Config } from '../config';
 import { AppError, toErrorView, type ErrorView } from '../errors';
+import { text, type Text } from '../i18n/text';
 import {
   alertChannels,
   alertQueueStats,
@@ -31,11 +32,11 @@ export interface DeliveryOutcomeView {
   channel: ChannelKind;
   ok: boolean;
   /** "Delivered in 40 ms.", "The SMTP server refused the login.", "Could not connect to smtp.example:587." */
-  headline: string;
+  headline: Text;
   reason?: DeliveryFailureReason;
   /** The receiver's answer or the network error, secrets already cut out by the sender. */
   detail?: string;
-  fix?: string;
+  fix?: Text;
 }
 
 /** Where a channel connects to, fit for the page: host and port; a webhook's path and credentials stay hidden. */
@@ -55,18 +56,27 @@ export function describeDelivery(
   address: string | undefined,
   timeoutMs: number,
 ): DeliveryOutcomeView {
-  if (result.ok) return { channel: result.channel, ok: true, headline: `Delivered in ${result.durationMs} ms.` };
+  if (result.ok) {
+    return {
+      channel: result.channel,
+      ok: true,
+      headline: text('alerts.delivery.delivered', { ms: result.durationMs }),
+    };
+  }
   const label = DELIVERY_FAILURE_LABELS[result.reason];
-  const headline = ((): string => {
+  const sentence = text('alerts.delivery.sentence', { title: label.title });
+  const headline = ((): Text => {
     switch (result.reason) {
       case 'unreachable':
-        return address ? `Could not connect to ${address}.` : `${label.title}.`;
+        return address ? text('alerts.delivery.couldNotConnect', { address }) : sentence;
       case 'refused_by_webhook':
-        return result.status === undefined ? `${label.title}.` : `The webhook answered HTTP ${result.status}.`;
+        return result.status === undefined
+          ? sentence
+          : text('alerts.delivery.webhookStatus', { status: String(result.status) });
       case 'timeout':
-        return `No answer: timed out after ${timeoutMs / 1000} s (ALERT_TIMEOUT_SECONDS).`;
+        return text('alerts.delivery.timedOut', { seconds: timeoutMs / 1000 });
       default:
-        return `${label.title}.`;
+        return sentence;
     }
   })();
   return { channel: result.channel, ok: false, headline, reason: result.reason, detail: result.detail, fix: label.fix };
@@ -97,13 +107,13 @@ export interface AlertHistoryEntry {
   problem?: string;
   attempt?: number;
   delivered: boolean;
-  /** The reason in words, for a failed attempt. */
-  reason?: string;
+  /** The reason in words, for a failed attempt (an unknown reason as audited). */
+  reason?: Text | string;
   detail?: string;
   retryInSeconds?: number;
 }
 
-function text(params: JsonObject, key: string): string | undefined {
+function param(params: JsonObject, key: string): string | undefined {
   const value = params[key];
   return typeof value === 'string' ? value : undefined;
 }
@@ -119,8 +129,8 @@ function isReason(value: string | undefined): value is DeliveryFailureReason {
 
 export function historyEntry(record: AuditRecordView): AlertHistoryEntry {
   const { params } = record;
-  const reason = text(params, 'reason');
-  const problem = text(params, 'problem');
+  const reason = param(params, 'reason');
+  const problem = param(params, 'problem');
   const attempt = count(params, 'attempt');
   const retryInSeconds = count(params, 'retryInSeconds');
   const delivered = record.action === 'alert.sent';
@@ -128,13 +138,17 @@ export function historyEntry(record: AuditRecordView): AlertHistoryEntry {
     id: record.id,
     at: record.startedAt,
     actor: record.actor,
-    channel: text(params, 'channel') ?? '?',
+    channel: param(params, 'channel') ?? '?',
     target: record.target,
-    message: text(params, 'message') ?? '?',
+    message: param(params, 'message') ?? '?',
     ...(problem === undefined ? {} : { problem }),
     ...(attempt === undefined ? {} : { attempt }),
     delivered,
-    ...(delivered ? {} : { reason: isReason(reason) ? DELIVERY_FAILURE_LABELS[reason].title : (reason ?? 'failed') }),
+    ...(delivered
+      ? {}
+      : {
+          reason: isReason(reason) ? DELIVERY_FAILURE_LABELS[reason].title : (reason ?? text('alerts.history.failed')),
+        }),
     ...(record.error === null ? {} : { detail: record.error }),
     ...(retryInSeconds === undefined ? {} : { retryInSeconds }),
   };

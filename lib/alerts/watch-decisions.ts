@@ -1,4 +1,5 @@
 import type { AttentionFinding, AttentionFix, Severity } from '../attention/types';
+import { text, type Text } from '../i18n/text';
 import type { AlertMessage, AlertProblem } from './messages';
 
 /**
@@ -50,16 +51,16 @@ export interface WatchObservation {
 const UNCHECKED_SUFFIX = '.unchecked';
 
 /** The fix in one line of words, for a message that cannot carry the dashboard's button. */
-export function fixInWords(fix: AttentionFix): string {
+export function fixInWords(fix: AttentionFix): Text {
   switch (fix.kind) {
     case 'restart':
-      return `Restart ${fix.service} (${fix.container}) on the Containers page.`;
+      return text('alertMessages.fix.restart', { service: fix.service, container: fix.container });
     case 'media-ownership':
-      return `Use "Fix ownership" on the Media page (${fix.path} to ${fix.owner} in ${fix.container}).`;
+      return text('alertMessages.fix.mediaOwnership', { path: fix.path, owner: fix.owner, container: fix.container });
     case 'command':
-      return `Run \`${fix.command}\` ${fix.where}.`;
+      return text('alertMessages.fix.command', { command: fix.command, where: fix.where });
     case 'link':
-      return `${fix.label}: ${fix.href}`;
+      return text('alertMessages.fix.link', { label: fix.label, href: fix.href });
   }
 }
 

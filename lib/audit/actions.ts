@@ -38,34 +38,5 @@ export const AUDIT_OUTCOMES = ['started', 'succeeded', 'failed', 'refused', 'int
 export const auditOutcomeSchema = z.enum(AUDIT_OUTCOMES);
 export type AuditOutcome = z.infer<typeof auditOutcomeSchema>;
 
-export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
-  'container.restarted': 'Container restarted',
-  'account.created': 'Account created',
-  'media.permissions_fixed': 'Media permissions fixed',
-  'media.cleaned_up': 'Disk space freed (tootctl cleanup or its dry run)',
-  'registrations.changed': 'Registrations changed',
-  'settings.retention_changed': 'Retention setting changed',
-  'auth.login': 'Logged in',
-  'auth.login_failed': 'Login failed',
-  'auth.locked': 'Login locked',
-  'auth.logout': 'Logged out',
-  'auth.unlocked': 'Login unlocked',
-  'auth.password_set': 'Password set',
-  'auth.reauthenticated': 'Password confirmed again',
-  'auth.login_link_used': 'Login link used',
-  'auth.request_refused': 'Request refused',
-  'audit.pruned': 'Old records archived and removed',
-  'alert.sent': 'Alert sent',
-  'alert.failed': 'Alert not delivered',
-  'alert.test': 'Test message requested',
-  'backup.created': 'Backup taken',
-  'backup.downloaded': 'Backup file downloaded',
-};
-
-export const AUDIT_OUTCOME_LABELS: Record<AuditOutcome, string> = {
-  started: 'Started',
-  succeeded: 'Succeeded',
-  failed: 'Failed',
-  refused: 'Refused',
-  interrupted: 'Interrupted',
-};
+// The words the page shows for each action and outcome are in messages/<locale>/audit.json (audit.actions.*,
+// audit.outcomes.*); the ids above are data and stay as they are, in the store and in the CSV.

@@ -1,6 +1,8 @@
 import 'server-only';
 
 import { AppError } from '../errors';
+import { inEnglish } from '../i18n/english';
+import { text, type Text } from '../i18n/text';
 import { store, type Store } from '../store';
 import type { AuditAction, AuditOutcome } from './actions';
 import { redactText, type JsonObject } from './redact';
@@ -72,32 +74,31 @@ export const MAX_TARGET = 200;
 export const MAX_ERROR = 1000;
 // Long enough to tell sessions apart; short enough that a raw session id passed by mistake is not usable.
 export const MAX_SESSION_REF = 16;
-const WRITE_FIX =
-  'Check that DATA_DIR exists, belongs to the user the dashboard runs as, is not mounted read-only, and that its disk' +
-  ' has free space. Nothing was run.';
-
 /** The cause of a store failure in plain words, from SQLite's or Node's error code. */
-function describeStoreFailure(error: unknown): string {
+function describeStoreFailure(error: unknown): Text {
   const code =
     typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
   const message = error instanceof Error ? error.message : String(error);
-  if (code.startsWith('SQLITE_READONLY') || code === 'EROFS')
-    return 'The store is read-only (DATA_DIR is mounted read-only, or the file belongs to another user).';
-  if (code === 'SQLITE_FULL' || code === 'ENOSPC') return 'The disk holding DATA_DIR is full.';
-  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
-    return 'Another process kept the store locked for more than 5 seconds.';
+  if (code.startsWith('SQLITE_READONLY') || code === 'EROFS') return text('audit.errors.unavailable.readOnly');
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') return text('audit.errors.unavailable.full');
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return text('audit.errors.unavailable.busy');
   if (code.startsWith('SQLITE_CANTOPEN') || code === 'EACCES' || code === 'EPERM')
-    return 'The store file cannot be opened (missing directory or permission denied).';
-  if (code.startsWith('SQLITE_IOERR')) return 'The disk returned an input/output error while writing the store.';
-  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return 'The store file is damaged.';
-  if (/not open/i.test(message)) return 'The store is closed.';
-  return `The store refused the write (${redactText(code ? `${code}: ${message}` : message)}).`;
+    return text('audit.errors.unavailable.cantOpen');
+  if (code.startsWith('SQLITE_IOERR')) return text('audit.errors.unavailable.ioError');
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return text('audit.errors.unavailable.corrupt');
+  if (/not open/i.test(message)) return text('audit.errors.unavailable.closed');
+  return text('audit.errors.unavailable.refused', { cause: redactText(code ? `${code}: ${message}` : message) });
 }
 
 export function unavailable(verb: 'written' | 'read', error: unknown): AppError {
   const detail = describeStoreFailure(error);
-  console.error(`[audit] the audit log cannot be ${verb}: ${detail}`);
-  return new AppError('audit_unavailable', `The audit log cannot be ${verb}`, detail, WRITE_FIX);
+  console.error(`[audit] the audit log cannot be ${verb}: ${inEnglish(detail)}`);
+  return new AppError(
+    'audit_unavailable',
+    text(verb === 'written' ? 'audit.errors.unavailable.titleWritten' : 'audit.errors.unavailable.titleRead'),
+    detail,
+    text('audit.errors.unavailable.fix'),
+  );
 }
 
 /*

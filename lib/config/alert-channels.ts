@@ -1,3 +1,4 @@
+import { FALLBACK_LOCALE, localeOfTag, type Locale } from '../i18n/locales';
 import type { MastodonValues } from './mastodon-connections';
 
 /**
@@ -40,6 +41,8 @@ export interface AlertSettings {
   repeatMs: number;
   /** The bound of one delivery attempt. */
   timeoutMs: number;
+  /** The language of the messages: ALERT_LOCALE, else Mastodon's DEFAULT_LOCALE, else English. */
+  locale: Locale;
 }
 
 export interface AlertKeys {
@@ -50,6 +53,8 @@ export interface AlertKeys {
   afterSeconds: number;
   repeatHours: number;
   timeoutSeconds: number;
+  /** ALERT_LOCALE, when set. */
+  locale?: Locale;
 }
 
 export interface AlertResolution {
@@ -205,8 +210,17 @@ export function resolveAlertSettings(
       afterMs: keys.afterSeconds * 1000,
       repeatMs: keys.repeatHours * 3_600_000,
       timeoutMs: keys.timeoutSeconds * 1000,
+      locale: alertLocale(keys.locale, values.DEFAULT_LOCALE),
     },
     problems,
     warnings,
   };
+}
+
+/**
+ * The alerts' language: ALERT_LOCALE when set, else the instance's DEFAULT_LOCALE (Mastodon's codes: `de`, `de-AT`,
+ * `en-GB`), else English; a language the dashboard does not speak gives English.
+ */
+export function alertLocale(configured: Locale | undefined, mastodonDefault: string | undefined): Locale {
+  return configured ?? localeOfTag(mastodonDefault) ?? FALLBACK_LOCALE;
 }

@@ -258,6 +258,7 @@ export function loadConfig({
       afterSeconds: parsed.ALERT_AFTER_SECONDS as number,
       repeatHours: parsed.ALERT_REPEAT_HOURS as number,
       timeoutSeconds: parsed.ALERT_TIMEOUT_SECONDS as number,
+      locale: parsed.ALERT_LOCALE as 'en' | 'de' | undefined,
     },
     mastodonValues,
     readFile,

@@ -349,6 +349,13 @@ export const DASHBOARD_KEYS = {
     example: 'ALERT_TIMEOUT_SECONDS=10',
     schema: wholeNumber(1, 120),
   },
+  ALERT_LOCALE: {
+    description:
+      "The language of alert e-mails and webhooks: en or de. Unset: Mastodon's DEFAULT_LOCALE from .env.production " +
+      '(a language the dashboard does not speak gives en).',
+    example: 'ALERT_LOCALE=de',
+    schema: z.enum(['en', 'de'], { error: 'must be en or de' }).optional(),
+  },
 } satisfies Record<string, ConfigKeySpec>;
 
 export type DashboardKey = keyof typeof DASHBOARD_KEYS;
@@ -402,6 +409,8 @@ export const MASTODON_KEYS = [
   'SIDEKIQ_REDIS_SENTINEL_USERNAME',
   'SIDEKIQ_REDIS_SENTINEL_PASSWORD',
   'SINGLE_USER_MODE',
+  // The instance's default language, the alerts' language unless ALERT_LOCALE says otherwise.
+  'DEFAULT_LOCALE',
   'DISABLE_AUTOMATIC_SWITCHING_TO_APPROVED_REGISTRATIONS',
   'EMAIL_DOMAIN_ALLOWLIST',
   'EMAIL_DOMAIN_WHITELIST',

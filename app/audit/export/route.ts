@@ -1,6 +1,8 @@
 import { auditCsv, parseAuditQuery } from '@/lib/audit';
 import { requireRouteSession } from '@/lib/auth/guard';
 import { AppError, toErrorView } from '@/lib/errors';
+import { getTranslate } from '@/lib/i18n/server';
+import { renderText, text } from '@/lib/i18n/text';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,15 +13,23 @@ export async function GET(request: Request): Promise<Response> {
   const session = await requireRouteSession(request);
   if (session instanceof Response) return session;
   const query = parseAuditQuery(new URL(request.url).searchParams);
-  if (!query.ok)
-    return new Response(`This filter cannot be used: ${query.problems.join(' ')}\n`, { status: 400, headers: TEXT });
+  // The answers below are read by the admin in the browser, so they are in the reader's language; the CSV is data.
+  const translate = await getTranslate();
+  if (!query.ok) {
+    const problems = query.problems.map((problem) => renderText(translate, problem)).join(' ');
+    return new Response(`${renderText(translate, text('audit.query.exportRefused', { problems }))}\n`, {
+      status: 400,
+      headers: TEXT,
+    });
+  }
   let csv: string;
   try {
     csv = auditCsv(query.filter);
   } catch (error) {
     if (!(error instanceof AppError)) console.error('[audit export]', error);
     const view = toErrorView(error);
-    return new Response(`${view.title}: ${view.detail}\n`, { status: 503, headers: TEXT });
+    const message = `${renderText(translate, view.title)}: ${renderText(translate, view.detail)}`;
+    return new Response(`${message}\n`, { status: 503, headers: TEXT });
   }
   return new Response(csv, {
     headers: {

@@ -9,6 +9,8 @@ import {
   type DeliveryOutcomeView,
 } from '@/lib/alerts/overview';
 import { loadConfig, type Config, type EnvSource } from '@/lib/config';
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText, text } from '@/lib/i18n/text';
 import { setUpAlertReceivers } from '@/test/support/alert-receivers';
 import { freePort } from '@/test/support/ports';
 
@@ -63,7 +65,11 @@ describe('maskWebhookUrl: the webhook URL as the Alerts page shows it', () => {
       readFile: () => '',
     });
     const views = channelViews(config.alerts);
-    expect(views[0]?.facts).toContainEqual({ label: 'URL', value: 'https://•••@ntfy.example.net/•••?token=•••' });
+    expect(views[0]?.facts).toContainEqual({
+      id: 'url',
+      label: text('alerts.channels.facts.url'),
+      value: 'https://•••@ntfy.example.net/•••?token=•••',
+    });
     expect(JSON.stringify(views)).not.toMatch(/S3cret|pw-|tok-/);
   });
 });
@@ -73,27 +79,36 @@ describe('describeDelivery: a result in plain words', () => {
     ({ ok: false, channel: 'email', reason: 'failed', detail: 'the detail', durationMs: 5, ...fields }) as const;
 
   it('says delivered, with the time it took', () => {
-    expect(describeDelivery({ ok: true, channel: 'webhook', durationMs: 42 }, 'x:1', 10_000)).toEqual({
-      channel: 'webhook',
-      ok: true,
-      headline: 'Delivered in 42 ms.',
-    });
+    const delivered = describeDelivery({ ok: true, channel: 'webhook', durationMs: 42 }, 'x:1', 10_000);
+    expect(delivered).toMatchObject({ channel: 'webhook', ok: true });
+    expect(inEnglish(delivered.headline)).toBe('Delivered in 42 ms.');
+    expect(renderText(translatorFor('de'), delivered.headline)).toBe('Zugestellt in 42 ms.');
   });
 
   it('names a refused login, the host and port it could not reach, the HTTP status and the timeout', () => {
     const words = (result: ReturnType<typeof failure>, timeoutMs = 10_000): DeliveryOutcomeView =>
       describeDelivery(result, 'smtp.example.net:587', timeoutMs);
-    expect(words(failure({ reason: 'auth_refused' })).headline).toBe('The SMTP server refused the login.');
-    expect(words(failure({ reason: 'unreachable' })).headline).toBe('Could not connect to smtp.example.net:587.');
-    expect(words(failure({ channel: 'webhook', reason: 'refused_by_webhook', status: 403 })).headline).toBe(
+    expect(inEnglish(words(failure({ reason: 'auth_refused' })).headline)).toBe('The SMTP server refused the login.');
+    expect(inEnglish(words(failure({ reason: 'unreachable' })).headline)).toBe(
+      'Could not connect to smtp.example.net:587.',
+    );
+    expect(inEnglish(words(failure({ channel: 'webhook', reason: 'refused_by_webhook', status: 403 })).headline)).toBe(
       'The webhook answered HTTP 403.',
     );
-    expect(words(failure({ reason: 'timeout' }), 3000).headline).toBe(
+    expect(inEnglish(words(failure({ reason: 'timeout' }), 3000).headline)).toBe(
       'No answer: timed out after 3 s (ALERT_TIMEOUT_SECONDS).',
     );
     const tls = words(failure({ reason: 'tls' }));
     expect(tls).toMatchObject({ ok: false, reason: 'tls', detail: 'the detail' });
-    expect(tls.fix).toContain('SMTP_OPENSSL_VERIFY_MODE');
+    expect(inEnglish(tls.fix!)).toContain('SMTP_OPENSSL_VERIFY_MODE');
+    const german = translatorFor('de');
+    expect(renderText(german, words(failure({ reason: 'auth_refused' })).headline)).toBe(
+      'Der SMTP-Server hat die Anmeldung abgelehnt.',
+    );
+    expect(renderText(german, words(failure({ reason: 'timeout' }), 2500).headline)).toBe(
+      'Keine Antwort: Zeitüberschreitung nach 2,5 s (ALERT_TIMEOUT_SECONDS).',
+    );
+    expect(renderText(german, tls.fix!)).toContain('Prüfe, ob das Zertifikat');
   });
 });
 
@@ -161,33 +176,32 @@ describe('the Alerts page’s data against real receivers', () => {
 
   it('says the login was refused for a wrong SMTP password, and the history says so too', async () => {
     const outcome = await sendTestMessageFor('email', by, configFor({ SMTP_PASSWORD: 'wrong-password-here' }));
-    expect(outcome).toMatchObject({
-      ok: false,
-      reason: 'auth_refused',
-      headline: 'The SMTP server refused the login.',
-    });
+    expect(outcome).toMatchObject({ ok: false, reason: 'auth_refused' });
+    expect(inEnglish(outcome.headline)).toBe('The SMTP server refused the login.');
     expect(receivers.smtp.messages).toEqual([]);
     const [entry] = alertHistory();
-    expect(entry).toMatchObject({ delivered: false, reason: 'The SMTP server refused the login', message: 'test' });
+    expect(entry).toMatchObject({ delivered: false, message: 'test' });
+    expect(inEnglish(entry!.reason!)).toBe('The SMTP server refused the login');
   });
 
   it('names host and port when nothing listens there', async () => {
     const outcome = await sendTestMessageFor('email', by, configFor({ SMTP_PORT: String(closedPort) }));
     expect(outcome).toMatchObject({ ok: false, reason: 'unreachable' });
-    expect(outcome.headline).toBe(`Could not connect to 127.0.0.1:${closedPort}.`);
+    expect(inEnglish(outcome.headline)).toBe(`Could not connect to 127.0.0.1:${closedPort}.`);
   });
 
   it('gives a refusing webhook’s status, and bounds a hanging one by ALERT_TIMEOUT_SECONDS', async () => {
     receivers.webhook.behave({ answer: 403, body: `forbidden: topic ${TOPIC}` });
     const refused = await sendTestMessageFor('webhook', by, configFor());
-    expect(refused).toMatchObject({ ok: false, headline: 'The webhook answered HTTP 403.' });
+    expect(refused).toMatchObject({ ok: false });
+    expect(inEnglish(refused.headline)).toBe('The webhook answered HTTP 403.');
     expect(refused.detail).not.toContain(TOPIC);
 
     receivers.webhook.behave({ hang: true });
     const startedAt = Date.now();
     const hung = await sendTestMessageFor('webhook', by, configFor({ ALERT_TIMEOUT_SECONDS: '1' }));
     expect(hung).toMatchObject({ ok: false, reason: 'timeout' });
-    expect(hung.headline).toBe('No answer: timed out after 1 s (ALERT_TIMEOUT_SECONDS).');
+    expect(inEnglish(hung.headline)).toBe('No answer: timed out after 1 s (ALERT_TIMEOUT_SECONDS).');
     expect(Date.now() - startedAt).toBeLessThan(5000);
   });
 

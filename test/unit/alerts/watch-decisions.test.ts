@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText, text } from '@/lib/i18n/text';
 
 import { newWatchState, observe, announcedProblems, type WatchTiming } from '@/lib/alerts/watch-decisions';
 import type { AttentionFinding } from '@/lib/attention/types';
@@ -72,11 +74,14 @@ describe('observe (the watcher timing)', () => {
           severity: 'critical',
           title: 'web is stopped',
           evidence: 'docker inspect: exited (0) at 10:00:00',
-          fix: 'Restart web (mdtest-web-1) on the Containers page.',
+          fix: text('alertMessages.fix.restart', { service: 'web', container: 'mdtest-web-1' }),
           since: new Date(T0),
         },
       },
     ]);
+    const fix = opened[0]?.kind === 'opened' ? opened[0].problem.fix : undefined;
+    expect(inEnglish(fix!)).toBe('Restart web (mdtest-web-1) on the Containers page.');
+    expect(renderText(translatorFor('de'), fix!)).toBe('Starte web (mdtest-web-1) auf der Seite „Container“ neu.');
     for (let minute = 3; minute < 60; minute++)
       expect(check(state, T0 + minute * 60 * SECOND, [webStopped])).toEqual([]);
     expect(announcedProblems(state).map((problem) => problem.id)).toEqual(['container.stopped:mdtest-web-1']);

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
+import { text } from '@/lib/i18n/text';
 import {
   alertQueue,
   alertsConfigured,
@@ -152,7 +153,8 @@ describe('the webhook channel against a real HTTP receiver', () => {
     expect(receiver.requests[0]?.headers.authorization).toBe(expected);
     expect(receiver.requests[0]?.path).toBe(`/${TOPIC}`);
     expect(configuredChannels(config)[0]?.facts).toContainEqual({
-      label: 'URL',
+      id: 'url',
+      label: text('alerts.channels.facts.url'),
       value: `http://•••@127.0.0.1:${receiver.port}/•••`,
     });
     const [row] = auditRows(temp.db);

@@ -5,6 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { AuditTable } from '@/components/audit/audit-table';
 import { auditHref, formatAuditTime, formatDurationMs, outcomeDisplay, paramEntries } from '@/components/audit/format';
 import type { AuditRecordView } from '@/lib/audit';
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { formatFor } from '@/lib/i18n/format';
+import { renderText } from '@/lib/i18n/text';
+import { inLocale } from '@/test/support/intl';
 
 describe('outcomeDisplay', () => {
   it.each([
@@ -15,7 +19,9 @@ describe('outcomeDisplay', () => {
     [{ outcome: 'refused', running: false }, 'Refused', 'warn'],
     [{ outcome: 'interrupted', running: false }, 'Interrupted', 'bad'],
   ] as const)('%j → %s', (record, word, tone) => {
-    expect(outcomeDisplay(record)).toEqual({ word, tone });
+    const shown = outcomeDisplay(record);
+    expect({ word: inEnglish(shown.word), tone: shown.tone }).toEqual({ word, tone });
+    expect(renderText(translatorFor('de'), shown.word)).not.toBe(word);
   });
 });
 
@@ -26,6 +32,8 @@ describe('formatting', () => {
     expect(formatDurationMs(340)).toBe('340 ms');
     expect(formatDurationMs(12_345)).toBe('12.3 s');
     expect(formatDurationMs(125_000)).toBe('2 min 5 s');
+    expect(formatDurationMs(12_345, formatFor('de'))).toBe('12,3 s');
+    expect(formatDurationMs(125_000, formatFor('de'))).toBe('2 Min. 5 s');
     expect(paramEntries({ container: 'web', n: 3, list: ['a'], nested: { a: null } })).toEqual([
       ['container', 'web'],
       ['n', '3'],
@@ -62,19 +70,21 @@ describe('AuditTable', () => {
 
   it('shows outcomes as words, and marks failed and interrupted rows', () => {
     const html = renderToStaticMarkup(
-      createElement(AuditTable, {
-        records: [
-          {
-            ...base,
-            id: 3,
-            outcome: 'interrupted',
-            error: 'The dashboard stopped while this ran (crash, kill or restart).',
-            durationMs: null,
-          },
-          { ...base, id: 2, outcome: 'failed', error: 'Docker is down' },
-          base,
-        ],
-      }),
+      inLocale(
+        createElement(AuditTable, {
+          records: [
+            {
+              ...base,
+              id: 3,
+              outcome: 'interrupted',
+              error: 'The dashboard stopped while this ran (crash, kill or restart).',
+              durationMs: null,
+            },
+            { ...base, id: 2, outcome: 'failed', error: 'Docker is down' },
+            base,
+          ],
+        }),
+      ),
     );
     expect(html).toContain('Container restarted');
     expect(html).toContain('session ab12cd34ef');
@@ -85,5 +95,18 @@ describe('AuditTable', () => {
     expect(html).toContain('Failed');
     expect(html).toContain('Docker is down');
     expect(html).toContain('1.5 s');
+  });
+
+  it('speaks German: action labels, outcomes, column labels and the decimal comma', () => {
+    const html = renderToStaticMarkup(
+      inLocale(createElement(AuditTable, { records: [{ ...base, id: 2, outcome: 'failed' }, base] }), 'de'),
+    );
+    expect(html).toContain('Container neu gestartet');
+    expect(html).toContain('<span class="mono muted audit-code">container.restarted</span>');
+    expect(html).toContain('Fehlgeschlagen');
+    expect(html).toContain('Erfolgreich');
+    expect(html).toContain('Sitzung ab12cd34ef');
+    expect(html).toContain('data-label="Ergebnis"');
+    expect(html).toContain('1,5 s');
   });
 });

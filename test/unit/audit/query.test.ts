@@ -1,3 +1,5 @@
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText } from '@/lib/i18n/text';
 import { describe, expect, it } from 'vitest';
 
 import { parseAuditQuery } from '@/lib/audit';
@@ -28,14 +30,20 @@ describe('parseAuditQuery', () => {
   ])('refuses %j with a clear message', (query, message) => {
     const result = parseAuditQuery(query);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.problems.join(' ')).toMatch(message);
+    if (!result.ok) expect(result.problems.map(inEnglish).join(' ')).toMatch(message);
   });
 
   it('reports every problem at once', () => {
     const result = parseAuditQuery({ action: 'x', outcome: 'y' });
-    expect(result).toEqual({
-      ok: false,
-      problems: [expect.stringMatching(/action/), expect.stringMatching(/outcome/)],
-    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map(inEnglish)).toEqual([
+      'Unknown action "x". Choose one from the list.',
+      'Unknown outcome "y". Choose one from the list.',
+    ]);
+    expect(result.problems.map((problem) => renderText(translatorFor('de'), problem))).toEqual([
+      'Unbekannte Aktion "x". Wähle eine aus der Liste.',
+      'Unbekanntes Ergebnis "y". Wähle eines aus der Liste.',
+    ]);
   });
 });

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { channelViews } from '@/lib/alerts/channels';
 import { smtpTransportOptions } from '@/lib/alerts/email';
 import { loadConfig, type EnvSource } from '@/lib/config';
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText } from '@/lib/i18n/text';
 import { configProblems } from '@/test/support/config-problems';
 
 const SMTP_FILE = [
@@ -42,7 +44,20 @@ describe('alert settings', () => {
       afterMs: 120_000,
       repeatMs: 24 * 3_600_000,
       timeoutMs: 10_000,
+      locale: 'en',
     });
+  });
+
+  it("write in Mastodon's DEFAULT_LOCALE unless ALERT_LOCALE says otherwise", () => {
+    expect(load({}, `${SMTP_FILE}\nDEFAULT_LOCALE=de`).alerts.locale).toBe('de');
+    expect(load({}, `${SMTP_FILE}\nDEFAULT_LOCALE=de-AT`).alerts.locale).toBe('de');
+    expect(load({ DEFAULT_LOCALE: 'de' }).alerts.locale).toBe('de');
+    expect(load({ ALERT_LOCALE: 'en' }, `${SMTP_FILE}\nDEFAULT_LOCALE=de`).alerts.locale).toBe('en');
+    expect(load({ ALERT_LOCALE: 'de' }).alerts.locale).toBe('de');
+    // A language the dashboard does not speak, or none: English.
+    expect(load({}, `${SMTP_FILE}\nDEFAULT_LOCALE=fr`).alerts.locale).toBe('en');
+    expect(load({}).alerts.locale).toBe('en');
+    expect(problemsOf({ ALERT_LOCALE: 'fr' })).toEqual([expect.stringMatching(/^ALERT_LOCALE: .*en or de/)]);
   });
 
   it("take the SMTP server from Mastodon's .env.production as Mastodon does", () => {
@@ -217,12 +232,20 @@ describe('alert settings', () => {
     for (const secret of ['file-secret-77', 'hunter2', 'tk_topic-secret', 'auth=abc', 'bot']) {
       expect(shown).not.toContain(secret);
     }
-    expect(views.map((view) => view.label)).toEqual(['E-mail', 'Webhook (ntfy)']);
-    expect(views[0]?.facts).toContainEqual({ label: 'SMTP server', value: 'smtp.mailgun.org:587' });
-    expect(views[0]?.facts).toContainEqual({
-      label: 'Login',
-      value: 'postmaster@social.example (PLAIN, password set)',
+    const facts = (index: number, render = inEnglish) =>
+      views[index]?.facts.map((fact) => ({ label: render(fact.label), value: render(fact.value) }));
+    expect(views.map((view) => inEnglish(view.label))).toEqual(['E-mail', 'Webhook (ntfy)']);
+    expect(facts(0)).toContainEqual({ label: 'SMTP server', value: 'smtp.mailgun.org:587' });
+    expect(facts(0)).toContainEqual({ label: 'Login', value: 'postmaster@social.example (PLAIN, password set)' });
+    expect(facts(1)).toContainEqual({ label: 'URL', value: 'https://•••@ntfy.example.net/•••?auth=•••' });
+    const german = (message: Parameters<typeof inEnglish>[0]) => renderText(translatorFor('de'), message);
+    expect(facts(0, german)).toContainEqual({
+      label: 'Anmeldung',
+      value: 'postmaster@social.example (PLAIN, Passwort gesetzt)',
     });
-    expect(views[1]?.facts).toContainEqual({ label: 'URL', value: 'https://•••@ntfy.example.net/•••?auth=•••' });
+    expect(facts(0, german)).toContainEqual({
+      label: 'Verschlüsselung',
+      value: 'STARTTLS, wenn der Server es anbietet',
+    });
   });
 });

@@ -5,8 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { AlertHistory } from '@/components/alerts/alert-history';
 import { OpenProblems } from '@/components/alerts/open-problems';
 import type { AlertsOverview } from '@/lib/alerts/overview';
+import type { Locale } from '@/lib/i18n/locales';
+import { text as message } from '@/lib/i18n/text';
+import { inLocale } from '@/test/support/intl';
 
-const CHANNEL = { kind: 'email' as const, label: 'E-mail', facts: [{ label: 'To', value: 'admin@example.com' }] };
+const CHANNEL = {
+  kind: 'email' as const,
+  label: message('alerts.channels.email'),
+  facts: [{ id: 'to', label: message('alerts.channels.facts.to'), value: 'admin@example.com' }],
+};
 
 function overview(fields: Partial<AlertsOverview>): AlertsOverview {
   return {
@@ -20,7 +27,8 @@ function overview(fields: Partial<AlertsOverview>): AlertsOverview {
 }
 
 // React separates adjacent text with empty comments; the words are what counts here.
-const html = (element: Parameters<typeof renderToString>[0]) => renderToString(element).replaceAll('<!-- -->', '');
+const html = (element: Parameters<typeof renderToString>[0], locale: Locale = 'en') =>
+  renderToString(inLocale(element, locale)).replaceAll('<!-- -->', '');
 
 describe('the Alerts page: open problems', () => {
   it('shows each announced problem with severity, since when, evidence and fix', () => {
@@ -118,5 +126,64 @@ describe('the Alerts page: history', () => {
     );
     expect(text).toContain('data-testid="alert-history-error"');
     expect(text).not.toContain('alert-history-empty');
+  });
+});
+
+describe('the Alerts page in German', () => {
+  it('shows the problems, the watcher and the history in German, with the ids unchanged', () => {
+    const problems = html(
+      createElement(OpenProblems, {
+        overview: overview({
+          problems: [
+            {
+              id: 'container.exited:web',
+              severity: 'critical',
+              title: 'web exited (code 1)',
+              evidence: 'docker inspect: Exited (1) at 09:59:41',
+              fix: message('alertMessages.fix.restart', { service: 'web', container: 'mdtest-web-1' }),
+              since: new Date('2026-12-04T09:59:41Z'),
+            },
+          ],
+        }),
+      }),
+      'de',
+    );
+    expect(problems).toContain('<h2 id="alert-problems-title">Offene Probleme</h2>');
+    expect(problems).toContain('Kritisch');
+    expect(problems).toContain('seit 2026-12-04 09:59:41 UTC');
+    expect(problems).toContain('Abhilfe: Starte web (mdtest-web-1) auf der Seite „Container“ neu.');
+    expect(problems).toContain(
+      'Die Überwachung prüft alle 1 Min.; ein Problem, das 2 Min. anhält, löst eine Nachricht aus, sein Ende eine ' +
+        'Entwarnung, und solange es bleibt, höchstens alle 24 Std. eine Erinnerung.',
+    );
+    const history = html(
+      createElement(AlertHistory, {
+        overview: overview({
+          history: {
+            ok: true,
+            entries: [
+              {
+                id: 7,
+                at: '2026-12-04T10:02:00.000Z',
+                actor: 'admin',
+                channel: 'webhook',
+                target: null,
+                message: 'test',
+                delivered: false,
+                reason: message('alerts.delivery.reasons.unreachable.title'),
+                retryInSeconds: 1.5,
+              },
+            ],
+          },
+        }),
+      }),
+      'de',
+    );
+    expect(history).toContain('<h2 id="alert-history-title">Verlauf</h2>');
+    expect(history).toContain('data-message="test"');
+    expect(history).toContain('von admin');
+    expect(history).toContain('Nicht zugestellt');
+    expect(history).toContain('Keine Antwort');
+    expect(history).toContain('erneut versucht nach 1,5 s');
   });
 });
