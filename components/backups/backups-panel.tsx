@@ -39,6 +39,7 @@ function latest(jobs: Iterable<JobView>): JobView | undefined {
 
 function BackupRow({ item, nowMs }: { item: BackupItem; nowMs: number }) {
   const t = useTranslations('backups');
+  const root = useTranslations();
   const format = useFormat();
   const record = item.record;
   if (!record) {
@@ -48,9 +49,7 @@ function BackupRow({ item, nowMs }: { item: BackupItem; nowMs: number }) {
           <Badge tone="bad">{t('damaged.badge')}</Badge>
           <strong className="mono">{item.name}</strong>
         </div>
-        <p className="small">
-          {t('damaged.detail', { problem: item.problem ?? '' })}
-        </p>
+        <p className="small">{t('damaged.detail', { problem: item.problem ? renderText(root, item.problem) : '' })}</p>
       </li>
     );
   }
@@ -115,9 +114,7 @@ export function BackupsPanel({ overview }: { overview: BackupsOverview }) {
       <div className="panel-head">
         <h1 id="backups-title">{t('title')}</h1>
       </div>
-      <p className="muted small">
-        {t.rich('intro', { code: (chunks) => <code>{chunks}</code> })}
-      </p>
+      <p className="muted small">{t.rich('intro', { code: (chunks) => <code>{chunks}</code> })}</p>
       <JobButton
         action={backUpNowAction}
         fields={{}}
@@ -182,9 +179,10 @@ export function BackupsPanel({ overview }: { overview: BackupsOverview }) {
         <ul className={styles.failures} data-testid="backup-failures">
           {overview.failedAttempts.map((attempt) => (
             <li key={attempt.auditId}>
-              <Badge tone="bad">{attempt.outcome === 'interrupted' ? t('failures.interrupted') : t('failures.failed')}</Badge>{' '}
-              <LocalTime iso={attempt.startedAt} nowMs={nowMs} />:{' '}
-              {attempt.error ?? t('failures.stoppedWhileRunning')}{' '}
+              <Badge tone="bad">
+                {attempt.outcome === 'interrupted' ? t('failures.interrupted') : t('failures.failed')}
+              </Badge>{' '}
+              <LocalTime iso={attempt.startedAt} nowMs={nowMs} />: {attempt.error ?? t('failures.stoppedWhileRunning')}{' '}
               <a href={`/audit?action=backup.created`} className="small">
                 {t('failures.audit', { id: attempt.auditId })}
               </a>

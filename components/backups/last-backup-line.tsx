@@ -16,7 +16,9 @@ function words(t: Translate, format: Format, line: Line): string {
       const ms = line.nowMs - line.verifiedAtMs;
       // Whole minutes: a backup hours old does not need its seconds.
       const ago =
-        ms < 60_000 ? t('time.justNow') : t('time.ago', { duration: format.duration(Math.floor(ms / 60_000) * 60_000) });
+        ms < 60_000
+          ? t('time.justNow')
+          : t('time.ago', { duration: format.duration(Math.floor(ms / 60_000) * 60_000) });
       return t('lastBackup.verified', { ago });
     }
     case 'none':

@@ -15,7 +15,9 @@ export function useRelative(): (ms: number, nowMs: number) => string {
     }
     const behind = nowMs - ms;
     // Whole minutes: a time hours old does not need its seconds.
-    return behind < 60_000 ? t('justNow') : t('ago', { duration: format.duration(Math.floor(behind / 60_000) * 60_000) });
+    return behind < 60_000
+      ? t('justNow')
+      : t('ago', { duration: format.duration(Math.floor(behind / 60_000) * 60_000) });
   };
 }
 

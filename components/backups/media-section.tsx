@@ -44,9 +44,7 @@ export function MediaSection({ media, nowMs }: { media: BackupsOverview['media']
   return (
     <div data-testid="backup-media">
       <h2 data-testid="backup-media-title">{t('title')}</h2>
-      <p className="small">
-        {t.rich('intro', { code, size: () => <MediaSize view={media.view} nowMs={nowMs} /> })}
-      </p>
+      <p className="small">{t.rich('intro', { code, size: () => <MediaSize view={media.view} nowMs={nowMs} /> })}</p>
       <pre className={styles.command} tabIndex={0} data-testid="media-command">
         <code>{media.command}</code>
       </pre>

@@ -28,9 +28,7 @@ export default async function ConfirmDownloadPage({
           recent={session.recentlyAuthenticated}
         />
       ) : (
-        <p role="alert">
-          {t.rich('noFile', { link: (chunks) => <Link href="/backups">{chunks}</Link> })}
-        </p>
+        <p role="alert">{t.rich('noFile', { link: (chunks) => <Link href="/backups">{chunks}</Link> })}</p>
       )}
     </section>
   );

@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { AppError } from '@/lib/errors';
+import { text } from '@/lib/i18n/text';
 import { backupName, parseBackupName, type BackupRecord, type VerificationState } from '@/lib/backups/layout';
 import {
   backupsToPrune,
@@ -154,7 +155,7 @@ describe('retention', () => {
   });
 
   it('leaves unreadable directories for the admin to see', () => {
-    const backups: StoredBackup[] = [stored('c', 'verified'), { name: 'b', record: null, problem: 'x' }];
+    const backups: StoredBackup[] = [stored('c', 'verified'), { name: 'b', record: null, problem: text('backups.problem.notRecord', { file: 'x' }) }];
     expect(backupsToPrune(backups, 0)).toEqual([]);
   });
 
