@@ -182,7 +182,9 @@ export function BackupsPanel({ overview }: { overview: BackupsOverview }) {
               <Badge tone="bad">
                 {attempt.outcome === 'interrupted' ? t('failures.interrupted') : t('failures.failed')}
               </Badge>{' '}
-              <LocalTime iso={attempt.startedAt} nowMs={nowMs} />: {attempt.error ?? t('failures.stoppedWhileRunning')}{' '}
+              <LocalTime iso={attempt.startedAt} nowMs={nowMs} />
+              {': '}
+              {attempt.error ?? t('failures.stoppedWhileRunning')}{' '}
               <a href={`/audit?action=backup.created`} className="small">
                 {t('failures.audit', { id: attempt.auditId })}
               </a>
