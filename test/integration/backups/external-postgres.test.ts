@@ -226,7 +226,7 @@ describe('a backup where the compose project has no db service', () => {
       expect(inEnglish((error as AppError).detail)).toMatch(
         /^The dashboard's pg_dump is PostgreSQL 1[47], the database server is PostgreSQL 15\. /,
       );
-      expect((error as AppError).fix).toContain('postgresql-client-15');
+      expect(inEnglish((error as AppError).fix!)).toContain('postgresql-client-15');
     }
     expect(() => readdirSync(elsewhere)).toThrow(/ENOENT/);
   });
@@ -334,6 +334,9 @@ describe('Redis’s dump.rdb in a backup (BACKUP_REDIS=true)', () => {
     await run('docker', ['stop', '-t', '1', container], { env: dockerEnv });
     const error = await runBackup('manual', () => undefined).catch((caught: unknown) => caught);
     expect(inEnglish((error as AppError).title)).toBe('There is no running redis service');
-    expect((error as AppError).fix).toBe('Start the redis service, or set BACKUP_REDIS=false.');
+    expect(inEnglish((error as AppError).fix!)).toBe('Start the redis service, or set BACKUP_REDIS=false.');
+    expect(renderText(translatorFor('de'), (error as AppError).fix!)).toBe(
+      'Starte den redis-Dienst oder setze BACKUP_REDIS=false.',
+    );
   });
 });
