@@ -1,30 +1,34 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
+
 import { backUpNowAction } from '@/app/backups/actions';
-import { formatDuration } from '@/components/containers/format';
 import { useNow } from '@/components/containers/use-now';
+import { TranslatedText } from '@/components/i18n/translated-text';
+import { useFormat } from '@/components/i18n/use-format';
 import { JobButton } from '@/components/jobs/job-button';
 import { JobProgress } from '@/components/jobs/job-progress';
 import { useJobs } from '@/components/jobs/use-jobs';
 import { useRefreshWhenJobEnds } from '@/components/jobs/use-refresh-when-job-ends';
-import { formatBytes } from '@/components/metrics/format';
 import { Badge } from '@/components/ui/badge';
 import { ErrorBox } from '@/components/ui/error-box';
-import { formatAgo, formatUntil } from '@/components/vitals/format';
 import type { BackupItem, BackupsOverview } from '@/lib/backups/overview';
+import { renderText } from '@/lib/i18n/text';
 import type { JobView } from '@/lib/jobs/types';
 import { backupFileHref } from '@/lib/validations/backups';
 
+import { LocalTime } from './local-time';
 import { MediaSection } from './media-section';
 import { RestoreCommands } from './restore-commands';
 import styles from './backups.module.css';
-import { TranslatedText } from '@/components/i18n/translated-text';
 
-const VERIFICATION: Record<string, { word: string; tone: 'good' | 'warn' | 'bad' | 'neutral' }> = {
-  verified: { word: 'Verified', tone: 'good' },
-  failed: { word: 'Verification failed', tone: 'bad' },
-  not_verified: { word: 'Not verified', tone: 'warn' },
-  pending: { word: 'Not verified yet', tone: 'neutral' },
+type VerificationWord = 'verified' | 'failed' | 'not_verified' | 'pending';
+
+const VERIFICATION: Record<string, { word: VerificationWord; tone: 'good' | 'warn' | 'bad' | 'neutral' }> = {
+  verified: { word: 'verified', tone: 'good' },
+  failed: { word: 'failed', tone: 'bad' },
+  not_verified: { word: 'not_verified', tone: 'warn' },
+  pending: { word: 'pending', tone: 'neutral' },
 };
 
 function latest(jobs: Iterable<JobView>): JobView | undefined {
@@ -33,28 +37,19 @@ function latest(jobs: Iterable<JobView>): JobView | undefined {
   return found;
 }
 
-/** A time in the browser's own zone, with how long ago it was (or how soon it comes). */
-export function LocalTime({ iso, nowMs }: { iso: string; nowMs: number }) {
-  const ms = Date.parse(iso);
-  return (
-    <time dateTime={iso} suppressHydrationWarning>
-      {`${new Date(iso).toLocaleString()} (${ms > nowMs ? formatUntil(ms, nowMs) : formatAgo(ms, nowMs)})`}
-    </time>
-  );
-}
-
 function BackupRow({ item, nowMs }: { item: BackupItem; nowMs: number }) {
+  const t = useTranslations('backups');
+  const root = useTranslations();
+  const format = useFormat();
   const record = item.record;
   if (!record) {
     return (
       <li className={styles.backup} data-testid="backup" data-name={item.name} data-state="damaged">
         <div className={styles.backupHead}>
-          <Badge tone="bad">Damaged</Badge>
+          <Badge tone="bad">{t('damaged.badge')}</Badge>
           <strong className="mono">{item.name}</strong>
         </div>
-        <p className="small">
-          {item.problem}. Its folder is kept as it is; retention never removes it. Check it by hand or remove it.
-        </p>
+        <p className="small">{t('damaged.detail', { problem: item.problem ? renderText(root, item.problem) : '' })}</p>
       </li>
     );
   }
@@ -63,42 +58,42 @@ function BackupRow({ item, nowMs }: { item: BackupItem; nowMs: number }) {
     <li className={styles.backup} data-testid="backup" data-name={item.name} data-state={record.verification.state}>
       <div className={styles.backupHead}>
         <Badge tone={verification.tone} testId="backup-verification">
-          {verification.word}
+          {t(`verification.${verification.word}`)}
         </Badge>
         <LocalTime iso={record.startedAt} nowMs={nowMs} />
       </div>
       <dl className="facts">
         <div>
-          <dt>Size</dt>
-          <dd data-testid="backup-size">{formatBytes(item.bytes)}</dd>
+          <dt>{t('facts.size')}</dt>
+          <dd data-testid="backup-size">{format.bytes(item.bytes)}</dd>
         </div>
         <div>
-          <dt>Took</dt>
-          <dd>{formatDuration(record.durationMs)}</dd>
+          <dt>{t('facts.took')}</dt>
+          <dd>{format.duration(record.durationMs)}</dd>
         </div>
         <div>
-          <dt>Mastodon</dt>
-          <dd>{record.mastodonVersion ?? 'unknown'}</dd>
+          <dt>{t('facts.mastodon')}</dt>
+          <dd>{record.mastodonVersion ?? t('facts.unknown')}</dd>
         </div>
         <div>
-          <dt>Started by</dt>
-          <dd>{record.trigger === 'schedule' ? 'the schedule' : 'Back up now'}</dd>
+          <dt>{t('facts.startedBy')}</dt>
+          <dd>{record.trigger === 'schedule' ? t('facts.bySchedule') : t('facts.byButton')}</dd>
         </div>
       </dl>
       {record.verification.detail ? (
         <p className="small" data-testid="backup-verification-detail">
-          {record.verification.state === 'not_verified' ? <strong>Not verified: </strong> : null}
-          {record.verification.detail}
+          {record.verification.state === 'not_verified' ? <strong>{t('verification.notVerifiedPrefix')}</strong> : null}
+          <TranslatedText text={record.verification.detail} />
         </p>
       ) : null}
       <p className={`small ${styles.downloads}`}>
-        Download:{' '}
+        {t('download.label')}{' '}
         {item.downloads.map((file) => (
           <a key={file} href={backupFileHref({ backup: item.name, file })} data-testid="backup-download">
             {file}
           </a>
         ))}
-        <span className="muted"> (asks for your password when the login is older than a few minutes)</span>
+        <span className="muted"> {t('download.note')}</span>
       </p>
       <RestoreCommands steps={item.restore} />
     </li>
@@ -106,25 +101,25 @@ function BackupRow({ item, nowMs }: { item: BackupItem; nowMs: number }) {
 }
 
 export function BackupsPanel({ overview }: { overview: BackupsOverview }) {
+  const t = useTranslations('backups');
+  const root = useTranslations();
   const nowMs = useNow(30_000);
   const job = latest(useJobs(overview.jobs).values());
   useRefreshWhenJobEnds(job);
   const { schedule } = overview;
+  const stopped = schedule.stopped;
+  const nextAt = schedule.nextAt;
   return (
     <section className="panel" aria-labelledby="backups-title">
       <div className="panel-head">
-        <h1 id="backups-title">Backups</h1>
+        <h1 id="backups-title">{t('title')}</h1>
       </div>
-      <p className="muted small">
-        Each backup holds the database (<code>pg_dump -Fc</code> in the db container), <code>.env.production</code> and
-        the compose file, with their checksums. It is then restored into a scratch database and its rows counted: that
-        is what “verified” means. The media folder is not copied (see below).
-      </p>
+      <p className="muted small">{t.rich('intro', { code: (chunks) => <code>{chunks}</code> })}</p>
       <JobButton
         action={backUpNowAction}
         fields={{}}
-        label="Back up now"
-        busyLabel="Backing up…"
+        label={t('backUpNow')}
+        busyLabel={t('backingUp')}
         testId="backup-now"
         job={job}
         showProgress={false}
@@ -137,66 +132,68 @@ export function BackupsPanel({ overview }: { overview: BackupsOverview }) {
 
       <dl className="facts facts-rows" data-testid="backup-settings">
         <div>
-          <dt>Schedule</dt>
+          <dt>{t('schedule.label')}</dt>
           <dd data-testid="backup-schedule">
-            {schedule.stopped ? (
+            {stopped ? (
               <p className="error-box" role="alert" data-testid="backup-schedule-stopped">
-                The schedule stopped <LocalTime iso={schedule.stopped.at} nowMs={nowMs} />:{' '}
-                <TranslatedText text={schedule.stopped.reason} />
-                {schedule.stopped.fix ? ` ${schedule.stopped.fix}` : ''} Restart the dashboard once that is fixed.
+                {t.rich('schedule.stopped', {
+                  when: () => <LocalTime iso={stopped.at} nowMs={nowMs} />,
+                  reason: () => <TranslatedText text={stopped.reason} />,
+                  fix: stopped.fix ? ` ${renderText(root, stopped.fix)}` : '',
+                })}
               </p>
             ) : null}
             {schedule.text === 'off' ? (
-              'Off (BACKUP_SCHEDULE=off): backups run only when you press Back up now.'
+              t('schedule.off')
             ) : (
               <>
-                <code>{schedule.text}</code> ({schedule.timeZone}, the server’s time)
-                {schedule.nextAt ? (
-                  <>
-                    ; next: <LocalTime iso={schedule.nextAt} nowMs={nowMs} />
-                  </>
-                ) : null}
+                {t.rich('schedule.on', {
+                  pattern: schedule.text,
+                  timeZone: schedule.timeZone,
+                  code: (chunks) => <code>{chunks}</code>,
+                })}
+                {nextAt ? t.rich('schedule.next', { when: () => <LocalTime iso={nextAt} nowMs={nowMs} /> }) : null}
               </>
             )}
           </dd>
         </div>
         <div>
-          <dt>Stored in</dt>
+          <dt>{t('storedIn.label')}</dt>
           <dd data-testid="backup-dir">
             <code>{overview.dirOnHost ?? overview.dir}</code>
-            {overview.dirOnHost === null ? ' (inside the dashboard’s container: it mounts no host folder there)' : ''}
+            {overview.dirOnHost === null ? ` ${t('storedIn.insideContainer')}` : ''}
             {overview.dirOnHost !== null && overview.dirOnHost !== overview.dir ? (
-              <span className="muted"> (BACKUP_DIR {overview.dir} in the dashboard’s container)</span>
+              <span className="muted"> {t('storedIn.inContainer', { dir: overview.dir })}</span>
             ) : null}
           </dd>
         </div>
         <div>
-          <dt>Kept</dt>
-          <dd>
-            the newest {overview.keep} (BACKUP_KEEP), and always the newest verified one; older ones are removed after a
-            good backup, never to make room
-          </dd>
+          <dt>{t('kept.label')}</dt>
+          <dd>{t('kept.detail', { keep: overview.keep })}</dd>
         </div>
       </dl>
 
-      <h2>Kept backups ({overview.backups.length})</h2>
+      <h2>{t('kept.title', { count: overview.backups.length })}</h2>
       {overview.listError ? <ErrorBox error={overview.listError} testId="backups-error" /> : null}
       {overview.failedAttempts.length > 0 ? (
         <ul className={styles.failures} data-testid="backup-failures">
           {overview.failedAttempts.map((attempt) => (
             <li key={attempt.auditId}>
-              <Badge tone="bad">{attempt.outcome === 'interrupted' ? 'Interrupted' : 'Failed'}</Badge>{' '}
-              <LocalTime iso={attempt.startedAt} nowMs={nowMs} />:{' '}
-              {attempt.error ?? 'the dashboard stopped while it ran'}{' '}
+              <Badge tone="bad">
+                {attempt.outcome === 'interrupted' ? t('failures.interrupted') : t('failures.failed')}
+              </Badge>{' '}
+              <LocalTime iso={attempt.startedAt} nowMs={nowMs} />
+              {': '}
+              {attempt.error ?? t('failures.stoppedWhileRunning')}{' '}
               <a href={`/audit?action=backup.created`} className="small">
-                audit #{attempt.auditId}
+                {t('failures.audit', { id: attempt.auditId })}
               </a>
             </li>
           ))}
         </ul>
       ) : null}
       {overview.backups.length === 0 && !overview.listError ? (
-        <p data-testid="backups-empty">No backup yet. Press Back up now to take the first one.</p>
+        <p data-testid="backups-empty">{t('empty')}</p>
       ) : (
         <ol className={styles.list} data-testid="backups">
           {overview.backups.map((item) => (
@@ -205,19 +202,20 @@ export function BackupsPanel({ overview }: { overview: BackupsOverview }) {
         </ol>
       )}
 
-      <h2>Restoring</h2>
+      <h2 data-testid="backups-restoring">{t('restoring.title')}</h2>
       <p className="small">
-        There is no one-click restore: restoring replaces the live database, so it is done by hand, with the commands
-        under each backup above (<strong>Restore commands</strong>). They are filled in for this deployment: compose
-        project <code>{overview.deployment.project}</code>, service <code>{overview.deployment.dbService}</code>,
-        database <code>{overview.deployment.dbName}</code>, role <code>{overview.deployment.dbUser}</code>. On a new
-        server, first put <code>env.production</code> back as <code>.env.production</code> and the compose file beside
-        it, and start only the db service (<code>docker compose up -d db</code>).
+        {t.rich('restoring.text', {
+          project: overview.deployment.project,
+          service: overview.deployment.dbService,
+          database: overview.deployment.dbName,
+          role: overview.deployment.dbUser,
+          code: (chunks) => <code>{chunks}</code>,
+          strong: (chunks) => <strong>{chunks}</strong>,
+        })}
       </p>
       {overview.deploymentError ? (
         <p className="small" role="alert">
-          Docker did not answer (<TranslatedText text={overview.deploymentError.title} />
-          ): the service names are the usual ones, not read from the project.
+          {t('restoring.dockerDown', { title: renderText(root, overview.deploymentError.title) })}
         </p>
       ) : null}
 

@@ -1,6 +1,7 @@
 'use client';
 
 import Link from 'next/link';
+import { useTranslations } from 'next-intl';
 import { useActionState, useEffect } from 'react';
 
 import { confirmDownloadAction } from '@/app/backups/actions';
@@ -21,6 +22,7 @@ export function ConfirmDownload({
   href: string;
   recent: boolean;
 }) {
+  const t = useTranslations('backups.confirm');
   const [answer, submit, pending] = useActionState(confirmDownloadAction, null);
   const confirmed = answer?.ok ? answer.href : undefined;
   useEffect(() => {
@@ -30,13 +32,13 @@ export function ConfirmDownload({
     return (
       <div data-testid="download-ready">
         <p>
-          {confirmed ? 'Password confirmed. The download starts; if it does not, use the link: ' : ''}
+          {confirmed ? `${t('confirmed')} ` : ''}
           <a href={confirmed ?? href} data-testid="download-link">
-            Download {file} of {backup}
+            {t('link', { file, backup })}
           </a>
         </p>
         <p className="small">
-          <Link href="/backups">Back to Backups</Link>
+          <Link href="/backups">{t('back')}</Link>
         </p>
       </div>
     );
@@ -44,23 +46,27 @@ export function ConfirmDownload({
   return (
     <form action={submit} className="form" data-testid="download-confirm">
       <p>
-        <strong>{file}</strong> of the backup <code>{backup}</code> holds{' '}
-        {file === 'env.production' ? 'every secret of the instance' : 'data of every account of the instance'}. Enter
-        your password to download it.
+        {t.rich('holds', {
+          file,
+          backup,
+          kind: file === 'env.production' ? 'env' : 'data',
+          strong: (chunks) => <strong>{chunks}</strong>,
+          code: (chunks) => <code>{chunks}</code>,
+        })}
       </p>
       <input type="hidden" name="backup" value={backup} />
       <input type="hidden" name="file" value={file} />
       <label>
-        Password
+        {t('password')}
         <input name="password" type="password" autoComplete="current-password" autoFocus required maxLength={1024} />
         <FieldError
           errors={answer && !answer.ok ? (answer.fieldErrors?.password ?? [answer.error.title]) : undefined}
         />
       </label>
       <div className="dialog-buttons">
-        <Link href="/backups">Cancel</Link>
+        <Link href="/backups">{t('cancel')}</Link>
         <button type="submit" disabled={pending} data-testid="download-confirm-submit">
-          {pending ? 'Checking…' : 'Confirm and download'}
+          {pending ? t('checking') : t('submit')}
         </button>
       </div>
     </form>

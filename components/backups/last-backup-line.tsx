@@ -1,19 +1,30 @@
 import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
 
-import { formatAgo } from '@/components/vitals/format';
 import { readLastBackupLine, type LastBackupLine as Line } from '@/lib/backups/health';
+import type { Format } from '@/lib/i18n/format';
+import { getFormat } from '@/lib/i18n/server';
 
 import styles from './last-backup.module.css';
 
-function words(line: Line): string {
+type Translate = Awaited<ReturnType<typeof getTranslations<'backups'>>>;
+
+function words(t: Translate, format: Format, line: Line): string {
   switch (line.state) {
     case 'recent':
-    case 'old':
-      return `Last verified backup: ${formatAgo(line.verifiedAtMs, line.nowMs)}`;
+    case 'old': {
+      const ms = line.nowMs - line.verifiedAtMs;
+      // Whole minutes: a backup hours old does not need its seconds.
+      const ago =
+        ms < 60_000
+          ? t('time.justNow')
+          : t('time.ago', { duration: format.duration(Math.floor(ms / 60_000) * 60_000) });
+      return t('lastBackup.verified', { ago });
+    }
     case 'none':
-      return line.any ? 'No verified backup yet' : 'No backup yet';
+      return line.any ? t('lastBackup.noneVerified') : t('lastBackup.none');
     default:
-      return 'Backups: BACKUP_DIR cannot be read';
+      return t('lastBackup.unknown');
   }
 }
 
@@ -23,10 +34,12 @@ function words(line: Line): string {
  */
 export async function LastBackupLine() {
   const line = await readLastBackupLine();
+  const t = await getTranslations('backups');
+  const format = await getFormat();
   return (
     <p className={styles.line} data-testid="last-backup" data-state={line.state}>
       <Link href="/backups" prefetch={false}>
-        {words(line)}
+        {words(t, format, line)}
       </Link>
     </p>
   );

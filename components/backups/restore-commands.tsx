@@ -1,20 +1,23 @@
+import { useTranslations } from 'next-intl';
+
+import { TranslatedText } from '@/components/i18n/translated-text';
 import type { RestoreStep } from '@/lib/backups/restore-commands';
 
 import styles from './backups.module.css';
 
 /** The restore commands of one backup, folded away: they replace the live database. */
 export function RestoreCommands({ steps }: { steps: RestoreStep[] }) {
+  const t = useTranslations('backups.restoring');
   return (
     <details className={styles.restore}>
-      <summary>Restore commands</summary>
-      <p className="small">
-        On the server, in this order. They replace the live database with this backup: everything written since it was
-        taken is lost.
-      </p>
+      <summary>{t('commands')}</summary>
+      <p className="small">{t('warning')}</p>
       <ol className={styles.steps} data-testid="restore-commands">
         {steps.map((step) => (
           <li key={step.command}>
-            <span className="small">{step.what}</span>
+            <span className="small">
+              <TranslatedText text={step.what} />
+            </span>
             <pre className={styles.command} tabIndex={0}>
               <code>{step.command}</code>
             </pre>

@@ -3,10 +3,16 @@ import 'server-only';
 import { requireActionSession } from '../auth/guard';
 import { reauthenticate } from '../auth/login';
 import { toErrorView, type ErrorView } from '../errors';
+import { encodeText, text, type Text } from '../i18n/text';
 import { backupFileHref, backupFileSchema } from '../validations/backups';
 
 export type ConfirmDownloadAnswer =
   { ok: true; href: string } | { ok: false; error: ErrorView; fieldErrors?: Partial<Record<string, string[]>> };
+
+/** A legacy English string passes through a Text whose message is only its value. */
+function toText(value: Text | string): Text {
+  return typeof value === 'string' ? text('backups.errors.plain', { message: value }) : value;
+}
 
 /**
  * The password prompt before a backup download. It changes nothing but the session's login time, which
@@ -24,7 +30,11 @@ export async function confirmDownload(input: {
     if (!target.success) {
       return {
         ok: false,
-        error: { code: 'invalid_input', title: 'No such backup file', detail: 'The link names no backup file.' },
+        error: {
+          code: 'invalid_input',
+          title: text('backups.errors.noSuchFile.title'),
+          detail: text('backups.errors.noSuchFile.link'),
+        },
       };
     }
     const confirmed = await reauthenticate(session, { password: input.password });
@@ -32,7 +42,16 @@ export async function confirmDownload(input: {
       return {
         ok: false,
         error: confirmed.error,
-        fieldErrors: { password: [`${confirmed.error.title}. ${confirmed.error.detail}`] },
+        fieldErrors: {
+          password: [
+            encodeText(
+              text('backups.errors.passwordField', {
+                title: toText(confirmed.error.title),
+                detail: toText(confirmed.error.detail),
+              }),
+            ),
+          ],
+        },
       };
     }
     return { ok: true, href: backupFileHref(target.data) };

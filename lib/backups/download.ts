@@ -5,6 +5,7 @@ import { open, readFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
 import { auditFinish, auditStart } from '../audit';
+import { text, type Text } from '../i18n/text';
 import { AppError } from '../errors';
 import { CHECKSUM_FILE, RECORD_FILE, parseBackupName, type BackupRecord } from './layout';
 
@@ -20,7 +21,7 @@ export interface BackupDownload {
   body: ReadableStream<Uint8Array>;
 }
 
-const notFound = (detail: string) => new AppError('not_found', 'No such backup file', detail);
+const notFound = (detail: Text) => new AppError('not_found', text('backups.errors.noSuchFile.title'), detail);
 
 /** The files of a backup that may be downloaded. */
 export function downloadableFiles(record: Pick<BackupRecord, 'files'>): string[] {
@@ -28,13 +29,13 @@ export function downloadableFiles(record: Pick<BackupRecord, 'files'>): string[]
 }
 
 async function readRecord(backupDir: string, name: string): Promise<BackupRecord> {
-  if (parseBackupName(name) === null) throw notFound(`${name} is not a backup’s name.`);
+  if (parseBackupName(name) === null) throw notFound(text('backups.errors.noSuchFile.notName', { name }));
   try {
     const record = JSON.parse(await readFile(path.join(backupDir, name, RECORD_FILE), 'utf8')) as BackupRecord;
     if (record.name !== name || !Array.isArray(record.files)) throw new Error('not this backup’s record');
     return record;
   } catch {
-    throw notFound(`There is no readable backup ${name} in BACKUP_DIR.`);
+    throw notFound(text('backups.errors.noSuchFile.noBackup', { name }));
   }
 }
 
@@ -90,18 +91,25 @@ export async function openBackupDownload(
 ): Promise<BackupDownload> {
   const record = await readRecord(backupDir, input.backup);
   if (!downloadableFiles(record).includes(input.file)) {
-    throw notFound(`${input.file} is not a file of the backup ${input.backup}.`);
+    throw notFound(text('backups.errors.noSuchFile.notListed', { file: input.file, backup: input.backup }));
   }
   const target = path.join(backupDir, input.backup, input.file);
   let handle;
   try {
     handle = await open(target, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch (error) {
-    throw notFound(`${input.file} of ${input.backup} cannot be opened (${(error as NodeJS.ErrnoException).code}).`);
+    throw notFound(
+      text('backups.errors.noSuchFile.cannotOpen', {
+        file: input.file,
+        backup: input.backup,
+        code: (error as NodeJS.ErrnoException).code ?? '',
+      }),
+    );
   }
   try {
     const info = await handle.stat();
-    if (!info.isFile()) throw notFound(`${input.file} of ${input.backup} is not a file.`);
+    if (!info.isFile())
+      throw notFound(text('backups.errors.noSuchFile.notAFile', { file: input.file, backup: input.backup }));
     const startedAt = Date.now();
     const auditId = auditStart({
       actor: actor.username,

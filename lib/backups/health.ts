@@ -5,6 +5,7 @@ import path from 'node:path';
 
 import { listAudit } from '../audit';
 import { getConfig } from '../config';
+import { text } from '../i18n/text';
 import { AppError } from '../errors';
 import { listProjectContainers } from '../docker/containers';
 import { projectContainerMounts, type MountView } from '../docker/mounts';
@@ -41,9 +42,12 @@ export async function readBackupStatus(backupDir = getConfig().backups.dir): Pro
   } catch (error) {
     throw new AppError(
       'upstream_failed',
-      'BACKUP_DIR cannot be read',
-      `${backupDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
-      'Make BACKUP_DIR a folder the dashboard may read and write (in the image: uid 1000).',
+      text('backups.errors.dirUnreadable.title'),
+      text('backups.errors.dirUnreadable.detail', {
+        dir: backupDir,
+        reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message,
+      }),
+      text('backups.errors.dirUnreadable.fix'),
     );
   }
   return backupStatus(backups, lastBackupAttempt());

@@ -8,6 +8,7 @@ import type pg from 'pg';
 
 import type { PostgresTarget } from '../config';
 import { execCommandRefusal, type ExecArgv } from '../docker/exec-programs';
+import { text } from '../i18n/text';
 import { AppError } from '../errors';
 import { pgDumpArgv, pgRestoreArgv } from './pg-commands';
 import { clientMajor, serverMajor, versionMismatch } from './pg-versions';
@@ -67,11 +68,9 @@ function childEnvironment(env: Record<string, string>): NodeJS.ProcessEnv {
 function missingProgram(program: string): AppError {
   return new AppError(
     'not_found',
-    `${program} is not installed`,
-    `There is no db service in the compose project, so the backup runs ${program} from the dashboard's side, ` +
-      `and ${program} is not on its PATH.`,
-    'Install the PostgreSQL client of the server’s major version (Debian: postgresql-client-<major>); the ' +
-      'dashboard’s image has Debian’s.',
+    text('backups.errors.programMissing.title', { program }),
+    text('backups.errors.programMissing.detail', { program }),
+    text('backups.errors.programMissing.fix'),
   );
 }
 
@@ -106,7 +105,13 @@ function drained(stream: Writable): Promise<void> {
 export function runProgram(argv: ExecArgv, options: RunOptions): Promise<ToolRun> {
   const refusal = execCommandRefusal(argv, undefined);
   if (refusal !== undefined) {
-    return Promise.reject(new AppError('invalid_input', 'Command refused', `${argv[0]} was not run: ${refusal}.`));
+    return Promise.reject(
+      new AppError(
+        'invalid_input',
+        text('backups.errors.commandRefused.title'),
+        text('backups.errors.commandRefused.detail', { program: argv[0], refusal }),
+      ),
+    );
   }
   const [program, ...args] = argv;
   return new Promise<ToolRun>((resolve, reject) => {
@@ -135,8 +140,11 @@ export function runProgram(argv: ExecArgv, options: RunOptions): Promise<ToolRun
     const timer = setTimeout(() => {
       failure ??= new AppError(
         'timeout',
-        `${program} did not finish`,
-        `Waited ${Math.round(options.timeoutMs / 1000)} s for ${program} to finish; it was stopped.`,
+        text('backups.errors.programTimeout.title', { program }),
+        text('backups.errors.programTimeout.detail', {
+          program,
+          seconds: String(Math.round(options.timeoutMs / 1000)),
+        }),
       );
       child.kill('SIGTERM');
       killer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
@@ -201,14 +209,20 @@ export function hostTools(target: PostgresTarget, deps: HostToolsDeps): Postgres
       if (client === null) {
         throw new AppError(
           'upstream_failed',
-          'pg_dump’s version cannot be read',
-          `pg_dump --version answered ${JSON.stringify(output.trim().slice(0, 200))}.`,
+          text('backups.errors.clientVersionUnreadable.title'),
+          text('backups.errors.clientVersionUnreadable.detail', {
+            output: JSON.stringify(output.trim().slice(0, 200)),
+          }),
         );
       }
       const num = await serverVersionNum(deps.connect, database);
       const serverVersion = serverMajor(num);
       if (serverVersion === null) {
-        throw new AppError('upstream_failed', 'The server’s version cannot be read', `It answered ${num}.`);
+        throw new AppError(
+          'upstream_failed',
+          text('backups.errors.serverVersionUnreadable.title'),
+          text('backups.errors.serverVersionUnreadable.detail', { answer: String(num) }),
+        );
       }
       const mismatch = versionMismatch(client, serverVersion);
       if (mismatch) throw mismatch;

@@ -6,7 +6,9 @@ import path from 'node:path';
 import { getConfig } from '../config';
 import { listProjectContainers } from '../docker/containers';
 import type { ContainerView } from '../docker/types';
+import { text } from '../i18n/text';
 import { AppError } from '../errors';
+import { inEnglish } from '../i18n/english';
 import type { JobProgress } from '../jobs';
 import { COMPOSE_FILE_NAMES } from '../mastodon/config-files';
 import { readRunningVersion } from '../mastodon/running-version';
@@ -31,6 +33,7 @@ export interface BackupJobResult extends Record<string, unknown> {
   bytes: number;
   durationMs: number;
   verification: Verification['state'];
+  /** In English: the job's result is a summary for the audit log. */
   verificationDetail?: string;
   pruned: string[];
 }
@@ -56,9 +59,9 @@ function redisDumpSource(containers: readonly ContainerView[]): RedisDumpSource 
   if (!container) {
     throw new AppError(
       'not_found',
-      'There is no running redis service',
-      'BACKUP_REDIS is on, and the backup copies dump.rdb from the compose project’s redis service.',
-      'Start the redis service, or set BACKUP_REDIS=false.',
+      text('backups.errors.noRedis.title'),
+      text('backups.errors.noRedis.detail'),
+      text('backups.errors.noRedis.fix'),
     );
   }
   return redisDumpFromContainer(container.id, () => connectedRedis('main'));
@@ -74,9 +77,9 @@ async function backupSource(): Promise<BackupSource> {
   if (!db && containers.some((container) => container.service === 'db')) {
     throw new AppError(
       'not_found',
-      'The db service is not running',
-      'The backup runs pg_dump inside the db container, and it is not running.',
-      'Start the db service, then back up again.',
+      text('backups.errors.dbStopped.title'),
+      text('backups.errors.dbStopped.detail'),
+      text('backups.errors.dbStopped.fix'),
     );
   }
   const config = getConfig();
@@ -119,7 +122,8 @@ export async function runBackup(trigger: BackupRecord['trigger'], progress: JobP
   });
   progress({
     step: verification.state === 'verified' ? 'Verified' : 'Not verified',
-    ...(verification.detail ? { detail: verification.detail } : {}),
+    // A job step's detail is a string (lib/jobs): English until steps carry Texts.
+    ...(verification.detail ? { detail: inEnglish(verification.detail) } : {}),
   });
   let pruned: string[] = [];
   if (verification.state !== 'failed') {
@@ -134,7 +138,7 @@ export async function runBackup(trigger: BackupRecord['trigger'], progress: JobP
     bytes: record.files.reduce((sum, file) => sum + file.bytes, 0),
     durationMs: record.durationMs,
     verification: verification.state,
-    ...(verification.detail ? { verificationDetail: verification.detail } : {}),
+    ...(verification.detail ? { verificationDetail: inEnglish(verification.detail) } : {}),
     pruned,
   };
 }

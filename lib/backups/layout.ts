@@ -5,6 +5,8 @@
  * leave a partial directory but never a listed one.
  */
 
+import type { Text } from '../i18n/text';
+
 export const RECORD_FILE = 'backup.json';
 export const CHECKSUM_FILE = 'SHA256SUMS';
 export const PARTIAL_PREFIX = '.partial-';
@@ -57,5 +59,6 @@ export interface BackupRecord {
   files: BackupFileRecord[];
   /** Rows of Mastodon's main tables just before the dump started: what a restore is counted against. */
   liveCountsBeforeDump?: Record<string, number>;
-  verification: { state: VerificationState; detail?: string; at?: string };
+  /** detail: a Text since issue 20; backups written before it hold an English string. */
+  verification: { state: VerificationState; detail?: Text | string; at?: string };
 }

@@ -29,7 +29,7 @@ export interface BackupItem {
   name: string;
   record: BackupRecord | null;
   /** Why the folder cannot be listed as a backup (its backup.json cannot be read). */
-  problem?: string;
+  problem?: Text;
   bytes: number;
   downloads: string[];
   restore: RestoreStep[];

@@ -1,3 +1,4 @@
+import { text } from '../i18n/text';
 import { AppError } from '../errors';
 
 /**
@@ -43,14 +44,12 @@ export function versionMismatch(client: PostgresMajor, server: PostgresMajor): A
   const older = Number(client) < Number(server);
   return new AppError(
     'conflict',
-    'pg_dump does not match the database server',
-    `The dashboard's pg_dump is PostgreSQL ${client}, the database server is PostgreSQL ${server}. ` +
-      (older
-        ? 'pg_dump cannot dump a server newer than itself.'
-        : 'A dump made by a newer pg_dump is not guaranteed to restore into the server it came from.') +
-      ' Nothing was written.',
-    `Install the PostgreSQL ${server} client where the dashboard runs (Debian: ${clientPackage(server)}, from ` +
-      'apt.postgresql.org when Debian has no such package), so that pg_dump and pg_restore on its PATH are ' +
-      `version ${server}; or run Postgres as the compose project's db service, whose own pg_dump is used.`,
+    text('backups.errors.versionMismatch.title'),
+    text('backups.errors.versionMismatch.detail', {
+      client: String(client),
+      server: String(server),
+      older: older ? 'yes' : 'no',
+    }),
+    text('backups.errors.versionMismatch.fix', { server: String(server), package: clientPackage(server) }),
   );
 }

@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 
 import { execStreaming } from '../docker/exec';
 import { REDIS_DUMP_RDB } from '../docker/exec-programs';
+import { text } from '../i18n/text';
 import { AppError } from '../errors';
 import type { ToolRun } from './postgres-tools';
 
@@ -53,7 +54,11 @@ export async function takeRedisSnapshot(client: SnapshotClient, timeoutMs: numbe
       break;
     } catch (error) {
       if (!/already in progress/i.test((error as Error).message) || attempt > 0) {
-        throw new AppError('upstream_failed', 'Redis refused BGSAVE', (error as Error).message);
+        throw new AppError(
+          'upstream_failed',
+          text('backups.errors.redisRefused.title'),
+          text('backups.errors.redisRefused.detail', { message: (error as Error).message }),
+        );
       }
       while ((persistenceFields(await client.info('persistence')).get('rdb_bgsave_in_progress') ?? '0') !== '0') {
         if (Date.now() > deadline) break;
@@ -70,16 +75,16 @@ export async function takeRedisSnapshot(client: SnapshotClient, timeoutMs: numbe
     if (!saving && sawSaving && fields.get('rdb_last_bgsave_status') === 'err') {
       throw new AppError(
         'upstream_failed',
-        'Redis could not write its snapshot',
-        'BGSAVE ended with rdb_last_bgsave_status:err.',
-        'Redis’s log says why (often a full disk, or a folder Redis may not write).',
+        text('backups.errors.redisSnapshotFailed.title'),
+        text('backups.errors.redisSnapshotFailed.detail'),
+        text('backups.errors.redisSnapshotFailed.fix'),
       );
     }
     if (Date.now() > deadline) {
       throw new AppError(
         'timeout',
-        'Redis’s snapshot did not finish',
-        `Waited ${Math.round(timeoutMs / 1000)} s for BGSAVE.`,
+        text('backups.errors.redisTimeout.title'),
+        text('backups.errors.redisTimeout.detail', { seconds: String(Math.round(timeoutMs / 1000)) }),
       );
     }
     await sleep(POLL_MS);

@@ -1,3 +1,4 @@
+import { text, type Text } from '../i18n/text';
 import { BACKUP_FILES, CHECKSUM_FILE } from './layout';
 
 /**
@@ -23,7 +24,7 @@ export interface RestoreInput {
 
 export interface RestoreStep {
   /** What the step does, in words. */
-  what: string;
+  what: Text;
   command: string;
 }
 
@@ -48,22 +49,22 @@ export function restoreCommands(input: RestoreInput): RestoreStep[] {
   const services = input.appServices.map(q).join(' ');
   const steps: RestoreStep[] = [
     {
-      what: 'Check that the files are the ones the backup wrote (every line must say OK)',
+      what: text('backups.steps.checksums'),
       command: `cd ${q(input.backupPath)} && sha256sum -c ${CHECKSUM_FILE}`,
     },
     {
-      what: 'Go to the Mastodon directory',
+      what: text('backups.steps.cd'),
       command: `cd ${input.mastodonDir ? q(input.mastodonDir) : UNKNOWN_MASTODON_DIR}`,
     },
-    { what: 'Stop everything that writes to the database', command: `${compose} stop ${services}` },
+    { what: text('backups.steps.stop'), command: `${compose} stop ${services}` },
     {
-      what: 'Drop the current database (--force ends the connections still open, such as the dashboard’s)',
+      what: text('backups.steps.drop'),
       command: `${inDb} dropdb ${user} --force ${q(input.dbName)}`,
     },
-    { what: 'Create it again, empty', command: `${inDb} createdb ${user} -T template0 ${q(input.dbName)}` },
+    { what: text('backups.steps.create'), command: `${inDb} createdb ${user} -T template0 ${q(input.dbName)}` },
     {
       // The flags the dashboard's own test restore proved this dump with (lib/backups/pg-commands.ts).
-      what: 'Restore the dump into it (the same pg_restore the verification ran)',
+      what: text('backups.steps.restore'),
       command:
         `${inDb} pg_restore ${user} -d ${q(input.dbName)} --no-owner --no-privileges --exit-on-error ` +
         `< ${q(joinPath(input.backupPath, BACKUP_FILES.database))}`,
@@ -71,13 +72,14 @@ export function restoreCommands(input: RestoreInput): RestoreStep[] {
   ];
   if (input.backupVersion && input.runningVersion && input.backupVersion !== input.runningVersion) {
     steps.push({
-      what:
-        `The backup was taken under Mastodon ${input.backupVersion} and ${input.runningVersion} runs now: ` +
-        'run its migrations before starting',
+      what: text('backups.steps.migrate', {
+        backupVersion: input.backupVersion,
+        runningVersion: input.runningVersion,
+      }),
       command: `${compose} run --rm web bundle exec rails db:migrate`,
     });
   }
-  steps.push({ what: 'Start Mastodon again', command: `${compose} up -d` });
+  steps.push({ what: text('backups.steps.start'), command: `${compose} up -d` });
   return steps;
 }
 

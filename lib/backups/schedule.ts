@@ -84,7 +84,7 @@ function followJob(slot: ScheduleSlot, pattern: string, jobId: string): void {
       noteRun(slot, {
         at: new Date().toISOString(),
         outcome: 'failed',
-        ...(error ? { detail: `${error.title}: ${error.detail}` } : {}),
+        ...(error ? { detail: inEnglish(text('errors.joined', { title: error.title, detail: error.detail })) } : {}),
       });
       if (error?.code === 'not_writable') {
         stop(slot, pattern, new AppError('not_writable', error.title, error.detail, error.fix));

@@ -1,3 +1,4 @@
+import { inEnglish } from '../i18n/english';
 import type { BackupRecord, VerificationState } from './layout';
 
 /**
@@ -45,7 +46,8 @@ export function backupStatus(
     name: record.name,
     startedAt: record.startedAt,
     state: record.verification.state,
-    ...(record.verification.detail ? { detail: record.verification.detail } : {}),
+    // The detectors' evidence is English for now (lib/attention/detectors/backups.ts reads strings).
+    ...(record.verification.detail ? { detail: inEnglish(record.verification.detail) } : {}),
   });
   const newest = readable[0] ? summary(readable[0]) : undefined;
   const verified = readable.find((record) => record.verification.state === 'verified');

@@ -6,6 +6,7 @@ import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 
+import { text, type Text } from '../i18n/text';
 import { AppError } from '../errors';
 import {
   CHECKSUM_FILE,
@@ -17,7 +18,7 @@ import {
 } from './layout';
 
 /** A directory of BACKUP_DIR that is named like a backup: its record, or why it has none that can be read. */
-export type StoredBackup = { name: string; record: BackupRecord } | { name: string; record: null; problem: string };
+export type StoredBackup = { name: string; record: BackupRecord } | { name: string; record: null; problem: Text };
 
 function isRecord(value: unknown, name: string): value is BackupRecord {
   if (typeof value !== 'object' || value === null) return false;
@@ -42,9 +43,13 @@ export async function listBackups(backupDir: string): Promise<StoredBackup[]> {
       try {
         const parsed: unknown = JSON.parse(await readFile(path.join(backupDir, name, RECORD_FILE), 'utf8'));
         if (isRecord(parsed, name)) return { name, record: parsed };
-        return { name, record: null, problem: `${RECORD_FILE} is not a backup record of this name` };
+        return { name, record: null, problem: text('backups.problem.notRecord', { file: RECORD_FILE }) };
       } catch (error) {
-        return { name, record: null, problem: `${RECORD_FILE} cannot be read (${(error as Error).message})` };
+        return {
+          name,
+          record: null,
+          problem: text('backups.problem.unreadable', { file: RECORD_FILE, message: (error as Error).message }),
+        };
       }
     }),
   );
@@ -65,11 +70,19 @@ export async function checkBackupIntegrity(backupDir: string, name: string): Pro
   const sums = await readFile(path.join(folder, CHECKSUM_FILE), 'utf8');
   const lines = sums.split('\n').filter((line) => line.trim() !== '');
   if (lines.length === 0)
-    throw new AppError('checksum_mismatch', 'The backup is damaged', `${CHECKSUM_FILE} is empty.`);
+    throw new AppError(
+      'checksum_mismatch',
+      text('backups.errors.damaged.title'),
+      text('backups.errors.damaged.sumsEmpty', { file: CHECKSUM_FILE }),
+    );
   for (const line of lines) {
     const match = /^([0-9a-f]{64}) {2}([^/\\]+)$/.exec(line);
     if (!match) {
-      throw new AppError('checksum_mismatch', 'The backup is damaged', `${CHECKSUM_FILE} has a malformed line.`);
+      throw new AppError(
+        'checksum_mismatch',
+        text('backups.errors.damaged.title'),
+        text('backups.errors.damaged.sumsMalformed', { file: CHECKSUM_FILE }),
+      );
     }
     const [, expected, file] = match as unknown as [string, string, string];
     let actual: string;
@@ -78,16 +91,19 @@ export async function checkBackupIntegrity(backupDir: string, name: string): Pro
     } catch (error) {
       throw new AppError(
         'checksum_mismatch',
-        'The backup is damaged',
-        `${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
+        text('backups.errors.damaged.title'),
+        text('backups.errors.damaged.unreadable', {
+          file,
+          reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message,
+        }),
       );
     }
     if (actual !== expected) {
       throw new AppError(
         'checksum_mismatch',
-        'The backup is damaged',
-        `${file} does not match its checksum: its bytes changed after the backup was written.`,
-        'Do not restore from it. Take a new backup, and check the disk it is stored on.',
+        text('backups.errors.damaged.title'),
+        text('backups.errors.damaged.mismatch', { file }),
+        text('backups.errors.damaged.fix'),
       );
     }
   }
@@ -97,7 +113,7 @@ export async function checkBackupIntegrity(backupDir: string, name: string): Pro
 export async function recordVerification(
   backupDir: string,
   name: string,
-  verification: { state: VerificationState; detail?: string; at: string },
+  verification: { state: VerificationState; detail?: Text | string; at: string },
 ): Promise<BackupRecord> {
   const file = path.join(backupDir, name, RECORD_FILE);
   const record = JSON.parse(await readFile(file, 'utf8')) as BackupRecord;

@@ -3,6 +3,7 @@ import 'server-only';
 import { open } from 'node:fs/promises';
 import { PassThrough, type Readable } from 'node:stream';
 
+import { text } from '../i18n/text';
 import { AppError } from '../errors';
 import type { JobProgress } from '../jobs';
 import { backupName, type BackupPart, type BackupRecord } from './layout';
@@ -68,10 +69,13 @@ async function addRedisDump(partial: PartialBackup, redis: RedisDumpSource, opti
   if (copied.exitCode !== 0) {
     throw new AppError(
       'upstream_failed',
-      'Redis’s dump.rdb could not be read',
-      `cat of ${redis.where} exited with code ${copied.exitCode}: ${lastLine(copied.stderr)}`,
-      'Redis writes it to /data/dump.rdb in the official image, where Mastodon’s compose file mounts ./redis. ' +
-        'Set BACKUP_REDIS=false to back up without it.',
+      text('backups.errors.redisUnreadable.title'),
+      text('backups.errors.redisUnreadable.detail', {
+        where: redis.where,
+        code: String(copied.exitCode),
+        message: lastLine(copied.stderr),
+      }),
+      text('backups.errors.redisUnreadable.fix'),
     );
   }
   options.progress({ step: 'Redis saved', detail: `${file.bytes} bytes` });
@@ -100,8 +104,8 @@ export async function takeBackup(source: BackupSource, backupDir: string, option
     if (dumped.exitCode !== 0) {
       throw new AppError(
         'upstream_failed',
-        'pg_dump failed',
-        `pg_dump exited with code ${dumped.exitCode}: ${lastLine(dumped.stderr)}`,
+        text('backups.errors.pgDumpFailed.title'),
+        text('backups.errors.pgDumpFailed.detail', { code: String(dumped.exitCode), message: lastLine(dumped.stderr) }),
       );
     }
     options.progress({ step: 'Database dumped', detail: `${file.bytes} bytes` });

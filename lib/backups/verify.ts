@@ -6,6 +6,7 @@ import path from 'node:path';
 import type pg from 'pg';
 
 import { AppError } from '../errors';
+import { text, type Text } from '../i18n/text';
 import type { JobProgress } from '../jobs';
 import { BACKUP_FILES, type BackupRecord } from './layout';
 import { scratchDatabaseName } from './pg-commands';
@@ -54,12 +55,26 @@ export async function countTables(connect: VerifyDeps['connect'], database: stri
  * Which tables the restore got wrong. Rows may have been written or removed between the dump and now, so a count
  * between the live counts taken before and after the restore is right; one outside both is not.
  */
-export function countMismatches(restored: TableCounts, before: TableCounts, after: TableCounts): string[] {
+export function countMismatches(restored: TableCounts, before: TableCounts, after: TableCounts): Text[] {
   return VERIFIED_TABLES.filter((table) => {
     const low = Math.min(before[table], after[table]);
     const high = Math.max(before[table], after[table]);
     return restored[table] < low || restored[table] > high;
-  }).map((table) => `${table}: ${restored[table]} restored, live ${before[table]}…${after[table]}`);
+  }).map((table) =>
+    text('backups.verify.mismatch', {
+      table,
+      restored: restored[table],
+      before: before[table],
+      after: after[table],
+    }),
+  );
+}
+
+/** Texts joined with "; ", in the reader's language (a list of Texts cannot be joined as strings). */
+function semicolonList(items: readonly Text[]): Text | string {
+  const [first, ...rest] = items;
+  if (!first) return '';
+  return rest.length === 0 ? first : text('backups.verify.semicolon', { first, rest: semicolonList(rest) });
 }
 
 /**
@@ -90,7 +105,9 @@ async function verifyOnce(
   try {
     await checkBackupIntegrity(backupDir, record.name);
   } catch (error) {
-    if (error instanceof AppError) return { state: 'failed', detail: `${error.title}: ${error.detail}` };
+    if (error instanceof AppError) {
+      return { state: 'failed', detail: text('errors.joined', { title: error.title, detail: error.detail }) };
+    }
     throw error;
   }
   const scratch = scratchDatabaseName(now());
@@ -103,9 +120,7 @@ async function verifyOnce(
       if ((error as { code?: string }).code === INSUFFICIENT_PRIVILEGE) {
         return {
           state: 'not_verified',
-          detail:
-            `The database role ${source.dbUser} may not create databases, so the backup could not be restored ` +
-            'to check it. Give the role CREATEDB, or check a restore by hand.',
+          detail: text('backups.verify.notVerified', { role: source.dbUser }),
         };
       }
       throw error;
@@ -120,15 +135,20 @@ async function verifyOnce(
     );
     if (restored.exitCode !== 0) {
       const message = restored.stderr.trim().split('\n').at(-1) ?? 'no message';
-      return { state: 'failed', detail: `pg_restore exited with code ${restored.exitCode}: ${message}` };
+      return {
+        state: 'failed',
+        detail: text('backups.verify.restoreFailed', { code: String(restored.exitCode), message }),
+      };
     }
     deps.progress({ step: 'Counting the restored rows' });
     const counts = await countTables(deps.connect, scratch);
     const after = await countTables(deps.connect, deps.liveDatabase);
     const wrong = countMismatches(counts, before, after);
-    if (wrong.length > 0) return { state: 'failed', detail: `The restore holds other rows: ${wrong.join('; ')}.` };
+    if (wrong.length > 0) {
+      return { state: 'failed', detail: text('backups.verify.rowsDiffer', { rows: semicolonList(wrong) }) };
+    }
     const summary = VERIFIED_TABLES.map((table) => `${counts[table]} ${table}`).join(', ');
-    return { state: 'verified', detail: `Restored into ${scratch}: ${summary}.` };
+    return { state: 'verified', detail: text('backups.verify.restored', { scratch, summary }) };
   } finally {
     deps.progress({ step: 'Dropping the scratch database', detail: scratch });
     await admin.query(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`).catch(() => undefined);

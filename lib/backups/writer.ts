@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
+import { text } from '../i18n/text';
 import { AppError } from '../errors';
 import {
   BACKUP_FILES,
@@ -35,18 +36,17 @@ export function backupWriteError(error: unknown, where: string, options: { creat
   if (code === 'ENOSPC' || code === 'EDQUOT') {
     return new AppError(
       'disk_full',
-      'The disk is full',
-      `Writing ${where} failed: no space left on the device. The partial backup was removed; older backups were ` +
-        'left as they are.',
-      'Free space on that disk (the storage panel shows what uses it), or point BACKUP_DIR at a larger one.',
+      text('backups.errors.diskFull.title'),
+      text('backups.errors.diskFull.detail', { where }),
+      text('backups.errors.diskFull.fix'),
     );
   }
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
     return new AppError(
       'not_writable',
-      'The backup folder cannot be written',
-      `Writing ${where} failed (${code}).`,
-      'Make BACKUP_DIR writable by the dashboard (in the image: uid 1000), or point it at a folder that is.',
+      text('backups.errors.notWritable.title'),
+      text('backups.errors.notWritable.detail', { where, code }),
+      text('backups.errors.notWritable.fix'),
     );
   }
   return error;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { encodeText, text } from '../i18n/text';
+
 /**
  * The files of a backup that may be downloaded: its parts and SHA256SUMS (never backup.json or anything else), and
  * the shape of a backup's name. Both as lib/backups/layout.ts names them (a unit test holds them equal); written out
@@ -21,8 +23,11 @@ export const BACKUP_NAME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z_(v[0-9
  */
 export const backupFileSchema = z
   .object({
-    backup: z.string().max(100).regex(BACKUP_NAME_PATTERN, 'Not a backup’s name'),
-    file: z.enum(DOWNLOADABLE_FILES, { error: 'Not a file of a backup' }),
+    backup: z
+      .string()
+      .max(100)
+      .regex(BACKUP_NAME_PATTERN, encodeText(text('backups.fields.backupName'))),
+    file: z.enum(DOWNLOADABLE_FILES, { error: encodeText(text('backups.fields.file')) }),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
 
 import { ConfirmDownload } from '@/components/backups/confirm-download';
 import { requireSession } from '@/lib/auth/guard';
@@ -13,11 +14,12 @@ export default async function ConfirmDownloadPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const session = await requireSession();
+  const t = await getTranslations('backups.confirm');
   const query = await searchParams;
   const target = backupFileSchema.safeParse({ backup: query.backup, file: query.file });
   return (
     <section className="panel" aria-labelledby="confirm-title">
-      <h1 id="confirm-title">Download a backup file</h1>
+      <h1 id="confirm-title">{t('title')}</h1>
       {target.success ? (
         <ConfirmDownload
           backup={target.data.backup}
@@ -26,9 +28,7 @@ export default async function ConfirmDownloadPage({
           recent={session.recentlyAuthenticated}
         />
       ) : (
-        <p role="alert">
-          This link names no backup file. Go back to <Link href="/backups">Backups</Link>.
-        </p>
+        <p role="alert">{t.rich('noFile', { link: (chunks) => <Link href="/backups">{chunks}</Link> })}</p>
       )}
     </section>
   );

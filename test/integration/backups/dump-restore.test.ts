@@ -16,6 +16,8 @@ import { checkBackupIntegrity, listBackups } from '@/lib/backups/store';
 import { takeBackup, type BackupSource } from '@/lib/backups/take';
 import { countTables, verifyBackup } from '@/lib/backups/verify';
 import { AppError } from '@/lib/errors';
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText } from '@/lib/i18n/text';
 import { PartialBackup } from '@/lib/backups/writer';
 import { loadConfig, setConfigForTesting } from '@/lib/config';
 import { execStreaming } from '@/lib/docker/exec';
@@ -196,7 +198,8 @@ describe('a backup taken and verified as the dashboard runs them', () => {
       timeoutMs: 120_000,
     });
     expect(outcome.state).toBe('verified');
-    expect(outcome.detail).toMatch(
+    expect(renderText(translatorFor('de'), outcome.detail!)).toMatch(/^Eingespielt in mastodash_verify_/);
+    expect(inEnglish(outcome.detail!)).toMatch(
       /^Restored into mastodash_verify_\d{8}t\d{6}: 13 accounts, 7 users, \d+ statuses, 57 media_attachments\.$/,
     );
     const [listed] = await listBackups(backupDir);
@@ -225,11 +228,11 @@ describe('a backup taken and verified as the dashboard runs them', () => {
       progress,
       timeoutMs: 60_000,
     });
-    expect(outcome).toEqual({
-      state: 'not_verified',
-      detail:
-        'The database role mastodash_nocreate may not create databases, so the backup could not be restored to check it. Give the role CREATEDB, or check a restore by hand.',
-    });
+    expect(outcome.state).toBe('not_verified');
+    expect(inEnglish(outcome.detail!)).toBe(
+      'The database role mastodash_nocreate may not create databases, so the backup could not be restored to check it. Give the role CREATEDB, or check a restore by hand.',
+    );
+    expect(renderText(translatorFor('de'), outcome.detail!)).toContain('Die Datenbankrolle mastodash_nocreate');
     expect((await listBackups(backupDir))[0]?.record?.verification.state).toBe('not_verified');
     expect(await scratchDatabases()).toEqual([]);
   });
@@ -247,11 +250,11 @@ describe('a backup taken and verified as the dashboard runs them', () => {
       progress,
       timeoutMs: 60_000,
     });
-    expect(outcome).toEqual({
-      state: 'failed',
-      detail:
-        'The backup is damaged: mastodon.dump does not match its checksum: its bytes changed after the backup was written.',
-    });
+    expect(outcome.state).toBe('failed');
+    expect(inEnglish(outcome.detail!)).toBe(
+      'The backup is damaged: mastodon.dump does not match its checksum: its bytes changed after the backup was written.',
+    );
+    expect(renderText(translatorFor('de'), outcome.detail!)).toMatch(/^Die Sicherung ist beschädigt: mastodon\.dump/);
   });
 
   it('fails a backup whose pg_dump fails with pg_dump’s own words, and leaves no partial directory', async () => {
@@ -262,8 +265,8 @@ describe('a backup taken and verified as the dashboard runs them', () => {
       timeoutMs: 60_000,
     }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).title).toBe('pg_dump failed');
-    expect((error as AppError).detail).toMatch(
+    expect(inEnglish((error as AppError).title)).toBe('pg_dump failed');
+    expect(inEnglish((error as AppError).detail)).toMatch(
       /^pg_dump exited with code 1: .*database "no_such_database" does not exist/,
     );
     expect(readdirSync(backupDir)).toEqual([]);

@@ -18,6 +18,8 @@ import { checkBackupIntegrity, listBackups } from '@/lib/backups/store';
 import { takeBackup } from '@/lib/backups/take';
 import { loadConfig, setConfigForTesting } from '@/lib/config';
 import { AppError } from '@/lib/errors';
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText } from '@/lib/i18n/text';
 import { connectToDatabase } from '@/lib/postgres/client';
 import { connectedRedis, resetRedisForTesting } from '@/lib/redis/client';
 import { createSocketProxy } from '@/lib/socket-proxy/server';
@@ -152,7 +154,8 @@ describe('a backup where the compose project has no db service', () => {
     await run('docker', ['stop', '-t', '1', `${PROJECT}-db-1`], { env: dockerEnv });
     const error = await runBackup('manual', () => undefined).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).title).toBe('The db service is not running');
+    expect(inEnglish((error as AppError).title)).toBe('The db service is not running');
+    expect(renderText(translatorFor('de'), (error as AppError).title)).toBe('Der db-Dienst läuft nicht');
     expect(readdirSync(dir)).toEqual(['docker.sock']);
   });
 
@@ -220,10 +223,10 @@ describe('a backup where the compose project has no db service', () => {
       expect(error).toBeInstanceOf(AppError);
       expect((error as AppError).code).toBe('conflict');
       // The server's major is read from the real server (SHOW server_version_num).
-      expect((error as AppError).detail).toMatch(
+      expect(inEnglish((error as AppError).detail)).toMatch(
         /^The dashboard's pg_dump is PostgreSQL 1[47], the database server is PostgreSQL 15\. /,
       );
-      expect((error as AppError).fix).toContain('postgresql-client-15');
+      expect(inEnglish((error as AppError).fix!)).toContain('postgresql-client-15');
     }
     expect(() => readdirSync(elsewhere)).toThrow(/ENOENT/);
   });
@@ -240,8 +243,8 @@ describe('a backup where the compose project has no db service', () => {
       failing,
       { trigger: 'manual', progress: () => undefined, timeoutMs: 60_000 },
     ).catch((caught: unknown) => caught);
-    expect((error as AppError).title).toBe('pg_dump failed');
-    expect((error as AppError).detail).toMatch(/password authentication failed for user "externalpg_/);
+    expect(inEnglish((error as AppError).title)).toBe('pg_dump failed');
+    expect(inEnglish((error as AppError).detail)).toMatch(/password authentication failed for user "externalpg_/);
     expect(readdirSync(failing)).toEqual([]);
   });
 });
@@ -330,7 +333,10 @@ describe('Redis’s dump.rdb in a backup (BACKUP_REDIS=true)', () => {
 
     await run('docker', ['stop', '-t', '1', container], { env: dockerEnv });
     const error = await runBackup('manual', () => undefined).catch((caught: unknown) => caught);
-    expect((error as AppError).title).toBe('There is no running redis service');
-    expect((error as AppError).fix).toBe('Start the redis service, or set BACKUP_REDIS=false.');
+    expect(inEnglish((error as AppError).title)).toBe('There is no running redis service');
+    expect(inEnglish((error as AppError).fix!)).toBe('Start the redis service, or set BACKUP_REDIS=false.');
+    expect(renderText(translatorFor('de'), (error as AppError).fix!)).toBe(
+      'Starte den redis-Dienst oder setze BACKUP_REDIS=false.',
+    );
   });
 });

@@ -10,6 +10,8 @@ import { backupName } from '@/lib/backups/layout';
 import { checkBackupIntegrity, listBackups } from '@/lib/backups/store';
 import { PartialBackup } from '@/lib/backups/writer';
 import { AppError } from '@/lib/errors';
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText } from '@/lib/i18n/text';
 
 /**
  * The backup writer on real file systems that fail as disks do: a 2 MiB tmpfs that fills up, and a read-only
@@ -65,7 +67,8 @@ describe('a backup on a disk that fills up', () => {
     const error = await partial.addPart('database', megabytes(4)).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('disk_full');
-    expect((error as AppError).detail).toContain('no space left on the device');
+    expect(inEnglish((error as AppError).detail)).toContain('no space left on the device');
+    expect(renderText(translatorFor('de'), (error as AppError).title)).toBe('Die Platte ist voll');
     await partial.abort();
 
     expect(readdirSync(disk)).toEqual([older.name]);
@@ -81,8 +84,8 @@ describe('a BACKUP_DIR that cannot be written', () => {
     const error = await PartialBackup.open(readOnly, 'x').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('not_writable');
-    expect((error as AppError).detail).toBe(`Writing ${readOnly} failed (EROFS).`);
-    expect((error as AppError).fix).toContain('Make BACKUP_DIR writable by the dashboard');
+    expect(inEnglish((error as AppError).detail)).toBe(`Writing ${readOnly} failed (EROFS).`);
+    expect(inEnglish((error as AppError).fix!)).toContain('Make BACKUP_DIR writable by the dashboard');
     expect(readdirSync(readOnly)).toEqual([]);
   });
 
@@ -91,6 +94,9 @@ describe('a BACKUP_DIR that cannot be written', () => {
     const wanted = path.join(readOnly, 'mastodash', 'backups');
     const error = await PartialBackup.open(wanted, 'x').catch((caught: unknown) => caught);
     expect((error as AppError).code).toBe('not_writable');
-    expect((error as AppError).detail).toBe(`Writing ${wanted} failed (EACCES).`);
+    expect(inEnglish((error as AppError).detail)).toBe(`Writing ${wanted} failed (EACCES).`);
+    expect(renderText(translatorFor('de'), (error as AppError).detail)).toBe(
+      `Schreiben von ${wanted} fehlgeschlagen (EACCES).`,
+    );
   });
 });

@@ -6,6 +6,9 @@ import { PassThrough, Readable, Writable } from 'node:stream';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText } from '@/lib/i18n/text';
+
 import type { PostgresTarget } from '@/lib/config';
 import { hostTools, libpqEnvironment, runProgram } from '@/lib/backups/host-tools';
 import { pgDumpArgv, pgRestoreArgv } from '@/lib/backups/pg-commands';
@@ -86,15 +89,21 @@ describe('the major versions pg_dump and the server name', () => {
     const older = versionMismatch('15', '16');
     expect(older).toBeInstanceOf(AppError);
     expect(older?.code).toBe('conflict');
-    expect(older?.detail).toBe(
+    expect(inEnglish(older!.detail)).toBe(
       "The dashboard's pg_dump is PostgreSQL 15, the database server is PostgreSQL 16. pg_dump cannot dump a " +
         'server newer than itself. Nothing was written.',
     );
-    expect(older?.fix).toContain('postgresql-client-16');
+    expect(inEnglish(older!.fix!)).toContain('postgresql-client-16');
+    expect(renderText(translatorFor('de'), older!.detail)).toBe(
+      'Das pg_dump des Dashboards ist PostgreSQL 15, der Datenbankserver ist PostgreSQL 16. pg_dump kann keinen ' +
+        'Server sichern, der neuer ist als es selbst. Es wurde nichts geschrieben.',
+    );
+    expect(renderText(translatorFor('de'), older!.title)).toBe('pg_dump passt nicht zum Datenbankserver');
     const newer = versionMismatch('17', '15');
-    expect(newer?.detail).toContain('PostgreSQL 17, the database server is PostgreSQL 15');
-    expect(newer?.detail).toContain('not guaranteed to restore into the server it came from');
-    expect(newer?.fix).toContain('postgresql-client-15');
+    expect(inEnglish(newer!.detail)).toContain('PostgreSQL 17, the database server is PostgreSQL 15');
+    expect(inEnglish(newer!.detail)).toContain('not guaranteed to restore into the server it came from');
+    expect(inEnglish(newer!.fix!)).toContain('postgresql-client-15');
+    expect(renderText(translatorFor('de'), newer!.fix!)).toContain('Debian: postgresql-client-15');
   });
 });
 
@@ -202,7 +211,8 @@ describe('running the programs without a shell', () => {
       timeoutMs: 500,
     }).catch((caught: unknown) => caught);
     expect((error as AppError).code).toBe('timeout');
-    expect((error as AppError).title).toBe('pg_dump did not finish');
+    expect(inEnglish((error as AppError).title)).toBe('pg_dump did not finish');
+    expect(renderText(translatorFor('de'), (error as AppError).title)).toBe('pg_dump ist nicht fertig geworden');
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
@@ -214,7 +224,8 @@ describe('running the programs without a shell', () => {
     }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('not_found');
-    expect((error as AppError).title).toBe('pg_dump is not installed');
+    expect(inEnglish((error as AppError).title)).toBe('pg_dump is not installed');
+    expect(renderText(translatorFor('de'), (error as AppError).title)).toBe('pg_dump ist nicht installiert');
   });
 
   it('compares the real pg_dump --version of PATH with the server’s, before anything runs', async () => {
@@ -228,7 +239,7 @@ describe('running the programs without a shell', () => {
     });
     const error = await tools.prepare('mastodon_production').catch((caught: unknown) => caught);
     expect((error as AppError).code).toBe('conflict');
-    expect((error as AppError).detail).toMatch(
+    expect(inEnglish((error as AppError).detail)).toMatch(
       /^The dashboard's pg_dump is PostgreSQL 14, the database server is PostgreSQL 15\./,
     );
   });

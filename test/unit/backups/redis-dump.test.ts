@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText } from '@/lib/i18n/text';
+
 import { persistenceFields, takeRedisSnapshot, type SnapshotClient } from '@/lib/backups/redis-dump';
 import { AppError } from '@/lib/errors';
 
@@ -54,7 +57,10 @@ describe('Redis’s snapshot before its dump.rdb is copied', () => {
     });
     const error = await takeRedisSnapshot(client, 5_000).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).title).toBe('Redis could not write its snapshot');
+    expect(inEnglish((error as AppError).title)).toBe('Redis could not write its snapshot');
+    expect(renderText(translatorFor('de'), (error as AppError).title)).toBe(
+      'Redis konnte seinen Snapshot nicht schreiben',
+    );
   });
 
   it('gives up at its timeout when the save never lands', async () => {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText } from '@/lib/i18n/text';
+
 import { hostPathOf, mediaCopyCommand, restoreCommands, shellQuote } from '@/lib/backups/restore-commands';
 
 const BASE = {
@@ -32,7 +35,10 @@ describe('restoreCommands', () => {
     const steps = restoreCommands({ ...BASE, backupVersion: '4.3.17', runningVersion: '4.4.4' });
     const migrate = steps.find((step) => step.command.includes('db:migrate'));
     expect(migrate?.command).toBe('docker compose -p live run --rm web bundle exec rails db:migrate');
-    expect(migrate?.what).toContain('4.3.17 and 4.4.4 runs now');
+    expect(inEnglish(migrate!.what)).toContain('4.3.17 and 4.4.4 runs now');
+    expect(renderText(translatorFor('de'), migrate!.what)).toBe(
+      'Die Sicherung stammt von Mastodon 4.3.17, jetzt läuft 4.4.4: Führe vor dem Start die Migrationen aus',
+    );
     expect(steps.at(-1)?.command).toBe('docker compose -p live up -d');
   });
 

@@ -6,7 +6,11 @@ import { Readable } from 'node:stream';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText } from '@/lib/i18n/text';
+
 import { AppError } from '@/lib/errors';
+import { text } from '@/lib/i18n/text';
 import { backupName, parseBackupName, type BackupRecord, type VerificationState } from '@/lib/backups/layout';
 import {
   backupsToPrune,
@@ -124,9 +128,10 @@ describe('integrity', () => {
     const error = await checkBackupIntegrity(dir, record.name).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('checksum_mismatch');
-    expect((error as AppError).detail).toBe(
+    expect(inEnglish((error as AppError).detail)).toBe(
       'mastodon.dump does not match its checksum: its bytes changed after the backup was written.',
     );
+    expect(renderText(translatorFor('de'), (error as AppError).title)).toBe('Die Sicherung ist beschädigt');
   });
 
   it('catches a truncated or missing file', async () => {
@@ -154,7 +159,10 @@ describe('retention', () => {
   });
 
   it('leaves unreadable directories for the admin to see', () => {
-    const backups: StoredBackup[] = [stored('c', 'verified'), { name: 'b', record: null, problem: 'x' }];
+    const backups: StoredBackup[] = [
+      stored('c', 'verified'),
+      { name: 'b', record: null, problem: text('backups.problem.notRecord', { file: 'x' }) },
+    ];
     expect(backupsToPrune(backups, 0)).toEqual([]);
   });
 
@@ -188,6 +196,9 @@ describe('verification record', () => {
     writeFileSync(path.join(dir, record.name, 'backup.json'), '{"format":1');
     const [listed] = await listBackups(dir);
     expect(listed).toMatchObject({ name: record.name, record: null });
-    expect(listed && 'problem' in listed && listed.problem).toMatch(/^backup\.json cannot be read/);
+    expect(listed && 'problem' in listed && inEnglish(listed.problem)).toMatch(/^backup\.json cannot be read/);
+    expect(listed && 'problem' in listed && renderText(translatorFor('de'), listed.problem)).toMatch(
+      /^backup\.json kann nicht gelesen werden/,
+    );
   });
 });

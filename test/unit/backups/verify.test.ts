@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText } from '@/lib/i18n/text';
+
 import { countMismatches, type TableCounts } from '@/lib/backups/verify';
 
 const counts = (accounts: number, users: number, statuses: number, media: number): TableCounts => ({
@@ -17,9 +20,11 @@ describe('counting a restore against the live database', () => {
   });
 
   it('names each table whose restored rows lie outside both, with the numbers', () => {
-    expect(countMismatches(counts(13, 0, 100, 57), counts(13, 7, 223, 57), counts(13, 7, 224, 57))).toEqual([
+    const wrong = countMismatches(counts(13, 0, 100, 57), counts(13, 7, 223, 57), counts(13, 7, 224, 57));
+    expect(wrong.map((mismatch) => inEnglish(mismatch))).toEqual([
       'users: 0 restored, live 7…7',
       'statuses: 100 restored, live 223…224',
     ]);
+    expect(renderText(translatorFor('de'), wrong[1]!)).toBe('statuses: 100 wiederhergestellt, live 223…224');
   });
 });

@@ -2,14 +2,21 @@ import { requireRouteSession } from '@/lib/auth/guard';
 import { openBackupDownload } from '@/lib/backups/download';
 import { getConfig } from '@/lib/config';
 import { AppError, toErrorView } from '@/lib/errors';
+import { getTranslate } from '@/lib/i18n/server';
+import { renderText, text, type Text } from '@/lib/i18n/text';
 import { backupFileSchema, confirmDownloadHref } from '@/lib/validations/backups';
 
 export const dynamic = 'force-dynamic';
 
 const NO_STORE = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' };
 
-function refuse(status: number, code: string, title: string, detail: string): Response {
-  return Response.json({ error: { code, title, detail } }, { status, headers: NO_STORE });
+/** A refusal in the reader's language (the browser shows this JSON as it is). */
+async function refuse(status: number, code: string, title: Text, detail: Text): Promise<Response> {
+  const t = await getTranslate();
+  return Response.json(
+    { error: { code, title: renderText(t, title), detail: renderText(t, detail) } },
+    { status, headers: NO_STORE },
+  );
 }
 
 /**
@@ -26,13 +33,20 @@ export async function GET(request: Request, { params }: { params: Promise<{ name
     return refuse(
       403,
       'forbidden',
-      'Request refused',
-      `Sec-Fetch-Site ${site}: a download must start on this dashboard.`,
+      text('backups.errors.refused.title'),
+      text('backups.errors.refused.detail', { site }),
     );
   }
   const { name, file } = await params;
   const parsed = backupFileSchema.safeParse({ backup: name, file });
-  if (!parsed.success) return refuse(404, 'not_found', 'No such backup file', `${name}/${file} is not a backup file.`);
+  if (!parsed.success) {
+    return refuse(
+      404,
+      'not_found',
+      text('backups.errors.noSuchFile.title'),
+      text('backups.errors.noSuchFile.path', { name, file }),
+    );
+  }
   if (!session.recentlyAuthenticated) {
     return new Response(null, {
       status: 303,
@@ -55,6 +69,13 @@ export async function GET(request: Request, { params }: { params: Promise<{ name
   } catch (error) {
     if (!(error instanceof AppError)) console.error('[backup download]', error);
     const view = toErrorView(error);
-    return Response.json({ error: view }, { status: view.code === 'not_found' ? 404 : 503, headers: NO_STORE });
+    const t = await getTranslate();
+    const words = {
+      ...view,
+      title: renderText(t, view.title),
+      detail: renderText(t, view.detail),
+      ...(view.fix ? { fix: renderText(t, view.fix) } : {}),
+    };
+    return Response.json({ error: words }, { status: view.code === 'not_found' ? 404 : 503, headers: NO_STORE });
   }
 }
