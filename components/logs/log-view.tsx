@@ -257,13 +257,7 @@ export function LogView({ container, initial }: { container: string; initial: Pa
         </span>
       </header>
 
-      {initial.ok ? null : (
-        <ErrorBox
-          error={initial.error}
-          note={t('errorNote')}
-          testId="log-error"
-        />
-      )}
+      {initial.ok ? null : <ErrorBox error={initial.error} note={t('errorNote')} testId="log-error" />}
 
       <Findings findings={findings} />
 
@@ -299,7 +293,9 @@ export function LogView({ container, initial }: { container: string; initial: Pa
           {t('download', { filtered: filter ? 'true' : 'false' })}
         </button>
         <span className="small muted" data-testid="log-count">
-          {filter ? t('count.filtered', { shown: shown.length, total: lines.length }) : t('count.all', { total: lines.length })}
+          {filter
+            ? t('count.filtered', { shown: shown.length, total: lines.length })
+            : t('count.all', { total: lines.length })}
           {lines.length >= MAX_VIEW_LINES ? t('count.kept', { max: MAX_VIEW_LINES }) : ''}
           {dropped > 0 ? t('count.dropped', { dropped }) : ''}
           {initial.ok && initial.data.truncated ? t('count.truncated') : ''}

@@ -76,11 +76,7 @@ export function GraphsView({
       {shown?.source.kind !== 'live' ? <RangePicker preset={preset} range={shown?.range} /> : null}
       {!result.ok ? <ErrorBox error={result.error} testId="graphs-error" /> : null}
       {shown?.influxError ? (
-        <ErrorBox
-          error={shown.influxError}
-          testId="influx-error"
-          note={t('influxFallbackGraphs')}
-        />
+        <ErrorBox error={shown.influxError} testId="influx-error" note={t('influxFallbackGraphs')} />
       ) : null}
       {shown ? <Notices notices={shown.notices} /> : null}
       {shown ? (

@@ -92,11 +92,7 @@ export function Headline({ initial }: { initial: PanelResult<HeadlineView> }) {
       </header>
       {!result.ok ? <ErrorBox error={result.error} testId="headline-error" /> : null}
       {shown?.influxError ? (
-        <ErrorBox
-          error={shown.influxError}
-          testId="headline-influx-error"
-          note={t('influxFallbackHeadline')}
-        />
+        <ErrorBox error={shown.influxError} testId="headline-influx-error" note={t('influxFallbackHeadline')} />
       ) : null}
       {shown ? (
         <div className="headline-figures">

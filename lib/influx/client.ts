@@ -182,7 +182,10 @@ export async function queryInfluxql(
     throw new AppError(
       'upstream_failed',
       msg('graphs.errors.influx.rejected.title'),
-      msg('graphs.errors.influx.rejected.detail', { where: `${displayUrl(config)}/query`, status: String(response.status) }),
+      msg('graphs.errors.influx.rejected.detail', {
+        where: `${displayUrl(config)}/query`,
+        status: String(response.status),
+      }),
     );
   // After a failing statement, InfluxDB marks the rest "not executed"; 1.x even hides a missing database
   // behind "not executed" alone when there are several statements, so the first one is asked on its own.

@@ -172,7 +172,8 @@ export function hostCharts(raw: readonly RawSeries[]): MetricChart[] {
       seriesOf('available', text('graphs.series.available'), pointsOf(raw, 'mem_available')),
     ]),
     chart('host-cpu', text('graphs.charts.hostCpu'), 'percent', [
-      seriesOf('busy', text('graphs.series.busy'), pointsOf(raw, 'cpu_busy'))]),
+      seriesOf('busy', text('graphs.series.busy'), pointsOf(raw, 'cpu_busy')),
+    ]),
     chart('host-load', text('graphs.charts.hostLoad'), 'load', [
       seriesOf('load1', text('graphs.series.load1'), pointsOf(raw, 'load1')),
       seriesOf('load5', text('graphs.series.load5'), pointsOf(raw, 'load5')),

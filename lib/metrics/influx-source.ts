@@ -87,7 +87,8 @@ export interface InfluxConnection {
 }
 
 export async function connectInflux(config: InfluxConfig = getConfig().influx): Promise<InfluxConnection> {
-  if (!config.url) throw new AppError(
+  if (!config.url)
+    throw new AppError(
       'invalid_input',
       text('graphs.errors.notConfigured.title'),
       text('graphs.errors.notConfigured.detail'),

@@ -101,7 +101,9 @@ export function stoppedNotices(
     const series = memory.series.find((s) => s.key === service);
     const docker = containers.filter((c) => c.service === service);
     const notRunning = docker.length > 0 && docker.every((c) => c.state !== 'running');
-    const state = notRunning ? text('graphs.notices.dockerState', { states: docker.map((c) => c.state).join(', ') }) : '';
+    const state = notRunning
+      ? text('graphs.notices.dockerState', { states: docker.map((c) => c.state).join(', ') })
+      : '';
     if (!series?.lastSeenMs) {
       if (docker.length > 0) {
         notices.push({
