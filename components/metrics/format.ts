@@ -40,7 +40,9 @@ export function formatAxisValue(format: Format, unit: MetricUnit, value: number)
       return `${format.bytes(value, 0)}/s`;
     case 'percent':
     case 'cpu_percent':
-      return `${Math.abs(value) < 10 && !Number.isInteger(value) ? format.fixed(value, 1) : format.fixed(Math.round(value), 0)} %`;
+      return Math.abs(value) < 10 && !Number.isInteger(value)
+        ? `${format.fixed(value, 1)} %`
+        : `${format.fixed(Math.round(value), 0)} %`;
     case 'load':
       return format.fixed(value, 1);
   }

@@ -130,7 +130,11 @@ export function Headline({ initial }: { initial: PanelResult<HeadlineView> }) {
               testId="headline-biggest"
               title={t('headline.biggest')}
               figure={shown.biggest}
-              value={`${shown.biggest.service} ${shown.biggest.value === null ? '' : format.bytes(shown.biggest.value)}`}
+              value={
+                shown.biggest.value === null
+                  ? shown.biggest.service
+                  : `${shown.biggest.service} ${format.bytes(shown.biggest.value)}`
+              }
               staleMs={staleMs}
             />
           ) : (
