@@ -23,11 +23,12 @@ const view: HeadlineView = {
 
 function render(locale: Locale): string {
   return renderToStaticMarkup(
-    createElement(
-      NextIntlClientProvider,
-      { locale, messages: MESSAGES[locale], timeZone: 'UTC' },
-      createElement(Headline, { initial: { ok: true, at: new Date(AT).toISOString(), data: view } }),
-    ),
+    createElement(NextIntlClientProvider, {
+      locale,
+      messages: MESSAGES[locale],
+      timeZone: 'UTC',
+      children: createElement(Headline, { initial: { ok: true, at: new Date(AT).toISOString(), data: view } }),
+    }),
   );
 }
 

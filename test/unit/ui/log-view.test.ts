@@ -26,11 +26,12 @@ const lines = [
 
 function render(initial: PanelResult<ContainerLogsData>, locale: Locale = 'en'): string {
   return renderToStaticMarkup(
-    createElement(
-      NextIntlClientProvider,
-      { locale, messages: MESSAGES[locale], timeZone: 'UTC' },
-      createElement(LogView, { container: 'mdtest-web-1', initial }),
-    ),
+    createElement(NextIntlClientProvider, {
+      locale,
+      messages: MESSAGES[locale],
+      timeZone: 'UTC',
+      children: createElement(LogView, { container: 'mdtest-web-1', initial }),
+    }),
   );
 }
 

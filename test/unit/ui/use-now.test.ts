@@ -9,7 +9,7 @@ import { MESSAGES } from '@/lib/i18n/catalog';
 import { useNow } from '@/components/ui/use-now';
 
 const inEnglish = (element: ReactElement) =>
-  createElement(NextIntlClientProvider, { locale: 'en', messages: MESSAGES.en, timeZone: 'UTC' }, element);
+  createElement(NextIntlClientProvider, { locale: 'en', messages: MESSAGES.en, timeZone: 'UTC', children: element });
 
 function Clock({ tickMs }: { tickMs: number }) {
   return createElement('time', null, String(useNow(tickMs)));
