@@ -1,3 +1,8 @@
+import { getTranslations } from 'next-intl/server';
+
+import { getTranslate } from '@/lib/i18n/server';
+import { decodeText, renderText, text } from '@/lib/i18n/text';
+
 import { GraphsView } from '@/components/metrics/graphs-view';
 import { RangePicker } from '@/components/metrics/range-picker';
 import { ErrorBox } from '@/components/ui/error-box';
@@ -16,18 +21,20 @@ export default async function GraphsPage({
   const params = rangeParams(await searchParams);
   const parsed = metricsRangeSchema.safeParse(params);
   if (!parsed.success) {
+    const t = await getTranslations('graphs');
+    const translate = await getTranslate();
     return (
       <section className="panel graphs" aria-labelledby="graphs-title" data-testid="graphs-panel">
         <header className="panel-head">
-          <h1 id="graphs-title">Memory and CPU</h1>
+          <h1 id="graphs-title">{t('title')}</h1>
         </header>
         <RangePicker preset="custom" />
         <ErrorBox
           testId="range-error"
           error={{
             code: 'invalid_input',
-            title: 'Not a valid range',
-            detail: parsed.error.issues.map((issue) => issue.message).join('; '),
+            title: text('graphs.invalidRange'),
+            detail: parsed.error.issues.map((issue) => renderText(translate, decodeText(issue.message))).join('; '),
           }}
         />
       </section>

@@ -6,6 +6,8 @@ import { listProjectContainers } from '@/lib/docker/containers';
 import { findAppContainer } from '@/lib/mastodon/app-container';
 import { containerLogsPanel } from '@/lib/panels/logs';
 import { runPanel } from '@/lib/panels/panel';
+import { getTranslate } from '@/lib/i18n/server';
+import { decodeText, renderText, text } from '@/lib/i18n/text';
 import { containerRefSchema } from '@/lib/validations/containers';
 
 // The last lines are read per request; the follow continues from there in the browser.
@@ -26,6 +28,7 @@ export default async function LogsPage({
     const parsed = containerRefSchema.safeParse(Array.isArray(requested) ? requested[0] : requested);
     if (!parsed.success) {
       const containers = await listing;
+      const translate = await getTranslate();
       return (
         <>
           <ContainerPicker containers={containers.ok ? containers.data : []} current={undefined} />
@@ -33,8 +36,8 @@ export default async function LogsPage({
             testId="log-error"
             error={{
               code: 'invalid_input',
-              title: 'Not a container name',
-              detail: parsed.error.issues.map((issue) => issue.message).join('; '),
+              title: text('logs.errors.notAContainer.title'),
+              detail: parsed.error.issues.map((issue) => renderText(translate, decodeText(issue.message))).join('; '),
             }}
           />
         </>
@@ -60,8 +63,8 @@ export default async function LogsPage({
         testId="log-error"
         error={{
           code: 'not_found',
-          title: 'No containers',
-          detail: 'The compose project has no containers to show logs of.',
+          title: text('logs.errors.noContainers.title'),
+          detail: text('logs.errors.noContainers.detail'),
         }}
       />
     );

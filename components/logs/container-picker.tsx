@@ -1,3 +1,5 @@
+import { useTranslations } from 'next-intl';
+
 import type { ContainerView } from '@/lib/docker/types';
 import styles from './log-view.module.css';
 
@@ -9,12 +11,13 @@ export function ContainerPicker({
   containers: readonly ContainerView[];
   current: string | undefined;
 }) {
+  const t = useTranslations('logs');
   if (containers.length === 0) return null;
   const sorted = [...containers].sort(
     (a, b) => a.service.localeCompare(b.service) || a.containerNumber - b.containerNumber,
   );
   return (
-    <nav aria-label="Containers">
+    <nav aria-label={t('pickerLabel')}>
       <ul className={styles.picker} data-testid="log-picker">
         {sorted.map((container) => (
           <li key={container.id}>

@@ -1,6 +1,10 @@
 'use client';
 
 import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useTranslations } from 'next-intl';
+
+import { TranslatedText } from '@/components/i18n/translated-text';
+import { renderText, text } from '@/lib/i18n/text';
 
 import type { Tone } from '@/components/containers/format';
 import { Badge } from '@/components/ui/badge';
@@ -48,27 +52,19 @@ function clock(at: string): string {
   return at.slice(11, 23);
 }
 
-function followWords(follow: FollowView): { text: string; tone: Tone } {
-  switch (follow.state) {
-    case 'following':
-      return { text: 'Following', tone: 'good' };
-    case 'connecting':
-      return { text: 'Connecting…', tone: 'neutral' };
-    case 'reconnecting':
-      return { text: 'Reconnecting…', tone: 'warn' };
-    case 'paused':
-      return { text: 'Paused', tone: 'neutral' };
-    case 'stopped':
-      return { text: 'Container not running', tone: 'warn' };
-    case 'unavailable':
-      return { text: 'Docker unavailable', tone: 'bad' };
-    case 'refused':
-      return { text: 'Not followed', tone: 'bad' };
-  }
-}
+const FOLLOW_TONE: Record<FollowView['state'], Tone> = {
+  following: 'good',
+  connecting: 'neutral',
+  reconnecting: 'warn',
+  paused: 'neutral',
+  stopped: 'warn',
+  unavailable: 'bad',
+  refused: 'bad',
+};
 
 const Line = memo(function Line({ line }: { line: ViewLine }) {
   const { recogniser } = line;
+  const t = useTranslations();
   return (
     <div
       className={styles.line}
@@ -81,19 +77,21 @@ const Line = memo(function Line({ line }: { line: ViewLine }) {
         {clock(line.at)}
       </time>
       <span className={styles.text}>
-        {line.stream === 'stderr' ? <span className={styles.stream}>stderr </span> : null}
+        {line.stream === 'stderr' ? <span className={styles.stream}>{t('logs.stderr')} </span> : null}
         {line.text}
       </span>
       {recogniser ? (
         <span
           className={styles.recognised}
-          title={recogniser.diagnosis}
+          title={renderText(t, recogniser.diagnosis)}
           aria-describedby={`log-finding-${recogniser.id}`}
         >
-          <Badge tone={SEVERITY_TONE[recogniser.severity]}>{recogniser.title}</Badge>
+          <Badge tone={SEVERITY_TONE[recogniser.severity]}>
+            <TranslatedText text={recogniser.title} />
+          </Badge>
           {recogniser.fix ? (
             <a className={styles.fix} href={recogniser.fix.href} data-testid="log-fix">
-              {recogniser.fix.label}
+              <TranslatedText text={recogniser.fix.label} />
             </a>
           ) : null}
         </span>
@@ -103,15 +101,16 @@ const Line = memo(function Line({ line }: { line: ViewLine }) {
 });
 
 function Findings({ findings }: { findings: LogFinding[] }) {
+  const t = useTranslations('logs.findings');
   if (findings.length === 0) {
     return (
       <p className="muted small" data-testid="log-findings-none">
-        No known problem in these lines.
+        {t('none')}
       </p>
     );
   }
   return (
-    <ul className={styles.findings} data-testid="log-findings" aria-label="Known problems in these lines">
+    <ul className={styles.findings} data-testid="log-findings" aria-label={t('label')}>
       {findings.map((finding) => (
         <li
           key={finding.id}
@@ -121,26 +120,28 @@ function Findings({ findings }: { findings: LogFinding[] }) {
           data-severity={finding.severity}
         >
           <div className={styles.findingHead}>
-            <Badge tone={SEVERITY_TONE[finding.severity]}>{finding.title}</Badge>
+            <Badge tone={SEVERITY_TONE[finding.severity]}>
+              <TranslatedText text={finding.title} />
+            </Badge>
             <span className="small muted">
-              {finding.count} {finding.count === 1 ? 'line' : 'lines'}
+              {t('count', { count: finding.count })}
               {finding.firstAt && finding.lastAt && finding.count > 1
-                ? `, ${clock(finding.firstAt)} – ${clock(finding.lastAt)} UTC`
+                ? t('span', { first: clock(finding.firstAt), last: clock(finding.lastAt) })
                 : finding.lastAt
-                  ? `, ${clock(finding.lastAt)} UTC`
+                  ? t('at', { last: clock(finding.lastAt) })
                   : ''}
               {finding.peak && finding.peak.count > 1
-                ? `; at most ${finding.peak.count} within ${finding.peak.seconds} s`
+                ? t('peak', { count: finding.peak.count, seconds: finding.peak.seconds })
                 : ''}
             </span>
             {finding.fix ? (
               <a className={styles.fix} href={finding.fix.href} data-testid="log-finding-fix">
-                {finding.fix.label}
+                <TranslatedText text={finding.fix.label} />
               </a>
             ) : null}
           </div>
           <p className={styles.diagnosis} id={`log-finding-${finding.id}`}>
-            {finding.diagnosis}
+            <TranslatedText text={finding.diagnosis} />
           </p>
         </li>
       ))}
@@ -154,6 +155,8 @@ function Findings({ findings }: { findings: LogFinding[] }) {
  * known problems marked with their diagnosis and, where one exists, the page that fixes them.
  */
 export function LogView({ container, initial }: { container: string; initial: PanelResult<ContainerLogsData> }) {
+  const t = useTranslations('logs');
+  const translate = useTranslations();
   const [lines, setLines] = useState<ViewLine[]>(() =>
     initial.ok ? initial.data.lines.slice(-MAX_VIEW_LINES).map(decorate) : [],
   );
@@ -222,19 +225,21 @@ export function LogView({ container, initial }: { container: string; initial: Pa
             state: 'refused',
             error: {
               code: 'unauthorized',
-              title: 'The live follow stopped',
-              detail: 'Your session ended. Reload the page to log in again.',
+              title: text('logs.errors.signedOut.title'),
+              detail: text('logs.errors.signedOut.detail'),
             },
           }
         : connection === 'reconnecting'
           ? { state: 'reconnecting' }
           : followed;
-  const words = followWords(follow);
   const followDetail =
     follow.state === 'stopped'
-      ? follow.detail
+      ? renderText(translate, follow.detail)
       : follow.state === 'unavailable' || follow.state === 'refused'
-        ? `${follow.error.title}: ${follow.error.detail}`
+        ? t('follow.detail', {
+            title: renderText(translate, follow.error.title),
+            detail: renderText(translate, follow.error.detail),
+          })
         : undefined;
 
   return (
@@ -245,31 +250,25 @@ export function LogView({ container, initial }: { container: string; initial: Pa
       data-container={container}
     >
       <header className="panel-head">
-        <h1 id="log-title">Log of {container}</h1>
+        <h1 id="log-title">{t('title', { container })}</h1>
         <span className={styles.status} data-testid="log-follow-state" data-state={follow.state}>
-          <Badge tone={words.tone}>{words.text}</Badge>
+          <Badge tone={FOLLOW_TONE[follow.state]}>{t(`follow.${follow.state}`)}</Badge>
           {followDetail ? <span className="small muted">{followDetail}</span> : null}
         </span>
       </header>
 
-      {initial.ok ? null : (
-        <ErrorBox
-          error={initial.error}
-          note="The live follow below fills in the lines when Docker answers again."
-          testId="log-error"
-        />
-      )}
+      {initial.ok ? null : <ErrorBox error={initial.error} note={t('errorNote')} testId="log-error" />}
 
       <Findings findings={findings} />
 
       <div className={styles.toolbar}>
         <label className={styles.filter}>
-          <span>Filter</span>
+          <span>{t('filter')}</span>
           <input
             type="search"
             value={filter}
             onChange={(event) => setFilter(event.target.value)}
-            placeholder="text in the line, any case"
+            placeholder={t('filterPlaceholder')}
             maxLength={200}
             data-testid="log-filter"
           />
@@ -282,7 +281,7 @@ export function LogView({ container, initial }: { container: string; initial: Pa
           data-testid="log-follow"
           data-state={following ? 'on' : 'off'}
         >
-          {following ? 'Follow: on' : 'Follow: off'}
+          {following ? t('follow.on') : t('follow.off')}
         </button>
         <button
           type="button"
@@ -291,13 +290,15 @@ export function LogView({ container, initial }: { container: string; initial: Pa
           disabled={shown.length === 0}
           data-testid="log-download"
         >
-          Download {filter ? 'shown lines' : 'lines'}
+          {t('download', { filtered: filter ? 'true' : 'false' })}
         </button>
         <span className="small muted" data-testid="log-count">
-          {filter ? `${shown.length} of ${lines.length} lines` : `${lines.length} lines`}
-          {lines.length >= MAX_VIEW_LINES ? ` (the newest ${MAX_VIEW_LINES} are kept)` : ''}
-          {dropped > 0 ? `; ${dropped} skipped while the container wrote more than 1,000 lines a second` : ''}
-          {initial.ok && initial.data.truncated ? '; older lines of the tail left out (1 MiB cap)' : ''}
+          {filter
+            ? t('count.filtered', { shown: shown.length, total: lines.length })
+            : t('count.all', { total: lines.length })}
+          {lines.length >= MAX_VIEW_LINES ? t('count.kept', { max: MAX_VIEW_LINES }) : ''}
+          {dropped > 0 ? t('count.dropped', { dropped }) : ''}
+          {initial.ok && initial.data.truncated ? t('count.truncated') : ''}
         </span>
       </div>
 
@@ -311,12 +312,12 @@ export function LogView({ container, initial }: { container: string; initial: Pa
         tabIndex={0}
       >
         {shown.length === 0 ? (
-          <p className="muted small">{lines.length === 0 ? 'No lines yet.' : 'No line matches the filter.'}</p>
+          <p className="muted small">{lines.length === 0 ? t('noLines') : t('noMatch')}</p>
         ) : (
           shown.map((line) => <Line key={logLineKey(line)} line={line} />)
         )}
       </div>
-      <p className="small muted">Times are UTC, as Docker recorded them.</p>
+      <p className="small muted">{t('utcNote')}</p>
     </section>
   );
 }

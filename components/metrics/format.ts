@@ -1,67 +1,59 @@
+import { formatFor, type Format } from '@/lib/i18n/format';
 import type { MetricUnit } from '@/lib/metrics/types';
 
-const KIB = 1024;
-const MIB = KIB * 1024;
-const GIB = MIB * 1024;
+/**
+ * Chart and headline values in the reader's language: every function takes the active `Format`
+ * (`useFormat()` in a client component, `await getFormat()` on the server), so a value reads `11.2 %` in
+ * English and `11,2 %` in German, axes and tooltips included.
+ */
 
-/** Bytes in binary units, as free(1) and docker stats show them. */
+/** @deprecated English only; use `format.bytes` from `useFormat()` / `getFormat()`. */
 export function formatBytes(bytes: number, digits = 1): string {
-  const abs = Math.abs(bytes);
-  if (abs >= GIB) return `${(bytes / GIB).toFixed(digits)} GiB`;
-  if (abs >= MIB) return `${(bytes / MIB).toFixed(abs >= 100 * MIB ? 0 : digits)} MiB`;
-  if (abs >= KIB) return `${(bytes / KIB).toFixed(0)} KiB`;
-  return `${Math.round(bytes)} B`;
+  return formatFor('en').bytes(bytes, digits);
 }
 
+/** @deprecated English only; use `format.percent` from `useFormat()` / `getFormat()`. */
 export function formatPercent(value: number): string {
-  return `${value.toFixed(value >= 100 ? 0 : 1)} %`;
+  return formatFor('en').percent(value);
 }
 
-export function formatValue(unit: MetricUnit, value: number): string {
+export function formatValue(format: Format, unit: MetricUnit, value: number): string {
   switch (unit) {
     case 'bytes':
-      return formatBytes(value);
+      return format.bytes(value);
     case 'bytes_per_second':
-      return `${formatBytes(value)}/s`;
+      return `${format.bytes(value)}/s`;
     case 'percent':
     case 'cpu_percent':
-      return formatPercent(value);
+      return format.percent(value);
     case 'load':
-      return value.toFixed(2);
+      return format.fixed(value, 2);
   }
 }
 
 /** Axis ticks: shorter than tooltips. */
-export function formatAxisValue(unit: MetricUnit, value: number): string {
+export function formatAxisValue(format: Format, unit: MetricUnit, value: number): string {
   switch (unit) {
     case 'bytes':
-      return formatBytes(value, 0);
+      return format.bytes(value, 0);
     case 'bytes_per_second':
-      return `${formatBytes(value, 0)}/s`;
+      return `${format.bytes(value, 0)}/s`;
     case 'percent':
     case 'cpu_percent':
-      return `${Math.abs(value) < 10 && !Number.isInteger(value) ? value.toFixed(1) : Math.round(value)} %`;
+      return Math.abs(value) < 10 && !Number.isInteger(value)
+        ? `${format.fixed(value, 1)} %`
+        : `${format.fixed(Math.round(value), 0)} %`;
     case 'load':
-      return value.toFixed(1);
+      return format.fixed(value, 1);
   }
 }
 
 /** Time ticks in the browser's time zone: clock time for short spans, day and time for longer ones. */
-export function formatTimeTick(ms: number, spanMs: number): string {
-  const date = new Date(ms);
-  if (spanMs <= 26 * 3_600_000) return date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  return (
-    date.toLocaleDateString([], { month: 'short', day: 'numeric' }) +
-    (spanMs <= 8 * 86_400_000 ? ` ${date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}` : '')
-  );
+export function formatTimeTick(format: Format, ms: number, spanMs: number): string {
+  if (spanMs <= 26 * 3_600_000) return format.time(ms);
+  return format.shortDate(ms) + (spanMs <= 8 * 86_400_000 ? ` ${format.time(ms)}` : '');
 }
 
-export function formatTime(ms: number): string {
-  return new Date(ms).toLocaleString([], {
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
+export function formatTime(format: Format, ms: number): string {
+  return format.dateTime(ms, { seconds: true });
 }

@@ -1,6 +1,10 @@
 'use client';
 
 import { useCallback, useMemo, useState } from 'react';
+import { useTranslations } from 'next-intl';
+
+import { TranslatedText } from '@/components/i18n/translated-text';
+import { useFormat } from '@/components/i18n/use-format';
 
 import { ErrorBox } from '@/components/ui/error-box';
 import { SERVICE_ORDER } from '@/lib/docker/grouping';
@@ -32,6 +36,8 @@ export function GraphsView({
   query: string;
   preset: string;
 }) {
+  const t = useTranslations('graphs');
+  const format = useFormat();
   const [result, setResult] = useState(initial);
   const view = result.ok ? result.data : undefined;
   const live = view?.source.kind === 'live';
@@ -64,30 +70,27 @@ export function GraphsView({
   return (
     <section className="panel graphs" aria-labelledby="graphs-title" data-testid="graphs-panel">
       <header className="panel-head">
-        <h1 id="graphs-title">Memory and CPU</h1>
+        <h1 id="graphs-title">{t('title')}</h1>
         {shown ? <SourceLine source={shown.source} /> : null}
       </header>
       {shown?.source.kind !== 'live' ? <RangePicker preset={preset} range={shown?.range} /> : null}
       {!result.ok ? <ErrorBox error={result.error} testId="graphs-error" /> : null}
       {shown?.influxError ? (
-        <ErrorBox
-          error={shown.influxError}
-          testId="influx-error"
-          note="Showing live numbers from Docker until InfluxDB answers again."
-        />
+        <ErrorBox error={shown.influxError} testId="influx-error" note={t('influxFallbackGraphs')} />
       ) : null}
       {shown ? <Notices notices={shown.notices} /> : null}
       {shown ? (
         <>
-          <ChartSection title="Host" ids={HOST_CHARTS} view={shown} markers={[]} />
-          <ChartSection title="Services" ids={SERVICE_CHARTS} view={shown} markers={shown.markers} />
+          <ChartSection title={t('host')} ids={HOST_CHARTS} view={shown} markers={[]} />
+          <ChartSection title={t('services')} ids={SERVICE_CHARTS} view={shown} markers={shown.markers} />
           {shown.markers.length > 0 ? (
             <div className="markers" data-testid="restart-markers">
-              <h2 className="graphs-section">Restarts in this range (↻ on the service charts)</h2>
+              <h2 className="graphs-section">{t('restartsHeading')}</h2>
               <ul>
                 {shown.markers.map((marker) => (
                   <li key={`${marker.atMs}-${marker.service}`}>
-                    <time dateTime={new Date(marker.atMs).toISOString()}>{formatTime(marker.atMs)}</time> {marker.label}
+                    <time dateTime={new Date(marker.atMs).toISOString()}>{formatTime(format, marker.atMs)}</time>{' '}
+                    <TranslatedText text={marker.label} />
                   </li>
                 ))}
               </ul>

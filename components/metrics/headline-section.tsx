@@ -1,3 +1,5 @@
+import { useTranslations } from 'next-intl';
+
 import { headlinePanel } from '@/lib/panels/metrics';
 
 import { Headline } from './headline';
@@ -8,11 +10,12 @@ export async function HeadlineSection() {
 }
 
 export function HeadlineLoading() {
+  const t = useTranslations('graphs');
   return (
     <section className="panel headline" aria-busy="true" data-testid="headline-loading">
       <header className="panel-head">
-        <h2>Memory and CPU</h2>
-        <span className="source-line">Loading…</span>
+        <h2>{t('title')}</h2>
+        <span className="source-line">{t('loading')}</span>
       </header>
     </section>
   );

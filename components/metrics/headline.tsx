@@ -1,6 +1,9 @@
 'use client';
 
 import { useMemo } from 'react';
+import { useTranslations } from 'next-intl';
+
+import { useFormat } from '@/components/i18n/use-format';
 
 import { ErrorBox } from '@/components/ui/error-box';
 import { useNow } from '@/components/ui/use-now';
@@ -9,7 +12,7 @@ import { liveHeadline } from '@/lib/metrics/live-view';
 import type { HeadlineFigure, HeadlineView } from '@/lib/metrics/types';
 import type { PanelResult } from '@/lib/panels/panel';
 
-import { formatBytes, formatPercent, formatTime } from './format';
+import { formatTime } from './format';
 import { Notices, SourceLine } from './source-line';
 import { Sparkline } from './sparkline';
 import { useLiveSamples } from './use-live-samples';
@@ -19,8 +22,10 @@ const STALE_CHECK_MS = 5_000;
 
 function Stale({ figure, staleMs }: { figure: HeadlineFigure; staleMs: number }) {
   const now = useNow(STALE_CHECK_MS);
+  const t = useTranslations('graphs.headline');
+  const format = useFormat();
   if (figure.atMs === undefined || now - figure.atMs <= staleMs) return null;
-  return <span className="headline-stale">as of {formatTime(figure.atMs)}; nothing newer</span>;
+  return <span className="headline-stale">{t('stale', { time: formatTime(format, figure.atMs) })}</span>;
 }
 
 function Figure({
@@ -72,66 +77,71 @@ export function Headline({ initial }: { initial: PanelResult<HeadlineView> }) {
   }, [view, samples, windowMs]);
 
   const staleMs = 3 * refreshMs + 60_000;
+  const t = useTranslations('graphs');
+  const format = useFormat();
   return (
     <section className="panel headline" aria-labelledby="headline-title" data-testid="headline-panel">
       <header className="panel-head">
         <h2 id="headline-title">
-          Memory and CPU{' '}
+          {t('title')}{' '}
           <a href="/graphs" className="small">
-            graphs →
+            {t('graphsLink')}
           </a>
         </h2>
         {shown ? <SourceLine source={shown.source} /> : null}
       </header>
       {!result.ok ? <ErrorBox error={result.error} testId="headline-error" /> : null}
       {shown?.influxError ? (
-        <ErrorBox
-          error={shown.influxError}
-          testId="headline-influx-error"
-          note="Showing live numbers from Docker instead."
-        />
+        <ErrorBox error={shown.influxError} testId="headline-influx-error" note={t('influxFallbackHeadline')} />
       ) : null}
       {shown ? (
         <div className="headline-figures">
           <Figure
             testId="headline-ram"
-            title="RAM used"
+            title={t('headline.ram')}
             figure={shown.ram}
-            value={shown.ram.value === null ? '' : formatPercent(shown.ram.value)}
+            value={shown.ram.value === null ? '' : format.percent(shown.ram.value)}
             detail={
               shown.ram.usedBytes !== null && shown.ram.totalBytes !== null
-                ? `${formatBytes(shown.ram.usedBytes)} of ${formatBytes(shown.ram.totalBytes)}`
+                ? t('headline.usedOf', {
+                    used: format.bytes(shown.ram.usedBytes),
+                    total: format.bytes(shown.ram.totalBytes),
+                  })
                 : undefined
             }
             staleMs={staleMs}
           />
           <Figure
             testId="headline-cpu"
-            title="CPU busy"
+            title={t('headline.cpu')}
             figure={shown.cpu}
-            value={shown.cpu.value === null ? '' : formatPercent(shown.cpu.value)}
+            value={shown.cpu.value === null ? '' : format.percent(shown.cpu.value)}
             staleMs={staleMs}
           />
           <Figure
             testId="headline-load"
-            title="Load (1 min)"
+            title={t('headline.load')}
             figure={shown.load}
-            value={shown.load.value === null ? '' : shown.load.value.toFixed(2)}
+            value={shown.load.value === null ? '' : format.fixed(shown.load.value, 2)}
             staleMs={staleMs}
           />
           {shown.biggest ? (
             <Figure
               testId="headline-biggest"
-              title="Biggest memory user"
+              title={t('headline.biggest')}
               figure={shown.biggest}
-              value={`${shown.biggest.service} ${shown.biggest.value === null ? '' : formatBytes(shown.biggest.value)}`}
+              value={
+                shown.biggest.value === null
+                  ? shown.biggest.service
+                  : `${shown.biggest.service} ${format.bytes(shown.biggest.value)}`
+              }
               staleMs={staleMs}
             />
           ) : (
             <div className="headline-figure muted" data-testid="headline-biggest">
-              <span className="headline-title">Biggest memory user</span>
+              <span className="headline-title">{t('headline.biggest')}</span>
               <span className="headline-value">—</span>
-              <span className="headline-detail">no container data</span>
+              <span className="headline-detail">{t('headline.noContainerData')}</span>
             </div>
           )}
         </div>

@@ -12,6 +12,11 @@ import {
   YAxis,
 } from 'recharts';
 
+import { useTranslations } from 'next-intl';
+
+import { TranslatedText } from '@/components/i18n/translated-text';
+import { useFormat } from '@/components/i18n/use-format';
+import { renderText } from '@/lib/i18n/text';
 import type { MetricChart, RestartMarker } from '@/lib/metrics/types';
 
 import { formatAxisValue, formatTime, formatTimeTick, formatValue } from './format';
@@ -72,6 +77,8 @@ export function MetricsChart({
   markers: readonly RestartMarker[];
   height?: number;
 }) {
+  const t = useTranslations();
+  const format = useFormat();
   const rows = toRows(chart);
   const spanMs = toMs - fromMs;
   const empty = chart.series.every((series) => series.points.every(([, value]) => value === null));
@@ -79,9 +86,11 @@ export function MetricsChart({
     chart.unit === 'bytes' || chart.unit === 'bytes_per_second' ? binaryTicks(maxValue(chart)) : undefined;
   return (
     <figure className="chart" data-testid={`chart-${chart.id}`} data-series={chart.series.map((s) => s.key).join(',')}>
-      <figcaption className="chart-title">{chart.title}</figcaption>
+      <figcaption className="chart-title">
+        <TranslatedText text={chart.title} />
+      </figcaption>
       {empty ? (
-        <p className="chart-empty">No data in this range.</p>
+        <p className="chart-empty">{t('graphs.chart.empty')}</p>
       ) : (
         <div className="chart-canvas" style={{ height }}>
           <ResponsiveContainer width="100%" height="100%">
@@ -93,7 +102,7 @@ export function MetricsChart({
                 scale="time"
                 domain={[fromMs, toMs]}
                 allowDataOverflow
-                tickFormatter={(t: number) => formatTimeTick(t, spanMs)}
+                tickFormatter={(t: number) => formatTimeTick(format, t, spanMs)}
                 stroke="var(--muted)"
                 fontSize={12}
                 minTickGap={24}
@@ -102,7 +111,7 @@ export function MetricsChart({
                 stroke="var(--muted)"
                 fontSize={12}
                 width={72}
-                tickFormatter={(v: number) => formatAxisValue(chart.unit, v)}
+                tickFormatter={(v: number) => formatAxisValue(format, chart.unit, v)}
                 {...(byteTicks
                   ? { ticks: byteTicks, domain: [0, byteTicks[byteTicks.length - 1]!] }
                   : {
@@ -113,9 +122,9 @@ export function MetricsChart({
                     })}
               />
               <Tooltip
-                labelFormatter={(t) => formatTime(Number(t))}
+                labelFormatter={(at) => formatTime(format, Number(at))}
                 formatter={(value, name) => [
-                  typeof value === 'number' ? formatValue(chart.unit, value) : 'no data',
+                  typeof value === 'number' ? formatValue(format, chart.unit, value) : t('graphs.chart.noData'),
                   String(name),
                 ]}
                 contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', color: 'var(--text)' }}
@@ -135,7 +144,7 @@ export function MetricsChart({
                 <Line
                   key={series.key}
                   dataKey={`s${index}`}
-                  name={series.label}
+                  name={renderText(t, series.label)}
                   type="linear"
                   stroke={COLOURS[index % COLOURS.length]}
                   strokeWidth={1.8}
@@ -152,7 +161,9 @@ export function MetricsChart({
       {chart.notes.length > 0 ? (
         <ul className="chart-notes">
           {chart.notes.map((note) => (
-            <li key={note}>{note}</li>
+            <li key={JSON.stringify(note)}>
+              <TranslatedText text={note} />
+            </li>
           ))}
         </ul>
       ) : null}

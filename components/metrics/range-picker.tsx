@@ -1,6 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
+import { useTranslations } from 'next-intl';
 
 import { FieldError } from '@/components/ui/field-error';
 import { useNow } from '@/components/ui/use-now';
@@ -17,6 +18,7 @@ function utcInput(ms: number): string {
  * query was invalid) the form starts at the last hour.
  */
 export function RangePicker({ preset, range }: { preset: string; range?: { fromMs: number; toMs: number } }) {
+  const t = useTranslations('graphs.range');
   const [problems, setProblems] = useState<Record<string, string>>({});
   // The inputs show minutes, so a clock that ticks once a minute is exact enough for the default.
   const now = useNow(60_000);
@@ -30,7 +32,7 @@ export function RangePicker({ preset, range }: { preset: string; range?: { fromM
   };
   return (
     <div className="range-picker" data-testid="range-picker">
-      <nav aria-label="Time range" className="range-presets">
+      <nav aria-label={t('label')} className="range-presets">
         {RANGE_PRESETS.map((name) => (
           <a
             key={name}
@@ -43,11 +45,11 @@ export function RangePicker({ preset, range }: { preset: string; range?: { fromM
         ))}
       </nav>
       <details className="range-custom" open={preset === 'custom' || Object.keys(problems).length > 0}>
-        <summary>Custom range</summary>
+        <summary>{t('custom')}</summary>
         <form method="get" action="/graphs" className="form range-form" onSubmit={onSubmit} noValidate>
           <input type="hidden" name="range" value="custom" />
           <label>
-            From (UTC)
+            {t('from')}
             <input
               type="datetime-local"
               name="from"
@@ -58,7 +60,7 @@ export function RangePicker({ preset, range }: { preset: string; range?: { fromM
             <FieldError errors={problems.from ? [problems.from] : undefined} />
           </label>
           <label>
-            To (UTC)
+            {t('to')}
             <input
               type="datetime-local"
               name="to"
@@ -68,7 +70,7 @@ export function RangePicker({ preset, range }: { preset: string; range?: { fromM
             />
             <FieldError errors={problems.to ? [problems.to] : undefined} />
           </label>
-          <button type="submit">Show</button>
+          <button type="submit">{t('show')}</button>
         </form>
       </details>
     </div>

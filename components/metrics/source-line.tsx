@@ -1,3 +1,6 @@
+import { useTranslations } from 'next-intl';
+
+import { TranslatedText } from '@/components/i18n/translated-text';
 import type { MetricsNotice, MetricsSourceView } from '@/lib/metrics/types';
 
 /*
@@ -11,8 +14,8 @@ export function Notices({ notices }: { notices: readonly MetricsNotice[] }) {
   return (
     <ul className="notices" data-testid="metrics-notices">
       {notices.map((notice) => (
-        <li key={notice.text} className={`notice notice-${notice.level}`}>
-          {notice.text}
+        <li key={JSON.stringify(notice.text)} className={`notice notice-${notice.level}`}>
+          <TranslatedText text={notice.text} />
         </li>
       ))}
     </ul>
@@ -20,18 +23,17 @@ export function Notices({ notices }: { notices: readonly MetricsNotice[] }) {
 }
 
 export function SourceLine({ source }: { source: MetricsSourceView }) {
+  const t = useTranslations('graphs.source');
   if (source.kind === 'influx') {
     return (
       <span className="source-line" data-testid="metrics-source" data-kind="influx">
-        {`InfluxDB ${source.version} · ${source.language === 'flux' ? 'Flux, bucket' : 'InfluxQL, database'}` +
-          ` “${source.database}”`}
+        {t('influx', { version: source.version, language: source.language, database: source.database })}
       </span>
     );
   }
   return (
     <span className="source-line source-live" data-testid="metrics-source" data-kind="live">
-      {`Live numbers from Docker, not stored: the last` +
-        ` ${Math.round(source.windowMs / 60_000)} minutes, only while a page is open`}
+      {t('live', { minutes: Math.round(source.windowMs / 60_000) })}
     </span>
   );
 }

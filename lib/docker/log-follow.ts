@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 
 import { getConfig } from '../config';
 import { toErrorView } from '../errors';
+import { text } from '../i18n/text';
 import { processSingleton } from '../process/singleton';
 import { dockerStreams } from './client';
 import type { ContainerWatcher } from './container-watch';
@@ -117,7 +118,7 @@ export class ContainerLogSource {
     if (!inspected) {
       this.setFollow({
         state: 'stopped',
-        detail: `${this.name} does not exist now; following resumes when it is created again.`,
+        detail: text('logs.errors.gone', { name: this.name }),
         since: now(),
       });
       this.waitForRunning(generation);
@@ -126,7 +127,7 @@ export class ContainerLogSource {
     if (inspected.target.state !== 'running') {
       this.setFollow({
         state: 'stopped',
-        detail: `${this.name} is ${inspected.target.state}; following resumes when it runs again.`,
+        detail: text('logs.errors.notRunning', { name: this.name, state: inspected.target.state }),
         since: now(),
       });
       this.waitForRunning(generation);

@@ -1,4 +1,4 @@
-import type { ErrorView } from '../errors';
+import type { ErrorText, ErrorView } from '../errors';
 
 /**
  * Container log lines as the server, the event stream and the browser share them. No server imports:
@@ -22,7 +22,7 @@ export interface LogLine {
 export type LogFollowState =
   | { state: 'connecting' }
   | { state: 'following'; since: string }
-  | { state: 'stopped'; detail: string; since: string }
+  | { state: 'stopped'; detail: ErrorText; since: string }
   | { state: 'unavailable'; error: ErrorView; since: string }
   | { state: 'refused'; error: ErrorView };
 

@@ -4,6 +4,7 @@ import { InfluxDB } from '@influxdata/influxdb-client';
 
 import { getConfig, type Config } from '../config';
 import { AppError } from '../errors';
+import { text as msg } from '../i18n/text';
 
 /**
  * The InfluxDB backend: /ping for the version, InfluxQL over the v1 /query endpoint (1.x, 2.x through
@@ -53,36 +54,32 @@ function unreachable(config: InfluxConfig, cause: unknown): AppError {
   ) {
     return new AppError(
       'influx_unreachable',
-      'InfluxDB is not answering',
-      `${where} did not answer within ${config.timeoutMs / 1000} s.`,
-      'Check that InfluxDB is running and not overloaded (docker logs of the influxdb' +
-        ' container), or raise INFLUX_TIMEOUT_MS.',
+      msg('graphs.errors.influx.timeout.title'),
+      msg('graphs.errors.influx.timeout.detail', { where, seconds: config.timeoutMs / 1000 }),
+      msg('graphs.errors.influx.timeout.fix'),
     );
   }
   const reason = code ?? (cause as { cause?: { message?: string } } | undefined)?.cause?.message;
   const what =
-    code === 'ENOTFOUND' || code === 'EAI_AGAIN'
-      ? 'is an unknown host name'
-      : code === 'ECONNREFUSED'
-        ? 'refused the connection'
-        : 'could not be reached';
+    code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'unknown_host' : code === 'ECONNREFUSED' ? 'refused' : 'other';
   return new AppError(
     'influx_unreachable',
-    'InfluxDB is unreachable',
-    `${where} ${what}${reason ? ` (${reason})` : ''}.`,
-    'Start InfluxDB, or correct INFLUX_URL. In a container, the dashboard must share a network with InfluxDB.',
+    msg('graphs.errors.influx.unreachable.title'),
+    msg('graphs.errors.influx.unreachable.detail', { where, what, reason: reason ? ` (${reason})` : '' }),
+    msg('graphs.errors.influx.unreachable.fix'),
   );
 }
 
 function authRefused(config: InfluxConfig, status: number): AppError {
   return new AppError(
     'influx_auth_refused',
-    'InfluxDB refused the credentials',
-    `${displayUrl(config)} answered HTTP ${status}: ${
-      config.token ? 'INFLUX_TOKEN was not accepted' : 'it requires' + ' authentication and INFLUX_TOKEN is not set'
-    }.`,
-    'Set INFLUX_TOKEN to a token with read access (2.x, 3), or to user:password of a user with' +
-      ' READ on the database (1.x).',
+    msg('graphs.errors.influx.auth.title'),
+    msg('graphs.errors.influx.auth.detail', {
+      where: displayUrl(config),
+      status: String(status),
+      token: config.token ? 'set' : 'unset',
+    }),
+    msg('graphs.errors.influx.auth.fix'),
   );
 }
 
@@ -99,46 +96,41 @@ export async function pingInflux(config: InfluxConfig = getConfig().influx): Pro
   if (!response.ok) {
     throw new AppError(
       'upstream_failed',
-      'InfluxDB answered /ping with an error',
-      `${displayUrl(config)}/ping returned HTTP ${response.status}.`,
+      msg('graphs.errors.influx.ping.title'),
+      msg('graphs.errors.influx.ping.detail', { where: displayUrl(config), status: String(response.status) }),
     );
   }
   return parseInfluxVersion(response.headers.get('x-influxdb-version'));
 }
 
-function databaseMissing(config: InfluxConfig, what: string): AppError {
+function databaseMissing(config: InfluxConfig, kind: 'bucket' | 'database', name: string): AppError {
   return new AppError(
     'influx_not_found',
-    `InfluxDB has no ${what}`,
-    `${displayUrl(config)} has no ${what}.`,
-    what.startsWith('bucket')
-      ? "Set INFLUX_BUCKET to the bucket Telegraf's [[outputs.influxdb_v2]] writes to, and" +
-          ' INFLUX_ORG to its organisation.'
-      : "Set INFLUX_DB to the database Telegraf's [[outputs.influxdb]] writes to (on 2.x: a" +
-          ' bucket with a DBRP mapping).',
+    msg('graphs.errors.influx.missing.title', { kind, name }),
+    msg('graphs.errors.influx.missing.detail', { where: displayUrl(config), kind, name }),
+    kind === 'bucket' ? msg('graphs.errors.influx.missing.fixBucket') : msg('graphs.errors.influx.missing.fixDatabase'),
   );
 }
 
 /** Classifies an error message InfluxDB put in a 200 or 4xx body. */
 export function influxErrorFromMessage(config: InfluxConfig, message: string): AppError {
   const database = /database not found:?\s*"?([^"\s]*)"?/i.exec(message);
-  if (database) return databaseMissing(config, `database "${database[1] || config.database}"`);
+  if (database) return databaseMissing(config, 'database', database[1] || config.database);
   // 1.x answers a non-admin user this way whether the database is missing or merely not granted.
   const notGranted = /requires READ on "?([^"\s]+)"?/i.exec(message);
   if (notGranted) {
     return new AppError(
       'influx_not_found',
-      `InfluxDB has no database "${notGranted[1]}" this user may read`,
-      `${displayUrl(config)} refused to read "${notGranted[1]}": the database does not exist, or the user in` +
-        ` INFLUX_TOKEN has no READ grant on it.`,
-      `Set INFLUX_DB to the database Telegraf writes to, or grant it: GRANT READ ON "${notGranted[1]}" TO "<user>".`,
+      msg('graphs.errors.influx.notGranted.title', { name: notGranted[1]! }),
+      msg('graphs.errors.influx.notGranted.detail', { where: displayUrl(config), name: notGranted[1]! }),
+      msg('graphs.errors.influx.notGranted.fix', { name: notGranted[1]! }),
     );
   }
   const bucket = /bucket "?([^"\s]+)"? not found|could not find bucket "?([^"\s]+)"?/i.exec(message);
-  if (bucket) return databaseMissing(config, `bucket "${bucket[1] ?? bucket[2]}"`);
+  if (bucket) return databaseMissing(config, 'bucket', bucket[1] ?? bucket[2] ?? '');
   if (/authorization|unauthorized|authentication|not authorized|invalid token/i.test(message))
     return authRefused(config, 401);
-  return new AppError('upstream_failed', 'InfluxDB rejected the query', message.slice(0, 300));
+  return new AppError('upstream_failed', msg('graphs.errors.influx.rejected.title'), message.slice(0, 300));
 }
 
 export interface InfluxqlResult {
@@ -178,8 +170,8 @@ export async function queryInfluxql(
     if (response.status === 401 || response.status === 403) throw authRefused(config, response.status);
     throw new AppError(
       'upstream_failed',
-      'InfluxDB gave an unreadable answer',
-      `HTTP ${response.status} from ${displayUrl(config)}/query was not JSON.`,
+      msg('graphs.errors.influx.unreadable.title'),
+      msg('graphs.errors.influx.unreadable.detail', { where: displayUrl(config), status: String(response.status) }),
     );
   }
   if (response.status === 401) throw authRefused(config, response.status);
@@ -189,8 +181,11 @@ export async function queryInfluxql(
   if (!response.ok)
     throw new AppError(
       'upstream_failed',
-      'InfluxDB rejected the query',
-      `HTTP ${response.status} from ${displayUrl(config)}/query.`,
+      msg('graphs.errors.influx.rejected.title'),
+      msg('graphs.errors.influx.rejected.detail', {
+        where: `${displayUrl(config)}/query`,
+        status: String(response.status),
+      }),
     );
   // After a failing statement, InfluxDB marks the rest "not executed"; 1.x even hides a missing database
   // behind "not executed" alone when there are several statements, so the first one is asked on its own.
@@ -207,9 +202,9 @@ export async function queryFlux(query: string, config: InfluxConfig = getConfig(
   if (!config.bucket) {
     throw new AppError(
       'invalid_input',
-      'Flux needs a bucket',
-      'INFLUX_QUERY_LANGUAGE=flux, but INFLUX_BUCKET is not set.',
-      'Set INFLUX_BUCKET and INFLUX_ORG, or use INFLUX_QUERY_LANGUAGE=influxql.',
+      msg('graphs.errors.influx.noBucket.title'),
+      msg('graphs.errors.influx.noBucket.detail'),
+      msg('graphs.errors.influx.noBucket.fix'),
     );
   }
   const client = new InfluxDB({ url: displayUrl(config), token: config.token, timeout: config.timeoutMs });
@@ -231,8 +226,11 @@ export async function queryFlux(query: string, config: InfluxConfig = getConfig(
     if (status !== undefined)
       throw new AppError(
         'upstream_failed',
-        'InfluxDB rejected the Flux query',
-        `HTTP ${status} from ${displayUrl(config)}/api/v2/query.`,
+        msg('graphs.errors.influx.rejectedFlux.title'),
+        msg('graphs.errors.influx.rejected.detail', {
+          where: `${displayUrl(config)}/api/v2/query`,
+          status: String(status),
+        }),
       );
     throw unreachable(config, error);
   }

@@ -1,3 +1,4 @@
+import { text, type Text } from '../i18n/text';
 import type { ContainerSelector, RawSeries, SeriesQuery } from './query-spec';
 import { serviceOf } from './query-spec';
 import type { ChartId, MetricChart, MetricPoint, MetricSeries, MetricUnit } from './types';
@@ -107,7 +108,7 @@ export function newestPoint(points: readonly MetricPoint[]): [number, number] | 
   return undefined;
 }
 
-function seriesOf(key: string, label: string, points: MetricPoint[]): MetricSeries {
+function seriesOf(key: string, label: Text | string, points: MetricPoint[]): MetricSeries {
   const newest = newestPoint(points);
   return { key, label, points, ...(newest ? { lastSeenMs: newest[0] } : {}) };
 }
@@ -152,30 +153,31 @@ export function pointsOf(raw: readonly RawSeries[], queryId: string): MetricPoin
 /** A chart as both sources (InfluxDB and the live sampler) hand it to the page. */
 export function chart(
   id: ChartId,
-  title: string,
+  title: Text,
   unit: MetricUnit,
   series: MetricSeries[],
-  notes: string[] = [],
+  notes: Text[] = [],
 ): MetricChart {
   return { id, title, unit, series, notes };
 }
 
-export const MEMORY_PER_SERVICE_NOTE =
-  'Page cache excluded, as in docker stats. A service with several containers shows their sum.';
-export const CPU_PER_SERVICE_NOTE = '100 % is one full CPU core; a service using several cores shows more than 100 %.';
+export const MEMORY_PER_SERVICE_NOTE = text('graphs.notes.memoryPerService');
+export const CPU_PER_SERVICE_NOTE = text('graphs.notes.cpuPerService');
 
 /** The host charts from an answer to hostQueries(). */
 export function hostCharts(raw: readonly RawSeries[]): MetricChart[] {
   return [
-    chart('host-memory', 'Host memory', 'bytes', [
-      seriesOf('used', 'Used', pointsOf(raw, 'mem_used')),
-      seriesOf('available', 'Available', pointsOf(raw, 'mem_available')),
+    chart('host-memory', text('graphs.charts.hostMemory'), 'bytes', [
+      seriesOf('used', text('graphs.series.used'), pointsOf(raw, 'mem_used')),
+      seriesOf('available', text('graphs.series.available'), pointsOf(raw, 'mem_available')),
     ]),
-    chart('host-cpu', 'Host CPU busy', 'percent', [seriesOf('busy', 'Busy', pointsOf(raw, 'cpu_busy'))]),
-    chart('host-load', 'Host load', 'load', [
-      seriesOf('load1', '1 min', pointsOf(raw, 'load1')),
-      seriesOf('load5', '5 min', pointsOf(raw, 'load5')),
-      seriesOf('load15', '15 min', pointsOf(raw, 'load15')),
+    chart('host-cpu', text('graphs.charts.hostCpu'), 'percent', [
+      seriesOf('busy', text('graphs.series.busy'), pointsOf(raw, 'cpu_busy')),
+    ]),
+    chart('host-load', text('graphs.charts.hostLoad'), 'load', [
+      seriesOf('load1', text('graphs.series.load1'), pointsOf(raw, 'load1')),
+      seriesOf('load5', text('graphs.series.load5'), pointsOf(raw, 'load5')),
+      seriesOf('load15', text('graphs.series.load15'), pointsOf(raw, 'load15')),
     ]),
   ];
 }
@@ -192,14 +194,14 @@ export function serviceCharts(
   const charts = [
     chart(
       'service-memory',
-      'Memory per service',
+      text('graphs.charts.serviceMemory'),
       'bytes',
       [...memory].map(([service, points]) => seriesOf(service, service, points)),
       [MEMORY_PER_SERVICE_NOTE],
     ),
     chart(
       'service-cpu',
-      'CPU per service',
+      text('graphs.charts.serviceCpu'),
       'cpu_percent',
       [...cpu].map(([service, points]) => seriesOf(service, service, points)),
       [CPU_PER_SERVICE_NOTE],
@@ -212,12 +214,12 @@ export function serviceCharts(
     charts.push(
       chart(
         'service-network',
-        'Network per service',
+        text('graphs.charts.serviceNetwork'),
         'bytes_per_second',
         services.map((service) =>
           seriesOf(service, service, sumByTime([rx.get(service) ?? [], tx.get(service) ?? []])),
         ),
-        ['Received plus sent, per second.'],
+        [text('graphs.notes.network')],
       ),
     );
   }

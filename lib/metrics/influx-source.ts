@@ -2,6 +2,7 @@ import 'server-only';
 
 import { getConfig, type Config } from '../config';
 import { AppError } from '../errors';
+import { text } from '../i18n/text';
 import { pingInflux, queryFlux, queryInfluxql, type InfluxServer } from '../influx/client';
 import { dropProcessSingleton, processSingleton } from '../process/singleton';
 import {
@@ -45,11 +46,9 @@ export function chooseQueryLanguage(
     if (!hasFlux) {
       throw new AppError(
         'invalid_input',
-        `InfluxDB ${server.version} does not speak Flux`,
-        server.major >= 3
-          ? 'InfluxDB 3 answers SQL and InfluxQL only.'
-          : 'Flux needs InfluxDB 2.x, or 1.8+ with flux-enabled = true.',
-        'Set INFLUX_QUERY_LANGUAGE=influxql (or auto).',
+        text('graphs.errors.noFlux.title', { version: server.version }),
+        server.major >= 3 ? text('graphs.errors.noFlux.detailV3') : text('graphs.errors.noFlux.detail'),
+        text('graphs.errors.noFlux.fix'),
       );
     }
     return 'flux';
@@ -88,7 +87,12 @@ export interface InfluxConnection {
 }
 
 export async function connectInflux(config: InfluxConfig = getConfig().influx): Promise<InfluxConnection> {
-  if (!config.url) throw new AppError('invalid_input', 'InfluxDB is not configured', 'INFLUX_URL is not set.');
+  if (!config.url)
+    throw new AppError(
+      'invalid_input',
+      text('graphs.errors.notConfigured.title'),
+      text('graphs.errors.notConfigured.detail'),
+    );
   const server = await serverOf(config);
   return { config, server, language: chooseQueryLanguage(config, server) };
 }
@@ -124,9 +128,7 @@ function hasData(raw: readonly RawSeries[]): boolean {
   return raw.some((series) => series.points.some(([, value]) => value !== null));
 }
 
-const LABELS_MISSING_NOTICE =
-  'Telegraf is not collecting the compose labels, so containers were matched by name. Add docker_label_include = ' +
-  '["com.docker.compose.project", "com.docker.compose.service"] to [[inputs.docker]].';
+const LABELS_MISSING_NOTICE = text('graphs.notices.labelsMissing');
 
 /**
  * Runs container queries with the compose labels, falling back to container names when Telegraf does
@@ -152,23 +154,22 @@ async function runContainerQueries(
   return { raw: [], by: 'labels' };
 }
 
-function formatWindow(window: QueryWindow): string {
-  const minute = (ms: number) => `${new Date(ms).toISOString().slice(0, 16)}Z`;
-  return `${minute(window.fromMs)} and ${minute(window.toMs)}`;
+function minute(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16)}Z`;
 }
 
 function noData(connection: InfluxConnection, window: QueryWindow): AppError {
-  const where =
-    connection.language === 'flux'
-      ? `bucket "${connection.config.bucket}"`
-      : `database "${connection.config.database}"`;
   return new AppError(
     'no_data',
-    'No Telegraf data in this range',
-    `InfluxDB ${connection.server.version} has no mem, cpu, system or docker_container_* points in ${where} ` +
-      `between ${formatWindow(window)}.`,
-    'Choose another range, or check that Telegraf is running and writes to this database ' +
-      '(telegraf --test shows what it collects).',
+    text('graphs.errors.noData.title'),
+    text('graphs.errors.noData.detail', {
+      version: connection.server.version,
+      language: connection.language,
+      name: (connection.language === 'flux' ? connection.config.bucket : connection.config.database) ?? '',
+      from: minute(window.fromMs),
+      to: minute(window.toMs),
+    }),
+    text('graphs.errors.noData.fix'),
   );
 }
 
@@ -199,16 +200,13 @@ export async function loadInfluxGraphs(
   if (!hasData(containers.raw)) {
     notices.push({
       level: 'warning',
-      text:
-        `No container data for the compose project "${options.project}" in this range: Telegraf's ` +
-        '[[inputs.docker]] is not enabled, cannot read the Docker socket, or the project name differs ' +
-        '(COMPOSE_PROJECT).',
+      text: text('graphs.notices.noContainerData', { project: options.project }),
     });
   }
   if (!hasData(host))
     notices.push({
       level: 'warning',
-      text: "No host data (mem, cpu, system) in this range: Telegraf's host inputs are not enabled.",
+      text: text('graphs.notices.noHostData'),
     });
   return {
     source: sourceView(connection),

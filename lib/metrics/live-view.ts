@@ -1,3 +1,4 @@
+import { text, type Text } from '../i18n/text';
 import { chart, CPU_PER_SERVICE_NOTE, MEMORY_PER_SERVICE_NOTE, newestPoint } from './charts';
 import type { LiveContainerSample, LiveSample } from './live-types';
 import type { HeadlineView, MetricChart, MetricPoint, MetricSeries, MetricsNotice, MetricsView } from './types';
@@ -20,14 +21,11 @@ export interface LiveViewOptions {
 }
 
 const HOUR_MS = 3_600_000;
-const NETWORK_NOTE = 'Received plus sent, per second. Containers without a network of their own show no line.';
+const NETWORK_NOTE = text('graphs.notes.liveNetwork');
 
-function duration(ms: number): string {
-  if (ms % 60_000 === 0) {
-    const minutes = ms / 60_000;
-    return minutes === 1 ? '1 minute' : `${minutes} minutes`;
-  }
-  return `${Math.round(ms / 100) / 10} s`;
+function duration(ms: number): Text {
+  if (ms % 60_000 === 0) return text('graphs.live.minutes', { count: ms / 60_000 });
+  return text('graphs.live.seconds', { seconds: Math.round(ms / 100) / 10 });
 }
 
 function liveNotices(
@@ -36,29 +34,23 @@ function liveNotices(
   windowMs: number,
   intervalMs?: number,
 ): MetricsNotice[] {
-  const because = reason === 'not_configured' ? 'InfluxDB is not configured' : 'InfluxDB did not answer';
-  const every = intervalMs === undefined ? '' : `, measured every ${duration(intervalMs)}`;
+  const every = intervalMs === undefined ? '' : text('graphs.live.every', { duration: duration(intervalMs) });
   const notices: MetricsNotice[] = [
-    {
-      level: 'info',
-      text:
-        `Live numbers from Docker${every}, because ${because}. They are not stored; they are collected only while` +
-        ` this page is open, for the last ${duration(windowMs)} at most.`,
-    },
+    { level: 'info', text: text('graphs.live.notice', { every, reason, window: duration(windowMs) }) },
   ];
   const newest = samples[samples.length - 1];
-  if (!newest) notices.push({ level: 'info', text: 'Waiting for the first measurement.' });
+  if (!newest) notices.push({ level: 'info', text: text('graphs.live.waiting') });
   else if (newest.docker) {
     const { title, detail, fix } = newest.docker;
     notices.push({
       level: 'warning',
-      text: `${title}: ${detail}${fix ? ` ${fix}` : ''} Only the host's numbers are current.`,
+      text: text('graphs.live.dockerFailed', { title, detail, fix: fix ? text('graphs.live.fix', { fix }) : '' }),
     });
   }
   return notices;
 }
 
-function seriesOf(key: string, label: string, points: MetricPoint[]): MetricSeries {
+function seriesOf(key: string, label: Text | string, points: MetricPoint[]): MetricSeries {
   const newest = newestPoint(points);
   return { key, label, points, ...(newest ? { lastSeenMs: newest[0] } : {}) };
 }
@@ -120,52 +112,52 @@ export function liveMetricsView(samples: readonly LiveSample[], options: LiveVie
     services.map((service) => seriesOf(service, service, servicePoints(inWindow, service, value)));
 
   const charts: MetricChart[] = [
-    chart('host-memory', 'Host memory', 'bytes', [
+    chart('host-memory', text('graphs.charts.hostMemory'), 'bytes', [
       seriesOf(
         'used',
-        'Used',
+        text('graphs.series.used'),
         hostPoints(inWindow, (s) => s.host.memUsedBytes),
       ),
       seriesOf(
         'available',
-        'Available',
+        text('graphs.series.available'),
         hostPoints(inWindow, (s) => s.host.memAvailableBytes),
       ),
     ]),
-    chart('host-cpu', 'Host CPU busy', 'percent', [
+    chart('host-cpu', text('graphs.charts.hostCpu'), 'percent', [
       seriesOf(
         'busy',
-        'Busy',
+        text('graphs.series.busy'),
         hostPoints(inWindow, (s) => s.host.cpuBusyPercent),
       ),
     ]),
-    chart('host-load', 'Host load', 'load', [
+    chart('host-load', text('graphs.charts.hostLoad'), 'load', [
       seriesOf(
         'load1',
-        '1 min',
+        text('graphs.series.load1'),
         hostPoints(inWindow, (s) => s.host.load1),
       ),
       seriesOf(
         'load5',
-        '5 min',
+        text('graphs.series.load5'),
         hostPoints(inWindow, (s) => s.host.load5),
       ),
       seriesOf(
         'load15',
-        '15 min',
+        text('graphs.series.load15'),
         hostPoints(inWindow, (s) => s.host.load15),
       ),
     ]),
     chart(
       'service-memory',
-      'Memory per service',
+      text('graphs.charts.serviceMemory'),
       'bytes',
       perService((c) => c.memBytes),
       [MEMORY_PER_SERVICE_NOTE],
     ),
     chart(
       'service-cpu',
-      'CPU per service',
+      text('graphs.charts.serviceCpu'),
       'cpu_percent',
       perService((c) => c.cpuPercent),
       [CPU_PER_SERVICE_NOTE],
@@ -173,7 +165,7 @@ export function liveMetricsView(samples: readonly LiveSample[], options: LiveVie
     // Like Telegraf, which writes no network series for a container with network_mode none.
     chart(
       'service-network',
-      'Network per service',
+      text('graphs.charts.serviceNetwork'),
       'bytes_per_second',
       perService(networkOf).filter((series) => series.lastSeenMs !== undefined),
       [NETWORK_NOTE],

@@ -1,6 +1,7 @@
 import 'server-only';
 
 import { listAudit } from '../audit';
+import { text } from '../i18n/text';
 import type { ContainerView } from '../docker/types';
 import type { RestartMarker } from './types';
 
@@ -31,7 +32,7 @@ export function restartMarkers(
       atMs,
       service,
       source: 'audit',
-      label: `Restarted from the dashboard: ${record.target ?? service}`,
+      label: text('graphs.markers.restarted', { target: record.target ?? service }),
     });
     const finishedMs = record.finishedAt ? Date.parse(record.finishedAt) : atMs;
     ran.push({ service, fromMs: atMs, toMs: finishedMs + SAME_RESTART_SLACK_MS });
@@ -50,7 +51,7 @@ export function restartMarkers(
         atMs: startedMs,
         service: container.service,
         source: 'docker',
-        label: `${container.name} started (Docker)`,
+        label: text('graphs.markers.started', { name: container.name }),
       });
   }
   return markers.sort((a, b) => a.atMs - b.atMs);

@@ -3,6 +3,7 @@
  * through InfluxQL or Flux, or the live Docker-stats sampler). Types only: shared by server and browser.
  */
 import type { ErrorView } from '../errors';
+import type { Text } from '../i18n/text';
 
 /** [time in ms, value]; null marks a bucket without data, which the charts draw as a gap. */
 export type MetricPoint = [number, number | null];
@@ -14,7 +15,8 @@ export type ChartId = 'host-memory' | 'host-cpu' | 'host-load' | 'service-memory
 export interface MetricSeries {
   /** Stable within a chart: a field name for host charts, the compose service for per-service charts. */
   key: string;
-  label: string;
+  /** A Text for host series (`Used`), the compose service's own name for per-service series. */
+  label: Text | string;
   points: MetricPoint[];
   /** Time of the newest non-null point, when the series has one. */
   lastSeenMs?: number;
@@ -22,11 +24,11 @@ export interface MetricSeries {
 
 export interface MetricChart {
   id: ChartId;
-  title: string;
+  title: Text;
   unit: MetricUnit;
   series: MetricSeries[];
   /** Said under the chart: why a series is missing or ends early, what 100 % means, … */
-  notes: string[];
+  notes: Text[];
 }
 
 export interface RestartMarker {
@@ -34,7 +36,7 @@ export interface RestartMarker {
   service: string;
   /** Where we know it from. */
   source: 'audit' | 'docker';
-  label: string;
+  label: Text;
 }
 
 export type MetricsSourceView =
@@ -51,7 +53,7 @@ export interface MetricsRangeView {
 
 export interface MetricsNotice {
   level: 'info' | 'warning';
-  text: string;
+  text: Text;
 }
 
 export interface MetricsView {

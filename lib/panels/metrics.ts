@@ -4,6 +4,7 @@ import { getConfig } from '../config';
 import { SERVICE_ORDER } from '../docker/grouping';
 import type { ContainerView } from '../docker/types';
 import { AppError, toErrorView, type ErrorView } from '../errors';
+import { text } from '../i18n/text';
 import { liveTopics } from '../live';
 import { loadInfluxGraphs, loadInfluxHeadline } from '../metrics/influx-source';
 import { LIVE_WINDOW_MS } from '../metrics/live-sampler';
@@ -100,12 +101,14 @@ export function stoppedNotices(
     const series = memory.series.find((s) => s.key === service);
     const docker = containers.filter((c) => c.service === service);
     const notRunning = docker.length > 0 && docker.every((c) => c.state !== 'running');
-    const state = notRunning ? ` (Docker: ${docker.map((c) => c.state).join(', ')})` : '';
+    const state = notRunning
+      ? text('graphs.notices.dockerState', { states: docker.map((c) => c.state).join(', ') })
+      : '';
     if (!series?.lastSeenMs) {
       if (docker.length > 0) {
         notices.push({
           level: 'warning',
-          text: `${service}: no data in this range${state}. Telegraf records only running containers.`,
+          text: text('graphs.notices.serviceNoData', { service, state }),
         });
       }
       continue;
@@ -115,9 +118,14 @@ export function stoppedNotices(
       const minutes = Math.round(silentMs / 60_000);
       notices.push({
         level: 'warning',
-        text:
-          `${service}: no data for the last ${minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`}` +
-          `${state}. A stopped container vanishes from Telegraf's data, so its lines end instead of dropping to zero.`,
+        text: text('graphs.notices.serviceSilent', {
+          service,
+          silent:
+            minutes < 120
+              ? text('graphs.notices.minutes', { count: minutes })
+              : text('graphs.notices.hours', { count: Math.round(minutes / 60) }),
+          state,
+        }),
       });
     }
   }

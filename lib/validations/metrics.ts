@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { encodeText, text } from '@/lib/i18n/text';
+
 export const RANGE_PRESETS = ['1h', '6h', '24h', '7d', '30d'] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number];
 
@@ -15,15 +17,17 @@ export const PRESET_SPAN_MS: Readonly<Record<RangePreset, number>> = {
 export const MAX_CUSTOM_SPAN_MS = 366 * 86_400_000;
 export const MIN_CUSTOM_SPAN_MS = 5 * 60_000;
 
+const RANGE_CHOICE = encodeText(text('graphs.fields.rangeChoice'));
+
 const instant = z
-  .string({ error: 'Give a date and time' })
+  .string({ error: encodeText(text('graphs.fields.dateRequired')) })
   .trim()
   .refine(
     (text) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?$/.test(text),
-    'Use a date and time like 2026-11-26T14:00Z',
+    encodeText(text('graphs.fields.dateFormat')),
   )
   .transform((text) => Date.parse(/(Z|[+-]\d{2}:\d{2})$/.test(text) ? text : `${text}Z`))
-  .refine((ms) => Number.isFinite(ms), 'Not a real date and time');
+  .refine((ms) => Number.isFinite(ms), encodeText(text('graphs.fields.dateInvalid')));
 
 /**
  * The graphs' range as it appears in the URL (?range=24h, or ?range=custom&from=…&to=…), shared by the
@@ -32,23 +36,23 @@ const instant = z
 export const metricsRangeSchema = z.discriminatedUnion(
   'range',
   [
-    z.object({ range: z.enum(RANGE_PRESETS, { error: 'Choose 1h, 6h, 24h, 7d, 30d or custom' }) }).strict(),
+    z.object({ range: z.enum(RANGE_PRESETS, { error: RANGE_CHOICE }) }).strict(),
     z
       .object({ range: z.literal('custom'), from: instant, to: instant })
       .strict()
       .superRefine((r, context) => {
         const problem =
           r.to <= r.from
-            ? 'The end must be after the start'
+            ? encodeText(text('graphs.fields.endBeforeStart'))
             : r.to - r.from < MIN_CUSTOM_SPAN_MS
-              ? 'Choose at least 5 minutes'
+              ? encodeText(text('graphs.fields.tooShort'))
               : r.to - r.from > MAX_CUSTOM_SPAN_MS
-                ? 'Choose at most one year'
+                ? encodeText(text('graphs.fields.tooLong'))
                 : undefined;
         if (problem) context.addIssue({ code: 'custom', message: problem, path: ['to'] });
       }),
   ],
-  { error: 'Choose 1h, 6h, 24h, 7d, 30d or custom' },
+  { error: RANGE_CHOICE },
 );
 
 export type MetricsRangeInput = z.infer<typeof metricsRangeSchema>;

@@ -1,4 +1,6 @@
 import { requireRouteSession } from '@/lib/auth/guard';
+import { getTranslate } from '@/lib/i18n/server';
+import { decodeText, renderText } from '@/lib/i18n/text';
 import { graphsPanel } from '@/lib/panels/metrics';
 import { metricsRangeSchema, rangeParams } from '@/lib/validations/metrics';
 
@@ -10,9 +12,13 @@ export async function GET(request: Request): Promise<Response> {
   if (session instanceof Response) return session;
   const parsed = metricsRangeSchema.safeParse(rangeParams(new URL(request.url).searchParams));
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => issue.message);
+    const translate = await getTranslate();
+    const problems = parsed.error.issues.map((issue) => renderText(translate, decodeText(issue.message)));
     return Response.json(
-      { ok: false, error: { code: 'invalid_input', title: 'Not a valid range', detail: problems.join('; ') } },
+      {
+        ok: false,
+        error: { code: 'invalid_input', title: translate('graphs.invalidRange'), detail: problems.join('; ') },
+      },
       { status: 400, headers: { 'Cache-Control': 'no-store' } },
     );
   }

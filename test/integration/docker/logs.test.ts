@@ -4,6 +4,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { loadConfig, setConfigForTesting } from '@/lib/config';
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText } from '@/lib/i18n/text';
 import { openLogStreamCount } from '@/lib/docker/log-follow';
 import { recentLogLines } from '@/lib/docker/logs';
 import type { LogFollowState, LogLine, LogsMessage } from '@/lib/docker/log-types';
@@ -296,8 +298,11 @@ describe('a follow across a stop, start and restart (a container of its own)', (
 
       await docker('stop', '-t', '2', TICKER);
       const stopped = await v.followState('stopped');
-      expect(stopped.state === 'stopped' && stopped.detail).toBe(
+      expect(stopped.state === 'stopped' && inEnglish(stopped.detail)).toBe(
         `${TICKER} is exited; following resumes when it runs again.`,
+      );
+      expect(stopped.state === 'stopped' && renderText(translatorFor('de'), stopped.detail)).toBe(
+        `${TICKER} läuft nicht (exited); die Verfolgung geht weiter, sobald er wieder läuft.`,
       );
       const beforeStart = v.lines.length;
 

@@ -4,6 +4,8 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { SERVICE_ORDER } from '@/lib/docker/grouping';
 import { AppError } from '@/lib/errors';
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText } from '@/lib/i18n/text';
 import { loadInfluxGraphs, loadInfluxHeadline, resetInfluxSourceForTesting } from '@/lib/metrics/influx-source';
 import { MAX_POINTS_PER_SERIES, bucketStarts, intervalFor } from '@/lib/metrics/range';
 import type { MetricChart, MetricsRangeView } from '@/lib/metrics/types';
@@ -213,7 +215,7 @@ describe('graphs from the test bed InfluxDB 1.6 (InfluxQL over /query)', () => {
       { project: 'mdother', serviceOrder: SERVICE_ORDER, withNetwork: false },
       influxConfig(),
     );
-    expect(graphs.notices.map((n) => n.text).join(' ')).toMatch(
+    expect(graphs.notices.map((n) => inEnglish(n.text)).join(' ')).toMatch(
       /not collecting the compose labels.*docker_label_include/,
     );
     for (const service of ['web', 'sidekiq', 'db'] as const satisfies readonly Service[]) {
@@ -266,21 +268,23 @@ describe('InfluxDB failures name their cause', () => {
   it('a wrong database, as an admin and as a reader (who cannot tell missing from not granted)', async () => {
     const asAdmin = await failure(influxConfig({ database: 'telegraf_typo', token: testbed.influxAdmin }));
     expect(asAdmin.code).toBe('influx_not_found');
-    expect(asAdmin.detail).toContain('no database "telegraf_typo"');
-    expect(asAdmin.fix).toMatch(/INFLUX_DB/);
+    expect(inEnglish(asAdmin.detail)).toContain('no database "telegraf_typo"');
+    expect(inEnglish(asAdmin.fix!)).toMatch(/INFLUX_DB/);
     const asReader = await failure(influxConfig({ database: 'telegraf_typo' }));
     expect(asReader.code).toBe('influx_not_found');
-    expect(asReader.detail).toMatch(/"telegraf_typo": the database does not exist, or the user .* has no READ grant/);
+    expect(inEnglish(asReader.detail)).toMatch(
+      /"telegraf_typo": the database does not exist, or the user .* has no READ grant/,
+    );
   });
 
   it('wrong credentials, and none at all', async () => {
     const wrong = await failure(influxConfig({ token: 'dashboard:not-the-password' }));
     expect(wrong.code).toBe('influx_auth_refused');
-    expect(wrong.detail).toMatch(/HTTP 401.*not accepted/);
-    expect(wrong.detail).not.toContain('not-the-password');
+    expect(inEnglish(wrong.detail)).toMatch(/HTTP 401.*not accepted/);
+    expect(inEnglish(wrong.detail)).not.toContain('not-the-password');
     const none = await failure(influxConfig({ token: undefined }));
     expect(none.code).toBe('influx_auth_refused');
-    expect(none.detail).toMatch(/INFLUX_TOKEN is not set/);
+    expect(inEnglish(none.detail)).toMatch(/INFLUX_TOKEN is not set/);
   });
 
   it('an empty range', async () => {
@@ -292,18 +296,19 @@ describe('InfluxDB failures name their cause', () => {
       intervalMs: intervalFor(86_400_000),
     });
     expect(error.code).toBe('no_data');
-    expect(error.title).toBe('No Telegraf data in this range');
+    expect(inEnglish(error.title)).toBe('No Telegraf data in this range');
+    expect(renderText(translatorFor('de'), error.title)).toBe('Keine Telegraf-Daten in diesem Zeitraum');
   });
 
   it('an InfluxDB that is not there', async () => {
     const error = await failure(influxConfig({ url: 'http://127.0.0.1:58099' }));
     expect(error.code).toBe('influx_unreachable');
-    expect(error.detail).toMatch(/refused the connection/);
+    expect(inEnglish(error.detail)).toMatch(/refused the connection/);
   });
 
   it('Flux forced on a server without it', async () => {
     const error = await failure(influxConfig({ language: 'flux', bucket: 'telegraf/autogen' }));
     expect(error.code).toBe('invalid_input');
-    expect(error.title).toMatch(/1\.6\.7.* does not speak Flux/);
+    expect(inEnglish(error.title)).toMatch(/1\.6\.7.* does not speak Flux/);
   });
 });

@@ -7,6 +7,8 @@ import { stoppedNotices } from '@/lib/panels/metrics';
 import type { ContainerView } from '@/lib/docker/types';
 import type { RawSeries } from '@/lib/metrics/query-spec';
 import type { MetricChart } from '@/lib/metrics/types';
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText, text } from '@/lib/i18n/text';
 
 const config = {
   url: 'http://influx:8086',
@@ -65,12 +67,19 @@ describe('InfluxDB error messages', () => {
   ])('%s', (message, code, detail) => {
     const error = influxErrorFromMessage(config, message);
     expect(error.code).toBe(code);
-    expect(error.detail).toMatch(detail);
+    expect(inEnglish(error.detail)).toMatch(detail);
+  });
+
+  it('says in German what is missing', () => {
+    const de = translatorFor('de');
+    const error = influxErrorFromMessage(config, 'bucket "metrics" not found');
+    expect(renderText(de, error.title)).toBe('InfluxDB hat keinen Bucket „metrics“');
+    expect(renderText(de, error.fix!)).toMatch(/^Setze INFLUX_BUCKET/);
   });
 
   it('never puts credentials from the URL into a message', () => {
     const error = influxErrorFromMessage({ ...config, url: 'http://user:secret@influx:8086' }, 'database not found: x');
-    expect(error.detail).not.toContain('secret');
+    expect(inEnglish(error.detail)).not.toContain('secret');
   });
 });
 
@@ -116,7 +125,7 @@ describe('chart assembly', () => {
   it("says why a service line ends, with Docker's state, instead of showing a flat zero", () => {
     const chart: MetricChart = {
       id: 'service-memory',
-      title: '',
+      title: text('graphs.charts.serviceMemory'),
       unit: 'bytes',
       notes: [],
       series: [
@@ -132,7 +141,12 @@ describe('chart assembly', () => {
       3_600_000,
       10_000,
     );
-    expect(notices.map((n) => n.text)).toEqual([
+    expect(notices.map((n) => renderText(translatorFor('de'), n.text))).toEqual([
+      'sidekiq: keine Daten in den letzten 10 Min. (Docker: exited). Ein gestoppter Container verschwindet aus den' +
+        ' Daten von Telegraf, daher enden seine Linien, statt auf null zu fallen.',
+      'redis: keine Daten in diesem Zeitraum. Telegraf erfasst nur laufende Container.',
+    ]);
+    expect(notices.map((n) => inEnglish(n.text))).toEqual([
       "sidekiq: no data for the last 10 min (Docker: exited). A stopped container vanishes from Telegraf's data, so" +
         ' its lines end instead of dropping to zero.',
       'redis: no data in this range. Telegraf records only running containers.',

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText } from '@/lib/i18n/text';
 import { CPU_PER_SERVICE_NOTE } from '@/lib/metrics/charts';
 import type { LiveContainerSample, LiveSample } from '@/lib/metrics/live-types';
 import { liveHeadline, liveMetricsView } from '@/lib/metrics/live-view';
@@ -109,7 +111,7 @@ describe('liveMetricsView', () => {
     expect(pointsOf(memory, 'available').map(([, v]) => v)).toEqual([6 * GIB, 6 * GIB, 2 * GIB]);
     // The first sample has no CPU delta yet: a gap, not a zero.
     expect(pointsOf(chartOf(view, 'host-cpu'), 'busy').map(([, v]) => v)).toEqual([null, 12.5, 12.5]);
-    expect(chartOf(view, 'host-load').series.map((s) => [s.key, s.label])).toEqual([
+    expect(chartOf(view, 'host-load').series.map((s) => [s.key, inEnglish(s.label)])).toEqual([
       ['load1', '1 min'],
       ['load5', '5 min'],
       ['load15', '15 min'],
@@ -119,7 +121,7 @@ describe('liveMetricsView', () => {
   it('sums a service over its containers and leaves a gap where a service stopped', () => {
     const view = liveMetricsView(samples, { ...options, serviceOrder: ['web', 'sidekiq'] });
     const memory = chartOf(view, 'service-memory');
-    expect(memory.series.map((s) => [s.key, s.label])).toEqual([
+    expect(memory.series.map((s) => [s.key, inEnglish(s.label)])).toEqual([
       ['web', 'web'],
       ['sidekiq', 'sidekiq'],
     ]);
@@ -184,11 +186,15 @@ describe('liveMetricsView', () => {
     expect(view.markers).toEqual([]);
     expect(view.notices).toHaveLength(1);
     expect(view.notices[0]).toMatchObject({ level: 'info' });
-    expect(view.notices[0]!.text).toMatch(
+    expect(inEnglish(view.notices[0]!.text)).toMatch(
       /^Live numbers from Docker, measured every 10 s, because InfluxDB did not answer\./,
     );
-    expect(view.notices[0]!.text).toContain('not stored');
-    expect(view.notices[0]!.text).toContain('only while this page is open, for the last 15 minutes');
+    expect(inEnglish(view.notices[0]!.text)).toContain('not stored');
+    expect(inEnglish(view.notices[0]!.text)).toContain('only while this page is open, for the last 15 minutes');
+    expect(renderText(translatorFor('de'), view.notices[0]!.text)).toBe(
+      'Live-Werte von Docker, gemessen alle 10 s, weil InfluxDB nicht geantwortet hat. Sie werden nicht gespeichert;' +
+        ' sie werden nur gesammelt, solange diese Seite offen ist, höchstens für die letzten 15 Minuten.',
+    );
   });
 
   it('drops samples older than the window', () => {
@@ -208,10 +214,8 @@ describe('liveMetricsView', () => {
       },
     };
     const view = liveMetricsView([...samples, failed], { ...options, nowMs: T0 + 30_000 });
-    expect(view.notices[1]).toMatchObject({
-      level: 'warning',
-      text: expect.stringContaining('Docker is down: nothing answers'),
-    });
+    expect(view.notices[1]).toMatchObject({ level: 'warning' });
+    expect(inEnglish(view.notices[1]!.text)).toContain('Docker is down: nothing answers');
     expect(pointsOf(chartOf(view, 'host-memory'), 'used')).toHaveLength(4);
     expect(pointsOf(chartOf(view, 'service-memory'), 'sidekiq')[3]).toEqual([T0 + 30_000, null]);
   });
@@ -222,7 +226,7 @@ describe('liveMetricsView', () => {
       true,
     );
     expect(chartOf(view, 'service-memory').series).toEqual([]);
-    expect(view.notices.map((n) => n.text)).toContain('Waiting for the first measurement.');
+    expect(view.notices.map((n) => inEnglish(n.text))).toContain('Waiting for the first measurement.');
   });
 });
 
@@ -284,7 +288,7 @@ describe('liveHeadline', () => {
     expect(headline.ram).toEqual({ value: null, usedBytes: null, totalBytes: null, trend: [] });
     expect(headline.cpu).toEqual({ value: null, trend: [] });
     expect(headline.biggest).toBeNull();
-    expect(headline.notices[0]!.text).toContain('because InfluxDB did not answer');
+    expect(inEnglish(headline.notices[0]!.text)).toContain('because InfluxDB did not answer');
   });
 
   it('has no biggest service when Docker failed in the newest sample', () => {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { auditFinish, auditStart } from '@/lib/audit';
 import type { ContainerView } from '@/lib/docker/types';
+import { inEnglish } from '@/lib/i18n/english';
 import { restartMarkers } from '@/lib/metrics/markers';
 
 import { useTempStore } from '../audit/store';
@@ -30,7 +31,7 @@ describe('restart markers', () => {
       // Started before the window: no marker.
       container('db', new Date(before - 7_200_000).toISOString()),
     ]);
-    expect(markers.map((m) => [m.source, m.service, m.label])).toEqual([
+    expect(markers.map((m) => [m.source, m.service, inEnglish(m.label)])).toEqual([
       ['docker', 'sidekiq', 'p-sidekiq-1 started (Docker)'],
       ['audit', 'web', 'Restarted from the dashboard: p-web-1'],
     ]);

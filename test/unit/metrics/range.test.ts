@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { decodeText, renderText } from '@/lib/i18n/text';
 import { MAX_POINTS_PER_SERIES, bucketStarts, intervalFor, resolveRange } from '@/lib/metrics/range';
 import { PRESET_SPAN_MS, RANGE_PRESETS, metricsRangeSchema, rangeParams } from '@/lib/validations/metrics';
 
@@ -49,6 +51,16 @@ describe('ranges', () => {
   ])('refuses %s with a clear message', (query, message) => {
     const parsed = metricsRangeSchema.safeParse(rangeParams(new URLSearchParams(query)));
     expect(parsed.success).toBe(false);
-    expect(parsed.error?.issues.map((i) => i.message).join('; ')).toMatch(message);
+    expect(parsed.error?.issues.map((i) => inEnglish(decodeText(i.message))).join('; ')).toMatch(message);
+  });
+
+  it('says why a range is refused in German too', () => {
+    const parsed = metricsRangeSchema.safeParse(
+      rangeParams(new URLSearchParams('range=custom&from=2026-11-20T12:00&to=2026-11-20T10:00')),
+    );
+    const de = translatorFor('de');
+    expect(parsed.error?.issues.map((i) => renderText(de, decodeText(i.message)))).toEqual([
+      'Das Ende muss nach dem Anfang liegen',
+    ]);
   });
 });

@@ -1,9 +1,12 @@
+import { NextIntlClientProvider } from 'next-intl';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 
 import { LogView } from '@/components/logs/log-view';
 import type { LogLine } from '@/lib/docker/log-types';
+import { MESSAGES } from '@/lib/i18n/catalog';
+import type { Locale } from '@/lib/i18n/locales';
 import type { ContainerLogsData } from '@/lib/panels/logs';
 import { summariseFindings } from '@/lib/mastodon/log-recognisers';
 import type { PanelResult } from '@/lib/panels/panel';
@@ -21,8 +24,15 @@ const lines = [
   line(3, 'some warning on stderr', 'stderr'),
 ];
 
-function render(initial: PanelResult<ContainerLogsData>): string {
-  return renderToStaticMarkup(createElement(LogView, { container: 'mdtest-web-1', initial }));
+function render(initial: PanelResult<ContainerLogsData>, locale: Locale = 'en'): string {
+  return renderToStaticMarkup(
+    createElement(NextIntlClientProvider, {
+      locale,
+      messages: MESSAGES[locale],
+      timeZone: 'UTC',
+      children: createElement(LogView, { container: 'mdtest-web-1', initial }),
+    }),
+  );
 }
 
 describe('LogView (server render)', () => {
@@ -68,5 +78,20 @@ describe('LogView (server render)', () => {
     expect(failed).toMatch(/data-testid="log-error" data-code="docker_daemon_down"/);
     expect(failed).toContain('data-testid="log-lines"');
     expect(failed).toContain('No lines yet.');
+  });
+
+  it('speaks German', () => {
+    const failed = render(
+      {
+        ok: false,
+        at: AT,
+        error: { code: 'docker_daemon_down', title: 'Docker is down: nothing answers', detail: 'x' },
+      },
+      'de',
+    );
+    expect(failed).toContain('<h1 id="log-title">Log von mdtest-web-1</h1>');
+    expect(failed).toContain('Noch keine Zeilen.');
+    expect(failed).toContain('Kein bekanntes Problem in diesen Zeilen.');
+    expect(failed).toMatch(/data-testid="log-follow" data-state="on">Verfolgen: an</);
   });
 });

@@ -1,9 +1,15 @@
-import { createElement } from 'react';
+import { NextIntlClientProvider } from 'next-intl';
+import { createElement, type ReactElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { RangePicker } from '@/components/metrics/range-picker';
+import { MESSAGES } from '@/lib/i18n/catalog';
+
 import { useNow } from '@/components/ui/use-now';
+
+const inEnglish = (element: ReactElement) =>
+  createElement(NextIntlClientProvider, { locale: 'en', messages: MESSAGES.en, timeZone: 'UTC', children: element });
 
 function Clock({ tickMs }: { tickMs: number }) {
   return createElement('time', null, String(useNow(tickMs)));
@@ -28,14 +34,14 @@ describe('useNow: the wall clock as state, read without Date.now() in render', (
 
   it('gives the range picker the last hour when no range is known yet', () => {
     vi.useFakeTimers({ now: Date.parse('2026-12-03T18:07:38.184Z') });
-    const html = renderToStaticMarkup(createElement(RangePicker, { preset: 'custom' }));
+    const html = renderToStaticMarkup(inEnglish(createElement(RangePicker, { preset: 'custom' })));
     expect(html).toContain('name="from" value="2026-12-03T17:07"');
     expect(html).toContain('name="to" value="2026-12-03T18:07"');
   });
 
   it('shows a given range as it is', () => {
     const range = { fromMs: Date.parse('2026-01-02T03:04:00Z'), toMs: Date.parse('2026-01-02T05:06:00Z') };
-    const html = renderToStaticMarkup(createElement(RangePicker, { preset: '1h', range }));
+    const html = renderToStaticMarkup(inEnglish(createElement(RangePicker, { preset: '1h', range })));
     expect(html).toContain('value="2026-01-02T03:04"');
     expect(html).toContain('value="2026-01-02T05:06"');
   });

@@ -1,6 +1,8 @@
 import { requireRouteSession } from '@/lib/auth/guard';
 import { filterLogLines, formatLogText } from '@/lib/docker/log-types';
 import { AppError, toErrorView } from '@/lib/errors';
+import { getTranslate } from '@/lib/i18n/server';
+import { decodeText, renderText } from '@/lib/i18n/text';
 import { loadContainerLogs } from '@/lib/panels/logs';
 import { logsQuerySchema } from '@/lib/validations/logs';
 
@@ -25,9 +27,10 @@ export async function GET(request: Request, { params }: { params: Promise<{ cont
   const search = new URL(request.url).searchParams;
   const parsed = logsQuerySchema.safeParse({ ...Object.fromEntries(search), container: (await params).container });
   if (!parsed.success) {
-    const detail = parsed.error.issues.map((issue) => issue.message).join('; ');
+    const translate = await getTranslate();
+    const detail = parsed.error.issues.map((issue) => renderText(translate, decodeText(issue.message))).join('; ');
     return Response.json(
-      { error: { code: 'invalid_input', title: 'Not a valid request', detail } },
+      { error: { code: 'invalid_input', title: translate('logs.errors.invalidRequest'), detail } },
       { status: 400, headers: NO_STORE },
     );
   }
