@@ -71,7 +71,7 @@ describe('refusalResponse', () => {
     expect(html).toContain('&#60;script&#62;');
   });
 
-  it('speaks the browser's language: German for Accept-Language de', async () => {
+  it('speaks the browser language: German for Accept-Language de', async () => {
     const response = refusalResponse(crossSite, {
       method: 'POST',
       url: 'http://127.0.0.1:3001/login',
