@@ -55,7 +55,7 @@ async function deathError(container: ContainerView, death: Death): Promise<AppEr
   const view = inspected.status === 'fulfilled' ? inspected.value : undefined;
   const oomKilled = death.oom || view?.oomKilled === true;
   const exitCode = death.exitCode ?? view?.exitCode;
-  const oom = oomKilled ? 'yes' : 'no';
+  const oom = text(oomKilled ? 'containers.errors.died.oomYes' : 'containers.errors.died.oomNo');
   const lines =
     logs.status === 'fulfilled'
       ? logs.value.lines.map((line) => redactText(line.text, CRASH_LOG_LINE_CHARS))

@@ -92,11 +92,11 @@ function refusalPage(refusal: GuardRefusal, request: RefusedRequest, nonce: stri
   const t = translatorFor(locale);
   const { why, back } = explanation(refusal, request, t);
   const what = `${request.method.toUpperCase()} ${pathOf(request.url)}`;
-  // The one marked-up message: its placeholder is escaped, then the <code> tags are put in.
-  const whatLine = escapeHtml(t('errors.refusal.what', { what: '\u0000', status: refusal.status }))
-    .replace('&#60;code&#62;', '<code>')
-    .replace('&#60;/code&#62;', '</code>')
-    .replace('\u0000', escapeHtml(what));
+  // The sentence is escaped with a marker for the request, which then goes in as <code>.
+  const whatLine = escapeHtml(t('errors.refusal.what', { what: '\u0000', status: refusal.status })).replace(
+    '\u0000',
+    `<code>${escapeHtml(what)}</code>`,
+  );
   return `<!doctype html>
 <html lang="${locale}">
 <head>
