@@ -1,19 +1,24 @@
 import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import Link from 'next/link';
 
-export const metadata: Metadata = { title: 'Not found · Mastodash' };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations('common.notFound');
+  return { title: t('metaTitle') };
+}
 
 /** Any path the dashboard does not have (and any page that calls notFound()), with a 404 status. */
-export default function NotFound() {
+export default async function NotFound() {
+  const t = await getTranslations('common.notFound');
   return (
     <section className="panel" data-testid="not-found">
       <div className="panel-head">
-        <h1>Page not found</h1>
+        <h1>{t('title')}</h1>
       </div>
-      <p className="muted">There is no page at this address in the dashboard.</p>
+      <p className="muted">{t('body')}</p>
       <p>
         <Link href="/" data-testid="not-found-home">
-          Back to the containers
+          {t('home')}
         </Link>
       </p>
     </section>

@@ -1,3 +1,4 @@
+import { getTranslations } from 'next-intl/server';
 import { Suspense } from 'react';
 
 import { AttentionLoading } from '@/components/attention/attention-panel';
@@ -17,9 +18,10 @@ export default async function HomePage() {
   await requireSession();
   const containers = await containersPanel();
   const project = getConfig().composeProject;
+  const t = await getTranslations('home');
   return (
     <>
-      <h1 className="visually-hidden">{project} at a glance</h1>
+      <h1 className="visually-hidden">{t('title', { project })}</h1>
       <Suspense fallback={<AttentionLoading />}>
         <AttentionSection />
       </Suspense>

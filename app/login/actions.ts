@@ -8,6 +8,7 @@ import { loginWithLink, loginWithPassword, logout } from '@/lib/auth/login';
 import { SESSION_COOKIE, sessionCookieOptions } from '@/lib/auth/session';
 import { getConfig } from '@/lib/config';
 import { AppError } from '@/lib/errors';
+import { text } from '@/lib/i18n/text';
 import { checkRequest, requestFacts } from '@/lib/http/request-guard';
 import { nextPathSchema } from '@/lib/validations/auth';
 import type { FormState } from '@/components/auth/form-state';
@@ -15,7 +16,9 @@ import type { FormState } from '@/components/auth/form-state';
 /** Login is the one mutation without a session; it still gets the Host and Origin checks. */
 async function refuseForeignRequest(): Promise<FormState | undefined> {
   const verdict = checkRequest(requestFacts('POST', await headers()), getConfig().allowedHosts);
-  return verdict.ok ? undefined : { error: new AppError('forbidden', 'Request refused', verdict.reason).toView() };
+  return verdict.ok
+    ? undefined
+    : { error: new AppError('forbidden', text('auth.errors.refused'), verdict.reason).toView() };
 }
 
 async function finishLogin(

@@ -1,3 +1,4 @@
+import { getTranslations } from 'next-intl/server';
 import { redirect } from 'next/navigation';
 
 import { LoginForm, LoginLinkForm } from '@/components/auth/login-form';
@@ -15,13 +16,12 @@ export default async function LoginPage({
   const params = await searchParams;
   const token = typeof params.token === 'string' ? params.token : undefined;
   if (!token && (await currentSession())) redirect('/');
+  const t = await getTranslations('auth');
   return (
     <section className="panel login-panel" aria-labelledby="login-title">
-      <h1 id="login-title">Log in to Mastodash</h1>
+      <h1 id="login-title">{t('title')}</h1>
       {token ? <LoginLinkForm token={token} /> : <LoginForm next={nextPathSchema.parse(params.next ?? '/')} />}
-      <p className="muted small">
-        Forgot the password? On the server: <code>npm run set-password</code>. Locked out: <code>npm run unlock</code>.
-      </p>
+      <p className="muted small">{t.rich('help', { code: (chunks) => <code>{chunks}</code> })}</p>
     </section>
   );
 }

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useId } from 'react';
 import { useFormStatus } from 'react-dom';
 
@@ -11,6 +12,8 @@ import { FieldError } from '@/components/ui/field-error';
  * as a plain HTML form too, before the page's scripts have run or without them.
  */
 export function ReauthDialog({ errors, onCancel }: { errors?: string[]; onCancel: () => void }) {
+  const t = useTranslations('auth');
+  const tCommon = useTranslations('common');
   const { pending } = useFormStatus();
   const titleId = useId();
   return (
@@ -22,10 +25,10 @@ export function ReauthDialog({ errors, onCancel }: { errors?: string[]; onCancel
         aria-labelledby={titleId}
         data-testid="reauth-dialog"
       >
-        <h2 id={titleId}>Confirm your password</h2>
-        <p className="muted">This action changes the server. Enter your password to continue it.</p>
+        <h2 id={titleId}>{t('reauth.title')}</h2>
+        <p className="muted">{t('reauth.intro')}</p>
         <label>
-          Password
+          {t('password')}
           <input name="password" type="password" autoComplete="current-password" autoFocus required maxLength={1024} />
           <FieldError errors={errors} />
         </label>
@@ -38,10 +41,10 @@ export function ReauthDialog({ errors, onCancel }: { errors?: string[]; onCancel
               onCancel();
             }}
           >
-            Cancel
+            {tCommon('cancel')}
           </a>
           <button type="submit" disabled={pending} data-reauth>
-            {pending ? 'Checking…' : 'Confirm and continue'}
+            {pending ? tCommon('checking') : t('reauth.confirm')}
           </button>
         </div>
       </div>

@@ -1,40 +1,32 @@
 import type { ContainerState, ContainerView, HealthState } from '@/lib/docker/types';
+import { formatFor, type Format } from '@/lib/i18n/format';
+import { text, type MessageKey, type Text } from '@/lib/i18n/text';
 
-/** Human durations for uptime and "stopped … ago": the two largest units, e.g. "3 d 4 h", "12 min". */
-export function formatDuration(ms: number): string {
-  const seconds = Math.max(0, Math.floor(ms / 1000));
-  const units: [number, string][] = [
-    [86_400, 'd'],
-    [3_600, 'h'],
-    [60, 'min'],
-    [1, 's'],
-  ];
-  const parts: string[] = [];
-  let rest = seconds;
-  for (const [size, label] of units) {
-    const amount = Math.floor(rest / size);
-    if (amount > 0 || (parts.length === 0 && size === 1)) parts.push(`${amount} ${label}`);
-    rest -= amount * size;
-    if (parts.length === 2) break;
-  }
-  return parts.join(' ');
+/**
+ * Human durations for uptime and "stopped … ago": the two largest units, e.g. "3 d 4 h", "12 min". Pass the
+ * reader's Format (`useFormat()` / `await getFormat()`); without one it is English.
+ */
+export function formatDuration(ms: number, format: Format = formatFor('en')): string {
+  return format.duration(ms);
 }
 
-export const STATE_WORDS: Record<ContainerState, string> = {
-  running: 'Running',
-  restarting: 'Restarting',
-  paused: 'Paused',
-  exited: 'Exited',
-  created: 'Created, not started',
-  dead: 'Dead',
-  removing: 'Being removed',
+/** The message key of each state's word (containers.state.*). */
+export const STATE_WORDS: Record<ContainerState, MessageKey> = {
+  running: 'containers.state.running',
+  restarting: 'containers.state.restarting',
+  paused: 'containers.state.paused',
+  exited: 'containers.state.exited',
+  created: 'containers.state.created',
+  dead: 'containers.state.dead',
+  removing: 'containers.state.removing',
 };
 
-export const HEALTH_WORDS: Record<HealthState, string> = {
-  healthy: 'Healthy',
-  unhealthy: 'Unhealthy',
-  starting: 'Health: starting',
-  none: 'No health check',
+/** The message key of each health's word (containers.health.*). */
+export const HEALTH_WORDS: Record<HealthState, MessageKey> = {
+  healthy: 'containers.health.healthy',
+  unhealthy: 'containers.health.unhealthy',
+  starting: 'containers.health.starting',
+  none: 'containers.health.none',
 };
 
 export type Tone = 'good' | 'warn' | 'bad' | 'neutral';
@@ -53,16 +45,22 @@ export function isStopped(container: ContainerView): boolean {
   return container.state === 'exited' || container.state === 'dead' || container.state === 'created';
 }
 
-/** The one-line verdict for the summary bar, e.g. "5 containers · 4 running · 1 stopped · 1 unhealthy". */
-export function summarize(containers: ContainerView[]): { text: string; tone: Tone } {
+/** Joins summarize()'s parts as the summary bar shows them. */
+export const SUMMARY_SEPARATOR = ' · ';
+
+/** The verdict for the summary bar, e.g. "5 containers · 4 running · 1 stopped · 1 unhealthy", as Texts. */
+export function summarize(containers: ContainerView[]): { parts: Text[]; tone: Tone } {
   const running = containers.filter((c) => c.state === 'running').length;
   const stopped = containers.filter(isStopped).length;
   const unhealthy = containers.filter((c) => c.health === 'unhealthy').length;
   const other = containers.length - running - stopped;
-  const parts = [`${containers.length} container${containers.length === 1 ? '' : 's'}`, `${running} running`];
-  if (stopped) parts.push(`${stopped} stopped`);
-  if (other) parts.push(`${other} restarting or paused`);
-  if (unhealthy) parts.push(`${unhealthy} unhealthy`);
+  const parts = [
+    text('containers.summary.containers', { count: containers.length }),
+    text('containers.summary.running', { count: running }),
+  ];
+  if (stopped) parts.push(text('containers.summary.stopped', { count: stopped }));
+  if (other) parts.push(text('containers.summary.other', { count: other }));
+  if (unhealthy) parts.push(text('containers.summary.unhealthy', { count: unhealthy }));
   const tone: Tone = stopped || unhealthy ? 'bad' : other ? 'warn' : containers.length ? 'good' : 'neutral';
-  return { text: parts.join(' · '), tone };
+  return { parts, tone };
 }

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useMemo, useState } from 'react';
 
 import type { ContainerView } from '@/lib/docker/types';
@@ -7,8 +8,10 @@ import type { ErrorView } from '@/lib/errors';
 import type { ContainersMessage, DockerStatus } from '@/lib/live/messages';
 import { Badge } from '@/components/ui/badge';
 import { ErrorBox } from '@/components/ui/error-box';
+import { useFormat } from '@/components/i18n/use-format';
+import { renderText } from '@/lib/i18n/text';
 import { ContainerCard } from './container-card';
-import { formatDuration, summarize } from './format';
+import { formatDuration, summarize, SUMMARY_SEPARATOR } from './format';
 import { groupByService } from '@/lib/docker/grouping';
 import type { JobView } from '@/lib/jobs/types';
 import { useJobs } from '@/components/jobs/use-jobs';
@@ -38,6 +41,9 @@ export function LiveContainers({
   initialError?: ErrorView;
   initialJobs: JobView[];
 }) {
+  const t = useTranslations('containers');
+  const tRoot = useTranslations();
+  const format = useFormat();
   const jobs = latestByTarget(useJobs(initialJobs).values());
   const [containers, setContainers] = useState(() => new Map(initialContainers.map((c) => [c.id, c])));
   const [docker, setDocker] = useState<DockerStatus>(
@@ -72,30 +78,31 @@ export function LiveContainers({
     <section className="panel" aria-labelledby="containers-title" data-testid="containers-panel">
       <header className="panel-head">
         <h2 id="containers-title">
-          Containers <span className="muted">of compose project “{project}”</span>
+          {t('title')} <span className="muted">{t('ofProject', { project })}</span>
         </h2>
         <span className={`live-indicator live-${indicator}`} data-testid="live-indicator" data-connection={connection}>
           {connection === 'live'
             ? docker.ok
-              ? 'Live'
-              : 'Waiting for Docker…'
+              ? t('live.live')
+              : t('live.waiting')
             : connection === 'connecting'
-              ? 'Connecting…'
+              ? t('live.connecting')
               : connection === 'signed-out'
-                ? 'Logged out: reload to log in'
-                : 'Reconnecting…'}
+                ? t('live.signedOut')
+                : t('live.reconnecting')}
         </span>
       </header>
       {docker.ok ? (
         <>
           <p className="summary" data-testid="containers-summary">
-            <Badge tone={summary.tone}>{summary.text}</Badge>
+            <Badge tone={summary.tone}>
+              {summary.parts.map((part) => renderText(tRoot, part)).join(SUMMARY_SEPARATOR)}
+            </Badge>
           </p>
           <RestartMastodon job={jobs.get(RESTART_MASTODON_TARGET)} />
           {groups.length === 0 ? (
             <p className="empty" data-testid="no-containers">
-              No container carries the label com.docker.compose.project={project}. Is COMPOSE_PROJECT right? Compose
-              names the project after the directory unless -p or name: says otherwise.
+              {t('empty', { project })}
             </p>
           ) : (
             <div className="services">
@@ -104,7 +111,7 @@ export function LiveContainers({
                   key={service}
                   className="service"
                   data-testid={`service-${service}`}
-                  aria-label={`Service ${service}`}
+                  aria-label={t('service', { service })}
                 >
                   <h3 className="service-name">{service}</h3>
                   <div className="container-grid">
@@ -126,7 +133,7 @@ export function LiveContainers({
         <ErrorBox
           error={docker.error}
           testId="docker-error"
-          note={`Unreachable for ${formatDuration(now - Date.parse(docker.since))}; checking again automatically.`}
+          note={t('unreachableFor', { duration: formatDuration(now - Date.parse(docker.since), format) })}
         />
       )}
     </section>

@@ -1,5 +1,7 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
+
 import { restartContainerAction } from '@/app/actions';
 import { JobButton } from '@/components/jobs/job-button';
 import type { JobView } from '@/lib/jobs/types';
@@ -8,21 +10,17 @@ import type { JobView } from '@/lib/jobs/types';
 const BACKEND_SERVICES = new Set(['db', 'redis', 'postgres', 'es']);
 
 export function RestartButton({ name, service, job }: { name: string; service: string; job?: JobView }) {
+  const t = useTranslations('containers.restart');
   return (
     <JobButton
       action={restartContainerAction}
       fields={{ container: name }}
-      label="Restart"
-      busyLabel="Restarting…"
+      label={t('label')}
+      busyLabel={t('busy')}
       testId="restart"
       job={job}
       secondary
-      confirmMessage={
-        BACKEND_SERVICES.has(service)
-          ? `Restarting ${name} makes Mastodon fail for a moment: web and sidekiq lose their` +
-            ` ${service} until it is back. Restart it?`
-          : undefined
-      }
+      confirmMessage={BACKEND_SERVICES.has(service) ? t('confirmBackend', { name, service }) : undefined}
     />
   );
 }

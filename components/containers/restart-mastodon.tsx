@@ -1,5 +1,7 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
+
 import { restartMastodonAction } from '@/app/actions';
 import { JobButton } from '@/components/jobs/job-button';
 import type { JobView } from '@/lib/jobs/types';
@@ -7,16 +9,17 @@ import type { JobView } from '@/lib/jobs/types';
 export const RESTART_MASTODON_TARGET = 'mastodon (web, streaming, sidekiq)';
 
 export function RestartMastodon({ job }: { job?: JobView }) {
+  const t = useTranslations('containers.restart');
   return (
     <div className="restart-mastodon">
       <JobButton
         action={restartMastodonAction}
         fields={{}}
-        label="Restart Mastodon"
-        busyLabel="Restarting Mastodon…"
+        label={t('mastodon')}
+        busyLabel={t('mastodonBusy')}
         testId="restart-mastodon"
         job={job}
-        note="web, then streaming, then sidekiq, each healthy before the next"
+        note={t('mastodonNote')}
       />
     </div>
   );

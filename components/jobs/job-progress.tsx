@@ -1,19 +1,23 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
+
 import type { JobView } from '@/lib/jobs/types';
+import { useFormat } from '@/components/i18n/use-format';
 import { Badge } from '@/components/ui/badge';
 import { TranslatedText } from '@/components/i18n/translated-text';
 
-const STATUS: Record<JobView['status'], { word: string; tone: 'good' | 'warn' | 'bad' }> = {
-  running: { word: 'Running', tone: 'warn' },
-  succeeded: { word: 'Done', tone: 'good' },
-  failed: { word: 'Failed', tone: 'bad' },
-  interrupted: { word: 'Interrupted', tone: 'bad' },
+const STATUS_TONE: Record<JobView['status'], 'good' | 'warn' | 'bad'> = {
+  running: 'warn',
+  succeeded: 'good',
+  failed: 'bad',
+  interrupted: 'bad',
 };
 
 /** A job's steps as they happen; the same view after a reload, since steps are stored. */
 export function JobProgress({ job }: { job: JobView }) {
-  const status = STATUS[job.status];
+  const t = useTranslations('jobs');
+  const format = useFormat();
   return (
     <div
       className={`job job-${job.status}`}
@@ -23,22 +27,27 @@ export function JobProgress({ job }: { job: JobView }) {
       aria-live="polite"
     >
       <div className="job-head">
-        <Badge tone={status.tone}>{status.word}</Badge>
-        <span className="muted small">audit #{job.auditId}</span>
+        <Badge tone={STATUS_TONE[job.status]}>{t(`status.${job.status}`)}</Badge>
+        <span className="muted small">{t('audit', { id: job.auditId })}</span>
       </div>
       <ol className="job-steps">
         {job.steps.map((step, index) => (
           <li key={`${step.at}-${index}`}>
             <time dateTime={step.at} suppressHydrationWarning>
-              {new Date(step.at).toLocaleTimeString()}
+              {format.time(Date.parse(step.at), { seconds: true })}
             </time>{' '}
-            {step.step}
+            <TranslatedText text={step.step} />
             {step.total === undefined
               ? ''
               : step.unit === '%'
-                ? ` (${step.done ?? 0} %)`
-                : ` (${step.done ?? 0} of ${step.total})`}
-            {step.detail ? <span className="muted"> · {step.detail}</span> : null}
+                ? t('percent', { done: format.number(step.done ?? 0) })
+                : t('ofTotal', { done: format.number(step.done ?? 0), total: format.number(step.total) })}
+            {step.detail ? (
+              <span className="muted">
+                {' · '}
+                <TranslatedText text={step.detail} />
+              </span>
+            ) : null}
           </li>
         ))}
       </ol>
@@ -57,7 +66,7 @@ export function JobProgress({ job }: { job: JobView }) {
           ) : null}
           {job.error.logLines && job.error.logLines.length > 0 ? (
             <>
-              <p className="muted small">Its last log lines:</p>
+              <p className="muted small">{t('logLines')}</p>
               <pre className="job-log" data-testid="job-log" tabIndex={0}>
                 {job.error.logLines.join('\n')}
               </pre>

@@ -1,5 +1,7 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
+
 /**
  * What app/error.tsx and app/global-error.tsx show when rendering failed. The message and stack are never
  * shown: a backend's error can carry a connection string or a password. The digest names the entry in the
@@ -16,28 +18,28 @@ export function FailedRender({
   retry: () => void;
   testId: string;
 }) {
+  const t = useTranslations('common.failed');
   return (
     <section className="panel" data-testid={testId}>
       <div className="error-box" role="alert">
         <strong className="error-title">{title}</strong>
         <p>
-          The server failed while preparing it. The reason is in the dashboard&apos;s log
-          {digest ? (
-            <>
-              {' '}
-              under the digest{' '}
-              <code className="mono" data-testid="error-digest">
-                {digest}
-              </code>
-            </>
-          ) : null}
-          .
+          {digest
+            ? t.rich('bodyDigest', {
+                digest,
+                code: (chunks) => (
+                  <code className="mono" data-testid="error-digest">
+                    {chunks}
+                  </code>
+                ),
+              })
+            : t('body')}
         </p>
-        <p className="error-fix">Fix: read that log entry (docker compose logs mastodash), then try again.</p>
+        <p className="error-fix">{t('fix')}</p>
       </div>
       <p>
         <button type="button" onClick={() => retry()} data-testid="error-retry">
-          Try again
+          {t('retry')}
         </button>
       </p>
     </section>

@@ -5,6 +5,8 @@ import type { z } from 'zod';
 import { auditFinish, auditStart } from '../audit';
 import type { AuditAction } from '../audit/actions';
 import { AppError, toErrorView, type ErrorView } from '../errors';
+import { inEnglish } from '../i18n/english';
+import { text } from '../i18n/text';
 import { addJobStep, createJob, finishJob, type JobProgress } from '../jobs';
 import { processSingleton } from '../process/singleton';
 import type { ActionResult } from './result';
@@ -168,7 +170,7 @@ export async function execute<Schema extends z.ZodType, Data>(
     if (!(error instanceof AppError)) console.error(`[action ${spec.action}]`, error);
     auditFinish(begun.auditId, {
       outcome: 'failed',
-      error: `${view.title}: ${view.detail}`,
+      error: inEnglish(text('errors.joined', { title: view.title, detail: view.detail })),
       durationMs: Date.now() - startedAt,
     });
     return { ok: false, error: view };

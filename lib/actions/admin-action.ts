@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { requireActionSession, type SessionContext } from '../auth/guard';
 import { reauthenticate } from '../auth/login';
 import { AppError, toErrorView, type ErrorView } from '../errors';
+import { encodeText, text } from '../i18n/text';
 import { execute, startJob, validateClaimAudit, type AdminActionSpec, type Begun } from './action-runner';
 import type { ActionResult } from './result';
 
@@ -58,7 +59,9 @@ async function guardedSession(
   const session = await requireActionSession();
   const confirmed = await reauthenticate(session, { password });
   if (!confirmed.ok) {
-    const message = `${confirmed.error.title}. ${confirmed.error.detail}`;
+    const message = encodeText(
+      text('auth.errors.titleAndDetail', { title: confirmed.error.title, detail: confirmed.error.detail }),
+    );
     return refuse(
       { ...confirmed.error, code: 'reauth_required' },
       { ...confirmed.fieldErrors, password: confirmed.fieldErrors?.password ?? [message] },

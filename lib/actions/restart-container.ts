@@ -4,6 +4,7 @@ import { listProjectContainers, resolveProjectContainer } from '../docker/contai
 import { MASTODON_RESTART_ORDER, restartProjectContainer } from '../docker/restart';
 import type { ContainerView } from '../docker/types';
 import { AppError } from '../errors';
+import { text } from '../i18n/text';
 import { watchProjectContainers } from '../live';
 import { restartContainerSchema, restartMastodonSchema } from '../validations/containers';
 import type { AdminActionSpec } from './action-runner';
@@ -48,7 +49,11 @@ export const restartMastodonSpec: AdminActionSpec<typeof restartMastodonSchema, 
   async run(_input, { progress }) {
     const ordered = await mastodonContainers();
     if (ordered.length === 0)
-      throw new AppError('not_found', 'Nothing to restart', 'The project has no web, streaming or sidekiq container.');
+      throw new AppError(
+        'not_found',
+        text('containers.errors.nothingToRestart.title'),
+        text('containers.errors.nothingToRestart.detail'),
+      );
     const restarted: RestartResult['containers'] = [];
     for (const [index, container] of ordered.entries()) {
       try {
@@ -56,13 +61,24 @@ export const restartMastodonSpec: AdminActionSpec<typeof restartMastodonSchema, 
         restarted.push({ name: after.name, startedAt: after.startedAt, health: after.health });
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
-        const done = restarted.length > 0 ? `Restarted: ${restarted.map((c) => c.name).join(', ')}. ` : '';
+        const done =
+          restarted.length > 0
+            ? text('containers.errors.mastodonStopped.done', { names: restarted.map((c) => c.name).join(', ') })
+            : '';
         const skipped = ordered.slice(index + 1).map((c) => c.name);
-        const notDone = skipped.length > 0 ? `Not restarted: ${skipped.join(', ')}.` : 'It was the last one.';
+        const notDone =
+          skipped.length > 0
+            ? text('containers.errors.mastodonStopped.notDone', { names: skipped.join(', ') })
+            : text('containers.errors.mastodonStopped.last');
         throw new AppError(
           error.code,
-          `Restart Mastodon stopped at ${container.service} (${container.name})`,
-          `${error.title}. ${error.detail} ${done}${notDone}`,
+          text('containers.errors.mastodonStopped.title', { service: container.service, name: container.name }),
+          text('containers.errors.mastodonStopped.detail', {
+            title: error.title,
+            detail: error.detail,
+            done,
+            notDone,
+          }),
           error.fix,
           error.logLines,
         );

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 
 import { getConfig } from '../config';
 import { AppError } from '../errors';
+import { inEnglish } from '../i18n/english';
 import { store } from '../store';
 import {
   PASSWORD_MAX_LENGTH,
@@ -62,7 +63,7 @@ function readPasswordFile(file: string): Secret {
     try {
       parsePasswordHash(content);
     } catch (error) {
-      throw error instanceof AppError ? fileProblem(file, `holds an unusable hash: ${error.detail}`) : error;
+      throw error instanceof AppError ? fileProblem(file, `holds an unusable hash: ${inEnglish(error.detail)}`) : error;
     }
     return { source: 'file', file, form: 'hash', value: content.trim() };
   }
@@ -84,7 +85,7 @@ function readStoredHash(): Secret {
     throw new AppError(
       'invalid_input',
       'Stored password unusable',
-      `the hash saved by npm run set-password is unusable: ${error.detail}`,
+      `the hash saved by npm run set-password is unusable: ${inEnglish(error.detail)}`,
       'Set it again: npm run set-password',
     );
   }
@@ -239,7 +240,7 @@ export function describeCredentialSource(): string {
     if (!(error instanceof AppError)) throw error;
     const { passwordFile, password } = getConfig().auth;
     const source = passwordFile !== undefined ? 'file' : password !== undefined ? 'env' : 'store';
-    return `${source}: ${error.detail}`;
+    return `${source}: ${inEnglish(error.detail)}`;
   }
 }
 

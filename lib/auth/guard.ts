@@ -6,6 +6,7 @@ import { redirect } from 'next/navigation';
 
 import { getConfig } from '../config';
 import { AppError } from '../errors';
+import { text } from '../i18n/text';
 import { refusalResponse } from '../http/refusal';
 import { checkRequest, requestFacts } from '../http/request-guard';
 import { isRecentlyAuthenticated, readSession, SESSION_COOKIE, sessionRef, type SessionRecord } from './session';
@@ -34,7 +35,7 @@ function toContext(record: SessionRecord): SessionContext {
 
 async function verifyRequest(method: string): Promise<void> {
   const verdict = checkRequest(requestFacts(method, await headers()), getConfig().allowedHosts);
-  if (!verdict.ok) throw new AppError('forbidden', 'Request refused', verdict.reason);
+  if (!verdict.ok) throw new AppError('forbidden', text('auth.errors.refused'), verdict.reason);
 }
 
 /** The session of this request, if any; no redirect. Read once per request (layout and page share it). */
@@ -55,12 +56,13 @@ export async function requireSession(): Promise<SessionContext> {
 export async function requireActionSession(options: { recentLogin?: boolean } = {}): Promise<SessionContext> {
   await verifyRequest('POST');
   const session = await currentSession();
-  if (!session) throw new AppError('unauthorized', 'Not logged in', 'Your session ended. Log in again.');
+  if (!session)
+    throw new AppError('unauthorized', text('auth.errors.notLoggedIn.title'), text('auth.errors.notLoggedIn.detail'));
   if (options.recentLogin && !session.recentlyAuthenticated) {
     throw new AppError(
       'reauth_required',
-      'Confirm your password',
-      'This action needs a recent login. Enter your password to continue.',
+      text('auth.errors.reauthRequired.title'),
+      text('auth.errors.reauthRequired.detail'),
     );
   }
   return session;

@@ -6,6 +6,8 @@ import 'server-only';
  * first, then a lock that only `npm run unlock` lifts. Counters live in the dashboard's store so they
  * survive restarts and are shared with the CLI.
  */
+import { inEnglish } from '../i18n/english';
+import { text, type Text } from '../i18n/text';
 import { processSingleton } from '../process/singleton';
 import type { Store } from '../store';
 import { store } from '../store';
@@ -210,16 +212,12 @@ function formatClockUtc(at: number): string {
 }
 
 /** The sentence the login page shows for a refused attempt. */
-export function describeGate(gate: BlockedLoginGate, now: number = Date.now()): string {
+export function describeGate(gate: BlockedLoginGate, now: number = Date.now()): Text {
   if (gate.reason === 'locked') {
-    const whose = gate.scope === 'user' ? 'for this username' : 'across all usernames';
-    return (
-      `Login is locked after ${LOCKOUT_POLICY[gate.scope].lockAt} failed attempts ${whose}. ` +
-      'Unlock it on the server: npm run unlock'
-    );
+    return text('auth.errors.gateLocked', { count: LOCKOUT_POLICY[gate.scope].lockAt, scope: gate.scope });
   }
   const retryAt = gate.retryAt ?? now;
-  return `Too many failed attempts: try again in ${formatWait(retryAt - now)} (at ${formatClockUtc(retryAt)}).`;
+  return text('auth.errors.gateBackoff', { wait: formatWait(retryAt - now), clock: formatClockUtc(retryAt) });
 }
 
 /**
@@ -227,7 +225,7 @@ export function describeGate(gate: BlockedLoginGate, now: number = Date.now()): 
  * log can count repeated refusals in one row.
  */
 export function describeRefusal(gate: BlockedLoginGate): string {
-  if (gate.reason === 'locked') return describeGate(gate);
+  if (gate.reason === 'locked') return inEnglish(describeGate(gate));
   const whose = gate.scope === 'user' ? 'for this username' : 'across all usernames';
   return `Refused during the back-off after repeated failed attempts ${whose}.`;
 }

@@ -3,6 +3,7 @@ import 'server-only';
 import { auditEvent, auditRepeated } from '../audit';
 import { getConfig } from '../config';
 import { AppError, type ErrorView } from '../errors';
+import { text } from '../i18n/text';
 import { loginLinkSchema, loginSchema, reauthSchema } from '../validations/auth';
 import { verifyLogin } from './credentials';
 import { consumeLoginLink } from './login-links';
@@ -25,14 +26,14 @@ export type LoginResult =
 
 const WRONG_CREDENTIALS: ErrorView = {
   code: 'unauthorized',
-  title: 'Wrong username or password',
-  detail: 'Check both and try again.',
+  title: text('auth.errors.wrongCredentials.title'),
+  detail: text('auth.errors.wrongCredentials.detail'),
 };
 
 function gateError(gate: BlockedLoginGate): ErrorView {
   return {
     code: 'locked',
-    title: gate.reason === 'locked' ? 'Login locked' : 'Login paused',
+    title: text(gate.reason === 'locked' ? 'auth.errors.locked' : 'auth.errors.paused'),
     detail: describeGate(gate),
   };
 }
@@ -44,9 +45,9 @@ const LINK_ACTOR = '(login link)';
 
 const BAD_LINK: ErrorView = {
   code: 'unauthorized',
-  title: 'This login link does not work',
-  detail: 'It was already used, has expired, or was replaced by a newer one.',
-  fix: 'Restart the dashboard for a new link, or set a password: npm run set-password.',
+  title: text('auth.errors.badLink.title'),
+  detail: text('auth.errors.badLink.detail'),
+  fix: text('auth.errors.badLink.fix'),
 };
 
 function auditLocks(actor: string, username: string, lockedNow: LockScope[]): void {
@@ -136,7 +137,12 @@ function attemptLinkLogin(input: unknown, previousIdHash?: string): LoginResult 
   const after = checkLoginGate(admin);
   return {
     ok: false,
-    error: after.allowed ? BAD_LINK : { ...BAD_LINK, detail: `${BAD_LINK.detail} ${describeGate(after)}` },
+    error: after.allowed
+      ? BAD_LINK
+      : {
+          ...BAD_LINK,
+          detail: text('auth.errors.badLinkGate', { detail: BAD_LINK.detail, gate: describeGate(after) }),
+        },
   };
 }
 
@@ -156,7 +162,11 @@ async function attemptReauthentication(
   if (!parsed.success) {
     return {
       ok: false,
-      error: new AppError('invalid_input', 'Enter your password', 'The password is needed.').toView(),
+      error: new AppError(
+        'invalid_input',
+        text('auth.errors.passwordNeeded.title'),
+        text('auth.errors.passwordNeeded.detail'),
+      ).toView(),
       fieldErrors: parsed.error.flatten().fieldErrors,
     };
   }
@@ -171,7 +181,14 @@ async function attemptReauthentication(
       outcome: 'failed',
       error: 'Wrong password on re-entry',
     });
-    return { ok: false, error: { code: 'unauthorized', title: 'Wrong password', detail: 'Try again.' } };
+    return {
+      ok: false,
+      error: {
+        code: 'unauthorized',
+        title: text('auth.errors.wrongPassword.title'),
+        detail: text('auth.errors.wrongPassword.detail'),
+      },
+    };
   }
   recordLoginSuccess(session.username);
   markReauthenticated(session.idHash);

@@ -6,6 +6,7 @@ import type Docker from 'dockerode';
 
 import { getConfig } from '../config';
 import { AppError } from '../errors';
+import { text } from '../i18n/text';
 import { dockerCalls } from './client';
 import { toContainerView } from './container-view';
 import { dockerUnavailable } from './errors';
@@ -82,6 +83,10 @@ export async function resolveProjectContainer(ref: string): Promise<ContainerVie
   const containers = await listProjectContainers();
   const found = containers.find((c) => c.name === ref || c.id === ref);
   if (!found)
-    throw new AppError('not_found', 'No such container', `${ref} is not a container of this compose project.`);
+    throw new AppError(
+      'not_found',
+      text('containers.errors.notFound.title'),
+      text('containers.errors.notFound.detail', { ref }),
+    );
   return found;
 }

@@ -1,3 +1,4 @@
+import { text } from '../i18n/text';
 import { AppError } from '../errors';
 import type { DockerEndpoint } from '../config';
 
@@ -11,18 +12,17 @@ export function dockerUnavailable(error: unknown, endpoint: DockerEndpoint): App
   if (code === 'ENOENT') {
     return new AppError(
       'docker_socket_missing',
-      'Docker is down: its socket is missing',
-      `${where} does not exist, so the Docker daemon is not running or DOCKER_HOST points elsewhere.`,
-      'Start Docker (systemctl start docker) or set DOCKER_HOST to the right socket.',
+      text('errors.docker.socketMissing.title'),
+      text('errors.docker.socketMissing.detail', { where }),
+      text('errors.docker.socketMissing.fix'),
     );
   }
   if (code === 'EACCES' || code === 'EPERM') {
     return new AppError(
       'docker_permission_denied',
-      'Docker refused access: permission denied',
-      `The dashboard's user may not open ${where}.`,
-      "Add the dashboard's user to the docker group (usermod -aG docker <user>), or in a container run with" +
-        " group_add: the socket's group id.",
+      text('errors.docker.permissionDenied.title'),
+      text('errors.docker.permissionDenied.detail', { where }),
+      text('errors.docker.permissionDenied.fix'),
     );
   }
   // docker-modem ends a call that exceeded DOCKER_TIMEOUT_MS with a bare req.destroy(), which Node reports
@@ -30,25 +30,25 @@ export function dockerUnavailable(error: unknown, endpoint: DockerEndpoint): App
   if (code === 'ECONNRESET' && error instanceof Error && error.message === 'socket hang up') {
     return new AppError(
       'docker_not_answering',
-      'Docker is not answering',
-      `${where} accepted the connection but did not answer in time.`,
-      'The daemon may be overloaded or hung: check journalctl -u docker.',
+      text('errors.docker.notAnswering.title'),
+      text('errors.docker.notAnswering.detail', { where }),
+      text('errors.docker.notAnswering.fix'),
     );
   }
   if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE') {
     return new AppError(
       'docker_daemon_down',
-      'Docker is down: nothing answers',
-      `${where} refused the connection; the Docker daemon is stopped or restarting.`,
-      'Start Docker (systemctl start docker) and check journalctl -u docker.',
+      text('errors.docker.daemonDown.title'),
+      text('errors.docker.daemonDown.detail', { where }),
+      text('errors.docker.daemonDown.fix'),
     );
   }
   if (code === 'ETIMEDOUT' || code === 'timeout' || (error instanceof Error && /timeout/i.test(error.message))) {
     return new AppError(
       'docker_not_answering',
-      'Docker is not answering',
-      `${where} accepted the connection but did not answer in time.`,
-      'The daemon may be overloaded or hung: check journalctl -u docker.',
+      text('errors.docker.notAnswering.title'),
+      text('errors.docker.notAnswering.detail', { where }),
+      text('errors.docker.notAnswering.fix'),
     );
   }
   const status = (error as { statusCode?: number } | undefined)?.statusCode;
@@ -57,24 +57,25 @@ export function dockerUnavailable(error: unknown, endpoint: DockerEndpoint): App
   if (status === 403 && typeof message === 'string') {
     return new AppError(
       'docker_refused',
-      'Docker refused the call',
-      `${where} answered: ${message}`,
-      "A socket proxy in front of Docker allows only what the dashboard needs on COMPOSE_PROJECT's containers; check" +
-        ' that COMPOSE_PROJECT names the same project for the dashboard and the proxy.',
+      text('errors.docker.refused.title'),
+      text('errors.docker.refused.detail', { where, message }),
+      text('errors.docker.refused.fix'),
     );
   }
   // The proxy answers 502 when Docker behind it does not.
   if (status === 502 && typeof message === 'string' && message.includes('socket proxy')) {
     return new AppError(
       'docker_daemon_down',
-      'Docker is down behind the socket proxy',
-      `${where} answered: ${message}`,
-      'Start Docker (systemctl start docker) and check journalctl -u docker.',
+      text('errors.docker.downBehindProxy.title'),
+      text('errors.docker.downBehindProxy.detail', { where, message }),
+      text('errors.docker.daemonDown.fix'),
     );
   }
   return new AppError(
     'upstream_failed',
-    'Docker returned an error',
-    status ? `HTTP ${status} from ${where}.` : `The call to ${where} failed.`,
+    text('errors.docker.failed.title'),
+    status
+      ? text('errors.docker.failed.detailStatus', { status, where })
+      : text('errors.docker.failed.detailCall', { where }),
   );
 }

@@ -7,7 +7,8 @@ import { StringDecoder } from 'node:string_decoder';
 import type { Exec } from 'dockerode';
 
 import { getConfig } from '../config';
-import { AppError } from '../errors';
+import { AppError, type ErrorText } from '../errors';
+import { text } from '../i18n/text';
 import { dockerCalls } from './client';
 import { dockerUnavailable } from './errors';
 import { execCommandRefusal, execCreateBody, type ExecArgv } from './exec-programs';
@@ -29,7 +30,7 @@ export interface ExecOptions {
   /** Called with stdout as it arrives (whole UTF-8 characters, however the frames fall), for progress. */
   onStdout?: (chunk: string) => void;
   /** What the command is waiting for, for the timeout message. */
-  waitingFor?: string;
+  waitingFor?: ErrorText;
 }
 
 /**
@@ -46,7 +47,11 @@ async function startExec(
 ): Promise<{ exec: Exec; stream: Duplex }> {
   const refusal = execCommandRefusal(argv, user);
   if (refusal !== undefined)
-    throw new AppError('invalid_input', 'Command refused', `${argv[0]} was not run: ${refusal}.`);
+    throw new AppError(
+      'invalid_input',
+      text('containers.errors.commandRefused.title'),
+      text('containers.errors.commandRefused.detail', { program: argv[0], refusal }),
+    );
   let exec;
   try {
     exec = await dockerCalls().getContainer(containerId).exec(execCreateBody(argv, user));
@@ -54,8 +59,8 @@ async function startExec(
     if ((error as { statusCode?: number }).statusCode === 409) {
       throw new AppError(
         'conflict',
-        'The container is not running',
-        'Docker refused to run a command in a stopped container.',
+        text('containers.errors.notRunning.title'),
+        text('containers.errors.notRunning.detail'),
       );
     }
     throw dockerUnavailable(error, getConfig().docker);
@@ -68,7 +73,7 @@ async function startExec(
 async function finishWithin(
   work: Promise<unknown>,
   stream: Duplex,
-  limit: { program: string; timeoutMs: number; waitingFor: string },
+  limit: { program: string; timeoutMs: number; waitingFor: ErrorText },
 ): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -80,8 +85,11 @@ async function finishWithin(
           reject(
             new AppError(
               'timeout',
-              `${limit.program} did not finish`,
-              `Waited ${Math.round(limit.timeoutMs / 1000)} s for ${limit.waitingFor}.`,
+              text('containers.errors.execTimeout.title', { program: limit.program }),
+              text('containers.errors.execTimeout.detail', {
+                seconds: Math.round(limit.timeoutMs / 1000),
+                waitingFor: limit.waitingFor,
+              }),
             ),
           );
         }, limit.timeoutMs);
@@ -119,7 +127,8 @@ export async function execInContainer(
     }
   });
 
-  const waitingFor = options.waitingFor ?? `${argv.slice(0, 3).join(' ')} to finish`;
+  const waitingFor =
+    options.waitingFor ?? text('containers.errors.execTimeout.toFinish', { command: argv.slice(0, 3).join(' ') });
   await finishWithin(
     new Promise<void>((resolve, reject) => {
       stream.on('end', () => resolve());
@@ -185,7 +194,7 @@ export async function execStreaming(
   await finishWithin(Promise.all([output, input]), stream, {
     program: argv[0],
     timeoutMs: options.timeoutMs,
-    waitingFor: `${argv[0]} to finish`,
+    waitingFor: text('containers.errors.execTimeout.toFinish', { command: argv[0] }),
   });
   const { ExitCode } = await exec.inspect();
   return { exitCode: ExitCode ?? -1, stderr: stderr.toString('utf8') };

@@ -2,6 +2,7 @@ import 'server-only';
 
 import { getConfig } from '../config';
 import { AppError } from '../errors';
+import { text } from '../i18n/text';
 import { dockerCalls } from './client';
 import { resolveProjectContainer } from './containers';
 import { toContainerView } from './container-view';
@@ -74,7 +75,11 @@ export async function inspectTarget(ref: string): Promise<InspectedTarget | unde
 }
 
 export function notFound(ref: string): AppError {
-  return new AppError('not_found', 'No such container', `${ref} is not a container of this compose project.`);
+  return new AppError(
+    'not_found',
+    text('containers.errors.notFound.title'),
+    text('containers.errors.notFound.detail', { ref }),
+  );
 }
 
 /** Keeps the newest lines whose text fits in maxBytes. */

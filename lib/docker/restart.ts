@@ -3,6 +3,8 @@ import 'server-only';
 import { redactText } from '../audit/redact';
 import { getConfig } from '../config';
 import { AppError } from '../errors';
+import { inEnglish } from '../i18n/english';
+import { text, type Text } from '../i18n/text';
 import type { JobProgress } from '../jobs/types';
 import { dockerCalls } from './client';
 import type { ContainerWatcher } from './container-watch';
@@ -20,14 +22,16 @@ const CRASH_LOG_LINE_CHARS = 300;
 /** A container without a health check counts as back once it has stayed up this long. */
 const STAY_UP_MS = 2_000;
 
-function describe(view: ContainerView): string {
+function describe(view: ContainerView): Text {
   if (view.state === 'exited' || view.state === 'dead')
-    return `stopped${view.exitCode !== undefined ? ` (exit code ${view.exitCode})` : ''}`;
-  if (view.state !== 'running') return view.state;
-  if (view.health === 'starting') return 'started; health check starting';
-  if (view.health === 'unhealthy') return 'running but unhealthy';
-  if (view.health === 'healthy') return 'healthy';
-  return 'running (no health check)';
+    return view.exitCode !== undefined
+      ? text('containers.steps.stoppedCode', { code: view.exitCode })
+      : text('containers.steps.stopped');
+  if (view.state !== 'running') return text(`containers.steps.${view.state}`);
+  if (view.health === 'starting') return text('containers.steps.started');
+  if (view.health === 'unhealthy') return text('containers.steps.unhealthy');
+  if (view.health === 'healthy') return text('containers.steps.healthy');
+  return text('containers.steps.noCheck');
 }
 
 /** Follows one container's own Docker events during a restart and judges its deaths (restart-death.ts). */
@@ -51,23 +55,24 @@ async function deathError(container: ContainerView, death: Death): Promise<AppEr
   const view = inspected.status === 'fulfilled' ? inspected.value : undefined;
   const oomKilled = death.oom || view?.oomKilled === true;
   const exitCode = death.exitCode ?? view?.exitCode;
-  const exit = exitCode === undefined ? 'an unknown exit code' : `exit code ${exitCode}`;
+  const oom = text(oomKilled ? 'containers.errors.died.oomYes' : 'containers.errors.died.oomNo');
   const lines =
     logs.status === 'fulfilled'
       ? logs.value.lines.map((line) => redactText(line.text, CRASH_LOG_LINE_CHARS))
-      : ['(its log could not be read)'];
-  const restartPolicy =
+      : [inEnglish(text('containers.errors.died.logUnreadable'))];
+  const exited =
+    exitCode === undefined
+      ? text('containers.errors.died.detailUnknown', { oom })
+      : text('containers.errors.died.detail', { code: exitCode, oom });
+  const detail =
     view && view.state !== 'exited' && view.state !== 'dead'
-      ? ` Docker now shows it ${view.state} (its restart policy starts it again).`
-      : '';
+      ? text('containers.errors.died.restartPolicy', { detail: exited, state: view.state })
+      : exited;
   return new AppError(
     'upstream_failed',
-    `${container.name} died after the restart`,
-    `It started, then stopped with ${exit}; OOMKilled: ${oomKilled ? 'yes' : 'no'}.${restartPolicy}`,
-    oomKilled
-      ? 'Docker killed it for lack of memory: raise its memory limit (mem_limit or ' +
-          'deploy.resources.limits.memory) or free memory on the server.'
-      : 'Its last log lines are below; the logs page shows more.',
+    text('containers.errors.died.title', { name: container.name }),
+    detail,
+    oomKilled ? text('containers.errors.died.fixOom') : text('containers.errors.died.fixLogs'),
     lines,
   );
 }
@@ -110,9 +115,10 @@ export async function restartProjectContainer(
       latest = view;
       const restarted = view.startedAt !== previousStart || view.state !== 'running';
       const state = describe(view);
-      if (restarted && state !== lastReported) {
-        lastReported = state;
-        progress({ step: `${container.name}: ${state}` });
+      const stateId = JSON.stringify(state);
+      if (restarted && stateId !== lastReported) {
+        lastReported = stateId;
+        progress({ step: text('containers.steps.line', { name: container.name, state }) });
       }
       if (isRunningAgain(view) && view.health === 'healthy') settle(view);
       // Without a health check, running is all Docker can say; a moment up tells a start from a crash loop.
@@ -124,14 +130,16 @@ export async function restartProjectContainer(
       }
       // Docker says unhealthy only after its retries failed: a verdict, not a blip, so do not wait out the timeout.
       if (isRunningAgain(view) && view.health === 'unhealthy') {
-        const probe = view.lastProbe?.output
-          ? ` Last health check (exit ${view.lastProbe.exitCode}): ${view.lastProbe.output}`
-          : '';
         fail(
           new AppError(
             'upstream_failed',
-            `${container.name} is unhealthy after the restart`,
-            `It runs again but fails its health check.${probe}`,
+            text('containers.errors.unhealthy.title', { name: container.name }),
+            view.lastProbe?.output
+              ? text('containers.errors.unhealthy.detailProbe', {
+                  code: view.lastProbe.exitCode,
+                  output: view.lastProbe.output,
+                })
+              : text('containers.errors.unhealthy.detail'),
           ),
         );
       }
@@ -143,24 +151,34 @@ export async function restartProjectContainer(
     const watch = await watchForDeath(container, (death) => {
       if (finished) return;
       finished = true;
-      const oom = death.oom ? ', OOMKilled' : '';
-      progress({ step: `${container.name}: died after the restart (exit code ${death.exitCode ?? 'unknown'}${oom})` });
+      const died =
+        death.exitCode === undefined
+          ? text(death.oom ? 'containers.steps.diedUnknownOom' : 'containers.steps.diedUnknown')
+          : text(death.oom ? 'containers.steps.diedOom' : 'containers.steps.died', { code: death.exitCode });
+      progress({ step: text('containers.steps.line', { name: container.name, state: died }) });
       void deathError(container, death).then(fail);
     });
     deathWatch = watch.subscription;
-    progress({ step: `${container.name}: stopping` });
+    progress({
+      step: text('containers.steps.line', { name: container.name, state: text('containers.steps.stopping') }),
+    });
     await dockerCalls().getContainer(container.id).restart({ t: 10 });
     watch.restarted();
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         const waitingFor =
-          latest?.state === 'running' ? `${container.name} to turn healthy` : `${container.name} to run again`;
-        const probe = latest?.lastProbe?.output ? ` Last health check: ${latest.lastProbe.output}` : '';
+          latest?.state === 'running'
+            ? text('containers.errors.restartTimeout.toTurnHealthy', { name: container.name })
+            : text('containers.errors.restartTimeout.toRunAgain', { name: container.name });
+        const seconds = Math.round(timeoutMs / 1000);
+        const output = latest?.lastProbe?.output;
         reject(
           new AppError(
             'timeout',
-            'Restart did not finish',
-            `Waited ${Math.round(timeoutMs / 1000)} s for ${waitingFor}.${probe}`,
+            text('containers.errors.restartTimeout.title'),
+            output
+              ? text('containers.errors.restartTimeout.detailProbe', { seconds, waitingFor, output })
+              : text('containers.errors.restartTimeout.detail', { seconds, waitingFor }),
           ),
         );
       }, timeoutMs);

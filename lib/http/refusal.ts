@@ -1,3 +1,6 @@
+import { translatorFor } from '../i18n/english';
+import type { Locale } from '../i18n/locales';
+import { localeOfAcceptLanguage } from '../i18n/negotiate';
 import type { GuardRefusal } from './request-guard';
 import { STATIC_SECURITY_HEADERS } from './security-headers';
 
@@ -59,47 +62,48 @@ function portOf(host: string | null): string {
   return port ? `:${port}` : '';
 }
 
+type Translate = ReturnType<typeof translatorFor>;
+
 function explanation(
   refusal: GuardRefusal,
   request: RefusedRequest,
+  t: Translate,
 ): { why: string[]; back: { href: string; label: string } } {
   if (refusal.rule === 'host') {
     const local = `http://localhost${portOf(request.headers.get('host'))}/`;
     return {
-      why: [
-        'The dashboard answers only to the names it is opened by: localhost, 127.0.0.1, [::1] and' +
-          ' the names in ALLOWED_HOSTS. ' +
-          'Another name in the address bar is what a DNS-rebinding attack looks like: a web site that points' +
-          ' its own name at your tunnel.',
-        'If you opened the dashboard through a reverse proxy under its own name, add that name to ALLOWED_HOSTS.',
-      ],
-      back: { href: local, label: `Open the dashboard at ${local}` },
+      why: [t('errors.refusal.hostWhy'), t('errors.refusal.hostProxy')],
+      back: { href: local, label: t('errors.refusal.hostBack', { url: local }) },
     };
   }
   return {
-    why: [
-      'A change (a login, a logout, a restart, a form) must be sent by a page of this dashboard itself. ' +
-        'A page of another web site, another program on localhost, or a sandboxed page (which sends Origin null)' +
-        ' cannot act with your login: ' +
-        'that is cross-site request forgery.',
-      'If you sent this from the dashboard: go back, reload the page and send it again. A browser' +
-        ' extension or setting that strips the ' +
-        'Origin or Referer of requests can cause this refusal.',
-    ],
-    back: { href: '/', label: 'Back to the dashboard' },
+    why: [t('errors.refusal.originWhy'), t('errors.refusal.originRetry')],
+    back: { href: '/', label: t('errors.refusal.originBack') },
   };
 }
 
+/** The page is rendered outside React: its language is the browser's Accept-Language (or English). */
+function refusalLocale(request: RefusedRequest): Locale {
+  return localeOfAcceptLanguage(request.headers.get('accept-language'));
+}
+
 function refusalPage(refusal: GuardRefusal, request: RefusedRequest, nonce: string): string {
-  const { why, back } = explanation(refusal, request);
+  const locale = refusalLocale(request);
+  const t = translatorFor(locale);
+  const { why, back } = explanation(refusal, request, t);
   const what = `${request.method.toUpperCase()} ${pathOf(request.url)}`;
+  // The sentence is escaped with a marker for the request, which then goes in as <code>.
+  const whatLine = escapeHtml(t('errors.refusal.what', { what: '\u0000', status: refusal.status })).replace(
+    '\u0000',
+    `<code>${escapeHtml(what)}</code>`,
+  );
   return `<!doctype html>
-<html lang="en">
+<html lang="${locale}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>Request refused · Mastodash</title>
+<title>${escapeHtml(t('errors.refusal.pageTitle'))}</title>
 <style nonce="${nonce}">
 :root { color-scheme: light dark; font-family: system-ui, sans-serif; line-height: 1.5; }
 main { max-width: 40rem; margin: 3rem auto; padding: 0 1rem; }
@@ -108,9 +112,9 @@ code { overflow-wrap: anywhere; }
 </head>
 <body>
 <main data-testid="refusal">
-<h1>Request refused</h1>
-<p>Mastodash refused <code>${escapeHtml(what)}</code> (${refusal.status} Forbidden) and did nothing.</p>
-<h2>Why</h2>
+<h1>${escapeHtml(t('errors.refusal.title'))}</h1>
+<p>${whatLine}</p>
+<h2>${escapeHtml(t('errors.refusal.why'))}</h2>
 <p data-testid="refusal-reason"><strong>${escapeHtml(refusal.reason)}.</strong></p>
 ${why.map((line) => `<p>${escapeHtml(line)}</p>`).join('\n')}
 <p><a href="${escapeHtml(back.href)}">${escapeHtml(back.label)}</a></p>

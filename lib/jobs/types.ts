@@ -1,10 +1,11 @@
-import type { ErrorView } from '../errors';
+import type { ErrorText, ErrorView } from '../errors';
 
 /** One line of a job's progress, as the browser shows it. */
 export interface JobStep {
   at: string;
-  step: string;
-  detail?: string;
+  /** A Text in the reader's language (a plain string is legacy English). */
+  step: ErrorText;
+  detail?: ErrorText;
   done?: number;
   total?: number;
   /** '%' when done is a percentage of total (100), for what cannot be counted in items. */

@@ -4,6 +4,7 @@ import { resolveProjectContainer } from '../docker/containers';
 import { ContainerLogSource, RETRY_DELAYS_MS } from '../docker/log-follow';
 import type { LogsMessage } from '../docker/log-types';
 import { AppError, toErrorView } from '../errors';
+import { decodeText, encodeText, text } from '../i18n/text';
 import { processSingleton } from '../process/singleton';
 import { containerRefSchema } from '../validations/containers';
 import { LiveTopic } from './hub';
@@ -80,7 +81,11 @@ export function followContainerLogs(
     send(
       refused(
         typeof ref === 'string' ? ref.slice(0, 128) : '',
-        new AppError('invalid_input', 'Not a container name', parsed.error.issues[0]?.message ?? 'Choose a container.'),
+        new AppError(
+          'invalid_input',
+          text('containers.errors.notContainerName'),
+          decodeText(parsed.error.issues[0]?.message ?? encodeText(text('containers.fields.required'))),
+        ),
       ),
     );
     return () => undefined;

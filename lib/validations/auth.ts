@@ -1,17 +1,23 @@
 import { z } from 'zod';
 
+import { encodeText, text } from '../i18n/text';
+
+const USERNAME_REQUIRED = encodeText(text('auth.fields.usernameRequired'));
+const PASSWORD_REQUIRED = encodeText(text('auth.fields.passwordRequired'));
+const tooLong = (max: number) => encodeText(text('auth.fields.tooLong', { max }));
+
 /** Shared by the login form and the login action. Bounded, so a huge body never reaches the KDF. */
 export const loginSchema = z.object({
-  username: z.string().trim().min(1, 'Enter your username').max(64, 'At most 64 characters'),
-  password: z.string().min(1, 'Enter your password').max(1024, 'At most 1024 characters'),
+  username: z.string().trim().min(1, USERNAME_REQUIRED).max(64, tooLong(64)),
+  password: z.string().min(1, PASSWORD_REQUIRED).max(1024, tooLong(1024)),
 });
 
 export const reauthSchema = z.object({
-  password: z.string().min(1, 'Enter your password').max(1024, 'At most 1024 characters'),
+  password: z.string().min(1, PASSWORD_REQUIRED).max(1024, tooLong(1024)),
 });
 
 export const loginLinkSchema = z.object({
-  token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'This login link is malformed'),
+  token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, encodeText(text('auth.fields.linkMalformed'))),
 });
 
 /** Any fixed origin works: only whether a value stays on it after resolution matters, not its name. */

@@ -1,11 +1,11 @@
 import { NextIntlClientProvider } from 'next-intl';
-import { createElement, type ReactNode } from 'react';
+import { createElement, type ReactElement } from 'react';
 
 import { MESSAGES } from '@/lib/i18n/catalog';
 import type { Locale } from '@/lib/i18n/locales';
 
-/** A component as a request in `locale` renders it: next-intl's provider with every message of that language. */
-export function inLocale(element: ReactNode, locale: Locale = 'en') {
+/** A component inside next-intl's provider, with every message of the language, for renderToStaticMarkup. */
+export function inLocale(element: ReactElement, locale: Locale = 'en'): ReactElement {
   return createElement(NextIntlClientProvider, {
     locale,
     messages: MESSAGES[locale],

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import type { ErrorText } from '@/lib/errors';
+import { inEnglish } from '@/lib/i18n/english';
+
 import {
   composeName,
   crashOnRestart,
@@ -116,15 +119,15 @@ describe('a restart that ends in a crash', () => {
     expect(done.finished_at! - done.started_at).toBeLessThan(15_000);
     const error = JSON.parse(done.error ?? '{}') as JobError;
     expect(error.code).toBe('upstream_failed');
-    expect(error.title).toBe(`${name('streaming')} died after the restart`);
-    expect(error.detail).toContain('exit code 137');
-    expect(error.detail).toContain('OOMKilled: yes');
+    expect(inEnglish(error.title)).toBe(`${name('streaming')} died after the restart`);
+    expect(inEnglish(error.detail)).toContain('exit code 137');
+    expect(inEnglish(error.detail)).toContain('OOMKilled: yes');
     expect(error.fix).toMatch(/memory/);
     expect(error.logLines).toHaveLength(10);
     expect(error.logLines!.some((line) => line.includes('streaming boot line 11'))).toBe(true);
     expect(error.logLines!.some((line) => line.includes('DB_PASS=[redacted]'))).toBe(true);
     expect(done.error).not.toContain('crash-test-secret-4711');
-    const steps = (JSON.parse(done.steps) as { step: string }[]).map((s) => s.step);
+    const steps = (JSON.parse(done.steps) as { step: ErrorText }[]).map((s) => inEnglish(s.step));
     expect(steps[0]).toBe(`${name('streaming')}: stopping`);
     expect(steps).toContain(`${name('streaming')}: died after the restart (exit code 137, OOMKilled)`);
     const audit = auditRows(server.dataDir).at(-1);
@@ -142,16 +145,16 @@ describe('a restart that ends in a crash', () => {
     expect(done.status).toBe('failed');
     expect(done.finished_at! - done.started_at).toBeLessThan(20_000);
     const error = JSON.parse(done.error ?? '{}') as JobError;
-    expect(error.title).toBe(`Restart Mastodon stopped at streaming (${name('streaming')})`);
-    expect(error.detail).toContain(`${name('streaming')} died after the restart`);
-    expect(error.detail).toContain('exit code 137');
-    expect(error.detail).toContain('OOMKilled: no');
-    expect(error.detail).toContain(`Restarted: ${name('web')}.`);
-    expect(error.detail).toContain(`Not restarted: ${name('sidekiq')}.`);
+    expect(inEnglish(error.title)).toBe(`Restart Mastodon stopped at streaming (${name('streaming')})`);
+    expect(inEnglish(error.detail)).toContain(`${name('streaming')} died after the restart`);
+    expect(inEnglish(error.detail)).toContain('exit code 137');
+    expect(inEnglish(error.detail)).toContain('OOMKilled: no');
+    expect(inEnglish(error.detail)).toContain(`Restarted: ${name('web')}.`);
+    expect(inEnglish(error.detail)).toContain(`Not restarted: ${name('sidekiq')}.`);
     expect(error.logLines).toHaveLength(10);
     expect(await startedAt('web')).not.toBe(webBefore);
     expect(await startedAt('sidekiq')).toBe(sidekiqBefore);
-    const steps = (JSON.parse(done.steps) as { step: string }[]).map((s) => s.step);
+    const steps = (JSON.parse(done.steps) as { step: ErrorText }[]).map((s) => inEnglish(s.step));
     expect(steps.some((step) => step.startsWith(name('sidekiq')))).toBe(false);
   });
 
@@ -165,7 +168,7 @@ describe('a restart that ends in a crash', () => {
     const done = await finishedJob(jobIdOf(response.body));
     expect(done.status).toBe('failed');
     const error = JSON.parse(done.error ?? '{}') as JobError;
-    expect(error.title).toBe(`${name('worker')} died after the restart`);
-    expect(error.detail).toContain('exit code 137');
+    expect(inEnglish(error.title)).toBe(`${name('worker')} died after the restart`);
+    expect(inEnglish(error.detail)).toContain('exit code 137');
   });
 });

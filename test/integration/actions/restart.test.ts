@@ -3,6 +3,8 @@ import { promisify } from 'node:util';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { inEnglish } from '@/lib/i18n/english';
+
 import { followDockerEvents, untilFollowing } from '../../support/docker-events';
 import { auditRows, callAction, openServerStore, plantSession } from '../../support/next-build';
 import { finishedJob as finishedJobIn, jobIdOf, type JobRow } from '../../support/jobs';
@@ -61,8 +63,8 @@ describe('restart a container', () => {
       const done = await finishedJob(jobIdOf(response.body));
       expect(done.status).toBe('failed');
       const error = JSON.parse(done.error ?? '{}') as { title: string; detail: string };
-      expect(error.title).toBe(`${name} is unhealthy after the restart`);
-      expect(error.detail).toContain('unhealthy: /tmp/unhealthy present');
+      expect(inEnglish(error.title)).toBe(`${name} is unhealthy after the restart`);
+      expect(inEnglish(error.detail)).toContain('unhealthy: /tmp/unhealthy present');
       expect(auditRows(server.dataDir).at(-1)).toMatchObject({ outcome: 'failed', target: name });
     } finally {
       await docker('exec', name, 'rm', '-f', '/tmp/unhealthy');
@@ -97,8 +99,8 @@ describe('restart a container', () => {
       await expect.poll(() => db().status, { timeout: 30_000 }).toBe('failed');
       const error = JSON.parse(db().error ?? '{}') as { code: string; title: string; detail: string };
       expect(error.code).toBe('timeout');
-      expect(error.title).toBe('Restart did not finish');
-      expect(error.detail).toMatch(new RegExp(`^Waited 1 s for ${name} to (turn healthy|run again)\\.`));
+      expect(inEnglish(error.title)).toBe('Restart did not finish');
+      expect(inEnglish(error.detail)).toMatch(new RegExp(`^Waited 1 s for ${name} to (turn healthy|run again)\\.`));
     } finally {
       await impatient.stop();
     }

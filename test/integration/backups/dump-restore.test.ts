@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import type { ErrorText } from '@/lib/errors';
+import { inEnglish } from '@/lib/i18n/english';
 import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -145,7 +147,7 @@ describe('pg_dump and pg_restore in the db container, through the socket proxy',
 
 describe('a backup taken and verified as the dashboard runs them', () => {
   const steps: string[] = [];
-  const progress = (update: { step: string }) => void steps.push(update.step);
+  const progress = (update: { step: ErrorText }) => void steps.push(inEnglish(update.step));
   const connectAs = (user: string) => async (database: string) => {
     const connection = new pg.Client({ host: '127.0.0.1', port: dbPort, user, database });
     await connection.connect();

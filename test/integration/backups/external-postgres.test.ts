@@ -1,4 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
+import type { ErrorText } from '@/lib/errors';
+import { inEnglish } from '@/lib/i18n/english';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -163,7 +165,7 @@ describe('a backup where the compose project has no db service', () => {
     await run('docker', ['rm', '-f', `${PROJECT}-db-1`], { env: dockerEnv });
     const seeded = await counts(DATABASE);
     expect(seeded.statuses).toBeGreaterThan(100);
-    const steps: { step: string; detail?: string }[] = [];
+    const steps: { step: ErrorText; detail?: ErrorText }[] = [];
 
     const result = await runBackup('manual', (update) => void steps.push(update));
 
@@ -305,7 +307,7 @@ describe('Redis’s dump.rdb in a backup (BACKUP_REDIS=true)', () => {
         },
       },
       path.join(dir, 'with-redis'),
-      { trigger: 'manual', progress: (update) => void steps.push(update.step), timeoutMs: 60_000 },
+      { trigger: 'manual', progress: (update) => void steps.push(inEnglish(update.step)), timeoutMs: 60_000 },
     );
     const after = await observer.lastsave();
     observer.disconnect();

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText } from '@/lib/i18n/text';
 import {
   LOCKOUT_POLICY,
   backoffMs,
@@ -209,26 +211,35 @@ describe('describeGate', () => {
 
   it('gives the wait and the clock time for a back-off', () => {
     expect(
-      describeGate(
-        { allowed: false, reason: 'backoff', scope: 'user', retryAt: Date.UTC(2026, 0, 15, 14, 32, 0) },
-        now,
+      inEnglish(
+        describeGate(
+          { allowed: false, reason: 'backoff', scope: 'user', retryAt: Date.UTC(2026, 0, 15, 14, 32, 0) },
+          now,
+        ),
       ),
     ).toBe('Too many failed attempts: try again in 2 min 8 s (at 14:32:00 UTC).');
     // The clock time rounds up to the second, so trying at the time shown always works.
-    expect(describeGate({ allowed: false, reason: 'backoff', scope: 'global', retryAt: now + 1_000 }, now)).toBe(
-      'Too many failed attempts: try again in 1 s (at 14:29:53 UTC).',
-    );
-    expect(describeGate({ allowed: false, reason: 'backoff', scope: 'user', retryAt: now + 300_000 }, now)).toBe(
-      'Too many failed attempts: try again in 5 min (at 14:34:52 UTC).',
-    );
+    expect(
+      inEnglish(describeGate({ allowed: false, reason: 'backoff', scope: 'global', retryAt: now + 1_000 }, now)),
+    ).toBe('Too many failed attempts: try again in 1 s (at 14:29:53 UTC).');
+    expect(
+      inEnglish(describeGate({ allowed: false, reason: 'backoff', scope: 'user', retryAt: now + 300_000 }, now)),
+    ).toBe('Too many failed attempts: try again in 5 min (at 14:34:52 UTC).');
   });
 
   it('points at the CLI for a lock', () => {
-    expect(describeGate({ allowed: false, reason: 'locked', scope: 'user' }, now)).toBe(
+    expect(inEnglish(describeGate({ allowed: false, reason: 'locked', scope: 'user' }, now))).toBe(
       'Login is locked after 10 failed attempts for this username. Unlock it on the server: npm run unlock',
     );
-    expect(describeGate({ allowed: false, reason: 'locked', scope: 'global' }, now)).toBe(
+    expect(inEnglish(describeGate({ allowed: false, reason: 'locked', scope: 'global' }, now))).toBe(
       'Login is locked after 100 failed attempts across all usernames. Unlock it on the server: npm run unlock',
+    );
+  });
+
+  it('says it in German', () => {
+    const de = translatorFor('de');
+    expect(renderText(de, describeGate({ allowed: false, reason: 'locked', scope: 'user' }, now))).toBe(
+      'Die Anmeldung ist nach 10 Fehlversuchen für diesen Benutzernamen gesperrt. Entsperre sie auf dem Server: npm run unlock',
     );
   });
 });

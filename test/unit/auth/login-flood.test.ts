@@ -6,6 +6,8 @@ import { flushRepeatedLines } from '@/lib/audit';
 import { LOCKOUT_POLICY, checkLoginGate, unlockLogins } from '@/lib/auth/lockout';
 import { createLoginLink } from '@/lib/auth/login-links';
 import { loginWithLink, loginWithPassword } from '@/lib/auth/login';
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText } from '@/lib/i18n/text';
 
 import { useAuthTestEnv, type AuthTestEnv } from './support';
 
@@ -89,7 +91,8 @@ describe('login links are under the same lockout as passwords', () => {
       const gate = checkLoginGate('admin');
       if (!gate.allowed && gate.retryAt !== undefined) advance(gate.retryAt - clock);
       const result = await loginWithLink({ token: badToken() });
-      expect(result).toMatchObject({ ok: false, error: { title: 'This login link does not work' } });
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(inEnglish(result.error.title)).toBe('This login link does not work');
       expect(++tries).toBeLessThanOrEqual(LOCKOUT_POLICY.user.lockAt);
     }
     expect(tries).toBe(LOCKOUT_POLICY.user.lockAt);
@@ -98,8 +101,10 @@ describe('login links are under the same lockout as passwords', () => {
     ]);
 
     const refused = await loginWithLink({ token: link.token });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'locked', title: 'Login locked' } });
-    expect(refused.ok === false && refused.error.detail).toContain('npm run unlock');
+    expect(refused).toMatchObject({ ok: false, error: { code: 'locked' } });
+    expect(refused.ok === false && inEnglish(refused.error.title)).toBe('Login locked');
+    expect(refused.ok === false && renderText(translatorFor('de'), refused.error.title)).toBe('Anmeldung gesperrt');
+    expect(refused.ok === false && inEnglish(refused.error.detail)).toContain('npm run unlock');
     expect(env.db.prepare('SELECT used_at FROM login_links').get()).toEqual({ used_at: null });
     // So is a password, since the link logs in as the admin.
     expect(await loginWithPassword({ username: 'admin', password: PASSWORD })).toMatchObject({
@@ -116,7 +121,8 @@ describe('login links are under the same lockout as passwords', () => {
     for (let i = 0; i < LOCKOUT_POLICY.user.backoffFrom; i++) await loginWithLink({ token: badToken() });
     const link = createLoginLink();
     const refused = await loginWithLink({ token: link.token });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'locked', title: 'Login paused' } });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'locked' } });
+    expect(refused.ok === false && inEnglish(refused.error.title)).toBe('Login paused');
     expect(env.db.prepare('SELECT used_at FROM login_links').get()).toEqual({ used_at: null });
     expect(
       env.db.prepare("SELECT outcome, repeat_count FROM audit_log WHERE actor = '(login link)' ORDER BY id").all(),

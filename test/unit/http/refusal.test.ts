@@ -71,6 +71,19 @@ describe('refusalResponse', () => {
     expect(html).toContain('&#60;script&#62;');
   });
 
+  it('speaks the browser language: German for Accept-Language de', async () => {
+    const response = refusalResponse(crossSite, {
+      method: 'POST',
+      url: 'http://127.0.0.1:3001/login',
+      headers: new Headers({ ...Object.fromEntries(browser.entries()), 'accept-language': 'de-DE,de;q=0.9,en;q=0.5' }),
+    });
+    const html = await response.text();
+    expect(html).toContain('<html lang="de">');
+    expect(html).toContain('<h1>Anfrage abgelehnt</h1>');
+    expect(html).toContain('Mastodash hat <code>POST /login</code> abgelehnt (403 Forbidden) und nichts getan.');
+    expect(html).toContain('<a href="/">Zurück zum Dashboard</a>');
+  });
+
   it('sends a refused Host to the loopback address instead of back to the foreign name', async () => {
     const host = refusal({ ...sameOrigin, method: 'GET', host: 'evil.example:3001' });
     const headers = new Headers({ accept: 'text/html', host: 'evil.example:3001' });
