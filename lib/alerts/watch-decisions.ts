@@ -1,4 +1,6 @@
 import type { AttentionFinding, AttentionFix, Severity } from '../attention/types';
+// Stopgap until the alerts' own translation (helper "alerts"): the fix line stays English.
+import { inEnglish } from '../i18n/english';
 import type { AlertMessage, AlertProblem } from './messages';
 
 /**
@@ -57,9 +59,9 @@ export function fixInWords(fix: AttentionFix): string {
     case 'media-ownership':
       return `Use "Fix ownership" on the Media page (${fix.path} to ${fix.owner} in ${fix.container}).`;
     case 'command':
-      return `Run \`${fix.command}\` ${fix.where}.`;
+      return `Run \`${fix.command}\` ${inEnglish(fix.where)}.`;
     case 'link':
-      return `${fix.label}: ${fix.href}`;
+      return `${inEnglish(fix.label)}: ${fix.href}`;
   }
 }
 
