@@ -70,8 +70,8 @@ function asProblem(tracked: TrackedProblem): AlertProblem {
   return {
     id: finding.key,
     severity: finding.severity,
-    title: finding.title,
-    evidence: finding.evidence,
+    title: inEnglish(finding.title),
+    evidence: inEnglish(finding.evidence),
     ...(finding.fix ? { fix: fixInWords(finding.fix) } : {}),
     since: new Date(tracked.sinceMs),
   };

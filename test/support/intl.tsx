@@ -6,5 +6,10 @@ import type { Locale } from '@/lib/i18n/locales';
 
 /** A component as a page renders it: inside next-intl's provider, with every message of the language. */
 export function withIntl(element: ReactElement, locale: Locale = 'en'): ReactElement {
-  return createElement(NextIntlClientProvider, { locale, messages: MESSAGES[locale], timeZone: 'UTC' }, element);
+  return createElement(NextIntlClientProvider, {
+    locale,
+    messages: MESSAGES[locale],
+    timeZone: 'UTC',
+    children: element,
+  });
 }

@@ -5,8 +5,10 @@ import { isText, renderText } from '@/lib/i18n/text';
  * A value with every Text in it rendered (findings, fixes, doctor results): tests of lib/ code that now returns
  * Texts keep asserting the English words, and add German ones.
  */
-type Rendered<T> = T extends { key: string; values?: unknown }
-  ? string
+type Rendered<T> = T extends { key: string }
+  ? [Exclude<keyof T, 'key' | 'values'>] extends [never]
+    ? string
+    : { [K in keyof T]: Rendered<T[K]> }
   : T extends readonly (infer U)[]
     ? Rendered<U>[]
     : T extends object

@@ -6,6 +6,7 @@ import { newDetectorMemory, orderFindings, runDetectors } from '@/lib/attention/
 import { DETECTORS } from '@/lib/attention/registry';
 import type { AttentionFinding } from '@/lib/attention/types';
 import { AppError } from '@/lib/errors';
+import { text } from '@/lib/i18n/text';
 
 function detector(
   id: string,
@@ -14,7 +15,7 @@ function detector(
 ): Detector {
   return {
     id,
-    subject: `the ${id}`,
+    subject: text('attention.join.space', { head: 'the', tail: id }),
     severity: 'warning',
     reads: 'nothing',
     recheck: { kind: 'poll', everyMs: 60_000 },
