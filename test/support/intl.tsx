@@ -6,6 +6,8 @@ import type { Locale } from '@/lib/i18n/locales';
 
 /** A component as a page renders it: inside next-intl's provider, with every message of the language. */
 export function withIntl(element: ReactElement, locale: Locale = 'en'): ReactElement {
+  // next-intl's props type requires children among the props.
+  // eslint-disable-next-line react/no-children-prop
   return createElement(NextIntlClientProvider, {
     locale,
     messages: MESSAGES[locale],
