@@ -1,9 +1,11 @@
 'use client';
 
 import type { ReactNode } from 'react';
+import { useTranslations } from 'next-intl';
 
 import { RestartButton } from '@/components/containers/restart-button';
 import { FixOwnershipButton } from '@/components/media/fix-ownership-button';
+import { TranslatedText } from '@/components/i18n/translated-text';
 import { Badge } from '@/components/ui/badge';
 import type { AttentionFinding, AttentionFix } from '@/lib/attention/types';
 import type { JobView } from '@/lib/jobs/types';
@@ -46,13 +48,15 @@ function Fix({ fix, jobs }: { fix: AttentionFix; jobs: Iterable<JobView> }) {
           <code className="mono" data-testid="attention-command">
             {fix.command}
           </code>{' '}
-          <span className="muted small">{fix.where}</span>
+          <span className="muted small">
+            <TranslatedText text={fix.where} />
+          </span>
         </span>
       );
     case 'link':
       return (
         <a href={fix.href} className="small" data-testid="attention-link">
-          {fix.label}
+          <TranslatedText text={fix.label} />
         </a>
       );
   }
@@ -78,6 +82,7 @@ export function AttentionItem({
   /** False where the page shows the same fix itself (the Media page's own button). */
   showFix?: boolean;
 }) {
+  const t = useTranslations('attention');
   const badge = SEVERITY_BADGE[finding.severity];
   return (
     <li
@@ -88,9 +93,12 @@ export function AttentionItem({
       data-detector={finding.detector}
     >
       <div className={styles.line}>
-        <Badge tone={badge.tone}>{badge.word}</Badge> <strong>{finding.title}</strong>{' '}
+        <Badge tone={badge.tone}>{t(`severity.${finding.severity}`)}</Badge>{' '}
+        <strong data-testid="attention-title">
+          <TranslatedText text={finding.title} />
+        </strong>{' '}
         <span className={styles.evidence} data-testid="attention-evidence">
-          {finding.evidence}
+          <TranslatedText text={finding.evidence} />
         </span>
       </div>
       {finding.fix && showFix ? (
@@ -100,8 +108,10 @@ export function AttentionItem({
       ) : null}
       {finding.detail ? (
         <details className={styles.detail}>
-          <summary>Details</summary>
-          <p>{finding.detail}</p>
+          <summary>{t('panel.details')}</summary>
+          <p>
+            <TranslatedText text={finding.detail} />
+          </p>
         </details>
       ) : null}
     </li>

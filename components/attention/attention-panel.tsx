@@ -1,12 +1,13 @@
 'use client';
 
 import { useCallback, useEffect, useRef } from 'react';
+import { useTranslations } from 'next-intl';
 
 import { useJobs } from '@/components/jobs/use-jobs';
 import { useLiveTopic } from '@/components/live/use-live-topic';
 import { ErrorBox } from '@/components/ui/error-box';
 import { useRefreshingPanel } from '@/components/ui/use-panel';
-import type { AttentionFinding, AttentionReport } from '@/lib/attention/types';
+import { SEVERITIES, type AttentionFinding, type AttentionReport } from '@/lib/attention/types';
 import type { JobView, JobsMessage } from '@/lib/jobs/types';
 import type { ContainersMessage } from '@/lib/live/messages';
 import type { PanelResult } from '@/lib/panels/panel';
@@ -19,22 +20,20 @@ const REFRESH_MS = 15_000;
 /** Docker events come in bursts (die, then restart, then health): one refresh after the burst. */
 const EVENT_SETTLE_MS = 400;
 
+type Translate = ReturnType<typeof useTranslations<'attention'>>;
+
 /** "2 critical, 3 warnings, 1 info": the list may scroll, the count says how much there is. */
-function counts(findings: readonly AttentionFinding[]): string {
+function counts(t: Translate, findings: readonly AttentionFinding[]): string {
   const of = (severity: AttentionFinding['severity']) => findings.filter((f) => f.severity === severity).length;
-  const parts = [
-    [of('critical'), 'critical', 'critical'],
-    [of('warning'), 'warning', 'warnings'],
-    [of('info'), 'info', 'info'],
-  ] as const;
-  return parts
-    .filter(([count]) => count > 0)
-    .map(([count, one, many]) => `${count} ${count === 1 ? one : many}`)
+  return SEVERITIES.map((severity) => [severity, of(severity)] as const)
+    .filter(([, count]) => count > 0)
+    .map(([severity, count]) => t(`panel.counts.${severity}`, { count }))
     .join(', ');
 }
 
-function clock(iso: string): string {
-  return `${iso.slice(11, 19)} UTC`;
+/** The time of day in UTC, as the server checked it (hh:mm:ss of the ISO string). */
+function clock(t: Translate, iso: string): string {
+  return t('panel.clock', { time: iso.slice(11, 19) });
 }
 
 /**
@@ -49,6 +48,7 @@ export function AttentionPanel({
   initial: PanelResult<AttentionReport>;
   initialJobs: JobView[];
 }) {
+  const t = useTranslations('attention');
   const { result, refresh } = useRefreshingPanel('/api/attention', initial, REFRESH_MS);
   const jobs = useJobs(initialJobs);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -73,18 +73,19 @@ export function AttentionPanel({
       data-count={findings.length}
     >
       <header className="panel-head">
-        <h2 id="attention-title">Needs attention</h2>
+        <h2 id="attention-title">{t('panel.title')}</h2>
         {report && findings.length > 0 ? (
           <span className="muted small" data-testid="attention-checked">
-            <span data-testid="attention-counts">{counts(findings)}</span> · checked{' '}
-            <time dateTime={report.checkedAt}>{clock(report.checkedAt)}</time>
+            <span data-testid="attention-counts">{counts(t, findings)}</span> · {t('panel.checked')}{' '}
+            <time dateTime={report.checkedAt}>{clock(t, report.checkedAt)}</time>
           </span>
         ) : null}
       </header>
       {result.ok ? null : <ErrorBox error={result.error} testId="attention-error" />}
       {report && findings.length === 0 ? (
         <p className={styles.clear} data-testid="attention-clear">
-          All clear <span className="muted small">(last check {clock(report.checkedAt)})</span>
+          {t('panel.clear')}{' '}
+          <span className="muted small">{t('panel.lastCheck', { time: clock(t, report.checkedAt) })}</span>
         </p>
       ) : null}
       {findings.length > 0 ? (
@@ -95,18 +96,19 @@ export function AttentionPanel({
         </AttentionList>
       ) : null}
       <noscript>
-        <p className="muted small">Without JavaScript, reload the page to check again.</p>
+        <p className="muted small">{t('panel.noscript')}</p>
       </noscript>
     </section>
   );
 }
 
 export function AttentionLoading() {
+  const t = useTranslations('attention');
   return (
     <section className={`panel ${styles.panel}`} aria-busy="true" data-testid="attention-loading">
       <header className="panel-head">
-        <h2>Needs attention</h2>
-        <span className="muted small">Checking…</span>
+        <h2>{t('panel.title')}</h2>
+        <span className="muted small">{t('panel.checking')}</span>
       </header>
     </section>
   );

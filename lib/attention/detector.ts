@@ -1,7 +1,7 @@
 import { AppError, toErrorView, type ErrorView } from '../errors';
 import type { PanelResult } from '../panels/panel';
 import type { AttentionFinding, Severity } from './types';
-import { inEnglish } from '../i18n/english';
+import { text, type Text } from '../i18n/text';
 
 /**
  * When a detector must look again. `poll`: every `everyMs` (a watcher runs these every ALERT_INTERVAL_SECONDS,
@@ -28,7 +28,7 @@ export type Found = Omit<AttentionFinding, 'detector' | 'severity'> & { severity
 export interface Detector {
   id: string;
   /** What it checks, in words ("the media folder"): names the finding when the check itself fails. */
-  subject: string;
+  subject: Text;
   /** Its usual severity; a finding may say otherwise (a disk at 95 % is critical, at 85 % a warning). */
   severity: Severity;
   /** What it reads, in words, for docs and the alerts page. */
@@ -61,8 +61,8 @@ export function uncheckedFinding(detector: Detector, error: unknown): AttentionF
     key: uncheckedKey(detector),
     detector: detector.id,
     severity: 'warning',
-    title: `Cannot check ${detector.subject}`,
-    evidence: `${inEnglish(view.title)}: ${inEnglish(view.detail)}`,
-    ...(view.fix ? { detail: inEnglish(view.fix) } : {}),
+    title: text('attention.unchecked.title', { subject: detector.subject }),
+    evidence: text('attention.unchecked.evidence', { title: view.title, detail: view.detail }),
+    ...(view.fix ? { detail: view.fix } : {}),
   };
 }

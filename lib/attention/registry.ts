@@ -14,6 +14,7 @@ import { processSingleton } from '../process/singleton';
 import { headlinePanel } from '../panels/metrics';
 import { sidekiqPanel, type SidekiqPanelData } from '../panels/sidekiq';
 import { NOT_LOOKED, panelData, type Detector } from './detector';
+import { text } from '../i18n/text';
 import { backupDiskPlacement, readBackupStatus } from '../backups/health';
 import { BACKUP_JOB, BACKUPS_DETECTOR, backupDiskFindings, backupFindings } from './detectors/backups';
 import { containerFindings, hasUnhealthySidekiq } from './detectors/containers';
@@ -59,7 +60,7 @@ function deadSetHistory(): { readings: DeadSetReading[] } {
 export const DETECTORS: readonly Detector[] = [
   {
     id: 'containers',
-    subject: 'the containers',
+    subject: text('attention.subjects.containers'),
     severity: 'critical',
     reads: "Docker: the project's containers (state, exit code, OOMKilled, restart count, health), from the live topic",
     recheck: { kind: 'docker-events', events: ['start', 'die', 'oom', 'restart', 'health_status', 'pause', 'unpause'] },
@@ -78,7 +79,7 @@ export const DETECTORS: readonly Detector[] = [
   },
   {
     id: MEDIA_DETECTOR,
-    subject: 'the media folder',
+    subject: text('attention.subjects.media'),
     severity: 'critical',
     reads: "Docker exec in web: stat and a write probe of public/system as Mastodon's uid, and web's last log lines",
     recheck: { kind: 'poll', everyMs: MINUTE, afterJobs: [MEDIA_FIX_JOB] },
@@ -96,7 +97,7 @@ export const DETECTORS: readonly Detector[] = [
   },
   {
     id: 'mastodon',
-    subject: 'web and streaming',
+    subject: text('attention.subjects.services'),
     severity: 'critical',
     reads: "HTTP: web's /health and streaming's /api/v1/streaming/health; Docker: which of them run",
     recheck: { kind: 'poll', everyMs: 30 * SECOND },
@@ -114,7 +115,7 @@ export const DETECTORS: readonly Detector[] = [
   },
   {
     id: 'migrations',
-    subject: 'the database migrations',
+    subject: text('attention.subjects.migrations'),
     severity: 'warning',
     reads: "Docker exec in web: the image's db/migrate files; Postgres: schema_migrations",
     recheck: { kind: 'poll', everyMs: 5 * MINUTE },
@@ -125,7 +126,7 @@ export const DETECTORS: readonly Detector[] = [
   },
   {
     id: 'sidekiq',
-    subject: 'Sidekiq',
+    subject: text('attention.subjects.sidekiq'),
     severity: 'critical',
     reads: "Redis: Sidekiq's processes, queues and dead set (the Sidekiq panel's report)",
     recheck: { kind: 'poll', everyMs: 30 * SECOND },
@@ -139,7 +140,7 @@ export const DETECTORS: readonly Detector[] = [
   },
   {
     id: 'disk',
-    subject: "the host's disk",
+    subject: text('attention.subjects.disk'),
     severity: 'warning',
     reads: "InfluxDB: Telegraf's disk reading for /",
     recheck: { kind: 'poll', everyMs: 5 * MINUTE },
@@ -150,7 +151,7 @@ export const DETECTORS: readonly Detector[] = [
   },
   {
     id: 'memory',
-    subject: "the host's memory",
+    subject: text('attention.subjects.memory'),
     severity: 'warning',
     reads: "InfluxDB: Telegraf's mem reading (else the live Docker sampler), as the home page's headline",
     recheck: { kind: 'poll', everyMs: MINUTE },
@@ -161,7 +162,7 @@ export const DETECTORS: readonly Detector[] = [
   },
   {
     id: 'config',
-    subject: "Mastodon's configuration",
+    subject: text('attention.subjects.doctor'),
     severity: 'warning',
     reads: '.env.production and the compose file, through the config doctor',
     recheck: { kind: 'poll', everyMs: 5 * MINUTE },
@@ -172,7 +173,7 @@ export const DETECTORS: readonly Detector[] = [
   },
   {
     id: BACKUPS_DETECTOR,
-    subject: 'the backups',
+    subject: text('attention.subjects.backups'),
     severity: 'warning',
     reads: "BACKUP_DIR: each backup's backup.json; the audit log: the last backup run",
     recheck: { kind: 'poll', everyMs: 5 * MINUTE, afterJobs: [BACKUP_JOB] },
@@ -189,7 +190,7 @@ export const DETECTORS: readonly Detector[] = [
   },
   {
     id: 'backup-disk',
-    subject: 'where backups are stored',
+    subject: text('attention.subjects.backupDisk'),
     severity: 'info',
     reads: "Docker: the db container's data mount; the file system: the device of BACKUP_DIR and of that mount",
     recheck: { kind: 'poll', everyMs: 30 * MINUTE },
@@ -206,7 +207,7 @@ export const DETECTORS: readonly Detector[] = [
   },
   {
     id: 'moderation',
-    subject: 'sign-ups and reports',
+    subject: text('attention.subjects.moderation'),
     severity: 'info',
     reads: 'Postgres: users waiting for approval, unresolved reports',
     recheck: { kind: 'poll', everyMs: 5 * MINUTE },

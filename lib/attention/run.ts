@@ -1,4 +1,5 @@
 import { AppError } from '../errors';
+import { text } from '../i18n/text';
 import { NOT_LOOKED, uncheckedFinding, uncheckedKey, type Detector } from './detector';
 import { severityRank, type AttentionFinding, type AttentionReport } from './types';
 
@@ -39,8 +40,8 @@ function withTimeout<T>(work: Promise<T>, detector: Detector): Promise<T> {
         reject(
           new AppError(
             'timeout',
-            `The check of ${detector.subject} did not answer`,
-            `No answer within ${Math.round(detector.timeoutMs / 100) / 10} s.`,
+            text('attention.timeout.title', { subject: detector.subject }),
+            text('attention.timeout.detail', { seconds: Math.round(detector.timeoutMs / 100) / 10 }),
           ),
         ),
       detector.timeoutMs,

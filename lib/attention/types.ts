@@ -1,7 +1,15 @@
 /**
  * What the "Needs attention" list shows, shared by the server and the browser (types only, no server code): a
  * finding is one problem with one line of evidence and its fix.
+ *
+ * Words are Texts (lib/i18n/text.ts), rendered in the reader's language on the page and in ALERT_LOCALE in a mail
+ * (`renderText(translatorFor(locale), finding.title)`). A plain string is legacy English (a doctor finding not yet
+ * converted); renderText passes it through.
  */
+import type { Text } from '../i18n/text';
+
+/** A finding's words: a Text, or (legacy) an English string. */
+export type AttentionText = Text | string;
 
 export const SEVERITIES = ['critical', 'warning', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -13,8 +21,8 @@ export type Severity = (typeof SEVERITIES)[number];
 export type AttentionFix =
   | { kind: 'restart'; container: string; service: string }
   | { kind: 'media-ownership'; container: string; path: string; owner: string }
-  | { kind: 'command'; command: string; where: string }
-  | { kind: 'link'; href: string; label: string };
+  | { kind: 'command'; command: string; where: AttentionText }
+  | { kind: 'link'; href: string; label: AttentionText };
 
 export interface AttentionFinding {
   /** Stable while the problem lasts (`container.exited:mdtest-web-1`): what a watcher keys its timers on. */
@@ -22,11 +30,11 @@ export interface AttentionFinding {
   /** The detector that found it. */
   detector: string;
   severity: Severity;
-  title: string;
+  title: AttentionText;
   /** One line: what was seen, and where. */
-  evidence: string;
+  evidence: AttentionText;
   /** Longer detail, folded away on the page. */
-  detail?: string;
+  detail?: AttentionText;
   fix?: AttentionFix;
 }
 

@@ -2,6 +2,7 @@ import { VERIFIED_BACKUP_MAX_AGE_MS, type BackupDiskPlacement, type BackupStatus
 
 export { BACKUP_JOB } from '../../backups/status';
 import type { Found } from '../detector';
+import { text, type Text } from '../../i18n/text';
 
 /**
  * Backups: no verified backup within 26 hours, the last backup failed, and backups kept on the database's own disk.
@@ -13,11 +14,23 @@ import type { Found } from '../detector';
 
 export const BACKUPS_DETECTOR = 'backups';
 
-const FIX = { kind: 'link' as const, href: '/backups', label: 'Backups' };
+const FIX = { kind: 'link' as const, href: '/backups', label: text('attention.links.backups') };
 
-function hoursAgo(iso: string, nowMs: number): string {
-  const hours = Math.floor((nowMs - Date.parse(iso)) / 3_600_000);
-  return hours < 48 ? `${hours} h ago` : `${Math.floor(hours / 24)} days ago`;
+function hours(iso: string, nowMs: number): number {
+  return Math.floor((nowMs - Date.parse(iso)) / 3_600_000);
+}
+
+/** "5 h" or "3 days": how long since. */
+function age(iso: string, nowMs: number): Text {
+  const h = hours(iso, nowMs);
+  return h < 48
+    ? text('attention.backups.hours', { hours: h })
+    : text('attention.backups.days', { days: Math.floor(h / 24) });
+}
+
+/** "5 h ago" or "3 days ago". */
+function hoursAgo(iso: string, nowMs: number): Text {
+  return text('attention.backups.ago', { age: age(iso, nowMs) });
 }
 
 /**
@@ -30,25 +43,30 @@ export function backupFindings(
 ): Found[] {
   const findings: Found[] = [];
   const { nowMs } = options;
-  const schedule = options.scheduleOff ? ' The schedule is off (BACKUP_SCHEDULE=off).' : '';
+  const schedule = options.scheduleOff ? text('attention.backups.scheduleOff') : '';
   const since = status.lastVerified ? Date.parse(status.lastVerified.startedAt) : options.watchingSinceMs;
   if (nowMs - since > VERIFIED_BACKUP_MAX_AGE_MS) {
     const newest = status.newest;
     const title =
       status.count === 0
-        ? 'No backup yet'
+        ? text('attention.backups.none.title')
         : status.lastVerified
-          ? `No verified backup for ${hoursAgo(status.lastVerified.startedAt, nowMs).replace(/ ago$/, '')}`
-          : 'No verified backup yet';
-    const verified = status.lastVerified ? `from ${hoursAgo(status.lastVerified.startedAt, nowMs)}` : 'none';
+          ? text('attention.backups.stale.title', { age: age(status.lastVerified.startedAt, nowMs) })
+          : text('attention.backups.unverified.title');
+    const verified = status.lastVerified
+      ? text('attention.backups.verifiedFrom', { ago: hoursAgo(status.lastVerified.startedAt, nowMs) })
+      : text('attention.backups.verifiedNone');
     const newer =
       newest && newest.name !== status.lastVerified?.name
-        ? `; the newest, ${hoursAgo(newest.startedAt, nowMs)}, is ${newest.state.replace('_', ' ')}`
+        ? text('attention.backups.newer', {
+            ago: hoursAgo(newest.startedAt, nowMs),
+            state: text(`attention.backups.states.${newest.state}`),
+          })
         : '';
     const evidence =
       status.count === 0
-        ? `${options.backupDir} holds no backup.${schedule}`
-        : `The last verified backup is ${verified}${newer}.${schedule}`;
+        ? text('attention.backups.none.evidence', { dir: options.backupDir, schedule })
+        : text('attention.backups.stale.evidence', { verified, newer, schedule });
     findings.push({
       key: 'backup.no-recent-verified',
       title,
@@ -61,11 +79,11 @@ export function backupFindings(
     const failure = status.lastFailure;
     findings.push({
       key: 'backup.last-failed',
-      title: failure.kind === 'verification' ? 'The last backup failed its verification' : 'The last backup failed',
-      evidence: `Started ${hoursAgo(failure.at, nowMs)}: ${failure.reason}`,
-      detail:
-        'Older backups were left as they were. Fix the cause, then take a backup with "Back up now" on the ' +
-        'Backups page.',
+      title: text(
+        failure.kind === 'verification' ? 'attention.backups.failed.verification' : 'attention.backups.failed.title',
+      ),
+      evidence: text('attention.backups.failed.evidence', { ago: hoursAgo(failure.at, nowMs), reason: failure.reason }),
+      detail: text('attention.backups.failed.detail'),
       fix: FIX,
     });
   }
@@ -78,13 +96,13 @@ export function backupDiskFindings(placement: BackupDiskPlacement): Found[] {
     {
       key: 'backup.same-disk',
       severity: 'info',
-      title: 'Backups are on the same disk as the database',
-      evidence:
-        `BACKUP_DIR (${placement.backupDir}) and the db service's data (${placement.dataPath}) are on one file ` +
-        `system (device ${placement.device}).`,
-      detail:
-        'A failing disk takes both. Point BACKUP_DIR at another disk, or copy the backups off this server ' +
-        '(rsync to another host) after they are taken.',
+      title: text('attention.backups.sameDisk.title'),
+      evidence: text('attention.backups.sameDisk.evidence', {
+        dir: placement.backupDir,
+        data: placement.dataPath,
+        device: placement.device,
+      }),
+      detail: text('attention.backups.sameDisk.detail'),
       fix: FIX,
     },
   ];

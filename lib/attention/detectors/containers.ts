@@ -1,6 +1,7 @@
 import type { ContainerView } from '../../docker/types';
 import { unhealthySidekiqs, type SidekiqHealthDiagnosis } from '../../mastodon/sidekiq-health-check';
 import type { Found } from '../detector';
+import { text, type Text } from '../../i18n/text';
 
 /**
  * Containers that need a look: stopped, dead, killed for memory, restarting in a loop, or unhealthy. Pure: the
@@ -12,15 +13,17 @@ import type { Found } from '../detector';
 export const RESTART_LOOP_WINDOW_MS = 10 * 60_000;
 export const RESTART_LOOP_COUNT = 3;
 
-function at(iso: string | undefined): string {
-  return iso ? ` at ${iso.replace(/\.\d+Z$/, 'Z')}` : '';
+function at(iso: string | undefined): Text | string {
+  return iso ? text('attention.containers.at', { at: iso.replace(/\.\d+Z$/, 'Z') }) : '';
 }
 
-function probeText(container: ContainerView): string {
+function probeText(container: ContainerView): Text | string {
   const probe = container.lastProbe;
   if (!probe) return '';
   const output = probe.output.trim();
-  return output === '' ? `; the last probe exited ${probe.exitCode}` : `; the last probe said: ${output.slice(-200)}`;
+  return output === ''
+    ? text('attention.containers.probeExited', { code: probe.exitCode })
+    : text('attention.containers.probeSaid', { output: output.slice(-200) });
 }
 
 function restart(container: ContainerView): Found['fix'] {
@@ -33,20 +36,23 @@ function staleCheckFinding(container: ContainerView, diagnosis: SidekiqHealthDia
   return {
     key: `container.stale-healthcheck:${container.name}`,
     severity: 'warning',
-    title: stale
-      ? `${container.service}: stale health check, Sidekiq itself runs`
-      : `${container.service}: unhealthy, yet Sidekiq runs`,
+    title: text(stale ? 'attention.containers.staleCheck.title' : 'attention.containers.staleCheck.titleUnhealthy', {
+      service: container.service,
+    }),
     evidence:
-      `Docker calls ${container.name} unhealthy, but Redis shows a live Sidekiq heartbeat` +
-      (diagnosis.heartbeatAgeSeconds === undefined ? '' : ` (${Math.round(diagnosis.heartbeatAgeSeconds)} s ago)`) +
-      '.',
+      diagnosis.heartbeatAgeSeconds === undefined
+        ? text('attention.containers.staleCheck.evidence', { name: container.name })
+        : text('attention.containers.staleCheck.evidenceAge', {
+            name: container.name,
+            seconds: Math.round(diagnosis.heartbeatAgeSeconds),
+          }),
     detail: diagnosis.message,
     ...(line && diagnosis.fix
       ? {
           fix: {
             kind: 'command',
             command: line,
-            where: `docker-compose.yml, ${diagnosis.service} → healthcheck; then run ${diagnosis.fix.apply}`,
+            where: text('attention.where.healthcheck', { service: diagnosis.service, apply: diagnosis.fix.apply }),
           },
         }
       : {}),
@@ -61,36 +67,66 @@ export function containerFindings(
   for (const container of containers) {
     const { name, service } = container;
     if (container.state === 'exited' || container.state === 'dead') {
-      const code = container.exitCode === undefined ? '' : ` with code ${container.exitCode}`;
+      const how =
+        container.state === 'dead'
+          ? text('attention.containers.stopped.dead')
+          : container.exitCode === undefined
+            ? text('attention.containers.stopped.exited')
+            : text('attention.containers.stopped.exitedCode', { code: container.exitCode });
       findings.push({
         key: `container.${container.oomKilled ? 'oom-killed' : 'stopped'}:${name}`,
         severity: 'critical',
-        title: container.oomKilled ? `${service} was killed: out of memory` : `${service} is ${container.state}`,
-        evidence:
-          `${name} ${container.state === 'dead' ? 'is dead' : `exited${code}`}${at(container.finishedAt)}` +
-          (container.oomKilled ? '; Docker reports OOMKilled (the kernel killed it for lack of memory).' : '.'),
+        title: container.oomKilled
+          ? text('attention.containers.stopped.oomTitle', { service })
+          : text(
+              container.state === 'dead'
+                ? 'attention.containers.stopped.titleDead'
+                : 'attention.containers.stopped.titleExited',
+              { service },
+            ),
+        evidence: text(
+          container.oomKilled ? 'attention.containers.stopped.evidenceOom' : 'attention.containers.stopped.evidence',
+          { name, how, at: at(container.finishedAt) },
+        ),
         fix: restart(container),
       });
     } else if (container.state === 'restarting') {
       findings.push({
         key: `container.restart-loop:${name}`,
         severity: 'critical',
-        title: `${service} is restarting in a loop`,
-        evidence:
-          `Docker has restarted ${name} ${container.restartCount} time${container.restartCount === 1 ? '' : 's'}` +
-          `${container.exitCode === undefined ? '' : `; it last exited with code ${container.exitCode}`}` +
-          `${container.oomKilled ? ', killed for lack of memory (OOMKilled)' : ''}.`,
-        fix: { kind: 'command', command: `docker logs --tail 50 ${name}`, where: 'to see why it exits' },
+        title: text('attention.containers.loop.title', { service }),
+        evidence: text('attention.containers.loop.evidence', {
+          name,
+          count: container.restartCount,
+          exit:
+            container.exitCode === undefined
+              ? ''
+              : text('attention.containers.loop.lastExit', { code: container.exitCode }),
+          oom: container.oomKilled ? text('attention.containers.loop.oom') : '',
+        }),
+        fix: {
+          kind: 'command',
+          command: `docker logs --tail 50 ${name}`,
+          where: text('attention.where.whyExits'),
+        },
       });
     } else if (container.state === 'created' || container.state === 'paused') {
       findings.push({
         key: `container.${container.state}:${name}`,
         severity: 'warning',
-        title: `${service} is ${container.state === 'created' ? 'created but never started' : 'paused'}`,
-        evidence: `${name} is ${container.state}.`,
+        title: text(
+          container.state === 'created' ? 'attention.containers.created.title' : 'attention.containers.paused.title',
+          { service },
+        ),
+        evidence: text(
+          container.state === 'created'
+            ? 'attention.containers.created.evidence'
+            : 'attention.containers.paused.evidence',
+          { name },
+        ),
         fix:
           container.state === 'paused'
-            ? { kind: 'command', command: `docker unpause ${name}`, where: 'on the host' }
+            ? { kind: 'command', command: `docker unpause ${name}`, where: text('attention.where.host') }
             : restart(container),
       });
     } else if (container.state === 'running') {
@@ -99,11 +135,18 @@ export function containerFindings(
         findings.push({
           key: `container.restart-loop:${name}`,
           severity: 'warning',
-          title: `${service} keeps restarting`,
-          evidence:
-            `Docker has restarted ${name} ${container.restartCount} times, the last${at(container.startedAt)}` +
-            `${container.oomKilled ? ', after it was killed for lack of memory (OOMKilled)' : ''}.`,
-          fix: { kind: 'command', command: `docker logs --tail 50 ${name}`, where: 'to see why it exited' },
+          title: text('attention.containers.keepsRestarting.title', { service }),
+          evidence: text('attention.containers.keepsRestarting.evidence', {
+            name,
+            count: container.restartCount,
+            at: at(container.startedAt),
+            oom: container.oomKilled ? text('attention.containers.keepsRestarting.oom') : '',
+          }),
+          fix: {
+            kind: 'command',
+            command: `docker logs --tail 50 ${name}`,
+            where: text('attention.where.whyExited'),
+          },
         });
       }
       if (container.health === 'unhealthy') {
@@ -114,10 +157,12 @@ export function containerFindings(
             : {
                 key: `container.unhealthy:${name}`,
                 severity: 'warning',
-                title: `${service} is unhealthy`,
-                evidence:
-                  `Docker's health check of ${name} failed ${container.failingStreak} time` +
-                  `${container.failingStreak === 1 ? '' : 's'} in a row${probeText(container)}.`,
+                title: text('attention.containers.unhealthy.title', { service }),
+                evidence: text('attention.containers.unhealthy.evidence', {
+                  name,
+                  count: container.failingStreak,
+                  probe: probeText(container),
+                }),
                 fix: restart(container),
               },
         );

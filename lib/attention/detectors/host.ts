@@ -1,6 +1,7 @@
 import type { HostDisk } from '../../mastodon/storage/host-disk';
 import type { HeadlineView } from '../../metrics/types';
 import type { Found } from '../detector';
+import { text } from '../../i18n/text';
 
 /** The host: disk and memory from Telegraf (or the live sampler), and Telegraf's data going quiet. */
 
@@ -19,8 +20,9 @@ export const SWAP_IN_HARD_BYTES_PER_SECOND = 1024 ** 2;
 export const TELEGRAF_STALE_INTERVALS = 6;
 export const TELEGRAF_STALE_MIN_MS = 5 * 60_000;
 
-function gib(bytes: number): string {
-  return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+/** GiB with one decimal, formatted by the message (`{used, number, ::.0}`). */
+function gib(bytes: number): number {
+  return bytes / 1024 ** 3;
 }
 
 export function diskFindings(disk: HostDisk): Found[] {
@@ -31,18 +33,27 @@ export function diskFindings(disk: HostDisk): Found[] {
     {
       key: 'host.disk-full',
       severity: critical ? 'critical' : 'warning',
-      title: `The disk is ${Math.floor(disk.usedPercent)} % full`,
+      title: text('attention.host.disk.title', { percent: Math.floor(disk.usedPercent) }),
       evidence:
-        `${disk.path}: ${gib(disk.usedBytes)} of ${gib(disk.totalBytes)} used` +
-        `${disk.freeBytes === undefined ? '' : `, ${gib(disk.freeBytes)} free`} ` +
-        `(Telegraf, ${new Date(disk.atMs).toISOString()}).`,
-      detail:
-        `Over ${critical ? DISK_CRITICAL_PERCENT : DISK_WARNING_PERCENT} %. When it is full, Postgres and Redis stop ` +
-        'writing. Old media caches are usually the largest part.',
+        disk.freeBytes === undefined
+          ? text('attention.host.disk.evidence', {
+              path: disk.path,
+              used: gib(disk.usedBytes),
+              total: gib(disk.totalBytes),
+              at: new Date(disk.atMs).toISOString(),
+            })
+          : text('attention.host.disk.evidenceFree', {
+              path: disk.path,
+              used: gib(disk.usedBytes),
+              total: gib(disk.totalBytes),
+              free: gib(disk.freeBytes),
+              at: new Date(disk.atMs).toISOString(),
+            }),
+      detail: text('attention.host.disk.detail', { limit: critical ? DISK_CRITICAL_PERCENT : DISK_WARNING_PERCENT }),
       fix: {
         kind: 'command',
         command: 'docker compose run --rm web bin/tootctl media remove --days 7',
-        where: 'in the Mastodon directory (removes cached remote media older than 7 days)',
+        where: text('attention.where.mediaRemove'),
       },
     },
   ];
@@ -51,38 +62,41 @@ export function diskFindings(disk: HostDisk): Found[] {
 export function memoryFindings(headline: HeadlineView, nowMs: number, intervalMs: number): Found[] {
   const findings: Found[] = [];
   const { ram, source } = headline;
-  const from = source.kind === 'influx' ? 'Telegraf' : 'Docker (live)';
+  const from = source.kind === 'influx' ? 'Telegraf' : text('attention.host.dockerLive');
   const staleAfterMs = Math.max(TELEGRAF_STALE_INTERVALS * intervalMs, TELEGRAF_STALE_MIN_MS);
   if (source.kind === 'influx' && ram.atMs !== undefined && nowMs - ram.atMs > staleAfterMs) {
     findings.push({
       key: 'telegraf.stale',
       severity: 'warning',
-      title: "Telegraf's data stopped arriving",
-      evidence:
-        `InfluxDB ${source.version} answers, but its newest host reading is from ` +
-        `${new Date(ram.atMs).toISOString()}, ` +
-        `${Math.round((nowMs - ram.atMs) / 60_000)} min ago.`,
+      title: text('attention.host.telegraf.title'),
+      evidence: text('attention.host.telegraf.evidence', {
+        version: source.version,
+        at: new Date(ram.atMs).toISOString(),
+        minutes: Math.round((nowMs - ram.atMs) / 60_000),
+      }),
       fix: {
         kind: 'command',
         command: 'systemctl status telegraf',
-        where: 'on the host (or docker logs of its container)',
+        where: text('attention.where.telegraf'),
       },
     });
     return findings;
   }
   if (ram.value !== null && ram.value > MEMORY_WARNING_PERCENT) {
     const used =
-      ram.usedBytes !== null && ram.totalBytes !== null ? `: ${gib(ram.usedBytes)} of ${gib(ram.totalBytes)}` : '';
+      ram.usedBytes !== null && ram.totalBytes !== null
+        ? text('attention.host.memory.used', { used: gib(ram.usedBytes), total: gib(ram.totalBytes) })
+        : '';
     const biggest = headline.biggest?.value
-      ? `; the biggest user is ${headline.biggest.service} (${gib(headline.biggest.value)})`
+      ? text('attention.host.memory.biggest', { service: headline.biggest.service, size: gib(headline.biggest.value) })
       : '';
     findings.push({
       key: 'host.memory-full',
       severity: 'warning',
-      title: `Memory is ${Math.round(ram.value)} % used`,
-      evidence: `Over ${MEMORY_WARNING_PERCENT} %${used} (${from})${biggest}.`,
-      detail: 'Near the limit the kernel kills the largest process (OOMKilled); Sidekiq and web are the usual ones.',
-      fix: { kind: 'link', href: '/graphs', label: 'Graphs' },
+      title: text('attention.host.memory.title', { percent: Math.round(ram.value) }),
+      evidence: text('attention.host.memory.evidence', { limit: MEMORY_WARNING_PERCENT, used, from, biggest }),
+      detail: text('attention.host.memory.detail'),
+      fix: { kind: 'link', href: '/graphs', label: text('attention.links.graphs') },
     });
   }
   const swapIn = headline.swapIn?.value;
@@ -90,14 +104,16 @@ export function memoryFindings(headline: HeadlineView, nowMs: number, intervalMs
     findings.push({
       key: 'host.swapping',
       severity: 'warning',
-      title: 'The host is swapping hard',
-      evidence:
-        `${(swapIn / 1024 ** 2).toFixed(1)} MiB/s read back from swap on average over the last minutes ` +
-        `(Telegraf's swap input; RAM ${ram.value === null ? 'unknown' : `${Math.round(ram.value)} % used`}).`,
-      detail:
-        'Pages are read back from disk as fast as they are pushed out: every request waits on the disk. ' +
-        'Lower WEB_CONCURRENCY or Sidekiq threads (-c), or add RAM.',
-      fix: { kind: 'link', href: '/graphs', label: 'Graphs' },
+      title: text('attention.host.swap.title'),
+      evidence: text('attention.host.swap.evidence', {
+        rate: swapIn / 1024 ** 2,
+        ram:
+          ram.value === null
+            ? text('attention.host.swap.ramUnknown')
+            : text('attention.host.swap.ramUsed', { percent: Math.round(ram.value) }),
+      }),
+      detail: text('attention.host.swap.detail'),
+      fix: { kind: 'link', href: '/graphs', label: text('attention.links.graphs') },
     });
   }
   return findings;

@@ -1,16 +1,15 @@
 import type { MigrationState, ServiceProbe } from '../../mastodon/health';
 import type { HealthState } from '../../docker/types';
-import { plural } from '../../mastodon/config-doctor/words';
 import { NOT_LOOKED, type Found } from '../detector';
-import { inEnglish } from '../../i18n/english';
+import { text, type Text } from '../../i18n/text';
 
 /**
  * Web or streaming not answering while Docker runs them, and pending migrations, from the health panel's
  * readings (lib/mastodon/health.ts). A service Docker does not run is the containers detector's finding.
  */
 
-function healthWords(health: HealthState): string {
-  return health === 'none' ? 'no health check' : health;
+function healthWords(health: HealthState): Text {
+  return text(`attention.health.${health}`);
 }
 
 function firstFew(versions: readonly string[]): string {
@@ -32,10 +31,18 @@ export function serviceFindings(
     {
       key: `service.not-answering:${service}`,
       severity: 'critical',
-      title: `${service} does not answer`,
-      evidence:
-        `${probe.url} ${probe.problem ?? 'failed'}` +
-        (container ? ` while Docker runs ${container.name} (${healthWords(container.health)}).` : '.'),
+      title: text('attention.services.notAnswering.title', { service }),
+      evidence: container
+        ? text('attention.services.notAnswering.evidenceRunning', {
+            url: probe.url,
+            problem: probe.problem ?? text('attention.services.notAnswering.failed'),
+            container: container.name,
+            health: healthWords(container.health),
+          })
+        : text('attention.services.notAnswering.evidence', {
+            url: probe.url,
+            problem: probe.problem ?? text('attention.services.notAnswering.failed'),
+          }),
       ...(probe.hint ? { detail: probe.hint } : {}),
       ...(container ? { fix: { kind: 'restart', container: container.name, service } } : {}),
     },
@@ -50,9 +57,9 @@ export function migrationFindings(state: MigrationState): Found[] | typeof NOT_L
       {
         key: 'migrations.unchecked',
         severity: 'warning',
-        title: 'Cannot check for pending migrations',
-        evidence: `${inEnglish(state.error.title)}: ${inEnglish(state.error.detail)}`,
-        ...(state.error.fix ? { detail: inEnglish(state.error.fix) } : {}),
+        title: text('attention.migrations.unchecked'),
+        evidence: text('attention.unchecked.evidence', { title: state.error.title, detail: state.error.detail }),
+        ...(state.error.fix ? { detail: state.error.fix } : {}),
       },
     ];
   }
@@ -61,20 +68,22 @@ export function migrationFindings(state: MigrationState): Found[] | typeof NOT_L
     findings.push({
       key: 'migrations.pending',
       severity: 'warning',
-      title: `${plural(state.pending.length, 'database migration')} pending`,
-      evidence:
-        `${state.container}'s image has ${plural(state.pending.length, 'migration')} ` +
-        `that schema_migrations does not list: ${firstFew(state.pending)}.`,
-      fix: { kind: 'command', command: MIGRATE, where: 'in the Mastodon directory' },
+      title: text('attention.migrations.pending.title', { count: state.pending.length }),
+      evidence: text('attention.migrations.pending.evidence', {
+        container: state.container,
+        count: state.pending.length,
+        names: firstFew(state.pending),
+      }),
+      fix: { kind: 'command', command: MIGRATE, where: text('attention.where.mastodonDir') },
     });
   }
   if (state.postDeployPending.length > 0) {
     findings.push({
       key: 'migrations.post-deploy-pending',
       severity: 'info',
-      title: `${plural(state.postDeployPending.length, 'post-deployment migration')} pending`,
-      evidence: `From db/post_migrate: ${firstFew(state.postDeployPending)}.`,
-      fix: { kind: 'command', command: MIGRATE, where: 'in the Mastodon directory, once the new version runs' },
+      title: text('attention.migrations.postDeploy.title', { count: state.postDeployPending.length }),
+      evidence: text('attention.migrations.postDeploy.evidence', { names: firstFew(state.postDeployPending) }),
+      fix: { kind: 'command', command: MIGRATE, where: text('attention.where.mastodonDirNewVersion') },
     });
   }
   return findings;

@@ -1,5 +1,7 @@
 import { formatOwner, type MediaDiagnosis } from '../../mastodon/media-verdict';
+import { text } from '../../i18n/text';
 import type { AttentionFinding } from '../types';
+import { joinTexts } from '../words';
 
 /** The registry's id of the media detector. */
 export const MEDIA_DETECTOR = 'media';
@@ -13,18 +15,22 @@ export function mediaFindings(diagnosis: MediaDiagnosis): AttentionFinding[] {
   if (verdict.status === 'ok') return [];
   const log = verdict.logRelation === 'current' || verdict.logRelation === 'after_fix' ? evidence.log : undefined;
   const seen = log
-    ? `${log.count} Errno::EACCES line${log.count === 1 ? '' : 's'} in ${evidence.container}'s log, ` +
-      `the newest at ${log.at}`
-    : `${evidence.path} in ${evidence.container}: owner ${evidence.found.uid}:${evidence.found.gid}, mode ` +
-      `${evidence.found.mode}, ${evidence.writable ? 'writable' : 'not writable'} by ${formatOwner(evidence.expected)}`;
+    ? text('attention.media.seenLog', { count: log.count, container: evidence.container, at: log.at })
+    : text(evidence.writable ? 'attention.media.seenWritable' : 'attention.media.seenNotWritable', {
+        path: evidence.path,
+        container: evidence.container,
+        owner: `${evidence.found.uid}:${evidence.found.gid}`,
+        mode: evidence.found.mode,
+        expected: formatOwner(evidence.expected),
+      });
   return [
     {
       key: `media.${verdict.status}`,
       detector: MEDIA_DETECTOR,
       severity: verdict.status === 'broken' ? 'critical' : 'warning',
-      title: evidence.writable ? verdict.title : `Uploads fail: ${verdict.title}`,
-      evidence: `${seen}.`,
-      detail: [...verdict.problems, ...verdict.notes].join(' '),
+      title: evidence.writable ? verdict.title : text('attention.media.uploadsFail', { title: verdict.title }),
+      evidence: text('attention.sentence', { text: seen }),
+      detail: joinTexts([...verdict.problems, ...verdict.notes], 'space') ?? '',
       ...(verdict.fixHelps
         ? {
             fix: {
@@ -34,7 +40,7 @@ export function mediaFindings(diagnosis: MediaDiagnosis): AttentionFinding[] {
               owner: formatOwner(evidence.expected),
             },
           }
-        : { fix: { kind: 'link' as const, href: '/media', label: 'Media folder check' } }),
+        : { fix: { kind: 'link' as const, href: '/media', label: text('attention.links.media') } }),
     },
   ];
 }

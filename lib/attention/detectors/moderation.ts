@@ -1,6 +1,7 @@
 import type { Finding as DoctorFinding } from '../../mastodon/config-doctor';
 import type { PeopleCounts } from '../../mastodon/people';
 import type { Found } from '../detector';
+import { text } from '../../i18n/text';
 
 /** Config-doctor problems, and what waits for a moderator: pending sign-ups and open reports. */
 
@@ -13,7 +14,7 @@ export function doctorFindings(findings: readonly DoctorFinding[]): Found[] {
       title: finding.title,
       evidence: finding.why,
       ...(finding.fix ? { detail: finding.fix } : {}),
-      fix: { kind: 'link' as const, href: '/#doctor-title', label: 'Configuration' },
+      fix: { kind: 'link' as const, href: '/#doctor-title', label: text('attention.links.doctor') },
     }));
 }
 
@@ -23,14 +24,14 @@ export function moderationFindings(
 ): Found[] {
   // Mastodon's admin pages when its domain is known, else the home page's people panel.
   const admin = (path: string) => (localDomain ? `https://${localDomain}${path}` : '/#people-title');
-  const label = localDomain ? 'Review in Mastodon' : 'People and moderation';
+  const label = text(localDomain ? 'attention.links.reviewInMastodon' : 'attention.links.people');
   const findings: Found[] = [];
   if (counts.pendingSignUps > 0) {
     findings.push({
       key: 'people.pending-sign-ups',
       severity: 'info',
-      title: `${counts.pendingSignUps} sign-up${counts.pendingSignUps === 1 ? '' : 's'} waiting for approval`,
-      evidence: 'Users with approved = false (what Mastodon lists as pending).',
+      title: text('attention.moderation.pending.title', { count: counts.pendingSignUps }),
+      evidence: text('attention.moderation.pending.evidence'),
       fix: { kind: 'link', href: admin('/admin/accounts?status=pending'), label },
     });
   }
@@ -38,8 +39,8 @@ export function moderationFindings(
     findings.push({
       key: 'people.open-reports',
       severity: 'info',
-      title: `${counts.openReports} open report${counts.openReports === 1 ? '' : 's'}`,
-      evidence: 'Reports no moderator has resolved yet.',
+      title: text('attention.moderation.reports.title', { count: counts.openReports }),
+      evidence: text('attention.moderation.reports.evidence'),
       fix: { kind: 'link', href: admin('/admin/reports'), label },
     });
   }

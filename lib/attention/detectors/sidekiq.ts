@@ -1,7 +1,8 @@
 import { isSlow, SLOW_LATENCY_SECONDS } from '../../mastodon/sidekiq-latency';
 import type { SidekiqReport } from '../../mastodon/sidekiq-report';
-import { plural } from '../../mastodon/config-doctor/words';
+import { text } from '../../i18n/text';
 import type { Found } from '../detector';
+import { joinTexts, names } from '../words';
 
 /**
  * Sidekiq from its Redis (the Sidekiq panel's report): no live process, required queues nobody works, queues
@@ -25,28 +26,27 @@ export function sidekiqFindings(report: SidekiqReport): Found[] {
       findings.push({
         key: 'sidekiq.no-processes',
         severity: 'critical',
-        title: 'No Sidekiq process is running',
+        title: text('attention.sidekiq.noProcesses.title'),
         evidence:
-          `No heartbeat in ${report.redis}` +
-          (report.goneProcesses > 0
-            ? `; ${plural(report.goneProcesses, 'registered process', 'registered processes')} stopped beating.`
-            : '.'),
+          report.goneProcesses > 0
+            ? text('attention.sidekiq.noProcesses.evidenceGone', { redis: report.redis, count: report.goneProcesses })
+            : text('attention.sidekiq.noProcesses.evidence', { redis: report.redis }),
         detail: warning.message,
-        fix: { kind: 'command', command: UP, where: 'in the Mastodon directory, after reading its log' },
+        fix: { kind: 'command', command: UP, where: text('attention.where.mastodonDirAfterLog') },
       });
     } else if (warning.code === 'missing_queues') {
       findings.push({
         key: 'sidekiq.missing-queues',
         severity: 'warning',
-        title: `No Sidekiq process works ${report.missingQueues.join(', ')}`,
-        evidence: `Jobs in ${report.missingQueues.join(', ')} are never run.`,
+        title: text('attention.sidekiq.missingQueues.title', { queues: names(report.missingQueues) }),
+        evidence: text('attention.sidekiq.missingQueues.evidence', { queues: names(report.missingQueues) }),
         detail: warning.message,
       });
     } else if (warning.code === 'quiet_processes') {
       findings.push({
         key: 'sidekiq.quiet',
         severity: 'warning',
-        title: 'A Sidekiq process takes no new jobs',
+        title: text('attention.sidekiq.quiet.title'),
         evidence: warning.message,
       });
     }
@@ -56,12 +56,22 @@ export function sidekiqFindings(report: SidekiqReport): Found[] {
     findings.push({
       key: 'sidekiq.slow-queues',
       severity: 'warning',
-      title: `Sidekiq is behind: ${slow.map((queue) => queue.name).join(', ')}`,
-      evidence:
-        slow
-          .map((queue) => `${queue.name}: ${queue.size} waiting, oldest ${Math.round(queue.latencySeconds ?? 0)} s`)
-          .join('; ') + ` (over ${SLOW_LATENCY_SECONDS} s).`,
-      fix: { kind: 'link', href: '/#sidekiq-title', label: 'Sidekiq panel' },
+      title: text('attention.sidekiq.slow.title', { queues: names(slow.map((queue) => queue.name)) }),
+      evidence: text('attention.sidekiq.slow.evidence', {
+        queues:
+          joinTexts(
+            slow.map((queue) =>
+              text('attention.sidekiq.slow.queue', {
+                name: queue.name,
+                size: queue.size,
+                seconds: Math.round(queue.latencySeconds ?? 0),
+              }),
+            ),
+            'semicolon',
+          ) ?? '',
+        limit: SLOW_LATENCY_SECONDS,
+      }),
+      fix: { kind: 'link', href: '/#sidekiq-title', label: text('attention.links.sidekiq') },
     });
   }
   return findings;
@@ -82,12 +92,10 @@ export function deadSetFindings(history: readonly DeadSetReading[]): Found[] {
     {
       key: 'sidekiq.dead-growing',
       severity: 'warning',
-      title: 'Sidekiq jobs are dying',
-      evidence:
-        `The dead set grew from ${lowest.dead} to ${now.dead} in ${minutes} min: ` +
-        'these jobs failed all their retries.',
-      detail: "Sidekiq's Web UI (or `docker compose logs sidekiq`) shows which jobs and why.",
-      fix: { kind: 'link', href: '/logs', label: 'Logs' },
+      title: text('attention.sidekiq.dead.title'),
+      evidence: text('attention.sidekiq.dead.evidence', { from: lowest.dead, to: now.dead, minutes }),
+      detail: text('attention.sidekiq.dead.detail'),
+      fix: { kind: 'link', href: '/logs', label: text('attention.links.logs') },
     },
   ];
 }

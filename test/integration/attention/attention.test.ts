@@ -14,6 +14,7 @@ import { loadConfig, setConfigForTesting } from '@/lib/config';
 import { diagnoseMediaPermissions } from '@/lib/mastodon/media-permissions';
 import { resetPostgresForTesting } from '@/lib/postgres/client';
 import { openStore, setStoreForTesting, type Store } from '@/lib/store';
+import { english } from '../../support/rendered-texts';
 import { ownProjectEnv, readTestbed } from '../../support/testbed';
 
 /**
@@ -42,8 +43,9 @@ async function useConfig(extra: Record<string, string> = {}): Promise<void> {
 
 /** Every detector, fresh (no remembered results), as the home page's first render runs them. */
 const check = (): Promise<AttentionReport> => runDetectors(DETECTORS, { memory: newDetectorMemory() });
-const byKey = (report: AttentionReport, key: string): AttentionFinding | undefined =>
-  report.findings.find((finding) => finding.key === key);
+// Findings carry Texts: rendered in English, the words the assertions name.
+const byKey = (report: AttentionReport, key: string) =>
+  english(report.findings.find((finding: AttentionFinding) => finding.key === key));
 
 async function until(report: () => Promise<AttentionReport>, done: (r: AttentionReport) => boolean, ms = 30_000) {
   const deadline = Date.now() + ms;

@@ -8,6 +8,7 @@ import { NOT_LOOKED, type Detector, type Found } from '@/lib/attention/detector'
 import { runDetectors } from '@/lib/attention/run';
 import { loadConfig } from '@/lib/config';
 import { liveTopics } from '@/lib/live';
+import { text } from '@/lib/i18n/text';
 import { existingProcessSingleton } from '@/lib/process/singleton';
 import { setUpAlertReceivers } from '@/test/support/alert-receivers';
 
@@ -59,7 +60,7 @@ function channelsConfig() {
 function containersDetector(answer: { findings: Found[] }): Detector {
   return {
     id: 'containers',
-    subject: 'the containers',
+    subject: text('attention.subjects.containers'),
     severity: 'critical',
     reads: 'the test',
     recheck: { kind: 'docker-events', events: ['die', 'start'] },
@@ -179,7 +180,7 @@ describe('AlertWatcher on the real channels', () => {
     };
     const media: Detector = {
       id: 'media',
-      subject: 'the media folder',
+      subject: text('attention.subjects.media'),
       severity: 'critical',
       reads: 'the test',
       recheck: { kind: 'poll', everyMs: 1 },

@@ -1,3 +1,4 @@
+import { english } from '../../support/rendered-texts';
 import { describe, expect, it } from 'vitest';
 
 import { backupDiskFindings, backupFindings } from '@/lib/attention/detectors/backups';
@@ -33,7 +34,7 @@ function record(hoursAgo: number, state: VerificationState, detail?: string): { 
 }
 
 function findings(backups: ReturnType<typeof record>[], attempt?: BackupAttempt, options = OPTIONS) {
-  return backupFindings(backupStatus(backups, attempt), options);
+  return english(backupFindings(backupStatus(backups, attempt), options));
 }
 
 describe('no verified backup for 26 hours', () => {
@@ -120,14 +121,16 @@ describe('the last backup failed', () => {
 
 describe('BACKUP_DIR on the database’s disk', () => {
   it('is information, only when the two are known to share a file system', () => {
-    expect(backupDiskFindings({ state: 'different' })).toEqual([]);
-    expect(backupDiskFindings({ state: 'unknown', why: 'no db service' })).toEqual([]);
-    const [found] = backupDiskFindings({
-      state: 'same',
-      backupDir: '/var/backups/m',
-      dataPath: '/home/mastodon/live/postgres14',
-      device: '259:1',
-    });
+    expect(english(backupDiskFindings({ state: 'different' }))).toEqual([]);
+    expect(english(backupDiskFindings({ state: 'unknown', why: 'no db service' }))).toEqual([]);
+    const [found] = english(
+      backupDiskFindings({
+        state: 'same',
+        backupDir: '/var/backups/m',
+        dataPath: '/home/mastodon/live/postgres14',
+        device: '259:1',
+      }),
+    );
     expect(found).toMatchObject({ key: 'backup.same-disk', severity: 'info', fix: { href: '/backups' } });
     expect(found?.evidence).toBe(
       "BACKUP_DIR (/var/backups/m) and the db service's data (/home/mastodon/live/postgres14) are on one file system (device 259:1).",

@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import { english, german } from '../../support/rendered-texts';
 import { describe, expect, it } from 'vitest';
 
 import { containerFindings, hasUnhealthySidekiq } from '@/lib/attention/detectors/containers';
@@ -55,25 +56,27 @@ const unhealthy = (output: string) => ({
 
 describe('containers detector', () => {
   it('says nothing of running, healthy containers', () => {
-    expect(containerFindings([inspect('web', healthy), inspect('db', {})], { nowMs: NOW })).toEqual([]);
+    expect(english(containerFindings([inspect('web', healthy), inspect('db', {})], { nowMs: NOW }))).toEqual([]);
   });
 
   it('reports exited, OOM-killed, dead, restarting and unhealthy containers, each with a fix', () => {
-    const findings = containerFindings(
-      [
-        inspect('streaming', { Status: 'exited', Running: false, ExitCode: 137, FinishedAt: '2026-12-04T09:55:00Z' }),
-        inspect('sidekiq', {
-          Status: 'exited',
-          Running: false,
-          OOMKilled: true,
-          ExitCode: 137,
-          FinishedAt: '2026-12-04T09:56:00Z',
-        }),
-        inspect('es', { Status: 'dead', Running: false, Dead: true }),
-        inspect('web', { Status: 'restarting', Restarting: true, ExitCode: 1 }, { RestartCount: 7 }),
-        inspect('redis', unhealthy('unhealthy: /tmp/unhealthy present')),
-      ],
-      { nowMs: NOW },
+    const findings = english(
+      containerFindings(
+        [
+          inspect('streaming', { Status: 'exited', Running: false, ExitCode: 137, FinishedAt: '2026-12-04T09:55:00Z' }),
+          inspect('sidekiq', {
+            Status: 'exited',
+            Running: false,
+            OOMKilled: true,
+            ExitCode: 137,
+            FinishedAt: '2026-12-04T09:56:00Z',
+          }),
+          inspect('es', { Status: 'dead', Running: false, Dead: true }),
+          inspect('web', { Status: 'restarting', Restarting: true, ExitCode: 1 }, { RestartCount: 7 }),
+          inspect('redis', unhealthy('unhealthy: /tmp/unhealthy present')),
+        ],
+        { nowMs: NOW },
+      ),
     );
     expect(findings.map((f) => [f.key, f.severity, f.fix?.kind])).toEqual([
       ['container.stopped:mdtest-streaming-1', 'critical', 'restart'],
@@ -86,12 +89,22 @@ describe('containers detector', () => {
     expect(findings[1]!.evidence).toContain('OOMKilled');
     expect(findings[3]!.evidence).toContain('restarted mdtest-web-1 7 times');
     expect(findings[4]!.evidence).toContain('failed 4 times in a row; the last probe said: unhealthy: /tmp/unhealthy');
+    const [stopped] = german(
+      containerFindings(
+        [inspect('streaming', { Status: 'exited', Running: false, ExitCode: 137, FinishedAt: '2026-12-04T09:55:00Z' })],
+        { nowMs: NOW },
+      ),
+    );
+    expect(stopped).toMatchObject({
+      title: 'streaming ist beendet',
+      evidence: 'mdtest-streaming-1 wurde mit Code 137 beendet um 2026-12-04T09:55:00Z.',
+    });
   });
 
   it('calls a running container that Docker restarted often in the last minutes a loop', () => {
     const recent = inspect('web', { StartedAt: '2026-12-04T09:58:00Z' }, { RestartCount: 5 });
     const old = inspect('streaming', { StartedAt: '2026-12-03T09:58:00Z' }, { RestartCount: 5 });
-    expect(containerFindings([recent, old], { nowMs: NOW }).map((f) => [f.key, f.severity])).toEqual([
+    expect(english(containerFindings([recent, old], { nowMs: NOW })).map((f) => [f.key, f.severity])).toEqual([
       ['container.restart-loop:mdtest-web-1', 'warning'],
     ]);
   });
@@ -111,7 +124,7 @@ describe('containers detector', () => {
       heartbeats: [{ hostname: 'sidekiq01234', beatAgeSeconds: 2, version: '7.3.9' }],
       checks: new Map([[sidekiq.id, parseHealthcheckGrep(['CMD-SHELL', "ps aux | grep '[s]idekiq\\ 6' || false"])]]),
     });
-    const [finding] = containerFindings([sidekiq], { nowMs: NOW, sidekiqHealth });
+    const [finding] = english(containerFindings([sidekiq], { nowMs: NOW, sidekiqHealth }));
     expect(finding).toMatchObject({
       key: 'container.stale-healthcheck:mdtest-sidekiq-1',
       severity: 'warning',
@@ -120,7 +133,7 @@ describe('containers detector', () => {
     });
     expect(finding!.evidence).toContain('live Sidekiq heartbeat (2 s ago)');
     // Without Redis's word it stays an unhealthy container.
-    expect(containerFindings([sidekiq], { nowMs: NOW })[0]!.key).toBe('container.unhealthy:mdtest-sidekiq-1');
+    expect(english(containerFindings([sidekiq], { nowMs: NOW }))[0]!.key).toBe('container.unhealthy:mdtest-sidekiq-1');
   });
 });
 
@@ -141,7 +154,7 @@ function mediaEvidence(overrides: Partial<MediaEvidence> = {}): MediaEvidence {
 describe('media detector', () => {
   it('reports a root-owned folder with EACCES in the log as critical, with Fix ownership', () => {
     const evidence = mediaEvidence();
-    const [finding, ...rest] = mediaFindings({ evidence, verdict: mediaVerdict(evidence) });
+    const [finding, ...rest] = english(mediaFindings({ evidence, verdict: mediaVerdict(evidence) }));
     expect(rest).toEqual([]);
     expect(finding).toMatchObject({
       key: 'media.broken',
@@ -167,7 +180,7 @@ describe('media detector', () => {
         changedAt: '2026-12-04T09:59:30Z',
       },
     });
-    expect(mediaFindings({ evidence, verdict: mediaVerdict(evidence) })).toEqual([]);
+    expect(english(mediaFindings({ evidence, verdict: mediaVerdict(evidence) }))).toEqual([]);
   });
 });
 
@@ -184,7 +197,7 @@ function probe(overrides: Partial<ServiceProbe>): ServiceProbe {
 
 describe('mastodon detector', () => {
   it('reports web not answering while Docker runs it, and leaves a stopped web to the containers detector', () => {
-    const [finding] = serviceFindings('web', probe({}), () => true);
+    const [finding] = english(serviceFindings('web', probe({}), () => true));
     expect(finding).toMatchObject({
       key: 'service.not-answering:web',
       severity: 'critical',
@@ -193,19 +206,21 @@ describe('mastodon detector', () => {
     expect(finding!.evidence).toBe(
       'http://127.0.0.1:33000/health connection refused: nothing listens there while Docker runs mdtest-web-1 (healthy).',
     );
-    expect(serviceFindings('web', probe({}), () => false)).toEqual([]);
-    expect(serviceFindings('web', probe({ ok: true }), () => true)).toEqual([]);
+    expect(english(serviceFindings('web', probe({}), () => false))).toEqual([]);
+    expect(english(serviceFindings('web', probe({ ok: true }), () => true))).toEqual([]);
   });
 
   it('reports pending migrations with the command, post-deployment ones as info', () => {
-    const findings = migrationFindings({
-      ok: true,
-      applied: 400,
-      files: 402,
-      pending: ['20241014010506'],
-      postDeployPending: ['20241022214312'],
-      container: 'mdtest-web-1',
-    });
+    const findings = english(
+      migrationFindings({
+        ok: true,
+        applied: 400,
+        files: 402,
+        pending: ['20241014010506'],
+        postDeployPending: ['20241022214312'],
+        container: 'mdtest-web-1',
+      }),
+    );
     if (findings === NOT_LOOKED) throw new Error('the state was read, so the detector looked');
     expect(findings.map((f) => [f.key, f.severity, f.fix?.kind])).toEqual([
       ['migrations.pending', 'warning', 'command'],
@@ -216,7 +231,7 @@ describe('mastodon detector', () => {
 
   it('without a running web or sidekiq says it did not look (the containers detector says why), not "none pending"', () => {
     const error = toErrorView(new AppError('not_found', 'Cannot list migrations', 'No running web or sidekiq.'));
-    expect(migrationFindings({ ok: false, error })).toBe(NOT_LOOKED);
+    expect(english(migrationFindings({ ok: false, error }))).toBe(NOT_LOOKED);
   });
 });
 
@@ -261,14 +276,18 @@ function sidekiqReport(
 
 describe('sidekiq detector', () => {
   it('says nothing of a working Sidekiq with a short queue', () => {
-    expect(sidekiqFindings(sidekiqReport({ oldestJob: JSON.stringify({ enqueued_at: NOW / 1000 - 5 }) }))).toEqual([]);
+    expect(
+      english(sidekiqFindings(sidekiqReport({ oldestJob: JSON.stringify({ enqueued_at: NOW / 1000 - 5 }) }))),
+    ).toEqual([]);
   });
 
   it('reports no live process as critical and a queue older than the panel’s slow rule as a warning', () => {
-    expect(sidekiqFindings(sidekiqReport({ processes: false })).map((f) => [f.key, f.severity])).toEqual([
+    expect(english(sidekiqFindings(sidekiqReport({ processes: false }))).map((f) => [f.key, f.severity])).toEqual([
       ['sidekiq.no-processes', 'critical'],
     ]);
-    const [slow] = sidekiqFindings(sidekiqReport({ oldestJob: JSON.stringify({ enqueued_at: NOW / 1000 - 600 }) }));
+    const [slow] = english(
+      sidekiqFindings(sidekiqReport({ oldestJob: JSON.stringify({ enqueued_at: NOW / 1000 - 600 }) })),
+    );
     expect(slow).toMatchObject({ key: 'sidekiq.slow-queues', severity: 'warning' });
     expect(slow!.evidence).toBe('default: 12 waiting, oldest 600 s (over 60 s).');
   });
@@ -276,10 +295,10 @@ describe('sidekiq detector', () => {
   it('reports a dead set that grew within the hour, and forgets readings older than that', () => {
     let history = rememberDeadSet([], { atMs: NOW - 90 * 60_000, dead: 0 });
     history = rememberDeadSet(history, { atMs: NOW - 20 * 60_000, dead: 4 });
-    expect(deadSetFindings(history)).toEqual([]);
+    expect(english(deadSetFindings(history))).toEqual([]);
     history = rememberDeadSet(history, { atMs: NOW, dead: 9 });
     expect(history).toHaveLength(2);
-    expect(deadSetFindings(history)[0]!.evidence).toMatch(/^The dead set grew from 4 to 9 in 20 min/);
+    expect(english(deadSetFindings(history))[0]!.evidence).toMatch(/^The dead set grew from 4 to 9 in 20 min/);
   });
 });
 
@@ -295,9 +314,12 @@ describe('host detectors', () => {
   });
 
   it('warns over 85 % of the disk and is critical over 95 %', () => {
-    expect(diskFindings(disk(84.9))).toEqual([]);
-    expect(diskFindings(disk(85))[0]!.severity).toBe('warning');
-    expect(diskFindings(disk(96.2))[0]).toMatchObject({ severity: 'critical', title: 'The disk is 96 % full' });
+    expect(english(diskFindings(disk(84.9)))).toEqual([]);
+    expect(english(diskFindings(disk(85)))[0]!.severity).toBe('warning');
+    expect(english(diskFindings(disk(96.2)))[0]).toMatchObject({
+      severity: 'critical',
+      title: 'The disk is 96 % full',
+    });
   });
 
   const headline = (ram: number | null, atMs: number, kind: 'influx' | 'live' = 'influx'): HeadlineView => ({
@@ -313,12 +335,12 @@ describe('host detectors', () => {
   });
 
   it('warns over 90 % of memory, from Telegraf or the live sampler', () => {
-    expect(memoryFindings(headline(89, NOW), NOW, 10_000)).toEqual([]);
-    expect(memoryFindings(headline(93.7, NOW), NOW, 10_000)[0]).toMatchObject({
+    expect(english(memoryFindings(headline(89, NOW), NOW, 10_000))).toEqual([]);
+    expect(english(memoryFindings(headline(93.7, NOW), NOW, 10_000))[0]).toMatchObject({
       key: 'host.memory-full',
       title: 'Memory is 94 % used',
     });
-    expect(memoryFindings(headline(93.7, NOW, 'live'), NOW, 10_000)[0]!.evidence).toContain('Docker (live)');
+    expect(english(memoryFindings(headline(93.7, NOW, 'live'), NOW, 10_000))[0]!.evidence).toContain('Docker (live)');
   });
 
   it('warns when the host reads back from swap at 1 MiB/s or more, not when swap only holds pages', () => {
@@ -326,19 +348,24 @@ describe('host detectors', () => {
       ...headline(70, NOW),
       swapIn: { value: bytesPerSecond, atMs: NOW, trend: [] },
     });
-    expect(memoryFindings(headline(70, NOW), NOW, 10_000)).toEqual([]);
-    expect(memoryFindings(swapping(0), NOW, 10_000)).toEqual([]);
-    expect(memoryFindings(swapping(SWAP_IN_HARD_BYTES_PER_SECOND - 1), NOW, 10_000)).toEqual([]);
-    const [found] = memoryFindings(swapping(3 * 1024 ** 2), NOW, 10_000);
+    expect(english(memoryFindings(headline(70, NOW), NOW, 10_000))).toEqual([]);
+    expect(english(memoryFindings(swapping(0), NOW, 10_000))).toEqual([]);
+    expect(english(memoryFindings(swapping(SWAP_IN_HARD_BYTES_PER_SECOND - 1), NOW, 10_000))).toEqual([]);
+    const [found] = english(memoryFindings(swapping(3 * 1024 ** 2), NOW, 10_000));
     expect(found).toMatchObject({ key: 'host.swapping', severity: 'warning', title: 'The host is swapping hard' });
     expect(found!.evidence).toBe(
       "3.0 MiB/s read back from swap on average over the last minutes (Telegraf's swap input; RAM 70 % used).",
     );
+    const [de] = german(memoryFindings(swapping(3 * 1024 ** 2), NOW, 10_000));
+    expect(de).toMatchObject({ title: 'Der Host lagert stark aus' });
+    expect(de!.evidence).toBe(
+      '3,0 MiB/s im Schnitt der letzten Minuten aus dem Swap zurückgelesen (Swap-Eingang von Telegraf; RAM 70 % belegt).',
+    );
   });
 
   it('says when Telegraf stopped writing while InfluxDB answers, not after a late flush', () => {
-    expect(memoryFindings(headline(50, NOW - 4 * 60_000), NOW, 10_000)).toEqual([]);
-    const [stale] = memoryFindings(headline(50, NOW - 15 * 60_000), NOW, 10_000);
+    expect(english(memoryFindings(headline(50, NOW - 4 * 60_000), NOW, 10_000))).toEqual([]);
+    const [stale] = english(memoryFindings(headline(50, NOW - 15 * 60_000), NOW, 10_000));
     expect(stale).toMatchObject({ key: 'telegraf.stale', severity: 'warning' });
     expect(stale!.evidence).toContain('15 min ago');
   });
@@ -346,22 +373,24 @@ describe('host detectors', () => {
 
 describe('config and moderation detectors', () => {
   it('turns doctor problems (not warnings or passes) into findings', () => {
-    const findings = doctorFindings([
-      {
-        id: 'required-missing',
-        severity: 'error',
-        key: 'SECRET_KEY_BASE',
-        title: 'SECRET_KEY_BASE is missing',
-        why: 'Rails needs it.',
-      },
-      { id: 'smtp-unset', severity: 'warning', title: 'No SMTP', why: 'No mail.' },
-      { id: 'ports-ok', severity: 'ok', title: 'Ports', why: '' },
-    ]);
+    const findings = english(
+      doctorFindings([
+        {
+          id: 'required-missing',
+          severity: 'error',
+          key: 'SECRET_KEY_BASE',
+          title: 'SECRET_KEY_BASE is missing',
+          why: 'Rails needs it.',
+        },
+        { id: 'smtp-unset', severity: 'warning', title: 'No SMTP', why: 'No mail.' },
+        { id: 'ports-ok', severity: 'ok', title: 'Ports', why: '' },
+      ]),
+    );
     expect(findings.map((f) => [f.key, f.severity])).toEqual([['doctor.required-missing:SECRET_KEY_BASE', 'warning']]);
   });
 
   it('lists pending sign-ups and open reports as info, with the admin pages', () => {
-    const findings = moderationFindings({ pendingSignUps: 2, openReports: 1 }, 'social.example');
+    const findings = english(moderationFindings({ pendingSignUps: 2, openReports: 1 }, 'social.example'));
     expect(findings.map((f) => [f.title, f.severity, f.fix])).toEqual([
       [
         '2 sign-ups waiting for approval',
@@ -374,8 +403,8 @@ describe('config and moderation detectors', () => {
         { kind: 'link', href: 'https://social.example/admin/reports', label: 'Review in Mastodon' },
       ],
     ]);
-    expect(moderationFindings({ pendingSignUps: 0, openReports: 0 })).toEqual([]);
-    expect(moderationFindings({ pendingSignUps: 0, openReports: 4 })[0]!.fix).toEqual({
+    expect(english(moderationFindings({ pendingSignUps: 0, openReports: 0 }))).toEqual([]);
+    expect(english(moderationFindings({ pendingSignUps: 0, openReports: 4 }))[0]!.fix).toEqual({
       kind: 'link',
       href: '/#people-title',
       label: 'People and moderation',

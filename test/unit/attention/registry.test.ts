@@ -1,3 +1,4 @@
+import { english } from '../../support/rendered-texts';
 import { describe, expect, it, vi } from 'vitest';
 
 import { NOT_LOOKED, type Detector, type Found } from '@/lib/attention/detector';
@@ -5,6 +6,7 @@ import { newDetectorMemory, orderFindings, runDetectors } from '@/lib/attention/
 import { DETECTORS } from '@/lib/attention/registry';
 import type { AttentionFinding } from '@/lib/attention/types';
 import { AppError } from '@/lib/errors';
+import { text } from '@/lib/i18n/text';
 
 function detector(
   id: string,
@@ -13,7 +15,7 @@ function detector(
 ): Detector {
   return {
     id,
-    subject: `the ${id}`,
+    subject: text('attention.join.space', { head: 'the', tail: id }),
     severity: 'warning',
     reads: 'nothing',
     recheck: { kind: 'poll', everyMs: 60_000 },
@@ -32,12 +34,14 @@ const found = (key: string, severity?: Found['severity']): Found => ({
 
 describe('runDetectors', () => {
   it('lists the most severe first, then in the order of the registry', async () => {
-    const report = await runDetectors([
-      detector('a', async () => [found('a-info', 'info'), found('a-default')]),
-      detector('b', async () => [found('b-critical', 'critical')]),
-      detector('c', async () => [found('c-critical', 'critical'), found('c-warning', 'warning')]),
-      detector('d', async () => []),
-    ]);
+    const report = english(
+      await runDetectors([
+        detector('a', async () => [found('a-info', 'info'), found('a-default')]),
+        detector('b', async () => [found('b-critical', 'critical')]),
+        detector('c', async () => [found('c-critical', 'critical'), found('c-warning', 'warning')]),
+        detector('d', async () => []),
+      ]),
+    );
     expect(report.findings.map((f) => [f.key, f.severity, f.detector])).toEqual([
       ['b-critical', 'critical', 'b'],
       ['c-critical', 'critical', 'c'],
@@ -50,10 +54,12 @@ describe('runDetectors', () => {
 
   it('bounds a hanging detector by its timeout and reports it as a finding; the others still answer', async () => {
     const started = Date.now();
-    const report = await runDetectors([
-      detector('hangs', () => new Promise<Found[]>(() => undefined), { timeoutMs: 150 }),
-      detector('works', async () => [found('real-problem', 'critical')]),
-    ]);
+    const report = english(
+      await runDetectors([
+        detector('hangs', () => new Promise<Found[]>(() => undefined), { timeoutMs: 150 }),
+        detector('works', async () => [found('real-problem', 'critical')]),
+      ]),
+    );
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(report.findings.map((f) => f.key)).toEqual(['real-problem', 'hangs.unchecked']);
     const unchecked = report.findings[1]!;
@@ -64,20 +70,22 @@ describe('runDetectors', () => {
 
   it('turns a detector that throws (synchronously or not) into its own finding, never "all clear"', async () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    const report = await runDetectors([
-      detector('redis', async () => {
-        throw new AppError(
-          'redis_unreachable',
-          'Redis is not answering',
-          'connect ECONNREFUSED 127.0.0.1:6379',
-          'Start it.',
-        );
-      }),
-      detector('bug', () => {
-        throw new TypeError('oops');
-      }),
-      detector('fine', async () => []),
-    ]);
+    const report = english(
+      await runDetectors([
+        detector('redis', async () => {
+          throw new AppError(
+            'redis_unreachable',
+            'Redis is not answering',
+            'connect ECONNREFUSED 127.0.0.1:6379',
+            'Start it.',
+          );
+        }),
+        detector('bug', () => {
+          throw new TypeError('oops');
+        }),
+        detector('fine', async () => []),
+      ]),
+    );
     expect(report.findings).toEqual([
       {
         key: 'redis.unchecked',
@@ -112,15 +120,15 @@ describe('runDetectors', () => {
       { recheck: { kind: 'poll', everyMs: 60_000, afterJobs: ['media.permissions_fixed'] } },
     );
     const options = (nowMs: number) => ({ nowMs, memory, lastFinishedJob: () => jobs.lastFinished });
-    expect((await runDetectors([media], options(0))).findings).toHaveLength(1);
-    expect((await runDetectors([media], options(30_000))).findings).toHaveLength(1);
+    expect(english(await runDetectors([media], options(0))).findings).toHaveLength(1);
+    expect(english(await runDetectors([media], options(30_000))).findings).toHaveLength(1);
     expect(calls).toBe(1);
     jobs.lastFinished = '2026-12-04T10:00:00.000Z';
-    expect((await runDetectors([media], options(31_000))).findings).toHaveLength(0);
+    expect(english(await runDetectors([media], options(31_000))).findings).toHaveLength(0);
     expect(calls).toBe(2);
-    await runDetectors([media], options(60_000));
+    english(await runDetectors([media], options(60_000)));
     expect(calls).toBe(2);
-    await runDetectors([media], options(91_000));
+    english(await runDetectors([media], options(91_000)));
     expect(calls).toBe(3);
   });
 
@@ -142,11 +150,11 @@ describe('runDetectors', () => {
         return [];
       }),
     ];
-    expect((await runDetectors(detectors, { nowMs: 0, memory })).findings.map((f) => f.key)).toEqual([
+    expect(english(await runDetectors(detectors, { nowMs: 0, memory })).findings.map((f) => f.key)).toEqual([
       'sidekiq.unchecked',
     ]);
     redisUp = true;
-    expect((await runDetectors(detectors, { nowMs: 1_000, memory })).findings).toEqual([]);
+    expect(english(await runDetectors(detectors, { nowMs: 1_000, memory })).findings).toEqual([]);
     expect(containers).toBe(2);
   });
 
@@ -158,10 +166,10 @@ describe('runDetectors', () => {
       asked += 1;
       return webRuns ? [found('media.broken', 'critical')] : NOT_LOOKED;
     });
-    expect(await runDetectors([media], { nowMs: 0, memory })).toMatchObject({ clear: [] });
+    expect(english(await runDetectors([media], { nowMs: 0, memory }))).toMatchObject({ clear: [] });
     webRuns = false;
     // Past its interval, so it looks again, and cannot.
-    const report = await runDetectors([media], { nowMs: 60_000, memory });
+    const report = english(await runDetectors([media], { nowMs: 60_000, memory }));
     expect(report).toEqual({
       checkedAt: new Date(60_000).toISOString(),
       findings: [],
@@ -169,10 +177,10 @@ describe('runDetectors', () => {
       notLooked: ['media'],
     });
     // Within its interval: not answered from memory, since it did not look.
-    await runDetectors([media], { nowMs: 61_000, memory });
+    english(await runDetectors([media], { nowMs: 61_000, memory }));
     expect(asked).toBe(3);
     webRuns = true;
-    expect((await runDetectors([media], { nowMs: 62_000, memory })).notLooked).toBeUndefined();
+    expect(english(await runDetectors([media], { nowMs: 62_000, memory })).notLooked).toBeUndefined();
   });
 });
 
