@@ -1,6 +1,9 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
+
 import type { Tone } from '@/components/containers/format';
+import { TranslatedText } from '@/components/i18n/translated-text';
 import { Badge } from '@/components/ui/badge';
 import { ErrorBox } from '@/components/ui/error-box';
 import { usePanel } from '@/components/ui/use-panel';
@@ -10,15 +13,11 @@ import type { PanelResult } from '@/lib/panels/panel';
 
 import styles from './doctor-panel.module.css';
 
-const SEVERITY: Record<Severity, { tone: Tone; word: string; group: string }> = {
-  error: { tone: 'bad', word: 'Problem', group: 'Problems' },
-  warning: { tone: 'warn', word: 'Warning', group: 'Warnings' },
-  info: { tone: 'neutral', word: 'Note', group: 'Notes' },
-  ok: { tone: 'good', word: 'OK', group: 'Passed' },
-};
+const TONES: Record<Severity, Tone> = { error: 'bad', warning: 'warn', info: 'neutral', ok: 'good' };
 
 function FindingItem({ finding }: { finding: Finding }) {
-  const { tone, word } = SEVERITY[finding.severity];
+  const t = useTranslations('vitals.doctor');
+  const tone = TONES[finding.severity];
   return (
     <li
       className={`${styles.finding} ${styles[finding.severity] ?? ''}`}
@@ -29,13 +28,17 @@ function FindingItem({ finding }: { finding: Finding }) {
       data-service={finding.service}
     >
       <div className={styles.head}>
-        <Badge tone={tone}>{word}</Badge>
-        <strong className={styles.title}>{finding.title}</strong>
+        <Badge tone={tone}>{t(`word.${finding.severity}`)}</Badge>
+        <strong className={styles.title}>
+          <TranslatedText text={finding.title} />
+        </strong>
       </div>
-      <p className={styles.why}>{finding.why}</p>
+      <p className={styles.why}>
+        <TranslatedText text={finding.why} />
+      </p>
       {finding.fix ? (
         <p className={styles.fix}>
-          <span className={styles.fixLabel}>Fix:</span> {finding.fix}
+          <span className={styles.fixLabel}>{t('fix')}</span> <TranslatedText text={finding.fix} />
         </p>
       ) : null}
     </li>
@@ -52,16 +55,16 @@ function FindingList({ findings }: { findings: Finding[] }) {
   );
 }
 
-function sourceLine({ dir, envFile, composeFile, version, versionSource }: DoctorPanelData): string {
+function SourceLine({ dir, envFile, composeFile, version, versionSource }: DoctorPanelData) {
+  const t = useTranslations('vitals.doctor');
   const envName = envFile.startsWith(`${dir}/`) ? envFile.slice(dir.length + 1) : envFile;
-  const files = composeFile ? `${envName} and ${composeFile}` : envName;
+  const files = composeFile ? t('filesBoth', { env: envName, compose: composeFile }) : envName;
   const against = version
-    ? ` against the rules of Mastodon ${version}${versionSource ? ` (from ${versionSource})` : ''}`
+    ? versionSource
+      ? t('againstFrom', { version, source: versionSource })
+      : t('against', { version })
     : '';
-  return (
-    `Checked ${files} in ${dir}${against}. Values are never shown, only whether a key is` +
-    ` present, missing or suspicious.`
-  );
+  return t('source', { files, dir, against });
 }
 
 /**
@@ -70,10 +73,11 @@ function sourceLine({ dir, envFile, composeFile, version, versionSource }: Docto
  */
 export function DoctorPanel({ initial }: { initial: PanelResult<DoctorPanelData> }) {
   const result = usePanel('doctor', initial, 60_000);
+  const t = useTranslations('vitals.doctor');
   return (
     <section className="panel" aria-labelledby="doctor-title" data-testid="doctor-panel">
       <header className="panel-head">
-        <h2 id="doctor-title">Configuration</h2>
+        <h2 id="doctor-title">{t('title')}</h2>
       </header>
       {!result.ok ? (
         <ErrorBox error={result.error} testId="doctor-error" />
@@ -85,7 +89,7 @@ export function DoctorPanel({ initial }: { initial: PanelResult<DoctorPanelData>
             data-problems={result.data.summary.problems}
             data-warnings={result.data.summary.warnings}
           >
-            {result.data.summaryLine}
+            <TranslatedText text={result.data.summaryLine} />
           </p>
           <p
             className={`small muted ${styles.source}`}
@@ -93,7 +97,7 @@ export function DoctorPanel({ initial }: { initial: PanelResult<DoctorPanelData>
             data-version={result.data.version}
             data-version-source={result.data.versionSource}
           >
-            {sourceLine(result.data)}
+            <SourceLine {...result.data} />
           </p>
           {(['error', 'warning', 'info'] as const).map((severity) => {
             const findings = result.data.findings.filter((finding) => finding.severity === severity);
@@ -103,18 +107,18 @@ export function DoctorPanel({ initial }: { initial: PanelResult<DoctorPanelData>
                 key={severity}
                 className={styles.group}
                 data-testid={`doctor-group-${severity}`}
-                aria-label={SEVERITY[severity].group}
+                aria-label={t(`group.${severity}`)}
               >
-                <h3 className={styles.groupTitle}>{`${SEVERITY[severity].group} (${findings.length})`}</h3>
+                <h3 className={styles.groupTitle}>
+                  {t('groupCount', { group: t(`group.${severity}`), count: findings.length })}
+                </h3>
                 <FindingList findings={findings} />
               </section>
             );
           })}
           {result.data.summary.passed > 0 ? (
             <details className={`${styles.group} ${styles.passed}`} data-testid="doctor-group-ok">
-              <summary>
-                {`${result.data.summary.passed} ${result.data.summary.passed === 1 ? 'check' : 'checks'} passed`}
-              </summary>
+              <summary>{t('passed', { count: result.data.summary.passed })}</summary>
               <FindingList findings={result.data.findings.filter((finding) => finding.severity === 'ok')} />
             </details>
           ) : null}

@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import { Suspense, type ReactNode } from 'react';
 
 import { doctorPanel } from '@/lib/panels/doctor';
@@ -18,11 +19,12 @@ import { StoragePanel } from './storage-panel';
  */
 
 function Loading({ title, testId }: { title: string; testId: string }) {
+  const t = useTranslations('vitals');
   return (
     <section className="panel" aria-busy="true" data-testid={`${testId}-loading`}>
       <header className="panel-head">
         <h2>{title}</h2>
-        <span className="muted small">Loading…</span>
+        <span className="muted small">{t('loading')}</span>
       </header>
     </section>
   );
@@ -49,18 +51,19 @@ async function Doctor() {
 }
 
 export function VitalSigns() {
+  const t = useTranslations('vitals');
   return (
     <div className="vitals-grid" data-testid="vital-signs">
-      <Streamed title="Mastodon" testId="health-panel">
+      <Streamed title={t('health.title')} testId="health-panel">
         <Health />
       </Streamed>
-      <Streamed title="People and moderation" testId="people-panel">
+      <Streamed title={t('people.title')} testId="people-panel">
         <People />
       </Streamed>
-      <Streamed title="Sidekiq" testId="sidekiq-panel">
+      <Streamed title={t('sidekiq.title')} testId="sidekiq-panel">
         <Sidekiq />
       </Streamed>
-      <Streamed title="Storage" testId="storage-panel">
+      <Streamed title={t('storage.title')} testId="storage-panel">
         <Storage />
       </Streamed>
     </div>
@@ -68,8 +71,9 @@ export function VitalSigns() {
 }
 
 export function ConfigDoctor() {
+  const t = useTranslations('vitals');
   return (
-    <Streamed title="Configuration" testId="doctor-panel">
+    <Streamed title={t('doctor.title')} testId="doctor-panel">
       <Doctor />
     </Streamed>
   );

@@ -1,23 +1,27 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useState } from 'react';
+
+import { TranslatedText } from '@/components/i18n/translated-text';
+import { useFormat } from '@/components/i18n/use-format';
 
 import { RunningVersionText } from '@/components/mastodon/running-version';
 import { Badge } from '@/components/ui/badge';
 import { ErrorBox } from '@/components/ui/error-box';
 import { usePanel } from '@/components/ui/use-panel';
+import { text } from '@/lib/i18n/text';
 import type { SidekiqHealthDiagnosis } from '@/lib/mastodon/sidekiq-health-check';
 import type { SidekiqReport, SidekiqWarning } from '@/lib/mastodon/sidekiq';
 import type { PanelResult } from '@/lib/panels/panel';
 import type { SidekiqPanelData } from '@/lib/panels/sidekiq';
 
-import { formatCount } from './format';
-import { formatAge, formatLatency, isSlow, SLOW_LATENCY_SECONDS } from './sidekiq-format';
+import { ageText, formatLatency, isSlow, SLOW_LATENCY_SECONDS } from './sidekiq-format';
 import styles from './sidekiq-panel.module.css';
 import figures from './vitals.module.css';
-import { TranslatedText } from '@/components/i18n/translated-text';
 
 function CopyBlock({ text, label, testId }: { text: string; label: string; testId: string }) {
+  const t = useTranslations('vitals.sidekiq');
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   const copy = async () => {
     try {
@@ -39,20 +43,19 @@ function CopyBlock({ text, label, testId }: { text: string; label: string; testI
           type="button"
           className="small-button"
           onClick={() => void copy()}
-          aria-label={`Copy: ${label}`}
+          aria-label={t('copyLabel', { label })}
           data-testid={`${testId}-copy`}
         >
-          {state === 'copied' ? 'Copied' : 'Copy'}
+          {state === 'copied' ? t('copied') : t('copy')}
         </button>
       </div>
-      {state === 'failed' ? (
-        <p className="field-error">The browser refused the clipboard; select the text and copy it by hand.</p>
-      ) : null}
+      {state === 'failed' ? <p className="field-error">{t('clipboardRefused')}</p> : null}
     </div>
   );
 }
 
 function HealthCheck({ diagnosis }: { diagnosis: SidekiqHealthDiagnosis }) {
+  const t = useTranslations('vitals.sidekiq');
   const stale = diagnosis.kind === 'stale_check';
   return (
     <div
@@ -63,39 +66,31 @@ function HealthCheck({ diagnosis }: { diagnosis: SidekiqHealthDiagnosis }) {
       role="status"
     >
       <p className={styles.diagnosisHead}>
-        <Badge tone="warn">{stale ? 'Stale health check' : 'Unhealthy, yet running'}</Badge>
+        <Badge tone="warn">{stale ? t('staleCheck') : t('unhealthyRunning')}</Badge>
         <strong>{diagnosis.containers.join(', ')}</strong>
-        {stale && diagnosis.certainty === 'likely' ? (
-          <span className="muted small">(inferred from the probe; the check itself could not be read)</span>
-        ) : null}
+        {stale && diagnosis.certainty === 'likely' ? <span className="muted small">{t('inferred')}</span> : null}
       </p>
-      <p>{diagnosis.message}</p>
+      <p>
+        <TranslatedText text={diagnosis.message} />
+      </p>
       {diagnosis.fix ? (
         <>
           {diagnosis.fix.line ? (
             <CopyBlock
               text={diagnosis.fix.line}
-              label={
-                `docker-compose.yml, ${diagnosis.service} → healthcheck (Sidekiq` +
-                ` ${diagnosis.imageSidekiqMajor ?? ''})`
-              }
+              label={t('lineLabel', {
+                service: diagnosis.service,
+                major: diagnosis.imageSidekiqMajor ?? '',
+              })}
               testId="sidekiq-healthcheck-line"
             />
           ) : null}
           <CopyBlock
             text={diagnosis.fix.agnosticLine}
-            label={
-              diagnosis.fix.line
-                ? 'Or the version-agnostic line, which survives the next Sidekiq major'
-                : 'Version-agnostic line'
-            }
+            label={diagnosis.fix.line ? t('agnosticOr') : t('agnostic')}
             testId="sidekiq-healthcheck-agnostic"
           />
-          <CopyBlock
-            text={diagnosis.fix.apply}
-            label="Then apply it (in the Mastodon directory)"
-            testId="sidekiq-healthcheck-apply"
-          />
+          <CopyBlock text={diagnosis.fix.apply} label={t('apply')} testId="sidekiq-healthcheck-apply" />
         </>
       ) : null}
     </div>
@@ -103,15 +98,16 @@ function HealthCheck({ diagnosis }: { diagnosis: SidekiqHealthDiagnosis }) {
 }
 
 function Warnings({ warnings }: { warnings: SidekiqWarning[] }) {
+  const t = useTranslations('vitals.sidekiq');
   if (warnings.length === 0) return null;
   return (
     <ul className={styles.warnings}>
       {warnings.map((warning) => (
         <li key={warning.code} data-testid="sidekiq-warning" data-code={warning.code}>
           <Badge tone={warning.tone}>
-            {warning.tone === 'bad' ? 'Problem' : warning.tone === 'warn' ? 'Warning' : 'Note'}
+            {warning.tone === 'bad' ? t('problem') : warning.tone === 'warn' ? t('warning') : t('note')}
           </Badge>{' '}
-          {warning.message}
+          <TranslatedText text={warning.message} />
         </li>
       ))}
     </ul>
@@ -131,58 +127,63 @@ function Figure({
   detail?: string;
   total?: number;
 }) {
+  const format = useFormat();
   return (
     <div className={figures.figure} data-testid={testId} data-value={value} data-total={total}>
       <span className={figures.figureTitle}>{title}</span>
-      <span className={figures.figureValue}>{formatCount(value)}</span>
+      <span className={figures.figureValue}>{format.number(value)}</span>
       {detail ? <span className={figures.figureDetail}>{detail}</span> : null}
     </div>
   );
 }
 
 function Totals({ report }: { report: SidekiqReport }) {
+  const t = useTranslations('vitals.sidekiq');
+  const format = useFormat();
   const { stats, sets } = report;
   return (
     <div className={`${figures.figures} ${styles.totals}`} data-testid="sidekiq-totals">
       <Figure
-        title="Enqueued"
+        title={t('enqueued')}
         value={report.enqueued}
         testId="sidekiq-enqueued"
-        detail={`in ${report.queues.length} queue${report.queues.length === 1 ? '' : 's'}`}
+        detail={t('inQueues', { count: report.queues.length })}
       />
       <Figure
-        title="Processed today"
+        title={t('processedToday')}
         value={stats.processedToday}
         testId="sidekiq-processed-today"
-        detail={`${formatCount(stats.processed)} in total`}
+        detail={t('inTotal', { total: format.number(stats.processed) })}
         total={stats.processed}
       />
       <Figure
-        title="Failed today"
+        title={t('failedToday')}
         value={stats.failedToday}
         testId="sidekiq-failed-today"
-        detail={`${formatCount(stats.failed)} in total`}
+        detail={t('inTotal', { total: format.number(stats.failed) })}
         total={stats.failed}
       />
-      <Figure title="Retries" value={sets.retry} testId="sidekiq-retry" detail="failed, will retry" />
-      <Figure title="Scheduled" value={sets.scheduled} testId="sidekiq-scheduled" detail="to run later" />
-      <Figure title="Dead" value={sets.dead} testId="sidekiq-dead" detail="gave up retrying" />
+      <Figure title={t('retries')} value={sets.retry} testId="sidekiq-retry" detail={t('retriesDetail')} />
+      <Figure title={t('scheduled')} value={sets.scheduled} testId="sidekiq-scheduled" detail={t('scheduledDetail')} />
+      <Figure title={t('dead')} value={sets.dead} testId="sidekiq-dead" detail={t('deadDetail')} />
     </div>
   );
 }
 
 function Queues({ report }: { report: SidekiqReport }) {
-  if (report.queues.length === 0) return <p className="empty">Sidekiq has no queues in this Redis yet.</p>;
+  const t = useTranslations('vitals.sidekiq');
+  const format = useFormat();
+  if (report.queues.length === 0) return <p className="empty">{t('noQueues')}</p>;
   return (
     <table className={styles.table} data-testid="sidekiq-queues">
-      <caption className={styles.caption}>Queues</caption>
+      <caption className={styles.caption}>{t('queues')}</caption>
       <thead>
         <tr>
-          <th scope="col">Queue</th>
+          <th scope="col">{t('queue')}</th>
           <th scope="col" className={styles.number}>
-            Waiting
+            {t('waiting')}
           </th>
-          <th scope="col">Latency (oldest job)</th>
+          <th scope="col">{t('latency')}</th>
         </tr>
       </thead>
       <tbody>
@@ -199,13 +200,17 @@ function Queues({ report }: { report: SidekiqReport }) {
             >
               <th scope="row" className="mono">
                 {queue.name}
-                {!queue.required ? <span className="muted small"> (extra queue)</span> : null}
+                {!queue.required ? <span className="muted small"> {t('extraQueue')}</span> : null}
               </th>
-              <td className={styles.number}>{formatCount(queue.size)}</td>
+              <td className={styles.number}>{format.number(queue.size)}</td>
               <td>
-                {formatLatency(queue.latencySeconds)}{' '}
-                {slow ? <Badge tone="warn">over {SLOW_LATENCY_SECONDS / 60} min</Badge> : null}
-                {queue.problem ? <span className="muted small">{queue.problem}</span> : null}
+                {formatLatency(queue.latencySeconds, format)}{' '}
+                {slow ? <Badge tone="warn">{t('over', { minutes: SLOW_LATENCY_SECONDS / 60 })}</Badge> : null}
+                {queue.problem ? (
+                  <span className="muted small">
+                    <TranslatedText text={queue.problem} />
+                  </span>
+                ) : null}
               </td>
             </tr>
           );
@@ -216,18 +221,20 @@ function Queues({ report }: { report: SidekiqReport }) {
 }
 
 function Processes({ report }: { report: SidekiqReport }) {
+  const t = useTranslations('vitals.sidekiq');
+  const format = useFormat();
   if (report.processes.length === 0) return null;
   return (
     <table className={styles.table} data-testid="sidekiq-processes">
-      <caption className={styles.caption}>Processes</caption>
+      <caption className={styles.caption}>{t('processes')}</caption>
       <thead>
         <tr>
-          <th scope="col">Host</th>
-          <th scope="col">Queues</th>
+          <th scope="col">{t('host')}</th>
+          <th scope="col">{t('queues')}</th>
           <th scope="col" className={styles.number}>
-            Busy
+            {t('busy')}
           </th>
-          <th scope="col">Heartbeat</th>
+          <th scope="col">{t('heartbeat')}</th>
         </tr>
       </thead>
       <tbody>
@@ -242,13 +249,13 @@ function Processes({ report }: { report: SidekiqReport }) {
             <th scope="row">
               <span className="mono">{process.hostname}</span>
               <span className="muted small">
-                {process.pid !== undefined ? ` pid ${process.pid}` : ''}
+                {process.pid !== undefined ? ` ${t('pid', { pid: process.pid })}` : ''}
                 {process.version ? ` · Sidekiq ${process.version}` : ''}
               </span>
               {process.quiet ? (
                 <>
                   {' '}
-                  <Badge tone="warn">quiet</Badge>
+                  <Badge tone="warn">{t('quiet')}</Badge>
                 </>
               ) : null}
             </th>
@@ -256,7 +263,9 @@ function Processes({ report }: { report: SidekiqReport }) {
             <td className={styles.number}>
               {process.busy ?? '?'} / {process.concurrency ?? '?'}
             </td>
-            <td data-age={process.beatAgeSeconds ?? ''}>{formatAge(process.beatAgeSeconds)}</td>
+            <td data-age={process.beatAgeSeconds ?? ''}>
+              <TranslatedText text={ageText(process.beatAgeSeconds, format)} />
+            </td>
           </tr>
         ))}
       </tbody>
@@ -265,19 +274,20 @@ function Processes({ report }: { report: SidekiqReport }) {
 }
 
 function SourceLine({ data }: { data: SidekiqPanelData }) {
+  const t = useTranslations('vitals.sidekiq');
   const { report, version } = data;
   return (
     <span className="muted small" data-testid="sidekiq-source">
       Redis {report.redis}
-      {report.prefix ? `, keys under ${report.prefix}` : ''} ·{' '}
+      {report.prefix ? t('keysUnder', { prefix: report.prefix }) : ''} ·{' '}
       {version.version ? (
         <>
           Mastodon <RunningVersionText running={version} testId="sidekiq-version" />
         </>
       ) : (
-        'Mastodon version unknown'
+        t('versionUnknown')
       )}{' '}
-      · today = {report.stats.day} (UTC)
+      · {t('today', { day: report.stats.day })}
     </span>
   );
 }
@@ -292,10 +302,11 @@ export function SidekiqPanel({
 }) {
   const result = usePanel('sidekiq', initial, intervalMs);
   const data = result.ok ? result.data : undefined;
+  const t = useTranslations('vitals.sidekiq');
   return (
     <section className="panel" aria-labelledby="sidekiq-title" data-testid="sidekiq-panel">
       <header className="panel-head">
-        <h2 id="sidekiq-title">Sidekiq</h2>
+        <h2 id="sidekiq-title">{t('title')}</h2>
         {data ? <SourceLine data={data} /> : null}
       </header>
       {!result.ok ? <ErrorBox error={result.error} testId="sidekiq-error" /> : null}
@@ -307,12 +318,11 @@ export function SidekiqPanel({
           <Warnings warnings={data.report.warnings} />
           {data.dockerError ? (
             <p className="muted small" data-testid="sidekiq-docker-note">
-              <TranslatedText text={data.dockerError.title} />: the Mastodon version is unknown and Docker’s health
-              checks are not compared with Redis.
+              <TranslatedText text={text('vitals.sidekiq.dockerNote', { title: data.dockerError.title })} />
             </p>
           ) : !data.version.version ? (
             <p className="muted small" data-testid="sidekiq-version-note">
-              Mastodon version unknown ({data.version.problem}).
+              <TranslatedText text={text('vitals.sidekiq.versionNote', { problem: data.version.problem ?? '' })} />
             </p>
           ) : null}
           <Totals report={data.report} />

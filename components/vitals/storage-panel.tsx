@@ -1,27 +1,32 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
+
 import { useNow } from '@/components/containers/use-now';
+import { TranslatedText } from '@/components/i18n/translated-text';
+import { useFormat } from '@/components/i18n/use-format';
 import { MediaBreakdownTable } from '@/components/media/media-breakdown';
-import { formatBytes, formatPercent } from '@/components/metrics/format';
 import { Badge } from '@/components/ui/badge';
 import { ErrorBox } from '@/components/ui/error-box';
 import { usePanelWhileMeasuring } from '@/components/ui/use-panel';
 import type { ErrorView } from '@/lib/errors';
+import { renderText, text } from '@/lib/i18n/text';
 import type { DockerDiskUsage } from '@/lib/mastodon/storage/docker-disk-usage';
 import type { HostDisk } from '@/lib/mastodon/storage/host-disk';
 import type { MediaView } from '@/lib/mastodon/storage/media-folder';
 import type { PanelResult } from '@/lib/panels/panel';
 import type { RedisMemoryPart, StoragePanelData } from '@/lib/panels/storage';
 
-import { formatAgo, formatUntil, shareOf } from './format';
+import { agoText, shareOf, untilText } from './format';
 import styles from './storage-panel.module.css';
 import figures from './vitals.module.css';
 
 function PartError({ error, testId }: { error: ErrorView; testId: string }) {
   return (
     <span className={figures.figureProblem} role="alert" data-testid={testId} data-code={error.code}>
-      {`${error.title}. ${error.detail}`}
-      {error.fix ? ` Fix: ${error.fix}` : ''}
+      <TranslatedText text={text('vitals.storage.partError', { title: error.title, detail: error.detail })} />
+      {error.fix ? ' ' : ''}
+      {error.fix ? <TranslatedText text={text('vitals.storage.partFix', { fix: error.fix })} /> : null}
     </span>
   );
 }
@@ -39,12 +44,14 @@ function Bar({ percent }: { percent: number }) {
 }
 
 function Database({ result }: { result: StoragePanelData['database'] }) {
+  const t = useTranslations('vitals.storage');
+  const format = useFormat();
   return (
     <div className={figures.figure} data-testid="storage-database" data-bytes={result.ok ? result.data.bytes : ''}>
-      <span className={figures.figureTitle}>Database</span>
+      <span className={figures.figureTitle}>{t('database')}</span>
       {result.ok ? (
         <>
-          <span className={figures.figureValue}>{formatBytes(result.data.bytes)}</span>
+          <span className={figures.figureValue}>{format.bytes(result.data.bytes)}</span>
           <span className={figures.figureDetail}>{result.data.name}</span>
         </>
       ) : (
@@ -55,44 +62,52 @@ function Database({ result }: { result: StoragePanelData['database'] }) {
 }
 
 function Media({ media, nowMs }: { media: MediaView; nowMs: number }) {
+  const t = useTranslations('vitals.storage');
+  const tRoot = useTranslations();
+  const format = useFormat();
   const bytes = media.state === 'measured' ? media.bytes : '';
   return (
     <div className={figures.figure} data-testid="storage-media" data-state={media.state} data-bytes={bytes}>
-      <span className={figures.figureTitle}>Media folder</span>
+      <span className={figures.figureTitle}>{t('mediaFolder')}</span>
       {media.state === 'measured' ? (
         <>
-          <span className={figures.figureValue}>{formatBytes(media.bytes)}</span>
+          <span className={figures.figureValue}>{format.bytes(media.bytes)}</span>
           <span className={figures.figureDetail} data-testid="storage-media-age" suppressHydrationWarning>
-            {`measured ${formatAgo(media.measuredAtMs, nowMs)}${media.refreshing ? ', measuring again…' : ''}`}
+            {t(media.refreshing ? 'measuredAgain' : 'measured', {
+              ago: renderText(tRoot, agoText(media.measuredAtMs, nowMs, format)),
+            })}
           </span>
           <MediaBreakdownTable breakdown={media.breakdown} totalBytes={media.bytes} compact />
           {media.unreadable > 0 ? (
             <span className={figures.figureProblem}>
-              {`At least this much: du could not read` +
-                ` ${media.unreadable} folder${media.unreadable === 1 ? '' : 's'} (${media.problem ?? ''}).`}
+              <TranslatedText
+                text={text('vitals.storage.unreadable', { count: media.unreadable, problem: media.problem ?? '' })}
+              />
             </span>
           ) : null}
           {media.lastError ? (
-            <span className={figures.figureProblem}>{`Last attempt failed: ${media.lastError.title}.`}</span>
+            <span className={figures.figureProblem}>
+              <TranslatedText text={text('vitals.storage.lastFailed', { title: media.lastError.title })} />
+            </span>
           ) : null}
         </>
       ) : media.state === 'measuring' ? (
         <>
-          <span className={figures.figureValue}>measuring…</span>
-          <span className={figures.figureDetail}>du runs in the background inside web; this can take minutes.</span>
+          <span className={figures.figureValue}>{t('measuring')}</span>
+          <span className={figures.figureDetail}>{t('measuringDetail')}</span>
         </>
       ) : media.state === 'object-storage' ? (
         <>
-          <span className={figures.figureValue}>Object storage</span>
-          <span className={figures.figureDetail}>
-            S3_ENABLED=true: uploads are stored in the bucket, not on this server; the folder is not used.
-          </span>
+          <span className={figures.figureValue}>{t('objectStorage')}</span>
+          <span className={figures.figureDetail}>{t('objectStorageDetail')}</span>
         </>
       ) : (
         <>
           <PartError error={media.error} testId="storage-media-error" />
           <span className={figures.figureDetail} suppressHydrationWarning>
-            {media.refreshing ? 'trying again…' : `next try ${formatUntil(media.retryAtMs, nowMs)}`}
+            {media.refreshing
+              ? t('tryingAgain')
+              : t('nextTry', { until: renderText(tRoot, untilText(media.retryAtMs, nowMs, format)) })}
           </span>
         </>
       )}
@@ -100,18 +115,21 @@ function Media({ media, nowMs }: { media: MediaView; nowMs: number }) {
   );
 }
 
-const DOCKER_LINES: Array<[keyof Omit<DockerDiskUsage, 'totalBytes'>, string]> = [
-  ['images', 'Images'],
-  ['containers', 'Containers'],
-  ['volumes', 'Volumes'],
-  ['buildCache', 'Build cache'],
+const DOCKER_LINES: Array<keyof Omit<DockerDiskUsage, 'totalBytes'>> = [
+  'images',
+  'containers',
+  'volumes',
+  'buildCache',
 ];
 
 function Disk({ result, nowMs }: { result: PanelResult<HostDisk>; nowMs: number }) {
+  const t = useTranslations('vitals.storage');
+  const tRoot = useTranslations();
+  const format = useFormat();
   if (!result.ok) {
     return (
       <div className={figures.figure} data-testid="storage-disk">
-        <span className={figures.figureTitle}>Disk</span>
+        <span className={figures.figureTitle}>{t('disk')}</span>
         <PartError error={result.error} testId="storage-disk-error" />
       </div>
     );
@@ -125,45 +143,52 @@ function Disk({ result, nowMs }: { result: PanelResult<HostDisk>; nowMs: number 
         data-source="telegraf"
         data-used-percent={disk.usedPercent}
       >
-        <span className={figures.figureTitle}>{`Host disk ${disk.path}`}</span>
-        <span className={figures.figureValue}>{formatPercent(disk.usedPercent)} used</span>
+        <span className={figures.figureTitle}>{t('hostDisk', { path: disk.path })}</span>
+        <span className={figures.figureValue}>{t('used', { percent: format.percent(disk.usedPercent) })}</span>
         <Bar percent={disk.usedPercent} />
-        <span className={figures.figureDetail}>{`${formatBytes(disk.usedBytes)} of ${formatBytes(disk.totalBytes)}${
-          disk.freeBytes !== undefined ? `, ` + `${formatBytes(disk.freeBytes)} free` : ''
-        }`}</span>
-        <p
-          className={styles.source}
-          suppressHydrationWarning
-        >{`Telegraf disk, InfluxDB ${disk.influx.version}, ${formatAgo(disk.atMs, nowMs)}`}</p>
+        <span className={figures.figureDetail}>
+          {disk.freeBytes !== undefined
+            ? t('usedOfFree', {
+                used: format.bytes(disk.usedBytes),
+                total: format.bytes(disk.totalBytes),
+                free: format.bytes(disk.freeBytes),
+              })
+            : t('usedOf', { used: format.bytes(disk.usedBytes), total: format.bytes(disk.totalBytes) })}
+        </span>
+        <p className={styles.source} suppressHydrationWarning>
+          {t('telegrafSource', {
+            version: disk.influx.version,
+            ago: renderText(tRoot, agoText(disk.atMs, nowMs, format)),
+          })}
+        </p>
       </div>
     );
   }
   return (
     <div className={figures.figure} data-testid="storage-disk" data-source="docker" data-bytes={disk.usage.totalBytes}>
-      <span className={figures.figureTitle}>Docker disk usage</span>
-      <span className={figures.figureValue}>{formatBytes(disk.usage.totalBytes)}</span>
+      <span className={figures.figureTitle}>{t('dockerDisk')}</span>
+      <span className={figures.figureValue}>{format.bytes(disk.usage.totalBytes)}</span>
       <table className={styles.usage}>
         <tbody>
-          {DOCKER_LINES.map(([key, label]) => (
+          {DOCKER_LINES.map((key) => (
             <tr key={key} data-testid={`storage-docker-${key}`} data-bytes={disk.usage[key].bytes}>
-              <th scope="row">{label}</th>
-              <td>{formatBytes(disk.usage[key].bytes)}</td>
+              <th scope="row">{t(`docker.${key}`)}</th>
+              <td>{format.bytes(disk.usage[key].bytes)}</td>
               <td className="muted">
                 {disk.usage[key].reclaimableBytes > 0
-                  ? `${formatBytes(disk.usage[key].reclaimableBytes)} reclaimable`
+                  ? t('reclaimable', { bytes: format.bytes(disk.usage[key].reclaimableBytes) })
                   : ''}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      <p
-        className={styles.source}
-        suppressHydrationWarning
-      >{`Docker's own usage (docker system df), ${formatAgo(disk.measuredAtMs, nowMs)}; not the disk's fill level.`}</p>
+      <p className={styles.source} suppressHydrationWarning>
+        {t('dockerSource', { ago: renderText(tRoot, agoText(disk.measuredAtMs, nowMs, format)) })}
+      </p>
       {disk.influxNote ? (
         <p className={styles.source} data-testid="storage-disk-influx-note">
-          {disk.influxNote}
+          <TranslatedText text={disk.influxNote} />
         </p>
       ) : null}
     </div>
@@ -171,9 +196,11 @@ function Disk({ result, nowMs }: { result: PanelResult<HostDisk>; nowMs: number 
 }
 
 function Redis({ parts }: { parts: RedisMemoryPart[] }) {
+  const t = useTranslations('vitals.storage');
+  const format = useFormat();
   return (
     <div className={figures.figure} data-testid="storage-redis">
-      <span className={figures.figureTitle}>Redis memory</span>
+      <span className={figures.figureTitle}>{t('redisMemory')}</span>
       <div className={styles.redisList}>
         {parts.map((part) => {
           const limit = part.memory.ok ? part.memory.data.maxBytes : 0;
@@ -189,12 +216,16 @@ function Redis({ parts }: { parts: RedisMemoryPart[] }) {
             >
               {part.memory.ok ? (
                 <>
-                  <span className={figures.figureValue}>{formatBytes(part.memory.data.usedBytes)}</span>
+                  <span className={figures.figureValue}>{format.bytes(part.memory.data.usedBytes)}</span>
                   {share !== undefined ? <Bar percent={share} /> : null}
                   <span className={figures.figureDetail}>
-                    {`peak ${formatBytes(part.memory.data.peakBytes)}, limit ${
-                      limit > 0 ? `${formatBytes(limit)} (` + `${part.memory.data.policy ?? 'policy unknown'})` : 'none'
-                    }`}
+                    {limit > 0
+                      ? t('peakLimit', {
+                          peak: format.bytes(part.memory.data.peakBytes),
+                          limit: format.bytes(limit),
+                          policy: part.memory.data.policy ?? t('policyUnknown'),
+                        })
+                      : t('peakNoLimit', { peak: format.bytes(part.memory.data.peakBytes) })}
                   </span>
                 </>
               ) : (
@@ -221,10 +252,11 @@ function measuring(result: PanelResult<StoragePanelData>): boolean {
 export function StoragePanel({ initial }: { initial: PanelResult<StoragePanelData> }) {
   const result = usePanelWhileMeasuring('storage', initial, measuring);
   const nowMs = useNow(30_000);
+  const t = useTranslations('vitals.storage');
   return (
     <section className="panel" aria-labelledby="storage-title" data-testid="storage-panel">
       <header className="panel-head">
-        <h2 id="storage-title">Storage</h2>
+        <h2 id="storage-title">{t('title')}</h2>
       </header>
       {!result.ok ? (
         <ErrorBox error={result.error} testId="storage-error" />

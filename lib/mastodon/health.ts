@@ -164,7 +164,9 @@ export async function locateService(service: ProbedService): Promise<Located> {
   try {
     container = await findServiceContainer(service);
   } catch (error) {
-    return { address: fallback(`${toErrorView(error).title}, so the ${service} container could not be asked`) };
+    return {
+      address: fallback(`${inEnglish(toErrorView(error).title)}, so the ${service} container could not be asked`),
+    };
   }
   try {
     const [facts, own] = await Promise.all([container ? listenFactsOf(container) : undefined, ownContainer()]);

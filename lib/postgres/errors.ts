@@ -2,6 +2,7 @@ import 'server-only';
 
 import { getConfig } from '../config';
 import { AppError } from '../errors';
+import { text } from '../i18n/text';
 
 /** Where the dashboard looks for Mastodon's database, without the password. */
 export function postgresWhere(): string {
@@ -35,10 +36,9 @@ export function postgresUnavailable(error: unknown): AppError {
   if (code === '57014' || TIMEOUT_MESSAGE.test(message)) {
     return new AppError(
       'postgres_unreachable',
-      "Mastodon's Postgres is not answering",
-      `${where} did not answer in time (${message}).`,
-      'A long query or a lock may be blocking it: ' +
-        'check the db container (docker compose logs db) and pg_stat_activity.',
+      text('vitals.errors.postgres.timeout.title'),
+      text('vitals.errors.postgres.timeout.detail', { where, message }),
+      text('vitals.errors.postgres.timeout.fix'),
     );
   }
   // A host name that does not resolve is not a stopped database: in a container it means the dashboard
@@ -46,10 +46,9 @@ export function postgresUnavailable(error: unknown): AppError {
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return new AppError(
       'postgres_unreachable',
-      "Mastodon's Postgres cannot be found",
-      `${where}: the host name does not resolve here (${code}).`,
-      "In a container, the dashboard must join the compose project's internal_network, where db lives " +
-        '(deploy/compose.mastodash.yml does). On the host, DB_HOST must be an address, not db.',
+      text('vitals.errors.postgres.notFound.title'),
+      text('vitals.errors.postgres.notFound.detail', { where, code }),
+      text('vitals.errors.postgres.notFound.fix'),
     );
   }
   if (
@@ -61,39 +60,38 @@ export function postgresUnavailable(error: unknown): AppError {
   ) {
     return new AppError(
       'postgres_unreachable',
-      "Mastodon's Postgres is down",
-      `${where} refused or dropped the connection (${code ?? message}).`,
-      'Start the db container (docker compose up -d db). ' +
-        "In a container, the dashboard must be on the compose project's internal network, and DB_HOST is db.",
+      text('vitals.errors.postgres.down.title'),
+      text('vitals.errors.postgres.down.detail', { where, reason: code ?? message }),
+      text('vitals.errors.postgres.down.fix'),
     );
   }
   if (code === '28P01' || code === '28000') {
     return new AppError(
       'postgres_refused',
-      "Mastodon's Postgres refused the login",
-      `${where}: ${message}.`,
-      'Check DB_USER and DB_PASS in .env.production.',
+      text('vitals.errors.postgres.login.title'),
+      text('vitals.errors.postgres.said', { where, message }),
+      text('vitals.errors.postgres.login.fix'),
     );
   }
   if (code === '3D000') {
     return new AppError(
       'postgres_refused',
-      "Mastodon's database does not exist",
-      `${where}: ${message}.`,
-      'Check DB_NAME in .env.production.',
+      text('vitals.errors.postgres.noDatabase.title'),
+      text('vitals.errors.postgres.said', { where, message }),
+      text('vitals.errors.postgres.noDatabase.fix'),
     );
   }
   if (code === '42P01' || code === '42703') {
     return new AppError(
       'postgres_refused',
-      'This is not the Mastodon schema the dashboard knows',
-      `${where}: ${message}.`,
-      'Check DB_NAME, and that migrations have run (RAILS_ENV=production bin/rails db:migrate).',
+      text('vitals.errors.postgres.schema.title'),
+      text('vitals.errors.postgres.said', { where, message }),
+      text('vitals.errors.postgres.schema.fix'),
     );
   }
   return new AppError(
     'upstream_failed',
-    "Mastodon's Postgres refused the query",
-    `${where}: ${code ? `${code} ` : ''}${message}`,
+    text('vitals.errors.postgres.query.title'),
+    text('vitals.errors.postgres.query.detail', { where, message: `${code ? `${code} ` : ''}${message}` }),
   );
 }

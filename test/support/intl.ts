@@ -1,15 +1,15 @@
 import { NextIntlClientProvider } from 'next-intl';
-import { createElement, type ReactElement } from 'react';
+import { createElement, type ReactElement, type ReactNode } from 'react';
 
 import { MESSAGES } from '@/lib/i18n/catalog';
 import type { Locale } from '@/lib/i18n/locales';
 
-/** A component inside next-intl's provider, with every message of the language, for renderToStaticMarkup. */
-export function inLocale(element: ReactElement, locale: Locale = 'en'): ReactElement {
-  return createElement(NextIntlClientProvider, {
-    locale,
-    messages: MESSAGES[locale],
-    timeZone: 'UTC',
-    children: element,
-  });
+/**
+ * A component inside the provider the layout gives it, with every message of the language and UTC, so that a unit
+ * test can render it (renderToStaticMarkup) in English or German.
+ */
+export function withIntl(element: ReactNode, locale: Locale = 'en'): ReactElement {
+  return createElement(NextIntlClientProvider, { locale, messages: MESSAGES[locale], timeZone: 'UTC', children: element });
 }
+
+export const inLocale = withIntl;

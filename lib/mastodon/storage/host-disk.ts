@@ -1,5 +1,6 @@
 import 'server-only';
 
+import { inEnglish } from '@/lib/i18n/english';
 import { getConfig, type Config } from '../../config';
 import { dockerUnavailable } from '../../docker/errors';
 import { AppError, toErrorView } from '../../errors';
@@ -110,7 +111,7 @@ export async function readHostDisk(options: { nowMs?: number; influx?: InfluxCon
         "Enable [[inputs.disk]] in Telegraf (with the host's root mounted when Telegraf runs in a container).";
     } catch (error) {
       const view = toErrorView(error);
-      influxNote = `${view.title}: ${view.detail}`;
+      influxNote = `${inEnglish(view.title)}: ${inEnglish(view.detail)}`;
     }
   }
   try {
@@ -122,7 +123,7 @@ export async function readHostDisk(options: { nowMs?: number; influx?: InfluxCon
     throw new AppError(
       failure.code,
       failure.title,
-      `${failure.detail} InfluxDB did not help either: ${influxNote}`,
+      `${inEnglish(failure.detail)} InfluxDB did not help either: ${influxNote}`,
       failure.fix,
     );
   }

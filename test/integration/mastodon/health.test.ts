@@ -10,6 +10,7 @@ import { probe, probeStreaming, probeWeb, readMigrationState } from '@/lib/masto
 import { forgetRunningVersionsForTesting, readRunningVersion } from '@/lib/mastodon/running-version';
 import { healthPanel } from '@/lib/panels/health';
 import { resetPostgresForTesting } from '@/lib/postgres/client';
+import { text } from '@/lib/i18n/text';
 import { followDockerEvents, untilFollowing } from '../../support/docker-events';
 import { readTestbed } from '../../support/testbed';
 
@@ -150,7 +151,7 @@ describe('Mastodon health', () => {
     expect(panel.data.version).toMatchObject({ version: { text: '4.3.17' } });
     expect(panel.data.migrations).toMatchObject({
       ok: false,
-      error: { code: 'postgres_unreachable', title: "Mastodon's Postgres is down" },
+      error: { code: 'postgres_unreachable', title: text('vitals.errors.postgres.down.title') },
     });
   });
 });

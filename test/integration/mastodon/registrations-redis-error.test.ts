@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig, setConfigForTesting } from '@/lib/config';
 import { readRegistrationSettings } from '@/lib/mastodon/registrations';
 import { resetPostgresForTesting } from '@/lib/postgres/client';
+import { text } from '@/lib/i18n/text';
 import { readTestbed } from '../../support/testbed';
 
 /**
@@ -50,7 +51,10 @@ describe('the registrations page when the cache Redis fails', () => {
     expect(JSON.stringify(report)).not.toContain(leak.secret);
     expect(report.cache).toMatchObject({
       ok: false,
-      error: { code: 'redis_unreachable', title: "Mastodon's cache Redis is down" },
+      error: {
+        code: 'redis_unreachable',
+        title: text('vitals.errors.redis.down.title', { name: text('vitals.errors.redis.name.cache') }),
+      },
     });
   });
 });

@@ -9,6 +9,7 @@ import { AppError } from '@/lib/errors';
 import { changeRegistrationMode, readRegistrationSettings } from '@/lib/mastodon/registrations';
 import { resetPostgresForTesting } from '@/lib/postgres/client';
 import { resetRedisForTesting } from '@/lib/redis/client';
+import { text } from '@/lib/i18n/text';
 import { SETTINGS_CACHE_DIGEST } from '../../../scripts/testbed/seed/redis-model.mjs';
 import { readTestbed } from '../../support/testbed';
 
@@ -259,13 +260,19 @@ describe('registrations on the 4.0–4.3 settings shape (mdtest, 4.3.17, mastodo
     await configure(testbed.project, { DB_PORT: '1', REDIS_PORT: '1' });
     const report = await readRegistrationSettings();
     expect(report.settings).toBeUndefined();
-    expect(report.postgresError).toMatchObject({ code: 'postgres_unreachable', title: "Mastodon's Postgres is down" });
+    expect(report.postgresError).toMatchObject({
+      code: 'postgres_unreachable',
+      title: text('vitals.errors.postgres.down.title'),
+    });
     expect(report.cache).toMatchObject({
       ok: false,
-      error: { code: 'redis_unreachable', title: "Mastodon's cache Redis is down" },
+      error: {
+        code: 'redis_unreachable',
+        title: text('vitals.errors.redis.down.title', { name: text('vitals.errors.redis.name.cache') }),
+      },
     });
     await expect(changeRegistrationMode({ mode: 'open' })).rejects.toMatchObject({
-      title: "Mastodon's Postgres is down",
+      title: text('vitals.errors.postgres.down.title'),
     });
   });
 

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { loadConfig, setConfigForTesting } from '@/lib/config';
 import { postgresUnavailable } from '@/lib/postgres/errors';
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText } from '@/lib/i18n/text';
 import { redisUnavailable } from '@/lib/redis/errors';
 
 // The dashboard in a container that is not on Mastodon's internal network: db and redis do not resolve.
@@ -11,22 +13,28 @@ describe('a backend whose host name does not resolve is "cannot be found", not "
 
   it.each(['ENOTFOUND', 'EAI_AGAIN'])('Postgres, %s', (code) => {
     const error = postgresUnavailable(Object.assign(new Error(`getaddrinfo ${code} db`), { code }));
-    expect(error).toMatchObject({ code: 'postgres_unreachable', title: "Mastodon's Postgres cannot be found" });
-    expect(error.detail).toBe(`db:5432/mastodon_production: the host name does not resolve here (${code}).`);
-    expect(error.fix).toMatch(/internal_network/);
+    expect(error.code).toBe('postgres_unreachable');
+    expect(inEnglish(error.title)).toBe("Mastodon's Postgres cannot be found");
+    expect(inEnglish(error.detail)).toBe(`db:5432/mastodon_production: the host name does not resolve here (${code}).`);
+    expect(inEnglish(error.fix ?? '')).toMatch(/internal_network/);
+    expect(renderText(translatorFor('de'), error.title)).toBe('Mastodons Postgres ist nicht auffindbar');
   });
 
   it('Postgres refusing the connection is still "down"', () => {
     const error = postgresUnavailable(
       Object.assign(new Error('connect ECONNREFUSED 10.0.0.2:5432'), { code: 'ECONNREFUSED' }),
     );
-    expect(error.title).toBe("Mastodon's Postgres is down");
+    expect(inEnglish(error.title)).toBe("Mastodon's Postgres is down");
   });
 
   it('Redis, ENOTFOUND', () => {
     const error = redisUnavailable(new Error('getaddrinfo ENOTFOUND redis'));
-    expect(error).toMatchObject({ code: 'redis_unreachable', title: "Mastodon's Redis cannot be found" });
-    expect(error.fix).toMatch(/internal_network/);
-    expect(redisUnavailable(new Error('connect ECONNREFUSED 127.0.0.1:6379')).title).toBe("Mastodon's Redis is down");
+    expect(error.code).toBe('redis_unreachable');
+    expect(inEnglish(error.title)).toBe("Mastodon's Redis cannot be found");
+    expect(inEnglish(error.fix ?? '')).toMatch(/internal_network/);
+    expect(inEnglish(redisUnavailable(new Error('connect ECONNREFUSED 127.0.0.1:6379')).title)).toBe(
+      "Mastodon's Redis is down",
+    );
+    expect(renderText(translatorFor('de'), error.title)).toBe('Mastodons Redis ist nicht auffindbar');
   });
 });

@@ -2,6 +2,9 @@ import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 
+import type { Locale } from '@/lib/i18n/locales';
+import { withIntl } from '@/test/support/intl';
+
 import { DoctorPanel } from '@/components/vitals/doctor-panel';
 import { summarizeFindings, summaryLine, type Finding } from '@/lib/mastodon/config-doctor';
 import type { DoctorPanelData } from '@/lib/panels/doctor';
@@ -14,8 +17,8 @@ function inOrder(...parts: RegExp[]): RegExp {
 
 const AT = '2026-11-26T12:00:00.000Z';
 
-function render(result: PanelResult<DoctorPanelData>): string {
-  return renderToString(createElement(DoctorPanel, { initial: result }));
+function render(result: PanelResult<DoctorPanelData>, locale: Locale = 'en'): string {
+  return renderToString(withIntl(createElement(DoctorPanel, { initial: result }), locale));
 }
 
 function panel(findings: Finding[]): PanelResult<DoctorPanelData> {
@@ -140,5 +143,13 @@ describe('DoctorPanel (server render)', () => {
       /data-testid="doctor-error" data-code="not_found".*MASTODON_DIR is not set.*Fix: (<!-- -->)?Set MASTODON_DIR\./,
     );
     expect(html).not.toContain('doctor-summary');
+  });
+
+  it('reads in German', () => {
+    const html = render(panel(FINDINGS), 'de');
+    expect(html).toContain('Konfiguration');
+    expect(html).toMatch(/Prüfungen? bestanden/);
+    expect(html).toContain('geprüft');
+    expect(html).not.toContain('Values are never shown');
   });
 });

@@ -2,14 +2,17 @@ import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 
+import type { Locale } from '@/lib/i18n/locales';
+import { withIntl } from '@/test/support/intl';
+
 import { PeoplePanel } from '@/components/vitals/people-panel';
 import type { PanelResult } from '@/lib/panels/panel';
 import type { PeoplePanelData } from '@/lib/panels/people';
 
 const AT = '2026-11-26T12:00:00.000Z';
 
-function render(initial: PanelResult<PeoplePanelData>): string {
-  return renderToString(createElement(PeoplePanel, { initial }));
+function render(initial: PanelResult<PeoplePanelData>, locale: Locale = 'en'): string {
+  return renderToString(withIntl(createElement(PeoplePanel, { initial }), locale));
 }
 
 const DATA: PeoplePanelData = {
@@ -92,5 +95,16 @@ describe('PeoplePanel (server render)', () => {
     });
     expect(html).toContain('data-testid="people-error" data-code="postgres_unreachable"');
     expect(html).not.toContain('data-testid="people-users"');
+  });
+
+  it("reads in German, in Mastodon's words, with German separators", () => {
+    const html = render({ ok: true, at: AT, data: DATA }, 'de');
+    expect(html).toContain('Personen und Moderation');
+    expect(html).toContain('Benutzer*innen');
+    expect(html).toContain('Lokale Beiträge');
+    expect(html).toContain('Offene Meldungen');
+    expect(html).toContain('Registrierungen');
+    expect(html).toMatch(/data-testid="people-users" data-value="12345">.*12\.345/);
+    expect(html).not.toContain('Pending sign-ups');
   });
 });

@@ -2,7 +2,13 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 
-import { formatAge, formatLatency, isSlow } from '@/components/vitals/sidekiq-format';
+import type { Locale } from '@/lib/i18n/locales';
+import { withIntl } from '@/test/support/intl';
+
+import { ageText, formatLatency, isSlow } from '@/components/vitals/sidekiq-format';
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { formatFor } from '@/lib/i18n/format';
+import { renderText } from '@/lib/i18n/text';
 import { SidekiqPanel } from '@/components/vitals/sidekiq-panel';
 import { healthcheckLine } from '@/lib/mastodon/sidekiq-health-check';
 import type { PanelResult } from '@/lib/panels/panel';
@@ -29,9 +35,20 @@ describe('sidekiq formatting', () => {
   });
 
   it('says heartbeat ages in words', () => {
-    expect(formatAge(0.2)).toBe('just now');
-    expect(formatAge(12.4)).toBe('12 s ago');
-    expect(formatAge(undefined)).toBe('unknown');
+    const en = formatFor('en');
+    expect(inEnglish(ageText(0.2, en))).toBe('just now');
+    expect(inEnglish(ageText(12.4, en))).toBe('12 s ago');
+    expect(inEnglish(ageText(undefined, en))).toBe('unknown');
+    const de = formatFor('de');
+    const german = translatorFor('de');
+    expect(renderText(german, ageText(0.2, de))).toBe('gerade eben');
+    expect(renderText(german, ageText(3 * 3600 + 120, de))).toBe('vor 3 Std. 2 Min.');
+    expect(renderText(german, ageText(undefined, de))).toBe('unbekannt');
+  });
+
+  it("writes latencies with the reader's decimal separator", () => {
+    expect(formatLatency(0.375, formatFor('de'))).toBe('0,4 s');
+    expect(formatLatency(95, formatFor('de'))).toBe('1 Min. 35 s');
   });
 });
 
@@ -89,8 +106,8 @@ const DATA: SidekiqPanelData = {
   ],
 };
 
-function render(initial: PanelResult<SidekiqPanelData>): string {
-  return renderToStaticMarkup(createElement(SidekiqPanel, { initial }));
+function render(initial: PanelResult<SidekiqPanelData>, locale: Locale = 'en'): string {
+  return renderToStaticMarkup(withIntl(createElement(SidekiqPanel, { initial }), locale));
 }
 
 /** The element carrying a data-testid, as markup (static markup has no nesting surprises for these leaves). */
@@ -153,5 +170,16 @@ describe('SidekiqPanel (server render)', () => {
     expect(tagOf(failed, 'sidekiq-error')).toContain('data-code="redis_unreachable"');
     expect(failed).toContain('Fix: Start the redis container');
     expect(failed).not.toContain('sidekiq-queues');
+  });
+
+  it('reads in German: Warteschlangen, Prozesse, decimal separators', () => {
+    const german = render({ ok: true, data: DATA, at: '2026-11-26T17:20:35.383Z' }, 'de');
+    expect(german).toContain('Warteschlangen');
+    expect(german).toContain('Prozesse');
+    expect(german).toContain('1.234.567 insgesamt');
+    expect(german).toContain('1 Min. 35 s');
+    expect(german).toContain('über 1 Min.');
+    expect(german).toContain('vor 3 s');
+    expect(german).not.toContain('Processed today');
   });
 });

@@ -1,9 +1,9 @@
 import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { NextIntlClientProvider } from 'next-intl';
 
-import { MESSAGES } from '@/lib/i18n/catalog';
+import type { Locale } from '@/lib/i18n/locales';
+import { withIntl } from '@/test/support/intl';
 
 import { formatUntil } from '@/components/vitals/format';
 import { StoragePanel } from '@/components/vitals/storage-panel';
@@ -16,17 +16,12 @@ const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
 const line = (bytes: number) => ({ count: 1, active: 1, bytes, reclaimableBytes: 0 });
 
-function render(data: StoragePanelData): string {
-  // The media breakdown inside is translated: render it in English, as the page does without a German reader.
+function render(data: StoragePanelData, locale: Locale = 'en'): string {
   return renderToString(
-    createElement(NextIntlClientProvider, {
-      locale: 'en',
-      messages: MESSAGES.en,
-      timeZone: 'UTC',
-      children: createElement(StoragePanel, {
-        initial: { ok: true, at: AT, data } satisfies PanelResult<StoragePanelData>,
-      }),
-    }),
+    withIntl(
+      createElement(StoragePanel, { initial: { ok: true, at: AT, data } satisfies PanelResult<StoragePanelData> }),
+      locale,
+    ),
   );
 }
 
@@ -159,5 +154,14 @@ describe('StoragePanel (server render)', () => {
     expect(html).toContain('data-testid="storage-media-error" data-code="conflict"');
     expect(html).toContain('next try in 10 min');
     expect(formatUntil(1000, 0)).toBe('soon');
+  });
+
+  it('reads in German, with decimal commas', () => {
+    const html = render(BASE, 'de');
+    expect(html).toContain('Speicherplatz');
+    expect(html).toContain('Datenbank');
+    expect(html).toContain('3,5 GiB');
+    expect(html).toContain('Redis-Arbeitsspeicher');
+    expect(html).not.toContain('Media folder');
   });
 });
