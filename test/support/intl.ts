@@ -9,7 +9,14 @@ import type { Locale } from '@/lib/i18n/locales';
  * test can render it (renderToStaticMarkup) in English or German.
  */
 export function withIntl(element: ReactNode, locale: Locale = 'en'): ReactElement {
-  return createElement(NextIntlClientProvider, { locale, messages: MESSAGES[locale], timeZone: 'UTC', children: element });
+  // next-intl's props type requires children among the props.
+  // eslint-disable-next-line react/no-children-prop
+  return createElement(NextIntlClientProvider, {
+    locale,
+    messages: MESSAGES[locale],
+    timeZone: 'UTC',
+    children: element,
+  });
 }
 
 export const inLocale = withIntl;

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import type { ErrorText } from '@/lib/errors';
-import { inEnglish } from '@/lib/i18n/english';
 import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
 import type { ErrorText } from '@/lib/errors';
-import { inEnglish } from '@/lib/i18n/english';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
