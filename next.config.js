@@ -1,4 +1,6 @@
 // @ts-check
+// Next loads this file as CommonJS.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const createNextIntlPlugin = require('next-intl/plugin');
 
 // The language comes from a cookie or Accept-Language, not from the URL (lib/i18n/request.ts). The messages are

@@ -12,6 +12,7 @@ import { destroyAllSessions } from '../lib/auth/session';
 import { ConfigError, getConfig } from '../lib/config';
 import { AppError } from '../lib/errors';
 import { STORE_FILE_NAME } from '../lib/store';
+import { inEnglish } from '../lib/i18n/english';
 
 const EXIT = { ok: 0, failure: 1, usage: 2, config: 78 } as const;
 
@@ -253,7 +254,9 @@ async function main(argv: string[]): Promise<number> {
       return EXIT.config;
     }
     if (error instanceof AppError)
-      console.error(`error: ${error.title}: ${error.detail}${error.fix ? `\n${error.fix}` : ''}`);
+      console.error(
+        `error: ${inEnglish(error.title)}: ${inEnglish(error.detail)}${error.fix ? `\n${inEnglish(error.fix)}` : ''}`,
+      );
     else if (error instanceof CliFailure) console.error(`error: ${error.message}`);
     else console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
     return EXIT.failure;

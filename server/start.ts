@@ -21,6 +21,7 @@ import { AppError } from '../lib/errors';
 import { createPeerGuard, guardHttpServers } from '../lib/http/peer-guard';
 import { endLiveStreams } from '../lib/live/shutdown';
 import { store } from '../lib/store';
+import { inEnglish } from '../lib/i18n/english';
 
 function urlOf(config: Config): string {
   const host = config.server.isLoopback || !config.server.allowNonLoopback ? config.server.host : '127.0.0.1';
@@ -43,7 +44,8 @@ function prepareState(config: Config): void {
     interrupted = markInterruptedRecords();
     markInterruptedJobs();
   } catch (error) {
-    const why = error instanceof AppError ? `${error.title}: ${error.detail}` : (error as Error).message;
+    const why =
+      error instanceof AppError ? `${inEnglish(error.title)}: ${inEnglish(error.detail)}` : (error as Error).message;
     console.error(`Mastodash cannot start: ${why}`);
     process.exit(1);
   }
@@ -58,7 +60,9 @@ function prepareState(config: Config): void {
     credential = adminCredential();
   } catch (error) {
     // A configured password that cannot be used must not silently fall back to a login link.
-    console.error(`Mastodash cannot start: ${error instanceof AppError ? error.detail : (error as Error).message}`);
+    console.error(
+      `Mastodash cannot start: ${error instanceof AppError ? inEnglish(error.detail) : (error as Error).message}`,
+    );
     process.exit(78);
   }
   if (credential.source === 'none') {

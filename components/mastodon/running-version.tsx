@@ -1,3 +1,5 @@
+import { useTranslations } from 'next-intl';
+
 import type { RunningVersion } from '@/lib/mastodon/running-version';
 
 /**
@@ -13,18 +15,19 @@ export function RunningVersionText({
   testId: string;
   withPassedOver?: boolean;
 }) {
+  const t = useTranslations('common.runningVersion');
   if (!running.version) {
     return (
       <span data-testid={testId} data-known="false" className="muted">
-        {`unknown: ${running.problem}`}
+        {t('unknown', { problem: running.problem })}
       </span>
     );
   }
   return (
     <span data-testid={testId} data-known="true" data-version={running.version.text} data-source={running.source}>
       <strong>{running.version.text}</strong>
-      {running.version.patchKnown ? null : <span className="small"> (which patch release is unknown)</span>}
-      <span className="small muted">{` from ${running.source}`}</span>
+      {running.version.patchKnown ? null : <span className="small"> {t('patchUnknown')}</span>}
+      <span className="small muted"> {t('from', { source: running.source })}</span>
       {withPassedOver && running.passedOver ? (
         <span className="small muted">{` (${running.passedOver.join('; ')})`}</span>
       ) : null}

@@ -11,6 +11,7 @@ import { processSingleton } from '../process/singleton';
 import { findAppContainer } from './app-container';
 import { describeNetworkError, httpGet, locateService } from './health';
 import { parseMastodonVersion, type MastodonVersion } from './version';
+import { inEnglish } from '../i18n/english';
 
 /**
  * Which Mastodon version runs: the one answer the registrations page, the Sidekiq panel, the config doctor,
@@ -61,7 +62,7 @@ export async function firstVersion(sources: readonly VersionSource[]): Promise<R
     try {
       answer = await source.read();
     } catch (error) {
-      answer = { problem: `${source.name}: ${toErrorView(error).detail}` };
+      answer = { problem: `${source.name}: ${inEnglish(toErrorView(error).detail)}` };
     }
     if (answer.version?.patchKnown) {
       return { ...answer, ...(passedOver.length > 0 ? { passedOver } : {}), lasting: source.lasting };
@@ -267,7 +268,7 @@ export async function readRunningVersion(options: { of?: 'web' | 'sidekiq' } = {
     containers = await currentProjectContainers();
   } catch (error) {
     // Without Docker only web's API can still be asked.
-    const docker = `Docker: ${toErrorView(error).title}`;
+    const docker = `Docker: ${inEnglish(toErrorView(error).title)}`;
     return remembered('without-docker', async () => {
       const viaApi = await firstVersion([instanceApiSource()]);
       return viaApi.version

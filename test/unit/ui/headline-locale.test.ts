@@ -1,10 +1,10 @@
-import { NextIntlClientProvider } from 'next-intl';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 
+import { withIntl } from '@/test/support/intl';
+
 import { Headline } from '@/components/metrics/headline';
-import { MESSAGES } from '@/lib/i18n/catalog';
 import type { Locale } from '@/lib/i18n/locales';
 import type { HeadlineView } from '@/lib/metrics/types';
 
@@ -23,12 +23,7 @@ const view: HeadlineView = {
 
 function render(locale: Locale): string {
   return renderToStaticMarkup(
-    createElement(NextIntlClientProvider, {
-      locale,
-      messages: MESSAGES[locale],
-      timeZone: 'UTC',
-      children: createElement(Headline, { initial: { ok: true, at: new Date(AT).toISOString(), data: view } }),
-    }),
+    withIntl(createElement(Headline, { initial: { ok: true, at: new Date(AT).toISOString(), data: view } }), locale),
   );
 }
 

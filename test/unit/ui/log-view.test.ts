@@ -1,11 +1,11 @@
-import { NextIntlClientProvider } from 'next-intl';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 
+import { withIntl } from '@/test/support/intl';
+
 import { LogView } from '@/components/logs/log-view';
 import type { LogLine } from '@/lib/docker/log-types';
-import { MESSAGES } from '@/lib/i18n/catalog';
 import type { Locale } from '@/lib/i18n/locales';
 import type { ContainerLogsData } from '@/lib/panels/logs';
 import { summariseFindings } from '@/lib/mastodon/log-recognisers';
@@ -25,14 +25,7 @@ const lines = [
 ];
 
 function render(initial: PanelResult<ContainerLogsData>, locale: Locale = 'en'): string {
-  return renderToStaticMarkup(
-    createElement(NextIntlClientProvider, {
-      locale,
-      messages: MESSAGES[locale],
-      timeZone: 'UTC',
-      children: createElement(LogView, { container: 'mdtest-web-1', initial }),
-    }),
-  );
+  return renderToStaticMarkup(withIntl(createElement(LogView, { container: 'mdtest-web-1', initial }), locale));
 }
 
 describe('LogView (server render)', () => {

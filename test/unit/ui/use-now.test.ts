@@ -1,15 +1,12 @@
-import { NextIntlClientProvider } from 'next-intl';
 import { createElement, type ReactElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { RangePicker } from '@/components/metrics/range-picker';
-import { MESSAGES } from '@/lib/i18n/catalog';
-
 import { useNow } from '@/components/ui/use-now';
+import { withIntl } from '@/test/support/intl';
 
-const inEnglish = (element: ReactElement) =>
-  createElement(NextIntlClientProvider, { locale: 'en', messages: MESSAGES.en, timeZone: 'UTC', children: element });
+const inEnglish = (element: ReactElement) => withIntl(element, 'en');
 
 function Clock({ tickMs }: { tickMs: number }) {
   return createElement('time', null, String(useNow(tickMs)));
