@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } fr
 
 import { auditEvent, auditFinish, auditStart, listAudit, markInterruptedRecords } from '@/lib/audit';
 import { AppError } from '@/lib/errors';
+import { inEnglish } from '@/lib/i18n/english';
 import { openStore, setStoreForTesting, type Store } from '@/lib/store';
 
 import { useTempStore } from './store';
@@ -250,8 +251,8 @@ describe('fail closed', () => {
       }
       expect(caught).toBeInstanceOf(AppError);
       expect((caught as AppError).code).toBe('audit_unavailable');
-      expect((caught as AppError).title).toBe('The audit log cannot be written');
-      expect((caught as AppError).detail).toMatch(/read-only/);
+      expect(inEnglish((caught as AppError).title)).toBe('The audit log cannot be written');
+      expect(inEnglish((caught as AppError).detail)).toMatch(/read-only/);
       expect((caught as AppError).fix).toMatch(/DATA_DIR/);
       expect(() => auditEvent({ actor: 'admin', action: 'auth.login', outcome: 'succeeded' })).toThrow(AppError);
       // Reading still works, so the page can show what was recorded.
@@ -263,9 +264,14 @@ describe('fail closed', () => {
 
   it('auditStart throws audit_unavailable when the store is closed', () => {
     temp.db.close();
-    expect(() => auditStart(restart)).toThrow(
-      expect.objectContaining({ code: 'audit_unavailable', detail: 'The store is closed.' }),
-    );
+    let caught: unknown;
+    try {
+      auditStart(restart);
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as AppError).code).toBe('audit_unavailable');
+    expect(inEnglish((caught as AppError).detail)).toBe('The store is closed.');
   });
 
   it('auditFinish never throws, even when the store is gone', () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { dockerUnavailable } from '@/lib/docker/errors';
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText } from '@/lib/i18n/text';
 
 const socket = { kind: 'socket' as const, socketPath: '/var/run/docker.sock', display: '/var/run/docker.sock' };
 
@@ -13,9 +15,13 @@ describe('dockerUnavailable says which fault it is, names the socket and the fix
   ])('%s', (code, expectedCode, title, fix) => {
     const error = dockerUnavailable(Object.assign(new Error('x'), { code }), socket);
     expect(error.code).toBe(expectedCode);
-    expect(error.title).toMatch(title);
-    expect(error.detail).toContain('/var/run/docker.sock');
-    expect(error.fix).toMatch(fix);
+    expect(inEnglish(error.title)).toMatch(title);
+    expect(inEnglish(error.detail)).toContain('/var/run/docker.sock');
+    expect(inEnglish(error.fix ?? '')).toMatch(fix);
+    // The same fault in German names the same socket, in other words.
+    const german = renderText(translatorFor('de'), error.detail);
+    expect(german).toContain('/var/run/docker.sock');
+    expect(german).not.toBe(inEnglish(error.detail));
   });
 
   it('a call cut by the client timeout (ECONNRESET "socket hang up") is "not answering"; a reset stream "down"', () => {
@@ -43,15 +49,15 @@ describe('dockerUnavailable says which fault it is, names the socket and the fix
         proxied,
       );
       expect(refused.code).toBe('docker_refused');
-      expect(refused.detail).toBe(`/run/mastodash-proxy/docker.sock answered: ${reason}`);
-      expect(refused.fix).toMatch(/COMPOSE_PROJECT/);
+      expect(inEnglish(refused.detail)).toBe(`/run/mastodash-proxy/docker.sock answered: ${reason}`);
+      expect(inEnglish(refused.fix ?? '')).toMatch(/COMPOSE_PROJECT/);
       const behind = 'Docker behind the socket proxy did not answer: connect ECONNREFUSED /var/run/docker.sock';
       const down = dockerUnavailable(
         Object.assign(new Error('(HTTP code 502)'), { statusCode: 502, json: { message: behind } }),
         proxied,
       );
       expect(down.code).toBe('docker_daemon_down');
-      expect(down.detail).toContain(behind);
+      expect(inEnglish(down.detail)).toContain(behind);
       const other = dockerUnavailable(
         Object.assign(new Error('(HTTP code 500)'), { statusCode: 500, json: { message: 'boom' } }),
         proxied,
