@@ -13,7 +13,9 @@ function envShapeChecks(ctx: DoctorContext, layout: EnvFileLayout | undefined): 
       id: 'env-malformed',
       severity: 'warning',
       title: text('doctor.env.malformed.title', { count, envFile: ctx.envName }),
-      why: text('doctor.env.malformed.why', { count, lines: andList(layout.malformedLines.map(String)) }),
+      why: text(count === 1 ? 'doctor.env.malformed.whyOne' : 'doctor.env.malformed.whyMany', {
+        lines: andList(layout.malformedLines.map(String)),
+      }),
       fix: text('doctor.env.malformed.fix'),
     });
   }
