@@ -1,5 +1,7 @@
 import 'server-only';
 
+import type { Text } from '@/lib/i18n/text';
+
 import { getConfig } from '../config';
 import {
   diagnoseConfig,
@@ -23,7 +25,7 @@ export interface DoctorPanelData {
   findings: Finding[];
   summary: DoctorSummary;
   /** "2 problems, 3 warnings, 14 checks passed". */
-  summaryLine: string;
+  summaryLine: Text;
 }
 
 /**

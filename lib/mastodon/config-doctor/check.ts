@@ -3,6 +3,8 @@
  * app/lib/admin/system_check.rb and system_check/base_check.rb): each check is one file in checks/, may skip
  * itself, and the registry in index.ts runs them in order.
  */
+import { text, type Text } from '@/lib/i18n/text';
+
 import type { ComposeFile, ComposeService } from '../compose-file';
 import type { MastodonVersion } from '../version';
 import { SEVERITY_ORDER, type DoctorInput, type Finding } from './types';
@@ -38,8 +40,10 @@ export function envUnread(ctx: DoctorContext): boolean {
   return !ctx.envRead;
 }
 
-export function where(ctx: DoctorContext, key: string): string {
-  return ctx.fromCompose.has(key) ? `environment: of ${ctx.app?.name ?? 'web'} in ${ctx.composeName}` : ctx.envName;
+export function where(ctx: DoctorContext, key: string): Text | string {
+  return ctx.fromCompose.has(key)
+    ? text('doctor.where.compose', { service: ctx.app?.name ?? 'web', file: ctx.composeName })
+    : ctx.envName;
 }
 
 export function isSet(value: string | undefined): value is string {
@@ -63,9 +67,7 @@ export function versioned(
   if (!next || (now && SEVERITY_ORDER.indexOf(now.severity) <= SEVERITY_ORDER.indexOf(next.severity))) return now;
   return {
     ...next,
-    title: `${next.title} (once v${upcoming.text} from the compose file runs)`,
-    why:
-      `${next.why} The running containers are ${running.text}, but the compose file names ${upcoming.text}: the ` +
-      `next "docker compose up -d" starts that version.`,
+    title: text('doctor.versioned.title', { title: next.title, upcoming: upcoming.text }),
+    why: text('doctor.versioned.why', { why: next.why, running: running.text, upcoming: upcoming.text }),
   };
 }

@@ -1,6 +1,7 @@
 /** The doctor's findings counted, and said in one line. */
+import { text, type Text } from '@/lib/i18n/text';
+
 import type { Finding, Severity } from './types';
-import { plural } from './words';
 
 export interface DoctorSummary {
   problems: number;
@@ -15,9 +16,9 @@ export function summarizeFindings(findings: readonly Finding[]): DoctorSummary {
 }
 
 /** "2 problems, 3 warnings, 14 checks passed". */
-export function summaryLine(summary: DoctorSummary): string {
-  const parts = [plural(summary.problems, 'problem'), plural(summary.warnings, 'warning')];
-  if (summary.notes > 0) parts.push(plural(summary.notes, 'note'));
-  parts.push(`${plural(summary.passed, 'check')} passed`);
-  return parts.join(', ');
+export function summaryLine(summary: DoctorSummary): Text {
+  const { problems, warnings, notes, passed } = summary;
+  return notes > 0
+    ? text('doctor.summary.withNotes', { problems, warnings, notes, passed })
+    : text('doctor.summary.line', { problems, warnings, passed });
 }

@@ -1,4 +1,6 @@
 /** What the config doctor reads and what it reports. */
+import type { Text } from '@/lib/i18n/text';
+
 import type { ComposeFile } from '../compose-file';
 import type { MastodonVersion } from '../version';
 
@@ -71,9 +73,9 @@ export interface Finding {
   key?: string;
   /** The compose service the finding is about, when there is one. */
   service?: string;
-  title: string;
-  why: string;
-  fix?: string;
+  title: Text | string;
+  why: Text | string;
+  fix?: Text | string;
 }
 
 export interface EnvFileLayout {

@@ -12,6 +12,8 @@ import { parseEnvFile } from '@/lib/config/env-file';
 import type { Finding } from '@/lib/mastodon/config-doctor';
 import { doctorPanel, type DoctorPanelData } from '@/lib/panels/doctor';
 import type { PanelResult } from '@/lib/panels/panel';
+import { withIntl } from '../../support/intl';
+import { english } from '../../support/rendered-texts';
 import { readTestbed } from '../../support/testbed';
 
 /**
@@ -43,9 +45,10 @@ async function run(
   return doctorPanel();
 }
 
-function data(result: PanelResult<DoctorPanelData>): DoctorPanelData {
+/** The panel's data with every Text (findings, summary line) in English words. */
+function data(result: PanelResult<DoctorPanelData>) {
   if (!result.ok) throw new Error(`doctor panel failed: ${result.error.title}: ${result.error.detail}`);
-  return result.data;
+  return english(result.data);
 }
 
 const outline = (findings: Finding[]) =>
@@ -64,7 +67,7 @@ const ORDINARY_WORDS = new Set([
 ]);
 function expectNoEnvValues(result: PanelResult<DoctorPanelData>, envFile: string): void {
   const json = JSON.stringify(result);
-  const html = renderToString(createElement(DoctorPanel, { initial: result }));
+  const html = renderToString(withIntl(createElement(DoctorPanel, { initial: result })));
   const values = [...parseEnvFile(readFileSync(envFile, 'utf8')).values].filter(
     ([, value]) => value !== '' && !ORDINARY_WORDS.has(value),
   );
@@ -179,7 +182,7 @@ describe('broken variants in a scratch directory, checked against the running co
     );
     expect(outline(panel.findings)).toContain('ok sidekiq-healthcheck-ok @sidekiq');
     expect(panel.summaryLine).toBe('3 problems, 1 warning, 2 notes, 8 checks passed');
-    const html = renderToString(createElement(DoctorPanel, { initial: result }));
+    const html = renderToString(withIntl(createElement(DoctorPanel, { initial: result })));
     expect(html).toContain('data-testid="doctor-summary" data-problems="3" data-warnings="1"');
     expect(html).toMatch(
       new RegExp(

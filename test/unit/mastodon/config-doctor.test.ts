@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 
 import { describe, expect, it } from 'vitest';
 
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText } from '@/lib/i18n/text';
 import { parseComposeFile, type ComposeFile } from '@/lib/mastodon/compose-file';
 import {
   CHECKS,
@@ -11,12 +13,16 @@ import {
   summarizeFindings,
   summaryLine,
   type DoctorInput,
-  type Finding,
+  type Finding as DoctorFinding,
 } from '@/lib/mastodon/config-doctor';
+
+/** A finding with its title, why and fix in English words, as the tests compare them. */
+type Finding = ReturnType<typeof english<DoctorFinding>>;
 import type { RunningVersion } from '@/lib/mastodon/running-version';
 import { sidekiqMajorOf } from '@/lib/mastodon/sidekiq-grep';
 import { parseMastodonVersion, type MastodonVersion } from '@/lib/mastodon/version';
 import { officialSidekiqGreps } from '@/lib/mastodon/version-facts';
+import { english, german } from '@/test/support/rendered-texts';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/compose/${name}.yml`, import.meta.url), 'utf8');
 const version = (text: string): MastodonVersion => parseMastodonVersion(text)!;
@@ -63,7 +69,7 @@ interface Case {
   extra?: Partial<DoctorInput>;
 }
 
-function diagnose({ env, compose, running, extra }: Case): Finding[] {
+function diagnoseRaw({ env, compose, running, extra }: Case): DoctorFinding[] {
   const { values, layout } = describeEnvFile(env);
   const chosen = running
     ? { version: running, from: 'the image tag of mastodon-web-1' }
@@ -84,6 +90,10 @@ function diagnose({ env, compose, running, extra }: Case): Finding[] {
     ...(chosen.note ? { versionNote: chosen.note } : {}),
     ...extra,
   });
+}
+
+function diagnose(c: Case): Finding[] {
+  return diagnoseRaw(c).map((finding) => english(finding));
 }
 
 /** "severity id [KEY] [@service]", in the doctor's order. */
@@ -130,7 +140,9 @@ describe('the config doctor, case by case', () => {
       'ok backend-networks-internal',
     ]);
     expect(find(findings, 'version-known').title).toBe('Checked against Mastodon 4.4.22');
-    expect(summaryLine(summarizeFindings(findings))).toBe('0 problems, 0 warnings, 2 notes, 12 checks passed');
+    expect(inEnglish(summaryLine(summarizeFindings(findings)))).toBe(
+      '0 problems, 0 warnings, 2 notes, 12 checks passed',
+    );
     expectNoValues(findings, STOCK_44);
   });
 
@@ -536,7 +548,7 @@ describe('the config doctor, case by case', () => {
       compose: compose44(),
       version: version('4.4.22'),
       versionFrom: 'the image tag of mastodon-web-1',
-    });
+    }).map((finding) => english(finding));
     expect(problems(missing)).toEqual(['error env-missing']);
     expect(find(missing, 'env-missing').why).toBe(
       '/srv/mastodon/.env.production does not exist. Every container of the official setup reads its settings from it.',
@@ -557,7 +569,7 @@ describe('the config doctor, case by case', () => {
     const invalid = diagnoseConfig({
       env: describeEnvFile(STOCK_44).values,
       composeProblem: { kind: 'invalid', detail: 'docker-compose.yml, line 12: unexpected indentation' },
-    });
+    }).map((finding) => english(finding));
     // Without a compose file nor containers, OTP_SECRET (needed up to 4.3) is only a warning.
     expect(problems(invalid)).toEqual([
       'warning compose-invalid',
@@ -648,7 +660,7 @@ describe('the probe URLs of the dashboard', () => {
           container: 'mastodon-streaming-1',
         },
       ],
-    });
+    }).map((finding) => english(finding));
     const differs = findings.find((finding) => finding.id === 'probe-url-differs');
     expect(differs).toMatchObject({
       severity: 'warning',
@@ -679,5 +691,41 @@ describe('the registry of checks', () => {
       ids.filter((id) => /^(required|smtp|local-domain|media|redis-namespace|db-host|env-file-not)/.test(id)),
     ).toEqual([]);
     expect(ids).toEqual(expect.arrayContaining(['env-missing', 'sidekiq-healthcheck-ok', 'version-known']));
+  });
+});
+
+describe('the findings in German', () => {
+  const de = translatorFor('de');
+  const inGerman = (findings: DoctorFinding[], id: string, key?: string) => {
+    const found = findings.find((f) => f.id === id && (key === undefined || f.key === key));
+    if (!found) throw new Error(`no finding ${id}`);
+    return german(found);
+  };
+
+  it('says the summary, the version and the required keys in German', () => {
+    const findings = diagnoseRaw({ env: STOCK_44, compose: compose44() });
+    expect(renderText(de, summaryLine(summarizeFindings(findings)))).toBe(
+      '0 Probleme, 0 Warnungen, 2 Hinweise, 12 Prüfungen bestanden',
+    );
+    expect(renderText(de, summaryLine({ problems: 1, warnings: 1, notes: 0, passed: 1 }))).toBe(
+      '1 Problem, 1 Warnung, 1 Prüfung bestanden',
+    );
+    expect(inGerman(findings, 'version-known').title).toBe('Geprüft gegen Mastodon 4.4.22');
+    expect(inGerman(findings, 'required-present', 'SECRET_KEY_BASE').why).toBe('Vorhanden in .env.production.');
+    expect(inGerman(findings, 'smtp-set').title).toBe('Ausgehende E-Mails sind eingerichtet');
+  });
+
+  it('renders nested Texts: the env file shape, LOCAL_DOMAIN problems and an upcoming version', () => {
+    const env = `${STOCK_43.replace('LOCAL_DOMAIN=sentinel-domain.example', 'LOCAL_DOMAIN="https://x.example/"')}\nREDIS_NAMESPACE=old\nbroken line\n`;
+    const findings = diagnoseRaw({ env, compose: compose44(), running: version('4.3.0') });
+    expect(inGerman(findings, 'env-malformed').why).toMatch(/^Zeile \d+: weder Kommentar noch Zuweisung\./);
+    expect(inGerman(findings, 'local-domain-malformed').why).toContain('sie beginnt mit einem Schema wie https://');
+    expect(inGerman(findings, 'local-domain-malformed').why).toContain(' und sie enthält einen Pfad (/).');
+    expect(inGerman(findings, 'redis-namespace-set').title).toBe(
+      'REDIS_NAMESPACE ist gesetzt: Mastodon 4.4.22 startet nicht (sobald v4.4.22 aus der Compose-Datei läuft)',
+    );
+    expect(english(findings.find((f) => f.id === 'redis-namespace-set')!).title).toBe(
+      'REDIS_NAMESPACE is set: Mastodon 4.4.22 refuses to boot (once v4.4.22 from the compose file runs)',
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { ContainerView } from '@/lib/docker/types';
+import { inEnglish } from '@/lib/i18n/english';
 import { diagnoseConfig } from '@/lib/mastodon/config-doctor';
 import { parseComposeFile, type HealthcheckTest } from '@/lib/mastodon/compose-file';
 import {
@@ -77,10 +78,10 @@ function readEverywhere(healthcheck: string): Verdicts {
       ? 'none'
       : doctorFinding?.id === 'sidekiq-healthcheck-custom'
         ? 'other'
-        : /any Sidekiq version/.test(doctorFinding?.title ?? '')
+        : /any Sidekiq version/.test(inEnglish(doctorFinding?.title ?? ''))
           ? 'any'
           : (/looks for Sidekiq ([\d or]+)/
-              .exec(doctorFinding?.title ?? '')?.[1]
+              .exec(inEnglish(doctorFinding?.title ?? ''))?.[1]
               ?.split(' or ')
               .map(Number) ?? []);
 

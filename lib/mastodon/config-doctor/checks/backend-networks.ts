@@ -1,8 +1,10 @@
 /** db and redis only on internal networks, as the official compose file keeps them. */
+import { text } from '@/lib/i18n/text';
+
 import type { DoctorCheck, DoctorContext } from '../check';
 import { isBackend } from '../compose-view';
 import type { Finding } from '../types';
-import { list } from '../words';
+import { andList } from '../words';
 
 function backendNetworkFindings(ctx: DoctorContext): Finding[] {
   if (!ctx.compose) return [];
@@ -21,11 +23,9 @@ function backendNetworkFindings(ctx: DoctorContext): Finding[] {
         id: 'backend-network-open',
         severity: 'info',
         service: service.name,
-        title: `${service.name} is on a network with outside access`,
-        why:
-          `${service.name} joins ${list(open)}, which is not internal: true. The official file keeps db and ` +
-          `redis only on internal_network, which has no route out.`,
-        fix: `Under networks: of ${service.name}, list only internal_network (declared with internal: true).`,
+        title: text('doctor.networks.open.title', { service: service.name }),
+        why: text('doctor.networks.open.why', { service: service.name, networks: andList(open) }),
+        fix: text('doctor.networks.open.fix', { service: service.name }),
       });
     }
   }
@@ -33,8 +33,8 @@ function backendNetworkFindings(ctx: DoctorContext): Finding[] {
     findings.push({
       id: 'backend-networks-internal',
       severity: 'ok',
-      title: 'db and redis are only on internal networks',
-      why: 'Their networks are declared internal: true, as in the official file.',
+      title: text('doctor.networks.internal.title'),
+      why: text('doctor.networks.internal.why'),
     });
   }
   return findings;

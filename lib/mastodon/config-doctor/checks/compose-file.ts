@@ -1,4 +1,6 @@
 /** Whether the compose file was read, and the override files Compose would merge in that the doctor does not read. */
+import { text } from '@/lib/i18n/text';
+
 import type { DoctorCheck, DoctorContext } from '../check';
 import type { Finding } from '../types';
 
@@ -11,17 +13,15 @@ function composeFileFindings(ctx: DoctorContext): Finding[] {
         ? {
             id: 'compose-invalid',
             severity: 'warning',
-            title: `${ctx.composeName} could not be read`,
-            why:
-              `${composeProblem.detail}. The checks that compare the env file with the compose services were ` +
-              `skipped.`,
-            fix: `Run "docker compose config -q" in the Mastodon directory to see whether Compose accepts the file.`,
+            title: text('doctor.compose.invalid.title', { composeFile: ctx.composeName }),
+            why: text('doctor.compose.invalid.why', { detail: composeProblem.detail }),
+            fix: text('doctor.compose.invalid.fix'),
           }
         : {
             id: 'compose-missing',
             severity: 'info',
-            title: 'No compose file was read',
-            why: `${composeProblem.detail}. Health checks, ports, networks and service names were not checked.`,
+            title: text('doctor.compose.missing.title'),
+            why: text('doctor.compose.missing.why', { detail: composeProblem.detail }),
           },
     );
   }
@@ -29,10 +29,8 @@ function composeFileFindings(ctx: DoctorContext): Finding[] {
     findings.push({
       id: 'compose-override',
       severity: 'info',
-      title: `${file} is not checked`,
-      why:
-        `Compose merges ${file} over ${ctx.composeName}; the doctor reads only ${ctx.composeName}, so a setting ` +
-        `changed there is not reflected here.`,
+      title: text('doctor.compose.override.title', { file }),
+      why: text('doctor.compose.override.why', { file, composeFile: ctx.composeName }),
     });
   }
   return findings;

@@ -1,4 +1,6 @@
 /** Whether web and sidekiq read the env file (env_file: in the compose file). */
+import { text } from '@/lib/i18n/text';
+
 import { envUnread, type DoctorCheck, type DoctorContext } from '../check';
 import { APP_SERVICES, serviceNamed } from '../compose-view';
 import type { Finding } from '../types';
@@ -14,12 +16,13 @@ function envFileUsed(ctx: DoctorContext): Finding[] {
         id: 'env-file-not-used',
         severity: 'error',
         service: name,
-        title: `${name} does not read ${ctx.envName}`,
-        why:
-          `${name} in ${ctx.composeName} has ` +
-          `${service.envFiles.length === 0 ? 'no env_file:' : 'env_file: naming other files'}, ` +
-          `so the settings checked here do not reach it.`,
-        fix: `Add "env_file: ${ctx.envName}" to ${name}, as the official file does.`,
+        title: text('doctor.envFileUsed.title', { service: name, envFile: ctx.envName }),
+        why: text('doctor.envFileUsed.why', {
+          service: name,
+          composeFile: ctx.composeName,
+          none: service.envFiles.length === 0 ? 'yes' : 'no',
+        }),
+        fix: text('doctor.envFileUsed.fix', { service: name, envFile: ctx.envName }),
       });
     }
   }

@@ -1,7 +1,9 @@
 /** LOCAL_DOMAIN: set, and a bare domain name. */
+import { text, type Text } from '@/lib/i18n/text';
+
 import { envUnread, isSet, where, type DoctorCheck, type DoctorContext } from '../check';
 import type { Finding } from '../types';
-import { list } from '../words';
+import { listOfTexts } from '../words';
 
 function localDomain(ctx: DoctorContext): Finding {
   const value = ctx.env.get('LOCAL_DOMAIN');
@@ -10,38 +12,34 @@ function localDomain(ctx: DoctorContext): Finding {
       id: 'local-domain-missing',
       severity: 'error',
       key: 'LOCAL_DOMAIN',
-      title: value === undefined ? 'LOCAL_DOMAIN is missing' : 'LOCAL_DOMAIN is empty',
-      why:
-        'Without it Mastodon names itself localhost:3000 (config/initializers/1_hosts.rb), and the domain ' +
-        'becomes part of every account and post: it cannot be changed once the server has federated.',
-      fix: `Set LOCAL_DOMAIN=your.domain in ${ctx.envName} before the first start.`,
+      title: value === undefined ? text('doctor.localDomain.missing.title') : text('doctor.localDomain.empty.title'),
+      why: text('doctor.localDomain.missing.why'),
+      fix: text('doctor.localDomain.missing.fix', { envFile: ctx.envName }),
     };
   }
-  const problems: string[] = [];
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) problems.push('it starts with a scheme such as https://');
-  if (/\s/.test(value.trim())) problems.push('it contains a space');
+  const problems: Text[] = [];
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) problems.push(text('doctor.localDomain.malformed.scheme'));
+  if (/\s/.test(value.trim())) problems.push(text('doctor.localDomain.malformed.space'));
   if (/\/./.test(value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')) || value.endsWith('/'))
-    problems.push('it contains a path (/)');
-  if (value !== value.trim()) problems.push('it has leading or trailing spaces');
-  if (/["']/.test(value)) problems.push('it contains quote characters');
+    problems.push(text('doctor.localDomain.malformed.path'));
+  if (value !== value.trim()) problems.push(text('doctor.localDomain.malformed.padded'));
+  if (/["']/.test(value)) problems.push(text('doctor.localDomain.malformed.quotes'));
   if (problems.length > 0) {
     return {
       id: 'local-domain-malformed',
       severity: 'warning',
       key: 'LOCAL_DOMAIN',
-      title: 'LOCAL_DOMAIN does not look like a bare domain name',
-      why: `LOCAL_DOMAIN must be a host name only (like example.social); ${list(problems)}.`,
-      fix:
-        'Write the domain alone, without scheme, path or spaces. If the server has already federated, do not ' +
-        'change it; ask for help instead.',
+      title: text('doctor.localDomain.malformed.title'),
+      why: text('doctor.localDomain.malformed.why', { problems: listOfTexts(problems) }),
+      fix: text('doctor.localDomain.malformed.fix'),
     };
   }
   return {
     id: 'local-domain-set',
     severity: 'ok',
     key: 'LOCAL_DOMAIN',
-    title: 'LOCAL_DOMAIN is set',
-    why: `A bare domain name in ${where(ctx, 'LOCAL_DOMAIN')}.`,
+    title: text('doctor.localDomain.set.title'),
+    why: text('doctor.localDomain.set.why', { where: where(ctx, 'LOCAL_DOMAIN') }),
   };
 }
 

@@ -1,9 +1,11 @@
 /** Where media are stored: S3 settings, or the local folder and whether web and sidekiq mount it. */
+import { text } from '@/lib/i18n/text';
+
 import { MASTODON_MEDIA_PATH } from '../../media-path';
 import { envUnread, isSet, type DoctorCheck, type DoctorContext } from '../check';
 import { APP_SERVICES, mountsPath, serviceNamed } from '../compose-view';
 import type { Finding } from '../types';
-import { list } from '../words';
+import { andList } from '../words';
 
 function mediaFindings(ctx: DoctorContext): Finding[] {
   const findings: Finding[] = [];
@@ -14,11 +16,9 @@ function mediaFindings(ctx: DoctorContext): Finding[] {
       id: 's3-enabled-unclear',
       severity: 'warning',
       key: 'S3_ENABLED',
-      title: 'S3_ENABLED is neither true nor false',
-      why:
-        'Mastodon compares it with the exact word true; any other spelling (True, yes, 1) means media stay on ' +
-        'local disk.',
-      fix: 'Write S3_ENABLED=true or S3_ENABLED=false.',
+      title: text('doctor.media.unclear.title'),
+      why: text('doctor.media.unclear.why'),
+      fix: text('doctor.media.unclear.fix'),
     });
   }
   if (s3) {
@@ -27,9 +27,9 @@ function mediaFindings(ctx: DoctorContext): Finding[] {
         id: 's3-bucket-missing',
         severity: 'error',
         key: 'S3_BUCKET',
-        title: 'S3 is enabled but S3_BUCKET is not set',
-        why: 'With S3_ENABLED=true, uploads go to the bucket named by S3_BUCKET; without it they fail.',
-        fix: `Set S3_BUCKET (and S3_ENDPOINT or S3_REGION for your provider) in ${ctx.envName}.`,
+        title: text('doctor.media.bucketMissing.title'),
+        why: text('doctor.media.bucketMissing.why'),
+        fix: text('doctor.media.bucketMissing.fix', { envFile: ctx.envName }),
       });
     }
     const missingCredentials = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'].filter((key) => !isSet(ctx.env.get(key)));
@@ -38,23 +38,20 @@ function mediaFindings(ctx: DoctorContext): Finding[] {
         id: 's3-credentials-missing',
         severity: 'warning',
         key: missingCredentials[0],
-        title:
-          `S3 is enabled but ${list(missingCredentials)} ${missingCredentials.length === 1 ? 'is' : 'are'} not ` +
-          `set`,
-        why:
-          'Uploads to the bucket need credentials, unless the server gets them from its cloud provider (an ' +
-          'instance role).',
-        fix: `Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in ${ctx.envName}.`,
+        title: text('doctor.media.credentialsMissing.title', {
+          keys: andList(missingCredentials),
+          count: missingCredentials.length,
+        }),
+        why: text('doctor.media.credentialsMissing.why'),
+        fix: text('doctor.media.credentialsMissing.fix', { envFile: ctx.envName }),
       });
     }
     findings.push({
       id: 'media-s3',
       severity: 'info',
       key: 'S3_ENABLED',
-      title: 'Media are stored in object storage (S3)',
-      why:
-        'S3_ENABLED=true: uploads and cached remote media go to the bucket; the public/system folder is not ' +
-        'used for them.',
+      title: text('doctor.media.s3.title'),
+      why: text('doctor.media.s3.why'),
     });
     return findings;
   }
@@ -66,33 +63,33 @@ function mediaFindings(ctx: DoctorContext): Finding[] {
     const service = serviceNamed(ctx.compose, name);
     if (service) (mountsPath(service, mediaPath) ? mounted : unmounted).push(name);
   }
-  const pathWords = isSet(rootPath) ? 'the folder PAPERCLIP_ROOT_PATH names' : 'public/system';
+  const pathWords = isSet(rootPath) ? text('doctor.media.local.rootPath') : 'public/system';
   const mountedWords =
-    mounted.length > 0 ? `, which ${list(mounted)} mount${mounted.length === 1 ? 's' : ''} from the host` : '';
+    mounted.length > 0 ? text('doctor.media.local.mounted', { services: andList(mounted), count: mounted.length }) : '';
   findings.push({
     id: 'media-local',
     severity: 'info',
     key: 'S3_ENABLED',
-    title: 'Media are stored on the server’s disk',
-    why:
-      `S3_ENABLED is ${raw === undefined ? 'not set' : 'not true'}, so uploads and cached remote media are ` +
-      `written to ${pathWords}${mountedWords}. ` +
-      `Include that folder in backups and watch the disk space it takes.`,
+    title: text('doctor.media.local.title'),
+    why: text('doctor.media.local.why', {
+      unset: raw === undefined ? 'yes' : 'no',
+      path: pathWords,
+      mounted: mountedWords,
+    }),
   });
   if (ctx.compose && unmounted.length > 0) {
     findings.push({
       id: 'media-volume-missing',
       severity: 'error',
       service: unmounted[0],
-      title: `${list(unmounted)} ${unmounted.length === 1 ? 'does' : 'do'} not mount the media folder`,
-      why:
-        `Media are on local disk, but ${list(unmounted)} in ${ctx.composeName} ` +
-        `${unmounted.length === 1 ? 'has' : 'have'} ` +
-        `no volume on ${pathWords}: files are written inside the container and lost when it is recreated, and ` +
-        `web and sidekiq do not see each other’s files.`,
-      fix:
-        'Add "- ./public/system:/mastodon/public/system" under volumes: of web and sidekiq, as the official ' +
-        'compose file does.',
+      title: text('doctor.media.volumeMissing.title', { services: andList(unmounted), count: unmounted.length }),
+      why: text('doctor.media.volumeMissing.why', {
+        services: andList(unmounted),
+        count: unmounted.length,
+        composeFile: ctx.composeName,
+        path: pathWords,
+      }),
+      fix: text('doctor.media.volumeMissing.fix'),
     });
   }
   return findings;

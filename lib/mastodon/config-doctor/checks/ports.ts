@@ -1,9 +1,10 @@
 /** Published ports: none for db and redis, loopback only for the rest. */
+import { text, type Text } from '@/lib/i18n/text';
+
 import type { ComposePort } from '../../compose-file';
 import type { DoctorCheck, DoctorContext } from '../check';
 import { isBackend } from '../compose-view';
 import type { Finding } from '../types';
-import { plural } from '../words';
 
 function isEveryInterface(port: ComposePort): boolean {
   return (
@@ -15,9 +16,19 @@ function isEveryInterface(port: ComposePort): boolean {
   );
 }
 
-function describePort(port: ComposePort): string {
-  const published = port.published ?? 'a random port';
-  return `${published}→${port.target}${port.protocol === 'tcp' ? '' : `/${port.protocol}`}`;
+function describePort(port: ComposePort): Text {
+  return text('doctor.ports.port', {
+    random: port.published === undefined ? 'yes' : 'no',
+    published: String(port.published ?? ''),
+    target: String(port.target),
+    protocol: port.protocol === 'tcp' ? '' : `/${port.protocol}`,
+  });
+}
+
+function commaList(items: readonly Text[]): Text | string {
+  const [first, ...rest] = items;
+  if (!first) return '';
+  return rest.reduce<Text>((head, next) => text('doctor.words.comma', { head, next }), first);
 }
 
 function portFindings(ctx: DoctorContext): Finding[] {
@@ -34,24 +45,17 @@ function portFindings(ctx: DoctorContext): Finding[] {
         id: 'port-backend-published',
         severity: 'error',
         service: service.name,
-        title:
-          `${service.name} publishes ${plural(service.ports.length, 'port')}` +
-          `${open.length > 0 ? ' on every interface' : ''}`,
-        why:
-          `${service.name} should live only on internal_network and publish nothing; ` +
-          `the web and sidekiq containers reach it by service name. ${
-            backendKind === 'db'
-              ? 'The stock Postgres uses trust authentication: anyone who reaches the port is in without a password.'
-              : 'Redis holds sessions, caches and Sidekiq jobs, and the stock one has no password.'
-          }${
-            open.length > 0
-              ? ' Bound to every interface, it is reachable from the internet unless a firewall stops it (and host ' +
-                'firewalls such as ufw usually do not filter Docker-published ports).'
-              : ''
-          }`,
-        fix:
-          `Remove the ports: section of ${service.name} in ${ctx.composeName}, then run docker compose up -d ` +
-          `${service.name}.`,
+        title: text('doctor.ports.backend.title', {
+          service: service.name,
+          count: service.ports.length,
+          open: open.length > 0 ? 'yes' : 'no',
+        }),
+        why: text('doctor.ports.backend.why', {
+          service: service.name,
+          risk: backendKind === 'db' ? text('doctor.ports.backend.riskDb') : text('doctor.ports.backend.riskRedis'),
+          open: open.length > 0 ? 'yes' : 'no',
+        }),
+        fix: text('doctor.ports.backend.fix', { service: service.name, composeFile: ctx.composeName }),
       });
       continue;
     }
@@ -61,14 +65,12 @@ function portFindings(ctx: DoctorContext): Finding[] {
         id: 'port-public',
         severity: 'warning',
         service: service.name,
-        title: `${service.name} publishes ${open.map(describePort).join(', ')} on every interface`,
-        why:
-          `Without a host address (or with 0.0.0.0) Docker listens on all interfaces, so ${service.name} is ` +
-          `reachable from outside without the reverse proxy and TLS in front. Host firewalls such as ufw ` +
-          `usually do not filter Docker-published ports.`,
-        fix:
-          'Bind it to loopback, as the official file does: ' +
-          `"127.0.0.1:${open[0]?.published ?? open[0]?.target}:${open[0]?.target}".`,
+        title: text('doctor.ports.public.title', { service: service.name, ports: commaList(open.map(describePort)) }),
+        why: text('doctor.ports.public.why', { service: service.name }),
+        fix: text('doctor.ports.public.fix', {
+          published: String(open[0]?.published ?? open[0]?.target),
+          target: String(open[0]?.target),
+        }),
       });
     }
   }
@@ -76,11 +78,8 @@ function portFindings(ctx: DoctorContext): Finding[] {
     findings.push({
       id: 'ports-ok',
       severity: 'ok',
-      title: published === 0 ? 'No ports are published' : 'Published ports are bound to loopback',
-      why:
-        published === 0
-          ? 'Nothing in the compose file listens outside Docker.'
-          : 'Only the server itself (and the reverse proxy on it) can reach them; db and redis publish nothing.',
+      title: published === 0 ? text('doctor.ports.ok.titleNone') : text('doctor.ports.ok.title'),
+      why: published === 0 ? text('doctor.ports.ok.whyNone') : text('doctor.ports.ok.why'),
     });
   }
   return findings;

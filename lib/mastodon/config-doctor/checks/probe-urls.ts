@@ -1,4 +1,6 @@
 /** The dashboard's MASTODON_WEB_URL / MASTODON_STREAMING_URL against where the containers listen. */
+import { text } from '@/lib/i18n/text';
+
 import type { DoctorCheck } from '../check';
 import type { Finding, ProbeUrlCheck } from '../types';
 
@@ -10,22 +12,28 @@ function probeUrlFindings(checks: readonly ProbeUrlCheck[]): Finding[] {
           severity: 'warning',
           key: check.key,
           service: check.service,
-          title: `${check.key} does not match where ${check.service} listens`,
-          why:
-            `${check.key}=${check.url}: ${check.mismatch}. The Mastodon panel then reports ${check.service} as ` +
-            `not answering while Docker calls it healthy.`,
-          fix:
-            `Set ${check.key} to the address ${check.container} listens on` +
-            `${check.discovered ? ` (${check.discovered} from this dashboard)` : ''}, ` +
-            `or unset it: the dashboard then finds the address from the container.`,
+          title: text('doctor.probeUrls.differs.title', { key: check.key, service: check.service }),
+          why: text('doctor.probeUrls.differs.why', {
+            key: check.key,
+            url: check.url,
+            mismatch: check.mismatch,
+            service: check.service,
+          }),
+          fix: check.discovered
+            ? text('doctor.probeUrls.differs.fixDiscovered', {
+                key: check.key,
+                container: check.container,
+                discovered: check.discovered,
+              })
+            : text('doctor.probeUrls.differs.fix', { key: check.key, container: check.container }),
         }
       : {
           id: 'probe-url-matches',
           severity: 'ok',
           key: check.key,
           service: check.service,
-          title: `${check.key} matches where ${check.service} listens`,
-          why: `${check.url} names the port ${check.container} listens on.`,
+          title: text('doctor.probeUrls.matches.title', { key: check.key, service: check.service }),
+          why: text('doctor.probeUrls.matches.why', { url: check.url, container: check.container }),
         },
   );
 }

@@ -1,4 +1,6 @@
 /** REDIS_NAMESPACE: honoured, then refused at boot (version-facts.ts redisNamespace). */
+import { text } from '@/lib/i18n/text';
+
 import { parseMastodonVersion } from '../../version';
 import { factsFor, firstReleaseWith } from '../../version-facts';
 import {
@@ -14,53 +16,40 @@ import {
 function namespaceCheck(ctx: DoctorContext): VersionedCheck {
   return (version) => {
     const value = ctx.env.get('REDIS_NAMESPACE');
+    const refusedFrom = firstReleaseWith('redisNamespace', 'refused') ?? '';
     if (value === undefined) {
       return {
         id: 'redis-namespace-unset',
         severity: 'ok',
         key: 'REDIS_NAMESPACE',
-        title: 'REDIS_NAMESPACE is not set',
-        why:
-          'Sidekiq and cache keys have no prefix, which is what Mastodon ' +
-          `${firstReleaseWith('redisNamespace', 'refused')} ` +
-          `and later require.`,
+        title: text('doctor.redisNamespace.unset.title'),
+        why: text('doctor.redisNamespace.unset.why', { release: refusedFrom }),
       };
     }
     const esConfigured = ctx.env.get('ES_ENABLED') === 'true';
-    const esNote =
-      esConfigured && !isSet(ctx.env.get('ES_PREFIX'))
-        ? ' Elasticsearch is enabled: set ES_PREFIX to the old namespace so the search indexes keep their names.'
-        : '';
-    const migrate =
-      `Migrate the keys first (github.com/mastodon/redis_namespace_migration), then remove REDIS_NAMESPACE from ` +
-      `${where(ctx, 'REDIS_NAMESPACE')}.${esNote}`;
-    const empty = value === '' ? ' It is set to an empty value, which counts as set.' : '';
-    const refusedFrom = firstReleaseWith('redisNamespace', 'refused');
+    const esNote = esConfigured && !isSet(ctx.env.get('ES_PREFIX')) ? 'yes' : 'no';
+    const migrate = text('doctor.redisNamespace.migrate', { where: where(ctx, 'REDIS_NAMESPACE'), esNote });
+    const empty = value === '' ? 'yes' : 'no';
     if (!version || factsFor(version).redisNamespace === 'refused') {
       return {
         id: 'redis-namespace-set',
         severity: version ? 'error' : 'warning',
         key: 'REDIS_NAMESPACE',
         title: version
-          ? `REDIS_NAMESPACE is set: Mastodon ${version.text} refuses to boot`
-          : 'REDIS_NAMESPACE is set (the version is unknown)',
-        why:
-          `From ${refusedFrom} on, config/initializers/deprecations.rb aborts with "the REDIS_NAMESPACE ` +
-          `environment variable is no longer supported" whenever the variable exists.${empty}`,
+          ? text('doctor.redisNamespace.refused.title', { version: version.text })
+          : text('doctor.redisNamespace.refused.titleUnknown'),
+        why: text('doctor.redisNamespace.refused.why', { release: refusedFrom, empty }),
         fix: migrate,
       };
     }
     return {
       id: 'redis-namespace-set',
       // The last line that honours it warns: the next upgrade is the one that refuses.
-      severity: version.minor + 1 === parseMastodonVersion(refusedFrom ?? '')?.minor ? 'warning' : 'info',
+      severity: version.minor + 1 === parseMastodonVersion(refusedFrom)?.minor ? 'warning' : 'info',
       key: 'REDIS_NAMESPACE',
-      title: `REDIS_NAMESPACE is set: an upgrade to ${refusedFrom} needs a key migration`,
-      why:
-        `On ${version.text} it prefixes every Sidekiq key and the cache namespace (the last releases that ` +
-        `honour it print a deprecation warning). Mastodon ${refusedFrom} refuses to boot while it is ` +
-        `set.${empty}`,
-      fix: `Before upgrading to ${refusedFrom}: ${migrate}`,
+      title: text('doctor.redisNamespace.honoured.title', { release: refusedFrom }),
+      why: text('doctor.redisNamespace.honoured.why', { version: version.text, release: refusedFrom, empty }),
+      fix: text('doctor.redisNamespace.honoured.fix', { release: refusedFrom, migrate }),
     };
   };
 }

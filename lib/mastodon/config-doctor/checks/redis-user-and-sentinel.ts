@@ -1,4 +1,6 @@
 /** The Redis user and Sentinel keys, which only newer releases read (version-facts.ts redisUserAndSentinel). */
+import { text } from '@/lib/i18n/text';
+
 import { factsFor, since } from '../../version-facts';
 import { envUnread, isSet, versioned, type DoctorCheck, type DoctorContext, type VersionedCheck } from '../check';
 
@@ -22,14 +24,9 @@ function userAndSentinelCheck(ctx: DoctorContext): VersionedCheck {
         id: 'redis-user-ignored',
         severity: 'warning',
         key: keys[0]!,
-        title: `Mastodon ${version.text} ignores ${keys.join(', ')}`,
-        why:
-          `Mastodon reads the Redis user and the Sentinel keys from ${honouredFrom} on ` +
-          `(lib/mastodon/redis_configuration.rb); ${version.text} connects with host, port, database and ` +
-          `password only, so a Redis that requires this user refuses it.`,
-        fix:
-          `Put the user into REDIS_URL (redis://user:password@host:port/db), or upgrade to ${honouredFrom} or ` +
-          `later.`,
+        title: text('doctor.redisUser.ignored.title', { version: version.text, keys: keys.join(', ') }),
+        why: text('doctor.redisUser.ignored.why', { release: honouredFrom, version: version.text }),
+        fix: text('doctor.redisUser.ignored.fix', { release: honouredFrom }),
       };
     }
     if (sentinels.length > 0) {
@@ -37,11 +34,10 @@ function userAndSentinelCheck(ctx: DoctorContext): VersionedCheck {
         id: 'redis-sentinel-set',
         severity: 'info',
         key: sentinels[0]!,
-        title: `Redis Sentinel is configured (${sentinels.join(', ')})`,
-        why:
-          `Mastodon ${version ? version.text : `${honouredFrom} and later`} asks the Sentinels for the master. ` +
-          `Mastodash recognises these keys but still connects to the REDIS_HOST/REDIS_URL it reads, not to the ` +
-          `Sentinels' master.`,
+        title: text('doctor.redisUser.sentinel.title', { keys: sentinels.join(', ') }),
+        why: version
+          ? text('doctor.redisUser.sentinel.why', { version: version.text })
+          : text('doctor.redisUser.sentinel.whyUnknown', { release: honouredFrom }),
       };
     }
     return undefined;

@@ -1,4 +1,6 @@
 /** SECRET_KEY_BASE, OTP_SECRET and the ACTIVE_RECORD_ENCRYPTION_* keys, by the version that needs them. */
+import { text, type Text } from '@/lib/i18n/text';
+
 import { firstReleaseWith, factsFor } from '../../version-facts';
 import { envUnread, versioned, where, type DoctorCheck, type DoctorContext, type VersionedCheck } from '../check';
 import type { Severity } from '../types';
@@ -11,38 +13,33 @@ const AR_KEYS = [
 
 function requiredKeyCheck(ctx: DoctorContext, key: string): VersionedCheck {
   return (version) => {
-    let rule: string;
+    let rule: Text;
     let certain = version !== undefined;
     if (key === 'SECRET_KEY_BASE') {
-      rule = 'Rails signs sessions and cookies with it; every Mastodon version refuses to run without it.';
+      rule = text('doctor.required.rule.secretKeyBase');
       certain = true;
     } else if (key === 'OTP_SECRET') {
       if (version && !factsFor(version).otpSecretRequired) return undefined;
-      rule =
-        `Mastodon before ${firstReleaseWith('otpSecretRequired', false)} reads it at boot (two-factor ` +
-        `authentication secrets) and stops when it is missing; later releases no longer need it.`;
+      rule = text('doctor.required.rule.otpSecret', { release: firstReleaseWith('otpSecretRequired', false) ?? '' });
     } else {
       if (version && !factsFor(version).activeRecordEncryptionRequired) return undefined;
-      rule =
-        `From ${firstReleaseWith('activeRecordEncryptionRequired', true)} on, ` +
-        `config/initializers/active_record_encryption.rb aborts the boot when any of the three ` +
-        `ACTIVE_RECORD_ENCRYPTION_* keys is blank or ends with DO_NOT_USE_IN_PRODUCTION.`;
+      rule = text('doctor.required.rule.activeRecord', {
+        release: firstReleaseWith('activeRecordEncryptionRequired', true) ?? '',
+      });
     }
     const severity: Severity = certain ? 'error' : 'warning';
-    const versionWord = certain ? '' : ' (the version is unknown)';
+    const unknown = certain ? 'no' : 'yes';
     const generate =
       key === 'SECRET_KEY_BASE' || key === 'OTP_SECRET'
-        ? `Generate one with: docker compose run --rm web bundle exec rails secret, and set ${key}= to it in ` +
-          `${ctx.envName}.`
-        : `Generate the three keys with: docker compose run --rm web bin/rails db:encryption:init, and add them ` +
-          `to ${ctx.envName}. Once set, never change them: they decrypt data already stored.`;
+        ? text('doctor.required.fix.secret', { key, envFile: ctx.envName })
+        : text('doctor.required.fix.activeRecord', { envFile: ctx.envName });
     const value = ctx.env.get(key);
     if (value === undefined)
       return {
         id: 'required-missing',
         severity,
         key,
-        title: `${key} is missing${versionWord}`,
+        title: text('doctor.required.missing.title', { key, unknown }),
         why: rule,
         fix: generate,
       };
@@ -51,8 +48,8 @@ function requiredKeyCheck(ctx: DoctorContext, key: string): VersionedCheck {
         id: 'required-empty',
         severity,
         key,
-        title: `${key} is empty${versionWord}`,
-        why: `It is present in ${where(ctx, key)} but has no value. ${rule}`,
+        title: text('doctor.required.empty.title', { key, unknown }),
+        why: text('doctor.required.empty.why', { where: where(ctx, key), rule }),
         fix: generate,
       };
     if (AR_KEYS.includes(key as (typeof AR_KEYS)[number]) && value.trimEnd().endsWith('DO_NOT_USE_IN_PRODUCTION')) {
@@ -60,8 +57,8 @@ function requiredKeyCheck(ctx: DoctorContext, key: string): VersionedCheck {
         id: 'required-placeholder',
         severity,
         key,
-        title: `${key} is a development placeholder`,
-        why: `The value ends with DO_NOT_USE_IN_PRODUCTION. ${rule}`,
+        title: text('doctor.required.placeholder.title', { key }),
+        why: text('doctor.required.placeholder.why', { rule }),
         fix: generate,
       };
     }
@@ -69,8 +66,8 @@ function requiredKeyCheck(ctx: DoctorContext, key: string): VersionedCheck {
       id: 'required-present',
       severity: 'ok',
       key,
-      title: `${key} is set`,
-      why: `Present in ${where(ctx, key)}.`,
+      title: text('doctor.required.present.title', { key }),
+      why: text('doctor.required.present.why', { where: where(ctx, key) }),
     };
   };
 }

@@ -1,4 +1,6 @@
 /** Which version the checks ran against, and whether the compose file names another one. */
+import { text } from '@/lib/i18n/text';
+
 import type { DoctorCheck, DoctorContext } from '../check';
 import type { Finding } from '../types';
 
@@ -9,20 +11,25 @@ function versionFindings(ctx: DoctorContext): Finding[] {
       {
         id: 'version-unknown',
         severity: 'warning',
-        title: 'The Mastodon version is unknown',
-        why:
-          `${versionNote ? `${versionNote[0]?.toUpperCase()}${versionNote.slice(1)}. ` : ''}Keys whose rules ` +
-          `differ between versions are reported as warnings instead of errors.`,
-        fix: 'Pin the image as ghcr.io/mastodon/mastodon:vX.Y.Z in the compose file, as the official file does.',
+        title: text('doctor.version.unknown.title'),
+        why: versionNote
+          ? text('doctor.version.unknown.whyNote', {
+              note: `${versionNote[0]?.toUpperCase() ?? ''}${versionNote.slice(1)}`,
+            })
+          : text('doctor.version.unknown.why'),
+        fix: text('doctor.version.unknown.fix'),
       },
     ];
   }
+  const from = versionFrom ?? text('doctor.version.known.imageTag');
   const findings: Finding[] = [
     {
       id: 'version-known',
       severity: 'info',
-      title: `Checked against Mastodon ${version.text}`,
-      why: `The version comes from ${versionFrom ?? 'the image tag'}${versionNote ? ` (${versionNote})` : ''}.`,
+      title: text('doctor.version.known.title', { version: version.text }),
+      why: versionNote
+        ? text('doctor.version.known.whyNote', { from, note: versionNote })
+        : text('doctor.version.known.why', { from }),
     },
   ];
   const upcoming = ctx.upcoming;
@@ -30,9 +37,13 @@ function versionFindings(ctx: DoctorContext): Finding[] {
     findings.push({
       id: 'version-differs',
       severity: 'info',
-      title: `${ctx.composeName} names ${upcoming.text}, the running containers are ${version.text}`,
-      why: 'The compose file was changed after the containers were created. Version rules are checked for both.',
-      fix: 'When the upgrade is intended, follow its release notes (migrations) and run docker compose up -d.',
+      title: text('doctor.version.differs.title', {
+        composeFile: ctx.composeName,
+        upcoming: upcoming.text,
+        running: version.text,
+      }),
+      why: text('doctor.version.differs.why'),
+      fix: text('doctor.version.differs.fix'),
     });
   }
   return findings;
