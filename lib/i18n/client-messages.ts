@@ -23,6 +23,7 @@ export const CLIENT_NAMESPACES = [
   'audit',
   'auth',
   'jobs',
+  'recognisers',
 ] as const satisfies readonly Namespace[];
 
 export function clientMessages(messages: Messages): Pick<Messages, (typeof CLIENT_NAMESPACES)[number]> {
