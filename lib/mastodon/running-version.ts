@@ -6,6 +6,8 @@ import { MASTODON_VERSION_RB } from '../docker/exec-programs';
 import { IMAGE_VERSION_LABEL } from '../docker/labels';
 import type { ContainerView } from '../docker/types';
 import { AppError, toErrorView } from '../errors';
+import { inEnglish } from '../i18n/english';
+import { text } from '../i18n/text';
 import { currentProjectContainers } from '../live';
 import { processSingleton } from '../process/singleton';
 import { findAppContainer } from './app-container';
@@ -61,7 +63,7 @@ export async function firstVersion(sources: readonly VersionSource[]): Promise<R
     try {
       answer = await source.read();
     } catch (error) {
-      answer = { problem: `${source.name}: ${toErrorView(error).detail}` };
+      answer = { problem: `${source.name}: ${inEnglish(toErrorView(error).detail)}` };
     }
     if (answer.version?.patchKnown) {
       return { ...answer, ...(passedOver.length > 0 ? { passedOver } : {}), lasting: source.lasting };
@@ -267,7 +269,7 @@ export async function readRunningVersion(options: { of?: 'web' | 'sidekiq' } = {
     containers = await currentProjectContainers();
   } catch (error) {
     // Without Docker only web's API can still be asked.
-    const docker = `Docker: ${toErrorView(error).title}`;
+    const docker = `Docker: ${inEnglish(toErrorView(error).title)}`;
     return remembered('without-docker', async () => {
       const viaApi = await firstVersion([instanceApiSource()]);
       return viaApi.version
@@ -302,10 +304,12 @@ export async function requireVersionOf(container: ContainerView): Promise<Mastod
   if (running.version) return running.version;
   throw new AppError(
     'conflict',
-    'Unknown Mastodon version',
-    `The Mastodon version of ${container.name} (${imageName(container)}) could not be found: ${running.problem}. ` +
-      "tootctl's options and output differ between versions, so nothing was run.",
-    'Start web so that its instance API answers, or pin the image to a release tag in docker-compose.yml ' +
-      '(a release tag such as ghcr.io/mastodon/mastodon:vX.Y.Z, not latest) and recreate the container.',
+    text('vitals.errors.unknownVersion.title'),
+    text('vitals.errors.unknownVersion.detail', {
+      container: container.name,
+      image: imageName(container),
+      problem: running.problem ?? '',
+    }),
+    text('vitals.errors.unknownVersion.fix'),
   );
 }
