@@ -6,13 +6,13 @@ import { MASTODON_VERSION_RB } from '../docker/exec-programs';
 import { IMAGE_VERSION_LABEL } from '../docker/labels';
 import type { ContainerView } from '../docker/types';
 import { AppError, toErrorView } from '../errors';
-import { inEnglish } from '../i18n/english';
 import { text } from '../i18n/text';
 import { currentProjectContainers } from '../live';
 import { processSingleton } from '../process/singleton';
 import { findAppContainer } from './app-container';
 import { describeNetworkError, httpGet, locateService } from './health';
 import { parseMastodonVersion, type MastodonVersion } from './version';
+import { inEnglish } from '../i18n/english';
 
 /**
  * Which Mastodon version runs: the one answer the registrations page, the Sidekiq panel, the config doctor,
