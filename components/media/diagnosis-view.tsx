@@ -2,6 +2,7 @@ import { useLocale, useTranslations } from 'next-intl';
 
 import type { MediaDiagnosis } from '@/lib/mastodon/media-verdict';
 import { Badge } from '@/components/ui/badge';
+import { TranslatedText } from '@/components/i18n/translated-text';
 import { formatFor } from '@/lib/i18n/format';
 import { STATUS_TONES } from './fix-result';
 
@@ -24,12 +25,16 @@ export function DiagnosisView({ diagnosis, testId }: { diagnosis: MediaDiagnosis
     <div className={`media-diagnosis media-${verdict.status}`} data-testid={testId} data-status={verdict.status}>
       <div className="media-verdict">
         <Badge tone={STATUS_TONES[verdict.status]}>{tStatus(verdict.status)}</Badge>
-        <strong>{verdict.title}</strong>
+        <strong>
+          <TranslatedText text={verdict.title} />
+        </strong>
       </div>
       {verdict.problems.length > 0 ? (
         <ul className="media-problems">
           {verdict.problems.map((problem) => (
-            <li key={problem}>{problem}</li>
+            <li key={problem.key}>
+              <TranslatedText text={problem} />
+            </li>
           ))}
         </ul>
       ) : null}
@@ -86,7 +91,9 @@ export function DiagnosisView({ diagnosis, testId }: { diagnosis: MediaDiagnosis
       {verdict.notes.length > 0 ? (
         <ul className="media-notes muted">
           {verdict.notes.map((note) => (
-            <li key={note}>{note}</li>
+            <li key={note.key}>
+              <TranslatedText text={note} />
+            </li>
           ))}
         </ul>
       ) : null}

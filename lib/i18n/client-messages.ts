@@ -24,6 +24,7 @@ export const CLIENT_NAMESPACES = [
   'auth',
   'jobs',
   'doctor',
+  'recognisers',
 ] as const satisfies readonly Namespace[];
 
 export function clientMessages(messages: Messages): Pick<Messages, (typeof CLIENT_NAMESPACES)[number]> {

@@ -16,6 +16,7 @@ import { postgresUnavailable } from '../postgres/errors';
 import { findAppContainer } from './app-container';
 import { discoverAddress, PROBED_SERVICES, type ProbedService, type ServiceAddress } from './service-address';
 import { inEnglish } from '../i18n/english';
+import { text } from '../i18n/text';
 
 /**
  * Mastodon's own liveness answers: web's /health and streaming's /api/v1/streaming/health, the URLs of the
@@ -251,8 +252,13 @@ async function migrationFiles(container: { id: string; name: string }): Promise<
       if (result.exitCode !== 0 && !/No such file/i.test(result.stderr)) {
         throw new AppError(
           'upstream_failed',
-          'Cannot list migrations',
-          `ls ${dir} in ${container.name} exited ${result.exitCode}: ${result.stderr.trim().slice(0, 200)}`,
+          text('vitals.errors.migrationsList.title'),
+          text('vitals.errors.migrationsList.lsFailed', {
+            dir,
+            container: container.name,
+            code: String(result.exitCode),
+            output: result.stderr.trim().slice(0, 200),
+          }),
         );
       }
       return migrationVersions(result.stdout);
@@ -274,8 +280,8 @@ export async function readMigrationState(): Promise<MigrationState> {
     if (!container)
       throw new AppError(
         'not_found',
-        'Cannot list migrations',
-        'No running web or sidekiq container to read the migration files from.',
+        text('vitals.errors.migrationsList.title'),
+        text('vitals.errors.migrationsList.noContainer'),
       );
     const listings = await migrationFiles(container);
     let applied: Set<string>;

@@ -6,23 +6,25 @@
  * Patterns must not use the g or y flags (RegExp.test would then keep state between lines).
  */
 
+import { text, type Text } from '@/lib/i18n/text';
+
 import { grepFindsMajor, grepFor, sidekiqMajorOfText, type SidekiqGrep } from './sidekiq-grep';
 import { describeSteps, MINOR_FACTS, PATCH_FACTS, since } from './version-facts';
 
 export type LogSeverity = 'error' | 'warning' | 'info';
 
 export interface LogFix {
-  label: string;
+  label: Text;
   href: string;
 }
 
 export interface LogRecogniser {
   id: string;
   /** A few words for the badge on the line. */
-  title: string;
+  title: Text;
   pattern: RegExp;
   /** One line: what it means and what to do. */
-  diagnosis: string;
+  diagnosis: Text;
   /** The dashboard page whose button fixes it, where one exists. */
   fix?: LogFix;
   severity: LogSeverity;
@@ -41,169 +43,135 @@ export const MEDIA_EACCES_ID = 'media-eacces';
 export const LOG_RECOGNISERS: readonly LogRecogniser[] = [
   {
     id: MEDIA_EACCES_ID,
-    title: 'Media folder not writable',
+    title: text('recognisers.mediaEacces.title'),
     pattern: /Errno::EACCES\b.*\bpublic\/system\b/,
-    diagnosis:
-      'Mastodon (uid 991) cannot write to public/system, so uploads, avatars and headers fail: Docker created ' +
-      'the bind-mounted folder as root. The fix gives it to 991:991.',
-    fix: { label: 'Fix media permissions', href: '/media' },
+    diagnosis: text('recognisers.mediaEacces.diagnosis'),
+    fix: { label: text('recognisers.fixMedia'), href: '/media' },
     severity: 'error',
   },
   {
     id: 'tmp-eacces',
-    title: 'tmp folder not writable',
+    title: text('recognisers.tmpEacces.title'),
     pattern: /Errno::EACCES\b.*\/mastodon\/tmp\b/,
-    diagnosis:
-      'Mastodon cannot write to /opt/mastodon/tmp (the newer images need it owned by 991): something mounted ' +
-      'or changed it as root. On the host, chown -R 991:991 the mounted folder, or remove the mount.',
+    diagnosis: text('recognisers.tmpEacces.diagnosis'),
     severity: 'error',
   },
   {
     id: 'postgres-auth',
-    title: 'Database refused the login',
+    title: text('recognisers.postgresAuth.title'),
     pattern: /password authentication failed for user|no pg_hba\.conf entry for host/,
-    diagnosis:
-      "PostgreSQL refused Mastodon's login: DB_USER / DB_PASS in .env.production do not match the database's " +
-      'role, or pg_hba.conf does not allow this host.',
+    diagnosis: text('recognisers.postgresAuth.diagnosis'),
     severity: 'error',
   },
   {
     id: 'postgres-host-unknown',
-    title: 'Database host not found',
+    title: text('recognisers.postgresHostUnknown.title'),
     pattern: /could not translate host name "[^"]*" to address|getaddrinfo (?:ENOTFOUND|EAI_AGAIN) db\b/,
-    diagnosis:
-      'Mastodon cannot resolve DB_HOST: the db container is not running, or is not on the same compose ' +
-      'network (internal_network), or DB_HOST names another host.',
+    diagnosis: text('recognisers.postgresHostUnknown.diagnosis'),
     severity: 'error',
   },
   {
     id: 'postgres-refused',
-    title: 'Database unreachable',
+    title: text('recognisers.postgresRefused.title'),
     pattern: anyOf(
       /\bPG::ConnectionBad\b|\bActiveRecord::ConnectionNotEstablished\b|could not connect to server/,
       /connection to server (?:at|on socket) .* failed|\bECONNREFUSED \S+:5432\b/,
     ),
-    diagnosis:
-      'Mastodon cannot connect to PostgreSQL: the db container is down or restarting, or DB_HOST / DB_PORT in ' +
-      '.env.production point elsewhere. Check the db container first.',
+    diagnosis: text('recognisers.postgresRefused.diagnosis'),
     severity: 'error',
   },
   {
     id: 'redis-auth',
-    title: 'Redis refused the login',
+    title: text('recognisers.redisAuth.title'),
     pattern: /\bNOAUTH Authentication required\b|\bWRONGPASS\b/,
-    diagnosis:
-      "Redis refused Mastodon's login: REDIS_PASSWORD (or the password in REDIS_URL) does not match Redis's " +
-      'requirepass.',
+    diagnosis: text('recognisers.redisAuth.diagnosis'),
     severity: 'error',
   },
   {
     id: 'redis-unreachable',
-    title: 'Redis unreachable',
+    title: text('recognisers.redisUnreachable.title'),
     pattern: anyOf(
       /\bRedis(?:Client)?::CannotConnectError\b|Error connecting to Redis|\bECONNREFUSED \S+:6379\b/,
       /getaddrinfo (?:ENOTFOUND|EAI_AGAIN) redis\b/,
     ),
-    diagnosis:
-      'Mastodon cannot connect to Redis: the redis container is down or restarting, or REDIS_HOST / ' +
-      'REDIS_PORT / REDIS_URL point elsewhere. Sidekiq and streaming stop working until it is back.',
+    diagnosis: text('recognisers.redisUnreachable.diagnosis'),
     severity: 'error',
   },
   {
     id: 'remote-429',
-    title: 'Another server said 429',
+    title: text('recognisers.remote429.title'),
     pattern: /returned code 429\b/,
-    diagnosis:
-      'A remote server rate-limited this one (429) during a delivery or fetch; Sidekiq retries later. Many at ' +
-      'once mean a large fan-out to that server, not a fault here.',
+    diagnosis: text('recognisers.remote429.diagnosis'),
     severity: 'info',
     burstSeconds: 60,
   },
   {
     id: 'rate-limited',
-    title: 'Too many requests (429)',
+    title: text('recognisers.rateLimited.title'),
     pattern: /Rate limit hit \(throttle\)|\bstatus=429\b|\bToo many requests\b/,
-    diagnosis:
-      'Mastodon answered 429 "Too many requests" (Rack::Attack): a client went over a limit such as 300 ' +
-      'unauthenticated API calls in 5 min per IP. A burst from one address is one misbehaving client; from ' +
-      'everyone at once, the proxy may be hiding the real client IPs.',
+    diagnosis: text('recognisers.rateLimited.diagnosis'),
     severity: 'warning',
     burstSeconds: 60,
   },
   {
     id: 'ip-blocked',
-    title: 'Blocked IP refused',
+    title: text('recognisers.ipBlocked.title'),
     pattern: /Rate limit hit \(blocklist\)/,
-    diagnosis:
-      'A request from an address on the server’s IP block list (Moderation → IP rules, “no access”) was ' +
-      'refused with 403.',
+    diagnosis: text('recognisers.ipBlocked.diagnosis'),
     severity: 'info',
   },
   {
     id: 'active-record-encryption-missing',
-    title: 'Encryption keys missing',
+    title: text('recognisers.activeRecordEncryptionMissing.title'),
     pattern: /Mastodon now requires that these variables are set|Missing Active Record encryption credential/,
-    diagnosis:
-      `Mastodon ${since('activeRecordEncryptionRequired', true)} and later do not boot without ` +
-      `ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY, _KEY_DERIVATION_SALT and _PRIMARY_KEY in .env.production. ` +
-      `Generate them with docker compose run --rm web bin/rails db:encryption:init and add all three.`,
+    diagnosis: text('recognisers.activeRecordEncryptionMissing.diagnosis', {
+      release: since('activeRecordEncryptionRequired', true),
+    }),
     severity: 'error',
   },
   {
     id: 'secret-key-base-missing',
-    title: 'SECRET_KEY_BASE missing',
+    title: text('recognisers.secretKeyBaseMissing.title'),
     pattern: /Missing `secret_key_base`|key not found: "SECRET_KEY_BASE"/,
-    diagnosis:
-      'Mastodon does not boot without SECRET_KEY_BASE in .env.production. Generate one with docker compose ' +
-      'run --rm web bundle exec rails secret; never change it on a running server (it signs every session).',
+    diagnosis: text('recognisers.secretKeyBaseMissing.diagnosis'),
     severity: 'error',
   },
   {
     id: 'otp-secret-missing',
-    title: 'OTP_SECRET missing',
+    title: text('recognisers.otpSecretMissing.title'),
     pattern: /key not found: "OTP_SECRET"/,
-    diagnosis:
-      `Mastodon before ${since('otpSecretRequired', false)} does not boot without OTP_SECRET in .env.production ` +
-      `(${since('otpSecretRequired', false)} dropped it, but its migration from older versions still reads it ` +
-      `once). Restore the old value if you have it: two-factor secrets are encrypted with it.`,
+    diagnosis: text('recognisers.otpSecretMissing.diagnosis', { release: since('otpSecretRequired', false) }),
     severity: 'error',
   },
   {
     id: 'env-key-missing',
-    title: 'Required setting missing',
+    title: text('recognisers.envKeyMissing.title'),
     pattern: /key not found: "[A-Z][A-Z0-9_]*" \(KeyError\)|KeyError: key not found: "[A-Z][A-Z0-9_]*"/,
-    diagnosis:
-      'Mastodon stopped at boot: the environment variable named in the line is required and missing from ' +
-      '.env.production.',
+    diagnosis: text('recognisers.envKeyMissing.diagnosis'),
     severity: 'error',
   },
   {
     id: 'redis-namespace-unsupported',
-    title: 'REDIS_NAMESPACE no longer allowed',
+    title: text('recognisers.redisNamespaceUnsupported.title'),
     pattern: /REDIS_NAMESPACE environment variable is no longer supported/,
-    diagnosis:
-      `Mastodon ${since('redisNamespace', 'refused')} and later refuse to boot while REDIS_NAMESPACE is set. ` +
-      `Migrate the namespaced keys (github.com/mastodon/redis_namespace_migration), then remove REDIS_NAMESPACE ` +
-      `from .env.production.`,
+    diagnosis: text('recognisers.redisNamespaceUnsupported.diagnosis', { release: since('redisNamespace', 'refused') }),
     severity: 'error',
   },
   {
     id: 'redis-namespace-deprecated',
-    title: 'REDIS_NAMESPACE deprecated',
+    title: text('recognisers.redisNamespaceDeprecated.title'),
     pattern: /REDIS_NAMESPACE environment variable is deprecated/,
-    diagnosis:
-      `REDIS_NAMESPACE still works on this version, but ${since('redisNamespace', 'refused')} and later refuse ` +
-      `to boot with it: migrate the keys (github.com/mastodon/redis_namespace_migration) before upgrading.`,
+    diagnosis: text('recognisers.redisNamespaceDeprecated.diagnosis', { release: since('redisNamespace', 'refused') }),
     severity: 'warning',
   },
   {
     id: 'sidekiq-booting',
-    title: 'Sidekiq started',
+    title: text('recognisers.sidekiqBooting.title'),
     pattern: /\bBooting Sidekiq \d+\.\d+/,
-    diagnosis:
-      `Sidekiq booted (its version is in the line). The compose health check greps for the Sidekiq major ` +
-      `version ('[s]idekiq\\ N': ${describeSteps(PATCH_FACTS.officialSidekiqGrep, (grep) => grep)}; Sidekiq ` +
-      `${describeSteps(MINOR_FACTS.sidekiqMajor, String)}); a mismatch shows sidekiq unhealthy while it works.`,
+    diagnosis: text('recognisers.sidekiqBooting.diagnosis', {
+      greps: describeSteps(PATCH_FACTS.officialSidekiqGrep, (grep) => grep),
+      majors: describeSteps(MINOR_FACTS.sidekiqMajor, String),
+    }),
     severity: 'info',
   },
 ];
@@ -214,8 +182,8 @@ export const LOG_RECOGNISERS: readonly LogRecogniser[] = [
  */
 export const STALE_SIDEKIQ_HEALTHCHECK_ID = 'sidekiq-healthcheck-stale';
 
-export function recogniseLine(text: string): LogRecogniser | undefined {
-  return LOG_RECOGNISERS.find((recogniser) => recogniser.pattern.test(text));
+export function recogniseLine(line: string): LogRecogniser | undefined {
+  return LOG_RECOGNISERS.find((recogniser) => recogniser.pattern.test(line));
 }
 
 export type LineLevel = 'error' | 'warning' | 'stderr' | 'normal';
@@ -236,8 +204,8 @@ export { parseHealthcheckTestGrep as parseSidekiqHealthcheck } from './sidekiq-g
 
 export interface LogFinding {
   id: string;
-  title: string;
-  diagnosis: string;
+  title: Text;
+  diagnosis: Text;
   severity: LogSeverity;
   fix?: LogFix;
   count: number;
@@ -315,12 +283,13 @@ export function summariseFindings(
   if (sidekiq && check && bootedMajor !== undefined && !grepFindsMajor(check, bootedMajor)) {
     findings.push({
       id: STALE_SIDEKIQ_HEALTHCHECK_ID,
-      title: 'Health check looks for another Sidekiq',
-      diagnosis:
-        `Sidekiq ${sidekiq.version} runs, but the compose health check greps for '${check.grep}', so Docker ` +
-        `calls sidekiq unhealthy while it works (an old docker-compose.yml with a newer image). Change the ` +
-        `sidekiq healthcheck to grep '${grepFor(bootedMajor)}', or '${grepFor('any')}' for any version, and ` +
-        `recreate the container.`,
+      title: text('recognisers.staleHealthcheck.title'),
+      diagnosis: text('recognisers.staleHealthcheck.diagnosis', {
+        version: sidekiq.version,
+        grep: check.grep,
+        grepBooted: grepFor(bootedMajor),
+        grepAny: grepFor('any'),
+      }),
       severity: 'warning',
       count: 1,
       ...(sidekiq.at ? { firstAt: sidekiq.at, lastAt: sidekiq.at } : {}),

@@ -4,7 +4,7 @@ import { getConfig } from '../config';
 import { dockerCalls } from '../docker/client';
 import { listProjectContainers } from '../docker/containers';
 import { dockerUnavailable } from '../docker/errors';
-import { text } from '../i18n/text';
+import { text, type Text } from '../i18n/text';
 import { execInContainer } from '../docker/exec';
 import type { ContainerView } from '../docker/types';
 import { AppError } from '../errors';
@@ -192,7 +192,7 @@ export async function diagnoseMediaPermissions(options: { fixedAt?: string } = {
 /** Reports counting progress at most every PROGRESS_EVERY_MS, and always the final count. */
 function throttled(
   progress: JobProgress,
-  step: string,
+  step: Text,
   total: number,
 ): { update: (done: number) => void; flush: (done: number) => void } {
   let last = 0;
@@ -219,7 +219,7 @@ export async function fixMediaPermissions(
 ): Promise<MediaFixResult> {
   const progress: JobProgress = options.progress ?? (() => undefined);
   const started = Date.now();
-  progress({ step: 'Checking the media folder' });
+  progress({ step: text('media.steps.checking') });
   const web = await findWeb();
   if (options.expect && (options.expect.container !== web.view.name || options.expect.path !== web.path)) {
     throw new AppError(
@@ -238,7 +238,8 @@ export async function fixMediaPermissions(
   const id = web.view.id;
 
   // Counted with -print0 (no shell pipe): one NUL per entry whose owner or group differs, as chown -c reports them.
-  progress({ step: `Counting entries under ${path} not owned by ${owner}` });
+  const counting = text('media.steps.counting', { path, owner });
+  progress({ step: counting });
   const counter = recordCounter('\0');
   const count = await execInContainer(
     id,
@@ -277,9 +278,9 @@ export async function fixMediaPermissions(
     );
   }
   const total = counter.count();
-  progress({ step: `Counting entries under ${path} not owned by ${owner}`, detail: `${total} to change` });
+  progress({ step: counting, detail: text('media.steps.toChange', { total: String(total) }) });
 
-  const step = `Changing the owner to ${owner}`;
+  const step = text('media.steps.changing', { owner });
   const report = throttled(progress, step, total);
   report.flush(0);
   const changed = recordCounter('\n');
@@ -310,9 +311,9 @@ export async function fixMediaPermissions(
   }
   const fixedAt = new Date().toISOString();
 
-  progress({ step: 'Checking again' });
+  progress({ step: text('media.steps.checkingAgain') });
   const after = await diagnoseMediaPermissions({ fixedAt });
-  progress({ step: 'Done', detail: after.verdict.title });
+  progress({ step: text('media.steps.done'), detail: after.verdict.title });
   return {
     container: web.view.name,
     path,

@@ -1,7 +1,7 @@
 import 'server-only';
 
 import { AppError } from '../errors';
-import { text as textOf } from '../i18n/text';
+import { text as textOf, type Text } from '../i18n/text';
 import type { MastodonMediaPath } from './media-path';
 
 /**
@@ -61,11 +61,11 @@ export type MediaStatus = 'ok' | 'warning' | 'broken';
 
 export type MediaVerdict = {
   status: MediaStatus;
-  title: string;
+  title: Text;
   /** What is wrong, one sentence each, with the evidence. */
-  problems: string[];
+  problems: Text[];
   /** Context that is not a fault (old log lines, S3, no bind mount). */
-  notes: string[];
+  notes: Text[];
   /** How the newest EACCES log line relates to the folder's state. */
   logRelation: 'none' | 'current' | 'before_fix' | 'after_fix';
   /** Whether `chown -R` can help (it changes owners, not modes). */
@@ -129,22 +129,30 @@ function describeFound(found: FolderStat): string {
 export function mediaVerdict(evidence: MediaEvidence, options: { fixedAt?: string } = {}): MediaVerdict {
   const { found, expected, writable, log, path } = evidence;
   const expectedText = formatOwner(expected);
+  const foundText = describeFound(found);
   const ownerOk = found.uid === expected.uid && found.gid === expected.gid;
-  const problems: string[] = [];
-  const notes: string[] = [];
+  const problems: Text[] = [];
+  const notes: Text[] = [];
 
   if (!ownerOk) {
     problems.push(
-      `${path} belongs to ${describeFound(found)}, but Mastodon runs as ${expectedText}` +
-        `${evidence.expectedFrom === 'default' ? ' (the default; the image has no mastodon user)' : ''}.`,
+      textOf(
+        evidence.expectedFrom === 'default'
+          ? 'media.verdict.problems.wrongOwnerDefault'
+          : 'media.verdict.problems.wrongOwner',
+        { path, found: foundText, expected: expectedText },
+      ),
     );
   }
   if (!writable) {
     problems.push(
       ownerOk
-        ? `uid ${expected.uid} owns it but cannot write to it (mode ${found.mode}); changing the owner will not ` +
-            `help: on the host run chmod -R u+rwX ${evidence.hostPath ?? path}.`
-        : `uid ${expected.uid} cannot write to it (mode ${found.mode}), so uploads fail.`,
+        ? textOf('media.verdict.problems.ownerCannotWrite', {
+            uid: String(expected.uid),
+            mode: found.mode,
+            target: evidence.hostPath ?? path,
+          })
+        : textOf('media.verdict.problems.cannotWrite', { uid: String(expected.uid), mode: found.mode }),
     );
   }
 
@@ -154,55 +162,50 @@ export function mediaVerdict(evidence: MediaEvidence, options: { fixedAt?: strin
   // Name the later of the two events (ctime is truncated to the second, so compare it without the slack).
   const boundaryText =
     options.fixedAt && Date.parse(found.changedAt) <= fixedMs
-      ? `the fix at ${options.fixedAt}`
-      : `the folder's last change at ${found.changedAt}`;
+      ? textOf('media.verdict.boundary.fix', { at: options.fixedAt })
+      : textOf('media.verdict.boundary.folderChange', { at: found.changedAt });
 
   let logRelation: MediaVerdict['logRelation'] = 'none';
   if (log) {
-    const seen =
-      `${log.count} Errno::EACCES line${log.count === 1 ? '' : 's'} in the last ${log.searched} log lines; ` +
-      `the newest, at ${log.at}: ${log.line}`;
+    // Counts as strings: the English stays as it was (no digit grouping), the plural still follows the count.
+    const seen = textOf('media.verdict.seen', {
+      countText: String(log.count),
+      count: log.count,
+      searched: String(log.searched),
+      at: log.at,
+      line: log.line,
+    });
     if (!writable) {
       logRelation = 'current';
-      problems.push(`Mastodon logged ${seen}`);
+      problems.push(textOf('media.verdict.problems.logged', { seen }));
     } else if (Date.parse(log.at) <= boundary) {
       logRelation = 'before_fix';
-      notes.push(
-        `The folder is writable now. The ${seen} — predates ${boundaryText}, so it is history, not a current fault.`,
-      );
+      notes.push(textOf('media.verdict.notes.beforeFix', { seen, boundary: boundaryText }));
     } else {
       logRelation = 'after_fix';
-      problems.push(
-        `The folder itself is writable, yet Mastodon logged ${seen} — after ${boundaryText}. ` +
-          'Something inside the folder is probably not writable (see the path in the line).',
-      );
+      problems.push(textOf('media.verdict.problems.afterFix', { seen, boundary: boundaryText }));
     }
   }
 
-  if (evidence.s3Enabled)
-    notes.push('S3_ENABLED=true: Mastodon stores uploads in object storage, so this folder is not used for them.');
-  if (!evidence.hostPath)
-    notes.push(
-      `${path} is not a bind mount here: its content lives in the container ` +
-        'and is lost when the container is recreated.',
-    );
+  if (evidence.s3Enabled) notes.push(textOf('media.verdict.notes.s3'));
+  if (!evidence.hostPath) notes.push(textOf('media.verdict.notes.notBindMount', { path }));
 
   let status: MediaStatus;
-  let title: string;
+  let title: Text;
   if (!writable) {
     status = evidence.s3Enabled ? 'warning' : 'broken';
     title = ownerOk
-      ? 'Mastodon cannot write to its media folder'
-      : `The media folder belongs to ${describeFound(found)}, not ${expectedText}`;
+      ? textOf('media.verdict.title.cannotWrite')
+      : textOf('media.verdict.title.wrongOwner', { found: foundText, expected: expectedText });
   } else if (logRelation === 'after_fix') {
     status = 'warning';
-    title = 'Uploads failed after the folder was last changed';
+    title = textOf('media.verdict.title.failedAfterChange');
   } else if (!ownerOk) {
     status = 'warning';
-    title = `Writable, but owned by ${describeFound(found)} instead of ${expectedText}`;
+    title = textOf('media.verdict.title.writableWrongOwner', { found: foundText, expected: expectedText });
   } else {
     status = 'ok';
-    title = `The media folder belongs to ${expectedText} and Mastodon can write to it`;
+    title = textOf('media.verdict.title.ok', { expected: expectedText });
   }
   return { status, title, problems, notes, logRelation, fixHelps: !ownerOk || logRelation === 'after_fix' };
 }

@@ -3,6 +3,7 @@ import 'server-only';
 import type pg from 'pg';
 
 import { AppError } from '../errors';
+import { text } from '../i18n/text';
 import { postgres } from '../postgres/client';
 import { postgresUnavailable } from '../postgres/errors';
 import { ownerRoleCondition } from './owner-role';
@@ -77,8 +78,8 @@ function count(value: string | number, name: string): number {
   if (!Number.isSafeInteger(parsed) || parsed < 0) {
     throw new AppError(
       'upstream_failed',
-      'Unexpected answer from Postgres',
-      `${name} came back as ${JSON.stringify(value)}, not a count.`,
+      text('vitals.errors.unexpectedCount.title'),
+      text('vitals.errors.unexpectedCount.detail', { name, value: JSON.stringify(value) }),
     );
   }
   return parsed;
@@ -158,7 +159,11 @@ export async function readRegistrationMode(): Promise<RegistrationModeView> {
     const error = report.postgresError;
     throw error
       ? new AppError(error.code, error.title, error.detail, error.fix)
-      : new AppError('upstream_failed', 'Registration mode unknown', 'The settings could not be read.');
+      : new AppError(
+          'upstream_failed',
+          text('vitals.errors.registrationModeUnknown.title'),
+          text('vitals.errors.registrationModeUnknown.detail'),
+        );
   }
   return registrationModeView(report.settings);
 }

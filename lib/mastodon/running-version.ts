@@ -6,6 +6,7 @@ import { MASTODON_VERSION_RB } from '../docker/exec-programs';
 import { IMAGE_VERSION_LABEL } from '../docker/labels';
 import type { ContainerView } from '../docker/types';
 import { AppError, toErrorView } from '../errors';
+import { text } from '../i18n/text';
 import { currentProjectContainers } from '../live';
 import { processSingleton } from '../process/singleton';
 import { findAppContainer } from './app-container';
@@ -303,10 +304,12 @@ export async function requireVersionOf(container: ContainerView): Promise<Mastod
   if (running.version) return running.version;
   throw new AppError(
     'conflict',
-    'Unknown Mastodon version',
-    `The Mastodon version of ${container.name} (${imageName(container)}) could not be found: ${running.problem}. ` +
-      "tootctl's options and output differ between versions, so nothing was run.",
-    'Start web so that its instance API answers, or pin the image to a release tag in docker-compose.yml ' +
-      '(a release tag such as ghcr.io/mastodon/mastodon:vX.Y.Z, not latest) and recreate the container.',
+    text('vitals.errors.unknownVersion.title'),
+    text('vitals.errors.unknownVersion.detail', {
+      container: container.name,
+      image: imageName(container),
+      problem: running.problem ?? '',
+    }),
+    text('vitals.errors.unknownVersion.fix'),
   );
 }

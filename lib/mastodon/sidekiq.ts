@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 
 import { getConfig } from '../config';
 import { AppError } from '../errors';
+import { text } from '../i18n/text';
 import { connectedRedis } from '../redis/client';
 import { redisUnavailable } from '../redis/errors';
 import {
@@ -39,9 +40,9 @@ function replies(result: PipelineReply, keys: readonly string[]): unknown[] {
     if (error.name === 'ReplyError') {
       throw new AppError(
         'upstream_failed',
-        "Sidekiq's keys in Redis are not as expected",
-        `${keys[index] ?? 'a key'}: ${error.message}`,
-        "Check SIDEKIQ_REDIS_* / REDIS_NAMESPACE: this may be another application's Redis database.",
+        text('vitals.errors.sidekiqKeys.title'),
+        text('vitals.errors.sidekiqKeys.detail', { key: keys[index] ?? 'a key', message: error.message }),
+        text('vitals.errors.sidekiqKeys.fix'),
       );
     }
     throw error;

@@ -4,6 +4,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { loadConfig, setConfigForTesting } from '@/lib/config';
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText } from '@/lib/i18n/text';
 import type { JobStep } from '@/lib/jobs/types';
 import { diagnoseMediaPermissions, fixMediaPermissions } from '@/lib/mastodon/media-permissions';
 import type { MediaFixResult } from '@/lib/mastodon/media-verdict';
@@ -82,8 +84,10 @@ describe('the media folder of the test bed (root-owned, as Docker creates a bind
     expect(verdict.status).toBe('broken');
     expect(verdict.fixHelps).toBe(true);
     expect(verdict.logRelation).toBe('current');
-    expect(verdict.problems.join('\n')).toContain('belongs to 0:0 (root:root), but Mastodon runs as 991:991');
-    expect(verdict.problems.join('\n')).toContain('Errno::EACCES');
+    expect(verdict.problems.map((p) => inEnglish(p)).join('\n')).toContain(
+      'belongs to 0:0 (root:root), but Mastodon runs as 991:991',
+    );
+    expect(verdict.problems.map((p) => inEnglish(p)).join('\n')).toContain('Errno::EACCES');
   });
 
   it('refuses to fix when the page showed another container or path, and changes nothing', async () => {
@@ -129,15 +133,16 @@ describe('the media folder of the test bed (root-owned, as Docker creates a bind
         owner: '991:991',
         ownerBefore: '0:0',
       });
-      const names = steps.map((s) => s.step);
+      const names = steps.map((s) => inEnglish(s.step));
       expect(names[0]).toBe('Checking the media folder');
       expect(names.indexOf('Counting entries under /mastodon/public/system not owned by 991:991')).toBeLessThan(
         names.indexOf('Changing the owner to 991:991'),
       );
-      const counting = steps.filter((s) => s.step === 'Changing the owner to 991:991');
+      const counting = steps.filter((s) => inEnglish(s.step) === 'Changing the owner to 991:991');
       expect(counting[0]).toMatchObject({ done: 0, total: result.entriesToChange });
       expect(counting.at(-1)).toMatchObject({ done: result.entriesToChange, total: result.entriesToChange });
       expect(names.at(-1)).toBe('Done');
+      expect(renderText(translatorFor('de'), steps.at(-1)!.step)).toBe('Fertig');
     });
 
     it('re-checks at once: writable, owner right, the old log lines predate the fix', () => {
@@ -149,7 +154,7 @@ describe('the media folder of the test bed (root-owned, as Docker creates a bind
       expect(verdict.fixHelps).toBe(false);
       // The earlier lines are still in the log's tail, but they are history now.
       expect(verdict.logRelation).toBe('before_fix');
-      expect(verdict.notes.join('\n')).toMatch(/predates the fix at/);
+      expect(verdict.notes.map((n) => inEnglish(n)).join('\n')).toMatch(/predates the fix at/);
     });
 
     it('stays fixed: the stand-in logs no new Errno::EACCES, and a fresh check (no fix time) says ok', async () => {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText } from '@/lib/i18n/text';
+
 import {
   LOG_RECOGNISERS,
   STALE_SIDEKIQ_HEALTHCHECK_ID,
@@ -150,8 +153,12 @@ describe('LOG_RECOGNISERS', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const recogniser of LOG_RECOGNISERS) {
       expect(recogniser.pattern.flags).not.toMatch(/[gy]/);
-      expect(recogniser.diagnosis).not.toContain('\n');
-      expect(recogniser.title.length).toBeLessThanOrEqual(40);
+      for (const locale of ['en', 'de'] as const) {
+        const translate = translatorFor(locale);
+        expect(renderText(translate, recogniser.diagnosis)).not.toContain('\n');
+        expect(renderText(translate, recogniser.diagnosis)).not.toMatch(/[{}]/);
+        expect(renderText(translate, recogniser.title).length).toBeLessThanOrEqual(40);
+      }
       if (recogniser.fix) expect(recogniser.fix.href).toMatch(/^\/[a-z]/);
     }
   });
@@ -169,7 +176,13 @@ describe('LOG_RECOGNISERS', () => {
   });
 
   it('offers the media permission fix (the /media page) for the media EACCES, and no made-up fix elsewhere', () => {
-    expect(recogniseLine(SAMPLES[0]![1])?.fix).toEqual({ label: 'Fix media permissions', href: '/media' });
+    const fix = recogniseLine(SAMPLES[0]![1])?.fix;
+    expect(fix?.href).toBe('/media');
+    expect(inEnglish(fix!.label)).toBe('Fix media permissions');
+    expect(renderText(translatorFor('de'), fix!.label)).toBe('Medien-Berechtigungen reparieren');
+    const title = recogniseLine(SAMPLES[0]![1])!.title;
+    expect(inEnglish(title)).toBe('Media folder not writable');
+    expect(renderText(translatorFor('de'), title)).toBe('Medienordner nicht beschreibbar');
     expect(LOG_RECOGNISERS.filter((r) => r.fix).map((r) => r.id)).toEqual(['media-eacces']);
   });
 
@@ -279,7 +292,7 @@ describe('summariseFindings', () => {
       firstAt: at(1),
       lastAt: at(5),
       severity: 'error',
-      fix: { label: 'Fix media permissions', href: '/media' },
+      fix: { href: '/media' },
       example: SAMPLES[0]![1],
     });
     expect(findings[1]).toMatchObject({ count: 2, firstAt: at(0), lastAt: at(9), severity: 'warning' });
@@ -310,8 +323,15 @@ describe('summariseFindings', () => {
     };
     const stale = summariseFindings([boot], { sidekiqHealthcheck: { grep: '[s]idekiq\\ 6', major: 6 } });
     expect(stale.map((f) => f.id)).toEqual([STALE_SIDEKIQ_HEALTHCHECK_ID, 'sidekiq-booting']);
-    expect(stale[0]?.diagnosis).toContain("Sidekiq 7.3.9 runs, but the compose health check greps for '[s]idekiq\\ 6'");
-    expect(stale[0]?.diagnosis).toContain("grep '[s]idekiq\\ 7'");
+    const diagnosis = inEnglish(stale[0]!.diagnosis);
+    expect(diagnosis).toContain("Sidekiq 7.3.9 runs, but the compose health check greps for '[s]idekiq\\ 6'");
+    expect(diagnosis).toContain("grep '[s]idekiq\\ 7'");
+    expect(inEnglish(stale[0]!.title)).toBe('Health check looks for another Sidekiq');
+    const german = renderText(translatorFor('de'), stale[0]!.diagnosis);
+    expect(german).toContain(
+      "Sidekiq 7.3.9 läuft, aber die Compose-Zustandsprüfung sucht per grep nach '[s]idekiq\\ 6'",
+    );
+    expect(german).toContain("grep '[s]idekiq\\ 7' oder '[s]idekiq\\ [0-9]'");
     expect(
       summariseFindings([boot], { sidekiqHealthcheck: { grep: '[s]idekiq\\ 7', major: 7 } }).map((f) => f.id),
     ).toEqual(['sidekiq-booting']);

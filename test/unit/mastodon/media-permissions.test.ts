@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText } from '@/lib/i18n/text';
 import { fixMediaPermissionsSchema } from '@/lib/actions/fix-media-permissions';
 import { decodeWholeLog, findMediaPermissionErrors, isMediaPermissionError } from '@/lib/mastodon/media-log-evidence';
 import { recogniseLine } from '@/lib/mastodon/log-recognisers';
@@ -168,21 +170,29 @@ describe('mediaVerdict', () => {
     expect(verdict.status).toBe('broken');
     expect(verdict.fixHelps).toBe(true);
     expect(verdict.logRelation).toBe('current');
-    expect(verdict.title).toBe('The media folder belongs to 0:0 (root:root), not 991:991');
-    expect(verdict.problems).toEqual([
+    expect(inEnglish(verdict.title)).toBe('The media folder belongs to 0:0 (root:root), not 991:991');
+    expect(verdict.problems.map((p) => inEnglish(p))).toEqual([
       '/mastodon/public/system belongs to 0:0 (root:root), but Mastodon runs as 991:991.',
       'uid 991 cannot write to it (mode 755), so uploads fail.',
       'Mastodon logged 12 Errno::EACCES lines in the last 1000 log lines; ' +
         `the newest, at 2025-03-01T10:30:00.000Z: ${EACCES_LINE}`,
     ]);
     expect(verdict.notes).toEqual([]);
+    const german = translatorFor('de');
+    expect(renderText(german, verdict.title)).toBe('Der Medienordner gehört 0:0 (root:root), nicht 991:991');
+    expect(verdict.problems.map((p) => renderText(german, p))).toEqual([
+      '/mastodon/public/system gehört 0:0 (root:root), aber Mastodon läuft als 991:991.',
+      'uid 991 kann nicht hineinschreiben (Modus 755), daher scheitern Uploads.',
+      'Mastodon hat protokolliert: 12 Errno::EACCES-Zeilen in den letzten 1000 Protokollzeilen; ' +
+        `die neueste, um 2025-03-01T10:30:00.000Z: ${EACCES_LINE}`,
+    ]);
   });
 
   it('is ok when the owner matches, the folder is writable and the log is clean', () => {
     const verdict = mediaVerdict(evidence({ found: fixedStat, writable: true }));
-    expect(verdict).toEqual({
+    expect(inEnglish(verdict.title)).toBe('The media folder belongs to 991:991 and Mastodon can write to it');
+    expect(verdict).toMatchObject({
       status: 'ok',
-      title: 'The media folder belongs to 991:991 and Mastodon can write to it',
       problems: [],
       notes: [],
       logRelation: 'none',
@@ -195,7 +205,7 @@ describe('mediaVerdict', () => {
     expect(verdict.status).toBe('ok');
     expect(verdict.problems).toEqual([]);
     expect(verdict.logRelation).toBe('before_fix');
-    expect(verdict.notes[0]).toMatch(
+    expect(inEnglish(verdict.notes[0]!)).toMatch(
       /^The folder is writable now\. .* predates the folder's last change at 2025-03-01T11:00:00\.000Z/,
     );
   });
@@ -206,7 +216,13 @@ describe('mediaVerdict', () => {
       fixedAt: '2025-03-01T11:30:05.000Z',
     });
     expect(verdict.logRelation).toBe('before_fix');
-    expect(verdict.notes[0]).toContain('predates the fix at 2025-03-01T11:30:05.000Z');
+    expect(inEnglish(verdict.notes[0]!)).toContain('predates the fix at 2025-03-01T11:30:05.000Z');
+    expect(renderText(translatorFor('de'), verdict.notes[0]!)).toContain(
+      'Gefunden: 12 Errno::EACCES-Zeilen in den letzten 1000 Protokollzeilen',
+    );
+    expect(renderText(translatorFor('de'), verdict.notes[0]!)).toContain(
+      'vor der Reparatur um 2025-03-01T11:30:05.000Z',
+    );
   });
 
   it('allows for whole-second ctime: a line in the same second as the change predates it', () => {
@@ -223,15 +239,15 @@ describe('mediaVerdict', () => {
     expect(verdict.status).toBe('warning');
     expect(verdict.logRelation).toBe('after_fix');
     expect(verdict.fixHelps).toBe(true);
-    expect(verdict.problems[0]).toMatch(/Something inside the folder is probably not writable/);
+    expect(inEnglish(verdict.problems[0]!)).toMatch(/Something inside the folder is probably not writable/);
   });
 
   it('does not offer chown when only the mode is wrong', () => {
     const verdict = mediaVerdict(evidence({ found: { ...fixedStat, mode: '555' }, writable: false }));
     expect(verdict.status).toBe('broken');
     expect(verdict.fixHelps).toBe(false);
-    expect(verdict.title).toBe('Mastodon cannot write to its media folder');
-    expect(verdict.problems[0]).toContain('chmod -R u+rwX /srv/mastodon/public/system');
+    expect(inEnglish(verdict.title)).toBe('Mastodon cannot write to its media folder');
+    expect(inEnglish(verdict.problems[0]!)).toContain('chmod -R u+rwX /srv/mastodon/public/system');
   });
 
   it('warns about a writable folder with a foreign owner', () => {
@@ -243,14 +259,14 @@ describe('mediaVerdict', () => {
     );
     expect(verdict.status).toBe('warning');
     expect(verdict.fixHelps).toBe(true);
-    expect(verdict.title).toBe('Writable, but owned by 1000:1000 (UNKNOWN:UNKNOWN) instead of 991:991');
+    expect(inEnglish(verdict.title)).toBe('Writable, but owned by 1000:1000 (UNKNOWN:UNKNOWN) instead of 991:991');
   });
 
   it('mentions the default owner, S3 and a missing bind mount', () => {
     const verdict = mediaVerdict(evidence({ expectedFrom: 'default', s3Enabled: true, hostPath: undefined }));
     expect(verdict.status).toBe('warning');
-    expect(verdict.problems[0]).toContain('(the default; the image has no mastodon user)');
-    expect(verdict.notes).toEqual([
+    expect(inEnglish(verdict.problems[0]!)).toContain('(the default; the image has no mastodon user)');
+    expect(verdict.notes.map((p) => inEnglish(p))).toEqual([
       expect.stringContaining('S3_ENABLED=true'),
       '/mastodon/public/system is not a bind mount here: its content lives in the container ' +
         'and is lost when the container is recreated.',

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 
 import type { ContainerView } from '@/lib/docker/types';
 import { AppError } from '@/lib/errors';
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText } from '@/lib/i18n/text';
 import { tootctlVersion } from '@/lib/mastodon/accounts';
 import {
   firstVersion,
@@ -206,11 +208,13 @@ describe('account creation takes its version from the same reader', () => {
     await expect(
       tootctlVersion(container({ ...untagged, id: 'a'.repeat(64), versionLabel: 'v4.0.2' })),
     ).resolves.toMatchObject({ text: '4.0.2' });
-    await expect(tootctlVersion(container({ ...untagged, id: 'b'.repeat(64) }))).rejects.toMatchObject({
-      code: 'conflict',
-      title: 'Unknown Mastodon version',
-      detail: expect.stringContaining('the image tag "latest" of m-web-1 names no version'),
-    });
+    const refused = (await tootctlVersion(container({ ...untagged, id: 'b'.repeat(64) })).catch(
+      (error: unknown) => error,
+    )) as AppError;
+    expect(refused).toMatchObject({ code: 'conflict' });
+    expect(inEnglish(refused.title)).toBe('Unknown Mastodon version');
+    expect(inEnglish(refused.detail)).toContain('the image tag "latest" of m-web-1 names no version');
+    expect(renderText(translatorFor('de'), refused.title)).toBe('Unbekannte Mastodon-Version');
     forgetRunningVersionsForTesting();
   });
 });
