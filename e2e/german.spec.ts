@@ -1,7 +1,18 @@
 import { expect, test, type Page } from '@playwright/test';
 import pg from 'pg';
 
+import { readFileSync } from 'node:fs';
+
+import { createTelegrafModel } from '../scripts/testbed/seed/telegraf-model.mjs';
 import { testbed } from './support/docker';
+
+const seed = JSON.parse(readFileSync('/run/mastodash-testbed/influx-seed.json', 'utf8')) as {
+  anchorMs: number;
+  projects: string[];
+};
+const model = createTelegrafModel({ anchorMs: seed.anchorMs, projects: seed.projects });
+/** The seeded RAM share the headline shows, e.g. 11.2. */
+const ramPercent = Number(model.valueAt('mem', 'used_percent', model.anchorMs)).toFixed(1);
 
 /**
  * Issue 20: the main pages in German and in English. The language comes from the browser (Playwright's `locale`
@@ -18,6 +29,10 @@ interface PageCase {
 }
 
 const PAGES: PageCase[] = [
+  { path: '/', name: 'home', de: /auf einen Blick$/, en: /at a glance$/ },
+  { path: '/graphs', name: 'graphs', de: 'Speicher und CPU', en: 'Memory and CPU' },
+  { path: '/logs', name: 'logs', de: /^Log von /, en: /^Log of / },
+  { path: '/backups', name: 'backups', de: 'Sicherungen', en: 'Backups' },
   { path: '/accounts', name: 'accounts', de: 'Konto erstellen', en: 'Create an account' },
   { path: '/registrations', name: 'registrations', de: 'Registrierungen', en: 'Registrations' },
   { path: '/media', name: 'media', de: 'Berechtigungen des Medienordners', en: 'Media folder permissions' },
@@ -56,6 +71,36 @@ test.describe('in German (Accept-Language: de-DE)', () => {
       await page.screenshot({ path: `e2e/artifacts/i18n/${pageCase.name}-de.png`, fullPage: true });
     });
   }
+});
+
+test.describe('the home page in German', () => {
+  test.use({ locale: 'de-DE' });
+
+  test('containers, vitals and the memory headline with a decimal comma', async ({ page }) => {
+    await page.goto('/');
+    await expectLanguage(page, 'de');
+    await expect(page.getByTestId('containers-panel')).toContainText('Container des Compose-Projekts');
+    await expect(page.locator('#people-title')).toHaveText('Personen und Moderation');
+    await expect(page.locator('#storage-title')).toHaveText('Speicherplatz');
+    await expect(page.locator('#doctor-title')).toHaveText('Konfiguration');
+    await expect(page.getByTestId('doctor-summary')).toContainText('Prüfungen bestanden');
+    const ram = page.getByTestId('headline-ram');
+    await expect(ram).toContainText('RAM belegt');
+    await expect(ram.locator('.headline-value')).toHaveText(`${ramPercent.replace('.', ',')} %`, { timeout: 20_000 });
+    await page.screenshot({ path: 'e2e/artifacts/i18n/home-full-de.png', fullPage: true });
+    await page.screenshot({ path: 'e2e/artifacts/i18n/home-top-de.png' });
+  });
+
+  test('the same headline in English keeps the decimal point', async ({ browser }) => {
+    const context = await browser.newContext({ locale: 'en-US', storageState: 'e2e/artifacts/admin-session.json' });
+    const page = await context.newPage();
+    await page.goto('/');
+    await expectLanguage(page, 'en');
+    await expect(page.getByTestId('headline-ram').locator('.headline-value')).toHaveText(`${ramPercent} %`, {
+      timeout: 20_000,
+    });
+    await context.close();
+  });
 });
 
 test.describe('an action in German, from start to end', () => {
@@ -113,9 +158,13 @@ test.describe('the language switch', () => {
     const page = await context.newPage();
     await page.goto('/login');
     await expectLanguage(page, 'de');
+    await expect(page.locator('#login-title')).toHaveText('Bei Mastodash anmelden');
+    await page.screenshot({ path: 'e2e/artifacts/i18n/login-de.png' });
     await expect(page.getByTestId('language-de')).toHaveAttribute('aria-pressed', 'true');
     await page.getByTestId('language-en').click();
     await expectLanguage(page, 'en');
+    await expect(page.locator('#login-title')).toHaveText('Log in to Mastodash');
+    await page.screenshot({ path: 'e2e/artifacts/i18n/login-en.png' });
     await expect(page).toHaveURL(/\/login$/);
     await expect(page.getByTestId('language-en')).toHaveAttribute('aria-pressed', 'true');
     // Remembered: a new page in the same browser, still sending Accept-Language: de-DE, stays English.

@@ -253,7 +253,7 @@ describe('fail closed', () => {
       expect((caught as AppError).code).toBe('audit_unavailable');
       expect(inEnglish((caught as AppError).title)).toBe('The audit log cannot be written');
       expect(inEnglish((caught as AppError).detail)).toMatch(/read-only/);
-      expect((caught as AppError).fix).toMatch(/DATA_DIR/);
+      expect(inEnglish((caught as AppError).fix ?? '')).toMatch(/DATA_DIR/);
       expect(() => auditEvent({ actor: 'admin', action: 'auth.login', outcome: 'succeeded' })).toThrow(AppError);
       // Reading still works, so the page can show what was recorded.
       expect(listAudit({})).toEqual([]);

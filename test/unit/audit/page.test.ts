@@ -2,6 +2,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { auditEvent, auditStart } from '@/lib/audit';
+import { withIntl } from '@/test/support/intl';
 
 import { useTempStore } from './store';
 
@@ -10,6 +11,7 @@ const guard = vi.hoisted(() => ({
   requireRouteSession: vi.fn(),
 }));
 vi.mock('@/lib/auth/guard', () => guard);
+vi.mock('next-intl/server', async () => (await import('@/test/support/intl-server')).intlServer('en'));
 
 const { default: AuditPage } = await import('@/app/audit/page');
 const { GET } = await import('@/app/audit/export/route');
@@ -17,7 +19,7 @@ const { GET } = await import('@/app/audit/export/route');
 const session = { username: 'admin', sessionRef: 'ab12cd34ef', authenticatedAt: 0 };
 
 async function render(query: Record<string, string | string[]>): Promise<string> {
-  return renderToStaticMarkup(await AuditPage({ searchParams: Promise.resolve(query) }));
+  return renderToStaticMarkup(withIntl(await AuditPage({ searchParams: Promise.resolve(query) })));
 }
 
 let temp: ReturnType<typeof useTempStore>;

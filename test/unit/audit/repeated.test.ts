@@ -1,3 +1,4 @@
+import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 
@@ -14,6 +15,7 @@ import {
 } from '@/lib/audit';
 
 import { openStore, setStoreForTesting } from '@/lib/store';
+import { withIntl } from '@/test/support/intl';
 
 import { useTempStore } from './store';
 
@@ -165,7 +167,7 @@ describe('auditRepeated', () => {
       '"2026-01-15T10:02:00.000Z","2026-01-15T10:05:59.000Z","admin","","auth.login_failed","","failed",' +
         '"Wrong username or password","","{}","240"',
     );
-    const html = renderToStaticMarkup(AuditTable({ records: [record!] }));
+    const html = renderToStaticMarkup(withIntl(createElement(AuditTable, { records: [record!] })));
     expect(html).toContain('× 240 between 2026-01-15 10:02:00 and 10:05:59 UTC');
   });
 });

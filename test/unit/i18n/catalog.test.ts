@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { parse } from '@formatjs/icu-messageformat-parser';
 import { describe, expect, it } from 'vitest';
 
 import { MESSAGES } from '@/lib/i18n/catalog';
@@ -43,6 +44,20 @@ describe('the message catalog', () => {
       }
     }
   });
+
+  for (const locale of LOCALES) {
+    it(`every ${locale} message is valid ICU (the build compiles them; a stray < or { breaks it)`, () => {
+      const invalid = [...flatten(MESSAGES[locale] as unknown as Tree)].flatMap(([key, message]) => {
+        try {
+          parse(message);
+          return [];
+        } catch (error) {
+          return [`${key}: ${(error as Error).message}`];
+        }
+      });
+      expect(invalid).toEqual([]);
+    });
+  }
 
   for (const locale of LOCALES.filter((l) => l !== 'en')) {
     const translated = flatten(MESSAGES[locale] as unknown as Tree);

@@ -146,7 +146,7 @@ describe('diagnoseMediaPermissions', () => {
       expectedFrom: 'default',
     });
     expect(evidence.hostPath).toBeUndefined();
-    expect(verdict.notes.join(' ')).toContain('not a bind mount');
+    expect(verdict.notes.map((note) => inEnglish(note)).join(' ')).toContain('not a bind mount');
   });
 
   it('reads S3_ENABLED and the EACCES log line', async () => {
@@ -230,12 +230,15 @@ describe('fixMediaPermissions', () => {
     );
     expect(result).toMatchObject({ entriesToChange: 250, filesChanged: 250, owner: '991:991', ownerBefore: '0:0' });
     expect(result.after.verdict.status).toBe('ok');
-    const counting = steps.filter((s) => s.step === 'Changing the owner to 991:991');
+    const counting = steps
+      .map((s) => ({ ...s, step: inEnglish(s.step) }))
+      .filter((s) => s.step === 'Changing the owner to 991:991');
     expect(counting[0]).toEqual({ step: 'Changing the owner to 991:991', done: 0, total: 250 });
     expect(counting.at(-1)).toEqual({ step: 'Changing the owner to 991:991', done: 250, total: 250 });
     // Throttled: not one update per file.
     expect(counting.length).toBeLessThan(10);
-    expect(steps.at(-1)?.step).toBe('Done');
+    expect(inEnglish(steps.at(-1)?.step ?? '')).toBe('Done');
+    expect(renderText(translatorFor('de'), steps.at(-1)?.step ?? '')).toBe('Fertig');
   });
 
   it("uses the image's mastodon uid:gid when it differs from 991", async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { formatAgo, shareOf } from '@/components/vitals/format';
 import { AppError } from '@/lib/errors';
+import { inEnglish } from '@/lib/i18n/english';
 import { summarizeDockerDf } from '@/lib/mastodon/storage/docker-disk-usage';
 import { DISK_PATH, diskQueries, telegrafDiskFrom } from '@/lib/mastodon/storage/host-disk';
 import { mediaBreakdown } from '@/lib/mastodon/storage/media-breakdown';
@@ -138,7 +139,7 @@ describe('parseDuOutput', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(AppError);
       expect((error as AppError).code).toBe('not_found');
-      expect((error as AppError).detail).toContain('/opt/mastodon/public/system');
+      expect(inEnglish((error as AppError).detail)).toContain('/opt/mastodon/public/system');
     }
   });
 
