@@ -122,7 +122,7 @@ describe('a restart that ends in a crash', () => {
     expect(inEnglish(error.title)).toBe(`${name('streaming')} died after the restart`);
     expect(inEnglish(error.detail)).toContain('exit code 137');
     expect(inEnglish(error.detail)).toContain('OOMKilled: yes');
-    expect(error.fix).toMatch(/memory/);
+    expect(inEnglish(error.fix ?? '')).toMatch(/memory/);
     expect(error.logLines).toHaveLength(10);
     expect(error.logLines!.some((line) => line.includes('streaming boot line 11'))).toBe(true);
     expect(error.logLines!.some((line) => line.includes('DB_PASS=[redacted]'))).toBe(true);

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import type { ErrorText } from '@/lib/errors';
 import { inEnglish } from '@/lib/i18n/english';
 
 import { followDockerEvents, untilFollowing } from '../../support/docker-events';
@@ -45,7 +46,7 @@ describe('restart a container', () => {
     const response = await callAction(server.port, 'restartContainerAction', [{ container: name }], { cookie });
     const done = await finishedJob(jobIdOf(response.body));
     expect(done.status).toBe('succeeded');
-    const steps = (JSON.parse(done.steps) as { step: string }[]).map((s) => s.step);
+    const steps = (JSON.parse(done.steps) as { step: ErrorText }[]).map((s) => inEnglish(s.step));
     expect(steps[0]).toBe(`${name}: stopping`);
     expect(steps).toContain(`${name}: healthy`);
     expect(steps.at(-1)).toBe(`${name}: healthy`);
@@ -152,7 +153,9 @@ describe('restart a container', () => {
       if (/"ok":true/.test(response.body)) {
         const done = await finishedJob(jobIdOf(response.body));
         expect(done.status, container).toBe('failed');
-        expect(done.error, container).toContain('is not a container of this compose project');
+        expect(inEnglish((JSON.parse(done.error ?? '{}') as { detail: ErrorText }).detail), container).toContain(
+          'is not a container of this compose project',
+        );
       } else {
         expect(response.body, container).toMatch(/"code":"invalid_input"/);
       }
@@ -171,7 +174,7 @@ describe('restart Mastodon', () => {
     const response = await callAction(server.port, 'restartMastodonAction', [], { cookie });
     const done = await finishedJob(jobIdOf(response.body));
     expect(done.status).toBe('succeeded');
-    const steps = (JSON.parse(done.steps) as { step: string }[]).map((s) => s.step);
+    const steps = (JSON.parse(done.steps) as { step: ErrorText }[]).map((s) => inEnglish(s.step));
     const order = services.map((name) => steps.indexOf(`${name}: stopping`));
     const healthy = services.map((name) => steps.indexOf(`${name}: healthy`));
     expect(order.every((index) => index >= 0)).toBe(true);

@@ -18,6 +18,7 @@ import {
   waitUntilUp,
 } from '../../support/crashing-containers';
 import { readTestbed } from '../../support/testbed';
+import { english } from '../../support/rendered-texts';
 
 // A project of its own whose streaming is killed for memory at every start after the first (8 MiB limit).
 const PROJECT = 'mdattnloop';
@@ -54,7 +55,7 @@ it('reports a container that Docker keeps restarting after OOM kills as critical
     await new Promise((resolve) => setTimeout(resolve, 250));
     findings = await runDetector(containers);
   }
-  const finding = findings.find(looping);
+  const finding = english(findings.find(looping));
   expect(finding).toMatchObject({ detector: 'containers', title: 'streaming is restarting in a loop' });
   expect(finding!.evidence).toMatch(/^Docker has restarted mdattnloop-streaming-1 \d+ times?.*OOMKilled/);
   expect(findings.filter((f) => f.key.includes('mdattnloop-web-1'))).toEqual([]);

@@ -18,6 +18,8 @@ import { PartialBackup } from '@/lib/backups/writer';
 import { loadConfig, setConfigForTesting } from '@/lib/config';
 import { setStoreForTesting } from '@/lib/store';
 import { readTestbed } from '@/test/support/testbed';
+import { inEnglish } from '@/lib/i18n/english';
+import { english } from '../../support/rendered-texts';
 
 /**
  * The backup detectors as the registry runs them, against a real BACKUP_DIR written by the backup writer, the real
@@ -92,7 +94,7 @@ describe('the backups detector on a real BACKUP_DIR', () => {
     useConfig(backupDir);
     await writeBackup(backupDir, 27, 'verified');
     await writeBackup(backupDir, 3, 'not_verified');
-    const stale = await runDetector(detector('backups'));
+    const stale = english(await runDetector(detector('backups')));
     expect(stale.map((finding) => [finding.key, finding.severity, finding.title])).toEqual([
       ['backup.no-recent-verified', 'warning', 'No verified backup for 27 h'],
     ]);
@@ -113,7 +115,7 @@ describe('the backups detector on a real BACKUP_DIR', () => {
       params: { trigger: 'manual' },
     });
     auditFinish(id, { outcome: 'failed', error: 'The disk is full: Writing mastodon.dump failed', durationMs: 10 });
-    const found = await runDetector(detector('backups'));
+    const found = english(await runDetector(detector('backups')));
     expect(found.map((finding) => [finding.key, finding.title])).toEqual([
       ['backup.last-failed', 'The last backup failed'],
     ]);
@@ -125,7 +127,7 @@ describe('the backups detector on a real BACKUP_DIR', () => {
     const backupDir = path.join(root, 'not-a-folder');
     writeFileSync(backupDir, 'not a folder\n');
     useConfig(backupDir);
-    const found = await runDetector(detector('backups'));
+    const found = english(await runDetector(detector('backups')));
     expect(found.map((finding) => [finding.key, finding.title])).toEqual([
       ['backups.unchecked', 'Cannot check the backups'],
     ]);
@@ -145,7 +147,7 @@ describe('the backup-disk detector against the db container of a real Postgres',
       dataPath,
       device: formatDevice(statSync(dataPath).dev),
     });
-    const found = await runDetector(detector('backup-disk'));
+    const found = english(await runDetector(detector('backup-disk')));
     expect(found.map((finding) => [finding.key, finding.severity])).toEqual([['backup.same-disk', 'info']]);
     expect(found[0]?.evidence).toContain(`(${dataPath})`);
   });
@@ -193,7 +195,9 @@ describe('the alert watcher', () => {
     nowMs += 61_000;
     await watcher.checkAll();
     expect(
-      sent.map((message) => (message.kind === 'test' ? message.kind : [message.kind, message.problem.title])),
+      sent.map((message) =>
+        message.kind === 'test' ? message.kind : [message.kind, inEnglish(message.problem.title)],
+      ),
     ).toEqual([['opened', 'The last backup failed its verification']]);
   });
 });

@@ -13,6 +13,8 @@ import { finishedJob, jobIdOf, readJob } from '../../support/jobs';
 import { rawRequest, startServer, type RunningServer } from '../../support/server';
 import { countMastodonRows } from '../../support/postgres';
 import { waitFor } from '../../support/wait';
+import { inEnglish } from '@/lib/i18n/english';
+import type { ErrorText } from '@/lib/errors';
 
 /**
  * "Back up now" as the admin uses it: the production build, a project whose db service is a real Postgres 15
@@ -249,7 +251,9 @@ describe('a BACKUP_DIR that cannot be written', () => {
     expect(answer.status).toBe(200);
     const job = await finishedJob(running.dataDir, jobIdOf(answer.body), 60_000);
     expect(job.status).toBe('failed');
-    expect(job.error).toContain('The backup folder cannot be written');
+    expect(inEnglish((JSON.parse(job.error ?? '{}') as { title: ErrorText }).title)).toContain(
+      'The backup folder cannot be written',
+    );
     expect(readdirSync(readOnly)).toEqual([]);
     expect(running.process.exitCode).toBeNull();
   }, 120_000);

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { loadConfig, setConfigForTesting } from '@/lib/config';
 import { AppError } from '@/lib/errors';
+import { inEnglish } from '@/lib/i18n/english';
 import { changeRegistrationMode, readRegistrationSettings } from '@/lib/mastodon/registrations';
 import { resetPostgresForTesting } from '@/lib/postgres/client';
 import { resetRedisForTesting } from '@/lib/redis/client';
@@ -285,7 +286,7 @@ describe('registrations on the 4.0–4.3 settings shape (mdtest, 4.3.17, mastodo
     await configure(testbed.project, { DATABASE_URL: url.toString() });
 
     const report = await readRegistrationSettings();
-    expect(report.postgresError?.detail).toContain('TimeZone');
+    expect(inEnglish(report.postgresError?.detail ?? '')).toContain('TimeZone');
     expect(JSON.stringify(report)).not.toContain(secret);
 
     // The action wrapper audits `${title}: ${detail}` of the error thrown here.
@@ -295,7 +296,7 @@ describe('registrations on the 4.0–4.3 settings shape (mdtest, 4.3.17, mastodo
     );
     expect(thrown).toBeInstanceOf(AppError);
     const view = (thrown as AppError).toView();
-    expect(view.detail).toContain('TimeZone');
+    expect(inEnglish(view.detail)).toContain('TimeZone');
     expect(JSON.stringify(view)).not.toContain(secret);
     expect((thrown as AppError).message).not.toContain(secret);
   });
