@@ -7,12 +7,12 @@ import { useFormat } from '@/components/i18n/use-format';
 import type { JobView } from '@/lib/jobs/types';
 import { Badge } from '@/components/ui/badge';
 import { RestartButton } from './restart-button';
-import { formatDuration, HEALTH_WORDS, healthTone, isStopped, STATE_WORDS, stateTone } from './format';
+import { HEALTH_WORDS, healthTone, isStopped, STATE_WORDS, stateTone } from './format';
 
 function Since({ iso, now, ago = false }: { iso: string; now: number; ago?: boolean }) {
   const t = useTranslations('containers.card');
   const format = useFormat();
-  const duration = formatDuration(now - Date.parse(iso), format);
+  const duration = format.duration(now - Date.parse(iso));
   return (
     <time dateTime={iso} title={format.dateTime(Date.parse(iso), { seconds: true })} suppressHydrationWarning>
       {ago ? t('ago', { duration }) : duration}

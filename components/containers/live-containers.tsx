@@ -11,7 +11,7 @@ import { ErrorBox } from '@/components/ui/error-box';
 import { useFormat } from '@/components/i18n/use-format';
 import { renderText } from '@/lib/i18n/text';
 import { ContainerCard } from './container-card';
-import { formatDuration, summarize, SUMMARY_SEPARATOR } from './format';
+import { summarize, SUMMARY_SEPARATOR } from './format';
 import { groupByService } from '@/lib/docker/grouping';
 import type { JobView } from '@/lib/jobs/types';
 import { useJobs } from '@/components/jobs/use-jobs';
@@ -133,7 +133,7 @@ export function LiveContainers({
         <ErrorBox
           error={docker.error}
           testId="docker-error"
-          note={t('unreachableFor', { duration: formatDuration(now - Date.parse(docker.since), format) })}
+          note={t('unreachableFor', { duration: format.duration(now - Date.parse(docker.since)) })}
         />
       )}
     </section>

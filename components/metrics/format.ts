@@ -1,4 +1,4 @@
-import { formatFor, type Format } from '@/lib/i18n/format';
+import type { Format } from '@/lib/i18n/format';
 import type { MetricUnit } from '@/lib/metrics/types';
 
 /**
@@ -6,16 +6,6 @@ import type { MetricUnit } from '@/lib/metrics/types';
  * (`useFormat()` in a client component, `await getFormat()` on the server), so a value reads `11.2 %` in
  * English and `11,2 %` in German, axes and tooltips included.
  */
-
-/** @deprecated English only; use `format.bytes` from `useFormat()` / `getFormat()`. */
-export function formatBytes(bytes: number, digits = 1): string {
-  return formatFor('en').bytes(bytes, digits);
-}
-
-/** @deprecated English only; use `format.percent` from `useFormat()` / `getFormat()`. */
-export function formatPercent(value: number): string {
-  return formatFor('en').percent(value);
-}
 
 export function formatValue(format: Format, unit: MetricUnit, value: number): string {
   switch (unit) {

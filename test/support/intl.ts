@@ -18,5 +18,3 @@ export function withIntl(element: ReactNode, locale: Locale = 'en'): ReactElemen
     children: element,
   });
 }
-
-export const inLocale = withIntl;

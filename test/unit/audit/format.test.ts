@@ -8,7 +8,7 @@ import type { AuditRecordView } from '@/lib/audit';
 import { inEnglish, translatorFor } from '@/lib/i18n/english';
 import { formatFor } from '@/lib/i18n/format';
 import { renderText } from '@/lib/i18n/text';
-import { inLocale } from '@/test/support/intl';
+import { withIntl } from '@/test/support/intl';
 
 describe('outcomeDisplay', () => {
   it.each([
@@ -70,7 +70,7 @@ describe('AuditTable', () => {
 
   it('shows outcomes as words, and marks failed and interrupted rows', () => {
     const html = renderToStaticMarkup(
-      inLocale(
+      withIntl(
         createElement(AuditTable, {
           records: [
             {
@@ -99,7 +99,7 @@ describe('AuditTable', () => {
 
   it('speaks German: action labels, outcomes, column labels and the decimal comma', () => {
     const html = renderToStaticMarkup(
-      inLocale(createElement(AuditTable, { records: [{ ...base, id: 2, outcome: 'failed' }, base] }), 'de'),
+      withIntl(createElement(AuditTable, { records: [{ ...base, id: 2, outcome: 'failed' }, base] }), 'de'),
     );
     expect(html).toContain('Container neu gestartet');
     expect(html).toContain('<span class="mono muted audit-code">container.restarted</span>');

@@ -7,7 +7,7 @@ import { OpenProblems } from '@/components/alerts/open-problems';
 import type { AlertsOverview } from '@/lib/alerts/overview';
 import type { Locale } from '@/lib/i18n/locales';
 import { text as message } from '@/lib/i18n/text';
-import { inLocale } from '@/test/support/intl';
+import { withIntl } from '@/test/support/intl';
 
 const CHANNEL = {
   kind: 'email' as const,
@@ -28,7 +28,7 @@ function overview(fields: Partial<AlertsOverview>): AlertsOverview {
 
 // React separates adjacent text with empty comments; the words are what counts here.
 const html = (element: Parameters<typeof renderToString>[0], locale: Locale = 'en') =>
-  renderToString(inLocale(element, locale)).replaceAll('<!-- -->', '');
+  renderToString(withIntl(element, locale)).replaceAll('<!-- -->', '');
 
 describe('the Alerts page: open problems', () => {
   it('shows each announced problem with severity, since when, evidence and fix', () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import { JobProgress } from '@/components/jobs/job-progress';
 import type { JobView } from '@/lib/jobs/types';
-import { inLocale } from '../../support/intl';
+import { withIntl } from '../../support/intl';
 
 const AT = '2026-12-03T18:07:38.184Z';
 
@@ -25,7 +25,7 @@ function failedJob(error: JobView['error']): JobView {
 describe('JobProgress: a failed restart', () => {
   it("shows the error, the fix and the container's last log lines, escaped", () => {
     const html = renderToStaticMarkup(
-      inLocale(
+      withIntl(
         createElement(JobProgress, {
           job: failedJob({
             code: 'upstream_failed',
@@ -49,7 +49,7 @@ describe('JobProgress: a failed restart', () => {
 
   it('shows no log block when the failure has no lines', () => {
     const html = renderToStaticMarkup(
-      inLocale(
+      withIntl(
         createElement(JobProgress, {
           job: failedJob({
             code: 'timeout',
@@ -73,7 +73,7 @@ describe('JobProgress: a failed restart', () => {
         },
       ],
     };
-    const html = renderToStaticMarkup(inLocale(createElement(JobProgress, { job }), 'de'));
+    const html = renderToStaticMarkup(withIntl(createElement(JobProgress, { job }), 'de'));
     expect(html).toContain('Fehlgeschlagen');
     expect(html).toContain('Protokoll #7');
     expect(html).toContain('web: wird gestoppt');
