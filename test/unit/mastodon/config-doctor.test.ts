@@ -19,6 +19,7 @@ import {
 /** A finding with its title, why and fix in English words, as the tests compare them. */
 type Finding = ReturnType<typeof english<DoctorFinding>>;
 import type { RunningVersion } from '@/lib/mastodon/running-version';
+import { configuredUrlMismatch } from '@/lib/mastodon/service-address';
 import { sidekiqMajorOf } from '@/lib/mastodon/sidekiq-grep';
 import { parseMastodonVersion, type MastodonVersion } from '@/lib/mastodon/version';
 import { officialSidekiqGreps } from '@/lib/mastodon/version-facts';
@@ -648,9 +649,17 @@ describe('the probe URLs of the dashboard', () => {
           key: 'MASTODON_WEB_URL',
           url: 'http://127.0.0.1:3000',
           container: 'mastodon-web-1',
-          mismatch:
-            'it names port 3000, but mastodon-web-1 listens on 127.0.0.1:3300 (BIND=127.0.0.1, PORT=3300) on ' +
-            'the host network',
+          mismatch: configuredUrlMismatch('web', 'http://127.0.0.1:3000', {
+            id: 'web-id',
+            name: 'mastodon-web-1',
+            service: 'web',
+            running: true,
+            health: 'none',
+            networkMode: 'host',
+            networks: [],
+            ports: [],
+            env: { BIND: '127.0.0.1', PORT: '3300' },
+          }),
           discovered: 'http://127.0.0.1:3300',
         },
         {
