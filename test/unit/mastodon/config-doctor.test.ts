@@ -724,6 +724,22 @@ describe('the findings in German', () => {
     expect(inGerman(findings, 'smtp-set').title).toBe('Ausgehende E-Mails sind eingerichtet');
   });
 
+  it('says where Mastodon looks for PostgreSQL and Redis in German, and the Sidekiq health check', () => {
+    const env = STOCK_44.replace('DB_HOST=db\n', '').replace('REDIS_HOST=redis', 'REDIS_HOST=localhost');
+    const findings = diagnoseRaw({ env, compose: compose44() });
+    expect(inGerman(findings, 'db-host-unset').title).toBe(
+      'DB_HOST ist nicht gesetzt: Mastodon sucht PostgreSQL in seinem eigenen Container',
+    );
+    expect(inGerman(findings, 'db-host-unset').why).toBe(
+      'DB_HOST ist nicht gesetzt, also nimmt Mastodon seinen Standard, localhost, aber im Container web ist ' +
+        'localhost der Container, in dem kein PostgreSQL lauscht.',
+    );
+    expect(inGerman(findings, 'redis-host-loopback').fix).toBe(
+      'Setze REDIS_HOST=redis (der Name des Compose-Dienstes).',
+    );
+    expect(inGerman(findings, 'sidekiq-healthcheck-ok').title).toMatch(/^Der Health-Check von sidekiq (sucht|passt)/);
+  });
+
   it('renders nested Texts: the env file shape, LOCAL_DOMAIN problems and an upcoming version', () => {
     const env = `${STOCK_43.replace('LOCAL_DOMAIN=sentinel-domain.example', 'LOCAL_DOMAIN="https://x.example/"')}\nREDIS_NAMESPACE=old\nbroken line\n`;
     const findings = diagnoseRaw({ env, compose: compose44(), running: version('4.3.0') });
