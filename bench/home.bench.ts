@@ -21,6 +21,8 @@ import Docker from 'dockerode';
 
 import { loadConfig, setConfigForTesting } from '../lib/config';
 import { COMPOSE_LABELS, projectFilter } from '../lib/docker/labels';
+import { inEnglish } from '../lib/i18n/english';
+import { text } from '../lib/i18n/text';
 import { readRegistrationMode } from '../lib/mastodon/people';
 import { containersPanel } from '../lib/panels/containers';
 import { healthPanel } from '../lib/panels/health';
@@ -81,11 +83,12 @@ async function homeData(expectedContainers: number): Promise<number> {
     containersPanel(),
     healthPanel(),
     headlinePanel(),
-    runPanel('Registration mode', 8_000, readRegistrationMode),
+    runPanel(text('errors.panels.registrationMode'), 8_000, readRegistrationMode),
   ]);
   const elapsed = performance.now() - started;
   for (const part of parts)
-    if (!part.ok) throw new Error(`a home page part failed: ${part.error.title}: ${part.error.detail}`);
+    if (!part.ok)
+      throw new Error(`a home page part failed: ${inEnglish(part.error.title)}: ${inEnglish(part.error.detail)}`);
   const containers = parts[0] as PanelResult<{ containers: unknown[] }>;
   if (containers.ok && containers.data.containers.length !== expectedContainers) {
     throw new Error(`expected ${expectedContainers} containers, the panel listed ${containers.data.containers.length}`);

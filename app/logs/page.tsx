@@ -22,7 +22,7 @@ export default async function LogsPage({
 }) {
   await requireSession();
   const requested = (await searchParams).container;
-  const listing = runPanel('The container list', 10_000, listProjectContainers);
+  const listing = runPanel(text('errors.panels.containerList'), 10_000, listProjectContainers);
 
   if (requested !== undefined) {
     const parsed = containerRefSchema.safeParse(Array.isArray(requested) ? requested[0] : requested);

@@ -9,6 +9,7 @@ import { diagnoseMediaPermissions, lastMediaFixAt, MEDIA_FIX_JOB } from '@/lib/m
 import { readRetentionSettings } from '@/lib/mastodon/retention';
 import { runPanel } from '@/lib/panels/panel';
 import { mediaFolderPanel } from '@/lib/panels/storage';
+import { text } from '@/lib/i18n/text';
 
 // Always checked per request: the point of the page is the folder's state now.
 export const dynamic = 'force-dynamic';
@@ -19,7 +20,7 @@ export default async function MediaPage() {
   // A fix that just ended is the reference time for old log lines (they predate it).
   const fixedAt = lastMediaFixAt(jobs);
   const [diagnosis, media, retention] = await Promise.all([
-    runPanel('The media folder check', 20_000, () => diagnoseMediaPermissions(fixedAt ? { fixedAt } : {})),
+    runPanel(text('errors.panels.mediaCheck'), 20_000, () => diagnoseMediaPermissions(fixedAt ? { fixedAt } : {})),
     mediaFolderPanel(),
     readRetentionSettings(),
   ]);

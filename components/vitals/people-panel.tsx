@@ -76,7 +76,7 @@ function Registrations({ result }: { result: PanelResult<RegistrationModeView> }
         <ul className={styles.overrides}>
           {view.overrides.map((override) => (
             <li key={override.code} data-testid="people-registrations-override" data-code={override.code}>
-              <TranslatedText text={override.message} />
+              <TranslatedText text={override.text} />
             </li>
           ))}
         </ul>

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 
 import { AppError } from '../errors';
 import type { LiveEnvelope, LiveTopicKey } from './topic-keys';
+import { text } from '../i18n/text';
 
 /**
  * The browser's event streams and the topics each carries. A browser holds one stream (shared by its
@@ -67,7 +68,7 @@ export class LiveStreams {
   ): LiveTopicKey[] {
     const entry = this.streams.get(change.stream);
     if (!entry || entry.owner !== owner) {
-      throw new AppError('not_found', 'No such event stream', 'The stream has ended; open a new one.');
+      throw new AppError('not_found', text('errors.streamEnded.title'), text('errors.streamEnded.detail'));
     }
     const wanted = new Set(change.topics);
     for (const [topic, leave] of entry.joined) {

@@ -12,6 +12,7 @@ import { chooseVersion, describeEnvFile, type DoctorInput, type ProbeUrlCheck } 
 import { listenFactsOf } from './health';
 import { readRunningVersion } from './running-version';
 import { configuredUrlMismatch, discoverAddress, PROBED_SERVICES } from './service-address';
+import { text } from '../i18n/text';
 
 /**
  * Reads what the config doctor checks from MASTODON_DIR, read-only: `.env.production`, the compose file
@@ -119,10 +120,9 @@ export async function readMastodonConfigFiles(): Promise<MastodonConfigFiles> {
   if (dir === undefined) {
     throw new AppError(
       'not_found',
-      'MASTODON_DIR is not set',
-      "The config doctor reads Mastodon's .env.production and docker-compose.yml " +
-        'from the directory MASTODON_DIR names.',
-      'Set MASTODON_DIR to that directory (read access is enough, e.g. a read-only mount) and restart Mastodash.',
+      text('errors.mastodonDirUnset.title'),
+      text('errors.mastodonDirUnset.detail'),
+      text('errors.mastodonDirUnset.fix'),
     );
   }
   const envFile = config.mastodon.envFile ?? path.join(dir, '.env.production');

@@ -14,9 +14,14 @@ import { processSingleton } from '../process/singleton';
 import { postgres } from '../postgres/client';
 import { postgresUnavailable } from '../postgres/errors';
 import { findAppContainer } from './app-container';
-import { discoverAddress, PROBED_SERVICES, type ProbedService, type ServiceAddress } from './service-address';
-import { inEnglish } from '../i18n/english';
-import { text } from '../i18n/text';
+import {
+  defaultAddress,
+  discoverAddress,
+  PROBED_SERVICES,
+  type ProbedService,
+  type ServiceAddress,
+} from './service-address';
+import { text, type Text } from '../i18n/text';
 
 /**
  * Mastodon's own liveness answers: web's /health and streaming's /api/v1/streaming/health, the URLs of the
@@ -95,7 +100,7 @@ export interface ServiceProbe extends ProbeResult {
   address: ServiceAddress;
   container?: { name: string; health: HealthState };
   /** Set when the probe failed while Docker calls the container healthy: says so and names the key to set. */
-  hint?: string;
+  hint?: Text;
 }
 
 /** The service's container: a running one first, lowest compose number first. */
@@ -155,37 +160,35 @@ export async function locateService(service: ProbedService): Promise<Located> {
   const { mastodon } = getConfig();
   const { key, defaultPort } = PROBED_SERVICES[service];
   const configured = service === 'web' ? mastodon.webUrl : mastodon.streamingUrl;
-  if (configured) return { address: { baseUrl: configured, source: 'configured', how: `${key} is set` } };
-  const fallback = (why: string): ServiceAddress => ({
-    baseUrl: `http://127.0.0.1:${defaultPort}`,
-    source: 'default',
-    how: `${why}; probing the official layout's 127.0.0.1:${defaultPort}`,
-  });
+  if (configured) {
+    return { address: { baseUrl: configured, source: 'configured', how: text('vitals.address.configured', { key }) } };
+  }
+  const fallback = (why: Text | string): ServiceAddress => defaultAddress(defaultPort, why);
   let container: ContainerView | undefined;
   try {
     container = await findServiceContainer(service);
   } catch (error) {
     return {
-      address: fallback(`${inEnglish(toErrorView(error).title)}, so the ${service} container could not be asked`),
+      address: fallback(text('vitals.address.askFailed', { title: toErrorView(error).title, service })),
     };
   }
   try {
     const [facts, own] = await Promise.all([container ? listenFactsOf(container) : undefined, ownContainer()]);
     return { address: discoverAddress(service, facts, own), ...(container ? { container } : {}) };
   } catch (error) {
-    return { address: fallback(inEnglish(toErrorView(error).title)), ...(container ? { container } : {}) };
+    return { address: fallback(toErrorView(error).title), ...(container ? { container } : {}) };
   }
 }
 
-function unansweredHint(service: ProbedService, located: Located, result: ProbeResult): string | undefined {
+function unansweredHint(service: ProbedService, located: Located, result: ProbeResult): Text | undefined {
   if (result.ok || located.container?.health !== 'healthy') return undefined;
   const { key } = PROBED_SERVICES[service];
-  const what =
-    located.address.source === 'configured' ? `${key} points elsewhere` : 'the dashboard found the wrong address';
-  return (
-    `Docker reports ${located.container.name} healthy, but ${result.url} does not answer: ${what}. ` +
-    `Set ${key} to the address ${service} listens on, as the dashboard reaches it.`
-  );
+  return text(located.address.source === 'configured' ? 'vitals.address.hintConfigured' : 'vitals.address.hintFound', {
+    name: located.container.name,
+    url: result.url,
+    key,
+    service,
+  });
 }
 
 export async function probeService(service: ProbedService): Promise<ServiceProbe> {

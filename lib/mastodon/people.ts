@@ -3,12 +3,11 @@ import 'server-only';
 import type pg from 'pg';
 
 import { AppError } from '../errors';
-import { text } from '../i18n/text';
+import { text, type Text } from '../i18n/text';
 import { postgres } from '../postgres/client';
 import { postgresUnavailable } from '../postgres/errors';
 import { ownerRoleCondition } from './owner-role';
 import {
-  REGISTRATION_MODE_LABELS,
   readRegistrationSettings,
   type RegistrationOverride,
   type RegistrationSettings,
@@ -127,7 +126,7 @@ export interface RegistrationModeView {
   /** The stored or default mode; undefined when the stored value is not a mode or the default is unknown. */
   mode?: RegistrationsMode;
   /** In words: "Open", "Approval required", "Closed", or what was found instead. */
-  label: string;
+  label: Text;
   source: 'stored' | 'default';
   /** What a visitor meets, overrides included. */
   effective: RegistrationSettings['effective'];
@@ -138,10 +137,10 @@ export interface RegistrationModeView {
 export function registrationModeView(settings: RegistrationSettings): RegistrationModeView {
   const { mode } = settings;
   const label = mode.mode
-    ? REGISTRATION_MODE_LABELS[mode.mode]
-    : mode.unrecognised
-      ? `Unrecognised (${mode.unrecognised})`
-      : 'Unknown';
+    ? text(`registrations.modes.${mode.mode}`)
+    : mode.unrecognisedText
+      ? text('vitals.registrationLabel.unrecognised', { value: mode.unrecognisedText })
+      : text('vitals.registrationLabel.unknown');
   return {
     ...(mode.mode ? { mode: mode.mode } : {}),
     label,

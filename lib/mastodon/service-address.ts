@@ -7,6 +7,7 @@
 import { isIP } from 'node:net';
 
 import type { ListenFacts } from '../docker/listen-facts';
+import { text, type Text } from '../i18n/text';
 
 export type ProbedService = 'web' | 'streaming';
 
@@ -26,16 +27,16 @@ export interface ServiceAddress {
   baseUrl: string;
   source: AddressSource;
   /** How the address was found, in words, for the panel. */
-  how: string;
+  how: Text;
 }
 
 /** What the container's own settings say it listens on. */
 export interface ListenSetting {
   port: number;
-  portFrom: string;
+  portFrom: Text;
   /** BIND without URI brackets. */
   bind: string;
-  bindFrom: string;
+  bindFrom: Text;
 }
 
 export function listenSetting(service: ProbedService, facts: Pick<ListenFacts, 'env'>): ListenSetting {
@@ -49,9 +50,12 @@ export function listenSetting(service: ProbedService, facts: Pick<ListenFacts, '
   const bind = rawBind ? rawBind.replace(/^\[(.*)\]$/, '$1') : '127.0.0.1';
   return {
     port,
-    portFrom: port === Number(rawPort) ? `PORT=${port}` : `PORT unset, so ${defaultPort}`,
+    portFrom:
+      port === Number(rawPort)
+        ? text('vitals.address.portSet', { port: String(port) })
+        : text('vitals.address.portUnset', { port: String(defaultPort) }),
     bind,
-    bindFrom: rawBind ? `BIND=${rawBind}` : 'BIND unset, so 127.0.0.1',
+    bindFrom: rawBind ? text('vitals.address.bindSet', { bind: rawBind }) : text('vitals.address.bindUnset'),
   };
 }
 
@@ -84,14 +88,9 @@ export function discoverAddress(
   own?: Pick<ListenFacts, 'name' | 'networkMode' | 'networks'>,
 ): ServiceAddress {
   const { defaultPort } = PROBED_SERVICES[service];
-  const fallback = (why: string): ServiceAddress => ({
-    baseUrl: `http://127.0.0.1:${defaultPort}`,
-    source: 'default',
-    how: `${why}; probing the official layout's 127.0.0.1:${defaultPort}`,
-  });
-  if (!facts) return fallback(`no ${service} container in the project`);
-  if (facts.env.SOCKET)
-    return fallback(`${facts.name} listens on the unix socket in its SOCKET, which the dashboard cannot reach`);
+  const fallback = (why: Text): ServiceAddress => defaultAddress(defaultPort, why);
+  if (!facts) return fallback(text('vitals.address.noContainer', { service }));
+  if (facts.env.SOCKET) return fallback(text('vitals.address.socket', { name: facts.name }));
   const setting = listenSetting(service, facts);
   const hostNetwork = facts.networkMode === 'host';
 
@@ -102,9 +101,12 @@ export function discoverAddress(
       return {
         baseUrl: `http://${facts.service || service}:${setting.port}`,
         source: 'service-name',
-        how:
-          `the dashboard runs in the container ${own.name}, which shares the network` +
-          ` ${shared.name} with ${facts.name}: its service name, ${setting.portFrom}`,
+        how: text('vitals.address.sharedNetwork', {
+          own: own.name,
+          network: shared.name,
+          name: facts.name,
+          portFrom: setting.portFrom,
+        }),
       };
     }
   }
@@ -112,7 +114,11 @@ export function discoverAddress(
     return {
       baseUrl: `http://${connectHost(setting.bind)}:${setting.port}`,
       source: 'host-network',
-      how: `${facts.name} uses the host network: ${setting.bindFrom}, ${setting.portFrom} in its environment`,
+      how: text('vitals.address.hostNetwork', {
+        name: facts.name,
+        bindFrom: setting.bindFrom,
+        portFrom: setting.portFrom,
+      }),
     };
   }
   const published = facts.ports
@@ -124,9 +130,13 @@ export function discoverAddress(
     return {
       baseUrl: `http://${connectHost(published.hostIp)}:${published.hostPort}`,
       source: 'published-port',
-      how:
-        `${facts.name} publishes ${published.hostIp || '0.0.0.0'}:${published.hostPort} → ` +
-        `${setting.port} (${setting.portFrom})`,
+      how: text('vitals.address.published', {
+        name: facts.name,
+        hostIp: published.hostIp || '0.0.0.0',
+        hostPort: String(published.hostPort),
+        port: String(setting.port),
+        portFrom: setting.portFrom,
+      }),
     };
   }
   const network = pickNetwork(facts.networks);
@@ -135,14 +145,29 @@ export function discoverAddress(
     return {
       baseUrl: `http://${network.ip}:${setting.port}`,
       source: 'bridge-address',
-      how:
-        `${facts.name} publishes no port: its address on the network ${network.name}, ${setting.portFrom}` +
-        (loopbackOnly ? ` (but ${setting.bindFrom}: it listens inside its container only)` : ''),
+      how: text(loopbackOnly ? 'vitals.address.bridgeLoopback' : 'vitals.address.bridge', {
+        name: facts.name,
+        network: network.name,
+        portFrom: setting.portFrom,
+        ...(loopbackOnly ? { bindFrom: setting.bindFrom } : {}),
+      }),
     };
   }
   return fallback(
-    `${facts.name} has no address (network mode ${facts.networkMode}${facts.running ? '' : ', not running'})`,
+    text(facts.running ? 'vitals.address.noAddress' : 'vitals.address.noAddressStopped', {
+      name: facts.name,
+      mode: facts.networkMode,
+    }),
   );
+}
+
+/** The official layout's address, when nothing better is known, and why. */
+export function defaultAddress(defaultPort: number, why: Text | string): ServiceAddress {
+  return {
+    baseUrl: `http://127.0.0.1:${defaultPort}`,
+    source: 'default',
+    how: text('vitals.address.fallback', { why, port: String(defaultPort) }),
+  };
 }
 
 /**
@@ -154,7 +179,7 @@ export function configuredUrlMismatch(
   service: ProbedService,
   configuredUrl: string,
   facts: ListenFacts,
-): string | undefined {
+): Text | undefined {
   if (facts.env.SOCKET) return undefined;
   let url: URL;
   try {
@@ -165,12 +190,17 @@ export function configuredUrlMismatch(
   const setting = listenSetting(service, facts);
   const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  const listensOn =
-    `${facts.name} listens on` + ` ${setting.bind}:${setting.port} (${setting.bindFrom}, ${setting.portFrom})`;
+  const listensOn = text('vitals.address.listensOn', {
+    name: facts.name,
+    bind: setting.bind,
+    port: String(setting.port),
+    bindFrom: setting.bindFrom,
+    portFrom: setting.portFrom,
+  });
   if (facts.networkMode === 'host') {
-    if (port !== setting.port) return `it names port ${port}, but ${listensOn} on the host network`;
+    if (port !== setting.port) return text('vitals.address.mismatchHostPort', { port: String(port), listensOn });
     if (!WILDCARDS.has(setting.bind) && host !== setting.bind && !(isLoopback(host) && isLoopback(setting.bind))) {
-      return `it names ${host}, but ${listensOn} on the host network`;
+      return text('vitals.address.mismatchHostName', { host, listensOn });
     }
     return undefined;
   }
@@ -178,7 +208,7 @@ export function configuredUrlMismatch(
     .filter((p) => p.containerPort === setting.port && p.protocol === 'tcp')
     .map((p) => p.hostPort);
   if (port === setting.port || publishedPorts.includes(port)) return undefined;
-  const published =
-    publishedPorts.length > 0 ? ` and publishes it as ${publishedPorts.join(', ')}` : ' and publishes no port';
-  return `it names port ${port}, but ${listensOn}${published}`;
+  return publishedPorts.length > 0
+    ? text('vitals.address.mismatchPublished', { port: String(port), listensOn, published: publishedPorts.join(', ') })
+    : text('vitals.address.mismatchUnpublished', { port: String(port), listensOn });
 }

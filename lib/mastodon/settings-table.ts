@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { AppError, type ErrorView } from '../errors';
 import { postgres } from '../postgres/client';
 import { postgresUnavailable, postgresWhere } from '../postgres/errors';
+import { text } from '../i18n/text';
 
 /**
  * Mastodon's site-wide `settings` rows: the one reader and writer, shared by every setting the dashboard
@@ -41,9 +42,9 @@ export async function detectSettingsSchema(db: Queryable): Promise<SettingsSchem
   if (!row.present) {
     throw new AppError(
       'postgres_refused',
-      'No settings table',
-      `${postgresWhere()} has no settings table; is DB_NAME Mastodon's database?`,
-      'Check DB_NAME, and that migrations have run (RAILS_ENV=production bin/rails db:migrate).',
+      text('errors.settingsTable.title'),
+      text('errors.settingsTable.detail', { where: postgresWhere() }),
+      text('errors.settingsTable.fix'),
     );
   }
   return row.legacy ? 'thing-columns' : 'var-unique';

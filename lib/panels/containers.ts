@@ -4,6 +4,7 @@ import { getConfig } from '../config';
 import type { ContainerView } from '../docker/types';
 import { currentProjectContainers } from '../live';
 import { runPanel, type PanelResult } from './panel';
+import { text } from '../i18n/text';
 
 export interface ContainersPanelData {
   project: string;
@@ -16,7 +17,7 @@ export interface ContainersPanelData {
  */
 export function containersPanel(): Promise<PanelResult<ContainersPanelData>> {
   const config = getConfig();
-  return runPanel('Docker', config.docker.timeoutMs + 1_000, async () => {
+  return runPanel(text('errors.panels.docker'), config.docker.timeoutMs + 1_000, async () => {
     return { project: config.composeProject, containers: await currentProjectContainers() };
   });
 }

@@ -1,7 +1,5 @@
 import 'server-only';
 
-import type { Text } from '@/lib/i18n/text';
-
 import { getConfig } from '../config';
 import {
   diagnoseConfig,
@@ -12,6 +10,7 @@ import {
 } from '../mastodon/config-doctor';
 import { readMastodonConfigFiles } from '../mastodon/config-files';
 import { runPanel, type PanelResult } from './panel';
+import { text, type Text } from '../i18n/text';
 
 export interface DoctorPanelData {
   /** MASTODON_DIR, resolved. */
@@ -33,7 +32,7 @@ export interface DoctorPanelData {
  * Values never leave the server.
  */
 export function doctorPanel(): Promise<PanelResult<DoctorPanelData>> {
-  return runPanel('Config doctor', getConfig().docker.timeoutMs + 2_000, async () => {
+  return runPanel(text('errors.panels.doctor'), getConfig().docker.timeoutMs + 2_000, async () => {
     const files = await readMastodonConfigFiles();
     const findings = diagnoseConfig(files.input);
     const summary = summarizeFindings(findings);

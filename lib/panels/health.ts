@@ -9,6 +9,7 @@ import {
 } from '../mastodon/health';
 import { readRunningVersion, type RunningVersion } from '../mastodon/running-version';
 import { runPanel, type PanelResult } from './panel';
+import { text } from '../i18n/text';
 
 export interface HealthPanelData {
   web: ServiceProbe;
@@ -22,7 +23,7 @@ export interface HealthPanelData {
  * Each part fails alone.
  */
 export function healthPanel(): Promise<PanelResult<HealthPanelData>> {
-  return runPanel('Mastodon health', 12_000, async () => {
+  return runPanel(text('errors.panels.health'), 12_000, async () => {
     const [web, streaming, version, migrations] = await Promise.all([
       probeWeb(),
       probeStreaming(),

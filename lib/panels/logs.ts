@@ -8,6 +8,7 @@ import {
   type SidekiqHealthcheck,
 } from '../mastodon/log-recognisers';
 import { runPanel, type PanelResult } from './panel';
+import { text } from '../i18n/text';
 
 export interface ContainerLogsData extends RecentLogs {
   findings: LogFinding[];
@@ -34,5 +35,5 @@ export async function loadContainerLogs(ref: string, options: { tail?: number } 
 
 /** The logs page's panel: its own timeout; a Docker fault fails only this panel. */
 export function containerLogsPanel(ref: string, tail: number): Promise<PanelResult<ContainerLogsData>> {
-  return runPanel(`The log of ${ref}`, LOGS_TIMEOUT_MS, () => loadContainerLogs(ref, { tail }));
+  return runPanel(text('errors.panels.log', { ref }), LOGS_TIMEOUT_MS, () => loadContainerLogs(ref, { tail }));
 }

@@ -52,7 +52,7 @@ export function graphsPanel(
   options: { withNetwork?: boolean } = {},
 ): Promise<PanelResult<MetricsView>> {
   const config = getConfig();
-  return runPanel('InfluxDB', config.influx.timeoutMs * 3 + 1_000, async () => {
+  return runPanel(text('errors.panels.influx'), config.influx.timeoutMs * 3 + 1_000, async () => {
     const nowMs = Date.now();
     if (!config.influx.url) return liveView(nowMs);
     const range = resolveRange(input, nowMs);
@@ -135,7 +135,7 @@ export function stoppedNotices(
 /** The home page's headline: RAM, CPU, load and the biggest memory user, each with its last hour. */
 export function headlinePanel(): Promise<PanelResult<HeadlineView>> {
   const config = getConfig();
-  return runPanel('Memory and CPU', config.influx.timeoutMs * 2 + 1_000, async () => {
+  return runPanel(text('errors.panels.metrics'), config.influx.timeoutMs * 2 + 1_000, async () => {
     const live = (influxError?: ErrorView): HeadlineView => {
       const view = {
         ...liveHeadline(liveSamples(), influxError ? 'influx_failed' : 'not_configured', LIVE_WINDOW_MS),

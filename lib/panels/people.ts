@@ -7,6 +7,7 @@ import {
   type RegistrationModeView,
 } from '../mastodon/people';
 import { runPanel, type PanelResult } from './panel';
+import { text } from '../i18n/text';
 
 export interface PeoplePanelData extends PeopleCounts {
   /**
@@ -18,10 +19,10 @@ export interface PeoplePanelData extends PeopleCounts {
 
 /** Users, local posts, pending sign-ups, open reports, the Owners and the registration mode, from Postgres. */
 export function peoplePanel(): Promise<PanelResult<PeoplePanelData>> {
-  return runPanel('People and moderation', 10_000, async () => {
+  return runPanel(text('errors.panels.people'), 10_000, async () => {
     const [counts, registrations] = await Promise.all([
       readPeopleCounts(),
-      runPanel('Registration mode', 8_000, readRegistrationMode),
+      runPanel(text('errors.panels.registrationMode'), 8_000, readRegistrationMode),
     ]);
     return { ...counts, registrations };
   });

@@ -13,6 +13,7 @@ import {
 } from '../mastodon/sidekiq-health-check';
 import { containersPanel } from './containers';
 import { runPanel, type PanelResult } from './panel';
+import { text } from '../i18n/text';
 
 export interface SidekiqPanelData {
   report: SidekiqReport;
@@ -31,7 +32,7 @@ export interface SidekiqPanelData {
 export function sidekiqPanel(): Promise<PanelResult<SidekiqPanelData>> {
   const config = getConfig();
   // Docker (its own timeout), Redis (connect 3 s + command 5 s), and at most one round of inspects.
-  return runPanel('Sidekiq', 2 * config.docker.timeoutMs + 10_000, async () => {
+  return runPanel(text('errors.panels.sidekiq'), 2 * config.docker.timeoutMs + 10_000, async () => {
     const docker = await containersPanel();
     const containers = docker.ok ? docker.data.containers : [];
     const version: RunningVersion = docker.ok

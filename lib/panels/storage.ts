@@ -11,6 +11,7 @@ import {
   type RedisServer,
 } from '../mastodon/storage/redis-memory';
 import { runPanel, type PanelResult } from './panel';
+import { text } from '../i18n/text';
 
 export interface RedisMemoryPart extends RedisServer {
   memory: PanelResult<RedisMemory>;
@@ -35,29 +36,35 @@ export function storagePanel(options: { nowMs?: number } = {}): Promise<PanelRes
   const config = getConfig();
   // Influx: /ping then one query; then Docker's df when Telegraf has nothing.
   const diskMs = (config.influx.url ? config.influx.timeoutMs * 2 : 0) + config.docker.timeoutMs + 1_000;
-  return runPanel('Storage', Math.max(POSTGRES_PART_MS, REDIS_PART_MS, diskMs) + 1_000, async () => {
-    const nowMs = options.nowMs ?? Date.now();
-    const servers = distinctRedisServers({
-      main: config.mastodon.redis,
-      sidekiq: config.mastodon.sidekiqRedis,
-      cache: config.mastodon.cacheRedis,
-    });
-    const [database, disk, memories] = await Promise.all([
-      runPanel('Postgres', POSTGRES_PART_MS, () => readDatabaseSize()),
-      runPanel('Host disk', diskMs, () => readHostDisk({ nowMs })),
-      Promise.all(
-        servers.map((server) =>
-          runPanel(`Redis ${server.server}`, REDIS_PART_MS, () => readRedisMemory(server.roles[0]!)),
+  return runPanel(
+    text('errors.panels.storage'),
+    Math.max(POSTGRES_PART_MS, REDIS_PART_MS, diskMs) + 1_000,
+    async () => {
+      const nowMs = options.nowMs ?? Date.now();
+      const servers = distinctRedisServers({
+        main: config.mastodon.redis,
+        sidekiq: config.mastodon.sidekiqRedis,
+        cache: config.mastodon.cacheRedis,
+      });
+      const [database, disk, memories] = await Promise.all([
+        runPanel(text('errors.panels.postgres'), POSTGRES_PART_MS, () => readDatabaseSize()),
+        runPanel(text('errors.panels.hostDisk'), diskMs, () => readHostDisk({ nowMs })),
+        Promise.all(
+          servers.map((server) =>
+            runPanel(text('errors.panels.redis', { server: server.server }), REDIS_PART_MS, () =>
+              readRedisMemory(server.roles[0]!),
+            ),
+          ),
         ),
-      ),
-    ]);
-    return {
-      database,
-      disk,
-      redis: servers.map((server, index) => ({ ...server, memory: memories[index]! })),
-      media: mediaFolderStatus(nowMs),
-    };
-  });
+      ]);
+      return {
+        database,
+        disk,
+        redis: servers.map((server, index) => ({ ...server, memory: memories[index]! })),
+        media: mediaFolderStatus(nowMs),
+      };
+    },
+  );
 }
 
 /**
@@ -65,5 +72,5 @@ export function storagePanel(options: { nowMs?: number } = {}): Promise<PanelRes
  * for du, so it answers at once.
  */
 export function mediaFolderPanel(options: { nowMs?: number } = {}): Promise<PanelResult<MediaView>> {
-  return runPanel('Media folder', 1_000, async () => mediaFolderStatus(options.nowMs ?? Date.now()));
+  return runPanel(text('errors.panels.mediaFolder'), 1_000, async () => mediaFolderStatus(options.nowMs ?? Date.now()));
 }

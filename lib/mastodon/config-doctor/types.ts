@@ -117,7 +117,7 @@ export interface ProbeUrlCheck {
   url: string;
   container: string;
   /** Why the URL cannot reach the container (service-address.ts configuredUrlMismatch); undefined when it matches. */
-  mismatch?: string;
+  mismatch?: Text;
   /** The address the dashboard would find with the key unset. */
   discovered?: string;
 }

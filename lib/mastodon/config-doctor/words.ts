@@ -17,13 +17,3 @@ export function listOfTexts(items: readonly Text[]): Text | string {
   for (const item of rest.slice(0, -1)) head = text('doctor.words.comma', { head, next: item });
   return text('doctor.words.list', { head, last: rest.at(-1) ?? '' });
 }
-
-/** Legacy English (checks not yet converted to Texts). */
-export function list(words: readonly string[]): string {
-  if (words.length <= 1) return words.join('');
-  return `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
-}
-
-export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`;
-}

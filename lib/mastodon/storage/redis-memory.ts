@@ -4,6 +4,7 @@ import type { RedisTarget } from '../../config';
 import { AppError } from '../../errors';
 import { connectedRedis, type RedisRole } from '../../redis/client';
 import { redisUnavailable } from '../../redis/errors';
+import { text } from '../../i18n/text';
 
 /** Redis's memory from INFO memory, once per distinct server among Mastodon's three Redis roles. */
 
@@ -58,15 +59,15 @@ export interface RedisMemory {
   rssBytes?: number;
 }
 
-export function redisMemoryFromInfo(text: string): RedisMemory {
-  const info = parseRedisInfo(text);
+export function redisMemoryFromInfo(infoText: string): RedisMemory {
+  const info = parseRedisInfo(infoText);
   const number = (key: string): number | undefined => {
     const value = info.get(key);
     return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
   };
   const used = number('used_memory');
   if (used === undefined) {
-    throw new AppError('upstream_failed', 'Unexpected INFO memory answer', 'Redis did not report used_memory.');
+    throw new AppError('upstream_failed', text('errors.redisInfo.title'), text('errors.redisInfo.detail'));
   }
   const rss = number('used_memory_rss');
   const policy = info.get('maxmemory_policy');

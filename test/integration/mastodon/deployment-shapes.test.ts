@@ -8,8 +8,10 @@ import { loadConfig, setConfigForTesting } from '@/lib/config';
 import { diagnoseConfig } from '@/lib/mastodon/config-doctor';
 import { readMastodonConfigFiles } from '@/lib/mastodon/config-files';
 import { probe } from '@/lib/mastodon/health';
-import { healthPanel, type HealthPanelData } from '@/lib/panels/health';
+import { inEnglish } from '@/lib/i18n/english';
+import { healthPanel } from '@/lib/panels/health';
 import { resetPostgresForTesting } from '@/lib/postgres/client';
+import { english } from '../../support/rendered-texts';
 import { readTestbed, readTestbedShapes } from '../../support/testbed';
 
 /**
@@ -48,10 +50,13 @@ async function containerAddress(name: string, network: string): Promise<string> 
   return stdout.trim();
 }
 
-async function panelData(): Promise<HealthPanelData> {
+/** The panel's data with its Texts in English, as the page shows them to an English reader. */
+async function panelData() {
   const panel = await healthPanel();
-  if (!panel.ok) throw new Error(`the health panel failed: ${panel.error.title}: ${panel.error.detail}`);
-  return panel.data;
+  if (!panel.ok) {
+    throw new Error(`the health panel failed: ${inEnglish(panel.error.title)}: ${inEnglish(panel.error.detail)}`);
+  }
+  return english(panel.data);
 }
 
 afterAll(async () => {

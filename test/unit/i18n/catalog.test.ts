@@ -27,6 +27,8 @@ function argumentsOf(message: string): string[] {
   return [...names].sort();
 }
 
+const QUOTES_AN_ARGUMENT = /(?<!')'\{/;
+
 const english = flatten(MESSAGES.en as unknown as Tree);
 
 describe('the message catalog', () => {
@@ -83,10 +85,22 @@ describe('the message catalog', () => {
     });
   }
 
+  for (const locale of LOCALES) {
+    it(`no ${locale} message quotes an argument away by mistake (ICU reads '{ as the start of literal text)`, () => {
+      // A single ' before { starts quoted literal text: `grep '{grep}'` prints {grep}. Write '' for an apostrophe.
+      const quotedAway = [...flatten(MESSAGES[locale] as unknown as Tree)]
+        .filter(([, message]) => QUOTES_AN_ARGUMENT.test(message))
+        .map(([key]) => key);
+      expect(quotedAway).toEqual([]);
+    });
+  }
+
   it('finds a missing German key (the check can fail)', () => {
     const germanWithout = flatten({ a: { b: 'x' } });
     const englishWith = flatten({ a: { b: 'x', c: 'y' } });
     expect([...englishWith.keys()].filter((key) => !germanWithout.has(key))).toEqual(['a.c']);
     expect(argumentsOf('{count, plural, one {# Konto} other {# Konten}} in {name}')).toEqual(['count', 'name']);
+    expect(QUOTES_AN_ARGUMENT.test("grep '{grep}'")).toBe(true);
+    expect(QUOTES_AN_ARGUMENT.test("grep ''{grep}''")).toBe(false);
   });
 });

@@ -19,6 +19,7 @@ import {
 /** A finding with its title, why and fix in English words, as the tests compare them. */
 type Finding = ReturnType<typeof english<DoctorFinding>>;
 import type { RunningVersion } from '@/lib/mastodon/running-version';
+import { configuredUrlMismatch } from '@/lib/mastodon/service-address';
 import { sidekiqMajorOf } from '@/lib/mastodon/sidekiq-grep';
 import { parseMastodonVersion, type MastodonVersion } from '@/lib/mastodon/version';
 import { officialSidekiqGreps } from '@/lib/mastodon/version-facts';
@@ -648,9 +649,17 @@ describe('the probe URLs of the dashboard', () => {
           key: 'MASTODON_WEB_URL',
           url: 'http://127.0.0.1:3000',
           container: 'mastodon-web-1',
-          mismatch:
-            'it names port 3000, but mastodon-web-1 listens on 127.0.0.1:3300 (BIND=127.0.0.1, PORT=3300) on ' +
-            'the host network',
+          mismatch: configuredUrlMismatch('web', 'http://127.0.0.1:3000', {
+            id: 'web-id',
+            name: 'mastodon-web-1',
+            service: 'web',
+            running: true,
+            health: 'none',
+            networkMode: 'host',
+            networks: [],
+            ports: [],
+            env: { BIND: '127.0.0.1', PORT: '3300' },
+          }),
           discovered: 'http://127.0.0.1:3300',
         },
         {
@@ -713,6 +722,22 @@ describe('the findings in German', () => {
     expect(inGerman(findings, 'version-known').title).toBe('Geprüft gegen Mastodon 4.4.22');
     expect(inGerman(findings, 'required-present', 'SECRET_KEY_BASE').why).toBe('Vorhanden in .env.production.');
     expect(inGerman(findings, 'smtp-set').title).toBe('Ausgehende E-Mails sind eingerichtet');
+  });
+
+  it('says where Mastodon looks for PostgreSQL and Redis in German, and the Sidekiq health check', () => {
+    const env = STOCK_44.replace('DB_HOST=db\n', '').replace('REDIS_HOST=redis', 'REDIS_HOST=localhost');
+    const findings = diagnoseRaw({ env, compose: compose44() });
+    expect(inGerman(findings, 'db-host-unset').title).toBe(
+      'DB_HOST ist nicht gesetzt: Mastodon sucht PostgreSQL in seinem eigenen Container',
+    );
+    expect(inGerman(findings, 'db-host-unset').why).toBe(
+      'DB_HOST ist nicht gesetzt, also nimmt Mastodon seinen Standard, localhost, aber im Container web ist ' +
+        'localhost der Container, in dem kein PostgreSQL lauscht.',
+    );
+    expect(inGerman(findings, 'redis-host-loopback').fix).toBe(
+      'Setze REDIS_HOST=redis (der Name des Compose-Dienstes).',
+    );
+    expect(inGerman(findings, 'sidekiq-healthcheck-ok').title).toMatch(/^Der Health-Check von sidekiq (sucht|passt)/);
   });
 
   it('renders nested Texts: the env file shape, LOCAL_DOMAIN problems and an upcoming version', () => {

@@ -29,7 +29,7 @@ const DATA: PeoplePanelData = {
     at: AT,
     data: {
       mode: 'approved',
-      label: 'Approval required',
+      label: { key: 'registrations.modes.approved' },
       source: 'stored',
       effective: 'approved',
       overrides: [],

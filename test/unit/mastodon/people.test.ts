@@ -6,6 +6,8 @@ import { PEOPLE_SQL, REGISTRATIONS_HREF, parsePeopleRow, registrationModeView } 
 import { interpretRegistrations, type RegistrationOverridesEnv, type VersionInfo } from '@/lib/mastodon/registrations';
 import { parseMastodonVersion, type MastodonVersion } from '@/lib/mastodon/version';
 
+import { english } from '../../support/rendered-texts';
+
 const ENV: RegistrationOverridesEnv = {
   singleUserMode: false,
   autoApprovedSwitchDisabled: false,
@@ -80,7 +82,7 @@ describe('registrationModeView', () => {
       schema: 'thing-columns',
       env: ENV,
     });
-    expect(registrationModeView(settings)).toEqual({
+    expect(english(registrationModeView(settings))).toEqual({
       mode: 'approved',
       label: 'Approval required',
       source: 'stored',
@@ -92,20 +94,22 @@ describe('registrationModeView', () => {
   });
 
   it("marks the version's default, closed from 4.2.8", () => {
-    const view = registrationModeView(
-      interpretRegistrations({ rows: {}, version: v43, schema: 'thing-columns', env: ENV }),
+    const view = english(
+      registrationModeView(interpretRegistrations({ rows: {}, version: v43, schema: 'thing-columns', env: ENV })),
     );
     expect(view).toMatchObject({ mode: 'none', label: 'Closed', source: 'default', effective: 'closed' });
   });
 
   it('names an unrecognised stored value and carries the overrides', () => {
-    const view = registrationModeView(
-      interpretRegistrations({
-        rows: { registrations_mode: '--- maybe\n' },
-        version: v43,
-        schema: 'thing-columns',
-        env: { ...ENV, singleUserMode: true },
-      }),
+    const view = english(
+      registrationModeView(
+        interpretRegistrations({
+          rows: { registrations_mode: '--- maybe\n' },
+          version: v43,
+          schema: 'thing-columns',
+          env: { ...ENV, singleUserMode: true },
+        }),
+      ),
     );
     expect(view.mode).toBeUndefined();
     expect(view.label).toBe('Unrecognised (the text "maybe")');
@@ -114,13 +118,15 @@ describe('registrationModeView', () => {
   });
 
   it('warns that 4.2.8+ may switch open registrations to approval', () => {
-    const view = registrationModeView(
-      interpretRegistrations({
-        rows: { registrations_mode: '--- open\n' },
-        version: v43,
-        schema: 'thing-columns',
-        env: ENV,
-      }),
+    const view = english(
+      registrationModeView(
+        interpretRegistrations({
+          rows: { registrations_mode: '--- open\n' },
+          version: v43,
+          schema: 'thing-columns',
+          env: ENV,
+        }),
+      ),
     );
     expect(view).toMatchObject({ mode: 'open', label: 'Open', effective: 'open' });
     expect(view.overrides.map((o) => o.code)).toEqual(['auto_switch_to_approved']);

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { toListenFacts } from '@/lib/docker/listen-facts';
 import { configuredUrlMismatch, discoverAddress, listenSetting } from '@/lib/mastodon/service-address';
 
+import { english, german } from '../../support/rendered-texts';
+
 /**
  * Where web and streaming are probed when MASTODON_WEB_URL / MASTODON_STREAMING_URL are unset, from docker
  * inspect data shaped like each deployment shape's. Env holds the official images' ENV (BIND=0.0.0.0, streaming's
@@ -69,7 +71,7 @@ describe('listen facts from docker inspect', () => {
 describe('address discovery', () => {
   it('host network with PORT and BIND: probes BIND:PORT', () => {
     const web = facts({ service: 'web', networkMode: 'host', env: ['BIND=0.0.0.0', 'PORT=3300', 'BIND=127.0.0.1'] });
-    expect(discoverAddress('web', web)).toEqual({
+    expect(english(discoverAddress('web', web))).toEqual({
       baseUrl: 'http://127.0.0.1:3300',
       source: 'host-network',
       how: 'mastodon-web-1 uses the host network: BIND=127.0.0.1, PORT=3300 in its environment',
@@ -79,31 +81,38 @@ describe('address discovery', () => {
       networkMode: 'host',
       env: ['BIND=0.0.0.0', 'PORT=4000', 'PORT=4300', 'BIND=10.0.0.5'],
     });
-    expect(discoverAddress('streaming', streaming).baseUrl).toBe('http://10.0.0.5:4300');
+    expect(english(discoverAddress('streaming', streaming)).baseUrl).toBe('http://10.0.0.5:4300');
   });
 
   it('host network with the defaults: 3000 for web, 4000 for streaming, a wildcard BIND reached on loopback', () => {
-    expect(discoverAddress('web', facts({ service: 'web', networkMode: 'host', env: ['BIND=0.0.0.0'] }))).toMatchObject(
-      {
-        baseUrl: 'http://127.0.0.1:3000',
-        how: expect.stringContaining('PORT unset, so 3000'),
-      },
-    );
-    expect(discoverAddress('streaming', facts({ service: 'streaming', networkMode: 'host', env: [] }))).toMatchObject({
+    expect(
+      english(discoverAddress('web', facts({ service: 'web', networkMode: 'host', env: ['BIND=0.0.0.0'] }))),
+    ).toMatchObject({
+      baseUrl: 'http://127.0.0.1:3000',
+      how: expect.stringContaining('PORT unset, so 3000'),
+    });
+    expect(
+      english(discoverAddress('streaming', facts({ service: 'streaming', networkMode: 'host', env: [] }))),
+    ).toMatchObject({
       baseUrl: 'http://127.0.0.1:4000',
       how: expect.stringContaining('BIND unset, so 127.0.0.1'),
     });
     expect(
-      discoverAddress('web', facts({ service: 'web', networkMode: 'host', env: ['BIND=[::]', 'PORT=3001'] })).baseUrl,
+      english(discoverAddress('web', facts({ service: 'web', networkMode: 'host', env: ['BIND=[::]', 'PORT=3001'] })))
+        .baseUrl,
     ).toBe('http://[::1]:3001');
     expect(
-      discoverAddress('web', facts({ service: 'web', networkMode: 'host', env: ['BIND=[2001:db8::5]'] })).baseUrl,
+      english(discoverAddress('web', facts({ service: 'web', networkMode: 'host', env: ['BIND=[2001:db8::5]'] })))
+        .baseUrl,
     ).toBe('http://[2001:db8::5]:3000');
   });
 
   it('published port (the official file): the published address', () => {
     const web = facts(OFFICIAL_WEB);
-    expect(discoverAddress('web', web)).toMatchObject({ baseUrl: 'http://127.0.0.1:3000', source: 'published-port' });
+    expect(english(discoverAddress('web', web))).toMatchObject({
+      baseUrl: 'http://127.0.0.1:3000',
+      source: 'published-port',
+    });
     const moved = facts({
       service: 'streaming',
       networkMode: 'bridge',
@@ -116,7 +125,7 @@ describe('address discovery', () => {
       },
       networks: { bridge: { IPAddress: '172.17.0.3' } },
     });
-    expect(discoverAddress('streaming', moved)).toMatchObject({
+    expect(english(discoverAddress('streaming', moved))).toMatchObject({
       baseUrl: 'http://127.0.0.1:4400',
       source: 'published-port',
       how: 'mastodon-streaming-1 publishes 0.0.0.0:4400 → 4000 (PORT=4000)',
@@ -131,7 +140,10 @@ describe('address discovery', () => {
       ports: { '3000/tcp': [{ HostIp: '127.0.0.1', HostPort: '3000' }] },
       networks: { mastodon_external_network: { IPAddress: '172.18.0.4' } },
     });
-    expect(discoverAddress('web', web)).toMatchObject({ baseUrl: 'http://172.18.0.4:3100', source: 'bridge-address' });
+    expect(english(discoverAddress('web', web))).toMatchObject({
+      baseUrl: 'http://172.18.0.4:3100',
+      source: 'bridge-address',
+    });
   });
 
   it('bridge networks without published ports: the address on the external network and PORT', () => {
@@ -145,7 +157,7 @@ describe('address discovery', () => {
         mdbridge_external_network: { IPAddress: '172.29.10.2' },
       },
     });
-    expect(discoverAddress('web', web)).toEqual({
+    expect(english(discoverAddress('web', web))).toEqual({
       baseUrl: 'http://172.29.10.2:3000',
       source: 'bridge-address',
       how:
@@ -158,7 +170,7 @@ describe('address discovery', () => {
       env: ['BIND=127.0.0.1'],
       networks: { proxy: { IPAddress: '172.30.0.2' } },
     });
-    expect(discoverAddress('web', loopbackOnly).how).toContain('it listens inside its container only');
+    expect(english(discoverAddress('web', loopbackOnly)).how).toContain('it listens inside its container only');
   });
 
   it('inside a container that shares a network with the service: the service name', () => {
@@ -168,7 +180,7 @@ describe('address discovery', () => {
       networkMode: 'mastodon_internal_network',
       networks: [{ name: 'mastodon_internal_network', ip: '172.19.0.9', aliases: [] }],
     };
-    expect(discoverAddress('web', web, own)).toMatchObject({
+    expect(english(discoverAddress('web', web, own))).toMatchObject({
       baseUrl: 'http://web:3000',
       source: 'service-name',
       how: expect.stringContaining('shares the network mastodon_internal_network'),
@@ -179,31 +191,35 @@ describe('address discovery', () => {
       env: ['BIND=0.0.0.0', 'PORT=4000'],
       networks: { mastodon_internal_network: { IPAddress: '172.19.0.5' } },
     });
-    expect(discoverAddress('streaming', streaming, own).baseUrl).toBe('http://streaming:4000');
+    expect(english(discoverAddress('streaming', streaming, own)).baseUrl).toBe('http://streaming:4000');
     // No shared network, or the dashboard on the host network: the other ways apply.
     expect(
-      discoverAddress('web', web, { ...own, networks: [{ name: 'elsewhere', ip: '10.9.0.2', aliases: [] }] }).source,
+      english(discoverAddress('web', web, { ...own, networks: [{ name: 'elsewhere', ip: '10.9.0.2', aliases: [] }] }))
+        .source,
     ).toBe('published-port');
-    expect(discoverAddress('web', web, { ...own, networkMode: 'host' }).source).toBe('published-port');
+    expect(english(discoverAddress('web', web, { ...own, networkMode: 'host' })).source).toBe('published-port');
   });
 
   it('falls back to the official layout, saying why, when there is nothing to go by', () => {
-    expect(discoverAddress('web', undefined)).toEqual({
+    expect(english(discoverAddress('web', undefined))).toEqual({
       baseUrl: 'http://127.0.0.1:3000',
       source: 'default',
       how: "no web container in the project; probing the official layout's 127.0.0.1:3000",
     });
-    expect(discoverAddress('streaming', facts({ service: 'streaming', networkMode: 'none', env: [] }))).toMatchObject({
+    expect(
+      english(discoverAddress('streaming', facts({ service: 'streaming', networkMode: 'none', env: [] }))),
+    ).toMatchObject({
       baseUrl: 'http://127.0.0.1:4000',
       source: 'default',
     });
     expect(
-      discoverAddress('web', facts({ service: 'web', networkMode: 'host', env: ['SOCKET=/tmp/puma.sock'] })).how,
+      english(discoverAddress('web', facts({ service: 'web', networkMode: 'host', env: ['SOCKET=/tmp/puma.sock'] })))
+        .how,
     ).toContain('unix socket');
   });
 
   it('ignores a PORT that is not a port', () => {
-    expect(listenSetting('web', { env: { PORT: '30o0' } })).toMatchObject({
+    expect(english(listenSetting('web', { env: { PORT: '30o0' } }))).toMatchObject({
       port: 3000,
       portFrom: 'PORT unset, so 3000',
     });
@@ -221,23 +237,35 @@ describe('a configured URL against what the container listens on', () => {
   });
 
   it('names the port the container listens on when the URL names another', () => {
-    expect(configuredUrlMismatch('web', 'http://127.0.0.1:3000', hostEnv)).toBe(
+    expect(english(configuredUrlMismatch('web', 'http://127.0.0.1:3000', hostEnv))).toBe(
       'it names port 3000, but mastodon-web-1 listens on 127.0.0.1:3300 (BIND=127.0.0.1, PORT=3300) ' +
         'on the host network',
     );
-    expect(configuredUrlMismatch('web', 'http://127.0.0.1:3300', hostEnv)).toBeUndefined();
-    expect(configuredUrlMismatch('web', 'http://localhost:3300', hostEnv)).toBeUndefined();
-    expect(configuredUrlMismatch('web', 'http://10.0.0.5:3300', hostEnv)).toBe(
+    expect(english(configuredUrlMismatch('web', 'http://127.0.0.1:3300', hostEnv))).toBeUndefined();
+    expect(english(configuredUrlMismatch('web', 'http://localhost:3300', hostEnv))).toBeUndefined();
+    expect(english(configuredUrlMismatch('web', 'http://10.0.0.5:3300', hostEnv))).toBe(
       'it names 10.0.0.5, but mastodon-web-1 listens on 127.0.0.1:3300 (BIND=127.0.0.1, PORT=3300) on the host network',
     );
   });
 
   it('accepts the container port (service name) or a published port, and nothing else', () => {
-    expect(configuredUrlMismatch('web', 'http://web:3000', official)).toBeUndefined();
-    expect(configuredUrlMismatch('web', 'http://127.0.0.1:3000', official)).toBeUndefined();
-    expect(configuredUrlMismatch('web', 'http://127.0.0.1:8080', official)).toBe(
+    expect(english(configuredUrlMismatch('web', 'http://web:3000', official))).toBeUndefined();
+    expect(english(configuredUrlMismatch('web', 'http://127.0.0.1:3000', official))).toBeUndefined();
+    expect(english(configuredUrlMismatch('web', 'http://127.0.0.1:8080', official))).toBe(
       'it names port 8080, but mastodon-web-1 listens on 0.0.0.0:3000 (BIND=0.0.0.0, PORT unset, so' +
         ' 3000) and publishes it as 3000',
+    );
+  });
+});
+
+describe('how the address was found, in German', () => {
+  it('reads in German, with the same names and settings', () => {
+    const web = facts({ service: 'web', networkMode: 'host', env: ['BIND=127.0.0.1', 'PORT=3300'] });
+    expect(german(discoverAddress('web', web)).how).toBe(
+      'mastodon-web-1 nutzt das Host-Netzwerk: BIND=127.0.0.1, PORT=3300 in seiner Umgebung',
+    );
+    expect(german(discoverAddress('web', undefined)).how).toBe(
+      'kein web-Container im Projekt; geprüft wird 127.0.0.1:3000 der offiziellen Aufteilung',
     );
   });
 });

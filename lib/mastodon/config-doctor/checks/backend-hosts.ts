@@ -1,3 +1,5 @@
+import { text, type Text } from '@/lib/i18n/text';
+
 /**
  * Where Mastodon connects to PostgreSQL and Redis (DATABASE_URL / DB_HOST, REDIS_URL / REDIS_HOST and the cache
  * and Sidekiq ones), against the compose services and their networks.
@@ -13,7 +15,7 @@ import {
   sharedNetworks,
 } from '../compose-view';
 import type { Finding, HostOutcome, Severity } from '../types';
-import { list } from '../words';
+import { andList } from '../words';
 
 /**
  * The host part of a connection URL, read loosely: libpq accepts forms WHATWG URLs refuse, such as
@@ -73,9 +75,9 @@ function redisHosts(env: ReadonlyMap<string, string>): HostTarget[] {
 }
 
 /** What the official Docker setup writes for this key. */
-function officialSetting(key: string): string {
+function officialSetting(key: string): Text | string {
   if (key === 'DB_HOST') return 'DB_HOST=db';
-  return key === 'REDIS_HOST' ? 'REDIS_HOST=redis' : `${key} names the compose service`;
+  return key === 'REDIS_HOST' ? 'REDIS_HOST=redis' : text('doctor.backendHosts.officialOther', { key });
 }
 
 function hostCheck(ctx: DoctorContext, kind: 'db' | 'redis', target: HostTarget): Finding {
@@ -86,11 +88,13 @@ function hostCheck(ctx: DoctorContext, kind: 'db' | 'redis', target: HostTarget)
   const app = ctx.app;
   const appName = app?.name ?? 'web';
   const suggestion = backend
-    ? key.endsWith('_URL')
-      ? `Use the compose service name ${backend.name} as the host in ${key}.`
-      : `Set ${key}=${backend.name} (the compose service name).`
+    ? text(key.endsWith('_URL') ? 'doctor.backendHosts.suggestionUrl' : 'doctor.backendHosts.suggestionSet', {
+        key,
+        service: backend.name,
+      })
     : undefined;
-  const finding = (outcome: HostOutcome, severity: Severity, title: string, why: string, fix?: string): Finding => ({
+  const setHostName = text('doctor.backendHosts.setHostName', { key, label });
+  const finding = (outcome: HostOutcome, severity: Severity, title: Text, why: Text, fix?: Text): Finding => ({
     id: `${kind}-host-${outcome}` as const,
     severity,
     key,
@@ -103,36 +107,36 @@ function hostCheck(ctx: DoctorContext, kind: 'db' | 'redis', target: HostTarget)
     return finding(
       'unchecked',
       'warning',
-      `${key} is not a URL`,
-      `Mastodash cannot read a host from ${key}, so it cannot tell where Mastodon connects to ${label}.`,
-      `Write it as ${kind === 'db' ? 'postgresql://user@db:5432/name' : 'redis://redis:6379/0'}.`,
+      text('doctor.backendHosts.notUrl.title', { key }),
+      text('doctor.backendHosts.notUrl.why', { key, label }),
+      text('doctor.backendHosts.notUrl.fix', {
+        example: kind === 'db' ? 'postgresql://user@db:5432/name' : 'redis://redis:6379/0',
+      }),
     );
 
   const kindOf =
     host === undefined ? 'unset' : host.startsWith('/') ? 'socket' : isLoopbackHost(host) ? 'loopback' : 'name';
-  const unsetWords = `${key} is not set, so Mastodon uses its default, localhost`;
+  const unsetWords = text('doctor.backendHosts.unset', { key });
   if (!ctx.compose || !app) {
     if (kindOf === 'name')
       return finding(
         'unchecked',
         'info',
-        `${key} names a host`,
-        `Without a compose file (or a web service in it) Mastodash cannot compare it with the compose services.`,
+        text('doctor.backendHosts.noCompose.namedTitle', { key }),
+        text('doctor.backendHosts.noCompose.namedWhy'),
       );
     const why =
       kindOf === 'socket'
-        ? `${key} is a Unix socket directory (the sample's value for installs without Docker). In a Docker ` +
-          `deployment that directory does not exist inside the containers.`
+        ? text('doctor.backendHosts.noCompose.socketWhy', { key })
         : kindOf === 'loopback'
-          ? `${key} names a loopback address. Inside a Docker container that is the container itself, unless it ` +
-            `uses the host network.`
-          : `${unsetWords}. Inside a Docker container that is the container itself.`;
+          ? text('doctor.backendHosts.noCompose.loopbackWhy', { key })
+          : text('doctor.backendHosts.noCompose.unsetWhy', { unset: unsetWords });
     return finding(
       kindOf === 'socket' ? 'socket' : kindOf === 'loopback' ? 'loopback' : 'unset',
       'warning',
-      `${key} may not reach ${label} from a container`,
+      text('doctor.backendHosts.noCompose.title', { key, label }),
       why,
-      `In the official Docker setup, ${officialSetting(key)}.`,
+      text('doctor.backendHosts.noCompose.fix', { official: officialSetting(key) }),
     );
   }
 
@@ -141,8 +145,8 @@ function hostCheck(ctx: DoctorContext, kind: 'db' | 'redis', target: HostTarget)
     return finding(
       'unchecked',
       'info',
-      `${key} not checked`,
-      `${appName} uses network_mode: ${networking.mode}, so Mastodash cannot tell which hosts it reaches.`,
+      text('doctor.backendHosts.otherNetwork.title', { key }),
+      text('doctor.backendHosts.otherNetwork.why', { app: appName, mode: networking.mode }),
     );
   }
   if (kindOf === 'socket') {
@@ -150,17 +154,17 @@ function hostCheck(ctx: DoctorContext, kind: 'db' | 'redis', target: HostTarget)
       return finding(
         'ok',
         'ok',
-        `${key} is a mounted Unix socket directory`,
-        `${appName} mounts that directory from the host, so the socket is there.`,
+        text('doctor.backendHosts.socketMounted.title', { key }),
+        text('doctor.backendHosts.socketMounted.why', { app: appName }),
       );
     return finding(
       'socket',
       'error',
-      `${key} is a Unix socket directory, not a reachable host`,
-      `${key} is a socket directory (the sample's value for installs without Docker). Inside the ${appName} ` +
-        `container that directory does not exist` +
-        `${backend ? `; ${label} runs as the compose service ${backend.name}` : ''}.`,
-      suggestion ?? `Set ${key} to the host name of your ${label} server.`,
+      text('doctor.backendHosts.socket.title', { key }),
+      backend
+        ? text('doctor.backendHosts.socket.whyBackend', { key, app: appName, label, service: backend.name })
+        : text('doctor.backendHosts.socket.why', { key, app: appName }),
+      suggestion ?? setHostName,
     );
   }
   if (networking.kind === 'host') {
@@ -168,26 +172,26 @@ function hostCheck(ctx: DoctorContext, kind: 'db' | 'redis', target: HostTarget)
       return finding(
         'ok',
         'ok',
-        `${key} reaches ${label} on this server`,
-        `${appName} uses the host network (network_mode: host), so ` +
-          `${kindOf === 'unset' ? 'the default localhost' : 'a loopback address'} ` +
-          `is the server itself.`,
+        text('doctor.backendHosts.hostOk.title', { key, label }),
+        text(kindOf === 'unset' ? 'doctor.backendHosts.hostOk.whyUnset' : 'doctor.backendHosts.hostOk.whyLoopback', {
+          app: appName,
+        }),
       );
     }
     if (host !== undefined && serviceNamed(ctx.compose, host)) {
       return finding(
         'service-on-host-network',
         'error',
-        `${key} names a compose service, but ${appName} uses the host network`,
-        `With network_mode: host, compose service names do not resolve inside ${appName}.`,
-        `Use the address the ${label} server listens on (for a published port, 127.0.0.1), or drop network_mode: host.`,
+        text('doctor.backendHosts.serviceOnHost.title', { key, app: appName }),
+        text('doctor.backendHosts.serviceOnHost.why', { app: appName }),
+        text('doctor.backendHosts.serviceOnHost.fix', { label }),
       );
     }
     return finding(
       'external',
       'info',
-      `${key} names another host`,
-      `${appName} uses the host network; make sure that host is reachable from the server.`,
+      text('doctor.backendHosts.externalOnHost.title', { key }),
+      text('doctor.backendHosts.externalOnHost.why', { app: appName }),
     );
   }
   if (kindOf === 'unset' || kindOf === 'loopback') {
@@ -195,11 +199,12 @@ function hostCheck(ctx: DoctorContext, kind: 'db' | 'redis', target: HostTarget)
       kindOf,
       'error',
       kindOf === 'unset'
-        ? `${key} is not set: Mastodon looks for ${label} inside its own container`
-        : `${key} points at the container itself`,
-      `${kindOf === 'unset' ? unsetWords : `${key} names a loopback address`}, but inside the ${appName} ` +
-        `container localhost is the container, where no ${label} listens.`,
-      suggestion ?? `Set ${key} to the host name of your ${label} server.`,
+        ? text('doctor.backendHosts.bridge.unsetTitle', { key, label })
+        : text('doctor.backendHosts.bridge.loopbackTitle', { key }),
+      kindOf === 'unset'
+        ? text('doctor.backendHosts.bridge.whyUnset', { unset: unsetWords, app: appName, label })
+        : text('doctor.backendHosts.bridge.whyLoopback', { key, app: appName, label }),
+      suggestion ?? setHostName,
     );
   }
   const named = host === undefined ? undefined : serviceNamed(ctx.compose, host);
@@ -208,8 +213,8 @@ function hostCheck(ctx: DoctorContext, kind: 'db' | 'redis', target: HostTarget)
       return finding(
         'wrong-service',
         'error',
-        `${key} names the wrong compose service`,
-        `It names ${named.name}, which is not a ${label} service.`,
+        text('doctor.backendHosts.wrongService.title', { key }),
+        text('doctor.backendHosts.wrongService.why', { service: named.name, label }),
         suggestion,
       );
     }
@@ -218,36 +223,45 @@ function hostCheck(ctx: DoctorContext, kind: 'db' | 'redis', target: HostTarget)
       return finding(
         'service-unreachable',
         'error',
-        `${appName} cannot reach ${named.name}`,
-        `${key} names the compose service ${named.name}, but ${appName} and ${named.name} share no network in ` +
-          `${ctx.composeName}${named.networkMode ? ` (${named.name} uses network_mode: ${named.networkMode})` : ''}.`,
-        `Put both on the same network; the official file puts ${named.name} on internal_network and ` +
-          `${appName} on internal_network and external_network.`,
+        text('doctor.backendHosts.unreachable.title', { app: appName, service: named.name }),
+        named.networkMode
+          ? text('doctor.backendHosts.unreachable.whyMode', {
+              key,
+              service: named.name,
+              app: appName,
+              compose: ctx.composeName,
+              mode: named.networkMode,
+            })
+          : text('doctor.backendHosts.unreachable.why', {
+              key,
+              service: named.name,
+              app: appName,
+              compose: ctx.composeName,
+            }),
+        text('doctor.backendHosts.unreachable.fix', { service: named.name, app: appName }),
       );
     }
     return finding(
       'ok',
       'ok',
-      `${key} names the compose service ${named.name}`,
-      `${appName} reaches it over ${list(shared)}.`,
+      text('doctor.backendHosts.serviceOk.title', { key, service: named.name }),
+      text('doctor.backendHosts.serviceOk.why', { app: appName, networks: andList(shared) }),
     );
   }
   if (backend) {
     return finding(
       'external',
       'warning',
-      `${key} does not name the compose service ${backend.name}`,
-      `${ctx.composeName} runs ${label} as ${backend.name}, but ${key} names another host, so Mastodon does ` +
-        `not use it.`,
-      `${suggestion ?? ''} Keep it only if an external ${label} server is intended; the ${backend.name} ` +
-        `service is then unused.`,
+      text('doctor.backendHosts.notBackend.title', { key, service: backend.name }),
+      text('doctor.backendHosts.notBackend.why', { compose: ctx.composeName, label, service: backend.name, key }),
+      text('doctor.backendHosts.notBackend.fix', { suggestion: suggestion ?? '', label, service: backend.name }),
     );
   }
   return finding(
     'external',
     'info',
-    `${key} names an external ${label} server`,
-    `No ${label} service is in ${ctx.composeName}; make sure that host is reachable from the containers.`,
+    text('doctor.backendHosts.external.title', { key, label }),
+    text('doctor.backendHosts.external.why', { label, compose: ctx.composeName }),
   );
 }
 

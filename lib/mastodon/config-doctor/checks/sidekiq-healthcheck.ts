@@ -1,4 +1,6 @@
 /** The sidekiq service's health check against the Sidekiq major of the version it runs (sidekiq-grep.ts). */
+import { text, type Text } from '@/lib/i18n/text';
+
 import { healthcheckText } from '../../compose-file';
 import {
   grepFindsMajor,
@@ -24,7 +26,7 @@ export function sidekiqGrepMajor(command: string): SidekiqGrepMajor | undefined 
 function sidekiqHealthcheck(ctx: DoctorContext, fallback: MastodonVersion | undefined): Finding | undefined {
   const sidekiq = serviceNamed(ctx.compose, 'sidekiq');
   if (!sidekiq) return undefined;
-  const finding = (id: FindingId, severity: Severity, title: string, why: string, fix?: string): Finding => ({
+  const finding = (id: FindingId, severity: Severity, title: Text, why: Text, fix?: Text): Finding => ({
     id,
     severity,
     service: 'sidekiq',
@@ -37,9 +39,8 @@ function sidekiqHealthcheck(ctx: DoctorContext, fallback: MastodonVersion | unde
     return finding(
       'sidekiq-healthcheck-none',
       'info',
-      'sidekiq has no health check',
-      `Docker will not report sidekiq as unhealthy when it stops working; the official file checks for the ` +
-        `process with ps and grep.`,
+      text('doctor.sidekiqHealthcheck.none.title'),
+      text('doctor.sidekiqHealthcheck.none.why'),
     );
   }
   const check = parseSidekiqGrep(command);
@@ -47,8 +48,8 @@ function sidekiqHealthcheck(ctx: DoctorContext, fallback: MastodonVersion | unde
     return finding(
       'sidekiq-healthcheck-custom',
       'info',
-      'sidekiq has a custom health check',
-      'It is not the official ps | grep check, so Mastodash does not compare it with the Sidekiq version.',
+      text('doctor.sidekiqHealthcheck.custom.title'),
+      text('doctor.sidekiqHealthcheck.custom.why'),
     );
   }
   const majors = grepMajorList(check);
@@ -56,42 +57,54 @@ function sidekiqHealthcheck(ctx: DoctorContext, fallback: MastodonVersion | unde
     return finding(
       'sidekiq-healthcheck-ok',
       'ok',
-      'The sidekiq health check matches any Sidekiq version',
-      'It greps for [s]idekiq followed by any digit, so Sidekiq upgrades do not break it.',
+      text('doctor.sidekiqHealthcheck.any.title'),
+      text('doctor.sidekiqHealthcheck.any.why'),
     );
   }
+  const majorWords = orList(majors.map(String));
   const version = composeImageVersion(ctx.compose, 'sidekiq') ?? fallback;
   if (!version) {
     return finding(
       'sidekiq-healthcheck-unchecked',
       'info',
-      'The sidekiq health check could not be compared',
-      `It looks for Sidekiq ${majors.join(' or ')}, but the sidekiq image names no version.`,
+      text('doctor.sidekiqHealthcheck.unchecked.title'),
+      text('doctor.sidekiqHealthcheck.unchecked.why', { majors: majorWords }),
     );
   }
   const expected = sidekiqMajorOf(version);
   if (grepFindsMajor(check, expected)) {
-    const official = officialSidekiqGreps(version).includes(grepTarget(check))
-      ? ` It is the check the official compose file of Mastodon ${version.text} ships.`
-      : '';
+    const official = officialSidekiqGreps(version).includes(grepTarget(check));
     return finding(
       'sidekiq-healthcheck-ok',
       'ok',
-      `The sidekiq health check looks for Sidekiq ${majors.join(' or ')}`,
-      `Mastodon ${version.text} runs Sidekiq ${expected}.${official}`,
+      text('doctor.sidekiqHealthcheck.ok.title', { majors: majorWords }),
+      text(official ? 'doctor.sidekiqHealthcheck.ok.whyOfficial' : 'doctor.sidekiqHealthcheck.ok.why', {
+        version: version.text,
+        expected: String(expected),
+      }),
     );
   }
   return finding(
     'sidekiq-healthcheck-mismatch',
     'warning',
-    `The sidekiq health check looks for Sidekiq ${majors.join(' or ')}, but Mastodon ${version.text} runs ` +
-      `Sidekiq ${expected}`,
-    `The check runs ps aux | grep '${check.grep}', which never matches Sidekiq ${expected}'s process title, ` +
-      `so Docker shows sidekiq as unhealthy for ever although it works (an old compose file with a newer image: ` +
-      `mastodon/mastodon#34879).`,
-    `In the healthcheck of sidekiq, replace ${check.grep} with ${grepFor(expected)}, or with ` +
-      `${grepFor('any')} to match any version, then run docker compose up -d sidekiq.`,
+    text('doctor.sidekiqHealthcheck.mismatch.title', {
+      majors: majorWords,
+      version: version.text,
+      expected: String(expected),
+    }),
+    text('doctor.sidekiqHealthcheck.mismatch.why', { grep: check.grep, expected: String(expected) }),
+    text('doctor.sidekiqHealthcheck.mismatch.fix', {
+      grep: check.grep,
+      expectedGrep: grepFor(expected),
+      anyGrep: grepFor('any'),
+    }),
   );
+}
+
+/** "6 or 7": the Sidekiq majors a grep looks for (numbers are data; only the "or" is a word). */
+function orList(words: readonly string[]): Text | string {
+  if (words.length <= 1) return words.join('');
+  return text('doctor.sidekiqHealthcheck.or', { head: words.slice(0, -1).join(', '), last: words.at(-1) ?? '' });
 }
 
 export const sidekiqHealthcheckCheck: DoctorCheck = {
