@@ -81,7 +81,8 @@ describe('listProjectContainers against the test bed dockerd', () => {
     try {
       await expect(listProjectContainers()).rejects.toMatchObject({
         code: 'docker_socket_missing',
-        detail: expect.stringContaining('nothing-here.sock'),
+        // The message is the English title and detail (the detail itself is a Text).
+        message: expect.stringContaining('nothing-here.sock'),
       });
     } finally {
       resetDockerClientsForTesting();

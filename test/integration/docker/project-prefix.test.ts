@@ -16,6 +16,7 @@ import {
   type Measurement,
 } from '@/scripts/testbed/seed/telegraf-model.mjs';
 import { readTestbed, readTestbedShapes } from '../../support/testbed';
+import { inEnglish } from '@/lib/i18n/english';
 
 /**
  * mdtest and mdtest-staging: two compose projects whose names share a prefix. Nothing of one may appear in the
@@ -120,7 +121,7 @@ describe('mdtest and mdtest-staging stay apart', () => {
     for (const project of [testbed.project, shapes.stagingProject]) {
       resetInfluxSourceForTesting();
       const graphs = await loadInfluxGraphs(range, { project, serviceOrder: SERVICE_ORDER, withNetwork: true }, config);
-      expect(graphs.notices.map((notice) => notice.text).join(' ')).toContain('matched by name');
+      expect(graphs.notices.map((notice) => inEnglish(notice.text)).join(' ')).toContain('matched by name');
       for (const id of ['service-memory', 'service-cpu'] as const) {
         const keys = graphs.charts.find((chart) => chart.id === id)?.series.map((series) => series.key);
         expect(keys?.sort(), `${project} ${id}`).toEqual([...SERVICES].sort());

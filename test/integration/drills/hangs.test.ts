@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plantSession } from '../../support/next-build';
 import { rawRequest, startServer, type RunningServer } from '../../support/server';
 import { readTestbed, testbedBackendsEnv, testbedService } from '../../support/testbed';
+import { inEnglish } from '@/lib/i18n/english';
 
 /**
  * Hang drills (issue 8): a backend that accepts and never answers makes its panel time out with a message;
@@ -81,7 +82,7 @@ describe('hang drills against the production build', () => {
         expect(answer.status).toBe(200);
         expect(answer.body.ok).toBe(false);
         expect(answer.body.error?.code).toBe('postgres_unreachable');
-        expect(answer.body.error?.title).toMatch(/not answering/);
+        expect(inEnglish(answer.body.error?.title ?? '')).toMatch(/not answering/);
         // The people panel's own timeout is 10 s; the statement timeout (5 s) ends each query first.
         expect(answer.ms).toBeLessThanOrEqual(10_000 + SLACK_MS);
       }
@@ -124,7 +125,7 @@ describe('hang drills against the production build', () => {
     }
     expect(sidekiq.body.ok).toBe(false);
     expect(sidekiq.body.error?.code).toBe('redis_unreachable');
-    expect(sidekiq.body.error?.title).toMatch(/not answering/);
+    expect(inEnglish(sidekiq.body.error?.title ?? '')).toMatch(/not answering/);
     // Redis's command timeout (5 s) ends the wait, well inside the panel's own timeout (20 s).
     expect(sidekiq.ms).toBeLessThanOrEqual(5_000 + SLACK_MS);
     expect(home.status).toBe(200);
@@ -158,7 +159,7 @@ describe('hang drills against the production build', () => {
       expect(headline.body.ok).toBe(true);
       expect(headline.body.data?.source.kind).toBe('live');
       expect(headline.body.data?.influxError?.code).toBe('influx_unreachable');
-      expect(headline.body.data?.influxError?.title).toMatch(/not answering/);
+      expect(inEnglish(headline.body.data?.influxError?.title ?? '')).toMatch(/not answering/);
       // INFLUX_TIMEOUT_MS (5 s) per query.
       expect(headline.ms).toBeLessThanOrEqual(5_000 + SLACK_MS);
       expect(home.status).toBe(200);

@@ -168,7 +168,7 @@ describe('the config doctor compares the configured URLs with the containers', (
     });
     const files = await readMastodonConfigFiles();
     const findings = diagnoseConfig(files.input);
-    expect(findings.find((finding) => finding.id === 'probe-url-differs')).toMatchObject({
+    expect(english(findings.find((finding) => finding.id === 'probe-url-differs'))).toMatchObject({
       severity: 'warning',
       key: 'MASTODON_WEB_URL',
       why: expect.stringContaining(

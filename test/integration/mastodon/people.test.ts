@@ -260,7 +260,7 @@ describe('one backend down blanks only what depends on it', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.code).toBe('postgres_unreachable');
-    expect(result.error.detail).toContain('127.0.0.1:1/mastodon_43');
+    expect(inEnglish(result.error.detail)).toContain('127.0.0.1:1/mastodon_43');
     expect(result.error.fix).toBeTruthy();
   });
 

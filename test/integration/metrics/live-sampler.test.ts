@@ -16,6 +16,7 @@ import {
   type StatsReading,
 } from '@/lib/metrics/live-sampler';
 import type { LiveSample, MetricsLiveMessage } from '@/lib/metrics/live-types';
+import { english } from '../../support/rendered-texts';
 import { readTestbed } from '../../support/testbed';
 
 const run = promisify(execFile);
@@ -323,7 +324,7 @@ describe('LiveStatsSampler on the live hub, against the test bed dockerd', () =>
       await waitUntil(() => samplesOf(listener.messages).length >= 2, INTERVAL_MS + 2_000, 'two samples');
       const [first, second] = samplesOf(listener.messages);
       expect(first!.containers).toEqual([]);
-      expect(first!.docker).toMatchObject({
+      expect(english(first!.docker)).toMatchObject({
         code: 'docker_socket_missing',
         detail: expect.stringContaining('nothing-here.sock'),
       });
@@ -354,7 +355,7 @@ describe('LiveStatsSampler when Docker hangs', () => {
       const [sample] = samplesOf(listener.messages);
       // A Docker that accepts and never answers is "not answering", not "down".
       expect(sample!.docker?.code).toBe('docker_not_answering');
-      expect(sample!.docker?.detail).toContain(`127.0.0.1:${port}`);
+      expect(english(sample!.docker)?.detail).toContain(`127.0.0.1:${port}`);
       expect(sample!.atMs + 4_500).toBeLessThanOrEqual(Date.now());
       expect(sample!.containers).toEqual([]);
       expect(sample!.host.memTotalBytes).toBe(memTotalFromProc());

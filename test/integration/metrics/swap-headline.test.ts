@@ -4,6 +4,7 @@ import { SWAP_IN_HARD_BYTES_PER_SECOND, memoryFindings } from '@/lib/attention/d
 import { SERVICE_ORDER } from '@/lib/docker/grouping';
 import { loadInfluxHeadline, resetInfluxSourceForTesting } from '@/lib/metrics/influx-source';
 import { readTestbed, type Testbed } from '@/test/support/testbed';
+import { inEnglish } from '@/lib/i18n/english';
 
 /**
  * "Swapping hard" from Telegraf's swap input, written into a database of this test's own on the test bed's real
@@ -88,6 +89,6 @@ describe('swap-in from Telegraf, on a real InfluxDB 1.6', () => {
     expect(SWAP_IN_RATE).toBeGreaterThan(SWAP_IN_HARD_BYTES_PER_SECOND);
     const findings = memoryFindings(headline, nowMs, STEP_MS);
     expect(findings.map((finding) => finding.key)).toEqual(['host.swapping']);
-    expect(findings[0]!.evidence).toMatch(/^2\.0 MiB\/s read back from swap .*RAM 72 % used/);
+    expect(inEnglish(findings[0]!.evidence)).toMatch(/^2\.0 MiB\/s read back from swap .*RAM 72 % used/);
   });
 });

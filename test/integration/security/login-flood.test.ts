@@ -12,9 +12,9 @@ import { rawRequest, startServer, type RawResponse, type RunningServer } from '.
 const run = promisify(execFile);
 const PASSWORD = 'login-flood-password-long-enough';
 // 10,000 attempts run in-process against a real store (test/unit/auth/login-flood.test.ts); through the real
-// server they cost about 4 minutes of CI on two cores, so this end of the path takes 2,000, which already spans
-// the lock and more rows than the bound below would allow uncounted.
-const ATTEMPTS = 2_000;
+// server 2,000 cost about 3 minutes of CI on two cores, so this end of the path takes 600: six times the global
+// lock (100 failures), and twelve times the rows the bound below would allow uncounted.
+const ATTEMPTS = 600;
 const PARALLEL = 8;
 let server: RunningServer;
 
@@ -85,7 +85,7 @@ const auditRowCount = () => inStore<{ n: number }>('SELECT count(*) AS n FROM au
 
 describe('a flood of bad logins against the running server', () => {
   it(
-    '2,000 bad passwords and login links add a few dozen audit rows that count every attempt; after the' +
+    '600 bad passwords and login links add a few dozen audit rows that count every attempt; after the' +
       ' CLI unlock the admin logs in',
     async () => {
       const passwordForm = await formFields('/login', 'login-form');
