@@ -21,6 +21,25 @@ fi
 step "Debian packages"
 bash scripts/testbed/install-packages.sh
 
+# The container image takes the longest of all steps and mostly waits on downloads (debootstrap, apt and npm inside
+# the build), so it runs in the background beside the steps that need no Docker: first the root filesystem of its
+# base (no dockerd needed), after the test bed is up the build itself. The integration tests wait for it, because
+# they stop and pause the dockerd that builds it.
+# Each runs in a session of its own (setsid), so that an early exit stops it with all its children (debootstrap).
+image_log=test-results/image-build.log
+base_pid=''
+image_pid=''
+stop_background() {
+  local pid
+  for pid in $base_pid $image_pid; do
+    kill -0 "$pid" 2>/dev/null && kill -TERM -- "-$pid" 2>/dev/null
+  done
+  return 0
+}
+trap 'code=$?; stop_background; exit "$code"' EXIT
+setsid bash scripts/testbed/images/node-base.sh --prepare >"$image_log" 2>&1 &
+base_pid=$!
+
 # From here on the run must touch nothing of the host's: fingerprint its identity files and fail on any change.
 host_files=(/etc/passwd /etc/group /etc/shadow /etc/gshadow)
 host_fingerprint() { sha256sum "${host_files[@]}" 2>/dev/null; }
@@ -42,6 +61,7 @@ testbed_was_up=no
 [ -f /run/mastodash-testbed/testbed.env ] && testbed_was_up=yes
 teardown() {
   local code=$?
+  stop_background
   if [ "$testbed_was_up" = no ] && [ "${KEEP_TESTBED:-}" != 1 ]; then
     step "Tearing down the test bed"
     # Bounded, and a failure fails the run: a test bed left behind is not "torn down".
@@ -61,25 +81,53 @@ trap teardown EXIT
 step "Test bed"
 bash scripts/testbed/up.sh
 
+# The image tests (test/integration/image, e2e/image.spec.ts) run it as deploy/compose.mastodash*.yml say.
+step "Container image (in the background, log: $image_log)"
+base_status=0
+wait "$base_pid" || base_status=$?
+if [ "$base_status" -ne 0 ]; then
+  cat "$image_log" >&2
+  echo "FAILED: the root filesystem of the image's base could not be prepared" >&2
+  exit 1
+fi
+setsid bash scripts/testbed/image.sh >>"$image_log" 2>&1 &
+image_pid=$!
+
 step "Type check"
 npx tsc --noEmit
 
 step "Production build"
 npm run build
 
-# The image tests (test/integration/image, e2e/image.spec.ts) run it as deploy/compose.mastodash*.yml say.
-step "Container image"
-bash scripts/testbed/image.sh
+step "Unit tests"
+vitest_status=0
+npx vitest run --project unit --reporter=default --reporter=json --outputFile=test-results/vitest-unit.json ||
+  vitest_status=$?
+
+step "Waiting for the container image"
+image_status=0
+wait "$image_pid" || image_status=$?
+cat "$image_log"
+if [ "$image_status" -ne 0 ]; then
+  echo "FAILED: the container image could not be built (log above)" >&2
+  exit 1
+fi
 
 # The integration tests start the production build themselves (test/support/server.ts).
-step "Unit and integration tests"
-vitest_status=0
-npx vitest run --reporter=default --reporter=json --outputFile=test-results/vitest.json || vitest_status=$?
+step "Integration tests"
+npx vitest run --project integration --reporter=default --reporter=json \
+  --outputFile=test-results/vitest-integration.json || vitest_status=$?
+
+# The dashboard reads "the last hour" of InfluxDB relative to now, and the e2e tests compare with the seed's model:
+# after an hour of tests the seed is stale, so the test bed reseeds it here when it is older than a few minutes.
+step "Test bed check before the end-to-end tests"
+TESTBED_INFLUX_SEED_MAX_AGE_MIN=5 bash scripts/testbed/up.sh
 
 step "End-to-end tests (Playwright, Debian chromium)"
 e2e_status=0
 npx playwright test || e2e_status=$?
 
 step "Summary"
-node scripts/test-summary.mjs test-results/vitest.json e2e/artifacts/report.json
+node scripts/test-summary.mjs test-results/vitest-unit.json test-results/vitest-integration.json \
+  e2e/artifacts/report.json
 [ "$vitest_status" -eq 0 ] && [ "$e2e_status" -eq 0 ]

@@ -4,9 +4,21 @@ import { existsSync, readFileSync } from 'node:fs';
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-const [vitestReport, playwrightReport] = process.argv.slice(2);
+// Arguments: one or more vitest reports, then the Playwright report.
+const reports = process.argv.slice(2);
+const playwrightReport = reports.at(-1);
+const vitestReports = reports.slice(0, -1);
+if (vitestReports.length === 0) {
+  failed += 1;
+  console.log('vitest: no report given');
+}
 
-if (vitestReport && existsSync(vitestReport)) {
+for (const vitestReport of vitestReports) {
+  if (!existsSync(vitestReport)) {
+    failed += 1;
+    console.log(`vitest: no report at ${vitestReport}`);
+    continue;
+  }
   const report = JSON.parse(readFileSync(vitestReport, 'utf8'));
   passed += report.numPassedTests ?? 0;
   // A file that failed with no failed test of its own (an import error, a failing beforeAll) counts once; a file
@@ -17,10 +29,7 @@ if (vitestReport && existsSync(vitestReport)) {
   failed += (report.numFailedTests ?? 0) + brokenFiles;
   skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
   const broken = brokenFiles > 0 ? `, ${brokenFiles} test files failed before their tests ran` : '';
-  console.log(`vitest: ${report.numPassedTests} passed, ${report.numFailedTests} failed${broken}`);
-} else {
-  failed += 1;
-  console.log(`vitest: no report at ${vitestReport}`);
+  console.log(`vitest (${vitestReport}): ${report.numPassedTests} passed, ${report.numFailedTests} failed${broken}`);
 }
 
 if (playwrightReport && existsSync(playwrightReport)) {

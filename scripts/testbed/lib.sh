@@ -37,7 +37,7 @@ TB_INFLUX_ADMIN_PASS=testbed-influx-admin
 TB_INFLUX_READER_USER=dashboard
 TB_INFLUX_READER_PASS=testbed-influx-pass
 # up.sh reseeds InfluxDB when its seed is older than this (tests read "the last hour").
-TB_INFLUX_SEED_MAX_AGE_MS=$((40 * 60 * 1000))
+TB_INFLUX_SEED_MAX_AGE_MS=$((${TESTBED_INFLUX_SEED_MAX_AGE_MIN:-40} * 60 * 1000))
 
 TB_COMPOSE_VERSION=2.29.7
 TB_PROJECT=mdtest

@@ -4,6 +4,10 @@
 # user with uid/gid 1000 as in the official image, and the host's CA certificates (the package registry is reached
 # through an intercepting proxy, so npm ci inside the build needs them). Imported under the official tag, so that
 # the Dockerfile itself stays standard. Skipped when the tag already holds this recipe.
+#
+# --prepare assembles the root filesystem only and needs no dockerd: debootstrap spends minutes downloading, so
+# scripts/test-all.sh starts it first and lets it run beside the other steps. The import afterwards reuses a root
+# filesystem prepared from the same recipe.
 set -euo pipefail
 # shellcheck source=scripts/testbed/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
@@ -27,39 +31,49 @@ recipe=$( {
   cat /usr/local/share/ca-certificates/*.crt 2>/dev/null || true
 } | sha256sum | cut -c1-16)
 comment="mastodash-testbed node-base $recipe"
-if [[ $(tb_docker image inspect -f '{{.Comment}}' "$TAG" 2>/dev/null || true) == "$comment" ]]; then
+prepared_stamp=$ROOTFS.recipe
+prepare=no
+[[ ${1:-} == --prepare ]] && prepare=yes
+
+if [[ $prepare == no && $(tb_docker image inspect -f '{{.Comment}}' "$TAG" 2>/dev/null || true) == "$comment" ]]; then
   exit 0
 fi
 
-[[ $ROOTFS == "$TESTBED_ROOT"/build/?* ]] || tb_die "refusing to build a root filesystem at $ROOTFS"
-rm -rf "$ROOTFS"
-mkdir -p "$ROOTFS"
-tb_log "debootstrap bookworm (minbase) for $TAG"
-debootstrap --variant=minbase --include=ca-certificates bookworm "$ROOTFS" "$MIRROR" \
-  >"$TESTBED_LOGS/node-base-debootstrap.log" 2>&1 ||
-  tb_die "debootstrap failed (log: $TESTBED_LOGS/node-base-debootstrap.log)"
+if [[ $(cat "$prepared_stamp" 2>/dev/null || true) != "$recipe" || ! -d $ROOTFS ]]; then
+  mkdir -p "$TESTBED_LOGS"
+  [[ $ROOTFS == "$TESTBED_ROOT"/build/?* ]] || tb_die "refusing to build a root filesystem at $ROOTFS"
+  rm -rf "$ROOTFS" "$prepared_stamp"
+  mkdir -p "$ROOTFS"
+  tb_log "debootstrap bookworm (minbase) for $TAG"
+  debootstrap --variant=minbase --include=ca-certificates bookworm "$ROOTFS" "$MIRROR" \
+    >"$TESTBED_LOGS/node-base-debootstrap.log" 2>&1 ||
+    tb_die "debootstrap failed (log: $TESTBED_LOGS/node-base-debootstrap.log)"
 
-# Node: the host's binary links only against glibc and libstdc++, both in the root filesystem.
-install -D -m 0755 "$node_bin" "$ROOTFS/usr/local/bin/node"
-mkdir -p "$ROOTFS/usr/local/lib/node_modules"
-cp -a "$npm_dir" "$ROOTFS/usr/local/lib/node_modules/npm"
-ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$ROOTFS/usr/local/bin/npm"
-ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$ROOTFS/usr/local/bin/npx"
-# node-gyp builds native modules (better-sqlite3) against these headers instead of downloading them.
-if [[ -d /usr/include/node ]]; then
-  mkdir -p "$ROOTFS/usr/local/include"
-  cp -a /usr/include/node "$ROOTFS/usr/local/include/node"
+  # Node: the host's binary links only against glibc and libstdc++, both in the root filesystem.
+  install -D -m 0755 "$node_bin" "$ROOTFS/usr/local/bin/node"
+  mkdir -p "$ROOTFS/usr/local/lib/node_modules"
+  cp -a "$npm_dir" "$ROOTFS/usr/local/lib/node_modules/npm"
+  ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$ROOTFS/usr/local/bin/npm"
+  ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$ROOTFS/usr/local/bin/npx"
+  # node-gyp builds native modules (better-sqlite3) against these headers instead of downloading them.
+  if [[ -d /usr/include/node ]]; then
+    mkdir -p "$ROOTFS/usr/local/include"
+    cp -a /usr/include/node "$ROOTFS/usr/local/include/node"
+  fi
+
+  # The official image's user: uid and gid 1000, home /home/node.
+  chroot "$ROOTFS" groupadd --gid 1000 node
+  chroot "$ROOTFS" useradd --uid 1000 --gid node --shell /bin/bash --create-home node
+
+  for cert in /usr/local/share/ca-certificates/*.crt; do
+    [[ -f $cert ]] && install -m 0644 "$cert" "$ROOTFS/usr/local/share/ca-certificates/"
+  done
+  chroot "$ROOTFS" update-ca-certificates >/dev/null 2>&1
+  rm -rf "$ROOTFS"/var/cache/apt/archives/*.deb "$ROOTFS"/var/lib/apt/lists/*
+
+  echo "$recipe" >"$prepared_stamp"
 fi
-
-# The official image's user: uid and gid 1000, home /home/node.
-chroot "$ROOTFS" groupadd --gid 1000 node
-chroot "$ROOTFS" useradd --uid 1000 --gid node --shell /bin/bash --create-home node
-
-for cert in /usr/local/share/ca-certificates/*.crt; do
-  [[ -f $cert ]] && install -m 0644 "$cert" "$ROOTFS/usr/local/share/ca-certificates/"
-done
-chroot "$ROOTFS" update-ca-certificates >/dev/null 2>&1
-rm -rf "$ROOTFS"/var/cache/apt/archives/*.deb "$ROOTFS"/var/lib/apt/lists/*
+[[ $prepare == yes ]] && exit 0
 
 tb_log "importing $TAG"
 tar -C "$ROOTFS" --numeric-owner -cf - . | tb_docker import -m "$comment" \
@@ -68,4 +82,4 @@ tar -C "$ROOTFS" --numeric-owner -cf - . | tb_docker import -m "$comment" \
   -c 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt' \
   -c 'ENV npm_config_nodedir=/usr/local' \
   -c 'CMD ["node"]' - "$TAG" >/dev/null
-rm -rf "$ROOTFS"
+rm -rf "$ROOTFS" "$prepared_stamp"
