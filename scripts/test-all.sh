@@ -22,9 +22,9 @@ step "Debian packages"
 bash scripts/testbed/install-packages.sh
 
 # The container image takes the longest of all steps and mostly waits on downloads (debootstrap, apt and npm inside
-# the build), so it runs in the background beside the steps that need no Docker: first the root filesystem of its
-# base (no dockerd needed), after the test bed is up the build itself. The integration tests wait for it, because
-# they stop and pause the dockerd that builds it.
+# the build), so it runs in the background: first the root filesystem of its base (no dockerd needed), after the
+# test bed is up the build itself, beside typecheck, build, unit and integration tests. No integration test stops or
+# pauses dockerd (only e2e does); the image's own tests and e2e wait for the build.
 # Each runs in a session of its own (setsid), so that an early exit stops it with all its children (debootstrap).
 image_log=test-results/image-build.log
 base_pid=''
@@ -104,6 +104,11 @@ vitest_status=0
 npx vitest run --project unit --reporter=default --reporter=json --outputFile=test-results/vitest-unit.json ||
   vitest_status=$?
 
+# The integration tests start the production build themselves (test/support/server.ts).
+step "Integration tests but the image's (beside the image build)"
+npx vitest run --project integration --exclude 'test/integration/image/**' --reporter=default --reporter=json \
+  --outputFile=test-results/vitest-integration.json || vitest_status=$?
+
 step "Waiting for the container image"
 image_status=0
 wait "$image_pid" || image_status=$?
@@ -113,10 +118,9 @@ if [ "$image_status" -ne 0 ]; then
   exit 1
 fi
 
-# The integration tests start the production build themselves (test/support/server.ts).
-step "Integration tests"
-npx vitest run --project integration --reporter=default --reporter=json \
-  --outputFile=test-results/vitest-integration.json || vitest_status=$?
+step "Integration tests of the image"
+npx vitest run --project integration test/integration/image --reporter=default --reporter=json \
+  --outputFile=test-results/vitest-image.json || vitest_status=$?
 
 # The dashboard reads "the last hour" of InfluxDB relative to now, and the e2e tests compare with the seed's model:
 # after an hour of tests the seed is stale, so the test bed reseeds it here when it is older than a few minutes.
@@ -129,5 +133,5 @@ npx playwright test || e2e_status=$?
 
 step "Summary"
 node scripts/test-summary.mjs test-results/vitest-unit.json test-results/vitest-integration.json \
-  e2e/artifacts/report.json
+  test-results/vitest-image.json e2e/artifacts/report.json
 [ "$vitest_status" -eq 0 ] && [ "$e2e_status" -eq 0 ]
