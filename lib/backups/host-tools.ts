@@ -200,9 +200,9 @@ export function hostTools(target: PostgresTarget, deps: HostToolsDeps): Postgres
   const path = deps.path ?? process.env.PATH;
   const env = libpqEnvironment(target, path);
   const readClient = deps.clientVersion ?? (() => pgDumpVersion(path));
-  const server = target.connectionString ? 'the server DATABASE_URL names' : `${target.host}:${target.port}`;
+  const server = target.connectionString ? text('backups.progress.databaseUrlServer') : `${target.host}:${target.port}`;
   return {
-    where: `from the dashboard, against ${server}`,
+    where: text('backups.progress.fromDashboard', { server }),
     async prepare(database) {
       const output = await readClient();
       const client = clientMajor(output);

@@ -121,16 +121,17 @@ export async function runBackup(trigger: BackupRecord['trigger'], progress: JobP
     timeoutMs: RESTORE_TIMEOUT_MS,
   });
   progress({
-    step: verification.state === 'verified' ? 'Verified' : 'Not verified',
-    // A job step's detail is a string (lib/jobs): English until steps carry Texts.
-    ...(verification.detail ? { detail: inEnglish(verification.detail) } : {}),
+    step: text(
+      verification.state === 'verified' ? 'backups.verification.verified' : 'backups.verification.not_verified',
+    ),
+    ...(verification.detail ? { detail: verification.detail } : {}),
   });
   let pruned: string[] = [];
   if (verification.state !== 'failed') {
     pruned = backupsToPrune(await listBackups(backups.dir), backups.keep);
     if (pruned.length > 0) {
       await removeBackups(backups.dir, pruned);
-      progress({ step: 'Older backups removed', detail: pruned.join(', ') });
+      progress({ step: text('backups.progress.pruned'), detail: pruned.join(', ') });
     }
   }
   return {

@@ -3,6 +3,8 @@ import 'server-only';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 
 import { execStreaming } from '../docker/exec';
+import type { ErrorText } from '../errors';
+import { text } from '../i18n/text';
 import { pgDumpArgv, pgRestoreArgv } from './pg-commands';
 
 /** How a pg_dump or pg_restore run ended: its exit code and the end of what it wrote to stderr. */
@@ -24,7 +26,7 @@ export interface ToolTarget {
  */
 export interface PostgresTools {
   /** Said in the progress line: where the programs run. */
-  readonly where: string;
+  readonly where: ErrorText;
   /** Refuses, before anything is written, a backup these programs cannot take (a missing or mismatched pg_dump). */
   prepare(database: string): Promise<void>;
   /** pg_dump in custom format into `stdout`, with backpressure; `stdout` is not ended. */
@@ -39,7 +41,7 @@ export interface PostgresTools {
  */
 export function containerTools(dbContainerId: string): PostgresTools {
   return {
-    where: 'in the db container',
+    where: text('backups.progress.inDbContainer'),
     prepare: async () => undefined,
     dump: (target, stdout, timeoutMs) =>
       execStreaming(dbContainerId, pgDumpArgv(target.user, target.database), { stdout, timeoutMs }),

@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import { execStreaming } from '../docker/exec';
 import { REDIS_DUMP_RDB } from '../docker/exec-programs';
 import { text } from '../i18n/text';
-import { AppError } from '../errors';
+import { AppError, type ErrorText } from '../errors';
 import type { ToolRun } from './postgres-tools';
 
 /** The Redis commands a snapshot needs (an ioredis client has them). */
@@ -16,7 +16,7 @@ export type SnapshotClient = Pick<Redis, 'time' | 'lastsave' | 'call' | 'info'>;
 /** Redis's dump.rdb as a part of a backup (BACKUP_REDIS): a fresh snapshot, then the file copied out. */
 export interface RedisDumpSource {
   /** Where the file is read, for the progress line. */
-  readonly where: string;
+  readonly where: ErrorText;
   /** BGSAVE, and wait until Redis says it finished and succeeded. */
   snapshot(timeoutMs: number): Promise<void>;
   /** The file, streamed into `stdout` with backpressure. */
@@ -98,7 +98,7 @@ export async function takeRedisSnapshot(client: SnapshotClient, timeoutMs: numbe
  */
 export function redisDumpFromContainer(containerId: string, client: () => Promise<SnapshotClient>): RedisDumpSource {
   return {
-    where: `${REDIS_DUMP_RDB} in the redis container`,
+    where: text('backups.progress.redisFile', { file: REDIS_DUMP_RDB }),
     snapshot: async (timeoutMs) => takeRedisSnapshot(await client(), timeoutMs),
     copy: (stdout, timeoutMs) => execStreaming(containerId, ['cat', REDIS_DUMP_RDB], { stdout, timeoutMs }),
   };

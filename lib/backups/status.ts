@@ -1,4 +1,5 @@
-import { inEnglish } from '../i18n/english';
+import type { ErrorText } from '../errors';
+import { text } from '../i18n/text';
 import type { BackupRecord, VerificationState } from './layout';
 
 /**
@@ -17,7 +18,7 @@ export interface BackupSummary {
   name: string;
   startedAt: string;
   state: VerificationState;
-  detail?: string;
+  detail?: ErrorText;
 }
 
 /** The last finished "Back up now" or scheduled run, from the audit log (a failed dump leaves no folder). */
@@ -32,7 +33,7 @@ export interface BackupStatus {
   newest?: BackupSummary;
   lastVerified?: BackupSummary;
   /** The last attempt, when it failed and left no backup newer than itself. */
-  lastFailure?: { at: string; reason: string; kind: 'job' | 'verification' };
+  lastFailure?: { at: string; reason: ErrorText; kind: 'job' | 'verification' };
 }
 
 export function backupStatus(
@@ -46,8 +47,7 @@ export function backupStatus(
     name: record.name,
     startedAt: record.startedAt,
     state: record.verification.state,
-    // The detectors' evidence is English for now (lib/attention/detectors/backups.ts reads strings).
-    ...(record.verification.detail ? { detail: inEnglish(record.verification.detail) } : {}),
+    ...(record.verification.detail ? { detail: record.verification.detail } : {}),
   });
   const newest = readable[0] ? summary(readable[0]) : undefined;
   const verified = readable.find((record) => record.verification.state === 'verified');
@@ -63,11 +63,15 @@ export function backupStatus(
       kind: 'job',
       reason:
         lastAttempt.outcome === 'interrupted'
-          ? 'it was interrupted (the dashboard stopped while it ran)'
-          : (lastAttempt.error ?? 'no reason was recorded'),
+          ? text('backups.status.interrupted')
+          : (lastAttempt.error ?? text('backups.status.noReason')),
     };
   } else if (newest?.state === 'failed') {
-    lastFailure = { at: newest.startedAt, kind: 'verification', reason: newest.detail ?? 'no reason was recorded' };
+    lastFailure = {
+      at: newest.startedAt,
+      kind: 'verification',
+      reason: newest.detail ?? text('backups.status.noReason'),
+    };
   }
   return {
     count: backups.length,

@@ -60,7 +60,7 @@ function lastLine(text: string): string {
 
 /** BGSAVE, then dump.rdb streamed into the backup beside the database's dump. */
 async function addRedisDump(partial: PartialBackup, redis: RedisDumpSource, options: TakeOptions): Promise<void> {
-  options.progress({ step: 'Saving Redis', detail: 'BGSAVE' });
+  options.progress({ step: text('backups.progress.savingRedis'), detail: 'BGSAVE' });
   await redis.snapshot(options.timeoutMs);
   const rdb = new PassThrough();
   const written = partial.addPart('redis', rdb);
@@ -78,7 +78,10 @@ async function addRedisDump(partial: PartialBackup, redis: RedisDumpSource, opti
       text('backups.errors.redisUnreadable.fix'),
     );
   }
-  options.progress({ step: 'Redis saved', detail: `${file.bytes} bytes` });
+  options.progress({
+    step: text('backups.progress.redisSaved'),
+    detail: text('backups.progress.bytes', { bytes: file.bytes }),
+  });
 }
 
 /**
@@ -93,7 +96,10 @@ export async function takeBackup(source: BackupSource, backupDir: string, option
   const partial = await PartialBackup.open(backupDir, backupName(startedAt, source.mastodonVersion));
   try {
     const liveCountsBeforeDump = await options.countLive?.();
-    options.progress({ step: 'Dumping the database', detail: `pg_dump of ${source.dbName} ${source.tools.where}` });
+    options.progress({
+      step: text('backups.progress.dumping'),
+      detail: text('backups.progress.pgDumpOf', { database: source.dbName, where: source.tools.where }),
+    });
     const dump = new PassThrough();
     const written = partial.addPart('database', dump);
     const dumping = source.tools
@@ -108,7 +114,10 @@ export async function takeBackup(source: BackupSource, backupDir: string, option
         text('backups.errors.pgDumpFailed.detail', { code: String(dumped.exitCode), message: lastLine(dumped.stderr) }),
       );
     }
-    options.progress({ step: 'Database dumped', detail: `${file.bytes} bytes` });
+    options.progress({
+      step: text('backups.progress.dumped'),
+      detail: text('backups.progress.bytes', { bytes: file.bytes }),
+    });
     const files: [BackupPart, string | undefined][] = [
       ['env', source.envFile],
       ['compose', source.composeFile],
@@ -129,7 +138,7 @@ export async function takeBackup(source: BackupSource, backupDir: string, option
       ...(liveCountsBeforeDump ? { liveCountsBeforeDump } : {}),
       verification: { state: 'pending' },
     });
-    options.progress({ step: 'Backup written', detail: record.name });
+    options.progress({ step: text('backups.progress.written'), detail: record.name });
     return record;
   } catch (error) {
     await partial.abort();

@@ -101,7 +101,7 @@ async function verifyOnce(
   deps: VerifyDeps,
   now: () => Date,
 ): Promise<Omit<Verification, 'at'>> {
-  deps.progress({ step: 'Checking the checksums' });
+  deps.progress({ step: text('backups.progress.checksums') });
   try {
     await checkBackupIntegrity(backupDir, record.name);
   } catch (error) {
@@ -113,7 +113,7 @@ async function verifyOnce(
   const scratch = scratchDatabaseName(now());
   const admin = await deps.connect(deps.liveDatabase);
   try {
-    deps.progress({ step: 'Creating the scratch database', detail: scratch });
+    deps.progress({ step: text('backups.progress.creatingScratch'), detail: scratch });
     try {
       await admin.query(`CREATE DATABASE ${scratch}`);
     } catch (error) {
@@ -127,7 +127,7 @@ async function verifyOnce(
     }
     const before =
       (record.liveCountsBeforeDump as TableCounts | undefined) ?? (await countTables(deps.connect, deps.liveDatabase));
-    deps.progress({ step: 'Restoring into the scratch database', detail: scratch });
+    deps.progress({ step: text('backups.progress.restoringScratch'), detail: scratch });
     const restored = await source.tools.restore(
       { user: source.dbUser, database: scratch },
       createReadStream(path.join(backupDir, record.name, BACKUP_FILES.database)),
@@ -140,7 +140,7 @@ async function verifyOnce(
         detail: text('backups.verify.restoreFailed', { code: String(restored.exitCode), message }),
       };
     }
-    deps.progress({ step: 'Counting the restored rows' });
+    deps.progress({ step: text('backups.progress.countingRows') });
     const counts = await countTables(deps.connect, scratch);
     const after = await countTables(deps.connect, deps.liveDatabase);
     const wrong = countMismatches(counts, before, after);
@@ -150,7 +150,7 @@ async function verifyOnce(
     const summary = VERIFIED_TABLES.map((table) => `${counts[table]} ${table}`).join(', ');
     return { state: 'verified', detail: text('backups.verify.restored', { scratch, summary }) };
   } finally {
-    deps.progress({ step: 'Dropping the scratch database', detail: scratch });
+    deps.progress({ step: text('backups.progress.droppingScratch'), detail: scratch });
     await admin.query(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`).catch(() => undefined);
     await admin.end();
   }

@@ -3,6 +3,7 @@ import 'server-only';
 import { randomBytes } from 'node:crypto';
 
 import type { ErrorView } from '../errors';
+import { text } from '../i18n/text';
 import { existingProcessSingleton, processSingleton } from '../process/singleton';
 import { bootId, store } from '../store';
 import type { JobStatus, JobStep, JobView, JobsMessage } from './types';
@@ -124,8 +125,8 @@ export function listRecentJobs(recentMs = 10 * 60_000): JobView[] {
 export function markInterruptedJobs(): number {
   const error: ErrorView = {
     code: 'internal',
-    title: 'Interrupted',
-    detail: 'The dashboard stopped while this ran (crash, kill or restart). Check the result before running it again.',
+    title: text('jobs.interrupted.title'),
+    detail: text('jobs.interrupted.detail'),
   };
   return store()
     .prepare(

@@ -253,7 +253,7 @@ export async function createAccount(input: CreateAccountInput): Promise<CreatedA
   try {
     output = await execInContainer(container.id, argv, {
       timeoutMs: TOOTCTL_TIMEOUT_MS,
-      waitingFor: `tootctl accounts create in ${container.name}`,
+      waitingFor: text('jobs.waitingFor.commandIn', { command: 'tootctl accounts create', container: container.name }),
     });
   } catch (error) {
     throw timeoutWithFix(error, input.username);
@@ -271,7 +271,10 @@ export async function createAccount(input: CreateAccountInput): Promise<CreatedA
     try {
       const approved = await execInContainer(container.id, buildApproveArgv(input.username), {
         timeoutMs: TOOTCTL_TIMEOUT_MS,
-        waitingFor: `tootctl accounts modify --approve in ${container.name}`,
+        waitingFor: text('jobs.waitingFor.commandIn', {
+          command: 'tootctl accounts modify --approve',
+          container: container.name,
+        }),
       });
       const result = parseModifyOutput(approved);
       if (!result.ok) warnings.push(approveFailed(result.message));

@@ -96,7 +96,10 @@ async function findWeb(): Promise<WebTarget> {
 }
 
 async function expectedOwner(containerId: string): Promise<{ owner: MediaOwner; from: 'image' | 'default' }> {
-  const options = { timeoutMs: CHECK_TIMEOUT_MS, waitingFor: 'id mastodon in the web container' };
+  const options = {
+    timeoutMs: CHECK_TIMEOUT_MS,
+    waitingFor: text('media.waitingFor.idInWeb', { command: 'id mastodon' }),
+  };
   const [u, g] = await Promise.all([
     execInContainer(containerId, ['id', '-u', 'mastodon'], options),
     execInContainer(containerId, ['id', '-g', 'mastodon'], options),
@@ -112,7 +115,7 @@ async function statFolder(containerId: string, path: MastodonMediaPath): Promise
   const result = await execInContainer(containerId, ['stat', '-c', '%u:%g %a %U:%G %Z', '--', path], {
     user: '0',
     timeoutMs: CHECK_TIMEOUT_MS,
-    waitingFor: `stat of ${path} in the web container`,
+    waitingFor: text('media.waitingFor.stat', { path }),
   });
   if (result.exitCode !== 0) {
     throw new AppError(
@@ -129,7 +132,7 @@ async function probeWritable(containerId: string, path: MastodonMediaPath, owner
   const result = await execInContainer(containerId, ['test', '-w', path], {
     user: formatOwner(owner),
     timeoutMs: CHECK_TIMEOUT_MS,
-    waitingFor: `test -w ${path} as ${formatOwner(owner)} in the web container`,
+    waitingFor: text('media.waitingFor.writable', { path, owner: formatOwner(owner) }),
   });
   if (result.exitCode === 0) return true;
   if (result.exitCode === 1) return false;
@@ -263,7 +266,7 @@ export async function fixMediaPermissions(
       timeoutMs: COUNT_TIMEOUT_MS,
       maxOutputBytes: 4096,
       onStdout: (chunk) => counter.add(chunk),
-      waitingFor: `find to count the entries under ${path} in ${web.view.name}`,
+      waitingFor: text('media.waitingFor.count', { path, container: web.view.name }),
     },
   );
   if (count.exitCode !== 0) {
@@ -290,9 +293,7 @@ export async function fixMediaPermissions(
     timeoutMs: CHOWN_TIMEOUT_MS,
     maxOutputBytes: 16 * 1024,
     onStdout: (chunk) => report.update(changed.add(chunk)),
-    waitingFor:
-      `chown -R to change ${total} entries under ${path} in ${web.view.name} ` +
-      '(it may still be running there; check again later)',
+    waitingFor: text('media.waitingFor.chown', { total: String(total), path, container: web.view.name }),
   });
   const filesChanged = changed.count();
   report.flush(filesChanged);

@@ -164,7 +164,10 @@ function versionRbSource(container: ContainerView): VersionSource {
       const result = await execInContainer(container.id, [VERSION_RB_PROGRAM, VERSION_RB_PATH], {
         timeoutMs: EXEC_TIMEOUT_MS,
         maxOutputBytes: 64 * 1024,
-        waitingFor: `${VERSION_RB_PROGRAM} ${VERSION_RB_PATH} in ${container.name}`,
+        waitingFor: text('jobs.waitingFor.commandIn', {
+          command: `${VERSION_RB_PROGRAM} ${VERSION_RB_PATH}`,
+          container: container.name,
+        }),
       });
       if (result.exitCode !== 0) {
         const missing = /No such file/i.test(result.stderr) ? ' (no such file)' : '';

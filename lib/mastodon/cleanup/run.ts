@@ -2,7 +2,7 @@ import 'server-only';
 
 import { execInContainer } from '../../docker/exec';
 import { AppError } from '../../errors';
-import { text } from '../../i18n/text';
+import { text, type Text } from '../../i18n/text';
 import type { JobProgress, JobStep } from '../../jobs/types';
 import type { CleanupInput, CleanupJobName } from '../../validations/cleanup';
 import { resolveTootctlContainer } from '../accounts';
@@ -47,7 +47,7 @@ export type CleanupResult = {
   input: CleanupInput;
 };
 
-function progressReporter(progress: JobProgress, step: string, job: CleanupJobName) {
+function progressReporter(progress: JobProgress, step: Text | string, job: CleanupJobName) {
   let last = 0;
   let reported = '';
   return (state: CleanupOutputState, force = false) => {
@@ -56,7 +56,11 @@ function progressReporter(progress: JobProgress, step: string, job: CleanupJobNa
     // remove-orphans cannot know its total: its bar stays empty until the end, so the count found is the news.
     const update: Omit<JobStep, 'at'> =
       job === 'media-remove-orphans'
-        ? { step, done: state.orphansFound, detail: `${state.orphansFound} orphaned files found so far` }
+        ? {
+            step,
+            done: state.orphansFound,
+            detail: text('media.cleanup.steps.orphansSoFar', { count: state.orphansFound }),
+          }
         : { step, done: state.percent, total: 100, unit: '%' as const };
     const key = JSON.stringify(update);
     if (key === reported) return;
@@ -78,7 +82,7 @@ function failureText(state: CleanupOutputState, stdout: string, stderr: string, 
 export async function runCleanup(input: CleanupInput, progress: JobProgress): Promise<CleanupResult> {
   const started = Date.now();
   const spec = CLEANUP_COMMANDS[input.job];
-  progress({ step: 'Finding where tootctl runs' });
+  progress({ step: text('media.cleanup.steps.finding') });
   const container = await resolveTootctlContainer();
   const version = await requireVersionOf(container);
   if (!isSupported(version)) {
@@ -94,9 +98,12 @@ export async function runCleanup(input: CleanupInput, progress: JobProgress): Pr
   }
   const argv = buildCleanupArgv(input, version);
   const command = argv.join(' ');
-  progress({ step: `tootctl runs in ${container.name}`, detail: `Mastodon ${version.text}` });
+  progress({
+    step: text('media.cleanup.steps.runsIn', { container: container.name }),
+    detail: `Mastodon ${version.text}`,
+  });
 
-  const step = `${input.dryRun ? 'Dry run: ' : ''}${command}`;
+  const step = input.dryRun ? text('media.cleanup.steps.dryRun', { command }) : command;
   const reader = new CleanupOutputReader();
   const report = progressReporter(progress, step, input.job);
   report(reader.state, true);
@@ -108,7 +115,7 @@ export async function runCleanup(input: CleanupInput, progress: JobProgress): Pr
         reader.push(chunk);
         report(reader.state);
       },
-      waitingFor: `${command} in ${container.name}`,
+      waitingFor: text('jobs.waitingFor.commandIn', { command, container: container.name }),
     });
   } catch (error) {
     if (error instanceof AppError && error.code === 'timeout') {
@@ -142,8 +149,13 @@ export async function runCleanup(input: CleanupInput, progress: JobProgress): Pr
       text('media.errors.noSummary.detail', { output: failureText(state, output.stdout, output.stderr, onStderr) }),
     );
   }
-  const verb = input.dryRun ? 'Would free' : 'Freed';
-  progress({ step: 'Done', detail: `${verb} approx. ${summary.size.text} (${summary.count} ${summary.counted})` });
+  progress({
+    step: text('media.cleanup.steps.done'),
+    detail: text(input.dryRun ? 'media.cleanup.steps.wouldFree' : 'media.cleanup.steps.freed', {
+      size: summary.size.text,
+      counted: text(`media.cleanup.jobs.${input.job}.counted`, { count: summary.count }),
+    }),
+  });
   return {
     job: input.job,
     dryRun: input.dryRun,

@@ -211,7 +211,10 @@ async function measureOnce(): Promise<MediaOutcome> {
     {
       timeoutMs: MEDIA_DU_TIMEOUT_MS + 30_000,
       maxOutputBytes: 1024 * 1024,
-      waitingFor: `du ${MEDIA_DU_ARGS.join(' ')} in ${container.name}`,
+      waitingFor: text('jobs.waitingFor.commandIn', {
+        command: `du ${MEDIA_DU_ARGS.join(' ')}`,
+        container: container.name,
+      }),
     },
   );
   if (result.exitCode === 124 || result.exitCode === 143) {

@@ -176,10 +176,13 @@ describe('a backup where the compose project has no db service', () => {
       ),
     );
     expect(result.name).toMatch(/_v4\.3\.17$/);
-    expect(steps).toContainEqual({
+    expect(
+      steps.map((entry) => ({ step: inEnglish(entry.step), detail: entry.detail && inEnglish(entry.detail) })),
+    ).toContainEqual({
       step: 'Dumping the database',
       detail: `pg_dump of ${DATABASE} from the dashboard, against 127.0.0.1:55432`,
     });
+    expect(steps.map((entry) => renderText(translatorFor('de'), entry.step))).toContain('Datenbank wird gesichert');
     expect(JSON.stringify(steps)).not.toContain(PASSWORD);
     expect(await databasesLike('mastodash_verify_%')).toEqual([]);
 

@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { inEnglish } from '@/lib/i18n/english';
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText } from '@/lib/i18n/text';
 import { runCleanupAction } from '@/app/media/actions';
 import { loadConfig, setConfigForTesting } from '@/lib/config';
 import { getJob, type JobView } from '@/lib/jobs';
@@ -158,14 +159,15 @@ describe('tootctl media remove, dry run first', () => {
     });
     expect(Math.abs(dryRun.bytes - oldBytes)).toBeLessThanOrEqual(dryRun.sizeWithin);
     expect(filesUnder(MEDIA)).toEqual(before);
-    expect(job.steps.map((step) => step.step)).toEqual([
+    expect(job.steps.map((step) => inEnglish(step.step))).toEqual([
       'Finding where tootctl runs',
       `tootctl runs in ${PROJECT}-web-1`,
       'Dry run: tootctl media remove --days=7 --dry-run',
       'Done',
     ]);
     expect(job.steps[2]).toMatchObject({ done: 100, total: 100, unit: '%' });
-    expect(job.steps[3]!.detail).toBe('Would free approx. 1.5 MB (3 media attachments)');
+    expect(inEnglish(job.steps[3]!.detail!)).toBe('Would free approx. 1.5 MB (3 media attachments)');
+    expect(renderText(translatorFor('de'), job.steps[3]!.detail!)).toBe('Würde ca. 1.5 MB freigeben (3 Medienanhänge)');
   });
 
   it('then frees what the dry run announced, measured on the disk, and leaves the rest', async () => {

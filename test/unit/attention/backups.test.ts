@@ -1,4 +1,4 @@
-import { english } from '../../support/rendered-texts';
+import { english, german } from '../../support/rendered-texts';
 import { describe, expect, it } from 'vitest';
 
 import { backupDiskFindings, backupFindings } from '@/lib/attention/detectors/backups';
@@ -100,7 +100,17 @@ describe('the last backup failed', () => {
       outcome: 'interrupted',
       startedAt: new Date(NOW - HOUR).toISOString(),
     });
-    expect(found[0]?.evidence).toContain('interrupted');
+    expect(found[0]?.evidence).toBe('Started 1 h ago: it was interrupted (the dashboard stopped while it ran)');
+    const inGerman = german(
+      backupFindings(
+        backupStatus([record(5, 'verified')], {
+          outcome: 'interrupted',
+          startedAt: new Date(NOW - HOUR).toISOString(),
+        }),
+        OPTIONS,
+      ),
+    );
+    expect(inGerman[0]?.evidence).toContain('sie wurde unterbrochen (das Dashboard wurde währenddessen beendet)');
   });
 
   it('ignores a failed run older than the newest backup: a later one succeeded', () => {

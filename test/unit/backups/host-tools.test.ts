@@ -243,4 +243,15 @@ describe('running the programs without a shell', () => {
       /^The dashboard's pg_dump is PostgreSQL 14, the database server is PostgreSQL 15\./,
     );
   });
+
+  it('says in the progress line where the programs run, in the reader’s language', () => {
+    const tools = hostTools(TARGET, { connect: async () => ({}) as pg.Client });
+    expect(inEnglish(tools.where)).toBe('from the dashboard, against db.internal:6432');
+    expect(renderText(translatorFor('de'), tools.where)).toBe('vom Dashboard aus, gegen db.internal:6432');
+    const byUrl = hostTools(
+      { ...TARGET, connectionString: 'postgres://x@y/z' },
+      { connect: async () => ({}) as pg.Client },
+    );
+    expect(inEnglish(byUrl.where)).toBe('from the dashboard, against the server DATABASE_URL names');
+  });
 });

@@ -16,6 +16,8 @@ import {
 } from '@/lib/jobs';
 import { openStore, setStoreForTesting, type Store } from '@/lib/store';
 
+import { english, german } from '../../support/rendered-texts';
+
 let dir: string;
 let db: Store;
 
@@ -69,7 +71,14 @@ describe('jobs', () => {
     setStoreForTesting(db, 'boot-b');
     const current = createJob('container.restarted', 'y', 2);
     expect(markInterruptedJobs()).toBe(1);
-    expect(getJob(old.id)).toMatchObject({ status: 'interrupted', error: { title: 'Interrupted' } });
+    const interrupted = getJob(old.id);
+    expect(interrupted?.status).toBe('interrupted');
+    expect(english(interrupted?.error)).toMatchObject({
+      title: 'Interrupted',
+      detail:
+        'The dashboard stopped while this ran (crash, kill or restart). Check the result before running it again.',
+    });
+    expect(german(interrupted?.error)?.title).toBe('Unterbrochen');
     expect(getJob(current.id)?.status).toBe('running');
   });
 

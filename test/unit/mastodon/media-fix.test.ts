@@ -225,8 +225,13 @@ describe('fixMediaPermissions', () => {
     expect(find!.options.user).toBe('0');
     expect(chown!.argv).toEqual(['chown', '-R', '-h', '-c', '991:991', '--', '/mastodon/public/system']);
     expect(chown!.options).toMatchObject({ user: '0', timeoutMs: 30 * 60_000 });
-    expect(chown!.options.waitingFor).toMatch(
-      /^chown -R to change 250 entries under \/mastodon\/public\/system in demo-web-1/,
+    expect(inEnglish(chown!.options.waitingFor!)).toBe(
+      'chown -R to change 250 entries under /mastodon/public/system in demo-web-1 ' +
+        '(it may still be running there; check again later)',
+    );
+    expect(renderText(translatorFor('de'), chown!.options.waitingFor!)).toBe(
+      '„chown -R“, das 250 Einträge unter /mastodon/public/system in demo-web-1 ändert ' +
+        '(es kann dort noch laufen; prüfe später erneut)',
     );
     expect(result).toMatchObject({ entriesToChange: 250, filesChanged: 250, owner: '991:991', ownerBefore: '0:0' });
     expect(result.after.verdict.status).toBe('ok');
