@@ -124,7 +124,7 @@ function instanceApiSource(): VersionSource {
           // Only a missing v2 (before 4.0, or a proxy that routes only v1) is worth asking v1 for.
           if (answer.status !== 404) break;
         } catch (error) {
-          return { problem: `${where}: ${describeNetworkError(error)}` };
+          return { problem: `${where}: ${inEnglish(describeNetworkError(error))}` };
         }
       }
       return { problem };

@@ -64,17 +64,17 @@ describe('Mastodon health', () => {
   it('names what is wrong when nothing answers, or something else answers', async () => {
     expect(await probe('http://127.0.0.1:58099/health')).toMatchObject({
       ok: false,
-      problem: 'connection refused: nothing listens there',
+      problem: text('vitals.probe.refused'),
     });
     expect(await probe(`http://127.0.0.1:${testbed.webPort}/nope`)).toMatchObject({
       ok: false,
       status: 404,
-      problem: 'answered HTTP 404',
+      problem: text('vitals.probe.status', { status: 404 }),
     });
     expect(await probe(`http://127.0.0.1:${testbed.webPort}/api/v2/instance`)).toMatchObject({
       ok: false,
       status: 200,
-      problem: 'answered 200 but not "OK"',
+      problem: text('vitals.probe.notOk'),
     });
   });
 

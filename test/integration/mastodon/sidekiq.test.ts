@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { loadConfig, setConfigForTesting } from '@/lib/config';
+import { inEnglish } from '@/lib/i18n/english';
 import { readSidekiq, type SidekiqReport } from '@/lib/mastodon/sidekiq';
 import { healthcheckCommand, healthcheckLine } from '@/lib/mastodon/sidekiq-health-check';
 import { sidekiqPanel, type SidekiqPanelData } from '@/lib/panels/sidekiq';
@@ -453,7 +454,7 @@ describe('the stale compose health check', () => {
       fix: { line: healthcheckLine(8), agnosticLine: healthcheckLine('any'), apply: 'docker compose up -d sidekiq' },
     });
     expect(diagnosis?.heartbeatAgeSeconds).toBeLessThan(60);
-    expect(diagnosis?.message).toContain('Mastodon 4.5.0) ships Sidekiq 8');
+    expect(inEnglish(diagnosis!.message)).toContain('Mastodon 4.5.0) ships Sidekiq 8');
     // Only what the check greps for leaves the server, never its text.
     expect(JSON.stringify(data)).not.toContain('[s]idekiq 6');
   });

@@ -8,7 +8,7 @@ import { withIntl } from '@/test/support/intl';
 import { ageText, formatLatency, isSlow } from '@/components/vitals/sidekiq-format';
 import { inEnglish, translatorFor } from '@/lib/i18n/english';
 import { formatFor } from '@/lib/i18n/format';
-import { renderText } from '@/lib/i18n/text';
+import { renderText, text } from '@/lib/i18n/text';
 import { SidekiqPanel } from '@/components/vitals/sidekiq-panel';
 import { healthcheckLine } from '@/lib/mastodon/sidekiq-health-check';
 import type { PanelResult } from '@/lib/panels/panel';
@@ -100,7 +100,11 @@ const DATA: SidekiqPanelData = {
       heartbeatAgeSeconds: 3.4,
       heartbeatFromContainer: false,
       lastProbe: { exitCode: 1, output: '' },
-      message: 'Docker calls sidekiq unhealthy, but Redis shows a live Sidekiq heartbeat.',
+      message: text('vitals.sidekiqCheck.fails', {
+        service: 'sidekiq',
+        alive: text('vitals.sidekiqCheck.alive'),
+        probe: text('vitals.sidekiqCheck.probe.none'),
+      }),
       fix: { line: healthcheckLine(8), agnosticLine: healthcheckLine('any'), apply: 'docker compose up -d sidekiq' },
     },
   ],
