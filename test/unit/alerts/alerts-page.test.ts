@@ -3,6 +3,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import { channelViews, maskWebhookUrl } from '@/lib/alerts/channels';
 import {
   alertHistory,
+  channelAddress,
   describeDelivery,
   readAlertsOverview,
   sendTestMessageFor,
@@ -37,6 +38,20 @@ describe('maskWebhookUrl: the webhook URL as the Alerts page shows it', () => {
     expect(maskWebhookUrl('https://bridge.example/hook?auth=abc&priority=high')).toBe(
       'https://bridge.example/•••?auth=•••&priority=•••',
     );
+  });
+
+  it("says so when the setting is not a URL, in the reader's language", () => {
+    expect(inEnglish(maskWebhookUrl('not a url'))).toBe('(not a URL)');
+    expect(renderText(translatorFor('de'), maskWebhookUrl('not a url'))).toBe('(keine URL)');
+  });
+
+  it('names the webhook in words when its address is not a URL', () => {
+    const result = { ok: false as const, channel: 'webhook' as const, reason: 'unreachable' as const };
+    const channel = { kind: 'webhook', delivery: { url: 'not a url', format: 'json', timeoutMs: 1000 } } as const;
+    const address = channelAddress(channel as Parameters<typeof channelAddress>[0]);
+    const view = describeDelivery(result as Parameters<typeof describeDelivery>[0], address, 10_000);
+    expect(inEnglish(view.headline)).toBe('Could not connect to the webhook.');
+    expect(renderText(translatorFor('de'), view.headline)).toBe('Keine Verbindung zu dem Webhook.');
   });
 
   it('masks a query name that looks like a token, or one without a value, and a fragment', () => {

@@ -56,6 +56,7 @@ const DATA: SidekiqPanelData = {
   version: {
     version: { major: 4, minor: 5, patch: 0, patchKnown: true, text: '4.5.0' },
     source: 'the image tag ghcr.io/mastodon/mastodon:v4.5.0',
+    from: text('vitals.version.imageTag', { image: 'ghcr.io/mastodon/mastodon:v4.5.0' }),
   },
   report: {
     redis: 'redis:6379/0',
