@@ -234,9 +234,10 @@ describe('the running Mastodon version, from real containers', () => {
     configure(apiUrl);
     const webId = await runService('web', LABELLED_MINOR_TAG);
     apiVersion = '4.2.9+glitch';
-    expect(await readRunningVersion()).toEqual({
+    expect(english(await readRunningVersion())).toEqual({
       version: expect.objectContaining({ text: '4.2.9+glitch' }),
       source: `the instance API at ${apiUrl}`,
+      from: `the instance API at ${apiUrl}`,
     });
 
     apiVersion = undefined;

@@ -12,6 +12,7 @@ import { healthcheckCommand, healthcheckLine } from '@/lib/mastodon/sidekiq-heal
 import { sidekiqPanel, type SidekiqPanelData } from '@/lib/panels/sidekiq';
 import type { PanelResult } from '@/lib/panels/panel';
 import { resetRedisForTesting } from '@/lib/redis/client';
+import { english } from '../../support/rendered-texts';
 import {
   ANCHOR_KEY,
   DEAD_AT_S,
@@ -329,7 +330,7 @@ describe('REDIS_NAMESPACE, by version', () => {
     };
     await configure({ COMPOSE_PROJECT: 'mdsqnone', REDIS_NAMESPACE: NAMESPACE, ...redisEnv });
     const found = ok(await sidekiqPanel());
-    expect(found.version).toEqual({ problem: 'no web or sidekiq container in project mdsqnone' });
+    expect(english(found.version)).toEqual({ problem: 'no web or sidekiq container in project mdsqnone' });
     expect(found.report.namespace).toEqual({ mode: 'detect', namespace: NAMESPACE });
     await expectLayout(found.report, LAYOUTS.namespaced, BASE_QUEUES);
     expect(found.report.warnings.map((w) => w.code)).toEqual(['namespace_guessed']);

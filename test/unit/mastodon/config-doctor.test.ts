@@ -519,7 +519,14 @@ describe('the config doctor, case by case', () => {
       'warning required-missing OTP_SECRET',
       'warning required-missing ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY',
     ]);
-    expect(find(findings, 'version-unknown').why).toContain('The web image in docker-compose.yml has no version tag.');
+    // The note is a Text made elsewhere, so it follows a lead-in instead of opening the sentence capitalised.
+    expect(find(findings, 'version-unknown').why).toContain(
+      'The version could not be read: the web image in docker-compose.yml has no version tag.',
+    );
+    expect(
+      german(diagnoseRaw({ env, compose: parseComposeFile(fixture('v4.0')) })).find((f) => f.id === 'version-unknown')
+        ?.why,
+    ).toContain('Die Version ließ sich nicht lesen: das web-Image in docker-compose.yml hat keinen Versions-Tag.');
     expect(outline(findings)).toContain('info sidekiq-healthcheck-unchecked @sidekiq');
     expectNoValues(findings, env);
   });
