@@ -186,5 +186,8 @@ describe('SidekiqPanel (server render)', () => {
     expect(german).toContain('über 1 Min.');
     expect(german).toContain('vor 3 s');
     expect(german).not.toContain('Processed today');
+    // Where the version was read, in German; the data attribute keeps the English source.
+    expect(german).toContain('aus Image-Tag ghcr.io/mastodon/mastodon:v4.5.0');
+    expect(german).toContain('data-source="the image tag ghcr.io/mastodon/mastodon:v4.5.0"');
   });
 });
