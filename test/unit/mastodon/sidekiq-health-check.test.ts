@@ -130,7 +130,7 @@ describe('diagnoseSidekiqHealth', () => {
         '`docker compose up -d sidekiq` (it recreates the container with the new check; queued jobs wait in Redis).',
     );
     const german = renderText(translatorFor('de'), diagnosis!.message);
-    expect(german).toContain('Sein Health-Check sucht in der Prozessliste nach Sidekiq 6');
+    expect(german).toContain('Sein Healthcheck sucht in der Prozessliste nach Sidekiq 6');
     expect(german).toContain('das Image (Mastodon 4.5.0) Sidekiq 8 mitbringt');
     expect(german).toContain('letzter vor 3 s');
   });
@@ -153,6 +153,17 @@ describe('diagnoseSidekiqHealth', () => {
       fix: { line: healthcheckLine(8) },
     });
     expect(diagnosis?.checkSidekiqMajor).toBeUndefined();
+    expect(inEnglish(diagnosis!.message)).toBe(
+      'Docker calls sidekiq unhealthy, but Redis shows a live Sidekiq heartbeat (last beat 3 s ago), so Sidekiq is ' +
+        "running. The check's probe exits 1 and prints nothing, which is what the official check " +
+        "(`grep '[s]idekiq\\ N'`) does when it greps for an older Sidekiq major than the image's Sidekiq 8. " +
+        'In docker-compose.yml, replace the test line under sidekiq → healthcheck with the one below, then run ' +
+        '`docker compose up -d sidekiq` (it recreates the container with the new check; queued jobs wait in Redis).',
+    );
+    expect(renderText(translatorFor('de'), diagnosis!.message)).toContain(
+      "genau das tut der offizielle Check (`grep '[s]idekiq\\ N'`), wenn er nach einer älteren " +
+        'Sidekiq-Hauptversion sucht als Sidekiq 8 aus dem Image.',
+    );
   });
 
   it('uses the heartbeat’s Sidekiq version when the tag names none', () => {
