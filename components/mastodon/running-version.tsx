@@ -1,5 +1,6 @@
 import { useTranslations } from 'next-intl';
 
+import { renderText } from '@/lib/i18n/text';
 import type { RunningVersion } from '@/lib/mastodon/running-version';
 
 /**
@@ -16,10 +17,11 @@ export function RunningVersionText({
   withPassedOver?: boolean;
 }) {
   const t = useTranslations('common.runningVersion');
+  const root = useTranslations();
   if (!running.version) {
     return (
       <span data-testid={testId} data-known="false" className="muted">
-        {t('unknown', { problem: running.problem })}
+        {t('unknown', { problem: renderText(root, running.problem) })}
       </span>
     );
   }
@@ -27,9 +29,16 @@ export function RunningVersionText({
     <span data-testid={testId} data-known="true" data-version={running.version.text} data-source={running.source}>
       <strong>{running.version.text}</strong>
       {running.version.patchKnown ? null : <span className="small"> {t('patchUnknown')}</span>}
-      <span className="small muted"> {t('from', { source: running.source })}</span>
+      <span className="small muted"> {t('from', { source: renderText(root, running.from) })}</span>
       {withPassedOver && running.passedOver ? (
-        <span className="small muted">{` (${running.passedOver.join('; ')})`}</span>
+        <span className="small muted">
+          {' '}
+          {root('vitals.version.passedOver', {
+            notes: running.passedOver
+              .map((note) => renderText(root, note))
+              .reduce((first, next) => root('vitals.version.joined', { first, next })),
+          })}
+        </span>
       ) : null}
     </span>
   );

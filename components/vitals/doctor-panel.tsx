@@ -7,6 +7,7 @@ import { TranslatedText } from '@/components/i18n/translated-text';
 import { Badge } from '@/components/ui/badge';
 import { ErrorBox } from '@/components/ui/error-box';
 import { usePanel } from '@/components/ui/use-panel';
+import { renderText } from '@/lib/i18n/text';
 import type { Finding, Severity } from '@/lib/mastodon/config-doctor';
 import type { DoctorPanelData } from '@/lib/panels/doctor';
 import type { PanelResult } from '@/lib/panels/panel';
@@ -55,13 +56,14 @@ function FindingList({ findings }: { findings: Finding[] }) {
   );
 }
 
-function SourceLine({ dir, envFile, composeFile, version, versionSource }: DoctorPanelData) {
+function SourceLine({ dir, envFile, composeFile, version, versionFrom }: DoctorPanelData) {
   const t = useTranslations('vitals.doctor');
+  const root = useTranslations();
   const envName = envFile.startsWith(`${dir}/`) ? envFile.slice(dir.length + 1) : envFile;
   const files = composeFile ? t('filesBoth', { env: envName, compose: composeFile }) : envName;
   const against = version
-    ? versionSource
-      ? t('againstFrom', { version, source: versionSource })
+    ? versionFrom
+      ? t('againstFrom', { version, source: renderText(root, versionFrom) })
       : t('against', { version })
     : '';
   return t('source', { files, dir, against });

@@ -44,12 +44,12 @@ const PLAIN_QUERY_NAME = /^[A-Za-z_][A-Za-z_-]{0,23}$/;
  * receiver; credentials, the path (ntfy's topic is its password, Slack and Discord keep their token there) and
  * query values masked, plain query names kept (`?token=•••`). The audit and the logs keep the origin only.
  */
-export function maskWebhookUrl(url: string): string {
+export function maskWebhookUrl(url: string): string | Text {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return '(not a URL)';
+    return text('alerts.channels.notUrl');
   }
   const credentials = parsed.username !== '' || parsed.password !== '' ? `${MASK}@` : '';
   const path = parsed.pathname === '/' ? '/' : `/${MASK}`;

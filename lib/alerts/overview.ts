@@ -40,20 +40,20 @@ export interface DeliveryOutcomeView {
 }
 
 /** Where a channel connects to, fit for the page: host and port; a webhook's path and credentials stay hidden. */
-export function channelAddress(channel: AlertChannel): string {
+export function channelAddress(channel: AlertChannel): string | Text {
   if (channel.kind === 'email') return `${channel.delivery.smtp.host}:${channel.delivery.smtp.port}`;
   try {
     const url = new URL(channel.delivery.url);
     return url.port ? url.host : `${url.hostname}:${url.protocol === 'https:' ? 443 : 80}`;
   } catch {
-    return 'the webhook';
+    return text('alerts.delivery.theWebhook');
   }
 }
 
 /** Pure: one result in the words the issue asks for (a refused login, no connection, the HTTP status, the timeout). */
 export function describeDelivery(
   result: DeliveryResult,
-  address: string | undefined,
+  address: string | Text | undefined,
   timeoutMs: number,
 ): DeliveryOutcomeView {
   if (result.ok) {

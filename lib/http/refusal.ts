@@ -1,5 +1,6 @@
-import { translatorFor } from '../i18n/english';
+import { inEnglish, translatorFor } from '../i18n/english';
 import type { Locale } from '../i18n/locales';
+import { renderText } from '../i18n/text';
 import { localeOfAcceptLanguage } from '../i18n/negotiate';
 import type { GuardRefusal } from './request-guard';
 import { STATIC_SECURITY_HEADERS } from './security-headers';
@@ -24,7 +25,8 @@ export function wantsHtml(headers: Pick<Headers, 'get'>): boolean {
 
 export function refusalResponse(refusal: GuardRefusal, request: RefusedRequest): Response {
   if (!wantsHtml(request.headers)) {
-    return new Response(`Forbidden: ${refusal.reason}\n`, {
+    // API clients and scripts get the line in English, whatever the browser's language: it is grepped for.
+    return new Response(`Forbidden: ${inEnglish(refusal.reason)}\n`, {
       status: refusal.status,
       headers: { 'Content-Type': 'text/plain; charset=utf-8', ...STATIC_SECURITY_HEADERS },
     });
@@ -115,7 +117,7 @@ code { overflow-wrap: anywhere; }
 <h1>${escapeHtml(t('errors.refusal.title'))}</h1>
 <p>${whatLine}</p>
 <h2>${escapeHtml(t('errors.refusal.why'))}</h2>
-<p data-testid="refusal-reason"><strong>${escapeHtml(refusal.reason)}.</strong></p>
+<p data-testid="refusal-reason"><strong>${escapeHtml(renderText(t, refusal.reason))}.</strong></p>
 ${why.map((line) => `<p>${escapeHtml(line)}</p>`).join('\n')}
 <p><a href="${escapeHtml(back.href)}">${escapeHtml(back.label)}</a></p>
 </main>

@@ -6,9 +6,12 @@
  * - Origin on mutations: another localhost port shares our cookies (cookies ignore ports), so every
  *   state-changing request must come from exactly our own origin, port included.
  */
+import { text, type Text } from '../i18n/text';
+
 /** Which rule refused: the Host allow-list, or the same-origin rule for mutations. */
 export type GuardRule = 'host' | 'origin';
-export type GuardRefusal = { ok: false; status: 403; rule: GuardRule; reason: string };
+/** `reason` names the header that failed, in the reader's language (the refusal page, the login form). */
+export type GuardRefusal = { ok: false; status: 403; rule: GuardRule; reason: Text };
 export type GuardVerdict = { ok: true } | GuardRefusal;
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -40,20 +43,23 @@ export interface RequestFacts {
 
 export function checkRequest(facts: RequestFacts, allowedHosts: readonly string[]): GuardVerdict {
   if (!isAllowedHost(facts.host, allowedHosts)) {
-    return { ok: false, status: 403, rule: 'host', reason: `Host ${JSON.stringify(facts.host ?? '')} is not allowed` };
+    // Quoted as JSON would (control characters and quotes escaped), the quotation marks being the language's.
+    const host = JSON.stringify(facts.host ?? '').slice(1, -1);
+    return { ok: false, status: 403, rule: 'host', reason: text('auth.refusal.host', { host }) };
   }
   if (SAFE_METHODS.has(facts.method.toUpperCase())) return { ok: true };
-  const refuse = (reason: string): GuardRefusal => ({ ok: false, status: 403, rule: 'origin', reason });
+  const refuse = (reason: Text): GuardRefusal => ({ ok: false, status: 403, rule: 'origin', reason });
   // Each test below refuses on its own; their order only decides which reason a refusal names (Origin first,
   // because it is what a person can check in the browser).
-  if (facts.origin === null || facts.origin === '') return refuse('A mutation without Origin');
+  if (facts.origin === null || facts.origin === '') return refuse(text('auth.refusal.noOrigin'));
   // A sandboxed or otherwise opaque page sends `Origin: null`; so does a page of ours under Referrer-Policy
   // no-referrer, which is why that policy is gone (lib/http/security-headers.ts).
-  if (facts.origin === 'null') return refuse('Origin null');
+  if (facts.origin === 'null') return refuse(text('auth.refusal.originNull'));
   const ownOrigins = [`http://${facts.host}`, `https://${facts.host}`].map((origin) => origin.toLowerCase());
-  if (!ownOrigins.includes(facts.origin.toLowerCase())) return refuse(`Origin ${facts.origin} is not this dashboard`);
+  if (!ownOrigins.includes(facts.origin.toLowerCase()))
+    return refuse(text('auth.refusal.foreignOrigin', { origin: facts.origin }));
   if (facts.secFetchSite !== null && facts.secFetchSite !== 'same-origin') {
-    return refuse(`Sec-Fetch-Site ${facts.secFetchSite} is not same-origin`);
+    return refuse(text('auth.refusal.fetchSite', { site: facts.secFetchSite }));
   }
   return { ok: true };
 }

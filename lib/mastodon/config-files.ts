@@ -12,7 +12,7 @@ import { chooseVersion, describeEnvFile, type DoctorInput, type ProbeUrlCheck } 
 import { listenFactsOf } from './health';
 import { readRunningVersion } from './running-version';
 import { configuredUrlMismatch, discoverAddress, PROBED_SERVICES } from './service-address';
-import { text } from '../i18n/text';
+import { text, type Text } from '../i18n/text';
 
 /**
  * Reads what the config doctor checks from MASTODON_DIR, read-only: `.env.production`, the compose file
@@ -32,7 +32,7 @@ const OVERRIDE_FILE_NAMES = [
   'docker-compose.override.yaml',
 ] as const;
 
-type ReadOutcome = { ok: true; text: string } | { ok: false; missing: boolean; problem: string };
+type ReadOutcome = { ok: true; text: string } | { ok: false; missing: boolean; problem: Text };
 
 async function readCapped(file: string): Promise<ReadOutcome> {
   let handle;
@@ -40,19 +40,20 @@ async function readCapped(file: string): Promise<ReadOutcome> {
     handle = await open(file, 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, missing: true, problem: `${file} does not exist` };
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      return { ok: false, missing: true, problem: text('doctor.read.missing', { file }) };
     if (code === 'EACCES' || code === 'EPERM')
-      return { ok: false, missing: false, problem: `Mastodash may not read ${file} (permission denied)` };
-    return { ok: false, missing: false, problem: `${file} could not be opened (${code ?? 'error'})` };
+      return { ok: false, missing: false, problem: text('doctor.read.denied', { file }) };
+    return { ok: false, missing: false, problem: text('doctor.read.notOpened', { file, code: code ?? 'error' }) };
   }
   try {
     const stat = await handle.stat();
-    if (!stat.isFile()) return { ok: false, missing: false, problem: `${file} is not a regular file` };
+    if (!stat.isFile()) return { ok: false, missing: false, problem: text('doctor.read.notFile', { file }) };
     if (stat.size > MAX_CONFIG_FILE_BYTES)
       return {
         ok: false,
         missing: false,
-        problem: `${file} is larger than ${MAX_CONFIG_FILE_BYTES / 1024} KiB, so it was not read`,
+        problem: text('doctor.read.tooLarge', { file, kib: String(MAX_CONFIG_FILE_BYTES / 1024) }),
       };
     const buffer = Buffer.alloc(stat.size);
     const { bytesRead } = await handle.read(buffer, 0, stat.size, 0);
@@ -61,7 +62,7 @@ async function readCapped(file: string): Promise<ReadOutcome> {
     return {
       ok: false,
       missing: false,
-      problem: `${file} could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      problem: text('doctor.read.failed', { file, code: (error as NodeJS.ErrnoException).code ?? 'error' }),
     };
   } finally {
     await handle.close();
@@ -148,7 +149,10 @@ export async function readMastodonConfigFiles(): Promise<MastodonConfigFiles> {
   const found = composeReads.find((read) => read.outcome.ok || !read.outcome.missing);
   let composeFile: string | undefined;
   if (!found) {
-    input.composeProblem = { kind: 'missing', detail: `None of ${COMPOSE_FILE_NAMES.join(', ')} is in ${dir}` };
+    input.composeProblem = {
+      kind: 'missing',
+      detail: text('doctor.read.noCompose', { files: COMPOSE_FILE_NAMES.join(', '), dir }),
+    };
   } else {
     composeFile = found.name;
     input.composeFileName = found.name;
@@ -159,7 +163,10 @@ export async function readMastodonConfigFiles(): Promise<MastodonConfigFiles> {
         input.compose = parseComposeFile(found.outcome.text);
       } catch (error) {
         if (!(error instanceof ComposeFileError)) throw error;
-        input.composeProblem = { kind: 'invalid', detail: `${found.name}, ${error.message}` };
+        input.composeProblem = {
+          kind: 'invalid',
+          detail: text('doctor.read.invalid', { file: found.name, message: error.message }),
+        };
       }
     }
   }

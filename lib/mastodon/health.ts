@@ -34,7 +34,7 @@ export interface ProbeResult {
   ms?: number;
   status?: number;
   /** What went wrong, in words; absent when ok. */
-  problem?: string;
+  problem?: Text;
 }
 
 const PROBE_TIMEOUT_MS = 3_000;
@@ -71,14 +71,14 @@ export function httpGet(url: string, headers: Record<string, string>, timeoutMs:
   });
 }
 
-export function describeNetworkError(error: unknown): string {
+export function describeNetworkError(error: unknown): Text {
   const code = (error as { code?: string } | undefined)?.code;
-  if (code === 'ECONNREFUSED') return 'connection refused: nothing listens there';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
-    return 'unknown host name (inside Docker, is the dashboard on the compose network?)';
-  if (code === 'ETIMEDOUT') return `no answer within ${PROBE_TIMEOUT_MS / 1000} s`;
-  if (code === 'ECONNRESET') return 'the connection was reset';
-  return error instanceof Error ? error.message : String(error);
+  if (code === 'ECONNREFUSED') return text('vitals.probe.refused');
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return text('vitals.probe.unknownHost');
+  if (code === 'ETIMEDOUT') return text('vitals.probe.timeout', { seconds: PROBE_TIMEOUT_MS / 1000 });
+  if (code === 'ECONNRESET') return text('vitals.probe.reset');
+  // Node's own message (a system error), which has no words of ours to translate.
+  return text('vitals.probe.other', { message: error instanceof Error ? error.message : String(error) });
 }
 
 export async function probe(url: string): Promise<ProbeResult> {
@@ -86,9 +86,15 @@ export async function probe(url: string): Promise<ProbeResult> {
     const answer = await httpGet(url, { accept: 'text/plain' }, PROBE_TIMEOUT_MS);
     const ms = Math.round(answer.ms * 10) / 10;
     if (answer.status !== 200)
-      return { url, ok: false, ms, status: answer.status, problem: `answered HTTP ${answer.status}` };
+      return {
+        url,
+        ok: false,
+        ms,
+        status: answer.status,
+        problem: text('vitals.probe.status', { status: answer.status }),
+      };
     if (answer.body.trim() !== 'OK')
-      return { url, ok: false, ms, status: answer.status, problem: 'answered 200 but not "OK"' };
+      return { url, ok: false, ms, status: answer.status, problem: text('vitals.probe.notOk') };
     return { url, ok: true, ms, status: answer.status };
   } catch (error) {
     return { url, ok: false, problem: describeNetworkError(error) };

@@ -6,7 +6,7 @@ import { MASTODON_VERSION_RB } from '../docker/exec-programs';
 import { IMAGE_VERSION_LABEL } from '../docker/labels';
 import type { ContainerView } from '../docker/types';
 import { AppError, toErrorView } from '../errors';
-import { text } from '../i18n/text';
+import { text, type Text } from '../i18n/text';
 import { currentProjectContainers } from '../live';
 import { processSingleton } from '../process/singleton';
 import { findAppContainer } from './app-container';
@@ -34,18 +34,23 @@ import { inEnglish } from '../i18n/english';
 export type RunningVersion =
   | {
       version: MastodonVersion;
-      /** Where the version was read, for the page: "the instance API at http://web:3000". */
+      /**
+       * Where the version was read, in English, as data (data-source attributes, logs): "the instance API at
+       * http://web:3000". Pages show `from`.
+       */
       source: string;
+      /** Where the version was read, in the reader's language. */
+      from: Text;
       /** Why the better sources gave nothing, in order; absent when the first one answered. */
-      passedOver?: string[];
+      passedOver?: Text[];
     }
-  | { version?: undefined; problem: string };
+  | { version?: undefined; problem: Text };
 
-export type SourceAnswer = { version: MastodonVersion; source: string } | { version?: undefined; problem: string };
+export type SourceAnswer = { version: MastodonVersion; from: Text } | { version?: undefined; problem: Text };
 
 export interface VersionSource {
   /** What is asked, to name it when it fails: "lib/mastodon/version.rb in mdtest-web-1". */
-  name: string;
+  name: Text;
   read(): Promise<SourceAnswer>;
   /** True when the answer holds for the container's whole life (the image tag alone may be bettered later). */
   lasting: boolean;
@@ -56,30 +61,43 @@ export interface VersionSource {
  * tag) is kept only when no later source names a full version.
  */
 export async function firstVersion(sources: readonly VersionSource[]): Promise<RunningVersion & { lasting: boolean }> {
-  const passedOver: string[] = [];
+  const passedOver: Text[] = [];
   let partial: (SourceAnswer & { version: MastodonVersion }) | undefined;
   for (const source of sources) {
     let answer: SourceAnswer;
     try {
       answer = await source.read();
     } catch (error) {
-      answer = { problem: `${source.name}: ${inEnglish(toErrorView(error).detail)}` };
+      answer = { problem: text('vitals.version.failed', { source: source.name, problem: toErrorView(error).detail }) };
     }
     if (answer.version?.patchKnown) {
-      return { ...answer, ...(passedOver.length > 0 ? { passedOver } : {}), lasting: source.lasting };
+      return { ...found(answer), ...(passedOver.length > 0 ? { passedOver } : {}), lasting: source.lasting };
     }
     if (answer.version) {
       partial ??= answer;
-      passedOver.push(`${answer.source} names no patch release`);
+      passedOver.push(text('vitals.version.noPatch', { source: answer.from }));
     } else {
       passedOver.push(answer.problem);
     }
   }
   if (partial) {
-    const others = passedOver.filter((note) => !note.startsWith(partial.source));
-    return { ...partial, ...(others.length > 0 ? { passedOver: others } : {}), lasting: false };
+    const own = inEnglish(partial.from);
+    const others = passedOver.filter((note) => !inEnglish(note).startsWith(own));
+    return { ...found(partial), ...(others.length > 0 ? { passedOver: others } : {}), lasting: false };
   }
-  return { problem: passedOver.join('; ') || 'nothing to ask', lasting: false };
+  return { problem: joinedNotes(passedOver) ?? text('vitals.version.nothingToAsk'), lasting: false };
+}
+
+function found(answer: SourceAnswer & { version: MastodonVersion }) {
+  return { version: answer.version, source: inEnglish(answer.from), from: answer.from };
+}
+
+/** Notes one after another: "a; b; c". */
+export function joinedNotes(notes: readonly Text[]): Text | undefined {
+  return notes.reduce<Text | undefined>(
+    (first, next) => (first ? text('vitals.version.joined', { first, next }) : next),
+    undefined,
+  );
 }
 
 // ---- the sources --------------------------------------------------------------------------------------
@@ -102,7 +120,7 @@ export function versionFromInstance(body: string): MastodonVersion | undefined {
 
 function instanceApiSource(): VersionSource {
   return {
-    name: 'the instance API',
+    name: text('vitals.version.instanceApiName'),
     lasting: true,
     async read() {
       const { mastodon } = getConfig();
@@ -110,24 +128,25 @@ function instanceApiSource(): VersionSource {
       // Production forces https: without the headers a reverse proxy sends, Rails redirects.
       const headers: Record<string, string> = { accept: 'application/json', 'x-forwarded-proto': 'https' };
       if (mastodon.localDomain) headers.host = mastodon.localDomain;
-      const where = `the instance API at ${baseUrl}`;
-      let problem = '';
+      const where = text('vitals.version.instanceApi', { baseUrl });
+      const failed = (problem: Text) => ({ problem: text('vitals.version.failed', { source: where, problem }) });
+      let problem: Text | undefined;
       for (const path of ['/api/v2/instance', '/api/v1/instance']) {
         try {
           const answer = await httpGet(`${baseUrl}${path}`, headers, API_TIMEOUT_MS);
           if (answer.status === 200) {
             const version = versionFromInstance(answer.body);
-            if (version) return { version, source: where };
-            return { problem: `${where}: ${path} names no version` };
+            if (version) return { version, from: where };
+            return failed(text('vitals.version.pathNoVersion', { path }));
           }
-          problem = `${where}: ${path} answered HTTP ${answer.status}`;
+          problem = text('vitals.version.pathStatus', { path, status: String(answer.status) });
           // Only a missing v2 (before 4.0, or a proxy that routes only v1) is worth asking v1 for.
           if (answer.status !== 404) break;
         } catch (error) {
-          return { problem: `${where}: ${describeNetworkError(error)}` };
+          return failed(describeNetworkError(error));
         }
       }
-      return { problem };
+      return failed(problem ?? text('vitals.version.nothingToAsk'));
     },
   };
 }
@@ -155,12 +174,16 @@ export function parseVersionRb(text: string): MastodonVersion | undefined {
 export const VERSION_RB_PROGRAM = 'cat' as const;
 
 function versionRbSource(container: ContainerView): VersionSource {
-  const where = `${VERSION_RB_PATH.replace('/opt/mastodon/', '')} in ${container.name}`;
+  const where = text('vitals.version.versionRb', {
+    path: VERSION_RB_PATH.replace('/opt/mastodon/', ''),
+    container: container.name,
+  });
+  const failed = (problem: Text) => ({ problem: text('vitals.version.failed', { source: where, problem }) });
   return {
     name: where,
     lasting: true,
     async read() {
-      if (container.state !== 'running') return { problem: `${where}: the container is not running` };
+      if (container.state !== 'running') return failed(text('vitals.version.notRunning'));
       const result = await execInContainer(container.id, [VERSION_RB_PROGRAM, VERSION_RB_PATH], {
         timeoutMs: EXEC_TIMEOUT_MS,
         maxOutputBytes: 64 * 1024,
@@ -170,11 +193,16 @@ function versionRbSource(container: ContainerView): VersionSource {
         }),
       });
       if (result.exitCode !== 0) {
-        const missing = /No such file/i.test(result.stderr) ? ' (no such file)' : '';
-        return { problem: `${where}: ${VERSION_RB_PROGRAM} exited ${result.exitCode}${missing}` };
+        const missing = /No such file/i.test(result.stderr);
+        return failed(
+          text(missing ? 'vitals.version.exitedMissing' : 'vitals.version.exited', {
+            program: VERSION_RB_PROGRAM,
+            code: String(result.exitCode),
+          }),
+        );
       }
       const version = parseVersionRb(result.stdout);
-      return version ? { version, source: where } : { problem: `${where}: no major, minor and patch found` };
+      return version ? { version, from: where } : failed(text('vitals.version.noNumbers'));
     },
   };
 }
@@ -184,30 +212,41 @@ function imageName(container: ContainerView): string {
 }
 
 function imageLabelSource(container: ContainerView): VersionSource {
-  const where = `the image label ${IMAGE_VERSION_LABEL} of ${imageName(container)}`;
+  const where = text('vitals.version.imageLabel', { label: IMAGE_VERSION_LABEL, image: imageName(container) });
   return {
     name: where,
     lasting: true,
     async read() {
       if (container.versionLabel === undefined)
-        return { problem: `${imageName(container)} has no label ${IMAGE_VERSION_LABEL}` };
+        return { problem: text('vitals.version.noLabel', { image: imageName(container), label: IMAGE_VERSION_LABEL }) };
       const version = parseMastodonVersion(container.versionLabel);
       return version
-        ? { version, source: where }
-        : { problem: `${where} (${JSON.stringify(container.versionLabel)}) names no version` };
+        ? { version, from: where }
+        : {
+            problem: text('vitals.version.labelNoVersion', {
+              source: where,
+              value: JSON.stringify(container.versionLabel),
+            }),
+          };
     },
   };
 }
 
 function imageTagSource(container: ContainerView): VersionSource {
+  const where = text('vitals.version.imageTag', { image: imageName(container) });
   return {
-    name: `the image tag ${imageName(container)}`,
+    name: where,
     lasting: false,
     async read() {
       const version = parseMastodonVersion(container.imageTag);
       return version
-        ? { version, source: `the image tag ${imageName(container)}` }
-        : { problem: `the image tag ${JSON.stringify(container.imageTag)} of ${container.name} names no version` };
+        ? { version, from: where }
+        : {
+            problem: text('vitals.version.tagNoVersion', {
+              tag: JSON.stringify(container.imageTag),
+              container: container.name,
+            }),
+          };
     },
   };
 }
@@ -247,7 +286,10 @@ function remembered(key: string, read: () => Promise<RunningVersion & { lasting:
   const versions = cache();
   const known = versions.get(key);
   if (known && known.expiresAt > Date.now()) return known.answer;
-  const entry: Cached = { answer: Promise.resolve({ problem: '' }), expiresAt: Number.POSITIVE_INFINITY };
+  const entry: Cached = {
+    answer: Promise.resolve({ problem: text('vitals.version.nothingToAsk') }),
+    expiresAt: Number.POSITIVE_INFINITY,
+  };
   entry.answer = read().then(({ lasting, ...answer }) => {
     if (!lasting) entry.expiresAt = Date.now() + TAG_ANSWER_TTL_MS;
     return answer;
@@ -272,16 +314,16 @@ export async function readRunningVersion(options: { of?: 'web' | 'sidekiq' } = {
     containers = await currentProjectContainers();
   } catch (error) {
     // Without Docker only web's API can still be asked.
-    const docker = `Docker: ${inEnglish(toErrorView(error).title)}`;
+    const docker = text('vitals.version.docker', { title: toErrorView(error).title });
     return remembered('without-docker', async () => {
       const viaApi = await firstVersion([instanceApiSource()]);
       return viaApi.version
-        ? { version: viaApi.version, source: viaApi.source, lasting: false }
-        : { problem: `${docker}; ${viaApi.problem}`, lasting: false };
+        ? { version: viaApi.version, source: viaApi.source, from: viaApi.from, lasting: false }
+        : { problem: text('vitals.version.joined', { first: docker, next: viaApi.problem }), lasting: false };
     });
   }
   const container = pickContainer(containers, options.of ?? 'web');
-  if (!container) return { problem: `no web or sidekiq container in project ${getConfig().composeProject}` };
+  if (!container) return { problem: text('vitals.version.noContainer', { project: getConfig().composeProject }) };
   const found = pickContainer(containers, 'web');
   const web = found?.service === 'web' && found !== container ? found : undefined;
   // Sidekiq on web's image runs web's code: web's answer (its API) holds for it, and every page names one source.

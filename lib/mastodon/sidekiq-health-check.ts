@@ -2,6 +2,7 @@ import 'server-only';
 
 import { dockerCalls } from '../docker/client';
 import type { ContainerView } from '../docker/types';
+import { text, type Text } from '../i18n/text';
 import { parseMastodonVersion, type MastodonVersion } from './version';
 import {
   grepFindsMajor,
@@ -97,7 +98,7 @@ export interface SidekiqHealthDiagnosis {
   /** A heartbeat's hostname is this container's (Docker's default hostname, the short id). */
   heartbeatFromContainer: boolean;
   lastProbe?: { exitCode: number; output: string };
-  message: string;
+  message: Text;
   fix?: SidekiqHealthFix;
 }
 
@@ -133,16 +134,28 @@ function probeIsSilentFailure(container: ContainerView): boolean {
   );
 }
 
-function describeProbe(container: ContainerView): string {
+function describeProbe(container: ContainerView): Text {
   const probe = container.lastProbe;
-  if (!probe) return 'Docker kept no probe output.';
-  return probe.output.trim() === ''
-    ? `The last probe exited ${probe.exitCode} and printed nothing.`
-    : `The last probe exited ${probe.exitCode}: ${probe.output.trim().slice(-300)}`;
+  if (!probe) return text('vitals.sidekiqCheck.probe.none');
+  const output = probe.output.trim();
+  return output === ''
+    ? text('vitals.sidekiqCheck.probe.silent', { code: probe.exitCode })
+    : text('vitals.sidekiqCheck.probe.printed', {
+        code: probe.exitCode,
+        output: output.slice(-300).replace(/\s+/g, ' ').trim(),
+      });
 }
 
-function ageText(seconds: number | undefined): string {
-  return seconds === undefined ? '' : ` (last beat ${Math.round(seconds)} s ago)`;
+function aliveText(seconds: number | undefined): Text {
+  return seconds === undefined
+    ? text('vitals.sidekiqCheck.alive')
+    : text('vitals.sidekiqCheck.aliveAge', { seconds: Math.round(seconds) });
+}
+
+/** Sidekiq majors as "6", "6 or 7", "6 or 7 or 8". */
+function majorsText(majors: readonly number[]): Text | number | string {
+  if (majors.length <= 1) return majors[0] ?? '';
+  return text('vitals.sidekiqCheck.or', { first: majorsText(majors.slice(0, -1)), last: majors[majors.length - 1]! });
 }
 
 /**
@@ -157,7 +170,7 @@ export function diagnoseSidekiqHealth(input: SidekiqHealthInput): SidekiqHealthD
 
   const ages = input.heartbeats.map((beat) => beat.beatAgeSeconds).filter((age): age is number => age !== undefined);
   const heartbeatAgeSeconds = ages.length > 0 ? Math.min(...ages) : undefined;
-  const alive = `Redis shows a live Sidekiq heartbeat${ageText(heartbeatAgeSeconds)}, so Sidekiq is running`;
+  const alive = aliveText(heartbeatAgeSeconds);
 
   return [...byService.entries()].map(([service, group]) => {
     const sorted = [...group].sort((a, b) => a.containerNumber - b.containerNumber);
@@ -176,15 +189,15 @@ export function diagnoseSidekiqHealth(input: SidekiqHealthInput): SidekiqHealthD
       heartbeatFromContainer,
       ...(first.lastProbe ? { lastProbe: { exitCode: first.lastProbe.exitCode, output: first.lastProbe.output } } : {}),
     };
-    const imageText = tagVersion ? `the image (Mastodon ${tagVersion.text})` : 'the image';
+    const image = tagVersion
+      ? text('vitals.sidekiqCheck.imageVersion', { version: tagVersion.text })
+      : text('vitals.sidekiqCheck.image');
     const fix: SidekiqHealthFix = {
       ...(expected === 6 || expected === 7 || expected === 8 ? { line: healthcheckLine(expected) } : {}),
       agnosticLine: healthcheckLine('any'),
       apply: `docker compose up -d ${service}`,
     };
-    const howToFix =
-      `In docker-compose.yml, replace the test line under ${service} → healthcheck with the one below, then run ` +
-      `\`docker compose up -d ${service}\` (it recreates the container with the new check; queued jobs wait in Redis).`;
+    const howToFix = text('vitals.sidekiqCheck.howToFix', { service });
 
     const grep = check?.kind === 'grep' ? check : undefined;
     const checkSidekiqMajor = typeof grep?.major === 'number' ? { checkSidekiqMajor: grep.major } : {};
@@ -195,11 +208,14 @@ export function diagnoseSidekiqHealth(input: SidekiqHealthInput): SidekiqHealthD
         kind: 'stale_check',
         certainty: 'confirmed',
         ...checkSidekiqMajor,
-        message:
-          `Docker calls ${service} unhealthy, but ${alive}. ` +
-          `Its health check greps the process list for Sidekiq ${checkMajors.join(' or ')}, ` +
-          `while ${imageText} ships Sidekiq ${expected}: the check can never pass. ` +
-          `This happens when the image is upgraded but docker-compose.yml is not. ${howToFix}`,
+        message: text('vitals.sidekiqCheck.stale', {
+          service,
+          alive,
+          majors: majorsText(checkMajors),
+          image,
+          expected,
+          howToFix,
+        }),
         fix,
       };
     }
@@ -208,32 +224,38 @@ export function diagnoseSidekiqHealth(input: SidekiqHealthInput): SidekiqHealthD
         ...base,
         kind: 'stale_check',
         certainty: 'likely',
-        message:
-          `Docker calls ${service} unhealthy, but ${alive}. ` +
-          `The check's probe exits 1 and prints nothing, which is what the official check ` +
-          `(\`grep '[s]idekiq\\ N'\`) does when it greps for an older Sidekiq major than ` +
-          `${expected === undefined ? 'the one in the image' : `the image's Sidekiq ${expected}`}. ${howToFix}`,
+        message: text('vitals.sidekiqCheck.staleLikely', {
+          service,
+          alive,
+          than:
+            expected === undefined
+              ? text('vitals.sidekiqCheck.thanImage')
+              : text('vitals.sidekiqCheck.thanMajor', { expected }),
+          howToFix,
+        }),
         fix,
       };
     }
-    const shipped =
-      typeof grep?.major === 'number' && expected === grep.major ? ', which is what the image ships,' : '';
+    const shipped = typeof grep?.major === 'number' && expected === grep.major;
     const why =
       checkMajors === 'any'
-        ? 'Its health check greps for any Sidekiq major and still fails.'
+        ? text('vitals.sidekiqCheck.why.any')
         : checkMajors
-          ? `Its health check greps for Sidekiq ${checkMajors.join(' or ')}${shipped} and still fails.`
+          ? text(shipped ? 'vitals.sidekiqCheck.why.shipped' : 'vitals.sidekiqCheck.why.greps', {
+              majors: majorsText(checkMajors),
+            })
           : check?.kind === 'other'
-            ? 'Its health check is not the official Sidekiq grep.'
-            : '';
+            ? text('vitals.sidekiqCheck.why.other')
+            : undefined;
+    const probe = describeProbe(first);
     return {
       ...base,
       kind: 'check_fails_while_alive',
       certainty: check ? 'confirmed' : 'likely',
       ...checkSidekiqMajor,
-      message: `Docker calls ${service} unhealthy, but ${alive}. ${why} ${describeProbe(first)}`
-        .replace(/\s+/g, ' ')
-        .trim(),
+      message: why
+        ? text('vitals.sidekiqCheck.failsWhy', { service, alive, why, probe })
+        : text('vitals.sidekiqCheck.fails', { service, alive, probe }),
     };
   });
 }

@@ -10,6 +10,7 @@ import {
 } from '../mastodon/config-doctor';
 import { readMastodonConfigFiles } from '../mastodon/config-files';
 import { runPanel, type PanelResult } from './panel';
+import { inEnglish } from '../i18n/english';
 import { text, type Text } from '../i18n/text';
 
 export interface DoctorPanelData {
@@ -19,8 +20,10 @@ export interface DoctorPanelData {
   composeFile?: string;
   /** The version the checks used, e.g. "4.3.17"; absent when unknown. */
   version?: string;
-  /** Where that version was read (running-version.ts's source, or the compose file). */
+  /** Where that version was read (running-version.ts's source, or the compose file), in English: data. */
   versionSource?: string;
+  /** The same, in the reader's language. */
+  versionFrom?: Text;
   findings: Finding[];
   summary: DoctorSummary;
   /** "2 problems, 3 warnings, 14 checks passed". */
@@ -41,7 +44,9 @@ export function doctorPanel(): Promise<PanelResult<DoctorPanelData>> {
       envFile: files.envFile,
       ...(files.composeFile ? { composeFile: files.composeFile } : {}),
       ...(files.input.version ? { version: files.input.version.text } : {}),
-      ...(files.input.versionFrom ? { versionSource: files.input.versionFrom } : {}),
+      ...(files.input.versionFrom
+        ? { versionSource: inEnglish(files.input.versionFrom), versionFrom: files.input.versionFrom }
+        : {}),
       findings,
       summary,
       summaryLine: summaryLine(summary),

@@ -1,6 +1,5 @@
 import 'server-only';
 
-import { inEnglish } from '@/lib/i18n/english';
 import { getConfig } from '../config';
 import type { ErrorView } from '../errors';
 import { readRunningVersion, type RunningVersion } from '../mastodon/running-version';
@@ -37,7 +36,7 @@ export function sidekiqPanel(): Promise<PanelResult<SidekiqPanelData>> {
     const containers = docker.ok ? docker.data.containers : [];
     const version: RunningVersion = docker.ok
       ? await readRunningVersion({ of: 'sidekiq' })
-      : { problem: `Docker: ${inEnglish(docker.error.title)}` };
+      : { problem: text('vitals.version.docker', { title: docker.error.title }) };
     const report = await readSidekiq({ version: version.version });
 
     const heartbeats = report.processes.map((process) => ({

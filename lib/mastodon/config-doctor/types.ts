@@ -92,19 +92,19 @@ export interface DoctorInput {
   env?: ReadonlyMap<string, string>;
   envLayout?: EnvFileLayout;
   /** Why there is no env: "…/.env.production does not exist". */
-  envProblem?: string;
+  envProblem?: Text;
   envFileName?: string;
   compose?: ComposeFile;
   composeFileName?: string;
-  composeProblem?: { kind: 'missing' | 'invalid' | 'unreadable'; detail: string };
+  composeProblem?: { kind: 'missing' | 'invalid' | 'unreadable'; detail: Text };
   /** Override files Compose would merge in, which the doctor does not read. */
   overrideFiles?: string[];
   /** The running Mastodon version (lib/mastodon/running-version.ts); else the compose file's. */
   version?: MastodonVersion;
   /** Where `version` came from, in words. */
-  versionFrom?: string;
+  versionFrom?: Text;
   /** Why the version is unknown, or a remark about how it was found (Docker not answering). */
-  versionNote?: string;
+  versionNote?: Text;
   /** The version the running sidekiq container has. */
   sidekiqVersion?: MastodonVersion;
   /** The dashboard's MASTODON_WEB_URL / MASTODON_STREAMING_URL, when set, against what the container listens on. */

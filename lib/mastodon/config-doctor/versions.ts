@@ -1,5 +1,6 @@
 /** Which Mastodon version the doctor checks against: the running one, else the one the compose file names. */
 import { splitImageReference } from '../../docker/container-view';
+import { text, type Text } from '../../i18n/text';
 import type { ComposeFile } from '../compose-file';
 import type { RunningVersion } from '../running-version';
 import { parseMastodonVersion, type MastodonVersion } from '../version';
@@ -15,8 +16,9 @@ export function composeImageVersion(
 
 export interface ChosenVersion {
   version?: MastodonVersion;
-  from?: string;
-  note?: string;
+  /** Where the version was read, in the reader's language. */
+  from?: Text;
+  note?: Text;
   sidekiqVersion?: MastodonVersion;
 }
 
@@ -27,24 +29,33 @@ export interface ChosenVersion {
 export function chooseVersion(
   running: RunningVersion | undefined,
   compose: ComposeFile | undefined,
-  composeFileName = 'the compose file',
+  composeFileName: string | Text = text('doctor.version.composeFile'),
   sidekiq?: RunningVersion,
 ): ChosenVersion {
   const sidekiqVersion = sidekiq?.version;
   if (running?.version) {
-    return { version: running.version, from: running.source, ...(sidekiqVersion ? { sidekiqVersion } : {}) };
+    return { version: running.version, from: running.from, ...(sidekiqVersion ? { sidekiqVersion } : {}) };
   }
-  const notes: string[] = running ? [running.problem] : [];
+  const notes: Text[] = running ? [running.problem] : [];
   for (const service of ['web', 'sidekiq']) {
     const version = composeImageVersion(compose, service);
     if (version)
       return {
         version,
-        from: `the image of ${service} in ${composeFileName}`,
-        note: notes.join('; '),
+        from: text('doctor.version.composeImage', { service, composeFile: composeFileName }),
+        ...noteOf(notes),
         ...(sidekiqVersion ? { sidekiqVersion } : {}),
       };
   }
-  if (compose) notes.push(`the web image in ${composeFileName} has no version tag`);
-  return { note: notes.join('; ') };
+  if (compose) notes.push(text('doctor.version.noTag', { composeFile: composeFileName }));
+  return noteOf(notes);
+}
+
+/** The notes one after another ("a; b"), or none. */
+function noteOf(notes: readonly Text[]): { note?: Text } {
+  const note = notes.reduce<Text | undefined>(
+    (first, next) => (first ? text('doctor.version.joined', { first, next }) : next),
+    undefined,
+  );
+  return note ? { note } : {};
 }

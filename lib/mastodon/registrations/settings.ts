@@ -159,7 +159,7 @@ export function interpretMode(raw: string | undefined, version: VersionInfo, sch
         defaultUnknown: text('registrations.defaults.undecided', {
           minor: `${version.version.major}.${version.version.minor}`,
           decided: describeUndecidedText(defaultMode, version.version, modeWord),
-          source: version.source,
+          source: version.from,
         }),
       };
     }
@@ -263,7 +263,7 @@ export function interpretRegistrations(input: {
       );
     } else {
       const why = version.version
-        ? text('registrations.overrides.noPatch', { source: version.source })
+        ? text('registrations.overrides.noPatch', { source: version.from })
         : text('registrations.overrides.versionUnknown');
       overrides.push(
         override('auto_switch_maybe', 'warn', text('registrations.overrides.autoSwitchMaybe', { rule, why })),

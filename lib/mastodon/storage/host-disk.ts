@@ -1,6 +1,6 @@
 import 'server-only';
 
-import { inEnglish } from '@/lib/i18n/english';
+import { text, type Text } from '@/lib/i18n/text';
 import { getConfig, type Config } from '../../config';
 import { dockerUnavailable } from '../../docker/errors';
 import { AppError, toErrorView } from '../../errors';
@@ -64,7 +64,7 @@ export type HostDisk =
       usage: DockerDiskUsage;
       measuredAtMs: number;
       /** Why Telegraf's reading is not shown, when InfluxDB is configured. */
-      influxNote?: string;
+      influxNote?: Text;
     };
 
 type InfluxConfig = Config['influx'];
@@ -101,17 +101,15 @@ export async function readTelegrafDisk(
 export async function readHostDisk(options: { nowMs?: number; influx?: InfluxConfig } = {}): Promise<HostDisk> {
   const nowMs = options.nowMs ?? Date.now();
   const influx = options.influx ?? getConfig().influx;
-  let influxNote: string | undefined;
+  let influxNote: Text | undefined;
   if (influx.url) {
     try {
       const disk = await readTelegrafDisk(nowMs, influx);
       if (disk) return disk;
-      influxNote =
-        `InfluxDB has no Telegraf disk reading for path ${DISK_PATH} in the last ${DISK_WINDOW_MS / 60_000} min. ` +
-        "Enable [[inputs.disk]] in Telegraf (with the host's root mounted when Telegraf runs in a container).";
+      influxNote = text('vitals.disk.noReading', { path: DISK_PATH, minutes: DISK_WINDOW_MS / 60_000 });
     } catch (error) {
       const view = toErrorView(error);
-      influxNote = `${inEnglish(view.title)}: ${inEnglish(view.detail)}`;
+      influxNote = text('vitals.errorLine', { title: view.title, detail: view.detail });
     }
   }
   try {
@@ -123,7 +121,7 @@ export async function readHostDisk(options: { nowMs?: number; influx?: InfluxCon
     throw new AppError(
       failure.code,
       failure.title,
-      `${inEnglish(failure.detail)} InfluxDB did not help either: ${influxNote}`,
+      text('vitals.disk.influxAlsoFailed', { detail: failure.detail, note: influxNote }),
       failure.fix,
     );
   }

@@ -10,6 +10,7 @@ import { probe, probeStreaming, probeWeb, readMigrationState } from '@/lib/masto
 import { forgetRunningVersionsForTesting, readRunningVersion } from '@/lib/mastodon/running-version';
 import { healthPanel } from '@/lib/panels/health';
 import { resetPostgresForTesting } from '@/lib/postgres/client';
+import { inEnglish } from '@/lib/i18n/english';
 import { text } from '@/lib/i18n/text';
 import { followDockerEvents, untilFollowing } from '../../support/docker-events';
 import { readTestbed } from '../../support/testbed';
@@ -64,17 +65,17 @@ describe('Mastodon health', () => {
   it('names what is wrong when nothing answers, or something else answers', async () => {
     expect(await probe('http://127.0.0.1:58099/health')).toMatchObject({
       ok: false,
-      problem: 'connection refused: nothing listens there',
+      problem: text('vitals.probe.refused'),
     });
     expect(await probe(`http://127.0.0.1:${testbed.webPort}/nope`)).toMatchObject({
       ok: false,
       status: 404,
-      problem: 'answered HTTP 404',
+      problem: text('vitals.probe.status', { status: 404 }),
     });
     expect(await probe(`http://127.0.0.1:${testbed.webPort}/api/v2/instance`)).toMatchObject({
       ok: false,
       status: 200,
-      problem: 'answered 200 but not "OK"',
+      problem: text('vitals.probe.notOk'),
     });
   });
 
@@ -91,7 +92,7 @@ describe('Mastodon health', () => {
       version: { text: '4.3.17' },
       source: 'the image tag ghcr.io/mastodon/mastodon:v4.3.17',
     });
-    expect(fallback.version && fallback.passedOver?.join('; ')).toMatch(
+    expect(fallback.version && fallback.passedOver?.map((note) => inEnglish(note)).join('; ')).toMatch(
       /instance API at http:\/\/127\.0\.0\.1:58099: connection refused/,
     );
     forgetRunningVersionsForTesting();

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { loadConfig, setConfigForTesting } from '@/lib/config';
+import { inEnglish } from '@/lib/i18n/english';
 import { resetDockerClientsForTesting } from '@/lib/docker/client';
 import type { ContainerView } from '@/lib/docker/types';
 import { currentProjectContainers } from '@/lib/live';
@@ -20,6 +21,7 @@ import { healthPanel } from '@/lib/panels/health';
 import { sidekiqPanel } from '@/lib/panels/sidekiq';
 import { followContainer } from '../../support/docker-events';
 import { composeName, testbedDocker } from '../../support/crashing-containers';
+import { english, german } from '../../support/rendered-texts';
 import { readTestbed } from '../../support/testbed';
 
 /**
@@ -200,10 +202,14 @@ describe('the running Mastodon version, from real containers', () => {
     configure(NOTHING_LISTENS);
     await runService('web', UNTAGGED);
     const running = await readRunningVersion();
-    expect(running).toMatchObject({
+    expect(english(running)).toMatchObject({
       version: { text: '4.2.8', patch: 8, patchKnown: true },
       source: `lib/mastodon/version.rb in ${PROJECT}-web-1`,
       passedOver: [`the instance API at ${NOTHING_LISTENS}: connection refused: nothing listens there`],
+    });
+    expect(german(running)).toMatchObject({
+      from: `lib/mastodon/version.rb in ${PROJECT}-web-1`,
+      passedOver: [`Instanz-API unter ${NOTHING_LISTENS}: Verbindung abgelehnt: dort lauscht nichts`],
     });
   });
 
@@ -228,15 +234,16 @@ describe('the running Mastodon version, from real containers', () => {
     configure(apiUrl);
     const webId = await runService('web', LABELLED_MINOR_TAG);
     apiVersion = '4.2.9+glitch';
-    expect(await readRunningVersion()).toEqual({
+    expect(english(await readRunningVersion())).toEqual({
       version: expect.objectContaining({ text: '4.2.9+glitch' }),
       source: `the instance API at ${apiUrl}`,
+      from: `the instance API at ${apiUrl}`,
     });
 
     apiVersion = undefined;
     apiCalls.length = 0;
     configure(apiUrl);
-    expect(await readRunningVersion()).toMatchObject({
+    expect(english(await readRunningVersion())).toMatchObject({
       version: { text: '4.2.8' },
       source: `lib/mastodon/version.rb in ${PROJECT}-web-1`,
       passedOver: [`the instance API at ${apiUrl}: /api/v1/instance answered HTTP 404`],
@@ -326,7 +333,7 @@ describe('without Docker', () => {
 
     forgetRunningVersionsForTesting();
     apiVersion = undefined;
-    expect(await readRunningVersion()).toEqual({
+    expect(english(await readRunningVersion())).toEqual({
       problem: expect.stringMatching(/^Docker: .*; the instance API at .*: \/api\/v1\/instance answered HTTP 404$/),
     });
     setConfigForTesting(undefined);
@@ -352,7 +359,7 @@ describe('every page names the same version and source', () => {
     const expected = { text: '4.3.17', source: `the instance API at http://127.0.0.1:${testbed.webPort}` };
     const shown = (running: RunningVersion) => ({
       text: running.version?.text,
-      source: running.version ? running.source : running.problem,
+      source: running.version ? running.source : inEnglish(running.problem),
     });
     expect(shown(health.data.version)).toEqual(expected);
     expect(shown(sidekiq.data.version)).toEqual(expected);

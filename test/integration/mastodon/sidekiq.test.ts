@@ -6,11 +6,13 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { loadConfig, setConfigForTesting } from '@/lib/config';
+import { inEnglish } from '@/lib/i18n/english';
 import { readSidekiq, type SidekiqReport } from '@/lib/mastodon/sidekiq';
 import { healthcheckCommand, healthcheckLine } from '@/lib/mastodon/sidekiq-health-check';
 import { sidekiqPanel, type SidekiqPanelData } from '@/lib/panels/sidekiq';
 import type { PanelResult } from '@/lib/panels/panel';
 import { resetRedisForTesting } from '@/lib/redis/client';
+import { english } from '../../support/rendered-texts';
 import {
   ANCHOR_KEY,
   DEAD_AT_S,
@@ -328,7 +330,7 @@ describe('REDIS_NAMESPACE, by version', () => {
     };
     await configure({ COMPOSE_PROJECT: 'mdsqnone', REDIS_NAMESPACE: NAMESPACE, ...redisEnv });
     const found = ok(await sidekiqPanel());
-    expect(found.version).toEqual({ problem: 'no web or sidekiq container in project mdsqnone' });
+    expect(english(found.version)).toEqual({ problem: 'no web or sidekiq container in project mdsqnone' });
     expect(found.report.namespace).toEqual({ mode: 'detect', namespace: NAMESPACE });
     await expectLayout(found.report, LAYOUTS.namespaced, BASE_QUEUES);
     expect(found.report.warnings.map((w) => w.code)).toEqual(['namespace_guessed']);
@@ -453,7 +455,7 @@ describe('the stale compose health check', () => {
       fix: { line: healthcheckLine(8), agnosticLine: healthcheckLine('any'), apply: 'docker compose up -d sidekiq' },
     });
     expect(diagnosis?.heartbeatAgeSeconds).toBeLessThan(60);
-    expect(diagnosis?.message).toContain('Mastodon 4.5.0) ships Sidekiq 8');
+    expect(inEnglish(diagnosis!.message)).toContain('Mastodon 4.5.0) ships Sidekiq 8');
     // Only what the check greps for leaves the server, never its text.
     expect(JSON.stringify(data)).not.toContain('[s]idekiq 6');
   });

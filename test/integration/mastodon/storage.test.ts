@@ -9,6 +9,8 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { loadConfig, setConfigForTesting } from '@/lib/config';
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText } from '@/lib/i18n/text';
 import { readDatabaseSize } from '@/lib/mastodon/storage/database-size';
 import {
   resetDockerDiskUsageForTesting,
@@ -252,7 +254,10 @@ describe('host disk', () => {
     const disk = await readHostDisk({ nowMs });
     expect(disk.source).toBe('docker');
     if (disk.source !== 'docker') return;
-    expect(disk.influxNote).toMatch(/no Telegraf disk reading for path \/ in the last 15 min/);
+    expect(inEnglish(disk.influxNote ?? '')).toMatch(/no Telegraf disk reading for path \/ in the last 15 min/);
+    expect(renderText(translatorFor('de'), disk.influxNote ?? '')).toMatch(
+      /keinen Telegraf-Messwert für den Pfad \/ in den letzten 15 Min\./,
+    );
   });
 
   it('falls back to Docker when InfluxDB is down, naming the InfluxDB problem', async () => {
@@ -260,7 +265,7 @@ describe('host disk', () => {
     const disk = await readHostDisk({ nowMs: model.anchorMs });
     expect(disk).toMatchObject({ source: 'docker' });
     if (disk.source !== 'docker') return;
-    expect(disk.influxNote).toMatch(/InfluxDB is unreachable/);
+    expect(inEnglish(disk.influxNote ?? '')).toMatch(/InfluxDB is unreachable/);
   });
 
   it("without InfluxDB is Docker's df, as the daemon reports it", async () => {

@@ -3,6 +3,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import { channelViews, maskWebhookUrl } from '@/lib/alerts/channels';
 import {
   alertHistory,
+  channelAddress,
   describeDelivery,
   readAlertsOverview,
   sendTestMessageFor,
@@ -39,6 +40,20 @@ describe('maskWebhookUrl: the webhook URL as the Alerts page shows it', () => {
     );
   });
 
+  it("says so when the setting is not a URL, in the reader's language", () => {
+    expect(inEnglish(maskWebhookUrl('not a url'))).toBe('(not a URL)');
+    expect(renderText(translatorFor('de'), maskWebhookUrl('not a url'))).toBe('(keine URL)');
+  });
+
+  it('names the webhook in words when its address is not a URL', () => {
+    const result = { ok: false as const, channel: 'webhook' as const, reason: 'unreachable' as const };
+    const channel = { kind: 'webhook', delivery: { url: 'not a url', format: 'json', timeoutMs: 1000 } } as const;
+    const address = channelAddress(channel as Parameters<typeof channelAddress>[0]);
+    const view = describeDelivery(result as Parameters<typeof describeDelivery>[0], address, 10_000);
+    expect(inEnglish(view.headline)).toBe('Could not connect to the webhook.');
+    expect(renderText(translatorFor('de'), view.headline)).toBe('Keine Verbindung zu dem Webhook.');
+  });
+
   it('masks a query name that looks like a token, or one without a value, and a fragment', () => {
     expect(maskWebhookUrl('https://hooks.example/x?tk_9f8e7d6c')).toBe('https://hooks.example/•••?•••');
     expect(maskWebhookUrl('https://hooks.example/x?k7Gq2=1')).toBe('https://hooks.example/•••?•••');
@@ -53,7 +68,7 @@ describe('maskWebhookUrl: the webhook URL as the Alerts page shows it', () => {
   });
 
   it('says "not a URL" rather than echoing what it cannot parse', () => {
-    expect(maskWebhookUrl('not a url with s3cret')).toBe('(not a URL)');
+    expect(inEnglish(maskWebhookUrl('not a url with s3cret'))).toBe('(not a URL)');
   });
 
   it('is what the channel view shows, and no secret is left in the view', () => {

@@ -11,6 +11,7 @@ import { doctorFindings, moderationFindings } from '@/lib/attention/detectors/mo
 import { deadSetFindings, rememberDeadSet, sidekiqFindings } from '@/lib/attention/detectors/sidekiq';
 import { toContainerView } from '@/lib/docker/container-view';
 import { AppError, toErrorView } from '@/lib/errors';
+import { text } from '@/lib/i18n/text';
 import type { ServiceProbe } from '@/lib/mastodon/health';
 import { mediaVerdict, type MediaEvidence } from '@/lib/mastodon/media-verdict';
 import { diagnoseSidekiqHealth, parseHealthcheckGrep } from '@/lib/mastodon/sidekiq-health-check';
@@ -188,7 +189,7 @@ function probe(overrides: Partial<ServiceProbe>): ServiceProbe {
   return {
     url: 'http://127.0.0.1:33000/health',
     ok: false,
-    problem: 'connection refused: nothing listens there',
+    problem: text('vitals.probe.refused'),
     address: { baseUrl: 'http://127.0.0.1:33000', source: 'published', how: 'published port' },
     container: { name: 'mdtest-web-1', health: 'healthy' },
     ...overrides,
@@ -205,6 +206,9 @@ describe('mastodon detector', () => {
     });
     expect(finding!.evidence).toBe(
       'http://127.0.0.1:33000/health connection refused: nothing listens there while Docker runs mdtest-web-1 (healthy).',
+    );
+    expect(german(serviceFindings('web', probe({}), () => true))[0]!.evidence).toContain(
+      'Verbindung abgelehnt: dort lauscht nichts',
     );
     expect(english(serviceFindings('web', probe({}), () => false))).toEqual([]);
     expect(english(serviceFindings('web', probe({ ok: true }), () => true))).toEqual([]);

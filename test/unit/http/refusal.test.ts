@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText } from '@/lib/i18n/text';
 import { refusalResponse } from '@/lib/http/refusal';
 import { checkRequest, type GuardRefusal } from '@/lib/http/request-guard';
 
@@ -39,7 +41,21 @@ describe('checkRequest names the rule and the header that refused', () => {
     ],
     ['no Origin', { ...sameOrigin, origin: null }, 'origin', 'A mutation without Origin'],
   ])('%s', (_name, facts, rule, reason) => {
-    expect(refusal(facts)).toMatchObject({ status: 403, rule, reason });
+    const refused = refusal(facts);
+    expect(refused).toMatchObject({ status: 403, rule });
+    expect(inEnglish(refused.reason)).toBe(reason);
+  });
+});
+
+describe('the refusal reasons in German', () => {
+  it('names the header in German, quoting a foreign Host with German quotation marks', () => {
+    const de = translatorFor('de');
+    expect(renderText(de, refusal({ ...sameOrigin, host: 'evil.example:3001' }).reason)).toBe(
+      'Host „evil.example:3001“ ist nicht erlaubt',
+    );
+    expect(renderText(de, refusal({ ...sameOrigin, origin: 'https://evil.example' }).reason)).toBe(
+      'Origin https://evil.example ist nicht dieses Dashboard',
+    );
   });
 });
 
@@ -82,6 +98,9 @@ describe('refusalResponse', () => {
     expect(html).toContain('<h1>Anfrage abgelehnt</h1>');
     expect(html).toContain('Mastodash hat <code>POST /login</code> abgelehnt (403 Forbidden) und nichts getan.');
     expect(html).toContain('<a href="/">Zurück zum Dashboard</a>');
+    expect(html).toContain(
+      '<p data-testid="refusal-reason"><strong>Origin https://evil.example/&#60;script&#62; ist nicht dieses Dashboard.</strong></p>',
+    );
   });
 
   it('sends a refused Host to the loopback address instead of back to the foreign name', async () => {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import { inEnglish, translatorFor } from '@/lib/i18n/english';
-import { renderText } from '@/lib/i18n/text';
+import { renderText, text } from '@/lib/i18n/text';
 import { parseComposeFile, type ComposeFile } from '@/lib/mastodon/compose-file';
 import {
   CHECKS,
@@ -25,6 +25,8 @@ import { parseMastodonVersion, type MastodonVersion } from '@/lib/mastodon/versi
 import { officialSidekiqGreps } from '@/lib/mastodon/version-facts';
 import { english, german } from '@/test/support/rendered-texts';
 
+/** Words made elsewhere (a running-version source, a read problem), as a Text that renders them as they are. */
+const words = (message: string) => text('vitals.probe.other', { message });
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/compose/${name}.yml`, import.meta.url), 'utf8');
 const version = (text: string): MastodonVersion => parseMastodonVersion(text)!;
 
@@ -73,7 +75,7 @@ interface Case {
 function diagnoseRaw({ env, compose, running, extra }: Case): DoctorFinding[] {
   const { values, layout } = describeEnvFile(env);
   const chosen = running
-    ? { version: running, from: 'the image tag of mastodon-web-1' }
+    ? { version: running, from: words('the image tag of mastodon-web-1') }
     : chooseVersion(undefined, compose, 'docker-compose.yml');
   return diagnoseConfig({
     env: values,
@@ -83,7 +85,9 @@ function diagnoseRaw({ env, compose, running, extra }: Case): DoctorFinding[] {
       : {
           composeProblem: {
             kind: 'missing',
-            detail: 'None of compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml is in /srv/mastodon',
+            detail: words(
+              'None of compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml is in /srv/mastodon',
+            ),
           },
         }),
     ...(chosen.version ? { version: chosen.version } : {}),
@@ -515,7 +519,14 @@ describe('the config doctor, case by case', () => {
       'warning required-missing OTP_SECRET',
       'warning required-missing ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY',
     ]);
-    expect(find(findings, 'version-unknown').why).toContain('The web image in docker-compose.yml has no version tag.');
+    // The note is a Text made elsewhere, so it follows a lead-in instead of opening the sentence capitalised.
+    expect(find(findings, 'version-unknown').why).toContain(
+      'The version could not be read: the web image in docker-compose.yml has no version tag.',
+    );
+    expect(
+      german(diagnoseRaw({ env, compose: parseComposeFile(fixture('v4.0')) })).find((f) => f.id === 'version-unknown')
+        ?.why,
+    ).toContain('Die Version ließ sich nicht lesen: das web-Image in docker-compose.yml hat keinen Versions-Tag.');
     expect(outline(findings)).toContain('info sidekiq-healthcheck-unchecked @sidekiq');
     expectNoValues(findings, env);
   });
@@ -545,10 +556,10 @@ describe('the config doctor, case by case', () => {
 
   it('15. no .env.production, no compose file, web not reading the env file', () => {
     const missing = diagnoseConfig({
-      envProblem: '/srv/mastodon/.env.production does not exist',
+      envProblem: text('doctor.read.missing', { file: '/srv/mastodon/.env.production' }),
       compose: compose44(),
       version: version('4.4.22'),
-      versionFrom: 'the image tag of mastodon-web-1',
+      versionFrom: words('the image tag of mastodon-web-1'),
     }).map((finding) => english(finding));
     expect(problems(missing)).toEqual(['error env-missing']);
     expect(find(missing, 'env-missing').why).toBe(
@@ -569,7 +580,10 @@ describe('the config doctor, case by case', () => {
 
     const invalid = diagnoseConfig({
       env: describeEnvFile(STOCK_44).values,
-      composeProblem: { kind: 'invalid', detail: 'docker-compose.yml, line 12: unexpected indentation' },
+      composeProblem: {
+        kind: 'invalid',
+        detail: text('doctor.read.invalid', { file: 'docker-compose.yml', message: 'line 12: unexpected indentation' }),
+      },
     }).map((finding) => english(finding));
     // Without a compose file nor containers, OTP_SECRET (needed up to 4.3) is only a warning.
     expect(problems(invalid)).toEqual([
@@ -585,15 +599,18 @@ describe('versions', () => {
   const known = (text: string, source: string): RunningVersion => ({
     version: parseMastodonVersion(text) as MastodonVersion,
     source,
+    from: words(source),
   });
 
   it('the running version wins over the compose file, with its source', () => {
     expect(
-      chooseVersion(
-        known('4.3.17', 'the instance API at http://web:3000'),
-        compose44(),
-        'docker-compose.yml',
-        known('4.3.17', 'the instance API at http://web:3000'),
+      english(
+        chooseVersion(
+          known('4.3.17', 'the instance API at http://web:3000'),
+          compose44(),
+          'docker-compose.yml',
+          known('4.3.17', 'the instance API at http://web:3000'),
+        ),
       ),
     ).toMatchObject({
       version: { text: '4.3.17' },
@@ -603,28 +620,30 @@ describe('versions', () => {
   });
 
   it('falls back to the compose file when the running version is unknown, and says why', () => {
-    expect(
-      chooseVersion(
-        { problem: 'the image tag "latest" of mastodon-web-1 names no version' },
-        compose44(),
-        'docker-compose.yml',
-      ),
-    ).toMatchObject({
+    const fallback = chooseVersion(
+      { problem: words('the image tag "latest" of mastodon-web-1 names no version') },
+      compose44(),
+      'docker-compose.yml',
+    );
+    expect(german(fallback)).toMatchObject({ from: 'Image von web in docker-compose.yml' });
+    expect(english(fallback)).toMatchObject({
       version: { text: '4.4.22' },
       from: 'the image of web in docker-compose.yml',
       note: 'the image tag "latest" of mastodon-web-1 names no version',
     });
     expect(
-      chooseVersion({ problem: 'Docker: Docker is not running' }, compose44(), 'docker-compose.yml'),
+      english(chooseVersion({ problem: words('Docker: Docker is not running') }, compose44(), 'docker-compose.yml')),
     ).toMatchObject({ version: { text: '4.4.22' }, note: 'Docker: Docker is not running' });
-    expect(
-      chooseVersion(
-        { problem: 'no web or sidekiq container in project mastodon' },
-        parseComposeFile(fixture('v4.0')),
-        'docker-compose.yml',
-      ),
-    ).toEqual({
+    const none = chooseVersion(
+      { problem: text('vitals.version.noContainer', { project: 'mastodon' }) },
+      parseComposeFile(fixture('v4.0')),
+      'docker-compose.yml',
+    );
+    expect(english(none)).toEqual({
       note: 'no web or sidekiq container in project mastodon; the web image in docker-compose.yml has no version tag',
+    });
+    expect(german(none)).toEqual({
+      note: 'kein web- oder sidekiq-Container im Projekt mastodon; das web-Image in docker-compose.yml hat keinen Versions-Tag',
     });
   });
 
@@ -693,7 +712,7 @@ describe('the probe URLs of the dashboard', () => {
 describe('the registry of checks', () => {
   it('names each check once; without an env file its key checks skip, the compose checks still run', () => {
     expect(new Set(CHECKS.map((check) => check.name)).size).toBe(CHECKS.length);
-    const ids = diagnoseConfig({ envProblem: 'no file', compose: compose44(), version: version('4.4.22') }).map(
+    const ids = diagnoseConfig({ envProblem: words('no file'), compose: compose44(), version: version('4.4.22') }).map(
       (finding) => finding.id,
     );
     expect(

@@ -4,6 +4,7 @@ import { formatCount } from '@/components/vitals/format';
 import { AppError } from '@/lib/errors';
 import { PEOPLE_SQL, REGISTRATIONS_HREF, parsePeopleRow, registrationModeView } from '@/lib/mastodon/people';
 import { interpretRegistrations, type RegistrationOverridesEnv, type VersionInfo } from '@/lib/mastodon/registrations';
+import { text } from '@/lib/i18n/text';
 import { parseMastodonVersion, type MastodonVersion } from '@/lib/mastodon/version';
 
 import { english } from '../../support/rendered-texts';
@@ -13,7 +14,11 @@ const ENV: RegistrationOverridesEnv = {
   autoApprovedSwitchDisabled: false,
   emailDomainAllowlist: false,
 };
-const v43: VersionInfo = { version: parseMastodonVersion('4.3.17') as MastodonVersion, source: 'web' };
+const v43: VersionInfo = {
+  version: parseMastodonVersion('4.3.17') as MastodonVersion,
+  source: 'web',
+  from: text('vitals.probe.other', { message: 'web' }),
+};
 
 describe('parsePeopleRow', () => {
   it("turns pg's bigint and numeric strings into numbers and keeps the Owners in order", () => {

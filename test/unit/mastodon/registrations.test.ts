@@ -11,15 +11,21 @@ import {
   type VersionInfo,
 } from '@/lib/mastodon/registrations';
 import { inEnglish, translatorFor } from '@/lib/i18n/english';
-import { renderText, type Text } from '@/lib/i18n/text';
+import { renderText, text, type Text } from '@/lib/i18n/text';
 import { parseMastodonVersion, type MastodonVersion } from '@/lib/mastodon/version';
 import { changeRegistrationsSchema } from '@/lib/validations/registrations';
 
 const german = (message: Text | undefined) => (message ? renderText(translatorFor('de'), message) : '');
 const english = (message: Text | undefined) => (message ? inEnglish(message) : '');
 
-const v = (text: string): VersionInfo => ({ version: parseMastodonVersion(text) as MastodonVersion, source: 'web' });
-const UNKNOWN: VersionInfo = { problem: 'the image tag "latest" names no version' };
+const v = (version: string): VersionInfo => ({
+  version: parseMastodonVersion(version) as MastodonVersion,
+  source: 'web',
+  from: text('vitals.probe.other', { message: 'web' }),
+});
+const UNKNOWN: VersionInfo = {
+  problem: text('vitals.probe.other', { message: 'the image tag "latest" names no version' }),
+};
 const ENV: RegistrationOverridesEnv = {
   singleUserMode: false,
   autoApprovedSwitchDisabled: false,
@@ -77,6 +83,7 @@ describe('interpretRegistrations: mode, stored or default', () => {
       version: {
         version: parseMastodonVersion('v4.2') as MastodonVersion,
         source: 'the image tag ghcr.io/mastodon/mastodon:v4.2',
+        from: text('vitals.version.imageTag', { image: 'ghcr.io/mastodon/mastodon:v4.2' }),
       },
       schema: 'thing-columns',
       env: ENV,

@@ -4,6 +4,7 @@ import { RETENTION_FACTS, RETENTION_MAX_DAYS, RETENTION_VARS, retentionStateKey 
 import { interpretRetention, interpretRetentionRows } from '@/lib/mastodon/retention/settings';
 import { cacheKeyPrefix, settingsCachePatterns } from '@/lib/mastodon/settings-cache-keys';
 import { parseMastodonVersion } from '@/lib/mastodon/version';
+import { text } from '@/lib/i18n/text';
 import type { RunningVersion } from '@/lib/mastodon/running-version';
 import {
   changeRetentionSchema,
@@ -12,7 +13,11 @@ import {
   retentionFormInput,
 } from '@/lib/validations/retention';
 
-const version = (text: string): RunningVersion => ({ version: parseMastodonVersion(text)!, source: 'test' });
+const version = (number: string): RunningVersion => ({
+  version: parseMastodonVersion(number)!,
+  source: 'test',
+  from: text('vitals.probe.other', { message: 'test' }),
+});
 
 describe('the retention settings as Mastodon reads them', () => {
   it('has the three keys of Form::AdminSettings::INTEGER_KEYS and only the archives’ default of 7 days', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ContainerView } from '@/lib/docker/types';
 import { AppError } from '@/lib/errors';
 import { inEnglish, translatorFor } from '@/lib/i18n/english';
-import { renderText } from '@/lib/i18n/text';
+import { renderText, text } from '@/lib/i18n/text';
 import { tootctlVersion } from '@/lib/mastodon/accounts';
 import {
   firstVersion,
@@ -15,6 +15,7 @@ import {
   type VersionSource,
 } from '@/lib/mastodon/running-version';
 import { parseMastodonVersion, type MastodonVersion } from '@/lib/mastodon/version';
+import { english, german } from '../../support/rendered-texts';
 
 /**
  * lib/mastodon/version.rb as the releases write it, reduced to the methods read here (glitch-soc/mastodon,
@@ -90,34 +91,43 @@ describe('versionFromInstance: the `version` of /api/v2/instance and /api/v1/ins
 });
 
 describe('firstVersion: each source in order, the first full version wins', () => {
-  function sources(answers: (SourceAnswer | Error)[], asked: number[]): VersionSource[] {
+  /** Words of a test source, as a Text that renders them as they are. */
+  const words = (message: string) => text('vitals.probe.other', { message });
+  type Answer = { version: MastodonVersion; source: string } | { problem: string };
+
+  function sources(answers: (Answer | Error)[], asked: number[]): VersionSource[] {
     return answers.map((answer, index) => ({
-      name: `source ${index}`,
+      name: words(`source ${index}`),
       lasting: index < answers.length - 1,
-      async read() {
+      async read(): Promise<SourceAnswer> {
         asked.push(index);
         if (answer instanceof Error) throw answer;
-        return answer;
+        return 'problem' in answer
+          ? { problem: words(answer.problem) }
+          : { version: answer.version, from: words(answer.source) };
       },
     }));
   }
 
   it('asks the next source only when the one before has no version', async () => {
     const asked: number[] = [];
-    const result = await firstVersion(
-      sources(
-        [
-          { problem: 'the instance API at http://web:3000: connection refused' },
-          { version: version('4.2.7'), source: 'lib/mastodon/version.rb in m-web-1' },
-          { version: version('4.2.9'), source: 'the image label' },
-        ],
-        asked,
+    const result = english(
+      await firstVersion(
+        sources(
+          [
+            { problem: 'the instance API at http://web:3000: connection refused' },
+            { version: version('4.2.7'), source: 'lib/mastodon/version.rb in m-web-1' },
+            { version: version('4.2.9'), source: 'the image label' },
+          ],
+          asked,
+        ),
       ),
     );
     expect(asked).toEqual([0, 1]);
     expect(result).toEqual({
       version: version('4.2.7'),
       source: 'lib/mastodon/version.rb in m-web-1',
+      from: 'lib/mastodon/version.rb in m-web-1',
       passedOver: ['the instance API at http://web:3000: connection refused'],
       lasting: true,
     });
@@ -126,13 +136,15 @@ describe('firstVersion: each source in order, the first full version wins', () =
   it('does not read a minor-only tag as x.y.0, and lets a later full version win over it', async () => {
     const v42 = version('v4.2');
     expect(v42).toMatchObject({ major: 4, minor: 2, patch: 0, patchKnown: false });
-    const tagFirst = await firstVersion(
-      sources(
-        [
-          { version: v42, source: 'the image tag m:v4.2' },
-          { version: version('4.2.9'), source: 'the image label' },
-        ],
-        [],
+    const tagFirst = english(
+      await firstVersion(
+        sources(
+          [
+            { version: v42, source: 'the image tag m:v4.2' },
+            { version: version('4.2.9'), source: 'the image label' },
+          ],
+          [],
+        ),
       ),
     );
     expect(tagFirst).toMatchObject({
@@ -141,18 +153,26 @@ describe('firstVersion: each source in order, the first full version wins', () =
       passedOver: ['the image tag m:v4.2 names no patch release'],
     });
 
-    const tagOnly = await firstVersion(
-      sources([{ problem: 'no label' }, { version: v42, source: 'the image tag m:v4.2' }], []),
+    const tagOnly = english(
+      await firstVersion(sources([{ problem: 'no label' }, { version: v42, source: 'the image tag m:v4.2' }], [])),
     );
-    expect(tagOnly).toEqual({ version: v42, source: 'the image tag m:v4.2', passedOver: ['no label'], lasting: false });
+    expect(tagOnly).toEqual({
+      version: v42,
+      source: 'the image tag m:v4.2',
+      from: 'the image tag m:v4.2',
+      passedOver: ['no label'],
+      lasting: false,
+    });
   });
 
   it('says what each source lacked when none names a version, a failing source included', async () => {
     const refused = new AppError('docker_refused', 'Docker refused', 'exec refused');
-    const result = await firstVersion(
-      sources(
-        [refused, new Error('secret detail'), { problem: 'the image tag "latest" of m-web-1 names no version' }],
-        [],
+    const result = english(
+      await firstVersion(
+        sources(
+          [refused, new Error('secret detail'), { problem: 'the image tag "latest" of m-web-1 names no version' }],
+          [],
+        ),
       ),
     );
     expect(result).toEqual({
@@ -166,7 +186,7 @@ describe('firstVersion: each source in order, the first full version wins', () =
 describe('sourcesFor: the label and the tag of a container', () => {
   it('finds the version of an image with no tag (image: tootsuite/mastodon) in its label', async () => {
     const untagged = container({ image: 'tootsuite/mastodon', imageTag: 'latest', versionLabel: 'v4.0.2' });
-    expect(await firstVersion(sourcesFor(untagged))).toMatchObject({
+    expect(english(await firstVersion(sourcesFor(untagged)))).toMatchObject({
       version: { text: '4.0.2', patchKnown: true },
       source: 'the image label org.opencontainers.image.version of tootsuite/mastodon:latest',
       passedOver: ['lib/mastodon/version.rb in m-web-1: the container is not running'],
@@ -174,11 +194,13 @@ describe('sourcesFor: the label and the tag of a container', () => {
   });
 
   it('prefers the label over a minor-only tag, and falls back to that tag without one', async () => {
-    expect(await firstVersion(sourcesFor(container({ imageTag: 'v4.2', versionLabel: 'v4.2.9' })))).toMatchObject({
+    expect(
+      english(await firstVersion(sourcesFor(container({ imageTag: 'v4.2', versionLabel: 'v4.2.9' })))),
+    ).toMatchObject({
       version: { text: '4.2.9' },
       lasting: true,
     });
-    expect(await firstVersion(sourcesFor(container({ imageTag: 'v4.2' })))).toMatchObject({
+    expect(english(await firstVersion(sourcesFor(container({ imageTag: 'v4.2' }))))).toMatchObject({
       version: { text: '4.2', patch: 0, patchKnown: false },
       source: 'the image tag ghcr.io/mastodon/mastodon:v4.2',
       lasting: false,
@@ -186,16 +208,21 @@ describe('sourcesFor: the label and the tag of a container', () => {
   });
 
   it('names every source it tried when none knows', async () => {
-    expect(
-      await firstVersion(
-        sourcesFor(
-          container({ service: 'sidekiq', name: 'm-sidekiq-1', image: 'tootsuite/mastodon', imageTag: 'latest' }),
-        ),
+    const none = await firstVersion(
+      sourcesFor(
+        container({ service: 'sidekiq', name: 'm-sidekiq-1', image: 'tootsuite/mastodon', imageTag: 'latest' }),
       ),
-    ).toEqual({
+    );
+    expect(english(none)).toEqual({
       problem:
         'lib/mastodon/version.rb in m-sidekiq-1: the container is not running; tootsuite/mastodon:latest has no label org.opencontainers.image.version; ' +
         'the image tag "latest" of m-sidekiq-1 names no version',
+      lasting: false,
+    });
+    expect(german(none)).toEqual({
+      problem:
+        'lib/mastodon/version.rb in m-sidekiq-1: der Container läuft nicht; tootsuite/mastodon:latest hat kein Label org.opencontainers.image.version; ' +
+        'der Image-Tag "latest" von m-sidekiq-1 nennt keine Version',
       lasting: false,
     });
   });

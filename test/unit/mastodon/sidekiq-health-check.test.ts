@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import type { ContainerView } from '@/lib/docker/types';
+import { inEnglish, translatorFor } from '@/lib/i18n/english';
+import { renderText } from '@/lib/i18n/text';
 import {
   containersInDoubt,
   diagnoseSidekiqHealth,
@@ -120,9 +122,17 @@ describe('diagnoseSidekiqHealth', () => {
         apply: 'docker compose up -d sidekiq',
       },
     });
-    expect(diagnosis?.message).toContain('greps the process list for Sidekiq 6');
-    expect(diagnosis?.message).toContain('Mastodon 4.5.0) ships Sidekiq 8');
-    expect(diagnosis?.message).toContain('last beat 3 s ago');
+    expect(inEnglish(diagnosis!.message)).toBe(
+      'Docker calls sidekiq unhealthy, but Redis shows a live Sidekiq heartbeat (last beat 3 s ago), so Sidekiq is ' +
+        'running. Its health check greps the process list for Sidekiq 6, while the image (Mastodon 4.5.0) ships ' +
+        'Sidekiq 8: the check can never pass. This happens when the image is upgraded but docker-compose.yml is not. ' +
+        'In docker-compose.yml, replace the test line under sidekiq → healthcheck with the one below, then run ' +
+        '`docker compose up -d sidekiq` (it recreates the container with the new check; queued jobs wait in Redis).',
+    );
+    const german = renderText(translatorFor('de'), diagnosis!.message);
+    expect(german).toContain('Sein Healthcheck sucht in der Prozessliste nach Sidekiq 6');
+    expect(german).toContain('das Image (Mastodon 4.5.0) Sidekiq 8 mitbringt');
+    expect(german).toContain('letzter vor 3 s');
   });
 
   it('after a 4.3 → 4.4 upgrade the fix greps 7', () => {
@@ -143,6 +153,17 @@ describe('diagnoseSidekiqHealth', () => {
       fix: { line: healthcheckLine(8) },
     });
     expect(diagnosis?.checkSidekiqMajor).toBeUndefined();
+    expect(inEnglish(diagnosis!.message)).toBe(
+      'Docker calls sidekiq unhealthy, but Redis shows a live Sidekiq heartbeat (last beat 3 s ago), so Sidekiq is ' +
+        "running. The check's probe exits 1 and prints nothing, which is what the official check " +
+        "(`grep '[s]idekiq\\ N'`) does when it greps for an older Sidekiq major than the image's Sidekiq 8. " +
+        'In docker-compose.yml, replace the test line under sidekiq → healthcheck with the one below, then run ' +
+        '`docker compose up -d sidekiq` (it recreates the container with the new check; queued jobs wait in Redis).',
+    );
+    expect(renderText(translatorFor('de'), diagnosis!.message)).toContain(
+      "genau das tut der offizielle Check (`grep '[s]idekiq\\ N'`), wenn er nach einer älteren " +
+        'Sidekiq-Hauptversion sucht als Sidekiq 8 aus dem Image.',
+    );
   });
 
   it('uses the heartbeat’s Sidekiq version when the tag names none', () => {
@@ -192,15 +213,21 @@ describe('diagnoseSidekiqHealth', () => {
     });
     expect(diagnosis).toMatchObject({ kind: 'check_fails_while_alive', certainty: 'confirmed', checkSidekiqMajor: 8 });
     expect(diagnosis?.fix).toBeUndefined();
-    expect(diagnosis?.message).toContain('which is what the image ships');
-    expect(diagnosis?.message).toContain('unhealthy: /tmp/unhealthy present');
+    expect(inEnglish(diagnosis!.message)).toContain('which is what the image ships');
+    expect(inEnglish(diagnosis!.message)).toContain('unhealthy: /tmp/unhealthy present');
+    expect(renderText(translatorFor('de'), diagnosis!.message)).toContain(
+      'Der letzte Check endete mit 1: unhealthy: /tmp/unhealthy present',
+    );
   });
 
   it('a probe that printed something is not the silent grep miss', () => {
     const container = sidekiq({ lastProbe: { exitCode: 1, output: 'ps: not found', endedAt: '' } });
     const [diagnosis] = diagnoseSidekiqHealth({ containers: [container], heartbeats: [BEAT] });
     expect(diagnosis).toMatchObject({ kind: 'check_fails_while_alive', certainty: 'likely' });
-    expect(diagnosis?.message).toContain('ps: not found');
+    expect(inEnglish(diagnosis!.message)).toBe(
+      'Docker calls sidekiq unhealthy, but Redis shows a live Sidekiq heartbeat (last beat 3 s ago), so Sidekiq is ' +
+        'running. The last probe exited 1: ps: not found',
+    );
   });
 
   it('a custom or version-agnostic check is not called stale', () => {

@@ -8,7 +8,7 @@ import { withIntl } from '@/test/support/intl';
 import { ageText, formatLatency, isSlow } from '@/components/vitals/sidekiq-format';
 import { inEnglish, translatorFor } from '@/lib/i18n/english';
 import { formatFor } from '@/lib/i18n/format';
-import { renderText } from '@/lib/i18n/text';
+import { renderText, text } from '@/lib/i18n/text';
 import { SidekiqPanel } from '@/components/vitals/sidekiq-panel';
 import { healthcheckLine } from '@/lib/mastodon/sidekiq-health-check';
 import type { PanelResult } from '@/lib/panels/panel';
@@ -56,6 +56,7 @@ const DATA: SidekiqPanelData = {
   version: {
     version: { major: 4, minor: 5, patch: 0, patchKnown: true, text: '4.5.0' },
     source: 'the image tag ghcr.io/mastodon/mastodon:v4.5.0',
+    from: text('vitals.version.imageTag', { image: 'ghcr.io/mastodon/mastodon:v4.5.0' }),
   },
   report: {
     redis: 'redis:6379/0',
@@ -100,7 +101,11 @@ const DATA: SidekiqPanelData = {
       heartbeatAgeSeconds: 3.4,
       heartbeatFromContainer: false,
       lastProbe: { exitCode: 1, output: '' },
-      message: 'Docker calls sidekiq unhealthy, but Redis shows a live Sidekiq heartbeat.',
+      message: text('vitals.sidekiqCheck.fails', {
+        service: 'sidekiq',
+        alive: text('vitals.sidekiqCheck.alive'),
+        probe: text('vitals.sidekiqCheck.probe.none'),
+      }),
       fix: { line: healthcheckLine(8), agnosticLine: healthcheckLine('any'), apply: 'docker compose up -d sidekiq' },
     },
   ],
@@ -181,5 +186,8 @@ describe('SidekiqPanel (server render)', () => {
     expect(german).toContain('über 1 Min.');
     expect(german).toContain('vor 3 s');
     expect(german).not.toContain('Processed today');
+    // Where the version was read, in German; the data attribute keeps the English source.
+    expect(german).toContain('aus Image-Tag ghcr.io/mastodon/mastodon:v4.5.0');
+    expect(german).toContain('data-source="the image tag ghcr.io/mastodon/mastodon:v4.5.0"');
   });
 });

@@ -3,6 +3,7 @@ import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 
 import type { Locale } from '@/lib/i18n/locales';
+import { text } from '@/lib/i18n/text';
 import { withIntl } from '@/test/support/intl';
 
 import { formatUntil } from '@/components/vitals/format';
@@ -129,7 +130,7 @@ describe('StoragePanel (server render)', () => {
             totalBytes: 4 * GIB + 10 * MIB,
           },
           measuredAtMs: Date.now(),
-          influxNote: 'InfluxDB is unreachable: x',
+          influxNote: text('vitals.disk.noReading', { path: '/', minutes: 15 }),
         },
       },
     });
@@ -138,6 +139,35 @@ describe('StoragePanel (server render)', () => {
     expect(html).toMatch(/Build cache.*1\.0 GiB reclaimable/);
     expect(html).toContain('docker system df');
     expect(html).toContain('data-testid="storage-disk-influx-note"');
+    expect(html).toContain(
+      'InfluxDB has no Telegraf disk reading for path / in the last 15 min. Enable [[inputs.disk]]',
+    );
+  });
+
+  it('says why Telegraf is not used in German too', () => {
+    const html = render(
+      {
+        ...BASE,
+        disk: {
+          ok: true,
+          at: AT,
+          data: {
+            source: 'docker',
+            usage: {
+              images: line(0),
+              containers: line(0),
+              volumes: line(0),
+              buildCache: { count: 0, active: 0, bytes: 0, reclaimableBytes: 0 },
+              totalBytes: 0,
+            },
+            measuredAtMs: Date.now(),
+            influxNote: text('vitals.disk.noReading', { path: '/', minutes: 15 }),
+          },
+        },
+      },
+      'de',
+    );
+    expect(html).toContain('InfluxDB hat in den letzten 15 Min. keinen Telegraf-Messwert für den Pfad /.');
   });
 
   it('shows a failed measurement and when it is tried again', () => {

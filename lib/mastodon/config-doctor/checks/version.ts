@@ -13,9 +13,7 @@ function versionFindings(ctx: DoctorContext): Finding[] {
         severity: 'warning',
         title: text('doctor.version.unknown.title'),
         why: versionNote
-          ? text('doctor.version.unknown.whyNote', {
-              note: `${versionNote[0]?.toUpperCase() ?? ''}${versionNote.slice(1)}`,
-            })
+          ? text('doctor.version.unknown.whyNote', { note: versionNote })
           : text('doctor.version.unknown.why'),
         fix: text('doctor.version.unknown.fix'),
       },
