@@ -81,9 +81,11 @@ export function addJobStep(id: string, step: Omit<JobStep, 'at'>): void {
   if (!row) return;
   const steps = JSON.parse(row.steps) as JobStep[];
   const entry: JobStep = { at: new Date().toISOString(), ...step };
-  // Counting progress (done/total) updates the last line instead of adding one per file.
+  // Counting progress (done/total) updates the last line instead of adding one per file. A step is a Text or a
+  // string, and the stored one came back from JSON: the same step has the same JSON.
   const last = steps.at(-1);
-  if (last && last.step === entry.step && entry.done !== undefined) steps[steps.length - 1] = entry;
+  const sameStep = last !== undefined && JSON.stringify(last.step) === JSON.stringify(entry.step);
+  if (last && sameStep && entry.done !== undefined) steps[steps.length - 1] = entry;
   else steps.push(entry);
   store()
     .prepare('UPDATE jobs SET steps = ? WHERE id = ?')

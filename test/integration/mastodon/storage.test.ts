@@ -256,7 +256,7 @@ describe('host disk', () => {
     if (disk.source !== 'docker') return;
     expect(inEnglish(disk.influxNote ?? '')).toMatch(/no Telegraf disk reading for path \/ in the last 15 min/);
     expect(renderText(translatorFor('de'), disk.influxNote ?? '')).toMatch(
-      /keinen Telegraf-Messwert für den Pfad \/ in den letzten 15 Min\./,
+      /in den letzten 15 Min\. keinen Telegraf-Messwert für den Pfad \//,
     );
   });
 

@@ -14,6 +14,7 @@ import {
   onJobChange,
   type JobsMessage,
 } from '@/lib/jobs';
+import { text } from '@/lib/i18n/text';
 import { openStore, setStoreForTesting, type Store } from '@/lib/store';
 
 import { english, german } from '../../support/rendered-texts';
@@ -54,6 +55,19 @@ describe('jobs', () => {
     const job = createJob('media.permissions_fixed', '/opt/mastodon/public/system', 1);
     for (let done = 0; done <= 500; done += 100) addJobStep(job.id, { step: 'chown', done, total: 500 });
     expect(getJob(job.id)?.steps).toEqual([expect.objectContaining({ step: 'chown', done: 500, total: 500 })]);
+  });
+
+  it('counting progress under a Text step updates one line too (the stored step came back from JSON)', () => {
+    const job = createJob('media.cleanup', 'mastodon-web-1', 1);
+    for (let done = 0; done <= 100; done += 50) {
+      // A new Text object each time, as a progress reporter may build it.
+      const step = text('media.cleanup.steps.dryRun', { command: 'tootctl media remove --days=7 --dry-run' });
+      addJobStep(job.id, { step, done, total: 100 });
+    }
+    const steps = getJob(job.id)?.steps ?? [];
+    expect(steps).toHaveLength(1);
+    expect(english(steps[0]!.step)).toBe('Dry run: tootctl media remove --days=7 --dry-run');
+    expect(steps[0]).toMatchObject({ done: 100, total: 100 });
   });
 
   it('a finished job is final', () => {
