@@ -12,9 +12,11 @@ import { readFileSync } from 'node:fs';
 import { getConfig } from '../config';
 import { AppError } from '../errors';
 import { inEnglish } from '../i18n/english';
+import { text, type Text } from '../i18n/text';
 import { store } from '../store';
 import {
   PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
   SCRYPT_MAX_MEMORY,
   SCRYPT_PARAMS,
   hashPassword,
@@ -40,36 +42,43 @@ type Secret =
   | { source: 'store'; form: 'hash'; value: string; setAt: number }
   | { source: 'none' };
 
-function fileProblem(file: string, detail: string): AppError {
+function fileProblem(file: string, detail: Text): AppError {
   return new AppError(
     'invalid_input',
-    'Password file unusable',
-    `DASHBOARD_PASSWORD_FILE ${file} ${detail}`,
-    'Fix the file (a password of at least 12 characters, or a scrypt hash), or unset DASHBOARD_PASSWORD_FILE.',
+    text('auth.errors.passwordFile.title'),
+    text('auth.errors.passwordFile.detail', { key: 'DASHBOARD_PASSWORD_FILE', file, detail }),
+    text('auth.errors.passwordFile.fix', { key: 'DASHBOARD_PASSWORD_FILE', min: String(PASSWORD_MIN_LENGTH) }),
   );
 }
 
 function readPasswordFile(file: string): Secret {
-  let text: string;
+  let fileText: string;
   try {
-    text = readFileSync(file, 'utf8');
+    fileText = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw fileProblem(file, `cannot be read (${code}); every login fails until it can.`);
+    throw fileProblem(file, text('auth.errors.passwordFile.unreadable', { code }));
   }
   // Editors and `echo` add one newline; anything else belongs to the password.
-  const content = text.replace(/\r?\n$/, '');
+  const content = fileText.replace(/\r?\n$/, '');
   if (looksLikePasswordHash(content)) {
     try {
       parsePasswordHash(content);
     } catch (error) {
-      throw error instanceof AppError ? fileProblem(file, `holds an unusable hash: ${inEnglish(error.detail)}`) : error;
+      throw error instanceof AppError
+        ? fileProblem(file, text('auth.errors.passwordFile.badHash', { reason: error.detail }))
+        : error;
     }
     return { source: 'file', file, form: 'hash', value: content.trim() };
   }
   const checked = newPasswordSchema.safeParse(content);
   if (!checked.success)
-    throw fileProblem(file, `holds a password that ${checked.error.issues[0]?.message ?? 'is invalid'}.`);
+    throw fileProblem(
+      file,
+      content.length < PASSWORD_MIN_LENGTH
+        ? text('auth.errors.passwordFile.tooShort', { min: String(PASSWORD_MIN_LENGTH) })
+        : text('auth.errors.passwordFile.tooLong', { max: String(PASSWORD_MAX_LENGTH) }),
+    );
   return { source: 'file', file, form: 'plain', value: content };
 }
 
@@ -84,9 +93,9 @@ function readStoredHash(): Secret {
     if (!(error instanceof AppError)) throw error;
     throw new AppError(
       'invalid_input',
-      'Stored password unusable',
-      `the hash saved by npm run set-password is unusable: ${inEnglish(error.detail)}`,
-      'Set it again: npm run set-password',
+      text('auth.errors.storedHash.title'),
+      text('auth.errors.storedHash.detail', { command: 'npm run set-password', reason: error.detail }),
+      text('auth.errors.storedHash.fix', { command: 'npm run set-password' }),
     );
   }
   return { source: 'store', form: 'hash', value: row.hash, setAt: row.setAt };

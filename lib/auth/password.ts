@@ -11,6 +11,7 @@ import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
 import { AppError } from '../errors';
+import { text, type Text } from '../i18n/text';
 
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 1024;
@@ -51,21 +52,33 @@ interface ParsedHash {
 
 const HASH_PATTERN = /^scrypt\$N=(\d{1,8}),r=(\d{1,3}),p=(\d{1,3})\$([A-Za-z0-9+/]+={0,2})\$([A-Za-z0-9+/]+={0,2})$/;
 
-function invalidHash(detail: string): AppError {
+function invalidHash(detail: Text): AppError {
   return new AppError(
     'invalid_input',
-    'Unusable password hash',
+    text('auth.errors.hash.title'),
     detail,
-    'Set the password again with npm run set-password, or put the plain password in DASHBOARD_PASSWORD_FILE.',
+    text('auth.errors.hash.fix', { command: 'npm run set-password', key: 'DASHBOARD_PASSWORD_FILE' }),
   );
 }
 
-function decodeBase64(text: string, what: string): Buffer {
-  const bytes = Buffer.from(text, 'base64');
+type HashPart = 'salt' | 'key';
+
+function ofPart(
+  key: 'auth.errors.hash.notCanonical' | 'auth.errors.hash.byteCount',
+  part: HashPart,
+  values: Record<string, string> = {},
+): Text {
+  return text(key, { part, ...values });
+}
+
+function decodeBase64(base64: string, what: HashPart): Buffer {
+  const bytes = Buffer.from(base64, 'base64');
   // Buffer.from skips characters it does not understand; a round trip catches that.
-  if (bytes.toString('base64') !== text) throw invalidHash(`the ${what} is not canonical base64`);
+  if (bytes.toString('base64') !== base64) throw invalidHash(ofPart('auth.errors.hash.notCanonical', what));
   if (bytes.length < BOUNDS.bytes.min || bytes.length > BOUNDS.bytes.max) {
-    throw invalidHash(`the ${what} must be ${BOUNDS.bytes.min} to ${BOUNDS.bytes.max} bytes`);
+    throw invalidHash(
+      ofPart('auth.errors.hash.byteCount', what, { min: String(BOUNDS.bytes.min), max: String(BOUNDS.bytes.max) }),
+    );
   }
   return bytes;
 }
@@ -73,12 +86,20 @@ function decodeBase64(text: string, what: string): Buffer {
 function checkParams({ N, r, p }: ScryptParams): void {
   const logN = Math.log2(N);
   if (!Number.isInteger(logN) || logN < BOUNDS.logN.min || logN > BOUNDS.logN.max) {
-    throw invalidHash(`N must be a power of two from 2^${BOUNDS.logN.min} to 2^${BOUNDS.logN.max}`);
+    throw invalidHash(text('auth.errors.hash.logN', { min: String(BOUNDS.logN.min), max: String(BOUNDS.logN.max) }));
   }
-  if (r < BOUNDS.r.min || r > BOUNDS.r.max) throw invalidHash(`r must be from ${BOUNDS.r.min} to ${BOUNDS.r.max}`);
-  if (p < BOUNDS.p.min || p > BOUNDS.p.max) throw invalidHash(`p must be from ${BOUNDS.p.min} to ${BOUNDS.p.max}`);
+  if (r < BOUNDS.r.min || r > BOUNDS.r.max) {
+    throw invalidHash(
+      text('auth.errors.hash.range', { name: 'r', min: String(BOUNDS.r.min), max: String(BOUNDS.r.max) }),
+    );
+  }
+  if (p < BOUNDS.p.min || p > BOUNDS.p.max) {
+    throw invalidHash(
+      text('auth.errors.hash.range', { name: 'p', min: String(BOUNDS.p.min), max: String(BOUNDS.p.max) }),
+    );
+  }
   if (N * r * p > MAX_WORK || scryptMemory({ N, r, p }) > SCRYPT_MAX_MEMORY) {
-    throw invalidHash('its parameters ask for more work or memory than this dashboard allows');
+    throw invalidHash(text('auth.errors.hash.tooMuchWork'));
   }
 }
 
@@ -89,17 +110,15 @@ function scryptMemory({ N, r, p }: ScryptParams): number {
 
 /** Parses an encoded hash; throws AppError('invalid_input') saying what is wrong (never echoing it). */
 export function parsePasswordHash(encoded: string): ParsedHash {
-  const text = encoded.trim();
-  if (text.startsWith('$argon2')) {
-    throw invalidHash(
-      'argon2 hashes are not supported (Node 20 has no built-in argon2); only scrypt hashes' +
-        ' from npm run set-password are',
-    );
+  const trimmed = encoded.trim();
+  if (trimmed.startsWith('$argon2')) {
+    throw invalidHash(text('auth.errors.hash.argon2', { command: 'npm run set-password' }));
   }
-  if (/^\$2[abxy]?\$/.test(text))
-    throw invalidHash('bcrypt hashes are not supported; only scrypt hashes from npm run set-password are');
-  const match = HASH_PATTERN.exec(text);
-  if (!match) throw invalidHash('expected scrypt$N=<n>,r=<r>,p=<p>$<salt base64>$<key base64>');
+  if (/^\$2[abxy]?\$/.test(trimmed))
+    throw invalidHash(text('auth.errors.hash.bcrypt', { command: 'npm run set-password' }));
+  const match = HASH_PATTERN.exec(trimmed);
+  if (!match)
+    throw invalidHash(text('auth.errors.hash.shape', { shape: 'scrypt$N=<n>,r=<r>,p=<p>$<salt base64>$<key base64>' }));
   const [, n = '', r = '', p = '', salt = '', key = ''] = match;
   const params = { N: Number(n), r: Number(r), p: Number(p) };
   checkParams(params);

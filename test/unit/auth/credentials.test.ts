@@ -8,6 +8,7 @@ import { adminCredential, describeCredentialSource, saveAdminPassword, verifyLog
 import { hashPassword } from '@/lib/auth/password';
 import { AppError } from '@/lib/errors';
 
+import { english, german } from '../../support/rendered-texts';
 import { useAuthTestEnv, type AuthTestEnv } from './support';
 
 // Counts KDF runs without changing them.
@@ -104,35 +105,44 @@ describe('DASHBOARD_PASSWORD_FILE', () => {
     await saveAdminPassword(STORED_PASSWORD);
     const error = credentialError();
     expect(error.code).toBe('invalid_input');
-    expect(error.detail).toBe(
+    expect(english(error.detail)).toBe(
       `DASHBOARD_PASSWORD_FILE ${passwordFile} cannot be read (ENOENT); every login fails until it can.`,
     );
+    expect(german(error.title)).toBe('Passwortdatei unbrauchbar');
+    expect(german(error.detail)).toBe(
+      `DASHBOARD_PASSWORD_FILE ${passwordFile}: lässt sich nicht lesen (ENOENT); bis dahin scheitert jede Anmeldung.`,
+    );
     await expect(verifyLogin('admin', STORED_PASSWORD)).rejects.toThrow(passwordFile);
-    expect(describeCredentialSource()).toBe(`file: ${error.detail}`);
+    expect(describeCredentialSource()).toBe(`file: ${english(error.detail)}`);
   });
 
   it('says EISDIR for a directory', () => {
     mkdirSync(passwordFile);
-    expect(credentialError().detail).toContain('cannot be read (EISDIR)');
+    expect(english(credentialError().detail)).toContain('cannot be read (EISDIR)');
   });
 
   it('refuses a password that breaks the rules, without showing it', () => {
     writeFileSync(passwordFile, 'short\n');
     const error = credentialError();
-    expect(error.detail).toBe(
+    expect(english(error.detail)).toBe(
       `DASHBOARD_PASSWORD_FILE ${passwordFile} holds a password that must be at least 12 characters.`,
+    );
+    expect(english(error.fix)).toBe(
+      'Fix the file (a password of at least 12 characters, or a scrypt hash), or unset DASHBOARD_PASSWORD_FILE.',
     );
     expect(error.message).not.toContain('short\n');
   });
 
   it('explains that an argon2 hash cannot be used', () => {
     writeFileSync(passwordFile, '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$aGFzaGhhc2hoYXNoaGFzaA\n');
-    expect(credentialError().detail).toMatch(/holds an unusable hash: argon2 hashes are not supported/);
+    const error = credentialError();
+    expect(english(error.detail)).toMatch(/holds an unusable hash: argon2 hashes are not supported/);
+    expect(german(error.detail)).toMatch(/enthält einen unbrauchbaren Hash: argon2-Hashes werden nicht unterstützt/);
   });
 
   it('refuses a damaged scrypt hash rather than taking it as a plain password', () => {
     writeFileSync(passwordFile, 'scrypt$N=131072,r=8,p=1$broken\n');
-    expect(credentialError().detail).toMatch(/holds an unusable hash: expected scrypt/);
+    expect(english(credentialError().detail)).toMatch(/holds an unusable hash: expected scrypt/);
   });
 });
 

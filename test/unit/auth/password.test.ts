@@ -14,6 +14,8 @@ import {
 } from '@/lib/auth/password';
 import { AppError } from '@/lib/errors';
 
+import { english, german } from '../../support/rendered-texts';
+
 // Counts KDF runs without changing them.
 vi.mock('node:crypto', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:crypto')>();
@@ -118,19 +120,30 @@ describe('parsePasswordHash', () => {
   ])('rejects %s with a reason, never echoing the input', (_name, encoded, reason) => {
     const error = rejection(encoded);
     expect(error.code).toBe('invalid_input');
-    expect(error.detail).toMatch(reason);
+    expect(english(error.detail)).toMatch(reason);
     if (encoded) expect(error.message).not.toContain(encoded);
     expect(isPasswordHash(encoded)).toBe(false);
   });
 
   it('says that argon2 is not available, rather than "malformed"', () => {
     const argon = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$aGFzaGhhc2hoYXNoaGFzaA';
-    expect(rejection(argon).detail).toMatch(/argon2 hashes are not supported .*Node 20/);
+    expect(english(rejection(argon).detail)).toMatch(/argon2 hashes are not supported .*Node 20/);
     expect(looksLikePasswordHash(argon)).toBe(true);
   });
 
   it('says that bcrypt is not supported', () => {
-    expect(rejection('$2b$10$abcdefghijklmnopqrstuuJ0000000000000000000000000000000').detail).toMatch(/bcrypt/);
+    const bcrypt = rejection('$2b$10$abcdefghijklmnopqrstuuJ0000000000000000000000000000000');
+    expect(english(bcrypt.detail)).toMatch(
+      /bcrypt hashes are not supported; only scrypt hashes from npm run set-password are/,
+    );
+    expect(german(bcrypt.detail)).toBe(
+      'bcrypt-Hashes werden nicht unterstützt; nur scrypt-Hashes von npm run set-password',
+    );
+    const wideR = rejection(
+      `scrypt$N=131072,r=999,p=1$${Buffer.alloc(16).toString('base64')}$${Buffer.alloc(32).toString('base64')}`,
+    );
+    expect(english(wideR.detail)).toBe('r must be from 1 to 16');
+    expect(german(wideR.detail)).toBe('r muss zwischen 1 und 16 liegen');
   });
 
   it('makes verifyPassword throw for a malformed hash without running the KDF', async () => {
