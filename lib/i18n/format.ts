@@ -45,8 +45,6 @@ export interface Format {
   shortDate(value: number | Date, options?: { timeZone?: string }): string;
   /** `08:17 AM` / `08:17` */
   time(value: number | Date, options?: { seconds?: boolean; timeZone?: string }): string;
-  /** `a, b, and c` / `a, b und c` */
-  list(items: readonly string[]): string;
 }
 
 const cache = new Map<Locale, Format>();
@@ -72,7 +70,6 @@ function createFormat(locale: Locale): Format {
     return found;
   };
   const fixed = (value: number, digits: number) => numberWith(digits, digits).format(value);
-  const lists = new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' });
 
   const dateTimeOptions = (options: Intl.DateTimeFormatOptions, timeZone: string | undefined) =>
     timeZone ? { ...options, timeZone } : options;
@@ -128,6 +125,5 @@ function createFormat(locale: Locale): Format {
           options.timeZone,
         ),
       ).format(value),
-    list: (items) => lists.format(items),
   };
 }

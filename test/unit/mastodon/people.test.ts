@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatCount } from '@/components/vitals/format';
 import { AppError } from '@/lib/errors';
 import { PEOPLE_SQL, REGISTRATIONS_HREF, parsePeopleRow, registrationModeView } from '@/lib/mastodon/people';
 import { interpretRegistrations, type RegistrationOverridesEnv, type VersionInfo } from '@/lib/mastodon/registrations';
@@ -135,13 +134,5 @@ describe('registrationModeView', () => {
     );
     expect(view).toMatchObject({ mode: 'open', label: 'Open', effective: 'open' });
     expect(view.overrides.map((o) => o.code)).toEqual(['auto_switch_to_approved']);
-  });
-});
-
-describe('formatCount', () => {
-  it('groups thousands the same everywhere', () => {
-    expect(formatCount(0)).toBe('0');
-    expect(formatCount(183)).toBe('183');
-    expect(formatCount(1_234_567)).toBe('1,234,567');
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatAgo, shareOf } from '@/components/vitals/format';
+import { agoText, shareOf, untilText } from '@/components/vitals/format';
+import { formatFor } from '@/lib/i18n/format';
 import { AppError } from '@/lib/errors';
 import { inEnglish } from '@/lib/i18n/english';
 import { summarizeDockerDf } from '@/lib/mastodon/storage/docker-disk-usage';
@@ -18,6 +19,7 @@ import {
 import { distinctRedisServers, parseRedisInfo, redisMemoryFromInfo } from '@/lib/mastodon/storage/redis-memory';
 import { buildInfluxqlStatement } from '@/lib/metrics/influxql';
 import type { RawSeries } from '@/lib/metrics/query-spec';
+import { english, german } from '../../support/rendered-texts';
 
 const MIB = 1024 * 1024;
 const EMPTY_BREAKDOWN = mediaBreakdown(0, new Map());
@@ -374,11 +376,19 @@ describe('summarizeDockerDf', () => {
 describe('formatting', () => {
   const NOW = 1_800_000_000_000;
 
-  it('says how old a measurement is, in whole minutes', () => {
-    expect(formatAgo(NOW - 20_000, NOW)).toBe('just now');
-    expect(formatAgo(NOW - 12 * 60_000 - 30_000, NOW)).toBe('12 min ago');
-    expect(formatAgo(NOW - (3 * 60 + 5) * 60_000 - 59_000, NOW)).toBe('3 h 5 min ago');
-    expect(formatAgo(NOW - 2 * 86_400_000, NOW)).toBe('2 d ago');
+  it('says how old a measurement is, in whole minutes, in either language', () => {
+    const en = formatFor('en');
+    expect(english(agoText(NOW - 20_000, NOW, en))).toBe('just now');
+    expect(english(agoText(NOW - 12 * 60_000 - 30_000, NOW, en))).toBe('12 min ago');
+    expect(english(agoText(NOW - (3 * 60 + 5) * 60_000 - 59_000, NOW, en))).toBe('3 h 5 min ago');
+    expect(english(agoText(NOW - 2 * 86_400_000, NOW, en))).toBe('2 d ago');
+    expect(german(agoText(NOW - 12 * 60_000 - 30_000, NOW, formatFor('de')))).toBe('vor 12 Min.');
+  });
+
+  it('says when something planned happens, rounding up to whole minutes', () => {
+    expect(english(untilText(NOW + 30_000, NOW, formatFor('en')))).toBe('soon');
+    expect(english(untilText(NOW + 8 * 60_000 + 1_000, NOW, formatFor('en')))).toBe('in 9 min');
+    expect(german(untilText(NOW + 8 * 60_000 + 1_000, NOW, formatFor('de')))).toBe('in 9 Min.');
   });
 
   it('gives a share only when there is a limit', () => {
