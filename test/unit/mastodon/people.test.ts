@@ -97,24 +97,17 @@ describe('registrationModeView', () => {
     expect(REGISTRATIONS_HREF).toBe('/registrations');
   });
 
+  /** The mode's view on Mastodon 4.3 with thing-columns settings, its Texts in English. */
+  const viewOn43 = (rows: Record<string, string>, env = ENV) =>
+    english(registrationModeView(interpretRegistrations({ rows, version: v43, schema: 'thing-columns', env })));
+
   it("marks the version's default, closed from 4.2.8", () => {
-    const view = english(
-      registrationModeView(interpretRegistrations({ rows: {}, version: v43, schema: 'thing-columns', env: ENV })),
-    );
+    const view = viewOn43({});
     expect(view).toMatchObject({ mode: 'none', label: 'Closed', source: 'default', effective: 'closed' });
   });
 
   it('names an unrecognised stored value and carries the overrides', () => {
-    const view = english(
-      registrationModeView(
-        interpretRegistrations({
-          rows: { registrations_mode: '--- maybe\n' },
-          version: v43,
-          schema: 'thing-columns',
-          env: { ...ENV, singleUserMode: true },
-        }),
-      ),
-    );
+    const view = viewOn43({ registrations_mode: '--- maybe\n' }, { ...ENV, singleUserMode: true });
     expect(view.mode).toBeUndefined();
     expect(view.label).toBe('Unrecognised (the text "maybe")');
     expect(view.effective).toBe('closed');
@@ -122,16 +115,7 @@ describe('registrationModeView', () => {
   });
 
   it('warns that 4.2.8+ may switch open registrations to approval', () => {
-    const view = english(
-      registrationModeView(
-        interpretRegistrations({
-          rows: { registrations_mode: '--- open\n' },
-          version: v43,
-          schema: 'thing-columns',
-          env: ENV,
-        }),
-      ),
-    );
+    const view = viewOn43({ registrations_mode: '--- open\n' });
     expect(view).toMatchObject({ mode: 'open', label: 'Open', effective: 'open' });
     expect(view.overrides.map((o) => o.code)).toEqual(['auto_switch_to_approved']);
   });

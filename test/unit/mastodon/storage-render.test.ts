@@ -10,6 +10,7 @@ import { StoragePanel } from '@/components/vitals/storage-panel';
 import { mediaBreakdown } from '@/lib/mastodon/storage/media-breakdown';
 import type { PanelResult } from '@/lib/panels/panel';
 import type { StoragePanelData } from '@/lib/panels/storage';
+import type { DockerDiskUsage } from '@/lib/mastodon/storage/docker-disk-usage';
 
 const AT = '2026-11-26T12:00:00.000Z';
 const MIB = 1024 * 1024;
@@ -113,25 +114,28 @@ describe('StoragePanel (server render)', () => {
     expect(html).not.toContain('data-testid="storage-error"');
   });
 
+  /** Docker's df as the disk's source, with the note that Telegraf had no reading. */
+  const dockerDisk = (usage: DockerDiskUsage) => ({
+    ok: true as const,
+    at: AT,
+    data: {
+      source: 'docker' as const,
+      usage,
+      measuredAtMs: Date.now(),
+      influxNote: text('vitals.disk.noReading', { path: '/', minutes: 15 }),
+    },
+  });
+
   it("names Docker's df as the source, with its lines and why Telegraf is not used", () => {
     const html = render({
       ...BASE,
-      disk: {
-        ok: true,
-        at: AT,
-        data: {
-          source: 'docker',
-          usage: {
-            images: line(3 * GIB),
-            containers: line(10 * MIB),
-            volumes: line(0),
-            buildCache: { count: 2, active: 0, bytes: GIB, reclaimableBytes: GIB },
-            totalBytes: 4 * GIB + 10 * MIB,
-          },
-          measuredAtMs: Date.now(),
-          influxNote: text('vitals.disk.noReading', { path: '/', minutes: 15 }),
-        },
-      },
+      disk: dockerDisk({
+        images: line(3 * GIB),
+        containers: line(10 * MIB),
+        volumes: line(0),
+        buildCache: { count: 2, active: 0, bytes: GIB, reclaimableBytes: GIB },
+        totalBytes: 4 * GIB + 10 * MIB,
+      }),
     });
     expect(html).toMatch(/data-testid="storage-disk" data-source="docker"/);
     expect(html).toMatch(/data-testid="storage-docker-images" data-bytes="3221225472"/);
@@ -144,25 +148,11 @@ describe('StoragePanel (server render)', () => {
   });
 
   it('says why Telegraf is not used in German too', () => {
+    const none = { count: 0, active: 0, bytes: 0, reclaimableBytes: 0 };
     const html = render(
       {
         ...BASE,
-        disk: {
-          ok: true,
-          at: AT,
-          data: {
-            source: 'docker',
-            usage: {
-              images: line(0),
-              containers: line(0),
-              volumes: line(0),
-              buildCache: { count: 0, active: 0, bytes: 0, reclaimableBytes: 0 },
-              totalBytes: 0,
-            },
-            measuredAtMs: Date.now(),
-            influxNote: text('vitals.disk.noReading', { path: '/', minutes: 15 }),
-          },
-        },
+        disk: dockerDisk({ images: none, containers: none, volumes: none, buildCache: none, totalBytes: 0 }),
       },
       'de',
     );
