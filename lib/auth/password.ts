@@ -63,21 +63,13 @@ function invalidHash(detail: Text): AppError {
 
 type HashPart = 'salt' | 'key';
 
-function ofPart(
-  key: 'auth.errors.hash.notCanonical' | 'auth.errors.hash.byteCount',
-  part: HashPart,
-  values: Record<string, string> = {},
-): Text {
-  return text(key, { part, ...values });
-}
-
 function decodeBase64(base64: string, what: HashPart): Buffer {
   const bytes = Buffer.from(base64, 'base64');
   // Buffer.from skips characters it does not understand; a round trip catches that.
-  if (bytes.toString('base64') !== base64) throw invalidHash(ofPart('auth.errors.hash.notCanonical', what));
+  if (bytes.toString('base64') !== base64) throw invalidHash(text('auth.errors.hash.notCanonical', { part: what }));
   if (bytes.length < BOUNDS.bytes.min || bytes.length > BOUNDS.bytes.max) {
     throw invalidHash(
-      ofPart('auth.errors.hash.byteCount', what, { min: String(BOUNDS.bytes.min), max: String(BOUNDS.bytes.max) }),
+      text('auth.errors.hash.byteCount', { part: what, min: String(BOUNDS.bytes.min), max: String(BOUNDS.bytes.max) }),
     );
   }
   return bytes;

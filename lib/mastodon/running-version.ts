@@ -63,6 +63,8 @@ export interface VersionSource {
 export async function firstVersion(sources: readonly VersionSource[]): Promise<RunningVersion & { lasting: boolean }> {
   const passedOver: Text[] = [];
   let partial: (SourceAnswer & { version: MastodonVersion }) | undefined;
+  // The kept partial answer's own "names no patch release" note: not a source passed over.
+  let partialNote: Text | undefined;
   for (const source of sources) {
     let answer: SourceAnswer;
     try {
@@ -74,15 +76,15 @@ export async function firstVersion(sources: readonly VersionSource[]): Promise<R
       return { ...found(answer), ...(passedOver.length > 0 ? { passedOver } : {}), lasting: source.lasting };
     }
     if (answer.version) {
-      partial ??= answer;
-      passedOver.push(text('vitals.version.noPatch', { source: answer.from }));
+      const note = text('vitals.version.noPatch', { source: answer.from });
+      if (!partial) [partial, partialNote] = [answer, note];
+      passedOver.push(note);
     } else {
       passedOver.push(answer.problem);
     }
   }
   if (partial) {
-    const own = inEnglish(partial.from);
-    const others = passedOver.filter((note) => !inEnglish(note).startsWith(own));
+    const others = passedOver.filter((note) => note !== partialNote);
     return { ...found(partial), ...(others.length > 0 ? { passedOver: others } : {}), lasting: false };
   }
   return { problem: joinedNotes(passedOver) ?? text('vitals.version.nothingToAsk'), lasting: false };
