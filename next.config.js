@@ -3,9 +3,10 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const createNextIntlPlugin = require('next-intl/plugin');
 
-// The language comes from a cookie or Accept-Language, not from the URL (lib/i18n/request.ts). The messages are
-// compiled at build time, so the browser gets no ICU parser (intl-messageformat, 12 KB gzip) and the graphs page
-// stays within its 300 KB first-load budget.
+// The language comes from a cookie or Accept-Language, not from the URL (lib/i18n/request.ts). precompile makes
+// every bundle format compiled messages, so the browser gets no ICU parser (intl-messageformat, 12 KB gzip) and the
+// graphs page stays within its 300 KB first-load budget. The server compiles the catalog when it reads it
+// (lib/i18n/catalog.ts); the loader compiles the few message files a client component imports itself.
 const withNextIntl = createNextIntlPlugin({
   requestConfig: './lib/i18n/request.ts',
   experimental: { messages: { path: './messages', format: 'json', locales: 'infer', precompile: true } },

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// Runs a TypeScript benchmark: bundles bench/<name>.bench.ts with esbuild (as scripts/build-server.mjs
-// bundles the server) into bench/.out/, then runs the bundle. Usage: node bench/run.mjs graphs
+// Runs a TypeScript benchmark: bundles bench/<name>.bench.ts with esbuild (with the server bundles' options,
+// scripts/server-bundle.mjs) into bench/.out/, then runs the bundle. Usage: node bench/run.mjs graphs
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { build } from 'esbuild';
+
+import { SERVER_BUNDLE_OPTIONS } from '../scripts/server-bundle.mjs';
 
 const name = process.argv[2];
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -17,16 +19,10 @@ if (!name || !existsSync(entry)) {
 const outfile = path.join(here, '.out', `${name}.bench.mjs`);
 
 await build({
+  ...SERVER_BUNDLE_OPTIONS,
   entryPoints: [entry],
   outfile,
-  bundle: true,
   // Native modules load from node_modules.
   external: ['better-sqlite3', 'dockerode', '@playwright/test', 'playwright', 'playwright-core'],
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  conditions: ['react-server'],
-  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-  logLevel: 'warning',
 });
 await import(pathToFileURL(outfile).href);

@@ -1,96 +1,135 @@
 /**
  * Every message, per language and namespace (one JSON file per namespace under messages/<locale>/). Server-only:
  * the browser receives only the namespaces its components use (see CLIENT_NAMESPACES).
- * The German files must have exactly the English keys; typecheck and test/unit/i18n/catalog.test.ts hold that.
+ * The German files must have exactly the English keys; test/unit/i18n/catalog.test.ts holds that, and typecheck
+ * holds every t('…') key to the English files.
+ *
+ * The files are read from disk once per process and language, when a language is first asked for, instead of being
+ * imported: an import puts the text into every server chunk that reaches a Text (Next copies the route handlers'
+ * shared chunk per route, and the launcher has its own bundle), and V8 keeps each chunk's source for the life of
+ * the process. One copy on globalThis serves the launcher and every chunk. Each message is compiled with
+ * icu-minify, as next-intl's precompile does at build time, because every bundle formats with its compiled-message
+ * formatter (use-intl/format-message/format-only: next.config.js, scripts/build-server.mjs, vitest.config.mts).
  */
 import 'server-only';
 
-import enCommon from '@/messages/en/common.json';
-import enErrors from '@/messages/en/errors.json';
-import enHome from '@/messages/en/home.json';
-import enContainers from '@/messages/en/containers.json';
-import enVitals from '@/messages/en/vitals.json';
-import enAttention from '@/messages/en/attention.json';
-import enGraphs from '@/messages/en/graphs.json';
-import enLogs from '@/messages/en/logs.json';
-import enAccounts from '@/messages/en/accounts.json';
-import enMedia from '@/messages/en/media.json';
-import enRegistrations from '@/messages/en/registrations.json';
-import enBackups from '@/messages/en/backups.json';
-import enAlerts from '@/messages/en/alerts.json';
-import enAlertMessages from '@/messages/en/alertMessages.json';
-import enAudit from '@/messages/en/audit.json';
-import enAuth from '@/messages/en/auth.json';
-import enDoctor from '@/messages/en/doctor.json';
-import enRecognisers from '@/messages/en/recognisers.json';
-import enJobs from '@/messages/en/jobs.json';
-import deCommon from '@/messages/de/common.json';
-import deErrors from '@/messages/de/errors.json';
-import deHome from '@/messages/de/home.json';
-import deContainers from '@/messages/de/containers.json';
-import deVitals from '@/messages/de/vitals.json';
-import deAttention from '@/messages/de/attention.json';
-import deGraphs from '@/messages/de/graphs.json';
-import deLogs from '@/messages/de/logs.json';
-import deAccounts from '@/messages/de/accounts.json';
-import deMedia from '@/messages/de/media.json';
-import deRegistrations from '@/messages/de/registrations.json';
-import deBackups from '@/messages/de/backups.json';
-import deAlerts from '@/messages/de/alerts.json';
-import deAlertMessages from '@/messages/de/alertMessages.json';
-import deAudit from '@/messages/de/audit.json';
-import deAuth from '@/messages/de/auth.json';
-import deDoctor from '@/messages/de/doctor.json';
-import deRecognisers from '@/messages/de/recognisers.json';
-import deJobs from '@/messages/de/jobs.json';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import compile from 'icu-minify/compile';
+
+import type enAccounts from '@/messages/en/accounts.json';
+import type enAlertMessages from '@/messages/en/alertMessages.json';
+import type enAlerts from '@/messages/en/alerts.json';
+import type enAttention from '@/messages/en/attention.json';
+import type enAudit from '@/messages/en/audit.json';
+import type enAuth from '@/messages/en/auth.json';
+import type enBackups from '@/messages/en/backups.json';
+import type enCommon from '@/messages/en/common.json';
+import type enContainers from '@/messages/en/containers.json';
+import type enDoctor from '@/messages/en/doctor.json';
+import type enErrors from '@/messages/en/errors.json';
+import type enGraphs from '@/messages/en/graphs.json';
+import type enHome from '@/messages/en/home.json';
+import type enJobs from '@/messages/en/jobs.json';
+import type enLogs from '@/messages/en/logs.json';
+import type enMedia from '@/messages/en/media.json';
+import type enRecognisers from '@/messages/en/recognisers.json';
+import type enRegistrations from '@/messages/en/registrations.json';
+import type enVitals from '@/messages/en/vitals.json';
 
 import type { Locale } from './locales';
 
-const en = {
-  common: enCommon,
-  errors: enErrors,
-  home: enHome,
-  containers: enContainers,
-  vitals: enVitals,
-  attention: enAttention,
-  graphs: enGraphs,
-  logs: enLogs,
-  accounts: enAccounts,
-  media: enMedia,
-  registrations: enRegistrations,
-  backups: enBackups,
-  alerts: enAlerts,
-  alertMessages: enAlertMessages,
-  audit: enAudit,
-  auth: enAuth,
-  doctor: enDoctor,
-  recognisers: enRecognisers,
-  jobs: enJobs,
-};
+export interface Messages {
+  common: typeof enCommon;
+  errors: typeof enErrors;
+  home: typeof enHome;
+  containers: typeof enContainers;
+  vitals: typeof enVitals;
+  attention: typeof enAttention;
+  graphs: typeof enGraphs;
+  logs: typeof enLogs;
+  accounts: typeof enAccounts;
+  media: typeof enMedia;
+  registrations: typeof enRegistrations;
+  backups: typeof enBackups;
+  alerts: typeof enAlerts;
+  alertMessages: typeof enAlertMessages;
+  audit: typeof enAudit;
+  auth: typeof enAuth;
+  doctor: typeof enDoctor;
+  recognisers: typeof enRecognisers;
+  jobs: typeof enJobs;
+}
 
-export type Messages = typeof en;
 export type Namespace = keyof Messages;
 
-const de: Messages = {
-  common: deCommon,
-  errors: deErrors,
-  home: deHome,
-  containers: deContainers,
-  vitals: deVitals,
-  attention: deAttention,
-  graphs: deGraphs,
-  logs: deLogs,
-  accounts: deAccounts,
-  media: deMedia,
-  registrations: deRegistrations,
-  backups: deBackups,
-  alerts: deAlerts,
-  alertMessages: deAlertMessages,
-  audit: deAudit,
-  auth: deAuth,
-  doctor: deDoctor,
-  recognisers: deRecognisers,
-  jobs: deJobs,
-};
+export const NAMESPACES = [
+  'common',
+  'errors',
+  'home',
+  'containers',
+  'vitals',
+  'attention',
+  'graphs',
+  'logs',
+  'accounts',
+  'media',
+  'registrations',
+  'backups',
+  'alerts',
+  'alertMessages',
+  'audit',
+  'auth',
+  'doctor',
+  'recognisers',
+  'jobs',
+] as const satisfies readonly Namespace[];
 
-export const MESSAGES: Record<Locale, Messages> = { en, de };
+/** A message file's tree: messages at the leaves, namespaces and groups above them. */
+interface MessageTree {
+  [key: string]: string | MessageTree;
+}
+
+type CompiledTree = { [key: string]: ReturnType<typeof compile> | CompiledTree };
+
+/**
+ * Where the message files are: messages/ in the working directory (the checkout under `next dev` and the tests;
+ * .next/standalone, the image's /app, once Next's standalone server has changed into it: scripts/build-server.mjs
+ * copies the files there), else beside the started script's folder (dist/start.mjs or dist/cli.mjs run from
+ * elsewhere).
+ */
+function messagesDirectory(): string {
+  const candidates = [path.join(process.cwd(), 'messages')];
+  if (process.argv[1]) candidates.push(path.join(path.dirname(process.argv[1]), '..', 'messages'));
+  const directory = candidates.find((candidate) => existsSync(path.join(candidate, 'en')));
+  if (!directory) throw new Error(`The message files are missing: none in ${candidates.join(' or ')}`);
+  return directory;
+}
+
+function compileTree(tree: MessageTree): CompiledTree {
+  return Object.fromEntries(
+    Object.entries(tree).map(([key, value]) => [key, typeof value === 'string' ? compile(value) : compileTree(value)]),
+  );
+}
+
+function readMessages(locale: Locale): Messages {
+  const directory = path.join(messagesDirectory(), locale);
+  const entries = NAMESPACES.map((namespace) => {
+    const file = path.join(directory, `${namespace}.json`);
+    return [namespace, compileTree(JSON.parse(readFileSync(file, 'utf8')) as MessageTree)];
+  });
+  // Through JSON, as next-intl's build-time loader does: icu-minify's option objects have no prototype, and React
+  // passes only plain objects to client components. The compiled messages keep the files' shape.
+  return JSON.parse(JSON.stringify(Object.fromEntries(entries))) as Messages;
+}
+
+const LOADED = Symbol.for('mastodash.i18n.messages');
+type LoadedMessages = Partial<Record<Locale, Messages>>;
+const processWide = globalThis as typeof globalThis & { [LOADED]?: LoadedMessages };
+
+/** One language's messages, read on first use and then kept for the life of the process. */
+export function messagesFor(locale: Locale): Messages {
+  const loaded = (processWide[LOADED] ??= {});
+  return (loaded[locale] ??= readMessages(locale));
+}

@@ -4,8 +4,8 @@
  */
 import { createTranslator } from 'use-intl/core';
 
-import { MESSAGES } from './catalog';
-import { FALLBACK_LOCALE } from './locales';
+import { messagesFor } from './catalog';
+import { FALLBACK_LOCALE, type Locale } from './locales';
 import { renderText, type Text, type Translate } from './text';
 
 let english: Translate | undefined;
@@ -16,7 +16,7 @@ export function inEnglish(message: Text | string): string {
 }
 
 /** A translator outside a request (the alert watcher, the launcher): the language is given, not negotiated. */
-export function translatorFor(locale: keyof typeof MESSAGES): Translate {
-  const t = createTranslator({ locale, messages: MESSAGES[locale] });
+export function translatorFor(locale: Locale): Translate {
+  const t = createTranslator({ locale, messages: messagesFor(locale) });
   return (key, values) => t(key, values);
 }

@@ -6,12 +6,12 @@
 import { cookies, headers } from 'next/headers';
 import { getRequestConfig } from 'next-intl/server';
 
-import { MESSAGES } from './catalog';
+import { messagesFor } from './catalog';
 import { LOCALE_COOKIE } from './locales';
 import { chooseLocale } from './negotiate';
 
 export default getRequestConfig(async () => {
   const [cookieStore, headerStore] = await Promise.all([cookies(), headers()]);
   const locale = chooseLocale(cookieStore.get(LOCALE_COOKIE)?.value, headerStore.get('accept-language'));
-  return { locale, messages: MESSAGES[locale] };
+  return { locale, messages: messagesFor(locale) };
 });

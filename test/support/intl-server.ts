@@ -1,6 +1,6 @@
 import { createTranslator } from 'use-intl/core';
 
-import { MESSAGES } from '@/lib/i18n/catalog';
+import { messagesFor } from '@/lib/i18n/catalog';
 import type { Locale } from '@/lib/i18n/locales';
 
 /**
@@ -9,12 +9,12 @@ import type { Locale } from '@/lib/i18n/locales';
  */
 export function intlServer(locale: Locale) {
   const translator = (namespace?: string) =>
-    createTranslator({ locale, messages: MESSAGES[locale], ...(namespace ? { namespace } : {}) } as Parameters<
+    createTranslator({ locale, messages: messagesFor(locale), ...(namespace ? { namespace } : {}) } as Parameters<
       typeof createTranslator
     >[0]);
   return {
     getLocale: async () => locale,
-    getMessages: async () => MESSAGES[locale],
+    getMessages: async () => messagesFor(locale),
     getTranslations: async (options?: string | { namespace?: string }) =>
       translator(typeof options === 'string' ? options : options?.namespace),
   };

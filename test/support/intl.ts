@@ -1,7 +1,7 @@
 import { NextIntlClientProvider } from 'next-intl';
 import { createElement, type ReactElement, type ReactNode } from 'react';
 
-import { MESSAGES } from '@/lib/i18n/catalog';
+import { messagesFor } from '@/lib/i18n/catalog';
 import type { Locale } from '@/lib/i18n/locales';
 
 /**
@@ -13,7 +13,7 @@ export function withIntl(element: ReactNode, locale: Locale = 'en'): ReactElemen
   // eslint-disable-next-line react/no-children-prop
   return createElement(NextIntlClientProvider, {
     locale,
-    messages: MESSAGES[locale],
+    messages: messagesFor(locale),
     timeZone: 'UTC',
     children: element,
   });

@@ -11,6 +11,7 @@ import { checkLoginGate, listLoginCounters, recordLoginFailure } from '@/lib/aut
 import { verifyPassword } from '@/lib/auth/password';
 import { loadConfig, setConfigForTesting } from '@/lib/config';
 import { openStore, setStoreForTesting, type Store } from '@/lib/store';
+import { SERVER_BUNDLE_OPTIONS } from '@/scripts/server-bundle.mjs';
 
 // Builds server/cli.ts the way scripts/build-server.mjs does, and runs it as the admin would.
 let buildDir: string;
@@ -21,16 +22,10 @@ beforeAll(async () => {
   buildDir = mkdtempSync(path.join(tmpdir(), 'mastodash-cli-'));
   cli = path.join(buildDir, 'cli.mjs');
   await build({
+    ...SERVER_BUNDLE_OPTIONS,
     entryPoints: [path.join(root, 'server/cli.ts')],
     outfile: cli,
-    bundle: true,
     external: ['better-sqlite3'],
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['react-server'],
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-    logLevel: 'warning',
   });
   // better-sqlite3 stays external, as in dist/; let the bundle find the project's copy.
   symlinkSync(path.join(root, 'node_modules'), path.join(buildDir, 'node_modules'));

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parse } from '@formatjs/icu-messageformat-parser';
 import { describe, expect, it } from 'vitest';
 
-import { MESSAGES } from '@/lib/i18n/catalog';
+import { messagesFor, NAMESPACES } from '@/lib/i18n/catalog';
 import { LOCALES } from '@/lib/i18n/locales';
 
 type Tree = { [key: string]: string | Tree };
@@ -29,18 +29,30 @@ function argumentsOf(message: string): string[] {
 
 const QUOTES_AN_ARGUMENT = /(?<!')'\{/;
 
-const english = flatten(MESSAGES.en as unknown as Tree);
+const ROOT = path.join(process.cwd(), 'messages');
+const files = (locale: string) => readdirSync(path.join(ROOT, locale)).sort();
+
+/** A language's files as written, before the catalog compiles them. */
+function written(locale: string): Tree {
+  return Object.fromEntries(
+    files(locale).map((file) => [
+      file.replace(/\.json$/, ''),
+      JSON.parse(readFileSync(path.join(ROOT, locale, file), 'utf8')) as Tree,
+    ]),
+  );
+}
+
+const english = flatten(written('en'));
 
 describe('the message catalog', () => {
   it('loads every namespace file of messages/<locale>/, and the same files for every language', () => {
-    const root = path.join(process.cwd(), 'messages');
-    const files = (locale: string) => readdirSync(path.join(root, locale)).sort();
     for (const locale of LOCALES) {
       expect(files(locale)).toEqual(files('en'));
-      expect(Object.keys(MESSAGES[locale]).sort()).toEqual(files(locale).map((file) => file.replace(/\.json$/, '')));
+      expect([...NAMESPACES].sort()).toEqual(files(locale).map((file) => file.replace(/\.json$/, '')));
+      expect(Object.keys(messagesFor(locale)).sort()).toEqual([...NAMESPACES].sort());
       for (const file of files(locale)) {
         expect(
-          () => JSON.parse(readFileSync(path.join(root, locale, file), 'utf8')),
+          () => JSON.parse(readFileSync(path.join(ROOT, locale, file), 'utf8')),
           `${locale}/${file}`,
         ).not.toThrow();
       }
@@ -49,7 +61,7 @@ describe('the message catalog', () => {
 
   for (const locale of LOCALES) {
     it(`every ${locale} message is valid ICU (the build compiles them; a stray < or { breaks it)`, () => {
-      const invalid = [...flatten(MESSAGES[locale] as unknown as Tree)].flatMap(([key, message]) => {
+      const invalid = [...flatten(written(locale))].flatMap(([key, message]) => {
         try {
           parse(message);
           return [];
@@ -62,7 +74,7 @@ describe('the message catalog', () => {
   }
 
   for (const locale of LOCALES.filter((l) => l !== 'en')) {
-    const translated = flatten(MESSAGES[locale] as unknown as Tree);
+    const translated = flatten(written(locale));
 
     it(`${locale} has exactly the English keys: none missing, none left over`, () => {
       const missing = [...english.keys()].filter((key) => !translated.has(key));
@@ -88,7 +100,7 @@ describe('the message catalog', () => {
   for (const locale of LOCALES) {
     it(`no ${locale} message quotes an argument away by mistake (ICU reads '{ as the start of literal text)`, () => {
       // A single ' before { starts quoted literal text: `grep '{grep}'` prints {grep}. Write '' for an apostrophe.
-      const quotedAway = [...flatten(MESSAGES[locale] as unknown as Tree)]
+      const quotedAway = [...flatten(written(locale))]
         .filter(([, message]) => QUOTES_AN_ARGUMENT.test(message))
         .map(([key]) => key);
       expect(quotedAway).toEqual([]);
