@@ -1,35 +1,23 @@
 import 'server-only';
 
-import type { Messages, Namespace } from './catalog';
+import { NAMESPACES, type Messages, type Namespace } from './catalog';
 
 /**
- * The namespaces that client components translate with `useTranslations`. Everything else renders on the server
- * and never travels to the browser. A namespace belongs here only when a 'use client' component reads it.
+ * The namespaces no client component reads: they render on the server only and never travel to the browser. A
+ * namespace belongs here when no 'use client' component translates with it.
  */
-export const CLIENT_NAMESPACES = [
-  'common',
-  'errors',
-  'home',
-  'containers',
-  'vitals',
-  'attention',
-  'graphs',
-  'logs',
-  'accounts',
-  'media',
-  'registrations',
-  'backups',
-  'alerts',
-  'audit',
-  'auth',
-  'jobs',
-  'doctor',
-  'recognisers',
-] as const satisfies readonly Namespace[];
+const SERVER_ONLY_NAMESPACES = ['alertMessages'] as const satisfies readonly Namespace[];
 
-export function clientMessages(messages: Messages): Pick<Messages, (typeof CLIENT_NAMESPACES)[number]> {
+type ClientNamespace = Exclude<Namespace, (typeof SERVER_ONLY_NAMESPACES)[number]>;
+
+/** The namespaces that client components translate with `useTranslations`. */
+export const CLIENT_NAMESPACES = NAMESPACES.filter(
+  (namespace): namespace is ClientNamespace => !(SERVER_ONLY_NAMESPACES as readonly Namespace[]).includes(namespace),
+);
+
+export function clientMessages(messages: Messages): Pick<Messages, ClientNamespace> {
   return Object.fromEntries(CLIENT_NAMESPACES.map((namespace) => [namespace, messages[namespace]])) as Pick<
     Messages,
-    (typeof CLIENT_NAMESPACES)[number]
+    ClientNamespace
   >;
 }
