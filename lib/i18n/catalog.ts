@@ -7,9 +7,10 @@
  * The files are read from disk once per process and language, when a language is first asked for, instead of being
  * imported: an import puts the text into every server chunk that reaches a Text (Next copies the route handlers'
  * shared chunk per route, and the launcher has its own bundle), and V8 keeps each chunk's source for the life of
- * the process. One copy on globalThis serves the launcher and every chunk. Each message is compiled with
- * icu-minify, as next-intl's precompile does at build time, because every bundle formats with its compiled-message
- * formatter (use-intl/format-message/format-only: next.config.js, scripts/build-server.mjs, vitest.config.mts).
+ * the process. One copy per process (lib/process/singleton.ts) serves the launcher and every chunk. Each message
+ * is compiled with icu-minify, as next-intl's precompile does at build time, because every bundle formats with its
+ * compiled-message formatter (use-intl/format-message/format-only: next.config.js, scripts/server-bundle.mjs,
+ * vitest.config.mts).
  */
 import 'server-only';
 
@@ -17,6 +18,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import compile from 'icu-minify/compile';
+
+import { processSingleton } from '../process/singleton';
 
 import type enAccounts from '@/messages/en/accounts.json';
 import type enAlertMessages from '@/messages/en/alertMessages.json';
@@ -124,12 +127,7 @@ function readMessages(locale: Locale): Messages {
   return JSON.parse(JSON.stringify(Object.fromEntries(entries))) as Messages;
 }
 
-const LOADED = Symbol.for('mastodash.i18n.messages');
-type LoadedMessages = Partial<Record<Locale, Messages>>;
-const processWide = globalThis as typeof globalThis & { [LOADED]?: LoadedMessages };
-
 /** One language's messages, read on first use and then kept for the life of the process. */
 export function messagesFor(locale: Locale): Messages {
-  const loaded = (processWide[LOADED] ??= {});
-  return (loaded[locale] ??= readMessages(locale));
+  return processSingleton(`i18n.messages.${locale}`, () => readMessages(locale));
 }
