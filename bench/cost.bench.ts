@@ -11,13 +11,12 @@
  * its interval (components/ui/use-panel.ts and its callers), from a random phase. The results are printed
  * and written to BENCHMARKS.md.
  */
-import { readFileSync } from 'node:fs';
 import { request, type ClientRequest } from 'node:http';
 import { spawn } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 
 import { writeBenchmarkSection } from './support/benchmarks-md';
-import { runHeader } from './support/measure';
+import { rssMiB, runHeader } from './support/measure';
 import { plantSession } from '../test/support/next-build';
 import { rawRequest, startServer, type RunningServer } from '../test/support/server';
 import { startCountingProxy } from '../test/support/counting-proxy';
@@ -80,13 +79,6 @@ function openViewer(server: RunningServer, cookie: string): Viewer {
 function closeViewer(viewer: Viewer): void {
   for (const timer of viewer.timers) clearTimeout(timer);
   for (const stream of viewer.streams) stream.destroy();
-}
-
-function rssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((each) => each.startsWith('VmRSS:'));
-  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) / 1024;
 }
 
 async function bareNodeRssMiB(): Promise<number> {

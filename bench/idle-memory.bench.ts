@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { writeBenchmarkSection } from './support/benchmarks-md';
-import { runHeader } from './support/measure';
+import { rssMiB, runHeader } from './support/measure';
 import { plantSession } from '../test/support/next-build';
 import { rawRequest, startServer } from '../test/support/server';
 import { readTestbed, testbedBackendsEnv } from '../test/support/testbed';
@@ -37,13 +37,6 @@ interface Reading {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const MiB = (bytes: number) => bytes / 1048576;
-
-function vmRssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((each) => each.startsWith('VmRSS:'));
-  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) / 1024;
-}
 
 async function measure(variant: Variant): Promise<Reading> {
   const here = process.cwd();
@@ -69,7 +62,7 @@ async function measure(variant: Variant): Promise<Reading> {
         await rawRequest(server.port, { path: '/login', headers: { 'accept-language': locale } });
       }
       await sleep(IDLE_MS);
-      const rssIdle = vmRssMiB(server.process.pid as number);
+      const rssIdle = rssMiB(server.process.pid as number);
       server.process.kill('SIGUSR2');
       await sleep(2_000);
       const collected = readFileSync(probeFile, 'utf8')

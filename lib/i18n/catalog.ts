@@ -90,7 +90,7 @@ export const NAMESPACES = [
 ] as const satisfies readonly Namespace[];
 
 /** A message file's tree: messages at the leaves, namespaces and groups above them. */
-interface MessageTree {
+export interface MessageTree {
   [key: string]: string | MessageTree;
 }
 
@@ -116,15 +116,21 @@ function compileTree(tree: MessageTree): CompiledTree {
   );
 }
 
-function readMessages(locale: Locale): Messages {
+/** A language's message files as written, one tree per namespace, before compiling. */
+export function readMessageFiles(locale: Locale): Record<Namespace, MessageTree> {
   const directory = path.join(messagesDirectory(), locale);
-  const entries = NAMESPACES.map((namespace) => {
-    const file = path.join(directory, `${namespace}.json`);
-    return [namespace, compileTree(JSON.parse(readFileSync(file, 'utf8')) as MessageTree)];
-  });
+  return Object.fromEntries(
+    NAMESPACES.map((namespace) => [
+      namespace,
+      JSON.parse(readFileSync(path.join(directory, `${namespace}.json`), 'utf8')) as MessageTree,
+    ]),
+  ) as Record<Namespace, MessageTree>;
+}
+
+function readMessages(locale: Locale): Messages {
   // Through JSON, as next-intl's build-time loader does: icu-minify's option objects have no prototype, and React
   // passes only plain objects to client components. The compiled messages keep the files' shape.
-  return JSON.parse(JSON.stringify(Object.fromEntries(entries))) as Messages;
+  return JSON.parse(JSON.stringify(compileTree(readMessageFiles(locale)))) as Messages;
 }
 
 /** One language's messages, read on first use and then kept for the life of the process. */

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { parse } from '@formatjs/icu-messageformat-parser';
 import { describe, expect, it } from 'vitest';
 
-import { messagesFor, NAMESPACES } from '@/lib/i18n/catalog';
-import { LOCALES } from '@/lib/i18n/locales';
+import { messagesFor, NAMESPACES, readMessageFiles } from '@/lib/i18n/catalog';
+import { LOCALES, type Locale } from '@/lib/i18n/locales';
 
 type Tree = { [key: string]: string | Tree };
 
@@ -33,14 +33,7 @@ const ROOT = path.join(process.cwd(), 'messages');
 const files = (locale: string) => readdirSync(path.join(ROOT, locale)).sort();
 
 /** A language's files as written, before the catalog compiles them. */
-function written(locale: string): Tree {
-  return Object.fromEntries(
-    files(locale).map((file) => [
-      file.replace(/\.json$/, ''),
-      JSON.parse(readFileSync(path.join(ROOT, locale, file), 'utf8')) as Tree,
-    ]),
-  );
-}
+const written = (locale: Locale): Tree => readMessageFiles(locale);
 
 const english = flatten(written('en'));
 
